@@ -1,0 +1,71 @@
+/**
+ * The slash-command table, shared so the TUI, its /help text, completion and bots agree.
+ * Each command names the request it maps to (or `client` for purely local ones); the TUI parses the
+ * arguments and resolves nicknames/room names to ids before sending.
+ */
+export type ArgKind = 'text' | 'nick' | 'room' | 'role' | 'category' | 'color' | 'perm' | 'word' | 'number';
+
+export interface CommandArg {
+  name: string;
+  kind: ArgKind;
+  optional?: boolean;
+  /** Takes the rest of the line (only the last argument). */
+  rest?: boolean;
+  /** Repeats (only the last argument). */
+  many?: boolean;
+}
+
+export interface CommandSpec {
+  name: string;
+  /** Sub-command word, e.g. `create` in `/role create`. */
+  sub?: string;
+  args: CommandArg[];
+  help: string;
+  /** The request it sends, or 'client' for commands handled locally. */
+  request: string | 'client';
+}
+
+const a = (name: string, kind: ArgKind, extra: Partial<CommandArg> = {}): CommandArg => ({ name, kind, ...extra });
+
+export const COMMANDS: readonly CommandSpec[] = [
+  { name: 'help', args: [a('command', 'word', { optional: true })], help: 'List commands, or show one', request: 'client' },
+  { name: 'join', args: [a('room', 'room')], help: 'Switch to a room', request: 'client' },
+  { name: 'create', args: [a('name', 'word'), a('topic', 'text', { optional: true, rest: true })], help: 'Create a room', request: 'room.create' },
+  { name: 'topic', args: [a('topic', 'text', { rest: true })], help: "Set the current room's topic", request: 'room.update' },
+  { name: 'nick', args: [a('nickname', 'word')], help: 'Change your nickname', request: 'nick.set' },
+  { name: 'color', args: [a('color', 'color')], help: 'Set your name colour (name, #rrggbb, or reset)', request: 'color.set' },
+  { name: 'me', args: [a('action', 'text', { rest: true })], help: 'Send an action message', request: 'message.send' },
+  { name: 'quit', args: [], help: 'Leave od', request: 'client' },
+  { name: 'role', sub: 'create', args: [a('name', 'word'), a('color', 'color', { optional: true })], help: 'Create a role', request: 'role.create' },
+  { name: 'role', sub: 'delete', args: [a('role', 'role')], help: 'Delete a role', request: 'role.delete' },
+  { name: 'role', sub: 'grant', args: [a('nick', 'nick'), a('role', 'role')], help: 'Give a member a role', request: 'role.grant' },
+  { name: 'role', sub: 'revoke', args: [a('nick', 'nick'), a('role', 'role')], help: 'Take a role from a member', request: 'role.revoke' },
+  { name: 'role', sub: 'list', args: [], help: 'List roles and their permissions', request: 'client' },
+  { name: 'role', sub: 'perms', args: [a('role', 'role'), a('changes', 'perm', { many: true })], help: 'Change permissions: +perm -perm', request: 'role.update' },
+  { name: 'category', sub: 'create', args: [a('name', 'text', { rest: true })], help: 'Create a category', request: 'category.create' },
+  { name: 'category', sub: 'rename', args: [a('category', 'category'), a('name', 'text', { rest: true })], help: 'Rename a category', request: 'category.update' },
+  { name: 'category', sub: 'delete', args: [a('category', 'category')], help: 'Delete a category (its rooms become uncategorised)', request: 'category.delete' },
+  { name: 'room', sub: 'move', args: [a('room', 'room'), a('category', 'category'), a('position', 'number', { optional: true })], help: 'Move a room into a category (use "none" for uncategorised)', request: 'room.move' },
+  { name: 'room', sub: 'restrict', args: [a('room', 'room'), a('roles', 'role', { many: true })], help: 'Only these roles may see the room', request: 'room.restrict' },
+  { name: 'room', sub: 'open', args: [a('room', 'room')], help: 'Let everyone see the room', request: 'room.open' },
+  { name: 'room', sub: 'delete', args: [a('room', 'room')], help: 'Delete a room', request: 'room.delete' },
+  { name: 'kick', args: [a('nick', 'nick')], help: 'Remove a member (they can rejoin with an invite)', request: 'member.kick' },
+  { name: 'ban', args: [a('nick', 'nick')], help: 'Ban a member', request: 'member.ban' },
+  { name: 'delete', args: [a('message', 'word')], help: 'Delete a message by id', request: 'message.delete' },
+];
+
+/** Named colours accepted by `/color`, mapped to the hex the server stores. */
+export const NAMED_COLORS: Readonly<Record<string, string>> = {
+  red: '#e06c75',
+  green: '#98c379',
+  yellow: '#e5c07b',
+  blue: '#61afef',
+  magenta: '#c678dd',
+  cyan: '#56b6c2',
+  orange: '#d19a66',
+  pink: '#ff79c6',
+  purple: '#bd93f9',
+  teal: '#2aa198',
+  lime: '#a6e22e',
+  gold: '#ffd700',
+};

@@ -1,0 +1,176 @@
+import { z } from 'zod';
+import type { ErrorBody } from './errors.js';
+import { KnownEvent } from './events.js';
+import {
+  AuthFrame,
+  PresenceNotice,
+  ReadyFrame,
+  ReplyFailure,
+  ReplySuccess,
+  RequestEnvelope,
+  TypingFrame,
+  TypingNotice,
+} from './frames.js';
+import { Id, Order, Timestamp } from './model.js';
+import { REQUESTS, type ParsedParams, type RequestType } from './requests.js';
+
+/*
+ * The one place where text from the wire becomes typed frames, in both directions.
+ * Neither decoder ever throws: bad input becomes a value the caller turns into an error reply or a close.
+ */
+
+export type ClientFrame =
+  | { kind: 'auth'; frame: AuthFrame }
+  | { kind: 'typing'; frame: TypingFrame }
+  | { kind: 'request'; id: string; type: RequestType; params: ParsedParams<RequestType> };
+
+export type DecodeFailure = { ok: false; id: string | null; error: ErrorBody };
+export type Decoded<T> = { ok: true; value: T } | DecodeFailure;
+
+const fail = (id: string | null, message: string): DecodeFailure => ({
+  ok: false,
+  id,
+  error: { code: 'BAD_REQUEST', message },
+});
+
+/** Summarise a zod error in one line without echoing the input back. */
+export function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 3)
+    .map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message))
+    .join('; ');
+}
+
+function parseJson(raw: string | Buffer | ArrayBuffer | Buffer[]): unknown {
+  let text: string;
+  if (typeof raw === 'string') text = raw;
+  else if (Array.isArray(raw)) text = Buffer.concat(raw).toString('utf8');
+  else text = Buffer.from(raw as ArrayBuffer).toString('utf8');
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+const isRequestType = (t: string): t is RequestType => Object.hasOwn(REQUESTS, t);
+
+/** Decode a frame sent by a client. */
+export function decodeClientFrame(raw: string | Buffer | ArrayBuffer | Buffer[]): Decoded<ClientFrame> {
+  const data = parseJson(raw);
+  if (data === undefined) return fail(null, 'frame is not valid JSON');
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) return fail(null, 'frame must be a JSON object');
+  const obj = data as Record<string, unknown>;
+  const id = typeof obj.id === 'string' && obj.id.length <= 64 ? obj.id : null;
+  if (obj.type === 'auth') {
+    const r = AuthFrame.safeParse(obj);
+    return r.success ? { ok: true, value: { kind: 'auth', frame: r.data } } : fail(id, `auth: ${describeIssues(r.error)}`);
+  }
+  if (obj.type === 'typing' && obj.id === undefined) {
+    const r = TypingFrame.safeParse(obj);
+    return r.success ? { ok: true, value: { kind: 'typing', frame: r.data } } : fail(null, `typing: ${describeIssues(r.error)}`);
+  }
+  const env = RequestEnvelope.safeParse(obj);
+  if (!env.success) return fail(id, `request: ${describeIssues(env.error)}`);
+  const type = env.data.type;
+  if (!isRequestType(type)) return fail(env.data.id, `unknown request type "${type.slice(0, 64)}"`);
+  const { id: _id, type: _type, ...rest } = env.data;
+  const params = REQUESTS[type].params.safeParse(rest);
+  if (!params.success) return fail(env.data.id, `${type}: ${describeIssues(params.error)}`);
+  return { ok: true, value: { kind: 'request', id: env.data.id, type, params: params.data } };
+}
+
+/* ---------- server → client ---------- */
+
+/** An event of a type this client does not know (from a newer server): its order still counts. */
+export type UnknownEvent = {
+  type: 'unknown';
+  originalType: string;
+  order: number;
+  id: string;
+  roomId: string | null;
+  actorId: string | null;
+  createdAt: number;
+  data: unknown;
+};
+export type ClientEvent = KnownEvent | UnknownEvent;
+
+const Envelope = z.object({
+  order: Order,
+  id: Id,
+  type: z.string(),
+  roomId: Id.nullable(),
+  actorId: Id.nullable(),
+  createdAt: Timestamp,
+  data: z.unknown(),
+});
+
+/** Decode one event leniently: unknown types are kept as `unknown` so gap accounting stays exact. */
+export function decodeEvent(value: unknown): ClientEvent | null {
+  const known = KnownEvent.safeParse(value);
+  if (known.success) return known.data;
+  const env = Envelope.safeParse(value);
+  if (!env.success) return null;
+  return { ...env.data, type: 'unknown', originalType: env.data.type };
+}
+
+export type ServerFrame =
+  | { type: 'ready'; frame: ReadyFrame }
+  | { type: 'reply'; frame: ReplySuccess | ReplyFailure }
+  | { type: 'event'; prev: number; event: ClientEvent }
+  | { type: 'replay'; events: ClientEvent[]; through: number; more: boolean }
+  | { type: 'typing'; frame: TypingNotice }
+  | { type: 'presence'; frame: PresenceNotice };
+
+const EventFrame = z.object({ type: z.literal('event'), prev: Order, event: z.unknown() });
+const ReplayFrame = z.object({
+  type: z.literal('replay'),
+  events: z.array(z.unknown()),
+  through: Order,
+  more: z.boolean(),
+});
+
+/** Decode a frame sent by the server. Unknown frame types decode to `null` (ignored, for forward compatibility). */
+export function decodeServerFrame(raw: string | Buffer | ArrayBuffer | Buffer[]): Decoded<ServerFrame | null> {
+  const data = parseJson(raw);
+  if (typeof data !== 'object' || data === null) return fail(null, 'server frame is not a JSON object');
+  const type = (data as { type?: unknown }).type;
+  const bad = (e: z.ZodError) => fail(null, `${String(type)}: ${describeIssues(e)}`);
+  switch (type) {
+    case 'ready': {
+      const r = ReadyFrame.safeParse(data);
+      return r.success ? { ok: true, value: { type: 'ready', frame: r.data } } : bad(r.error);
+    }
+    case 'reply': {
+      const r = z.union([ReplySuccess, ReplyFailure]).safeParse(data);
+      return r.success ? { ok: true, value: { type: 'reply', frame: r.data } } : bad(r.error);
+    }
+    case 'event': {
+      const r = EventFrame.safeParse(data);
+      if (!r.success) return bad(r.error);
+      const event = decodeEvent(r.data.event);
+      return event ? { ok: true, value: { type: 'event', prev: r.data.prev, event } } : fail(null, 'event: malformed');
+    }
+    case 'replay': {
+      const r = ReplayFrame.safeParse(data);
+      if (!r.success) return bad(r.error);
+      const events: ClientEvent[] = [];
+      for (const e of r.data.events) {
+        const d = decodeEvent(e);
+        if (!d) return fail(null, 'replay: malformed event');
+        events.push(d);
+      }
+      return { ok: true, value: { type: 'replay', events, through: r.data.through, more: r.data.more } };
+    }
+    case 'typing': {
+      const r = TypingNotice.safeParse(data);
+      return r.success ? { ok: true, value: { type: 'typing', frame: r.data } } : bad(r.error);
+    }
+    case 'presence': {
+      const r = PresenceNotice.safeParse(data);
+      return r.success ? { ok: true, value: { type: 'presence', frame: r.data } } : bad(r.error);
+    }
+    default:
+      return { ok: true, value: null };
+  }
+}

@@ -1,0 +1,51 @@
+import { z } from 'zod';
+import { LIMITS, USERNAME_RE } from './limits.js';
+import { Me } from './model.js';
+
+/** HTTP account API (same port as the WebSocket). All bodies are JSON; errors are `{error: ErrorBody}`. */
+export const HTTP_PATHS = {
+  signup: '/api/signup',
+  login: '/api/login',
+  refresh: '/api/refresh',
+  logout: '/api/logout',
+  logoutAll: '/api/logout-all',
+  health: '/healthz',
+  /** WebSocket upgrade path. */
+  ws: '/ws',
+} as const;
+
+export const Username = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .min(LIMITS.usernameMin)
+  .max(LIMITS.usernameMax)
+  .regex(USERNAME_RE, 'username may contain a-z, 0-9, _ . -');
+export const Password = z
+  .string()
+  .min(LIMITS.passwordMin, `password must be at least ${LIMITS.passwordMin} characters`)
+  .refine((p) => Buffer.byteLength(p, 'utf8') <= LIMITS.passwordMaxBytes, `password must be at most ${LIMITS.passwordMaxBytes} bytes`);
+
+export const SignupBody = z.object({
+  username: Username,
+  password: Password,
+  /** Shown to others; defaults to the username. */
+  nickname: z.string().trim().min(LIMITS.nicknameMin).max(LIMITS.nicknameMax).optional(),
+  invite: z.string().max(128).optional(),
+});
+export const LoginBody = z.object({ username: z.string().max(64), password: z.string().max(1024) });
+export const RefreshBody = z.object({ refreshToken: z.string().min(1).max(512) });
+export const LogoutBody = RefreshBody;
+/** `logout-all` authenticates with `Authorization: Bearer <access token>`. */
+
+export const TokenPair = z.object({
+  accessToken: z.string(),
+  /** Opaque; rotated on every use. Using an already-rotated token revokes the whole family. */
+  refreshToken: z.string(),
+  /** Access token lifetime in seconds. */
+  expiresIn: z.number().int(),
+  user: Me,
+});
+export type SignupBody = z.infer<typeof SignupBody>;
+export type LoginBody = z.infer<typeof LoginBody>;
+export type TokenPair = z.infer<typeof TokenPair>;

@@ -1,0 +1,142 @@
+import { z } from 'zod';
+import { KnownEvent } from './events.js';
+import { COLOR_RE, LIMITS } from './limits.js';
+import { Category, Color, Id, Me, Message, Order, Permission, PublicUser, Role, Room, Unread } from './model.js';
+
+/**
+ * Every request a client can make: its params (the frame minus `id` and `type`) and its result.
+ * The server validates params with these schemas; clients get their types from them.
+ */
+const req = <P extends z.ZodRawShape, R extends z.ZodTypeAny>(params: P, result: R) => ({
+  params: z.object(params),
+  result,
+});
+
+const Ok = z.object({ ok: z.literal(true) });
+const roomName = z.string().trim().min(1).max(LIMITS.roomNameMax);
+const nick = z.string().trim().min(LIMITS.nicknameMin).max(LIMITS.nicknameMax);
+
+export const SyncResult = z.object({
+  /** Visible events after `after`, ascending. */
+  events: z.array(KnownEvent),
+  /** The client is now accounted for every order up to here (hidden orders in between are redacted). */
+  through: Order,
+  /** More pages follow (call again with `after: through`). */
+  more: z.boolean(),
+  /**
+   * The client is too far behind (or behind the retention horizon): no events are returned; load `state`
+   * and recent history instead, then continue live from `state.head`.
+   */
+  snapshotRequired: z.boolean().default(false),
+});
+export type SyncResult = z.infer<typeof SyncResult>;
+
+export const StateResult = z.object({
+  head: Order,
+  me: Me,
+  users: z.array(PublicUser),
+  rooms: z.array(Room),
+  categories: z.array(Category),
+  roles: z.array(Role),
+  /** Per visible room: the order of the last event this user marked read (0 if never). */
+  readMarkers: z.record(z.string(), Order),
+  /** Per visible room: messages after the read marker, and those mentioning this user. */
+  unread: z.record(z.string(), Unread),
+});
+export type StateResult = z.infer<typeof StateResult>;
+
+export const REQUESTS = {
+  /** The world as this user sees it. */
+  state: req({}, StateResult),
+  /** Visible events after `after`, paged. */
+  sync: req({ after: Order, limit: z.number().int().min(1).max(LIMITS.syncPageSize).optional() }, SyncResult),
+  /** A room's messages, newest page first: returns up to `limit` messages with order < `before`, ascending. */
+  history: req(
+    {
+      roomId: Id,
+      before: Order.optional(),
+      limit: z.number().int().min(1).max(LIMITS.historyMaxLimit).optional(),
+    },
+    z.object({
+      messages: z.array(Message),
+      /** True when the first message of the room is included (nothing older exists). */
+      end: z.boolean(),
+    }),
+  ),
+  'message.send': req(
+    {
+      roomId: Id,
+      text: z.string().min(1).max(LIMITS.maxMessageLength),
+      /** Client-chosen idempotency key: a retried send with the same nonce returns the original message. */
+      nonce: z.string().min(1).max(LIMITS.nonceMax),
+      action: z.boolean().optional(),
+    },
+    z.object({ message: Message }),
+  ),
+  'message.edit': req(
+    { messageId: Id, text: z.string().min(1).max(LIMITS.maxMessageLength) },
+    z.object({ message: Message }),
+  ),
+  'message.delete': req({ messageId: Id }, Ok),
+  'read.mark': req({ roomId: Id, order: Order }, Ok),
+  'room.create': req(
+    {
+      name: roomName,
+      topic: z.string().max(LIMITS.topicMax).optional(),
+      categoryId: Id.nullable().optional(),
+    },
+    z.object({ room: Room }),
+  ),
+  'room.update': req(
+    {
+      roomId: Id,
+      name: roomName.optional(),
+      topic: z.string().max(LIMITS.topicMax).optional(),
+    },
+    z.object({ room: Room }),
+  ),
+  'room.move': req(
+    { roomId: Id, categoryId: Id.nullable(), position: z.number().int().min(0).optional() },
+    z.object({ room: Room }),
+  ),
+  'room.restrict': req({ roomId: Id, roleIds: z.array(Id).min(1).max(32) }, z.object({ room: Room })),
+  'room.open': req({ roomId: Id }, z.object({ room: Room })),
+  'room.delete': req({ roomId: Id }, Ok),
+  'category.create': req({ name: z.string().trim().min(1).max(LIMITS.categoryNameMax) }, z.object({ category: Category })),
+  'category.update': req(
+    {
+      categoryId: Id,
+      name: z.string().trim().min(1).max(LIMITS.categoryNameMax).optional(),
+      position: z.number().int().min(0).optional(),
+    },
+    z.object({ category: Category }),
+  ),
+  'category.delete': req({ categoryId: Id }, Ok),
+  'nick.set': req({ nickname: nick }, z.object({ user: PublicUser })),
+  /** `color: null` returns to the default hashed colour. Named colours are resolved by clients. */
+  'color.set': req({ color: z.string().regex(COLOR_RE).nullable() }, z.object({ user: PublicUser })),
+  'role.create': req(
+    { name: z.string().trim().min(1).max(LIMITS.roleNameMax), color: Color.nullable().optional() },
+    z.object({ role: Role }),
+  ),
+  'role.delete': req({ roleId: Id }, Ok),
+  'role.update': req(
+    {
+      roleId: Id,
+      add: z.array(Permission).optional(),
+      remove: z.array(Permission).optional(),
+      color: Color.nullable().optional(),
+    },
+    z.object({ role: Role }),
+  ),
+  'role.grant': req({ userId: Id, roleId: Id }, Ok),
+  'role.revoke': req({ userId: Id, roleId: Id }, Ok),
+  'member.kick': req({ userId: Id }, Ok),
+  'member.ban': req({ userId: Id }, Ok),
+} as const;
+
+export type RequestType = keyof typeof REQUESTS;
+export const REQUEST_TYPES = Object.keys(REQUESTS) as RequestType[];
+export type RequestParams<T extends RequestType> = z.input<(typeof REQUESTS)[T]['params']>;
+export type ParsedParams<T extends RequestType> = z.output<(typeof REQUESTS)[T]['params']>;
+export type RequestResult<T extends RequestType> = z.output<(typeof REQUESTS)[T]['result']>;
