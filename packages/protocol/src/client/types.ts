@@ -1,0 +1,65 @@
+import type { ClientEvent } from '../decode.js';
+import type { PresenceNotice, ReadyFrame, TypingNotice } from '../frames.js';
+import type { StateResult } from '../requests.js';
+
+/**
+ * The public shape of the typed client (OdClient). The TUI and bots depend only on this and on the
+ * schemas; the implementation lives beside it.
+ */
+
+/** What the status line shows. `retryAt` is an epoch-ms timestamp from the injected clock. */
+export type ConnectionStatus =
+  | { state: 'connecting'; attempt: number }
+  | { state: 'authenticating' }
+  /** Catching up after a reconnect or a detected gap: `through` of `head` orders accounted so far. */
+  | { state: 'resyncing'; through: number; head: number }
+  | { state: 'live' }
+  | { state: 'offline'; retryAt: number; reason: string }
+  /** Closed for good: by `close()`, by a fatal close code (banned) or because the session cannot be refreshed. */
+  | { state: 'closed'; reason: string };
+
+/** Supplies access tokens; refreshes them when they expire or the server says 4401. */
+export interface TokenSource {
+  /** A valid access token (refreshing first if the current one is expired or `forceRefresh`). */
+  getAccessToken(forceRefresh?: boolean): Promise<string>;
+}
+
+export interface Backoff {
+  initialMs: number;
+  maxMs: number;
+  factor: number;
+  /** 0..1: each delay is multiplied by a random factor in [1 - jitter, 1]. */
+  jitter: number;
+}
+
+export interface OdClientOptions {
+  /** Server base URL, http(s)://host:port; the WebSocket lives at /ws on the same port. */
+  url: string;
+  tokens: TokenSource;
+  /** Resume after this order instead of starting from a fresh `state`. */
+  lastOrder?: number;
+  requestTimeoutMs?: number;
+  backoff?: Partial<Backoff>;
+  /** Injected for tests. */
+  now?: () => number;
+  random?: () => number;
+}
+
+/** Why a `snapshot` was loaded. */
+export type SnapshotReason = 'initial' | 'gap-too-large' | 'access-changed';
+
+export interface OdClientEvents {
+  status: (status: ConnectionStatus) => void;
+  ready: (ready: ReadyFrame) => void;
+  /**
+   * Fresh world state, loaded by the client itself: on the first connect without `lastOrder`, when the server
+   * says the gap is too large to replay, and when this user's access changed. Consumers replace their world.
+   */
+  snapshot: (state: StateResult, reason: SnapshotReason) => void;
+  /** Every visible event exactly once and in order across reconnects (deduped by order). */
+  event: (event: ClientEvent) => void;
+  typing: (notice: TypingNotice) => void;
+  presence: (notice: PresenceNotice) => void;
+  /** Non-fatal problems worth logging (a malformed frame from the server, a failed refresh that will be retried). */
+  warning: (message: string) => void;
+}
