@@ -1,0 +1,30 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { migrate } from './migrations.js';
+
+export type Db = Database.Database;
+export type Synchronous = 'full' | 'normal';
+
+export const DB_FILE = 'od.sqlite';
+
+/**
+ * Open (creating if needed) the server's one SQLite file and bring its schema up to date.
+ * WAL lets the CLI (backup, invites) work while the server runs; busy_timeout makes those brief
+ * writer collisions wait instead of failing.
+ */
+export function openDatabase(dataDir: string, opts: { synchronous?: Synchronous; readonly?: boolean } = {}): Db {
+  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const db = new Database(path.join(dataDir, DB_FILE), { readonly: opts.readonly ?? false });
+  db.pragma('busy_timeout = 5000');
+  if (!opts.readonly) {
+    db.pragma('journal_mode = WAL');
+    db.pragma(`synchronous = ${opts.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
+    db.pragma('foreign_keys = ON');
+    // Checkpoints are run deliberately off the hot path (see Store.checkpoint); a bounded automatic
+    // threshold remains as a backstop so the WAL cannot grow without limit.
+    db.pragma('wal_autocheckpoint = 10000');
+    migrate(db);
+  }
+  return db;
+}

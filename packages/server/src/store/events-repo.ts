@@ -1,0 +1,82 @@
+import type { Db } from './db.js';
+import type { NewEvent, StoredEvent } from './rows.js';
+
+interface RawEvent {
+  event_order: number;
+  id: string;
+  type: string;
+  room_id: string | null;
+  actor_id: string | null;
+  target_user_id: string | null;
+  data: string;
+  created_at: number;
+}
+
+const toEvent = (r: RawEvent): StoredEvent => ({
+  order: r.event_order,
+  id: r.id,
+  type: r.type,
+  roomId: r.room_id,
+  actorId: r.actor_id,
+  targetUserId: r.target_user_id,
+  createdAt: r.created_at,
+  dataJson: r.data,
+});
+
+/** The append-only event log. Rows are never updated or deleted (retention may blank `data` later). */
+export class EventsRepo {
+  private readonly s;
+  constructor(db: Db) {
+    this.s = {
+      head: db.prepare<[], { h: number }>('SELECT COALESCE(MAX(event_order), 0) AS h FROM events'),
+      insert: db.prepare(
+        `INSERT INTO events (event_order, id, type, room_id, actor_id, target_user_id, data, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      after: db.prepare<[number, number], RawEvent>('SELECT * FROM events WHERE event_order > ? ORDER BY event_order LIMIT ?'),
+      range: db.prepare<[number, number], RawEvent>(
+        'SELECT * FROM events WHERE event_order > ? AND event_order <= ? ORDER BY event_order',
+      ),
+    };
+  }
+
+  /** The newest order in the log (0 when empty). */
+  head(): number {
+    return this.s.head.get()!.h;
+  }
+
+  /**
+   * Append one event inside the caller's transaction. The order is assigned here (MAX + 1: the log is
+   * never deleted from, so this is gap-free and rolls back with the transaction). `data` may be a function
+   * of the order, for payloads that embed it (a message carries the order that created it).
+   */
+  append(ev: Omit<NewEvent, 'data'>, data: unknown | ((order: number) => unknown)): StoredEvent {
+    const order = this.head() + 1;
+    const payload = typeof data === 'function' ? (data as (order: number) => unknown)(order) : data;
+    const dataJson = JSON.stringify(payload);
+    this.s.insert.run(order, ev.id, ev.type, ev.roomId, ev.actorId, ev.targetUserId, dataJson, ev.createdAt);
+    return { ...ev, order, dataJson };
+  }
+
+  /** Up to `limit` events with order > after, ascending. */
+  after(after: number, limit: number): StoredEvent[] {
+    return this.s.after.all(after, limit).map(toEvent);
+  }
+  /** Events with from < order <= to, ascending. */
+  range(from: number, to: number): StoredEvent[] {
+    return this.s.range.all(from, to).map(toEvent);
+  }
+}
+
+/**
+ * The wire JSON of an event, built from the stored payload text without re-parsing it, so replay and
+ * fan-out serialise each event exactly once.
+ */
+export function eventJson(e: StoredEvent): string {
+  return (
+    `{"order":${e.order},"id":${JSON.stringify(e.id)},"type":${JSON.stringify(e.type)},` +
+    `"roomId":${e.roomId === null ? 'null' : JSON.stringify(e.roomId)},` +
+    `"actorId":${e.actorId === null ? 'null' : JSON.stringify(e.actorId)},` +
+    `"createdAt":${e.createdAt},"data":${e.dataJson}}`
+  );
+}

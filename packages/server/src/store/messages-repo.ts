@@ -1,0 +1,128 @@
+import type { Message } from '@open-discord/protocol';
+import type { Db } from './db.js';
+import type { MessageRow } from './rows.js';
+
+interface RawMessage {
+  id: string;
+  room_id: string;
+  author_id: string;
+  text: string;
+  nonce: string | null;
+  action: number;
+  mentions: string | null;
+  event_order: number;
+  created_at: number;
+  edited_at: number | null;
+  deleted: number;
+}
+
+const toRow = (r: RawMessage): MessageRow => ({
+  id: r.id,
+  roomId: r.room_id,
+  authorId: r.author_id,
+  text: r.text,
+  nonce: r.nonce,
+  action: r.action !== 0,
+  mentions: r.mentions ? (JSON.parse(r.mentions) as string[]) : [],
+  order: r.event_order,
+  createdAt: r.created_at,
+  editedAt: r.edited_at,
+  deleted: r.deleted !== 0,
+});
+
+export function messageToWire(m: MessageRow): Message {
+  const out: Message = { id: m.id, roomId: m.roomId, authorId: m.authorId, text: m.text, createdAt: m.createdAt, order: m.order };
+  if (m.nonce !== null) out.nonce = m.nonce;
+  if (m.editedAt !== null) out.editedAt = m.editedAt;
+  if (m.action) out.action = true;
+  if (m.mentions.length) out.mentions = m.mentions;
+  return out;
+}
+
+/** Messages, their mentions and per-user read markers. */
+export class MessagesRepo {
+  private readonly s;
+  constructor(db: Db) {
+    this.s = {
+      insert: db.prepare(
+        `INSERT INTO messages (id, room_id, author_id, text, nonce, action, mentions, event_order, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      insertMention: db.prepare(
+        'INSERT OR IGNORE INTO message_mentions (message_id, user_id, room_id, event_order) VALUES (?, ?, ?, ?)',
+      ),
+      get: db.prepare<[string], RawMessage>('SELECT * FROM messages WHERE id = ?'),
+      byNonce: db.prepare<[string, string], RawMessage>('SELECT * FROM messages WHERE author_id = ? AND nonce = ?'),
+      before: db.prepare<[string, number, number], RawMessage>(
+        `SELECT * FROM messages WHERE room_id = ? AND event_order < ? AND deleted = 0
+         ORDER BY event_order DESC LIMIT ?`,
+      ),
+      unread: db.prepare<[string, string], { room_id: string; n: number }>(
+        `SELECT m.room_id, COUNT(*) AS n FROM messages m
+         LEFT JOIN read_markers r ON r.user_id = ? AND r.room_id = m.room_id
+         WHERE m.deleted = 0 AND m.author_id != ? AND m.event_order > COALESCE(r.event_order, 0)
+         GROUP BY m.room_id`,
+      ),
+      mentions: db.prepare<[string], { room_id: string; n: number }>(
+        `SELECT mm.room_id, COUNT(*) AS n FROM message_mentions mm
+         JOIN messages m ON m.id = mm.message_id AND m.deleted = 0
+         LEFT JOIN read_markers r ON r.user_id = mm.user_id AND r.room_id = mm.room_id
+         WHERE mm.user_id = ? AND mm.event_order > COALESCE(r.event_order, 0)
+         GROUP BY mm.room_id`,
+      ),
+      marker: db.prepare<[string, string], { event_order: number }>(
+        'SELECT event_order FROM read_markers WHERE user_id = ? AND room_id = ?',
+      ),
+      markers: db.prepare<[string], { room_id: string; event_order: number }>(
+        'SELECT room_id, event_order FROM read_markers WHERE user_id = ?',
+      ),
+      setMarker: db.prepare(
+        `INSERT INTO read_markers (user_id, room_id, event_order) VALUES (?, ?, ?)
+         ON CONFLICT (user_id, room_id) DO UPDATE SET event_order = excluded.event_order`,
+      ),
+    };
+  }
+
+  insert(m: MessageRow): void {
+    this.s.insert.run(
+      m.id,
+      m.roomId,
+      m.authorId,
+      m.text,
+      m.nonce,
+      m.action ? 1 : 0,
+      m.mentions.length ? JSON.stringify(m.mentions) : null,
+      m.order,
+      m.createdAt,
+    );
+    for (const u of m.mentions) this.s.insertMention.run(m.id, u, m.roomId, m.order);
+  }
+  get(id: string): MessageRow | null {
+    const r = this.s.get.get(id);
+    return r ? toRow(r) : null;
+  }
+  byNonce(authorId: string, nonce: string): MessageRow | null {
+    const r = this.s.byNonce.get(authorId, nonce);
+    return r ? toRow(r) : null;
+  }
+  /** Up to `limit` live messages of a room with order < before, newest first. */
+  before(roomId: string, before: number, limit: number): MessageRow[] {
+    return this.s.before.all(roomId, before, limit).map(toRow);
+  }
+  /** Per room: messages by others after this user's read marker. */
+  unreadCounts(userId: string): Map<string, number> {
+    return new Map(this.s.unread.all(userId, userId).map((r) => [r.room_id, r.n]));
+  }
+  mentionCounts(userId: string): Map<string, number> {
+    return new Map(this.s.mentions.all(userId).map((r) => [r.room_id, r.n]));
+  }
+  marker(userId: string, roomId: string): number {
+    return this.s.marker.get(userId, roomId)?.event_order ?? 0;
+  }
+  markers(userId: string): Map<string, number> {
+    return new Map(this.s.markers.all(userId).map((r) => [r.room_id, r.event_order]));
+  }
+  setMarker(userId: string, roomId: string, order: number): void {
+    this.s.setMarker.run(userId, roomId, order);
+  }
+}
