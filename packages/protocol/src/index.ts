@@ -8,3 +8,4 @@ export * from './frames.js';
 export * from './decode.js';
 export * from './commands.js';
 export * from './http.js';
+export * from './client/index.js';

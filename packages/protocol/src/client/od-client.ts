@@ -1,0 +1,375 @@
+import WebSocket from 'ws';
+import type { ClientEvent, ServerFrame } from '../decode.js';
+import { decodeServerFrame, describeIssues } from '../decode.js';
+import { CloseCode, FATAL_CLOSE_CODES, ProtocolError } from '../errors.js';
+import type { ReadyFrame } from '../frames.js';
+import { HTTP_PATHS } from '../http.js';
+import type { Me } from '../model.js';
+import { REQUESTS, type RequestParams, type RequestResult, type RequestType, type StateResult } from '../requests.js';
+import { PROTOCOL_VERSION } from '../version.js';
+import { isSessionExpired } from './auth-session.js';
+import { backoffDelay } from './backoff.js';
+import { TypedEmitter } from './emitter.js';
+import { RequestTable, type PendingRequest } from './request-table.js';
+import { applyPage, decideLive } from './sequencer.js';
+import type { ConnectionStatus, OdClientEvents, OdClientOptions, SnapshotReason } from './types.js';
+
+export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
+/** Sync pages pulled for one gap before the client gives up and reconnects (a server bug guard). */
+const MAX_SYNC_PAGES = 100_000;
+
+/** ws://host:port/ws from the server's http(s) base URL. */
+export function wsUrl(base: string): string {
+  const u = new URL(base);
+  if (u.protocol === 'http:') u.protocol = 'ws:';
+  else if (u.protocol === 'https:') u.protocol = 'wss:';
+  u.pathname = u.pathname.replace(/\/+$/, '') + HTTP_PATHS.ws;
+  u.search = '';
+  u.hash = '';
+  return u.toString();
+}
+
+type Sequenced = Extract<ServerFrame, { type: 'ready' | 'event' | 'replay' }>;
+
+/** One WebSocket and what the client knows about it. A new one per reconnect. */
+interface Conn {
+  ws: WebSocket;
+  /** Ordered frames waiting for the pump; live frames pile up here while a sync or state fetch runs. */
+  inbox: Sequenced[];
+  pumping: boolean;
+  dead: boolean;
+  /** Requests may be sent: the connection has been live (it stays usable while it resyncs a gap). */
+  canSend: boolean;
+  head: number;
+  readyTimer: ReturnType<typeof setTimeout> | null;
+}
+
+export interface RequestOptions {
+  timeoutMs?: number;
+}
+
+/**
+ * The typed client: connect, authenticate, request/reply, and an event stream in which every visible event
+ * appears exactly once and in order across reconnects, resumes and gaps (see docs/protocol.md).
+ */
+export class OdClient extends TypedEmitter<OdClientEvents> {
+  /** The token source given in the options (bots use it to log out). */
+  readonly tokens: OdClientOptions['tokens'];
+  private _status: ConnectionStatus = { state: 'connecting', attempt: 0 };
+  private _lastOrder: number | undefined;
+  private _me: Me | null = null;
+  private conn: Conn | null = null;
+  private attempt = 0;
+  private forceRefresh = false;
+  private started = false;
+  private stopped = false;
+  private retryTimer: ReturnType<typeof setTimeout> | null = null;
+  private readonly requests = new RequestTable();
+  private readonly now: () => number;
+  private readonly random: () => number;
+  private readonly timeoutMs: number;
+
+  constructor(private readonly opts: OdClientOptions) {
+    super((error) => this.warn(`a listener threw: ${error instanceof Error ? error.message : String(error)}`));
+    this.tokens = opts.tokens;
+    this._lastOrder = opts.lastOrder;
+    this.now = opts.now ?? Date.now;
+    this.random = opts.random ?? Math.random;
+    this.timeoutMs = opts.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+    wsUrl(opts.url); // throws now on a malformed URL instead of failing inside the reconnect loop
+  }
+
+  get status(): ConnectionStatus {
+    return this._status;
+  }
+
+  /** Every order up to here has been delivered through `event` or is redacted for this user. Persist it to resume later. */
+  get lastOrder(): number | undefined {
+    return this._lastOrder;
+  }
+
+  /** The authenticated user, once the first `ready` arrived. */
+  get me(): Me | null {
+    return this._me;
+  }
+
+  /** Start connecting (once). Resolves when the client is live; rejects if it closes for good first. */
+  connect(): Promise<void> {
+    if (this.stopped) return Promise.reject(new ProtocolError('UNAVAILABLE', `client is closed: ${this.closedReason()}`));
+    const settled = new Promise<void>((resolve, reject) => {
+      if (this._status.state === 'live') return resolve();
+      const onStatus = (s: ConnectionStatus) => {
+        if (s.state === 'live') {
+          this.off('status', onStatus);
+          resolve();
+        } else if (s.state === 'closed') {
+          this.off('status', onStatus);
+          reject(new ProtocolError('UNAVAILABLE', `client closed: ${s.reason}`));
+        }
+      };
+      this.on('status', onStatus);
+    });
+    if (!this.started) {
+      this.started = true;
+      void this.open();
+    }
+    return settled;
+  }
+
+  /** Close for good: pending requests fail with UNAVAILABLE, no reconnect. */
+  close(reason = 'closed by client'): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+    const conn = this.conn;
+    this.conn = null;
+    if (conn) {
+      this.drop(conn);
+      // A polite close when the socket is open; terminate() while the handshake is still running.
+      if (conn.ws.readyState === WebSocket.OPEN) conn.ws.close(CloseCode.NORMAL, 'bye');
+      else conn.ws.terminate();
+    }
+    this.requests.rejectAll(new ProtocolError('UNAVAILABLE', `client closed: ${reason}`));
+    this.setStatus({ state: 'closed', reason });
+  }
+
+  /**
+   * Send a typed request. Params are checked locally first (BAD_REQUEST without a round trip). While not
+   * live it waits for the connection, up to its timeout. The result is validated against the protocol.
+   */
+  request<T extends RequestType>(type: T, params: RequestParams<T>, opts: RequestOptions = {}): Promise<RequestResult<T>> {
+    if (this.stopped) return Promise.reject(new ProtocolError('UNAVAILABLE', `client is closed: ${this.closedReason()}`));
+    if (!Object.hasOwn(REQUESTS, type)) return Promise.reject(new ProtocolError('BAD_REQUEST', `unknown request type "${String(type)}"`));
+    const parsed = REQUESTS[type].params.safeParse(params);
+    if (!parsed.success) return Promise.reject(new ProtocolError('BAD_REQUEST', `${type}: ${describeIssues(parsed.error)}`));
+    const { entry, promise } = this.requests.add(type, parsed.data as Record<string, unknown>, opts.timeoutMs ?? this.timeoutMs, false);
+    if (this.conn?.canSend) this.send(this.conn, entry);
+    return promise as Promise<RequestResult<T>>;
+  }
+
+  /** Ephemeral "typing" signal; dropped when not live (it would be stale by the time we reconnect). */
+  sendTyping(roomId: string): void {
+    const conn = this.conn;
+    if (conn?.canSend && conn.ws.readyState === WebSocket.OPEN) conn.ws.send(JSON.stringify({ type: 'typing', roomId }));
+  }
+
+  /* ---------- connection lifecycle ---------- */
+
+  private async open(): Promise<void> {
+    this.retryTimer = null;
+    if (this.stopped) return;
+    this.setStatus({ state: 'connecting', attempt: this.attempt });
+    let token: string;
+    try {
+      token = await this.opts.tokens.getAccessToken(this.forceRefresh);
+      this.forceRefresh = false;
+    } catch (error) {
+      if (isSessionExpired(error)) return this.close('session expired: log in again');
+      const why = error instanceof Error ? error.message : String(error);
+      this.warn(`token refresh failed, will retry: ${why}`);
+      return this.scheduleReconnect(`token refresh failed: ${why}`);
+    }
+    if (this.stopped) return;
+
+    const ws = new WebSocket(wsUrl(this.opts.url), { perMessageDeflate: false, handshakeTimeout: this.timeoutMs });
+    const conn: Conn = { ws, inbox: [], pumping: false, dead: false, canSend: false, head: 0, readyTimer: null };
+    this.conn = conn;
+    let lastError = '';
+    ws.on('open', () => {
+      if (conn.dead) return;
+      this.setStatus({ state: 'authenticating' });
+      const auth: Record<string, unknown> = { type: 'auth', token, protocol: PROTOCOL_VERSION };
+      if (this._lastOrder !== undefined) auth.resumeAfter = this._lastOrder;
+      ws.send(JSON.stringify(auth));
+      // A server that accepts the socket but never answers must not leave us hanging.
+      conn.readyTimer = setTimeout(() => this.restart(conn, 'no ready frame from the server'), this.timeoutMs);
+    });
+    ws.on('message', (data: WebSocket.RawData) => this.onMessage(conn, data));
+    ws.on('error', (error: Error) => {
+      lastError = error.message;
+    });
+    ws.on('close', (code: number, reason: Buffer) => this.onClose(conn, code, reason.toString() || lastError));
+  }
+
+  private onMessage(conn: Conn, data: WebSocket.RawData): void {
+    if (conn.dead) return;
+    const decoded = decodeServerFrame(data);
+    if (!decoded.ok) return this.warn(`ignored a malformed frame: ${decoded.error.message}`);
+    const frame = decoded.value;
+    if (frame === null) return; // a frame type from a newer server
+    switch (frame.type) {
+      case 'reply':
+        if (!this.requests.settle(frame.frame) && !frame.frame.ok) {
+          this.warn(`server error for ${frame.frame.replyTo ?? 'an unreadable frame'}: ${frame.frame.error.message}`);
+        }
+        return;
+      case 'typing':
+        return this.emit('typing', frame.frame);
+      case 'presence':
+        return this.emit('presence', frame.frame);
+      default:
+        conn.inbox.push(frame);
+        void this.pump(conn);
+    }
+  }
+
+  /** Handles ordered frames strictly one after another, even when handling one needs a round trip. */
+  private async pump(conn: Conn): Promise<void> {
+    if (conn.pumping) return;
+    conn.pumping = true;
+    try {
+      while (!conn.dead && conn.inbox.length > 0) await this.handle(conn, conn.inbox.shift()!);
+    } catch (error) {
+      // A failed state/sync leaves the stream in an unknown place: start over and resume from lastOrder.
+      if (!conn.dead) this.restart(conn, `resync failed: ${error instanceof Error ? error.message : String(error)}`);
+    } finally {
+      conn.pumping = false;
+    }
+  }
+
+  private async handle(conn: Conn, frame: Sequenced): Promise<void> {
+    switch (frame.type) {
+      case 'ready':
+        return this.onReady(conn, frame.frame);
+      case 'replay': {
+        const page = applyPage(this._lastOrder ?? 0, frame);
+        for (const e of page.apply) await this.deliver(conn, e);
+        this._lastOrder = Math.max(this._lastOrder ?? 0, page.lastOrder);
+        if (frame.more) this.setStatus({ state: 'resyncing', through: this._lastOrder, head: Math.max(conn.head, this._lastOrder) });
+        else this.goLive(conn);
+        return;
+      }
+      case 'event': {
+        let decision = decideLive(this._lastOrder ?? 0, frame);
+        if (decision.kind === 'gap') {
+          await this.syncGap(conn, frame.prev);
+          decision = decideLive(this._lastOrder ?? 0, frame);
+          if (decision.kind === 'gap') throw new Error(`sync ended at ${this._lastOrder} before ${frame.prev}`);
+        }
+        if (decision.kind === 'apply') await this.deliver(conn, frame.event);
+        return;
+      }
+    }
+  }
+
+  private async onReady(conn: Conn, ready: ReadyFrame): Promise<void> {
+    if (conn.readyTimer) clearTimeout(conn.readyTimer);
+    conn.readyTimer = null;
+    conn.head = ready.head;
+    this._me = ready.user;
+    this.emit('ready', ready);
+    if (this._lastOrder === undefined || ready.snapshotRequired) {
+      const reason: SnapshotReason = this._lastOrder === undefined ? 'initial' : 'gap-too-large';
+      this.setStatus({ state: 'resyncing', through: this._lastOrder ?? 0, head: ready.head });
+      await this.loadSnapshot(conn, reason);
+    }
+    if (ready.replaying && !ready.snapshotRequired) {
+      this.setStatus({ state: 'resyncing', through: this._lastOrder ?? 0, head: ready.head });
+    } else {
+      this.goLive(conn);
+    }
+  }
+
+  /** Pull `sync` pages from lastOrder until `more: false`; live frames wait in the inbox meanwhile. */
+  private async syncGap(conn: Conn, prev: number): Promise<void> {
+    const head = Math.max(conn.head, prev);
+    for (let pages = 0; pages < MAX_SYNC_PAGES; pages++) {
+      const after = this._lastOrder ?? 0;
+      this.setStatus({ state: 'resyncing', through: after, head });
+      const page = (await this.internal(conn, 'sync', { after })) as RequestResult<'sync'>;
+      if (page.snapshotRequired) {
+        await this.loadSnapshot(conn, 'gap-too-large');
+        break;
+      }
+      const r = applyPage(after, page);
+      for (const e of r.apply) await this.deliver(conn, e);
+      this._lastOrder = Math.max(this._lastOrder ?? 0, r.lastOrder);
+      if (!page.more) break;
+      if (this._lastOrder <= after) throw new Error('sync made no progress');
+    }
+    if (conn.canSend) this.setStatus({ state: 'live' });
+  }
+
+  private async loadSnapshot(conn: Conn, reason: SnapshotReason): Promise<void> {
+    const state = (await this.internal(conn, 'state', {})) as StateResult;
+    this._me = state.me;
+    // After an access change the event stream stays complete (lastOrder is kept); otherwise the snapshot
+    // stands in for everything up to its head and older live frames are skipped as duplicates.
+    if (reason !== 'access-changed') this._lastOrder = Math.max(this._lastOrder ?? 0, state.head);
+    this.emit('snapshot', state, reason);
+  }
+
+  private async deliver(conn: Conn, event: ClientEvent): Promise<void> {
+    this._lastOrder = Math.max(this._lastOrder ?? 0, event.order);
+    this.emit('event', event);
+    if (event.type === 'access.changed' && event.data.userId === this._me?.id) await this.loadSnapshot(conn, 'access-changed');
+  }
+
+  private goLive(conn: Conn): void {
+    conn.canSend = true;
+    this.attempt = 0;
+    this.setStatus({ state: 'live' });
+    for (const entry of this.requests.unsent()) this.send(conn, entry);
+  }
+
+  private internal(conn: Conn, type: RequestType, params: Record<string, unknown>): Promise<unknown> {
+    const { entry, promise } = this.requests.add(type, params, this.timeoutMs, true);
+    this.send(conn, entry);
+    return promise;
+  }
+
+  private send(conn: Conn, entry: PendingRequest): void {
+    if (conn.dead || conn.ws.readyState !== WebSocket.OPEN) return;
+    conn.ws.send(JSON.stringify({ ...entry.params, id: entry.id, type: entry.type }));
+    entry.sent = true;
+  }
+
+  private onClose(conn: Conn, code: number, reason: string): void {
+    const mine = this.conn === conn;
+    this.drop(conn);
+    if (!mine) return;
+    this.conn = null;
+    this.requests.disconnected();
+    if (this.stopped) return;
+    const why = reason ? `${reason} (${code})` : `connection closed (${code})`;
+    if (FATAL_CLOSE_CODES.includes(code)) return this.close(`closed by the server: ${why}`);
+    if (code === CloseCode.UNAUTHORIZED) this.forceRefresh = true;
+    this.scheduleReconnect(why);
+  }
+
+  /** Drop a connection on our side; its `close` event then schedules the reconnect and the resume. */
+  private restart(conn: Conn, reason: string): void {
+    this.warn(reason);
+    this.drop(conn);
+    conn.ws.terminate();
+  }
+
+  /** Forget a connection: no more frames are handled from it. */
+  private drop(conn: Conn): void {
+    if (conn.readyTimer) clearTimeout(conn.readyTimer);
+    conn.readyTimer = null;
+    conn.dead = true;
+    conn.inbox.length = 0;
+  }
+
+  private scheduleReconnect(reason: string): void {
+    const delay = backoffDelay(this.attempt, this.random, this.opts.backoff);
+    this.attempt++;
+    this.setStatus({ state: 'offline', retryAt: this.now() + delay, reason });
+    this.retryTimer = setTimeout(() => void this.open(), delay);
+  }
+
+  private setStatus(status: ConnectionStatus): void {
+    this._status = status;
+    this.emit('status', status);
+  }
+
+  private closedReason(): string {
+    return this._status.state === 'closed' ? this._status.reason : 'closed';
+  }
+
+  private warn(message: string): void {
+    this.emit('warning', message);
+  }
+}
