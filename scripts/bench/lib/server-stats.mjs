@@ -1,0 +1,65 @@
+// Server CPU time and memory, asked of the orchestrator (which relays to the server child over IPC).
+// Run by hand with --server-pid instead, the generator falls back to /proc (CPU at 10 ms resolution).
+import { readFileSync } from 'node:fs';
+
+let nextReq = 1;
+const waiting = new Map();
+if (process.send) {
+  process.on('message', (msg) => {
+    if (msg?.type !== 'server-stats-reply') return;
+    const w = waiting.get(msg.reqId);
+    if (w) {
+      waiting.delete(msg.reqId);
+      w(msg.stats);
+    }
+  });
+}
+
+function fromProc(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(fields[11]) + Number(fields[12]); // utime + stime
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const rssKb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+    return { cpuUs: ticks * 10_000, rss: rssKb * 1024, heapUsed: null };
+  } catch {
+    return null;
+  }
+}
+
+/** `{cpuUs, rss, heapUsed}` of the server process, or null when unknown. */
+export function serverStats({ gc = false, pid } = {}) {
+  if (!process.send) return Promise.resolve(pid ? fromProc(pid) : null);
+  const reqId = nextReq++;
+  return new Promise((resolve) => {
+    const t = setTimeout(() => {
+      waiting.delete(reqId);
+      resolve(null);
+    }, 10_000);
+    waiting.set(reqId, (s) => {
+      clearTimeout(t);
+      resolve(s);
+    });
+    process.send({ type: 'server-stats', reqId, gc });
+  });
+}
+
+/** Peak RSS over a phase, sampled every 200 ms. */
+export function rssSampler(pid) {
+  let peak = 0;
+  let busy = false;
+  const timer = setInterval(async () => {
+    if (busy) return;
+    busy = true;
+    const s = await serverStats({ pid });
+    if (s && s.rss > peak) peak = s.rss;
+    busy = false;
+  }, 200);
+  return {
+    stop() {
+      clearInterval(timer);
+      return peak;
+    },
+  };
+}

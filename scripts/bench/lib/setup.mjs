@@ -1,0 +1,51 @@
+// Builds the world a workload needs through the public API only: accounts over HTTP, then rooms (and,
+// for rooms that only some clients may see, one role per room that is granted to its members).
+import { accounts, account } from './http.mjs';
+import { connectClient } from './client.mjs';
+
+export const PASSWORD = 'bench-password-1';
+
+async function ok(client, type, params) {
+  const r = await client.request(type, params);
+  if (!r.ok) throw new Error(`${type} failed: ${r.error?.code} ${r.error?.message}`);
+  return r.result;
+}
+
+async function pool(items, concurrency, fn) {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      await fn(items[i], i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
+}
+
+/**
+ * `users` accounts and `rooms` rooms; user i is a member of room i % rooms. With one room it is public;
+ * with several, each room is restricted to its own role so a message reaches only that room's members.
+ * The owner account (signed up first) does the setup and disconnects before anything is measured.
+ */
+export async function setupRooms(url, { users, rooms, prefix = 'bench' }) {
+  const owner = await account(url, `${prefix}-owner`, PASSWORD);
+  const names = Array.from({ length: users }, (_, i) => `${prefix}-u${i}`);
+  const accs = await accounts(url, names, PASSWORD);
+  const admin = await connectClient(url, owner.accessToken);
+  const roomIds = [];
+  try {
+    for (let k = 0; k < rooms; k++) roomIds.push((await ok(admin, 'room.create', { name: `${prefix}-r${k}` })).room.id);
+    if (rooms > 1) {
+      const roleIds = [];
+      for (let k = 0; k < rooms; k++) {
+        const role = (await ok(admin, 'role.create', { name: `r${k}` })).role;
+        roleIds.push(role.id);
+        await ok(admin, 'room.restrict', { roomId: roomIds[k], roleIds: [role.id] });
+      }
+      await pool(accs, 16, (a, i) => ok(admin, 'role.grant', { userId: a.user.id, roleId: roleIds[i % rooms] }));
+    }
+  } finally {
+    admin.close();
+  }
+  return { owner, accounts: accs, roomIds, roomOf: (i) => roomIds[i % rooms] };
+}

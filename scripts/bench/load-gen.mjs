@@ -1,0 +1,40 @@
+#!/usr/bin/env node
+// The load generator: ONE process, many raw `ws` sockets. Runs one workload against a server (od-server
+// or the baseline — both speak the same frames), prints one JSON result line and exits. A hard deadline
+// makes sure it always stops.
+//
+// Usage: node scripts/bench/load-gen.mjs --url http://127.0.0.1:PORT --workload fanout \
+//          --config '{"clients":200,"senders":10,"messages":5000}' [--server-pid PID] [--deadline-s 300]
+import { fanout } from './workloads/fanout.mjs';
+import { catchup } from './workloads/catchup.mjs';
+import { idle } from './workloads/idle.mjs';
+import { loginStorm } from './workloads/login-storm.mjs';
+
+const WORKLOADS = { fanout, catchup, idle, 'login-storm': loginStorm };
+
+const args = process.argv.slice(2);
+const opt = (name, dflt) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : dflt;
+};
+
+const url = opt('--url');
+const name = opt('--workload');
+const cfg = JSON.parse(opt('--config', '{}'));
+const serverPid = opt('--server-pid') ? Number(opt('--server-pid')) : undefined;
+const deadlineS = Number(opt('--deadline-s', '300'));
+
+function finish(line, code) {
+  process.stdout.write(`${JSON.stringify(line)}\n`, () => process.exit(code));
+}
+
+const deadline = setTimeout(() => finish({ ok: false, error: `deadline of ${deadlineS}s reached` }, 2), deadlineS * 1000);
+deadline.unref();
+
+if (!url || !WORKLOADS[name]) {
+  finish({ ok: false, error: `usage: --url URL --workload ${Object.keys(WORKLOADS).join('|')} --config JSON` }, 1);
+} else {
+  WORKLOADS[name](url, cfg, { serverPid })
+    .then((result) => finish({ ok: true, workload: name, result }, 0))
+    .catch((e) => finish({ ok: false, workload: name, error: String(e?.stack ?? e) }, 1));
+}
