@@ -1,0 +1,160 @@
+import { LIMITS, type OdClientEvents, type RequestParams, type RequestResult, type RequestType } from '@open-discord/protocol';
+import { randomUUID } from 'node:crypto';
+import { helpLines, KEY_HELP } from '../commands/help.js';
+import { parseLine } from '../commands/parse.js';
+import { findRoom, resolveArgs } from '../commands/resolve.js';
+import { buildRequest } from '../commands/to-request.js';
+import { historyWanted, readWanted } from '../state/selectors.js';
+import type { Store } from '../state/store.js';
+import { describeError } from './errors.js';
+
+/** The part of the protocol client the TUI uses (OdClient satisfies it). */
+export interface ChatClient {
+  on<K extends keyof OdClientEvents>(name: K, listener: OdClientEvents[K]): unknown;
+  request<T extends RequestType>(type: T, params: RequestParams<T>): Promise<RequestResult<T>>;
+}
+
+export interface GlueOptions {
+  onQuit: () => void;
+  nonce?: () => string;
+  now?: () => number;
+  /** Messages per history page. */
+  historyPage?: number;
+}
+
+export interface ChatActions {
+  /** What Enter does with the input line: send a message or run a command. */
+  submit(line: string): void;
+  /** Retry the newest failed send in the current room (same nonce, so the server never stores it twice). */
+  retry(): void;
+}
+
+/**
+ * The network glue: protocol-client events become store actions, and the store's wishes (older history,
+ * read markers) and the user's submissions become requests. Reconnect and resync belong to the client.
+ */
+export function attachClient(client: ChatClient, store: Store, opts: GlueOptions): ChatActions {
+  const nonce = opts.nonce ?? (() => randomUUID());
+  const now = opts.now ?? Date.now;
+  const page = opts.historyPage ?? 100;
+  const { dispatch } = store;
+
+  client.on('status', (status) => dispatch({ type: 'status', status }));
+  client.on('snapshot', (state, reason) => dispatch({ type: 'snapshot', state, reason }));
+  client.on('event', (event) => dispatch({ type: 'event', event }));
+  client.on('presence', (p) => dispatch({ type: 'presence', userId: p.userId, online: p.online }));
+
+  const readInflight = new Map<string, number>();
+  const effects = () => {
+    const state = store.getState();
+    const want = historyWanted(state);
+    if (want) {
+      dispatch({ type: 'history/requested', roomId: want.roomId });
+      const params: RequestParams<'history'> = { roomId: want.roomId, limit: page };
+      if (want.before !== undefined) params.before = want.before;
+      client.request('history', params).then(
+        (r) => dispatch({ type: 'history/loaded', roomId: want.roomId, messages: r.messages, end: r.end }),
+        (e: unknown) => dispatch({ type: 'history/failed', roomId: want.roomId, error: describeError(e) }),
+      );
+    }
+    const read = readWanted(store.getState());
+    if (read && (readInflight.get(read.roomId) ?? -1) < read.order) {
+      readInflight.set(read.roomId, read.order);
+      dispatch({ type: 'read/local', roomId: read.roomId, order: read.order });
+      // A lost read marker only means an unread count that is too high on another device: not worth a flash.
+      client.request('read.mark', read).catch(() => readInflight.delete(read.roomId));
+    }
+  };
+  store.subscribe(() => effects());
+
+  const send = (roomId: string, text: string, n: string, action?: boolean) => {
+    const params: RequestParams<'message.send'> = { roomId, text, nonce: n };
+    if (action) params.action = true;
+    client.request('message.send', params).then(
+      (r) => dispatch({ type: 'send/confirmed', roomId, nonce: n, message: r.message }),
+      (e: unknown) => dispatch({ type: 'send/failed', roomId, nonce: n, error: describeError(e) }),
+    );
+  };
+
+  const sendMessage = (text: string, action?: boolean) => {
+    const state = store.getState();
+    const roomId = state.currentRoomId;
+    if (!roomId || !state.me) return dispatch({ type: 'flash', kind: 'error', text: 'no room to send to yet' });
+    const body = text.replace(/\s+$/, '');
+    if (!body) return;
+    if (body.length > LIMITS.maxMessageLength) {
+      return dispatch({ type: 'flash', kind: 'error', text: `message too long (${body.length}/${LIMITS.maxMessageLength})` });
+    }
+    const n = nonce();
+    dispatch({ type: 'send/started', roomId, nonce: n, text: body, authorId: state.me.id, at: now(), ...(action && { action }) });
+    send(roomId, body, n, action);
+  };
+
+  const runClientCommand = (name: string, sub: string | undefined, args: Record<string, unknown>) => {
+    const state = store.getState();
+    if (name === 'quit') return opts.onQuit();
+    if (name === 'help') {
+      const only = typeof args.command === 'string' ? args.command : undefined;
+      return dispatch({ type: 'overlay/help', lines: [...helpLines(only), '', ...(only ? [] : KEY_HELP)] });
+    }
+    if (name === 'join') {
+      const id = findRoom(state, String(args.room));
+      if (!id) return dispatch({ type: 'flash', kind: 'error', text: `no room "#${String(args.room).replace(/^#/, '')}"` });
+      return dispatch({ type: 'room/select', roomId: id });
+    }
+    if (name === 'role' && sub === 'list') {
+      const lines = Object.values(state.roles)
+        .sort((a, b) => b.position - a.position)
+        .map((r) => `${r.name.padEnd(16)} ${r.permissions.join(' ') || '(no permissions)'}`);
+      return dispatch({ type: 'overlay/help', lines });
+    }
+    dispatch({ type: 'flash', kind: 'error', text: `/${name} is not supported by this version of od` });
+  };
+
+  return {
+    submit(line) {
+      const parsed = parseLine(line);
+      if (parsed.kind === 'error') return dispatch({ type: 'flash', kind: 'error', text: parsed.message });
+      dispatch({ type: 'input/submitted', text: line });
+      if (parsed.kind === 'message') return sendMessage(parsed.text);
+      const { spec } = parsed;
+      const state = store.getState();
+      if (spec.request === 'message.send' && spec.name === 'me') return sendMessage(String(parsed.args.action ?? ''), true);
+      if (spec.request === 'client') return runClientCommand(spec.name, spec.sub, parsed.args);
+      const resolved = resolveArgs(state, spec, parsed.args);
+      if (!resolved.ok) return dispatch({ type: 'flash', kind: 'error', text: resolved.message });
+      const built = buildRequest(spec, resolved.args, { currentRoomId: state.currentRoomId, nonce });
+      if (!built.ok) return dispatch({ type: 'flash', kind: 'error', text: built.message });
+      const label = `/${spec.name}${spec.sub ? ' ' + spec.sub : ''}`;
+      (client.request as (t: RequestType, p: unknown) => Promise<unknown>)(built.type, built.params).then(
+        (result) => {
+          dispatch({ type: 'flash', kind: 'info', text: `${label}: done` });
+          // A room we just created is where we want to be.
+          const room = (result as { room?: { id?: unknown } } | null)?.room;
+          if (spec.request === 'room.create' && typeof room?.id === 'string') {
+            const id = room.id;
+            const go = () => store.getState().rooms[id] && dispatch({ type: 'room/select', roomId: id });
+            if (store.getState().rooms[id]) go();
+            else {
+              const off = store.subscribe((s) => {
+                if (s.rooms[id]) {
+                  off();
+                  go();
+                }
+              });
+            }
+          }
+        },
+        (e: unknown) => dispatch({ type: 'flash', kind: 'error', text: `${label}: ${describeError(e)}` }),
+      );
+    },
+    retry() {
+      const state = store.getState();
+      const roomId = state.currentRoomId;
+      const failed = roomId ? state.views[roomId]?.pending.filter((p) => p.status === 'failed').at(-1) : undefined;
+      if (!roomId || !failed?.nonce) return dispatch({ type: 'flash', kind: 'info', text: 'nothing to retry' });
+      dispatch({ type: 'send/retry', roomId, nonce: failed.nonce });
+      send(roomId, failed.text, failed.nonce, failed.action);
+    },
+  };
+}

@@ -1,0 +1,41 @@
+import type { ClientEvent, ConnectionStatusLike, Message, SnapshotReason, StateResult } from './wire-types.js';
+
+/** Everything that can change the TUI's state. The reducer is the only thing that interprets these. */
+export type Action =
+  | { type: 'status'; status: ConnectionStatusLike }
+  | { type: 'snapshot'; state: StateResult; reason: SnapshotReason }
+  | { type: 'event'; event: ClientEvent }
+  | { type: 'presence'; userId: string; online: boolean }
+  | { type: 'history/requested'; roomId: string }
+  | { type: 'history/loaded'; roomId: string; messages: Message[]; end: boolean }
+  | { type: 'history/failed'; roomId: string; error: string }
+  | { type: 'send/started'; roomId: string; nonce: string; text: string; action?: boolean; authorId: string; at: number }
+  | { type: 'send/confirmed'; roomId: string; nonce: string; message: Message }
+  | { type: 'send/failed'; roomId: string; nonce: string; error: string }
+  | { type: 'send/retry'; roomId: string; nonce: string }
+  | { type: 'room/select'; roomId: string }
+  | { type: 'room/step'; delta: 1 | -1 }
+  | { type: 'room/index'; index: number }
+  | { type: 'room/next-activity' }
+  | { type: 'scroll'; lines: number }
+  | { type: 'scroll/bottom' }
+  | { type: 'read/local'; roomId: string; order: number }
+  | { type: 'input/insert'; text: string }
+  | { type: 'input/backspace' }
+  | { type: 'input/delete' }
+  | { type: 'input/move'; to: 'left' | 'right' | 'home' | 'end' | 'word-left' | 'word-right' }
+  | { type: 'input/kill'; what: 'line' | 'to-end' | 'word' }
+  | { type: 'input/set'; text: string }
+  | { type: 'input/history'; delta: 1 | -1 }
+  | { type: 'input/complete'; candidates: string[]; start: number; end: number }
+  | { type: 'input/complete-next' }
+  | { type: 'input/submitted'; text: string }
+  | { type: 'overlay/help'; lines: string[] }
+  | { type: 'overlay/switcher' }
+  | { type: 'overlay/switcher-query'; query: string }
+  | { type: 'overlay/switcher-move'; delta: 1 | -1 }
+  | { type: 'overlay/paste'; text: string }
+  | { type: 'overlay/close' }
+  | { type: 'flash'; kind: 'info' | 'error'; text: string }
+  | { type: 'flash/clear' }
+  | { type: 'resize'; cols: number; rows: number };

@@ -1,0 +1,99 @@
+import type { ChatMessage, RoomView } from '../state/types.js';
+import type { Line } from './lines.js';
+import { messageLines, type Author } from './message-lines.js';
+import { fit } from './width.js';
+
+export interface PaneContext {
+  width: number;
+  meId: string | null;
+  roomName: string;
+  author: (userId: string) => Author;
+}
+
+export interface PaneLines {
+  /** Rows to draw, top to bottom: at most `height`, ending `scroll` rows above the newest one. */
+  lines: Line[];
+  /** The walk reached the oldest loaded message: scrolling further needs older history (or hits the start). */
+  atTop: boolean;
+  /** The scroll offset actually used (clamped to the loaded content). */
+  scroll: number;
+}
+
+const DAY = new Intl.DateTimeFormat('en-GB', { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric' });
+const dayKey = (ts: number) => {
+  const d = new Date(ts);
+  return d.getFullYear() * 10000 + d.getMonth() * 100 + d.getDate();
+};
+
+function rule(key: string, label: string, width: number, color: string, dim = false): Line {
+  const text = `── ${label} `;
+  return { key, segments: [{ text: fit(text + '─'.repeat(Math.max(0, width)), width), color, dim }] };
+}
+
+/** Index of the first message with order > `order` (messages ascend by order). */
+export function firstAfter(messages: readonly ChatMessage[], order: number): number {
+  let lo = 0;
+  let hi = messages.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (messages[mid]!.order > order) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
+/**
+ * Build only the rows that can be seen: walk from the newest message backwards, wrapping (cached) until
+ * `scroll + height` rows exist. The cost depends on the pane size, not on how many messages the room holds.
+ */
+export function paneLines(view: RoomView, ctx: PaneContext, height: number, scroll: number): PaneLines {
+  const need = Math.max(0, scroll) + height;
+  const w = Math.max(1, ctx.width);
+  const { messages, pending } = view;
+  const rulerAt = view.ruler === null ? -1 : firstAfter(messages, view.ruler);
+  const showRuler = rulerAt >= 0 && rulerAt < messages.length && hasOthersFrom(messages, rulerAt, ctx.meId);
+  const reloadAt = view.reloaded?.before == null ? -1 : firstAfter(messages, view.reloaded.before - 1);
+  // Collected bottom-up, reversed at the end.
+  const out: Line[] = [];
+  const pushMsg = (m: ChatMessage) => {
+    const ls = messageLines(m, w, ctx.author(m.authorId), !!ctx.meId && !!m.mentions?.includes(ctx.meId));
+    for (let i = ls.length - 1; i >= 0; i--) out.push(ls[i]!);
+  };
+  for (let i = pending.length - 1; i >= 0 && out.length < need; i--) pushMsg(pending[i]!);
+  let i = messages.length - 1;
+  for (; i >= 0 && out.length < need; i--) {
+    const m = messages[i]!;
+    pushMsg(m);
+    if (i === rulerAt && showRuler) out.push(rule(`ruler`, 'new since you last read', w, 'red'));
+    if (i === reloadAt) {
+      out.push(rule(`reloaded`, 'history reloaded — earlier messages may be older than shown', w, 'yellow'));
+    }
+    const prev = messages[i - 1];
+    if (!prev || dayKey(prev.createdAt) !== dayKey(m.createdAt)) {
+      out.push(rule(`day:${m.id}`, DAY.format(new Date(m.createdAt)), w, 'cyan', true));
+    }
+  }
+  const atTop = i < 0;
+  if (atTop) {
+    if (view.reloaded && reloadAt === -1) {
+      out.push(rule(`reloaded`, 'history reloaded — earlier messages may be older than shown', w, 'yellow'));
+    }
+    if (view.loading) out.push({ key: 'top', segments: [{ text: 'loading older messages…', dim: true }] });
+    else if (view.end) {
+      out.push({ key: 'top', segments: [{ text: `This is the start of #${ctx.roomName}.`, dim: true }] });
+    }
+  }
+  const total = out.length;
+  const maxScroll = atTop ? Math.max(0, total - height) : Number.MAX_SAFE_INTEGER;
+  const used = Math.min(Math.max(0, scroll), maxScroll);
+  const bottom = total - used; // exclusive index into the top-down order below
+  const topDown = out.reverse();
+  const start = Math.max(0, bottom - height);
+  return { lines: topDown.slice(start, bottom), atTop, scroll: used };
+}
+
+function hasOthersFrom(messages: readonly ChatMessage[], from: number, meId: string | null): boolean {
+  // Bounded: only a handful of our own trailing messages are ever checked before someone else's turns up.
+  for (let i = from; i < messages.length && i < from + 200; i++) if (messages[i]!.authorId !== meId) return true;
+  return false;
+}
