@@ -33,7 +33,10 @@ export interface MemoryUsage {
   arrayBuffers: number;
 }
 
-export const DB_FILE = 'od.db';
+/** The server's database file inside its data directory (store/db.ts). */
+export const DB_FILE = 'od.sqlite';
+/** The access-token signing secret, hex (services/secret.ts). */
+export const SECRET_FILE = 'secret.key';
 
 /** Defaults that keep tests fast: cheap bcrypt, loopback, an ephemeral port, open sign-up. */
 export function testServerOptions(dataDir: string, extra: Partial<ChildServerOptions> = {}): ChildServerOptions {

@@ -33,7 +33,7 @@ export function readDb(file: string): DbSnapshot {
   try {
     const integrity = (db.pragma('integrity_check') as { integrity_check: string }[]).map((r) => r.integrity_check).join('; ');
     const rows = db
-      .prepare('SELECT event_order AS o, id, type, room_id AS roomId, payload FROM events ORDER BY event_order')
+      .prepare('SELECT event_order AS o, id, type, room_id AS roomId, data AS payload FROM events ORDER BY event_order')
       .all() as { o: number; id: string; type: string; roomId: string | null; payload: string }[];
     const events = rows.map((r) => ({
       order: r.o,
