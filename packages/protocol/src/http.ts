@@ -9,6 +9,8 @@ export const HTTP_PATHS = {
   refresh: '/api/refresh',
   logout: '/api/logout',
   logoutAll: '/api/logout-all',
+  /** Redeem a one-time reset code from `od-server user reset-password`; revokes every session of the user. */
+  resetPassword: '/api/reset-password',
   health: '/healthz',
   /** WebSocket upgrade path. */
   ws: '/ws',
@@ -36,6 +38,11 @@ export const SignupBody = z.object({
 export const LoginBody = z.object({ username: z.string().max(64), password: z.string().max(1024) });
 export const RefreshBody = z.object({ refreshToken: z.string().min(1).max(512) });
 export const LogoutBody = RefreshBody;
+export const ResetPasswordBody = z.object({
+  username: z.string().max(64),
+  code: z.string().min(1).max(64),
+  password: Password,
+});
 /** `logout-all` authenticates with `Authorization: Bearer <access token>`. */
 
 export const TokenPair = z.object({
@@ -49,3 +56,4 @@ export const TokenPair = z.object({
 export type SignupBody = z.infer<typeof SignupBody>;
 export type LoginBody = z.infer<typeof LoginBody>;
 export type TokenPair = z.infer<typeof TokenPair>;
+export type ResetPasswordBody = z.infer<typeof ResetPasswordBody>;

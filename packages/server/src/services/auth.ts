@@ -1,0 +1,226 @@
+import type { LoginBody, Me, ResetPasswordBody, SignupBody, TokenPair } from '@open-discord/protocol';
+import { ProtocolError } from '@open-discord/protocol';
+import { OWNER_ROLE, type UserRow } from '../store/store.js';
+import type { ServiceDeps } from './deps.js';
+import { hashPassword, verifyPassword } from './passwords.js';
+import { RateLimiter } from './rate-limit.js';
+import { newCode, newOpaqueToken, sha256, signAccessToken, verifyAccessToken } from './tokens.js';
+import { freeNickname, meOf, publicUser } from './users.js';
+
+export type Registration = 'invite' | 'open' | 'closed';
+
+export interface AuthOptions {
+  secret: Buffer;
+  registration: Registration;
+  bcryptCost: number;
+  accessTokenTtlSec: number;
+  refreshTokenTtlSec: number;
+  /** Per-address and per-username buckets for login/signup; null disables them. */
+  authRate: { perSec: number; burst: number } | null;
+}
+
+export interface Authenticated {
+  user: UserRow;
+  me: Me;
+}
+
+const DAY_MS = 86_400_000;
+const badCredentials = () => new ProtocolError('UNAUTHORIZED', 'invalid username or password');
+const badRefresh = () => new ProtocolError('UNAUTHORIZED', 'invalid or expired refresh token');
+
+/**
+ * Accounts: signup (invites, registration modes), login, refresh-token rotation with reuse detection,
+ * logout, logout-all, password reset, and access-token verification for the WebSocket.
+ */
+export class AuthService {
+  private readonly byIp: RateLimiter | null;
+  private readonly byName: RateLimiter | null;
+  /** Compared against when the user does not exist, so both failures cost the same. */
+  private dummyHash: Promise<string>;
+  /** Hooks run after a user's sessions were revoked (the session layer closes their sockets). */
+  onSessionsRevoked: (userId: string) => void = () => {};
+
+  constructor(
+    private readonly d: ServiceDeps,
+    private readonly o: AuthOptions,
+  ) {
+    this.byIp = o.authRate ? new RateLimiter(o.authRate.perSec, o.authRate.burst, d.now) : null;
+    // Usernames are guessed more slowly than addresses rotate: a tighter bucket per account.
+    this.byName = o.authRate ? new RateLimiter(o.authRate.perSec / 5, Math.max(5, o.authRate.burst / 5), d.now) : null;
+    this.dummyHash = hashPassword(newOpaqueToken(), o.bcryptCost);
+  }
+
+  private limit(ip: string, username: string): void {
+    const wait = Math.max(this.byIp?.take(`ip:${ip}`) ?? 0, this.byName?.take(`u:${username}`) ?? 0);
+    if (wait > 0) throw new ProtocolError('RATE_LIMITED', 'too many attempts; slow down', wait);
+  }
+
+  async signup(body: SignupBody, ip: string): Promise<TokenPair> {
+    this.limit(ip, body.username);
+    const hash = await hashPassword(body.password, this.o.bcryptCost);
+    const { d } = this;
+    const pair = await d.queue.submit((w) => {
+      const bootstrap = d.store.users.count() === 0;
+      let roleId: string | null = null;
+      if (body.invite !== undefined && body.invite !== '') {
+        const inv = d.store.credentials.invite(body.invite.trim().toUpperCase());
+        if (!inv || inv.usesLeft <= 0 || (inv.expiresAt !== null && inv.expiresAt <= w.now)) {
+          throw new ProtocolError('FORBIDDEN', 'invalid or expired invite code');
+        }
+        // The owner invite only works while the server has no users; it cannot mint a second owner later.
+        if (inv.roleId === OWNER_ROLE && !bootstrap) throw new ProtocolError('FORBIDDEN', 'invalid or expired invite code');
+        if (this.o.registration === 'closed' && !bootstrap) throw new ProtocolError('FORBIDDEN', 'registration is closed');
+        d.store.credentials.useInvite(inv.code);
+        roleId = inv.roleId;
+      } else if (this.o.registration === 'closed') {
+        throw new ProtocolError('FORBIDDEN', 'registration is closed');
+      } else if (this.o.registration === 'invite') {
+        throw new ProtocolError('FORBIDDEN', 'an invite code is required to sign up');
+      }
+      if (d.store.users.byUsername(body.username)) throw new ProtocolError('CONFLICT', 'that username is taken');
+      const id = d.newId();
+      const nickname = freeNickname(d.store, body.nickname ?? body.username, d.newId);
+      d.store.users.insert({ id, username: body.username, nickname, passwordHash: hash, createdAt: w.now });
+      if (roleId && d.store.roles.get(roleId)) d.store.roles.grant(id, roleId);
+      const user = d.store.users.byId(id)!;
+      w.emit({ type: 'user.joined', roomId: null, actorId: id }, { user: publicUser(d.store, user) });
+      return this.issue(user, d.newId(), w.now);
+    });
+    d.log({ level: 'info', msg: 'signup', userId: pair.user.id });
+    return pair;
+  }
+
+  async login(body: LoginBody, ip: string): Promise<TokenPair> {
+    const username = body.username.trim().toLowerCase();
+    this.limit(ip, username);
+    const user = this.d.store.users.byUsername(username);
+    // Same work and same answer whether or not the user exists.
+    const ok = await verifyPassword(body.password, user?.passwordHash ?? (await this.dummyHash));
+    if (!user || !ok || user.removed) throw badCredentials();
+    return this.d.queue.submit((w) => this.issue(user, this.d.newId(), w.now));
+  }
+
+  /** Rotate: the presented token is spent; a second use of it revokes its whole family. */
+  async refresh(refreshToken: string): Promise<TokenPair> {
+    const { d } = this;
+    const outcome = await d.queue.submit((w) => {
+      const row = d.store.credentials.refreshToken(sha256(refreshToken));
+      if (!row || row.revoked || row.expiresAt <= w.now) return { error: badRefresh() };
+      if (row.rotated) {
+        // Reuse of a spent token: someone holds a copy. End the whole session family.
+        d.store.credentials.revokeFamily(row.familyId);
+        d.log({ level: 'warn', msg: 'refresh token reuse; family revoked', userId: row.userId });
+        return { error: badRefresh() };
+      }
+      const user = d.store.users.byId(row.userId);
+      if (!user || user.removed) return { error: badRefresh() };
+      d.store.credentials.markRotated(row.tokenHash);
+      return { pair: this.issue(user, row.familyId, w.now) };
+    });
+    // Returned rather than thrown so the family revocation above commits.
+    if ('error' in outcome) throw outcome.error;
+    return outcome.pair;
+  }
+
+  async logout(refreshToken: string): Promise<void> {
+    await this.d.queue.submit(() => {
+      const row = this.d.store.credentials.refreshToken(sha256(refreshToken));
+      if (row) this.d.store.credentials.revokeFamily(row.familyId);
+    });
+  }
+
+  /** Revoke every refresh token and invalidate every live access token of the user. */
+  async logoutAll(accessToken: string): Promise<void> {
+    const auth = this.verify(accessToken);
+    if (!auth) throw new ProtocolError('UNAUTHORIZED', 'invalid or expired access token');
+    await this.revokeEverything(auth.user.id);
+  }
+
+  async resetPassword(body: ResetPasswordBody, ip: string): Promise<void> {
+    const username = body.username.trim().toLowerCase();
+    this.limit(ip, username);
+    const hash = await hashPassword(body.password, this.o.bcryptCost);
+    const userId = await this.d.queue.submit((w) => {
+      const user = this.d.store.users.byUsername(username);
+      const code = this.d.store.credentials.resetCode(sha256(body.code.trim().toUpperCase()));
+      if (!user || !code || code.used || code.expiresAt <= w.now || code.userId !== user.id) {
+        throw new ProtocolError('UNAUTHORIZED', 'invalid or expired reset code');
+      }
+      this.d.store.users.setPassword(user.id, hash);
+      this.d.store.credentials.useResetCodes(user.id);
+      this.revokeIn(user.id, w.afterCommit);
+      return user.id;
+    });
+    this.d.log({ level: 'info', msg: 'password reset', userId });
+  }
+
+  private async revokeEverything(userId: string): Promise<void> {
+    await this.d.queue.submit((w) => this.revokeIn(userId, w.afterCommit));
+  }
+
+  private revokeIn(userId: string, afterCommit: (fn: () => void) => void): void {
+    this.d.store.credentials.revokeAllForUser(userId);
+    this.d.store.users.bumpTokenVersion(userId);
+    afterCommit(() => this.onSessionsRevoked(userId));
+  }
+
+  /** Verify an access token and load its user; null for anything not acceptable. */
+  verify(accessToken: string): Authenticated | null {
+    const claims = verifyAccessToken(this.o.secret, accessToken, this.d.now());
+    if (!claims) return null;
+    const user = this.d.store.users.byId(claims.sub);
+    if (!user || user.removed || user.tokenVersion !== claims.tv) return null;
+    return { user, me: meOf(this.d.store, user) };
+  }
+
+  /** Must run inside a write (it stores the refresh token). */
+  private issue(user: UserRow, familyId: string, now: number): TokenPair {
+    const refreshToken = newOpaqueToken();
+    this.d.store.credentials.insertRefreshToken({
+      tokenHash: sha256(refreshToken),
+      userId: user.id,
+      familyId,
+      createdAt: now,
+      expiresAt: now + this.o.refreshTokenTtlSec * 1000,
+    });
+    return {
+      accessToken: signAccessToken(this.o.secret, user.id, user.tokenVersion, now, this.o.accessTokenTtlSec),
+      refreshToken,
+      expiresIn: this.o.accessTokenTtlSec,
+      user: meOf(this.d.store, user),
+    };
+  }
+}
+
+/** Invites and reset codes are minted by the operator (CLI) and at first start; plain store writes. */
+export function createInvite(
+  d: Pick<ServiceDeps, 'store' | 'now'>,
+  opts: { uses?: number; expiresInMs?: number | null; roleId?: string | null } = {},
+): string {
+  const roleId = opts.roleId ?? null;
+  if (roleId !== null && !d.store.roles.get(roleId)) throw new Error(`no such role: ${roleId}`);
+  const code = newCode();
+  const now = d.now();
+  d.store.transaction(() =>
+    d.store.credentials.insertInvite({
+      code,
+      usesLeft: opts.uses ?? 1,
+      expiresAt: opts.expiresInMs ? now + opts.expiresInMs : null,
+      roleId,
+      createdAt: now,
+    }),
+  );
+  return code;
+}
+
+export const RESET_CODE_TTL_MS = 3_600_000;
+
+export function createResetCode(d: Pick<ServiceDeps, 'store' | 'now'>, username: string): string {
+  const user = d.store.users.byUsername(username.trim().toLowerCase());
+  if (!user) throw new Error(`no such user: ${username}`);
+  const code = newCode(10);
+  d.store.transaction(() => d.store.credentials.insertResetCode(sha256(code), user.id, d.now() + RESET_CODE_TTL_MS));
+  return code;
+}
+
+export const REFRESH_TOKEN_TTL_SEC = (30 * DAY_MS) / 1000;

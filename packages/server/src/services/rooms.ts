@@ -1,0 +1,85 @@
+import type { ParsedParams, Room } from '@open-discord/protocol';
+import { ProtocolError, ROOM_NAME_RE } from '@open-discord/protocol';
+import type { RoomRow } from '../store/store.js';
+import type { ServiceDeps } from './deps.js';
+
+export const roomNotFound = () => new ProtocolError('NOT_FOUND', 'room not found');
+
+function checkName(name: string): void {
+  if (!ROOM_NAME_RE.test(name)) {
+    throw new ProtocolError('BAD_REQUEST', 'room names may contain letters, digits, _ and - only');
+  }
+}
+
+/** Room creation and updates. Restriction and membership changes live in access-admin.ts. */
+export class RoomsService {
+  constructor(private readonly d: ServiceDeps) {}
+
+  /** Visible rooms, for `state`. */
+  visibleRooms(userId: string): Room[] {
+    const { store, access } = this.d;
+    return store.rooms
+      .all()
+      .filter((r) => !r.deleted && access.canSeeRoom(userId, r.id))
+      .map((r) => store.rooms.toWire(r));
+  }
+
+  create(userId: string, p: ParsedParams<'room.create'>): Promise<{ room: Room }> {
+    const { store, access, queue } = this.d;
+    checkName(p.name);
+    return queue.submit((w) => {
+      if (!access.hasPermission(userId, 'create_rooms')) {
+        throw new ProtocolError('FORBIDDEN', 'you may not create rooms here');
+      }
+      const categoryId = p.categoryId ?? null;
+      if (categoryId !== null && !store.rooms.category(categoryId)) {
+        throw new ProtocolError('NOT_FOUND', 'category not found');
+      }
+      if (this.nameTaken(p.name)) throw new ProtocolError('CONFLICT', `a room named ${p.name} already exists`);
+      const row: Omit<RoomRow, 'deleted'> = {
+        id: this.d.newId(),
+        name: p.name,
+        topic: p.topic ?? '',
+        kind: 'text',
+        categoryId,
+        position: store.rooms.nextPosition(categoryId),
+        restrictedTo: null,
+        createdBy: userId,
+        createdAt: w.now,
+      };
+      store.rooms.insert(row);
+      const room = store.rooms.toWire({ ...row, deleted: false });
+      w.emit({ type: 'room.created', roomId: room.id, actorId: userId }, { room });
+      return { room };
+    });
+  }
+
+  /** Rename needs manage_rooms; the topic may also be set by the room's creator. */
+  update(userId: string, p: ParsedParams<'room.update'>): Promise<{ room: Room }> {
+    const { store, access, queue } = this.d;
+    if (p.name !== undefined) checkName(p.name);
+    return queue.submit((w) => {
+      const row = store.rooms.get(p.roomId);
+      if (!row || !access.canSeeRoom(userId, p.roomId)) throw roomNotFound();
+      const manager = access.hasPermission(userId, 'manage_rooms');
+      const topicOnly = p.name === undefined || p.name === row.name;
+      if (!manager && !(topicOnly && row.createdBy === userId)) {
+        throw new ProtocolError('FORBIDDEN', 'you may not change this room');
+      }
+      if (p.name !== undefined && p.name.toLowerCase() !== row.name.toLowerCase() && this.nameTaken(p.name)) {
+        throw new ProtocolError('CONFLICT', `a room named ${p.name} already exists`);
+      }
+      const next: RoomRow = { ...row, name: p.name ?? row.name, topic: p.topic ?? row.topic };
+      store.rooms.update(next);
+      const room = store.rooms.toWire(next);
+      w.emit({ type: 'room.updated', roomId: room.id, actorId: userId }, { room });
+      return { room };
+    });
+  }
+
+  /** Text room names are unique case-insensitively, so `/join name` is unambiguous. */
+  private nameTaken(name: string): boolean {
+    const lc = name.toLowerCase();
+    return this.d.store.rooms.all().some((r) => !r.deleted && r.kind === 'text' && r.name.toLowerCase() === lc);
+  }
+}

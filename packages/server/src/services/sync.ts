@@ -1,0 +1,45 @@
+import { LIMITS } from '@open-discord/protocol';
+import type { StoredEvent } from '../store/store.js';
+import type { ServiceDeps } from './deps.js';
+
+export interface SyncPage {
+  /** Visible events after `after`, ascending (still in stored form: serialised once by the caller). */
+  events: StoredEvent[];
+  /** Every order up to here is accounted for; hidden ones in between are redacted for this user. */
+  through: number;
+  more: boolean;
+  snapshotRequired: boolean;
+}
+
+/** Forward paging through the log as one user sees it (the `sync` request and resume replay). */
+export class SyncService {
+  constructor(
+    private readonly d: ServiceDeps,
+    private readonly snapshotThreshold: number,
+  ) {}
+
+  /**
+   * Too far behind (or claiming to be ahead of the log, e.g. after a restore from backup): no events,
+   * the client must load a snapshot.
+   */
+  needsSnapshot(after: number): boolean {
+    const head = this.d.queue.head;
+    return after > head || head - after > this.snapshotThreshold;
+  }
+
+  page(userId: string, after: number, limit: number = LIMITS.syncPageSize): SyncPage {
+    if (this.needsSnapshot(after)) return { events: [], through: after, more: false, snapshotRequired: true };
+    return this.scan(userId, after, limit);
+  }
+
+  /** One page without the snapshot check (replay has already decided). Scans `limit` rows of the log. */
+  scan(userId: string, after: number, limit: number = LIMITS.syncPageSize): SyncPage {
+    const head = this.d.queue.head;
+    const rows = this.d.store.events.after(after, limit);
+    const { access } = this.d;
+    const events = rows.filter((e) => access.canSeeEvent(userId, e));
+    // A short page means the log is exhausted: the client is accounted up to head.
+    const through = rows.length < limit ? Math.max(head, after) : rows[rows.length - 1]!.order;
+    return { events, through, more: through < head, snapshotRequired: false };
+  }
+}
