@@ -1,0 +1,138 @@
+// Starts a server child (od or baseline) and a load-generator child for one run, relays the generator's
+// stats requests to the server over IPC, and stops both by PID. Every child is registered so that an
+// interrupted bench still kills what it started.
+import { fork } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const benchDir = path.resolve(here, '..');
+const children = new Set();
+
+export function killAll() {
+  for (const child of children) {
+    try {
+      process.kill(child.pid, 'SIGKILL');
+    } catch {
+      /* already gone */
+    }
+  }
+  children.clear();
+}
+
+function track(child) {
+  children.add(child);
+  child.once('exit', () => children.delete(child));
+  return child;
+}
+
+/** Start a server child; resolves with {child, url, pid, dataDir, stop()}. */
+export function startServerChild(kind, { serverOptions = {}, cpuProfDir } = {}) {
+  const execArgv = ['--expose-gc'];
+  if (cpuProfDir) execArgv.push('--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`);
+  let child;
+  let dataDir = null;
+  if (kind === 'od') {
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'od-bench-'));
+    child = fork(path.join(benchDir, 'od-server-child.mjs'), [JSON.stringify({ dataDir, ...serverOptions })], {
+      execArgv,
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    });
+  } else {
+    child = fork(path.join(benchDir, 'baseline-server.mjs'), ['--port', '0'], { execArgv, stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+  }
+  track(child);
+  let stderr = '';
+  child.stderr.on('data', (d) => {
+    stderr = (stderr + d).slice(-4000);
+  });
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`${kind} server did not start in 30 s\n${stderr}`));
+    }, 30_000);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${kind} server exited with ${code}\n${stderr}`));
+    });
+    child.on('message', (msg) => {
+      if (msg?.type !== 'listening') return;
+      clearTimeout(timer);
+      resolve({
+        child,
+        url: msg.url,
+        pid: child.pid,
+        stderr: () => stderr,
+        stop: () => stopChild(child, dataDir),
+      });
+    });
+  });
+}
+
+function stopChild(child, dataDir) {
+  return new Promise((resolve) => {
+    const cleanup = () => {
+      if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+      resolve();
+    };
+    if (child.exitCode !== null || child.signalCode !== null) return cleanup();
+    // Ask for a clean close first (the CPU profile is written on a clean exit), then kill by PID.
+    const hard = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    child.once('exit', () => {
+      clearTimeout(hard);
+      cleanup();
+    });
+    try {
+      child.send({ type: 'stop' });
+    } catch {
+      child.kill('SIGKILL');
+    }
+  });
+}
+
+/** Run the load generator once against `server`; resolves with its parsed JSON result line. */
+export function runLoadGen(server, workload, config, deadlineS) {
+  const args = ['--url', server.url, '--workload', workload, '--config', JSON.stringify(config), '--deadline-s', String(deadlineS)];
+  const gen = track(fork(path.join(benchDir, 'load-gen.mjs'), args, { stdio: ['ignore', 'pipe', 'pipe', 'ipc'] }));
+  let out = '';
+  let err = '';
+  gen.stdout.on('data', (d) => (out += d));
+  gen.stderr.on('data', (d) => (err = (err + d).slice(-4000)));
+  // Relay: generator asks for server stats → server child answers → back to the generator.
+  const pendingStats = new Map();
+  const onServerMsg = (msg) => {
+    if (msg?.type !== 'stats') return;
+    const reqId = pendingStats.get(msg.reqId);
+    if (reqId === undefined) return;
+    pendingStats.delete(msg.reqId);
+    const { type: _t, reqId: _r, ...stats } = msg;
+    if (gen.connected) gen.send({ type: 'server-stats-reply', reqId, stats });
+  };
+  server.child.on('message', onServerMsg);
+  let relayId = 1;
+  gen.on('message', (msg) => {
+    if (msg?.type !== 'server-stats') return;
+    const id = relayId++;
+    pendingStats.set(id, msg.reqId);
+    try {
+      server.child.send({ type: 'stats', reqId: id, gc: msg.gc });
+    } catch {
+      gen.send({ type: 'server-stats-reply', reqId: msg.reqId, stats: null });
+    }
+  });
+  return new Promise((resolve) => {
+    const hard = setTimeout(() => gen.kill('SIGKILL'), (deadlineS + 15) * 1000);
+    gen.once('exit', (code, signal) => {
+      clearTimeout(hard);
+      server.child.off('message', onServerMsg);
+      const line = out.trim().split('\n').pop();
+      try {
+        resolve(JSON.parse(line));
+      } catch {
+        resolve({ ok: false, error: `load generator exited (${code ?? signal}) without a result\n${err}` });
+      }
+    });
+  });
+}

@@ -1,0 +1,29 @@
+#!/usr/bin/env node
+// od-server in its own process for the benchmarks, so that its CPU time and memory can be measured
+// apart from the load generator. Starts the BUILT server (packages/server/dist) with bench-friendly
+// options, announces its address and answers stats requests over IPC (see lib/child-ipc.mjs).
+//
+// Usage (normally forked by run.mjs): node --expose-gc od-server-child.mjs '<json options>'
+import { announce, serveStats } from './lib/child-ipc.mjs';
+
+const { startServer } = await import('../../packages/server/dist/index.js');
+
+const opts = JSON.parse(process.argv[2] ?? '{}');
+const server = await startServer({
+  port: 0,
+  host: '127.0.0.1',
+  registration: 'open',
+  synchronous: 'full',
+  // A load generator on one address opens thousands of sockets; the real limits are exercised by tests.
+  maxConnectionsPerIp: 100_000,
+  maxConnectionsPerUser: 10_000,
+  messageRate: null,
+  log: () => {},
+  ...opts,
+});
+
+announce({ url: `http://127.0.0.1:${server.port}`, port: server.port, pid: process.pid });
+serveStats(() => server.close());
+const stop = () => Promise.resolve(server.close()).finally(() => process.exit(0));
+process.on('SIGTERM', stop);
+process.on('SIGINT', stop);

@@ -1,0 +1,99 @@
+// The benchmark scenarios: workload, sizes (full and --quick), server options, and which result fields
+// the table shows. `better` says which direction is good, so the ratio can be read at a glance.
+const fanoutFigures = [
+  ['acceptedPerSec', 'accepted msg/s', 'higher'],
+  ['deliveriesPerSec', 'deliveries/s', 'higher'],
+  ['latencyP50Ms', 'latency p50 ms', 'lower'],
+  ['latencyP99Ms', 'latency p99 ms', 'lower'],
+  ['latencyMaxMs', 'latency max ms', 'lower'],
+  ['serverCpuUsPerDelivery', 'server CPU µs/delivery', 'lower'],
+  ['serverRssPeakMb', 'server RSS peak MB', 'lower'],
+  ['generatorCpuPct', 'load-gen CPU %', 'info'],
+  ['missing', 'missing deliveries', 'lower'],
+];
+
+const fanout = (clients, rate, quick) => ({
+  workload: 'fanout',
+  config: {
+    clients: quick ? Math.min(clients, 100) : clients,
+    senders: 10,
+    window: 16,
+    // Saturated: 6 000 messages = 1.2 M deliveries at 200 clients. Paced: 10 s (3 s quick) at `rate`.
+    messages: rate ? rate * (quick ? 3 : 10) : quick ? 2000 : 6000,
+    rate,
+    warmup: quick ? 200 : 500,
+  },
+  figures: fanoutFigures,
+  deadlineS: 240,
+});
+
+export function scenarios({ quick }) {
+  return {
+    'fanout-200-saturated': fanout(200, 0, quick),
+    'fanout-100-saturated': fanout(100, 0, quick),
+    'fanout-200-paced': fanout(200, 300, quick),
+    'fanout-100-paced': fanout(100, 300, quick),
+    'many-rooms': {
+      workload: 'fanout',
+      config: quick
+        ? { clients: 200, rooms: 20, senders: 20, window: 8, messages: 2000, warmup: 200 }
+        : { clients: 1000, rooms: 100, senders: 100, window: 4, messages: 10_000, warmup: 1000 },
+      figures: fanoutFigures,
+      deadlineS: 300,
+    },
+    catchup: {
+      workload: 'catchup',
+      // A resume that far back may be answered with snapshotRequired; then the longest replay the server
+      // allows (replayWithin) is measured as well.
+      config: quick ? { behind: 20_000, replayWithin: 10_000 } : { behind: 100_000, replayWithin: 10_000 },
+      figures: [
+        ['writeMsgsPerSec', 'bulk write msg/s (4 senders)', 'higher'],
+        ['resume.eventsPerSec', 'resume: replayed events/s', 'higher'],
+        ['resume.untilLiveMs', 'resume: ms until live', 'lower'],
+        ['resume.snapshotRequired', 'resume: snapshot required', 'info'],
+        ['resumeWithin.eventsPerSec', 'resume within limit: events/s', 'higher'],
+        ['resumeWithin.untilLiveMs', 'resume within limit: ms until live', 'lower'],
+        ['snapshot.snapshotMs', 'snapshot: state + history ms', 'lower'],
+      ],
+      deadlineS: 300,
+    },
+    'idle-1000': {
+      workload: 'idle',
+      config: { connections: quick ? 500 : 1000 },
+      figures: idleFigures,
+      deadlineS: 180,
+    },
+    'idle-5000': {
+      workload: 'idle',
+      // Five connections per account (several devices), so the setup is not dominated by signups.
+      config: { connections: quick ? 1000 : 5000, connsPerUser: 5 },
+      figures: idleFigures,
+      deadlineS: 240,
+      fds: true,
+    },
+    'login-storm': {
+      workload: 'login-storm',
+      config: quick
+        ? { clients: 50, users: 10, rate: 100, loginRate: 20, calmMs: 2000, stormMs: 3000 }
+        : { clients: 50, users: 10, rate: 100, loginRate: 20, calmMs: 4000, stormMs: 8000 },
+      // Real password hashing: the server's default bcrypt cost, not the bench's cheap one.
+      serverOptions: { bcryptCost: null },
+      figures: [
+        ['calmP99Ms', 'msg latency p99 ms, no logins', 'lower'],
+        ['stormP50Ms', 'msg latency p50 ms, 20 logins/s', 'lower'],
+        ['stormP99Ms', 'msg latency p99 ms, 20 logins/s', 'lower'],
+        ['stormMaxMs', 'msg latency max ms, 20 logins/s', 'lower'],
+        ['loginsPerSec', 'logins completed/s', 'higher'],
+        ['loginP99Ms', 'login p99 ms', 'lower'],
+      ],
+      deadlineS: 240,
+    },
+  };
+}
+
+const idleFigures = [
+  ['rssPerConnKb', 'RSS per idle connection KB', 'lower'],
+  ['heapPerConnKb', 'JS heap per idle connection KB', 'lower'],
+  ['rssAfterMb', 'server RSS with all connected MB', 'lower'],
+  ['connectPerSec', 'connect+auth per s', 'higher'],
+];
