@@ -1,0 +1,95 @@
+#!/usr/bin/env node
+/**
+ * Echo bot: answers every message that starts with `!echo ` with the rest of the text, in every room it can
+ * see. It uses only the public API of @open-discord/protocol; reconnects, resume and resync are the
+ * client's job, so the bot is just an event handler.
+ *
+ *   node examples/echo-bot.mjs --url http://127.0.0.1:7331 --username echobot --password '...'
+ *
+ * Flags fall back to OD_URL, OD_USERNAME, OD_PASSWORD and OD_INVITE. With --invite the bot signs up first
+ * (or just logs in if the account already exists).
+ */
+import { randomUUID } from 'node:crypto';
+import { parseArgs } from 'node:util';
+import { ProtocolError, connect, signup } from '@open-discord/protocol';
+
+const PREFIX = '!echo ';
+
+const { values: flags } = parseArgs({
+  options: {
+    url: { type: 'string' },
+    username: { type: 'string' },
+    password: { type: 'string' },
+    invite: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  },
+});
+
+if (flags.help) {
+  console.log('usage: echo-bot.mjs --url URL --username NAME --password PASS [--invite CODE]\n(or OD_URL, OD_USERNAME, OD_PASSWORD, OD_INVITE)');
+  process.exit(0);
+}
+
+const url = flags.url ?? process.env.OD_URL ?? 'http://127.0.0.1:7331';
+const username = flags.username ?? process.env.OD_USERNAME;
+const password = flags.password ?? process.env.OD_PASSWORD;
+const invite = flags.invite ?? process.env.OD_INVITE;
+if (!username || !password) {
+  console.error('echo-bot: --username and --password (or OD_USERNAME and OD_PASSWORD) are required');
+  process.exit(2);
+}
+
+const log = (...args) => console.error(new Date().toISOString(), ...args);
+
+async function main() {
+  if (invite) {
+    try {
+      await signup(url, { username, password, invite });
+      log(`signed up as ${username}`);
+    } catch (error) {
+      // Already signed up on an earlier run: fall through to the login.
+      if (!(error instanceof ProtocolError && error.code === 'CONFLICT')) throw error;
+    }
+  }
+
+  const client = await connect(url, { username, password });
+  const me = client.me;
+  log(`connected to ${url} as ${me?.nickname} (${me?.id})`);
+
+  client.on('status', (s) => {
+    if (s.state === 'offline') log(`offline (${s.reason}); retrying in ${Math.max(0, s.retryAt - Date.now())} ms`);
+    else if (s.state === 'live') log('live');
+    else if (s.state === 'closed') log(`closed: ${s.reason}`);
+  });
+  client.on('warning', (w) => log(`warning: ${w}`));
+
+  client.on('event', (event) => {
+    if (event.type !== 'message.created') return;
+    const { message } = event.data;
+    // Never answer ourselves, or `!echo !echo x` would loop.
+    if (message.authorId === client.me?.id || !message.text.startsWith(PREFIX)) return;
+    const text = message.text.slice(PREFIX.length).trim();
+    if (!text) return;
+    client
+      // A nonce per reply: if the connection drops mid-send the client re-sends it and the server stores it once.
+      .request('message.send', { roomId: message.roomId, text, nonce: randomUUID() })
+      .catch((error) => log(`could not echo in ${message.roomId}: ${error.message}`));
+  });
+
+  const stop = () => {
+    log('bye');
+    client.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+
+  // The process lives as long as the client does; a closed client (banned, session revoked) ends it.
+  await new Promise((resolve) => client.on('status', (s) => s.state === 'closed' && resolve(undefined)));
+  process.exit(1);
+}
+
+main().catch((error) => {
+  console.error(`echo-bot: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});
