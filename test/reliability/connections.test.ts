@@ -90,6 +90,8 @@ describe('connection abuse', () => {
   }, 20_000);
 
   it('enforces the per-IP connection cap and frees the slot on close', async () => {
+    // Earlier tests' sockets were terminated from this side; give the server a moment to see them go.
+    await new Promise((r) => setTimeout(r, 200));
     const open: RawClient[] = [];
     for (let i = 0; i < 4; i++) {
       const c = await tryOpen(server.wsUrl);
