@@ -1,0 +1,67 @@
+#!/usr/bin/env node
+import { Command } from 'commander';
+import { configDir } from './config/sessions.js';
+import { EXIT, ExitError } from './run/exit-codes.js';
+import { exitCodeFor } from './run/headless.js';
+import { runInteractive } from './run/interactive.js';
+import { runLogout } from './run/logout.js';
+import { runSend } from './run/send.js';
+import { runTail } from './run/tail.js';
+import { describeError } from './net/errors.js';
+
+const program = new Command();
+const dir = () => configDir();
+const server = () => program.opts<{ server?: string }>().server;
+
+program
+  .name('od')
+  .description('open_discord terminal client. With no command: chat (logging in first if needed).')
+  .option('--server <name>', 'which saved server to use (default: the last one logged in to)')
+  .addHelpText(
+    'after',
+    `
+Sessions are saved in $OD_CONFIG_DIR, else $XDG_CONFIG_HOME/od, else ~/.config/od (file mode 0600).
+Exit codes: 0 ok, 1 server or network failure, 2 usage / not logged in, 3 room not found, 4 session expired.
+In the chat, /help lists every command and key.`,
+  )
+  .action(async () => runInteractive(dir(), server()));
+
+program
+  .command('login <url>')
+  .description('log in (or sign up with an invite code) to the server at URL, save the session, and chat')
+  .action(async (url: string) => runInteractive(dir(), server(), url));
+
+program
+  .command('logout')
+  .description('revoke and forget the saved session')
+  .option('--all', 'revoke every session of this account, on every device')
+  .action(async (opts: { all?: boolean }) => {
+    process.stdout.write((await runLogout(dir(), server(), !!opts.all)) + '\n');
+  });
+
+program
+  .command('send <room> [text]')
+  .description('send one message to ROOM (TEXT, or stdin when TEXT is omitted); prints the message id')
+  .action(async (room: string, text: string | undefined) => runSend(dir(), server(), room, text));
+
+program
+  .command('tail <room>')
+  .description('print new messages in ROOM as they arrive, until interrupted')
+  .option('--json', 'one JSON object per line')
+  .action(async (room: string, opts: { json?: boolean }) => runTail(dir(), server(), room, !!opts.json));
+
+program.exitOverride((err) => {
+  // --help and --version are not failures; everything else commander rejects is a usage error.
+  process.exit(err.exitCode === 0 ? EXIT.OK : EXIT.USAGE);
+});
+
+/** Exit only after stdout has been flushed: piped output (od tail | …) must not be cut off. */
+const exit = (code: number) => process.stdout.write('', () => process.exit(code));
+
+try {
+  await program.parseAsync(process.argv);
+  exit(EXIT.OK);
+} catch (error) {
+  process.stderr.write(`od: ${error instanceof ExitError ? error.message : describeError(error)}\n`);
+  exit(exitCodeFor(error));
+}

@@ -1,0 +1,98 @@
+import { login, signup, type TokenPair } from '@open-discord/protocol';
+import { render } from 'ink';
+import { loadSessions, pickSession, putSession, serverNameFor, type SavedSession } from '../config/sessions.js';
+import { attachClient } from '../net/glue.js';
+import { initialState } from '../state/reducer.js';
+import { createStore } from '../state/store.js';
+import { ChatApp } from '../ui/ChatApp.js';
+import { LoginForm, type LoginValues } from '../ui/LoginForm.js';
+import { EXIT, ExitError } from './exit-codes.js';
+import { openClient } from './open-client.js';
+import { enterAltScreen, leaveAltScreen } from './screen.js';
+
+interface LoggedIn {
+  name: string;
+  session: SavedSession;
+  pair: TokenPair;
+}
+
+/** The login form; resolves with the saved session, or null if the user gave up. */
+function askLogin(dir: string, server: string | undefined, url: string | undefined): Promise<LoggedIn | null> {
+  return new Promise((resolve) => {
+    const onSubmit = async (v: LoginValues) => {
+      const pair =
+        v.mode === 'login'
+          ? await login(v.url, { username: v.username, password: v.password })
+          : await signup(v.url, {
+              username: v.username,
+              password: v.password,
+              ...(v.invite && { invite: v.invite }),
+              ...(v.nickname && { nickname: v.nickname }),
+            });
+      const name = server ?? serverNameFor(v.url);
+      const session: SavedSession = { url: v.url, refreshToken: pair.refreshToken, username: pair.user.username };
+      putSession(dir, name, session);
+      app.unmount();
+      resolve({ name, session, pair });
+    };
+    const app = render(
+      <LoginForm
+        {...(url !== undefined && { initialUrl: url })}
+        onSubmit={onSubmit}
+        onCancel={() => {
+          app.unmount();
+          resolve(null);
+        }}
+      />,
+      { exitOnCtrlC: false },
+    );
+  });
+}
+
+async function runChat(dir: string, name: string, session: SavedSession, first?: TokenPair): Promise<void> {
+  const store = createStore(initialState(process.stdout.columns || 80, process.stdout.rows || 24));
+  const { client } = openClient(dir, name, session, first);
+  let expired: string | null = null;
+  await new Promise<void>((resolve) => {
+    let done = false;
+    const quit = () => {
+      if (done) return;
+      done = true;
+      process.off('SIGTERM', quit);
+      process.off('SIGHUP', quit);
+      client.close('quit');
+      app.unmount();
+      resolve();
+    };
+    const actions = attachClient(client, store, { onQuit: quit });
+    client.on('status', (s) => {
+      if (s.state === 'closed' && s.reason !== 'quit' && /session expired|log in again/.test(s.reason)) {
+        expired = s.reason;
+        quit();
+      }
+    });
+    process.on('SIGTERM', quit);
+    process.on('SIGHUP', quit);
+    const app = render(<ChatApp store={store} actions={actions} onQuit={quit} />, { exitOnCtrlC: false });
+    // Connection problems show on the status line; the client keeps retrying by itself.
+    client.connect().catch(() => {});
+  });
+  if (expired) throw new ExitError(EXIT.AUTH, `${expired}: run od login ${session.url}`);
+}
+
+/** `od` and `od login URL`: log in when needed, then chat, on the alternate screen. */
+export async function runInteractive(dir: string, server: string | undefined, loginUrl?: string): Promise<void> {
+  const saved = loginUrl === undefined ? pickSession(loadSessions(dir), server) : null;
+  if (loginUrl === undefined && server && !saved) {
+    throw new ExitError(EXIT.USAGE, `no saved session for server "${server}": run od login URL --server ${server}`);
+  }
+  enterAltScreen();
+  try {
+    if (saved) return await runChat(dir, saved.name, saved.session);
+    const fresh = await askLogin(dir, server, loginUrl);
+    if (!fresh) return;
+    await runChat(dir, fresh.name, fresh.session, fresh.pair);
+  } finally {
+    leaveAltScreen();
+  }
+}

@@ -1,0 +1,44 @@
+import type { Message } from '@open-discord/protocol';
+import { formatTime } from '../wrap/message-lines.js';
+import { EXIT, ExitError } from './exit-codes.js';
+import { connectForSnapshot, findRoomIn } from './headless.js';
+import { openClient, requireSession } from './open-client.js';
+
+/**
+ * `od tail ROOM [--json]`: print every new message in ROOM as it arrives, one line each, until interrupted.
+ * Reconnects are the client's business; a session that cannot be refreshed ends the tail with an error.
+ */
+export async function runTail(dir: string, server: string | undefined, room: string, json: boolean): Promise<void> {
+  const { name, session } = requireSession(dir, server);
+  const { client } = openClient(dir, name, session);
+  const nicks = new Map<string, string>();
+  client.on('snapshot', (s) => {
+    for (const u of s.users) nicks.set(u.id, u.nickname);
+  });
+  const state = await connectForSnapshot(client);
+  const roomId = findRoomIn(state, room);
+  const print = (m: Message) => {
+    const nick = nicks.get(m.authorId) ?? m.authorId;
+    const line = json
+      ? JSON.stringify({ id: m.id, room: room.replace(/^#/, ''), roomId: m.roomId, authorId: m.authorId, nick, text: m.text, createdAt: m.createdAt, order: m.order, ...(m.action && { action: true }) })
+      : m.action
+        ? `${formatTime(m.createdAt)} * ${nick} ${m.text}`
+        : `${formatTime(m.createdAt)} <${nick}> ${m.text}`;
+    process.stdout.write(line + '\n');
+  };
+  client.on('event', (e) => {
+    if (e.type === 'user.joined' || e.type === 'user.updated') nicks.set(e.data.user.id, e.data.user.nickname);
+    if (e.type === 'message.created' && e.data.message.roomId === roomId) print(e.data.message);
+  });
+  await new Promise<void>((resolve, reject) => {
+    const stop = () => {
+      client.close('interrupted');
+      resolve();
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    client.on('status', (s) => {
+      if (s.state === 'closed' && s.reason !== 'interrupted') reject(new ExitError(EXIT.FAILED, s.reason));
+    });
+  });
+}

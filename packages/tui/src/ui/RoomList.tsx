@@ -1,0 +1,55 @@
+import { Box, Text } from 'ink';
+import type { RoomGroup } from '../state/selectors.js';
+import type { RoomView } from '../state/types.js';
+import { fit, truncate } from '../wrap/width.js';
+
+export interface RoomListProps {
+  groups: RoomGroup[];
+  views: Record<string, RoomView>;
+  currentRoomId: string | null;
+  label: (roomId: string) => string;
+  width: number;
+  height: number;
+}
+
+type Item = { key: string; kind: 'header'; text: string } | { key: string; kind: 'room'; id: string; index: number };
+
+/** Rooms grouped by category: `#name`, unread count on the right, `@` for mentions, current room inverted. */
+export function RoomList({ groups, views, currentRoomId, label, width, height }: RoomListProps) {
+  const items: Item[] = [];
+  let index = 0;
+  for (const g of groups) {
+    if (g.name !== null) items.push({ key: `g:${g.id}`, kind: 'header', text: g.name.toUpperCase() });
+    for (const r of g.rooms) items.push({ key: r.id, kind: 'room', id: r.id, index: index++ });
+  }
+  // Keep the current room in view when the list is taller than the screen.
+  const at = items.findIndex((i) => i.kind === 'room' && i.id === currentRoomId);
+  const start = at >= height ? at - height + 1 : 0;
+  const shown = items.slice(start, start + height);
+  return (
+    <Box flexDirection="column" width={width} height={height} overflow="hidden">
+      {shown.map((item) => {
+        if (item.kind === 'header') {
+          return (
+            <Text key={item.key} dimColor bold wrap="truncate">
+              {truncate(item.text, width)}
+            </Text>
+          );
+        }
+        const view = views[item.id];
+        const unread = view?.unread ?? 0;
+        const mention = (view?.mentions ?? 0) > 0;
+        const current = item.id === currentRoomId;
+        const badge = unread > 0 ? ` ${mention ? '@' : ''}${unread > 999 ? '999+' : unread}` : '';
+        const num = item.index < 9 ? `${item.index + 1}` : ' ';
+        const name = fit(`${num} #${label(item.id)}`, Math.max(1, width - badge.length));
+        return (
+          <Text key={item.key} wrap="truncate" inverse={current} bold={unread > 0 && !current}>
+            {name}
+            <Text color={mention ? 'red' : 'green'}>{badge}</Text>
+          </Text>
+        );
+      })}
+    </Box>
+  );
+}
