@@ -1,0 +1,23 @@
+/**
+ * What the session layer needs from a connection. The transport implements it over `ws`; nothing
+ * above the transport knows about sockets.
+ */
+export interface Conn {
+  /** Remote address, for per-address limits and logs. */
+  readonly ip: string;
+  /** Bytes queued for this connection and not yet written to the network. */
+  readonly bufferedAmount: number;
+  /** A text frame for this connection only. */
+  send(text: string): void;
+  /**
+   * A text frame whose bytes go to many connections (fan-out): the transport may cork the socket until
+   * the end of the tick and must not modify the buffer.
+   */
+  sendShared(frame: Buffer): void;
+  close(code: number, reason: string): void;
+}
+
+/** A pre-serialised JSON value, embedded verbatim in a reply (sync pages are serialised once). */
+export class RawJson {
+  constructor(readonly json: string) {}
+}

@@ -1,0 +1,189 @@
+import type { AuthFrame, ErrorBody, Me, ParsedParams, RequestType } from '@open-discord/protocol';
+import { CloseCode, decodeClientFrame, LIMITS, PROTOCOL_VERSION, ProtocolError } from '@open-discord/protocol';
+import type { Services } from '../services/index.js';
+import { describe } from '../services/commit-queue.js';
+import { RateLimiter } from '../services/rate-limit.js';
+import { type Conn, RawJson } from './conn.js';
+import type { Dispatcher } from './dispatcher.js';
+import { syncPageJson } from './handlers.js';
+import type { Hub } from './hub.js';
+
+export interface SessionOptions {
+  serverVersion: string;
+  authTimeoutMs: number;
+  maxConnectionsPerUser: number;
+  /** Per-connection frame budget; exceeding it closes with 4429. */
+  frameRate: { perSec: number; burst: number };
+  /** Malformed frames tolerated per connection before closing with 4400. */
+  maxMalformed: number;
+  /** Pause replay while this many bytes wait to be sent to the client. */
+  replayHighWater: number;
+  now: () => number;
+}
+
+type State = 'auth' | 'replaying' | 'live' | 'closed';
+
+/**
+ * One WebSocket connection above the transport: awaiting-auth → (replaying →) live → closed.
+ *
+ * While replaying it gets no live events (the replay will include them); it turns live in the same tick
+ * its replay reaches head, so nothing is sent twice or skipped. `accounted` is the order this client has
+ * been accounted up to: the last replay page's `through`, then each live event's order.
+ */
+export class Session {
+  userId: string | null = null;
+  accounted = 0;
+  private state: State = 'auth';
+  private authTimer: NodeJS.Timeout | null;
+  private readonly frames: RateLimiter;
+  private malformed = 0;
+
+  constructor(
+    readonly conn: Conn,
+    private readonly hub: Hub,
+    private readonly services: Services,
+    private readonly dispatcher: Dispatcher,
+    private readonly o: SessionOptions,
+  ) {
+    this.frames = new RateLimiter(o.frameRate.perSec, o.frameRate.burst, o.now, 1);
+    this.authTimer = setTimeout(() => this.close(CloseCode.AUTH_TIMEOUT, 'no auth frame in time'), o.authTimeoutMs);
+  }
+
+  get isLive(): boolean {
+    return this.state === 'live';
+  }
+
+  onMessage(data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean): void {
+    if (this.state === 'closed') return;
+    if (this.frames.take('') > 0) return this.close(CloseCode.TOO_SLOW, 'too many frames');
+    if (isBinary) return this.malformedFrame(null, { code: 'BAD_REQUEST', message: 'binary frames are not supported' });
+    const decoded = decodeClientFrame(data);
+    if (!decoded.ok) return this.malformedFrame(decoded.id, decoded.error);
+    const frame = decoded.value;
+    if (this.state === 'auth') {
+      if (frame.kind !== 'auth') return this.close(CloseCode.PROTOCOL_VIOLATION, 'the first frame must be auth');
+      return this.authenticate(frame.frame);
+    }
+    switch (frame.kind) {
+      case 'auth':
+        return this.reply(null, { code: 'BAD_REQUEST', message: 'already authenticated' });
+      case 'typing':
+        if (this.state === 'live' && this.services.deps.access.canSeeRoom(this.userId!, frame.frame.roomId)) {
+          this.hub.typing(this, frame.frame.roomId);
+        }
+        return;
+      case 'request':
+        void this.request(frame.id, frame.type, frame.params);
+        return;
+    }
+  }
+
+  onClose(): void {
+    if (this.state === 'closed') return;
+    this.state = 'closed';
+    this.clearAuthTimer();
+    this.hub.remove(this);
+  }
+
+  close(code: number, reason: string): void {
+    if (this.state === 'closed') return;
+    this.onClose();
+    this.conn.close(code, reason);
+  }
+
+  private malformedFrame(id: string | null, error: ErrorBody): void {
+    if (this.state === 'auth') return this.close(CloseCode.PROTOCOL_VIOLATION, 'the first frame must be auth');
+    if (++this.malformed > this.o.maxMalformed) return this.close(CloseCode.PROTOCOL_VIOLATION, 'too many malformed frames');
+    this.reply(id, error);
+  }
+
+  private authenticate(frame: AuthFrame): void {
+    this.clearAuthTimer();
+    const auth = this.services.auth.verify(frame.token);
+    if (!auth) return this.close(CloseCode.UNAUTHORIZED, 'invalid or expired token');
+    if (this.hub.connectionsOf(auth.user.id) >= this.o.maxConnectionsPerUser) {
+      return this.close(CloseCode.TOO_MANY_CONNECTIONS, 'too many connections for this user');
+    }
+    this.userId = auth.user.id;
+    this.hub.add(this);
+    const { sync, deps } = this.services;
+    const head = deps.queue.head;
+    const resume = frame.resumeAfter;
+    const snapshotRequired = resume !== undefined && sync.needsSnapshot(resume);
+    const replaying = resume !== undefined && !snapshotRequired && resume < head;
+    const me: Me = { ...auth.me, online: true };
+    this.send({
+      type: 'ready',
+      protocol: PROTOCOL_VERSION,
+      serverVersion: this.o.serverVersion,
+      user: me,
+      head,
+      snapshotRequired,
+      replaying,
+    });
+    if (replaying) {
+      this.state = 'replaying';
+      this.accounted = resume;
+      this.replayStep();
+    } else {
+      this.goLive(head);
+    }
+  }
+
+  private goLive(accounted: number): void {
+    this.state = 'live';
+    this.accounted = accounted;
+    this.hub.goLive(this);
+  }
+
+  /** Send one replay page; go live in this same tick if it reached head, else yield and continue. */
+  private replayStep = (): void => {
+    if (this.state !== 'replaying') return;
+    // A client that does not read pauses its own replay instead of filling server memory.
+    if (this.conn.bufferedAmount > this.o.replayHighWater) {
+      setTimeout(this.replayStep, 5).unref();
+      return;
+    }
+    const page = this.services.sync.scan(this.userId!, this.accounted, LIMITS.syncPageSize);
+    const body = syncPageJson(page);
+    // Reuse the sync page serialisation: {"events":[..],"through":..,"more":..,...} → a replay frame.
+    this.conn.send(`{"type":"replay",${body.slice(1)}`);
+    if (this.state !== 'replaying') return; // the send may have closed us (buffer cap)
+    if (page.more) {
+      this.accounted = page.through;
+      setImmediate(this.replayStep);
+    } else {
+      this.goLive(page.through);
+    }
+  };
+
+  private async request(id: string, type: RequestType, params: ParsedParams<RequestType>): Promise<void> {
+    try {
+      const result = await this.dispatcher.dispatch({ userId: this.userId! }, type, params);
+      if (this.state === 'closed') return;
+      if (result instanceof RawJson) {
+        this.conn.send(`{"type":"reply","replyTo":${JSON.stringify(id)},"ok":true,"result":${result.json}}`);
+      } else {
+        this.send({ type: 'reply', replyTo: id, ok: true, result });
+      }
+    } catch (error) {
+      if (error instanceof ProtocolError) return this.reply(id, error.toBody());
+      this.services.deps.log({ level: 'error', msg: 'request failed', type, error: describe(error) });
+      this.reply(id, { code: 'INTERNAL', message: 'internal error' });
+    }
+  }
+
+  private reply(replyTo: string | null, error: ErrorBody): void {
+    this.send({ type: 'reply', replyTo, ok: false, error });
+  }
+
+  private send(frame: object): void {
+    if (this.state === 'closed') return;
+    this.conn.send(JSON.stringify(frame));
+  }
+
+  private clearAuthTimer(): void {
+    if (this.authTimer) clearTimeout(this.authTimer);
+    this.authTimer = null;
+  }
+}

@@ -1,0 +1,139 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ErrorBody, ErrorCode } from '@open-discord/protocol';
+import {
+  describeIssues,
+  HTTP_PATHS,
+  LoginBody,
+  LogoutBody,
+  ProtocolError,
+  RefreshBody,
+  ResetPasswordBody,
+  SignupBody,
+} from '@open-discord/protocol';
+import type { z } from 'zod';
+import type { Services } from '../services/index.js';
+import { describe } from '../services/commit-queue.js';
+
+/** Request bodies are small JSON objects; anything bigger is refused before it is buffered. */
+export const MAX_BODY_BYTES = 16 * 1024;
+
+const STATUS: Record<ErrorCode, number> = {
+  BAD_REQUEST: 400,
+  UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  RATE_LIMITED: 429,
+  PAYLOAD_TOO_LARGE: 413,
+  UNAVAILABLE: 503,
+  TIMEOUT: 504,
+  INTERNAL: 500,
+};
+
+function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  if (res.headersSent) return;
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+    'cache-control': 'no-store',
+    ...headers,
+  });
+  res.end(text);
+}
+
+export function sendError(res: ServerResponse, error: ErrorBody): void {
+  const headers: Record<string, string> =
+    error.retryAfterMs !== undefined ? { 'retry-after': String(Math.ceil(error.retryAfterMs / 1000)) } : {};
+  sendJson(res, STATUS[error.code], { error }, headers);
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (declared > MAX_BODY_BYTES) return reject(new ProtocolError('PAYLOAD_TOO_LARGE', 'request body too large'));
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        // Stop buffering; the connection is closed once the 413 has been sent.
+        req.removeAllListeners('data');
+        reject(new ProtocolError('PAYLOAD_TOO_LARGE', 'request body too large'));
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+async function parseBody<S extends z.ZodType>(req: IncomingMessage, schema: S): Promise<z.output<S>> {
+  const text = await readBody(req);
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    throw new ProtocolError('BAD_REQUEST', 'body is not valid JSON');
+  }
+  const r = schema.safeParse(data);
+  if (!r.success) throw new ProtocolError('BAD_REQUEST', describeIssues(r.error));
+  return r.data;
+}
+
+function bearer(req: IncomingMessage): string {
+  const h = req.headers.authorization ?? '';
+  const m = /^Bearer\s+(\S+)$/i.exec(h);
+  if (!m) throw new ProtocolError('UNAUTHORIZED', 'missing bearer token');
+  return m[1]!;
+}
+
+/** The account API and health check, on the same port as the WebSocket. */
+export function createHttpApi(services: Services) {
+  const { auth, deps } = services;
+  const routes: Record<string, (req: IncomingMessage, ip: string) => Promise<unknown>> = {
+    [HTTP_PATHS.signup]: async (req, ip) => auth.signup(await parseBody(req, SignupBody), ip),
+    [HTTP_PATHS.login]: async (req, ip) => auth.login(await parseBody(req, LoginBody), ip),
+    [HTTP_PATHS.refresh]: async (req) => auth.refresh((await parseBody(req, RefreshBody)).refreshToken),
+    [HTTP_PATHS.logout]: async (req) => {
+      await auth.logout((await parseBody(req, LogoutBody)).refreshToken);
+      return { ok: true };
+    },
+    [HTTP_PATHS.logoutAll]: async (req) => {
+      await auth.logoutAll(bearer(req));
+      return { ok: true };
+    },
+    [HTTP_PATHS.resetPassword]: async (req, ip) => {
+      await auth.resetPassword(await parseBody(req, ResetPasswordBody), ip);
+      return { ok: true };
+    },
+  };
+
+  return async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const path = (req.url ?? '/').split('?')[0]!;
+    const ip = req.socket.remoteAddress ?? 'unknown';
+    try {
+      if (path === HTTP_PATHS.health) {
+        if (req.method !== 'GET' && req.method !== 'HEAD') throw new ProtocolError('BAD_REQUEST', 'use GET');
+        return sendJson(res, 200, { ok: true, head: deps.queue.head });
+      }
+      const route = Object.hasOwn(routes, path) ? routes[path] : undefined;
+      if (!route) throw new ProtocolError('NOT_FOUND', 'no such endpoint');
+      if (req.method !== 'POST') throw new ProtocolError('BAD_REQUEST', 'use POST');
+      const result = await route(req, ip);
+      sendJson(res, 200, result);
+      deps.log({ level: 'info', msg: 'http', path, status: 200 });
+    } catch (error) {
+      const body: ErrorBody =
+        error instanceof ProtocolError ? error.toBody() : { code: 'INTERNAL', message: 'internal error' };
+      if (!(error instanceof ProtocolError)) deps.log({ level: 'error', msg: 'http failed', path, error: describe(error) });
+      else deps.log({ level: 'info', msg: 'http', path, status: STATUS[body.code] });
+      if (body.code === 'PAYLOAD_TOO_LARGE') {
+        res.setHeader('connection', 'close');
+        res.on('finish', () => req.socket.destroy());
+      }
+      sendError(res, body);
+    }
+  };
+}
