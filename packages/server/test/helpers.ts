@@ -1,0 +1,151 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { WebSocket } from 'ws';
+import type { TokenPair } from '@open-discord/protocol';
+import { startServer, type RunningServer, type ServerOptions } from '../src/index.js';
+
+export const quiet = () => {};
+
+export function tempDir(): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), 'od-'));
+}
+
+/** Start a server on 127.0.0.1:0 in a temp dir with fast, quiet test settings. */
+export async function testServer(over: Partial<ServerOptions> = {}): Promise<RunningServer & { dataDir: string }> {
+  const dataDir = over.dataDir ?? tempDir();
+  const server = await startServer({
+    port: 0,
+    registration: 'open',
+    bcryptCost: 4,
+    authRate: null,
+    log: quiet,
+    ...over,
+    dataDir,
+  });
+  return Object.assign(server, { dataDir });
+}
+
+export async function post(url: string, p: string, body: unknown, headers: Record<string, string> = {}) {
+  const res = await fetch(url + p, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  return { status: res.status, body: (await res.json()) as any };
+}
+
+export async function signup(url: string, username: string, extra: Record<string, unknown> = {}): Promise<TokenPair> {
+  const r = await post(url, '/api/signup', { username, password: 'correct horse', ...extra });
+  if (r.status !== 200) throw new Error(`signup ${username}: ${r.status} ${JSON.stringify(r.body)}`);
+  return r.body as TokenPair;
+}
+
+/** Wait for a condition that other I/O makes true; bounded so a broken test fails instead of hanging. */
+export async function until(cond: () => boolean, what = 'condition', timeoutMs = 10_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+type Frame = Record<string, any>;
+
+/** A raw-frames test client: no protocol-client logic, so tests see exactly what the server sends. */
+export class RawClient {
+  readonly frames: Frame[] = [];
+  closeCode: number | null = null;
+  closeReason = '';
+  private nextId = 1;
+  private readonly waiters = new Map<string, (f: Frame) => void>();
+  readonly opened: Promise<void>;
+
+  constructor(
+    readonly ws: WebSocket,
+  ) {
+    this.opened = new Promise((resolve, reject) => {
+      ws.once('open', () => resolve());
+      ws.once('error', reject);
+      ws.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
+    });
+    ws.on('error', () => {});
+    ws.on('message', (data) => {
+      const f = JSON.parse(String(data)) as Frame;
+      this.frames.push(f);
+      if (f.type === 'reply' && f.replyTo && this.waiters.has(f.replyTo)) {
+        this.waiters.get(f.replyTo)!(f);
+        this.waiters.delete(f.replyTo);
+      }
+    });
+    ws.on('close', (code, reason) => {
+      this.closeCode = code;
+      this.closeReason = String(reason);
+    });
+  }
+
+  static async open(url: string, headers: Record<string, string> = {}): Promise<RawClient> {
+    const c = new RawClient(new WebSocket(url.replace(/^http/, 'ws') + '/ws', { headers }));
+    await c.opened;
+    return c;
+  }
+
+  /** Open, authenticate and wait for `ready` (and, when resuming, the end of the replay). */
+  static async connect(url: string, token: string, resumeAfter?: number): Promise<RawClient> {
+    const c = await RawClient.open(url);
+    c.sendJson({ type: 'auth', token, ...(resumeAfter === undefined ? {} : { resumeAfter }) });
+    await c.waitFrame((f) => f.type === 'ready');
+    if (c.ready.replaying) await c.waitFrame((f) => f.type === 'replay' && f.more === false);
+    return c;
+  }
+
+  get ready(): Frame {
+    return this.frames.find((f) => f.type === 'ready')!;
+  }
+
+  sendJson(v: unknown): void {
+    this.ws.send(JSON.stringify(v));
+  }
+
+  request(type: string, params: Record<string, unknown> = {}): Promise<Frame> {
+    const id = `r${this.nextId++}`;
+    const p = new Promise<Frame>((resolve) => this.waiters.set(id, resolve));
+    this.sendJson({ id, type, ...params });
+    return p;
+  }
+
+  /** Like request, but returns the result and throws on an error reply. */
+  async call(type: string, params: Record<string, unknown> = {}): Promise<any> {
+    const r = await this.request(type, params);
+    if (!r.ok) throw new Error(`${type}: ${r.error.code} ${r.error.message}`);
+    return r.result;
+  }
+
+  async waitFrame(pred: (f: Frame) => boolean, what = 'frame'): Promise<Frame> {
+    await until(() => this.frames.some(pred) || this.closeCode !== null, what);
+    const f = this.frames.find(pred);
+    if (!f) throw new Error(`closed (${this.closeCode} ${this.closeReason}) while waiting for ${what}`);
+    return f;
+  }
+
+  async waitClose(): Promise<number> {
+    await until(() => this.closeCode !== null, 'close');
+    return this.closeCode!;
+  }
+
+  /** Live events received, in order. */
+  get events(): Frame[] {
+    return this.frames.filter((f) => f.type === 'event');
+  }
+
+  /** Events from replay frames, in order. */
+  get replayed(): Frame[] {
+    return this.frames.filter((f) => f.type === 'replay').flatMap((f) => f.events);
+  }
+
+  close(): Promise<void> {
+    if (this.closeCode !== null) return Promise.resolve();
+    this.ws.close();
+    return this.waitClose().then(() => {});
+  }
+}
