@@ -127,6 +127,16 @@ describe('OdClient: reconnect and resume', () => {
     expect(h.warnings).toContain('no ready frame from the server');
   });
 
+  it('drops a connection that went silent (no frames, no pings) and resumes', async () => {
+    h = makeClient(server, { idleTimeoutMs: 50 });
+    const first = await goLive(server, h);
+    first.event(10, msgEvent(11));
+    // Then nothing: a server that vanished without closing the socket looks exactly like this.
+    const second = await server.nextConnection();
+    expect(await second.next('auth')).toMatchObject({ resumeAfter: 11 });
+    expect(h.warnings).toContain('nothing from the server for 50 ms');
+  });
+
   it('keeps retrying while the server is unreachable, with growing delays', async () => {
     const url = server.url;
     await server.close();

@@ -7,4 +7,5 @@ export * from './http-api.js';
 export * from './auth-session.js';
 export * from './request-table.js';
 export * from './od-client.js';
+export { wsUrl } from './connection.js';
 export * from './connect.js';

@@ -1,48 +1,22 @@
-import WebSocket from 'ws';
 import type { ClientEvent, ServerFrame } from '../decode.js';
-import { decodeServerFrame, describeIssues } from '../decode.js';
+import { describeIssues } from '../decode.js';
 import { CloseCode, FATAL_CLOSE_CODES, ProtocolError } from '../errors.js';
 import type { ReadyFrame } from '../frames.js';
-import { HTTP_PATHS } from '../http.js';
 import type { Me } from '../model.js';
 import { REQUESTS, type RequestParams, type RequestResult, type RequestType, type StateResult } from '../requests.js';
 import { PROTOCOL_VERSION } from '../version.js';
 import { isSessionExpired } from './auth-session.js';
 import { backoffDelay } from './backoff.js';
+import { Connection, wsUrl, type SequencedFrame } from './connection.js';
 import { TypedEmitter } from './emitter.js';
 import { RequestTable, type PendingRequest } from './request-table.js';
 import { applyPage, decideLive } from './sequencer.js';
 import type { ConnectionStatus, OdClientEvents, OdClientOptions, SnapshotReason } from './types.js';
 
 export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
+export const DEFAULT_IDLE_TIMEOUT_MS = 75_000;
 /** Sync pages pulled for one gap before the client gives up and reconnects (a server bug guard). */
 const MAX_SYNC_PAGES = 100_000;
-
-/** ws://host:port/ws from the server's http(s) base URL. */
-export function wsUrl(base: string): string {
-  const u = new URL(base);
-  if (u.protocol === 'http:') u.protocol = 'ws:';
-  else if (u.protocol === 'https:') u.protocol = 'wss:';
-  u.pathname = u.pathname.replace(/\/+$/, '') + HTTP_PATHS.ws;
-  u.search = '';
-  u.hash = '';
-  return u.toString();
-}
-
-type Sequenced = Extract<ServerFrame, { type: 'ready' | 'event' | 'replay' }>;
-
-/** One WebSocket and what the client knows about it. A new one per reconnect. */
-interface Conn {
-  ws: WebSocket;
-  /** Ordered frames waiting for the pump; live frames pile up here while a sync or state fetch runs. */
-  inbox: Sequenced[];
-  pumping: boolean;
-  dead: boolean;
-  /** Requests may be sent: the connection has been live (it stays usable while it resyncs a gap). */
-  canSend: boolean;
-  head: number;
-  readyTimer: ReturnType<typeof setTimeout> | null;
-}
 
 export interface RequestOptions {
   timeoutMs?: number;
@@ -58,7 +32,7 @@ export class OdClient extends TypedEmitter<OdClientEvents> {
   private _status: ConnectionStatus = { state: 'connecting', attempt: 0 };
   private _lastOrder: number | undefined;
   private _me: Me | null = null;
-  private conn: Conn | null = null;
+  private conn: Connection | null = null;
   private attempt = 0;
   private forceRefresh = false;
   private started = false;
@@ -124,12 +98,7 @@ export class OdClient extends TypedEmitter<OdClientEvents> {
     this.retryTimer = null;
     const conn = this.conn;
     this.conn = null;
-    if (conn) {
-      this.drop(conn);
-      // A polite close when the socket is open; terminate() while the handshake is still running.
-      if (conn.ws.readyState === WebSocket.OPEN) conn.ws.close(CloseCode.NORMAL, 'bye');
-      else conn.ws.terminate();
-    }
+    conn?.end();
     this.requests.rejectAll(new ProtocolError('UNAVAILABLE', `client closed: ${reason}`));
     this.setStatus({ state: 'closed', reason });
   }
@@ -150,8 +119,7 @@ export class OdClient extends TypedEmitter<OdClientEvents> {
 
   /** Ephemeral "typing" signal; dropped when not live (it would be stale by the time we reconnect). */
   sendTyping(roomId: string): void {
-    const conn = this.conn;
-    if (conn?.canSend && conn.ws.readyState === WebSocket.OPEN) conn.ws.send(JSON.stringify({ type: 'typing', roomId }));
+    if (this.conn?.canSend) this.conn.send({ type: 'typing', roomId });
   }
 
   /* ---------- connection lifecycle ---------- */
@@ -172,32 +140,28 @@ export class OdClient extends TypedEmitter<OdClientEvents> {
     }
     if (this.stopped) return;
 
-    const ws = new WebSocket(wsUrl(this.opts.url), { perMessageDeflate: false, handshakeTimeout: this.timeoutMs });
-    const conn: Conn = { ws, inbox: [], pumping: false, dead: false, canSend: false, head: 0, readyTimer: null };
-    this.conn = conn;
-    let lastError = '';
-    ws.on('open', () => {
-      if (conn.dead) return;
-      this.setStatus({ state: 'authenticating' });
-      const auth: Record<string, unknown> = { type: 'auth', token, protocol: PROTOCOL_VERSION };
-      if (this._lastOrder !== undefined) auth.resumeAfter = this._lastOrder;
-      ws.send(JSON.stringify(auth));
-      // A server that accepts the socket but never answers must not leave us hanging.
-      conn.readyTimer = setTimeout(() => this.restart(conn, 'no ready frame from the server'), this.timeoutMs);
-    });
-    ws.on('message', (data: WebSocket.RawData) => this.onMessage(conn, data));
-    ws.on('error', (error: Error) => {
-      lastError = error.message;
-    });
-    ws.on('close', (code: number, reason: Buffer) => this.onClose(conn, code, reason.toString() || lastError));
+    const idleTimeoutMs = this.opts.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
+    this.conn = new Connection(
+      this.opts.url,
+      {
+        handshakeTimeoutMs: this.timeoutMs,
+        idleTimeoutMs,
+        onIdle: (conn) => this.restart(conn, `nothing from the server for ${idleTimeoutMs} ms`),
+      },
+      {
+        onOpen: (conn) => {
+          this.setStatus({ state: 'authenticating' });
+          conn.send({ type: 'auth', token, protocol: PROTOCOL_VERSION, ...(this._lastOrder !== undefined && { resumeAfter: this._lastOrder }) });
+          conn.expectReadyWithin(this.timeoutMs, () => this.restart(conn, 'no ready frame from the server'));
+        },
+        onFrame: (conn, frame) => this.onFrame(conn, frame),
+        onMalformed: (_conn, message) => this.warn(`ignored a malformed frame: ${message}`),
+        onClose: (conn, code, reason) => this.onClose(conn, code, reason),
+      },
+    );
   }
 
-  private onMessage(conn: Conn, data: WebSocket.RawData): void {
-    if (conn.dead) return;
-    const decoded = decodeServerFrame(data);
-    if (!decoded.ok) return this.warn(`ignored a malformed frame: ${decoded.error.message}`);
-    const frame = decoded.value;
-    if (frame === null) return; // a frame type from a newer server
+  private onFrame(conn: Connection, frame: ServerFrame): void {
     switch (frame.type) {
       case 'reply':
         if (!this.requests.settle(frame.frame) && !frame.frame.ok) {
@@ -215,7 +179,7 @@ export class OdClient extends TypedEmitter<OdClientEvents> {
   }
 
   /** Handles ordered frames strictly one after another, even when handling one needs a round trip. */
-  private async pump(conn: Conn): Promise<void> {
+  private async pump(conn: Connection): Promise<void> {
     if (conn.pumping) return;
     conn.pumping = true;
     try {
@@ -228,7 +192,7 @@ export class OdClient extends TypedEmitter<OdClientEvents> {
     }
   }
 
-  private async handle(conn: Conn, frame: Sequenced): Promise<void> {
+  private async handle(conn: Connection, frame: SequencedFrame): Promise<void> {
     switch (frame.type) {
       case 'ready':
         return this.onReady(conn, frame.frame);
@@ -253,9 +217,8 @@ export class OdClient extends TypedEmitter<OdClientEvents> {
     }
   }
 
-  private async onReady(conn: Conn, ready: ReadyFrame): Promise<void> {
-    if (conn.readyTimer) clearTimeout(conn.readyTimer);
-    conn.readyTimer = null;
+  private async onReady(conn: Connection, ready: ReadyFrame): Promise<void> {
+    conn.readyArrived();
     conn.head = ready.head;
     this._me = ready.user;
     this.emit('ready', ready);
@@ -272,7 +235,7 @@ export class OdClient extends TypedEmitter<OdClientEvents> {
   }
 
   /** Pull `sync` pages from lastOrder until `more: false`; live frames wait in the inbox meanwhile. */
-  private async syncGap(conn: Conn, prev: number): Promise<void> {
+  private async syncGap(conn: Connection, prev: number): Promise<void> {
     const head = Math.max(conn.head, prev);
     for (let pages = 0; pages < MAX_SYNC_PAGES; pages++) {
       const after = this._lastOrder ?? 0;
@@ -291,7 +254,7 @@ export class OdClient extends TypedEmitter<OdClientEvents> {
     if (conn.canSend) this.setStatus({ state: 'live' });
   }
 
-  private async loadSnapshot(conn: Conn, reason: SnapshotReason): Promise<void> {
+  private async loadSnapshot(conn: Connection, reason: SnapshotReason): Promise<void> {
     const state = (await this.internal(conn, 'state', {})) as StateResult;
     this._me = state.me;
     // After an access change the event stream stays complete (lastOrder is kept); otherwise the snapshot
@@ -300,34 +263,32 @@ export class OdClient extends TypedEmitter<OdClientEvents> {
     this.emit('snapshot', state, reason);
   }
 
-  private async deliver(conn: Conn, event: ClientEvent): Promise<void> {
+  private async deliver(conn: Connection, event: ClientEvent): Promise<void> {
     this._lastOrder = Math.max(this._lastOrder ?? 0, event.order);
     this.emit('event', event);
     if (event.type === 'access.changed' && event.data.userId === this._me?.id) await this.loadSnapshot(conn, 'access-changed');
   }
 
-  private goLive(conn: Conn): void {
+  private goLive(conn: Connection): void {
     conn.canSend = true;
     this.attempt = 0;
     this.setStatus({ state: 'live' });
     for (const entry of this.requests.unsent()) this.send(conn, entry);
   }
 
-  private internal(conn: Conn, type: RequestType, params: Record<string, unknown>): Promise<unknown> {
+  private internal(conn: Connection, type: RequestType, params: Record<string, unknown>): Promise<unknown> {
     const { entry, promise } = this.requests.add(type, params, this.timeoutMs, true);
     this.send(conn, entry);
     return promise;
   }
 
-  private send(conn: Conn, entry: PendingRequest): void {
-    if (conn.dead || conn.ws.readyState !== WebSocket.OPEN) return;
-    conn.ws.send(JSON.stringify({ ...entry.params, id: entry.id, type: entry.type }));
-    entry.sent = true;
+  private send(conn: Connection, entry: PendingRequest): void {
+    if (conn.send({ ...entry.params, id: entry.id, type: entry.type })) entry.sent = true;
   }
 
-  private onClose(conn: Conn, code: number, reason: string): void {
+  private onClose(conn: Connection, code: number, reason: string): void {
     const mine = this.conn === conn;
-    this.drop(conn);
+    conn.forget();
     if (!mine) return;
     this.conn = null;
     this.requests.disconnected();
@@ -339,18 +300,9 @@ export class OdClient extends TypedEmitter<OdClientEvents> {
   }
 
   /** Drop a connection on our side; its `close` event then schedules the reconnect and the resume. */
-  private restart(conn: Conn, reason: string): void {
+  private restart(conn: Connection, reason: string): void {
     this.warn(reason);
-    this.drop(conn);
-    conn.ws.terminate();
-  }
-
-  /** Forget a connection: no more frames are handled from it. */
-  private drop(conn: Conn): void {
-    if (conn.readyTimer) clearTimeout(conn.readyTimer);
-    conn.readyTimer = null;
-    conn.dead = true;
-    conn.inbox.length = 0;
+    conn.kill();
   }
 
   private scheduleReconnect(reason: string): void {

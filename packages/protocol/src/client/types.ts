@@ -39,6 +39,11 @@ export interface OdClientOptions {
   /** Resume after this order instead of starting from a fresh `state`. */
   lastOrder?: number;
   requestTimeoutMs?: number;
+  /**
+   * Drop and reconnect when nothing (no frame, no ping) arrived for this long, to notice a server that
+   * vanished without closing the socket. The server pings every 30 s; default 75 s. 0 disables it.
+   */
+  idleTimeoutMs?: number;
   backoff?: Partial<Backoff>;
   /** Injected for tests. */
   now?: () => number;
