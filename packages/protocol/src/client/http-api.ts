@@ -1,21 +1,12 @@
 import type { z } from 'zod';
 import { ErrorBody, ProtocolError, type ErrorCode } from '../errors.js';
-import { HTTP_PATHS, LoginBody, SignupBody, TokenPair } from '../http.js';
+import { HTTP_PATHS, LoginBody, ResetPasswordBody, SignupBody, TokenPair } from '../http.js';
 
 /**
  * The HTTP account API over the global `fetch` (Node 20+). Every reply is validated; every failure is a
  * ProtocolError carrying the server's code and message (or UNAVAILABLE when the server cannot be reached),
  * so callers branch on `error.code` and never on HTTP statuses or fetch internals.
  */
-
-/** `POST /api/reset-password` redeems a one-time code printed by `od-server user reset-password`. */
-export const RESET_PASSWORD_PATH = '/api/reset-password';
-
-export interface ResetPasswordInput {
-  username: string;
-  code: string;
-  password: string;
-}
 
 export interface HttpOptions {
   /** Replace the global fetch (tests, proxies). */
@@ -110,11 +101,9 @@ export async function logoutAll(baseUrl: string, accessToken: string, opts: Http
 }
 
 /**
- * Set a new password with a one-time reset code. Every existing session of the user is revoked; log in
- * again afterwards (a server that answers with a fresh token pair gets it returned, otherwise null).
+ * Set a new password with the one-time code printed by `od-server user reset-password`. Every existing
+ * session of the user is revoked: log in again afterwards.
  */
-export async function resetPassword(baseUrl: string, body: ResetPasswordInput, opts: HttpOptions = {}): Promise<TokenPair | null> {
-  const data = await post(baseUrl, RESET_PASSWORD_PATH, body, opts);
-  const pair = TokenPair.safeParse(data);
-  return pair.success ? pair.data : null;
+export async function resetPassword(baseUrl: string, body: ResetPasswordBody, opts: HttpOptions = {}): Promise<void> {
+  await post(baseUrl, HTTP_PATHS.resetPassword, body, opts);
 }
