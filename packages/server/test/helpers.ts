@@ -107,11 +107,15 @@ export class RawClient {
     this.ws.send(JSON.stringify(v));
   }
 
-  request(type: string, params: Record<string, unknown> = {}): Promise<Frame> {
+  /** Send a request and wait for its reply; rejects if the connection closes first or nothing comes. */
+  async request(type: string, params: Record<string, unknown> = {}): Promise<Frame> {
     const id = `r${this.nextId++}`;
-    const p = new Promise<Frame>((resolve) => this.waiters.set(id, resolve));
+    let reply: Frame | null = null;
+    this.waiters.set(id, (f) => (reply = f));
     this.sendJson({ id, type, ...params });
-    return p;
+    await until(() => reply !== null || this.closeCode !== null, `reply to ${type}`);
+    if (!reply) throw new Error(`closed (${this.closeCode} ${this.closeReason}) before the reply to ${type}`);
+    return reply;
   }
 
   /** Like request, but returns the result and throws on an error reply. */

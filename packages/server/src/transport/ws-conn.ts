@@ -14,6 +14,7 @@ export class Corker {
     if (this.corked.has(c)) return;
     if (this.corked.size === 0) setImmediate(this.flush);
     this.corked.add(c);
+    c.corked = true;
     c.socket.cork();
   }
 
@@ -21,6 +22,7 @@ export class Corker {
     const list = [...this.corked];
     this.corked.clear();
     for (const c of list) {
+      c.corked = false;
       c.socket.uncork();
       c.checkBuffer();
     }
@@ -32,6 +34,9 @@ const CLOSE_GRACE_MS = 2000;
 
 /** A `ws` connection as the session layer sees it, with the send-buffer cap enforced. */
 export class WsConn implements Conn {
+  /** Corked for this tick's fan-out: what is buffered now is our own batching, not a slow reader. */
+  corked = false;
+
   constructor(
     readonly ws: WebSocket,
     readonly socket: Socket,
@@ -48,7 +53,7 @@ export class WsConn implements Conn {
   send(text: string): void {
     if (this.ws.readyState !== WebSocket.OPEN) return;
     this.ws.send(text);
-    this.checkBuffer();
+    if (!this.corked) this.checkBuffer(); // else the corker checks after uncorking
   }
 
   sendShared(frame: Buffer): void {
