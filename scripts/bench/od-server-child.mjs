@@ -18,6 +18,11 @@ const server = await startServer({
   maxConnectionsPerIp: 100_000,
   maxConnectionsPerUser: 10_000,
   messageRate: null,
+  // Every bench account signs up and logs in from 127.0.0.1; the auth buckets are tested elsewhere.
+  authRate: null,
+  // The per-connection frame budget (an abuse guard, 500 frames/s by default) would cut off a bench
+  // sender that keeps a window of messages in flight; throughput is what is measured here.
+  frameRate: { perSec: 1_000_000, burst: 1_000_000 },
   log: () => {},
   ...opts,
 });

@@ -4,8 +4,9 @@
 //
 //   node scripts/bench/run.mjs [--quick] [--runs N] [--scenario NAME[,NAME]] [--servers od,baseline]
 //                              [--cpu-prof] [--deadline-min 25]
-// --quick: one run with smaller sizes. --cpu-prof: the od child writes a V8 CPU profile per run into
-// bench-results/profiles-<timestamp>/ (open in Chrome DevTools).
+// --quick: one run with smaller sizes. --cpu-prof: each server child writes a V8 CPU profile of the
+// measured fan-out phase into bench-results/profiles-<timestamp>/ (open in Chrome DevTools, or summarise
+// with profile-summary.mjs).
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -73,7 +74,7 @@ const cleanOptions = (o) => Object.fromEntries(Object.entries(o).filter(([, v]) 
 
 async function runOnce(kind, scenario) {
   const serverOptions = cleanOptions({ bcryptCost: 4, ...scenario.serverOptions });
-  const server = await startServerChild(kind, { serverOptions, cpuProfDir: kind === 'od' ? cpuProfDir : undefined });
+  const server = await startServerChild(kind, { serverOptions, cpuProfDir });
   try {
     const result = await runLoadGen(server, scenario.workload, scenario.config, scenario.deadlineS);
     if (!result.ok) result.serverStderr = server.stderr().slice(-1500);

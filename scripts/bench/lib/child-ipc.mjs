@@ -1,4 +1,7 @@
 // The stats hook shared by both server children (od and baseline).
+import fs from 'node:fs';
+import path from 'node:path';
+import { Session } from 'node:inspector';
 // The orchestrator forks a server child with an IPC channel; the child announces its address once it
 // listens and answers `stats` requests with its own CPU time and memory, so the numbers describe the
 // server process alone (the load generator runs in another process).
@@ -34,6 +37,11 @@ export function serveStats(close) {
         external: mem.external,
         arrayBuffers: mem.arrayBuffers,
       });
+    } else if (msg.type === 'profile') {
+      // A CPU profile of exactly the measured phase (start/stop sent by the load generator), written to
+      // BENCH_PROFILE_DIR; `node --cpu-prof` would also include setup and teardown.
+      await profile(msg.action, msg.label);
+      process.send({ type: 'stats', reqId: msg.reqId });
     } else if (msg.type === 'stop') {
       setTimeout(() => process.exit(0), 5000).unref();
       try {
@@ -45,4 +53,27 @@ export function serveStats(close) {
   });
   // The parent went away (crashed or was killed): do not outlive it.
   process.on('disconnect', () => process.exit(0));
+}
+
+let inspector = null;
+function post(method, params) {
+  return new Promise((resolve, reject) => inspector.post(method, params, (err, res) => (err ? reject(err) : resolve(res))));
+}
+
+async function profile(action, label = 'phase') {
+  const dir = process.env.BENCH_PROFILE_DIR;
+  if (!dir) return;
+  if (action === 'start') {
+    inspector = new Session();
+    inspector.connect();
+    await post('Profiler.enable');
+    await post('Profiler.setSamplingInterval', { interval: 200 });
+    await post('Profiler.start');
+  } else if (action === 'stop' && inspector) {
+    const { profile: prof } = await post('Profiler.stop');
+    inspector.disconnect();
+    inspector = null;
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, `${label}-${process.pid}.cpuprofile`), JSON.stringify(prof));
+  }
 }

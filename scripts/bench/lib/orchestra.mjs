@@ -31,17 +31,18 @@ function track(child) {
 /** Start a server child; resolves with {child, url, pid, dataDir, stop()}. */
 export function startServerChild(kind, { serverOptions = {}, cpuProfDir } = {}) {
   const execArgv = ['--expose-gc'];
-  if (cpuProfDir) execArgv.push('--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`);
+  const env = cpuProfDir ? { ...process.env, BENCH_PROFILE_DIR: cpuProfDir } : process.env;
   let child;
   let dataDir = null;
   if (kind === 'od') {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'od-bench-'));
     child = fork(path.join(benchDir, 'od-server-child.mjs'), [JSON.stringify({ dataDir, ...serverOptions })], {
       execArgv,
+      env,
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
     });
   } else {
-    child = fork(path.join(benchDir, 'baseline-server.mjs'), ['--port', '0'], { execArgv, stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+    child = fork(path.join(benchDir, 'baseline-server.mjs'), ['--port', '0'], { execArgv, env, stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
   }
   track(child);
   let stderr = '';
@@ -61,6 +62,7 @@ export function startServerChild(kind, { serverOptions = {}, cpuProfDir } = {}) 
       if (msg?.type !== 'listening') return;
       clearTimeout(timer);
       resolve({
+        kind,
         child,
         url: msg.url,
         pid: child.pid,
@@ -104,6 +106,7 @@ export function runLoadGen(server, workload, config, deadlineS) {
   const pendingStats = new Map();
   const onServerMsg = (msg) => {
     if (msg?.type !== 'stats') return;
+    // Replies to the generator's profile requests carry only the reqId.
     const reqId = pendingStats.get(msg.reqId);
     if (reqId === undefined) return;
     pendingStats.delete(msg.reqId);
@@ -117,7 +120,8 @@ export function runLoadGen(server, workload, config, deadlineS) {
     const id = relayId++;
     pendingStats.set(id, msg.reqId);
     try {
-      server.child.send({ type: 'stats', reqId: id, gc: msg.gc });
+      if (msg.profile) server.child.send({ type: 'profile', reqId: id, action: msg.profile, label: `${workload}-${server.kind}` });
+      else server.child.send({ type: 'stats', reqId: id, gc: msg.gc });
     } catch {
       gen.send({ type: 'server-stats-reply', reqId: msg.reqId, stats: null });
     }

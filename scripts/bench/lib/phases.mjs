@@ -4,8 +4,11 @@ import { nowUs, stampedText } from './latency.mjs';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
+// One counter for the whole process: nonces are idempotency keys, so a nonce reused by a later phase
+// would be answered with the earlier message and never published again.
+let seq = 0;
+
 function makeSend(pad, tally) {
-  let seq = 0;
   return (sender, done) => {
     const n = seq++;
     tally.sent++;

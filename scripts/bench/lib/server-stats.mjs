@@ -29,8 +29,8 @@ function fromProc(pid) {
 }
 
 /** `{cpuUs, rss, heapUsed}` of the server process, or null when unknown. */
-export function serverStats({ gc = false, pid } = {}) {
-  if (!process.send) return Promise.resolve(pid ? fromProc(pid) : null);
+export function serverStats({ gc = false, pid, profile } = {}) {
+  if (!process.send) return Promise.resolve(pid && !profile ? fromProc(pid) : null);
   const reqId = nextReq++;
   return new Promise((resolve) => {
     const t = setTimeout(() => {
@@ -41,7 +41,7 @@ export function serverStats({ gc = false, pid } = {}) {
       clearTimeout(t);
       resolve(s);
     });
-    process.send({ type: 'server-stats', reqId, gc });
+    process.send({ type: 'server-stats', reqId, gc, profile });
   });
 }
 
@@ -63,3 +63,6 @@ export function rssSampler(pid) {
     },
   };
 }
+
+/** Start or stop the server's CPU profile of the measured phase (only when the bench runs with --cpu-prof). */
+export const serverProfile = (action) => serverStats({ profile: action });

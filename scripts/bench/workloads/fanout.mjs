@@ -4,7 +4,7 @@ import { connectMany } from '../lib/client.mjs';
 import { createMeter } from '../lib/meter.mjs';
 import { drain, runPaced, runSaturated } from '../lib/phases.mjs';
 import { nowUs, round } from '../lib/latency.mjs';
-import { rssSampler, serverStats } from '../lib/server-stats.mjs';
+import { rssSampler, serverProfile, serverStats } from '../lib/server-stats.mjs';
 import { setupRooms } from '../lib/setup.mjs';
 
 const PAD = 'the quick brown fox jumps over the lazy dog while the bench counts deliveries';
@@ -24,6 +24,7 @@ export async function fanout(url, cfg, ctx) {
   await drain(meter, warmup * (clients / rooms), { quietMs: 1500 });
   const perMessage = meter.deliveries / Math.max(1, w.accepted);
 
+  await serverProfile('start');
   const cpu0 = await serverStats({ pid: ctx.serverPid });
   const gen0 = process.cpuUsage();
   const sampler = rssSampler(ctx.serverPid);
@@ -37,6 +38,7 @@ export async function fanout(url, cfg, ctx) {
   const t1 = nowUs();
   const rssPeak = sampler.stop();
   const cpu1 = await serverStats({ pid: ctx.serverPid });
+  await serverProfile('stop');
   const gen = process.cpuUsage(gen0);
   const dropped = conns.filter((c) => c.closed).length;
   for (const c of conns) c.close();
