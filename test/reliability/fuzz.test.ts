@@ -101,7 +101,7 @@ describe('request handling on a live server', () => {
     async (frame) => {
       const c = await RawClient.open(server.wsUrl);
       c.send(frame);
-      await waitUntil(() => !c.open || c.frames.length > 0, 10_000, 'a response to the first frame');
+      await waitUntil(() => c.closeInfo !== null || c.frames.length > 0, 10_000, 'a response to the first frame');
       c.close();
       expect(server.alive, server.output).toBe(true);
       if (c.closeInfo && !c.frames.length) expect([1007, 1009, 4400, 4401]).toContain(c.closeInfo.code);

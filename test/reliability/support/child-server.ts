@@ -21,6 +21,8 @@ export interface ChildServerOptions {
   maxConnectionsPerUser?: number;
   maxConnectionsPerIp?: number;
   messageRate?: { perSec: number; burst: number } | null;
+  authRate?: { perSec: number; burst: number } | null;
+  frameRate?: { perSec: number; burst: number };
   snapshotThreshold?: number;
   allowedOrigins?: string[];
 }
@@ -38,9 +40,12 @@ export const DB_FILE = 'od.sqlite';
 /** The access-token signing secret, hex (services/secret.ts). */
 export const SECRET_FILE = 'secret.key';
 
-/** Defaults that keep tests fast: cheap bcrypt, loopback, an ephemeral port, open sign-up. */
+/**
+ * Defaults that keep tests fast: cheap bcrypt, loopback, an ephemeral port, open sign-up, and no login rate
+ * limit (these tests sign up many users at once; rate limiting is not what they check).
+ */
 export function testServerOptions(dataDir: string, extra: Partial<ChildServerOptions> = {}): ChildServerOptions {
-  return { dataDir, port: 0, host: '127.0.0.1', registration: 'open', bcryptCost: 4, ...extra };
+  return { dataDir, port: 0, host: '127.0.0.1', registration: 'open', bcryptCost: 4, authRate: null, ...extra };
 }
 
 export function makeTempDir(): string {
