@@ -1,0 +1,190 @@
+import fs from 'node:fs';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ProtocolError } from '@open-discord/protocol';
+import { createServices, type Services } from '../src/services/index.js';
+import type { StoredEvent } from '../src/store/store.js';
+import { Store } from '../src/store/store.js';
+import { quiet, tempDir } from './helpers.js';
+
+/** Services over a real SQLite file, no sockets: clock and ids injected. */
+let dir: string;
+let store: Store;
+let s: Services;
+let published: StoredEvent[][];
+let clock: number;
+let ids: number;
+
+beforeEach(() => {
+  dir = tempDir();
+  store = Store.open(dir);
+  clock = 1_700_000_000_000;
+  ids = 0;
+  s = createServices({
+    store,
+    now: () => clock,
+    newId: () => `id${++ids}`,
+    log: quiet,
+    snapshotThreshold: 10_000,
+    auth: {
+      secret: Buffer.alloc(32, 7),
+      registration: 'open',
+      bcryptCost: 4,
+      accessTokenTtlSec: 900,
+      refreshTokenTtlSec: 3600,
+      authRate: null,
+    },
+  });
+  published = [];
+  s.deps.queue.setPublisher((evs) => published.push([...evs]));
+});
+afterEach(() => {
+  store.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+async function user(name: string): Promise<string> {
+  return (await s.auth.signup({ username: name, password: 'correct horse' }, '127.0.0.1')).user.id;
+}
+
+const send = (userId: string, roomId: string, text: string, nonce = `${text}-${Math.random()}`) =>
+  s.messages.send(userId, { roomId, text, nonce });
+
+describe('group commit', () => {
+  it('writes submitted in one tick commit in one transaction; a failing one does not abort the others', async () => {
+    const alice = await user('alice');
+    const { room } = await s.rooms.create(alice, { name: 'lobby' });
+    published = [];
+    const results = await Promise.allSettled([
+      ...Array.from({ length: 50 }, (_, i) => send(alice, room.id, `m${i}`)),
+      send(alice, 'no-such-room', 'lost'),
+      ...Array.from({ length: 50 }, (_, i) => send(alice, room.id, `n${i}`)),
+    ]);
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(100);
+    const failed = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
+    expect((failed.reason as ProtocolError).code).toBe('NOT_FOUND');
+    // One publish = one batch = one transaction.
+    expect(published).toHaveLength(1);
+    expect(published[0]).toHaveLength(100);
+    const orders = store.db.prepare('SELECT event_order AS o FROM events ORDER BY event_order').all() as Array<{ o: number }>;
+    expect(orders.map((r) => r.o)).toEqual(Array.from({ length: orders.length }, (_, i) => i + 1));
+    expect(s.deps.queue.head).toBe(orders.length);
+  });
+
+  it('a failed commit answers UNAVAILABLE, publishes nothing, and the queue works again afterwards', async () => {
+    const alice = await user('alice');
+    const { room } = await s.rooms.create(alice, { name: 'lobby' });
+    const head = s.deps.queue.head;
+    published = [];
+    // A deferred foreign-key violation fails at COMMIT time, like a full disk would.
+    store.db.pragma('defer_foreign_keys = ON');
+    const bad = s.deps.queue.submit(() => {
+      store.db.prepare("INSERT INTO user_roles (user_id, role_id) VALUES ('ghost', 'everyone')").run();
+    });
+    const innocent = send(alice, room.id, 'caught in the batch');
+    await expect(bad).rejects.toMatchObject({ code: 'UNAVAILABLE' });
+    await expect(innocent).rejects.toMatchObject({ code: 'UNAVAILABLE' });
+    expect(published).toHaveLength(0);
+    expect(s.deps.queue.head).toBe(head);
+    expect(store.events.head()).toBe(head);
+    const ok = await send(alice, room.id, 'works again');
+    expect(ok.message.order).toBe(head + 1);
+  });
+});
+
+describe('visibility', () => {
+  it('is one rule: private to target, server-wide to all, rooms by restriction, roles and membership', async () => {
+    const alice = await user('alice');
+    const bob = await user('bob');
+    const owner = await user('olga');
+    store.transaction(() => store.roles.grant(owner, 'owner'));
+    s.deps.access.invalidate();
+    const { room: pub } = await s.rooms.create(alice, { name: 'pub' });
+    const { room: staff } = await s.rooms.create(alice, { name: 'staff' });
+    await s.accessAdmin.restrictRoom(null, staff.id, ['admin']);
+    await s.accessAdmin.grantRole(null, alice, 'admin');
+    // A dm room straight through the store (dm requests come later): members only, even for the owner.
+    store.transaction(() => {
+      store.rooms.insert({ id: 'dm1', name: 'dm', topic: '', kind: 'dm', categoryId: null, position: 0, restrictedTo: null, createdBy: alice, createdAt: clock });
+      store.rooms.addMember('dm1', alice);
+      store.rooms.addMember('dm1', bob);
+    });
+    s.deps.access.invalidate();
+    const a = s.deps.access;
+    const see = (u: string, roomId: string | null, target: string | null = null) => a.canSeeEvent(u, { roomId, targetUserId: target });
+    expect([see(alice, pub.id), see(bob, pub.id), see(owner, pub.id)]).toEqual([true, true, true]);
+    expect([see(alice, staff.id), see(bob, staff.id), see(owner, staff.id)]).toEqual([true, false, true]);
+    expect([see(alice, 'dm1'), see(bob, 'dm1'), see(owner, 'dm1')]).toEqual([true, true, false]);
+    expect([see(alice, null), see(bob, null)]).toEqual([true, true]);
+    expect([see(alice, pub.id, bob), see(bob, pub.id, bob)]).toEqual([false, true]);
+    expect(see(alice, 'unknown-room')).toBe(false);
+    // Losing the role hides the room again and tells the user.
+    published = [];
+    await s.accessAdmin.revokeRole(null, alice, 'admin');
+    expect(see(alice, staff.id)).toBe(false);
+    const types = published.flat().map((e) => [e.type, e.targetUserId]);
+    expect(types).toContainEqual(['access.changed', alice]);
+    await expect(send(alice, staff.id, 'x')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+});
+
+describe('sync paging', () => {
+  it('filters hidden events, accounts for them with through, and pages until head', async () => {
+    const alice = await user('alice');
+    const bob = await user('bob');
+    const { room: pub } = await s.rooms.create(alice, { name: 'pub' });
+    const { room: staff } = await s.rooms.create(alice, { name: 'staff' });
+    await s.accessAdmin.restrictRoom(null, staff.id, ['admin']);
+    await s.accessAdmin.grantRole(null, alice, 'admin');
+    const start = s.deps.queue.head;
+    for (let i = 0; i < 10; i++) {
+      await send(alice, i % 2 ? staff.id : pub.id, `m${i}`);
+    }
+    const head = s.deps.queue.head;
+    const bobPages = [];
+    let after = start;
+    for (let guard = 0; guard < 10; guard++) {
+      const p = s.sync.page(bob, after, 3);
+      bobPages.push(p);
+      after = p.through;
+      if (!p.more) break;
+    }
+    expect(bobPages.map((p) => p.through)).toEqual([start + 3, start + 6, start + 9, head]);
+    const bobTexts = bobPages.flatMap((p) => p.events.map((e) => JSON.parse(e.dataJson).message.text));
+    expect(bobTexts).toEqual(['m0', 'm2', 'm4', 'm6', 'm8']);
+    const alicePage = s.sync.page(alice, start, 1000);
+    expect(alicePage.events).toHaveLength(10);
+    expect(alicePage).toMatchObject({ through: head, more: false, snapshotRequired: false });
+    // An empty tail still accounts up to head.
+    expect(s.sync.page(bob, head, 5)).toMatchObject({ events: [], through: head, more: false });
+  });
+});
+
+describe('unread counts', () => {
+  it('counts others\u2019 messages after the read marker, and mentions of me, per visible room', async () => {
+    const alice = await user('alice');
+    const bob = await user('bob');
+    const { room } = await s.rooms.create(alice, { name: 'lobby' });
+    const { room: other } = await s.rooms.create(alice, { name: 'other' });
+    await send(alice, room.id, 'hi all');
+    const m2 = await send(alice, room.id, 'hey @bob, look');
+    await send(bob, room.id, 'my own message does not count');
+    await send(alice, other.id, 'elsewhere @BOB.');
+    let st = s.state.state(bob);
+    expect(st.unread[room.id]).toEqual({ count: 2, mentions: 1 });
+    expect(st.unread[other.id]).toEqual({ count: 1, mentions: 1 });
+    expect(st.readMarkers[room.id]).toBe(0);
+    await s.profile.markRead(bob, { roomId: room.id, order: m2.message.order });
+    st = s.state.state(bob);
+    expect(st.unread[room.id]).toEqual({ count: 0, mentions: 0 });
+    expect(st.readMarkers[room.id]).toBe(m2.message.order);
+    // Markers never move backwards, and a no-op writes no event.
+    const head = s.deps.queue.head;
+    await s.profile.markRead(bob, { roomId: room.id, order: 1 });
+    expect(s.deps.queue.head).toBe(head);
+    // The read.marked event is private to bob.
+    const marked = store.events.after(0, 1000).find((e) => e.type === 'read.marked')!;
+    expect(s.deps.access.canSeeEvent(bob, marked)).toBe(true);
+    expect(s.deps.access.canSeeEvent(alice, marked)).toBe(false);
+    expect(st.users.find((u) => u.id === alice)).not.toHaveProperty('username');
+  });
+});
