@@ -1,6 +1,6 @@
 import { Box, Text, useInput } from 'ink';
-import { useState } from 'react';
-import { resolveKey } from '../keys/keymap.js';
+import { useRef, useState } from 'react';
+import { resolveKey, type Intent } from '../keys/keymap.js';
 
 export interface LoginValues {
   url: string;
@@ -29,6 +29,13 @@ const LABELS: Record<Field, string> = {
   nickname: 'Nickname (empty = username)',
 };
 
+interface FormState {
+  values: Record<Field, string>;
+  step: number;
+  busy: boolean;
+  error: string | null;
+}
+
 function fieldsFor(mode: 'login' | 'signup', askUrl: boolean): Field[] {
   const base: Field[] = [...(askUrl ? (['url'] as Field[]) : []), 'mode', 'username', 'password'];
   return mode === 'signup' ? [...base, 'invite', 'nickname'] : base;
@@ -36,66 +43,88 @@ function fieldsFor(mode: 'login' | 'signup', askUrl: boolean): Field[] {
 
 /** First run: server URL, then log in or sign up. Passwords are never echoed (not even as a length hint). */
 export function LoginForm({ initialUrl, onSubmit, onCancel }: LoginFormProps) {
-  const [values, setValues] = useState<Record<Field, string>>({
-    url: initialUrl ?? 'http://',
-    mode: 'login',
-    username: '',
-    password: '',
-    invite: '',
-    nickname: '',
+  /*
+   * Form state lives in a ref updated synchronously: several keys can arrive in one input chunk (a paste, or a
+   * fast typist over ssh), and each must see the field the previous one moved to, not a stale render's.
+   */
+  const form = useRef<FormState>({
+    values: { url: initialUrl ?? 'http://', mode: 'login', username: '', password: '', invite: '', nickname: '' },
+    step: 0,
+    busy: false,
+    error: null,
   });
-  const [step, setStep] = useState(0);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const mode = values.mode === 'signup' ? 'signup' : 'login';
-  const fields = fieldsFor(mode, initialUrl === undefined);
-  const field = fields[Math.min(step, fields.length - 1)]!;
+  const [, rerender] = useState(0);
+  const update = (patch: Partial<FormState>) => {
+    form.current = { ...form.current, ...patch };
+    rerender((n) => n + 1);
+  };
+  const setValue = (f: Field, v: string) => update({ values: { ...form.current.values, [f]: v } });
+  const askUrl = initialUrl === undefined;
+  const current = () => {
+    const { values, step } = form.current;
+    const mode: 'login' | 'signup' = values.mode === 'signup' ? 'signup' : 'login';
+    const fields = fieldsFor(mode, askUrl);
+    return { values, step, mode, fields, field: fields[Math.min(step, fields.length - 1)]! };
+  };
 
   const submit = () => {
-    setBusy(true);
-    setError(null);
+    const { values, mode, fields } = current();
+    update({ busy: true, error: null });
     const v: LoginValues = { url: values.url.trim(), mode, username: values.username.trim(), password: values.password };
     if (mode === 'signup' && values.invite.trim()) v.invite = values.invite.trim();
     if (mode === 'signup' && values.nickname.trim()) v.nickname = values.nickname.trim();
     onSubmit(v).catch((e: unknown) => {
-      setBusy(false);
-      setError(e instanceof Error ? e.message : String(e));
       // Back to the password: the most likely thing to retype.
-      setValues((old) => ({ ...old, password: '' }));
-      setStep(fields.indexOf('password'));
+      update({
+        busy: false,
+        error: e instanceof Error ? e.message : String(e),
+        values: { ...form.current.values, password: '' },
+        step: fields.indexOf('password'),
+      });
     });
   };
 
-  useInput((input, key) => {
-    if (busy) return;
-    const intent = resolveKey(input, key, 'form');
-    if (!intent) return;
+  const apply = (intent: Intent): void => {
+    if (form.current.busy) return;
+    const { values, step, mode, fields, field } = current();
+    if (intent.kind === 'paste') {
+      // Keys that arrived together ("name⏎pass⏎"): each line is typed, each line break is Enter.
+      intent.text.split('\n').forEach((part, i) => {
+        if (i > 0) apply({ kind: 'submit' });
+        if (part) apply({ kind: 'insert', text: part });
+      });
+      return;
+    }
     if (intent.kind === 'quit') return onCancel();
-    if (intent.kind === 'close') return step > 0 ? setStep(step - 1) : onCancel();
+    if (intent.kind === 'close') return step > 0 ? update({ step: step - 1 }) : onCancel();
     if (field === 'mode') {
       if (intent.kind === 'insert' && /^[ls]$/i.test(intent.text)) {
-        setValues({ ...values, mode: intent.text.toLowerCase() === 's' ? 'signup' : 'login' });
-        return setStep(step + 1);
+        return update({ values: { ...values, mode: intent.text.toLowerCase() === 's' ? 'signup' : 'login' }, step: step + 1 });
       }
       if (intent.kind === 'complete' || intent.kind === 'history' || intent.kind === 'move') {
-        return setValues({ ...values, mode: mode === 'login' ? 'signup' : 'login' });
+        return setValue('mode', mode === 'login' ? 'signup' : 'login');
       }
-      if (intent.kind === 'submit') return setStep(step + 1);
+      if (intent.kind === 'submit') return update({ step: step + 1 });
       return;
     }
     if (intent.kind === 'submit') {
-      if (field === 'url' && !/^(https?|wss?):\/\/[^/]+/.test(values.url.trim())) return setError('enter a URL like http://host:port');
-      if ((field === 'username' || field === 'password') && !values[field]) return setError(`${LABELS[field]} is required`);
-      setError(null);
-      return step >= fields.length - 1 ? submit() : setStep(step + 1);
+      if (field === 'url' && !/^(https?|wss?):\/\/[^/]+/.test(values.url.trim())) return update({ error: 'enter a URL like http://host:port' });
+      if ((field === 'username' || field === 'password') && !values[field]) return update({ error: `${LABELS[field]} is required` });
+      if (step >= fields.length - 1) return submit();
+      return update({ error: null, step: step + 1 });
     }
-    if (intent.kind === 'insert' || intent.kind === 'paste') {
-      return setValues({ ...values, [field]: values[field] + intent.text.replace(/[\r\n]/g, '') });
-    }
-    if (intent.kind === 'backspace') return setValues({ ...values, [field]: values[field].slice(0, -1) });
-    if (intent.kind === 'kill') return setValues({ ...values, [field]: '' });
+    if (intent.kind === 'insert') return setValue(field, values[field] + intent.text);
+    if (intent.kind === 'backspace') return setValue(field, values[field].slice(0, -1));
+    if (intent.kind === 'kill') return setValue(field, '');
+  };
+
+  useInput((input, key) => {
+    const intent = resolveKey(input, key, 'form');
+    if (intent) apply(intent);
   });
 
+  const { values, step, mode, fields } = current();
+  const { busy, error } = form.current;
   return (
     <Box flexDirection="column" borderStyle="round" borderColor="cyan" paddingX={1} width={64}>
       <Text bold color="cyan">

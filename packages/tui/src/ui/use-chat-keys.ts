@@ -51,7 +51,12 @@ export function handleIntent(intent: Intent, store: Store, actions: ChatActions,
       return dispatch({ type: 'input/insert', text: intent.text });
     case 'paste': {
       const text = intent.text.replace(/\n$/, '');
-      if (!text.includes('\n')) return dispatch({ type: 'input/insert', text });
+      if (!text.includes('\n')) {
+        // One line and Enter arriving together is typing, not a paste: send it as if typed.
+        dispatch({ type: 'input/insert', text });
+        if (intent.text.endsWith('\n')) handleIntent({ kind: 'submit' }, store, actions, onQuit);
+        return;
+      }
       const { input } = state;
       const whole = input.text.slice(0, input.cursor) + text + input.text.slice(input.cursor);
       return dispatch({ type: 'overlay/paste', text: whole });

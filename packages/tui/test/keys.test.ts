@@ -1,0 +1,82 @@
+import type { Key } from 'ink';
+import { describe, expect, it } from 'vitest';
+import { resolveKey } from '../src/keys/keymap.js';
+import type { ChatActions } from '../src/net/glue.js';
+import { createStore } from '../src/state/store.js';
+import { handleIntent } from '../src/ui/use-chat-keys.js';
+import { boot } from './fixtures.js';
+
+const none: Key = {
+  upArrow: false, downArrow: false, leftArrow: false, rightArrow: false, pageDown: false, pageUp: false, home: false, end: false,
+  return: false, escape: false, ctrl: false, shift: false, tab: false, backspace: false, delete: false, meta: false,
+  super: false, hyper: false, capsLock: false, numLock: false,
+};
+const k = (over: Partial<Key>): Key => ({ ...none, ...over });
+
+describe('keymap', () => {
+  it('maps the documented bindings', () => {
+    expect(resolveKey('3', k({ meta: true }), 'chat')).toEqual({ kind: 'room-index', index: 2 });
+    expect(resolveKey('n', k({ ctrl: true }), 'chat')).toEqual({ kind: 'room-step', delta: 1 });
+    expect(resolveKey('p', k({ ctrl: true }), 'chat')).toEqual({ kind: 'room-step', delta: -1 });
+    expect(resolveKey('a', k({ meta: true }), 'chat')).toEqual({ kind: 'next-activity' });
+    expect(resolveKey('k', k({ ctrl: true }), 'chat')).toEqual({ kind: 'switcher' });
+    expect(resolveKey('', k({ escape: true, meta: true }), 'chat')).toEqual({ kind: 'close' });
+    expect(resolveKey('', k({ return: true, meta: true }), 'chat')).toEqual({ kind: 'newline' });
+    expect(resolveKey('', k({ pageUp: true }), 'chat')).toEqual({ kind: 'scroll', pages: 1 });
+    expect(resolveKey('c', k({ ctrl: true }), 'chat')).toEqual({ kind: 'quit' });
+    expect(resolveKey('a\rb', none, 'chat')).toEqual({ kind: 'paste', text: 'a\nb' });
+    expect(resolveKey('x', none, 'chat')).toEqual({ kind: 'insert', text: 'x' });
+  });
+});
+
+describe('intents on the chat screen', () => {
+  const setup = () => {
+    const store = createStore(boot());
+    const submitted: string[] = [];
+    // Like the real glue: a submitted line leaves the input line.
+    const actions: ChatActions = {
+      submit: (l) => {
+        submitted.push(l);
+        store.dispatch({ type: 'input/submitted', text: l });
+      },
+      retry: () => {},
+    };
+    const quits: number[] = [];
+    const go = (input: string, key: Partial<Key> = {}) => {
+      const intent = resolveKey(input, k(key), store.getState().overlay?.kind ?? 'chat');
+      if (intent) handleIntent(intent, store, actions, () => quits.push(1));
+    };
+    return { store, submitted, quits, go };
+  };
+
+  it('a line and Enter arriving together is sent; several lines ask first', () => {
+    const { store, submitted, go } = setup();
+    go('hello\r');
+    expect(submitted).toEqual(['hello']);
+    go('one\rtwo\r');
+    expect(store.getState().overlay).toEqual({ kind: 'paste', text: 'one\ntwo' });
+    go('', { escape: true });
+    expect(store.getState().input.text).toBe('one\ntwo');
+    go('', { return: true });
+    expect(submitted).toEqual(['hello', 'one\ntwo']);
+  });
+
+  it('Ctrl+K filters rooms and Enter switches', () => {
+    const { store, go } = setup();
+    go('k', { ctrl: true });
+    go('o');
+    go('p');
+    go('', { return: true });
+    expect(store.getState().currentRoomId).toBe('r-ops');
+    expect(store.getState().overlay).toBeNull();
+  });
+
+  it('Tab completes, Ctrl+C quits', () => {
+    const { store, quits, go } = setup();
+    go('/jo');
+    go('', { tab: true });
+    expect(store.getState().input.text).toBe('/join ');
+    go('c', { ctrl: true });
+    expect(quits).toHaveLength(1);
+  });
+});
