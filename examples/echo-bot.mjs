@@ -41,21 +41,8 @@ if (!username || !password) {
 
 const log = (...args) => console.error(new Date().toISOString(), ...args);
 
-async function main() {
-  if (invite) {
-    try {
-      await signup(url, { username, password, invite });
-      log(`signed up as ${username}`);
-    } catch (error) {
-      // Already signed up on an earlier run: fall through to the login.
-      if (!(error instanceof ProtocolError && error.code === 'CONFLICT')) throw error;
-    }
-  }
-
-  const client = await connect(url, { username, password });
-  const me = client.me;
-  log(`connected to ${url} as ${me?.nickname} (${me?.id})`);
-
+/** Attach the bot's behaviour to a client. */
+function listen(client) {
   client.on('status', (s) => {
     if (s.state === 'offline') log(`offline (${s.reason}); retrying in ${Math.max(0, s.retryAt - Date.now())} ms`);
     else if (s.state === 'live') log('live');
@@ -75,6 +62,22 @@ async function main() {
       .request('message.send', { roomId: message.roomId, text, nonce: randomUUID() })
       .catch((error) => log(`could not echo in ${message.roomId}: ${error.message}`));
   });
+}
+
+async function main() {
+  if (invite) {
+    try {
+      await signup(url, { username, password, invite });
+      log(`signed up as ${username}`);
+    } catch (error) {
+      // Already signed up on an earlier run: fall through to the login.
+      if (!(error instanceof ProtocolError && error.code === 'CONFLICT')) throw error;
+    }
+  }
+
+  // Listeners go on in `setup`, before the client connects, so not even the first message is missed.
+  const client = await connect(url, { username, password }, { setup: listen });
+  log(`connected to ${url} as ${client.me?.nickname} (${client.me?.id})`);
 
   const stop = () => {
     log('bye');

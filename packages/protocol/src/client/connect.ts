@@ -11,6 +11,11 @@ export interface ConnectOptions extends Omit<OdClientOptions, 'url' | 'tokens'> 
   /** Called with every token pair (the login's and each rotation): persist `refreshToken` to log in next time without a password. */
   onRotate?: (pair: TokenPair) => void;
   http?: HttpOptions;
+  /**
+   * Called with the new client before it connects: attach listeners here. Listeners added after
+   * `connect()` resolves can miss the initial `snapshot` and the first events, emitted while it goes live.
+   */
+  setup?: (client: OdClient) => void;
 }
 
 /**
@@ -18,7 +23,7 @@ export interface ConnectOptions extends Omit<OdClientOptions, 'url' | 'tokens'> 
  * client reconnects and resyncs by itself; call `client.close()` to stop it.
  */
 export async function connect(url: string, credentials: Credentials, options: ConnectOptions = {}): Promise<OdClient> {
-  const { onRotate, http, ...clientOptions } = options;
+  const { onRotate, http, setup, ...clientOptions } = options;
   let tokens: SavedTokens | TokenPair = credentials as SavedTokens;
   if ('password' in credentials) {
     const pair = await login(url, { username: credentials.username, password: credentials.password }, http);
@@ -27,6 +32,7 @@ export async function connect(url: string, credentials: Credentials, options: Co
   }
   const session = new AuthSession({ url, tokens, ...(onRotate && { onRotate }), ...(http && { http }), ...(options.now && { now: options.now }) });
   const client = new OdClient({ ...clientOptions, url, tokens: session });
+  setup?.(client);
   await client.connect();
   return client;
 }
