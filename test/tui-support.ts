@@ -1,0 +1,96 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/*
+ * Drives the real `od` binary inside tmux: a real terminal of a fixed size, real keys, and the screen read
+ * back as text. Every wait polls the pane with a deadline; nothing sleeps a fixed time.
+ */
+
+export const ROOT = fileURLToPath(new URL('..', import.meta.url));
+export const OD_BIN = path.join(ROOT, 'packages/tui/dist/cli.js');
+
+export const hasTmux = (): boolean => spawnSync('tmux', ['-V']).status === 0;
+
+let counter = 0;
+
+export class Terminal {
+  readonly socket = `od-e2e-${process.pid}-${++counter}`;
+  private started = false;
+
+  constructor(
+    readonly cols = 120,
+    readonly rows = 40,
+  ) {}
+
+  private tmux(...args: string[]): string {
+    return execFileSync('tmux', ['-L', this.socket, '-f', '/dev/null', ...args], { encoding: 'utf8', timeout: 10_000 });
+  }
+
+  /** Run `od ARGS` with the given environment in a detached tmux session of exactly cols × rows. */
+  start(env: Record<string, string>, args: string[]): void {
+    if (!fs.existsSync(OD_BIN)) throw new Error(`${OD_BIN} is missing: run \`npm run build\` first`);
+    const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+    const vars = Object.entries({ TERM: 'xterm-256color', ...env }).map(([k, v]) => `${k}=${q(v)}`);
+    const cmd = ['env', ...vars, q(process.execPath), q(OD_BIN), ...args.map(q)].join(' ');
+    this.tmux('new-session', '-d', '-s', 'od', '-x', String(this.cols), '-y', String(this.rows), cmd);
+    this.started = true;
+    // Keep the pane after od exits so the test can read its exit status.
+    this.tmux('set-option', '-t', 'od', 'remain-on-exit', 'on');
+  }
+
+  screen(): string {
+    return this.tmux('capture-pane', '-p', '-t', 'od');
+  }
+
+  type(text: string): void {
+    this.tmux('send-keys', '-t', 'od', '-l', text);
+  }
+
+  keys(...names: string[]): void {
+    this.tmux('send-keys', '-t', 'od', ...names);
+  }
+
+  /** Type a line and press Enter. */
+  line(text: string): void {
+    this.type(text);
+    this.keys('Enter');
+  }
+
+  /** Exit status of od once its pane is dead, else null. */
+  exitStatus(): number | null {
+    const [dead, status] = this.tmux('display-message', '-p', '-t', 'od', '#{pane_dead} #{pane_dead_status}').trim().split(' ');
+    return dead === '1' ? Number(status) : null;
+  }
+
+  async waitFor(pred: (screen: string) => boolean, what: string, timeoutMs = 15_000): Promise<string> {
+    const deadline = Date.now() + timeoutMs;
+    let last = '';
+    for (;;) {
+      last = this.screen();
+      if (pred(last)) return last;
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; screen:\n${last}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  waitForText(text: string | RegExp, timeoutMs?: number): Promise<string> {
+    const pred = typeof text === 'string' ? (s: string) => s.includes(text) : (s: string) => text.test(s);
+    return this.waitFor(pred, JSON.stringify(String(text)), timeoutMs);
+  }
+
+  kill(): void {
+    if (!this.started) return;
+    this.started = false;
+    try {
+      this.tmux('kill-server');
+    } catch {
+      // Already gone.
+    }
+  }
+}
+
+export function count(haystack: string, needle: string): number {
+  return haystack.split(needle).length - 1;
+}
