@@ -66,7 +66,7 @@ describe('hostile input', () => {
     }
     const codes = m.frames.map((f) => f.error?.code);
     expect(codes).toContain('NOT_FOUND');
-    expect(m.frames.find((f) => f.replyTo === 'a6').error.message).toMatch(/not available on this server yet/);
+    expect(m.frames.find((f) => f.replyTo === 'a6')!.error.message).toMatch(/not available on this server yet/);
     expect(m.closeCode).toBeNull();
     await chat();
     expect((await m.call('state')).me.username).toBe('mallory');

@@ -1,0 +1,107 @@
+#!/usr/bin/env node
+import { Command, CommanderError, Option } from 'commander';
+import { backup, inviteCreate, userList, userResetPassword } from './cli/admin.js';
+import { ConfigError, DEFAULT_DATA_DIR, KNOBS, resolveStartOptions } from './cli/config.js';
+import { startServer } from './index.js';
+import { SERVER_VERSION } from './version.js';
+
+const program = new Command('od-server')
+  .description('open_discord chat server: WebSocket + HTTP on one port, one SQLite file in a data folder.')
+  .version(SERVER_VERSION)
+  .exitOverride()
+  .showHelpAfterError(false);
+
+const dataDirOption = () =>
+  new Option('--data-dir <dir>', `data folder (database, secret key, config.json) (default: ${DEFAULT_DATA_DIR}, env OD_DATA_DIR)`);
+const dataDir = (o: { dataDir?: string }) => o.dataDir ?? process.env.OD_DATA_DIR ?? DEFAULT_DATA_DIR;
+
+const start = program
+  .command('start')
+  .description('start the server (flags > OD_* env > <data-dir>/config.json > defaults)')
+  .addOption(dataDirOption());
+for (const k of KNOBS) {
+  const arg = k.flag === 'allowed-origin' ? `--${k.flag} <origin...>` : `--${k.flag} <value>`;
+  start.addOption(new Option(arg, `${k.help} (default: ${k.default}, env ${k.env})`));
+}
+start.action(async (flags: Record<string, unknown>) => {
+  const opts = resolveStartOptions(flags, process.env);
+  const server = await startServer(opts);
+  if (server.firstRunInvite) {
+    process.stdout.write(
+      `\nFirst-run owner invite: ${server.firstRunInvite}\n` +
+        'Sign up with this code to become the owner. It is shown only once.\n\n',
+    );
+  }
+  process.stdout.write(`od-server listening on ${server.url}\n`);
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    process.stderr.write(`${signal}: shutting down\n`);
+    server.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+});
+
+const invite = program.command('invite').description('manage invite codes');
+invite
+  .command('create')
+  .description('create an invite code and print it')
+  .addOption(dataDirOption())
+  .option('--uses <n>', 'how many signups it allows (default: 1)')
+  .option('--expires <duration>', 'lifetime, e.g. 30m, 12h, 7d (default: never)')
+  .option('--role <role>', 'role granted on signup (id or name)')
+  .action((o: { dataDir?: string; uses?: string; expires?: string; role?: string }) => {
+    process.stdout.write(`${inviteCreate(dataDir(o), o)}\n`);
+  });
+
+const user = program.command('user').description('manage users');
+user
+  .command('list')
+  .description('list users: id, username, nickname, roles, created')
+  .addOption(dataDirOption())
+  .action((o: { dataDir?: string }) => {
+    process.stdout.write(`${userList(dataDir(o))}\n`);
+  });
+user
+  .command('reset-password')
+  .description('print a one-time reset code (valid 1 h) for POST /api/reset-password')
+  .argument('<username>')
+  .addOption(dataDirOption())
+  .action((username: string, o: { dataDir?: string }) => {
+    const code = userResetPassword(dataDir(o), username);
+    process.stdout.write(`${code}\n`);
+    process.stderr.write('Valid for 1 hour. The user redeems it with their username and a new password; all their sessions end.\n');
+  });
+
+program
+  .command('backup')
+  .description('online backup of the database to FILE (restore = copy it back as od.sqlite while stopped)')
+  .argument('<file>')
+  .addOption(dataDirOption())
+  .action(async (file: string, o: { dataDir?: string }) => {
+    await backup(dataDir(o), file, (line) => process.stderr.write(line));
+    process.stdout.write(`${file}\n`);
+  });
+
+function fail(message: string, code: number): never {
+  process.stderr.write(`od-server: ${message}\n`);
+  process.exit(code);
+}
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof CommanderError) {
+    // Help and version exit cleanly; usage errors (already printed by commander) exit 2.
+    process.exit(error.exitCode === 0 ? 0 : 2);
+  }
+  if (error instanceof ConfigError) fail(error.message, 2);
+  const e = error as NodeJS.ErrnoException;
+  if (e.code === 'EADDRINUSE') fail(`address already in use (${e.message.replace(/^.*EADDRINUSE:?\s*/, '')})`, 1);
+  fail(e.message ?? String(error), 1);
+}

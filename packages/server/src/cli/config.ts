@@ -1,0 +1,120 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { ServerOptions } from '../index.js';
+
+/** A bad knob value: reported as one line, exit code 2. */
+export class ConfigError extends Error {}
+
+/** Every `start` knob: flag name, env var, config-file key, default and how to parse it. */
+interface Knob {
+  flag: string;
+  env: string;
+  key: string;
+  help: string;
+  default: string;
+  parse: (raw: string, name: string) => unknown;
+}
+
+function int(min: number, max: number) {
+  return (raw: string, name: string): number => {
+    const n = Number(raw);
+    if (!/^\s*-?\d+\s*$/.test(raw) || !Number.isSafeInteger(n) || n < min || n > max) {
+      throw new ConfigError(`invalid ${name} "${raw}": expected an integer from ${min} to ${max}`);
+    }
+    return n;
+  };
+}
+
+function oneOf<T extends string>(...values: T[]) {
+  return (raw: string, name: string): T => {
+    if (!(values as string[]).includes(raw)) throw new ConfigError(`invalid ${name} "${raw}": expected one of ${values.join(', ')}`);
+    return raw as T;
+  };
+}
+
+function origins(raw: string, name: string): string[] {
+  const list = raw.split(',').map((s) => s.trim()).filter(Boolean);
+  for (const o of list) {
+    if (!/^https?:\/\/[^/\s]+$/.test(o)) throw new ConfigError(`invalid ${name} "${o}": expected an origin like https://chat.example`);
+  }
+  return list;
+}
+
+export const KNOBS: readonly Knob[] = [
+  { flag: 'port', env: 'OD_PORT', key: 'port', help: 'TCP port (0 = any free port)', default: '7331', parse: int(0, 65535) },
+  { flag: 'host', env: 'OD_HOST', key: 'host', help: 'address to listen on', default: '127.0.0.1', parse: (s) => s },
+  { flag: 'registration', env: 'OD_REGISTRATION', key: 'registration', help: 'who may sign up: invite | open | closed', default: 'invite', parse: oneOf('invite', 'open', 'closed') },
+  { flag: 'synchronous', env: 'OD_SYNCHRONOUS', key: 'synchronous', help: 'SQLite durability: full (power-loss safe) | normal', default: 'full', parse: oneOf('full', 'normal') },
+  { flag: 'max-connections-per-ip', env: 'OD_MAX_CONNECTIONS_PER_IP', key: 'maxConnectionsPerIp', help: 'WebSocket connections per address', default: '64', parse: int(1, 100_000) },
+  { flag: 'max-connections-per-user', env: 'OD_MAX_CONNECTIONS_PER_USER', key: 'maxConnectionsPerUser', help: 'WebSocket connections per user', default: '8', parse: int(1, 1000) },
+  { flag: 'message-rate', env: 'OD_MESSAGE_RATE', key: 'messageRate', help: 'writes per second per user, burst twice that (0 = unlimited)', default: '10', parse: int(0, 100_000) },
+  { flag: 'bcrypt-cost', env: 'OD_BCRYPT_COST', key: 'bcryptCost', help: 'bcrypt cost factor for new password hashes', default: '10', parse: int(4, 15) },
+  { flag: 'access-token-ttl', env: 'OD_ACCESS_TOKEN_TTL', key: 'accessTokenTtlSec', help: 'access token lifetime in seconds', default: '900', parse: int(30, 86_400) },
+  { flag: 'snapshot-threshold', env: 'OD_SNAPSHOT_THRESHOLD', key: 'snapshotThreshold', help: 'resume further behind than this many events loads a snapshot instead', default: '10000', parse: int(100, 10_000_000) },
+  { flag: 'allowed-origin', env: 'OD_ALLOWED_ORIGINS', key: 'allowedOrigins', help: 'browser origins allowed to open a WebSocket (env: comma-separated)', default: 'none', parse: origins },
+];
+
+export const DEFAULT_DATA_DIR = '.od-data';
+export const CONFIG_FILE = 'config.json';
+
+const camel = (flag: string) => flag.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+
+/** Read `<dataDir>/config.json` (optional): keys are the camelCase knob names. */
+function readConfigFile(dataDir: string): Record<string, unknown> {
+  const file = path.join(dataDir, CONFIG_FILE);
+  if (!fs.existsSync(file)) return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch {
+    throw new ConfigError(`${file} is not valid JSON`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new ConfigError(`${file} must hold a JSON object`);
+  const known = new Set(KNOBS.map((k) => k.key));
+  for (const key of Object.keys(parsed)) if (!known.has(key)) throw new ConfigError(`${file}: unknown setting "${key}"`);
+  return parsed as Record<string, unknown>;
+}
+
+/** Flags > env (OD_*) > <data-dir>/config.json > defaults. */
+export function resolveStartOptions(flags: Record<string, unknown>, env: NodeJS.ProcessEnv): ServerOptions {
+  const dataDir = String(flags.dataDir ?? env.OD_DATA_DIR ?? DEFAULT_DATA_DIR);
+  const file = readConfigFile(dataDir);
+  const values: Record<string, unknown> = {};
+  for (const k of KNOBS) {
+    const flag = flags[camel(k.flag)];
+    const name = `--${k.flag}`;
+    if (flag !== undefined) values[k.key] = k.parse(Array.isArray(flag) ? flag.join(',') : String(flag), name);
+    else if (env[k.env] !== undefined && env[k.env] !== '') values[k.key] = k.parse(env[k.env]!, k.env);
+    else if (file[k.key] !== undefined) {
+      const v = file[k.key];
+      values[k.key] = k.parse(Array.isArray(v) ? v.join(',') : String(v), `${CONFIG_FILE} ${k.key}`);
+    } else if (k.default !== 'none') values[k.key] = k.parse(k.default, name);
+  }
+  const rate = values.messageRate as number;
+  return {
+    dataDir,
+    host: values.host as string,
+    port: values.port as number,
+    registration: values.registration as ServerOptions['registration'],
+    synchronous: values.synchronous as ServerOptions['synchronous'],
+    maxConnectionsPerIp: values.maxConnectionsPerIp as number,
+    maxConnectionsPerUser: values.maxConnectionsPerUser as number,
+    messageRate: rate === 0 ? null : { perSec: rate, burst: rate * 2 },
+    bcryptCost: values.bcryptCost as number,
+    accessTokenTtlSec: values.accessTokenTtlSec as number,
+    snapshotThreshold: values.snapshotThreshold as number,
+    allowedOrigins: (values.allowedOrigins as string[] | undefined) ?? [],
+  };
+}
+
+/** "7d", "12h", "30m", "45s" → milliseconds. */
+export function parseDuration(raw: string, name: string): number {
+  const m = /^(\d+)\s*([smhdw])$/.exec(raw.trim());
+  if (!m) throw new ConfigError(`invalid ${name} "${raw}": expected a duration like 30m, 12h or 7d`);
+  const unit = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 }[m[2] as 's' | 'm' | 'h' | 'd' | 'w'];
+  const ms = Number(m[1]) * unit;
+  if (ms <= 0 || !Number.isSafeInteger(ms)) throw new ConfigError(`invalid ${name} "${raw}": must be positive`);
+  return ms;
+}
+
+export { int as parseIntRange };

@@ -1,0 +1,109 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { backup, inviteCreate, userList, userResetPassword } from '../src/cli/admin.js';
+import { ConfigError, parseDuration, resolveStartOptions } from '../src/cli/config.js';
+import { post, signup, tempDir, testServer } from './helpers.js';
+
+const dirs: string[] = [];
+const mk = () => {
+  const d = tempDir();
+  dirs.push(d);
+  return d;
+};
+afterEach(() => {
+  while (dirs.length) fs.rmSync(dirs.pop()!, { recursive: true, force: true });
+});
+
+describe('start configuration', () => {
+  it('flags beat env, env beats config.json, config.json beats defaults', () => {
+    const dataDir = mk();
+    fs.writeFileSync(path.join(dataDir, 'config.json'), JSON.stringify({ port: 9000, registration: 'open', bcryptCost: 11 }));
+    const o = resolveStartOptions({ dataDir, port: '9100' }, { OD_PORT: '9200', OD_REGISTRATION: 'closed' });
+    expect(o).toMatchObject({ dataDir, port: 9100, registration: 'closed', bcryptCost: 11, host: '127.0.0.1', synchronous: 'full' });
+    expect(o.messageRate).toEqual({ perSec: 10, burst: 20 });
+    const unlimited = resolveStartOptions({ dataDir, messageRate: '0', allowedOrigin: ['https://a.example', 'https://b.example'] }, {});
+    expect(unlimited.messageRate).toBeNull();
+    expect(unlimited.allowedOrigins).toEqual(['https://a.example', 'https://b.example']);
+    expect(resolveStartOptions({}, { OD_DATA_DIR: dataDir }).port).toBe(9000);
+  });
+
+  it('bad values are one clear error', () => {
+    const dataDir = mk();
+    expect(() => resolveStartOptions({ dataDir, port: '70000' }, {})).toThrow(ConfigError);
+    expect(() => resolveStartOptions({ dataDir }, { OD_SYNCHRONOUS: 'sometimes' })).toThrow(/OD_SYNCHRONOUS/);
+    fs.writeFileSync(path.join(dataDir, 'config.json'), '{"prot": 1}');
+    expect(() => resolveStartOptions({ dataDir }, {})).toThrow(/unknown setting "prot"/);
+    expect(parseDuration('7d', 'x')).toBe(7 * 86_400_000);
+    expect(() => parseDuration('soon', '--expires')).toThrow(/--expires/);
+  });
+});
+
+describe('operator commands against a running server', () => {
+  it('invite create, user list, reset-password and online backup work while the server runs', async () => {
+    const server = await testServer({ registration: 'invite' });
+    dirs.push(server.dataDir);
+    try {
+      await signup(server.url, 'owner', { invite: server.firstRunInvite });
+      const code = inviteCreate(server.dataDir, { uses: '2', expires: '1h', role: 'admin' });
+      const member = await signup(server.url, 'member', { invite: code });
+      expect(member.user.roles).toEqual(['admin']);
+      expect(() => inviteCreate(server.dataDir, { role: 'nope' })).toThrow(/no such role/);
+
+      const list = userList(server.dataDir);
+      expect(list.split('\n')[0]).toMatch(/^ID\s+USERNAME\s+NICKNAME\s+ROLES\s+CREATED$/);
+      expect(list).toMatch(/owner\s+owner\s+owner/);
+      expect(list).toMatch(/member\s+member\s+admin/);
+
+      const reset = userResetPassword(server.dataDir, 'member');
+      const r = await post(server.url, '/api/reset-password', { username: 'member', code: reset, password: 'brand new pw' });
+      expect(r.status).toBe(200);
+
+      const file = path.join(mk(), 'backup.sqlite');
+      const lines: string[] = [];
+      await backup(server.dataDir, file, (l) => lines.push(l));
+      expect(lines.join('')).toMatch(/100%/);
+      const copy = new Database(file, { readonly: true });
+      const n = (copy.prepare('SELECT COUNT(*) AS n FROM users').get() as { n: number }).n;
+      copy.close();
+      expect(n).toBe(2);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+
+describe.skipIf(!fs.existsSync(cli))('the built od-server binary', () => {
+  it('prints the first-run invite once, serves, and stops on SIGTERM', async () => {
+    const dataDir = mk();
+    const child = spawn(process.execPath, [cli, 'start', '--port', '0', '--data-dir', dataDir], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d) => (out += String(d)));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    try {
+      const end = Date.now() + 10_000;
+      while (!/listening on (\S+)/.test(out) && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
+      const url = /listening on (\S+)/.exec(out)![1]!;
+      expect(out).toMatch(/First-run owner invite: [A-Z0-9]{12}/);
+      const health = (await (await fetch(`${url}/healthz`)).json()) as { ok: boolean };
+      expect(health.ok).toBe(true);
+    } finally {
+      child.kill('SIGTERM');
+    }
+    expect(await exited).toBe(0);
+  });
+
+  it('exits 2 with one line on a bad flag', async () => {
+    const child = spawn(process.execPath, [cli, 'start', '--port', 'nope', '--data-dir', mk()], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let err = '';
+    child.stderr.on('data', (d) => (err += String(d)));
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    expect(code).toBe(2);
+    expect(err.trim().split('\n')).toHaveLength(1);
+  });
+});
