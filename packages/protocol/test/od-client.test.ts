@@ -66,6 +66,22 @@ describe('OdClient: connect and auth', () => {
     expect(orders()).toEqual([50_002]);
   });
 
+  it("starts over from a snapshot when the server's log is behind the client (restored backup)", async () => {
+    h = makeClient(server, { lastOrder: 500 });
+    const connected = h.client.connect();
+    const conn = await server.nextConnection();
+    expect(await conn.next('auth')).toMatchObject({ resumeAfter: 500 });
+    conn.ready({ head: 40 });
+    conn.reply(await conn.next('state'), state({ head: 40 }));
+    await connected;
+    expect(h.client.lastOrder).toBe(40);
+    expect(h.snapshots.map(([, r]) => r)).toEqual(['gap-too-large']);
+    // New events reuse orders the client saw before the restore: they must not be skipped.
+    conn.event(40, msgEvent(41));
+    await nextEmit(h.client, 'event');
+    expect(orders()).toEqual([41]);
+  });
+
   it('rejects a malformed URL at construction', () => {
     expect(() => new OdClient({ url: 'not a url', tokens: tokens() })).toThrow();
     expect(wsUrl('https://chat.example:8443/')).toBe('wss://chat.example:8443/ws');

@@ -197,10 +197,9 @@ export class OdClient extends TypedEmitter<OdClientEvents> {
       case 'ready':
         return this.onReady(conn, frame.frame);
       case 'replay': {
-        const page = applyPage(this._lastOrder ?? 0, frame);
-        for (const e of page.apply) await this.deliver(conn, e);
-        this._lastOrder = Math.max(this._lastOrder ?? 0, page.lastOrder);
-        if (frame.more) this.setStatus({ state: 'resyncing', through: this._lastOrder, head: Math.max(conn.head, this._lastOrder) });
+        const through = await this.deliverPage(conn, frame);
+        if (through === null) return;
+        if (frame.more) this.setStatus({ state: 'resyncing', through, head: Math.max(conn.head, through) });
         else this.goLive(conn);
         return;
       }
@@ -222,8 +221,15 @@ export class OdClient extends TypedEmitter<OdClientEvents> {
     conn.head = ready.head;
     this._me = ready.user;
     this.emit('ready', ready);
-    if (this._lastOrder === undefined || ready.snapshotRequired) {
-      const reason: SnapshotReason = this._lastOrder === undefined ? 'initial' : 'gap-too-large';
+    let reason: SnapshotReason | null = this._lastOrder === undefined ? 'initial' : ready.snapshotRequired ? 'gap-too-large' : null;
+    if (this._lastOrder !== undefined && ready.head < this._lastOrder) {
+      // The server's log is behind us (restored from a backup): orders we saw will be reused for new
+      // events, which would otherwise be skipped as duplicates. Start over from a snapshot.
+      this.warn(`the server's log ends at ${ready.head}, before this client's ${this._lastOrder}: reloading state`);
+      this._lastOrder = undefined;
+      reason = 'gap-too-large';
+    }
+    if (reason) {
       this.setStatus({ state: 'resyncing', through: this._lastOrder ?? 0, head: ready.head });
       await this.loadSnapshot(conn, reason);
     }
@@ -245,13 +251,28 @@ export class OdClient extends TypedEmitter<OdClientEvents> {
         await this.loadSnapshot(conn, 'gap-too-large');
         break;
       }
-      const r = applyPage(after, page);
-      for (const e of r.apply) await this.deliver(conn, e);
-      this._lastOrder = Math.max(this._lastOrder ?? 0, r.lastOrder);
+      const through = await this.deliverPage(conn, page);
+      if (through === null) return;
       if (!page.more) break;
-      if (this._lastOrder <= after) throw new Error('sync made no progress');
+      if (through <= after) throw new Error('sync made no progress');
     }
     if (conn.canSend) this.setStatus({ state: 'live' });
+  }
+
+  /**
+   * Deliver a replay or sync page, then account up to its `through`; returns the new lastOrder. Stops (null)
+   * if the connection was dropped meanwhile: lastOrder then covers only what was delivered, and the resume
+   * picks up from there.
+   */
+  private async deliverPage(conn: Connection, page: { events: ClientEvent[]; through: number }): Promise<number | null> {
+    const r = applyPage(this._lastOrder ?? 0, page);
+    for (const e of r.apply) {
+      if (conn.dead) return null;
+      await this.deliver(conn, e);
+    }
+    if (conn.dead) return null;
+    this._lastOrder = Math.max(this._lastOrder ?? 0, r.lastOrder);
+    return this._lastOrder;
   }
 
   private async loadSnapshot(conn: Connection, reason: SnapshotReason): Promise<void> {
