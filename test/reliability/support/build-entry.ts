@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { builtinModules } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type Plugin } from 'esbuild';
@@ -7,7 +8,7 @@ import { build, type Plugin } from 'esbuild';
  * The fault tests need the server in a separate process (so it can be SIGKILLed, resource-limited and
  * measured), but must not depend on a stale `npm run build`. So each test process bundles the server's
  * TypeScript sources into one ESM file with esbuild (the same bundler tsup uses), keeping npm dependencies
- * external. The bundle goes under node_modules/.cache so that Node resolves those dependencies from the repo.
+ * external. The bundle goes under node_modules/.cache (ignored by git).
  */
 
 export const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
@@ -18,13 +19,22 @@ const workspaceSources: Record<string, string> = {
   '@open-discord/server': path.join(repoRoot, 'packages/server/src/index.ts'),
 };
 
-/** Workspace packages come from source; every other bare import (npm packages, node: builtins) stays external. */
+/**
+ * Workspace packages come from source. npm packages stay external but are resolved now, from the importing
+ * file, to absolute paths: each workspace package may have its own nested copy of a dependency (the server's
+ * commander is not the root's), which a bundle living elsewhere would otherwise not find.
+ */
 const resolveWorkspace: Plugin = {
   name: 'od-workspace',
   setup(b) {
-    b.onResolve({ filter: /^[^./]/ }, (args) => {
+    b.onResolve({ filter: /^[^./]/ }, async (args) => {
       const src = workspaceSources[args.path];
-      return src ? { path: src } : { path: args.path, external: true };
+      if (src) return { path: src };
+      if (args.path.startsWith('node:') || builtinModules.includes(args.path)) return { path: args.path, external: true };
+      if (args.pluginData === 'od-inner') return undefined;
+      const r = await b.resolve(args.path, { resolveDir: args.resolveDir, kind: args.kind, pluginData: 'od-inner' });
+      if (r.errors.length) return { errors: r.errors };
+      return { path: r.path, external: true };
     });
   },
 };
