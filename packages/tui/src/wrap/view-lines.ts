@@ -1,7 +1,7 @@
 import type { ChatMessage, RoomView } from '../state/types.js';
 import type { Line } from './lines.js';
 import { messageLines, type Author } from './message-lines.js';
-import { fit } from './width.js';
+import { clip, textWidth } from './width.js';
 
 export interface PaneContext {
   width: number;
@@ -26,8 +26,8 @@ const dayKey = (ts: number) => {
 };
 
 function rule(key: string, label: string, width: number, color: string, dim = false): Line {
-  const text = `── ${label} `;
-  return { key, segments: [{ text: fit(text + '─'.repeat(Math.max(0, width)), width), color, dim }] };
+  const text = clip(`── ${label} `, width);
+  return { key, segments: [{ text: text + '─'.repeat(Math.max(0, width - textWidth(text))), color, dim }] };
 }
 
 /** Index of the first message with order > `order` (messages ascend by order). */

@@ -65,3 +65,16 @@ export function fit(text: string, width: number): string {
   const t = truncate(text, width);
   return t + ' '.repeat(Math.max(0, width - textWidth(t)));
 }
+
+/** Cut to at most `width` cells without an ellipsis (for rules and padding). */
+export function clip(text: string, width: number): string {
+  let w = 0;
+  let out = '';
+  for (const ch of text) {
+    const cw = charWidth(ch.codePointAt(0)!);
+    if (w + cw > width) break;
+    w += cw;
+    out += ch;
+  }
+  return out;
+}
