@@ -32,6 +32,9 @@ interface Pending {
 /** SQLite result codes that mean "the storage is unwell", not "this request is wrong". */
 const STORAGE_FAULTS = /^SQLITE_(FULL|IOERR|READONLY|BUSY|LOCKED|CANTOPEN|NOMEM|CORRUPT|NOTADB|PROTOCOL)/;
 
+/** Checkpoint once the WAL holds this much (well under the 8 MiB automatic backstop). */
+const WAL_CHECKPOINT_BYTES = 4 * 1024 * 1024;
+
 const unavailable = () => new ProtocolError('UNAVAILABLE', 'the server could not store this change; retry later');
 
 /**
@@ -48,6 +51,7 @@ export class CommitQueue {
   private scheduled = false;
   private closed = false;
   private publisher: Publisher = () => {};
+  private checkpointScheduled = false;
   private _head: number;
 
   constructor(
@@ -129,6 +133,21 @@ export class CommitQueue {
     for (const s of succeeded) for (const fn of s.after) this.safely('afterCommit', fn);
     for (const s of succeeded) s.p.resolve(s.result);
     for (const f of failed) f.p.reject(f.error);
+    this.scheduleCheckpoint();
+  }
+
+  /**
+   * Keep the WAL small by checkpointing once it passes WAL_CHECKPOINT_BYTES, in a later turn than the
+   * commit so no reply waits for it (SQLite's automatic checkpoint would run inside the commit).
+   */
+  private scheduleCheckpoint(): void {
+    if (this.checkpointScheduled) return;
+    this.checkpointScheduled = true;
+    setImmediate(() => {
+      this.checkpointScheduled = false;
+      if (this.closed || !this.store.db.open || this.store.walBytes() < WAL_CHECKPOINT_BYTES) return;
+      this.safely('checkpoint', () => this.store.checkpoint());
+    });
   }
 
   private context(local: StoredEvent[], after: Array<() => void>, now: number): WriteContext {

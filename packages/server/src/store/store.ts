@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { CredentialsRepo } from './credentials-repo.js';
 import { openDatabase, type Db, type Synchronous } from './db.js';
 import { EventsRepo } from './events-repo.js';
@@ -58,9 +59,18 @@ export class Store {
     this.metaSet.run(key, value);
   }
 
-  /** Fold the WAL back into the main file; called off the hot path (idle timer, shutdown). */
+  /** Fold the WAL back into the main file; called off the hot path (after a batch's replies, idle timer). */
   checkpoint(): void {
     this.db.pragma('wal_checkpoint(PASSIVE)');
+  }
+
+  /** Current size of the -wal file in bytes (0 when absent). */
+  walBytes(): number {
+    try {
+      return fs.statSync(`${this.db.name}-wal`).size;
+    } catch {
+      return 0;
+    }
   }
 
   close(): void {

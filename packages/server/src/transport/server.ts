@@ -37,11 +37,12 @@ export interface Transport {
  * about `ws`: Origin check, payload cap, compression off, ping/pong, per-address caps and corked fan-out.
  */
 export async function startTransport(o: TransportOptions): Promise<Transport> {
-  const server = http.createServer((req, res) => o.onRequest(req, res));
-  // Slow or half-open requests (including upgrades that never finish their headers) are cut off.
-  server.headersTimeout = 10_000;
-  server.requestTimeout = 30_000;
-  server.keepAliveTimeout = 5_000;
+  // Slow or half-open requests (including upgrades that never finish their headers) are cut off; the
+  // checking interval bounds how late that happens (Node's default is 30 s).
+  const server = http.createServer(
+    { headersTimeout: 8_000, requestTimeout: 30_000, connectionsCheckingInterval: 1_000, keepAliveTimeout: 5_000 },
+    (req, res) => o.onRequest(req, res),
+  );
 
   const wss = new WebSocketServer({
     noServer: true,
