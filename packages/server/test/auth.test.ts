@@ -56,6 +56,8 @@ describe('accounts', () => {
     expect(second.user.nickname).toBe('sam2');
     const dup = await post(server.url, '/api/signup', { username: 'sam', password: 'correct horse' });
     expect(dup.status).toBe(409);
+    const badNick = await post(server.url, '/api/signup', { username: 'sammy', password: 'correct horse', nickname: 'two words' });
+    expect(badNick.status).toBe(400);
     const c = await RawClient.connect(server.url, second.accessToken);
     cleanups.push(() => c.close());
     const taken = await c.request('nick.set', { nickname: 'SAM' });

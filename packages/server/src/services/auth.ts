@@ -1,5 +1,5 @@
 import type { LoginBody, Me, ResetPasswordBody, SignupBody, TokenPair } from '@open-discord/protocol';
-import { ProtocolError } from '@open-discord/protocol';
+import { NICKNAME_RE, ProtocolError } from '@open-discord/protocol';
 import { OWNER_ROLE, type UserRow } from '../store/store.js';
 import type { ServiceDeps } from './deps.js';
 import { hashPassword, verifyPassword } from './passwords.js';
@@ -57,6 +57,9 @@ export class AuthService {
 
   async signup(body: SignupBody, ip: string): Promise<TokenPair> {
     this.limit(ip, body.username);
+    if (body.nickname !== undefined && !NICKNAME_RE.test(body.nickname)) {
+      throw new ProtocolError('BAD_REQUEST', 'nicknames may contain letters, digits, _ . - only');
+    }
     const hash = await hashPassword(body.password, this.o.bcryptCost);
     const { d } = this;
     const pair = await d.queue.submit((w) => {
