@@ -45,9 +45,9 @@ function track(client: OdClient): { client: OdClient; events: ClientEvent[]; sna
 }
 
 /** connect() with the recorder attached through `setup`, before the client goes live. */
-async function connected(url: string, creds: Parameters<typeof connect>[1]) {
+async function connected(url: string, creds: Parameters<typeof connect>[1], onRotate?: (pair: TokenPair) => void) {
   let t!: ReturnType<typeof track>;
-  await connect(url, creds, { backoff: BACKOFF, setup: (c) => (t = track(c)) });
+  await connect(url, creds, { backoff: BACKOFF, setup: (c) => (t = track(c)), ...(onRotate && { onRotate }) });
   return t;
 }
 
@@ -86,7 +86,11 @@ async function sendMany(client: OdClient, roomId: string, n: number, tag: string
 
 async function roomWithTwo(url: string) {
   const [alicePair, bobPair] = [await account(url, 'alice'), await account(url, 'bob')];
-  const alice = await connected(url, { refreshToken: alicePair.refreshToken });
+  // Alice starts from a saved refresh token only: the client refreshes first and hands out the new pair.
+  const rotated: TokenPair[] = [];
+  const alice = await connected(url, { refreshToken: alicePair.refreshToken }, (p) => rotated.push(p));
+  expect(rotated).toHaveLength(1);
+  expect(rotated[0]!.refreshToken).not.toBe(alicePair.refreshToken);
   const bob = await connected(url, { username: 'bob', password: password('bob') });
   const { room } = await alice.client.request('room.create', { name: 'general' });
   await until(bob.client, 'event', () => bob.events.some((e) => e.type === 'room.created' && e.data.room.id === room.id), 'bob to see the room');
