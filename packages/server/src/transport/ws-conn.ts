@@ -1,7 +1,11 @@
 import type { Socket } from 'node:net';
 import { CloseCode } from '@open-discord/protocol';
+import * as wsModule from 'ws';
 import { WebSocket } from 'ws';
 import type { Conn } from '../session/conn.js';
+
+/** ws's frame builder; exported at runtime, missing from its type declarations. */
+const Sender = (wsModule as unknown as { Sender: { frame(data: Buffer, options: object): Buffer[] } }).Sender;
 
 /**
  * Corks each socket on its first shared write in a tick and uncorks them all at setImmediate, so a
@@ -9,6 +13,29 @@ import type { Conn } from '../session/conn.js';
  */
 export class Corker {
   private readonly corked = new Set<WsConn>();
+  /** Shared payload → its complete WebSocket frame, built once per event rather than once per socket. */
+  private readonly frames = new WeakMap<Buffer, Buffer>();
+
+  /**
+   * Pre-frame a shared text payload (unmasked, as server frames are). Writing these bytes straight to the
+   * socket is safe because compression is off and we never send Blobs, so ws's sender never queues and
+   * cannot reorder them against its own writes.
+   */
+  framed(payload: Buffer): Buffer {
+    let f = this.frames.get(payload);
+    if (!f) {
+      const parts = Sender.frame(payload, {
+        fin: true,
+        rsv1: false,
+        opcode: 1,
+        mask: false,
+        readOnly: true,
+      });
+      f = parts.length === 1 ? parts[0]! : Buffer.concat(parts);
+      this.frames.set(payload, f);
+    }
+    return f;
+  }
 
   cork(c: WsConn): void {
     if (this.corked.has(c)) return;
@@ -58,9 +85,9 @@ export class WsConn implements Conn {
 
   sendShared(frame: Buffer): void {
     if (this.ws.readyState !== WebSocket.OPEN) return;
+    if (!this.socket.writable) return;
     this.corker.cork(this);
-    // binary:false sends the shared bytes as a text frame; ws does not copy or mask server frames.
-    this.ws.send(frame, { binary: false });
+    this.socket.write(this.corker.framed(frame));
   }
 
   /** A client that does not read is closed (4429) rather than allowed to grow server memory. */
