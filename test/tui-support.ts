@@ -1,5 +1,6 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -17,6 +18,7 @@ let counter = 0;
 
 export class Terminal {
   readonly socket = `od-e2e-${process.pid}-${++counter}`;
+  private readonly statusFile = path.join(os.tmpdir(), `${this.socket}.status`);
   private started = false;
 
   constructor(
@@ -33,7 +35,7 @@ export class Terminal {
     if (!fs.existsSync(OD_BIN)) throw new Error(`${OD_BIN} is missing: run \`npm run build\` first`);
     const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
     const vars = Object.entries({ TERM: 'xterm-256color', ...env }).map(([k, v]) => `${k}=${q(v)}`);
-    const cmd = ['env', ...vars, q(process.execPath), q(OD_BIN), ...args.map(q)].join(' ');
+    const cmd = `${['env', ...vars, q(process.execPath), q(OD_BIN), ...args.map(q)].join(' ')}; echo $? > ${q(this.statusFile)}`;
     this.tmux('new-session', '-d', '-s', 'od', '-x', String(this.cols), '-y', String(this.rows), cmd);
     this.started = true;
     // Keep the pane after od exits so the test can read its exit status.
@@ -58,10 +60,16 @@ export class Terminal {
     this.keys('Enter');
   }
 
-  /** Exit status of od once its pane is dead, else null. */
+  /** od's exit status once it has exited, else null. */
   exitStatus(): number | null {
-    const [dead, status] = this.tmux('display-message', '-p', '-t', 'od', '#{pane_dead} #{pane_dead_status}').trim().split(' ');
-    return dead === '1' ? Number(status) : null;
+    // tmux notices a dead pane only lazily (the exited process can linger as a zombie for seconds), so the
+    // pane's shell records the status itself.
+    try {
+      const text = fs.readFileSync(this.statusFile, 'utf8').trim();
+      return text ? Number(text) : null;
+    } catch {
+      return null;
+    }
   }
 
   async waitFor(pred: (screen: string) => boolean, what: string, timeoutMs = 15_000): Promise<string> {
@@ -88,6 +96,7 @@ export class Terminal {
     } catch {
       // Already gone.
     }
+    fs.rmSync(this.statusFile, { force: true });
   }
 }
 

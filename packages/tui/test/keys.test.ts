@@ -1,6 +1,6 @@
 import type { Key } from 'ink';
 import { describe, expect, it } from 'vitest';
-import { resolveKey } from '../src/keys/keymap.js';
+import { resolveInput, resolveKey } from '../src/keys/keymap.js';
 import type { ChatActions } from '../src/net/glue.js';
 import { createStore } from '../src/state/store.js';
 import { handleIntent } from '../src/ui/use-chat-keys.js';
@@ -24,8 +24,21 @@ describe('keymap', () => {
     expect(resolveKey('', k({ return: true, meta: true }), 'chat')).toEqual({ kind: 'newline' });
     expect(resolveKey('', k({ pageUp: true }), 'chat')).toEqual({ kind: 'scroll', pages: 1 });
     expect(resolveKey('c', k({ ctrl: true }), 'chat')).toEqual({ kind: 'quit' });
-    expect(resolveKey('a\rb', none, 'chat')).toEqual({ kind: 'paste', text: 'a\nb' });
+    expect(resolveInput('a\rb', none, 'chat')).toEqual([{ kind: 'paste', text: 'a\nb' }]);
     expect(resolveKey('x', none, 'chat')).toEqual({ kind: 'insert', text: 'x' });
+  });
+});
+
+describe('keys that arrive together', () => {
+  it('are split back into keys', () => {
+    expect(resolveInput('/hel\t', none, 'chat')).toEqual([{ kind: 'insert', text: '/hel' }, { kind: 'complete' }]);
+    expect(resolveInput('hi\r', none, 'chat')).toEqual([{ kind: 'insert', text: 'hi' }, { kind: 'submit' }]);
+    expect(resolveInput('ab\x7fc\x0e', none, 'chat')).toEqual([
+      { kind: 'insert', text: 'ab' },
+      { kind: 'backspace' },
+      { kind: 'insert', text: 'c' },
+      { kind: 'room-step', delta: 1 },
+    ]);
   });
 });
 
@@ -43,8 +56,9 @@ describe('intents on the chat screen', () => {
     };
     const quits: number[] = [];
     const go = (input: string, key: Partial<Key> = {}) => {
-      const intent = resolveKey(input, k(key), store.getState().overlay?.kind ?? 'chat');
-      if (intent) handleIntent(intent, store, actions, () => quits.push(1));
+      for (const intent of resolveInput(input, k(key), store.getState().overlay?.kind ?? 'chat')) {
+        handleIntent(intent, store, actions, () => quits.push(1));
+      }
     };
     return { store, submitted, quits, go };
   };

@@ -48,12 +48,43 @@ export const KEY_BINDINGS: ReadonlyArray<readonly [string, string]> = [
   ['Ctrl+C or /quit', 'quit'],
 ];
 
+const CONTROL = /[\x00-\x1f\x7f]/;
+const NO_KEY: Key = {
+  upArrow: false, downArrow: false, leftArrow: false, rightArrow: false, pageDown: false, pageUp: false,
+  home: false, end: false, return: false, escape: false, ctrl: false, shift: false, tab: false,
+  backspace: false, delete: false, meta: false, super: false, hyper: false, capsLock: false, numLock: false,
+};
+
+/**
+ * What one input event means. Keys that arrive together (typed fast over a slow link, or sent by a script)
+ * reach us as one string such as "/hel\t" or "hi\r": they are split back into keys. Text spanning several
+ * lines is a paste and stays one intent, so the chat can ask before sending it.
+ */
+export function resolveInput(input: string, key: Key, context: KeyContext): Intent[] {
+  if (input.length <= 1 || key.ctrl || key.meta || !CONTROL.test(input)) {
+    const one = resolveKey(input, key, context);
+    return one ? [one] : [];
+  }
+  const text = input.replace(/\r\n?/g, '\n');
+  if (/\n./.test(text)) {
+    return [{ kind: 'paste', text }];
+  }
+  const out: Intent[] = [];
+  for (const part of text.match(/[^\x00-\x1f\x7f]+|[\x00-\x1f\x7f]/g) ?? []) {
+    let intent: Intent | null;
+    if (!CONTROL.test(part)) intent = { kind: 'insert', text: part };
+    else if (part === '\n') intent = { kind: 'submit' };
+    else if (part === '\t') intent = { kind: 'complete' };
+    else if (part === '\x7f' || part === '\b') intent = { kind: 'backspace' };
+    else intent = resolveKey(String.fromCharCode(part.charCodeAt(0) + 96), { ...NO_KEY, ctrl: true }, context);
+    if (intent) out.push(intent);
+  }
+  return out;
+}
+
 export function resolveKey(input: string, key: Key, context: KeyContext): Intent | null {
   if (key.ctrl && input === 'c') return { kind: 'quit' };
   if (key.escape) return { kind: 'close' };
-  if (input.length > 1 && /[\r\n]/.test(input) && !key.ctrl) {
-    return { kind: 'paste', text: input.replace(/\r\n?/g, '\n') };
-  }
   if (key.return && key.meta) return context === 'chat' ? { kind: 'newline' } : null;
   if (key.return) return { kind: 'submit' };
   if (input === '\n') return context === 'chat' ? { kind: 'newline' } : null;

@@ -1,6 +1,6 @@
 import { Box, Text, useInput } from 'ink';
 import { useRef, useState } from 'react';
-import { resolveKey, type Intent } from '../keys/keymap.js';
+import { resolveInput, type Intent } from '../keys/keymap.js';
 
 export interface LoginValues {
   url: string;
@@ -119,8 +119,7 @@ export function LoginForm({ initialUrl, onSubmit, onCancel }: LoginFormProps) {
   };
 
   useInput((input, key) => {
-    const intent = resolveKey(input, key, 'form');
-    if (intent) apply(intent);
+    for (const intent of resolveInput(input, key, 'form')) apply(intent);
   });
 
   const { values, step, mode, fields } = current();

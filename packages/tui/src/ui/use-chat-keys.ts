@@ -1,7 +1,7 @@
 import { useInput } from 'ink';
 import { complete } from '../commands/complete.js';
 import { helpLines, KEY_HELP } from '../commands/help.js';
-import { resolveKey, type Intent, type KeyContext } from '../keys/keymap.js';
+import { resolveInput, type Intent, type KeyContext } from '../keys/keymap.js';
 import type { ChatActions } from '../net/glue.js';
 import { layoutOf } from '../state/layout.js';
 import { switcherResults } from '../state/selectors.js';
@@ -106,7 +106,6 @@ export function useChatKeys(store: Store, actions: ChatActions, onQuit: () => vo
   useInput((input, key) => {
     const overlay = store.getState().overlay;
     const context: KeyContext = overlay ? overlay.kind : 'chat';
-    const intent = resolveKey(input, key, context);
-    if (intent) handleIntent(intent, store, actions, onQuit);
+    for (const intent of resolveInput(input, key, context)) handleIntent(intent, store, actions, onQuit);
   });
 }
