@@ -7,6 +7,7 @@ import { createServices } from './services/index.js';
 import { RateLimiter } from './services/rate-limit.js';
 import { loadOrCreateSecret } from './services/secret.js';
 import { Dispatcher } from './session/dispatcher.js';
+import { closeRemovedUsers, registerCommunityHandlers } from './session/feature-handlers.js';
 import { registerCoreHandlers } from './session/handlers.js';
 import { Hub } from './session/hub.js';
 import { Session } from './session/session.js';
@@ -51,6 +52,8 @@ export interface ServerOptions {
   snapshotThreshold?: number;
   /** Origins allowed to open a WebSocket (no Origin header is always allowed) [none]. */
   allowedOrigins?: string[];
+  /** How often to look for events the command line appended from another process, in ms [250]. */
+  foreignPollMs?: number;
   now?: () => number;
   newId?: () => string;
   /** JSON lines to stderr by default; tests pass a no-op. */
@@ -105,13 +108,17 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     store.credentials.purgeExpiredTokens(now());
 
     const hub = new Hub(deps.access, log);
-    deps.queue.setPublisher((events) => hub.publish(events));
+    deps.queue.setPublisher((events) => {
+      hub.publish(events);
+      closeRemovedUsers(hub, events);
+    });
     services.state.isOnline = (id) => hub.isOnline(id);
     services.auth.onSessionsRevoked = (id) => hub.closeUser(id, CloseCode.UNAUTHORIZED, 'session revoked');
 
     const rate = opts.messageRate ?? null;
     const dispatcher = new Dispatcher(rate ? new RateLimiter(rate.perSec, rate.burst, now) : null);
     registerCoreHandlers(dispatcher, services);
+    registerCommunityHandlers(dispatcher, services);
 
     const sendBufferCap = opts.sendBufferCap ?? 1024 * 1024;
     const sessionOptions = {
@@ -154,6 +161,10 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     }, 10_000);
     checkpoint.unref();
 
+    // The operator's command line writes events from another process; publish them live within a moment.
+    const foreign = setInterval(() => deps.queue.absorbForeign(), opts.foreignPollMs ?? 250);
+    foreign.unref();
+
     const url = `http://${host.includes(':') ? `[${host}]` : host}:${transport.port}`;
     log({ level: 'info', msg: 'listening', url, head: deps.queue.head });
 
@@ -167,6 +178,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         closing ??= (async () => {
           transport.stopAccepting();
           clearInterval(checkpoint);
+          clearInterval(foreign);
           deps.queue.close();
           // Let the flushed batch's replies go out before the sockets close.
           await new Promise((r) => setImmediate(r));

@@ -16,18 +16,21 @@ export class AccessAdminService {
 
   /** Restrict a text room to roles (null opens it to everyone). */
   restrictRoom(actorId: string | null, roomId: string, roleIds: string[] | null): Promise<{ room: Room }> {
+    return this.d.queue.submit((w) => this.restrictIn(w, actorId, roomId, roleIds));
+  }
+
+  /** restrictRoom inside a running write. */
+  restrictIn(w: WriteContext, actorId: string | null, roomId: string, roleIds: string[] | null): { room: Room } {
     const { store } = this.d;
-    return this.d.queue.submit((w) => {
-      const row = store.rooms.get(roomId);
-      if (!row || row.deleted || row.kind !== 'text') throw roomNotFound();
-      for (const r of roleIds ?? []) if (!store.roles.get(r)) throw new ProtocolError('NOT_FOUND', `role not found: ${r}`);
-      const restrictedTo = roleIds === null ? null : [...new Set(roleIds)].sort();
-      return this.tracking(w, actorId, store.users.list().map((u) => u.id), () => {
-        store.rooms.setRestriction(roomId, restrictedTo);
-        const room = store.rooms.toWire({ ...row, restrictedTo });
-        w.emit({ type: 'room.updated', roomId, actorId }, { room });
-        return { room };
-      });
+    const row = store.rooms.get(roomId);
+    if (!row || row.deleted || row.kind !== 'text') throw roomNotFound();
+    for (const r of roleIds ?? []) if (!store.roles.get(r)) throw new ProtocolError('NOT_FOUND', `role not found: ${r}`);
+    const restrictedTo = roleIds === null ? null : [...new Set(roleIds)].sort();
+    return this.tracking(w, actorId, store.users.list().map((u) => u.id), () => {
+      store.rooms.setRestriction(roomId, restrictedTo);
+      const room = store.rooms.toWire({ ...row, restrictedTo });
+      w.emit({ type: 'room.updated', roomId, actorId }, { room });
+      return { room };
     });
   }
 
@@ -40,25 +43,28 @@ export class AccessAdminService {
   }
 
   private changeRole(actorId: string | null, userId: string, roleId: string, grant: boolean): Promise<{ ok: true }> {
+    return this.d.queue.submit((w) => this.changeRoleIn(w, actorId, userId, roleId, grant));
+  }
+
+  /** grantRole/revokeRole inside a running write; a grant that changes nothing writes no event. */
+  changeRoleIn(w: WriteContext, actorId: string | null, userId: string, roleId: string, grant: boolean): { ok: true } {
     const { store } = this.d;
-    return this.d.queue.submit((w) => {
-      const user = store.users.byId(userId);
-      if (!user || user.removed) throw new ProtocolError('NOT_FOUND', 'user not found');
-      if (!store.roles.get(roleId)) throw new ProtocolError('NOT_FOUND', 'role not found');
-      return this.tracking(w, actorId, [userId], () => {
-        const changed = grant ? store.roles.grant(userId, roleId) : store.roles.revoke(userId, roleId);
-        if (changed) {
-          // user.updated is in the access set only via this explicit invalidation: grants change visibility.
-          this.d.access.invalidate();
-          w.emit({ type: 'user.updated', roomId: null, actorId }, { user: publicUser(store, user) });
-        }
-        return { ok: true as const };
-      });
+    const user = store.users.byId(userId);
+    if (!user || user.removed) throw new ProtocolError('NOT_FOUND', 'user not found');
+    if (!store.roles.get(roleId)) throw new ProtocolError('NOT_FOUND', 'role not found');
+    return this.tracking(w, actorId, [userId], () => {
+      const changed = grant ? store.roles.grant(userId, roleId) : store.roles.revoke(userId, roleId);
+      if (changed) {
+        // user.updated is in the access set only via this explicit invalidation: grants change visibility.
+        this.d.access.invalidate();
+        w.emit({ type: 'user.updated', roomId: null, actorId }, { user: publicUser(store, user) });
+      }
+      return { ok: true as const };
     });
   }
 
   /** Run `change`, then tell each of `userIds` whose visible rooms differ. */
-  private tracking<T>(w: WriteContext, actorId: string | null, userIds: string[], change: () => T): T {
+  tracking<T>(w: WriteContext, actorId: string | null, userIds: string[], change: () => T): T {
     const { access } = this.d;
     const visible = (u: string) =>
       [...access.allRooms()]

@@ -1,4 +1,4 @@
-import type { Permission } from '@open-discord/protocol';
+import type { Permission, Role } from '@open-discord/protocol';
 import { PERMISSIONS } from '@open-discord/protocol';
 import { EVERYONE_ROLE, OWNER_ROLE, type Store } from '../store/store.js';
 
@@ -31,14 +31,14 @@ const NO_ROLES: ReadonlySet<string> = new Set();
 export class AccessIndex {
   private rooms: Map<string, RoomAccess> | null = null;
   private grants: Map<string, Set<string>> | null = null;
-  private rolePerms: Map<string, readonly Permission[]> | null = null;
+  private roles: Map<string, Role> | null = null;
 
   constructor(private readonly store: Store) {}
 
   invalidate(): void {
     this.rooms = null;
     this.grants = null;
-    this.rolePerms = null;
+    this.roles = null;
   }
 
   private loadRooms(): Map<string, RoomAccess> {
@@ -91,12 +91,24 @@ export class AccessIndex {
     return this.rolesOf(userId).has(OWNER_ROLE);
   }
 
+  private loadRoles(): Map<string, Role> {
+    return (this.roles ??= new Map(this.store.roles.list().map((r) => [r.id, r])));
+  }
+
   hasPermission(userId: string, perm: Permission): boolean {
     if (this.isOwner(userId)) return true;
-    if (!this.rolePerms) this.rolePerms = new Map(this.store.roles.list().map((r) => [r.id, r.permissions]));
-    if (this.rolePerms.get(EVERYONE_ROLE)?.includes(perm)) return true;
-    for (const role of this.rolesOf(userId)) if (this.rolePerms.get(role)?.includes(perm)) return true;
+    const roles = this.loadRoles();
+    if (roles.get(EVERYONE_ROLE)?.permissions.includes(perm)) return true;
+    for (const role of this.rolesOf(userId)) if (roles.get(role)?.permissions.includes(perm)) return true;
     return false;
+  }
+
+  /** The position of the highest role the user holds (`everyone` counts, at 0; the owner role is highest). */
+  topPosition(userId: string): number {
+    const roles = this.loadRoles();
+    let top = roles.get(EVERYONE_ROLE)?.position ?? 0;
+    for (const id of this.rolesOf(userId)) top = Math.max(top, roles.get(id)?.position ?? 0);
+    return top;
   }
 
   permissionsOf(userId: string): Permission[] {

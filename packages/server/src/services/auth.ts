@@ -5,6 +5,7 @@ import type { ServiceDeps } from './deps.js';
 import { hashPassword, verifyPassword } from './passwords.js';
 import { RateLimiter } from './rate-limit.js';
 import { newCode, newOpaqueToken, sha256, signAccessToken, verifyAccessToken } from './tokens.js';
+import { checkNickname } from './nicknames.js';
 import { freeNickname, meOf, publicUser } from './users.js';
 
 export type Registration = 'invite' | 'open' | 'closed';
@@ -60,8 +61,13 @@ export class AuthService {
     if (body.nickname !== undefined && !NICKNAME_RE.test(body.nickname)) {
       throw new ProtocolError('BAD_REQUEST', 'nicknames may contain letters, digits, _ . - only');
     }
+    const wantedNick = body.nickname === undefined ? undefined : checkNickname(body.nickname);
     const hash = await hashPassword(body.password, this.o.bcryptCost);
     const { d } = this;
+    // A kicked member comes back with an invite by signing up again with the same username and password:
+    // the same account (id, nickname, messages) is restored, without its old roles. Banned accounts never are.
+    const former = d.store.users.byUsername(body.username);
+    const rejoining = former?.removedReason === 'kicked' && (await verifyPassword(body.password, former.passwordHash));
     const pair = await d.queue.submit((w) => {
       const bootstrap = d.store.users.count() === 0;
       let roleId: string | null = null;
@@ -80,9 +86,17 @@ export class AuthService {
       } else if (this.o.registration === 'invite') {
         throw new ProtocolError('FORBIDDEN', 'an invite code is required to sign up');
       }
-      if (d.store.users.byUsername(body.username)) throw new ProtocolError('CONFLICT', 'that username is taken');
+      const existing = d.store.users.byUsername(body.username);
+      if (existing && rejoining && existing.removedReason === 'kicked') {
+        d.store.users.setRemoved(existing.id, null);
+        if (roleId && roleId !== OWNER_ROLE && d.store.roles.get(roleId)) d.store.roles.grant(existing.id, roleId);
+        const back = d.store.users.byId(existing.id)!;
+        w.emit({ type: 'user.joined', roomId: null, actorId: back.id }, { user: publicUser(d.store, back) });
+        return this.issue(back, d.newId(), w.now);
+      }
+      if (existing) throw new ProtocolError('CONFLICT', 'that username is taken');
       const id = d.newId();
-      const nickname = freeNickname(d.store, body.nickname ?? body.username, d.newId);
+      const nickname = freeNickname(d.store, wantedNick ?? body.username, d.newId);
       d.store.users.insert({ id, username: body.username, nickname, passwordHash: hash, createdAt: w.now });
       if (roleId && d.store.roles.get(roleId)) d.store.roles.grant(id, roleId);
       const user = d.store.users.byId(id)!;
@@ -99,7 +113,12 @@ export class AuthService {
     const user = this.d.store.users.byUsername(username);
     // Same work and same answer whether or not the user exists.
     const ok = await verifyPassword(body.password, user?.passwordHash ?? (await this.dummyHash));
-    if (!user || !ok || user.removed) throw badCredentials();
+    if (!user || !ok) throw badCredentials();
+    // Only someone who knows the password learns why the account cannot log in.
+    if (user.removedReason === 'banned') throw new ProtocolError('FORBIDDEN', 'this account is banned from the server');
+    if (user.removed) {
+      throw new ProtocolError('FORBIDDEN', 'you were removed from this server; sign up again with a new invite to rejoin');
+    }
     return this.d.queue.submit((w) => this.issue(user, this.d.newId(), w.now));
   }
 

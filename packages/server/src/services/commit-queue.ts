@@ -97,11 +97,15 @@ export class CommitQueue {
     if (batch.length === 0) return;
 
     const batchNow = this.now();
+    let foreign: StoredEvent[] = [];
     const events: StoredEvent[] = [];
     const succeeded: Array<{ p: Pending; result: unknown; after: Array<() => void> }> = [];
     const failed: Array<{ p: Pending; error: unknown }> = [];
     try {
       this.store.transaction(() => {
+        // Holding the write lock now, pick up anything another process (the operator's command line)
+        // appended since our last look, so it is published before, and never hidden behind, our own events.
+        foreign = this.foreignEvents();
         for (const p of batch) {
           // SQLite may have rolled the whole transaction back on an I/O error; never let the rest of the
           // batch run in autocommit mode.
@@ -127,6 +131,7 @@ export class CommitQueue {
       return;
     }
 
+    events.unshift(...foreign);
     if (events.length) this._head = events[events.length - 1]!.order;
     if (events.some((e) => ACCESS_EVENT_TYPES.has(e.type))) this.access.invalidate();
     this.safely('publish', () => this.publisher(events));
@@ -181,6 +186,33 @@ export class CommitQueue {
     }
     this.log({ level: 'error', msg: 'request failed', error: describe(error) });
     return new ProtocolError('INTERNAL', 'internal error');
+  }
+
+  /**
+   * Events appended to the database by another process (the `od-server` command line acting as the
+   * operator) after our head. Our caches may be stale with them, so the access index is dropped.
+   */
+  private foreignEvents(): StoredEvent[] {
+    const dbHead = this.store.events.head();
+    if (dbHead <= this._head) return [];
+    this.access.invalidate();
+    return this.store.events.range(this._head, dbHead);
+  }
+
+  /**
+   * Publish events another process appended, when idle (a timer calls this; writes do it at each batch).
+   * Cheap when there is nothing new: one MAX(event_order) lookup on the primary key.
+   */
+  absorbForeign(): void {
+    if (this.closed || this.scheduled || !this.store.db.open) return;
+    try {
+      const missed = this.foreignEvents();
+      if (missed.length === 0) return;
+      this._head = missed[missed.length - 1]!.order;
+      this.safely('publish', () => this.publisher(missed));
+    } catch (error) {
+      this.log({ level: 'error', msg: 'foreign event check failed', error: describe(error) });
+    }
   }
 
   /**

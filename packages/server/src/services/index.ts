@@ -2,10 +2,15 @@ import type { Store } from '../store/store.js';
 import { AccessIndex } from './access.js';
 import { AccessAdminService } from './access-admin.js';
 import { AuthService, type AuthOptions } from './auth.js';
+import { CategoriesService } from './categories.js';
 import { CommitQueue } from './commit-queue.js';
 import type { Log, ServiceDeps } from './deps.js';
+import { MessageChangesService } from './message-changes.js';
 import { MessagesService } from './messages.js';
+import { ModerationService } from './moderation.js';
 import { ProfileService } from './profile.js';
+import { RoomAdminService } from './room-admin.js';
+import { RolesService } from './roles.js';
 import { RoomsService } from './rooms.js';
 import { StateService } from './state.js';
 import { SyncService } from './sync.js';
@@ -19,6 +24,11 @@ export interface Services {
   sync: SyncService;
   state: StateService;
   accessAdmin: AccessAdminService;
+  roles: RolesService;
+  categories: CategoriesService;
+  roomAdmin: RoomAdminService;
+  moderation: ModerationService;
+  messageChanges: MessageChangesService;
 }
 
 export interface ServicesOptions {
@@ -36,6 +46,7 @@ export function createServices(o: ServicesOptions): Services {
   const queue = new CommitQueue(o.store, access, o.now, o.newId, o.log);
   const deps: ServiceDeps = { store: o.store, access, queue, now: o.now, newId: o.newId, log: o.log };
   const rooms = new RoomsService(deps);
+  const accessAdmin = new AccessAdminService(deps);
   return {
     deps,
     auth: new AuthService(deps, o.auth),
@@ -44,7 +55,12 @@ export function createServices(o: ServicesOptions): Services {
     profile: new ProfileService(deps),
     sync: new SyncService(deps, o.snapshotThreshold),
     state: new StateService(deps, rooms),
-    accessAdmin: new AccessAdminService(deps),
+    accessAdmin,
+    roles: new RolesService(deps, accessAdmin),
+    categories: new CategoriesService(deps),
+    roomAdmin: new RoomAdminService(deps, accessAdmin),
+    moderation: new ModerationService(deps),
+    messageChanges: new MessageChangesService(deps),
   };
 }
 

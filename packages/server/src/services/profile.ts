@@ -1,7 +1,8 @@
 import type { ParsedParams, PublicUser } from '@open-discord/protocol';
-import { NICKNAME_RE, ProtocolError } from '@open-discord/protocol';
+import { ProtocolError } from '@open-discord/protocol';
 import type { WriteContext } from './commit-queue.js';
 import type { ServiceDeps } from './deps.js';
+import { checkNickname } from './nicknames.js';
 import { roomNotFound } from './rooms.js';
 import { publicUser } from './users.js';
 
@@ -10,13 +11,17 @@ export class ProfileService {
   constructor(private readonly d: ServiceDeps) {}
 
   setNickname(userId: string, p: ParsedParams<'nick.set'>): Promise<{ user: PublicUser }> {
-    const nickname = p.nickname;
-    if (!NICKNAME_RE.test(nickname)) {
-      return Promise.reject(new ProtocolError('BAD_REQUEST', 'nicknames may contain letters, digits, _ . - only'));
+    let nickname: string;
+    try {
+      nickname = checkNickname(p.nickname);
+    } catch (error) {
+      return Promise.reject(error);
     }
     return this.d.queue.submit((w) => {
+      // Removed users keep their nickname reserved, so nobody can take over a kicked member's name.
       const holder = this.d.store.users.idByNickname(nickname);
-      if (holder !== null && holder !== userId) throw new ProtocolError('CONFLICT', 'that nickname is taken');
+      if (holder !== null && holder !== userId) throw new ProtocolError('CONFLICT', `the nickname ${nickname} is taken`);
+      if (this.d.store.users.byId(userId)?.nickname === nickname) return { user: publicUser(this.d.store, this.d.store.users.byId(userId)!) };
       this.d.store.users.setNickname(userId, nickname);
       return this.changed(userId, w.emit);
     });
@@ -24,6 +29,8 @@ export class ProfileService {
 
   setColor(userId: string, p: ParsedParams<'color.set'>): Promise<{ user: PublicUser }> {
     return this.d.queue.submit((w) => {
+      const current = this.d.store.users.byId(userId)!;
+      if (current.color === p.color) return { user: publicUser(this.d.store, current) };
       this.d.store.users.setColor(userId, p.color);
       return this.changed(userId, w.emit);
     });

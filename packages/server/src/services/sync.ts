@@ -35,11 +35,15 @@ export class SyncService {
   /** One page without the snapshot check (replay has already decided). Scans `limit` rows of the log. */
   scan(userId: string, after: number, limit: number = LIMITS.syncPageSize): SyncPage {
     const head = this.d.queue.head;
-    const rows = this.d.store.events.after(after, limit);
+    const scanned = this.d.store.events.after(after, limit);
+    // Rows past our head were appended by another process and are not published yet; they will be
+    // delivered live once the commit queue absorbs them, so a page must not account for them.
+    const rows = scanned.filter((e) => e.order <= head);
     const { access } = this.d;
     const events = rows.filter((e) => access.canSeeEvent(userId, e));
     // A short page means the log is exhausted: the client is accounted up to head.
-    const through = rows.length < limit ? Math.max(head, after) : rows[rows.length - 1]!.order;
+    const exhausted = scanned.length < limit || rows.length < scanned.length;
+    const through = exhausted ? Math.max(head, after) : rows[rows.length - 1]!.order;
     return { events, through, more: through < head, snapshotRequired: false };
   }
 }

@@ -23,7 +23,10 @@ const toEvent = (r: RawEvent): StoredEvent => ({
   dataJson: r.data,
 });
 
-/** The append-only event log. Rows are never updated or deleted (retention may blank `data` later). */
+/**
+ * The append-only event log. Rows are never deleted; `data` is only ever rewritten to remove content
+ * (message deletion, retention).
+ */
 export class EventsRepo {
   private readonly s;
   constructor(db: Db) {
@@ -34,6 +37,12 @@ export class EventsRepo {
          VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       after: db.prepare<[number, number], RawEvent>('SELECT * FROM events WHERE event_order > ? ORDER BY event_order LIMIT ?'),
+      get: db.prepare<[number], RawEvent>('SELECT * FROM events WHERE event_order = ?'),
+      rewrite: db.prepare('UPDATE events SET data = ? WHERE event_order = ?'),
+      edits: db.prepare<[string, number, string], { event_order: number }>(
+        `SELECT event_order FROM events WHERE room_id = ? AND event_order > ? AND type = 'message.edited'
+         AND json_extract(data, '$.message.id') = ?`,
+      ),
       range: db.prepare<[number, number], RawEvent>(
         'SELECT * FROM events WHERE event_order > ? AND event_order <= ? ORDER BY event_order',
       ),
@@ -61,6 +70,21 @@ export class EventsRepo {
   /** Up to `limit` events with order > after, ascending. */
   after(after: number, limit: number): StoredEvent[] {
     return this.s.after.all(after, limit).map(toEvent);
+  }
+  get(order: number): StoredEvent | null {
+    const r = this.s.get.get(order);
+    return r ? toEvent(r) : null;
+  }
+  /**
+   * Replace an event's payload: the one exception to append-only, used to scrub a deleted message's text
+   * from the events that carried it (the row, its order and its type stay, so the log stays gap-free).
+   */
+  rewrite(order: number, data: unknown): void {
+    this.s.rewrite.run(JSON.stringify(data), order);
+  }
+  /** Orders of the message.edited events of one message (scans the room's events after it). */
+  editsOf(roomId: string, messageOrder: number, messageId: string): number[] {
+    return this.s.edits.all(roomId, messageOrder, messageId).map((r) => r.event_order);
   }
   /** Events with from < order <= to, ascending. */
   range(from: number, to: number): StoredEvent[] {

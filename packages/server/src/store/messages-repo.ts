@@ -76,6 +76,10 @@ export class MessagesRepo {
       markers: db.prepare<[string], { room_id: string; event_order: number }>(
         'SELECT room_id, event_order FROM read_markers WHERE user_id = ?',
       ),
+      edit: db.prepare('UPDATE messages SET text = ?, edited_at = ? WHERE id = ?'),
+      // Deleting removes the content from the projection; the row stays so ids and orders keep resolving.
+      markDeleted: db.prepare("UPDATE messages SET deleted = 1, text = '', mentions = NULL WHERE id = ?"),
+      deleteMentions: db.prepare('DELETE FROM message_mentions WHERE message_id = ?'),
       setMarker: db.prepare(
         `INSERT INTO read_markers (user_id, room_id, event_order) VALUES (?, ?, ?)
          ON CONFLICT (user_id, room_id) DO UPDATE SET event_order = excluded.event_order`,
@@ -124,5 +128,12 @@ export class MessagesRepo {
   }
   setMarker(userId: string, roomId: string, order: number): void {
     this.s.setMarker.run(userId, roomId, order);
+  }
+  edit(id: string, text: string, editedAt: number): void {
+    this.s.edit.run(text, editedAt, id);
+  }
+  markDeleted(id: string): void {
+    this.s.markDeleted.run(id);
+    this.s.deleteMentions.run(id);
   }
 }

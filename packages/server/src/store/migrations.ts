@@ -1,10 +1,14 @@
 import type Database from 'better-sqlite3';
+import { nicknameKey } from './nickname-key.js';
+
+/** A migration is SQL, or a function for steps SQL cannot express (Unicode normalisation). */
+type Migration = string | ((db: Database.Database) => void);
 
 /**
  * Numbered schema migrations. Each runs in its own transaction and bumps `user_version`, so a crash
  * mid-migration leaves the previous version intact. Never edit a shipped migration; append a new one.
  */
-const MIGRATIONS: readonly string[] = [
+const MIGRATIONS: readonly Migration[] = [
   /* 1: the event log and its projections */ `
   CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 
@@ -140,6 +144,23 @@ const MIGRATIONS: readonly string[] = [
      '["create_rooms","manage_rooms","manage_roles","manage_members","moderate_messages","mention_everyone"]', 1),
     ('everyone', 'everyone', 'everyone', NULL, 0, '["create_rooms"]', 1);
   `,
+  /* 2: why a user was removed (kick vs ban), and nickname keys folded with NFKC, not just lower case */
+  (db) => {
+    db.exec('ALTER TABLE users ADD COLUMN removed_reason TEXT');
+    db.exec("UPDATE users SET removed_reason = 'kicked' WHERE removed = 1");
+    const users = db.prepare<[], { id: string; nickname: string }>('SELECT id, nickname FROM users ORDER BY created_at, id').all();
+    // Clear first so re-keying cannot trip the UNIQUE index on an intermediate state.
+    db.prepare('UPDATE users SET nickname_lc = id').run();
+    const taken = new Set<string>();
+    const set = db.prepare('UPDATE users SET nickname = ?, nickname_lc = ? WHERE id = ?');
+    for (const u of users) {
+      let nickname = u.nickname;
+      // Two older nicknames that now collide: the later account gets a suffix (bounded; ids are unique).
+      for (let i = 2; taken.has(nicknameKey(nickname)); i++) nickname = i < 1000 ? `${u.nickname.slice(0, 28)}${i}` : u.id;
+      taken.add(nicknameKey(nickname));
+      set.run(nickname, nicknameKey(nickname), u.id);
+    }
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
@@ -151,7 +172,9 @@ export function migrate(db: Database.Database): void {
   }
   for (let v = current; v < MIGRATIONS.length; v++) {
     db.transaction(() => {
-      db.exec(MIGRATIONS[v]!);
+      const m = MIGRATIONS[v]!;
+      if (typeof m === 'string') db.exec(m);
+      else m(db);
       db.pragma(`user_version = ${v + 1}`);
     }).immediate();
   }

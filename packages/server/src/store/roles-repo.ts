@@ -41,6 +41,8 @@ export class RolesRepo {
       holders: db.prepare<[string], { user_id: string }>('SELECT user_id FROM user_roles WHERE role_id = ?'),
       grant: db.prepare('INSERT OR IGNORE INTO user_roles (user_id, role_id) VALUES (?, ?)'),
       revoke: db.prepare('DELETE FROM user_roles WHERE user_id = ? AND role_id = ?'),
+      revokeAll: db.prepare('DELETE FROM user_roles WHERE user_id = ?'),
+      revokeFromAll: db.prepare('DELETE FROM user_roles WHERE role_id = ?'),
     };
   }
 
@@ -82,5 +84,13 @@ export class RolesRepo {
   }
   revoke(userId: string, roleId: string): boolean {
     return this.s.revoke.run(userId, roleId).changes === 1;
+  }
+  /** Drop every grant of a user (they were removed from the server). */
+  revokeAll(userId: string): void {
+    this.s.revokeAll.run(userId);
+  }
+  /** Drop a role from everyone who holds it. */
+  revokeFromAll(roleId: string): void {
+    this.s.revokeFromAll.run(roleId);
   }
 }

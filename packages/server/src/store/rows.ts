@@ -7,8 +7,12 @@ export interface UserRow {
   passwordHash: string;
   tokenVersion: number;
   removed: boolean;
+  /** Why the user was removed; null while active. */
+  removedReason: RemovalReason | null;
   createdAt: number;
 }
+
+export type RemovalReason = 'kicked' | 'banned';
 
 export interface RoomRow {
   id: string;

@@ -86,7 +86,8 @@ export class Store {
 }
 
 export type { Db, Synchronous };
-export type { StoredEvent, NewEvent, UserRow, RoomRow, MessageRow } from './rows.js';
+export type { StoredEvent, NewEvent, UserRow, RoomRow, MessageRow, RemovalReason } from './rows.js';
+export { nicknameKey } from './nickname-key.js';
 export { eventJson } from './events-repo.js';
 export { messageToWire } from './messages-repo.js';
 export { OWNER_ROLE, ADMIN_ROLE, EVERYONE_ROLE } from './roles-repo.js';

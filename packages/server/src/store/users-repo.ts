@@ -1,5 +1,6 @@
 import type { Db } from './db.js';
-import type { UserRow } from './rows.js';
+import { nicknameKey } from './nickname-key.js';
+import type { RemovalReason, UserRow } from './rows.js';
 
 interface RawUser {
   id: string;
@@ -9,6 +10,7 @@ interface RawUser {
   password_hash: string;
   token_version: number;
   removed: number;
+  removed_reason: string | null;
   created_at: number;
 }
 
@@ -20,6 +22,7 @@ const toUser = (r: RawUser): UserRow => ({
   passwordHash: r.password_hash,
   tokenVersion: r.token_version,
   removed: r.removed !== 0,
+  removedReason: r.removed !== 0 ? ((r.removed_reason ?? 'kicked') as RemovalReason) : null,
   createdAt: r.created_at,
 });
 
@@ -40,12 +43,12 @@ export class UsersRepo {
       setColor: db.prepare('UPDATE users SET color = ? WHERE id = ?'),
       setPassword: db.prepare('UPDATE users SET password_hash = ? WHERE id = ?'),
       bumpTokenVersion: db.prepare('UPDATE users SET token_version = token_version + 1 WHERE id = ?'),
-      setRemoved: db.prepare('UPDATE users SET removed = ? WHERE id = ?'),
+      setRemoved: db.prepare('UPDATE users SET removed = ?, removed_reason = ? WHERE id = ?'),
     };
   }
 
   insert(u: { id: string; username: string; nickname: string; passwordHash: string; createdAt: number }): void {
-    this.s.insert.run(u.id, u.username, u.nickname, u.nickname.toLowerCase(), u.passwordHash, u.createdAt);
+    this.s.insert.run(u.id, u.username, u.nickname, nicknameKey(u.nickname), u.passwordHash, u.createdAt);
   }
   byId(id: string): UserRow | null {
     const r = this.s.byId.get(id);
@@ -55,9 +58,9 @@ export class UsersRepo {
     const r = this.s.byUsername.get(username);
     return r ? toUser(r) : null;
   }
-  /** Case-insensitive nickname lookup. */
+  /** Nickname lookup by uniqueness key (case and compatibility forms folded; removed users included). */
   idByNickname(nickname: string): string | null {
-    return this.s.idByNickname.get(nickname.toLowerCase())?.id ?? null;
+    return this.s.idByNickname.get(nicknameKey(nickname))?.id ?? null;
   }
   list(): UserRow[] {
     return this.s.list.all().map(toUser);
@@ -66,7 +69,7 @@ export class UsersRepo {
     return this.s.count.get()!.n;
   }
   setNickname(id: string, nickname: string): void {
-    this.s.setNickname.run(nickname, nickname.toLowerCase(), id);
+    this.s.setNickname.run(nickname, nicknameKey(nickname), id);
   }
   setColor(id: string, color: string | null): void {
     this.s.setColor.run(color, id);
@@ -77,7 +80,8 @@ export class UsersRepo {
   bumpTokenVersion(id: string): void {
     this.s.bumpTokenVersion.run(id);
   }
-  setRemoved(id: string, removed: boolean): void {
-    this.s.setRemoved.run(removed ? 1 : 0, id);
+  /** Mark a user removed (kicked or banned) or, with null, active again. */
+  setRemoved(id: string, reason: RemovalReason | null): void {
+    this.s.setRemoved.run(reason === null ? 0 : 1, reason, id);
   }
 }
