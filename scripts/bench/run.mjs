@@ -96,7 +96,10 @@ for (const name of chosen) {
     for (const kind of order) {
       process.stderr.write(`[bench] ${name} run ${r + 1}/${runs} ${kind} … `);
       const t = Date.now();
+      // Other work on the machine skews a run; the load average says how much there was.
+      const loadBefore = os.loadavg()[0];
       const res = await runOnce(kind, s).catch((e) => ({ ok: false, error: String(e?.stack ?? e) }));
+      res.loadAvg1 = [Number(loadBefore.toFixed(2)), Number(os.loadavg()[0].toFixed(2))];
       byServer[kind].push(res);
       process.stderr.write(res.ok ? `ok (${((Date.now() - t) / 1000).toFixed(1)} s)\n` : `FAILED\n${res.error}\n${res.serverStderr ?? ''}\n`);
     }
@@ -124,11 +127,14 @@ const meta = {
   fdLimit,
   notes,
   durationS: Math.round((Date.now() - started) / 1000),
+  loadAvgAtEnd: os.loadavg().map((x) => Number(x.toFixed(2))),
 };
 fs.writeFileSync(file, `${JSON.stringify({ ...meta, table: rows, scenarios: results }, null, 2)}\n`);
 
 console.log(`\nopen_discord bench — ${meta.date} — ${meta.cpus} × ${meta.cpuModel}, Node ${meta.node}, median of ${runs} run(s)`);
 for (const n of notes) console.log(`note: ${n}`);
+const busy = Object.values(results).flatMap((r) => Object.values(r.runs).flat()).filter((r) => r.loadAvg1?.[1] > meta.cpus + 1);
+if (busy.length) console.log(`note: ${busy.length} run(s) ended with a 1-minute load average above ${meta.cpus + 1}: other work shared the CPUs; compare with care.`);
 console.log(table(rows));
 console.log(`\nwritten: ${path.relative(root, file)}${cpuProfDir ? `\nprofiles: ${path.relative(root, cpuProfDir)}` : ''} (${meta.durationS} s)`);
 killAll();

@@ -68,13 +68,14 @@ export function createBaselineWorld(writer) {
       }
       from = i;
       const more = from < log.length;
-      writer.sendText(ws, `{"type":"replay","events":[${events.join(',')}],"through":${from},"more":${more}}`);
+      // A page is one large frame for one socket: write it at once (corking buys nothing here).
+      ws.send(`{"type":"replay","events":[${events.join(',')}],"through":${from},"more":${more}}`);
       if (!more) {
         ws.replaying = false;
         join(ws);
         return;
       }
-      if (ws._socket.writableLength > 1024 * 1024) ws._socket.once('drain', step);
+      if (ws.bufferedAmount > 1024 * 1024) ws._socket.once('drain', step);
       else setImmediate(step);
     };
     step();
