@@ -27,7 +27,9 @@ const server = await startServer({
   ...opts,
 });
 
-announce({ url: `http://127.0.0.1:${server.port}`, port: server.port, pid: process.pid });
+// The first-run invite makes the setup account the owner (it creates rooms and roles); open registration
+// alone gives ordinary members.
+announce({ url: `http://127.0.0.1:${server.port}`, port: server.port, pid: process.pid, ownerInvite: server.firstRunInvite });
 serveStats(() => server.close());
 const stop = () => Promise.resolve(server.close()).finally(() => process.exit(0));
 process.on('SIGTERM', stop);

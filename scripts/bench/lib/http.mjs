@@ -17,9 +17,9 @@ export async function postJson(baseUrl, path, body) {
 }
 
 /** Sign up (or, if the name exists, log in); retries on 429 for up to ~60 s. */
-export async function account(baseUrl, username, password) {
+export async function account(baseUrl, username, password, invite) {
   for (let attempt = 0; attempt < 120; attempt++) {
-    let r = await postJson(baseUrl, '/api/signup', { username, password });
+    let r = await postJson(baseUrl, '/api/signup', invite ? { username, password, invite } : { username, password });
     if (r.status === 409) r = await postJson(baseUrl, '/api/login', { username, password });
     if (r.status === 200 || r.status === 201) return r.json;
     if (r.status === 429) {

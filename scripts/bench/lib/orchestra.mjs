@@ -66,6 +66,7 @@ export function startServerChild(kind, { serverOptions = {}, cpuProfDir } = {}) 
         child,
         url: msg.url,
         pid: child.pid,
+        ownerInvite: msg.ownerInvite ?? null,
         stderr: () => stderr,
         stop: () => stopChild(child, dataDir),
       });
@@ -96,7 +97,8 @@ function stopChild(child, dataDir) {
 
 /** Run the load generator once against `server`; resolves with its parsed JSON result line. */
 export function runLoadGen(server, workload, config, deadlineS) {
-  const args = ['--url', server.url, '--workload', workload, '--config', JSON.stringify(config), '--deadline-s', String(deadlineS)];
+  const cfg = server.ownerInvite ? { ...config, ownerInvite: server.ownerInvite } : config;
+  const args = ['--url', server.url, '--workload', workload, '--config', JSON.stringify(cfg), '--deadline-s', String(deadlineS)];
   const gen = track(fork(path.join(benchDir, 'load-gen.mjs'), args, { stdio: ['ignore', 'pipe', 'pipe', 'ipc'] }));
   let out = '';
   let err = '';

@@ -25,10 +25,11 @@ async function pool(items, concurrency, fn) {
 /**
  * `users` accounts and `rooms` rooms; user i is a member of room i % rooms. With one room it is public;
  * with several, each room is restricted to its own role so a message reaches only that room's members.
- * The owner account (signed up first) does the setup and disconnects before anything is measured.
+ * The owner account (signed up first, with the server's first-run invite when there is one) does the
+ * setup and disconnects before anything is measured.
  */
-export async function setupRooms(url, { users, rooms, prefix = 'bench' }) {
-  const owner = await account(url, `${prefix}-owner`, PASSWORD);
+export async function setupRooms(url, { users, rooms, prefix = 'bench', ownerInvite }) {
+  const owner = await account(url, `${prefix}-owner`, PASSWORD, ownerInvite);
   const names = Array.from({ length: users }, (_, i) => `${prefix}-u${i}`);
   const accs = await accounts(url, names, PASSWORD);
   const admin = await connectClient(url, owner.accessToken);

@@ -51,7 +51,7 @@ async function snapshot(url, token, historyLimit) {
 
 export async function catchup(url, cfg, ctx) {
   const { behind = 100_000, writers = 4, window = 64, historyLimit = 50, replayWithin = 0 } = cfg;
-  const world = await setupRooms(url, { users: writers, rooms: 1, prefix: 'cu' });
+  const world = await setupRooms(url, { users: writers, rooms: 1, prefix: 'cu', ownerInvite: cfg.ownerInvite });
   const reader = await account(url, 'cu-reader', PASSWORD);
   const first = await connectClient(url, reader.accessToken);
   const start = first.ready.head;

@@ -11,7 +11,7 @@ const PAD = 'the quick brown fox jumps over the lazy dog while the bench counts 
 
 export async function fanout(url, cfg, ctx) {
   const { clients, rooms = 1, senders: nSenders, window = 16, messages, rate = 0, warmup = 500 } = cfg;
-  const world = await setupRooms(url, { users: clients, rooms });
+  const world = await setupRooms(url, { users: clients, rooms, ownerInvite: cfg.ownerInvite });
   const meter = createMeter();
   const conns = await connectMany(url, world.accounts.map((a) => a.accessToken), { meter });
   // Senders are spread over the rooms: clients 0..R-1 are in distinct rooms.

@@ -62,7 +62,7 @@ function storm(url, names, rate, durationMs) {
 
 export async function loginStorm(url, cfg) {
   const { clients = 50, users = 10, senders: nSenders = 5, rate = 100, loginRate = 20, loginUsers = 5, calmMs = 4000, stormMs = 8000 } = cfg;
-  const world = await setupRooms(url, { users, rooms: 1, prefix: 'ls' });
+  const world = await setupRooms(url, { users, rooms: 1, prefix: 'ls', ownerInvite: cfg.ownerInvite });
   const loginNames = Array.from({ length: loginUsers }, (_, i) => `ls-login${i}`);
   await accounts(url, loginNames, PASSWORD, 2);
   const meter = createMeter();
