@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command, CommanderError, Option } from 'commander';
 import { backup, inviteCreate, userList, userResetPassword } from './cli/admin.js';
+import { memberBan, memberKick, memberUnban, messageDelete, roleGrant, roleList, roleRevoke } from './cli/community.js';
 import { ConfigError, DEFAULT_DATA_DIR, KNOBS, resolveStartOptions } from './cli/config.js';
 import { startServer } from './index.js';
 import { SERVER_VERSION } from './version.js';
@@ -76,6 +77,76 @@ user
     const code = userResetPassword(dataDir(o), username);
     process.stdout.write(`${code}\n`);
     process.stderr.write('Valid for 1 hour. The user redeems it with their username and a new password; all their sessions end.\n');
+  });
+
+// Community moderation as the operator; a running server publishes these changes live.
+const member = program.command('member').description('remove members (acts as the server operator)');
+member
+  .command('kick')
+  .description('remove a member: sessions end; they may rejoin with a new invite (same username and password)')
+  .argument('<nick>')
+  .addOption(dataDirOption())
+  .action(async (nick: string, o: { dataDir?: string }) => {
+    await memberKick(dataDir(o), nick);
+    process.stdout.write(`kicked ${nick}\n`);
+  });
+member
+  .command('ban')
+  .description('ban a member: sessions end and the account can never log in or rejoin')
+  .argument('<nick>')
+  .addOption(dataDirOption())
+  .action(async (nick: string, o: { dataDir?: string }) => {
+    await memberBan(dataDir(o), nick);
+    process.stdout.write(`banned ${nick}\n`);
+  });
+member
+  .command('unban')
+  .description('lift a ban: the person may rejoin with a new invite, as after a kick')
+  .argument('<nick>')
+  .addOption(dataDirOption())
+  .action(async (nick: string, o: { dataDir?: string }) => {
+    await memberUnban(dataDir(o), nick);
+    process.stdout.write(`unbanned ${nick}\n`);
+  });
+
+const message = program.command('message').description('moderate messages');
+message
+  .command('delete')
+  .description('delete a message by id (its text is removed everywhere)')
+  .argument('<id>')
+  .addOption(dataDirOption())
+  .action(async (id: string, o: { dataDir?: string }) => {
+    await messageDelete(dataDir(o), id);
+    process.stdout.write(`deleted ${id}\n`);
+  });
+
+const role = program.command('role').description('roles');
+role
+  .command('list')
+  .description('list roles: id, name, position, holders, permissions')
+  .addOption(dataDirOption())
+  .action(async (o: { dataDir?: string }) => {
+    process.stdout.write(`${await roleList(dataDir(o))}\n`);
+  });
+role
+  .command('grant')
+  .description('give a member a role (the operator may also hand over the owner role)')
+  .argument('<nick>')
+  .argument('<role>', 'role id or name')
+  .addOption(dataDirOption())
+  .action(async (nick: string, r: string, o: { dataDir?: string }) => {
+    await roleGrant(dataDir(o), nick, r);
+    process.stdout.write(`granted ${r} to ${nick}\n`);
+  });
+role
+  .command('revoke')
+  .description('take a role from a member')
+  .argument('<nick>')
+  .argument('<role>', 'role id or name')
+  .addOption(dataDirOption())
+  .action(async (nick: string, r: string, o: { dataDir?: string }) => {
+    await roleRevoke(dataDir(o), nick, r);
+    process.stdout.write(`revoked ${r} from ${nick}\n`);
   });
 
 program

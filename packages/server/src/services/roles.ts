@@ -5,6 +5,9 @@ import type { AccessAdminService } from './access-admin.js';
 import { type Actor, holds, rankOf, requireAbove, requirePermission } from './authority.js';
 import type { ServiceDeps } from './deps.js';
 
+/** Spacing between roles created by the owner, leaving room for roles their holders create below them. */
+const ROLE_GAP = 1024;
+
 const roleNotFound = () => new ProtocolError('NOT_FOUND', 'role not found');
 
 /**
@@ -40,16 +43,20 @@ export class RolesService {
   }
 
   /**
-   * New roles go just below the creator: above every custom role they may manage, below admin. Positions
-   * need not be unique; equal positions simply cannot act on each other.
+   * Where a new role goes. The owner's (and admins') new roles go above every custom role, ROLE_GAP apart;
+   * anyone else's go halfway between their own highest role and the next role below it, so they can manage
+   * it and there is room for roles below it in turn. Positions need not be unique: equal positions simply
+   * cannot act on each other.
    */
   private newPosition(actor: Actor): number {
     const { store, access } = this.d;
     const adminPosition = store.roles.get(ADMIN_ROLE)?.position ?? 999_999;
-    const custom = store.roles.list().filter((r) => !r.builtin);
-    const highestCustom = Math.max(0, ...custom.map((r) => r.position));
-    const position = Math.min(highestCustom + 1, rankOf(access, actor) - 1, adminPosition - 1);
-    if (position < 1) throw new ProtocolError('FORBIDDEN', 'your highest role is too low to create roles');
+    const rank = rankOf(access, actor);
+    const custom = store.roles.list().filter((r) => !r.builtin).map((r) => r.position);
+    if (rank >= adminPosition) return Math.min(Math.max(0, ...custom) + ROLE_GAP, adminPosition - 1);
+    const below = Math.max(0, ...custom.filter((x) => x < rank));
+    const position = Math.floor((below + rank) / 2);
+    if (position <= below) throw new ProtocolError('FORBIDDEN', 'there is no room for a new role below your highest role');
     return position;
   }
 

@@ -1,0 +1,83 @@
+import { randomBytes } from 'node:crypto';
+import { ProtocolError } from '@open-discord/protocol';
+import { createServices, type Services } from '../services/index.js';
+import { Store } from '../store/store.js';
+import { ConfigError } from './config.js';
+
+/*
+ * Operator commands that change the community (kick, ban, delete a message, grant roles). They act as the
+ * server itself (actor null) through the same services as the wire requests, so the same rules apply and
+ * the same events are written. They run in their own process against the same SQLite file; a running
+ * server notices the new events (it checks the log's head every 250 ms and before each of its own
+ * writes), publishes them to connected clients and closes removed users' sockets.
+ */
+
+async function withServices<T>(dataDir: string, fn: (s: Services, store: Store) => Promise<T>): Promise<T> {
+  const store = Store.open(dataDir);
+  try {
+    const services = createServices({
+      store,
+      now: Date.now,
+      newId: () => randomBytes(12).toString('base64url'),
+      log: () => {},
+      snapshotThreshold: 10_000,
+      // This process signs no tokens; the auth service needs a secret to exist, not the server's.
+      auth: { secret: randomBytes(32), registration: 'closed', bcryptCost: 4, accessTokenTtlSec: 60, refreshTokenTtlSec: 60, authRate: null },
+    });
+    return await fn(services, store);
+  } catch (error) {
+    if (error instanceof ProtocolError) throw new ConfigError(error.message);
+    throw error;
+  } finally {
+    store.close();
+  }
+}
+
+function userByNick(store: Store, nick: string): string {
+  const id = store.users.idByNickname(nick.replace(/^@/, ''));
+  if (!id) throw new ConfigError(`no user with the nickname "${nick}"`);
+  return id;
+}
+
+function roleByName(store: Store, name: string): string {
+  const role = store.roles.get(name) ?? store.roles.byName(name);
+  if (!role) throw new ConfigError(`no such role "${name}"`);
+  return role.id;
+}
+
+export const memberKick = (dataDir: string, nick: string) =>
+  withServices(dataDir, (s, store) => s.moderation.kick(null, { userId: userByNick(store, nick) }));
+
+export const memberBan = (dataDir: string, nick: string) =>
+  withServices(dataDir, (s, store) => s.moderation.ban(null, { userId: userByNick(store, nick) }));
+
+export const memberUnban = (dataDir: string, nick: string) =>
+  withServices(dataDir, (s, store) => s.moderation.unban(userByNick(store, nick)));
+
+export const messageDelete = (dataDir: string, messageId: string) =>
+  withServices(dataDir, (s) => s.messageChanges.delete(null, { messageId }));
+
+export const roleGrant = (dataDir: string, nick: string, role: string) =>
+  withServices(dataDir, (s, store) => s.roles.grant(null, { userId: userByNick(store, nick), roleId: roleByName(store, role) }));
+
+export const roleRevoke = (dataDir: string, nick: string, role: string) =>
+  withServices(dataDir, (s, store) => s.roles.revoke(null, { userId: userByNick(store, nick), roleId: roleByName(store, role) }));
+
+/** Roles, highest first: id, name, position, holders, permissions. */
+export function roleList(dataDir: string): Promise<string> {
+  return withServices(dataDir, async (s, store) => {
+    const holders = new Map<string, number>();
+    for (const g of store.roles.allGrants()) holders.set(g.roleId, (holders.get(g.roleId) ?? 0) + 1);
+    const rows = s.roles.list().map((r) => [
+      r.id,
+      r.name + (r.builtin ? ' (built-in)' : ''),
+      String(r.position),
+      r.id === 'everyone' ? 'all' : String(holders.get(r.id) ?? 0),
+      r.permissions.join(',') || '-',
+    ]);
+    const header = ['ID', 'NAME', 'POSITION', 'HOLDERS', 'PERMISSIONS'];
+    const all = [header, ...rows];
+    const widths = header.map((_, i) => Math.max(...all.map((r) => r[i]!.length)));
+    return all.map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n');
+  });
+}

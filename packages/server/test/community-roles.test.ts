@@ -1,0 +1,129 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { expectConvergent, Harness, liveEvent, makeOwner, member, refused } from './community-support.js';
+import { until } from './helpers.js';
+
+const h = new Harness();
+afterEach(() => h.release());
+
+async function world() {
+  const server = await h.server();
+  const owner = await member(server.url, 'olive');
+  const mod = await member(server.url, 'mona');
+  const pleb = await member(server.url, 'pete');
+  await makeOwner(server, owner.id);
+  const o = await h.connect(server.url, owner.token);
+  const m = await h.connect(server.url, mod.token);
+  const p = await h.connect(server.url, pleb.token);
+  return { server, owner, mod, pleb, o, m, p };
+}
+
+describe('roles', () => {
+  it('create, change permissions and colour, grant, revoke and delete — live for others and after a fresh sync', async () => {
+    const { server, mod, pleb, o, p } = await world();
+    const { role } = await o.call('role.create', { name: 'mods', color: '#61afef' });
+    expect(role).toMatchObject({ name: 'mods', color: '#61afef', permissions: [], builtin: false });
+    expect(role.position).toBeGreaterThan(0);
+    expect(role.position).toBeLessThan(999_999);
+    await liveEvent(p, (e) => e.type === 'role.created' && e.data.role.id === role.id);
+
+    const { role: updated } = await o.call('role.update', { roleId: role.id, add: ['moderate_messages', 'manage_rooms'], color: null });
+    expect(updated.permissions).toEqual(['manage_rooms', 'moderate_messages']);
+    expect(updated.color).toBeNull();
+    await liveEvent(p, (e) => e.type === 'role.updated' && e.data.role.permissions.length === 2);
+
+    await o.call('role.grant', { userId: mod.id, roleId: role.id });
+    await liveEvent(p, (e) => e.type === 'user.updated' && e.data.user.id === mod.id && e.data.user.roles.includes(role.id));
+    // Granting again changes nothing and writes nothing.
+    const head = server.head();
+    await o.call('role.grant', { userId: mod.id, roleId: role.id });
+    expect(server.head()).toBe(head);
+
+    await o.call('role.grant', { userId: pleb.id, roleId: role.id });
+    await o.call('role.revoke', { userId: pleb.id, roleId: role.id });
+    await liveEvent(p, (e) => e.type === 'user.updated' && e.data.user.id === pleb.id && e.data.user.roles.length === 0);
+
+    const { role: temp } = await o.call('role.create', { name: 'temp' });
+    await o.call('role.grant', { userId: pleb.id, roleId: temp.id });
+    await o.call('role.delete', { roleId: temp.id });
+    await liveEvent(p, (e) => e.type === 'role.deleted' && e.data.roleId === temp.id);
+
+    const state = await expectConvergent(server.url, pleb.token, h);
+    expect(state.roles.map((r) => r.name)).toEqual(['owner', 'admin', 'mods', 'everyone']);
+    expect(state.users.find((u) => u.id === mod.id)!.roles).toEqual([role.id]);
+    expect(state.users.find((u) => u.id === pleb.id)!.roles).toEqual([]);
+  });
+
+  it('nobody grants a permission they do not hold or acts on a role at or above their own', async () => {
+    const { server, owner, mod, pleb, o, m } = await world();
+    const { role: mods } = await o.call('role.create', { name: 'mods' });
+    await o.call('role.update', { roleId: mods.id, add: ['manage_roles', 'manage_rooms'] });
+    await o.call('role.grant', { userId: mod.id, roleId: mods.id });
+    const { role: helpers } = await m.call('role.create', { name: 'helpers' });
+    expect(helpers.position).toBeLessThan(mods.position);
+    const head = server.head();
+
+    const cases: Array<[string, Record<string, unknown>, RegExp]> = [
+      // permissions the moderator does not hold
+      ['role.update', { roleId: helpers.id, add: ['manage_members'] }, /manage_members/],
+      ['role.update', { roleId: helpers.id, remove: ['moderate_messages'] }, /moderate_messages/],
+      // roles at or above their own
+      ['role.update', { roleId: mods.id, add: ['manage_rooms'] }, /at or above/],
+      ['role.delete', { roleId: mods.id }, /at or above/],
+      ['role.grant', { userId: pleb.id, roleId: mods.id }, /at or above/],
+      ['role.grant', { userId: pleb.id, roleId: 'admin' }, /at or above/],
+      ['role.revoke', { userId: owner.id, roleId: 'admin' }, /at or above/],
+      ['role.update', { roleId: 'admin', remove: ['manage_rooms'] }, /at or above/],
+      // the owner role never moves over the wire
+      ['role.grant', { userId: mod.id, roleId: 'owner' }, /owner role/],
+    ];
+    for (const [type, params, message] of cases) {
+      const err = await refused(m, type, params);
+      expect(err.code, `${type} ${JSON.stringify(params)}`).toBe('FORBIDDEN');
+      expect(err.message).toMatch(message);
+    }
+    // Even the owner cannot hand over or change the owner role, nor delete built-in roles.
+    expect((await refused(o, 'role.grant', { userId: mod.id, roleId: 'owner' })).code).toBe('FORBIDDEN');
+    expect((await refused(o, 'role.update', { roleId: 'owner', remove: ['manage_roles'] })).code).toBe('FORBIDDEN');
+    for (const builtin of ['owner', 'admin', 'everyone']) {
+      expect((await refused(o, 'role.delete', { roleId: builtin })).message).toMatch(/built-in/);
+    }
+    expect((await refused(o, 'role.grant', { userId: mod.id, roleId: 'everyone' })).code).toBe('BAD_REQUEST');
+    // Clear not-found errors for missing users and roles, and name conflicts.
+    expect((await refused(o, 'role.grant', { userId: 'nobody', roleId: mods.id })).message).toBe('user not found');
+    expect((await refused(o, 'role.grant', { userId: mod.id, roleId: 'nope' })).message).toBe('role not found');
+    expect((await refused(o, 'role.create', { name: 'MODS' })).code).toBe('CONFLICT');
+    expect((await refused(o, 'role.create', { name: 'Admin' })).code).toBe('CONFLICT');
+    expect(server.head()).toBe(head);
+
+    // What the moderator may do: manage helpers, which is below mods, with permissions mods hold.
+    await m.call('role.update', { roleId: helpers.id, add: ['manage_rooms'] });
+    await m.call('role.grant', { userId: pleb.id, roleId: helpers.id });
+    await m.call('role.delete', { roleId: helpers.id });
+  });
+
+  it('granting and revoking a role that gates a room sends access.changed to that user only', async () => {
+    const { server, mod, pleb, o, m, p } = await world();
+    const { role } = await o.call('role.create', { name: 'vip' });
+    const { room } = await o.call('room.create', { name: 'vip-lounge' });
+    await o.call('room.restrict', { roomId: room.id, roleIds: [role.id] });
+    await o.call('message.send', { roomId: room.id, text: 'for vips', nonce: 'v1' });
+    const accessChanges = () => m.events.filter((f) => f.event.type === 'access.changed').length;
+    // Restricting the (public) room already hid it from mod: one access.changed.
+    await until(() => accessChanges() === 1, 'access.changed on restrict');
+    await o.call('role.grant', { userId: mod.id, roleId: role.id });
+    await until(() => accessChanges() === 2, 'access.changed on grant');
+    expect(m.events.filter((f) => f.event.type === 'access.changed').every((f) => f.event.data.userId === mod.id)).toBe(true);
+    expect((await m.call('history', { roomId: room.id })).messages.map((x: any) => x.text)).toEqual(['for vips']);
+    expect(p.events.some((f) => f.event.type === 'access.changed' && f.event.data.userId === mod.id)).toBe(false);
+
+    // Deleting the role: holders lose the room; the room is left for the owner only.
+    await o.call('role.delete', { roleId: role.id });
+    await until(() => accessChanges() === 3, 'access.changed on role delete');
+    expect((await refused(m, 'history', { roomId: room.id })).code).toBe('NOT_FOUND');
+    const state = await expectConvergent(server.url, mod.token, h);
+    expect(state.rooms.some((r) => r.id === room.id)).toBe(false);
+    await expectConvergent(server.url, pleb.token, h);
+    const ownerState = (await o.call('state')) as any;
+    expect(ownerState.rooms.find((r: any) => r.id === room.id).restrictedTo).toEqual([]);
+  });
+});
