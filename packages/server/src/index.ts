@@ -184,6 +184,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
           await new Promise((r) => setImmediate(r));
           hub.closeAll(CloseCode.GOING_AWAY, 'server shutting down');
           await transport.drain(2000);
+          await services.auth.close();
           store.close();
           log({ level: 'info', msg: 'stopped' });
         })();

@@ -2,7 +2,7 @@ import type { LoginBody, Me, ResetPasswordBody, SignupBody, TokenPair } from '@o
 import { NICKNAME_RE, ProtocolError } from '@open-discord/protocol';
 import { OWNER_ROLE, type UserRow } from '../store/store.js';
 import type { ServiceDeps } from './deps.js';
-import { hashPassword, verifyPassword } from './passwords.js';
+import { PasswordHasher } from './passwords.js';
 import { RateLimiter } from './rate-limit.js';
 import { newCode, newOpaqueToken, sha256, signAccessToken, verifyAccessToken } from './tokens.js';
 import { checkNickname } from './nicknames.js';
@@ -36,8 +36,9 @@ const badRefresh = () => new ProtocolError('UNAUTHORIZED', 'invalid or expired r
 export class AuthService {
   private readonly byIp: RateLimiter | null;
   private readonly byName: RateLimiter | null;
+  private readonly passwords: PasswordHasher;
   /** Compared against when the user does not exist, so both failures cost the same. */
-  private dummyHash: Promise<string>;
+  private readonly dummyHash: Promise<string>;
   /** Hooks run after a user's sessions were revoked (the session layer closes their sockets). */
   onSessionsRevoked: (userId: string) => void = () => {};
 
@@ -48,7 +49,9 @@ export class AuthService {
     this.byIp = o.authRate ? new RateLimiter(o.authRate.perSec, o.authRate.burst, d.now) : null;
     // Usernames are guessed more slowly than addresses rotate: a tighter bucket per account.
     this.byName = o.authRate ? new RateLimiter(o.authRate.perSec / 5, Math.max(5, o.authRate.burst / 5), d.now) : null;
-    this.dummyHash = hashPassword(newOpaqueToken(), o.bcryptCost);
+    this.passwords = new PasswordHasher(o.bcryptCost);
+    this.dummyHash = this.passwords.hash(newOpaqueToken());
+    this.dummyHash.catch(() => {}); // a failure surfaces on first use
   }
 
   private limit(ip: string, username: string): void {
@@ -62,12 +65,12 @@ export class AuthService {
       throw new ProtocolError('BAD_REQUEST', 'nicknames may contain letters, digits, _ . - only');
     }
     const wantedNick = body.nickname === undefined ? undefined : checkNickname(body.nickname);
-    const hash = await hashPassword(body.password, this.o.bcryptCost);
+    const hash = await this.passwords.hash(body.password);
     const { d } = this;
     // A kicked member comes back with an invite by signing up again with the same username and password:
     // the same account (id, nickname, messages) is restored, without its old roles. Banned accounts never are.
     const former = d.store.users.byUsername(body.username);
-    const rejoining = former?.removedReason === 'kicked' && (await verifyPassword(body.password, former.passwordHash));
+    const rejoining = former?.removedReason === 'kicked' && (await this.passwords.verify(body.password, former.passwordHash));
     const pair = await d.queue.submit((w) => {
       const bootstrap = d.store.users.count() === 0;
       let roleId: string | null = null;
@@ -112,7 +115,7 @@ export class AuthService {
     this.limit(ip, username);
     const user = this.d.store.users.byUsername(username);
     // Same work and same answer whether or not the user exists.
-    const ok = await verifyPassword(body.password, user?.passwordHash ?? (await this.dummyHash));
+    const ok = await this.passwords.verify(body.password, user?.passwordHash ?? (await this.dummyHash));
     if (!user || !ok) throw badCredentials();
     // Only someone who knows the password learns why the account cannot log in.
     if (user.removedReason === 'banned') throw new ProtocolError('FORBIDDEN', 'this account is banned from the server');
@@ -161,7 +164,7 @@ export class AuthService {
   async resetPassword(body: ResetPasswordBody, ip: string): Promise<void> {
     const username = body.username.trim().toLowerCase();
     this.limit(ip, username);
-    const hash = await hashPassword(body.password, this.o.bcryptCost);
+    const hash = await this.passwords.hash(body.password);
     const userId = await this.d.queue.submit((w) => {
       const user = this.d.store.users.byUsername(username);
       const code = this.d.store.credentials.resetCode(sha256(body.code.trim().toUpperCase()));
@@ -184,6 +187,11 @@ export class AuthService {
     this.d.store.credentials.revokeAllForUser(userId);
     this.d.store.users.bumpTokenVersion(userId);
     afterCommit(() => this.onSessionsRevoked(userId));
+  }
+
+  /** Stop the password workers (server shutdown). */
+  close(): Promise<void> {
+    return this.passwords.close();
   }
 
   /** Verify an access token and load its user; null for anything not acceptable. */

@@ -1,16 +1,101 @@
 import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import { Worker } from 'node:worker_threads';
 import bcrypt from 'bcryptjs';
 
 /**
  * bcrypt silently ignores bytes after the 72nd; pre-hashing with SHA-256 (base64, 44 bytes) makes every
- * byte of a long password count. The async API keeps the event loop free while hashing.
+ * byte of a long password count.
  */
 const prehash = (password: string) => createHash('sha256').update(password, 'utf8').digest('base64');
 
-export function hashPassword(password: string, cost: number): Promise<string> {
-  return bcrypt.hash(prehash(password), cost);
-}
+/*
+ * bcryptjs is pure JS: even its async API spends ~75 ms of main-thread CPU per hash at cost 10, so a few
+ * logins a second would stall every chat message. Hashing runs on worker threads instead; the worker is
+ * inline source (no separate file to build or locate) that loads the same bcryptjs.
+ */
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const bcrypt = require(workerData.bcryptPath);
+parentPort.on('message', (m) => {
+  try {
+    const r = m.op === 'hash' ? bcrypt.hashSync(m.a, m.b) : bcrypt.compareSync(m.a, m.b);
+    parentPort.postMessage({ id: m.id, r });
+  } catch (e) {
+    parentPort.postMessage({ id: m.id, e: String((e && e.message) || e) });
+  }
+});
+`;
 
-export function verifyPassword(password: string, hash: string): Promise<boolean> {
-  return bcrypt.compare(prehash(password), hash);
+type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void };
+
+/** A small pool of bcrypt workers; falls back to bcryptjs's async API if workers are unavailable. */
+export class PasswordHasher {
+  private readonly workers: Worker[] = [];
+  private readonly pending = new Map<number, Pending & { worker: Worker }>();
+  private nextId = 1;
+  private turn = 0;
+
+  constructor(
+    private readonly cost: number,
+    size = Math.max(1, Math.min(2, os.availableParallelism() - 1)),
+  ) {
+    let bcryptPath: string;
+    try {
+      bcryptPath = createRequire(import.meta.url).resolve('bcryptjs');
+    } catch {
+      return; // no resolvable CommonJS build: stay on the fallback
+    }
+    for (let i = 0; i < size; i++) {
+      try {
+        const w = new Worker(WORKER_SOURCE, { eval: true, workerData: { bcryptPath } });
+        w.unref(); // never keep the process alive on its own
+        w.on('message', (m: { id: number; r?: unknown; e?: string }) => {
+          const p = this.pending.get(m.id);
+          if (!p) return;
+          this.pending.delete(m.id);
+          if (m.e !== undefined) p.reject(new Error(m.e));
+          else p.resolve(m.r);
+        });
+        const lost = (why: string) => {
+          const idx = this.workers.indexOf(w);
+          if (idx >= 0) this.workers.splice(idx, 1);
+          for (const [id, p] of this.pending) {
+            if (p.worker !== w) continue;
+            this.pending.delete(id);
+            p.reject(new Error(`password worker ${why}`));
+          }
+        };
+        w.on('error', (e) => lost(`failed: ${e.message}`));
+        w.on('exit', () => lost('exited'));
+        this.workers.push(w);
+      } catch {
+        break;
+      }
+    }
+  }
+
+  private run<T>(op: 'hash' | 'compare', a: string, b: string | number): Promise<T> | null {
+    if (this.workers.length === 0) return null;
+    const worker = this.workers[this.turn++ % this.workers.length]!;
+    const id = this.nextId++;
+    return new Promise<T>((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, worker });
+      worker.postMessage({ id, op, a, b });
+    });
+  }
+
+  hash(password: string): Promise<string> {
+    return this.run<string>('hash', prehash(password), this.cost) ?? bcrypt.hash(prehash(password), this.cost);
+  }
+
+  verify(password: string, hash: string): Promise<boolean> {
+    return this.run<boolean>('compare', prehash(password), hash) ?? bcrypt.compare(prehash(password), hash);
+  }
+
+  async close(): Promise<void> {
+    const ws = this.workers.splice(0);
+    await Promise.all(ws.map((w) => w.terminate()));
+  }
 }
