@@ -21,6 +21,8 @@ program
     'after',
     `
 Sessions are saved in $OD_CONFIG_DIR, else $XDG_CONFIG_HOME/od, else ~/.config/od (file mode 0600).
+Mentions in other rooms ring the bell, or show a desktop notification (OSC 9) in iTerm2, WezTerm, ghostty
+and kitty; OD_NOTIFY=bell|osc9|off overrides that.
 Exit codes: 0 ok, 1 server or network failure, 2 usage / not logged in, 3 room not found, 4 session expired.
 In the chat, /help lists every command and key.`,
   )

@@ -2,6 +2,7 @@ import { login, signup, type TokenPair } from '@open-discord/protocol';
 import { render } from 'ink';
 import { loadSessions, pickSession, putSession, serverNameFor, type SavedSession } from '../config/sessions.js';
 import { attachClient } from '../net/glue.js';
+import { notifyMode } from '../notify/notify.js';
 import { initialState } from '../state/reducer.js';
 import { createStore } from '../state/store.js';
 import { ChatApp } from '../ui/ChatApp.js';
@@ -73,7 +74,9 @@ async function runChat(dir: string, name: string, session: SavedSession, first?:
     });
     process.on('SIGTERM', quit);
     process.on('SIGHUP', quit);
-    const app = render(<ChatApp store={store} actions={actions} onQuit={quit} />, { exitOnCtrlC: false });
+    const app = render(<ChatApp store={store} actions={actions} onQuit={quit} notify={notifyMode(process.env)} />, {
+      exitOnCtrlC: false,
+    });
     // Connection problems show on the status line; the client keeps retrying by itself.
     client.connect().catch(() => {});
   });

@@ -22,6 +22,7 @@ export function initialState(cols = 80, rows = 24): AppState {
     flash: null,
     layout: { cols, rows },
     bell: 0,
+    lastMention: null,
   };
 }
 

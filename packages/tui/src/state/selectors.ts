@@ -118,3 +118,12 @@ export function switcherResults(state: AppState): Room[] {
     .sort((a, b) => a.s - b.s)
     .map((x) => x.r);
 }
+
+/** The text of the newest mention notification: "alice in #dev: are you there?". */
+export function mentionNotice(state: AppState): string | null {
+  const m = state.lastMention;
+  if (!m) return null;
+  const room = state.rooms[m.roomId];
+  const where = room ? ` in #${roomLabel(state, room)}` : '';
+  return `${state.users[m.authorId]?.nickname ?? 'someone'}${where}: ${m.text}`;
+}

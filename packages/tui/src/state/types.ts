@@ -80,6 +80,10 @@ export interface AppState {
   overlay: Overlay | null;
   flash: Flash | null;
   layout: { cols: number; rows: number };
-  /** Set by a mention in a room that is not focused; the UI rings the bell and clears it. */
+  /**
+   * Counts mentions of me in rooms that are not focused; each increase is one notification (bell or desktop),
+   * about `lastMention`.
+   */
   bell: number;
+  lastMention: { roomId: string; authorId: string; text: string } | null;
 }

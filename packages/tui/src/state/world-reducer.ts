@@ -92,7 +92,8 @@ function addMessage(state: AppState, m: Message): AppState {
     next.newBelow = view.newBelow + 1;
   }
   const out = setView(state, m.roomId, next);
-  return mentionsMe && !mine && !focused ? { ...out, bell: state.bell + 1 } : out;
+  if (!mentionsMe || mine || focused) return out;
+  return { ...out, bell: state.bell + 1, lastMention: { roomId: m.roomId, authorId: m.authorId, text: m.text } };
 }
 
 function replaceMessage(state: AppState, m: Message): AppState {

@@ -1,6 +1,8 @@
 import { useStdout } from 'ink';
-import { useEffect, useState, useSyncExternalStore } from 'react';
+import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import type { ChatActions } from '../net/glue.js';
+import { notificationBytes, type NotifyMode } from '../notify/notify.js';
+import { mentionNotice } from '../state/selectors.js';
 import type { Store } from '../state/store.js';
 import { ChatScreen } from './ChatScreen.js';
 import { useChatKeys } from './use-chat-keys.js';
@@ -10,10 +12,12 @@ export interface ChatAppProps {
   actions: ChatActions;
   onQuit: () => void;
   now?: () => number;
+  /** How a mention in another room is announced (see notify/notify.ts). */
+  notify?: NotifyMode;
 }
 
 /** The interactive chat: store → screen, keys → actions, terminal size → state, mentions → bell. */
-export function ChatApp({ store, actions, onQuit, now = Date.now }: ChatAppProps) {
+export function ChatApp({ store, actions, onQuit, now = Date.now, notify = 'bell' }: ChatAppProps) {
   const state = useSyncExternalStore(store.subscribe, store.getState);
   const { stdout } = useStdout();
   const [clock, setClock] = useState(now());
@@ -36,10 +40,15 @@ export function ChatApp({ store, actions, onQuit, now = Date.now }: ChatAppProps
     return () => clearInterval(t);
   }, [offline, state.status, now]);
 
+  const rung = useRef(store.getState().bell);
   useEffect(() => {
-    // BEL on a mention in a room that is not focused; terminals turn it into their own notification.
-    if (state.bell > 0) stdout.write('\x07');
-  }, [state.bell, stdout]);
+    // A mention in a room that is not focused. Written on Ink's own stream, but never through Ink's write():
+    // the sequence is zero-width, so the frame on screen stays exactly what Ink believes it is.
+    if (state.bell <= rung.current) return;
+    rung.current = state.bell;
+    const bytes = notificationBytes(notify, mentionNotice(store.getState()) ?? 'mentioned');
+    if (bytes) stdout.write(bytes);
+  }, [state.bell, stdout, notify, store]);
 
   useChatKeys(store, actions, onQuit);
   return <ChatScreen state={state} now={clock} />;
