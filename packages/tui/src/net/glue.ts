@@ -6,12 +6,15 @@ import { findRoom, resolveArgs } from '../commands/resolve.js';
 import { buildRequest } from '../commands/to-request.js';
 import { historyWanted, readWanted } from '../state/selectors.js';
 import type { Store } from '../state/store.js';
+import type { AppState } from '../state/types.js';
+import { TypingThrottle } from './typing-throttle.js';
 import { describeError } from './errors.js';
 
 /** The part of the protocol client the TUI uses (OdClient satisfies it). */
 export interface ChatClient {
   on<K extends keyof OdClientEvents>(name: K, listener: OdClientEvents[K]): unknown;
   request<T extends RequestType>(type: T, params: RequestParams<T>): Promise<RequestResult<T>>;
+  sendTyping(roomId: string): void;
 }
 
 export interface GlueOptions {
@@ -29,6 +32,11 @@ export interface ChatActions {
   retry(): void;
 }
 
+/** Text that will be sent as a message when Enter is pressed (not a slash command, not blank). */
+export function isMessageDraft(text: string): boolean {
+  return text.trim() !== '' && (!text.startsWith('/') || text.startsWith('//'));
+}
+
 /**
  * The network glue: protocol-client events become store actions, and the store's wishes (older history,
  * read markers) and the user's submissions become requests. Reconnect and resync belong to the client.
@@ -43,6 +51,7 @@ export function attachClient(client: ChatClient, store: Store, opts: GlueOptions
   client.on('snapshot', (state, reason) => dispatch({ type: 'snapshot', state, reason }));
   client.on('event', (event) => dispatch({ type: 'event', event }));
   client.on('presence', (p) => dispatch({ type: 'presence', userId: p.userId, online: p.online }));
+  client.on('typing', (t) => dispatch({ type: 'typing', roomId: t.roomId, userId: t.userId, at: now() }));
 
   const readInflight = new Map<string, number>();
   const effects = () => {
@@ -65,7 +74,18 @@ export function attachClient(client: ChatClient, store: Store, opts: GlueOptions
       client.request('read.mark', read).catch(() => readInflight.delete(read.roomId));
     }
   };
-  store.subscribe(() => effects());
+  const typing = new TypingThrottle(now);
+  // Editing a message (not a command) in the current room tells the others, throttled per room.
+  const typingEffect = (next: AppState, prev: AppState) => {
+    const roomId = next.currentRoomId;
+    if (!roomId || roomId !== prev.currentRoomId || next.input.text === prev.input.text) return;
+    if (next.status.state !== 'live' || !isMessageDraft(next.input.text)) return;
+    if (typing.typed(roomId)) client.sendTyping(roomId);
+  };
+  store.subscribe((next, prev) => {
+    effects();
+    typingEffect(next, prev);
+  });
 
   const send = (roomId: string, text: string, n: string, action?: boolean) => {
     const params: RequestParams<'message.send'> = { roomId, text, nonce: n };
@@ -86,6 +106,7 @@ export function attachClient(client: ChatClient, store: Store, opts: GlueOptions
       return dispatch({ type: 'flash', kind: 'error', text: `message too long (${body.length}/${LIMITS.maxMessageLength})` });
     }
     const n = nonce();
+    typing.sent(roomId);
     dispatch({ type: 'send/started', roomId, nonce: n, text: body, authorId: state.me.id, at: now(), ...(action && { action }) });
     send(roomId, body, n, action);
   };

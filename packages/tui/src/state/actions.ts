@@ -6,6 +6,8 @@ export type Action =
   | { type: 'snapshot'; state: StateResult; reason: SnapshotReason }
   | { type: 'event'; event: ClientEvent }
   | { type: 'presence'; userId: string; online: boolean }
+  /** Someone is typing in a room; `at` is the injected clock's time of arrival. */
+  | { type: 'typing'; roomId: string; userId: string; at: number }
   | { type: 'history/requested'; roomId: string }
   | { type: 'history/loaded'; roomId: string; messages: Message[]; end: boolean }
   | { type: 'history/failed'; roomId: string; error: string }

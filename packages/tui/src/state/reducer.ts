@@ -23,6 +23,7 @@ export function initialState(cols = 80, rows = 24): AppState {
     layout: { cols, rows },
     bell: 0,
     lastMention: null,
+    typing: {},
   };
 }
 

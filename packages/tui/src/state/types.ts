@@ -1,3 +1,4 @@
+import type { TypingState } from './typing.js';
 import type { Category, ConnectionStatusLike, Me, PublicUser, Role, Room } from './wire-types.js';
 
 /** A message as the client shows it: confirmed by the server, or still our own pending/failed copy. */
@@ -86,4 +87,6 @@ export interface AppState {
    */
   bell: number;
   lastMention: { roomId: string; authorId: string; text: string } | null;
+  /** Who is typing where (ephemeral; see typing.ts). */
+  typing: TypingState;
 }

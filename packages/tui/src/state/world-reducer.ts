@@ -4,6 +4,7 @@ import { layoutOf } from './layout.js';
 import { emptyView, fromWire, insertMessage, mergeHistory, recount } from './messages.js';
 import { authorOf, orderedRooms } from './selectors.js';
 import type { AppState, ChatMessage, RoomView } from './types.js';
+import { typingForRooms, typingStarted, typingStopped } from './typing.js';
 import type { ClientEvent, Message, SnapshotReason, StateResult } from './wire-types.js';
 
 const byId = <T extends { id: string }>(list: readonly T[]): Record<string, T> =>
@@ -41,6 +42,7 @@ export function applySnapshot(state: AppState, snap: StateResult, reason: Snapsh
     roles: byId(snap.roles),
     views,
   };
+  next = { ...next, typing: typingForRooms(state.typing, next.rooms) };
   if (!next.currentRoomId || !next.rooms[next.currentRoomId]) {
     const first = orderedRooms(next)[0];
     next = { ...next, currentRoomId: null };
@@ -142,8 +144,10 @@ export function applyEvent(state: AppState, e: ClientEvent): AppState {
       }
       return next;
     }
-    case 'message.created':
-      return addMessage(state, e.data.message);
+    case 'message.created': {
+      const m = e.data.message;
+      return typingStopped(addMessage(state, m), m.roomId, m.authorId);
+    }
     case 'message.edited':
       return replaceMessage(state, e.data.message);
     case 'message.deleted': {
@@ -182,6 +186,8 @@ export function worldReducer(state: AppState, action: Action): AppState {
       return applySnapshot(state, action.state, action.reason);
     case 'event':
       return applyEvent(state, action.event);
+    case 'typing':
+      return typingStarted(state, action.roomId, action.userId, action.at);
     case 'presence': {
       const u = state.users[action.userId];
       return u ? { ...state, users: { ...state.users, [u.id]: { ...u, online: action.online } } } : state;

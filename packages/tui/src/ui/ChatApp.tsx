@@ -3,6 +3,7 @@ import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import type { ChatActions } from '../net/glue.js';
 import { notificationBytes, type NotifyMode } from '../notify/notify.js';
 import { mentionNotice } from '../state/selectors.js';
+import { nextTypingExpiry } from '../state/typing.js';
 import type { Store } from '../state/store.js';
 import { ChatScreen } from './ChatScreen.js';
 import { useChatKeys } from './use-chat-keys.js';
@@ -39,6 +40,14 @@ export function ChatApp({ store, actions, onQuit, now = Date.now, notify = 'bell
     const t = setInterval(() => setClock(now()), 250);
     return () => clearInterval(t);
   }, [offline, state.status, now]);
+
+  // The typing indicator goes away by itself: re-render when its soonest entry expires.
+  const typingUntil = nextTypingExpiry(state, clock);
+  useEffect(() => {
+    if (typingUntil === null) return;
+    const t = setTimeout(() => setClock(now()), Math.max(0, typingUntil - now()) + 1);
+    return () => clearTimeout(t);
+  }, [typingUntil, now]);
 
   const rung = useRef(store.getState().bell);
   useEffect(() => {

@@ -2,6 +2,7 @@ import { Box, Text } from 'ink';
 import { layoutOf } from '../state/layout.js';
 import { roomGroups, roomLabel, switcherResults, visiblePane } from '../state/selectors.js';
 import type { AppState } from '../state/types.js';
+import { typingNames, typingText } from '../state/typing.js';
 import { HelpOverlay } from './HelpOverlay.js';
 import { InputLine } from './InputLine.js';
 import { MessagePane } from './MessagePane.js';
@@ -12,6 +13,7 @@ import { StatusLine } from './StatusLine.js';
 
 /** The whole chat screen, exactly the terminal's size, drawn from state alone. */
 export function ChatScreen({ state, now }: { state: AppState; now: number }) {
+  const typing = typingText(typingNames(state, now));
   const l = layoutOf(state);
   const room = state.currentRoomId ? state.rooms[state.currentRoomId] : undefined;
   const label = room ? roomLabel(state, room) : null;
@@ -71,7 +73,15 @@ export function ChatScreen({ state, now }: { state: AppState; now: number }) {
         height={l.inputHeight}
         focused={state.overlay === null}
       />
-      <StatusLine status={state.status} now={now} room={label} topic={room?.topic ?? ''} nick={state.me?.nickname ?? null} width={l.cols} />
+      <StatusLine
+        status={state.status}
+        now={now}
+        room={label}
+        topic={room?.topic ?? ''}
+        nick={state.me?.nickname ?? null}
+        width={l.cols}
+        typing={typing}
+      />
     </Box>
   );
 }

@@ -1,6 +1,6 @@
 import { Box, Text } from 'ink';
 import type { ConnectionStatusLike } from '../state/wire-types.js';
-import { truncate } from '../wrap/width.js';
+import { textWidth, truncate } from '../wrap/width.js';
 
 export interface StatusLineProps {
   status: ConnectionStatusLike;
@@ -10,6 +10,8 @@ export interface StatusLineProps {
   topic: string;
   nick: string | null;
   width: number;
+  /** "alice is typing…" for the current room, or null. */
+  typing?: string | null;
 }
 
 export function statusText(status: ConnectionStatusLike, now: number): { text: string; color: string } {
@@ -31,14 +33,19 @@ export function statusText(status: ConnectionStatusLike, now: number): { text: s
   }
 }
 
-/** Connection state first (it is what people look for when something seems wrong), then room and topic. */
-export function StatusLine({ status, now, room, topic, nick, width }: StatusLineProps) {
+/**
+ * Connection state first (it is what people look for when something seems wrong), then room and topic; on
+ * the right who is typing and my nickname. The topic gives way first when the line is short.
+ */
+export function StatusLine({ status, now, room, topic, nick, width, typing = null }: StatusLineProps) {
   const s = statusText(status, now);
-  const right = nick ? ` ${nick} ` : '';
   const left = ` ${s.text} `;
-  const middle = room ? ` #${room}${topic ? ` — ${topic}` : ''}` : '';
-  const space = Math.max(0, width - left.length - right.length);
-  const mid = truncate(middle, space);
+  const nickPart = nick ? ` ${nick} ` : '';
+  const roomPart = room ? ` #${room}${topic ? ` — ${topic}` : ''}` : '';
+  let space = Math.max(0, width - textWidth(left) - textWidth(nickPart));
+  const typingPart = typing ? truncate(` ${typing}`, Math.max(0, space - Math.min(textWidth(roomPart), 12))) : '';
+  space -= textWidth(typingPart);
+  const mid = truncate(roomPart, space);
   return (
     <Box width={width} height={1}>
       <Text wrap="truncate">
@@ -46,8 +53,13 @@ export function StatusLine({ status, now, room, topic, nick, width }: StatusLine
           {left}
         </Text>
         <Text>{mid}</Text>
-        <Text>{' '.repeat(Math.max(0, space - mid.length))}</Text>
-        <Text dimColor>{right}</Text>
+        <Text>{' '.repeat(Math.max(0, space - textWidth(mid)))}</Text>
+        {typingPart ? (
+          <Text color="yellow" italic>
+            {typingPart}
+          </Text>
+        ) : null}
+        <Text dimColor>{nickPart}</Text>
       </Text>
     </Box>
   );
