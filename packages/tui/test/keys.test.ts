@@ -53,6 +53,7 @@ describe('intents on the chat screen', () => {
         store.dispatch({ type: 'input/submitted', text: l });
       },
       retry: () => {},
+      probeLag: () => {},
     };
     const quits: number[] = [];
     const go = (input: string, key: Partial<Key> = {}) => {

@@ -30,7 +30,15 @@ export interface ChatActions {
   submit(line: string): void;
   /** Retry the newest failed send in the current room (same nonce, so the server never stores it twice). */
   retry(): void;
+  /**
+   * Measure the round trip of a one-message `history` read of the current room (the cheapest request that
+   * reaches the server's storage and changes nothing) and put it on the status line. At most one in flight;
+   * nothing while not live. The caller runs it every LAG_PROBE_MS; going live runs one at once.
+   */
+  probeLag(): void;
 }
+
+export const LAG_PROBE_MS = 15_000;
 
 /** Text that will be sent as a message when Enter is pressed (not a slash command, not blank). */
 export function isMessageDraft(text: string): boolean {
@@ -47,7 +55,37 @@ export function attachClient(client: ChatClient, store: Store, opts: GlueOptions
   const page = opts.historyPage ?? 100;
   const { dispatch } = store;
 
-  client.on('status', (status) => dispatch({ type: 'status', status }));
+  // Counts connections that went live: a probe answered on a later connection waited through a reconnect,
+  // so its time measures the outage, not the lag, and is dropped.
+  let epoch = 0;
+  let probing = false;
+  const probeLag = () => {
+    const state = store.getState();
+    const roomId = state.currentRoomId;
+    if (probing || !roomId || state.status.state !== 'live') return;
+    probing = true;
+    const started = now();
+    const mine = epoch;
+    client.request('history', { roomId, limit: 1 }).then(
+      () => {
+        probing = false;
+        const at = now();
+        if (mine === epoch) dispatch({ type: 'lag', ms: Math.max(0, at - started), at });
+      },
+      () => {
+        // A failed probe means a dropped connection, which the status line already shows.
+        probing = false;
+      },
+    );
+  };
+  client.on('status', (status) => {
+    const wasLive = store.getState().status.state === 'live';
+    dispatch({ type: 'status', status });
+    if (status.state === 'live' && !wasLive) {
+      epoch++;
+      probeLag();
+    }
+  });
   client.on('snapshot', (state, reason) => dispatch({ type: 'snapshot', state, reason }));
   client.on('event', (event) => dispatch({ type: 'event', event }));
   client.on('presence', (p) => dispatch({ type: 'presence', userId: p.userId, online: p.online }));
@@ -169,6 +207,7 @@ export function attachClient(client: ChatClient, store: Store, opts: GlueOptions
         (e: unknown) => dispatch({ type: 'flash', kind: 'error', text: `${label}: ${describeError(e)}` }),
       );
     },
+    probeLag,
     retry() {
       const state = store.getState();
       const roomId = state.currentRoomId;

@@ -1,7 +1,7 @@
 import { login, signup, type TokenPair } from '@open-discord/protocol';
 import { render } from 'ink';
 import { loadSessions, pickSession, putSession, serverNameFor, type SavedSession } from '../config/sessions.js';
-import { attachClient } from '../net/glue.js';
+import { attachClient, LAG_PROBE_MS } from '../net/glue.js';
 import { notifyMode } from '../notify/notify.js';
 import { initialState } from '../state/reducer.js';
 import { createStore } from '../state/store.js';
@@ -59,6 +59,7 @@ async function runChat(dir: string, name: string, session: SavedSession, first?:
     const quit = () => {
       if (done) return;
       done = true;
+      clearInterval(probe);
       process.off('SIGTERM', quit);
       process.off('SIGHUP', quit);
       client.close('quit');
@@ -66,6 +67,7 @@ async function runChat(dir: string, name: string, session: SavedSession, first?:
       resolve();
     };
     const actions = attachClient(client, store, { onQuit: quit });
+    const probe = setInterval(() => actions.probeLag(), LAG_PROBE_MS);
     client.on('status', (s) => {
       if (s.state === 'closed' && s.reason !== 'quit' && /session expired|log in again/.test(s.reason)) {
         expired = s.reason;

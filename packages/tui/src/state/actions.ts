@@ -3,6 +3,8 @@ import type { ClientEvent, ConnectionStatusLike, Message, SnapshotReason, StateR
 /** Everything that can change the TUI's state. The reducer is the only thing that interprets these. */
 export type Action =
   | { type: 'status'; status: ConnectionStatusLike }
+  /** A lag probe came back after `ms`, at `at` (injected clock). */
+  | { type: 'lag'; ms: number; at: number }
   | { type: 'snapshot'; state: StateResult; reason: SnapshotReason }
   | { type: 'event'; event: ClientEvent }
   | { type: 'presence'; userId: string; online: boolean }

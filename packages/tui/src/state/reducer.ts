@@ -24,6 +24,7 @@ export function initialState(cols = 80, rows = 24): AppState {
     bell: 0,
     lastMention: null,
     typing: {},
+    lag: null,
   };
 }
 

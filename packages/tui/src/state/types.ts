@@ -87,6 +87,11 @@ export interface AppState {
    */
   bell: number;
   lastMention: { roomId: string; authorId: string; text: string } | null;
+  /**
+   * The round trip of the newest lag probe (a one-message `history` read) on the current connection, and when
+   * it was measured; null until one came back since the connection went live.
+   */
+  lag: { ms: number; at: number } | null;
   /** Who is typing where (ephemeral; see typing.ts). */
   typing: TypingState;
 }

@@ -181,7 +181,10 @@ export function applyEvent(state: AppState, e: ClientEvent): AppState {
 export function worldReducer(state: AppState, action: Action): AppState {
   switch (action.type) {
     case 'status':
-      return { ...state, status: action.status };
+      // A figure from a connection that is gone says nothing about the next one.
+      return { ...state, status: action.status, lag: action.status.state === 'live' ? state.lag : null };
+    case 'lag':
+      return state.status.state === 'live' ? { ...state, lag: { ms: action.ms, at: action.at } } : state;
     case 'snapshot':
       return applySnapshot(state, action.state, action.reason);
     case 'event':

@@ -81,6 +81,7 @@ export function ChatScreen({ state, now }: { state: AppState; now: number }) {
         nick={state.me?.nickname ?? null}
         width={l.cols}
         typing={typing}
+        lag={state.lag?.ms ?? null}
       />
     </Box>
   );

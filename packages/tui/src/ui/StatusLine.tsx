@@ -10,6 +10,8 @@ export interface StatusLineProps {
   topic: string;
   nick: string | null;
   width: number;
+  /** Round trip of the newest lag probe (ms), shown while live. */
+  lag?: number | null;
   /** "alice is typing…" for the current room, or null. */
   typing?: string | null;
 }
@@ -33,13 +35,18 @@ export function statusText(status: ConnectionStatusLike, now: number): { text: s
   }
 }
 
+/** "23ms", "1.4s": a round trip, to the precision that matters. */
+export function formatLag(ms: number): string {
+  return ms < 1000 ? `${Math.round(ms)}ms` : `${(ms / 1000).toFixed(1)}s`;
+}
+
 /**
  * Connection state first (it is what people look for when something seems wrong), then room and topic; on
  * the right who is typing and my nickname. The topic gives way first when the line is short.
  */
-export function StatusLine({ status, now, room, topic, nick, width, typing = null }: StatusLineProps) {
+export function StatusLine({ status, now, room, topic, nick, width, typing = null, lag = null }: StatusLineProps) {
   const s = statusText(status, now);
-  const left = ` ${s.text} `;
+  const left = ` ${s.text}${status.state === 'live' && lag !== null ? ` ${formatLag(lag)}` : ''} `;
   const nickPart = nick ? ` ${nick} ` : '';
   const roomPart = room ? ` #${room}${topic ? ` — ${topic}` : ''}` : '';
   let space = Math.max(0, width - textWidth(left) - textWidth(nickPart));
