@@ -1,4 +1,4 @@
-import { COMMANDS, type ArgKind } from '@open-discord/protocol';
+import { COMMANDS, PERMISSIONS, type ArgKind } from '@open-discord/protocol';
 import { roomLabel } from '../state/selectors.js';
 import type { AppState } from '../state/types.js';
 import { commandsNamed } from './parse.js';
@@ -60,6 +60,12 @@ export function complete(world: World, text: string, cursor: number): Completion
     const argIndex = tokens.length - (hasSubs ? 2 : 1);
     const last = spec.args[spec.args.length - 1];
     const arg = spec.args[argIndex] ?? (last?.many ? last : undefined);
+    if (arg?.kind === 'perm') {
+      // `+perm` adds, `-perm` removes; a bare word is completed as an addition.
+      const sign = word.startsWith('-') ? '-' : '+';
+      const rest = /^[+-]/.test(word) ? word.slice(1) : word;
+      return result(PERMISSIONS.filter(starts(rest)).map((p) => `${sign}${p} `));
+    }
     if (arg && arg.kind !== 'text') {
       const names = namesFor(world, arg.kind).sort(sortCi);
       const prefix = arg.kind === 'room' && word.startsWith('#') ? '#' : '';

@@ -34,12 +34,20 @@ function resolveOne(world: World, kind: ArgKind, value: string): { ok: true; val
     }
     case 'role': {
       const role = Object.values(world.roles).find((r) => eq(r.name, value.replace(/^@/, '')));
-      return role ? { ok: true, value: role.id } : { ok: false, message: `no role "${value}"` };
+      if (role) return { ok: true, value: role.id };
+      const known = Object.values(world.roles)
+        .sort((a, b) => b.position - a.position)
+        .map((r) => r.name);
+      return { ok: false, message: `no role "${value}" — roles are ${known.join(', ') || '(none)'}` };
     }
     case 'category': {
       if (eq(value, 'none')) return { ok: true, value: null };
       const cat = Object.values(world.categories).find((c) => eq(c.name, value));
-      return cat ? { ok: true, value: cat.id } : { ok: false, message: `no category "${value}"` };
+      if (cat) return { ok: true, value: cat.id };
+      const known = Object.values(world.categories)
+        .sort((a, b) => a.position - b.position)
+        .map((c) => c.name);
+      return { ok: false, message: `no category "${value}" — categories are ${[...known, 'none (uncategorised)'].join(', ')}` };
     }
     case 'color': {
       const v = value.toLowerCase();
@@ -74,6 +82,10 @@ function resolvePerms(values: string[]): { ok: true; value: Resolved } | { ok: f
 
 /** Resolve nicknames, rooms, roles, categories, colours and permissions named in a command to ids/values. */
 export function resolveArgs(world: World, spec: CommandSpec, raw: RawArgs): ResolveResult {
+  if (spec.name === 'category' && typeof raw.name === 'string' && eq(raw.name.trim(), 'none')) {
+    // `none` is how commands say "uncategorised", so a category by that name could never be named.
+    return { ok: false, message: '"none" means uncategorised: choose another category name' };
+  }
   const args: Record<string, Resolved> = {};
   for (const arg of spec.args) {
     const value = raw[arg.name];

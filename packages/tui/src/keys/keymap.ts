@@ -28,7 +28,7 @@ export type Intent =
   | { kind: 'retry' }
   | { kind: 'help' };
 
-export type KeyContext = 'chat' | 'switcher' | 'help' | 'paste' | 'form';
+export type KeyContext = 'chat' | 'switcher' | 'help' | 'roles' | 'paste' | 'form';
 
 export const KEY_BINDINGS: ReadonlyArray<readonly [string, string]> = [
   ['Alt+1..9', 'go to room 1..9'],

@@ -5,6 +5,7 @@ import { parseLine } from '../commands/parse.js';
 import { findRoom, resolveArgs } from '../commands/resolve.js';
 import { buildRequest } from '../commands/to-request.js';
 import { historyWanted, readWanted } from '../state/selectors.js';
+import { roomsGained } from '../state/world-reducer.js';
 import type { Store } from '../state/store.js';
 import type { AppState } from '../state/types.js';
 import { TypingThrottle } from './typing-throttle.js';
@@ -86,24 +87,34 @@ export function attachClient(client: ChatClient, store: Store, opts: GlueOptions
       probeLag();
     }
   });
-  client.on('snapshot', (state, reason) => dispatch({ type: 'snapshot', state, reason }));
+  client.on('snapshot', (state, reason) => {
+    const before = store.getState();
+    dispatch({ type: 'snapshot', state, reason });
+    // Rooms that just became visible get their recent history at once, so their unread messages are there
+    // when the user switches to them (the current room loads through historyWanted as usual).
+    if (reason === 'access-changed') for (const roomId of roomsGained(before, store.getState())) loadHistory(roomId, undefined);
+  });
   client.on('event', (event) => dispatch({ type: 'event', event }));
   client.on('presence', (p) => dispatch({ type: 'presence', userId: p.userId, online: p.online }));
   client.on('typing', (t) => dispatch({ type: 'typing', roomId: t.roomId, userId: t.userId, at: now() }));
+
+  function loadHistory(roomId: string, before: number | undefined): void {
+    const view = store.getState().views[roomId];
+    if (!view || view.loading) return;
+    dispatch({ type: 'history/requested', roomId });
+    const params: RequestParams<'history'> = { roomId, limit: page };
+    if (before !== undefined) params.before = before;
+    client.request('history', params).then(
+      (r) => dispatch({ type: 'history/loaded', roomId, messages: r.messages, end: r.end }),
+      (e: unknown) => dispatch({ type: 'history/failed', roomId, error: describeError(e) }),
+    );
+  }
 
   const readInflight = new Map<string, number>();
   const effects = () => {
     const state = store.getState();
     const want = historyWanted(state);
-    if (want) {
-      dispatch({ type: 'history/requested', roomId: want.roomId });
-      const params: RequestParams<'history'> = { roomId: want.roomId, limit: page };
-      if (want.before !== undefined) params.before = want.before;
-      client.request('history', params).then(
-        (r) => dispatch({ type: 'history/loaded', roomId: want.roomId, messages: r.messages, end: r.end }),
-        (e: unknown) => dispatch({ type: 'history/failed', roomId: want.roomId, error: describeError(e) }),
-      );
-    }
+    if (want) loadHistory(want.roomId, want.before);
     const read = readWanted(store.getState());
     if (read && (readInflight.get(read.roomId) ?? -1) < read.order) {
       readInflight.set(read.roomId, read.order);
@@ -161,12 +172,7 @@ export function attachClient(client: ChatClient, store: Store, opts: GlueOptions
       if (!id) return dispatch({ type: 'flash', kind: 'error', text: `no room "#${String(args.room).replace(/^#/, '')}"` });
       return dispatch({ type: 'room/select', roomId: id });
     }
-    if (name === 'role' && sub === 'list') {
-      const lines = Object.values(state.roles)
-        .sort((a, b) => b.position - a.position)
-        .map((r) => `${r.name.padEnd(16)} ${r.permissions.join(' ') || '(no permissions)'}`);
-      return dispatch({ type: 'overlay/help', lines });
-    }
+    if (name === 'role' && sub === 'list') return dispatch({ type: 'overlay/roles' });
     dispatch({ type: 'flash', kind: 'error', text: `/${name} is not supported by this version of od` });
   };
 

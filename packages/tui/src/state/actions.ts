@@ -35,6 +35,7 @@ export type Action =
   | { type: 'input/complete-next' }
   | { type: 'input/submitted'; text: string }
   | { type: 'overlay/help'; lines: string[] }
+  | { type: 'overlay/roles' }
   | { type: 'overlay/switcher' }
   | { type: 'overlay/switcher-query'; query: string }
   | { type: 'overlay/switcher-move'; delta: 1 | -1 }

@@ -72,6 +72,8 @@ export function reducer(state: AppState, action: Action): AppState {
       return scroll(state, -Number.MAX_SAFE_INTEGER);
     case 'overlay/help':
       return { ...state, overlay: { kind: 'help', lines: action.lines } };
+    case 'overlay/roles':
+      return { ...state, overlay: { kind: 'roles' } };
     case 'overlay/switcher':
       return { ...state, overlay: { kind: 'switcher', query: '', selected: 0 } };
     case 'overlay/switcher-query':

@@ -2,6 +2,7 @@ import { paneLines, type PaneLines } from '../wrap/view-lines.js';
 import type { Author } from '../wrap/message-lines.js';
 import { layoutOf } from './layout.js';
 import { nickColor } from './nick-color.js';
+import { roleColor } from './roles.js';
 import type { AppState, RoomView } from './types.js';
 import type { Room } from './wire-types.js';
 
@@ -40,9 +41,10 @@ export function roomLabel(state: Pick<AppState, 'users' | 'me'>, room: Room): st
   return others.length ? others.join(', ') : room.name;
 }
 
-export function authorOf(state: Pick<AppState, 'users'>, userId: string): Author {
+/** Nickname and colour: the user's own colour, else their highest coloured role's, else the hashed default. */
+export function authorOf(state: Pick<AppState, 'users' | 'roles'>, userId: string): Author {
   const u = state.users[userId];
-  return { nick: u?.nickname ?? 'unknown', color: nickColor(userId, u?.color) };
+  return { nick: u?.nickname ?? 'unknown', color: nickColor(userId, u?.color ?? (u ? roleColor(state.roles, u) : null)) };
 }
 
 export function currentView(state: AppState): RoomView | null {

@@ -57,6 +57,7 @@ export interface InputState {
 
 export type Overlay =
   | { kind: 'help'; lines: string[] }
+  | { kind: 'roles' }
   | { kind: 'switcher'; query: string; selected: number }
   | { kind: 'paste'; text: string };
 

@@ -9,6 +9,7 @@ export type {
   ErrorBody,
   Me,
   Message,
+  Permission,
   PublicUser,
   Role,
   Room,

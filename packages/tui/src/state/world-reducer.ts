@@ -2,7 +2,8 @@ import { messageLines } from '../wrap/message-lines.js';
 import type { Action } from './actions.js';
 import { layoutOf } from './layout.js';
 import { emptyView, fromWire, insertMessage, mergeHistory, recount } from './messages.js';
-import { authorOf, orderedRooms } from './selectors.js';
+import { emptyInput } from './input-reducer.js';
+import { authorOf, orderedRooms, roomLabel } from './selectors.js';
 import type { AppState, ChatMessage, RoomView } from './types.js';
 import { typingForRooms, typingStarted, typingStopped } from './typing.js';
 import type { ClientEvent, Message, SnapshotReason, StateResult } from './wire-types.js';
@@ -42,15 +43,55 @@ export function applySnapshot(state: AppState, snap: StateResult, reason: Snapsh
     roles: byId(snap.roles),
     views,
   };
-  next = { ...next, typing: typingForRooms(state.typing, next.rooms) };
+  next = { ...next, typing: typingForRooms(state.typing, next.rooms), ...forgetHidden(state, next.rooms) };
+  const lostCurrent = !!state.currentRoomId && !next.rooms[state.currentRoomId];
   if (!next.currentRoomId || !next.rooms[next.currentRoomId]) {
     const first = orderedRooms(next)[0];
-    next = { ...next, currentRoomId: null };
+    // What was typed belonged to a room that is gone: it must not be sent to another one by accident.
+    const draft = first ? next.drafts[first.id] : undefined;
+    next = { ...next, currentRoomId: null, input: draft ? { ...emptyInput(), ...draft } : emptyInput() };
     if (first) next = enterRoom(next, first.id);
   } else if (reason === 'initial') {
     next = enterRoom({ ...next, currentRoomId: null }, next.currentRoomId!);
   }
-  return next;
+  if (reason === 'initial') return next;
+  const notice = accessNotice(state, next, reason, lostCurrent);
+  return notice ? { ...next, flash: { kind: 'info', text: notice } } : next;
+}
+
+/** Drafts and input history of rooms that are gone are dropped with them. */
+function forgetHidden(state: AppState, rooms: AppState['rooms']): Pick<AppState, 'drafts' | 'history'> {
+  const keep = <T>(rec: Record<string, T>): Record<string, T> =>
+    Object.fromEntries(Object.entries(rec).filter(([id]) => rooms[id]));
+  return { drafts: keep(state.drafts), history: keep(state.history) };
+}
+
+/** Rooms in `next` that `prev` did not have (e.g. visible after an access change), in display order. */
+export function roomsGained(prev: Pick<AppState, 'rooms'>, next: Pick<AppState, 'rooms' | 'categories'>): string[] {
+  return orderedRooms(next)
+    .filter((r) => !prev.rooms[r.id])
+    .map((r) => r.id);
+}
+
+/**
+ * Say what changed when a snapshot replaced the room list: always when the current room went away, and
+ * for an access change which rooms appeared or disappeared.
+ */
+function accessNotice(prev: AppState, next: AppState, reason: SnapshotReason, lostCurrent: boolean): string | null {
+  const name = (s: AppState, id: string) => `#${roomLabel(s, s.rooms[id]!)}`;
+  const parts: string[] = [];
+  const here = next.currentRoomId ? name(next, next.currentRoomId) : null;
+  if (lostCurrent) {
+    const gone = name(prev, prev.currentRoomId!);
+    parts.push(here ? `${gone} is no longer visible to you — now in ${here}` : `${gone} is no longer visible to you`);
+  }
+  if (reason === 'access-changed') {
+    const lost = Object.keys(prev.rooms).filter((id) => !next.rooms[id] && id !== prev.currentRoomId);
+    if (lost.length) parts.push(`no longer visible: ${lost.map((id) => name(prev, id)).join(' ')}`);
+    const gained = roomsGained(prev, next);
+    if (gained.length) parts.push(`now visible: ${gained.map((id) => name(next, id)).join(' ')}`);
+  }
+  return parts.length ? parts.join('; ') : null;
 }
 
 /** Make `roomId` current: the read ruler is placed at its read marker as the user arrives. */
@@ -162,7 +203,11 @@ export function applyEvent(state: AppState, e: ClientEvent): AppState {
       return { ...state, categories: { ...state.categories, [e.data.category.id]: e.data.category } };
     case 'category.deleted': {
       const { [e.data.categoryId]: _c, ...categories } = state.categories;
-      return { ...state, categories };
+      // Its rooms become uncategorised (the server also sends room.updated for each; this keeps the order
+      // right even if those arrive later).
+      const rooms: AppState['rooms'] = {};
+      for (const [id, r] of Object.entries(state.rooms)) rooms[id] = r.categoryId === e.data.categoryId ? { ...r, categoryId: null } : r;
+      return { ...state, categories, rooms };
     }
     case 'role.created':
     case 'role.updated':

@@ -1,12 +1,14 @@
 import { Box, Text } from 'ink';
 import { layoutOf } from '../state/layout.js';
 import { roomGroups, roomLabel, switcherResults, visiblePane } from '../state/selectors.js';
+import { roleRows } from '../state/roles.js';
 import type { AppState } from '../state/types.js';
 import { typingNames, typingText } from '../state/typing.js';
 import { HelpOverlay } from './HelpOverlay.js';
 import { InputLine } from './InputLine.js';
 import { MessagePane } from './MessagePane.js';
 import { PasteConfirm } from './PasteConfirm.js';
+import { RolesOverlay } from './RolesOverlay.js';
 import { RoomList } from './RoomList.js';
 import { RoomSwitcher } from './RoomSwitcher.js';
 import { StatusLine } from './StatusLine.js';
@@ -22,6 +24,8 @@ export function ChatScreen({ state, now }: { state: AppState; now: number }) {
   let centre;
   if (overlay?.kind === 'help') {
     centre = <HelpOverlay title="od" lines={overlay.lines} width={l.paneWidth} height={l.paneHeight} />;
+  } else if (overlay?.kind === 'roles') {
+    centre = <RolesOverlay rows={roleRows(state)} width={l.paneWidth} height={l.paneHeight} />;
   } else if (overlay?.kind === 'switcher') {
     centre = (
       <RoomSwitcher

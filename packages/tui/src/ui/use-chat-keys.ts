@@ -25,7 +25,7 @@ export function handleIntent(intent: Intent, store: Store, actions: ChatActions,
     }
     return;
   }
-  if (overlay?.kind === 'help') {
+  if (overlay?.kind === 'help' || overlay?.kind === 'roles') {
     if (intent.kind === 'close' || intent.kind === 'submit') dispatch({ type: 'overlay/close' });
     return;
   }
