@@ -31,7 +31,7 @@ async function pool(items, concurrency, fn) {
 export async function setupRooms(url, { users, rooms, prefix = 'bench', ownerInvite }) {
   const owner = await account(url, `${prefix}-owner`, PASSWORD, ownerInvite);
   const names = Array.from({ length: users }, (_, i) => `${prefix}-u${i}`);
-  const accs = await accounts(url, names, PASSWORD);
+  const accs = await accounts(url, names, PASSWORD, 32);
   const admin = await connectClient(url, owner.accessToken);
   const roomIds = [];
   try {
@@ -43,7 +43,7 @@ export async function setupRooms(url, { users, rooms, prefix = 'bench', ownerInv
         roleIds.push(role.id);
         await ok(admin, 'room.restrict', { roomId: roomIds[k], roleIds: [role.id] });
       }
-      await pool(accs, 16, (a, i) => ok(admin, 'role.grant', { userId: a.user.id, roleId: roleIds[i % rooms] }));
+      await pool(accs, 64, (a, i) => ok(admin, 'role.grant', { userId: a.user.id, roleId: roleIds[i % rooms] }));
     }
   } finally {
     admin.close();
