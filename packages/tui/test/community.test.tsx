@@ -80,6 +80,28 @@ describe('access-changed snapshots', () => {
     expect(loads.some((p) => (p as { roomId: string }).roomId === 'r-dev')).toBe(false);
   });
 
+  it('a room opened to us arrives as its own update first: it appears, is announced, and its history loads', () => {
+    const client = new FakeClient();
+    const store = createStore(boot());
+    attachClient(client, store, { onQuit: () => {}, historyPage: 50 });
+    client.emit('event', ev(11, 'room.updated', { room: { ...secret, restrictedTo: null } }));
+    expect(store.getState().flash).toEqual({ kind: 'info', text: 'now visible: #secret' });
+    expect(client.of('history').map((r) => r.params)).toContainEqual({ roomId: 'r-sec', limit: 50 });
+    // The access.changed snapshot that follows changes nothing more and loads nothing twice.
+    client.emit('snapshot', snapshot({ rooms: [...baseRooms, secret] }), 'access-changed');
+    expect(client.of('history').filter((r) => (r.params as { roomId: string }).roomId === 'r-sec')).toHaveLength(1);
+    expect(store.getState().flash?.text).toBe('now visible: #secret');
+  });
+
+  it('a new room loads no history: there is none', () => {
+    const client = new FakeClient();
+    const store = createStore(boot());
+    attachClient(client, store, { onQuit: () => {} });
+    client.emit('event', ev(11, 'room.created', { room: { ...secret, restrictedTo: null } }));
+    expect(client.of('history').some((r) => (r.params as { roomId: string }).roomId === 'r-sec')).toBe(false);
+    expect(store.getState().flash).toBeNull();
+  });
+
   it('an access change that leaves no room at all', () => {
     const s = accessChanged(boot(), []);
     expect(s.currentRoomId).toBeNull();

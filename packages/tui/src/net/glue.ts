@@ -87,13 +87,7 @@ export function attachClient(client: ChatClient, store: Store, opts: GlueOptions
       probeLag();
     }
   });
-  client.on('snapshot', (state, reason) => {
-    const before = store.getState();
-    dispatch({ type: 'snapshot', state, reason });
-    // Rooms that just became visible get their recent history at once, so their unread messages are there
-    // when the user switches to them (the current room loads through historyWanted as usual).
-    if (reason === 'access-changed') for (const roomId of roomsGained(before, store.getState())) loadHistory(roomId, undefined);
-  });
+  client.on('snapshot', (state, reason) => dispatch({ type: 'snapshot', state, reason }));
   client.on('event', (event) => dispatch({ type: 'event', event }));
   client.on('presence', (p) => dispatch({ type: 'presence', userId: p.userId, online: p.online }));
   client.on('typing', (t) => dispatch({ type: 'typing', roomId: t.roomId, userId: t.userId, at: now() }));
@@ -131,7 +125,15 @@ export function attachClient(client: ChatClient, store: Store, opts: GlueOptions
     if (next.status.state !== 'live' || !isMessageDraft(next.input.text)) return;
     if (typing.typed(roomId)) client.sendTyping(roomId);
   };
+  // Rooms that became visible (an access change: by a snapshot, or by the room's own update reaching us once
+  // it is open to us) get their recent history at once, so it is there when the user switches to them.
+  // Not at the first snapshot (that would load every room at start), nor for new rooms, which are empty.
+  const gainedEffect = (next: AppState, prev: AppState) => {
+    if (next.rooms === prev.rooms || prev.me === null) return;
+    for (const roomId of roomsGained(prev, next)) if (!next.views[roomId]?.end) loadHistory(roomId, undefined);
+  };
   store.subscribe((next, prev) => {
+    gainedEffect(next, prev);
     effects();
     typingEffect(next, prev);
   });

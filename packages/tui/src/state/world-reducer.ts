@@ -170,8 +170,11 @@ export function applyEvent(state: AppState, e: ClientEvent): AppState {
     case 'room.created':
     case 'room.updated': {
       const room = e.data.room;
+      const known = !!state.rooms[room.id];
       const views = state.views[room.id] ? state.views : { ...state.views, [room.id]: { ...emptyView(), end: e.type === 'room.created' } };
-      const next = { ...state, rooms: { ...state.rooms, [room.id]: room }, views };
+      let next: AppState = { ...state, rooms: { ...state.rooms, [room.id]: room }, views };
+      // An update of a room we did not have: it was opened to us (the access.changed snapshot follows).
+      if (!known && e.type === 'room.updated') next = { ...next, flash: { kind: 'info', text: `now visible: #${roomLabel(next, room)}` } };
       return next.currentRoomId ? next : enterRoom(next, room.id);
     }
     case 'room.deleted': {

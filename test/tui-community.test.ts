@@ -1,0 +1,111 @@
+import { connect, signup } from '@open-discord/protocol';
+import { startServer, type RunningServer } from '@open-discord/server';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { putSession } from '../packages/tui/src/config/sessions.js';
+import { Terminal, hasTmux } from './tui-support.js';
+
+/*
+ * Community structure end to end, in real terminals: the owner arranges rooms and gates one behind a role
+ * with slash commands; a member's screen loses that room live, and gets it back (with its history) when opened.
+ */
+
+const tmuxMissing = !hasTmux();
+if (tmuxMissing) console.warn('tui-community: tmux is not installed; skipping the real-terminal tests');
+
+const cleanups: Array<() => Promise<void> | void> = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+function tempDir(): string {
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'od-'));
+  cleanups.push(() => fs.rmSync(d, { recursive: true, force: true }));
+  return d;
+}
+
+/** A saved session for a fresh account, and a terminal running `od` with it. */
+async function member(srv: RunningServer, username: string, invite?: string): Promise<Terminal> {
+  const pair = await signup(srv.url, { username, password: 'correct-horse-1', nickname: username, ...(invite && { invite }) });
+  const config = path.join(tempDir(), 'od');
+  putSession(config, 'local', { url: srv.url, refreshToken: pair.refreshToken });
+  const term = new Terminal(120, 30);
+  cleanups.push(() => term.kill());
+  // The bell is what a tmux pane gets anyway; say so, so a terminal outside never sees an OSC.
+  term.start({ OD_CONFIG_DIR: config, OD_NOTIFY: 'bell' }, []);
+  return term;
+}
+
+/** The sidebar: the first 24 columns of every row. */
+const sidebar = (screen: string) =>
+  screen
+    .split('\n')
+    .map((l) => l.slice(0, 24).trimEnd())
+    .filter(Boolean);
+
+describe.skipIf(tmuxMissing)('community commands in a real terminal', () => {
+  it('the owner gates a room behind a role; a member loses it live and gets it back with its history', async () => {
+    const srv = await startServer({ dataDir: tempDir(), port: 0, registration: 'open', bcryptCost: 4, log: () => {} });
+    cleanups.push(() => srv.close());
+
+    const owner = await member(srv, 'alice', srv.firstRunInvite!);
+    const bob = await member(srv, 'bob');
+    // Two rooms to arrange, made by the owner's account before the screens start.
+    const setup = await connect(srv.url, { username: 'alice', password: 'correct-horse-1' });
+    await setup.request('room.create', { name: 'general' });
+    await setup.request('room.create', { name: 'secret' });
+    setup.close();
+
+    await owner.waitForText(/ live .*alice/);
+    await bob.waitForText(/ live .*bob/);
+    await bob.waitForText('#secret');
+
+    // Bob sits in #secret when it disappears.
+    bob.line('/join secret');
+    await bob.waitForText('[#secret]');
+
+    owner.line('/category create Staff');
+    await owner.waitForText('/category create: done');
+    owner.line('/room move #secret Staff');
+    // Both sidebars show the room under its new category, in the server's order.
+    for (const t of [owner, bob]) {
+      await t.waitFor((s) => sidebar(s).join('|').includes('#general|STAFF|2 #secret'), 'the room under STAFF');
+    }
+
+    owner.line('/role create mods teal');
+    await owner.waitForText('/role create: done');
+    owner.line('/role grant alice mods');
+    await owner.waitForText('/role grant: done');
+    owner.line('/role list');
+    await owner.waitForText(/● mods\s+#2aa198\s+1/);
+    owner.keys('Escape');
+    await owner.waitFor((s) => !s.includes('roles, highest first'), 'the role list to close');
+
+    owner.line('/room restrict #secret mods');
+    await owner.waitForText('/room restrict: done');
+
+    // Bob's screen loses the room and moves him to the first room he can still see.
+    const lost = await bob.waitForText('#secret is no longer visible to you — now in #general');
+    expect(sidebar(lost).join('|')).not.toContain('secret');
+    expect(lost).toContain('[#general]');
+    // The owner still sees it.
+    expect(sidebar(owner.screen()).join('|')).toContain('#secret');
+
+    // Said while only mods could see it: bob must not see it now, and must once the room is open again.
+    owner.line('/join secret');
+    await owner.waitForText('[#secret]');
+    owner.line('for mods only');
+    await owner.waitForText(/alice for mods only\s*\n/);
+    expect(bob.screen()).not.toContain('for mods only');
+
+    owner.line('/room open #secret');
+    await owner.waitForText('/room open: done');
+    await bob.waitForText('now visible: #secret');
+    bob.line('/join secret');
+    const back = await bob.waitForText(/alice for mods only/);
+    expect(back).toContain('[#secret]');
+    expect(sidebar(back).join('|')).toContain('STAFF|2 #secret');
+  });
+});
