@@ -74,6 +74,16 @@ describe('od send / tail / logout', () => {
     expect(code).toBe(0);
   });
 
+  it('several od processes share one saved session without revoking it', async () => {
+    // Each process refreshes on start and refresh tokens rotate: without taking turns, one would present a
+    // token another had just rotated, which the server treats as theft and revokes the whole session.
+    const { env } = await setup();
+    const runs = await Promise.all([1, 2, 3, 4, 5].map((n) => run(env, ['send', 'alerts', `together ${n}`])));
+    for (const r of runs) expect(r.code, r.err).toBe(0);
+    const after = await run(env, ['send', 'alerts', 'and after']);
+    expect(after.code, after.err).toBe(0);
+  });
+
   it('exits with meaningful codes', async () => {
     const { env } = await setup();
     expect((await run(env, ['send', 'nowhere', 'x'])).code).toBe(3);

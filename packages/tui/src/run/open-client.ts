@@ -1,6 +1,7 @@
-import { AuthSession, OdClient, type TokenPair } from '@open-discord/protocol';
-import { pickSession, putSession, type SavedSession } from '../config/sessions.js';
-import { loadSessions } from '../config/sessions.js';
+import { AuthSession, OdClient, refresh as httpRefresh, type TokenPair } from '@open-discord/protocol';
+import path from 'node:path';
+import { withFileLock } from '../config/file-lock.js';
+import { loadSessions, pickSession, putSession, type SavedSession } from '../config/sessions.js';
 import { EXIT, ExitError } from './exit-codes.js';
 
 export interface Opened {
@@ -20,12 +21,29 @@ export function requireSession(dir: string, name?: string): { name: string; sess
 }
 
 /**
- * A protocol client for a saved session. Refresh tokens rotate on every use, so each new one is written
- * back at once: losing it would log the user out (and reusing an old one revokes the whole family).
+ * Refresh a saved session's tokens, safely among several od processes sharing it (`od tail` running while a
+ * script calls `od send`). Refresh tokens rotate on every use and reusing a rotated one revokes the whole
+ * family, so refreshes take turns under a lock file, and each starts from the token saved last: if another
+ * process rotated it meanwhile, the one we hold is already spent. The new token is saved before the lock goes.
  */
+export function sharedRefresh(dir: string, name: string, session: SavedSession) {
+  return (url: string, token: string): Promise<TokenPair> =>
+    withFileLock(path.join(dir, 'sessions.lock'), async () => {
+      const saved = loadSessions(dir).servers[name];
+      const current = saved && saved.url === session.url ? saved : undefined;
+      const pair = await httpRefresh(url, current?.refreshToken ?? token);
+      putSession(dir, name, { ...(current ?? session), refreshToken: pair.refreshToken }, false);
+      return pair;
+    });
+}
+
+/** A protocol client for a saved session; refreshed tokens are written back at once (see sharedRefresh). */
 export function openClient(dir: string, name: string, session: SavedSession, first?: TokenPair): Opened {
-  const save = (pair: TokenPair) => putSession(dir, name, { ...session, refreshToken: pair.refreshToken }, false);
-  const auth = new AuthSession({ url: session.url, tokens: first ?? { refreshToken: session.refreshToken }, onRotate: save });
+  const auth = new AuthSession({
+    url: session.url,
+    tokens: first ?? { refreshToken: session.refreshToken },
+    refresh: sharedRefresh(dir, name, session),
+  });
   const client = new OdClient({ url: session.url, tokens: auth });
   return { name, session, auth, client };
 }
