@@ -62,6 +62,12 @@ describe.skipIf(tmuxMissing)('community commands in a real terminal', () => {
     await bob.waitForText(/ live .*bob/);
     await bob.waitForText('#secret');
 
+    // Typing shows on the other screen (both start in #general), and the status line carries a measured lag.
+    bob.type('thinking about it');
+    await owner.waitForText(/bob is typing… alice\s*$/m);
+    bob.keys('C-u');
+    await owner.waitForText(/ live \d+(ms|\.\ds) /);
+
     // Bob sits in #secret when it disappears.
     bob.line('/join secret');
     await bob.waitForText('[#secret]');
