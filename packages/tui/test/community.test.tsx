@@ -7,6 +7,7 @@ import { resolveArgs } from '../src/commands/resolve.js';
 import { buildRequest } from '../src/commands/to-request.js';
 import { attachClient } from '../src/net/glue.js';
 import { reducer } from '../src/state/reducer.js';
+import { nickColor } from '../src/state/nick-color.js';
 import { roleRows } from '../src/state/roles.js';
 import { authorOf, orderedRooms, roomGroups } from '../src/state/selectors.js';
 import { createStore } from '../src/state/store.js';
@@ -157,6 +158,10 @@ describe('role colours and /role list', () => {
     // A role losing its colour falls through to the next one.
     s = reducer(s, { type: 'event', event: ev(11, 'role.updated', { role: { ...roles[2]!, color: null } }) });
     expect(authorOf(s, ALICE).color).toBe('#c678dd');
+    // A deleted role leaves its holders; with no coloured role left, the hashed colour returns.
+    s = reducer(s, { type: 'event', event: ev(12, 'role.deleted', { roleId: 'role-mod' }) });
+    expect(s.users[ALICE]!.roles).toEqual(['role-vip']);
+    expect(authorOf(s, ALICE).color).toBe(nickColor(ALICE, null));
   });
 
   it('lists roles highest first with colours, members and permissions, live', () => {

@@ -5,7 +5,7 @@ import { parseLine } from '../commands/parse.js';
 import { findRoom, resolveArgs } from '../commands/resolve.js';
 import { buildRequest } from '../commands/to-request.js';
 import { historyWanted, readWanted } from '../state/selectors.js';
-import { roomsGained } from '../state/world-reducer.js';
+import { roomsGained } from '../state/snapshot.js';
 import type { Store } from '../state/store.js';
 import type { AppState } from '../state/types.js';
 import { TypingThrottle } from './typing-throttle.js';

@@ -3,7 +3,8 @@ import { emptyInput, inputReducer } from './input-reducer.js';
 import { layoutOf } from './layout.js';
 import { nextActivityRoom, orderedRooms, switcherResults, visiblePane } from './selectors.js';
 import type { AppState } from './types.js';
-import { enterRoom, worldReducer } from './world-reducer.js';
+import { enterRoom } from './enter-room.js';
+import { worldReducer } from './world-reducer.js';
 
 export function initialState(cols = 80, rows = 24): AppState {
   return {

@@ -2,107 +2,15 @@ import { messageLines } from '../wrap/message-lines.js';
 import type { Action } from './actions.js';
 import { layoutOf } from './layout.js';
 import { emptyView, fromWire, insertMessage, mergeHistory, recount } from './messages.js';
-import { emptyInput } from './input-reducer.js';
+import { enterRoom } from './enter-room.js';
 import { authorOf, orderedRooms, roomLabel } from './selectors.js';
 import type { AppState, ChatMessage, RoomView } from './types.js';
-import { typingForRooms, typingStarted, typingStopped } from './typing.js';
-import type { ClientEvent, Message, SnapshotReason, StateResult } from './wire-types.js';
-
-const byId = <T extends { id: string }>(list: readonly T[]): Record<string, T> =>
-  Object.fromEntries(list.map((x) => [x.id, x]));
+import { applySnapshot } from './snapshot.js';
+import { typingStarted, typingStopped } from './typing.js';
+import type { ClientEvent, Message } from './wire-types.js';
 
 function setView(state: AppState, roomId: string, view: RoomView): AppState {
   return { ...state, views: { ...state.views, [roomId]: view } };
-}
-
-export function applySnapshot(state: AppState, snap: StateResult, reason: SnapshotReason): AppState {
-  const views: Record<string, RoomView> = {};
-  for (const room of snap.rooms) {
-    const old = state.views[room.id];
-    const base: RoomView =
-      old && reason !== 'initial'
-        ? reason === 'gap-too-large'
-          ? // Events were missed and will never be replayed: drop what we had, reload, and say so on screen.
-            { ...old, messages: [], end: false, loading: false, scroll: 0, newBelow: 0, reloaded: { before: null } }
-          : old
-        : { ...emptyView(), pending: old?.pending ?? [] };
-    const unread = snap.unread[room.id];
-    views[room.id] = {
-      ...base,
-      readMarker: snap.readMarkers[room.id] ?? 0,
-      unread: unread?.count ?? 0,
-      mentions: unread?.mentions ?? 0,
-    };
-  }
-  let next: AppState = {
-    ...state,
-    me: snap.me,
-    users: byId(snap.users),
-    rooms: byId(snap.rooms),
-    categories: byId(snap.categories),
-    roles: byId(snap.roles),
-    views,
-  };
-  next = { ...next, typing: typingForRooms(state.typing, next.rooms), ...forgetHidden(state, next.rooms) };
-  const lostCurrent = !!state.currentRoomId && !next.rooms[state.currentRoomId];
-  if (!next.currentRoomId || !next.rooms[next.currentRoomId]) {
-    const first = orderedRooms(next)[0];
-    // What was typed belonged to a room that is gone: it must not be sent to another one by accident.
-    const draft = first ? next.drafts[first.id] : undefined;
-    next = { ...next, currentRoomId: null, input: draft ? { ...emptyInput(), ...draft } : emptyInput() };
-    if (first) next = enterRoom(next, first.id);
-  } else if (reason === 'initial') {
-    next = enterRoom({ ...next, currentRoomId: null }, next.currentRoomId!);
-  }
-  if (reason === 'initial') return next;
-  const notice = accessNotice(state, next, reason, lostCurrent);
-  return notice ? { ...next, flash: { kind: 'info', text: notice } } : next;
-}
-
-/** Drafts and input history of rooms that are gone are dropped with them. */
-function forgetHidden(state: AppState, rooms: AppState['rooms']): Pick<AppState, 'drafts' | 'history'> {
-  const keep = <T>(rec: Record<string, T>): Record<string, T> =>
-    Object.fromEntries(Object.entries(rec).filter(([id]) => rooms[id]));
-  return { drafts: keep(state.drafts), history: keep(state.history) };
-}
-
-/** Rooms in `next` that `prev` did not have (e.g. visible after an access change), in display order. */
-export function roomsGained(prev: Pick<AppState, 'rooms'>, next: Pick<AppState, 'rooms' | 'categories'>): string[] {
-  return orderedRooms(next)
-    .filter((r) => !prev.rooms[r.id])
-    .map((r) => r.id);
-}
-
-/**
- * Say what changed when a snapshot replaced the room list: always when the current room went away, and
- * for an access change which rooms appeared or disappeared.
- */
-function accessNotice(prev: AppState, next: AppState, reason: SnapshotReason, lostCurrent: boolean): string | null {
-  const name = (s: AppState, id: string) => `#${roomLabel(s, s.rooms[id]!)}`;
-  const parts: string[] = [];
-  const here = next.currentRoomId ? name(next, next.currentRoomId) : null;
-  if (lostCurrent) {
-    const gone = name(prev, prev.currentRoomId!);
-    parts.push(here ? `${gone} is no longer visible to you — now in ${here}` : `${gone} is no longer visible to you`);
-  }
-  if (reason === 'access-changed') {
-    const lost = Object.keys(prev.rooms).filter((id) => !next.rooms[id] && id !== prev.currentRoomId);
-    if (lost.length) parts.push(`no longer visible: ${lost.map((id) => name(prev, id)).join(' ')}`);
-    const gained = roomsGained(prev, next);
-    if (gained.length) parts.push(`now visible: ${gained.map((id) => name(next, id)).join(' ')}`);
-  }
-  return parts.length ? parts.join('; ') : null;
-}
-
-/** Make `roomId` current: the read ruler is placed at its read marker as the user arrives. */
-export function enterRoom(state: AppState, roomId: string): AppState {
-  if (!state.rooms[roomId]) return state;
-  const views = { ...state.views };
-  const leaving = state.currentRoomId ? views[state.currentRoomId] : undefined;
-  if (leaving && state.currentRoomId !== roomId) views[state.currentRoomId!] = { ...leaving, ruler: null };
-  const view = views[roomId] ?? emptyView();
-  views[roomId] = state.currentRoomId === roomId ? view : { ...view, ruler: view.unread > 0 ? view.readMarker : null };
-  return { ...state, currentRoomId: roomId, views };
 }
 
 function lineCount(state: AppState, msg: ChatMessage): number {
@@ -216,8 +124,12 @@ export function applyEvent(state: AppState, e: ClientEvent): AppState {
     case 'role.updated':
       return { ...state, roles: { ...state.roles, [e.data.role.id]: e.data.role } };
     case 'role.deleted': {
-      const { [e.data.roleId]: _c, ...roles } = state.roles;
-      return { ...state, roles };
+      const id = e.data.roleId;
+      const { [id]: _c, ...roles } = state.roles;
+      // Nobody holds it any more (what rooms that changes for me arrives as access.changed).
+      const users: AppState['users'] = {};
+      for (const [uid, u] of Object.entries(state.users)) users[uid] = u.roles.includes(id) ? { ...u, roles: u.roles.filter((r) => r !== id) } : u;
+      return { ...state, roles, users };
     }
     case 'access.changed':
     case 'unknown':
