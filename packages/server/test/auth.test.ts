@@ -1,23 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import jwt from 'jsonwebtoken';
-import { afterEach, describe, expect, it } from 'vitest';
-import type { ServerOptions } from '../src/index.js';
+import { describe, expect, it } from 'vitest';
 import { internalsOf } from '../src/internals.js';
 import { createResetCode } from '../src/services/auth.js';
-import { post, RawClient, signup, testServer } from './helpers.js';
+import { post, RawClient, signup, testScope, testServer } from './helpers.js';
 
-const cleanups: Array<() => Promise<void> | void> = [];
-afterEach(async () => {
-  while (cleanups.length) await cleanups.pop()!();
-});
-
-async function setup(over: Partial<ServerOptions> = {}) {
-  const server = await testServer(over);
-  cleanups.push(() => fs.rmSync(server.dataDir, { recursive: true, force: true }));
-  cleanups.push(() => server.close());
-  return server;
-}
+const { cleanups, setup } = testScope();
 
 /** A token must be refused both by HTTP (401) and by the WebSocket (close 4401). */
 async function expectRefused(url: string, token: string) {

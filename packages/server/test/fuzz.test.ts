@@ -1,21 +1,9 @@
-import fs from 'node:fs';
 import fc from 'fast-check';
-import { afterEach, describe, expect, it } from 'vitest';
-import type { ServerOptions } from '../src/index.js';
+import { describe, expect, it } from 'vitest';
 import { internalsOf } from '../src/internals.js';
-import { RawClient, signup, testServer, until } from './helpers.js';
+import { RawClient, signup, testScope, until } from './helpers.js';
 
-const cleanups: Array<() => Promise<void> | void> = [];
-afterEach(async () => {
-  while (cleanups.length) await cleanups.pop()!();
-});
-
-async function setup(over: Partial<ServerOptions> = {}) {
-  const server = await testServer(over);
-  cleanups.push(() => fs.rmSync(server.dataDir, { recursive: true, force: true }));
-  cleanups.push(() => server.close());
-  return server;
-}
+const { cleanups, setup } = testScope();
 
 /** Two well-behaved users chatting, to show the server keeps serving while others misbehave. */
 async function bystanders(url: string) {

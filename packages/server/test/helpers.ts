@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { afterEach } from 'vitest';
 import { WebSocket } from 'ws';
 import type { TokenPair } from '@open-discord/protocol';
 import { startServer, type RunningServer, type ServerOptions } from '../src/index.js';
@@ -24,6 +25,24 @@ export async function testServer(over: Partial<ServerOptions> = {}): Promise<Run
     dataDir,
   });
   return Object.assign(server, { dataDir });
+}
+
+/**
+ * A per-file cleanup stack, emptied (last in, first out) after every test, and a server factory that
+ * registers its own teardown on it. Call once at the top of a test file.
+ */
+export function testScope() {
+  const cleanups: Array<() => Promise<void> | void> = [];
+  afterEach(async () => {
+    while (cleanups.length) await cleanups.pop()!();
+  });
+  async function setup(over: Partial<ServerOptions> = {}) {
+    const server = await testServer(over);
+    cleanups.push(() => fs.rmSync(server.dataDir, { recursive: true, force: true }));
+    cleanups.push(() => server.close());
+    return server;
+  }
+  return { cleanups, setup };
 }
 
 export async function post(url: string, p: string, body: unknown, headers: Record<string, string> = {}) {

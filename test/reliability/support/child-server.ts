@@ -2,30 +2,12 @@ import { execFileSync, fork, spawn, type ChildProcess } from 'node:child_process
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { ServerOptions } from '@open-discord/server';
 import { bundleEntry, repoRoot } from './build-entry.js';
 import { withTimeout } from './wait.js';
 
 /** The serialisable subset of the server's options (functions such as `now` cannot cross a process boundary). */
-export interface ChildServerOptions {
-  dataDir: string;
-  port?: number;
-  host?: string;
-  registration?: 'open' | 'invite' | 'closed';
-  synchronous?: 'full' | 'normal';
-  bcryptCost?: number;
-  accessTokenTtlSec?: number;
-  authTimeoutMs?: number;
-  pingIntervalMs?: number;
-  maxPayload?: number;
-  sendBufferCap?: number;
-  maxConnectionsPerUser?: number;
-  maxConnectionsPerIp?: number;
-  messageRate?: { perSec: number; burst: number } | null;
-  authRate?: { perSec: number; burst: number } | null;
-  frameRate?: { perSec: number; burst: number };
-  snapshotThreshold?: number;
-  allowedOrigins?: string[];
-}
+export type ChildServerOptions = Omit<ServerOptions, 'now' | 'newId' | 'log'>;
 
 export interface MemoryUsage {
   rss: number;
