@@ -34,9 +34,9 @@ export class Terminal {
   start(env: Record<string, string>, args: string[]): void {
     if (!fs.existsSync(OD_BIN)) throw new Error(`${OD_BIN} is missing: run \`npm run build\` first`);
     const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
-    // CI=0: Ink renders only the final frame when it thinks it runs under CI (any CI variable set, as on
-    // the build machine); a person's terminal never looks like that, so the test terminal must not either.
-    const vars = Object.entries({ TERM: 'xterm-256color', CI: '0', ...env }).map(([k, v]) => `${k}=${q(v)}`);
+    // CI=true on purpose: Ink draws only its final frame under CI, and od must still draw every frame for a
+    // person whose shell happens to export CI (as the build machine's does).
+    const vars = Object.entries({ TERM: 'xterm-256color', CI: 'true', ...env }).map(([k, v]) => `${k}=${q(v)}`);
     const cmd = `${['env', ...vars, q(process.execPath), q(OD_BIN), ...args.map(q)].join(' ')}; echo $? > ${q(this.statusFile)}`;
     this.tmux('new-session', '-d', '-s', 'od', '-x', String(this.cols), '-y', String(this.rows), cmd);
     this.started = true;

@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 import { Command } from 'commander';
 import { configDir } from './config/sessions.js';
 import { EXIT, ExitError } from './run/exit-codes.js';
