@@ -35,7 +35,7 @@ export class RoomsService {
       if (categoryId !== null && !store.rooms.category(categoryId)) {
         throw new ProtocolError('NOT_FOUND', 'category not found');
       }
-      if (this.nameTaken(p.name)) throw new ProtocolError('CONFLICT', `a room named ${p.name} already exists`);
+      if (this.nameTaken(userId, p.name, null)) throw new ProtocolError('CONFLICT', `a room named ${p.name} already exists`);
       const row: Omit<RoomRow, 'deleted'> = {
         id: this.d.newId(),
         name: p.name,
@@ -66,7 +66,7 @@ export class RoomsService {
       if (!manager && !(topicOnly && row.createdBy === userId)) {
         throw new ProtocolError('FORBIDDEN', 'you may not change this room');
       }
-      if (p.name !== undefined && p.name.toLowerCase() !== row.name.toLowerCase() && this.nameTaken(p.name)) {
+      if (p.name !== undefined && this.nameTaken(userId, p.name, row.id)) {
         throw new ProtocolError('CONFLICT', `a room named ${p.name} already exists`);
       }
       const next: RoomRow = { ...row, name: p.name ?? row.name, topic: p.topic ?? row.topic };
@@ -77,9 +77,18 @@ export class RoomsService {
     });
   }
 
-  /** Text room names are unique case-insensitively, so `/join name` is unambiguous. */
-  private nameTaken(name: string): boolean {
+  /**
+   * Text room names are unique case-insensitively among the rooms the caller can see, so `/join name` is
+   * unambiguous for them. Only among those: refusing a name because a room hidden from the caller holds it
+   * would tell them that room exists (and its name). The owner sees every text room, so their names never
+   * clash; a member may later see two rooms of the same name if a hidden one is opened to them, and then
+   * tells them apart by category or renames one.
+   */
+  private nameTaken(userId: string, name: string, self: string | null): boolean {
     const lc = name.toLowerCase();
-    return this.d.store.rooms.all().some((r) => !r.deleted && r.kind === 'text' && r.name.toLowerCase() === lc);
+    const { store, access } = this.d;
+    return store.rooms
+      .all()
+      .some((r) => r.id !== self && !r.deleted && r.kind === 'text' && r.name.toLowerCase() === lc && access.canSeeRoom(userId, r.id));
   }
 }
