@@ -42,7 +42,7 @@ function terminal(): Terminal {
 }
 
 async function bot(url: string, username: string): Promise<OdClient> {
-  await signup(url, { username, password: 'bot-password-1' }).catch(() => {});
+  await signup(url, { username, password: 'bot-password-1', nickname: username }).catch(() => {});
   const c = await connect(url, { username, password: 'bot-password-1' });
   cleanups.push(() => c.close());
   return c;
@@ -64,7 +64,7 @@ describe.skipIf(tmuxMissing)('od in a real terminal', () => {
     await term.waitForText('Invite code');
     term.line(srv.firstRunInvite!);
     await term.waitForText('Nickname');
-    term.keys('Enter');
+    term.line('alice');
 
     // The chat screen: live, no room yet.
     await term.waitForText(/ live .*alice/);
@@ -116,7 +116,7 @@ describe.skipIf(tmuxMissing)('od in a real terminal', () => {
     let srv = await server(dataDir);
     const port = srv.port;
     const url = srv.url;
-    const pair = await signup(url, { username: 'alice', password: 'correct-horse-1', invite: srv.firstRunInvite! });
+    const pair = await signup(url, { username: 'alice', password: 'correct-horse-1', nickname: 'alice', invite: srv.firstRunInvite! });
     const config = path.join(tempDir(), 'od');
     putSession(config, 'local', { url, refreshToken: pair.refreshToken });
 

@@ -31,7 +31,7 @@ export const Password = z
 export const SignupBody = z.object({
   username: Username,
   password: Password,
-  /** Shown to others; defaults to the username. */
+  /** Shown to others; when omitted the server makes one up (never from the username, which stays private). */
   nickname: z.string().trim().min(LIMITS.nicknameMin).max(LIMITS.nicknameMax).optional(),
   invite: z.string().max(128).optional(),
 });

@@ -38,17 +38,25 @@ describe('accounts', () => {
     expect(fs.statSync(path.join(server.dataDir, 'secret.key')).mode & 0o777).toBe(0o600);
   });
 
-  it('nicknames default to the username, get a suffix when taken, and the username stays private', async () => {
+  it('a chosen nickname gets a suffix when taken; without one a made-up nickname, never the username', async () => {
     const server = await setup();
     await signup(server.url, 'first', { nickname: 'sam' });
-    const second = await signup(server.url, 'sam');
-    expect(second.user.nickname).toBe('sam2');
-    const dup = await post(server.url, '/api/signup', { username: 'sam', password: 'correct horse' });
+    const second = await signup(server.url, 'second', { nickname: 'Sam' });
+    expect(second.user.nickname).toBe('Sam2');
+    const anonymous = await signup(server.url, 'bob.secret.login', { nickname: undefined });
+    expect(anonymous.user.nickname).toMatch(/^member-[0-9a-z]{4}$/);
+    expect(anonymous.user.nickname).not.toContain('bob');
+    const dup = await post(server.url, '/api/signup', { username: 'first', password: 'correct horse' });
     expect(dup.status).toBe(409);
     const badNick = await post(server.url, '/api/signup', { username: 'sammy', password: 'correct horse', nickname: 'two words' });
     expect(badNick.status).toBe(400);
     const c = await RawClient.connect(server.url, second.accessToken);
     cleanups.push(() => c.close());
+    // What everyone else is told about the newcomer carries no username.
+    const third = await signup(server.url, 'carol.private', { nickname: undefined });
+    const joined = await c.waitFrame((f) => f.type === 'event' && f.event.type === 'user.joined' && f.event.data.user.id === third.user.id);
+    expect(JSON.stringify(joined)).not.toContain('carol');
+    expect(JSON.stringify(await c.call('state'))).not.toMatch(/carol|bob\.secret/);
     const taken = await c.request('nick.set', { nickname: 'SAM' });
     expect(taken.error.code).toBe('CONFLICT');
     const bad = await c.request('nick.set', { nickname: 'no spaces' });

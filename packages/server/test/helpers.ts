@@ -54,8 +54,9 @@ export async function post(url: string, p: string, body: unknown, headers: Recor
   return { status: res.status, body: (await res.json()) as any };
 }
 
+/** Sign up with the nickname equal to the username unless `extra` says otherwise (pass `nickname: undefined` for none). */
 export async function signup(url: string, username: string, extra: Record<string, unknown> = {}): Promise<TokenPair> {
-  const r = await post(url, '/api/signup', { username, password: 'correct horse', ...extra });
+  const r = await post(url, '/api/signup', { username, password: 'correct horse', nickname: username, ...extra });
   if (r.status !== 200) throw new Error(`signup ${username}: ${r.status} ${JSON.stringify(r.body)}`);
   return r.body as TokenPair;
 }

@@ -114,10 +114,17 @@ describe('login form', () => {
     stdin.write('INV-123');
     await until(lastFrame, (fr) => fr.includes('INV-123'));
     stdin.write('\r');
-    await until(lastFrame, (fr) => fr.includes('Nickname'));
+    const nickStep = await until(lastFrame, (fr) => fr.includes('Nickname (shown to others)'));
+    expect(nickStep).toContain('your username is only for logging in');
+    // Sign-up needs a nickname: an empty one is refused, not replaced by the username.
+    stdin.write('\r');
+    await until(lastFrame, (fr) => fr.includes('a nickname is required'));
+    expect(submitted).toEqual([]);
+    stdin.write('Caz');
+    await until(lastFrame, (fr) => fr.includes('Caz'));
     stdin.write('\r');
     await until(() => String(submitted.length), (n) => n === '1');
-    expect(submitted[0]).toEqual({ url: 'http://127.0.0.1:4000', mode: 'signup', username: 'carol', password: 'secret-pass-1', invite: 'INV-123' });
+    expect(submitted[0]).toEqual({ url: 'http://127.0.0.1:4000', mode: 'signup', username: 'carol', password: 'secret-pass-1', invite: 'INV-123', nickname: 'Caz' });
   });
 
   it('shows the server error and returns to the password', async () => {

@@ -6,7 +6,7 @@ import { PasswordHasher } from './passwords.js';
 import { RateLimiter } from './rate-limit.js';
 import { newCode, newOpaqueToken, sha256, signAccessToken, verifyAccessToken } from './tokens.js';
 import { checkNickname } from './nicknames.js';
-import { freeNickname, meOf, publicUser } from './users.js';
+import { freeNickname, generatedNickname, meOf, publicUser } from './users.js';
 
 export type Registration = 'invite' | 'open' | 'closed';
 
@@ -99,7 +99,8 @@ export class AuthService {
       }
       if (existing) throw new ProtocolError('CONFLICT', 'that username is taken');
       const id = d.newId();
-      const nickname = freeNickname(d.store, wantedNick ?? body.username, d.newId);
+      // Without a chosen nickname, one is made up: the username is for logging in and never shown to others.
+      const nickname = wantedNick === undefined ? generatedNickname(d.store) : freeNickname(d.store, wantedNick, d.newId);
       d.store.users.insert({ id, username: body.username, nickname, passwordHash: hash, createdAt: w.now });
       if (roleId && d.store.roles.get(roleId)) d.store.roles.grant(id, roleId);
       const user = d.store.users.byId(id)!;

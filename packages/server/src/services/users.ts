@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import type { Me, PublicUser } from '@open-discord/protocol';
 import type { Store, UserRow } from '../store/store.js';
 
@@ -19,4 +20,20 @@ export function freeNickname(store: Store, wanted: string, newId: () => string):
     if (!store.users.idByNickname(candidate)) return candidate;
   }
   return `${base.slice(0, 20)}-${newId().replace(/[^\p{L}\p{N}]/gu, '').slice(0, 8)}`;
+}
+
+const BASE36 = '0123456789abcdefghijklmnopqrstuvwxyz';
+const randomBase36 = (n: number) => Array.from({ length: n }, () => BASE36[randomInt(36)]).join('');
+
+/**
+ * A free nickname for someone who signed up without choosing one: `member-` and random characters, never
+ * derived from the username (usernames are for logging in and are never shown to others).
+ */
+export function generatedNickname(store: Store): string {
+  // Four characters (1.7 M names) while they are free; if we keep hitting taken ones, widen to twelve.
+  for (let i = 0; i < 40; i++) {
+    const candidate = `member-${randomBase36(i < 20 ? 4 : 12)}`;
+    if (!store.users.idByNickname(candidate)) return candidate;
+  }
+  throw new Error('no free generated nickname');
 }

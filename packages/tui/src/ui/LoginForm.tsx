@@ -26,7 +26,7 @@ const LABELS: Record<Field, string> = {
   username: 'Username',
   password: 'Password',
   invite: 'Invite code (empty if the server is open)',
-  nickname: 'Nickname (empty = username)',
+  nickname: 'Nickname (shown to others)',
 };
 
 interface FormState {
@@ -72,7 +72,7 @@ export function LoginForm({ initialUrl, onSubmit, onCancel }: LoginFormProps) {
     update({ busy: true, error: null });
     const v: LoginValues = { url: values.url.trim(), mode, username: values.username.trim(), password: values.password };
     if (mode === 'signup' && values.invite.trim()) v.invite = values.invite.trim();
-    if (mode === 'signup' && values.nickname.trim()) v.nickname = values.nickname.trim();
+    if (mode === 'signup') v.nickname = values.nickname.trim();
     onSubmit(v).catch((e: unknown) => {
       // Back to the password: the most likely thing to retype.
       update({
@@ -110,6 +110,8 @@ export function LoginForm({ initialUrl, onSubmit, onCancel }: LoginFormProps) {
     if (intent.kind === 'submit') {
       if (field === 'url' && !/^(https?|wss?):\/\/[^/]+/.test(values.url.trim())) return update({ error: 'enter a URL like http://host:port' });
       if ((field === 'username' || field === 'password') && !values[field]) return update({ error: `${LABELS[field]} is required` });
+      // Sign-up asks for the nickname outright: the username is for logging in and is never shown to anyone.
+      if (field === 'nickname' && !values.nickname.trim()) return update({ error: 'a nickname is required: it is what others see' });
       if (step >= fields.length - 1) return submit();
       return update({ error: null, step: step + 1 });
     }
@@ -154,6 +156,9 @@ export function LoginForm({ initialUrl, onSubmit, onCancel }: LoginFormProps) {
           </Text>
         );
       })}
+      {fields[step] === 'nickname' && !busy ? (
+        <Text dimColor>Others see this; your username is only for logging in.</Text>
+      ) : null}
       {busy ? <Text color="yellow">{mode === 'login' ? 'logging in…' : 'signing up…'}</Text> : null}
       {error ? <Text color="red">{error}</Text> : null}
       <Text dimColor>Enter next · Esc back · Ctrl+C quit</Text>
