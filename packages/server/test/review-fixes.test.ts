@@ -2,7 +2,10 @@
  * Regression tests for defects a security review found: each fails on the code before its fix.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { internalsOf } from '../src/internals.js';
+import { createInvite, createResetCode } from '../src/services/auth.js';
 import { Harness, makeOwner, member, refused } from './community-support.js';
+import { post, signup, until } from './helpers.js';
 
 const h = new Harness();
 afterEach(() => h.release());
@@ -55,5 +58,72 @@ describe('room names of hidden rooms do not leak', () => {
     expect((await refused(o, 'room.update', { roomId: other.id, name: 'General' })).code).toBe('CONFLICT');
     // Renaming a room to its own name in another case is not a clash with itself.
     expect((await o.call('room.update', { roomId: other.id, name: 'OTHER' })).room.name).toBe('OTHER');
+  });
+});
+
+/**
+ * Hold every password comparison of this server after it has computed its answer, until released: the
+ * window in which a slow bcrypt compare races other writes, made deterministic.
+ */
+function holdPasswordChecks(server: object) {
+  const hasher = (internalsOf(server).services.auth as unknown as { passwords: { verify: (p: string, h: string) => Promise<boolean> } }).passwords;
+  const verify = hasher.verify.bind(hasher);
+  let waiting = 0;
+  let release!: () => void;
+  const gate = new Promise<void>((r) => (release = r));
+  hasher.verify = async (password, hash) => {
+    const ok = await verify(password, hash);
+    waiting++;
+    await gate;
+    return ok;
+  };
+  return { waiting: () => waiting, release };
+}
+
+describe('a login racing a password reset or logout-all', () => {
+  it('a login verified against the old password before a reset commits gets no session', async () => {
+    const server = await h.server();
+    await signup(server.url, 'victim');
+    const held = holdPasswordChecks(server);
+    const login = post(server.url, '/api/login', { username: 'victim', password: 'correct horse' });
+    await until(() => held.waiting() === 1, 'the login to check the password');
+    const code = createResetCode(internalsOf(server).services.deps, 'victim');
+    const reset = await post(server.url, '/api/reset-password', { username: 'victim', code, password: 'new password 123' });
+    expect(reset.status).toBe(200);
+    held.release();
+    const late = await login;
+    expect(late.status).toBe(401);
+    expect(late.body.error).toEqual({ code: 'UNAUTHORIZED', message: 'invalid username or password' });
+    expect((await post(server.url, '/api/login', { username: 'victim', password: 'new password 123' })).status).toBe(200);
+  });
+
+  it('a login verified before a logout-all commits gets no session', async () => {
+    const server = await h.server();
+    const pair = await signup(server.url, 'victim');
+    const held = holdPasswordChecks(server);
+    const login = post(server.url, '/api/login', { username: 'victim', password: 'correct horse' });
+    await until(() => held.waiting() === 1, 'the login to check the password');
+    expect((await post(server.url, '/api/logout-all', {}, { authorization: `Bearer ${pair.accessToken}` })).status).toBe(200);
+    held.release();
+    expect((await login).status).toBe(401);
+  });
+
+  it('a kicked member rejoining with the old password while it is reset does not get the account back', async () => {
+    const server = await h.server();
+    const owner = await member(server.url, 'owner3');
+    await makeOwner(server, owner.id);
+    const pete = await signup(server.url, 'pete');
+    const o = await h.connect(server.url, owner.token);
+    await o.call('member.kick', { userId: pete.user.id });
+    const { store } = internalsOf(server);
+    const held = holdPasswordChecks(server);
+    const rejoin = post(server.url, '/api/signup', { username: 'pete', password: 'correct horse', invite: createInvite({ store, now: Date.now }) });
+    await until(() => held.waiting() === 1, 'the rejoin to check the password');
+    const code = createResetCode(internalsOf(server).services.deps, 'pete');
+    expect((await post(server.url, '/api/reset-password', { username: 'pete', code, password: 'new password 123' })).status).toBe(200);
+    held.release();
+    const late = await rejoin;
+    expect(late.status).toBe(409);
+    expect(store.users.byId(pete.user.id)!.removed).toBe(true);
   });
 });

@@ -27,6 +27,9 @@ export interface Authenticated {
 
 const DAY_MS = 86_400_000;
 const badCredentials = () => new ProtocolError('UNAUTHORIZED', 'invalid username or password');
+/** Still the account whose password was verified: present, not removed, same password and token version. */
+const unchangedSince = (verified: UserRow, current: UserRow) =>
+  !current.removed && current.passwordHash === verified.passwordHash && current.tokenVersion === verified.tokenVersion;
 const badRefresh = () => new ProtocolError('UNAUTHORIZED', 'invalid or expired refresh token');
 
 /**
@@ -90,7 +93,11 @@ export class AuthService {
         throw new ProtocolError('FORBIDDEN', 'an invite code is required to sign up');
       }
       const existing = d.store.users.byUsername(body.username);
-      if (existing && rejoining && existing.removedReason === 'kicked') {
+      // As in login: the password was verified against `former`; it must still be that account, unchanged.
+      const stillFormer =
+        existing !== null && former !== null && existing.id === former.id &&
+        existing.passwordHash === former.passwordHash && existing.tokenVersion === former.tokenVersion;
+      if (existing && rejoining && stillFormer && existing.removedReason === 'kicked') {
         d.store.users.setRemoved(existing.id, null);
         if (roleId && roleId !== OWNER_ROLE && d.store.roles.get(roleId)) d.store.roles.grant(existing.id, roleId);
         const back = d.store.users.byId(existing.id)!;
@@ -123,7 +130,14 @@ export class AuthService {
     if (user.removed) {
       throw new ProtocolError('FORBIDDEN', 'you were removed from this server; sign up again with a new invite to rejoin');
     }
-    return this.d.queue.submit((w) => this.issue(user, this.d.newId(), w.now));
+    // The password was checked against a row read before the (slow) compare; a reset or logout-all may
+    // have committed meanwhile. Issue only if the account is still exactly the one verified, else a
+    // session would survive the very reset meant to end it.
+    return this.d.queue.submit((w) => {
+      const current = this.d.store.users.byId(user.id);
+      if (!current || !unchangedSince(user, current)) throw badCredentials();
+      return this.issue(current, this.d.newId(), w.now);
+    });
   }
 
   /** Rotate: the presented token is spent; a second use of it revokes its whole family. */
