@@ -127,3 +127,65 @@ describe('a login racing a password reset or logout-all', () => {
     expect(store.users.byId(pete.user.id)!.removed).toBe(true);
   });
 });
+
+/** Count the password hashes this server computes from now on. */
+function countHashes(server: object): () => number {
+  const hasher = (internalsOf(server).services.auth as unknown as { passwords: { hash: (p: string) => Promise<string> } }).passwords;
+  const hash = hasher.hash.bind(hasher);
+  let n = 0;
+  hasher.hash = (password) => {
+    n++;
+    return hash(password);
+  };
+  return () => n;
+}
+
+describe('auth limits: no lockout by others, cheap refusals first', () => {
+  // Buckets that practically never refill during the test: the per-username one holds 10 attempts.
+  const authRate = { perSec: 0.001, burst: 50 };
+
+  it('successful logins never spend the per-username bucket; failed ones do', async () => {
+    const server = await h.server({ authRate });
+    await signup(server.url, 'victim');
+    for (let i = 0; i < 15; i++) {
+      expect((await post(server.url, '/api/login', { username: 'victim', password: 'correct horse' })).status).toBe(200);
+    }
+    // Wrong passwords do count, so guessing one account stays slow.
+    for (let i = 0; i < 10; i++) {
+      expect((await post(server.url, '/api/login', { username: 'victim', password: 'wrong guess' })).status).toBe(401);
+    }
+    const limited = await post(server.url, '/api/login', { username: 'victim', password: 'wrong guess' });
+    expect(limited.status).toBe(429);
+    expect(limited.body.error.code).toBe('RATE_LIMITED');
+  });
+
+  it('closed registration and bad invites are refused before any password is hashed', async () => {
+    const closed = await h.server({ registration: 'closed' });
+    await signup(closed.url, 'first', { invite: closed.firstRunInvite }); // the owner invite still works once
+    const hashes = countHashes(closed);
+    const refusedClosed = await post(closed.url, '/api/signup', { username: 'eve', password: 'correct horse' });
+    expect(refusedClosed.body.error).toEqual({ code: 'FORBIDDEN', message: 'registration is closed' });
+    const { store } = internalsOf(closed);
+    const withInvite = await post(closed.url, '/api/signup', { username: 'eve', password: 'correct horse', invite: createInvite({ store, now: Date.now }) });
+    expect(withInvite.body.error).toEqual({ code: 'FORBIDDEN', message: 'registration is closed' });
+    expect(hashes()).toBe(0);
+
+    const invite = await h.server({ registration: 'invite' });
+    const hashes2 = countHashes(invite);
+    expect((await post(invite.url, '/api/signup', { username: 'eve', password: 'correct horse' })).status).toBe(403);
+    expect((await post(invite.url, '/api/signup', { username: 'eve', password: 'correct horse', invite: 'NOT-A-CODE' })).status).toBe(403);
+    expect(hashes2()).toBe(0);
+  });
+
+  it('a wrong reset code is refused before the new password is hashed', async () => {
+    const server = await h.server();
+    await signup(server.url, 'victim');
+    const hashes = countHashes(server);
+    const bad = await post(server.url, '/api/reset-password', { username: 'victim', code: 'WRONGCODE1', password: 'new password 123' });
+    expect(bad.status).toBe(401);
+    expect(hashes()).toBe(0);
+    const code = createResetCode(internalsOf(server).services.deps, 'victim');
+    expect((await post(server.url, '/api/reset-password', { username: 'victim', code, password: 'new password 123' })).status).toBe(200);
+    expect(hashes()).toBe(1);
+  });
+});

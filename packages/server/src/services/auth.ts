@@ -1,6 +1,6 @@
 import type { LoginBody, Me, ResetPasswordBody, SignupBody, TokenPair } from '@open-discord/protocol';
 import { NICKNAME_RE, ProtocolError } from '@open-discord/protocol';
-import { OWNER_ROLE, type UserRow } from '../store/store.js';
+import { type InviteRow, OWNER_ROLE, type UserRow } from '../store/store.js';
 import type { ServiceDeps } from './deps.js';
 import { PasswordHasher } from './passwords.js';
 import { RateLimiter } from './rate-limit.js';
@@ -30,6 +30,9 @@ const badCredentials = () => new ProtocolError('UNAUTHORIZED', 'invalid username
 /** Still the account whose password was verified: present, not removed, same password and token version. */
 const unchangedSince = (verified: UserRow, current: UserRow) =>
   !current.removed && current.passwordHash === verified.passwordHash && current.tokenVersion === verified.tokenVersion;
+const tooMany = (waitMs: number) => new ProtocolError('RATE_LIMITED', 'too many attempts; slow down', waitMs);
+/** Failures that spend from the username's bucket: wrong passwords, codes and invites, taken names. */
+const COUNTED_FAILURES: ReadonlySet<string> = new Set(['UNAUTHORIZED', 'FORBIDDEN', 'CONFLICT']);
 const badRefresh = () => new ProtocolError('UNAUTHORIZED', 'invalid or expired refresh token');
 
 /**
@@ -57,41 +60,82 @@ export class AuthService {
     this.dummyHash.catch(() => {}); // a failure surfaces on first use
   }
 
-  private limit(ip: string, username: string): void {
-    const wait = Math.max(this.byIp?.take(`ip:${ip}`) ?? 0, this.byName?.take(`u:${username}`) ?? 0);
-    if (wait > 0) throw new ProtocolError('RATE_LIMITED', 'too many attempts; slow down', wait);
+  /**
+   * Every attempt spends from its address's bucket. The username's bucket is spent only by attempts that
+   * fail: otherwise anyone could keep an account rate-limited (locked out) by attempting to log in as it,
+   * even though its owner knows the password. The token is taken up front (so a burst of concurrent
+   * guesses cannot all pass an almost-empty bucket) and given back when the attempt succeeds.
+   */
+  private async limited<T>(ip: string, username: string, attempt: () => Promise<T>): Promise<T> {
+    const ipWait = this.byIp?.take(`ip:${ip}`) ?? 0;
+    if (ipWait > 0) throw tooMany(ipWait);
+    const key = `u:${username}`;
+    const nameWait = this.byName?.take(key) ?? 0;
+    if (nameWait > 0) throw tooMany(nameWait);
+    try {
+      const result = await attempt();
+      this.byName?.refund(key);
+      return result;
+    } catch (error) {
+      if (!(error instanceof ProtocolError && COUNTED_FAILURES.has(error.code))) this.byName?.refund(key);
+      throw error;
+    }
   }
 
-  async signup(body: SignupBody, ip: string): Promise<TokenPair> {
-    this.limit(ip, body.username);
+  /**
+   * May this signup join, judged by registration mode and invite? The invite row when one was given.
+   * Cheap, so it runs before the password is hashed; run again inside the write, where it counts.
+   */
+  private admission(invite: string | undefined, now: number): InviteRow | null {
+    const { store } = this.d;
+    const bootstrap = store.users.count() === 0;
+    if (invite !== undefined && invite !== '') {
+      const inv = store.credentials.invite(invite.trim().toUpperCase());
+      if (!inv || inv.usesLeft <= 0 || (inv.expiresAt !== null && inv.expiresAt <= now)) {
+        throw new ProtocolError('FORBIDDEN', 'invalid or expired invite code');
+      }
+      // The owner invite only works while the server has no users; it cannot mint a second owner later.
+      if (inv.roleId === OWNER_ROLE && !bootstrap) throw new ProtocolError('FORBIDDEN', 'invalid or expired invite code');
+      if (this.o.registration === 'closed' && !bootstrap) throw new ProtocolError('FORBIDDEN', 'registration is closed');
+      return inv;
+    }
+    if (this.o.registration === 'closed') throw new ProtocolError('FORBIDDEN', 'registration is closed');
+    if (this.o.registration === 'invite') throw new ProtocolError('FORBIDDEN', 'an invite code is required to sign up');
+    return null;
+  }
+
+  /** The user a reset code is for, if it is valid for `username` now; cheap, like `admission`. */
+  private resetTarget(username: string, code: string, now: number): UserRow {
+    const user = this.d.store.users.byUsername(username);
+    const row = this.d.store.credentials.resetCode(sha256(code.trim().toUpperCase()));
+    if (!user || !row || row.used || row.expiresAt <= now || row.userId !== user.id) {
+      throw new ProtocolError('UNAUTHORIZED', 'invalid or expired reset code');
+    }
+    return user;
+  }
+
+  signup(body: SignupBody, ip: string): Promise<TokenPair> {
+    return this.limited(ip, body.username, () => this.signupNow(body));
+  }
+
+  private async signupNow(body: SignupBody): Promise<TokenPair> {
     if (body.nickname !== undefined && !NICKNAME_RE.test(body.nickname)) {
       throw new ProtocolError('BAD_REQUEST', 'nicknames may contain letters, digits, _ . - only');
     }
     const wantedNick = body.nickname === undefined ? undefined : checkNickname(body.nickname);
-    const hash = await this.passwords.hash(body.password);
     const { d } = this;
+    // Refuse what needs no password work (closed registration, a bad invite) before hashing.
+    this.admission(body.invite, d.now());
+    const hash = await this.passwords.hash(body.password);
     // A kicked member comes back with an invite by signing up again with the same username and password:
     // the same account (id, nickname, messages) is restored, without its old roles. Banned accounts never are.
     const former = d.store.users.byUsername(body.username);
     const rejoining = former?.removedReason === 'kicked' && (await this.passwords.verify(body.password, former.passwordHash));
     const pair = await d.queue.submit((w) => {
-      const bootstrap = d.store.users.count() === 0;
-      let roleId: string | null = null;
-      if (body.invite !== undefined && body.invite !== '') {
-        const inv = d.store.credentials.invite(body.invite.trim().toUpperCase());
-        if (!inv || inv.usesLeft <= 0 || (inv.expiresAt !== null && inv.expiresAt <= w.now)) {
-          throw new ProtocolError('FORBIDDEN', 'invalid or expired invite code');
-        }
-        // The owner invite only works while the server has no users; it cannot mint a second owner later.
-        if (inv.roleId === OWNER_ROLE && !bootstrap) throw new ProtocolError('FORBIDDEN', 'invalid or expired invite code');
-        if (this.o.registration === 'closed' && !bootstrap) throw new ProtocolError('FORBIDDEN', 'registration is closed');
-        d.store.credentials.useInvite(inv.code);
-        roleId = inv.roleId;
-      } else if (this.o.registration === 'closed') {
-        throw new ProtocolError('FORBIDDEN', 'registration is closed');
-      } else if (this.o.registration === 'invite') {
-        throw new ProtocolError('FORBIDDEN', 'an invite code is required to sign up');
-      }
+      // Again, now that it counts: the invite may have been used up (or the first user made) meanwhile.
+      const inv = this.admission(body.invite, w.now);
+      if (inv) d.store.credentials.useInvite(inv.code);
+      const roleId = inv?.roleId ?? null;
       const existing = d.store.users.byUsername(body.username);
       // As in login: the password was verified against `former`; it must still be that account, unchanged.
       const stillFormer =
@@ -118,12 +162,15 @@ export class AuthService {
     return pair;
   }
 
-  async login(body: LoginBody, ip: string): Promise<TokenPair> {
+  login(body: LoginBody, ip: string): Promise<TokenPair> {
     const username = body.username.trim().toLowerCase();
-    this.limit(ip, username);
+    return this.limited(ip, username, () => this.loginNow(username, body.password));
+  }
+
+  private async loginNow(username: string, password: string): Promise<TokenPair> {
     const user = this.d.store.users.byUsername(username);
     // Same work and same answer whether or not the user exists.
-    const ok = await this.passwords.verify(body.password, user?.passwordHash ?? (await this.dummyHash));
+    const ok = await this.passwords.verify(password, user?.passwordHash ?? (await this.dummyHash));
     if (!user || !ok) throw badCredentials();
     // Only someone who knows the password learns why the account cannot log in.
     if (user.removedReason === 'banned') throw new ProtocolError('FORBIDDEN', 'this account is banned from the server');
@@ -176,16 +223,17 @@ export class AuthService {
     await this.revokeEverything(auth.user.id);
   }
 
-  async resetPassword(body: ResetPasswordBody, ip: string): Promise<void> {
+  resetPassword(body: ResetPasswordBody, ip: string): Promise<void> {
     const username = body.username.trim().toLowerCase();
-    this.limit(ip, username);
+    return this.limited(ip, username, () => this.resetPasswordNow(username, body));
+  }
+
+  private async resetPasswordNow(username: string, body: ResetPasswordBody): Promise<void> {
+    // A wrong code is refused before the new password is hashed; checked again inside the write.
+    this.resetTarget(username, body.code, this.d.now());
     const hash = await this.passwords.hash(body.password);
     const userId = await this.d.queue.submit((w) => {
-      const user = this.d.store.users.byUsername(username);
-      const code = this.d.store.credentials.resetCode(sha256(body.code.trim().toUpperCase()));
-      if (!user || !code || code.used || code.expiresAt <= w.now || code.userId !== user.id) {
-        throw new ProtocolError('UNAUTHORIZED', 'invalid or expired reset code');
-      }
+      const user = this.resetTarget(username, body.code, w.now);
       this.d.store.users.setPassword(user.id, hash);
       this.d.store.credentials.useResetCodes(user.id);
       this.revokeIn(user.id, w.afterCommit);

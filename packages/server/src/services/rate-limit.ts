@@ -32,6 +32,16 @@ export class RateLimiter {
     return Math.max(1, Math.ceil(((1 - b.tokens) / this.perSec) * 1000));
   }
 
+  /**
+   * Give back a token taken by `take` (capped at the burst): for buckets that should only count some
+   * outcomes (failed logins), the token is reserved up front, so concurrent attempts cannot all slip
+   * past an almost-empty bucket, and returned when the attempt turns out not to count.
+   */
+  refund(key: string): void {
+    const b = this.buckets.get(key);
+    if (b) b.tokens = Math.min(this.burst, b.tokens + 1);
+  }
+
   /** Forget buckets that have refilled completely (they behave exactly like new ones). */
   private prune(now: number): void {
     for (const [k, b] of this.buckets) {
