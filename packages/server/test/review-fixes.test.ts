@@ -5,7 +5,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { internalsOf } from '../src/internals.js';
 import { createInvite, createResetCode } from '../src/services/auth.js';
 import { Harness, makeOwner, member, refused } from './community-support.js';
-import { post, signup, until } from './helpers.js';
+import { SYNC_PAGE_BYTES } from '../src/services/sync.js';
+import { post, RawClient, signup, until } from './helpers.js';
 
 const h = new Harness();
 afterEach(() => h.release());
@@ -187,5 +188,62 @@ describe('auth limits: no lockout by others, cheap refusals first', () => {
     const code = createResetCode(internalsOf(server).services.deps, 'victim');
     expect((await post(server.url, '/api/reset-password', { username: 'victim', code, password: 'new password 123' })).status).toBe(200);
     expect(hashes()).toBe(1);
+  });
+});
+
+describe('large pages and replies are not mistaken for a slow reader', () => {
+  const text = '€'.repeat(4000); // 4000 characters, 12 000 bytes of UTF-8
+  const frameBytes = (f: unknown) => Buffer.byteLength(JSON.stringify(f));
+
+  async function roomWithLongMessages(server: { url: string }, n: number) {
+    const alice = await member(server.url, 'alice4');
+    const a = await h.connect(server.url, alice.token);
+    const { room } = await a.call('room.create', { name: 'big' });
+    const start = a.ready.head;
+    for (let i = 0; i < n; i += 50) {
+      await Promise.all(Array.from({ length: 50 }, (_, j) => a.call('message.send', { roomId: room.id, text, nonce: `n${i + j}` })));
+    }
+    return { room, start };
+  }
+
+  it('a resume over 1000 long messages arrives in byte-bounded pages, and the reader is never closed', async () => {
+    // A small cap: the old count-only pages (several MB) overflowed it with their first frame.
+    const server = await h.server({ messageRate: null, sendBufferCap: 256 * 1024 });
+    const { start } = await roomWithLongMessages(server, 1000);
+    const bob = await member(server.url, 'bob4');
+    const c = await RawClient.open(server.url);
+    // Not reading for a moment, as a client on a slower link would not.
+    c.ws.pause();
+    c.sendJson({ type: 'auth', token: bob.token, resumeAfter: start });
+    await new Promise((r) => setTimeout(r, 200));
+    c.ws.resume();
+    await until(() => c.closeCode !== null || c.frames.some((f) => f.type === 'replay' && !f.more), 'the end of the replay', 30_000);
+    expect(c.closeCode).toBeNull();
+    const pages = c.frames.filter((f) => f.type === 'replay');
+    expect(pages.length).toBeGreaterThan(10);
+    for (const p of pages) expect(frameBytes(p)).toBeLessThan(SYNC_PAGE_BYTES + 64 * 1024);
+    const created = c.replayed.filter((e) => e.type === 'message.created');
+    expect(created).toHaveLength(1000);
+    expect(new Set(created.map((e) => e.order)).size).toBe(1000);
+    // Pages tile the log: each starts where the previous one's `through` ended.
+    let accounted = start;
+    for (const p of pages) {
+      for (const e of p.events) expect(e.order).toBeGreaterThan(accounted);
+      accounted = p.through;
+    }
+    expect(accounted).toBe(server.head());
+
+    // The same range by `sync` requests: bounded pages that page on to head.
+    let after = start;
+    let messages = 0;
+    for (let i = 0; i < 1000 && after < server.head(); i++) {
+      const r = await c.request('sync', { after });
+      expect(r.ok).toBe(true);
+      expect(frameBytes(r)).toBeLessThan(SYNC_PAGE_BYTES + 64 * 1024);
+      messages += r.result.events.filter((e: any) => e.type === 'message.created').length;
+      after = r.result.through;
+    }
+    expect(messages).toBe(1000);
+    await c.close();
   });
 });

@@ -2,6 +2,9 @@ import { LIMITS } from '@open-discord/protocol';
 import type { StoredEvent } from '../store/store.js';
 import type { ServiceDeps } from './deps.js';
 
+/** Payload bytes after which a sync or replay page ends early (`more: true`), whatever its row count. */
+export const SYNC_PAGE_BYTES = 256 * 1024;
+
 export interface SyncPage {
   /** Visible events after `after`, ascending (still in stored form: serialised once by the caller). */
   events: StoredEvent[];
@@ -32,15 +35,27 @@ export class SyncService {
     return this.scan(userId, after, limit);
   }
 
-  /** One page without the snapshot check (replay has already decided). Scans `limit` rows of the log. */
-  scan(userId: string, after: number, limit: number = LIMITS.syncPageSize): SyncPage {
+  /**
+   * One page without the snapshot check (replay has already decided). Scans up to `limit` rows of the
+   * log, and stops early once the visible payloads reach `maxBytes`.
+   */
+  scan(userId: string, after: number, limit: number = LIMITS.syncPageSize, maxBytes: number = SYNC_PAGE_BYTES): SyncPage {
     const head = this.d.queue.head;
     const scanned = this.d.store.events.after(after, limit);
     // Rows past our head were appended by another process and are not published yet; they will be
     // delivered live once the commit queue absorbs them, so a page must not account for them.
     const rows = scanned.filter((e) => e.order <= head);
     const { access } = this.d;
-    const events = rows.filter((e) => access.canSeeEvent(userId, e));
+    const events: StoredEvent[] = [];
+    let bytes = 0;
+    for (const e of rows) {
+      if (!access.canSeeEvent(userId, e)) continue;
+      events.push(e);
+      bytes += Buffer.byteLength(e.dataJson);
+      // Counted in bytes as well as rows: 1000 long messages would make one frame of several MB, which a
+      // client on a slow link cannot drain before the send-buffer cap or the close grace runs out.
+      if (bytes >= maxBytes) return { events, through: e.order, more: e.order < head, snapshotRequired: false };
+    }
     // A short page means the log is exhausted: the client is accounted up to head.
     const exhausted = scanned.length < limit || rows.length < scanned.length;
     const through = exhausted ? Math.max(head, after) : rows[rows.length - 1]!.order;

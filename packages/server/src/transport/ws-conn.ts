@@ -42,6 +42,7 @@ export class Corker {
     if (this.corked.size === 0) setImmediate(this.flush);
     this.corked.add(c);
     c.corked = true;
+    c.bufferedBeforeCork = c.bufferedAmount;
     c.socket.cork();
   }
 
@@ -51,18 +52,24 @@ export class Corker {
     for (const c of list) {
       c.corked = false;
       c.socket.uncork();
-      c.checkBuffer();
+      c.checkBuffer(c.bufferedBeforeCork);
     }
   };
 }
 
-/** How long a closing peer may take to complete the close handshake before it is cut off. */
+/** How long a closing peer may take to complete the close handshake before it is cut off... */
 const CLOSE_GRACE_MS = 2000;
+/** ...plus the time to drain what is still buffered for it at this (slow-link) rate... */
+const CLOSE_DRAIN_BYTES_PER_SEC = 128 * 1024;
+/** ...but never longer than this: a peer that does not read at all holds its buffer no longer. */
+const CLOSE_GRACE_MAX_MS = 30_000;
 
 /** A `ws` connection as the session layer sees it, with the send-buffer cap enforced. */
 export class WsConn implements Conn {
   /** Corked for this tick's fan-out: what is buffered now is our own batching, not a slow reader. */
   corked = false;
+  /** What was buffered when this tick's fan-out began (see checkBuffer). */
+  bufferedBeforeCork = 0;
 
   constructor(
     readonly ws: WebSocket,
@@ -79,8 +86,9 @@ export class WsConn implements Conn {
 
   send(text: string): void {
     if (this.ws.readyState !== WebSocket.OPEN) return;
+    // Corked: this tick's fan-out is still in the buffer; the corker judges after uncorking.
+    if (!this.corked && this.checkBuffer(this.ws.bufferedAmount)) return;
     this.ws.send(text);
-    if (!this.corked) this.checkBuffer(); // else the corker checks after uncorking
   }
 
   sendShared(frame: Buffer): void {
@@ -90,18 +98,28 @@ export class WsConn implements Conn {
     this.socket.write(this.corker.framed(frame));
   }
 
-  /** A client that does not read is closed (4429) rather than allowed to grow server memory. */
-  checkBuffer(): void {
-    if (this.ws.readyState === WebSocket.OPEN && this.ws.bufferedAmount > this.sendBufferCap) {
+  /**
+   * A client that does not read is closed (4429) rather than allowed to grow server memory: when the
+   * backlog it left was already over the cap before this write (or before this tick's fan-out), and still
+   * is. Judging by what is buffered after the write instead would close a reading client for one reply
+   * larger than the cap (a big history page) before it had any chance to read it. Memory stays bounded by
+   * the cap plus one write (one tick's fan-out). True when it closed.
+   */
+  checkBuffer(before: number): boolean {
+    if (this.ws.readyState === WebSocket.OPEN && before > this.sendBufferCap && this.ws.bufferedAmount > this.sendBufferCap) {
       this.onOverflow();
       this.close(CloseCode.TOO_SLOW, 'send buffer full; resume later');
+      return true;
     }
+    return false;
   }
 
   close(code: number, reason: string): void {
     if (this.ws.readyState === WebSocket.CLOSED) return;
     if (this.ws.readyState !== WebSocket.CLOSING) this.ws.close(code, reason);
-    // A peer that never answers the close (or never drains its buffer) is cut off.
-    setTimeout(() => this.ws.terminate(), CLOSE_GRACE_MS).unref();
+    // A peer that never answers the close (or never drains its buffer) is cut off; one that is reading
+    // gets time to drain what is still queued for it, so a close is not cut off mid-frame.
+    const grace = Math.min(CLOSE_GRACE_MAX_MS, CLOSE_GRACE_MS + (this.ws.bufferedAmount / CLOSE_DRAIN_BYTES_PER_SEC) * 1000);
+    setTimeout(() => this.ws.terminate(), grace).unref();
   }
 }
