@@ -5,7 +5,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { internalsOf } from '../src/internals.js';
 import { createInvite, createResetCode } from '../src/services/auth.js';
 import { Harness, makeOwner, member, refused } from './community-support.js';
+import { RateLimiter } from '../src/services/rate-limit.js';
 import { SYNC_PAGE_BYTES } from '../src/services/sync.js';
+import { Dispatcher, READ_COST } from '../src/session/dispatcher.js';
+import { MAX_READS_IN_FLIGHT } from '../src/session/session.js';
 import { post, RawClient, signup, until } from './helpers.js';
 
 const h = new Harness();
@@ -245,5 +248,54 @@ describe('large pages and replies are not mistaken for a slow reader', () => {
     }
     expect(messages).toBe(1000);
     await c.close();
+  });
+});
+
+describe('reads have a cost limit', () => {
+  it('a burst of reads on one connection is answered RATE_LIMITED beyond the in-flight cap, without the work', async () => {
+    const server = await h.server({ messageRate: null });
+    const alice = await member(server.url, 'alice6');
+    const a = await h.connect(server.url, alice.token);
+    const { room } = await a.call('room.create', { name: 'r' });
+    for (let i = 0; i < 200; i += 100) {
+      await Promise.all(Array.from({ length: 100 }, (_, j) => a.call('message.send', { roomId: room.id, text: 'hello world', nonce: `n${i + j}` })));
+    }
+    const c = await h.connect(server.url, alice.token);
+    // 900 full syncs in one write: they arrive together, as a flood would.
+    const socket = (c.ws as unknown as { _socket: import('node:net').Socket })._socket;
+    socket.cork();
+    for (let i = 0; i < 900; i++) c.sendJson({ id: `s${i}`, type: 'sync', after: 0 });
+    socket.uncork();
+    await until(() => c.frames.filter((f) => f.type === 'reply').length >= 900 || c.closeCode !== null, 'every reply', 30_000);
+    expect(c.closeCode).toBeNull();
+    const replies = c.frames.filter((f) => f.type === 'reply');
+    const served = replies.filter((r) => r.ok);
+    const refusedNow = replies.filter((r) => !r.ok);
+    for (const r of refusedNow) expect(r.error).toEqual({ code: 'RATE_LIMITED', message: 'too many requests at once; wait for the replies' });
+    expect(served.length).toBeGreaterThanOrEqual(MAX_READS_IN_FLIGHT);
+    expect(served.length).toBeLessThan(300);
+    // Once the replies are in, the connection is served again.
+    expect((await c.request('sync', { after: 0 })).ok).toBe(true);
+  });
+
+  it('the read bucket is spent by cost: sync and state 20, history 5, other reads 1; writes not at all', async () => {
+    let now = 0;
+    const d = new Dispatcher(null, new RateLimiter(10, 100, () => now));
+    // Every read the protocol has today is priced; 'room.open' stands in for a future cheap read.
+    for (const type of ['sync', 'state', 'history', 'room.open'] as const) d.register(type, () => 'ok', { write: false });
+    d.register('message.send', () => 'sent', { write: true });
+    const ctx = { userId: 'u1' };
+    expect([READ_COST.sync, READ_COST.state, READ_COST.history]).toEqual([20, 20, 5]);
+    for (let i = 0; i < 4; i++) await d.dispatch(ctx, 'sync', {} as never); // 80
+    await d.dispatch(ctx, 'history', {} as never); // 85
+    for (let i = 0; i < 15; i++) await d.dispatch(ctx, 'room.open', {} as never); // 100
+    for (let i = 0; i < 5; i++) expect(await d.dispatch(ctx, 'message.send', {} as never)).toBe('sent');
+    const err = await d.dispatch(ctx, 'room.open', {} as never).catch((e) => e);
+    expect(err).toMatchObject({ code: 'RATE_LIMITED', retryAfterMs: 100 });
+    // Another user has their own bucket.
+    expect(await d.dispatch({ userId: 'u2' }, 'state', {} as never)).toBe('ok');
+    now += 2000; // 20 tokens back: one more sync, not two
+    expect(await d.dispatch(ctx, 'sync', {} as never)).toBe('ok');
+    expect(await d.dispatch(ctx, 'sync', {} as never).catch((e) => e.code)).toBe('RATE_LIMITED');
   });
 });

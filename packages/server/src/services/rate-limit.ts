@@ -13,8 +13,12 @@ export class RateLimiter {
     private readonly maxKeys = 50_000,
   ) {}
 
-  /** Take one token. Returns 0 when allowed, else how many ms until one is available. */
-  take(key: string): number {
+  /**
+   * Take `cost` tokens (one by default; never more than the burst, so any cost can eventually pass).
+   * Returns 0 when allowed, else how many ms until enough are available.
+   */
+  take(key: string, cost = 1): number {
+    const need = Math.min(cost, this.burst);
     const now = this.now();
     let b = this.buckets.get(key);
     if (!b) {
@@ -25,11 +29,11 @@ export class RateLimiter {
       b.tokens = Math.min(this.burst, b.tokens + ((now - b.at) / 1000) * this.perSec);
       b.at = now;
     }
-    if (b.tokens >= 1) {
-      b.tokens -= 1;
+    if (b.tokens >= need) {
+      b.tokens -= need;
       return 0;
     }
-    return Math.max(1, Math.ceil(((1 - b.tokens) / this.perSec) * 1000));
+    return Math.max(1, Math.ceil(((need - b.tokens) / this.perSec) * 1000));
   }
 
   /**

@@ -2,6 +2,13 @@ import type { ParsedParams, RequestType } from '@open-discord/protocol';
 import { ProtocolError } from '@open-discord/protocol';
 import type { RateLimiter } from '../services/rate-limit.js';
 
+/**
+ * What a read costs from the user's read bucket, by how much of the log or database it may walk: a sync
+ * page scans up to 1000 events and `state` every room and user; a history page up to 200 messages.
+ * Every other read costs 1.
+ */
+export const READ_COST: Partial<Record<RequestType, number>> = { sync: 20, state: 20, history: 5 };
+
 /** Who is asking. */
 export interface RequestContext {
   userId: string;
@@ -22,7 +29,11 @@ interface Entry {
 export class Dispatcher {
   private readonly handlers = new Map<RequestType, Entry>();
 
-  constructor(private readonly writeLimiter: RateLimiter | null) {}
+  constructor(
+    private readonly writeLimiter: RateLimiter | null,
+    /** Per-user bucket for reads, spent by READ_COST; null = unlimited. */
+    private readonly readLimiter: RateLimiter | null = null,
+  ) {}
 
   register<T extends RequestType>(type: T, handler: Handler<T>, opts: { write: boolean }): void {
     this.handlers.set(type, { handler: handler as Handler<RequestType>, write: opts.write });
@@ -32,12 +43,22 @@ export class Dispatcher {
     return this.handlers.has(type);
   }
 
+  /** Is this a read (no write bucket, no commit)? Unknown types count as reads: they do no work. */
+  isRead(type: RequestType): boolean {
+    return !this.handlers.get(type)?.write;
+  }
+
   async dispatch(ctx: RequestContext, type: RequestType, params: ParsedParams<RequestType>): Promise<unknown> {
     const entry = this.handlers.get(type);
     if (!entry) throw new ProtocolError('BAD_REQUEST', `${type} is not available on this server yet`);
     if (entry.write && this.writeLimiter) {
       const wait = this.writeLimiter.take(ctx.userId);
       if (wait > 0) throw new ProtocolError('RATE_LIMITED', 'too many writes; slow down', wait);
+    }
+    if (!entry.write && this.readLimiter) {
+      // Reads are not free either: a burst of `sync {after: 0}` would block the event loop for everyone.
+      const wait = this.readLimiter.take(ctx.userId, READ_COST[type] ?? 1);
+      if (wait > 0) throw new ProtocolError('RATE_LIMITED', 'too many reads; slow down', wait);
     }
     return entry.handler(ctx, params);
   }

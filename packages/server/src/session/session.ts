@@ -24,6 +24,15 @@ export interface SessionOptions {
 type State = 'auth' | 'replaying' | 'live' | 'closed';
 
 /**
+ * Requests a connection may have waiting for their replies; beyond, RATE_LIMITED without doing the work.
+ * Reads are answered in the tick they arrive, so this bounds how many one burst of frames can make us
+ * compute back to back; writes wait for their batch's commit and get a wider window (senders keep a
+ * window of messages in flight).
+ */
+export const MAX_READS_IN_FLIGHT = 32;
+export const MAX_REQUESTS_IN_FLIGHT = 256;
+
+/**
  * One WebSocket connection above the transport: awaiting-auth → (replaying →) live → closed.
  *
  * While replaying it gets no live events (the replay will include them); it turns live in the same tick
@@ -37,6 +46,8 @@ export class Session {
   private authTimer: NodeJS.Timeout | null;
   private readonly frames: RateLimiter;
   private malformed = 0;
+  private inFlight = 0;
+  private readsInFlight = 0;
 
   constructor(
     readonly conn: Conn,
@@ -158,6 +169,23 @@ export class Session {
   };
 
   private async request(id: string, type: RequestType, params: ParsedParams<RequestType>): Promise<void> {
+    const read = this.dispatcher.isRead(type);
+    if (this.inFlight >= MAX_REQUESTS_IN_FLIGHT || (read && this.readsInFlight >= MAX_READS_IN_FLIGHT)) {
+      return this.reply(id, { code: 'RATE_LIMITED', message: 'too many requests at once; wait for the replies' });
+    }
+    this.inFlight++;
+    if (read) this.readsInFlight++;
+    try {
+      // Counted until the reply is sent: even a read answered at once holds its slot until a later microtask,
+      // so the frames of one burst cannot all be computed in the same tick.
+      await this.answer(id, type, params);
+    } finally {
+      this.inFlight--;
+      if (read) this.readsInFlight--;
+    }
+  }
+
+  private async answer(id: string, type: RequestType, params: ParsedParams<RequestType>): Promise<void> {
     try {
       const result = await this.dispatcher.dispatch({ userId: this.userId! }, type, params);
       if (this.state === 'closed') return;
