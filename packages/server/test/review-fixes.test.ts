@@ -9,6 +9,7 @@ import { RateLimiter } from '../src/services/rate-limit.js';
 import { SYNC_PAGE_BYTES } from '../src/services/sync.js';
 import { Dispatcher, READ_COST } from '../src/session/dispatcher.js';
 import { MAX_READS_IN_FLIGHT } from '../src/session/session.js';
+import { TYPING_RELAY_MIN_MS } from '../src/session/typing-relay.js';
 import { post, RawClient, signup, until } from './helpers.js';
 
 const h = new Harness();
@@ -297,5 +298,48 @@ describe('reads have a cost limit', () => {
     now += 2000; // 20 tokens back: one more sync, not two
     expect(await d.dispatch(ctx, 'sync', {} as never)).toBe('ok');
     expect(await d.dispatch(ctx, 'sync', {} as never).catch((e) => e.code)).toBe('RATE_LIMITED');
+  });
+});
+
+describe('typing relay throttle', () => {
+  it('relays at most one typing notice per user and room per window; a sent message re-opens it', async () => {
+    let t = Date.now();
+    const server = await h.server({ now: () => t });
+    const alice = await member(server.url, 'alice7');
+    const bob = await member(server.url, 'bob7');
+    const a = await h.connect(server.url, alice.token);
+    const a2 = await h.connect(server.url, alice.token); // her second connection shares the window
+    const b = await h.connect(server.url, bob.token);
+    const { room } = await a.call('room.create', { name: 'chat' });
+    const { room: other } = await a.call('room.create', { name: 'elsewhere' });
+    let marks = 0;
+    /** Everything relayed to bob before this point has arrived once the marker message has. */
+    const settle = async () => {
+      const text = `mark ${++marks}`;
+      await a.call('message.send', { roomId: other.id, text, nonce: text });
+      await b.waitFrame((f) => f.type === 'event' && f.event.data?.message?.text === text, text);
+    };
+    const seen = () => b.frames.filter((f) => f.type === 'typing' && f.roomId === room.id && f.userId === alice.id).length;
+
+    for (let i = 0; i < 20; i++) (i % 2 ? a2 : a).sendJson({ type: 'typing', roomId: room.id });
+    await settle();
+    expect(seen()).toBe(1);
+
+    t += TYPING_RELAY_MIN_MS - 1;
+    a.sendJson({ type: 'typing', roomId: room.id });
+    await settle();
+    expect(seen()).toBe(1);
+
+    t += 1;
+    a.sendJson({ type: 'typing', roomId: room.id });
+    a.sendJson({ type: 'typing', roomId: room.id });
+    await settle();
+    expect(seen()).toBe(2);
+
+    // Her message in the room ends the indicator; typing the next one is relayed at once.
+    await a.call('message.send', { roomId: room.id, text: 'done', nonce: 'done' });
+    a.sendJson({ type: 'typing', roomId: room.id });
+    await settle();
+    expect(seen()).toBe(3);
   });
 });

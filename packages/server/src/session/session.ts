@@ -7,6 +7,7 @@ import { type Conn, RawJson } from './conn.js';
 import type { Dispatcher } from './dispatcher.js';
 import { syncPageJson } from './handlers.js';
 import type { Hub } from './hub.js';
+import { TypingRelayThrottle } from './typing-relay.js';
 
 export interface SessionOptions {
   serverVersion: string;
@@ -32,6 +33,9 @@ type State = 'auth' | 'replaying' | 'live' | 'closed';
 export const MAX_READS_IN_FLIGHT = 32;
 export const MAX_REQUESTS_IN_FLIGHT = 256;
 
+/** One typing throttle per server (per hub): a user's notices count together across their connections. */
+const typingThrottles = new WeakMap<Hub, TypingRelayThrottle>();
+
 /**
  * One WebSocket connection above the transport: awaiting-auth → (replaying →) live → closed.
  *
@@ -48,6 +52,7 @@ export class Session {
   private malformed = 0;
   private inFlight = 0;
   private readsInFlight = 0;
+  private readonly typing: TypingRelayThrottle;
 
   constructor(
     readonly conn: Conn,
@@ -57,6 +62,9 @@ export class Session {
     private readonly o: SessionOptions,
   ) {
     this.frames = new RateLimiter(o.frameRate.perSec, o.frameRate.burst, o.now, 1);
+    let typing = typingThrottles.get(hub);
+    if (!typing) typingThrottles.set(hub, (typing = new TypingRelayThrottle()));
+    this.typing = typing;
     this.authTimer = setTimeout(() => this.close(CloseCode.AUTH_TIMEOUT, 'no auth frame in time'), o.authTimeoutMs);
   }
 
@@ -79,7 +87,11 @@ export class Session {
       case 'auth':
         return this.reply(null, { code: 'BAD_REQUEST', message: 'already authenticated' });
       case 'typing':
-        if (this.state === 'live' && this.services.deps.access.canSeeRoom(this.userId!, frame.frame.roomId)) {
+        if (
+          this.state === 'live' &&
+          this.services.deps.access.canSeeRoom(this.userId!, frame.frame.roomId) &&
+          this.typing.allow(this.userId!, frame.frame.roomId, this.o.now())
+        ) {
           this.hub.typing(this, frame.frame.roomId);
         }
         return;
@@ -188,6 +200,7 @@ export class Session {
   private async answer(id: string, type: RequestType, params: ParsedParams<RequestType>): Promise<void> {
     try {
       const result = await this.dispatcher.dispatch({ userId: this.userId! }, type, params);
+      if (type === 'message.send') this.typing.sent(this.userId!, (params as ParsedParams<'message.send'>).roomId);
       if (this.state === 'closed') return;
       if (result instanceof RawJson) {
         this.conn.send(`{"type":"reply","replyTo":${JSON.stringify(id)},"ok":true,"result":${result.json}}`);
