@@ -19,7 +19,7 @@ const placement = (state: any) =>
   Object.fromEntries(state.rooms.map((r: any) => [r.name, `${state.categories.find((c: any) => c.id === r.categoryId)?.name ?? '-'}:${r.position}`]));
 
 describe('categories and room placement', () => {
-  it('create, rename, reorder and delete categories; move rooms; positions stay dense and shared', async () => {
+  it('create, rename, reorder and delete categories; move rooms: only the moved room changes place', async () => {
     const { server, pleb, o, p } = await world();
     const { category: talk } = await o.call('category.create', { name: 'Talk' });
     const { category: games } = await o.call('category.create', { name: 'Games' });
@@ -32,11 +32,15 @@ describe('categories and room placement', () => {
     await o.call('room.move', { roomId: rooms.random.id, categoryId: talk.id });
     await o.call('room.move', { roomId: rooms.chess.id, categoryId: games.id });
     await o.call('room.move', { roomId: rooms.go.id, categoryId: games.id, position: 0 });
-    // Move random to the front of Talk: general shifts down, and both get room.updated.
+    // Room positions are sparse: a room moved to the end goes 1024 after the last, one moved to the front
+    // 1024 before the first. Only the moved room changes (and gets room.updated); general stays where it is.
+    const generalUpdates = () => p.events.filter((f) => f.event.type === 'room.updated' && f.event.data.room.id === rooms.general.id).length;
+    const before = generalUpdates();
     const { room: moved } = await o.call('room.move', { roomId: rooms.random.id, categoryId: talk.id, position: 0 });
-    expect(moved).toMatchObject({ categoryId: talk.id, position: 0 });
-    await liveEvent(p, (e) => e.type === 'room.updated' && e.data.room.id === rooms.general.id && e.data.room.position === 1);
-    expect(placement(await p.call('state'))).toEqual({ general: 'Talk:1', random: 'Talk:0', chess: 'Games:1', go: 'Games:0' });
+    expect(moved).toMatchObject({ categoryId: talk.id, position: -1024 });
+    await liveEvent(p, (e) => e.type === 'room.updated' && e.data.room.id === rooms.random.id && e.data.room.position === -1024);
+    expect(generalUpdates()).toBe(before);
+    expect(placement(await p.call('state'))).toEqual({ general: 'Talk:0', random: 'Talk:-1024', chess: 'Games:0', go: 'Games:-1024' });
 
     // Rename and reorder categories.
     const { category: renamed } = await o.call('category.update', { categoryId: talk.id, name: 'Chat', position: 1 });
@@ -47,12 +51,12 @@ describe('categories and room placement', () => {
     await o.call('room.move', { roomId: rooms.go.id, categoryId: games.id, position: 0 });
     expect(server.head()).toBe(head);
 
-    // Deleting a category: its rooms become uncategorised, after the ones already there.
+    // Deleting a category: its rooms become uncategorised, after the ones already there, in their order.
     const { room: lone } = await o.call('room.create', { name: 'lone' });
     await o.call('category.delete', { categoryId: games.id });
     await liveEvent(p, (e) => e.type === 'category.deleted' && e.data.categoryId === games.id);
     const state = await expectConvergent(server.url, pleb.token, h);
-    expect(placement(state)).toEqual({ general: 'Chat:1', random: 'Chat:0', go: '-:1', chess: '-:2', lone: '-:0' });
+    expect(placement(state)).toEqual({ general: 'Chat:0', random: 'Chat:-1024', go: '-:1024', chess: '-:2048', lone: '-:0' });
     expect(state.categories).toEqual([{ id: talk.id, name: 'Chat', position: 0 }]);
     expect(lone.position).toBe(0);
 

@@ -4,12 +4,10 @@ import type { RoomRow } from '../store/store.js';
 import { type Actor, requirePermission } from './authority.js';
 import type { WriteContext } from './commit-queue.js';
 import type { ServiceDeps } from './deps.js';
+import { byPlace, POSITION_GAP, positionAfter, positionBetween } from './room-places.js';
 import { roomNotFound } from './rooms.js';
 
 const categoryNotFound = () => new ProtocolError('NOT_FOUND', 'category not found');
-
-const byPlace = (a: { position: number; id: string }, b: { position: number; id: string }) =>
-  a.position - b.position || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
 /** Put `item` at `index` (clamped) of `list`. */
 function insertAt<T>(list: T[], item: T, index: number | undefined): T[] {
@@ -18,10 +16,11 @@ function insertAt<T>(list: T[], item: T, index: number | undefined): T[] {
 }
 
 /**
- * Categories and the placement of rooms in them. Positions are shared by everyone and kept dense
- * (0, 1, 2, … within each category, and across categories) so that "move to position N" means the same
- * thing to every client; every room or category whose place changed gets its own updated event.
- * All of it needs manage_rooms.
+ * Categories and the placement of rooms in them. Category positions are dense (0, 1, 2, …): every member
+ * sees every category. Room positions are sparse (see room-places.ts): placing a room changes that room
+ * only, so moves of rooms hidden from a member never renumber the rooms they see. "Move to position N"
+ * means "to index N among the rooms of that category the actor can see". Every room or category whose
+ * place changed gets its own updated event. All of it needs manage_rooms.
  */
 export class CategoriesService {
   constructor(private readonly d: ServiceDeps) {}
@@ -60,9 +59,12 @@ export class CategoriesService {
       requirePermission(access, actor, 'manage_rooms', 'delete categories');
       const category = store.rooms.category(p.categoryId);
       if (!category) throw categoryNotFound();
-      const orphans = this.roomsIn(category.id);
-      const uncategorised = [...this.roomsIn(null), ...orphans.map((r) => ({ ...r, categoryId: null }))];
-      this.placeRooms(w, actor, uncategorised);
+      // Its rooms go after the uncategorised rooms the actor can see, keeping their order.
+      let position = positionAfter(this.roomsIn(null, actor));
+      for (const r of this.roomsIn(category.id, null)) {
+        this.place(w, actor, r, null, position);
+        position += POSITION_GAP;
+      }
       store.rooms.deleteCategory(category.id);
       w.emit({ type: 'category.deleted', roomId: null, actorId: actor }, { categoryId: category.id });
       this.renumberCategories(w, actor, store.rooms.categories());
@@ -70,7 +72,7 @@ export class CategoriesService {
     });
   }
 
-  /** Move a room into a category (null = uncategorised) at a position (default: last). */
+  /** Move a room into a category (null = uncategorised) at an index among its visible rooms (default: last). */
   moveRoom(actor: Actor, p: ParsedParams<'room.move'>): Promise<{ room: Room }> {
     const { store, access, queue } = this.d;
     return queue.submit((w) => {
@@ -79,36 +81,48 @@ export class CategoriesService {
       if (!row || row.kind !== 'text' || (actor !== null && !access.canSeeRoom(actor, row.id)) || row.deleted) throw roomNotFound();
       requirePermission(access, actor, 'manage_rooms', 'move rooms');
       if (p.categoryId !== null && !store.rooms.category(p.categoryId)) throw categoryNotFound();
-      const moved: RoomRow = { ...row, categoryId: p.categoryId };
-      const target = insertAt(
-        this.roomsIn(p.categoryId).filter((r) => r.id !== row.id),
-        moved,
-        p.position,
-      );
-      this.placeRooms(w, actor, target);
-      if (row.categoryId !== p.categoryId) this.placeRooms(w, actor, this.roomsIn(row.categoryId));
+      const seen = this.roomsIn(p.categoryId, actor).filter((r) => r.id !== row.id);
+      const at = Math.max(0, Math.min(p.position ?? seen.length, seen.length));
+      const prev = seen[at - 1];
+      const next = seen[at];
+      const inPlace =
+        row.categoryId === p.categoryId && (!prev || byPlace(prev, row) < 0) && (!next || byPlace(row, next) < 0);
+      if (!inPlace) {
+        const position = positionBetween(prev, next);
+        if (position !== null) this.place(w, actor, row, p.categoryId, position);
+        else this.renumber(w, actor, p.categoryId, row, prev!);
+      }
       return { room: store.rooms.toWire(store.rooms.get(row.id)!) };
     });
   }
 
-  /** Live text rooms of a category, in their current order. */
-  private roomsIn(categoryId: string | null): RoomRow[] {
-    return this.d.store.rooms
+  /** Live text rooms of a category that `viewer` can see (null: all of them), in their current order. */
+  private roomsIn(categoryId: string | null, viewer: Actor): RoomRow[] {
+    const { store, access } = this.d;
+    return store.rooms
       .all()
-      .filter((r) => !r.deleted && r.kind === 'text' && r.categoryId === categoryId)
+      .filter((r) => !r.deleted && r.kind === 'text' && r.categoryId === categoryId && (viewer === null || access.canSeeRoom(viewer, r.id)))
       .sort(byPlace);
   }
 
-  /** Give `rooms` positions 0..n-1 in this order, writing and announcing only those that changed. */
-  private placeRooms(w: WriteContext, actor: Actor, rooms: RoomRow[]): void {
+  /** Put one room at a category and position, announcing it if anything changed. */
+  private place(w: WriteContext, actor: Actor, room: RoomRow, categoryId: string | null, position: number): void {
     const { store } = this.d;
-    rooms.forEach((r, position) => {
-      const stored = store.rooms.get(r.id)!;
-      if (stored.position === position && stored.categoryId === r.categoryId) return;
-      const next: RoomRow = { ...stored, categoryId: r.categoryId, position };
-      store.rooms.update(next);
-      w.emit({ type: 'room.updated', roomId: next.id, actorId: actor }, { room: store.rooms.toWire(next) });
-    });
+    const stored = store.rooms.get(room.id)!;
+    if (stored.position === position && stored.categoryId === categoryId) return;
+    const next: RoomRow = { ...stored, categoryId, position };
+    store.rooms.update(next);
+    w.emit({ type: 'room.updated', roomId: next.id, actorId: actor }, { room: store.rooms.toWire(next) });
+  }
+
+  /**
+   * No room between `prev` and its successor: respace the whole category (every room, seen or not) by
+   * POSITION_GAP, with `moved` right after `prev`. Rare: it takes about ten moves into the same gap.
+   */
+  private renumber(w: WriteContext, actor: Actor, categoryId: string | null, moved: RoomRow, prev: RoomRow): void {
+    const others = this.roomsIn(categoryId, null).filter((r) => r.id !== moved.id);
+    const order = insertAt(others, moved, others.findIndex((r) => r.id === prev.id) + 1);
+    order.forEach((r, i) => this.place(w, actor, r, categoryId, i * POSITION_GAP));
   }
 
   /** Give categories positions 0..n-1 in this order, announcing each whose name or position changed. */

@@ -2,6 +2,7 @@ import type { ParsedParams, Room } from '@open-discord/protocol';
 import { ProtocolError, ROOM_NAME_RE } from '@open-discord/protocol';
 import type { RoomRow } from '../store/store.js';
 import type { ServiceDeps } from './deps.js';
+import { positionAfter } from './room-places.js';
 
 export const roomNotFound = () => new ProtocolError('NOT_FOUND', 'room not found');
 
@@ -42,7 +43,10 @@ export class RoomsService {
         topic: p.topic ?? '',
         kind: 'text',
         categoryId,
-        position: store.rooms.nextPosition(categoryId),
+        // After the last room of the category that the creator can see; rooms hidden from them do not count.
+        position: positionAfter(
+          store.rooms.all().filter((r) => !r.deleted && r.kind === 'text' && r.categoryId === categoryId && access.canSeeRoom(userId, r.id)),
+        ),
         restrictedTo: null,
         createdBy: userId,
         createdAt: w.now,

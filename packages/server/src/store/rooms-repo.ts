@@ -39,9 +39,6 @@ export class RoomsRepo {
       ),
       get: db.prepare<[string], RawRoom>('SELECT * FROM rooms WHERE id = ?'),
       all: db.prepare<[], RawRoom>('SELECT * FROM rooms ORDER BY position, created_at, id'),
-      nextPosition: db.prepare<[string | null], { p: number }>(
-        'SELECT COALESCE(MAX(position) + 1, 0) AS p FROM rooms WHERE category_id IS ? AND deleted = 0',
-      ),
       update: db.prepare('UPDATE rooms SET name = ?, topic = ?, category_id = ?, position = ? WHERE id = ?'),
       restrict: db.prepare('UPDATE rooms SET restricted_to = ? WHERE id = ?'),
       markDeleted: db.prepare('UPDATE rooms SET deleted = 1 WHERE id = ?'),
@@ -77,9 +74,6 @@ export class RoomsRepo {
   /** Every room including deleted ones (the access index needs them to judge old events). */
   all(): RoomRow[] {
     return this.s.all.all().map(toRoom);
-  }
-  nextPosition(categoryId: string | null): number {
-    return this.s.nextPosition.get(categoryId)!.p;
   }
   update(r: RoomRow): void {
     this.s.update.run(r.name, r.topic, r.categoryId, r.position, r.id);

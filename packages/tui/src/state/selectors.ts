@@ -15,15 +15,18 @@ export interface RoomGroup {
 
 const byPosition = (a: { position: number; name: string }, b: { position: number; name: string }) =>
   a.position - b.position || a.name.localeCompare(b.name);
+/** The server's order for rooms and categories: by position, ties (sparse positions may tie) by id. */
+const byPlace = (a: { position: number; id: string }, b: { position: number; id: string }) =>
+  a.position - b.position || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
 /** Rooms grouped by category, in server order: uncategorised first, then categories, then conversations. */
 export function roomGroups(state: Pick<AppState, 'rooms' | 'categories'>): RoomGroup[] {
   const rooms = Object.values(state.rooms);
   const groups: RoomGroup[] = [];
   const loose = rooms.filter((r) => r.kind === 'text' && (r.categoryId === null || !state.categories[r.categoryId]));
-  if (loose.length) groups.push({ id: null, name: null, rooms: loose.sort(byPosition) });
-  for (const c of Object.values(state.categories).sort(byPosition)) {
-    groups.push({ id: c.id, name: c.name, rooms: rooms.filter((r) => r.kind === 'text' && r.categoryId === c.id).sort(byPosition) });
+  if (loose.length) groups.push({ id: null, name: null, rooms: loose.sort(byPlace) });
+  for (const c of Object.values(state.categories).sort(byPlace)) {
+    groups.push({ id: c.id, name: c.name, rooms: rooms.filter((r) => r.kind === 'text' && r.categoryId === c.id).sort(byPlace) });
   }
   const convs = rooms.filter((r) => r.kind !== 'text').sort(byPosition);
   if (convs.length) groups.push({ id: 'dm', name: 'direct', rooms: convs });
