@@ -32,10 +32,20 @@ export class AccessIndex {
   private rooms: Map<string, RoomAccess> | null = null;
   private grants: Map<string, Set<string>> | null = null;
   private roles: Map<string, Role> | null = null;
+  private _version = 0;
 
   constructor(private readonly store: Store) {}
 
+  /**
+   * Bumped on every invalidation: caches derived from this index (the hub's per-room audiences) compare
+   * it instead of being told about each change, so no invalidation path can be missed.
+   */
+  get version(): number {
+    return this._version;
+  }
+
   invalidate(): void {
+    this._version++;
     this.rooms = null;
     this.grants = null;
     this.roles = null;

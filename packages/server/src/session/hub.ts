@@ -11,7 +11,7 @@ const EMPTY: ReadonlySet<Session> = new Set();
  *
  * Fan-out finds an event's recipients through an index instead of testing every connection: private
  * events go to their target's connections, server-wide and public-room events to all live connections,
- * and only restricted/dm rooms are judged per connected USER (not per connection). Each event is
+ * and restricted/dm/group rooms to a cached per-room audience (see `audience`). Each event is
  * serialised once, and one frame is built per distinct `prev` among its recipients (usually one), whose
  * bytes are shared by every recipient socket.
  */
@@ -19,6 +19,8 @@ export class Hub {
   private readonly byUser = new Map<string, Set<Session>>();
   private readonly live = new Set<Session>();
   private readonly liveByUser = new Map<string, Set<Session>>();
+  private readonly audiences = new Map<string, Session[]>();
+  private audienceVersion = -1;
 
   constructor(
     private readonly access: AccessIndex,
@@ -52,6 +54,7 @@ export class Hub {
     let set = this.liveByUser.get(userId);
     if (!set) this.liveByUser.set(userId, (set = new Set()));
     set.add(s);
+    this.audiences.clear();
     if (set.size === 1) this.presence(userId, true);
   }
 
@@ -62,6 +65,7 @@ export class Hub {
     all?.delete(s);
     if (all?.size === 0) this.byUser.delete(userId);
     if (this.live.delete(s)) {
+      this.audiences.clear();
       const set = this.liveByUser.get(userId)!;
       set.delete(s);
       if (set.size === 0) {
@@ -74,28 +78,61 @@ export class Hub {
   /** Publish committed events, in order, to every live session allowed to see them. */
   publish(events: readonly StoredEvent[]): void {
     for (const e of events) {
-      const recipients = this.recipients(e);
-      if (recipients.length === 0) continue;
-      const json = eventJson(e);
-      const frames = new Map<number, Buffer>();
-      for (const s of recipients) {
-        let frame = frames.get(s.accounted);
-        if (!frame) {
-          frame = Buffer.from(`{"type":"event","prev":${s.accounted},"event":${json}}`);
-          frames.set(s.accounted, frame);
+      let json: string | null = null;
+      // Recipients nearly always share one `prev`; a map is only needed when they do not.
+      let lastPrev = -1;
+      let lastFrame: Buffer | null = null;
+      let frames: Map<number, Buffer> | null = null;
+      for (const s of this.recipients(e)) {
+        const prev = s.accounted;
+        if (prev !== lastPrev || !lastFrame) {
+          if (lastFrame) (frames ??= new Map()).set(lastPrev, lastFrame);
+          let frame = frames?.get(prev);
+          if (!frame) {
+            json ??= eventJson(e);
+            frame = Buffer.from(`{"type":"event","prev":${prev},"event":${json}}`);
+          }
+          lastPrev = prev;
+          lastFrame = frame;
         }
         s.accounted = e.order;
-        s.conn.sendShared(frame);
+        s.conn.sendShared(lastFrame);
       }
     }
   }
 
-  private recipients(e: StoredEvent): Session[] {
-    if (e.targetUserId !== null) return [...(this.liveByUser.get(e.targetUserId) ?? EMPTY)];
-    if (e.roomId === null || this.access.isPublic(e.roomId)) return [...this.live];
-    const out: Session[] = [];
-    for (const [userId, sessions] of this.liveByUser) {
-      if (this.access.canSeeEvent(userId, e)) for (const s of sessions) out.push(s);
+  /**
+   * Iterated, not copied: nothing in a send removes a session synchronously, and a removal during the loop
+   * would only drop a session from a Set (safe while iterating) or from the audience map (whose arrays are
+   * never mutated, only replaced).
+   */
+  private recipients(e: StoredEvent): Iterable<Session> {
+    if (e.targetUserId !== null) return this.liveByUser.get(e.targetUserId) ?? EMPTY;
+    if (e.roomId === null || this.access.isPublic(e.roomId)) return this.live;
+    return this.audience(e.roomId);
+  }
+
+  /**
+   * The live sessions of users who may see a restricted, dm or group room, built on first use from the
+   * access index and kept until the index changes (any invalidation bumps its version) or a session goes
+   * live or leaves. Fan-out in such a room is then O(its audience) instead of a visibility check for every
+   * online user on every event.
+   */
+  private audience(roomId: string): readonly Session[] {
+    if (this.audienceVersion !== this.access.version) {
+      this.audiences.clear();
+      this.audienceVersion = this.access.version;
+    }
+    let out = this.audiences.get(roomId);
+    if (!out) {
+      out = [];
+      const room = this.access.room(roomId);
+      if (room) {
+        for (const [userId, sessions] of this.liveByUser) {
+          if (this.access.roomVisibleTo(userId, room)) for (const s of sessions) out.push(s);
+        }
+      }
+      this.audiences.set(roomId, out);
     }
     return out;
   }
@@ -104,12 +141,8 @@ export class Hub {
   typing(from: Session, roomId: string): void {
     const userId = from.userId!;
     const frame = Buffer.from(JSON.stringify({ type: 'typing', roomId, userId }));
-    const everyone = this.access.isPublic(roomId);
-    for (const [uid, sessions] of this.liveByUser) {
-      if (uid === userId) continue;
-      if (!everyone && !this.access.canSeeRoom(uid, roomId)) continue;
-      for (const s of sessions) s.conn.sendShared(frame);
-    }
+    const audience = this.access.isPublic(roomId) ? this.live : this.audience(roomId);
+    for (const s of audience) if (s.userId !== userId) s.conn.sendShared(frame);
   }
 
   private presence(userId: string, online: boolean): void {
