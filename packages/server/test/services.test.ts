@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ProtocolError } from '@open-discord/protocol';
 import { createServices, type Services } from '../src/services/index.js';
 import type { StoredEvent } from '../src/store/store.js';
-import { Store } from '../src/store/store.js';
+import { Store, UNREAD_COUNT_CAP } from '../src/store/store.js';
 import { quiet, tempDir } from './helpers.js';
 
 /** Services over a real SQLite file, no sockets: clock and ids injected. */
@@ -43,7 +43,8 @@ afterEach(() => {
 });
 
 async function user(name: string): Promise<string> {
-  return (await s.auth.signup({ username: name, password: 'correct horse' }, '127.0.0.1')).user.id;
+  // The nickname is the name, so mentions (`@bob`) find the user.
+  return (await s.auth.signup({ username: name, password: 'correct horse', nickname: name }, '127.0.0.1')).user.id;
 }
 
 const send = (userId: string, roomId: string, text: string, nonce = `${text}-${Math.random()}`) =>
@@ -186,5 +187,19 @@ describe('unread counts', () => {
     expect(s.deps.access.canSeeEvent(bob, marked)).toBe(true);
     expect(s.deps.access.canSeeEvent(alice, marked)).toBe(false);
     expect(st.users.find((u) => u.id === alice)).not.toHaveProperty('username');
+  });
+
+  it(`stops counting at ${UNREAD_COUNT_CAP} per room; mentions stay exact`, async () => {
+    const alice = await user('alice');
+    const bob = await user('bob');
+    const { room } = await s.rooms.create(alice, { name: 'busy' });
+    const total = UNREAD_COUNT_CAP + 5;
+    const sent = await Promise.all(
+      Array.from({ length: total }, (_, i) => send(alice, room.id, i % 100 === 0 ? `@bob ${i}` : `m${i}`, `n${i}`)),
+    );
+    expect(s.state.state(bob).unread[room.id]).toEqual({ count: UNREAD_COUNT_CAP, mentions: 11 });
+    // Just under the cap the count is exact again.
+    await s.profile.markRead(bob, { roomId: room.id, order: sent[6]!.message.order });
+    expect(s.state.state(bob).unread[room.id]).toEqual({ count: total - 7, mentions: 10 });
   });
 });

@@ -21,13 +21,13 @@ export class StateService {
     const users: PublicUser[] = store.users.list().map((u) => ({ ...publicUser(store, u), online: this.isOnline(u.id) }));
     const rooms = this.rooms.visibleRooms(userId);
     const markers = store.messages.markers(userId);
-    const unreadCounts = store.messages.unreadCounts(userId);
     const mentionCounts = store.messages.mentionCounts(userId);
     const readMarkers: Record<string, number> = {};
     const unread: Record<string, Unread> = {};
     for (const r of rooms) {
-      readMarkers[r.id] = markers.get(r.id) ?? 0;
-      unread[r.id] = { count: unreadCounts.get(r.id) ?? 0, mentions: mentionCounts.get(r.id) ?? 0 };
+      const marker = markers.get(r.id) ?? 0;
+      readMarkers[r.id] = marker;
+      unread[r.id] = { count: store.messages.unreadCount(userId, r.id, marker), mentions: mentionCounts.get(r.id) ?? 0 };
     }
     return {
       head,

@@ -30,6 +30,12 @@ const toRow = (r: RawMessage): MessageRow => ({
   deleted: r.deleted !== 0,
 });
 
+/**
+ * Unread counts stop here: a snapshot of a room with 100 000 unread messages costs the same as one with
+ * a thousand (a client shows "1000+"). Mention counts are exact: they come from their own small index.
+ */
+export const UNREAD_COUNT_CAP = 1000;
+
 export function messageToWire(m: MessageRow): Message {
   const out: Message = { id: m.id, roomId: m.roomId, authorId: m.authorId, text: m.text, createdAt: m.createdAt, order: m.order };
   if (m.nonce !== null) out.nonce = m.nonce;
@@ -57,11 +63,11 @@ export class MessagesRepo {
         `SELECT * FROM messages WHERE room_id = ? AND event_order < ? AND deleted = 0
          ORDER BY event_order DESC LIMIT ?`,
       ),
-      unread: db.prepare<[string, string], { room_id: string; n: number }>(
-        `SELECT m.room_id, COUNT(*) AS n FROM messages m
-         LEFT JOIN read_markers r ON r.user_id = ? AND r.room_id = m.room_id
-         WHERE m.deleted = 0 AND m.author_id != ? AND m.event_order > COALESCE(r.event_order, 0)
-         GROUP BY m.room_id`,
+      // One room at a time along messages_room_order, stopping at the cap: the cost is bounded by the cap,
+      // not by how far behind the reader is.
+      unread: db.prepare<[string, number, string, number], { n: number }>(
+        `SELECT COUNT(*) AS n FROM (
+           SELECT 1 FROM messages WHERE room_id = ? AND event_order > ? AND deleted = 0 AND author_id != ? LIMIT ?)`,
       ),
       mentions: db.prepare<[string], { room_id: string; n: number }>(
         `SELECT mm.room_id, COUNT(*) AS n FROM message_mentions mm
@@ -113,9 +119,9 @@ export class MessagesRepo {
   before(roomId: string, before: number, limit: number): MessageRow[] {
     return this.s.before.all(roomId, before, limit).map(toRow);
   }
-  /** Per room: messages by others after this user's read marker. */
-  unreadCounts(userId: string): Map<string, number> {
-    return new Map(this.s.unread.all(userId, userId).map((r) => [r.room_id, r.n]));
+  /** Messages by others in a room after a read marker, counted up to UNREAD_COUNT_CAP. */
+  unreadCount(userId: string, roomId: string, marker: number): number {
+    return this.s.unread.get(roomId, marker, userId, UNREAD_COUNT_CAP)!.n;
   }
   mentionCounts(userId: string): Map<string, number> {
     return new Map(this.s.mentions.all(userId).map((r) => [r.room_id, r.n]));

@@ -89,6 +89,6 @@ export type { Db, Synchronous };
 export type { StoredEvent, NewEvent, UserRow, RoomRow, MessageRow, RemovalReason } from './rows.js';
 export { nicknameKey } from './nickname-key.js';
 export { eventJson } from './events-repo.js';
-export { messageToWire } from './messages-repo.js';
+export { messageToWire, UNREAD_COUNT_CAP } from './messages-repo.js';
 export { OWNER_ROLE, ADMIN_ROLE, EVERYONE_ROLE } from './roles-repo.js';
 export type { InviteRow, RefreshTokenRow } from './credentials-repo.js';
