@@ -151,14 +151,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     });
     transportStarted = true;
 
-    // Checkpoint the WAL when idle instead of inside a commit.
-    const checkpoint = setInterval(() => {
-      try {
-        store.checkpoint();
-      } catch (error) {
-        log({ level: 'warn', msg: 'checkpoint failed', error: String(error) });
-      }
-    }, 10_000);
+    // When writes stop, fold the rest of the WAL into the database file and shrink the -wal file.
+    const checkpoint = setInterval(() => deps.queue.checkpointIfIdle(), 10_000);
     checkpoint.unref();
 
     // The operator's command line writes events from another process; publish them live within a moment.

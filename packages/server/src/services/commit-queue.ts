@@ -1,5 +1,5 @@
 import { ProtocolError } from '@open-discord/protocol';
-import type { NewEvent, StoredEvent, Store } from '../store/store.js';
+import type { CheckpointMode, NewEvent, StoredEvent, Store } from '../store/store.js';
 import { ACCESS_EVENT_TYPES, type AccessIndex } from './access.js';
 import type { Log } from './deps.js';
 
@@ -32,8 +32,19 @@ interface Pending {
 /** SQLite result codes that mean "the storage is unwell", not "this request is wrong". */
 const STORAGE_FAULTS = /^SQLITE_(FULL|IOERR|READONLY|BUSY|LOCKED|CANTOPEN|NOMEM|CORRUPT|NOTADB|PROTOCOL)/;
 
-/** Checkpoint once the WAL holds this much (well under the 8 MiB automatic backstop). */
+/*
+ * WAL checkpoints. Each one copies pages into the database file and fsyncs it on the main thread, so they
+ * are rationed: while writes continue, at most one per CHECKPOINT_INTERVAL_MS, in RESTART mode so the next
+ * commit reuses the -wal file from its start (overwriting allocated blocks is cheaper to fsync than
+ * growing the file). If more than WAL_CHECKPOINT_BYTES pile up in between, the next checkpoint comes
+ * sooner (but never within CHECKPOINT_MIN_GAP_MS of the last) and TRUNCATEs the file back to zero. Both
+ * stay well under the 8 MiB automatic backstop (which would run inside a commit). When a reader in another
+ * process holds the WAL, a checkpoint does what it can without waiting and the spacing still applies, so a
+ * long backup never turns every batch into a checkpoint.
+ */
 const WAL_CHECKPOINT_BYTES = 4 * 1024 * 1024;
+const CHECKPOINT_INTERVAL_MS = 1000;
+const CHECKPOINT_MIN_GAP_MS = 100;
 
 const unavailable = () => new ProtocolError('UNAVAILABLE', 'the server could not store this change; retry later');
 
@@ -52,6 +63,9 @@ export class CommitQueue {
   private closed = false;
   private publisher: Publisher = () => {};
   private checkpointScheduled = false;
+  private lastCheckpointAt = -Infinity;
+  /** Commits since the last complete checkpoint. */
+  private walDirty = false;
   private _head: number;
 
   constructor(
@@ -141,17 +155,34 @@ export class CommitQueue {
     this.scheduleCheckpoint();
   }
 
-  /**
-   * Keep the WAL small by checkpointing once it passes WAL_CHECKPOINT_BYTES, in a later turn than the
-   * commit so no reply waits for it (SQLite's automatic checkpoint would run inside the commit).
-   */
+  /** After a commit: checkpoint in a later turn (no reply waits for it) if one is due; see above. */
   private scheduleCheckpoint(): void {
+    this.walDirty = true;
     if (this.checkpointScheduled) return;
+    const since = performance.now() - this.lastCheckpointAt;
+    if (since < CHECKPOINT_MIN_GAP_MS) return;
+    const big = this.store.walBytes() >= WAL_CHECKPOINT_BYTES;
+    if (!big && since < CHECKPOINT_INTERVAL_MS) return;
     this.checkpointScheduled = true;
     setImmediate(() => {
       this.checkpointScheduled = false;
-      if (this.closed || !this.store.db.open || this.store.walBytes() < WAL_CHECKPOINT_BYTES) return;
-      this.safely('checkpoint', () => this.store.checkpoint());
+      if (!this.closed) this.checkpoint(big ? 'TRUNCATE' : 'RESTART');
+    });
+  }
+
+  /** For an idle timer: fold in whatever the last writes left and shrink the -wal file to zero. */
+  checkpointIfIdle(): void {
+    if (this.closed || this.scheduled || this.checkpointScheduled || !this.walDirty) return;
+    this.checkpoint('TRUNCATE');
+  }
+
+  private checkpoint(mode: CheckpointMode): void {
+    if (!this.store.db.open) return;
+    this.lastCheckpointAt = performance.now();
+    this.safely('checkpoint', () => {
+      const r = this.store.checkpoint(mode);
+      // Done only if every frame reached the database file; else a later checkpoint must finish the job.
+      this.walDirty = r.busy || r.checkpointedFrames < r.walFrames;
     });
   }
 

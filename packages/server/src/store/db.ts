@@ -8,6 +8,9 @@ export type Synchronous = 'full' | 'normal';
 
 export const DB_FILE = 'od.sqlite';
 
+/** How long a statement waits for another process's lock before failing with SQLITE_BUSY. */
+export const BUSY_TIMEOUT_MS = 5000;
+
 /**
  * Open (creating if needed) the server's one SQLite file and bring its schema up to date.
  * WAL lets the CLI (backup, invites) work while the server runs; busy_timeout makes those brief
@@ -16,7 +19,7 @@ export const DB_FILE = 'od.sqlite';
 export function openDatabase(dataDir: string, opts: { synchronous?: Synchronous; readonly?: boolean } = {}): Db {
   fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const db = new Database(path.join(dataDir, DB_FILE), { readonly: opts.readonly ?? false });
-  db.pragma('busy_timeout = 5000');
+  db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
   if (!opts.readonly) {
     db.pragma('journal_mode = WAL');
     db.pragma(`synchronous = ${opts.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);

@@ -1,11 +1,21 @@
 import fs from 'node:fs';
 import { CredentialsRepo } from './credentials-repo.js';
-import { openDatabase, type Db, type Synchronous } from './db.js';
+import { BUSY_TIMEOUT_MS, openDatabase, type Db, type Synchronous } from './db.js';
 import { EventsRepo } from './events-repo.js';
 import { MessagesRepo } from './messages-repo.js';
 import { RolesRepo } from './roles-repo.js';
 import { RoomsRepo } from './rooms-repo.js';
 import { UsersRepo } from './users-repo.js';
+
+export type CheckpointMode = 'PASSIVE' | 'RESTART' | 'TRUNCATE';
+
+/** What `PRAGMA wal_checkpoint` reports: frames in the WAL and how many of them are now in the database file. */
+export interface CheckpointResult {
+  /** Another connection held a lock the mode needed: only what could be done without waiting was done. */
+  busy: boolean;
+  walFrames: number;
+  checkpointedFrames: number;
+}
 
 /**
  * The server's persistent state: one SQLite database and a repository per concern, each with its
@@ -21,6 +31,7 @@ export class Store {
   private readonly tx: { (fn: () => unknown): unknown; immediate(fn: () => unknown): unknown };
   private readonly metaGet;
   private readonly metaSet;
+  private readonly walPath: string;
 
   constructor(readonly db: Db) {
     this.users = new UsersRepo(db);
@@ -29,6 +40,7 @@ export class Store {
     this.rooms = new RoomsRepo(db);
     this.messages = new MessagesRepo(db);
     this.events = new EventsRepo(db);
+    this.walPath = `${db.name}-wal`;
     this.tx = db.transaction((fn: () => unknown) => fn());
     this.metaGet = db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?');
     this.metaSet = db.prepare(
@@ -59,18 +71,32 @@ export class Store {
     this.metaSet.run(key, value);
   }
 
-  /** Fold the WAL back into the main file; called off the hot path (after a batch's replies, idle timer). */
-  checkpoint(): void {
-    this.db.pragma('wal_checkpoint(PASSIVE)');
+  /**
+   * Fold the WAL back into the main file without ever waiting: busy_timeout is 0 for the call, so a reader
+   * or writer in another process (a backup, the operator's command line) makes the checkpoint do what it
+   * can and report `busy` instead of blocking the event loop for up to busy_timeout.
+   *
+   * RESTART also makes the next writer start again at the beginning of the -wal file, so the file is reused
+   * instead of growing; TRUNCATE additionally cuts it to zero bytes.
+   */
+  checkpoint(mode: CheckpointMode = 'PASSIVE'): CheckpointResult {
+    this.db.pragma('busy_timeout = 0');
+    try {
+      const row = this.db.pragma(`wal_checkpoint(${mode})`, { simple: false }) as Array<{
+        busy: number;
+        log: number;
+        checkpointed: number;
+      }>;
+      const r = row[0] ?? { busy: 0, log: 0, checkpointed: 0 };
+      return { busy: r.busy !== 0, walFrames: r.log, checkpointedFrames: r.checkpointed };
+    } finally {
+      this.db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    }
   }
 
   /** Current size of the -wal file in bytes (0 when absent). */
   walBytes(): number {
-    try {
-      return fs.statSync(`${this.db.name}-wal`).size;
-    } catch {
-      return 0;
-    }
+    return fs.statSync(this.walPath, { throwIfNoEntry: false })?.size ?? 0;
   }
 
   close(): void {
