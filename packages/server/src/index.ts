@@ -72,7 +72,24 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-const defaultNewId = () => randomBytes(12).toString('base64url');
+/**
+ * Random 96-bit ids (16 base64url characters), sliced from a pool of random bytes refilled 256 ids at a
+ * time: the same ids as one randomBytes(12) per call, without a call into the system RNG per id (two per
+ * message). Ids are unique and unguessable, though nothing relies on their secrecy (tokens have their own).
+ */
+const ID_BYTES = 12;
+const ID_POOL = 256 * ID_BYTES;
+let idPool = Buffer.alloc(0);
+let idOffset = ID_POOL;
+function defaultNewId(): string {
+  if (idOffset >= ID_POOL) {
+    idPool = randomBytes(ID_POOL);
+    idOffset = 0;
+  }
+  const id = idPool.toString('base64url', idOffset, idOffset + ID_BYTES);
+  idOffset += ID_BYTES;
+  return id;
+}
 
 export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const now = opts.now ?? Date.now;
