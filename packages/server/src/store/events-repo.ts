@@ -23,6 +23,20 @@ const toEvent = (r: RawEvent): StoredEvent => ({
   dataJson: r.data,
 });
 
+const EVENT_COLUMNS = 'event_order, id, type, room_id, actor_id, target_user_id, data, created_at';
+type EventTuple = [number, string, string, string | null, string | null, string | null, string, number];
+
+const tupleToEvent = (r: EventTuple): StoredEvent => ({
+  order: r[0],
+  id: r[1],
+  type: r[2],
+  roomId: r[3],
+  actorId: r[4],
+  targetUserId: r[5],
+  dataJson: r[6],
+  createdAt: r[7],
+});
+
 /**
  * The append-only event log. Rows are never deleted; `data` is only ever rewritten to remove content
  * (message deletion, retention).
@@ -36,16 +50,22 @@ export class EventsRepo {
         `INSERT INTO events (event_order, id, type, room_id, actor_id, target_user_id, data, created_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
-      after: db.prepare<[number, number], RawEvent>('SELECT * FROM events WHERE event_order > ? ORDER BY event_order LIMIT ?'),
+      // Replay and sync read up to a thousand rows a page: rows as arrays (raw) cost about half as much to
+      // build as objects with named properties, which showed in the replay rate.
+      after: db
+        .prepare<[number, number], EventTuple>(`SELECT ${EVENT_COLUMNS} FROM events WHERE event_order > ? ORDER BY event_order LIMIT ?`)
+        .raw(true),
       get: db.prepare<[number], RawEvent>('SELECT * FROM events WHERE event_order = ?'),
       rewrite: db.prepare('UPDATE events SET data = ? WHERE event_order = ?'),
       edits: db.prepare<[string, number, string], { event_order: number }>(
         `SELECT event_order FROM events WHERE room_id = ? AND event_order > ? AND type = 'message.edited'
          AND json_extract(data, '$.message.id') = ?`,
       ),
-      range: db.prepare<[number, number], RawEvent>(
-        'SELECT * FROM events WHERE event_order > ? AND event_order <= ? ORDER BY event_order',
-      ),
+      range: db
+        .prepare<[number, number], EventTuple>(
+          `SELECT ${EVENT_COLUMNS} FROM events WHERE event_order > ? AND event_order <= ? ORDER BY event_order`,
+        )
+        .raw(true),
     };
   }
 
@@ -69,7 +89,7 @@ export class EventsRepo {
 
   /** Up to `limit` events with order > after, ascending. */
   after(after: number, limit: number): StoredEvent[] {
-    return this.s.after.all(after, limit).map(toEvent);
+    return (this.s.after.all(after, limit) as unknown as EventTuple[]).map(tupleToEvent);
   }
   get(order: number): StoredEvent | null {
     const r = this.s.get.get(order);
@@ -88,7 +108,7 @@ export class EventsRepo {
   }
   /** Events with from < order <= to, ascending. */
   range(from: number, to: number): StoredEvent[] {
-    return this.s.range.all(from, to).map(toEvent);
+    return (this.s.range.all(from, to) as unknown as EventTuple[]).map(tupleToEvent);
   }
 }
 
