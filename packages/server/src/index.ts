@@ -44,6 +44,11 @@ export interface ServerOptions {
   maxConnectionsPerIp?: number;
   /** Per-user write token bucket; null = unlimited [null]. */
   messageRate?: { perSec: number; burst: number } | null;
+  /**
+   * Per-user read token bucket in cost units (sync and state cost 20, history 5, other reads 1), so a
+   * burst of full syncs cannot block everyone; null = unlimited [100/s, burst 2000].
+   */
+  readRate?: { perSec: number; burst: number } | null;
   /** Per-address (and, tighter, per-username) login/signup bucket; null = unlimited [5/s, burst 50]. */
   authRate?: { perSec: number; burst: number } | null;
   /** Per-connection frame budget before closing with 4429 [500/s, burst 1000]. */
@@ -133,7 +138,11 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     services.auth.onSessionsRevoked = (id) => hub.closeUser(id, CloseCode.UNAUTHORIZED, 'session revoked');
 
     const rate = opts.messageRate ?? null;
-    const dispatcher = new Dispatcher(rate ? new RateLimiter(rate.perSec, rate.burst, now) : null);
+    const readRate = opts.readRate === undefined ? { perSec: 100, burst: 2000 } : opts.readRate;
+    const dispatcher = new Dispatcher(
+      rate ? new RateLimiter(rate.perSec, rate.burst, now) : null,
+      readRate ? new RateLimiter(readRate.perSec, readRate.burst, now) : null,
+    );
     registerCoreHandlers(dispatcher, services);
     registerCommunityHandlers(dispatcher, services);
 

@@ -73,7 +73,7 @@ describe('large pages and replies are not mistaken for a slow reader', () => {
 
 describe('reads have a cost limit', () => {
   it('a burst of reads on one connection is answered RATE_LIMITED beyond the in-flight cap, without the work', async () => {
-    const server = await h.server({ messageRate: null });
+    const server = await h.server({ messageRate: null, readRate: null }); // the cap alone
     const alice = await member(server.url, 'alice6');
     const a = await h.connect(server.url, alice.token);
     const { room } = await a.call('room.create', { name: 'r' });
@@ -96,6 +96,30 @@ describe('reads have a cost limit', () => {
     expect(served.length).toBeLessThan(300);
     // Once the replies are in, the connection is served again.
     expect((await c.request('sync', { after: 0 })).ok).toBe(true);
+  });
+
+  it('a server limits a flood of full syncs by its read bucket, per user; readRate null turns it off', async () => {
+    let t = Date.now();
+    const server = await h.server({ now: () => t });
+    const alice = await member(server.url, 'alice9');
+    const bob = await member(server.url, 'bob9');
+    const a = await h.connect(server.url, alice.token);
+    const b = await h.connect(server.url, bob.token);
+    // Default bucket: 2000 cost units, sync costs 20 → 100 syncs, then RATE_LIMITED with a retry time.
+    const answers: any[] = [];
+    for (let i = 0; i < 101; i++) answers.push(await a.request('sync', { after: 0 }));
+    expect(answers.slice(0, 100).every((r) => r.ok)).toBe(true);
+    expect(answers[100].error).toMatchObject({ code: 'RATE_LIMITED', message: 'too many reads; slow down' });
+    expect(answers[100].error.retryAfterMs).toBeGreaterThan(0);
+    // Someone else is not affected; alice is served again once the bucket refills.
+    expect((await b.request('sync', { after: 0 })).ok).toBe(true);
+    t += answers[100].error.retryAfterMs;
+    expect((await a.request('sync', { after: 0 })).ok).toBe(true);
+
+    const open = await h.server({ readRate: null });
+    const carol = await member(open.url, 'carol9');
+    const c = await h.connect(open.url, carol.token);
+    for (let i = 0; i < 150; i++) expect((await c.request('sync', { after: 0 })).ok).toBe(true);
   });
 
   it('the read bucket is spent by cost: sync and state 20, history 5, other reads 1; writes not at all', async () => {

@@ -48,6 +48,7 @@ export const KNOBS: readonly Knob[] = [
   { flag: 'max-connections-per-ip', env: 'OD_MAX_CONNECTIONS_PER_IP', key: 'maxConnectionsPerIp', help: 'WebSocket connections per address', default: '64', parse: int(1, 100_000) },
   { flag: 'max-connections-per-user', env: 'OD_MAX_CONNECTIONS_PER_USER', key: 'maxConnectionsPerUser', help: 'WebSocket connections per user', default: '8', parse: int(1, 1000) },
   { flag: 'message-rate', env: 'OD_MESSAGE_RATE', key: 'messageRate', help: 'writes per second per user, burst twice that (0 = unlimited)', default: '10', parse: int(0, 100_000) },
+  { flag: 'read-rate', env: 'OD_READ_RATE', key: 'readRate', help: 'read cost per second per user (sync and state 20, history 5, others 1), burst 20 times that (0 = unlimited)', default: '100', parse: int(0, 1_000_000) },
   { flag: 'bcrypt-cost', env: 'OD_BCRYPT_COST', key: 'bcryptCost', help: 'bcrypt cost factor for new password hashes', default: '10', parse: int(4, 15) },
   { flag: 'access-token-ttl', env: 'OD_ACCESS_TOKEN_TTL', key: 'accessTokenTtlSec', help: 'access token lifetime in seconds', default: '900', parse: int(30, 86_400) },
   { flag: 'snapshot-threshold', env: 'OD_SNAPSHOT_THRESHOLD', key: 'snapshotThreshold', help: 'resume further behind than this many events loads a snapshot instead', default: '10000', parse: int(100, 10_000_000) },
@@ -91,6 +92,7 @@ export function resolveStartOptions(flags: Record<string, unknown>, env: NodeJS.
     } else if (k.default !== 'none') values[k.key] = k.parse(k.default, name);
   }
   const rate = values.messageRate as number;
+  const readRate = values.readRate as number;
   return {
     dataDir,
     host: values.host as string,
@@ -100,6 +102,7 @@ export function resolveStartOptions(flags: Record<string, unknown>, env: NodeJS.
     maxConnectionsPerIp: values.maxConnectionsPerIp as number,
     maxConnectionsPerUser: values.maxConnectionsPerUser as number,
     messageRate: rate === 0 ? null : { perSec: rate, burst: rate * 2 },
+    readRate: readRate === 0 ? null : { perSec: readRate, burst: readRate * 20 },
     bcryptCost: values.bcryptCost as number,
     accessTokenTtlSec: values.accessTokenTtlSec as number,
     snapshotThreshold: values.snapshotThreshold as number,
