@@ -18,7 +18,9 @@ export const BUSY_TIMEOUT_MS = 5000;
  */
 export function openDatabase(dataDir: string, opts: { synchronous?: Synchronous; readonly?: boolean } = {}): Db {
   fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  const db = new Database(path.join(dataDir, DB_FILE), { readonly: opts.readonly ?? false });
+  const file = path.join(dataDir, DB_FILE);
+  if (!opts.readonly) ownerOnly(dataDir, file);
+  const db = new Database(file, { readonly: opts.readonly ?? false });
   db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
   if (!opts.readonly) {
     db.pragma('journal_mode = WAL');
@@ -30,6 +32,28 @@ export function openDatabase(dataDir: string, opts: { synchronous?: Synchronous;
     db.pragma('wal_autocheckpoint = 2000');
     db.pragma(`journal_size_limit = ${16 * 1024 * 1024}`);
     migrate(db);
+    // The -wal and -shm files now exist; ones left by an older version may be readable by others.
+    for (const f of [`${file}-wal`, `${file}-shm`]) chmodIfPresent(f, 0o600);
   }
   return db;
+}
+
+/**
+ * The data folder holds every message, the password hashes and the signing secret: only its owner may
+ * read it. mkdirSync's mode applies only when it creates the folder, so a folder made beforehand (by hand,
+ * by a package) is restricted here on every start. The database file is created 0600 before SQLite opens
+ * it, because SQLite creates its -wal and -shm files with the database file's permissions.
+ */
+function ownerOnly(dataDir: string, file: string): void {
+  fs.chmodSync(dataDir, 0o700);
+  fs.closeSync(fs.openSync(file, 'a', 0o600)); // an empty file is a new database to SQLite
+  fs.chmodSync(file, 0o600);
+}
+
+function chmodIfPresent(file: string, mode: number): void {
+  try {
+    fs.chmodSync(file, mode);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
 }
