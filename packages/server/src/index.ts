@@ -46,7 +46,8 @@ export interface ServerOptions {
   messageRate?: { perSec: number; burst: number } | null;
   /**
    * Per-user read token bucket in cost units (sync and state cost 20, history 5, other reads 1), so a
-   * burst of full syncs cannot block everyone; null = unlimited [100/s, burst 2000].
+   * burst of full syncs cannot block everyone (a sync page costs the event loop ~10 ms: the burst is ~0.5 s
+   * of it, then 5 pages/s); null = unlimited [100/s, burst 1000].
    */
   readRate?: { perSec: number; burst: number } | null;
   /** Per-address (and, tighter, per-username) login/signup bucket; null = unlimited [5/s, burst 50]. */
@@ -138,7 +139,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     services.auth.onSessionsRevoked = (id) => hub.closeUser(id, CloseCode.UNAUTHORIZED, 'session revoked');
 
     const rate = opts.messageRate ?? null;
-    const readRate = opts.readRate === undefined ? { perSec: 100, burst: 2000 } : opts.readRate;
+    const readRate = opts.readRate === undefined ? { perSec: 100, burst: 1000 } : opts.readRate;
     const dispatcher = new Dispatcher(
       rate ? new RateLimiter(rate.perSec, rate.burst, now) : null,
       readRate ? new RateLimiter(readRate.perSec, readRate.burst, now) : null,

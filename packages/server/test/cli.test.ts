@@ -25,7 +25,7 @@ describe('start configuration', () => {
     const o = resolveStartOptions({ dataDir, port: '9100' }, { OD_PORT: '9200', OD_REGISTRATION: 'closed' });
     expect(o).toMatchObject({ dataDir, port: 9100, registration: 'closed', bcryptCost: 11, host: '127.0.0.1', synchronous: 'full' });
     expect(o.messageRate).toEqual({ perSec: 10, burst: 20 });
-    expect(o.readRate).toEqual({ perSec: 100, burst: 2000 });
+    expect(o.readRate).toEqual({ perSec: 100, burst: 1000 });
     expect(resolveStartOptions({ dataDir }, { OD_READ_RATE: '0' }).readRate).toBeNull();
     const unlimited = resolveStartOptions({ dataDir, messageRate: '0', allowedOrigin: ['https://a.example', 'https://b.example'] }, {});
     expect(unlimited.messageRate).toBeNull();
