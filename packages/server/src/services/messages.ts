@@ -12,23 +12,41 @@ export class MessagesService {
   constructor(private readonly d: ServiceDeps) {}
 
   send(userId: string, p: ParsedParams<'message.send'>): Promise<{ message: Message }> {
+    return this.write(userId, p).then((r) => ({ message: r.message }));
+  }
+
+  /**
+   * `send` for the wire: the reply's result as JSON text. A new message's reply is exactly its event's
+   * payload (`{"message":…}`), so the text serialised for the event log is reused instead of building and
+   * serialising the message a second time.
+   */
+  sendJson(userId: string, p: ParsedParams<'message.send'>): Promise<string> {
+    return this.write(userId, p).then((r) => r.json);
+  }
+
+  private write(userId: string, p: ParsedParams<'message.send'>): Promise<{ message: Message; json: string }> {
     const { store, access, queue } = this.d;
     const text = p.text.trimEnd();
     if (text.length === 0) return Promise.reject(new ProtocolError('BAD_REQUEST', 'message is empty'));
     return queue.submit((w) => {
       // A retry (same author and nonce) returns the original and writes nothing.
       const existing = store.messages.byNonce(userId, p.nonce);
-      if (existing) return { message: messageToWire(existing) };
+      if (existing) {
+        const message = messageToWire(existing);
+        return { message, json: JSON.stringify({ message }) };
+      }
       if (!access.canSeeRoom(userId, p.roomId)) throw roomNotFound();
       const mentions = this.mentions(text, p.roomId);
       const base = { id: this.d.newId(), roomId: p.roomId, authorId: userId, text, nonce: p.nonce };
       let row: MessageRow | null = null;
+      let message: Message | null = null;
       const ev = w.emit({ type: 'message.created', roomId: p.roomId, actorId: userId }, (order: number) => {
         row = { ...base, action: p.action === true, mentions, order, createdAt: w.now, editedAt: null, deleted: false };
-        return { message: messageToWire(row) };
+        message = messageToWire(row);
+        return { message };
       });
       store.messages.insert(row!);
-      return { message: messageToWire({ ...row!, order: ev.order }) };
+      return { message: message!, json: ev.dataJson };
     });
   }
 

@@ -20,7 +20,7 @@ export function registerCoreHandlers(d: Dispatcher, s: Services): void {
   d.register('state', (ctx) => s.state.state(ctx.userId), { write: false });
   d.register('sync', (ctx, p) => new RawJson(syncPageJson(s.sync.page(ctx.userId, p.after, p.limit))), { write: false });
   d.register('history', (ctx, p) => s.messages.history(ctx.userId, p), { write: false });
-  d.register('message.send', (ctx, p) => s.messages.send(ctx.userId, p), { write: true });
+  d.register('message.send', async (ctx, p) => new RawJson(await s.messages.sendJson(ctx.userId, p)), { write: true });
   d.register('read.mark', (ctx, p) => s.profile.markRead(ctx.userId, p), { write: true });
   d.register('room.create', (ctx, p) => s.rooms.create(ctx.userId, p), { write: true });
   d.register('room.update', (ctx, p) => s.rooms.update(ctx.userId, p), { write: true });
