@@ -52,6 +52,7 @@ export class MessagesService {
 
   /** Users named with @nickname who can see the room (others are not notified). */
   private mentions(text: string, roomId: string): string[] {
+    if (!text.includes('@')) return []; // most messages: skip the Unicode regex
     const ids = new Set<string>();
     for (const m of text.matchAll(MENTION_RE)) {
       // A trailing '.' or '-' is usually punctuation, not part of the nickname.
