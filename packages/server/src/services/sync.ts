@@ -5,6 +5,9 @@ import type { ServiceDeps } from './deps.js';
 /** Payload bytes after which a sync or replay page ends early (`more: true`), whatever its row count. */
 export const SYNC_PAGE_BYTES = 256 * 1024;
 
+/** Rows read per step of a page scan; after these, the rest of the page in one read. */
+const SCAN_CHUNKS = [100, 300];
+
 export interface SyncPage {
   /** Visible events after `after`, ascending (still in stored form: serialised once by the caller). */
   events: StoredEvent[];
@@ -41,24 +44,33 @@ export class SyncService {
    */
   scan(userId: string, after: number, limit: number = LIMITS.syncPageSize, maxBytes: number = SYNC_PAGE_BYTES): SyncPage {
     const head = this.d.queue.head;
-    const scanned = this.d.store.events.after(after, limit);
-    // Rows past our head were appended by another process and are not published yet; they will be
-    // delivered live once the commit queue absorbs them, so a page must not account for them.
-    const rows = scanned.filter((e) => e.order <= head);
-    const { access } = this.d;
+    const { access, store } = this.d;
     const events: StoredEvent[] = [];
-    let bytes = 0;
-    for (const e of rows) {
-      if (!access.canSeeEvent(userId, e)) continue;
-      events.push(e);
-      bytes += Buffer.byteLength(e.dataJson);
-      // Counted in bytes as well as rows: 1000 long messages would make one frame of several MB, which a
-      // client on a slow link cannot drain before the send-buffer cap or the close grace runs out.
-      if (bytes >= maxBytes) return { events, through: e.order, more: e.order < head, snapshotRequired: false };
-    }
     // A short page means the log is exhausted: the client is accounted up to head.
-    const exhausted = scanned.length < limit || rows.length < scanned.length;
-    const through = exhausted ? Math.max(head, after) : rows[rows.length - 1]!.order;
-    return { events, through, more: through < head, snapshotRequired: false };
+    const exhausted = (): SyncPage => ({ events, through: Math.max(head, after), more: false, snapshotRequired: false });
+    let bytes = 0;
+    let cursor = after;
+    let left = limit;
+    // Rows are read in growing chunks: a page of long messages stops at the byte budget after a few dozen
+    // rows, and should not have read a thousand (12 MB of them) to use those.
+    for (let chunkNo = 0; left > 0; chunkNo++) {
+      const want = Math.min(left, SCAN_CHUNKS[chunkNo] ?? left);
+      const chunk = store.events.after(cursor, want);
+      for (const e of chunk) {
+        // Appended by another process and not published yet: delivered live once the commit queue absorbs
+        // it, so a page must not account for it (nor anything after it).
+        if (e.order > head) return exhausted();
+        if (!access.canSeeEvent(userId, e)) continue;
+        events.push(e);
+        bytes += Buffer.byteLength(e.dataJson);
+        // Counted in bytes as well as rows: 1000 long messages would make one frame of several MB, which a
+        // client on a slow link cannot drain before the send-buffer cap or the close grace runs out.
+        if (bytes >= maxBytes) return { events, through: e.order, more: e.order < head, snapshotRequired: false };
+      }
+      if (chunk.length < want) return exhausted();
+      left -= chunk.length;
+      cursor = chunk[chunk.length - 1]!.order;
+    }
+    return { events, through: cursor, more: cursor < head, snapshotRequired: false };
   }
 }
