@@ -1,11 +1,9 @@
 import { connect, signup } from '@open-discord/protocol';
 import { startServer, type RunningServer } from '@open-discord/server';
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { putSession } from '../packages/tui/src/config/sessions.js';
-import { Terminal, hasTmux } from './tui-support.js';
+import { Terminal, hasTmux, testScope } from './tui-support.js';
 
 /*
  * Community structure end to end, in real terminals: the owner arranges rooms and gates one behind a role
@@ -15,16 +13,7 @@ import { Terminal, hasTmux } from './tui-support.js';
 const tmuxMissing = !hasTmux();
 if (tmuxMissing) console.warn('tui-community: tmux is not installed; skipping the real-terminal tests');
 
-const cleanups: Array<() => Promise<void> | void> = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
-
-function tempDir(): string {
-  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'od-'));
-  cleanups.push(() => fs.rmSync(d, { recursive: true, force: true }));
-  return d;
-}
+const { cleanups, tempDir } = testScope();
 
 /** A saved session for a fresh account, and a terminal running `od` with it. */
 async function member(srv: RunningServer, username: string, invite?: string): Promise<Terminal> {

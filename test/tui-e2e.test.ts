@@ -1,25 +1,15 @@
 import { connect, signup, type OdClient } from '@open-discord/protocol';
 import { startServer, type RunningServer } from '@open-discord/server';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { putSession, sessionsPath } from '../packages/tui/src/config/sessions.js';
-import { Terminal, count, hasTmux } from './tui-support.js';
+import { Terminal, count, hasTmux, testScope } from './tui-support.js';
 
 const tmuxMissing = !hasTmux();
 if (tmuxMissing) console.warn('tui-e2e: tmux is not installed; skipping the real-terminal tests');
 
-const cleanups: Array<() => Promise<void> | void> = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
-
-function tempDir(): string {
-  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'od-'));
-  cleanups.push(() => fs.rmSync(d, { recursive: true, force: true }));
-  return d;
-}
+const { cleanups, tempDir } = testScope();
 
 async function server(dataDir: string, port = 0): Promise<RunningServer> {
   const s = await startServer({ dataDir, port, registration: 'open', bcryptCost: 4, log: () => {} });

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { afterEach } from 'vitest';
 
 /*
  * Drives the real `od` binary inside tmux: a real terminal of a fixed size, real keys, and the screen read
@@ -104,4 +105,21 @@ export class Terminal {
 
 export function count(haystack: string, needle: string): number {
   return haystack.split(needle).length - 1;
+}
+
+/**
+ * A per-file cleanup list run (newest first) after every test, and temp dirs that remove themselves.
+ * Call once at the top of a test file.
+ */
+export function testScope() {
+  const cleanups: Array<() => Promise<void> | void> = [];
+  afterEach(async () => {
+    for (const c of cleanups.splice(0).reverse()) await c();
+  });
+  const tempDir = (): string => {
+    const d = fs.mkdtempSync(path.join(os.tmpdir(), 'od-'));
+    cleanups.push(() => fs.rmSync(d, { recursive: true, force: true }));
+    return d;
+  };
+  return { cleanups, tempDir };
 }
