@@ -41,7 +41,7 @@ describe('the bytes written', () => {
   it('never lets message text end the OSC or smuggle escapes', () => {
     const evil = 'hi\x07\x1b]0;pwned\x07\x1b[2J\nline two\x9c!';
     const out = notificationBytes('osc9', evil);
-    expect(out).toBe('\x1b]9;hi ]0;pwned [2J line two !\x07');
+    expect(out).toBe('\x1b]9;hi\ufffd\ufffd]0;pwned\ufffd\ufffd[2J line two\ufffd!\x07');
     // Exactly one introducer and one terminator, nothing else below 0x20 or in C1.
     expect(out.slice(4, -1)).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { reducer } from '../src/state/reducer.js';
+import { initialState, reducer } from '../src/state/reducer.js';
 import { historyWanted, orderedRooms, readWanted, roomGroups, nextActivityRoom } from '../src/state/selectors.js';
 import { ALICE, BOB, ME, boot, created, msg, run, snapshot } from './fixtures.js';
 
@@ -173,5 +173,37 @@ describe('gap marker and history', () => {
   it('does not load history while offline', () => {
     const s = reducer(boot(), { type: 'status', status: { state: 'offline', retryAt: 5, reason: 'x' } });
     expect(historyWanted(s)).toBeNull();
+  });
+});
+
+describe('text from other people is cleaned of terminal controls', () => {
+  const EVIL = 'a\x1b]52;c;ZXZpbA==\x07b\x1b]0;title\x07c\x1b[44md\re\x9bf\x7fg';
+  const CLEAN = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/;
+
+  it('in messages (live and history), keeping newlines', () => {
+    let s = boot();
+    s = reducer(s, { type: 'event', event: created(msg(11, { text: `${EVIL}\nline two` })) });
+    s = reducer(s, { type: 'history/loaded', roomId: 'r-gen', messages: [msg(5, { text: EVIL })], end: true });
+    const texts = s.views['r-gen']!.messages.map((m) => m.text);
+    for (const t of texts) expect(t).not.toMatch(CLEAN);
+    expect(texts[1]).toContain('\nline two');
+    expect(texts[0]).toBe('a\ufffd]52;c;ZXZpbA==\ufffdb\ufffd]0;title\ufffdc\ufffd[44md\ufffde\ufffdf\ufffdg');
+  });
+
+  it('in names, topics and categories from snapshots and events', () => {
+    let s = boot();
+    s = reducer(s, { type: 'event', event: { type: 'room.updated', order: 11, id: 'e11', roomId: 'r-gen', actorId: ME, createdAt: 0, data: { room: { ...s.rooms['r-gen']!, name: `gen${EVIL}`, topic: EVIL } } } });
+    s = reducer(s, { type: 'event', event: { type: 'user.updated', order: 12, id: 'e12', roomId: null, actorId: ALICE, createdAt: 0, data: { user: { id: ALICE, nickname: EVIL, color: '#e06c75', roles: [] } } } });
+    s = reducer(s, { type: 'event', event: { type: 'category.updated', order: 13, id: 'e13', roomId: null, actorId: ME, createdAt: 0, data: { category: { ...s.categories['c-work']!, name: EVIL } } } });
+    expect(s.rooms['r-gen']!.name).not.toMatch(CLEAN);
+    expect(s.rooms['r-gen']!.topic).not.toMatch(CLEAN);
+    expect(s.users[ALICE]!.nickname).not.toMatch(CLEAN);
+    expect(s.categories['c-work']!.name).not.toMatch(CLEAN);
+    const snap = snapshot();
+    const t = reducer(initialState(100, 30), { type: 'snapshot', reason: 'initial', state: { ...snap, rooms: snap.rooms.map((r) => ({ ...r, topic: EVIL })), categories: snap.categories.map((c) => ({ ...c, name: EVIL })), users: snap.users.map((u) => ({ ...u, nickname: EVIL })) } });
+    for (const r of Object.values(t.rooms)) expect(r.topic).not.toMatch(CLEAN);
+    for (const c of Object.values(t.categories)) expect(c.name).not.toMatch(CLEAN);
+    for (const u of Object.values(t.users)) expect(u.nickname).not.toMatch(CLEAN);
+    expect(reducer(t, { type: 'flash', kind: 'error', text: EVIL }).flash!.text).not.toMatch(CLEAN);
   });
 });

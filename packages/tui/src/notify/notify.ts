@@ -6,6 +6,8 @@
  * cursor, so Ink's idea of the frame stays true. (Ink's own `write()` would erase and redraw the whole
  * full-screen frame for each notification, which flickers for no gain.)
  */
+import { sanitizeDisplay } from '../text/sanitize.js';
+
 export type NotifyMode = 'bell' | 'osc9' | 'off';
 
 export const NOTIFY_MODES: readonly NotifyMode[] = ['bell', 'osc9', 'off'];
@@ -37,8 +39,8 @@ export const NOTIFY_TEXT_MAX = 200;
  * the OSC early and let the rest be interpreted as terminal commands), fold whitespace, and bound it.
  */
 export function sanitizeNotifyText(text: string): string {
-  // C0, DEL and C1 controls (C1 includes the 8-bit string terminator 0x9c).
-  const clean = text.replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ').replace(/\s+/g, ' ').trim();
+  // C0, DEL and C1 controls (C1 includes the 8-bit string terminator 0x9c) never survive sanitizeDisplay.
+  const clean = sanitizeDisplay(text).replace(/\s+/g, ' ').trim();
   const chars = [...clean];
   return chars.length > NOTIFY_TEXT_MAX ? chars.slice(0, NOTIFY_TEXT_MAX - 1).join('') + '…' : clean;
 }

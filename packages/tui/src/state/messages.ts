@@ -1,3 +1,4 @@
+import { sanitizeDisplay } from '../text/sanitize.js';
 import type { ChatMessage, RoomView } from './types.js';
 import type { Message } from './wire-types.js';
 import { firstAfter } from '../wrap/view-lines.js';
@@ -7,7 +8,7 @@ export function fromWire(m: Message): ChatMessage {
     id: m.id,
     roomId: m.roomId,
     authorId: m.authorId,
-    text: m.text,
+    text: sanitizeDisplay(m.text),
     createdAt: m.createdAt,
     order: m.order,
     status: 'confirmed',

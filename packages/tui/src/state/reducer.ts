@@ -1,3 +1,4 @@
+import { sanitizeDisplay } from '../text/sanitize.js';
 import type { Action } from './actions.js';
 import { emptyInput, inputReducer } from './input-reducer.js';
 import { layoutOf } from './layout.js';
@@ -90,7 +91,7 @@ export function reducer(state: AppState, action: Action): AppState {
     case 'overlay/close':
       return { ...state, overlay: null };
     case 'flash':
-      return { ...state, flash: { kind: action.kind, text: action.text } };
+      return { ...state, flash: { kind: action.kind, text: sanitizeDisplay(action.text) } };
     case 'flash/clear':
       return state.flash ? { ...state, flash: null } : state;
     case 'resize':

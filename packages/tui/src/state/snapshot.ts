@@ -2,6 +2,7 @@ import { enterRoom } from './enter-room.js';
 import { emptyInput } from './input-reducer.js';
 import { emptyView } from './messages.js';
 import { orderedRooms, roomLabel } from './selectors.js';
+import { sanitizeRecord } from '../text/sanitize.js';
 import type { AppState, RoomView } from './types.js';
 import { typingForRooms } from './typing.js';
 import type { SnapshotReason, StateResult } from './wire-types.js';
@@ -11,8 +12,9 @@ import type { SnapshotReason, StateResult } from './wire-types.js';
  * dropped and marked), and when this user's access changed (rooms come and go; the rest is kept).
  */
 
+/** Names and topics come from other people: cleaned of control characters on the way in. */
 const byId = <T extends { id: string }>(list: readonly T[]): Record<string, T> =>
-  Object.fromEntries(list.map((x) => [x.id, x]));
+  Object.fromEntries(list.map((x) => [x.id, sanitizeRecord(x)]));
 
 export function applySnapshot(state: AppState, snap: StateResult, reason: SnapshotReason): AppState {
   const views: Record<string, RoomView> = {};
@@ -35,7 +37,7 @@ export function applySnapshot(state: AppState, snap: StateResult, reason: Snapsh
   }
   let next: AppState = {
     ...state,
-    me: snap.me,
+    me: sanitizeRecord(snap.me),
     users: byId(snap.users),
     rooms: byId(snap.rooms),
     categories: byId(snap.categories),

@@ -5,6 +5,7 @@ import { emptyView, fromWire, insertMessage, mergeHistory, recount } from './mes
 import { enterRoom } from './enter-room.js';
 import { authorOf, orderedRooms, roomLabel } from './selectors.js';
 import type { AppState, ChatMessage, RoomView } from './types.js';
+import { sanitizeDisplay, sanitizeRecord } from '../text/sanitize.js';
 import { applySnapshot } from './snapshot.js';
 import { typingStarted, typingStopped } from './typing.js';
 import type { ClientEvent, Message } from './wire-types.js';
@@ -44,7 +45,7 @@ function addMessage(state: AppState, m: Message): AppState {
   }
   const out = setView(state, m.roomId, next);
   if (!mentionsMe || mine || focused) return out;
-  return { ...out, bell: state.bell + 1, lastMention: { roomId: m.roomId, authorId: m.authorId, text: m.text } };
+  return { ...out, bell: state.bell + 1, lastMention: { roomId: m.roomId, authorId: m.authorId, text: msg.text } };
 }
 
 function replaceMessage(state: AppState, m: Message): AppState {
@@ -68,7 +69,7 @@ export function applyEvent(state: AppState, e: ClientEvent): AppState {
   switch (e.type) {
     case 'user.joined':
     case 'user.updated': {
-      const user = e.data.user;
+      const user = sanitizeRecord(e.data.user);
       const me = state.me && state.me.id === user.id ? { ...state.me, ...user } : state.me;
       return { ...state, me, users: { ...state.users, [user.id]: user } };
     }
@@ -77,7 +78,7 @@ export function applyEvent(state: AppState, e: ClientEvent): AppState {
       return state;
     case 'room.created':
     case 'room.updated': {
-      const room = e.data.room;
+      const room = sanitizeRecord(e.data.room);
       const known = !!state.rooms[room.id];
       const views = state.views[room.id] ? state.views : { ...state.views, [room.id]: { ...emptyView(), end: e.type === 'room.created' } };
       let next: AppState = { ...state, rooms: { ...state.rooms, [room.id]: room }, views };
@@ -111,7 +112,7 @@ export function applyEvent(state: AppState, e: ClientEvent): AppState {
       return markRead(state, e.data.roomId, e.data.order);
     case 'category.created':
     case 'category.updated':
-      return { ...state, categories: { ...state.categories, [e.data.category.id]: e.data.category } };
+      return { ...state, categories: { ...state.categories, [e.data.category.id]: sanitizeRecord(e.data.category) } };
     case 'category.deleted': {
       const { [e.data.categoryId]: _c, ...categories } = state.categories;
       // Its rooms become uncategorised (the server also sends room.updated for each; this keeps the order
@@ -122,7 +123,7 @@ export function applyEvent(state: AppState, e: ClientEvent): AppState {
     }
     case 'role.created':
     case 'role.updated':
-      return { ...state, roles: { ...state.roles, [e.data.role.id]: e.data.role } };
+      return { ...state, roles: { ...state.roles, [e.data.role.id]: sanitizeRecord(e.data.role) } };
     case 'role.deleted': {
       const id = e.data.roleId;
       const { [id]: _c, ...roles } = state.roles;
@@ -174,7 +175,7 @@ export function worldReducer(state: AppState, action: Action): AppState {
     case 'history/failed': {
       const view = state.views[action.roomId];
       const next = view ? setView(state, action.roomId, { ...view, loading: false }) : state;
-      return { ...next, flash: { kind: 'error', text: `could not load history: ${action.error}` } };
+      return { ...next, flash: { kind: 'error', text: `could not load history: ${sanitizeDisplay(action.error)}` } };
     }
     case 'send/started': {
       const view = state.views[action.roomId];
@@ -207,7 +208,7 @@ export function worldReducer(state: AppState, action: Action): AppState {
           const { error: _e, ...rest } = p;
           return { ...rest, status: 'pending' };
         }
-        return { ...p, status: 'failed', error: action.error };
+        return { ...p, status: 'failed', error: sanitizeDisplay(action.error) };
       });
       return setView(state, action.roomId, { ...view, pending });
     }
