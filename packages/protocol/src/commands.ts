@@ -42,6 +42,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   { name: 'role', sub: 'revoke', args: [a('nick', 'nick'), a('role', 'role')], help: 'Take a role from a member', request: 'role.revoke' },
   { name: 'role', sub: 'list', args: [], help: 'List roles and their permissions', request: 'client' },
   { name: 'role', sub: 'perms', args: [a('role', 'role'), a('changes', 'perm', { many: true })], help: 'Change permissions: +perm -perm', request: 'role.update' },
+  { name: 'role', sub: 'move', args: [a('role', 'role'), a('position', 'number')], help: 'Move a role in the ranking (higher outranks lower)', request: 'role.update' },
   { name: 'category', sub: 'create', args: [a('name', 'text', { rest: true })], help: 'Create a category', request: 'category.create' },
   { name: 'category', sub: 'rename', args: [a('category', 'category'), a('name', 'text', { rest: true })], help: 'Rename a category', request: 'category.update' },
   { name: 'category', sub: 'delete', args: [a('category', 'category')], help: 'Delete a category (its rooms become uncategorised)', request: 'category.delete' },
@@ -51,6 +52,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   { name: 'room', sub: 'delete', args: [a('room', 'room')], help: 'Delete a room', request: 'room.delete' },
   { name: 'kick', args: [a('nick', 'nick')], help: 'Remove a member (they can rejoin with an invite)', request: 'member.kick' },
   { name: 'ban', args: [a('nick', 'nick')], help: 'Ban a member', request: 'member.ban' },
+  { name: 'unban', args: [a('nick', 'nick')], help: 'Lift a ban (they may rejoin with an invite)', request: 'member.unban' },
   { name: 'delete', args: [a('message', 'word')], help: 'Delete a message by id', request: 'message.delete' },
 ];
 

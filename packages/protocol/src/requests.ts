@@ -126,6 +126,8 @@ export const REQUESTS = {
       add: z.array(Permission).optional(),
       remove: z.array(Permission).optional(),
       color: Color.nullable().optional(),
+      /** Move the role in the ranking (higher outranks lower); see docs/protocol.md for who may. */
+      position: z.number().int().min(1).optional(),
     },
     z.object({ role: Role }),
   ),
@@ -133,6 +135,8 @@ export const REQUESTS = {
   'role.revoke': req({ userId: Id, roleId: Id }, Ok),
   'member.kick': req({ userId: Id }, Ok),
   'member.ban': req({ userId: Id }, Ok),
+  /** Turn a ban back into a kick: the account may rejoin with an invite. */
+  'member.unban': req({ userId: Id }, Ok),
 } as const;
 
 export type RequestType = keyof typeof REQUESTS;

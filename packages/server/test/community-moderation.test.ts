@@ -108,9 +108,40 @@ describe('kick and ban', () => {
     expect((await post(server.url, '/api/signup', { username: 'pete', password: 'correct horse' })).status).toBe(409);
     await expectConvergent(server.url, owner.token, h);
 
-    await internalsOf(server).services.moderation.unban(pleb.id);
+    await internalsOf(server).services.moderation.unban(null, { userId: pleb.id });
     const back = await signup(server.url, 'pete');
     expect(back.user.id).toBe(pleb.id);
+  });
+
+  it('member.unban over the wire: manage_members and a higher rank; writes no event; they rejoin with an invite', async () => {
+    const { server, owner, pleb, other, o, p, x } = await world();
+    await o.call('member.ban', { userId: pleb.id });
+    expect(await p.waitClose()).toBe(CloseCode.FORBIDDEN);
+    const head = server.head();
+    // Without manage_members: refused, nothing written, still banned.
+    expect((await refused(x, 'member.unban', { userId: pleb.id })).message).toMatch(/manage_members/);
+    expect((await refused(o, 'member.unban', { userId: other.id })).message).toBe('no banned user by that id');
+    expect((await refused(o, 'member.unban', { userId: 'nobody' })).code).toBe('NOT_FOUND');
+    expect(server.head()).toBe(head);
+    expect((await post(server.url, '/api/signup', { username: 'pete', password: 'correct horse' })).status).toBe(409);
+
+    // Holding manage_members through everyone alone (rank 0) does not outrank the banned account, whose
+    // roles were dropped (rank 0 too): refused. A moderator role above it may unban.
+    await o.call('role.update', { roleId: 'everyone', add: ['manage_members'] });
+    const head2 = server.head();
+    expect((await refused(x, 'member.unban', { userId: pleb.id })).message).toMatch(/outranks you/);
+    expect(server.head()).toBe(head2);
+    await o.call('role.update', { roleId: 'everyone', remove: ['manage_members'] });
+    const { role: mods } = await o.call('role.create', { name: 'mods' });
+    await o.call('role.update', { roleId: mods.id, add: ['manage_members'] });
+    await o.call('role.grant', { userId: other.id, roleId: mods.id });
+    const head3 = server.head();
+
+    await x.call('member.unban', { userId: pleb.id });
+    expect(server.head()).toBe(head3); // unban is not an event
+    const back = await signup(server.url, 'pete');
+    expect(back.user.id).toBe(pleb.id);
+    await expectConvergent(server.url, owner.token, h);
   });
 
   it('rank rules: nobody removes themself, the owner, or someone at or above them', async () => {

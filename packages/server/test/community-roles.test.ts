@@ -101,6 +101,71 @@ describe('roles', () => {
     await m.call('role.delete', { roleId: helpers.id });
   });
 
+  it('role move: reorders the ranking live and after a fresh sync; only below your own highest role', async () => {
+    const { server, mod, pleb, o, m, p } = await world();
+    const { role: mods } = await o.call('role.create', { name: 'mods' });
+    await o.call('role.update', { roleId: mods.id, add: ['manage_roles', 'manage_members'] });
+    await o.call('role.grant', { userId: mod.id, roleId: mods.id });
+    const { role: helpers } = await m.call('role.create', { name: 'helpers' });
+    const { role: vips } = await o.call('role.create', { name: 'vips' });
+    expect(vips.position).toBeGreaterThan(mods.position);
+    await o.call('role.grant', { userId: pleb.id, roleId: vips.id });
+    // While vips outranks mods, the moderator cannot kick pete.
+    expect((await refused(m, 'member.kick', { userId: pleb.id })).message).toMatch(/outranks you/);
+
+    const head = server.head();
+    const cases: Array<[Record<string, unknown>, string, RegExp]> = [
+      [{ roleId: vips.id, position: 1 }, 'FORBIDDEN', /at or above/], // a role above their own
+      [{ roleId: mods.id, position: 1 }, 'FORBIDDEN', /at or above/], // their own role
+      [{ roleId: helpers.id, position: mods.position }, 'FORBIDDEN', /at or above/], // up to their own level
+      [{ roleId: helpers.id, position: mods.position + 1 }, 'FORBIDDEN', /at or above/],
+      [{ roleId: 'everyone', position: 1 }, 'FORBIDDEN', /everyone role cannot be moved|at or above/],
+      [{ roleId: 'admin', position: 2 }, 'FORBIDDEN', /admin|at or above/],
+    ];
+    for (const [params, code, message] of cases) {
+      const err = await refused(m, 'role.update', params);
+      expect(err.code, JSON.stringify(params)).toBe(code);
+      expect(err.message).toMatch(message);
+    }
+    // Without manage_roles nobody moves anything.
+    expect((await refused(p, 'role.update', { roleId: helpers.id, position: 1 })).message).toMatch(/manage_roles/);
+    // Built-in limits hold for the owner too; positions are whole numbers from 1.
+    expect((await refused(o, 'role.update', { roleId: 'everyone', position: 5 })).message).toMatch(/everyone role cannot be moved/);
+    expect((await refused(o, 'role.update', { roleId: 'owner', position: 5 })).code).toBe('FORBIDDEN');
+    expect((await refused(o, 'role.update', { roleId: vips.id, position: 10_000_000 })).code).toBe('BAD_REQUEST');
+    expect((await refused(o, 'role.update', { roleId: vips.id, position: 0 })).code).toBe('BAD_REQUEST');
+    expect((await refused(o, 'role.update', { roleId: vips.id, position: 1.5 })).code).toBe('BAD_REQUEST');
+    expect(server.head()).toBe(head);
+
+    // The moderator moves helpers within their range; the owner moves vips below mods.
+    const { role: movedHelpers } = await m.call('role.update', { roleId: helpers.id, position: 3 });
+    expect(movedHelpers.position).toBe(3);
+    await liveEvent(p, (e) => e.type === 'role.updated' && e.data.role.id === helpers.id && e.data.role.position === 3);
+    const { role: movedVips } = await o.call('role.update', { roleId: vips.id, position: mods.position - 1 });
+    expect(movedVips.position).toBe(mods.position - 1);
+    await liveEvent(p, (e) => e.type === 'role.updated' && e.data.role.id === vips.id && e.data.role.position === mods.position - 1);
+    // Moving to where it already is writes nothing.
+    const still = server.head();
+    await o.call('role.update', { roleId: vips.id, position: mods.position - 1 });
+    expect(server.head()).toBe(still);
+    // The ranking takes effect at once: now mods outranks vips, and the moderator may move vips.
+    await m.call('role.update', { roleId: vips.id, position: 2 });
+    await m.call('member.kick', { userId: pleb.id });
+    // The owner may move admin (below the owner role).
+    const { role: admin } = await o.call('role.update', { roleId: 'admin', position: 999_000 });
+    expect(admin.position).toBe(999_000);
+
+    const state = await expectConvergent(server.url, mod.token, h);
+    expect(state.roles.map((r) => [r.name, r.position])).toEqual([
+      ['owner', expect.any(Number)],
+      ['admin', 999_000],
+      ['mods', mods.position],
+      ['helpers', 3],
+      ['vips', 2],
+      ['everyone', 0],
+    ]);
+  });
+
   it('granting and revoking a role that gates a room sends access.changed to that user only', async () => {
     const { server, mod, pleb, o, m, p } = await world();
     const { role } = await o.call('role.create', { name: 'vip' });

@@ -52,7 +52,7 @@ export const memberBan = (dataDir: string, nick: string) =>
   withServices(dataDir, (s, store) => s.moderation.ban(null, { userId: userByNick(store, nick) }));
 
 export const memberUnban = (dataDir: string, nick: string) =>
-  withServices(dataDir, (s, store) => s.moderation.unban(userByNick(store, nick)));
+  withServices(dataDir, (s, store) => s.moderation.unban(null, { userId: userByNick(store, nick) }));
 
 export const messageDelete = (dataDir: string, messageId: string) =>
   withServices(dataDir, (s) => s.messageChanges.delete(null, { messageId }));

@@ -11,7 +11,7 @@ import type { ServiceDeps } from './deps.js';
  *   the `user.removed` event is published) and its roles are dropped. The person may come back with a new
  *   invite by signing up again with the same username and password (see AuthService.signup).
  * - ban: the same, but the account can never log in or rejoin (sockets closed 4403); the username and
- *   nickname stay reserved. `unban` (operator only) turns a ban back into a kick.
+ *   nickname stay reserved. `unban` turns a ban back into a kick.
  */
 export class ModerationService {
   constructor(private readonly d: ServiceDeps) {}
@@ -47,12 +47,19 @@ export class ModerationService {
     });
   }
 
-  /** Operator only: a banned account may rejoin with an invite again, like a kicked one. Not an event. */
-  unban(userId: string): Promise<{ ok: true }> {
-    const { store, queue } = this.d;
+  /**
+   * A banned account may rejoin with an invite again, like a kicked one. Same rules as ban: manage_members
+   * and a target ranked below the actor (the operator, actor null, may always). Not an event: the account
+   * stays removed until its owner signs up again.
+   */
+  unban(actor: Actor, p: ParsedParams<'member.unban'>): Promise<{ ok: true }> {
+    const { store, access, queue } = this.d;
+    const { userId } = p;
     return queue.submit(() => {
+      requirePermission(access, actor, 'manage_members', 'unban members');
       const user = store.users.byId(userId);
       if (!user || user.removedReason !== 'banned') throw new ProtocolError('NOT_FOUND', 'no banned user by that id');
+      if (rankOf(access, actor) <= access.topPosition(userId)) throw new ProtocolError('FORBIDDEN', `${user.nickname} outranks you`);
       store.users.setRemoved(userId, 'kicked');
       return { ok: true as const };
     });

@@ -11,9 +11,9 @@ const ROLE_GAP = 1024;
 const roleNotFound = () => new ProtocolError('NOT_FOUND', 'role not found');
 
 /**
- * Roles: create, change permissions/colour, delete, grant, revoke — each needs manage_roles, and nobody
- * acts on a role at or above their own highest role (the owner and the operator are exempt), nor grants a
- * permission they do not hold. Built-in roles are never deleted; the owner role never changes hands over
+ * Roles: create, change permissions/colour/position, delete, grant, revoke — each needs manage_roles, and
+ * nobody acts on a role at or above their own highest role (the owner and the operator are exempt), moves a
+ * role to or above it, nor grants a permission they do not hold. Built-in roles are never deleted; the owner role never changes hands over
  * the wire (only the operator can grant or revoke it).
  */
 export class RolesService {
@@ -68,6 +68,7 @@ export class RolesService {
       if (!role) throw roleNotFound();
       if (role.id === OWNER_ROLE) throw new ProtocolError('FORBIDDEN', 'the owner role cannot be changed');
       requireAbove(access, actor, role.position, `the role ${role.name}`);
+      if (p.position !== undefined && p.position !== role.position) this.checkMove(actor, role, p.position);
       const add = p.add ?? [];
       const remove = p.remove ?? [];
       for (const perm of [...add, ...remove]) {
@@ -84,13 +85,32 @@ export class RolesService {
         ...role,
         permissions: PERMISSIONS.filter((x) => perms.has(x)),
         color: p.color === undefined ? role.color : p.color,
+        position: p.position ?? role.position,
       };
-      if (next.color === role.color && next.permissions.join() === role.permissions.join()) return { role };
+      const same = next.color === role.color && next.position === role.position && next.permissions.join() === role.permissions.join();
+      if (same) return { role };
       store.roles.update(next);
-      // Permissions never decide visibility (only role membership does), so no access.changed here.
+      // Permissions and positions never decide visibility (only role membership does), so no access.changed
+      // here; role.updated invalidates the access index, whose ranks read positions.
       w.emit({ type: 'role.updated', roomId: null, actorId: actor }, { role: next });
       return { role: next };
     });
+  }
+
+  /**
+   * Moving a role: the role must be strictly below the actor's highest role (checked by the caller) and so
+   * must its new place; the owner and the operator are exempt from both. `everyone` stays at the bottom,
+   * only the owner moves `admin`, and nothing goes up to the owner role's place.
+   */
+  private checkMove(actor: Actor, role: Role, position: number): void {
+    const { store, access } = this.d;
+    if (role.id === EVERYONE_ROLE) throw new ProtocolError('FORBIDDEN', 'the everyone role cannot be moved');
+    if (role.id === ADMIN_ROLE && rankOf(access, actor) !== Number.POSITIVE_INFINITY) {
+      throw new ProtocolError('FORBIDDEN', 'only the owner can move the admin role');
+    }
+    const ownerPosition = store.roles.get(OWNER_ROLE)?.position ?? Number.POSITIVE_INFINITY;
+    if (position >= ownerPosition) throw new ProtocolError('BAD_REQUEST', `a role's position must be below the owner role (${ownerPosition})`);
+    requireAbove(access, actor, position, `position ${position}`);
   }
 
   /**

@@ -27,6 +27,7 @@ export function registerCommunityHandlers(d: Dispatcher, s: Services): void {
   d.register('role.revoke', (ctx, p) => s.roles.revoke(ctx.userId, p), w);
   d.register('member.kick', (ctx, p) => s.moderation.kick(ctx.userId, p), w);
   d.register('member.ban', (ctx, p) => s.moderation.ban(ctx.userId, p), w);
+  d.register('member.unban', (ctx, p) => s.moderation.unban(ctx.userId, p), w);
 }
 
 /**
