@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { reducer } from '../src/state/reducer.js';
-import { boot, run } from './fixtures.js';
+import { ME, boot, run } from './fixtures.js';
 
 const type = (text: string) => ({ type: 'input/insert', text }) as const;
 
@@ -55,5 +55,27 @@ describe('input line', () => {
   it('multiline input grows the input area and shrinks the pane', () => {
     const s = run([type('one'), type('\n'), type('two')], boot());
     expect(s.input.text).toBe('one\ntwo');
+  });
+});
+
+describe('the current room is deleted', () => {
+  const deleted = (roomId: string) => ({ type: 'event', event: { type: 'room.deleted', order: 50, id: 'e50', roomId, actorId: ME, createdAt: 0, data: { roomId } } }) as const;
+
+  it('does not carry the draft into the next room, and drops the deleted room\'s draft and history', () => {
+    let s = run([{ type: 'input/submitted', text: 'sent in general' }, type('secret for general')], boot());
+    expect(s.currentRoomId).toBe('r-gen');
+    s = reducer(s, deleted('r-gen'));
+    expect(s.currentRoomId).toBe('r-dev');
+    expect(s.input.text).toBe('');
+    expect(s.drafts['r-gen']).toBeUndefined();
+    expect(s.history['r-gen']).toBeUndefined();
+    expect(s.flash?.text).toBe('#general was deleted — now in #dev');
+  });
+
+  it('restores the draft the next room had', () => {
+    let s = run([{ type: 'room/select', roomId: 'r-dev' }, type('dev draft'), { type: 'room/select', roomId: 'r-gen' }, type('gen draft')], boot());
+    s = reducer(s, deleted('r-gen'));
+    expect(s.currentRoomId).toBe('r-dev');
+    expect(s.input.text).toBe('dev draft');
   });
 });

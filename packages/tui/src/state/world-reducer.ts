@@ -7,7 +7,8 @@ import { authorOf, orderedRooms, roomLabel } from './selectors.js';
 import type { AppState, ChatMessage, RoomView } from './types.js';
 import { sanitizeDisplay, sanitizeRecord } from '../text/sanitize.js';
 import { applySnapshot } from './snapshot.js';
-import { typingStarted, typingStopped } from './typing.js';
+import { typingForRooms, typingStarted, typingStopped } from './typing.js';
+import { emptyInput } from './input-reducer.js';
 import type { ClientEvent, Message } from './wire-types.js';
 
 function setView(state: AppState, roomId: string, view: RoomView): AppState {
@@ -87,13 +88,23 @@ export function applyEvent(state: AppState, e: ClientEvent): AppState {
       return next.currentRoomId ? next : enterRoom(next, room.id);
     }
     case 'room.deleted': {
-      const { [e.data.roomId]: _r, ...rooms } = state.rooms;
-      const { [e.data.roomId]: _v, ...views } = state.views;
-      let next: AppState = { ...state, rooms, views };
-      if (state.currentRoomId === e.data.roomId) {
+      const id = e.data.roomId;
+      const gone = state.rooms[id];
+      const { [id]: _r, ...rooms } = state.rooms;
+      const { [id]: _v, ...views } = state.views;
+      // Its draft and input history go with it.
+      const { [id]: _d, ...drafts } = state.drafts;
+      const { [id]: _h, ...history } = state.history;
+      let next: AppState = { ...state, rooms, views, drafts, history, typing: typingForRooms(state.typing, rooms) };
+      if (state.currentRoomId === id) {
         const first = orderedRooms(next)[0];
-        next = { ...next, currentRoomId: null };
+        // What was typed belonged to the deleted room: it must not be sent to another one by accident.
+        const draft = first ? next.drafts[first.id] : undefined;
+        next = { ...next, currentRoomId: null, input: draft ? { ...emptyInput(), ...draft } : emptyInput() };
         if (first) next = enterRoom(next, first.id);
+        const was = gone ? `#${roomLabel(state, gone)}` : 'this room';
+        const text = first ? `${was} was deleted — now in #${roomLabel(next, first)}` : `${was} was deleted`;
+        next = { ...next, flash: { kind: 'info', text } };
       }
       return next;
     }
