@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { tailLine } from '../src/run/tail.js';
+import { EXIT } from '../src/run/exit-codes.js';
+import { exitForFailure } from '../src/run/headless.js';
+import { connectionStep, roomGone, tailLine } from '../src/run/tail.js';
 import { msg } from './fixtures.js';
 
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
@@ -18,5 +20,37 @@ describe('od tail lines', () => {
   it('json mode keeps the exact text', () => {
     const m = msg(11, { text: 'a\nb\x1b' });
     expect(JSON.parse(tailLine(m, 'alice', '#general', true)).text).toBe('a\nb\x1b');
+  });
+});
+
+describe('od tail exit codes and connection notices', () => {
+  it('a session that cannot be refreshed exits with EXIT.AUTH, other closes with EXIT.FAILED', () => {
+    expect(exitForFailure('session expired: log in again').exitCode).toBe(EXIT.AUTH);
+    expect(exitForFailure('banned').exitCode).toBe(EXIT.FAILED);
+  });
+
+  it('the tailed room going away exits with EXIT.NOT_FOUND', () => {
+    const e = roomGone('#general', 'was deleted');
+    expect(e.exitCode).toBe(EXIT.NOT_FOUND);
+    expect(e.message).toBe('#general was deleted');
+  });
+
+  it('prints one line when going offline and one when live again', () => {
+    const lines: string[] = [];
+    let was: 'live' | 'offline' = 'live';
+    for (const s of [
+      { state: 'offline', retryAt: 1, reason: 'x' },
+      { state: 'connecting', attempt: 1 },
+      { state: 'offline', retryAt: 2, reason: 'x' },
+      { state: 'authenticating' },
+      { state: 'resyncing', through: 1, head: 2 },
+      { state: 'live' },
+      { state: 'live' },
+    ] as const) {
+      const step = connectionStep(was, s);
+      was = step.now;
+      if (step.line) lines.push(step.line);
+    }
+    expect(lines).toEqual(['od: offline, retrying…', 'od: live again']);
   });
 });

@@ -17,8 +17,7 @@ export async function connectForSnapshot(client: OdClient, timeoutMs = 15_000): 
   } catch (error) {
     client.close();
     if (error instanceof ExitError) throw error;
-    const msg = describeError(error);
-    throw new ExitError(/session expired|log in again/.test(msg) ? EXIT.AUTH : EXIT.FAILED, msg);
+    throw exitForFailure(describeError(error));
   } finally {
     clearTimeout(timer);
   }
@@ -27,6 +26,11 @@ export async function connectForSnapshot(client: OdClient, timeoutMs = 15_000): 
     throw new ExitError(EXIT.FAILED, 'the server sent no state');
   }
   return snapshot;
+}
+
+/** A connection that failed or closed for good: a session that cannot be refreshed is EXIT.AUTH. */
+export function exitForFailure(reason: string): ExitError {
+  return new ExitError(/session expired|log in again/.test(reason) ? EXIT.AUTH : EXIT.FAILED, reason);
 }
 
 export function findRoomIn(state: StateResult, name: string): string {

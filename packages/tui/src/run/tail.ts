@@ -1,8 +1,8 @@
-import type { Message } from '@open-discord/protocol';
+import type { ConnectionStatus, Message } from '@open-discord/protocol';
 import { sanitizeDisplay } from '../text/sanitize.js';
 import { formatTime } from '../wrap/message-lines.js';
 import { EXIT, ExitError } from './exit-codes.js';
-import { connectForSnapshot, findRoomIn } from './headless.js';
+import { connectForSnapshot, exitForFailure, findRoomIn } from './headless.js';
 import { openClient, requireSession } from './open-client.js';
 
 /** Shown in text mode where a message had a line break, so one message is always one line. */
@@ -23,6 +23,20 @@ export function tailLine(m: Message, nick: string, room: string, json: boolean):
   return m.action ? `${formatTime(m.createdAt)} * ${who} ${text}` : `${formatTime(m.createdAt)} <${who}> ${text}`;
 }
 
+export type TailConnection = 'live' | 'offline';
+
+/** One stderr line when the connection drops and one when it is live again; nothing for the steps between. */
+export function connectionStep(was: TailConnection, s: ConnectionStatus): { now: TailConnection; line: string | null } {
+  if (s.state === 'offline') return { now: 'offline', line: was === 'offline' ? null : 'od: offline, retrying…' };
+  if (s.state === 'live') return { now: 'live', line: was === 'live' ? null : 'od: live again' };
+  return { now: was, line: null };
+}
+
+/** The tailed room went away: nothing more can arrive. */
+export function roomGone(room: string, what: string): ExitError {
+  return new ExitError(EXIT.NOT_FOUND, `#${room.replace(/^#/, '')} ${what}`);
+}
+
 /**
  * `od tail ROOM [--json]`: print every new message in ROOM as it arrives, one line each, until interrupted.
  * Reconnects are the client's business; a session that cannot be refreshed ends the tail with an error.
@@ -39,19 +53,34 @@ export async function runTail(dir: string, server: string | undefined, room: str
   const print = (m: Message) => {
     process.stdout.write(tailLine(m, nicks.get(m.authorId) ?? m.authorId, room, json) + '\n');
   };
-  client.on('event', (e) => {
-    if (e.type === 'user.joined' || e.type === 'user.updated') nicks.set(e.data.user.id, e.data.user.nickname);
-    if (e.type === 'message.created' && e.data.message.roomId === roomId) print(e.data.message);
-  });
   await new Promise<void>((resolve, reject) => {
     const stop = () => {
       client.close('interrupted');
       resolve();
     };
+    const fail = (error: ExitError) => {
+      client.close('interrupted');
+      reject(error);
+    };
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
+    client.on('event', (e) => {
+      if (e.type === 'user.joined' || e.type === 'user.updated') nicks.set(e.data.user.id, e.data.user.nickname);
+      if (e.type === 'message.created' && e.data.message.roomId === roomId) print(e.data.message);
+      if (e.type === 'room.deleted' && e.data.roomId === roomId) fail(roomGone(room, 'was deleted'));
+    });
+    client.on('snapshot', (s) => {
+      if (!s.rooms.some((r) => r.id === roomId)) fail(roomGone(room, 'is no longer visible to you'));
+    });
+    let tracker: TailConnection = 'live';
     client.on('status', (s) => {
-      if (s.state === 'closed' && s.reason !== 'interrupted') reject(new ExitError(EXIT.FAILED, s.reason));
+      if (s.state === 'closed') {
+        if (s.reason !== 'interrupted') reject(exitForFailure(s.reason));
+        return;
+      }
+      const step = connectionStep(tracker, s);
+      tracker = step.now;
+      if (step.line) process.stderr.write(step.line + '\n');
     });
   });
 }
