@@ -93,3 +93,17 @@ describe('virtual scrolling', () => {
     expect(rows.filter((r) => /^── (Mon, 3|Tue, 4) Mar 2025/.test(r))).toHaveLength(2);
   });
 });
+
+describe('emoji width', () => {
+  it('counts emoji-presentation characters as two cells', () => {
+    for (const e of ['🚀', '✅', '⭐', '⭕', '🫠', '⌛', '☕', '❌', '🙂', '🤖']) expect(textWidth(e)).toBe(2);
+    expect(textWidth('go 🚀 ✅')).toBe(8);
+    // Text-presentation symbols stay one cell.
+    expect(textWidth('☺✓→')).toBe(3);
+  });
+
+  it('keeps wrapped rows with emoji inside the width', () => {
+    const s = '🚀✅'.repeat(20);
+    for (const row of wrapText(s, 9)) expect(textWidth(row)).toBeLessThanOrEqual(9);
+  });
+});
