@@ -69,11 +69,24 @@ describe('intents on the chat screen', () => {
     go('hello\r');
     expect(submitted).toEqual(['hello']);
     go('one\rtwo\r');
-    expect(store.getState().overlay).toEqual({ kind: 'paste', text: 'one\ntwo' });
+    expect(store.getState().overlay).toMatchObject({ kind: 'paste', text: 'one\ntwo' });
     go('', { escape: true });
     expect(store.getState().input.text).toBe('one\ntwo');
     go('', { return: true });
     expect(submitted).toEqual(['hello', 'one\ntwo']);
+  });
+
+  it('a paste that arrives in several chunks is sent whole', () => {
+    const { store, submitted, go } = setup();
+    go('say: [');
+    go('', { leftArrow: true });
+    go('line one\rline two\r');
+    go('line three\rline ');
+    go('four');
+    go('\rline five\r');
+    expect(store.getState().overlay).toMatchObject({ kind: 'paste', text: 'say: line one\nline two\nline three\nline four\nline five[' });
+    go('', { return: true });
+    expect(submitted).toEqual(['say: line one\nline two\nline three\nline four\nline five[']);
   });
 
   it('Ctrl+K filters rooms and Enter switches', () => {

@@ -66,7 +66,8 @@ export function resolveInput(input: string, key: Key, context: KeyContext): Inte
     return one ? [one] : [];
   }
   const text = input.replace(/\r\n?/g, '\n');
-  if (/\n./.test(text)) {
+  // While a paste waits for confirmation, any chunk with a line break is more of it (never Enter).
+  if (/\n./.test(text) || (context === 'paste' && text.includes('\n'))) {
     return [{ kind: 'paste', text }];
   }
   const out: Intent[] = [];

@@ -39,7 +39,10 @@ export type Action =
   | { type: 'overlay/switcher' }
   | { type: 'overlay/switcher-query'; query: string }
   | { type: 'overlay/switcher-move'; delta: 1 | -1 }
-  | { type: 'overlay/paste'; text: string }
+  /** A multi-line paste: `before` + `text` + `after` (the input around the cursor) is offered for sending. */
+  | { type: 'overlay/paste'; before: string; text: string; after: string }
+  /** A later chunk of the same paste. */
+  | { type: 'overlay/paste-more'; text: string }
   | { type: 'overlay/close' }
   | { type: 'flash'; kind: 'info' | 'error'; text: string }
   | { type: 'flash/clear' }

@@ -86,8 +86,18 @@ export function reducer(state: AppState, action: Action): AppState {
       const selected = n === 0 ? 0 : (state.overlay.selected + action.delta + n) % n;
       return { ...state, overlay: { ...state.overlay, selected } };
     }
-    case 'overlay/paste':
-      return { ...state, overlay: { kind: 'paste', text: action.text } };
+    case 'overlay/paste': {
+      const { body, held } = holdNewline(action.text);
+      const at = action.before.length + body.length;
+      return { ...state, overlay: { kind: 'paste', text: action.before + body + action.after, at, held } };
+    }
+    case 'overlay/paste-more': {
+      const o = state.overlay;
+      if (o?.kind !== 'paste') return state;
+      const { body, held } = holdNewline(action.text);
+      const add = (o.held ? '\n' : '') + body;
+      return { ...state, overlay: { kind: 'paste', text: o.text.slice(0, o.at) + add + o.text.slice(o.at), at: o.at + add.length, held } };
+    }
     case 'overlay/close':
       return { ...state, overlay: null };
     case 'flash':
@@ -103,3 +113,8 @@ export function reducer(state: AppState, action: Action): AppState {
 }
 
 export { layoutOf };
+
+/** A chunk's final line break is held back: it belongs to the message only if more of the paste follows. */
+function holdNewline(text: string): { body: string; held: boolean } {
+  return text.endsWith('\n') ? { body: text.slice(0, -1), held: true } : { body: text, held: false };
+}

@@ -59,7 +59,11 @@ export type Overlay =
   | { kind: 'help'; lines: string[] }
   | { kind: 'roles' }
   | { kind: 'switcher'; query: string; selected: number }
-  | { kind: 'paste'; text: string };
+  /**
+   * `text` is the whole message to send; a paste that arrives in several chunks continues at `at`, after a
+   * line break held back from the end of the previous chunk (`held`) in case that chunk was the last.
+   */
+  | { kind: 'paste'; text: string; at: number; held: boolean };
 
 export interface Flash {
   kind: 'info' | 'error';

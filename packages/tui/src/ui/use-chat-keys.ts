@@ -39,6 +39,8 @@ export function handleIntent(intent: Intent, store: Store, actions: ChatActions,
       dispatch({ type: 'overlay/close' });
       dispatch({ type: 'input/set', text: overlay.text });
     }
+    // The rest of a paste the terminal delivered in several chunks.
+    if (intent.kind === 'paste' || intent.kind === 'insert') dispatch({ type: 'overlay/paste-more', text: intent.text });
     return;
   }
   switch (intent.kind) {
@@ -58,8 +60,7 @@ export function handleIntent(intent: Intent, store: Store, actions: ChatActions,
         return;
       }
       const { input } = state;
-      const whole = input.text.slice(0, input.cursor) + text + input.text.slice(input.cursor);
-      return dispatch({ type: 'overlay/paste', text: whole });
+      return dispatch({ type: 'overlay/paste', before: input.text.slice(0, input.cursor), text: intent.text, after: input.text.slice(input.cursor) });
     }
     case 'newline':
       return dispatch({ type: 'input/insert', text: '\n' });
