@@ -2,21 +2,16 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { CloseCode } from '@open-discord/protocol';
 import { createInvite } from '../src/services/auth.js';
 import { internalsOf } from '../src/internals.js';
-import { expectConvergent, Harness, liveEvent, makeOwner, member, refused, syncFromZero } from './community-support.js';
-import { post, signup } from './helpers.js';
+import { expectConvergent, Harness, liveEvent, refused, syncFromZero, type Member } from './community-support.js';
+import { post, signup, type RawClient } from './helpers.js';
 
 const h = new Harness();
 afterEach(() => h.release());
 
 async function world() {
-  const server = await h.server();
-  const owner = await member(server.url, 'olive');
-  const pleb = await member(server.url, 'pete');
-  const other = await member(server.url, 'otto');
-  await makeOwner(server, owner.id);
-  const o = await h.connect(server.url, owner.token);
-  const p = await h.connect(server.url, pleb.token);
-  const x = await h.connect(server.url, other.token);
+  const { server, members, clients } = await h.community('olive', 'pete', 'otto');
+  const [owner, pleb, other] = members as [Member, Member, Member];
+  const [o, p, x] = clients as [RawClient, RawClient, RawClient];
   const { room } = await o.call('room.create', { name: 'lobby' });
   return { server, owner, pleb, other, o, p, x, room };
 }

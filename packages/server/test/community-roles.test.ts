@@ -1,19 +1,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { expectConvergent, Harness, liveEvent, makeOwner, member, refused } from './community-support.js';
-import { until } from './helpers.js';
+import { expectConvergent, Harness, liveEvent, refused, type Member } from './community-support.js';
+import { until, type RawClient } from './helpers.js';
 
 const h = new Harness();
 afterEach(() => h.release());
 
 async function world() {
-  const server = await h.server();
-  const owner = await member(server.url, 'olive');
-  const mod = await member(server.url, 'mona');
-  const pleb = await member(server.url, 'pete');
-  await makeOwner(server, owner.id);
-  const o = await h.connect(server.url, owner.token);
-  const m = await h.connect(server.url, mod.token);
-  const p = await h.connect(server.url, pleb.token);
+  const { server, members, clients } = await h.community('olive', 'mona', 'pete');
+  const [owner, mod, pleb] = members as [Member, Member, Member];
+  const [o, m, p] = clients as [RawClient, RawClient, RawClient];
   return { server, owner, mod, pleb, o, m, p };
 }
 

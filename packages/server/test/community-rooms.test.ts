@@ -1,17 +1,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { expectConvergent, Harness, liveEvent, makeOwner, member, refused } from './community-support.js';
-import { until } from './helpers.js';
+import { expectConvergent, Harness, liveEvent, member, refused, type Member } from './community-support.js';
+import { until, type RawClient } from './helpers.js';
 
 const h = new Harness();
 afterEach(() => h.release());
 
 async function world() {
-  const server = await h.server();
-  const owner = await member(server.url, 'olive');
-  const pleb = await member(server.url, 'pete');
-  await makeOwner(server, owner.id);
-  const o = await h.connect(server.url, owner.token);
-  const p = await h.connect(server.url, pleb.token);
+  const { server, members, clients } = await h.community('olive', 'pete');
+  const [owner, pleb] = members as [Member, Member];
+  const [o, p] = clients as [RawClient, RawClient];
   return { server, owner, pleb, o, p };
 }
 

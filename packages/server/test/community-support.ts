@@ -24,6 +24,17 @@ export class Harness {
     return c;
   }
 
+  /** A server with these users signed up (the first made owner) and each connected, in order. */
+  async community(...usernames: string[]) {
+    const server = await this.server();
+    const members: Member[] = [];
+    for (const u of usernames) members.push(await member(server.url, u));
+    await makeOwner(server, members[0]!.id);
+    const clients: RawClient[] = [];
+    for (const m of members) clients.push(await this.connect(server.url, m.token));
+    return { server, members, clients };
+  }
+
   async release(): Promise<void> {
     while (this.cleanups.length) await this.cleanups.pop()!();
   }
