@@ -81,33 +81,22 @@ user
 
 // Community moderation as the operator; a running server publishes these changes live.
 const member = program.command('member').description('remove members (acts as the server operator)');
-member
-  .command('kick')
-  .description('remove a member: sessions end; they may rejoin with a new invite (same username and password)')
-  .argument('<nick>')
-  .addOption(dataDirOption())
-  .action(async (nick: string, o: { dataDir?: string }) => {
-    await memberKick(dataDir(o), nick);
-    process.stdout.write(`kicked ${nick}\n`);
-  });
-member
-  .command('ban')
-  .description('ban a member: sessions end and the account can never log in or rejoin')
-  .argument('<nick>')
-  .addOption(dataDirOption())
-  .action(async (nick: string, o: { dataDir?: string }) => {
-    await memberBan(dataDir(o), nick);
-    process.stdout.write(`banned ${nick}\n`);
-  });
-member
-  .command('unban')
-  .description('lift a ban: the person may rejoin with a new invite, as after a kick')
-  .argument('<nick>')
-  .addOption(dataDirOption())
-  .action(async (nick: string, o: { dataDir?: string }) => {
-    await memberUnban(dataDir(o), nick);
-    process.stdout.write(`unbanned ${nick}\n`);
-  });
+const memberActions = [
+  ['kick', 'remove a member: sessions end; they may rejoin with a new invite (same username and password)', memberKick, 'kicked'],
+  ['ban', 'ban a member: sessions end and the account can never log in or rejoin', memberBan, 'banned'],
+  ['unban', 'lift a ban: the person may rejoin with a new invite, as after a kick', memberUnban, 'unbanned'],
+] as const;
+for (const [name, description, act, done] of memberActions) {
+  member
+    .command(name)
+    .description(description)
+    .argument('<nick>')
+    .addOption(dataDirOption())
+    .action(async (nick: string, o: { dataDir?: string }) => {
+      await act(dataDir(o), nick);
+      process.stdout.write(`${done} ${nick}\n`);
+    });
+}
 
 const message = program.command('message').description('moderate messages');
 message
