@@ -1,8 +1,9 @@
 #!/usr/bin/env node
+import path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { backup, inviteCreate, userList, userResetPassword } from './cli/admin.js';
 import { memberBan, memberKick, memberUnban, messageDelete, roleGrant, roleList, roleRevoke } from './cli/community.js';
-import { ConfigError, DEFAULT_DATA_DIR, KNOBS, resolveStartOptions } from './cli/config.js';
+import { ConfigError, dataDirFrom, defaultDataDir, KNOBS, resolveStartOptions } from './cli/config.js';
 import { startServer } from './index.js';
 import { SERVER_VERSION } from './version.js';
 
@@ -13,8 +14,8 @@ const program = new Command('od-server')
   .showHelpAfterError(false);
 
 const dataDirOption = () =>
-  new Option('--data-dir <dir>', `data folder (database, secret key, config.json) (default: ${DEFAULT_DATA_DIR}, env OD_DATA_DIR)`);
-const dataDir = (o: { dataDir?: string }) => o.dataDir ?? process.env.OD_DATA_DIR ?? DEFAULT_DATA_DIR;
+  new Option('--data-dir <dir>', `data folder (database, secret key, config.json) (default: ${defaultDataDir()}, env OD_DATA_DIR)`);
+const dataDir = (o: { dataDir?: string }) => dataDirFrom(o.dataDir);
 
 const start = program
   .command('start')
@@ -33,7 +34,7 @@ start.action(async (flags: Record<string, unknown>) => {
         'Sign up with this code to become the owner. It is shown only once.\n\n',
     );
   }
-  process.stdout.write(`od-server listening on ${server.url}\n`);
+  process.stdout.write(`od-server listening on ${server.url} (data in ${path.resolve(opts.dataDir)})\n`);
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;

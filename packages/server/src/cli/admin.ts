@@ -1,6 +1,6 @@
 import { createInvite, createResetCode } from '../services/auth.js';
-import { Store } from '../store/store.js';
-import { ConfigError, parseDuration, parseIntRange } from './config.js';
+import type { Store } from '../store/store.js';
+import { ConfigError, openExistingStore, parseDuration, parseIntRange } from './config.js';
 
 /*
  * Operator commands. They open the same SQLite file the running server uses (WAL + busy_timeout make
@@ -8,7 +8,7 @@ import { ConfigError, parseDuration, parseIntRange } from './config.js';
  */
 
 function withStore<T>(dataDir: string, fn: (store: Store) => T): T {
-  const store = Store.open(dataDir);
+  const store = openExistingStore(dataDir);
   try {
     return fn(store);
   } finally {
@@ -59,7 +59,7 @@ export function userResetPassword(dataDir: string, username: string): string {
 
 /** Online backup through SQLite's backup API; progress goes to `progress` (stderr). */
 export async function backup(dataDir: string, file: string, progress: (line: string) => void): Promise<void> {
-  const store = Store.open(dataDir);
+  const store = openExistingStore(dataDir);
   try {
     await store.db.backup(file, {
       progress({ totalPages, remainingPages }) {

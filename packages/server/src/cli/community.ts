@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { ProtocolError } from '@open-discord/protocol';
 import { createServices, type Services } from '../services/index.js';
-import { Store } from '../store/store.js';
-import { ConfigError } from './config.js';
+import type { Store } from '../store/store.js';
+import { ConfigError, openExistingStore } from './config.js';
 
 /*
  * Operator commands that change the community (kick, ban, delete a message, grant roles). They act as the
@@ -13,9 +13,10 @@ import { ConfigError } from './config.js';
  */
 
 async function withServices<T>(dataDir: string, fn: (s: Services, store: Store) => Promise<T>): Promise<T> {
-  const store = Store.open(dataDir);
+  const store = openExistingStore(dataDir);
+  let services: Services | null = null;
   try {
-    const services = createServices({
+    services = createServices({
       store,
       now: Date.now,
       newId: () => randomBytes(12).toString('base64url'),
@@ -29,6 +30,8 @@ async function withServices<T>(dataDir: string, fn: (s: Services, store: Store) 
     if (error instanceof ProtocolError) throw new ConfigError(error.message);
     throw error;
   } finally {
+    // The auth service's hashing workers would keep this process alive after the command is done.
+    await services?.auth.close();
     store.close();
   }
 }

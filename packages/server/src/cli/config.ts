@@ -1,6 +1,10 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import { DB_FILE } from '../store/db.js';
+import { Store } from '../store/store.js';
 import type { ServerOptions } from '../index.js';
+import { pickLog } from '../log.js';
 
 /** A bad knob value: reported as one line, exit code 2. */
 export class ConfigError extends Error {}
@@ -52,10 +56,40 @@ export const KNOBS: readonly Knob[] = [
   { flag: 'bcrypt-cost', env: 'OD_BCRYPT_COST', key: 'bcryptCost', help: 'bcrypt cost factor for new password hashes', default: '10', parse: int(4, 15) },
   { flag: 'access-token-ttl', env: 'OD_ACCESS_TOKEN_TTL', key: 'accessTokenTtlSec', help: 'access token lifetime in seconds', default: '900', parse: int(30, 86_400) },
   { flag: 'snapshot-threshold', env: 'OD_SNAPSHOT_THRESHOLD', key: 'snapshotThreshold', help: 'resume further behind than this many events loads a snapshot instead', default: '10000', parse: int(100, 10_000_000) },
+  { flag: 'log', env: 'OD_LOG', key: 'log', help: 'log format: human (on a terminal) | json (one object per line) | auto = human on a terminal, else json', default: 'auto', parse: oneOf('auto', 'human', 'json') },
   { flag: 'allowed-origin', env: 'OD_ALLOWED_ORIGINS', key: 'allowedOrigins', help: 'browser origins allowed to open a WebSocket (env: comma-separated)', default: 'none', parse: origins },
 ];
 
-export const DEFAULT_DATA_DIR = '.od-data';
+/**
+ * The data folder does not depend on the current directory, so `od-server invite create` run from any
+ * folder finds the running server's database: $XDG_DATA_HOME/od-server, else ~/.local/share/od-server.
+ */
+export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
+  const base = env.XDG_DATA_HOME && path.isAbsolute(env.XDG_DATA_HOME) ? env.XDG_DATA_HOME : path.join(os.homedir(), '.local', 'share');
+  return path.join(base, 'od-server');
+}
+
+/** --data-dir, else OD_DATA_DIR, else the default above. */
+export function dataDirFrom(flag: unknown, env: NodeJS.ProcessEnv = process.env): string {
+  if (flag !== undefined && flag !== null && String(flag) !== '') return String(flag);
+  if (env.OD_DATA_DIR) return env.OD_DATA_DIR;
+  return defaultDataDir(env);
+}
+
+/**
+ * Admin commands act on an existing server's data and never create one: run in the wrong place they
+ * would otherwise make a fresh empty database and print an invite the running server rejects.
+ */
+export function openExistingStore(dataDir: string): Store {
+  const file = path.join(dataDir, DB_FILE);
+  if (!fs.existsSync(file)) {
+    // Not a bad flag (exit 2) but a missing server: a plain error, exit 1.
+    throw new Error(
+      `no od-server database in ${path.resolve(dataDir)} (start the server first, or point --data-dir / OD_DATA_DIR at its data folder)`,
+    );
+  }
+  return Store.open(dataDir);
+}
 export const CONFIG_FILE = 'config.json';
 
 const camel = (flag: string) => flag.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
@@ -78,7 +112,7 @@ function readConfigFile(dataDir: string): Record<string, unknown> {
 
 /** Flags > env (OD_*) > <data-dir>/config.json > defaults. */
 export function resolveStartOptions(flags: Record<string, unknown>, env: NodeJS.ProcessEnv): ServerOptions {
-  const dataDir = String(flags.dataDir ?? env.OD_DATA_DIR ?? DEFAULT_DATA_DIR);
+  const dataDir = dataDirFrom(flags.dataDir, env);
   const file = readConfigFile(dataDir);
   const values: Record<string, unknown> = {};
   for (const k of KNOBS) {
@@ -107,6 +141,7 @@ export function resolveStartOptions(flags: Record<string, unknown>, env: NodeJS.
     accessTokenTtlSec: values.accessTokenTtlSec as number,
     snapshotThreshold: values.snapshotThreshold as number,
     allowedOrigins: (values.allowedOrigins as string[] | undefined) ?? [],
+    log: pickLog(values.log as 'auto' | 'human' | 'json', process.stderr.isTTY === true),
   };
 }
 
