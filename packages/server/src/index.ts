@@ -22,6 +22,8 @@ export interface ServerOptions {
   host?: string;
   /** [7331]; 0 picks a free port. */
   port?: number;
+  /** Serve https:// and wss:// with this PEM certificate chain and key [none: plain http]. */
+  tls?: { cert: string | Buffer; key: string | Buffer };
   /** ['invite'] */
   registration?: Registration;
   /** ['full']: every acknowledged write survives power loss. */
@@ -67,7 +69,7 @@ export interface ServerOptions {
 }
 
 export interface RunningServer {
-  /** http://HOST:PORT */
+  /** http://HOST:PORT (https:// with TLS) */
   url: string;
   port: number;
   /** The newest order in the event log. */
@@ -166,6 +168,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       maxConnectionsPerIp: opts.maxConnectionsPerIp ?? 64,
       allowedOrigins: opts.allowedOrigins ?? [],
       log,
+      ...(opts.tls && { tls: opts.tls }),
       onRequest: createHttpApi(services),
       onConnection: (conn) => {
         const session = new Session(conn, hub, services, dispatcher, sessionOptions);
@@ -186,7 +189,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     const foreign = setInterval(() => deps.queue.absorbForeign(), opts.foreignPollMs ?? 250);
     foreign.unref();
 
-    const url = `http://${host.includes(':') ? `[${host}]` : host}:${transport.port}`;
+    const url = `${opts.tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${transport.port}`;
     log({ level: 'info', msg: 'listening', url, head: deps.queue.head });
 
     let closing: Promise<void> | null = null;

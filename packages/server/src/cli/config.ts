@@ -44,6 +44,18 @@ function origins(raw: string, name: string): string[] {
   return list;
 }
 
+/** A PEM file read at start, so a wrong path is one clear line instead of a failed handshake later. */
+function pemFile(raw: string, name: string): { file: string; pem: Buffer } {
+  let pem: Buffer;
+  try {
+    pem = fs.readFileSync(raw);
+  } catch (error) {
+    throw new ConfigError(`invalid ${name} "${raw}": ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : 'cannot read it'}`);
+  }
+  if (!pem.toString('latin1').includes('-----BEGIN ')) throw new ConfigError(`invalid ${name} "${raw}": not a PEM file`);
+  return { file: raw, pem };
+}
+
 export const KNOBS: readonly Knob[] = [
   { flag: 'port', env: 'OD_PORT', key: 'port', help: 'TCP port (0 = any free port)', default: '7331', parse: int(0, 65535) },
   { flag: 'host', env: 'OD_HOST', key: 'host', help: 'address to listen on', default: '127.0.0.1', parse: (s) => s },
@@ -56,6 +68,8 @@ export const KNOBS: readonly Knob[] = [
   { flag: 'bcrypt-cost', env: 'OD_BCRYPT_COST', key: 'bcryptCost', help: 'bcrypt cost factor for new password hashes', default: '10', parse: int(4, 15) },
   { flag: 'access-token-ttl', env: 'OD_ACCESS_TOKEN_TTL', key: 'accessTokenTtlSec', help: 'access token lifetime in seconds', default: '900', parse: int(30, 86_400) },
   { flag: 'snapshot-threshold', env: 'OD_SNAPSHOT_THRESHOLD', key: 'snapshotThreshold', help: 'resume further behind than this many events loads a snapshot instead', default: '10000', parse: int(100, 10_000_000) },
+  { flag: 'tls-cert', env: 'OD_TLS_CERT', key: 'tlsCert', help: 'PEM certificate chain file: serve https:// and wss:// (needs --tls-key)', default: 'none', parse: pemFile },
+  { flag: 'tls-key', env: 'OD_TLS_KEY', key: 'tlsKey', help: 'PEM private key file for --tls-cert', default: 'none', parse: pemFile },
   { flag: 'log', env: 'OD_LOG', key: 'log', help: 'log format: human (on a terminal) | json (one object per line) | auto = human on a terminal, else json', default: 'auto', parse: oneOf('auto', 'human', 'json') },
   { flag: 'allowed-origin', env: 'OD_ALLOWED_ORIGINS', key: 'allowedOrigins', help: 'browser origins allowed to open a WebSocket (env: comma-separated)', default: 'none', parse: origins },
 ];
@@ -125,6 +139,9 @@ export function resolveStartOptions(flags: Record<string, unknown>, env: NodeJS.
       values[k.key] = k.parse(Array.isArray(v) ? v.join(',') : String(v), `${CONFIG_FILE} ${k.key}`);
     } else if (k.default !== 'none') values[k.key] = k.parse(k.default, name);
   }
+  const cert = values.tlsCert as { pem: Buffer } | undefined;
+  const key = values.tlsKey as { pem: Buffer } | undefined;
+  if ((cert === undefined) !== (key === undefined)) throw new ConfigError('--tls-cert and --tls-key go together: give both or neither');
   const rate = values.messageRate as number;
   const readRate = values.readRate as number;
   return {
@@ -141,6 +158,7 @@ export function resolveStartOptions(flags: Record<string, unknown>, env: NodeJS.
     accessTokenTtlSec: values.accessTokenTtlSec as number,
     snapshotThreshold: values.snapshotThreshold as number,
     allowedOrigins: (values.allowedOrigins as string[] | undefined) ?? [],
+    ...(cert && key && { tls: { cert: cert.pem, key: key.pem } }),
     log: pickLog(values.log as 'auto' | 'human' | 'json', process.stderr.isTTY === true),
   };
 }

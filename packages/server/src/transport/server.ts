@@ -1,4 +1,5 @@
 import http from 'node:http';
+import https from 'node:https';
 import type { Socket } from 'node:net';
 import { CloseCode, HTTP_PATHS } from '@open-discord/protocol';
 import { WebSocket, WebSocketServer } from 'ws';
@@ -14,6 +15,8 @@ export interface TransportOptions {
   maxConnectionsPerIp: number;
   allowedOrigins: readonly string[];
   log: Log;
+  /** Serve HTTPS and wss:// with this certificate chain and key (PEM); plain HTTP when absent. */
+  tls?: { cert: string | Buffer; key: string | Buffer };
   /** The HTTP API. */
   onRequest: (req: http.IncomingMessage, res: http.ServerResponse) => void;
   /** A new WebSocket connection; returns the session's message and close handlers. */
@@ -39,10 +42,14 @@ export interface Transport {
 export async function startTransport(o: TransportOptions): Promise<Transport> {
   // Slow or half-open requests (including upgrades that never finish their headers) are cut off; the
   // checking interval bounds how late that happens (Node's default is 30 s).
-  const server = http.createServer(
-    { headersTimeout: 8_000, requestTimeout: 30_000, connectionsCheckingInterval: 1_000, keepAliveTimeout: 5_000 },
-    (req, res) => o.onRequest(req, res),
-  );
+  const httpOptions = { headersTimeout: 8_000, requestTimeout: 30_000, connectionsCheckingInterval: 1_000, keepAliveTimeout: 5_000 };
+  const handle = (req: http.IncomingMessage, res: http.ServerResponse) => o.onRequest(req, res);
+  // TLS ends here, before anything is parsed: the upgrade, the API and the WebSocket all ride on it.
+  const server: http.Server = o.tls
+    ? https.createServer({ ...httpOptions, cert: o.tls.cert, key: o.tls.key, minVersion: 'TLSv1.2' }, handle)
+    : http.createServer(httpOptions, handle);
+  // A client that fails the handshake (plain HTTP on the TLS port, a scanner) must not reach the log as an error.
+  server.on('tlsClientError', (_e: Error, socket: Socket) => socket.destroy());
 
   const wss = new WebSocketServer({
     noServer: true,
