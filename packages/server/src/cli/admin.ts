@@ -1,5 +1,5 @@
-import { createInvite, createResetCode } from '../services/auth.js';
-import { Store } from '../store/store.js';
+import { SqliteStorage } from '../adapters/sqlite/storage.js';
+import { createInvite, createResetCode } from '../features/accounts/service.js';
 import { ConfigError, parseDuration, parseIntRange } from './config.js';
 
 /*
@@ -7,8 +7,8 @@ import { ConfigError, parseDuration, parseIntRange } from './config.js';
  * that safe) and never need the server to be stopped.
  */
 
-function withStore<T>(dataDir: string, fn: (store: Store) => T): T {
-  const store = Store.open(dataDir);
+function withStore<T>(dataDir: string, fn: (store: SqliteStorage) => T): T {
+  const store = SqliteStorage.open(dataDir);
   try {
     return fn(store);
   } finally {
@@ -57,21 +57,17 @@ export function userResetPassword(dataDir: string, username: string): string {
   });
 }
 
-/** Online backup through SQLite's backup API; progress goes to `progress` (stderr). */
+/** Online backup by the storage adapter (SQLite's backup API); a progress bar goes to `progress` (stderr). */
 export async function backup(dataDir: string, file: string, progress: (line: string) => void): Promise<void> {
-  const store = Store.open(dataDir);
+  const storage = SqliteStorage.open(dataDir);
   try {
-    await store.db.backup(file, {
-      progress({ totalPages, remainingPages }) {
-        const done = totalPages - remainingPages;
-        const pct = totalPages === 0 ? 100 : Math.floor((done / totalPages) * 100);
-        const bar = '#'.repeat(Math.floor(pct / 5)).padEnd(20, '.');
-        progress(`\rbackup [${bar}] ${pct}% (${done}/${totalPages} pages)`);
-        return 256; // pages per step: small steps keep the live server's writes flowing
-      },
+    await storage.backup(file, (done, total) => {
+      const pct = total === 0 ? 100 : Math.floor((done / total) * 100);
+      const bar = '#'.repeat(Math.floor(pct / 5)).padEnd(20, '.');
+      progress(`\rbackup [${bar}] ${pct}% (${done}/${total} pages)`);
     });
     progress(`\rbackup [${'#'.repeat(20)}] 100%${' '.repeat(24)}\n`);
   } finally {
-    store.close();
+    storage.close();
   }
 }

@@ -1,13 +1,13 @@
 import type { AuthFrame, ErrorBody, Me, ParsedParams, RequestType } from '@open-discord/protocol';
 import { CloseCode, decodeClientFrame, LIMITS, PROTOCOL_VERSION, ProtocolError } from '@open-discord/protocol';
-import type { Services } from '../services/index.js';
-import { describe } from '../services/commit-queue.js';
-import { RateLimiter } from '../services/rate-limit.js';
-import { type Conn, RawJson } from './conn.js';
+import type { Services } from '../app.js';
+import { describe } from '../core/commit-queue.js';
+import { RateLimiter } from '../core/rate-limit.js';
+import { TypingRelayThrottle } from '../features/typing/throttle.js';
+import { readyFrame, replayFrame, replyErrorFrame, replyOkFrame, syncPageJson } from '../wire/encode.js';
+import type { Conn } from './conn.js';
 import type { Dispatcher } from './dispatcher.js';
-import { syncPageJson } from './handlers.js';
 import type { Hub } from './hub.js';
-import { TypingRelayThrottle } from './typing-relay.js';
 
 export interface SessionOptions {
   serverVersion: string;
@@ -135,7 +135,7 @@ export class Session {
     const snapshotRequired = resume !== undefined && sync.needsSnapshot(resume);
     const replaying = resume !== undefined && !snapshotRequired && resume < head;
     const me: Me = { ...auth.me, online: true };
-    this.send({
+    this.sendText(readyFrame({
       type: 'ready',
       protocol: PROTOCOL_VERSION,
       serverVersion: this.o.serverVersion,
@@ -143,7 +143,7 @@ export class Session {
       head,
       snapshotRequired,
       replaying,
-    });
+    }));
     if (replaying) {
       this.state = 'replaying';
       this.accounted = resume;
@@ -168,9 +168,8 @@ export class Session {
       return;
     }
     const page = this.services.sync.scan(this.userId!, this.accounted, LIMITS.syncPageSize);
-    const body = syncPageJson(page);
-    // Reuse the sync page serialisation: {"events":[..],"through":..,"more":..,...} → a replay frame.
-    this.conn.send(`{"type":"replay",${body.slice(1)}`);
+    // The sync page serialisation, as a replay frame.
+    this.conn.send(replayFrame(syncPageJson(page)));
     if (this.state !== 'replaying') return; // the send may have closed us (buffer cap)
     if (page.more) {
       this.accounted = page.through;
@@ -202,11 +201,7 @@ export class Session {
       const result = await this.dispatcher.dispatch({ userId: this.userId! }, type, params);
       if (type === 'message.send') this.typing.sent(this.userId!, (params as ParsedParams<'message.send'>).roomId);
       if (this.state === 'closed') return;
-      if (result instanceof RawJson) {
-        this.conn.send(`{"type":"reply","replyTo":${JSON.stringify(id)},"ok":true,"result":${result.json}}`);
-      } else {
-        this.send({ type: 'reply', replyTo: id, ok: true, result });
-      }
+      this.conn.send(replyOkFrame(id, result));
     } catch (error) {
       if (error instanceof ProtocolError) return this.reply(id, error.toBody());
       this.services.deps.log({ level: 'error', msg: 'request failed', type, error: describe(error) });
@@ -215,12 +210,12 @@ export class Session {
   }
 
   private reply(replyTo: string | null, error: ErrorBody): void {
-    this.send({ type: 'reply', replyTo, ok: false, error });
+    this.sendText(replyErrorFrame(replyTo, error));
   }
 
-  private send(frame: object): void {
+  private sendText(frame: string): void {
     if (this.state === 'closed') return;
-    this.conn.send(JSON.stringify(frame));
+    this.conn.send(frame);
   }
 
   private clearAuthTimer(): void {
