@@ -5,6 +5,10 @@ import type { ServiceDeps } from '../../core/deps.js';
 import { roomNotFound } from './errors.js';
 import type { RoomRow } from './repository.js';
 
+/** Two restrictions are the same: both open, or the same sorted role ids. */
+const sameRoles = (a: readonly string[] | null, b: readonly string[] | null) =>
+  a === null || b === null ? a === b : a.length === b.length && a.every((r, i) => r === b[i]);
+
 /** Role-gating and deleting rooms; each needs manage_rooms on a room the actor can see. */
 export class RoomAdminService {
   constructor(
@@ -27,7 +31,7 @@ export class RoomAdminService {
       requirePermission(access, actor, 'manage_rooms', roleIds === null ? 'open rooms' : 'restrict rooms');
       const wanted = roleIds === null ? null : [...new Set(roleIds)].sort();
       // Setting what is already set writes nothing (no event, no access.changed).
-      if (JSON.stringify(wanted) === JSON.stringify(row.restrictedTo)) return { room: store.rooms.toWire(row) };
+      if (sameRoles(wanted, row.restrictedTo)) return { room: store.rooms.toWire(row) };
       return this.accessAdmin.restrictIn(w, actor, roomId, wanted);
     });
   }
