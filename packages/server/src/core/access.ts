@@ -23,8 +23,8 @@ const NO_ROLES: ReadonlySet<string> = new Set();
 
 /**
  * An in-memory index of who may see what: rooms (kind, restriction, members), role grants and role
- * permissions. Loaded lazily from the store and dropped whenever an access-affecting event is written
- * (see commit-queue), so it is never stale for longer than the write that changed it.
+ * permissions. Loaded lazily from the store and dropped whenever an event a feature declares as changing
+ * visibility is written (see commit-queue), so it is never stale for longer than the write that changed it.
  *
  * THE visibility rule lives here and only here; sync, history, state, unread counts, live fan-out and
  * error messages all ask this index.
@@ -160,15 +160,3 @@ export class AccessIndex {
   }
 }
 
-/** Event types whose commit changes the access index (rooms, roles, grants, users). */
-export const ACCESS_EVENT_TYPES: ReadonlySet<string> = new Set([
-  'user.joined',
-  'user.removed',
-  'room.created',
-  'room.updated',
-  'room.deleted',
-  'role.created',
-  'role.updated',
-  'role.deleted',
-  'access.changed',
-]);
