@@ -22,6 +22,7 @@ import { RolesService } from './features/roles/service.js';
 import { RoomAdminService } from './features/rooms/admin.js';
 import { RoomsService } from './features/rooms/service.js';
 import { StateService } from './features/sync/state.js';
+import { TypingRelay } from './features/typing/relay.js';
 import { SyncService } from './features/sync/sync.js';
 import { stderrLog } from './log.js';
 import type { EventBus } from './ports/event-bus.js';
@@ -254,6 +255,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       frameRate: opts.frameRate ?? DEFAULTS.frameRate,
       maxMalformed: DEFAULTS.maxMalformed,
       replayHighWater: Math.floor(sendBufferCap / 2),
+      typing: new TypingRelay(deps.access, hub, now),
       now,
     };
     const transport = await startTransport({

@@ -3,7 +3,7 @@ import { CloseCode, decodeClientFrame, LIMITS, PROTOCOL_VERSION, ProtocolError }
 import type { Services } from '../app.js';
 import { describe } from '../core/commit-queue.js';
 import { RateLimiter } from '../core/rate-limit.js';
-import { TypingRelayThrottle } from '../features/typing/throttle.js';
+import type { TypingRelay } from '../features/typing/relay.js';
 import { readyFrame, replayFrame, replyErrorFrame, replyOkFrame, syncPageJson } from '../wire/encode.js';
 import type { Conn } from './conn.js';
 import type { Dispatcher } from './dispatcher.js';
@@ -19,6 +19,8 @@ export interface SessionOptions {
   maxMalformed: number;
   /** Pause replay while this many bytes wait to be sent to the client. */
   replayHighWater: number;
+  /** The server's typing relay (features/typing). */
+  typing: TypingRelay;
   now: () => number;
 }
 
@@ -33,8 +35,6 @@ type State = 'auth' | 'replaying' | 'live' | 'closed';
 export const MAX_READS_IN_FLIGHT = 32;
 export const MAX_REQUESTS_IN_FLIGHT = 256;
 
-/** One typing throttle per server (per hub): a user's notices count together across their connections. */
-const typingThrottles = new WeakMap<Hub, TypingRelayThrottle>();
 
 /**
  * One WebSocket connection above the transport: awaiting-auth → (replaying →) live → closed.
@@ -52,7 +52,6 @@ export class Session {
   private malformed = 0;
   private inFlight = 0;
   private readsInFlight = 0;
-  private readonly typing: TypingRelayThrottle;
 
   constructor(
     readonly conn: Conn,
@@ -62,9 +61,6 @@ export class Session {
     private readonly o: SessionOptions,
   ) {
     this.frames = new RateLimiter(o.frameRate.perSec, o.frameRate.burst, o.now, 1);
-    let typing = typingThrottles.get(hub);
-    if (!typing) typingThrottles.set(hub, (typing = new TypingRelayThrottle()));
-    this.typing = typing;
     this.authTimer = setTimeout(() => this.close(CloseCode.AUTH_TIMEOUT, 'no auth frame in time'), o.authTimeoutMs);
   }
 
@@ -87,13 +83,7 @@ export class Session {
       case 'auth':
         return this.reply(null, { code: 'BAD_REQUEST', message: 'already authenticated' });
       case 'typing':
-        if (
-          this.state === 'live' &&
-          this.services.deps.access.canSeeRoom(this.userId!, frame.frame.roomId) &&
-          this.typing.allow(this.userId!, frame.frame.roomId, this.o.now())
-        ) {
-          this.hub.typing(this, frame.frame.roomId);
-        }
+        if (this.state === 'live') this.o.typing.notice(this, frame.frame.roomId);
         return;
       case 'request':
         void this.request(frame.id, frame.type, frame.params);
@@ -199,7 +189,7 @@ export class Session {
   private async answer(id: string, type: RequestType, params: ParsedParams<RequestType>): Promise<void> {
     try {
       const result = await this.dispatcher.dispatch({ userId: this.userId! }, type, params);
-      if (type === 'message.send') this.typing.sent(this.userId!, (params as ParsedParams<'message.send'>).roomId);
+      if (type === 'message.send') this.o.typing.sent(this.userId!, (params as ParsedParams<'message.send'>).roomId);
       if (this.state === 'closed') return;
       this.conn.send(replyOkFrame(id, result));
     } catch (error) {
