@@ -55,6 +55,8 @@ const unavailable = () => new ProtocolError('UNAVAILABLE', 'the server could not
 export class CommitQueue {
   private pending: Pending[] = [];
   private scheduled = false;
+  /** An engine that commits asynchronously has a batch in flight: the next one waits (one unit at a time). */
+  private inFlight = false;
   private closed = false;
   private _head: number;
 
@@ -78,7 +80,7 @@ export class CommitQueue {
 
   /** Writes are waiting for this turn's batch. */
   get busy(): boolean {
-    return this.scheduled;
+    return this.scheduled || this.inFlight;
   }
 
   submit<T>(work: (w: WriteContext) => T): Promise<T> {
@@ -100,6 +102,9 @@ export class CommitQueue {
 
   private runBatch(): void {
     this.scheduled = false;
+    // Batches commit one at a time, each knowing the head the previous one left; the one in flight
+    // starts the next when it settles.
+    if (this.inFlight) return;
     const batch = this.pending;
     this.pending = [];
     if (batch.length === 0) return;
@@ -131,10 +136,19 @@ export class CommitQueue {
       return this.batchFailed(batch, error);
     }
     if (result instanceof Promise) {
-      result.then(
-        (r) => this.committed(batch, r, locals, afters),
-        (error: unknown) => this.batchFailed(batch, error),
-      );
+      this.inFlight = true;
+      result
+        .then(
+          (r) => this.committed(batch, r, locals, afters),
+          (error: unknown) => this.batchFailed(batch, error),
+        )
+        .finally(() => {
+          this.inFlight = false;
+          if (this.pending.length && !this.scheduled && !this.closed) {
+            this.scheduled = true;
+            setImmediate(() => this.runBatch());
+          }
+        });
     } else {
       this.committed(batch, result, locals, afters);
     }
@@ -211,7 +225,7 @@ export class CommitQueue {
    * each batch). Cheap when there is nothing new: one head lookup.
    */
   absorbForeign(): void {
-    if (this.closed || this.scheduled) return;
+    if (this.closed || this.scheduled || this.inFlight) return;
     try {
       const missed = this.foreignEvents();
       if (missed.length === 0) return;
