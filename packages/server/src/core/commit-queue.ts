@@ -144,7 +144,8 @@ export class CommitQueue {
         )
         .finally(() => {
           this.inFlight = false;
-          if (this.pending.length && !this.scheduled && !this.closed) {
+          // Writes submitted meanwhile (all before close(): it refuses later ones) form the next batch.
+          if (this.pending.length && !this.scheduled) {
             this.scheduled = true;
             setImmediate(() => this.runBatch());
           }
