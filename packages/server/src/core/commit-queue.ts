@@ -39,6 +39,29 @@ interface Pending {
   reject: (e: unknown) => void;
 }
 
+/** One request's writes in a batch: what it emitted and what runs after the commit. */
+class Step implements BatchStep {
+  readonly events: StoredEvent[] = [];
+  readonly after: Array<() => void> = [];
+
+  constructor(
+    readonly pending: Pending,
+    readonly now: number,
+    private readonly queue: { context(uow: UnitOfWork, step: Step): WriteContext; rolledBack(): void },
+  ) {}
+
+  run(uow: UnitOfWork): unknown {
+    return this.pending.work(this.queue.context(uow, this));
+  }
+
+  /** It threw and its writes were undone: forget what it emitted, and drop anything cached from it. */
+  rolledBack(): void {
+    this.events.length = 0;
+    this.after.length = 0;
+    this.queue.rolledBack();
+  }
+}
+
 const unavailable = () => new ProtocolError('UNAVAILABLE', 'the server could not store this change; retry later');
 
 /**
@@ -110,37 +133,19 @@ export class CommitQueue {
     if (batch.length === 0) return;
 
     const batchNow = this.now();
-    const locals: StoredEvent[][] = [];
-    const afters: Array<Array<() => void>> = [];
-    const steps: BatchStep[] = batch.map((p) => {
-      const local: StoredEvent[] = [];
-      const after: Array<() => void> = [];
-      locals.push(local);
-      afters.push(after);
-      return {
-        run: (uow) => p.work(this.context(uow, local, after, batchNow)),
-        // The step rolled back: drop anything cached from it, and forget what it emitted.
-        rolledBack: () => {
-          this.access.invalidate();
-          local.length = 0;
-          after.length = 0;
-        },
-      };
-    });
-    // Foreign events may change visibility: later steps must not judge by stale caches.
-    const onForeign = () => this.access.invalidate();
+    const steps = batch.map((p) => new Step(p, batchNow, this.stepHooks));
     let result: BatchResult | Promise<BatchResult>;
     try {
-      result = this.storage.runBatch(this._head, steps, onForeign);
+      result = this.storage.runBatch(this._head, steps, this.onForeign);
     } catch (error) {
-      return this.batchFailed(batch, error);
+      return this.batchFailed(steps, error);
     }
     if (result instanceof Promise) {
       this.inFlight = true;
       result
         .then(
-          (r) => this.committed(batch, r, locals, afters),
-          (error: unknown) => this.batchFailed(batch, error),
+          (r) => this.committed(steps, r),
+          (error: unknown) => this.batchFailed(steps, error),
         )
         .finally(() => {
           this.inFlight = false;
@@ -151,36 +156,46 @@ export class CommitQueue {
           }
         });
     } else {
-      this.committed(batch, result, locals, afters);
+      this.committed(steps, result);
     }
   }
 
-  private committed(batch: Pending[], r: BatchResult, locals: StoredEvent[][], afters: Array<Array<() => void>>): void {
+  private committed(steps: readonly Step[], r: BatchResult): void {
     const events: StoredEvent[] = [...r.foreign];
-    for (let i = 0; i < batch.length; i++) if (r.outcomes[i]!.ok) events.push(...locals[i]!);
+    for (let i = 0; i < steps.length; i++) if (r.outcomes[i]!.ok) events.push(...steps[i]!.events);
     if (events.length) this._head = events[events.length - 1]!.order;
     if (events.some((e) => this.visibilityEvents.has(e.type))) this.access.invalidate();
     this.safely('publish', () => this.bus.publish(events));
-    for (let i = 0; i < batch.length; i++) if (r.outcomes[i]!.ok) for (const fn of afters[i]!) this.safely('afterCommit', fn);
-    for (let i = 0; i < batch.length; i++) {
+    for (let i = 0; i < steps.length; i++) if (r.outcomes[i]!.ok) for (const fn of steps[i]!.after) this.safely('afterCommit', fn);
+    for (let i = 0; i < steps.length; i++) {
       const o = r.outcomes[i]!;
-      if (o.ok) batch[i]!.resolve(o.value);
+      if (o.ok) steps[i]!.pending.resolve(o.value);
     }
-    for (let i = 0; i < batch.length; i++) {
+    for (let i = 0; i < steps.length; i++) {
       const o = r.outcomes[i]!;
-      if (!o.ok) batch[i]!.reject(this.requestError(o.error));
+      if (!o.ok) steps[i]!.pending.reject(this.requestError(o.error));
     }
   }
 
-  private batchFailed(batch: Pending[], error: unknown): void {
+  private batchFailed(steps: readonly Step[], error: unknown): void {
     const cause = error instanceof StorageUnavailable && error.cause !== undefined ? error.cause : error;
-    this.log({ level: 'error', msg: 'commit failed', error: describe(cause), batch: batch.length });
+    this.log({ level: 'error', msg: 'commit failed', error: describe(cause), batch: steps.length });
     this.access.invalidate();
     this.reconcileHead();
-    for (const p of batch) p.reject(unavailable());
+    for (const step of steps) step.pending.reject(unavailable());
   }
 
-  private context(uow: UnitOfWork, local: StoredEvent[], after: Array<() => void>, now: number): WriteContext {
+  /** What each step calls back (one object per queue, not closures per request). */
+  private readonly stepHooks = {
+    context: (uow: UnitOfWork, step: Step) => this.context(uow, step),
+    rolledBack: () => this.access.invalidate(),
+  };
+
+  /** Foreign events may change visibility: later steps must not judge by stale caches. */
+  private readonly onForeign = () => this.access.invalidate();
+
+  private context(uow: UnitOfWork, step: Step): WriteContext {
+    const { now, events: local, after } = step;
     return {
       now,
       emit: (spec, data) => {
