@@ -76,9 +76,8 @@ async function until(cond: () => boolean, what: string): Promise<void> {
 
 /** Invites are minted by the operator (od-server invite create); the typed client has no request for it. */
 async function invite(): Promise<string> {
-  const { internalsOf } = await import('../packages/server/src/internals.js');
-  const { createInvite } = await import('../packages/server/src/services/auth.js');
-  return createInvite({ store: internalsOf(server).store, now: Date.now }, { uses: 1 });
+  const { createInvite } = await import('../packages/server/src/features/accounts/service.js');
+  return createInvite({ store: server.app.storage, now: Date.now }, { uses: 1 });
 }
 
 describe('community through the typed client', () => {

@@ -2,9 +2,9 @@
  * Regression tests: logins racing resets, lockout by others, and cheap refusals before password work.
  * Each test fails on the code before its fix.
  */
+import type { App } from '../src/app.js';
 import { afterEach, describe, expect, it } from 'vitest';
-import { internalsOf } from '../src/internals.js';
-import { createInvite, createResetCode } from '../src/services/auth.js';
+import { createInvite, createResetCode } from '../src/features/accounts/service.js';
 import { Harness, makeOwner, member } from './community-support.js';
 import { post, signup, until } from './helpers.js';
 
@@ -15,8 +15,8 @@ afterEach(() => h.release());
  * Hold every password comparison of this server after it has computed its answer, until released: the
  * window in which a slow bcrypt compare races other writes, made deterministic.
  */
-function holdPasswordChecks(server: object) {
-  const hasher = (internalsOf(server).services.auth as unknown as { passwords: { verify: (p: string, h: string) => Promise<boolean> } }).passwords;
+function holdPasswordChecks(server: { app: App }) {
+  const hasher = (server.app.services.auth as unknown as { passwords: { verify: (p: string, h: string) => Promise<boolean> } }).passwords;
   const verify = hasher.verify.bind(hasher);
   let waiting = 0;
   let release!: () => void;
@@ -37,7 +37,7 @@ describe('a login racing a password reset or logout-all', () => {
     const held = holdPasswordChecks(server);
     const login = post(server.url, '/api/login', { username: 'victim', password: 'correct horse' });
     await until(() => held.waiting() === 1, 'the login to check the password');
-    const code = createResetCode(internalsOf(server).services.deps, 'victim');
+    const code = createResetCode(server.app.services.deps, 'victim');
     const reset = await post(server.url, '/api/reset-password', { username: 'victim', code, password: 'new password 123' });
     expect(reset.status).toBe(200);
     held.release();
@@ -65,11 +65,11 @@ describe('a login racing a password reset or logout-all', () => {
     const pete = await signup(server.url, 'pete');
     const o = await h.connect(server.url, owner.token);
     await o.call('member.kick', { userId: pete.user.id });
-    const { store } = internalsOf(server);
+    const { storage: store } = server.app;
     const held = holdPasswordChecks(server);
     const rejoin = post(server.url, '/api/signup', { username: 'pete', password: 'correct horse', invite: createInvite({ store, now: Date.now }) });
     await until(() => held.waiting() === 1, 'the rejoin to check the password');
-    const code = createResetCode(internalsOf(server).services.deps, 'pete');
+    const code = createResetCode(server.app.services.deps, 'pete');
     expect((await post(server.url, '/api/reset-password', { username: 'pete', code, password: 'new password 123' })).status).toBe(200);
     held.release();
     const late = await rejoin;
@@ -79,8 +79,8 @@ describe('a login racing a password reset or logout-all', () => {
 });
 
 /** Count the password hashes this server computes from now on. */
-function countHashes(server: object): () => number {
-  const hasher = (internalsOf(server).services.auth as unknown as { passwords: { hash: (p: string) => Promise<string> } }).passwords;
+function countHashes(server: { app: App }): () => number {
+  const hasher = (server.app.services.auth as unknown as { passwords: { hash: (p: string) => Promise<string> } }).passwords;
   const hash = hasher.hash.bind(hasher);
   let n = 0;
   hasher.hash = (password) => {
@@ -115,7 +115,7 @@ describe('auth limits: no lockout by others, cheap refusals first', () => {
     const hashes = countHashes(closed);
     const refusedClosed = await post(closed.url, '/api/signup', { username: 'eve', password: 'correct horse' });
     expect(refusedClosed.body.error).toEqual({ code: 'FORBIDDEN', message: 'registration is closed' });
-    const { store } = internalsOf(closed);
+    const { storage: store } = closed.app;
     const withInvite = await post(closed.url, '/api/signup', { username: 'eve', password: 'correct horse', invite: createInvite({ store, now: Date.now }) });
     expect(withInvite.body.error).toEqual({ code: 'FORBIDDEN', message: 'registration is closed' });
     expect(hashes()).toBe(0);
@@ -134,7 +134,7 @@ describe('auth limits: no lockout by others, cheap refusals first', () => {
     const bad = await post(server.url, '/api/reset-password', { username: 'victim', code: 'WRONGCODE1', password: 'new password 123' });
     expect(bad.status).toBe(401);
     expect(hashes()).toBe(0);
-    const code = createResetCode(internalsOf(server).services.deps, 'victim');
+    const code = createResetCode(server.app.services.deps, 'victim');
     expect((await post(server.url, '/api/reset-password', { username: 'victim', code, password: 'new password 123' })).status).toBe(200);
     expect(hashes()).toBe(1);
   });

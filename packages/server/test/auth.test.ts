@@ -2,8 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import jwt from 'jsonwebtoken';
 import { describe, expect, it } from 'vitest';
-import { internalsOf } from '../src/internals.js';
-import { createResetCode } from '../src/services/auth.js';
+import { createResetCode } from '../src/features/accounts/service.js';
 import { post, RawClient, signup, testScope, testServer } from './helpers.js';
 
 const { cleanups, setup } = testScope();
@@ -145,7 +144,7 @@ describe('accounts', () => {
   it('a one-time reset code sets a new password and ends every session', async () => {
     const server = await setup();
     const alice = await signup(server.url, 'alice');
-    const code = createResetCode(internalsOf(server).services.deps, 'alice');
+    const code = createResetCode(server.app.services.deps, 'alice');
     const wrong = await post(server.url, '/api/reset-password', { username: 'alice', code: 'WRONGCODE', password: 'new password' });
     expect(wrong.status).toBe(401);
     const ok = await post(server.url, '/api/reset-password', { username: 'alice', code, password: 'new password' });

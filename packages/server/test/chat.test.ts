@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { internalsOf } from '../src/internals.js';
 import { RawClient, signup, testScope, testServer, until } from './helpers.js';
 
 const { cleanups, setup } = testScope();
@@ -31,7 +30,7 @@ describe('live chat and visibility', () => {
 
     const { room: lobby } = await a.call('room.create', { name: 'lobby' });
     const { room: secret } = await a.call('room.create', { name: 'secret' });
-    const { accessAdmin } = internalsOf(server).services;
+    const { accessAdmin } = server.app.services;
     await accessAdmin.restrictRoom(null, secret.id, ['admin']);
     await accessAdmin.grantRole(null, alice.user.id, 'admin');
     await accessAdmin.grantRole(null, bob.user.id, 'admin');

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { CloseCode } from '@open-discord/protocol';
 import { memberBan, memberKick, memberUnban, messageDelete, roleGrant, roleList, roleRevoke } from '../src/cli/community.js';
 import { ConfigError } from '../src/cli/config.js';
-import { Store } from '../src/store/store.js';
+import { SqliteStorage as Store } from '../src/adapters/sqlite/storage.js';
 import { expectConvergent, Harness, liveEvent, member, syncFromZero } from './community-support.js';
 import { signup, tempDir } from './helpers.js';
 import fs from 'node:fs';

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Store } from '../src/store/store.js';
+import { SqliteStorage as Store } from '../src/adapters/sqlite/storage.js';
 import { tempDir } from './helpers.js';
 
 const dirs: string[] = [];

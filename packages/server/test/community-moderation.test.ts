@@ -1,7 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { CloseCode } from '@open-discord/protocol';
-import { createInvite } from '../src/services/auth.js';
-import { internalsOf } from '../src/internals.js';
+import { createInvite } from '../src/features/accounts/service.js';
 import { expectConvergent, Harness, liveEvent, refused, syncFromZero, type Member } from './community-support.js';
 import { post, signup, type RawClient } from './helpers.js';
 
@@ -58,7 +57,7 @@ describe('kick and ban', () => {
   it('kick: user.removed live, sockets closed 4401, tokens revoked; they rejoin with a new invite as the same account', async () => {
     const server = await h.server({ registration: 'invite' });
     const ownerPair = await signup(server.url, 'olive', { invite: server.firstRunInvite });
-    const { store } = internalsOf(server);
+    const { storage: store } = server.app;
     const invite = createInvite({ store, now: Date.now }, { uses: 1 });
     const petePair = await signup(server.url, 'pete', { invite });
     const o = await h.connect(server.url, ownerPair.accessToken);
@@ -103,7 +102,7 @@ describe('kick and ban', () => {
     expect((await post(server.url, '/api/signup', { username: 'pete', password: 'correct horse' })).status).toBe(409);
     await expectConvergent(server.url, owner.token, h);
 
-    await internalsOf(server).services.moderation.unban(null, { userId: pleb.id });
+    await server.app.services.moderation.unban(null, { userId: pleb.id });
     const back = await signup(server.url, 'pete');
     expect(back.user.id).toBe(pleb.id);
   });

@@ -1,9 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { REQUEST_TYPES } from '@open-discord/protocol';
 import { Dispatcher } from '../src/session/dispatcher.js';
-import { registerCommunityHandlers } from '../src/session/feature-handlers.js';
-import { registerCoreHandlers } from '../src/session/handlers.js';
-import type { Services } from '../src/services/index.js';
+import type { Services } from '../src/app.js';
+import { FEATURES } from '../src/features/index.js';
 import { Harness, makeOwner, member, refused } from './community-support.js';
 
 const h = new Harness();
@@ -13,8 +12,7 @@ describe('permissions', () => {
   it('every request type in the protocol has a handler', () => {
     const d = new Dispatcher(null);
     const fake = {} as Services; // handlers only capture it; nothing is called while registering
-    registerCoreHandlers(d, fake);
-    registerCommunityHandlers(d, fake);
+    for (const f of FEATURES) f.register?.(d, fake);
     expect(REQUEST_TYPES.filter((t) => !d.has(t))).toEqual([]);
   });
 

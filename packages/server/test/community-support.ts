@@ -1,8 +1,7 @@
 import fs from 'node:fs';
 import { expect } from 'vitest';
 import { applyEvent, decodeEvent, worldFromState, type StateResult, type World } from '@open-discord/protocol';
-import type { ServerOptions } from '../src/index.js';
-import { internalsOf } from '../src/internals.js';
+import type { App, ServerOptions } from '../src/app.js';
 import { RawClient, signup, testServer } from './helpers.js';
 
 type Frame = Record<string, any>;
@@ -52,8 +51,8 @@ export async function member(url: string, username: string): Promise<Member> {
 }
 
 /** Make a user the owner the way only the operator can. */
-export async function makeOwner(server: object, userId: string): Promise<void> {
-  await internalsOf(server).services.roles.grant(null, { userId, roleId: 'owner' });
+export async function makeOwner(server: { app: App }, userId: string): Promise<void> {
+  await server.app.services.roles.grant(null, { userId, roleId: 'owner' });
 }
 
 /** The request's error, asserting it failed. */

@@ -1,8 +1,7 @@
 import fs from 'node:fs';
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect } from 'vitest';
-import type { StoredEvent } from '../src/store/store.js';
-import { internalsOf } from '../src/internals.js';
+import type { StoredEvent } from '../src/ports/storage.js';
 import { RawClient, signup, testServer } from './helpers.js';
 
 /*
@@ -73,7 +72,7 @@ interface Conn {
 
 async function run(cmds: Cmd[]): Promise<void> {
   const server = await testServer();
-  const { store, services } = internalsOf(server);
+  const { storage: store, services } = server.app;
   const conns: Conn[][] = [];
   try {
     const users = [];

@@ -3,11 +3,11 @@
  * Each test fails on the code before its fix.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { RateLimiter } from '../src/services/rate-limit.js';
-import { SYNC_PAGE_BYTES } from '../src/services/sync.js';
+import { RateLimiter } from '../src/core/rate-limit.js';
+import { SYNC_PAGE_BYTES } from '../src/features/sync/sync.js';
 import { Dispatcher, READ_COST } from '../src/session/dispatcher.js';
 import { MAX_READS_IN_FLIGHT } from '../src/session/session.js';
-import { TYPING_RELAY_MIN_MS } from '../src/session/typing-relay.js';
+import { TYPING_RELAY_MIN_MS } from '../src/features/typing/throttle.js';
 import { Harness, member } from './community-support.js';
 import { RawClient, until } from './helpers.js';
 
@@ -126,8 +126,8 @@ describe('reads have a cost limit', () => {
     let now = 0;
     const d = new Dispatcher(null, new RateLimiter(10, 100, () => now));
     // Every read the protocol has today is priced; 'room.open' stands in for a future cheap read.
-    for (const type of ['sync', 'state', 'history', 'room.open'] as const) d.register(type, () => 'ok', { write: false });
-    d.register('message.send', () => 'sent', { write: true });
+    for (const type of ['sync', 'state', 'history', 'room.open'] as const) d.register(type, () => 'ok' as never, { write: false });
+    d.register('message.send', () => 'sent' as never, { write: true });
     const ctx = { userId: 'u1' };
     expect([READ_COST.sync, READ_COST.state, READ_COST.history]).toEqual([20, 20, 5]);
     for (let i = 0; i < 4; i++) await d.dispatch(ctx, 'sync', {} as never); // 80

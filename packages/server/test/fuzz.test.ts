@@ -1,6 +1,5 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { internalsOf } from '../src/internals.js';
 import { RawClient, signup, testScope, until } from './helpers.js';
 
 const { cleanups, setup } = testScope();
@@ -155,7 +154,7 @@ describe('hostile input', () => {
     const slow = await RawClient.connect(server.url, slowUser.accessToken);
     const socket = (slow.ws as any)._socket as import('node:net').Socket;
     socket.pause();
-    const { hub } = internalsOf(server);
+    const { hub } = server.app;
     const writer = await RawClient.connect(server.url, (await signup(server.url, 'writer')).accessToken);
     cleanups.push(() => writer.close());
     const { room } = await writer.call('room.create', { name: 'firehose' });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PasswordHasher } from '../src/services/passwords.js';
+import { PasswordHasher } from '../src/features/accounts/passwords.js';
 
 describe('PasswordHasher', () => {
   it('verifies what it hashed, and every byte of a long password counts', async () => {

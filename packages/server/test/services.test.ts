@@ -1,15 +1,16 @@
 import fs from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ProtocolError } from '@open-discord/protocol';
-import { createServices, type Services } from '../src/services/index.js';
-import type { StoredEvent } from '../src/store/store.js';
-import { Store, UNREAD_COUNT_CAP } from '../src/store/store.js';
+import { createServices } from '../src/app.js';
+import type { StoredEvent } from '../src/ports/storage.js';
+import { SqliteStorage as Store } from '../src/adapters/sqlite/storage.js';
+import { UNREAD_COUNT_CAP } from '../src/features/messages/repository.js';
 import { quiet, tempDir } from './helpers.js';
 
 /** Services over a real SQLite file, no sockets: clock and ids injected. */
 let dir: string;
 let store: Store;
-let s: Services;
+let s: ReturnType<typeof createServices>;
 let published: StoredEvent[][];
 let clock: number;
 let ids: number;
@@ -20,7 +21,7 @@ beforeEach(() => {
   clock = 1_700_000_000_000;
   ids = 0;
   s = createServices({
-    store,
+    storage: store,
     now: () => clock,
     newId: () => `id${++ids}`,
     log: quiet,
@@ -35,7 +36,7 @@ beforeEach(() => {
     },
   });
   published = [];
-  s.deps.queue.setPublisher((evs) => published.push([...evs]));
+  s.bus.subscribe((evs) => published.push([...evs]));
 });
 afterEach(() => {
   store.close();
@@ -174,13 +175,13 @@ describe('unread counts', () => {
     expect(st.unread[room.id]).toEqual({ count: 2, mentions: 1 });
     expect(st.unread[other.id]).toEqual({ count: 1, mentions: 1 });
     expect(st.readMarkers[room.id]).toBe(0);
-    await s.profile.markRead(bob, { roomId: room.id, order: m2.message.order });
+    await s.readMarkers.mark(bob, { roomId: room.id, order: m2.message.order });
     st = s.state.state(bob);
     expect(st.unread[room.id]).toEqual({ count: 0, mentions: 0 });
     expect(st.readMarkers[room.id]).toBe(m2.message.order);
     // Markers never move backwards, and a no-op writes no event.
     const head = s.deps.queue.head;
-    await s.profile.markRead(bob, { roomId: room.id, order: 1 });
+    await s.readMarkers.mark(bob, { roomId: room.id, order: 1 });
     expect(s.deps.queue.head).toBe(head);
     // The read.marked event is private to bob.
     const marked = store.events.after(0, 1000).find((e) => e.type === 'read.marked')!;
@@ -199,7 +200,7 @@ describe('unread counts', () => {
     );
     expect(s.state.state(bob).unread[room.id]).toEqual({ count: UNREAD_COUNT_CAP, mentions: 11 });
     // Just under the cap the count is exact again.
-    await s.profile.markRead(bob, { roomId: room.id, order: sent[6]!.message.order });
+    await s.readMarkers.mark(bob, { roomId: room.id, order: sent[6]!.message.order });
     expect(s.state.state(bob).unread[room.id]).toEqual({ count: total - 7, mentions: 10 });
   });
 });

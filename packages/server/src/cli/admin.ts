@@ -1,14 +1,14 @@
-import { createInvite, createResetCode } from '../services/auth.js';
-import type { Store } from '../store/store.js';
-import { ConfigError, openExistingStore, parseDuration, parseIntRange } from './config.js';
+import type { SqliteStorage } from '../adapters/sqlite/storage.js';
+import { createInvite, createResetCode } from '../features/accounts/service.js';
+import { ConfigError, openExistingStorage, parseDuration, parseIntRange } from './config.js';
 
 /*
  * Operator commands. They open the same SQLite file the running server uses (WAL + busy_timeout make
  * that safe) and never need the server to be stopped.
  */
 
-function withStore<T>(dataDir: string, fn: (store: Store) => T): T {
-  const store = openExistingStore(dataDir);
+function withStore<T>(dataDir: string, fn: (store: SqliteStorage) => T): T {
+  const store = openExistingStorage(dataDir);
   try {
     return fn(store);
   } finally {
@@ -57,21 +57,17 @@ export function userResetPassword(dataDir: string, username: string): string {
   });
 }
 
-/** Online backup through SQLite's backup API; progress goes to `progress` (stderr). */
+/** Online backup by the storage adapter (SQLite's backup API); a progress bar goes to `progress` (stderr). */
 export async function backup(dataDir: string, file: string, progress: (line: string) => void): Promise<void> {
-  const store = openExistingStore(dataDir);
+  const storage = openExistingStorage(dataDir);
   try {
-    await store.db.backup(file, {
-      progress({ totalPages, remainingPages }) {
-        const done = totalPages - remainingPages;
-        const pct = totalPages === 0 ? 100 : Math.floor((done / totalPages) * 100);
-        const bar = '#'.repeat(Math.floor(pct / 5)).padEnd(20, '.');
-        progress(`\rbackup [${bar}] ${pct}% (${done}/${totalPages} pages)`);
-        return 256; // pages per step: small steps keep the live server's writes flowing
-      },
+    await storage.backup(file, (done, total) => {
+      const pct = total === 0 ? 100 : Math.floor((done / total) * 100);
+      const bar = '#'.repeat(Math.floor(pct / 5)).padEnd(20, '.');
+      progress(`\rbackup [${bar}] ${pct}% (${done}/${total} pages)`);
     });
     progress(`\rbackup [${'#'.repeat(20)}] 100%${' '.repeat(24)}\n`);
   } finally {
-    store.close();
+    storage.close();
   }
 }

@@ -1,8 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import { ProtocolError } from '@open-discord/protocol';
-import { createServices, type Services } from '../services/index.js';
-import type { Store } from '../store/store.js';
-import { ConfigError, openExistingStore } from './config.js';
+import type { SqliteStorage } from '../adapters/sqlite/storage.js';
+import { type Services, withOperatorServices } from '../app.js';
+import { ConfigError, openExistingStorage } from './config.js';
 
 /*
  * Operator commands that change the community (kick, ban, delete a message, grant roles). They act as the
@@ -12,37 +11,22 @@ import { ConfigError, openExistingStore } from './config.js';
  * writes), publishes them to connected clients and closes removed users' sockets.
  */
 
-async function withServices<T>(dataDir: string, fn: (s: Services, store: Store) => Promise<T>): Promise<T> {
-  const store = openExistingStore(dataDir);
-  let services: Services | null = null;
+async function withServices<T>(dataDir: string, fn: (s: Services, store: SqliteStorage) => Promise<T>): Promise<T> {
   try {
-    services = createServices({
-      store,
-      now: Date.now,
-      newId: () => randomBytes(12).toString('base64url'),
-      log: () => {},
-      snapshotThreshold: 10_000,
-      // This process signs no tokens; the auth service needs a secret to exist, not the server's.
-      auth: { secret: randomBytes(32), registration: 'closed', bcryptCost: 4, accessTokenTtlSec: 60, refreshTokenTtlSec: 60, authRate: null },
-    });
-    return await fn(services, store);
+    return await withOperatorServices(openExistingStorage(dataDir), fn);
   } catch (error) {
     if (error instanceof ProtocolError) throw new ConfigError(error.message);
     throw error;
-  } finally {
-    // The auth service's hashing workers would keep this process alive after the command is done.
-    await services?.auth.close();
-    store.close();
   }
 }
 
-function userByNick(store: Store, nick: string): string {
+function userByNick(store: SqliteStorage, nick: string): string {
   const id = store.users.idByNickname(nick.replace(/^@/, ''));
   if (!id) throw new ConfigError(`no user with the nickname "${nick}"`);
   return id;
 }
 
-function roleByName(store: Store, name: string): string {
+function roleByName(store: SqliteStorage, name: string): string {
   const role = store.roles.get(name) ?? store.roles.byName(name);
   if (!role) throw new ConfigError(`no such role "${name}"`);
   return role.id;

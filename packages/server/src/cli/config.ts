@@ -1,15 +1,16 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { DB_FILE } from '../store/db.js';
-import { Store } from '../store/store.js';
-import type { ServerOptions } from '../index.js';
+import { DB_FILE } from '../adapters/sqlite/db.js';
+import { SqliteStorage } from '../adapters/sqlite/storage.js';
+import type { ServerOptions } from '../app.js';
+import { DEFAULTS, MESSAGE_BURST_FACTOR, READ_BURST_FACTOR } from '../defaults.js';
 import { pickLog } from '../log.js';
 
 /** A bad knob value: reported as one line, exit code 2. */
 export class ConfigError extends Error {}
 
-/** Every `start` knob: flag name, env var, config-file key, default and how to parse it. */
+/** Every `start` knob: flag name, env var, config-file key, default (from defaults.ts) and how to parse it. */
 interface Knob {
   flag: string;
   env: string;
@@ -57,17 +58,17 @@ function pemFile(raw: string, name: string): { file: string; pem: Buffer } {
 }
 
 export const KNOBS: readonly Knob[] = [
-  { flag: 'port', env: 'OD_PORT', key: 'port', help: 'TCP port (0 = any free port)', default: '7331', parse: int(0, 65535) },
-  { flag: 'host', env: 'OD_HOST', key: 'host', help: 'address to listen on', default: '127.0.0.1', parse: (s) => s },
-  { flag: 'registration', env: 'OD_REGISTRATION', key: 'registration', help: 'who may sign up: invite | open | closed', default: 'invite', parse: oneOf('invite', 'open', 'closed') },
-  { flag: 'synchronous', env: 'OD_SYNCHRONOUS', key: 'synchronous', help: 'SQLite durability: full (power-loss safe) | normal', default: 'full', parse: oneOf('full', 'normal') },
-  { flag: 'max-connections-per-ip', env: 'OD_MAX_CONNECTIONS_PER_IP', key: 'maxConnectionsPerIp', help: 'WebSocket connections per address', default: '64', parse: int(1, 100_000) },
-  { flag: 'max-connections-per-user', env: 'OD_MAX_CONNECTIONS_PER_USER', key: 'maxConnectionsPerUser', help: 'WebSocket connections per user', default: '8', parse: int(1, 1000) },
-  { flag: 'message-rate', env: 'OD_MESSAGE_RATE', key: 'messageRate', help: 'writes per second per user, burst twice that (0 = unlimited)', default: '10', parse: int(0, 100_000) },
-  { flag: 'read-rate', env: 'OD_READ_RATE', key: 'readRate', help: 'read cost per second per user (sync and state 20, history 5, others 1), burst 10 times that (0 = unlimited)', default: '100', parse: int(0, 1_000_000) },
-  { flag: 'bcrypt-cost', env: 'OD_BCRYPT_COST', key: 'bcryptCost', help: 'bcrypt cost factor for new password hashes', default: '10', parse: int(4, 15) },
-  { flag: 'access-token-ttl', env: 'OD_ACCESS_TOKEN_TTL', key: 'accessTokenTtlSec', help: 'access token lifetime in seconds', default: '900', parse: int(30, 86_400) },
-  { flag: 'snapshot-threshold', env: 'OD_SNAPSHOT_THRESHOLD', key: 'snapshotThreshold', help: 'resume further behind than this many events loads a snapshot instead', default: '10000', parse: int(100, 10_000_000) },
+  { flag: 'port', env: 'OD_PORT', key: 'port', help: 'TCP port (0 = any free port)', default: String(DEFAULTS.port), parse: int(0, 65535) },
+  { flag: 'host', env: 'OD_HOST', key: 'host', help: 'address to listen on', default: DEFAULTS.host, parse: (s) => s },
+  { flag: 'registration', env: 'OD_REGISTRATION', key: 'registration', help: 'who may sign up: invite | open | closed', default: DEFAULTS.registration, parse: oneOf('invite', 'open', 'closed') },
+  { flag: 'synchronous', env: 'OD_SYNCHRONOUS', key: 'synchronous', help: 'SQLite durability: full (power-loss safe) | normal', default: DEFAULTS.synchronous, parse: oneOf('full', 'normal') },
+  { flag: 'max-connections-per-ip', env: 'OD_MAX_CONNECTIONS_PER_IP', key: 'maxConnectionsPerIp', help: 'WebSocket connections per address', default: String(DEFAULTS.maxConnectionsPerIp), parse: int(1, 100_000) },
+  { flag: 'max-connections-per-user', env: 'OD_MAX_CONNECTIONS_PER_USER', key: 'maxConnectionsPerUser', help: 'WebSocket connections per user', default: String(DEFAULTS.maxConnectionsPerUser), parse: int(1, 1000) },
+  { flag: 'message-rate', env: 'OD_MESSAGE_RATE', key: 'messageRate', help: `writes per second per user, burst ${MESSAGE_BURST_FACTOR} times that (0 = unlimited)`, default: String(DEFAULTS.messageRate?.perSec ?? 0), parse: int(0, 100_000) },
+  { flag: 'read-rate', env: 'OD_READ_RATE', key: 'readRate', help: `read cost per second per user (sync and state 20, history 5, others 1), burst ${READ_BURST_FACTOR} times that (0 = unlimited)`, default: String(DEFAULTS.readRate?.perSec ?? 0), parse: int(0, 1_000_000) },
+  { flag: 'bcrypt-cost', env: 'OD_BCRYPT_COST', key: 'bcryptCost', help: 'bcrypt cost factor for new password hashes', default: String(DEFAULTS.bcryptCost), parse: int(4, 15) },
+  { flag: 'access-token-ttl', env: 'OD_ACCESS_TOKEN_TTL', key: 'accessTokenTtlSec', help: 'access token lifetime in seconds', default: String(DEFAULTS.accessTokenTtlSec), parse: int(30, 86_400) },
+  { flag: 'snapshot-threshold', env: 'OD_SNAPSHOT_THRESHOLD', key: 'snapshotThreshold', help: 'resume further behind than this many events loads a snapshot instead', default: String(DEFAULTS.snapshotThreshold), parse: int(100, 10_000_000) },
   { flag: 'tls-cert', env: 'OD_TLS_CERT', key: 'tlsCert', help: 'PEM certificate chain file: serve https:// and wss:// (needs --tls-key)', default: 'none', parse: pemFile },
   { flag: 'tls-key', env: 'OD_TLS_KEY', key: 'tlsKey', help: 'PEM private key file for --tls-cert', default: 'none', parse: pemFile },
   { flag: 'log', env: 'OD_LOG', key: 'log', help: 'log format: human (on a terminal) | json (one object per line) | auto = human on a terminal, else json', default: 'auto', parse: oneOf('auto', 'human', 'json') },
@@ -94,7 +95,7 @@ export function dataDirFrom(flag: unknown, env: NodeJS.ProcessEnv = process.env)
  * Admin commands act on an existing server's data and never create one: run in the wrong place they
  * would otherwise make a fresh empty database and print an invite the running server rejects.
  */
-export function openExistingStore(dataDir: string): Store {
+export function openExistingStorage(dataDir: string): SqliteStorage {
   const file = path.join(dataDir, DB_FILE);
   if (!fs.existsSync(file)) {
     // Not a bad flag (exit 2) but a missing server: a plain error, exit 1.
@@ -102,8 +103,9 @@ export function openExistingStore(dataDir: string): Store {
       `no od-server database in ${path.resolve(dataDir)} (start the server first, or point --data-dir / OD_DATA_DIR at its data folder)`,
     );
   }
-  return Store.open(dataDir);
+  return SqliteStorage.open(dataDir);
 }
+
 export const CONFIG_FILE = 'config.json';
 
 const camel = (flag: string) => flag.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
@@ -152,8 +154,8 @@ export function resolveStartOptions(flags: Record<string, unknown>, env: NodeJS.
     synchronous: values.synchronous as ServerOptions['synchronous'],
     maxConnectionsPerIp: values.maxConnectionsPerIp as number,
     maxConnectionsPerUser: values.maxConnectionsPerUser as number,
-    messageRate: rate === 0 ? null : { perSec: rate, burst: rate * 2 },
-    readRate: readRate === 0 ? null : { perSec: readRate, burst: readRate * 10 },
+    messageRate: rate === 0 ? null : { perSec: rate, burst: rate * MESSAGE_BURST_FACTOR },
+    readRate: readRate === 0 ? null : { perSec: readRate, burst: readRate * READ_BURST_FACTOR },
     bcryptCost: values.bcryptCost as number,
     accessTokenTtlSec: values.accessTokenTtlSec as number,
     snapshotThreshold: values.snapshotThreshold as number,

@@ -16,8 +16,3 @@ export interface Conn {
   sendShared(frame: Buffer): void;
   close(code: number, reason: string): void;
 }
-
-/** A pre-serialised JSON value, embedded verbatim in a reply (sync pages are serialised once). */
-export class RawJson {
-  constructor(readonly json: string) {}
-}

@@ -1,6 +1,8 @@
 import type { ParsedParams, RequestType } from '@open-discord/protocol';
 import { ProtocolError } from '@open-discord/protocol';
-import type { RateLimiter } from '../services/rate-limit.js';
+import type { RateLimiter } from '../core/rate-limit.js';
+import type { RawJson } from '../wire/encode.js';
+import type { ResultOf } from '../wire/types.js';
 
 /**
  * What a read costs from the user's read bucket, by how much of the log or database it may walk: a sync
@@ -14,17 +16,20 @@ export interface RequestContext {
   userId: string;
 }
 
-export type Handler<T extends RequestType> = (ctx: RequestContext, params: ParsedParams<T>) => unknown;
+/** What a handler answers: the protocol's result for its request type, as a value or already serialised. */
+export type Reply<T extends RequestType> = ResultOf<T> | RawJson<ResultOf<T>>;
+
+export type Handler<T extends RequestType> = (ctx: RequestContext, params: ParsedParams<T>) => Reply<T> | Promise<Reply<T>>;
 
 interface Entry {
-  handler: Handler<RequestType>;
+  handler: (ctx: RequestContext, params: never) => unknown;
   /** Writes spend a token from the user's write bucket. */
   write: boolean;
 }
 
 /**
- * The map from request type to handler. Handlers are registered in handlers.ts (core requests) and by
- * feature modules; a type with no handler gets a clear BAD_REQUEST instead of silence.
+ * The map from request type to handler. Each feature module registers its own (features/<name>/handlers.ts);
+ * a type with no handler gets a clear BAD_REQUEST instead of silence.
  */
 export class Dispatcher {
   private readonly handlers = new Map<RequestType, Entry>();
@@ -36,7 +41,7 @@ export class Dispatcher {
   ) {}
 
   register<T extends RequestType>(type: T, handler: Handler<T>, opts: { write: boolean }): void {
-    this.handlers.set(type, { handler: handler as Handler<RequestType>, write: opts.write });
+    this.handlers.set(type, { handler, write: opts.write });
   }
 
   has(type: RequestType): boolean {
@@ -60,6 +65,6 @@ export class Dispatcher {
       const wait = this.readLimiter.take(ctx.userId, READ_COST[type] ?? 1);
       if (wait > 0) throw new ProtocolError('RATE_LIMITED', 'too many reads; slow down', wait);
     }
-    return entry.handler(ctx, params);
+    return entry.handler(ctx, params as never);
   }
 }

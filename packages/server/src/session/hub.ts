@@ -1,7 +1,9 @@
-import { CloseCode } from '@open-discord/protocol';
-import type { AccessIndex } from '../services/access.js';
-import type { Log } from '../services/deps.js';
-import { eventJson, type StoredEvent } from '../store/store.js';
+import { CloseCode, type KnownEvent } from '@open-discord/protocol';
+import type { AccessIndex } from '../core/access.js';
+import type { Log } from '../core/deps.js';
+import type { StoredEvent } from '../ports/storage.js';
+import { eventJson, liveEventFrame, presenceFrame, typingFrame } from '../wire/encode.js';
+import type { Json } from '../wire/types.js';
 import type { Session } from './session.js';
 
 const EMPTY: ReadonlySet<Session> = new Set();
@@ -78,7 +80,7 @@ export class Hub {
   /** Publish committed events, in order, to every live session allowed to see them. */
   publish(events: readonly StoredEvent[]): void {
     for (const e of events) {
-      let json: string | null = null;
+      let json: Json<KnownEvent> | null = null;
       // Recipients nearly always share one `prev`; a map is only needed when they do not.
       let lastPrev = -1;
       let lastFrame: Buffer | null = null;
@@ -90,7 +92,7 @@ export class Hub {
           let frame = frames?.get(prev);
           if (!frame) {
             json ??= eventJson(e);
-            frame = Buffer.from(`{"type":"event","prev":${prev},"event":${json}}`);
+            frame = liveEventFrame(prev, json);
           }
           lastPrev = prev;
           lastFrame = frame;
@@ -140,13 +142,13 @@ export class Hub {
   /** Relay an ephemeral typing notice to others who can see the room (never stored). */
   typing(from: Session, roomId: string): void {
     const userId = from.userId!;
-    const frame = Buffer.from(JSON.stringify({ type: 'typing', roomId, userId }));
+    const frame = typingFrame(roomId, userId);
     const audience = this.access.isPublic(roomId) ? this.live : this.audience(roomId);
     for (const s of audience) if (s.userId !== userId) s.conn.sendShared(frame);
   }
 
   private presence(userId: string, online: boolean): void {
-    const frame = Buffer.from(JSON.stringify({ type: 'presence', userId, online }));
+    const frame = presenceFrame(userId, online);
     for (const s of this.live) s.conn.sendShared(frame);
   }
 

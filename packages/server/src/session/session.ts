@@ -1,13 +1,13 @@
 import type { AuthFrame, ErrorBody, Me, ParsedParams, RequestType } from '@open-discord/protocol';
 import { CloseCode, decodeClientFrame, LIMITS, PROTOCOL_VERSION, ProtocolError } from '@open-discord/protocol';
-import type { Services } from '../services/index.js';
-import { describe } from '../services/commit-queue.js';
-import { RateLimiter } from '../services/rate-limit.js';
-import { type Conn, RawJson } from './conn.js';
+import type { Services } from '../app.js';
+import { describe } from '../core/commit-queue.js';
+import { RateLimiter } from '../core/rate-limit.js';
+import type { TypingRelay } from '../features/typing/relay.js';
+import { readyFrame, replayFrame, replyErrorFrame, replyOkFrame, syncPageJson } from '../wire/encode.js';
+import type { Conn } from './conn.js';
 import type { Dispatcher } from './dispatcher.js';
-import { syncPageJson } from './handlers.js';
 import type { Hub } from './hub.js';
-import { TypingRelayThrottle } from './typing-relay.js';
 
 export interface SessionOptions {
   serverVersion: string;
@@ -19,6 +19,8 @@ export interface SessionOptions {
   maxMalformed: number;
   /** Pause replay while this many bytes wait to be sent to the client. */
   replayHighWater: number;
+  /** The server's typing relay (features/typing). */
+  typing: TypingRelay;
   now: () => number;
 }
 
@@ -33,8 +35,6 @@ type State = 'auth' | 'replaying' | 'live' | 'closed';
 export const MAX_READS_IN_FLIGHT = 32;
 export const MAX_REQUESTS_IN_FLIGHT = 256;
 
-/** One typing throttle per server (per hub): a user's notices count together across their connections. */
-const typingThrottles = new WeakMap<Hub, TypingRelayThrottle>();
 
 /**
  * One WebSocket connection above the transport: awaiting-auth → (replaying →) live → closed.
@@ -52,7 +52,6 @@ export class Session {
   private malformed = 0;
   private inFlight = 0;
   private readsInFlight = 0;
-  private readonly typing: TypingRelayThrottle;
 
   constructor(
     readonly conn: Conn,
@@ -62,9 +61,6 @@ export class Session {
     private readonly o: SessionOptions,
   ) {
     this.frames = new RateLimiter(o.frameRate.perSec, o.frameRate.burst, o.now, 1);
-    let typing = typingThrottles.get(hub);
-    if (!typing) typingThrottles.set(hub, (typing = new TypingRelayThrottle()));
-    this.typing = typing;
     this.authTimer = setTimeout(() => this.close(CloseCode.AUTH_TIMEOUT, 'no auth frame in time'), o.authTimeoutMs);
   }
 
@@ -87,13 +83,7 @@ export class Session {
       case 'auth':
         return this.reply(null, { code: 'BAD_REQUEST', message: 'already authenticated' });
       case 'typing':
-        if (
-          this.state === 'live' &&
-          this.services.deps.access.canSeeRoom(this.userId!, frame.frame.roomId) &&
-          this.typing.allow(this.userId!, frame.frame.roomId, this.o.now())
-        ) {
-          this.hub.typing(this, frame.frame.roomId);
-        }
+        if (this.state === 'live') this.o.typing.notice(this, frame.frame.roomId);
         return;
       case 'request':
         void this.request(frame.id, frame.type, frame.params);
@@ -135,7 +125,7 @@ export class Session {
     const snapshotRequired = resume !== undefined && sync.needsSnapshot(resume);
     const replaying = resume !== undefined && !snapshotRequired && resume < head;
     const me: Me = { ...auth.me, online: true };
-    this.send({
+    this.sendText(readyFrame({
       type: 'ready',
       protocol: PROTOCOL_VERSION,
       serverVersion: this.o.serverVersion,
@@ -143,7 +133,7 @@ export class Session {
       head,
       snapshotRequired,
       replaying,
-    });
+    }));
     if (replaying) {
       this.state = 'replaying';
       this.accounted = resume;
@@ -168,9 +158,8 @@ export class Session {
       return;
     }
     const page = this.services.sync.scan(this.userId!, this.accounted, LIMITS.syncPageSize);
-    const body = syncPageJson(page);
-    // Reuse the sync page serialisation: {"events":[..],"through":..,"more":..,...} → a replay frame.
-    this.conn.send(`{"type":"replay",${body.slice(1)}`);
+    // The sync page serialisation, as a replay frame.
+    this.conn.send(replayFrame(syncPageJson(page)));
     if (this.state !== 'replaying') return; // the send may have closed us (buffer cap)
     if (page.more) {
       this.accounted = page.through;
@@ -200,13 +189,9 @@ export class Session {
   private async answer(id: string, type: RequestType, params: ParsedParams<RequestType>): Promise<void> {
     try {
       const result = await this.dispatcher.dispatch({ userId: this.userId! }, type, params);
-      if (type === 'message.send') this.typing.sent(this.userId!, (params as ParsedParams<'message.send'>).roomId);
+      if (type === 'message.send') this.o.typing.sent(this.userId!, (params as ParsedParams<'message.send'>).roomId);
       if (this.state === 'closed') return;
-      if (result instanceof RawJson) {
-        this.conn.send(`{"type":"reply","replyTo":${JSON.stringify(id)},"ok":true,"result":${result.json}}`);
-      } else {
-        this.send({ type: 'reply', replyTo: id, ok: true, result });
-      }
+      this.conn.send(replyOkFrame(id, result));
     } catch (error) {
       if (error instanceof ProtocolError) return this.reply(id, error.toBody());
       this.services.deps.log({ level: 'error', msg: 'request failed', type, error: describe(error) });
@@ -215,12 +200,12 @@ export class Session {
   }
 
   private reply(replyTo: string | null, error: ErrorBody): void {
-    this.send({ type: 'reply', replyTo, ok: false, error });
+    this.sendText(replyErrorFrame(replyTo, error));
   }
 
-  private send(frame: object): void {
+  private sendText(frame: string): void {
     if (this.state === 'closed') return;
-    this.conn.send(JSON.stringify(frame));
+    this.conn.send(frame);
   }
 
   private clearAuthTimer(): void {

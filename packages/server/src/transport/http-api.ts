@@ -11,8 +11,9 @@ import {
   SignupBody,
 } from '@open-discord/protocol';
 import type { z } from 'zod';
-import type { Services } from '../services/index.js';
-import { describe } from '../services/commit-queue.js';
+import type { Services } from '../app.js';
+import { describe } from '../core/commit-queue.js';
+import { httpBody } from '../wire/encode.js';
 
 /** Request bodies are small JSON objects; anything bigger is refused before it is buffered. */
 export const MAX_BODY_BYTES = 16 * 1024;
@@ -32,7 +33,7 @@ const STATUS: Record<ErrorCode, number> = {
 
 function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   if (res.headersSent) return;
-  const text = JSON.stringify(body);
+  const text = httpBody(body);
   res.writeHead(status, {
     'content-type': 'application/json; charset=utf-8',
     'content-length': Buffer.byteLength(text),

@@ -3,7 +3,7 @@ import https from 'node:https';
 import type { Socket } from 'node:net';
 import { CloseCode, HTTP_PATHS } from '@open-discord/protocol';
 import { WebSocket, WebSocketServer } from 'ws';
-import type { Log } from '../services/deps.js';
+import type { Log } from '../core/deps.js';
 import { Corker, WsConn } from './ws-conn.js';
 
 export interface TransportOptions {

@@ -1,0 +1,181 @@
+import type Database from 'better-sqlite3';
+import { nicknameKey } from '../../features/accounts/nickname-key.js';
+
+/** A migration is SQL, or a function for steps SQL cannot express (Unicode normalisation). */
+type Migration = string | ((db: Database.Database) => void);
+
+/**
+ * Numbered schema migrations. Each runs in its own transaction and bumps `user_version`, so a crash
+ * mid-migration leaves the previous version intact. Never edit a shipped migration; append a new one.
+ */
+const MIGRATIONS: readonly Migration[] = [
+  /* 1: the event log and its projections */ `
+  CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+
+  CREATE TABLE users (
+    id TEXT PRIMARY KEY,
+    username TEXT NOT NULL UNIQUE,
+    nickname TEXT NOT NULL,
+    nickname_lc TEXT NOT NULL UNIQUE,
+    color TEXT,
+    password_hash TEXT NOT NULL,
+    token_version INTEGER NOT NULL DEFAULT 0,
+    removed INTEGER NOT NULL DEFAULT 0,
+    created_at INTEGER NOT NULL
+  );
+
+  CREATE TABLE refresh_tokens (
+    token_hash TEXT PRIMARY KEY,
+    user_id TEXT NOT NULL REFERENCES users(id),
+    family_id TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    rotated INTEGER NOT NULL DEFAULT 0,
+    revoked INTEGER NOT NULL DEFAULT 0
+  );
+  CREATE INDEX refresh_tokens_family ON refresh_tokens(family_id);
+  CREATE INDEX refresh_tokens_user ON refresh_tokens(user_id);
+
+  CREATE TABLE roles (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    name_lc TEXT NOT NULL UNIQUE,
+    color TEXT,
+    position INTEGER NOT NULL,
+    permissions TEXT NOT NULL,
+    builtin INTEGER NOT NULL DEFAULT 0
+  );
+
+  CREATE TABLE user_roles (
+    user_id TEXT NOT NULL REFERENCES users(id),
+    role_id TEXT NOT NULL REFERENCES roles(id) ON DELETE CASCADE,
+    PRIMARY KEY (user_id, role_id)
+  );
+
+  CREATE TABLE invites (
+    code TEXT PRIMARY KEY,
+    uses_left INTEGER NOT NULL,
+    expires_at INTEGER,
+    role_id TEXT REFERENCES roles(id) ON DELETE SET NULL,
+    created_at INTEGER NOT NULL
+  );
+
+  CREATE TABLE reset_codes (
+    code_hash TEXT PRIMARY KEY,
+    user_id TEXT NOT NULL REFERENCES users(id),
+    expires_at INTEGER NOT NULL,
+    used INTEGER NOT NULL DEFAULT 0
+  );
+
+  CREATE TABLE categories (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    position INTEGER NOT NULL
+  );
+
+  CREATE TABLE rooms (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    topic TEXT NOT NULL DEFAULT '',
+    kind TEXT NOT NULL DEFAULT 'text',
+    category_id TEXT,
+    position INTEGER NOT NULL DEFAULT 0,
+    restricted_to TEXT,
+    created_by TEXT,
+    created_at INTEGER NOT NULL,
+    deleted INTEGER NOT NULL DEFAULT 0
+  );
+
+  CREATE TABLE room_members (
+    room_id TEXT NOT NULL REFERENCES rooms(id),
+    user_id TEXT NOT NULL REFERENCES users(id),
+    PRIMARY KEY (room_id, user_id)
+  );
+
+  CREATE TABLE messages (
+    id TEXT PRIMARY KEY,
+    room_id TEXT NOT NULL REFERENCES rooms(id),
+    author_id TEXT NOT NULL REFERENCES users(id),
+    text TEXT NOT NULL,
+    nonce TEXT,
+    action INTEGER NOT NULL DEFAULT 0,
+    mentions TEXT,
+    event_order INTEGER NOT NULL,
+    created_at INTEGER NOT NULL,
+    edited_at INTEGER,
+    deleted INTEGER NOT NULL DEFAULT 0,
+    UNIQUE (author_id, nonce)
+  );
+  CREATE INDEX messages_room_order ON messages(room_id, event_order);
+
+  CREATE TABLE message_mentions (
+    message_id TEXT NOT NULL REFERENCES messages(id),
+    user_id TEXT NOT NULL,
+    room_id TEXT NOT NULL,
+    event_order INTEGER NOT NULL,
+    PRIMARY KEY (user_id, room_id, event_order)
+  );
+
+  CREATE TABLE read_markers (
+    user_id TEXT NOT NULL,
+    room_id TEXT NOT NULL,
+    event_order INTEGER NOT NULL,
+    PRIMARY KEY (user_id, room_id)
+  );
+
+  -- The one append-only log. AUTOINCREMENT: an order is never reused, and a rolled-back insert
+  -- leaves no hole because the sequence rolls back with it.
+  CREATE TABLE events (
+    event_order INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL,
+    type TEXT NOT NULL,
+    room_id TEXT,
+    actor_id TEXT,
+    target_user_id TEXT,
+    data TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+  );
+
+  -- Built-in roles. Positions leave room for custom roles in between.
+  INSERT INTO roles (id, name, name_lc, color, position, permissions, builtin) VALUES
+    ('owner', 'owner', 'owner', NULL, 1000000,
+     '["create_rooms","manage_rooms","manage_roles","manage_members","moderate_messages","mention_everyone"]', 1),
+    ('admin', 'admin', 'admin', NULL, 999999,
+     '["create_rooms","manage_rooms","manage_roles","manage_members","moderate_messages","mention_everyone"]', 1),
+    ('everyone', 'everyone', 'everyone', NULL, 0, '["create_rooms"]', 1);
+  `,
+  /* 2: why a user was removed (kick vs ban), and nickname keys folded with NFKC, not just lower case */
+  (db) => {
+    db.exec('ALTER TABLE users ADD COLUMN removed_reason TEXT');
+    db.exec("UPDATE users SET removed_reason = 'kicked' WHERE removed = 1");
+    const users = db.prepare<[], { id: string; nickname: string }>('SELECT id, nickname FROM users ORDER BY created_at, id').all();
+    // Clear first so re-keying cannot trip the UNIQUE index on an intermediate state.
+    db.prepare('UPDATE users SET nickname_lc = id').run();
+    const taken = new Set<string>();
+    const set = db.prepare('UPDATE users SET nickname = ?, nickname_lc = ? WHERE id = ?');
+    for (const u of users) {
+      let nickname = u.nickname;
+      // Two older nicknames that now collide: the later account gets a suffix (bounded; ids are unique).
+      for (let i = 2; taken.has(nicknameKey(nickname)); i++) nickname = i < 1000 ? `${u.nickname.slice(0, 28)}${i}` : u.id;
+      taken.add(nicknameKey(nickname));
+      set.run(nickname, nicknameKey(nickname), u.id);
+    }
+  },
+];
+
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+export function migrate(db: Database.Database): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > MIGRATIONS.length) {
+    throw new Error(`database schema version ${current} is newer than this server (${MIGRATIONS.length})`);
+  }
+  for (let v = current; v < MIGRATIONS.length; v++) {
+    db.transaction(() => {
+      const m = MIGRATIONS[v]!;
+      if (typeof m === 'string') db.exec(m);
+      else m(db);
+      db.pragma(`user_version = ${v + 1}`);
+    }).immediate();
+  }
+}

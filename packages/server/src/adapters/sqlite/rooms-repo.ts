@@ -1,0 +1,110 @@
+import type { Room } from '@open-discord/protocol';
+import type { RoomRow, RoomsRepository } from '../../features/rooms/repository.js';
+import type { Db } from './db.js';
+
+interface RawRoom {
+  id: string;
+  name: string;
+  topic: string;
+  kind: string;
+  category_id: string | null;
+  position: number;
+  restricted_to: string | null;
+  created_by: string | null;
+  created_at: number;
+  deleted: number;
+}
+
+const toRoom = (r: RawRoom): RoomRow => ({
+  id: r.id,
+  name: r.name,
+  topic: r.topic,
+  kind: r.kind as RoomRow['kind'],
+  categoryId: r.category_id,
+  position: r.position,
+  restrictedTo: r.restricted_to === null ? null : (JSON.parse(r.restricted_to) as string[]),
+  createdBy: r.created_by,
+  createdAt: r.created_at,
+  deleted: r.deleted !== 0,
+});
+
+/** SQLite implementation of the rooms feature's RoomsRepository. */
+export class SqliteRoomsRepo implements RoomsRepository {
+  private readonly s;
+  constructor(db: Db) {
+    this.s = {
+      insert: db.prepare(
+        `INSERT INTO rooms (id, name, topic, kind, category_id, position, restricted_to, created_by, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      get: db.prepare<[string], RawRoom>('SELECT * FROM rooms WHERE id = ?'),
+      all: db.prepare<[], RawRoom>('SELECT * FROM rooms ORDER BY position, created_at, id'),
+      update: db.prepare('UPDATE rooms SET name = ?, topic = ?, category_id = ?, position = ? WHERE id = ?'),
+      restrict: db.prepare('UPDATE rooms SET restricted_to = ? WHERE id = ?'),
+      markDeleted: db.prepare('UPDATE rooms SET deleted = 1 WHERE id = ?'),
+      members: db.prepare<[string], { user_id: string }>('SELECT user_id FROM room_members WHERE room_id = ? ORDER BY user_id'),
+      allMembers: db.prepare<[], { room_id: string; user_id: string }>('SELECT room_id, user_id FROM room_members'),
+      addMember: db.prepare('INSERT OR IGNORE INTO room_members (room_id, user_id) VALUES (?, ?)'),
+      removeMember: db.prepare('DELETE FROM room_members WHERE room_id = ? AND user_id = ?'),
+    };
+  }
+
+  insert(r: Omit<RoomRow, 'deleted'>): void {
+    this.s.insert.run(
+      r.id,
+      r.name,
+      r.topic,
+      r.kind,
+      r.categoryId,
+      r.position,
+      r.restrictedTo === null ? null : JSON.stringify(r.restrictedTo),
+      r.createdBy,
+      r.createdAt,
+    );
+  }
+  get(id: string): RoomRow | null {
+    const r = this.s.get.get(id);
+    return r ? toRoom(r) : null;
+  }
+  /** Every room including deleted ones (the access index needs them to judge old events). */
+  all(): RoomRow[] {
+    return this.s.all.all().map(toRoom);
+  }
+  update(r: RoomRow): void {
+    this.s.update.run(r.name, r.topic, r.categoryId, r.position, r.id);
+  }
+  /** null opens the room to everyone. */
+  setRestriction(roomId: string, roleIds: string[] | null): void {
+    this.s.restrict.run(roleIds === null ? null : JSON.stringify(roleIds), roomId);
+  }
+  markDeleted(roomId: string): void {
+    this.s.markDeleted.run(roomId);
+  }
+  members(roomId: string): string[] {
+    return this.s.members.all(roomId).map((m) => m.user_id);
+  }
+  allMembers(): Array<{ roomId: string; userId: string }> {
+    return this.s.allMembers.all().map((m) => ({ roomId: m.room_id, userId: m.user_id }));
+  }
+  addMember(roomId: string, userId: string): void {
+    this.s.addMember.run(roomId, userId);
+  }
+  removeMember(roomId: string, userId: string): void {
+    this.s.removeMember.run(roomId, userId);
+  }
+
+  /** The wire shape of a room. */
+  toWire(r: RoomRow): Room {
+    const room: Room = {
+      id: r.id,
+      name: r.name,
+      topic: r.topic,
+      kind: r.kind,
+      categoryId: r.categoryId,
+      position: r.position,
+      restrictedTo: r.restrictedTo,
+    };
+    if (r.kind !== 'text') room.members = this.members(r.id);
+    return room;
+  }
+}

@@ -1,0 +1,171 @@
+import type {
+  BatchResult,
+  BatchStep,
+  Storage,
+  StepOutcome,
+  StoredEvent,
+} from '../../ports/storage.js';
+import { StorageUnavailable } from '../../ports/storage.js';
+import { SqliteCategoriesRepo } from './categories-repo.js';
+import { type CheckpointMode, CheckpointRationer, type CheckpointResult } from './checkpoints.js';
+import { SqliteCredentialsRepo } from './credentials-repo.js';
+import { BUSY_TIMEOUT_MS, openDatabase, type Db, type Synchronous } from './db.js';
+import { SqliteEventLog } from './events-repo.js';
+import { classify } from './faults.js';
+import { SqliteMessagesRepo } from './messages-repo.js';
+import { SqliteReadMarkersRepo } from './read-markers-repo.js';
+import { SqliteRolesRepo } from './roles-repo.js';
+import { SqliteRoomsRepo } from './rooms-repo.js';
+import { SqliteUsersRepo } from './users-repo.js';
+
+export interface SqliteOptions {
+  synchronous?: Synchronous;
+  /** Where checkpoint failures are reported (they never fail a request). */
+  log?: (line: Record<string, unknown>) => void;
+}
+
+/**
+ * The storage port on one SQLite file: a repository per feature with its prepared statements cached, the
+ * event log, group-commit batches, WAL checkpoints and the online backup. Synchronous inside (better-sqlite3
+ * is; a commit never yields the event loop), so `runBatch` returns its result directly.
+ */
+export class SqliteStorage implements Storage {
+  readonly users: SqliteUsersRepo;
+  readonly credentials: SqliteCredentialsRepo;
+  readonly roles: SqliteRolesRepo;
+  readonly rooms: SqliteRoomsRepo;
+  readonly categories: SqliteCategoriesRepo;
+  readonly messages: SqliteMessagesRepo;
+  readonly readMarkers: SqliteReadMarkersRepo;
+  readonly events: SqliteEventLog;
+  private readonly tx: { (fn: () => unknown): unknown; immediate(fn: () => unknown): unknown };
+  private readonly checkpoints: CheckpointRationer;
+
+  constructor(
+    readonly db: Db,
+    opts: SqliteOptions = {},
+  ) {
+    this.users = new SqliteUsersRepo(db);
+    this.credentials = new SqliteCredentialsRepo(db);
+    this.roles = new SqliteRolesRepo(db);
+    this.rooms = new SqliteRoomsRepo(db);
+    this.categories = new SqliteCategoriesRepo(db);
+    this.messages = new SqliteMessagesRepo(db);
+    this.readMarkers = new SqliteReadMarkersRepo(db);
+    this.events = new SqliteEventLog(db);
+    this.tx = db.transaction((fn: () => unknown) => fn());
+    const log = opts.log ?? (() => {});
+    this.checkpoints = new CheckpointRationer(
+      `${db.name}-wal`,
+      (mode) => (this.db.open ? this.checkpoint(mode) : null),
+      (error) => log({ level: 'error', msg: 'checkpoint failed', error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) }),
+    );
+  }
+
+  static open(dataDir: string, opts: SqliteOptions = {}): SqliteStorage {
+    return new SqliteStorage(openDatabase(dataDir, opts), opts);
+  }
+
+  /**
+   * Run `fn` in a transaction (BEGIN IMMEDIATE, so a concurrent CLI writer makes us wait on busy_timeout
+   * rather than fail mid-transaction), or in a savepoint when already inside one.
+   */
+  transaction<T>(fn: () => T): T {
+    return this.tx.immediate(fn) as T;
+  }
+
+  get inTransaction(): boolean {
+    return this.db.inTransaction;
+  }
+
+  /**
+   * One BEGIN IMMEDIATE transaction for the batch, a savepoint per step. Holding the write lock, it first
+   * picks up what another process (the operator's command line) appended after `knownHead`, so that is
+   * published before, and never hidden behind, this batch's events. If SQLite drops the whole transaction
+   * (an I/O error) or COMMIT fails, the batch throws StorageUnavailable and none of it happened.
+   */
+  runBatch(knownHead: number, steps: readonly BatchStep[], onForeign: (events: readonly StoredEvent[]) => void): BatchResult {
+    let foreign: StoredEvent[] = [];
+    const outcomes: StepOutcome[] = [];
+    try {
+      this.transaction(() => {
+        const dbHead = this.events.head();
+        if (dbHead > knownHead) {
+          foreign = this.events.range(knownHead, dbHead);
+          onForeign(foreign);
+        }
+        for (const step of steps) {
+          // SQLite may have rolled the whole transaction back on an I/O error; never let the rest of the
+          // batch run in autocommit mode.
+          if (!this.db.inTransaction) throw new Error('transaction lost');
+          try {
+            outcomes.push({ ok: true, value: this.transaction(() => step.run(this.events)) });
+          } catch (error) {
+            step.rolledBack();
+            if (!this.db.inTransaction) throw error;
+            outcomes.push({ ok: false, error: classify(error) });
+          }
+        }
+      });
+    } catch (error) {
+      throw new StorageUnavailable(error instanceof Error ? `${error.name}: ${error.message}` : String(error), { cause: error });
+    }
+    this.checkpoints.committed();
+    return { foreign, outcomes };
+  }
+
+  startUpkeep(busy: () => boolean): void {
+    this.checkpoints.startIdleTimer(busy);
+  }
+
+  stopUpkeep(): void {
+    this.checkpoints.stop();
+  }
+
+  /**
+   * Fold the WAL back into the main file without ever waiting: busy_timeout is 0 for the call, so a reader
+   * or writer in another process (a backup, the operator's command line) makes the checkpoint do what it
+   * can and report `busy` instead of blocking the event loop for up to busy_timeout.
+   *
+   * RESTART also makes the next writer start again at the beginning of the -wal file, so the file is reused
+   * instead of growing; TRUNCATE additionally cuts it to zero bytes.
+   */
+  checkpoint(mode: CheckpointMode = 'PASSIVE'): CheckpointResult {
+    this.db.pragma('busy_timeout = 0');
+    try {
+      const row = this.db.pragma(`wal_checkpoint(${mode})`, { simple: false }) as Array<{
+        busy: number;
+        log: number;
+        checkpointed: number;
+      }>;
+      const r = row[0] ?? { busy: 0, log: 0, checkpointed: 0 };
+      return { busy: r.busy !== 0, walFrames: r.log, checkpointedFrames: r.checkpointed };
+    } finally {
+      this.db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    }
+  }
+
+  /** Online backup through SQLite's backup API, in small steps so the live server's writes keep flowing. */
+  async backup(file: string, progress: (done: number, total: number) => void): Promise<void> {
+    await this.db.backup(file, {
+      progress({ totalPages, remainingPages }) {
+        progress(totalPages - remainingPages, totalPages);
+        return 256; // pages per step
+      },
+    });
+  }
+
+  close(): void {
+    this.checkpoints.stop();
+    if (this.db.open) {
+      try {
+        this.db.pragma('wal_checkpoint(TRUNCATE)');
+      } catch {
+        // A failed checkpoint only leaves a larger WAL; the data is safe. Closing matters more.
+      }
+      this.db.close();
+    }
+  }
+}
+
+export type { Synchronous };

@@ -1,0 +1,88 @@
+import type { Db } from './db.js';
+import { nicknameKey } from '../../features/accounts/nickname-key.js';
+import type { RemovalReason, UserRow, UsersRepository } from '../../features/accounts/repository.js';
+
+interface RawUser {
+  id: string;
+  username: string;
+  nickname: string;
+  color: string | null;
+  password_hash: string;
+  token_version: number;
+  removed: number;
+  removed_reason: string | null;
+  created_at: number;
+}
+
+const toUser = (r: RawUser): UserRow => ({
+  id: r.id,
+  username: r.username,
+  nickname: r.nickname,
+  color: r.color,
+  passwordHash: r.password_hash,
+  tokenVersion: r.token_version,
+  removed: r.removed !== 0,
+  removedReason: r.removed !== 0 ? ((r.removed_reason ?? 'kicked') as RemovalReason) : null,
+  createdAt: r.created_at,
+});
+
+/** SQLite implementation of the accounts feature's UsersRepository. */
+export class SqliteUsersRepo implements UsersRepository {
+  private readonly s;
+  constructor(db: Db) {
+    this.s = {
+      insert: db.prepare(
+        `INSERT INTO users (id, username, nickname, nickname_lc, color, password_hash, created_at)
+         VALUES (?, ?, ?, ?, NULL, ?, ?)`,
+      ),
+      byId: db.prepare<[string], RawUser>('SELECT * FROM users WHERE id = ?'),
+      byUsername: db.prepare<[string], RawUser>('SELECT * FROM users WHERE username = ?'),
+      idByNickname: db.prepare<[string], { id: string }>('SELECT id FROM users WHERE nickname_lc = ?'),
+      list: db.prepare<[], RawUser>('SELECT * FROM users WHERE removed = 0 ORDER BY created_at, id'),
+      count: db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM users'),
+      setNickname: db.prepare('UPDATE users SET nickname = ?, nickname_lc = ? WHERE id = ?'),
+      setColor: db.prepare('UPDATE users SET color = ? WHERE id = ?'),
+      setPassword: db.prepare('UPDATE users SET password_hash = ? WHERE id = ?'),
+      bumpTokenVersion: db.prepare('UPDATE users SET token_version = token_version + 1 WHERE id = ?'),
+      setRemoved: db.prepare('UPDATE users SET removed = ?, removed_reason = ? WHERE id = ?'),
+    };
+  }
+
+  insert(u: { id: string; username: string; nickname: string; passwordHash: string; createdAt: number }): void {
+    this.s.insert.run(u.id, u.username, u.nickname, nicknameKey(u.nickname), u.passwordHash, u.createdAt);
+  }
+  byId(id: string): UserRow | null {
+    const r = this.s.byId.get(id);
+    return r ? toUser(r) : null;
+  }
+  byUsername(username: string): UserRow | null {
+    const r = this.s.byUsername.get(username);
+    return r ? toUser(r) : null;
+  }
+  /** Nickname lookup by uniqueness key (case and compatibility forms folded; removed users included). */
+  idByNickname(nickname: string): string | null {
+    return this.s.idByNickname.get(nicknameKey(nickname))?.id ?? null;
+  }
+  list(): UserRow[] {
+    return this.s.list.all().map(toUser);
+  }
+  count(): number {
+    return this.s.count.get()!.n;
+  }
+  setNickname(id: string, nickname: string): void {
+    this.s.setNickname.run(nickname, nicknameKey(nickname), id);
+  }
+  setColor(id: string, color: string | null): void {
+    this.s.setColor.run(color, id);
+  }
+  setPassword(id: string, hash: string): void {
+    this.s.setPassword.run(hash, id);
+  }
+  bumpTokenVersion(id: string): void {
+    this.s.bumpTokenVersion.run(id);
+  }
+  /** Mark a user removed (kicked or banned) or, with null, active again. */
+  setRemoved(id: string, reason: RemovalReason | null): void {
+    this.s.setRemoved.run(reason === null ? 0 : 1, reason, id);
+  }
+}

@@ -1,0 +1,342 @@
+import { randomBytes } from 'node:crypto';
+import { CloseCode } from '@open-discord/protocol';
+import { SqliteEventBus } from './adapters/sqlite/event-bus.js';
+import { SqliteStorage, type Synchronous } from './adapters/sqlite/storage.js';
+import { AccessIndex } from './core/access.js';
+import { AccessAdminService } from './core/access-admin.js';
+import { CommitQueue } from './core/commit-queue.js';
+import type { Log, ServiceDeps } from './core/deps.js';
+import { RateLimiter } from './core/rate-limit.js';
+import { DEFAULTS, type Rate } from './defaults.js';
+import { loadOrCreateSecret } from './features/accounts/secret.js';
+import { AuthService, type AuthOptions, createInvite, REFRESH_TOKEN_TTL_SEC, type Registration } from './features/accounts/service.js';
+import { CategoriesService } from './features/categories/service.js';
+import { FEATURES, visibilityEvents } from './features/index.js';
+import { MessageChangesService } from './features/messages/changes.js';
+import { MessagesService } from './features/messages/service.js';
+import { ModerationService } from './features/moderation/service.js';
+import { ProfileService } from './features/profile/service.js';
+import { ReadMarkersService } from './features/read-markers/service.js';
+import { OWNER_ROLE } from './features/roles/repository.js';
+import { RolesService } from './features/roles/service.js';
+import { RoomAdminService } from './features/rooms/admin.js';
+import { RoomsService } from './features/rooms/service.js';
+import { StateService } from './features/sync/state.js';
+import { TypingRelay } from './features/typing/relay.js';
+import { SyncService } from './features/sync/sync.js';
+import { stderrLog } from './log.js';
+import type { EventBus } from './ports/event-bus.js';
+import type { Storage } from './ports/storage.js';
+import { Dispatcher } from './session/dispatcher.js';
+import { Hub } from './session/hub.js';
+import { Session } from './session/session.js';
+import { createHttpApi } from './transport/http-api.js';
+import { startTransport } from './transport/server.js';
+import { SERVER_VERSION } from './version.js';
+
+/*
+ * THE COMPOSITION ROOT: picks the adapters (SQLite storage and event bus), builds every feature's service
+ * around them, registers the features' handlers and publish hooks, and starts the transport. Nothing else
+ * constructs services or adapters; tests use `createServices` (no sockets) or what `startServer` returns.
+ */
+
+export interface ServerOptions {
+  dataDir: string;
+  /** Every option below defaults to DEFAULTS (defaults.ts), shown by `od-server start --help`. */
+  host?: string;
+  /** 0 picks a free port. */
+  port?: number;
+  /** Serve https:// and wss:// with this PEM certificate chain and key (none: plain http). */
+  tls?: { cert: string | Buffer; key: string | Buffer };
+  registration?: Registration;
+  /** 'full': every acknowledged write survives power loss. */
+  synchronous?: Synchronous;
+  bcryptCost?: number;
+  accessTokenTtlSec?: number;
+  authTimeoutMs?: number;
+  pingIntervalMs?: number;
+  /** Largest WebSocket frame in bytes. */
+  maxPayload?: number;
+  /** Per-socket send buffer in bytes before the client is closed with 4429. */
+  sendBufferCap?: number;
+  maxConnectionsPerUser?: number;
+  maxConnectionsPerIp?: number;
+  /** Per-user write token bucket; null = unlimited. */
+  messageRate?: Rate | null;
+  /**
+   * Per-user read token bucket in cost units (sync and state cost 20, history 5, other reads 1), so a
+   * burst of full syncs cannot block everyone (a sync page costs the event loop ~10 ms: the burst is ~0.5 s
+   * of it, then 5 pages/s); null = unlimited.
+   */
+  readRate?: Rate | null;
+  /** Per-address (and, tighter, per-username) login/signup bucket; null = unlimited. */
+  authRate?: Rate | null;
+  /** Per-connection frame budget before closing with 4429. */
+  frameRate?: Rate;
+  /** A resume further behind than this many events gets snapshotRequired. */
+  snapshotThreshold?: number;
+  /** Origins allowed to open a WebSocket (no Origin header is always allowed). */
+  allowedOrigins?: string[];
+  /** How often to look for events the command line appended from another process, in ms. */
+  foreignPollMs?: number;
+  now?: () => number;
+  newId?: () => string;
+  /** JSON lines to stderr by default; tests pass a no-op. */
+  log?: (line: object) => void;
+}
+
+/** Every feature's service, around one storage, one access index and one commit queue. */
+export interface Services {
+  deps: ServiceDeps;
+  auth: AuthService;
+  rooms: RoomsService;
+  messages: MessagesService;
+  profile: ProfileService;
+  readMarkers: ReadMarkersService;
+  sync: SyncService;
+  state: StateService;
+  accessAdmin: AccessAdminService;
+  roles: RolesService;
+  categories: CategoriesService;
+  roomAdmin: RoomAdminService;
+  moderation: ModerationService;
+  messageChanges: MessageChangesService;
+}
+
+export interface ServicesOptions {
+  storage: Storage;
+  /** Where committed events go; a bus with no listeners when omitted (services alone, as in the CLI). */
+  bus?: EventBus;
+  now: () => number;
+  newId: () => string;
+  log: Log;
+  auth: AuthOptions;
+  snapshotThreshold: number;
+}
+
+/** A bus that delivers in-process only (the command line: the running server picks its events up). */
+function localBus(): EventBus {
+  const listeners: Array<Parameters<EventBus['subscribe']>[0]> = [];
+  return {
+    publish: (events) => {
+      for (const l of listeners) l(events);
+    },
+    subscribe: (l) => void listeners.push(l),
+    watchForeign: () => {},
+    close: () => {},
+  };
+}
+
+/** Build every feature's service on the ports. */
+export function createServices(o: ServicesOptions): Services & { bus: EventBus } {
+  const bus = o.bus ?? localBus();
+  const access = new AccessIndex(o.storage);
+  const queue = new CommitQueue(o.storage, bus, access, visibilityEvents(FEATURES), o.now, o.newId, o.log);
+  const deps: ServiceDeps = { store: o.storage, access, queue, now: o.now, newId: o.newId, log: o.log };
+  const rooms = new RoomsService(deps);
+  const accessAdmin = new AccessAdminService(deps);
+  return {
+    bus,
+    deps,
+    auth: new AuthService(deps, o.auth),
+    rooms,
+    messages: new MessagesService(deps),
+    profile: new ProfileService(deps),
+    readMarkers: new ReadMarkersService(deps),
+    sync: new SyncService(deps, o.snapshotThreshold),
+    state: new StateService(deps, rooms),
+    accessAdmin,
+    roles: new RolesService(deps, accessAdmin),
+    categories: new CategoriesService(deps),
+    roomAdmin: new RoomAdminService(deps, accessAdmin),
+    moderation: new ModerationService(deps),
+    messageChanges: new MessageChangesService(deps),
+  };
+}
+
+/** What a running server is made of, for in-process tests and tools (e.g. granting a role as the operator). */
+export interface App {
+  storage: SqliteStorage;
+  services: Services;
+  hub: Hub;
+}
+
+export interface RunningServer {
+  /** http://HOST:PORT (https:// with TLS) */
+  url: string;
+  port: number;
+  /** The newest order in the event log. */
+  head(): number;
+  /** Set only when this start created the data dir's first (owner) invite. */
+  firstRunInvite: string | null;
+  /** Graceful: stop accepting, flush the commit queue, close sockets with 1001, close the database. */
+  close(): Promise<void>;
+  /** The parts behind it; for tests and tools in this repository, not for library users. */
+  readonly app: App;
+}
+
+/**
+ * Random 96-bit ids (16 base64url characters), sliced from a pool of random bytes refilled 256 ids at a
+ * time: the same ids as one randomBytes(12) per call, without a call into the system RNG per id (two per
+ * message). Ids are unique and unguessable, though nothing relies on their secrecy (tokens have their own).
+ */
+const ID_BYTES = 12;
+const ID_POOL = 256 * ID_BYTES;
+let idPool = Buffer.alloc(0);
+let idOffset = ID_POOL;
+function defaultNewId(): string {
+  if (idOffset >= ID_POOL) {
+    idPool = randomBytes(ID_POOL);
+    idOffset = 0;
+  }
+  const id = idPool.toString('base64url', idOffset, idOffset + ID_BYTES);
+  idOffset += ID_BYTES;
+  return id;
+}
+
+/** `undefined` means "the default"; `null` (where allowed) means "off". */
+const or = <T>(v: T | undefined, d: T): T => (v === undefined ? d : v);
+
+export async function startServer(opts: ServerOptions): Promise<RunningServer> {
+  const now = opts.now ?? Date.now;
+  const newId = opts.newId ?? defaultNewId;
+  const log = (opts.log ?? stderrLog) as Log;
+  const host = opts.host ?? DEFAULTS.host;
+
+  const storage = SqliteStorage.open(opts.dataDir, { synchronous: opts.synchronous ?? DEFAULTS.synchronous, log });
+  let transportStarted = false;
+  try {
+    const secret = loadOrCreateSecret(opts.dataDir);
+    const bus = new SqliteEventBus(opts.foreignPollMs ?? DEFAULTS.foreignPollMs);
+    const services = createServices({
+      storage,
+      bus,
+      now,
+      newId,
+      log,
+      snapshotThreshold: opts.snapshotThreshold ?? DEFAULTS.snapshotThreshold,
+      auth: {
+        secret,
+        registration: opts.registration ?? DEFAULTS.registration,
+        bcryptCost: opts.bcryptCost ?? DEFAULTS.bcryptCost,
+        accessTokenTtlSec: opts.accessTokenTtlSec ?? DEFAULTS.accessTokenTtlSec,
+        refreshTokenTtlSec: REFRESH_TOKEN_TTL_SEC,
+        authRate: or(opts.authRate, DEFAULTS.authRate),
+      },
+    });
+    const { deps } = services;
+
+    let firstRunInvite: string | null = null;
+    if (storage.users.count() === 0 && storage.credentials.inviteCount() === 0) {
+      firstRunInvite = createInvite({ store: storage, now }, { uses: 1, roleId: OWNER_ROLE });
+    }
+    storage.credentials.purgeExpiredTokens(now());
+
+    const hub = new Hub(deps.access, log);
+    const hooks = FEATURES.flatMap((f) => (f.onPublished ? [f.onPublished] : []));
+    bus.subscribe((events) => {
+      hub.publish(events);
+      for (const hook of hooks) hook(events, hub);
+    });
+    services.state.isOnline = (id) => hub.isOnline(id);
+    services.auth.onSessionsRevoked = (id) => hub.closeUser(id, CloseCode.UNAUTHORIZED, 'session revoked');
+
+    const rate = or(opts.messageRate, DEFAULTS.messageRate);
+    const readRate = or(opts.readRate, DEFAULTS.readRate);
+    const dispatcher = new Dispatcher(
+      rate ? new RateLimiter(rate.perSec, rate.burst, now) : null,
+      readRate ? new RateLimiter(readRate.perSec, readRate.burst, now) : null,
+    );
+    for (const f of FEATURES) f.register?.(dispatcher, services);
+
+    const sendBufferCap = opts.sendBufferCap ?? DEFAULTS.sendBufferCap;
+    const sessionOptions = {
+      serverVersion: SERVER_VERSION,
+      authTimeoutMs: opts.authTimeoutMs ?? DEFAULTS.authTimeoutMs,
+      maxConnectionsPerUser: opts.maxConnectionsPerUser ?? DEFAULTS.maxConnectionsPerUser,
+      frameRate: opts.frameRate ?? DEFAULTS.frameRate,
+      maxMalformed: DEFAULTS.maxMalformed,
+      replayHighWater: Math.floor(sendBufferCap / 2),
+      typing: new TypingRelay(deps.access, hub, now),
+      now,
+    };
+    const transport = await startTransport({
+      host,
+      port: opts.port ?? DEFAULTS.port,
+      maxPayload: opts.maxPayload ?? DEFAULTS.maxPayload,
+      sendBufferCap,
+      pingIntervalMs: opts.pingIntervalMs ?? DEFAULTS.pingIntervalMs,
+      maxConnectionsPerIp: opts.maxConnectionsPerIp ?? DEFAULTS.maxConnectionsPerIp,
+      allowedOrigins: opts.allowedOrigins ?? DEFAULTS.allowedOrigins,
+      log,
+      ...(opts.tls && { tls: opts.tls }),
+      onRequest: createHttpApi(services),
+      onConnection: (conn) => {
+        const session = new Session(conn, hub, services, dispatcher, sessionOptions);
+        return {
+          message: (data, isBinary) => session.onMessage(data, isBinary),
+          close: () => session.onClose(),
+          overflow: () => session.close(CloseCode.TOO_SLOW, 'send buffer full; resume later'),
+        };
+      },
+    });
+    transportStarted = true;
+
+    // When writes stop, the storage folds the rest of its WAL into the database file.
+    storage.startUpkeep(() => deps.queue.busy);
+    // The operator's command line writes events from another process; publish them live within a moment.
+    bus.watchForeign(() => deps.queue.absorbForeign());
+
+    const url = `${opts.tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${transport.port}`;
+    log({ level: 'info', msg: 'listening', url, head: deps.queue.head });
+
+    let closing: Promise<void> | null = null;
+    return {
+      url,
+      port: transport.port,
+      head: () => deps.queue.head,
+      firstRunInvite,
+      app: { storage, services, hub },
+      close() {
+        closing ??= (async () => {
+          transport.stopAccepting();
+          storage.stopUpkeep();
+          bus.close();
+          deps.queue.close();
+          // Let the flushed batch's replies go out before the sockets close.
+          await new Promise((r) => setImmediate(r));
+          hub.closeAll(CloseCode.GOING_AWAY, 'server shutting down');
+          await transport.drain(2000);
+          await services.auth.close();
+          storage.close();
+          log({ level: 'info', msg: 'stopped' });
+        })();
+        return closing;
+      },
+    };
+  } catch (error) {
+    if (!transportStarted) storage.close();
+    throw error;
+  }
+}
+
+/** The services of a data folder for one operator command (no sockets, no tokens signed), closed after `fn`. */
+export async function withOperatorServices<T>(storage: SqliteStorage, fn: (s: Services, storage: SqliteStorage) => Promise<T>): Promise<T> {
+  let services: Services | null = null;
+  try {
+    services = createServices({
+      storage,
+      now: Date.now,
+      newId: () => randomBytes(12).toString('base64url'),
+      log: () => {},
+      snapshotThreshold: DEFAULTS.snapshotThreshold,
+      // This process signs no tokens; the auth service needs a secret to exist, not the server's.
+      auth: { secret: randomBytes(32), registration: 'closed', bcryptCost: 4, accessTokenTtlSec: 60, refreshTokenTtlSec: 60, authRate: null },
+    });
+    return await fn(services, storage);
+  } finally {
+    // The auth service's hashing workers would keep the command's process alive after it is done.
+    await services?.auth.close();
+    storage.close();
+  }
+}

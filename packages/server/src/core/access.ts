@@ -1,0 +1,162 @@
+import type { Permission, Role } from '@open-discord/protocol';
+import { PERMISSIONS } from '@open-discord/protocol';
+import { EVERYONE_ROLE, OWNER_ROLE } from '../features/roles/repository.js';
+import type { Repositories } from '../ports/storage.js';
+
+/** What visibility needs to know about a room. */
+export interface RoomAccess {
+  id: string;
+  kind: 'text' | 'dm' | 'group';
+  restrictedTo: readonly string[] | null;
+  /** dm/group members; null for text rooms. */
+  members: ReadonlySet<string> | null;
+  deleted: boolean;
+}
+
+/** The part of an event that decides who may see it. */
+export interface EventScope {
+  roomId: string | null;
+  targetUserId: string | null;
+}
+
+const NO_ROLES: ReadonlySet<string> = new Set();
+
+/**
+ * An in-memory index of who may see what: rooms (kind, restriction, members), role grants and role
+ * permissions. Loaded lazily from the store and dropped whenever an event a feature declares as changing
+ * visibility is written (see commit-queue), so it is never stale for longer than the write that changed it.
+ *
+ * THE visibility rule lives here and only here; sync, history, state, unread counts, live fan-out and
+ * error messages all ask this index.
+ */
+export class AccessIndex {
+  private rooms: Map<string, RoomAccess> | null = null;
+  private grants: Map<string, Set<string>> | null = null;
+  private roles: Map<string, Role> | null = null;
+  private _version = 0;
+
+  constructor(private readonly store: Pick<Repositories, 'rooms' | 'roles'>) {}
+
+  /**
+   * Bumped on every invalidation: caches derived from this index (the hub's per-room audiences) compare
+   * it instead of being told about each change, so no invalidation path can be missed.
+   */
+  get version(): number {
+    return this._version;
+  }
+
+  invalidate(): void {
+    this._version++;
+    this.rooms = null;
+    this.grants = null;
+    this.roles = null;
+  }
+
+  private loadRooms(): Map<string, RoomAccess> {
+    if (this.rooms) return this.rooms;
+    const members = new Map<string, Set<string>>();
+    for (const m of this.store.rooms.allMembers()) {
+      let set = members.get(m.roomId);
+      if (!set) members.set(m.roomId, (set = new Set()));
+      set.add(m.userId);
+    }
+    const rooms = new Map<string, RoomAccess>();
+    for (const r of this.store.rooms.all()) {
+      rooms.set(r.id, {
+        id: r.id,
+        kind: r.kind,
+        restrictedTo: r.restrictedTo,
+        members: r.kind === 'text' ? null : (members.get(r.id) ?? new Set()),
+        deleted: r.deleted,
+      });
+    }
+    return (this.rooms = rooms);
+  }
+
+  private loadGrants(): Map<string, Set<string>> {
+    if (this.grants) return this.grants;
+    const grants = new Map<string, Set<string>>();
+    for (const g of this.store.roles.allGrants()) {
+      let set = grants.get(g.userId);
+      if (!set) grants.set(g.userId, (set = new Set()));
+      set.add(g.roleId);
+    }
+    return (this.grants = grants);
+  }
+
+  room(roomId: string): RoomAccess | null {
+    return this.loadRooms().get(roomId) ?? null;
+  }
+
+  /** Every room the index knows, deleted ones included. */
+  allRooms(): Iterable<RoomAccess> {
+    return this.loadRooms().values();
+  }
+
+  /** Roles held explicitly (the implicit `everyone` is not listed). */
+  rolesOf(userId: string): ReadonlySet<string> {
+    return this.loadGrants().get(userId) ?? NO_ROLES;
+  }
+
+  isOwner(userId: string): boolean {
+    return this.rolesOf(userId).has(OWNER_ROLE);
+  }
+
+  private loadRoles(): Map<string, Role> {
+    return (this.roles ??= new Map(this.store.roles.list().map((r) => [r.id, r])));
+  }
+
+  hasPermission(userId: string, perm: Permission): boolean {
+    if (this.isOwner(userId)) return true;
+    const roles = this.loadRoles();
+    if (roles.get(EVERYONE_ROLE)?.permissions.includes(perm)) return true;
+    for (const role of this.rolesOf(userId)) if (roles.get(role)?.permissions.includes(perm)) return true;
+    return false;
+  }
+
+  /** The position of the highest role the user holds (`everyone` counts, at 0; the owner role is highest). */
+  topPosition(userId: string): number {
+    const roles = this.loadRoles();
+    let top = roles.get(EVERYONE_ROLE)?.position ?? 0;
+    for (const id of this.rolesOf(userId)) top = Math.max(top, roles.get(id)?.position ?? 0);
+    return top;
+  }
+
+  permissionsOf(userId: string): Permission[] {
+    return PERMISSIONS.filter((p) => this.hasPermission(userId, p));
+  }
+
+  /** Is a room visible to the user now, judged by its kind and restriction alone (deleted or not)? */
+  roomVisibleTo(userId: string, room: RoomAccess): boolean {
+    if (room.members) return room.members.has(userId); // dm/group: members only, even for the owner
+    if (room.restrictedTo === null) return true;
+    const held = this.rolesOf(userId);
+    if (held.has(OWNER_ROLE)) return true;
+    for (const r of room.restrictedTo) if (held.has(r)) return true;
+    return false;
+  }
+
+  /** Can the user see (and act in) this room: it exists, is not deleted and is visible to them. */
+  canSeeRoom(userId: string, roomId: string): boolean {
+    const room = this.room(roomId);
+    return room !== null && !room.deleted && this.roomVisibleTo(userId, room);
+  }
+
+  /**
+   * THE visibility rule for events: private events only to their target; server-wide events to all;
+   * room events to whoever may see the room now.
+   */
+  canSeeEvent(userId: string, e: EventScope): boolean {
+    if (e.targetUserId !== null) return e.targetUserId === userId;
+    if (e.roomId === null) return true;
+    const room = this.room(e.roomId);
+    return room !== null && this.roomVisibleTo(userId, room);
+  }
+
+  /** Public rooms are visible to every user: fan-out can skip per-user checks for them. */
+  isPublic(roomId: string): boolean {
+    const room = this.room(roomId);
+    return room !== null && room.members === null && room.restrictedTo === null;
+  }
+}
+

@@ -1,0 +1,284 @@
+import type { EventType } from '@open-discord/protocol';
+import { ProtocolError } from '@open-discord/protocol';
+import type { EventBus } from '../ports/event-bus.js';
+import {
+  type BatchResult,
+  type BatchStep,
+  type EventPayload,
+  type Storage,
+  StorageConflict,
+  StorageUnavailable,
+  type StoredEvent,
+  type StoredEventOf,
+  type UnitOfWork,
+} from '../ports/storage.js';
+import type { AccessIndex } from './access.js';
+import type { Log } from './deps.js';
+
+/** An event as a service describes it; the queue adds id and time, the storage the order. */
+export interface EventSpec<T extends EventType> {
+  type: T;
+  roomId: string | null;
+  actorId: string | null;
+  targetUserId?: string | null;
+}
+
+/** Handed to each write while it runs inside the batch's unit of work. */
+export interface WriteContext {
+  /** Append an event of a protocol type with that type's data; `data` may be a function of the event's order. */
+  emit<T extends EventType>(spec: EventSpec<T>, data: EventPayload<T>): StoredEventOf<T>;
+  /** Run after the batch commits and its events are published (e.g. close a logged-out user's sockets). */
+  afterCommit(fn: () => void): void;
+  /** The batch's clock reading. */
+  now: number;
+}
+
+interface Pending {
+  work: (w: WriteContext) => unknown;
+  resolve: (v: unknown) => void;
+  reject: (e: unknown) => void;
+}
+
+/** One request's writes in a batch: what it emitted and what runs after the commit. */
+class Step implements BatchStep {
+  readonly events: StoredEvent[] = [];
+  readonly after: Array<() => void> = [];
+
+  constructor(
+    readonly pending: Pending,
+    readonly now: number,
+    private readonly queue: { context(uow: UnitOfWork, step: Step): WriteContext; rolledBack(): void },
+  ) {}
+
+  run(uow: UnitOfWork): unknown {
+    return this.pending.work(this.queue.context(uow, this));
+  }
+
+  /** It threw and its writes were undone: forget what it emitted, and drop anything cached from it. */
+  rolledBack(): void {
+    this.events.length = 0;
+    this.after.length = 0;
+    this.queue.rolledBack();
+  }
+}
+
+const unavailable = () => new ProtocolError('UNAVAILABLE', 'the server could not store this change; retry later');
+
+/**
+ * GROUP COMMIT. Writes submitted in the same event-loop turn run as ONE unit of work of the storage port at
+ * setImmediate, each in its own step so one failing request does not abort the others. After COMMIT the
+ * batch's events are published on the event bus (in order), then each request is answered: a request is
+ * acknowledged only once it is durable, and a client never gets a reply before the events it caused.
+ *
+ * If the commit itself fails (disk full, read-only), every request in the batch gets UNAVAILABLE and
+ * nothing is published; the queue keeps working once the fault clears.
+ *
+ * It sees only the ports: storage (unit of work, log reads) and the event bus.
+ */
+export class CommitQueue {
+  private pending: Pending[] = [];
+  private scheduled = false;
+  /** An engine that commits asynchronously has a batch in flight: the next one waits (one unit at a time). */
+  private inFlight = false;
+  private closed = false;
+  private _head: number;
+
+  constructor(
+    private readonly storage: Storage,
+    private readonly bus: EventBus,
+    private readonly access: AccessIndex,
+    /** Event types whose commit changes who may see what (declared by the features). */
+    private readonly visibilityEvents: ReadonlySet<string>,
+    private readonly now: () => number,
+    private readonly newId: () => string,
+    private readonly log: Log,
+  ) {
+    this._head = storage.events.head();
+  }
+
+  /** The newest committed (and published) order. */
+  get head(): number {
+    return this._head;
+  }
+
+  /** Writes are waiting for this turn's batch. */
+  get busy(): boolean {
+    return this.scheduled || this.inFlight;
+  }
+
+  submit<T>(work: (w: WriteContext) => T): Promise<T> {
+    if (this.closed) return Promise.reject(new ProtocolError('UNAVAILABLE', 'the server is shutting down'));
+    return new Promise<T>((resolve, reject) => {
+      this.pending.push({ work, resolve: resolve as (v: unknown) => void, reject });
+      if (!this.scheduled) {
+        this.scheduled = true;
+        setImmediate(() => this.runBatch());
+      }
+    });
+  }
+
+  /** Commit whatever is queued now, then refuse new writes (graceful shutdown). */
+  close(): void {
+    this.runBatch();
+    this.closed = true;
+  }
+
+  private runBatch(): void {
+    this.scheduled = false;
+    // Batches commit one at a time, each knowing the head the previous one left; the one in flight
+    // starts the next when it settles.
+    if (this.inFlight) return;
+    const batch = this.pending;
+    this.pending = [];
+    if (batch.length === 0) return;
+
+    const batchNow = this.now();
+    const steps = batch.map((p) => new Step(p, batchNow, this.stepHooks));
+    let result: BatchResult | Promise<BatchResult>;
+    try {
+      result = this.storage.runBatch(this._head, steps, this.onForeign);
+    } catch (error) {
+      return this.batchFailed(steps, error);
+    }
+    if (result instanceof Promise) {
+      this.inFlight = true;
+      result
+        .then(
+          (r) => this.committed(steps, r),
+          (error: unknown) => this.batchFailed(steps, error),
+        )
+        .finally(() => {
+          this.inFlight = false;
+          // Writes submitted meanwhile (all before close(): it refuses later ones) form the next batch.
+          if (this.pending.length && !this.scheduled) {
+            this.scheduled = true;
+            setImmediate(() => this.runBatch());
+          }
+        });
+    } else {
+      this.committed(steps, result);
+    }
+  }
+
+  private committed(steps: readonly Step[], r: BatchResult): void {
+    const events: StoredEvent[] = [...r.foreign];
+    for (let i = 0; i < steps.length; i++) if (r.outcomes[i]!.ok) events.push(...steps[i]!.events);
+    if (events.length) this._head = events[events.length - 1]!.order;
+    if (events.some((e) => this.visibilityEvents.has(e.type))) this.access.invalidate();
+    this.safely('publish', () => this.bus.publish(events));
+    for (let i = 0; i < steps.length; i++) if (r.outcomes[i]!.ok) for (const fn of steps[i]!.after) this.safely('afterCommit', fn);
+    for (let i = 0; i < steps.length; i++) {
+      const o = r.outcomes[i]!;
+      if (o.ok) steps[i]!.pending.resolve(o.value);
+    }
+    for (let i = 0; i < steps.length; i++) {
+      const o = r.outcomes[i]!;
+      if (!o.ok) steps[i]!.pending.reject(this.requestError(o.error));
+    }
+  }
+
+  private batchFailed(steps: readonly Step[], error: unknown): void {
+    const cause = error instanceof StorageUnavailable && error.cause !== undefined ? error.cause : error;
+    this.log({ level: 'error', msg: 'commit failed', error: describe(cause), batch: steps.length });
+    this.access.invalidate();
+    this.reconcileHead();
+    for (const step of steps) step.pending.reject(unavailable());
+  }
+
+  /** What each step calls back (one object per queue, not closures per request). */
+  private readonly stepHooks = {
+    context: (uow: UnitOfWork, step: Step) => this.context(uow, step),
+    rolledBack: () => this.access.invalidate(),
+  };
+
+  /** Foreign events may change visibility: later steps must not judge by stale caches. */
+  private readonly onForeign = () => this.access.invalidate();
+
+  private context(uow: UnitOfWork, step: Step): WriteContext {
+    const { now, events: local, after } = step;
+    return {
+      now,
+      emit: (spec, data) => {
+        const stored = uow.append(
+          {
+            id: this.newId(),
+            type: spec.type,
+            roomId: spec.roomId,
+            actorId: spec.actorId,
+            targetUserId: spec.targetUserId ?? null,
+            createdAt: now,
+          },
+          data,
+        );
+        // Later requests in the same batch must see the new access rules at once.
+        if (this.visibilityEvents.has(spec.type)) this.access.invalidate();
+        local.push(stored as StoredEvent);
+        return stored;
+      },
+      afterCommit: (fn) => after.push(fn),
+    };
+  }
+
+  /** A step's error as the client sees it: the storage port's errors mapped to protocol codes. */
+  private requestError(error: unknown): unknown {
+    if (error instanceof ProtocolError) return error;
+    if (error instanceof StorageUnavailable) return unavailable();
+    if (error instanceof StorageConflict) return new ProtocolError('CONFLICT', 'that conflicts with an existing record');
+    this.log({ level: 'error', msg: 'request failed', error: describe(error) });
+    return new ProtocolError('INTERNAL', 'internal error');
+  }
+
+  /** Events appended to the log by another process after our head. Our caches may be stale with them. */
+  private foreignEvents(): StoredEvent[] {
+    const dbHead = this.storage.events.head();
+    if (dbHead <= this._head) return [];
+    this.access.invalidate();
+    return this.storage.events.range(this._head, dbHead);
+  }
+
+  /**
+   * Publish events another process appended, when idle (the event bus says when to look; writes do it at
+   * each batch). Cheap when there is nothing new: one head lookup.
+   */
+  absorbForeign(): void {
+    if (this.closed || this.scheduled || this.inFlight) return;
+    try {
+      const missed = this.foreignEvents();
+      if (missed.length === 0) return;
+      this._head = missed[missed.length - 1]!.order;
+      this.safely('publish', () => this.bus.publish(missed));
+    } catch (error) {
+      this.log({ level: 'error', msg: 'foreign event check failed', error: describe(error) });
+    }
+  }
+
+  /**
+   * After a failed commit the log should be where it was. If it is not (a write escaped the
+   * transaction), publish what is there so live connections' accounting never skips real events.
+   */
+  private reconcileHead(): void {
+    try {
+      const dbHead = this.storage.events.head();
+      if (dbHead > this._head) {
+        const missed = this.storage.events.range(this._head, dbHead);
+        this._head = dbHead;
+        this.safely('publish', () => this.bus.publish(missed));
+      }
+    } catch (error) {
+      this.log({ level: 'error', msg: 'head check failed', error: describe(error) });
+    }
+  }
+
+  private safely(what: string, fn: () => void): void {
+    try {
+      fn();
+    } catch (error) {
+      this.log({ level: 'error', msg: `${what} failed`, error: describe(error) });
+    }
+  }
+}
+
+export function describe(error: unknown): string {
+  if (error instanceof Error) return `${error.name}: ${error.message}`;
+  return String(error);
+}

@@ -1,0 +1,320 @@
+import type { LoginBody, Me, ResetPasswordBody, SignupBody, TokenPair } from '@open-discord/protocol';
+import { NICKNAME_RE, ProtocolError } from '@open-discord/protocol';
+import type { ServiceDeps } from '../../core/deps.js';
+import { RateLimiter } from '../../core/rate-limit.js';
+import { OWNER_ROLE } from '../roles/repository.js';
+import { PasswordHasher } from './passwords.js';
+import { newCode, newOpaqueToken, sha256, signAccessToken, verifyAccessToken } from './tokens.js';
+import { checkNickname } from './nicknames.js';
+import type { InviteRow, UserRow } from './repository.js';
+import { freeNickname, generatedNickname, meOf, publicUser } from './users.js';
+
+export type Registration = 'invite' | 'open' | 'closed';
+
+export interface AuthOptions {
+  secret: Buffer;
+  registration: Registration;
+  bcryptCost: number;
+  accessTokenTtlSec: number;
+  refreshTokenTtlSec: number;
+  /** Per-address and per-username buckets for login/signup; null disables them. */
+  authRate: { perSec: number; burst: number } | null;
+}
+
+export interface Authenticated {
+  user: UserRow;
+  me: Me;
+}
+
+const DAY_MS = 86_400_000;
+const badCredentials = () => new ProtocolError('UNAUTHORIZED', 'invalid username or password');
+/** Still the account whose password was verified: present, not removed, same password and token version. */
+const unchangedSince = (verified: UserRow, current: UserRow) =>
+  !current.removed && current.passwordHash === verified.passwordHash && current.tokenVersion === verified.tokenVersion;
+const tooMany = (waitMs: number) => new ProtocolError('RATE_LIMITED', 'too many attempts; slow down', waitMs);
+/** Failures that spend from the username's bucket: wrong passwords, codes and invites, taken names. */
+const COUNTED_FAILURES: ReadonlySet<string> = new Set(['UNAUTHORIZED', 'FORBIDDEN', 'CONFLICT']);
+const badRefresh = () => new ProtocolError('UNAUTHORIZED', 'invalid or expired refresh token');
+
+/**
+ * Accounts: signup (invites, registration modes), login, refresh-token rotation with reuse detection,
+ * logout, logout-all, password reset, and access-token verification for the WebSocket.
+ */
+export class AuthService {
+  private readonly byIp: RateLimiter | null;
+  private readonly byName: RateLimiter | null;
+  private readonly passwords: PasswordHasher;
+  /** Compared against when the user does not exist, so both failures cost the same. */
+  private readonly dummyHash: Promise<string>;
+  /** Hooks run after a user's sessions were revoked (the session layer closes their sockets). */
+  onSessionsRevoked: (userId: string) => void = () => {};
+
+  constructor(
+    private readonly d: ServiceDeps,
+    private readonly o: AuthOptions,
+  ) {
+    this.byIp = o.authRate ? new RateLimiter(o.authRate.perSec, o.authRate.burst, d.now) : null;
+    // Usernames are guessed more slowly than addresses rotate: a tighter bucket per account.
+    this.byName = o.authRate ? new RateLimiter(o.authRate.perSec / 5, Math.max(5, o.authRate.burst / 5), d.now) : null;
+    this.passwords = new PasswordHasher(o.bcryptCost);
+    this.dummyHash = this.passwords.hash(newOpaqueToken());
+    this.dummyHash.catch(() => {}); // a failure surfaces on first use
+  }
+
+  /**
+   * Every attempt spends from its address's bucket. The username's bucket is spent only by attempts that
+   * fail: otherwise anyone could keep an account rate-limited (locked out) by attempting to log in as it,
+   * even though its owner knows the password. The token is taken up front (so a burst of concurrent
+   * guesses cannot all pass an almost-empty bucket) and given back when the attempt succeeds.
+   */
+  private async limited<T>(ip: string, username: string, attempt: () => Promise<T>): Promise<T> {
+    const ipWait = this.byIp?.take(`ip:${ip}`) ?? 0;
+    if (ipWait > 0) throw tooMany(ipWait);
+    const key = `u:${username}`;
+    const nameWait = this.byName?.take(key) ?? 0;
+    if (nameWait > 0) throw tooMany(nameWait);
+    try {
+      const result = await attempt();
+      this.byName?.refund(key);
+      return result;
+    } catch (error) {
+      if (!(error instanceof ProtocolError && COUNTED_FAILURES.has(error.code))) this.byName?.refund(key);
+      throw error;
+    }
+  }
+
+  /**
+   * May this signup join, judged by registration mode and invite? The invite row when one was given.
+   * Cheap, so it runs before the password is hashed; run again inside the write, where it counts.
+   */
+  private admission(invite: string | undefined, now: number): InviteRow | null {
+    const { store } = this.d;
+    const bootstrap = store.users.count() === 0;
+    if (invite !== undefined && invite !== '') {
+      const inv = store.credentials.invite(invite.trim().toUpperCase());
+      if (!inv || inv.usesLeft <= 0 || (inv.expiresAt !== null && inv.expiresAt <= now)) {
+        throw new ProtocolError('FORBIDDEN', 'invalid or expired invite code');
+      }
+      // The owner invite only works while the server has no users; it cannot mint a second owner later.
+      if (inv.roleId === OWNER_ROLE && !bootstrap) throw new ProtocolError('FORBIDDEN', 'invalid or expired invite code');
+      if (this.o.registration === 'closed' && !bootstrap) throw new ProtocolError('FORBIDDEN', 'registration is closed');
+      return inv;
+    }
+    if (this.o.registration === 'closed') throw new ProtocolError('FORBIDDEN', 'registration is closed');
+    if (this.o.registration === 'invite') throw new ProtocolError('FORBIDDEN', 'an invite code is required to sign up');
+    return null;
+  }
+
+  /** The user a reset code is for, if it is valid for `username` now; cheap, like `admission`. */
+  private resetTarget(username: string, code: string, now: number): UserRow {
+    const user = this.d.store.users.byUsername(username);
+    const row = this.d.store.credentials.resetCode(sha256(code.trim().toUpperCase()));
+    if (!user || !row || row.used || row.expiresAt <= now || row.userId !== user.id) {
+      throw new ProtocolError('UNAUTHORIZED', 'invalid or expired reset code');
+    }
+    return user;
+  }
+
+  signup(body: SignupBody, ip: string): Promise<TokenPair> {
+    return this.limited(ip, body.username, () => this.signupNow(body));
+  }
+
+  private async signupNow(body: SignupBody): Promise<TokenPair> {
+    if (body.nickname !== undefined && !NICKNAME_RE.test(body.nickname)) {
+      throw new ProtocolError('BAD_REQUEST', 'nicknames may contain letters, digits, _ . - only');
+    }
+    const wantedNick = body.nickname === undefined ? undefined : checkNickname(body.nickname);
+    const { d } = this;
+    // Refuse what needs no password work (closed registration, a bad invite) before hashing.
+    this.admission(body.invite, d.now());
+    const hash = await this.passwords.hash(body.password);
+    // A kicked member comes back with an invite by signing up again with the same username and password:
+    // the same account (id, nickname, messages) is restored, without its old roles. Banned accounts never are.
+    const former = d.store.users.byUsername(body.username);
+    const rejoining = former?.removedReason === 'kicked' && (await this.passwords.verify(body.password, former.passwordHash));
+    const pair = await d.queue.submit((w) => {
+      // Again, now that it counts: the invite may have been used up (or the first user made) meanwhile.
+      const inv = this.admission(body.invite, w.now);
+      if (inv) d.store.credentials.useInvite(inv.code);
+      const roleId = inv?.roleId ?? null;
+      const existing = d.store.users.byUsername(body.username);
+      // As in login: the password was verified against `former`; it must still be that account, unchanged.
+      const stillFormer =
+        existing !== null && former !== null && existing.id === former.id &&
+        existing.passwordHash === former.passwordHash && existing.tokenVersion === former.tokenVersion;
+      if (existing && rejoining && stillFormer && existing.removedReason === 'kicked') {
+        d.store.users.setRemoved(existing.id, null);
+        if (roleId && roleId !== OWNER_ROLE && d.store.roles.get(roleId)) d.store.roles.grant(existing.id, roleId);
+        const back = d.store.users.byId(existing.id)!;
+        w.emit({ type: 'user.joined', roomId: null, actorId: back.id }, { user: publicUser(d.store, back) });
+        return this.issue(back, d.newId(), w.now);
+      }
+      if (existing) throw new ProtocolError('CONFLICT', 'that username is taken');
+      const id = d.newId();
+      // Without a chosen nickname, one is made up: the username is for logging in and never shown to others.
+      const nickname = wantedNick === undefined ? generatedNickname(d.store) : freeNickname(d.store, wantedNick, d.newId);
+      d.store.users.insert({ id, username: body.username, nickname, passwordHash: hash, createdAt: w.now });
+      if (roleId && d.store.roles.get(roleId)) d.store.roles.grant(id, roleId);
+      const user = d.store.users.byId(id)!;
+      w.emit({ type: 'user.joined', roomId: null, actorId: id }, { user: publicUser(d.store, user) });
+      return this.issue(user, d.newId(), w.now);
+    });
+    d.log({ level: 'info', msg: 'signup', userId: pair.user.id });
+    return pair;
+  }
+
+  login(body: LoginBody, ip: string): Promise<TokenPair> {
+    const username = body.username.trim().toLowerCase();
+    return this.limited(ip, username, () => this.loginNow(username, body.password));
+  }
+
+  private async loginNow(username: string, password: string): Promise<TokenPair> {
+    const user = this.d.store.users.byUsername(username);
+    // Same work and same answer whether or not the user exists.
+    const ok = await this.passwords.verify(password, user?.passwordHash ?? (await this.dummyHash));
+    if (!user || !ok) throw badCredentials();
+    // Only someone who knows the password learns why the account cannot log in.
+    if (user.removedReason === 'banned') throw new ProtocolError('FORBIDDEN', 'this account is banned from the server');
+    if (user.removed) {
+      throw new ProtocolError('FORBIDDEN', 'you were removed from this server; sign up again with a new invite to rejoin');
+    }
+    // The password was checked against a row read before the (slow) compare; a reset or logout-all may
+    // have committed meanwhile. Issue only if the account is still exactly the one verified, else a
+    // session would survive the very reset meant to end it.
+    return this.d.queue.submit((w) => {
+      const current = this.d.store.users.byId(user.id);
+      if (!current || !unchangedSince(user, current)) throw badCredentials();
+      return this.issue(current, this.d.newId(), w.now);
+    });
+  }
+
+  /** Rotate: the presented token is spent; a second use of it revokes its whole family. */
+  async refresh(refreshToken: string): Promise<TokenPair> {
+    const { d } = this;
+    const outcome = await d.queue.submit((w) => {
+      const row = d.store.credentials.refreshToken(sha256(refreshToken));
+      if (!row || row.revoked || row.expiresAt <= w.now) return { error: badRefresh() };
+      if (row.rotated) {
+        // Reuse of a spent token: someone holds a copy. End the whole session family.
+        d.store.credentials.revokeFamily(row.familyId);
+        d.log({ level: 'warn', msg: 'refresh token reuse; family revoked', userId: row.userId });
+        return { error: badRefresh() };
+      }
+      const user = d.store.users.byId(row.userId);
+      if (!user || user.removed) return { error: badRefresh() };
+      d.store.credentials.markRotated(row.tokenHash);
+      return { pair: this.issue(user, row.familyId, w.now) };
+    });
+    // Returned rather than thrown so the family revocation above commits.
+    if ('error' in outcome) throw outcome.error;
+    return outcome.pair;
+  }
+
+  async logout(refreshToken: string): Promise<void> {
+    await this.d.queue.submit(() => {
+      const row = this.d.store.credentials.refreshToken(sha256(refreshToken));
+      if (row) this.d.store.credentials.revokeFamily(row.familyId);
+    });
+  }
+
+  /** Revoke every refresh token and invalidate every live access token of the user. */
+  async logoutAll(accessToken: string): Promise<void> {
+    const auth = this.verify(accessToken);
+    if (!auth) throw new ProtocolError('UNAUTHORIZED', 'invalid or expired access token');
+    await this.revokeEverything(auth.user.id);
+  }
+
+  resetPassword(body: ResetPasswordBody, ip: string): Promise<void> {
+    const username = body.username.trim().toLowerCase();
+    return this.limited(ip, username, () => this.resetPasswordNow(username, body));
+  }
+
+  private async resetPasswordNow(username: string, body: ResetPasswordBody): Promise<void> {
+    // A wrong code is refused before the new password is hashed; checked again inside the write.
+    this.resetTarget(username, body.code, this.d.now());
+    const hash = await this.passwords.hash(body.password);
+    const userId = await this.d.queue.submit((w) => {
+      const user = this.resetTarget(username, body.code, w.now);
+      this.d.store.users.setPassword(user.id, hash);
+      this.d.store.credentials.useResetCodes(user.id);
+      this.revokeIn(user.id, w.afterCommit);
+      return user.id;
+    });
+    this.d.log({ level: 'info', msg: 'password reset', userId });
+  }
+
+  private async revokeEverything(userId: string): Promise<void> {
+    await this.d.queue.submit((w) => this.revokeIn(userId, w.afterCommit));
+  }
+
+  private revokeIn(userId: string, afterCommit: (fn: () => void) => void): void {
+    this.d.store.credentials.revokeAllForUser(userId);
+    this.d.store.users.bumpTokenVersion(userId);
+    afterCommit(() => this.onSessionsRevoked(userId));
+  }
+
+  /** Stop the password workers (server shutdown). */
+  close(): Promise<void> {
+    return this.passwords.close();
+  }
+
+  /** Verify an access token and load its user; null for anything not acceptable. */
+  verify(accessToken: string): Authenticated | null {
+    const claims = verifyAccessToken(this.o.secret, accessToken, this.d.now());
+    if (!claims) return null;
+    const user = this.d.store.users.byId(claims.sub);
+    if (!user || user.removed || user.tokenVersion !== claims.tv) return null;
+    return { user, me: meOf(this.d.store, user) };
+  }
+
+  /** Must run inside a write (it stores the refresh token). */
+  private issue(user: UserRow, familyId: string, now: number): TokenPair {
+    const refreshToken = newOpaqueToken();
+    this.d.store.credentials.insertRefreshToken({
+      tokenHash: sha256(refreshToken),
+      userId: user.id,
+      familyId,
+      createdAt: now,
+      expiresAt: now + this.o.refreshTokenTtlSec * 1000,
+    });
+    return {
+      accessToken: signAccessToken(this.o.secret, user.id, user.tokenVersion, now, this.o.accessTokenTtlSec),
+      refreshToken,
+      expiresIn: this.o.accessTokenTtlSec,
+      user: meOf(this.d.store, user),
+    };
+  }
+}
+
+/** Invites and reset codes are minted by the operator (CLI) and at first start; plain store writes. */
+export function createInvite(
+  d: Pick<ServiceDeps, 'store' | 'now'>,
+  opts: { uses?: number; expiresInMs?: number | null; roleId?: string | null } = {},
+): string {
+  const roleId = opts.roleId ?? null;
+  if (roleId !== null && !d.store.roles.get(roleId)) throw new Error(`no such role: ${roleId}`);
+  const code = newCode();
+  const now = d.now();
+  d.store.transaction(() =>
+    d.store.credentials.insertInvite({
+      code,
+      usesLeft: opts.uses ?? 1,
+      expiresAt: opts.expiresInMs ? now + opts.expiresInMs : null,
+      roleId,
+      createdAt: now,
+    }),
+  );
+  return code;
+}
+
+export const RESET_CODE_TTL_MS = 3_600_000;
+
+export function createResetCode(d: Pick<ServiceDeps, 'store' | 'now'>, username: string): string {
+  const user = d.store.users.byUsername(username.trim().toLowerCase());
+  if (!user) throw new Error(`no such user: ${username}`);
+  const code = newCode(10);
+  d.store.transaction(() => d.store.credentials.insertResetCode(sha256(code), user.id, d.now() + RESET_CODE_TTL_MS));
+  return code;
+}
+
+export const REFRESH_TOKEN_TTL_SEC = (30 * DAY_MS) / 1000;

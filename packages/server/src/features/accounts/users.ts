@@ -1,0 +1,42 @@
+import { randomInt } from 'node:crypto';
+import type { Me, PublicUser } from '@open-discord/protocol';
+import type { Repositories } from '../../ports/storage.js';
+import type { UserRow } from './repository.js';
+
+type Store = Pick<Repositories, 'users' | 'roles'>;
+
+/** What others see of a user: never the username. */
+export function publicUser(store: Store, u: UserRow): PublicUser {
+  return { id: u.id, nickname: u.nickname, color: u.color, roles: store.roles.rolesOf(u.id) };
+}
+
+export function meOf(store: Store, u: UserRow): Me {
+  return { ...publicUser(store, u), username: u.username };
+}
+
+/** A free nickname close to `wanted`: itself, else with a numeric suffix (bounded search). */
+export function freeNickname(store: Store, wanted: string, newId: () => string): string {
+  if (!store.users.idByNickname(wanted)) return wanted;
+  const base = wanted.slice(0, 28);
+  for (let i = 2; i < 1000; i++) {
+    const candidate = `${base}${i}`;
+    if (!store.users.idByNickname(candidate)) return candidate;
+  }
+  return `${base.slice(0, 20)}-${newId().replace(/[^\p{L}\p{N}]/gu, '').slice(0, 8)}`;
+}
+
+const BASE36 = '0123456789abcdefghijklmnopqrstuvwxyz';
+const randomBase36 = (n: number) => Array.from({ length: n }, () => BASE36[randomInt(36)]).join('');
+
+/**
+ * A free nickname for someone who signed up without choosing one: `member-` and random characters, never
+ * derived from the username (usernames are for logging in and are never shown to others).
+ */
+export function generatedNickname(store: Store): string {
+  // Four characters (1.7 M names) while they are free; if we keep hitting taken ones, widen to twelve.
+  for (let i = 0; i < 40; i++) {
+    const candidate = `member-${randomBase36(i < 20 ? 4 : 12)}`;
+    if (!store.users.idByNickname(candidate)) return candidate;
+  }
+  throw new Error('no free generated nickname');
+}

@@ -1,0 +1,146 @@
+import type { Category, ParsedParams, Room } from '@open-discord/protocol';
+import { ProtocolError } from '@open-discord/protocol';
+import { type Actor, requirePermission } from '../../core/authority.js';
+import type { WriteContext } from '../../core/commit-queue.js';
+import type { ServiceDeps } from '../../core/deps.js';
+import { roomNotFound } from '../rooms/errors.js';
+import { byPlace, POSITION_GAP, positionAfter, positionBetween } from '../rooms/places.js';
+import type { RoomRow } from '../rooms/repository.js';
+
+const categoryNotFound = () => new ProtocolError('NOT_FOUND', 'category not found');
+
+/** Put `item` at `index` (clamped) of `list`. */
+function insertAt<T>(list: T[], item: T, index: number | undefined): T[] {
+  const at = Math.max(0, Math.min(index ?? list.length, list.length));
+  return [...list.slice(0, at), item, ...list.slice(at)];
+}
+
+/**
+ * Categories and the placement of rooms in them. Category positions are dense (0, 1, 2, …): every member
+ * sees every category. Room positions are sparse (see room-places.ts): placing a room changes that room
+ * only, so moves of rooms hidden from a member never renumber the rooms they see. "Move to position N"
+ * means "to index N among the rooms of that category the actor can see". Every room or category whose
+ * place changed gets its own updated event. All of it needs manage_rooms.
+ */
+export class CategoriesService {
+  constructor(private readonly d: ServiceDeps) {}
+
+  create(actor: Actor, p: ParsedParams<'category.create'>): Promise<{ category: Category }> {
+    const { store, access, queue } = this.d;
+    return queue.submit((w) => {
+      requirePermission(access, actor, 'manage_rooms', 'create categories');
+      this.checkNameFree(p.name, null);
+      const category: Category = { id: this.d.newId(), name: p.name, position: store.categories.list().length };
+      store.categories.insert(category);
+      w.emit({ type: 'category.created', roomId: null, actorId: actor }, { category });
+      return { category };
+    });
+  }
+
+  update(actor: Actor, p: ParsedParams<'category.update'>): Promise<{ category: Category }> {
+    const { store, access, queue } = this.d;
+    return queue.submit((w) => {
+      requirePermission(access, actor, 'manage_rooms', 'change categories');
+      const current = store.categories.get(p.categoryId);
+      if (!current) throw categoryNotFound();
+      if (p.name !== undefined) this.checkNameFree(p.name, current.id);
+      const renamed: Category = { ...current, name: p.name ?? current.name };
+      const others = store.categories.list().filter((c) => c.id !== current.id);
+      const order = p.position === undefined ? insertAt(others, renamed, current.position) : insertAt(others, renamed, p.position);
+      this.renumberCategories(w, actor, order);
+      return { category: store.categories.get(current.id)! };
+    });
+  }
+
+  /** Delete a category; its rooms (visible or not to the actor) become uncategorised, after those already there. */
+  delete(actor: Actor, p: ParsedParams<'category.delete'>): Promise<{ ok: true }> {
+    const { store, access, queue } = this.d;
+    return queue.submit((w) => {
+      requirePermission(access, actor, 'manage_rooms', 'delete categories');
+      const category = store.categories.get(p.categoryId);
+      if (!category) throw categoryNotFound();
+      // Its rooms go after the uncategorised rooms the actor can see, keeping their order.
+      let position = positionAfter(this.roomsIn(null, actor));
+      for (const r of this.roomsIn(category.id, null)) {
+        this.place(w, actor, r, null, position);
+        position += POSITION_GAP;
+      }
+      store.categories.delete(category.id);
+      w.emit({ type: 'category.deleted', roomId: null, actorId: actor }, { categoryId: category.id });
+      this.renumberCategories(w, actor, store.categories.list());
+      return { ok: true as const };
+    });
+  }
+
+  /** Move a room into a category (null = uncategorised) at an index among its visible rooms (default: last). */
+  moveRoom(actor: Actor, p: ParsedParams<'room.move'>): Promise<{ room: Room }> {
+    const { store, access, queue } = this.d;
+    return queue.submit((w) => {
+      const row = store.rooms.get(p.roomId);
+      // A room the actor cannot see does not exist for them, permission or not.
+      if (!row || row.kind !== 'text' || (actor !== null && !access.canSeeRoom(actor, row.id)) || row.deleted) throw roomNotFound();
+      requirePermission(access, actor, 'manage_rooms', 'move rooms');
+      if (p.categoryId !== null && !store.categories.get(p.categoryId)) throw categoryNotFound();
+      const seen = this.roomsIn(p.categoryId, actor).filter((r) => r.id !== row.id);
+      const at = Math.max(0, Math.min(p.position ?? seen.length, seen.length));
+      const prev = seen[at - 1];
+      const next = seen[at];
+      const inPlace =
+        row.categoryId === p.categoryId && (!prev || byPlace(prev, row) < 0) && (!next || byPlace(row, next) < 0);
+      if (!inPlace) {
+        const position = positionBetween(prev, next);
+        if (position !== null) this.place(w, actor, row, p.categoryId, position);
+        else this.renumber(w, actor, p.categoryId, row, prev!);
+      }
+      return { room: store.rooms.toWire(store.rooms.get(row.id)!) };
+    });
+  }
+
+  /** Live text rooms of a category that `viewer` can see (null: all of them), in their current order. */
+  private roomsIn(categoryId: string | null, viewer: Actor): RoomRow[] {
+    const { store, access } = this.d;
+    return store.rooms
+      .all()
+      .filter((r) => !r.deleted && r.kind === 'text' && r.categoryId === categoryId && (viewer === null || access.canSeeRoom(viewer, r.id)))
+      .sort(byPlace);
+  }
+
+  /** Put one room at a category and position, announcing it if anything changed. */
+  private place(w: WriteContext, actor: Actor, room: RoomRow, categoryId: string | null, position: number): void {
+    const { store } = this.d;
+    const stored = store.rooms.get(room.id)!;
+    if (stored.position === position && stored.categoryId === categoryId) return;
+    const next: RoomRow = { ...stored, categoryId, position };
+    store.rooms.update(next);
+    w.emit({ type: 'room.updated', roomId: next.id, actorId: actor }, { room: store.rooms.toWire(next) });
+  }
+
+  /**
+   * No room between `prev` and its successor: respace the whole category (every room, seen or not) by
+   * POSITION_GAP, with `moved` right after `prev`. Rare: it takes about ten moves into the same gap.
+   */
+  private renumber(w: WriteContext, actor: Actor, categoryId: string | null, moved: RoomRow, prev: RoomRow): void {
+    const others = this.roomsIn(categoryId, null).filter((r) => r.id !== moved.id);
+    const order = insertAt(others, moved, others.findIndex((r) => r.id === prev.id) + 1);
+    order.forEach((r, i) => this.place(w, actor, r, categoryId, i * POSITION_GAP));
+  }
+
+  /** Give categories positions 0..n-1 in this order, announcing each whose name or position changed. */
+  private renumberCategories(w: WriteContext, actor: Actor, order: Category[]): void {
+    const { store } = this.d;
+    order.forEach((c, position) => {
+      const stored = store.categories.get(c.id)!;
+      const next: Category = { ...c, position };
+      if (stored.position === position && stored.name === next.name) return;
+      store.categories.update(next);
+      w.emit({ type: 'category.updated', roomId: null, actorId: actor }, { category: next });
+    });
+  }
+
+  private checkNameFree(name: string, self: string | null): void {
+    const lc = name.toLowerCase();
+    if (this.d.store.categories.list().some((c) => c.id !== self && c.name.toLowerCase() === lc)) {
+      throw new ProtocolError('CONFLICT', `a category named ${name} already exists`);
+    }
+  }
+}

@@ -1,0 +1,58 @@
+import type { Message, ParsedParams } from '@open-discord/protocol';
+import { ProtocolError } from '@open-discord/protocol';
+import { type Actor, holds } from '../../core/authority.js';
+import type { ServiceDeps } from '../../core/deps.js';
+import type { MessageRow } from './repository.js';
+import { messageToWire } from './wire.js';
+
+/** The same answer for a message that does not exist, was deleted, or sits in a room the user cannot see. */
+const messageNotFound = () => new ProtocolError('NOT_FOUND', 'message not found');
+
+/** Editing (author only) and deleting (author, or moderate_messages) messages. */
+export class MessageChangesService {
+  constructor(private readonly d: ServiceDeps) {}
+
+  private find(actor: Actor, messageId: string): MessageRow {
+    const row = this.d.store.messages.get(messageId);
+    if (!row || row.deleted) throw messageNotFound();
+    if (actor !== null && !this.d.access.canSeeRoom(actor, row.roomId)) throw messageNotFound();
+    return row;
+  }
+
+  edit(userId: string, p: ParsedParams<'message.edit'>): Promise<{ message: Message }> {
+    const { store, queue } = this.d;
+    const text = p.text.trimEnd();
+    if (text.length === 0) return Promise.reject(new ProtocolError('BAD_REQUEST', 'message is empty; delete it instead'));
+    return queue.submit((w) => {
+      const row = this.find(userId, p.messageId);
+      if (row.authorId !== userId) throw new ProtocolError('FORBIDDEN', 'you can only edit your own messages');
+      if (row.text === text) return { message: messageToWire(row) };
+      store.messages.edit(row.id, text, w.now);
+      const message = messageToWire({ ...row, text, editedAt: w.now });
+      w.emit({ type: 'message.edited', roomId: row.roomId, actorId: userId }, { message });
+      return { message };
+    });
+  }
+
+  /**
+   * Delete a message: its text leaves the projection AND the log — the events that carried it (created,
+   * edited) keep their order and type but lose the text, so a client syncing later never receives it.
+   */
+  delete(actor: Actor, p: ParsedParams<'message.delete'>): Promise<{ ok: true }> {
+    const { store, access, queue } = this.d;
+    return queue.submit((w) => {
+      const row = this.find(actor, p.messageId);
+      if (row.authorId !== actor && !holds(access, actor, 'moderate_messages')) {
+        throw new ProtocolError('FORBIDDEN', "you need the moderate_messages permission to delete others' messages");
+      }
+      store.messages.markDeleted(row.id);
+      const blank = messageToWire({ ...row, text: '', mentions: [] });
+      store.events.rewrite(row.order, 'message.created', { message: blank });
+      for (const order of store.events.editsOf(row.roomId, row.order, row.id)) {
+        store.events.rewrite(order, 'message.edited', { message: blank });
+      }
+      w.emit({ type: 'message.deleted', roomId: row.roomId, actorId: actor }, { messageId: row.id, roomId: row.roomId });
+      return { ok: true as const };
+    });
+  }
+}

@@ -1,0 +1,36 @@
+/** Messages and their mentions: the messages feature's storage. */
+
+export interface MessageRow {
+  id: string;
+  roomId: string;
+  authorId: string;
+  text: string;
+  nonce: string | null;
+  action: boolean;
+  mentions: string[];
+  order: number;
+  createdAt: number;
+  editedAt: number | null;
+  deleted: boolean;
+}
+
+/**
+ * Unread counts stop here: a snapshot of a room with 100 000 unread messages costs the same as one with
+ * a thousand (a client shows "1000+"). Mention counts are exact: they come from their own small index.
+ */
+export const UNREAD_COUNT_CAP = 1000;
+
+export interface MessagesRepository {
+  insert(m: MessageRow): void;
+  get(id: string): MessageRow | null;
+  byNonce(authorId: string, nonce: string): MessageRow | null;
+  /** Up to `limit` live messages of a room with order < before, newest first. */
+  before(roomId: string, before: number, limit: number): MessageRow[];
+  /** Messages by others in a room after a read marker, counted up to UNREAD_COUNT_CAP. */
+  unreadCount(userId: string, roomId: string, marker: number): number;
+  /** Per room: live messages mentioning the user after their read marker. */
+  mentionCounts(userId: string): Map<string, number>;
+  edit(id: string, text: string, editedAt: number): void;
+  /** The content leaves the projection; the row stays so ids and orders keep resolving. */
+  markDeleted(id: string): void;
+}

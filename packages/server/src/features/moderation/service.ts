@@ -1,0 +1,68 @@
+import type { ParsedParams } from '@open-discord/protocol';
+import { ProtocolError } from '@open-discord/protocol';
+import { type Actor, rankOf, requirePermission } from '../../core/authority.js';
+import type { ServiceDeps } from '../../core/deps.js';
+import type { RemovalReason } from '../accounts/repository.js';
+import { OWNER_ROLE } from '../roles/repository.js';
+
+/**
+ * Removing members. Both need manage_members and a target ranked below the actor.
+ *
+ * - kick: the account is deactivated, every session ends (refresh tokens revoked, sockets closed 4401 when
+ *   the `user.removed` event is published) and its roles are dropped. The person may come back with a new
+ *   invite by signing up again with the same username and password (see AuthService.signup).
+ * - ban: the same, but the account can never log in or rejoin (sockets closed 4403); the username and
+ *   nickname stay reserved. `unban` turns a ban back into a kick.
+ */
+export class ModerationService {
+  constructor(private readonly d: ServiceDeps) {}
+
+  kick(actor: Actor, p: ParsedParams<'member.kick'>): Promise<{ ok: true }> {
+    return this.remove(actor, p.userId, 'kicked');
+  }
+
+  ban(actor: Actor, p: ParsedParams<'member.ban'>): Promise<{ ok: true }> {
+    return this.remove(actor, p.userId, 'banned');
+  }
+
+  private remove(actor: Actor, userId: string, reason: RemovalReason): Promise<{ ok: true }> {
+    const { store, access, queue } = this.d;
+    return queue.submit((w) => {
+      requirePermission(access, actor, 'manage_members', reason === 'kicked' ? 'kick members' : 'ban members');
+      const user = store.users.byId(userId);
+      // A kicked member can still be banned; otherwise removed users are gone.
+      if (!user || (user.removed && !(reason === 'banned' && user.removedReason === 'kicked'))) {
+        throw new ProtocolError('NOT_FOUND', 'user not found');
+      }
+      if (userId === actor) throw new ProtocolError('BAD_REQUEST', 'you cannot remove yourself');
+      if (access.rolesOf(userId).has(OWNER_ROLE)) throw new ProtocolError('FORBIDDEN', 'the owner cannot be removed');
+      if (rankOf(access, actor) <= access.topPosition(userId)) throw new ProtocolError('FORBIDDEN', `${user.nickname} outranks you`);
+      store.users.setRemoved(userId, reason);
+      store.roles.revokeAll(userId);
+      store.credentials.revokeAllForUser(userId);
+      store.users.bumpTokenVersion(userId);
+      // The session layer closes the user's sockets when it publishes this event (also when the operator
+      // wrote it from another process).
+      w.emit({ type: 'user.removed', roomId: null, actorId: actor }, { userId, reason });
+      return { ok: true as const };
+    });
+  }
+
+  /**
+   * A banned account may rejoin with an invite again, like a kicked one. Same rules as ban: manage_members
+   * and a target ranked below the actor (the operator, actor null, may always). Not an event: the account
+   * stays removed until its owner signs up again.
+   */
+  unban(actor: Actor, p: ParsedParams<'member.unban'>): Promise<{ ok: true }> {
+    const { store, access, queue } = this.d;
+    const { userId } = p;
+    return queue.submit(() => {
+      requirePermission(access, actor, 'manage_members', 'unban members');
+      const user = store.users.byId(userId);
+      if (!user || user.removedReason !== 'banned') throw new ProtocolError('NOT_FOUND', 'no banned user by that id');
+      if (rankOf(access, actor) <= access.topPosition(userId)) throw new ProtocolError('FORBIDDEN', `${user.nickname} outranks you`);
+      store.users.setRemoved(userId, 'kicked');
+      return { ok: true as const };
+    });
+  }
+}

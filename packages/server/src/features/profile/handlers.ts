@@ -1,0 +1,7 @@
+import type { Services } from '../../app.js';
+import type { Dispatcher } from '../../session/dispatcher.js';
+
+export function registerProfileHandlers(d: Dispatcher, s: Services): void {
+  d.register('nick.set', (ctx, p) => s.profile.setNickname(ctx.userId, p), { write: true });
+  d.register('color.set', (ctx, p) => s.profile.setColor(ctx.userId, p), { write: true });
+}

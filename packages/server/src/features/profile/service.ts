@@ -1,0 +1,43 @@
+import type { ParsedParams, PublicUser } from '@open-discord/protocol';
+import { ProtocolError } from '@open-discord/protocol';
+import type { WriteContext } from '../../core/commit-queue.js';
+import type { ServiceDeps } from '../../core/deps.js';
+import { checkNickname } from '../accounts/nicknames.js';
+import { publicUser } from '../accounts/users.js';
+
+/** A user's own look: nickname and colour. */
+export class ProfileService {
+  constructor(private readonly d: ServiceDeps) {}
+
+  setNickname(userId: string, p: ParsedParams<'nick.set'>): Promise<{ user: PublicUser }> {
+    let nickname: string;
+    try {
+      nickname = checkNickname(p.nickname);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.d.queue.submit((w) => {
+      // Removed users keep their nickname reserved, so nobody can take over a kicked member's name.
+      const holder = this.d.store.users.idByNickname(nickname);
+      if (holder !== null && holder !== userId) throw new ProtocolError('CONFLICT', `the nickname ${nickname} is taken`);
+      if (this.d.store.users.byId(userId)?.nickname === nickname) return { user: publicUser(this.d.store, this.d.store.users.byId(userId)!) };
+      this.d.store.users.setNickname(userId, nickname);
+      return this.changed(userId, w.emit);
+    });
+  }
+
+  setColor(userId: string, p: ParsedParams<'color.set'>): Promise<{ user: PublicUser }> {
+    return this.d.queue.submit((w) => {
+      const current = this.d.store.users.byId(userId)!;
+      if (current.color === p.color) return { user: publicUser(this.d.store, current) };
+      this.d.store.users.setColor(userId, p.color);
+      return this.changed(userId, w.emit);
+    });
+  }
+
+  private changed(userId: string, emit: WriteContext['emit']): { user: PublicUser } {
+    const user = publicUser(this.d.store, this.d.store.users.byId(userId)!);
+    emit({ type: 'user.updated', roomId: null, actorId: userId }, { user });
+    return { user };
+  }
+}

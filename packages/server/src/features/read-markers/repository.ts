@@ -1,0 +1,7 @@
+/** Per-user read markers: the read-markers feature's storage. */
+export interface ReadMarkersRepository {
+  /** 0 when the user never marked the room. */
+  marker(userId: string, roomId: string): number;
+  markers(userId: string): Map<string, number>;
+  set(userId: string, roomId: string, order: number): void;
+}

@@ -1,0 +1,23 @@
+import type { ParsedParams } from '@open-discord/protocol';
+import type { ServiceDeps } from '../../core/deps.js';
+import { roomNotFound } from '../rooms/errors.js';
+
+/** Read markers: how far each user has read each room (private events, visible to their owner only). */
+export class ReadMarkersService {
+  constructor(private readonly d: ServiceDeps) {}
+
+  /** Markers only move forward and never past the log's head. A no-op writes no event. */
+  mark(userId: string, p: ParsedParams<'read.mark'>): Promise<{ ok: true }> {
+    return this.d.queue.submit((w) => {
+      if (!this.d.access.canSeeRoom(userId, p.roomId)) throw roomNotFound();
+      const order = Math.min(p.order, this.d.store.events.head());
+      if (order <= this.d.store.readMarkers.marker(userId, p.roomId)) return { ok: true as const };
+      this.d.store.readMarkers.set(userId, p.roomId, order);
+      w.emit(
+        { type: 'read.marked', roomId: p.roomId, actorId: userId, targetUserId: userId },
+        { roomId: p.roomId, order },
+      );
+      return { ok: true as const };
+    });
+  }
+}

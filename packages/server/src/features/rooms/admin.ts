@@ -1,0 +1,57 @@
+import type { ParsedParams, Room } from '@open-discord/protocol';
+import type { AccessAdminService } from '../../core/access-admin.js';
+import { type Actor, requirePermission } from '../../core/authority.js';
+import type { ServiceDeps } from '../../core/deps.js';
+import { roomNotFound } from './errors.js';
+import type { RoomRow } from './repository.js';
+
+/** Two restrictions are the same: both open, or the same sorted role ids. */
+const sameRoles = (a: readonly string[] | null, b: readonly string[] | null) =>
+  a === null || b === null ? a === b : a.length === b.length && a.every((r, i) => r === b[i]);
+
+/** Role-gating and deleting rooms; each needs manage_rooms on a room the actor can see. */
+export class RoomAdminService {
+  constructor(
+    private readonly d: ServiceDeps,
+    private readonly accessAdmin: AccessAdminService,
+  ) {}
+
+  restrict(actor: Actor, p: ParsedParams<'room.restrict'>): Promise<{ room: Room }> {
+    return this.setRestriction(actor, p.roomId, p.roleIds);
+  }
+
+  open(actor: Actor, p: ParsedParams<'room.open'>): Promise<{ room: Room }> {
+    return this.setRestriction(actor, p.roomId, null);
+  }
+
+  private setRestriction(actor: Actor, roomId: string, roleIds: string[] | null): Promise<{ room: Room }> {
+    const { store, access, queue } = this.d;
+    return queue.submit((w) => {
+      const row = this.visibleTextRoom(actor, roomId);
+      requirePermission(access, actor, 'manage_rooms', roleIds === null ? 'open rooms' : 'restrict rooms');
+      const wanted = roleIds === null ? null : [...new Set(roleIds)].sort();
+      // Setting what is already set writes nothing (no event, no access.changed).
+      if (sameRoles(wanted, row.restrictedTo)) return { room: store.rooms.toWire(row) };
+      return this.accessAdmin.restrictIn(w, actor, roomId, wanted);
+    });
+  }
+
+  /** Delete a room: it disappears for everyone; its events stay in the log, visible to whoever could see it. */
+  delete(actor: Actor, p: ParsedParams<'room.delete'>): Promise<{ ok: true }> {
+    const { store, access, queue } = this.d;
+    return queue.submit((w) => {
+      const row = this.visibleTextRoom(actor, p.roomId);
+      requirePermission(access, actor, 'manage_rooms', 'delete rooms');
+      store.rooms.markDeleted(row.id);
+      w.emit({ type: 'room.deleted', roomId: row.id, actorId: actor }, { roomId: row.id });
+      return { ok: true as const };
+    });
+  }
+
+  private visibleTextRoom(actor: Actor, roomId: string): RoomRow {
+    const row = this.d.store.rooms.get(roomId);
+    if (!row || row.deleted || row.kind !== 'text') throw roomNotFound();
+    if (actor !== null && !this.d.access.canSeeRoom(actor, roomId)) throw roomNotFound();
+    return row;
+  }
+}

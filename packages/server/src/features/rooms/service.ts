@@ -1,0 +1,97 @@
+import type { ParsedParams, Room } from '@open-discord/protocol';
+import { ProtocolError, ROOM_NAME_RE } from '@open-discord/protocol';
+import type { ServiceDeps } from '../../core/deps.js';
+import { roomNotFound } from './errors.js';
+import { positionAfter } from './places.js';
+import type { RoomRow } from './repository.js';
+
+function checkName(name: string): void {
+  if (!ROOM_NAME_RE.test(name)) {
+    throw new ProtocolError('BAD_REQUEST', 'room names may contain letters, digits, _ and - only');
+  }
+}
+
+/** Room creation and updates. Restriction and membership changes live in access-admin.ts. */
+export class RoomsService {
+  constructor(private readonly d: ServiceDeps) {}
+
+  /** Visible rooms, for `state`. */
+  visibleRooms(userId: string): Room[] {
+    const { store, access } = this.d;
+    return store.rooms
+      .all()
+      .filter((r) => !r.deleted && access.canSeeRoom(userId, r.id))
+      .map((r) => store.rooms.toWire(r));
+  }
+
+  create(userId: string, p: ParsedParams<'room.create'>): Promise<{ room: Room }> {
+    const { store, access, queue } = this.d;
+    checkName(p.name);
+    return queue.submit((w) => {
+      if (!access.hasPermission(userId, 'create_rooms')) {
+        throw new ProtocolError('FORBIDDEN', 'you may not create rooms here');
+      }
+      const categoryId = p.categoryId ?? null;
+      if (categoryId !== null && !store.categories.get(categoryId)) {
+        throw new ProtocolError('NOT_FOUND', 'category not found');
+      }
+      if (this.nameTaken(userId, p.name, null)) throw new ProtocolError('CONFLICT', `a room named ${p.name} already exists`);
+      const row: Omit<RoomRow, 'deleted'> = {
+        id: this.d.newId(),
+        name: p.name,
+        topic: p.topic ?? '',
+        kind: 'text',
+        categoryId,
+        // After the last room of the category that the creator can see; rooms hidden from them do not count.
+        position: positionAfter(
+          store.rooms.all().filter((r) => !r.deleted && r.kind === 'text' && r.categoryId === categoryId && access.canSeeRoom(userId, r.id)),
+        ),
+        restrictedTo: null,
+        createdBy: userId,
+        createdAt: w.now,
+      };
+      store.rooms.insert(row);
+      const room = store.rooms.toWire({ ...row, deleted: false });
+      w.emit({ type: 'room.created', roomId: room.id, actorId: userId }, { room });
+      return { room };
+    });
+  }
+
+  /** Rename needs manage_rooms; the topic may also be set by the room's creator. */
+  update(userId: string, p: ParsedParams<'room.update'>): Promise<{ room: Room }> {
+    const { store, access, queue } = this.d;
+    if (p.name !== undefined) checkName(p.name);
+    return queue.submit((w) => {
+      const row = store.rooms.get(p.roomId);
+      if (!row || !access.canSeeRoom(userId, p.roomId)) throw roomNotFound();
+      const manager = access.hasPermission(userId, 'manage_rooms');
+      const topicOnly = p.name === undefined || p.name === row.name;
+      if (!manager && !(topicOnly && row.createdBy === userId)) {
+        throw new ProtocolError('FORBIDDEN', 'you may not change this room');
+      }
+      if (p.name !== undefined && this.nameTaken(userId, p.name, row.id)) {
+        throw new ProtocolError('CONFLICT', `a room named ${p.name} already exists`);
+      }
+      const next: RoomRow = { ...row, name: p.name ?? row.name, topic: p.topic ?? row.topic };
+      store.rooms.update(next);
+      const room = store.rooms.toWire(next);
+      w.emit({ type: 'room.updated', roomId: room.id, actorId: userId }, { room });
+      return { room };
+    });
+  }
+
+  /**
+   * Text room names are unique case-insensitively among the rooms the caller can see, so `/join name` is
+   * unambiguous for them. Only among those: refusing a name because a room hidden from the caller holds it
+   * would tell them that room exists (and its name). The owner sees every text room, so their names never
+   * clash; a member may later see two rooms of the same name if a hidden one is opened to them, and then
+   * tells them apart by category or renames one.
+   */
+  private nameTaken(userId: string, name: string, self: string | null): boolean {
+    const lc = name.toLowerCase();
+    const { store, access } = this.d;
+    return store.rooms
+      .all()
+      .some((r) => r.id !== self && !r.deleted && r.kind === 'text' && r.name.toLowerCase() === lc && access.canSeeRoom(userId, r.id));
+  }
+}

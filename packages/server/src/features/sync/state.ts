@@ -1,0 +1,43 @@
+import type { PublicUser, StateResult, Unread } from '@open-discord/protocol';
+import type { ServiceDeps } from '../../core/deps.js';
+import { meOf, publicUser } from '../accounts/users.js';
+import type { RoomsService } from '../rooms/service.js';
+
+/** The world as one user sees it: the snapshot a client loads instead of (or before) replaying. */
+export class StateService {
+  /** Set by the session layer, which knows who is connected. */
+  isOnline: (userId: string) => boolean = () => false;
+
+  constructor(
+    private readonly d: ServiceDeps,
+    private readonly rooms: RoomsService,
+  ) {}
+
+  state(userId: string): StateResult {
+    const { store } = this.d;
+    const head = this.d.queue.head;
+    const meRow = store.users.byId(userId);
+    if (!meRow) throw new Error('state for unknown user');
+    const users: PublicUser[] = store.users.list().map((u) => ({ ...publicUser(store, u), online: this.isOnline(u.id) }));
+    const rooms = this.rooms.visibleRooms(userId);
+    const markers = store.readMarkers.markers(userId);
+    const mentionCounts = store.messages.mentionCounts(userId);
+    const readMarkers: Record<string, number> = {};
+    const unread: Record<string, Unread> = {};
+    for (const r of rooms) {
+      const marker = markers.get(r.id) ?? 0;
+      readMarkers[r.id] = marker;
+      unread[r.id] = { count: store.messages.unreadCount(userId, r.id, marker), mentions: mentionCounts.get(r.id) ?? 0 };
+    }
+    return {
+      head,
+      me: { ...meOf(store, meRow), online: this.isOnline(userId) },
+      users,
+      rooms,
+      categories: store.categories.list(),
+      roles: store.roles.list(),
+      readMarkers,
+      unread,
+    };
+  }
+}

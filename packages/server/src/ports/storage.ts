@@ -1,0 +1,125 @@
+import type { EventType } from '@open-discord/protocol';
+import type { CredentialsRepository, UsersRepository } from '../features/accounts/repository.js';
+import type { CategoriesRepository } from '../features/categories/repository.js';
+import type { MessagesRepository } from '../features/messages/repository.js';
+import type { ReadMarkersRepository } from '../features/read-markers/repository.js';
+import type { RolesRepository } from '../features/roles/repository.js';
+import type { RoomsRepository } from '../features/rooms/repository.js';
+import type { EventData, Json } from '../wire/types.js';
+
+/*
+ * THE STORAGE PORT. What the commit queue and the features need from a storage engine; the SQLite adapter
+ * (adapters/sqlite/) implements it. The contract (docs/architecture.md, "The two ports"):
+ *
+ * - Orders are gap-free and increasing: an event's order is assigned inside the unit of work that appends
+ *   it, so a unit that does not commit leaves no hole and units commit in order order.
+ * - A batch (`runBatch`) is one atomic unit of work; each step in it is its own sub-unit (a step that throws
+ *   undoes only its own writes). The batch resolves only once it is durable: callers acknowledge after that.
+ * - A reader sees committed state only, plus (inside a step) the writes of the steps before it.
+ * - Other processes may append events too (the operator's command line today, other server nodes later);
+ *   `runBatch` reports the ones committed after `knownHead` before running its own steps.
+ */
+
+/** One row of the event log, its payload kept as the JSON text it is stored as. */
+export interface StoredEventOf<T extends EventType> {
+  order: number;
+  id: string;
+  type: T;
+  roomId: string | null;
+  actorId: string | null;
+  /** Set for private events (read.marked, access.changed): only that user may see them. */
+  targetUserId: string | null;
+  createdAt: number;
+  dataJson: Json<EventData<T>>;
+}
+
+/** Any stored event; narrowing on `type` narrows `dataJson` too. */
+export type StoredEvent = { [T in EventType]: StoredEventOf<T> }[EventType];
+
+/** An event about to be appended: the unit of work assigns its order. */
+export type NewEvent<T extends EventType> = Omit<StoredEventOf<T>, 'order' | 'dataJson'>;
+
+/** Event data, or a function of the event's order for payloads that embed it (a message carries its order). */
+export type EventPayload<T extends EventType> = EventData<T> | ((order: number) => EventData<T>);
+
+/** The append-only log, read side (and the two content scrubs deletion and retention need). */
+export interface EventLog {
+  /** The newest committed order (0 when empty). */
+  head(): number;
+  /** Up to `limit` events with order > after, ascending. */
+  after(after: number, limit: number): StoredEvent[];
+  get(order: number): StoredEvent | null;
+  /** Events with from < order <= to, ascending. */
+  range(from: number, to: number): StoredEvent[];
+  /**
+   * Replace an event's payload: the one exception to append-only, to scrub a deleted message's text from the
+   * events that carried it (order and type stay, so the log stays gap-free).
+   */
+  rewrite<T extends EventType>(order: number, type: T, data: EventData<T>): void;
+  /** Orders of the message.edited events of one message. */
+  editsOf(roomId: string, messageOrder: number, messageId: string): number[];
+}
+
+/** What a step may do beyond the repositories: append to the log. */
+export interface UnitOfWork {
+  append<T extends EventType>(ev: NewEvent<T>, data: EventPayload<T>): StoredEventOf<T>;
+}
+
+/** One request's writes inside a batch. */
+export interface BatchStep {
+  run(uow: UnitOfWork): unknown;
+  /** The step threw and its writes were undone; called before the next step runs. */
+  rolledBack(): void;
+}
+
+export type StepOutcome = { ok: true; value: unknown } | { ok: false; error: unknown };
+
+export interface BatchResult {
+  /** Events other processes committed after `knownHead`, ascending; they come before this batch's own. */
+  foreign: StoredEvent[];
+  /** One per step, in order. Step errors are passed through, storage faults mapped to the errors below. */
+  outcomes: StepOutcome[];
+}
+
+/** Every feature's repository, over one engine. */
+export interface Repositories {
+  users: UsersRepository;
+  credentials: CredentialsRepository;
+  roles: RolesRepository;
+  rooms: RoomsRepository;
+  categories: CategoriesRepository;
+  messages: MessagesRepository;
+  readMarkers: ReadMarkersRepository;
+  events: EventLog;
+}
+
+export interface Storage extends Repositories {
+  /**
+   * Run a batch of steps as ONE unit of work (see the contract above). `onForeign` is called with the events
+   * other processes committed after `knownHead`, before the first step runs (caches must be dropped). If the
+   * unit cannot commit, it throws (or rejects with) StorageUnavailable and none of it happened.
+   *
+   * May return the result directly (an embedded engine commits synchronously: no extra turn before the
+   * replies) or a promise (an engine over the network).
+   */
+  runBatch(knownHead: number, steps: readonly BatchStep[], onForeign: (events: readonly StoredEvent[]) => void): BatchResult | Promise<BatchResult>;
+  /** A small write outside the request path (operator commands, the first-run invite), committed before it returns. */
+  transaction<T>(fn: () => T): T;
+  /** Background upkeep (SQLite: WAL checkpoints while idle); `busy` says whether writes are waiting. */
+  startUpkeep(busy: () => boolean): void;
+  /** No more upkeep: the server is shutting down. */
+  stopUpkeep(): void;
+  /** An online copy of the whole store to `file`, while the server keeps running. */
+  backup(file: string, progress: (done: number, total: number) => void): Promise<void>;
+  close(): void;
+}
+
+/** The storage is unwell (disk full, I/O error, read-only, locked): the request may be retried later. */
+export class StorageUnavailable extends Error {
+  override readonly name = 'StorageUnavailable';
+}
+
+/** The write conflicts with an existing record (a uniqueness constraint). */
+export class StorageConflict extends Error {
+  override readonly name = 'StorageConflict';
+}

@@ -1,0 +1,132 @@
+import fs from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { SqliteStorage } from '../src/adapters/sqlite/storage.js';
+import { createServices } from '../src/app.js';
+import type { BatchResult, Storage } from '../src/ports/storage.js';
+import { quiet, tempDir } from './helpers.js';
+
+/*
+ * The storage port allows an engine whose unit of work completes later (over the network). The SQLite
+ * adapter commits synchronously, so here it is wrapped to resolve its batches a few turns later, and the
+ * commit queue must keep the contract: acknowledge after commit, publish before the replies, in order.
+ */
+const dirs: string[] = [];
+const stores: SqliteStorage[] = [];
+afterEach(() => {
+  while (stores.length) stores.pop()!.close();
+  while (dirs.length) fs.rmSync(dirs.pop()!, { recursive: true, force: true });
+});
+
+/**
+ * The SQLite storage, but each batch commits only when `release` runs it: at once in a later turn by
+ * default, or when the test says so (`held`).
+ */
+function asyncStorage(real: SqliteStorage, log: string[], held: Array<() => void> | null): Storage {
+  const wrapped = Object.create(real) as Storage;
+  wrapped.runBatch = (knownHead, steps, onForeign) =>
+    new Promise<BatchResult>((resolve, reject) => {
+      const release = () => {
+        try {
+          const r = real.runBatch(knownHead, steps, onForeign);
+          log.push('committed');
+          resolve(r);
+        } catch (error) {
+          reject(error);
+        }
+      };
+      if (held) held.push(release);
+      else setImmediate(release);
+    });
+  return wrapped;
+}
+
+function setup(held: Array<() => void> | null = null) {
+  const dir = tempDir();
+  dirs.push(dir);
+  const real = SqliteStorage.open(dir);
+  stores.push(real);
+  const log: string[] = [];
+  let ids = 0;
+  const s = createServices({
+    storage: asyncStorage(real, log, held),
+    now: () => 1_700_000_000_000,
+    newId: () => `id${++ids}`,
+    log: quiet,
+    snapshotThreshold: 10_000,
+    auth: { secret: Buffer.alloc(32, 7), registration: 'open', bcryptCost: 4, accessTokenTtlSec: 900, refreshTokenTtlSec: 3600, authRate: null },
+  });
+  s.bus.subscribe((events) => log.push(`published ${events.map((e) => e.order).join(',')}`));
+  return { s, real, log };
+}
+
+describe('the commit queue on an asynchronous storage engine', () => {
+  it('acknowledges after the commit, publishes each batch in order before its replies', async () => {
+    const { s, log } = setup();
+    const alice = (await s.auth.signup({ username: 'alice', password: 'correct horse', nickname: 'alice' }, '127.0.0.1')).user.id;
+    const { room } = await s.rooms.create(alice, { name: 'lobby' });
+    log.length = 0;
+    const sends = Array.from({ length: 5 }, (_, i) =>
+      s.messages.send(alice, { roomId: room.id, text: `m${i}`, nonce: `n${i}` }).then((r) => {
+        log.push(`reply ${r.message.order}`);
+        return r;
+      }),
+    );
+    const replies = await Promise.all(sends);
+    const orders = replies.map((r) => r.message.order);
+    expect(orders).toEqual([3, 4, 5, 6, 7]);
+    expect(log).toEqual(['committed', 'published 3,4,5,6,7', ...orders.map((o) => `reply ${o}`)]);
+    expect(s.deps.queue.head).toBe(7);
+  });
+
+  it('runs one batch at a time: writes submitted while a batch is in flight form the next, never publish twice', async () => {
+    const held: Array<() => void> = [];
+    const { s, log } = setup(held);
+    /** Commit every batch as it comes until `p` settles. */
+    const settle = async <T>(p: Promise<T>) => {
+      let done = false;
+      p.then(() => (done = true), () => (done = true));
+      while (!done) {
+        while (held.length) held.shift()!();
+        await new Promise((r) => setImmediate(r));
+      }
+      return p;
+    };
+    const alice = (await settle(s.auth.signup({ username: 'alice', password: 'correct horse', nickname: 'alice' }, '127.0.0.1'))).user.id;
+    const { room } = await settle(s.rooms.create(alice, { name: 'lobby' }));
+    log.length = 0;
+    const first = s.messages.send(alice, { roomId: room.id, text: 'a', nonce: 'a' });
+    await new Promise((r) => setImmediate(r));
+    expect(held).toHaveLength(1); // the first batch is in flight, not committed
+    const later = [s.messages.send(alice, { roomId: room.id, text: 'b', nonce: 'b' }), s.messages.send(alice, { roomId: room.id, text: 'c', nonce: 'c' })];
+    await new Promise((r) => setImmediate(r));
+    expect(held).toHaveLength(1); // the next batch waits for it
+    held.shift()!();
+    await first;
+    while (held.length === 0) await new Promise((r) => setImmediate(r));
+    held.shift()!();
+    const orders = (await Promise.all([first, ...later])).map((r) => r.message.order);
+    expect(orders).toEqual([3, 4, 5]);
+    expect(log).toEqual(['committed', 'published 3', 'committed', 'published 4,5']);
+    expect(s.deps.queue.head).toBe(5);
+  });
+
+  it('a batch whose unit of work fails answers UNAVAILABLE, publishes nothing, and the next one works', async () => {
+    const { s, real, log } = setup();
+    const alice = (await s.auth.signup({ username: 'alice', password: 'correct horse', nickname: 'alice' }, '127.0.0.1')).user.id;
+    const { room } = await s.rooms.create(alice, { name: 'lobby' });
+    const head = s.deps.queue.head;
+    log.length = 0;
+    // A deferred foreign-key violation fails at COMMIT time, like a full disk would.
+    real.db.pragma('defer_foreign_keys = ON');
+    const bad = s.deps.queue.submit(() => {
+      real.db.prepare("INSERT INTO user_roles (user_id, role_id) VALUES ('ghost', 'everyone')").run();
+    });
+    const innocent = s.messages.send(alice, { roomId: room.id, text: 'caught in the batch', nonce: 'x' });
+    await expect(bad).rejects.toMatchObject({ code: 'UNAVAILABLE' });
+    await expect(innocent).rejects.toMatchObject({ code: 'UNAVAILABLE' });
+    expect(log).toEqual([]);
+    expect(s.deps.queue.head).toBe(head);
+    const ok = await s.messages.send(alice, { roomId: room.id, text: 'works again', nonce: 'y' });
+    expect(ok.message.order).toBe(head + 1);
+  });
+});
