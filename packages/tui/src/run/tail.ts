@@ -54,11 +54,15 @@ export async function runTail(dir: string, server: string | undefined, room: str
     process.stdout.write(tailLine(m, nicks.get(m.authorId) ?? m.authorId, room, json) + '\n');
   };
   await new Promise<void>((resolve, reject) => {
+    // Set before we close the client ourselves, so our own close is not taken for a failure.
+    let stopping = false;
     const stop = () => {
+      stopping = true;
       client.close('interrupted');
       resolve();
     };
     const fail = (error: ExitError) => {
+      stopping = true;
       client.close('interrupted');
       reject(error);
     };
@@ -75,7 +79,7 @@ export async function runTail(dir: string, server: string | undefined, room: str
     let tracker: TailConnection = 'live';
     client.on('status', (s) => {
       if (s.state === 'closed') {
-        if (s.reason !== 'interrupted') reject(exitForFailure(s.reason));
+        if (!stopping) reject(exitForFailure(s));
         return;
       }
       const step = connectionStep(tracker, s);
