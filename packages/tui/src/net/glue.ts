@@ -1,6 +1,6 @@
 import { LIMITS, type OdClientEvents, type RequestParams, type RequestResult, type RequestType } from '@open-discord/protocol';
 import { randomUUID } from 'node:crypto';
-import { helpLines, KEY_HELP } from '../commands/help.js';
+import { helpScreen } from '../commands/help.js';
 import { parseLine } from '../commands/parse.js';
 import { findRoom, resolveArgs } from '../commands/resolve.js';
 import { buildRequest } from '../commands/to-request.js';
@@ -167,7 +167,7 @@ export function attachClient(client: ChatClient, store: Store, opts: GlueOptions
     if (name === 'quit') return opts.onQuit();
     if (name === 'help') {
       const only = typeof args.command === 'string' ? args.command : undefined;
-      return dispatch({ type: 'overlay/help', lines: [...helpLines(only), '', ...(only ? [] : KEY_HELP)] });
+      return dispatch({ type: 'overlay/help', lines: helpScreen(only) });
     }
     if (name === 'join') {
       const id = findRoom(state, String(args.room));

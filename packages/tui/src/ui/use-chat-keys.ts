@@ -1,6 +1,5 @@
 import { useInput } from 'ink';
 import { complete } from '../commands/complete.js';
-import { helpLines, KEY_HELP } from '../commands/help.js';
 import { resolveInput, type Intent, type KeyContext } from '../keys/keymap.js';
 import type { ChatActions } from '../net/glue.js';
 import { layoutOf } from '../state/layout.js';
@@ -98,8 +97,6 @@ export function handleIntent(intent: Intent, store: Store, actions: ChatActions,
       return dispatch({ type: 'scroll/bottom' });
     case 'retry':
       return actions.retry();
-    case 'help':
-      return dispatch({ type: 'overlay/help', lines: [...helpLines(), '', ...KEY_HELP] });
   }
 }
 
