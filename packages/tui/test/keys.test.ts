@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { helpScreen } from '../src/commands/help.js';
 import { KEY_BINDINGS } from '../src/keys/bindings.js';
 import { resolveInput, resolveKey } from '../src/keys/keymap.js';
-import type { ChatActions } from '../src/net/glue.js';
+import type { ChatActions } from '../src/controllers/index.js';
 import { createStore } from '../src/state/store.js';
 import { handleIntent } from '../src/ui/use-chat-keys.js';
 import { boot } from './fixtures.js';

@@ -89,7 +89,9 @@ function stripUsername(me: Me): PublicUser {
 
 /** Insert or replace one message, keeping the list ascending by order and bounded. */
 function upsertMessage(list: readonly Message[], message: Message, max: number): readonly Message[] {
-  const at = list.findIndex((m) => m.id === message.id);
+  const last = list[list.length - 1];
+  // Newer than everything loaded (the common case, a live message): append without searching.
+  const at = last && last.order < message.order ? -1 : list.findIndex((m) => m.id === message.id);
   if (at >= 0) {
     const next = list.slice();
     next[at] = message;
@@ -123,10 +125,18 @@ export function applySnapshot(
  */
 export function addHistory(world: World, roomId: string, page: readonly Message[], end = false): World {
   if (!world.rooms[roomId]) return world;
-  let list = world.messages[roomId] ?? [];
-  // Older pages must not push out the newest messages, so merge without the bound and trim from the oldest
-  // end only when the page itself would exceed it.
-  for (const m of page) list = upsertMessage(list, m, Number.MAX_SAFE_INTEGER);
+  const loaded = world.messages[roomId] ?? [];
+  // Messages already loaded stay as they are (events kept them current); only new ids are merged in. One
+  // sort of the nearly ordered whole is linear in practice, even for a page of many thousands.
+  const known = new Set(loaded.map((m) => m.id));
+  const fresh: Message[] = [];
+  for (const m of page) {
+    if (known.has(m.id)) continue;
+    known.add(m.id);
+    fresh.push(m);
+  }
+  // Older pages must not push out the newest messages: merge without the bound, then trim from the oldest end.
+  let list: readonly Message[] = fresh.length ? [...fresh, ...loaded].sort((a, b) => a.order - b.order) : loaded;
   // A window trimmed at the old end no longer reaches the start of the room.
   const trimmed = list.length > world.maxMessagesPerRoom;
   if (trimmed) list = list.slice(list.length - world.maxMessagesPerRoom);

@@ -1,5 +1,5 @@
 import { ProtocolError, type OdClient, type StateResult } from '@open-discord/protocol';
-import { describeError } from '../net/errors.js';
+import { describeError } from '../controllers/describe-error.js';
 import { needsLogin, type Closed } from './closed.js';
 import { EXIT, ExitError } from './exit-codes.js';
 

@@ -1,7 +1,7 @@
 import { login, signup, type TokenPair } from '@open-discord/protocol';
 import { render } from 'ink';
 import { loadSessions, pickSession, putSession, serverNameFor, type SavedSession } from '../config/sessions.js';
-import { attachClient, LAG_PROBE_MS } from '../net/glue.js';
+import { attachClient, LAG_PROBE_MS } from '../controllers/index.js';
 import { notifyMode } from '../notify/notify.js';
 import { initialState } from '../state/reducer.js';
 import { createStore } from '../state/store.js';

@@ -1,9 +1,9 @@
 import { useInput } from 'ink';
 import { complete } from '../commands/complete.js';
 import { resolveInput, type Intent, type KeyContext } from '../keys/keymap.js';
-import type { ChatActions } from '../net/glue.js';
+import type { ChatActions } from '../controllers/index.js';
 import { layoutOf } from '../state/layout.js';
-import { switcherResults } from '../state/selectors.js';
+import { switcherResults } from '../state/overlay/overlay.js';
 import type { Store } from '../state/store.js';
 
 /** Turn key intents into store actions, depending on what has the keyboard (an overlay or the chat). */
@@ -75,7 +75,7 @@ export function handleIntent(intent: Intent, store: Store, actions: ChatActions,
       return dispatch({ type: 'input/history', delta: intent.delta });
     case 'complete': {
       if (state.input.completion) return dispatch({ type: 'input/complete-next' });
-      const c = complete(state, state.input.text, state.input.cursor);
+      const c = state.world ? complete(state.world, state.input.text, state.input.cursor) : null;
       if (c) dispatch({ type: 'input/complete', ...c });
       return;
     }
