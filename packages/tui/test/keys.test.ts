@@ -5,7 +5,7 @@ import { KEY_BINDINGS } from '../src/keys/bindings.js';
 import { resolveInput, resolveKey } from '../src/keys/keymap.js';
 import type { ChatActions } from '../src/controllers/index.js';
 import { createStore } from '../src/state/store.js';
-import { handleIntent } from '../src/ui/use-chat-keys.js';
+import { handleIntent } from '../src/keys/handle-intent.js';
 import { boot } from './fixtures.js';
 
 const none: Key = {
