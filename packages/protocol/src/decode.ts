@@ -45,7 +45,7 @@ export function describeIssues(error: z.ZodError): string {
  * A frame as a socket hands it over: text, or UTF-8 bytes (an ArrayBuffer, a typed array such as Node's Buffer,
  * or a list of fragments). Only standard types, so the decoders run on any JavaScript runtime.
  */
-export type WireData = string | ArrayBuffer | ArrayBufferView | readonly ArrayBufferView[];
+export type FrameData = string | ArrayBuffer | ArrayBufferView | readonly ArrayBufferView[];
 
 // ignoreBOM keeps a leading BOM in the text (as Buffer#toString did), so such a frame stays invalid JSON.
 const utf8 = new TextDecoder('utf-8', { ignoreBOM: true });
@@ -55,7 +55,7 @@ function bytesOf(view: ArrayBufferView): Uint8Array {
 }
 
 /** The text of a frame; fragments are joined before decoding so a character split between them survives. */
-export function wireText(raw: WireData): string {
+export function frameText(raw: FrameData): string {
   if (typeof raw === 'string') return raw;
   if (raw instanceof ArrayBuffer) return utf8.decode(raw);
   if (!Array.isArray(raw)) return utf8.decode(bytesOf(raw as ArrayBufferView));
@@ -69,8 +69,8 @@ export function wireText(raw: WireData): string {
   return utf8.decode(joined);
 }
 
-function parseJson(raw: WireData): unknown {
-  const text = wireText(raw);
+function parseJson(raw: FrameData): unknown {
+  const text = frameText(raw);
   try {
     return JSON.parse(text) as unknown;
   } catch {
@@ -81,7 +81,7 @@ function parseJson(raw: WireData): unknown {
 const isRequestType = (t: string): t is RequestType => Object.hasOwn(REQUESTS, t);
 
 /** Decode a frame sent by a client. */
-export function decodeClientFrame(raw: WireData): Decoded<ClientFrame> {
+export function decodeClientFrame(raw: FrameData): Decoded<ClientFrame> {
   const data = parseJson(raw);
   if (data === undefined) return fail(null, 'frame is not valid JSON');
   if (typeof data !== 'object' || data === null || Array.isArray(data)) return fail(null, 'frame must be a JSON object');
@@ -156,7 +156,7 @@ const ReplayFrame = z.object({
 });
 
 /** Decode a frame sent by the server. Unknown frame types decode to `null` (ignored, for forward compatibility). */
-export function decodeServerFrame(raw: WireData): Decoded<ServerFrame | null> {
+export function decodeServerFrame(raw: FrameData): Decoded<ServerFrame | null> {
   const data = parseJson(raw);
   if (typeof data !== 'object' || data === null) return fail(null, 'server frame is not a JSON object');
   const type = (data as { type?: unknown }).type;

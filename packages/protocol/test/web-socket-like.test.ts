@@ -1,6 +1,6 @@
 import WebSocket from 'ws';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { decodeServerFrame, wireText, type WebSocketFactory, type WebSocketLike } from '@open-discord/protocol';
+import { decodeServerFrame, frameText, type WebSocketFactory, type WebSocketLike } from '@open-discord/protocol';
 import { goLive, makeClient, type Harness } from './helpers/client-setup.js';
 import { msgEvent } from './helpers/fixtures.js';
 import { nextEmit, ScriptedServer } from './helpers/scripted-server.js';
@@ -57,8 +57,8 @@ describe('wire text from bytes', () => {
   it('decodes text, bytes and fragments, even with a character split between fragments', () => {
     const bytes = new TextEncoder().encode('{"type":"typing","roomId":"r1","userId":"ü"}');
     const cut = bytes.indexOf(0xbc); // the second byte of ü
-    expect(wireText(bytes)).toBe(wireText([bytes.subarray(0, cut), bytes.subarray(cut)]));
-    expect(wireText(bytes.buffer)).toContain('"ü"');
+    expect(frameText(bytes)).toBe(frameText([bytes.subarray(0, cut), bytes.subarray(cut)]));
+    expect(frameText(bytes.buffer)).toContain('"ü"');
     expect(decodeServerFrame([bytes.subarray(0, cut), bytes.subarray(cut)])).toEqual({
       ok: true,
       value: { type: 'typing', frame: { type: 'typing', roomId: 'r1', userId: 'ü' } },

@@ -1,4 +1,4 @@
-import { decodeServerFrame, type ServerFrame, type WireData } from '../decode.js';
+import { decodeServerFrame, type ServerFrame, type FrameData } from '../decode.js';
 import { CloseCode } from '../errors.js';
 import { HTTP_PATHS } from '../http.js';
 import { SOCKET_OPEN, type WebSocketFactory, type WebSocketLike } from './socket.js';
@@ -34,7 +34,7 @@ export interface ConnectionOptions {
   createSocket: WebSocketFactory;
 }
 
-const isWireData = (d: unknown): d is WireData =>
+const isFrameData = (d: unknown): d is FrameData =>
   typeof d === 'string' || d instanceof ArrayBuffer || ArrayBuffer.isView(d) || (Array.isArray(d) && d.every((p) => ArrayBuffer.isView(p)));
 
 const errorText = (event: unknown): string => {
@@ -77,7 +77,7 @@ export class Connection {
     this.ws.onmessage = ({ data }) => {
       if (this.dead) return;
       this.touch();
-      if (!isWireData(data)) return handlers.onMalformed(this, 'a frame that is neither text nor bytes');
+      if (!isFrameData(data)) return handlers.onMalformed(this, 'a frame that is neither text nor bytes');
       const decoded = decodeServerFrame(data);
       if (!decoded.ok) handlers.onMalformed(this, decoded.error.message);
       else if (decoded.value !== null) handlers.onFrame(this, decoded.value);
