@@ -41,11 +41,36 @@ export function describeIssues(error: z.ZodError): string {
     .join('; ');
 }
 
-function parseJson(raw: string | Buffer | ArrayBuffer | Buffer[]): unknown {
-  let text: string;
-  if (typeof raw === 'string') text = raw;
-  else if (Array.isArray(raw)) text = Buffer.concat(raw).toString('utf8');
-  else text = Buffer.from(raw as ArrayBuffer).toString('utf8');
+/**
+ * A frame as a socket hands it over: text, or UTF-8 bytes (an ArrayBuffer, a typed array such as Node's Buffer,
+ * or a list of fragments). Only standard types, so the decoders run on any JavaScript runtime.
+ */
+export type FrameData = string | ArrayBuffer | ArrayBufferView | readonly ArrayBufferView[];
+
+// ignoreBOM keeps a leading BOM in the text (as Buffer#toString did), so such a frame stays invalid JSON.
+const utf8 = new TextDecoder('utf-8', { ignoreBOM: true });
+
+function bytesOf(view: ArrayBufferView): Uint8Array {
+  return view instanceof Uint8Array ? view : new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
+}
+
+/** The text of a frame; fragments are joined before decoding so a character split between them survives. */
+export function frameText(raw: FrameData): string {
+  if (typeof raw === 'string') return raw;
+  if (raw instanceof ArrayBuffer) return utf8.decode(raw);
+  if (!Array.isArray(raw)) return utf8.decode(bytesOf(raw as ArrayBufferView));
+  const parts = (raw as readonly ArrayBufferView[]).map(bytesOf);
+  const joined = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
+  let at = 0;
+  for (const p of parts) {
+    joined.set(p, at);
+    at += p.byteLength;
+  }
+  return utf8.decode(joined);
+}
+
+function parseJson(raw: FrameData): unknown {
+  const text = frameText(raw);
   try {
     return JSON.parse(text) as unknown;
   } catch {
@@ -56,7 +81,7 @@ function parseJson(raw: string | Buffer | ArrayBuffer | Buffer[]): unknown {
 const isRequestType = (t: string): t is RequestType => Object.hasOwn(REQUESTS, t);
 
 /** Decode a frame sent by a client. */
-export function decodeClientFrame(raw: string | Buffer | ArrayBuffer | Buffer[]): Decoded<ClientFrame> {
+export function decodeClientFrame(raw: FrameData): Decoded<ClientFrame> {
   const data = parseJson(raw);
   if (data === undefined) return fail(null, 'frame is not valid JSON');
   if (typeof data !== 'object' || data === null || Array.isArray(data)) return fail(null, 'frame must be a JSON object');
@@ -131,7 +156,7 @@ const ReplayFrame = z.object({
 });
 
 /** Decode a frame sent by the server. Unknown frame types decode to `null` (ignored, for forward compatibility). */
-export function decodeServerFrame(raw: string | Buffer | ArrayBuffer | Buffer[]): Decoded<ServerFrame | null> {
+export function decodeServerFrame(raw: FrameData): Decoded<ServerFrame | null> {
   const data = parseJson(raw);
   if (typeof data !== 'object' || data === null) return fail(null, 'server frame is not a JSON object');
   const type = (data as { type?: unknown }).type;

@@ -46,14 +46,24 @@ export const CloseCode = {
   NORMAL: 1000,
   /** Server shutting down: reconnect later. */
   GOING_AWAY: 1001,
+  /** The connection dropped without a close frame (network loss, a killed peer). Reported locally, never sent. */
+  ABNORMAL: 1006,
   /** A frame larger than the limit (sent by the ws library itself). */
   MESSAGE_TOO_BIG: 1009,
   /** Protocol violation: the first frame was not `auth`, or too many malformed frames. */
   PROTOCOL_VIOLATION: 4400,
-  /** Missing, invalid or expired access token; or the account was removed. Refresh and reconnect. */
+  /**
+   * Missing, invalid or expired access token, or this user's sessions were revoked (logout everywhere, a
+   * password reset). Refresh and reconnect; if the refresh is refused too, log in again.
+   */
   UNAUTHORIZED: 4401,
   /** The account is banned. Do not reconnect. */
   FORBIDDEN: 4403,
+  /**
+   * The account was removed from the server (kicked): its sessions are revoked. Do not reconnect or refresh;
+   * coming back takes a new invite. (Servers before this code sent UNAUTHORIZED, which ends at the refresh.)
+   */
+  REMOVED: 4410,
   /** No `auth` frame within the auth timeout. */
   AUTH_TIMEOUT: 4408,
   /** Too many connections for this user or address. */
@@ -64,4 +74,4 @@ export const CloseCode = {
 export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
 
 /** Close codes after which reconnecting is pointless without user action. */
-export const FATAL_CLOSE_CODES: readonly number[] = [CloseCode.FORBIDDEN];
+export const FATAL_CLOSE_CODES: readonly number[] = [CloseCode.FORBIDDEN, CloseCode.REMOVED];

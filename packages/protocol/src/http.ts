@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { LIMITS, USERNAME_RE } from './limits.js';
+import { LIMITS, USERNAME_RE, utf8ByteLength } from './limits.js';
 import { Me } from './model.js';
 
 /** HTTP account API (same port as the WebSocket). All bodies are JSON; errors are `{error: ErrorBody}`. */
@@ -26,7 +26,7 @@ export const Username = z
 export const Password = z
   .string()
   .min(LIMITS.passwordMin, `password must be at least ${LIMITS.passwordMin} characters`)
-  .refine((p) => Buffer.byteLength(p, 'utf8') <= LIMITS.passwordMaxBytes, `password must be at most ${LIMITS.passwordMaxBytes} bytes`);
+  .refine((p) => utf8ByteLength(p) <= LIMITS.passwordMaxBytes, `password must be at most ${LIMITS.passwordMaxBytes} bytes`);
 
 export const SignupBody = z.object({
   username: Username,

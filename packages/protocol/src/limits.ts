@@ -28,3 +28,21 @@ export const NICKNAME_RE = /^[\p{L}\p{N}_.-]+$/u;
 export const USERNAME_RE = /^[a-z0-9_.-]+$/;
 export const ROOM_NAME_RE = /^[\p{L}\p{N}_-]+$/u;
 export const COLOR_RE = /^#[0-9a-f]{6}$/;
+
+/**
+ * Bytes `text` takes in UTF-8, without encoding it (and without Node's Buffer, so any runtime can check
+ * limits). A lone surrogate counts 3, as the encoder writes U+FFFD in its place.
+ */
+export function utf8ByteLength(text: string): number {
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      n += 4;
+      i++;
+    } else n += 3;
+  }
+  return n;
+}

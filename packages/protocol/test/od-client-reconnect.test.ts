@@ -59,13 +59,13 @@ describe('OdClient: reconnect and resume', () => {
     const closed = nextEmit(h.client, 'status', (s) => s.state === 'closed');
     conn.close(CloseCode.FORBIDDEN, 'banned');
     await expect(p).rejects.toMatchObject({ code: 'UNAVAILABLE' });
-    expect((await closed)[0]).toEqual({ state: 'closed', reason: 'closed by the server: banned (4403)' });
+    expect((await closed)[0]).toEqual({ state: 'closed', reason: 'closed by the server: banned (4403)', code: 4403 });
   });
 
   it('closes when the session cannot be refreshed, and connect() rejects', async () => {
     h = makeClient(server, { tokens: tokens(() => new ProtocolError('UNAUTHORIZED', 'refresh token revoked')) });
     await expect(h.client.connect()).rejects.toMatchObject({ code: 'UNAVAILABLE', message: expect.stringContaining('session expired') });
-    expect(h.client.status).toEqual({ state: 'closed', reason: 'session expired: log in again' });
+    expect(h.client.status).toEqual({ state: 'closed', reason: 'session expired: log in again', code: 4401 });
   });
 
   it('retries a refresh that failed for a transient reason', async () => {

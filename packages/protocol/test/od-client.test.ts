@@ -145,7 +145,7 @@ describe('OdClient: requests', () => {
     await conn.next('history');
     h.client.close();
     await expect(p).rejects.toSatisfy((e) => e instanceof ProtocolError && e.code === 'UNAVAILABLE');
-    expect(h.client.status).toEqual({ state: 'closed', reason: 'closed by client' });
+    expect(h.client.status).toEqual({ state: 'closed', reason: 'closed by client', code: 1000 });
     await expect(h.client.request('state', {})).rejects.toMatchObject({ code: 'UNAVAILABLE' });
     await expect(h.client.connect()).rejects.toMatchObject({ code: 'UNAVAILABLE' });
     expect(await conn.closed).toBe(1000);

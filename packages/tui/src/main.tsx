@@ -6,7 +6,7 @@ import { runInteractive } from './run/interactive.js';
 import { runLogout } from './run/logout.js';
 import { runSend } from './run/send.js';
 import { runTail } from './run/tail.js';
-import { describeError } from './net/errors.js';
+import { describeError } from './controllers/describe-error.js';
 
 const program = new Command();
 const dir = () => configDir();

@@ -13,7 +13,7 @@ const ctx = { currentRoomId: 'r-gen', nonce: () => 'nonce-1' };
 function toRequest(line: string) {
   const p = parseLine(line) as Extract<Parsed, { kind: 'command' }>;
   expect(p.kind).toBe('command');
-  const r = resolveArgs(world, p.spec, p.args);
+  const r = resolveArgs(world.world!, p.spec, p.args);
   if (!r.ok) return r;
   return buildRequest(p.spec, r.args, ctx);
 }
@@ -85,22 +85,22 @@ describe('commands become requests with resolved ids', () => {
 
 describe('Tab completion', () => {
   it('completes command names and sub-commands', () => {
-    expect(complete(world, '/to', 3)).toEqual({ start: 0, end: 3, candidates: ['/topic '] });
-    expect(complete(world, '/r', 2)?.candidates).toEqual(['/role ', '/room ']);
-    expect(complete(world, '/role g', 7)).toEqual({ start: 6, end: 7, candidates: ['grant '] });
+    expect(complete(world.world!, '/to', 3)).toEqual({ start: 0, end: 3, candidates: ['/topic '] });
+    expect(complete(world.world!, '/r', 2)?.candidates).toEqual(['/role ', '/room ']);
+    expect(complete(world.world!, '/role g', 7)).toEqual({ start: 6, end: 7, candidates: ['grant '] });
   });
 
   it('completes by argument kind: nicks, rooms, roles, categories', () => {
-    expect(complete(world, '/role grant a', 13)?.candidates).toEqual(['alice ']);
-    expect(complete(world, '/role grant alice m', 19)?.candidates).toEqual(['mods ']);
-    expect(complete(world, '/join #d', 8)?.candidates).toEqual(['#dev ']);
-    expect(complete(world, '/room move ops n', 16)?.candidates).toEqual(['none ']);
+    expect(complete(world.world!, '/role grant a', 13)?.candidates).toEqual(['alice ']);
+    expect(complete(world.world!, '/role grant alice m', 19)?.candidates).toEqual(['mods ']);
+    expect(complete(world.world!, '/join #d', 8)?.candidates).toEqual(['#dev ']);
+    expect(complete(world.world!, '/room move ops n', 16)?.candidates).toEqual(['none ']);
   });
 
   it('completes nicknames and rooms in plain text', () => {
-    expect(complete(world, 'al', 2)?.candidates).toEqual(['alice: ']);
-    expect(complete(world, 'hi @b', 5)?.candidates).toEqual(['@bob ']);
-    expect(complete(world, 'see #o', 6)?.candidates).toEqual(['#ops ']);
-    expect(complete(world, 'zz', 2)).toBeNull();
+    expect(complete(world.world!, 'al', 2)?.candidates).toEqual(['alice: ']);
+    expect(complete(world.world!, 'hi @b', 5)?.candidates).toEqual(['@bob ']);
+    expect(complete(world.world!, 'see #o', 6)?.candidates).toEqual(['#ops ']);
+    expect(complete(world.world!, 'zz', 2)).toBeNull();
   });
 });

@@ -5,13 +5,14 @@ import { complete } from '../src/commands/complete.js';
 import { parseLine, type Parsed } from '../src/commands/parse.js';
 import { resolveArgs } from '../src/commands/resolve.js';
 import { buildRequest } from '../src/commands/to-request.js';
-import { attachClient } from '../src/net/glue.js';
+import { attachClient } from '../src/controllers/index.js';
 import { reducer } from '../src/state/reducer.js';
-import { nickColor } from '../src/state/nick-color.js';
-import { roleRows } from '../src/state/roles.js';
-import { authorOf, orderedRooms, roomGroups } from '../src/state/selectors.js';
+import { nickColor } from '../src/state/roles/nick-color.js';
+import { roomView } from '../src/state/messages/selectors.js';
+import { authorOf, roleRows } from '../src/state/roles/roles.js';
+import { orderedRooms, roomGroups } from '../src/state/rooms/selectors.js';
 import { createStore } from '../src/state/store.js';
-import type { AppState } from '../src/state/types.js';
+import type { AppState } from '../src/state/app-state.js';
 import { ChatScreen } from '../src/ui/ChatScreen.js';
 import { ALICE, BOB, ME, boot, live, msg, snapshot } from './fixtures.js';
 import { FakeClient } from './fake-client.js';
@@ -32,8 +33,8 @@ describe('access-changed snapshots', () => {
     s = reducer(s, { type: 'input/insert', text: 'half-typed secret' });
     s = reducer(s, { type: 'history/loaded', roomId: 'r-gen', messages: [msg(5)], end: true });
     s = accessChanged(s, baseRooms);
-    expect(s.rooms['r-sec']).toBeUndefined();
-    expect(s.views['r-sec']).toBeUndefined();
+    expect(s.world!.rooms['r-sec']).toBeUndefined();
+    expect(roomView(s, 'r-sec')).toBeUndefined();
     expect(orderedRooms(s).map((r) => r.name)).toEqual(['general', 'dev', 'ops']);
     expect(s.currentRoomId).toBe('r-gen');
     expect(s.flash).toEqual({ kind: 'info', text: '#secret is no longer visible to you — now in #general' });
@@ -41,7 +42,7 @@ describe('access-changed snapshots', () => {
     expect(s.input.text).toBe('');
     expect(s.drafts['r-sec']).toBeUndefined();
     // Rooms still visible keep what was loaded: the event stream stayed complete.
-    expect(s.views['r-gen']!.messages.map((m) => m.order)).toEqual([5]);
+    expect(roomView(s, 'r-gen')!.messages.map((m) => m.order)).toEqual([5]);
   });
 
   it('a hidden room that is not current disappears with a notice, the current room stays', () => {
@@ -64,7 +65,7 @@ describe('access-changed snapshots', () => {
       [null, ['general']],
       ['work', ['dev', 'ops', 'secret']],
     ]);
-    expect(s.views['r-sec']).toMatchObject({ unread: 4, mentions: 1, messages: [], end: false });
+    expect(roomView(s, 'r-sec')).toMatchObject({ unread: 4, mentions: 1, messages: [], end: false });
     expect(s.flash?.text).toBe('now visible: #secret');
   });
 
@@ -75,7 +76,7 @@ describe('access-changed snapshots', () => {
     client.emit('snapshot', snapshot({ rooms: [...baseRooms, secret] }), 'access-changed');
     const loads = client.of('history').map((r) => r.params);
     expect(loads).toContainEqual({ roomId: 'r-sec', limit: 50 });
-    expect(store.getState().views['r-sec']!.loading).toBe(true);
+    expect(roomView(store.getState(), 'r-sec')!.loading).toBe(true);
     // Not for rooms that were there already, and not twice.
     expect(loads.filter((p) => (p as { roomId: string }).roomId === 'r-sec')).toHaveLength(1);
     expect(loads.some((p) => (p as { roomId: string }).roomId === 'r-dev')).toBe(false);
@@ -133,7 +134,7 @@ describe('categories and room order, as the server announces them', () => {
 
   it('deleting a category makes its rooms uncategorised even before their updates arrive', () => {
     const s = reducer(boot(), { type: 'event', event: ev(11, 'category.deleted', { categoryId: 'c-work' }) });
-    expect(s.rooms['r-dev']!.categoryId).toBeNull();
+    expect(s.world!.rooms['r-dev']!.categoryId).toBeNull();
     expect(roomGroups(s).map((g) => g.name)).toEqual([null]);
   });
 });
@@ -153,20 +154,20 @@ describe('role colours and /role list', () => {
 
   it('a user without a colour of their own takes their highest coloured role’s', () => {
     let s = boot({ roles, users });
-    expect(authorOf(s, ALICE).color).toBe('#ffd700');
-    expect(authorOf(s, BOB).color).toBe('#61afef');
+    expect(authorOf(s.world!, ALICE).color).toBe('#ffd700');
+    expect(authorOf(s.world!, BOB).color).toBe('#61afef');
     // A role losing its colour falls through to the next one.
     s = reducer(s, { type: 'event', event: ev(11, 'role.updated', { role: { ...roles[2]!, color: null } }) });
-    expect(authorOf(s, ALICE).color).toBe('#c678dd');
+    expect(authorOf(s.world!, ALICE).color).toBe('#c678dd');
     // A deleted role leaves its holders; with no coloured role left, the hashed colour returns.
     s = reducer(s, { type: 'event', event: ev(12, 'role.deleted', { roleId: 'role-mod' }) });
-    expect(s.users[ALICE]!.roles).toEqual(['role-vip']);
-    expect(authorOf(s, ALICE).color).toBe(nickColor(ALICE, null));
+    expect(s.world!.users[ALICE]!.roles).toEqual(['role-vip']);
+    expect(authorOf(s.world!, ALICE).color).toBe(nickColor(ALICE, null));
   });
 
   it('lists roles highest first with colours, members and permissions, live', () => {
     let s = boot({ roles, users });
-    expect(roleRows(s).map((r) => [r.name, r.color, r.members, r.permissions.join(' ')])).toEqual([
+    expect(roleRows(s.world).map((r) => [r.name, r.color, r.members, r.permissions.join(' ')])).toEqual([
       ['owner', null, 1, 'manage_rooms'],
       ['vip', '#ffd700', 1, 'mention_everyone'],
       ['mods', '#c678dd', 2, ''],
@@ -196,7 +197,7 @@ describe('issue-4 commands', () => {
   function toRequest(line: string) {
     const p = parseLine(line) as Extract<Parsed, { kind: 'command' }>;
     if (p.kind !== 'command') return p;
-    const r = resolveArgs(world, p.spec, p.args);
+    const r = resolveArgs(world.world!, p.spec, p.args);
     return r.ok ? buildRequest(p.spec, r.args, ctx) : r;
   }
 
@@ -243,11 +244,11 @@ describe('issue-4 commands', () => {
   });
 
   it('Tab completes permissions with their sign, and category "none"', () => {
-    expect(complete(world, '/role perms mods +man', 21)?.candidates).toEqual(['+manage_rooms ', '+manage_roles ', '+manage_members ']);
-    expect(complete(world, '/role perms mods +manage_rooms -mod', 35)?.candidates).toEqual(['-moderate_messages ']);
-    expect(complete(world, '/room move #general n', 21)?.candidates).toEqual(['none ']);
-    expect(complete(world, '/room restrict #secret m', 24)?.candidates).toEqual(['mods ']);
-    expect(complete(world, '/category delete w', 18)?.candidates).toEqual(['work ']);
+    expect(complete(world.world!, '/role perms mods +man', 21)?.candidates).toEqual(['+manage_rooms ', '+manage_roles ', '+manage_members ']);
+    expect(complete(world.world!, '/role perms mods +manage_rooms -mod', 35)?.candidates).toEqual(['-moderate_messages ']);
+    expect(complete(world.world!, '/room move #general n', 21)?.candidates).toEqual(['none ']);
+    expect(complete(world.world!, '/room restrict #secret m', 24)?.candidates).toEqual(['mods ']);
+    expect(complete(world.world!, '/category delete w', 18)?.candidates).toEqual(['work ']);
   });
 
   it('a failed command shows the server’s reason', async () => {

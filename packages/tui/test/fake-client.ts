@@ -1,5 +1,5 @@
 import type { OdClientEvents, RequestParams, RequestResult, RequestType } from '@open-discord/protocol';
-import type { ChatClient } from '../src/net/glue.js';
+import type { ChatClient } from '../src/controllers/index.js';
 
 export interface SentRequest {
   type: RequestType;

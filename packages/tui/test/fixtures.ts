@@ -1,7 +1,7 @@
 import type { ClientEvent, Message, StateResult } from '@open-discord/protocol';
 import { reducer, initialState } from '../src/state/reducer.js';
 import type { Action } from '../src/state/actions.js';
-import type { AppState } from '../src/state/types.js';
+import type { AppState } from '../src/state/app-state.js';
 
 export const ME = 'u-me';
 export const ALICE = 'u-alice';

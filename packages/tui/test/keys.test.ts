@@ -1,9 +1,11 @@
 import type { Key } from 'ink';
 import { describe, expect, it } from 'vitest';
+import { helpScreen } from '../src/commands/help.js';
+import { KEY_BINDINGS } from '../src/keys/bindings.js';
 import { resolveInput, resolveKey } from '../src/keys/keymap.js';
-import type { ChatActions } from '../src/net/glue.js';
+import type { ChatActions } from '../src/controllers/index.js';
 import { createStore } from '../src/state/store.js';
-import { handleIntent } from '../src/ui/use-chat-keys.js';
+import { handleIntent } from '../src/keys/handle-intent.js';
 import { boot } from './fixtures.js';
 
 const none: Key = {
@@ -106,5 +108,30 @@ describe('intents on the chat screen', () => {
     expect(store.getState().input.text).toBe('/join ');
     go('c', { ctrl: true });
     expect(quits).toHaveLength(1);
+  });
+});
+
+describe('the binding table', () => {
+  it('every binding is on the help screen and its key dispatches', () => {
+    const help = helpScreen().join('\n');
+    for (const b of KEY_BINDINGS) {
+      expect(help, b.keys).toContain(`${b.keys}`);
+      expect(help, b.keys).toContain(b.help);
+      const key = k(b.example.key ?? {});
+      const intent = resolveKey(b.example.input, key, 'chat');
+      // The example really belongs to this row (no earlier row takes it) and means something in the chat.
+      expect(KEY_BINDINGS.find((x) => x.when(b.example.input, key)), b.keys).toBe(b);
+      expect(intent, b.keys).toEqual(b.intent(b.example.input, key, 'chat'));
+      expect(intent, b.keys).not.toBeNull();
+      // Handling the intent does something: an action reaches the store, the network actions or quit.
+      const store = createStore(boot());
+      // Text that Tab can complete, so completion has something to do.
+      store.dispatch({ type: 'input/set', text: '/jo' });
+      const effects: string[] = [];
+      const recording = { ...store, dispatch: (a: Parameters<typeof store.dispatch>[0]) => (effects.push(a.type), store.dispatch(a)) };
+      const actions: ChatActions = { submit: () => effects.push('submit'), retry: () => effects.push('retry'), probeLag: () => {} };
+      handleIntent(intent!, recording, actions, () => effects.push('quit'));
+      expect(effects, b.keys).not.toEqual([]);
+    }
   });
 });

@@ -1,6 +1,6 @@
 import { cleanup, render } from 'ink-testing-library';
 import { afterEach, describe, expect, it } from 'vitest';
-import { attachClient } from '../src/net/glue.js';
+import { attachClient } from '../src/controllers/index.js';
 import { reducer } from '../src/state/reducer.js';
 import { createStore } from '../src/state/store.js';
 import { StatusLine, formatLag } from '../src/ui/StatusLine.js';

@@ -1,9 +1,9 @@
 import { cleanup, render } from 'ink-testing-library';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ChatActions } from '../src/net/glue.js';
+import type { ChatActions } from '../src/controllers/index.js';
 import { NOTIFY_TEXT_MAX, notificationBytes, notifyMode, sanitizeNotifyText } from '../src/notify/notify.js';
 import { reducer } from '../src/state/reducer.js';
-import { mentionNotice } from '../src/state/selectors.js';
+import { mentionNotice } from '../src/state/notices/notices.js';
 import { createStore } from '../src/state/store.js';
 import { ChatApp } from '../src/ui/ChatApp.js';
 import { ALICE, ME, boot, created, msg } from './fixtures.js';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { initialState, reducer } from '../src/state/reducer.js';
-import { historyWanted, orderedRooms, readWanted, roomGroups, nextActivityRoom } from '../src/state/selectors.js';
+import { historyWanted, readWanted, roomView } from '../src/state/messages/selectors.js';
+import { nextActivityRoom, orderedRooms, roomGroups } from '../src/state/rooms/selectors.js';
 import { ALICE, BOB, ME, boot, created, msg, run, snapshot } from './fixtures.js';
 
 describe('snapshot and events', () => {
@@ -11,13 +12,13 @@ describe('snapshot and events', () => {
       [null, ['general']],
       ['work', ['dev', 'ops']],
     ]);
-    expect(s.me?.nickname).toBe('me');
+    expect(s.world?.me.nickname).toBe('me');
   });
 
   it('applies messages in order and ignores duplicates by order', () => {
     let s = boot();
     for (const o of [11, 13, 12, 13, 11]) s = reducer(s, { type: 'event', event: created(msg(o)) });
-    expect(s.views['r-gen']!.messages.map((m) => m.order)).toEqual([11, 12, 13]);
+    expect(roomView(s, 'r-gen')!.messages.map((m) => m.order)).toEqual([11, 12, 13]);
   });
 
   it('applies room, category, user and role changes', () => {
@@ -30,8 +31,8 @@ describe('snapshot and events', () => {
     s = reducer(s, { type: 'event', event: { type: 'category.deleted', order: 13, id: 'e13', roomId: null, actorId: ME, createdAt: 0, data: { categoryId: 'c-work' } } });
     // Rooms of a deleted category become uncategorised, ordered by position then name.
     expect(orderedRooms(s).map((r) => r.name)).toEqual(['dev', 'general', 'ops', 'random']);
-    expect(s.users[ALICE]!.nickname).toBe('alicia');
-    expect(s.views['r-new']!.end).toBe(true);
+    expect(s.world!.users[ALICE]!.nickname).toBe('alicia');
+    expect(roomView(s, 'r-new')!.end).toBe(true);
     s = reducer(s, { type: 'event', event: { type: 'room.deleted', order: 14, id: 'e14', roomId: 'r-gen', actorId: ME, createdAt: 0, data: { roomId: 'r-gen' } } });
     expect(s.currentRoomId).toBe('r-dev');
   });
@@ -40,9 +41,9 @@ describe('snapshot and events', () => {
     let s = boot();
     s = reducer(s, { type: 'event', event: created(msg(11)) });
     s = reducer(s, { type: 'event', event: { type: 'message.edited', order: 12, id: 'e12', roomId: 'r-gen', actorId: ALICE, createdAt: 0, data: { message: { ...msg(11), text: 'fixed', editedAt: 5 } } } });
-    expect(s.views['r-gen']!.messages[0]!.text).toBe('fixed');
+    expect(roomView(s, 'r-gen')!.messages[0]!.text).toBe('fixed');
     s = reducer(s, { type: 'event', event: { type: 'message.deleted', order: 13, id: 'e13', roomId: 'r-gen', actorId: ALICE, createdAt: 0, data: { messageId: 'm11', roomId: 'r-gen' } } });
-    expect(s.views['r-gen']!.messages).toEqual([]);
+    expect(roomView(s, 'r-gen')!.messages).toEqual([]);
   });
 });
 
@@ -52,18 +53,18 @@ describe('unread and mentions', () => {
     s = reducer(s, { type: 'event', event: created(msg(11, { roomId: 'r-dev' })) });
     s = reducer(s, { type: 'event', event: created(msg(12, { roomId: 'r-dev', mentions: [ME] })) });
     s = reducer(s, { type: 'event', event: created(msg(13, { roomId: 'r-dev', authorId: ME })) });
-    expect(s.views['r-dev']).toMatchObject({ unread: 2, mentions: 1 });
+    expect(roomView(s, 'r-dev')).toMatchObject({ unread: 2, mentions: 1 });
     expect(s.bell).toBe(1);
     // The focused room at the bottom counts nothing: the reader sees it.
     s = reducer(s, { type: 'event', event: created(msg(14)) });
-    expect(s.views['r-gen']!.unread).toBe(0);
+    expect(roomView(s, 'r-gen')!.unread).toBe(0);
   });
 
   it('takes counts from the snapshot and clears them when read.marked arrives', () => {
     let s = boot({ unread: { 'r-ops': { count: 3, mentions: 1 } }, readMarkers: { 'r-ops': 5 } });
-    expect(s.views['r-ops']).toMatchObject({ unread: 3, mentions: 1, readMarker: 5 });
+    expect(roomView(s, 'r-ops')).toMatchObject({ unread: 3, mentions: 1, readMarker: 5 });
     s = reducer(s, { type: 'event', event: { type: 'read.marked', order: 11, id: 'e11', roomId: null, actorId: ME, createdAt: 0, data: { roomId: 'r-ops', order: 10 } } });
-    expect(s.views['r-ops']).toMatchObject({ unread: 0, mentions: 0, readMarker: 10 });
+    expect(roomView(s, 'r-ops')).toMatchObject({ unread: 0, mentions: 0, readMarker: 10 });
   });
 
   it('asks to mark the current room read when its newest message is visible', () => {
@@ -90,14 +91,14 @@ describe('read ruler', () => {
     let s = boot({ readMarkers: { 'r-dev': 12 }, unread: { 'r-dev': { count: 2, mentions: 0 } } });
     s = reducer(s, { type: 'history/loaded', roomId: 'r-dev', messages: [11, 12, 13, 14].map((o) => msg(o, { roomId: 'r-dev' })), end: true });
     s = reducer(s, { type: 'room/select', roomId: 'r-dev' });
-    expect(s.views['r-dev']!.ruler).toBe(12);
+    expect(roomView(s, 'r-dev')!.ruler).toBe(12);
     s = reducer(s, { type: 'room/select', roomId: 'r-gen' });
-    expect(s.views['r-dev']!.ruler).toBeNull();
+    expect(roomView(s, 'r-dev')!.ruler).toBeNull();
   });
 
   it('is not placed in a room with nothing unread', () => {
     const s = run([{ type: 'room/select', roomId: 'r-ops' }], boot());
-    expect(s.views['r-ops']!.ruler).toBeNull();
+    expect(roomView(s, 'r-ops')!.ruler).toBeNull();
   });
 });
 
@@ -106,12 +107,12 @@ describe('sends', () => {
 
   it('pending → confirmed by the echo, exactly once', () => {
     let s = reducer(boot(), started);
-    expect(s.views['r-gen']!.pending.map((p) => p.status)).toEqual(['pending']);
+    expect(roomView(s, 'r-gen')!.pending.map((p) => p.status)).toEqual(['pending']);
     const echo = msg(11, { authorId: ME, text: 'hello', nonce: 'n1' });
     s = reducer(s, { type: 'event', event: created(echo) });
-    expect(s.views['r-gen']!.pending).toEqual([]);
+    expect(roomView(s, 'r-gen')!.pending).toEqual([]);
     s = reducer(s, { type: 'send/confirmed', roomId: 'r-gen', nonce: 'n1', message: echo });
-    expect(s.views['r-gen']!.messages.map((m) => [m.order, m.status])).toEqual([[11, 'confirmed']]);
+    expect(roomView(s, 'r-gen')!.messages.map((m) => [m.order, m.status])).toEqual([[11, 'confirmed']]);
   });
 
   it('pending → confirmed by the reply before the echo', () => {
@@ -119,25 +120,25 @@ describe('sends', () => {
     const echo = msg(11, { authorId: ME, text: 'hello', nonce: 'n1' });
     s = reducer(s, { type: 'send/confirmed', roomId: 'r-gen', nonce: 'n1', message: echo });
     s = reducer(s, { type: 'event', event: created(echo) });
-    expect(s.views['r-gen']!.pending).toEqual([]);
-    expect(s.views['r-gen']!.messages).toHaveLength(1);
+    expect(roomView(s, 'r-gen')!.pending).toEqual([]);
+    expect(roomView(s, 'r-gen')!.messages).toHaveLength(1);
   });
 
   it('pending → failed → retried → confirmed', () => {
     let s = reducer(boot(), started);
     s = reducer(s, { type: 'send/failed', roomId: 'r-gen', nonce: 'n1', error: 'timed out' });
-    expect(s.views['r-gen']!.pending[0]).toMatchObject({ status: 'failed', error: 'timed out' });
+    expect(roomView(s, 'r-gen')!.pending[0]).toMatchObject({ status: 'failed', error: 'timed out' });
     s = reducer(s, { type: 'send/retry', roomId: 'r-gen', nonce: 'n1' });
-    expect(s.views['r-gen']!.pending[0]!.status).toBe('pending');
-    expect(s.views['r-gen']!.pending[0]!.error).toBeUndefined();
+    expect(roomView(s, 'r-gen')!.pending[0]!.status).toBe('pending');
+    expect(roomView(s, 'r-gen')!.pending[0]!.error).toBeUndefined();
     s = reducer(s, { type: 'event', event: created(msg(11, { authorId: ME, nonce: 'n1' })) });
-    expect(s.views['r-gen']!.pending).toEqual([]);
+    expect(roomView(s, 'r-gen')!.pending).toEqual([]);
   });
 
   it('an echo of someone else with the same nonce does not confirm ours', () => {
     let s = reducer(boot(), started);
     s = reducer(s, { type: 'event', event: created(msg(11, { authorId: BOB, nonce: 'n1' })) });
-    expect(s.views['r-gen']!.pending).toHaveLength(1);
+    expect(roomView(s, 'r-gen')!.pending).toHaveLength(1);
   });
 });
 
@@ -146,16 +147,16 @@ describe('gap marker and history', () => {
     let s = boot();
     s = reducer(s, { type: 'history/loaded', roomId: 'r-gen', messages: [msg(5), msg(6)], end: true });
     s = reducer(s, { type: 'snapshot', state: snapshot({ head: 5000 }), reason: 'gap-too-large' });
-    const v = s.views['r-gen']!;
+    const v = roomView(s, 'r-gen')!;
     expect(v.messages).toEqual([]);
     expect(v.reloaded).toEqual({ before: null });
     expect(historyWanted(s)).toEqual({ roomId: 'r-gen', before: undefined });
     s = reducer(s, { type: 'history/loaded', roomId: 'r-gen', messages: [msg(4990), msg(4995)], end: false });
-    expect(s.views['r-gen']!.reloaded).toEqual({ before: 4990 });
+    expect(roomView(s, 'r-gen')!.reloaded).toEqual({ before: 4990 });
   });
 
   it('an initial snapshot does not mark anything', () => {
-    expect(boot().views['r-gen']!.reloaded).toBeNull();
+    expect(roomView(boot(), 'r-gen')!.reloaded).toBeNull();
   });
 
   it('loads older pages before the oldest loaded message until the start', () => {
@@ -166,7 +167,7 @@ describe('gap marker and history', () => {
     s = reducer(s, { type: 'history/loaded', roomId: 'r-gen', messages: [msg(8), msg(9)], end: false });
     expect(historyWanted(s)).toEqual({ roomId: 'r-gen', before: 8 });
     s = reducer(s, { type: 'history/loaded', roomId: 'r-gen', messages: [msg(3), msg(8)], end: true });
-    expect(s.views['r-gen']!.messages.map((m) => m.order)).toEqual([3, 8, 9]);
+    expect(roomView(s, 'r-gen')!.messages.map((m) => m.order)).toEqual([3, 8, 9]);
     expect(historyWanted(s)).toBeNull();
   });
 
@@ -184,7 +185,7 @@ describe('text from other people is cleaned of terminal controls', () => {
     let s = boot();
     s = reducer(s, { type: 'event', event: created(msg(11, { text: `${EVIL}\nline two` })) });
     s = reducer(s, { type: 'history/loaded', roomId: 'r-gen', messages: [msg(5, { text: EVIL })], end: true });
-    const texts = s.views['r-gen']!.messages.map((m) => m.text);
+    const texts = roomView(s, 'r-gen')!.messages.map((m) => m.text);
     for (const t of texts) expect(t).not.toMatch(CLEAN);
     expect(texts[1]).toContain('\nline two');
     expect(texts[0]).toBe('a\ufffd]52;c;ZXZpbA==\ufffdb\ufffd]0;title\ufffdc\ufffd[44md\ufffde\ufffdf\ufffdg');
@@ -192,18 +193,18 @@ describe('text from other people is cleaned of terminal controls', () => {
 
   it('in names, topics and categories from snapshots and events', () => {
     let s = boot();
-    s = reducer(s, { type: 'event', event: { type: 'room.updated', order: 11, id: 'e11', roomId: 'r-gen', actorId: ME, createdAt: 0, data: { room: { ...s.rooms['r-gen']!, name: `gen${EVIL}`, topic: EVIL } } } });
+    s = reducer(s, { type: 'event', event: { type: 'room.updated', order: 11, id: 'e11', roomId: 'r-gen', actorId: ME, createdAt: 0, data: { room: { ...s.world!.rooms['r-gen']!, name: `gen${EVIL}`, topic: EVIL } } } });
     s = reducer(s, { type: 'event', event: { type: 'user.updated', order: 12, id: 'e12', roomId: null, actorId: ALICE, createdAt: 0, data: { user: { id: ALICE, nickname: EVIL, color: '#e06c75', roles: [] } } } });
-    s = reducer(s, { type: 'event', event: { type: 'category.updated', order: 13, id: 'e13', roomId: null, actorId: ME, createdAt: 0, data: { category: { ...s.categories['c-work']!, name: EVIL } } } });
-    expect(s.rooms['r-gen']!.name).not.toMatch(CLEAN);
-    expect(s.rooms['r-gen']!.topic).not.toMatch(CLEAN);
-    expect(s.users[ALICE]!.nickname).not.toMatch(CLEAN);
-    expect(s.categories['c-work']!.name).not.toMatch(CLEAN);
+    s = reducer(s, { type: 'event', event: { type: 'category.updated', order: 13, id: 'e13', roomId: null, actorId: ME, createdAt: 0, data: { category: { ...s.world!.categories['c-work']!, name: EVIL } } } });
+    expect(s.world!.rooms['r-gen']!.name).not.toMatch(CLEAN);
+    expect(s.world!.rooms['r-gen']!.topic).not.toMatch(CLEAN);
+    expect(s.world!.users[ALICE]!.nickname).not.toMatch(CLEAN);
+    expect(s.world!.categories['c-work']!.name).not.toMatch(CLEAN);
     const snap = snapshot();
     const t = reducer(initialState(100, 30), { type: 'snapshot', reason: 'initial', state: { ...snap, rooms: snap.rooms.map((r) => ({ ...r, topic: EVIL })), categories: snap.categories.map((c) => ({ ...c, name: EVIL })), users: snap.users.map((u) => ({ ...u, nickname: EVIL })) } });
-    for (const r of Object.values(t.rooms)) expect(r.topic).not.toMatch(CLEAN);
-    for (const c of Object.values(t.categories)) expect(c.name).not.toMatch(CLEAN);
-    for (const u of Object.values(t.users)) expect(u.nickname).not.toMatch(CLEAN);
+    for (const r of Object.values(t.world!.rooms)) expect(r.topic).not.toMatch(CLEAN);
+    for (const c of Object.values(t.world!.categories)) expect(c.name).not.toMatch(CLEAN);
+    for (const u of Object.values(t.world!.users)) expect(u.nickname).not.toMatch(CLEAN);
     expect(reducer(t, { type: 'flash', kind: 'error', text: EVIL }).flash!.text).not.toMatch(CLEAN);
   });
 });

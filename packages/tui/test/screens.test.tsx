@@ -88,7 +88,7 @@ describe('status line', () => {
     expect(line({ state: 'resyncing', through: 400, head: 1000 })).toContain('resyncing 400/1000');
     expect(line({ state: 'live' })).toMatch(/live\s+#general — hi\s+me/);
     expect(line({ state: 'offline', retryAt: 10_500, reason: 'gone' }, 7_000)).toContain('offline — retry in 4s');
-    expect(line({ state: 'closed', reason: 'banned' })).toContain('closed: banned');
+    expect(line({ state: 'closed', reason: 'banned', code: 4403 })).toContain('closed: banned');
   });
 });
 

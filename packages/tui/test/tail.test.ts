@@ -1,3 +1,4 @@
+import { CloseCode } from '@open-discord/protocol';
 import { describe, expect, it } from 'vitest';
 import { EXIT } from '../src/run/exit-codes.js';
 import { exitForFailure } from '../src/run/headless.js';
@@ -25,8 +26,8 @@ describe('od tail lines', () => {
 
 describe('od tail exit codes and connection notices', () => {
   it('a session that cannot be refreshed exits with EXIT.AUTH, other closes with EXIT.FAILED', () => {
-    expect(exitForFailure('session expired: log in again').exitCode).toBe(EXIT.AUTH);
-    expect(exitForFailure('banned').exitCode).toBe(EXIT.FAILED);
+    expect(exitForFailure({ state: 'closed', reason: 'session expired: log in again', code: CloseCode.UNAUTHORIZED }).exitCode).toBe(EXIT.AUTH);
+    expect(exitForFailure({ state: 'closed', reason: 'banned', code: CloseCode.FORBIDDEN }).exitCode).toBe(EXIT.FAILED);
   });
 
   it('the tailed room going away exits with EXIT.NOT_FOUND', () => {

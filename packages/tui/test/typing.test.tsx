@@ -1,10 +1,10 @@
 import { cleanup, render } from 'ink-testing-library';
 import { afterEach, describe, expect, it } from 'vitest';
-import { attachClient, isMessageDraft } from '../src/net/glue.js';
-import { TypingThrottle } from '../src/net/typing-throttle.js';
+import { attachClient, isMessageDraft } from '../src/controllers/index.js';
+import { TypingThrottle } from '../src/controllers/typing-throttle.js';
 import { reducer } from '../src/state/reducer.js';
 import { createStore } from '../src/state/store.js';
-import { TYPING_TTL_MS, nextTypingExpiry, typingNames, typingText } from '../src/state/typing.js';
+import { TYPING_TTL_MS, nextTypingExpiry, typingNames, typingText } from '../src/state/typing/typing.js';
 import { StatusLine } from '../src/ui/StatusLine.js';
 import { ALICE, BOB, ME, boot, created, live, msg, snapshot } from './fixtures.js';
 import { FakeClient } from './fake-client.js';

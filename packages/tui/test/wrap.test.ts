@@ -1,9 +1,9 @@
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
-import { nickColor, NICK_PALETTE } from '../src/state/nick-color.js';
+import { nickColor, NICK_PALETTE } from '../src/state/roles/nick-color.js';
 import { reducer } from '../src/state/reducer.js';
-import { visiblePane } from '../src/state/selectors.js';
-import type { ChatMessage } from '../src/state/types.js';
+import { roomView, visiblePane } from '../src/state/messages/selectors.js';
+import type { ChatMessage } from '../src/state/messages/view.js';
 import { messageLines } from '../src/wrap/message-lines.js';
 import { textWidth } from '../src/wrap/width.js';
 import { wrapText } from '../src/wrap/wrap-text.js';
@@ -65,7 +65,7 @@ describe('virtual scrolling', () => {
     s = reducer(s, { type: 'scroll', lines: 10_000_000 });
     expect(text(visiblePane(s).lines[0]!)).toContain('This is the start of #general');
     s = reducer(s, { type: 'scroll/bottom' });
-    expect(s.views['r-gen']!.scroll).toBe(0);
+    expect(roomView(s, 'r-gen')!.scroll).toBe(0);
   });
 
   it('keeps the view still and counts "N new" while scrolled up', () => {
@@ -76,7 +76,7 @@ describe('virtual scrolling', () => {
     s = reducer(s, { type: 'event', event: { type: 'message.created', order: 201, id: 'e', roomId: 'r-gen', actorId: 'x', createdAt: 0, data: { message: msg(201) } } });
     expect(visiblePane(s).lines.map(text)).toEqual(before);
     expect(visiblePane(s).newBelow).toBe(1);
-    expect(s.views['r-gen']!.unread).toBe(1);
+    expect(roomView(s, 'r-gen')!.unread).toBe(1);
   });
 
   it('shows the read ruler and day separators', () => {

@@ -32,11 +32,18 @@ export function jwtExpiryMs(token: string): number | null {
   const part = token.split('.')[1];
   if (!part) return null;
   try {
-    const payload = JSON.parse(Buffer.from(part, 'base64url').toString('utf8')) as { exp?: unknown };
+    const payload = JSON.parse(base64UrlText(part)) as { exp?: unknown };
     return typeof payload.exp === 'number' && Number.isFinite(payload.exp) ? payload.exp * 1000 : null;
   } catch {
     return null;
   }
+}
+
+/** Decode base64url (unpadded) UTF-8 text with the standard atob/TextDecoder, so no Node Buffer is needed. */
+function base64UrlText(part: string): string {
+  const b64 = part.replace(/-/g, '+').replace(/_/g, '/');
+  const binary = atob(b64 + '='.repeat((4 - (b64.length % 4)) % 4));
+  return new TextDecoder().decode(Uint8Array.from(binary, (ch) => ch.charCodeAt(0)));
 }
 
 /**

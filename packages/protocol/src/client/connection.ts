@@ -1,7 +1,7 @@
-import WebSocket from 'ws';
-import { decodeServerFrame, type ServerFrame } from '../decode.js';
+import { decodeServerFrame, type ServerFrame, type FrameData } from '../decode.js';
 import { CloseCode } from '../errors.js';
 import { HTTP_PATHS } from '../http.js';
+import { SOCKET_OPEN, type WebSocketFactory, type WebSocketLike } from './socket.js';
 
 /** ws://host:port/ws from the server's http(s) base URL. */
 export function wsUrl(base: string): string {
@@ -31,7 +31,16 @@ export interface ConnectionOptions {
   /** 0 disables the idle check. */
   idleTimeoutMs: number;
   onIdle: (conn: Connection) => void;
+  createSocket: WebSocketFactory;
 }
+
+const isFrameData = (d: unknown): d is FrameData =>
+  typeof d === 'string' || d instanceof ArrayBuffer || ArrayBuffer.isView(d) || (Array.isArray(d) && d.every((p) => ArrayBuffer.isView(p)));
+
+const errorText = (event: unknown): string => {
+  const m = (event as { message?: unknown } | null)?.message;
+  return typeof m === 'string' ? m : '';
+};
 
 /**
  * One WebSocket to the server and the client's bookkeeping for it. A new one per (re)connect, so nothing
@@ -47,38 +56,41 @@ export class Connection {
   canSend = false;
   /** `ready.head`, for progress reports. */
   head = 0;
-  private readonly ws: WebSocket;
+  private readonly ws: WebSocketLike;
   private readyTimer: ReturnType<typeof setTimeout> | null = null;
   private idleTimer: ReturnType<typeof setTimeout> | null = null;
+  private closeReported = false;
 
   constructor(
     url: string,
     private readonly opts: ConnectionOptions,
-    handlers: ConnectionHandlers,
+    private readonly handlers: ConnectionHandlers,
   ) {
-    this.ws = new WebSocket(wsUrl(url), { perMessageDeflate: false, handshakeTimeout: opts.handshakeTimeoutMs });
+    this.ws = opts.createSocket(wsUrl(url), { handshakeTimeoutMs: opts.handshakeTimeoutMs });
+    if ('binaryType' in this.ws) this.ws.binaryType = 'arraybuffer';
     let lastError = '';
-    this.ws.on('open', () => {
+    this.ws.onopen = () => {
       if (this.dead) return;
       this.touch();
       handlers.onOpen(this);
-    });
-    this.ws.on('message', (data: WebSocket.RawData) => {
+    };
+    this.ws.onmessage = ({ data }) => {
       if (this.dead) return;
       this.touch();
+      if (!isFrameData(data)) return handlers.onMalformed(this, 'a frame that is neither text nor bytes');
       const decoded = decodeServerFrame(data);
       if (!decoded.ok) handlers.onMalformed(this, decoded.error.message);
       else if (decoded.value !== null) handlers.onFrame(this, decoded.value);
-    });
-    this.ws.on('ping', () => this.touch());
-    this.ws.on('error', (error: Error) => {
-      lastError = error.message;
-    });
-    this.ws.on('close', (code: number, reason: Buffer) => handlers.onClose(this, code, reason.toString() || lastError));
+    };
+    this.ws.onping = () => this.touch();
+    this.ws.onerror = (event) => {
+      lastError = errorText(event) || lastError;
+    };
+    this.ws.onclose = ({ code, reason }) => this.reportClose(code, reason || lastError);
   }
 
   get isOpen(): boolean {
-    return !this.dead && this.ws.readyState === WebSocket.OPEN;
+    return !this.dead && this.ws.readyState === SOCKET_OPEN;
   }
 
   /** Send a frame if the socket is open; false when it could not be sent. */
@@ -107,17 +119,30 @@ export class Connection {
     this.inbox.length = 0;
   }
 
-  /** Forget and drop the socket at once (its `close` still fires and drives the reconnect). */
+  /**
+   * Forget and drop the socket at once; its close drives the reconnect. A socket that cannot terminate is
+   * closed politely and its close reported now: a vanished peer would never finish the closing handshake.
+   */
   kill(): void {
     this.forget();
-    this.ws.terminate();
+    if (this.ws.terminate) return this.ws.terminate();
+    this.ws.close();
+    this.reportClose(CloseCode.ABNORMAL, '');
   }
 
-  /** Forget and close politely (1000) if open; terminate a handshake still in progress. */
+  /** Forget and close politely (1000) if open; drop a handshake still in progress. */
   end(): void {
     this.forget();
-    if (this.ws.readyState === WebSocket.OPEN) this.ws.close(CloseCode.NORMAL, 'bye');
-    else this.ws.terminate();
+    if (this.ws.readyState === SOCKET_OPEN) this.ws.close(CloseCode.NORMAL, 'bye');
+    else if (this.ws.terminate) this.ws.terminate();
+    else this.ws.close();
+  }
+
+  /** The close reaches the client once, from the socket or from kill(), whichever is first. */
+  private reportClose(code: number, reason: string): void {
+    if (this.closeReported) return;
+    this.closeReported = true;
+    this.handlers.onClose(this, code, reason);
   }
 
   /** Something arrived: the peer is alive. Re-arm the idle timer. */

@@ -8,4 +8,6 @@ export * from './auth-session.js';
 export * from './request-table.js';
 export * from './od-client.js';
 export { wsUrl } from './connection.js';
+export * from './socket.js';
+export { nodeWebSocket } from './node-socket.js';
 export * from './connect.js';

@@ -9,6 +9,7 @@ import { isSessionExpired } from './auth-session.js';
 import { backoffDelay } from './backoff.js';
 import { Connection, wsUrl, type SequencedFrame } from './connection.js';
 import { TypedEmitter } from './emitter.js';
+import { nodeWebSocket } from './node-socket.js';
 import { RequestTable, type PendingRequest } from './request-table.js';
 import { applyPage, decideLive } from './sequencer.js';
 import type { ConnectionStatus, OdClientEvents, OdClientOptions, SnapshotReason } from './types.js';
@@ -90,8 +91,13 @@ export class OdClient extends TypedEmitter<OdClientEvents> {
     return settled;
   }
 
-  /** Close for good: pending requests fail with UNAVAILABLE, no reconnect. */
+  /** Close for good: pending requests fail with UNAVAILABLE, no reconnect. The status says code NORMAL. */
   close(reason = 'closed by client'): void {
+    this.stop(reason, CloseCode.NORMAL);
+  }
+
+  /** Close for good, saying why by `code` (see the `closed` ConnectionStatus). */
+  private stop(reason: string, code: number): void {
     if (this.stopped) return;
     this.stopped = true;
     if (this.retryTimer) clearTimeout(this.retryTimer);
@@ -100,7 +106,7 @@ export class OdClient extends TypedEmitter<OdClientEvents> {
     this.conn = null;
     conn?.end();
     this.requests.rejectAll(new ProtocolError('UNAVAILABLE', `client closed: ${reason}`));
-    this.setStatus({ state: 'closed', reason });
+    this.setStatus({ state: 'closed', reason, code });
   }
 
   /**
@@ -133,20 +139,22 @@ export class OdClient extends TypedEmitter<OdClientEvents> {
       token = await this.opts.tokens.getAccessToken(this.forceRefresh);
       this.forceRefresh = false;
     } catch (error) {
-      if (isSessionExpired(error)) return this.close('session expired: log in again');
+      if (isSessionExpired(error)) return this.stop('session expired: log in again', CloseCode.UNAUTHORIZED);
       const why = error instanceof Error ? error.message : String(error);
       this.warn(`token refresh failed, will retry: ${why}`);
       return this.scheduleReconnect(`token refresh failed: ${why}`);
     }
     if (this.stopped) return;
 
-    const idleTimeoutMs = this.opts.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
+    // Only ws reports the server's pings; an injected socket gets the idle check only when asked for.
+    const idleTimeoutMs = this.opts.idleTimeoutMs ?? (this.opts.webSocket ? 0 : DEFAULT_IDLE_TIMEOUT_MS);
     this.conn = new Connection(
       this.opts.url,
       {
         handshakeTimeoutMs: this.timeoutMs,
         idleTimeoutMs,
         onIdle: (conn) => this.restart(conn, `nothing from the server for ${idleTimeoutMs} ms`),
+        createSocket: this.opts.webSocket ?? nodeWebSocket,
       },
       {
         onOpen: (conn) => {
@@ -315,7 +323,7 @@ export class OdClient extends TypedEmitter<OdClientEvents> {
     this.requests.disconnected();
     if (this.stopped) return;
     const why = reason ? `${reason} (${code})` : `connection closed (${code})`;
-    if (FATAL_CLOSE_CODES.includes(code)) return this.close(`closed by the server: ${why}`);
+    if (FATAL_CLOSE_CODES.includes(code)) return this.stop(`closed by the server: ${why}`, code);
     if (code === CloseCode.UNAUTHORIZED) this.forceRefresh = true;
     this.scheduleReconnect(why);
   }

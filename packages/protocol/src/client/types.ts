@@ -1,6 +1,7 @@
 import type { ClientEvent } from '../decode.js';
 import type { PresenceNotice, ReadyFrame, TypingNotice } from '../frames.js';
 import type { StateResult } from '../requests.js';
+import type { WebSocketFactory } from './socket.js';
 
 /**
  * The public shape of the typed client (OdClient). The TUI and bots depend only on this and on the
@@ -15,8 +16,12 @@ export type ConnectionStatus =
   | { state: 'resyncing'; through: number; head: number }
   | { state: 'live' }
   | { state: 'offline'; retryAt: number; reason: string }
-  /** Closed for good: by `close()`, by a fatal close code (banned) or because the session cannot be refreshed. */
-  | { state: 'closed'; reason: string };
+  /**
+   * Closed for good. `code` says why, so callers never parse `reason` (text for people): NORMAL after
+   * `close()`, UNAUTHORIZED when the session cannot be refreshed (log in again), or the fatal code the
+   * server closed with (FORBIDDEN: banned, REMOVED: kicked). See CloseCode.
+   */
+  | { state: 'closed'; reason: string; code: number };
 
 /** Supplies access tokens; refreshes them when they expire or the server says 4401. */
 export interface TokenSource {
@@ -41,10 +46,17 @@ export interface OdClientOptions {
   requestTimeoutMs?: number;
   /**
    * Drop and reconnect when nothing (no frame, no ping) arrived for this long, to notice a server that
-   * vanished without closing the socket. The server pings every 30 s; default 75 s. 0 disables it.
+   * vanished without closing the socket. The server pings every 30 s; default 75 s with the default socket.
+   * With an injected `webSocket` the default is 0 (off): a runtime that hides pings would otherwise drop
+   * every quiet connection. Set it when your sockets report pings (`onping`).
    */
   idleTimeoutMs?: number;
   backoff?: Partial<Backoff>;
+  /**
+   * Opens the socket; default: the ws package (Node). Any WHATWG WebSocket fits, e.g.
+   * `webSocket: (url) => new WebSocket(url)` in a browser, Deno or Bun.
+   */
+  webSocket?: WebSocketFactory;
   /** Injected for tests. */
   now?: () => number;
   random?: () => number;

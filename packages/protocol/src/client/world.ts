@@ -1,6 +1,7 @@
 import type { ClientEvent } from '../decode.js';
 import type { Category, Me, Message, PublicUser, Role, Room, Unread } from '../model.js';
 import type { StateResult } from '../requests.js';
+import type { SnapshotReason } from './types.js';
 
 /**
  * A pure, immutable model of what one user sees: the state snapshot plus every event applied since.
@@ -12,11 +13,21 @@ export interface World {
   /** The highest order applied (or the snapshot's head). */
   head: number;
   users: Readonly<Record<string, PublicUser>>;
+  /**
+   * Users removed from the server (kicked, banned, deleted) while this world was live: no longer members,
+   * kept so that their old messages still show a name.
+   */
+  formerUsers: Readonly<Record<string, PublicUser>>;
   rooms: Readonly<Record<string, Room>>;
   categories: Readonly<Record<string, Category>>;
   roles: Readonly<Record<string, Role>>;
   /** Loaded messages per room, ascending by order, at most `maxMessagesPerRoom` (the newest are kept). */
   messages: Readonly<Record<string, readonly Message[]>>;
+  /**
+   * Per room: true when the oldest message of the room is loaded (a `history` page said `end`, or the room
+   * was created while we watched), so there is nothing older to fetch.
+   */
+  historyEnd: Readonly<Record<string, boolean>>;
   /** Per room: the order this user last marked read. */
   readMarkers: Readonly<Record<string, number>>;
   unread: Readonly<Record<string, Unread>>;
@@ -45,14 +56,22 @@ export function worldFromState(
 ): World {
   const rooms = byId(state.rooms);
   const messages: Record<string, readonly Message[]> = {};
-  if (previous) for (const [roomId, list] of Object.entries(previous.messages)) if (rooms[roomId]) messages[roomId] = list;
+  const historyEnd: Record<string, boolean> = {};
+  if (previous) {
+    for (const [roomId, list] of Object.entries(previous.messages)) if (rooms[roomId]) messages[roomId] = list;
+    for (const [roomId, end] of Object.entries(previous.historyEnd)) if (rooms[roomId] && end) historyEnd[roomId] = true;
+  }
   const users = byId(state.users);
   // The snapshot's users list may omit me; make sure I can always be resolved by id.
   if (!users[state.me.id]) users[state.me.id] = stripUsername(state.me);
+  const formerUsers: Record<string, PublicUser> = {};
+  if (previous) for (const [id, u] of Object.entries(previous.formerUsers)) if (!users[id]) formerUsers[id] = u;
   return {
     me: state.me,
     head: state.head,
     users,
+    formerUsers,
+    historyEnd,
     rooms,
     categories: byId(state.categories),
     roles: byId(state.roles),
@@ -70,7 +89,9 @@ function stripUsername(me: Me): PublicUser {
 
 /** Insert or replace one message, keeping the list ascending by order and bounded. */
 function upsertMessage(list: readonly Message[], message: Message, max: number): readonly Message[] {
-  const at = list.findIndex((m) => m.id === message.id);
+  const last = list[list.length - 1];
+  // Newer than everything loaded (the common case, a live message): append without searching.
+  const at = last && last.order < message.order ? -1 : list.findIndex((m) => m.id === message.id);
   if (at >= 0) {
     const next = list.slice();
     next[at] = message;
@@ -82,14 +103,94 @@ function upsertMessage(list: readonly Message[], message: Message, max: number):
   return next.length > max ? next.slice(next.length - max) : next;
 }
 
-/** Merge a `history` page (older messages) into a room, deduped by id and bounded. */
-export function addHistory(world: World, roomId: string, page: readonly Message[]): World {
-  let list = world.messages[roomId] ?? [];
-  // Older pages must not push out the newest messages, so merge without the bound and trim from the oldest
-  // end only when the page itself would exceed it.
-  for (const m of page) list = upsertMessage(list, m, Number.MAX_SAFE_INTEGER);
-  if (list.length > world.maxMessagesPerRoom) list = list.slice(list.length - world.maxMessagesPerRoom);
-  return { ...world, messages: { ...world.messages, [roomId]: list } };
+/**
+ * A snapshot replaces the world, by why it was loaded: the first one starts afresh; after an access change the
+ * event stream stayed complete, so loaded messages of rooms still visible are kept; after a gap too large to
+ * replay they are dropped, since events in the gap will never arrive and the loaded window would have a hole.
+ */
+export function applySnapshot(
+  previous: World | null,
+  state: StateResult,
+  reason: SnapshotReason,
+  maxMessagesPerRoom = previous?.maxMessagesPerRoom ?? DEFAULT_MAX_MESSAGES_PER_ROOM,
+): World {
+  if (!previous || reason === 'initial') return worldFromState(state, undefined, maxMessagesPerRoom);
+  const kept = reason === 'gap-too-large' ? { ...previous, messages: {}, historyEnd: {} } : previous;
+  return worldFromState(state, kept);
+}
+
+/**
+ * Merge a `history` page (older messages) into a room, deduped by id and bounded. `end` (the reply's) records
+ * that nothing older exists. Pages for rooms this user does not see are ignored.
+ */
+export function addHistory(world: World, roomId: string, page: readonly Message[], end = false): World {
+  if (!world.rooms[roomId]) return world;
+  const loaded = world.messages[roomId] ?? [];
+  // Messages already loaded stay as they are (events kept them current); only new ids are merged in. One
+  // sort of the nearly ordered whole is linear in practice, even for a page of many thousands.
+  const known = new Set(loaded.map((m) => m.id));
+  const fresh: Message[] = [];
+  for (const m of page) {
+    if (known.has(m.id)) continue;
+    known.add(m.id);
+    fresh.push(m);
+  }
+  // Older pages must not push out the newest messages: merge without the bound, then trim from the oldest end.
+  let list: readonly Message[] = fresh.length ? [...fresh, ...loaded].sort((a, b) => a.order - b.order) : loaded;
+  // A window trimmed at the old end no longer reaches the start of the room.
+  const trimmed = list.length > world.maxMessagesPerRoom;
+  if (trimmed) list = list.slice(list.length - world.maxMessagesPerRoom);
+  const historyEnd = end && !trimmed ? { ...world.historyEnd, [roomId]: true } : world.historyEnd;
+  return { ...world, messages: { ...world.messages, [roomId]: list }, historyEnd };
+}
+
+/**
+ * A message learned from a reply (`message.send`) before its `message.created` event: applied as the event
+ * would be, so the event that follows finds it and changes nothing.
+ */
+export function addMessage(world: World, message: Message): World {
+  return insertCreated(world, message);
+}
+
+/** Move this user's read marker (forward only) and recount unread: for `read.marked`, and locally as we send `read.mark`. */
+export function markRead(world: World, roomId: string, order: number): World {
+  if (!world.rooms[roomId] || order <= (world.readMarkers[roomId] ?? 0)) return world;
+  const moved = { ...world, readMarkers: { ...world.readMarkers, [roomId]: order } };
+  return { ...moved, unread: { ...world.unread, [roomId]: recountUnread(moved, roomId, order) } };
+}
+
+/** A `presence` notice: ephemeral, so outside the event stream and `head`. */
+export function applyPresence(world: World, userId: string, online: boolean): World {
+  const u = world.users[userId];
+  if (!u || u.online === online) return world;
+  return { ...world, users: { ...world.users, [userId]: { ...u, online } } };
+}
+
+/** Rooms of `next` that `prev` did not have, and rooms of `prev` that are gone from `next` (deleted or hidden). */
+export function roomChanges(prev: Pick<World, 'rooms'> | null, next: Pick<World, 'rooms'>): { gained: string[]; lost: string[] } {
+  const before = prev?.rooms ?? {};
+  return {
+    gained: Object.keys(next.rooms).filter((id) => !before[id]),
+    lost: Object.keys(before).filter((id) => !next.rooms[id]),
+  };
+}
+
+/** The user by id, including those removed since (for the names on their old messages). */
+export const userById = (world: Pick<World, 'users' | 'formerUsers'>, id: string): PublicUser | undefined =>
+  world.users[id] ?? world.formerUsers[id];
+
+/** A new message: inserted in order (bounded), counted as unread unless it is mine or already read. */
+function insertCreated(world: World, m: Message): World {
+  // A message of a room we do not see (cannot happen with a correct server) would only leak memory.
+  if (!world.rooms[m.roomId]) return world;
+  const list = world.messages[m.roomId] ?? [];
+  // Known already (the reply beat the event, or a replayed frame): nothing changes, identity included. An id
+  // always comes with the same order, so a message newer than the newest loaded one is new (the common case).
+  const last = list[list.length - 1];
+  if (last && m.order <= last.order && list.some((x) => x.id === m.id)) return world;
+  const messages = { ...world.messages, [m.roomId]: upsertMessage(list, m, world.maxMessagesPerRoom) };
+  const unread = countsAsUnread(world, m) ? bumpUnread(world, m, 1) : world.unread;
+  return { ...world, messages, unread };
 }
 
 const countsAsUnread = (world: World, m: Message): boolean =>
@@ -131,6 +232,7 @@ function removeRoom(world: World, roomId: string): World {
     ...world,
     rooms: without(world.rooms, roomId),
     messages: without(world.messages, roomId),
+    historyEnd: without(world.historyEnd, roomId),
     readMarkers: without(world.readMarkers, roomId),
     unread: without(world.unread, roomId),
   };
@@ -150,23 +252,23 @@ function applyChange(world: World, event: ClientEvent): World {
       const me = user.id === world.me.id ? { ...user, username: world.me.username } : world.me;
       return { ...world, me, users: { ...world.users, [user.id]: user } };
     }
-    case 'user.removed':
-      return { ...world, users: without(world.users, event.data.userId) };
+    case 'user.removed': {
+      const gone = world.users[event.data.userId];
+      const formerUsers = gone ? { ...world.formerUsers, [gone.id]: gone } : world.formerUsers;
+      return { ...world, users: without(world.users, event.data.userId), formerUsers };
+    }
     case 'room.created':
     case 'room.updated': {
       const room = event.data.room;
-      return { ...world, rooms: { ...world.rooms, [room.id]: room } };
+      // A room created while we watch has no older history to fetch.
+      const fresh = event.type === 'room.created' && !world.rooms[room.id];
+      const historyEnd = fresh ? { ...world.historyEnd, [room.id]: true } : world.historyEnd;
+      return { ...world, rooms: { ...world.rooms, [room.id]: room }, historyEnd };
     }
     case 'room.deleted':
       return removeRoom(world, event.data.roomId);
-    case 'message.created': {
-      const m = event.data.message;
-      const list = world.messages[m.roomId] ?? [];
-      const known = list.some((x) => x.id === m.id);
-      const messages = { ...world.messages, [m.roomId]: upsertMessage(list, m, world.maxMessagesPerRoom) };
-      const unread = !known && countsAsUnread(world, m) ? bumpUnread(world, m, 1) : world.unread;
-      return { ...world, messages, unread };
-    }
+    case 'message.created':
+      return insertCreated(world, event.data.message);
     case 'message.edited': {
       const m = event.data.message;
       const list = world.messages[m.roomId];
@@ -182,12 +284,8 @@ function applyChange(world: World, event: ClientEvent): World {
       const unread = countsAsUnread(world, gone) ? bumpUnread(world, gone, -1) : world.unread;
       return { ...world, messages: { ...world.messages, [roomId]: list.filter((x) => x.id !== messageId) }, unread };
     }
-    case 'read.marked': {
-      const { roomId, order } = event.data;
-      const marker = Math.max(world.readMarkers[roomId] ?? 0, order);
-      const moved = { ...world, readMarkers: { ...world.readMarkers, [roomId]: marker } };
-      return { ...moved, unread: { ...world.unread, [roomId]: recountUnread(moved, roomId, marker) } };
-    }
+    case 'read.marked':
+      return markRead(world, event.data.roomId, event.data.order);
     case 'category.created':
     case 'category.updated': {
       const c = event.data.category;

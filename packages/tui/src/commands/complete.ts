@@ -1,6 +1,5 @@
-import { COMMANDS, PERMISSIONS, type ArgKind } from '@open-discord/protocol';
-import { roomLabel } from '../state/selectors.js';
-import type { AppState } from '../state/types.js';
+import { COMMANDS, PERMISSIONS, type ArgKind, type World as FullWorld } from '@open-discord/protocol';
+import { roomLabelOf } from '../state/rooms/selectors.js';
 import { commandsNamed } from './parse.js';
 
 export interface Completion {
@@ -9,7 +8,7 @@ export interface Completion {
   candidates: string[];
 }
 
-type World = Pick<AppState, 'users' | 'rooms' | 'roles' | 'categories' | 'me'>;
+type World = Pick<FullWorld, 'users' | 'rooms' | 'roles' | 'categories' | 'me'>;
 
 const starts = (word: string) => (name: string) => name.toLowerCase().startsWith(word.toLowerCase());
 const sortCi = (a: string, b: string) => a.toLowerCase().localeCompare(b.toLowerCase());
@@ -19,7 +18,7 @@ function namesFor(world: World, kind: ArgKind): string[] {
     case 'nick':
       return Object.values(world.users).map((u) => u.nickname);
     case 'room':
-      return Object.values(world.rooms).map((r) => roomLabel(world, r));
+      return Object.values(world.rooms).map((r) => roomLabelOf(world, r));
     case 'role':
       return Object.values(world.roles).map((r) => r.name);
     case 'category':
@@ -78,7 +77,7 @@ export function complete(world: World, text: string, cursor: number): Completion
   const bare = word.replace(/^@/, '');
   if (!bare) return null;
   const nicks = namesFor(world, 'nick')
-    .filter((n) => n !== world.me?.nickname)
+    .filter((n) => n !== world.me.nickname)
     .sort(sortCi)
     .filter(starts(bare));
   const at = word.startsWith('@') ? '@' : '';

@@ -1,4 +1,5 @@
 import { COMMANDS } from '@open-discord/protocol';
+import { keyHelpLines } from '../keys/help.js';
 import { usage } from './parse.js';
 
 /** The /help text: every command in the shared table, with its usage and one line of help. */
@@ -11,9 +12,7 @@ export function helpLines(only?: string): string[] {
   return rows.map(([u, h]) => `${u.padEnd(width)}  ${h}`);
 }
 
-export const KEY_HELP: readonly string[] = [
-  'Alt+1..9 room by number   Ctrl+N/Ctrl+P next/previous room   Alt+A next room with activity',
-  'Ctrl+K switch room        PgUp/PgDn scroll   Ctrl+End/Esc back to newest',
-  'Tab complete   Up/Down input history   Alt+Enter new line   Ctrl+R retry failed send',
-  'Esc closes this   Ctrl+C or /quit exits',
-];
+/** The /help overlay: the commands (or one of them), then every key binding when no command was named. */
+export function helpScreen(only?: string): string[] {
+  return only ? helpLines(only) : [...helpLines(), '', ...keyHelpLines()];
+}

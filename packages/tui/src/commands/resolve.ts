@@ -1,12 +1,12 @@
 import { NAMED_COLORS, PERMISSIONS, type ArgKind, type CommandSpec, type Permission } from '@open-discord/protocol';
-import { roomLabel } from '../state/selectors.js';
-import type { AppState } from '../state/types.js';
+import type { World as FullWorld } from '@open-discord/protocol';
+import { roomLabelOf } from '../state/rooms/selectors.js';
 import type { RawArgs } from './parse.js';
 
 export type Resolved = string | number | null | string[] | { add: Permission[]; remove: Permission[] };
 export type ResolveResult = { ok: true; args: Record<string, Resolved> } | { ok: false; message: string };
 
-type World = Pick<AppState, 'users' | 'rooms' | 'roles' | 'categories' | 'me'>;
+type World = Pick<FullWorld, 'users' | 'rooms' | 'roles' | 'categories' | 'me'>;
 
 const eq = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 
@@ -18,7 +18,7 @@ export function findUser(world: World, nick: string): string | null {
 export function findRoom(world: World, name: string): string | null {
   const n = name.replace(/^#/, '');
   const rooms = Object.values(world.rooms);
-  return (rooms.find((r) => eq(r.name, n)) ?? rooms.find((r) => eq(roomLabel(world, r), n)))?.id ?? null;
+  return (rooms.find((r) => eq(r.name, n)) ?? rooms.find((r) => eq(roomLabelOf(world, r), n)))?.id ?? null;
 }
 
 /** Turn one word into what the request needs, by the argument's kind. */

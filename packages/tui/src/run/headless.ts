@@ -1,5 +1,6 @@
 import { ProtocolError, type OdClient, type StateResult } from '@open-discord/protocol';
-import { describeError } from '../net/errors.js';
+import { describeError } from '../controllers/describe-error.js';
+import { needsLogin, type Closed } from './closed.js';
 import { EXIT, ExitError } from './exit-codes.js';
 
 /** Connect and return the first world snapshot (the client loads it itself on a fresh start). */
@@ -15,9 +16,11 @@ export async function connectForSnapshot(client: OdClient, timeoutMs = 15_000): 
   try {
     await Promise.race([client.connect(), timeout]);
   } catch (error) {
+    // The client's own status says why it stopped (by code); read it before closing overwrites it.
+    const status = client.status;
     client.close();
     if (error instanceof ExitError) throw error;
-    throw exitForFailure(describeError(error));
+    throw status.state === 'closed' ? exitForFailure(status) : new ExitError(EXIT.FAILED, describeError(error));
   } finally {
     clearTimeout(timer);
   }
@@ -28,9 +31,9 @@ export async function connectForSnapshot(client: OdClient, timeoutMs = 15_000): 
   return snapshot;
 }
 
-/** A connection that failed or closed for good: a session that cannot be refreshed is EXIT.AUTH. */
-export function exitForFailure(reason: string): ExitError {
-  return new ExitError(/session expired|log in again/.test(reason) ? EXIT.AUTH : EXIT.FAILED, reason);
+/** A client that closed for good: a session that is over (see needsLogin) is EXIT.AUTH, anything else EXIT.FAILED. */
+export function exitForFailure(closed: Closed): ExitError {
+  return new ExitError(needsLogin(closed) ? EXIT.AUTH : EXIT.FAILED, closed.reason);
 }
 
 export function findRoomIn(state: StateResult, name: string): string {

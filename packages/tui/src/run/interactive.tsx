@@ -1,12 +1,13 @@
 import { login, signup, type TokenPair } from '@open-discord/protocol';
 import { render } from 'ink';
 import { loadSessions, pickSession, putSession, serverNameFor, type SavedSession } from '../config/sessions.js';
-import { attachClient, LAG_PROBE_MS } from '../net/glue.js';
+import { attachClient, LAG_PROBE_MS } from '../controllers/index.js';
 import { notifyMode } from '../notify/notify.js';
 import { initialState } from '../state/reducer.js';
 import { createStore } from '../state/store.js';
 import { ChatApp } from '../ui/ChatApp.js';
 import { LoginForm, type LoginValues } from '../ui/LoginForm.js';
+import { loginAdvice, needsLogin, type Closed } from './closed.js';
 import { EXIT, ExitError } from './exit-codes.js';
 import { openClient } from './open-client.js';
 import { enterAltScreen, leaveAltScreen } from './screen.js';
@@ -53,7 +54,7 @@ function askLogin(dir: string, server: string | undefined, url: string | undefin
 async function runChat(dir: string, name: string, session: SavedSession, first?: TokenPair): Promise<void> {
   const store = createStore(initialState(process.stdout.columns || 80, process.stdout.rows || 24));
   const { client } = openClient(dir, name, session, first);
-  let expired: string | null = null;
+  let ended: Closed | null = null;
   await new Promise<void>((resolve) => {
     let done = false;
     const quit = () => {
@@ -69,8 +70,9 @@ async function runChat(dir: string, name: string, session: SavedSession, first?:
     const actions = attachClient(client, store, { onQuit: quit });
     const probe = setInterval(() => actions.probeLag(), LAG_PROBE_MS);
     client.on('status', (s) => {
-      if (s.state === 'closed' && s.reason !== 'quit' && /session expired|log in again/.test(s.reason)) {
-        expired = s.reason;
+      // The session is over: leave the chat and say how to log in again. Other closes (banned) stay on screen.
+      if (s.state === 'closed' && needsLogin(s)) {
+        ended = s;
         quit();
       }
     });
@@ -82,7 +84,7 @@ async function runChat(dir: string, name: string, session: SavedSession, first?:
     // Connection problems show on the status line; the client keeps retrying by itself.
     client.connect().catch(() => {});
   });
-  if (expired) throw new ExitError(EXIT.AUTH, `${expired}: run od login ${session.url}`);
+  if (ended) throw new ExitError(EXIT.AUTH, loginAdvice(ended, session.url));
 }
 
 /** `od` and `od login URL`: log in when needed, then chat, on the alternate screen. */

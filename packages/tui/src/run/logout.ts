@@ -1,6 +1,6 @@
 import { logout, logoutAll } from '@open-discord/protocol';
 import { removeSession } from '../config/sessions.js';
-import { describeError } from '../net/errors.js';
+import { describeError } from '../controllers/describe-error.js';
 import { openClient, requireSession } from './open-client.js';
 import { EXIT, ExitError } from './exit-codes.js';
 

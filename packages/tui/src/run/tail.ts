@@ -1,9 +1,12 @@
-import type { ConnectionStatus, Message } from '@open-discord/protocol';
+import { applyEvent, applySnapshot, userById, type ConnectionStatus, type Message, type World } from '@open-discord/protocol';
 import { sanitizeDisplay } from '../text/sanitize.js';
 import { formatTime } from '../wrap/message-lines.js';
 import { EXIT, ExitError } from './exit-codes.js';
 import { connectForSnapshot, exitForFailure, findRoomIn } from './headless.js';
 import { openClient, requireSession } from './open-client.js';
+
+/** Messages kept per room: tail prints messages as they come and never looks back. */
+const TAIL_WINDOW = 1;
 
 /** Shown in text mode where a message had a line break, so one message is always one line. */
 export const NEWLINE_MARK = '\u21b5';
@@ -44,38 +47,47 @@ export function roomGone(room: string, what: string): ExitError {
 export async function runTail(dir: string, server: string | undefined, room: string, json: boolean): Promise<void> {
   const { name, session } = requireSession(dir, server);
   const { client } = openClient(dir, name, session);
-  const nicks = new Map<string, string>();
-  client.on('snapshot', (s) => {
-    for (const u of s.users) nicks.set(u.id, u.nickname);
+  // The same world model as the chat and bots: it knows the nicknames (also of people removed since) and
+  // whether the tailed room is still there. A small window per room is enough here: nothing is drawn.
+  let world: World | null = null;
+  client.on('snapshot', (s, reason) => {
+    world = applySnapshot(world, s, reason, TAIL_WINDOW);
+  });
+  client.on('event', (e) => {
+    if (world) world = applyEvent(world, e);
   });
   const state = await connectForSnapshot(client);
   const roomId = findRoomIn(state, room);
   const print = (m: Message) => {
-    process.stdout.write(tailLine(m, nicks.get(m.authorId) ?? m.authorId, room, json) + '\n');
+    const nick = (world && userById(world, m.authorId)?.nickname) ?? m.authorId;
+    process.stdout.write(tailLine(m, nick, room, json) + '\n');
   };
   await new Promise<void>((resolve, reject) => {
+    // Set before we close the client ourselves, so our own close is not taken for a failure.
+    let stopping = false;
     const stop = () => {
+      stopping = true;
       client.close('interrupted');
       resolve();
     };
     const fail = (error: ExitError) => {
+      stopping = true;
       client.close('interrupted');
       reject(error);
     };
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
     client.on('event', (e) => {
-      if (e.type === 'user.joined' || e.type === 'user.updated') nicks.set(e.data.user.id, e.data.user.nickname);
       if (e.type === 'message.created' && e.data.message.roomId === roomId) print(e.data.message);
       if (e.type === 'room.deleted' && e.data.roomId === roomId) fail(roomGone(room, 'was deleted'));
     });
-    client.on('snapshot', (s) => {
-      if (!s.rooms.some((r) => r.id === roomId)) fail(roomGone(room, 'is no longer visible to you'));
+    client.on('snapshot', () => {
+      if (world && !world.rooms[roomId]) fail(roomGone(room, 'is no longer visible to you'));
     });
     let tracker: TailConnection = 'live';
     client.on('status', (s) => {
       if (s.state === 'closed') {
-        if (s.reason !== 'interrupted') reject(exitForFailure(s.reason));
+        if (!stopping) reject(exitForFailure(s));
         return;
       }
       const step = connectionStep(tracker, s);

@@ -1,8 +1,11 @@
-import type { ClientEvent, ConnectionStatusLike, Message, SnapshotReason, StateResult } from './wire-types.js';
+import type { ClientEvent, ConnectionStatus, Message, SnapshotReason, StateResult } from '@open-discord/protocol';
 
-/** Everything that can change the TUI's state. The reducer is the only thing that interprets these. */
+/**
+ * Everything that can change the TUI's state. The reducer is the only thing that interprets these; the part
+ * before the `/` names the feature whose reducer handles it (see reducer.ts).
+ */
 export type Action =
-  | { type: 'status'; status: ConnectionStatusLike }
+  | { type: 'status'; status: ConnectionStatus }
   /** A lag probe came back after `ms`, at `at` (injected clock). */
   | { type: 'lag'; ms: number; at: number }
   | { type: 'snapshot'; state: StateResult; reason: SnapshotReason }

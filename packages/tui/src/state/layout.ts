@@ -1,4 +1,4 @@
-import type { AppState } from './types.js';
+import type { AppState } from './app-state.js';
 
 /** Screen geometry, derived from the terminal size and what the bottom rows need. One place, used by the
  * reducer (scroll clamping), the selectors and the components, so they always agree. */

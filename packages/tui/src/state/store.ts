@@ -1,6 +1,6 @@
 import type { Action } from './actions.js';
 import { reducer } from './reducer.js';
-import type { AppState } from './types.js';
+import type { AppState } from './app-state.js';
 
 export type Listener = (next: AppState, prev: AppState) => void;
 

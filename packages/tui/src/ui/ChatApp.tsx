@@ -1,9 +1,9 @@
 import { useStdout } from 'ink';
 import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
-import type { ChatActions } from '../net/glue.js';
+import type { ChatActions } from '../controllers/index.js';
 import { notificationBytes, type NotifyMode } from '../notify/notify.js';
-import { mentionNotice } from '../state/selectors.js';
-import { nextTypingExpiry } from '../state/typing.js';
+import { mentionNotice } from '../state/notices/notices.js';
+import { nextTypingExpiry } from '../state/typing/typing.js';
 import type { Store } from '../state/store.js';
 import { ChatScreen } from './ChatScreen.js';
 import { useChatKeys } from './use-chat-keys.js';

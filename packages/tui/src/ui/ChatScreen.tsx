@@ -1,9 +1,11 @@
 import { Box, Text } from 'ink';
 import { layoutOf } from '../state/layout.js';
-import { roomGroups, roomLabel, switcherResults, visiblePane } from '../state/selectors.js';
-import { roleRows } from '../state/roles.js';
-import type { AppState } from '../state/types.js';
-import { typingNames, typingText } from '../state/typing.js';
+import type { AppState } from '../state/app-state.js';
+import { roomView, visiblePane } from '../state/messages/selectors.js';
+import { switcherResults } from '../state/overlay/overlay.js';
+import { roleRows } from '../state/roles/roles.js';
+import { roomGroups, roomLabel } from '../state/rooms/selectors.js';
+import { typingNames, typingText } from '../state/typing/typing.js';
 import { HelpOverlay } from './HelpOverlay.js';
 import { InputLine } from './InputLine.js';
 import { MessagePane } from './MessagePane.js';
@@ -17,23 +19,23 @@ import { StatusLine } from './StatusLine.js';
 export function ChatScreen({ state, now }: { state: AppState; now: number }) {
   const typing = typingText(typingNames(state, now));
   const l = layoutOf(state);
-  const room = state.currentRoomId ? state.rooms[state.currentRoomId] : undefined;
-  const label = room ? roomLabel(state, room) : null;
+  const room = state.currentRoomId ? state.world?.rooms[state.currentRoomId] : undefined;
+  const label = room ? roomLabel(state, room.id) : null;
   const mainHeight = l.paneHeight + l.flashHeight;
   const overlay = state.overlay;
   let centre;
   if (overlay?.kind === 'help') {
     centre = <HelpOverlay title="od" lines={overlay.lines} width={l.paneWidth} height={l.paneHeight} />;
   } else if (overlay?.kind === 'roles') {
-    centre = <RolesOverlay rows={roleRows(state)} width={l.paneWidth} height={l.paneHeight} />;
+    centre = <RolesOverlay rows={roleRows(state.world)} width={l.paneWidth} height={l.paneHeight} />;
   } else if (overlay?.kind === 'switcher') {
     centre = (
       <RoomSwitcher
         query={overlay.query}
         results={switcherResults(state)}
         selected={overlay.selected}
-        label={(r) => roomLabel(state, r)}
-        unread={(id) => state.views[id]?.unread ?? 0}
+        label={(r) => roomLabel(state, r.id)}
+        unread={(id) => roomView(state, id)?.unread ?? 0}
         width={l.paneWidth}
         height={l.paneHeight}
       />
@@ -51,9 +53,9 @@ export function ChatScreen({ state, now }: { state: AppState; now: number }) {
       <Box flexDirection="row" height={mainHeight}>
         <RoomList
           groups={roomGroups(state)}
-          views={state.views}
+          counts={(id) => roomView(state, id)}
           currentRoomId={state.currentRoomId}
-          label={(id) => (state.rooms[id] ? roomLabel(state, state.rooms[id]) : id)}
+          label={(id) => roomLabel(state, id)}
           width={l.sidebarWidth}
           height={mainHeight}
         />
@@ -82,7 +84,7 @@ export function ChatScreen({ state, now }: { state: AppState; now: number }) {
         now={now}
         room={label}
         topic={room?.topic ?? ''}
-        nick={state.me?.nickname ?? null}
+        nick={state.world?.me.nickname ?? null}
         width={l.cols}
         typing={typing}
         lag={state.lag?.ms ?? null}

@@ -1,5 +1,5 @@
 import { Box, Text } from 'ink';
-import type { InputState } from '../state/types.js';
+import type { InputState } from '../state/input/input-state.js';
 import { textWidth } from '../wrap/width.js';
 
 export interface InputLineProps {

@@ -1,5 +1,5 @@
 import { Box, Text } from 'ink';
-import type { RoleRow } from '../state/roles.js';
+import type { RoleRow } from '../state/roles/roles.js';
 import { fit } from '../wrap/width.js';
 
 export interface RolesOverlayProps {

@@ -1,11 +1,11 @@
 import { Box, Text } from 'ink';
-import type { RoomGroup } from '../state/selectors.js';
-import type { RoomView } from '../state/types.js';
+import type { RoomGroup } from '../state/rooms/selectors.js';
 import { fit, truncate } from '../wrap/width.js';
 
 export interface RoomListProps {
   groups: RoomGroup[];
-  views: Record<string, RoomView>;
+  /** A room's unread and mention counts. */
+  counts: (roomId: string) => { unread: number; mentions: number } | undefined;
   currentRoomId: string | null;
   label: (roomId: string) => string;
   width: number;
@@ -15,7 +15,7 @@ export interface RoomListProps {
 type Item = { key: string; kind: 'header'; text: string } | { key: string; kind: 'room'; id: string; index: number };
 
 /** Rooms grouped by category: `#name`, unread count on the right, `@` for mentions, current room inverted. */
-export function RoomList({ groups, views, currentRoomId, label, width, height }: RoomListProps) {
+export function RoomList({ groups, counts, currentRoomId, label, width, height }: RoomListProps) {
   const items: Item[] = [];
   let index = 0;
   for (const g of groups) {
@@ -36,7 +36,7 @@ export function RoomList({ groups, views, currentRoomId, label, width, height }:
             </Text>
           );
         }
-        const view = views[item.id];
+        const view = counts(item.id);
         const unread = view?.unread ?? 0;
         const mention = (view?.mentions ?? 0) > 0;
         const current = item.id === currentRoomId;

@@ -1,5 +1,5 @@
 import { Box, Text } from 'ink';
-import type { Room } from '../state/wire-types.js';
+import type { Room } from '@open-discord/protocol';
 import { fit } from '../wrap/width.js';
 
 export interface RoomSwitcherProps {

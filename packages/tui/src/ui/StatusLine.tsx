@@ -1,9 +1,9 @@
 import { Box, Text } from 'ink';
-import type { ConnectionStatusLike } from '../state/wire-types.js';
+import type { ConnectionStatus } from '@open-discord/protocol';
 import { textWidth, truncate } from '../wrap/width.js';
 
 export interface StatusLineProps {
-  status: ConnectionStatusLike;
+  status: ConnectionStatus;
   /** Epoch ms, for the retry countdown. */
   now: number;
   room: string | null;
@@ -16,7 +16,7 @@ export interface StatusLineProps {
   typing?: string | null;
 }
 
-export function statusText(status: ConnectionStatusLike, now: number): { text: string; color: string } {
+export function statusText(status: ConnectionStatus, now: number): { text: string; color: string } {
   switch (status.state) {
     case 'connecting':
       return { text: status.attempt > 1 ? `connecting (attempt ${status.attempt})…` : 'connecting…', color: 'yellow' };

@@ -1,4 +1,4 @@
-import type { ChatMessage } from '../state/types.js';
+import type { ChatMessage } from '../state/messages/view.js';
 import type { Line, Segment } from './lines.js';
 import { textWidth } from './width.js';
 import { wrapText } from './wrap-text.js';

@@ -1,4 +1,4 @@
-import type { ChatMessage, RoomView } from '../state/types.js';
+import type { ChatMessage, RoomView } from '../state/messages/view.js';
 import type { Line } from './lines.js';
 import { messageLines, type Author } from './message-lines.js';
 import { clip, textWidth } from './width.js';

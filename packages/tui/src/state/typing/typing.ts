@@ -1,4 +1,6 @@
-import type { AppState } from './types.js';
+import { userById } from '@open-discord/protocol';
+import type { Action } from '../actions.js';
+import type { AppState } from '../app-state.js';
 
 /*
  * Who is typing where. Typing is ephemeral (never in the event log): a notice lives TYPING_TTL_MS after it
@@ -19,7 +21,7 @@ function live(entries: Readonly<Record<string, number>> | undefined, now: number
 
 /** A `typing` notice arrived at `at`. Expired entries of the room are dropped on the way. */
 export function typingStarted(state: AppState, roomId: string, userId: string, at: number): AppState {
-  if (!state.rooms[roomId] || userId === state.me?.id) return state;
+  if (!state.world?.rooms[roomId] || userId === state.world.me.id) return state;
   const room = live(state.typing[roomId], at);
   room[userId] = at + TYPING_TTL_MS;
   return { ...state, typing: { ...state.typing, [roomId]: room } };
@@ -33,19 +35,13 @@ export function typingStopped(state: AppState, roomId: string, userId: string): 
   return { ...state, typing: { ...state.typing, [roomId]: rest } };
 }
 
-/** Keep only rooms that still exist (after a snapshot some may have become hidden). */
-export function typingForRooms(typing: TypingState, rooms: Readonly<Record<string, unknown>>): TypingState {
-  const out: Record<string, Readonly<Record<string, number>>> = {};
-  for (const [roomId, users] of Object.entries(typing)) if (rooms[roomId]) out[roomId] = users;
-  return out;
-}
-
 /** Nicknames typing in the current room at `now`, sorted so the line does not reshuffle. */
-export function typingNames(state: Pick<AppState, 'typing' | 'currentRoomId' | 'users'>, now: number): string[] {
-  if (!state.currentRoomId) return [];
+export function typingNames(state: Pick<AppState, 'typing' | 'currentRoomId' | 'world'>, now: number): string[] {
+  const world = state.world;
+  if (!state.currentRoomId || !world) return [];
   const room = live(state.typing[state.currentRoomId], now);
   return Object.keys(room)
-    .map((id) => state.users[id]?.nickname ?? 'someone')
+    .map((id) => userById(world, id)?.nickname ?? 'someone')
     .sort((a, b) => a.toLowerCase().localeCompare(b.toLowerCase()));
 }
 
@@ -70,4 +66,9 @@ export function typingText(names: readonly string[]): string | null {
     default:
       return `${names.length} people are typing…`;
   }
+}
+
+/** The typing/ slice's action: a notice arrived. */
+export function typingReducer(state: AppState, action: Action): AppState {
+  return action.type === 'typing' ? typingStarted(state, action.roomId, action.userId, action.at) : state;
 }

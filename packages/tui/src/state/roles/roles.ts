@@ -1,14 +1,25 @@
-import type { AppState } from './types.js';
-import type { Permission, PublicUser } from './wire-types.js';
+import type { Permission, PublicUser, World } from '@open-discord/protocol';
+import { userById } from '@open-discord/protocol';
+import type { Author } from '../../wrap/message-lines.js';
+import { nickColor } from './nick-color.js';
 
 /** The colour of a user's highest role that has one (roles outrank by position), or null. */
-export function roleColor(roles: AppState['roles'], user: Pick<PublicUser, 'roles'>): string | null {
+export function roleColor(roles: World['roles'], user: Pick<PublicUser, 'roles'>): string | null {
   let best: { position: number; color: string } | null = null;
   for (const id of user.roles) {
     const r = roles[id];
     if (r?.color && (!best || r.position > best.position)) best = { position: r.position, color: r.color };
   }
   return best?.color ?? null;
+}
+
+/**
+ * Nickname and colour: the user's own colour, else their highest coloured role's, else the hashed default.
+ * Users removed from the server keep their name on their old messages.
+ */
+export function authorOf(world: Pick<World, 'users' | 'formerUsers' | 'roles'>, userId: string): Author {
+  const u = userById(world, userId);
+  return { nick: u?.nickname ?? 'unknown', color: nickColor(userId, u?.color ?? (u ? roleColor(world.roles, u) : null)) };
 }
 
 export interface RoleRow {
@@ -22,9 +33,10 @@ export interface RoleRow {
 }
 
 /** Roles for `/role list`, highest first. The everyone role is the built-in one at position 0. */
-export function roleRows(state: Pick<AppState, 'roles' | 'users'>): RoleRow[] {
-  const users = Object.values(state.users);
-  return Object.values(state.roles)
+export function roleRows(world: Pick<World, 'roles' | 'users'> | null): RoleRow[] {
+  if (!world) return [];
+  const users = Object.values(world.users);
+  return Object.values(world.roles)
     .sort((a, b) => b.position - a.position || a.name.localeCompare(b.name))
     .map((r) => ({
       id: r.id,

@@ -1,10 +1,10 @@
-import type { Action } from './actions.js';
-import type { AppState, InputState } from './types.js';
+import type { Action } from '../actions.js';
+import type { AppState } from '../app-state.js';
+import { emptyInput } from './input-state.js';
 
 const HISTORY_MAX = 200;
 
-export const emptyInput = (): InputState => ({ text: '', cursor: 0, completion: null, historyIndex: null });
-
+/** Editing the line also dismisses the notice: it was about what came before. */
 function edit(state: AppState, text: string, cursor: number): AppState {
   return { ...state, input: { text, cursor, completion: null, historyIndex: state.input.historyIndex }, flash: null };
 }

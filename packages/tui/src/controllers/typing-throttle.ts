@@ -1,4 +1,4 @@
-import { TYPING_RESEND_MS } from '../state/typing.js';
+import { TYPING_RESEND_MS } from '../state/typing/typing.js';
 
 /**
  * At most one `typing` signal per room every TYPING_RESEND_MS while the user types (receivers keep the

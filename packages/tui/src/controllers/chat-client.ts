@@ -1,0 +1,16 @@
+import type { OdClientEvents, RequestParams, RequestResult, RequestType } from '@open-discord/protocol';
+import type { Store } from '../state/store.js';
+
+/** The part of the protocol client the TUI uses (OdClient satisfies it; tests drive a fake by hand). */
+export interface ChatClient {
+  on<K extends keyof OdClientEvents>(name: K, listener: OdClientEvents[K]): unknown;
+  request<T extends RequestType>(type: T, params: RequestParams<T>): Promise<RequestResult<T>>;
+  sendTyping(roomId: string): void;
+}
+
+/** What every controller is given: the client to talk to, the store to read and dispatch to, and the clock. */
+export interface ControllerContext {
+  client: ChatClient;
+  store: Store;
+  now: () => number;
+}

@@ -1,0 +1,49 @@
+import { LIMITS, type RequestParams } from '@open-discord/protocol';
+import type { ControllerContext } from './chat-client.js';
+import { describeError } from './describe-error.js';
+
+export interface Sender {
+  /** Send `text` to the current room as a message (or a `/me` action), shown at once as a pending copy. */
+  sendMessage(text: string, action?: boolean): void;
+  /** Retry the newest failed send in the current room (same nonce, so the server never stores it twice). */
+  retry(): void;
+}
+
+/** The send controller: our own messages, from the pending copy to the server's confirmation or refusal. */
+export function attachSend({ client, store, now }: ControllerContext, nonce: () => string, onSent: (roomId: string) => void): Sender {
+  const { dispatch } = store;
+
+  const send = (roomId: string, text: string, n: string, action?: boolean) => {
+    const params: RequestParams<'message.send'> = { roomId, text, nonce: n };
+    if (action) params.action = true;
+    client.request('message.send', params).then(
+      (r) => dispatch({ type: 'send/confirmed', roomId, nonce: n, message: r.message }),
+      (e: unknown) => dispatch({ type: 'send/failed', roomId, nonce: n, error: describeError(e) }),
+    );
+  };
+
+  return {
+    sendMessage(text, action) {
+      const state = store.getState();
+      const roomId = state.currentRoomId;
+      if (!roomId || !state.world) return dispatch({ type: 'flash', kind: 'error', text: 'no room to send to yet' });
+      const body = text.replace(/\s+$/, '');
+      if (!body) return;
+      if (body.length > LIMITS.maxMessageLength) {
+        return dispatch({ type: 'flash', kind: 'error', text: `message too long (${body.length}/${LIMITS.maxMessageLength})` });
+      }
+      const n = nonce();
+      onSent(roomId);
+      dispatch({ type: 'send/started', roomId, nonce: n, text: body, authorId: state.world.me.id, at: now(), ...(action && { action }) });
+      send(roomId, body, n, action);
+    },
+    retry() {
+      const state = store.getState();
+      const roomId = state.currentRoomId;
+      const failed = roomId ? state.views[roomId]?.pending.filter((p) => p.status === 'failed').at(-1) : undefined;
+      if (!roomId || !failed?.nonce) return dispatch({ type: 'flash', kind: 'info', text: 'nothing to retry' });
+      dispatch({ type: 'send/retry', roomId, nonce: failed.nonce });
+      send(roomId, failed.text, failed.nonce, failed.action);
+    },
+  };
+}

@@ -1,0 +1,65 @@
+import type { Key } from 'ink';
+import type { Intent, KeyContext } from './intents.js';
+
+/*
+ * Every key binding of od, as data. This one table drives the keymap (keymap.ts walks it in order, the first
+ * binding whose `when` matches decides) and generates the help screen (help.ts), so the two cannot drift
+ * apart. To add a binding, add a row here; the keys test checks that each row is in the help and dispatches.
+ */
+export interface KeyBinding {
+  /** The key as the help screen writes it. */
+  keys: string;
+  /** What it does, for the help screen. */
+  help: string;
+  /** Does this key event belong to the binding? Order matters: Alt+Enter must come before Enter. */
+  when: (input: string, key: Key) => boolean;
+  /** The intent, or null where the binding deliberately does nothing in this context. */
+  intent: (input: string, key: Key, context: KeyContext) => Intent | null;
+  /** One key event that triggers it (the test presses it; it also documents the row). */
+  example: { input: string; key?: Partial<Key> };
+}
+
+const always = (intent: Intent) => () => intent;
+/** A line break belongs in a message only; a form or an overlay has no use for it. */
+const newline = (_i: string, _k: Key, context: KeyContext): Intent | null => (context === 'chat' ? { kind: 'newline' } : null);
+const ctrl = (letter: string) => (input: string, key: Key) => key.ctrl && input === letter;
+const alt = (letter: string) => (input: string, key: Key) => key.meta && input === letter;
+
+export const KEY_BINDINGS: readonly KeyBinding[] = [
+  { keys: 'Ctrl+C', help: 'quit (or /quit)', when: ctrl('c'), intent: always({ kind: 'quit' }), example: { input: 'c', key: { ctrl: true } } },
+  { keys: 'Esc', help: 'close an overlay; clear a notice; back to the newest message', when: (_i, k) => k.escape, intent: always({ kind: 'close' }), example: { input: '', key: { escape: true } } },
+  { keys: 'Alt+Enter', help: 'new line in the message', when: (_i, k) => k.return && k.meta, intent: newline, example: { input: '', key: { return: true, meta: true } } },
+  { keys: 'Enter', help: 'send the message or run the command', when: (_i, k) => k.return, intent: always({ kind: 'submit' }), example: { input: '', key: { return: true } } },
+  // Ctrl+J arrives as a bare line feed from most terminals, and as Ctrl with "j" from some.
+  { keys: 'Ctrl+J', help: 'new line in the message', when: (i, k) => i === '\n' || (k.ctrl && i === 'j'), intent: newline, example: { input: '\n' } },
+  { keys: 'PgUp', help: 'scroll up a page (older history loads at the top)', when: (_i, k) => k.pageUp, intent: always({ kind: 'scroll', pages: 1 }), example: { input: '', key: { pageUp: true } } },
+  { keys: 'PgDn', help: 'scroll down a page', when: (_i, k) => k.pageDown, intent: always({ kind: 'scroll', pages: -1 }), example: { input: '', key: { pageDown: true } } },
+  { keys: 'Ctrl+End', help: 'back to the newest message', when: (_i, k) => k.end && k.ctrl, intent: always({ kind: 'bottom' }), example: { input: '', key: { end: true, ctrl: true } } },
+  { keys: 'Alt+Up', help: 'scroll up a line', when: (_i, k) => k.meta && k.upArrow, intent: always({ kind: 'scroll-lines', lines: 1 }), example: { input: '', key: { upArrow: true, meta: true } } },
+  { keys: 'Alt+Down', help: 'scroll down a line', when: (_i, k) => k.meta && k.downArrow, intent: always({ kind: 'scroll-lines', lines: -1 }), example: { input: '', key: { downArrow: true, meta: true } } },
+  { keys: 'Up', help: "earlier line of this room's input history", when: (_i, k) => k.upArrow, intent: always({ kind: 'history', delta: -1 }), example: { input: '', key: { upArrow: true } } },
+  { keys: 'Down', help: 'later line of the input history', when: (_i, k) => k.downArrow, intent: always({ kind: 'history', delta: 1 }), example: { input: '', key: { downArrow: true } } },
+  { keys: 'Ctrl+Left', help: 'word left (also Alt+Left, Alt+B)', when: (_i, k) => k.leftArrow && (k.ctrl || k.meta), intent: always({ kind: 'move', to: 'word-left' }), example: { input: '', key: { leftArrow: true, ctrl: true } } },
+  { keys: 'Left', help: 'cursor left', when: (_i, k) => k.leftArrow, intent: always({ kind: 'move', to: 'left' }), example: { input: '', key: { leftArrow: true } } },
+  { keys: 'Ctrl+Right', help: 'word right (also Alt+Right, Alt+F)', when: (_i, k) => k.rightArrow && (k.ctrl || k.meta), intent: always({ kind: 'move', to: 'word-right' }), example: { input: '', key: { rightArrow: true, ctrl: true } } },
+  { keys: 'Right', help: 'cursor right', when: (_i, k) => k.rightArrow, intent: always({ kind: 'move', to: 'right' }), example: { input: '', key: { rightArrow: true } } },
+  { keys: 'Home', help: 'start of line (also Ctrl+A)', when: (_i, k) => k.home, intent: always({ kind: 'move', to: 'home' }), example: { input: '', key: { home: true } } },
+  { keys: 'End', help: 'end of line (also Ctrl+E)', when: (_i, k) => k.end, intent: always({ kind: 'move', to: 'end' }), example: { input: '', key: { end: true } } },
+  { keys: 'Tab', help: 'complete a command, nickname, room, role or category', when: (_i, k) => k.tab, intent: always({ kind: 'complete' }), example: { input: '', key: { tab: true } } },
+  // Most terminals send DEL (0x7f) for Backspace, which Ink reports as `delete`; forward delete is Ctrl+D.
+  { keys: 'Alt+Backspace', help: 'delete the word before the cursor', when: (_i, k) => (k.backspace || k.delete) && k.meta, intent: always({ kind: 'kill', what: 'word' }), example: { input: '', key: { backspace: true, meta: true } } },
+  { keys: 'Backspace', help: 'delete the character before the cursor', when: (_i, k) => k.backspace || k.delete, intent: always({ kind: 'backspace' }), example: { input: '', key: { backspace: true } } },
+  { keys: 'Ctrl+N', help: 'next room', when: ctrl('n'), intent: always({ kind: 'room-step', delta: 1 }), example: { input: 'n', key: { ctrl: true } } },
+  { keys: 'Ctrl+P', help: 'previous room', when: ctrl('p'), intent: always({ kind: 'room-step', delta: -1 }), example: { input: 'p', key: { ctrl: true } } },
+  { keys: 'Ctrl+K', help: 'room switcher (type to filter, Enter to go)', when: ctrl('k'), intent: always({ kind: 'switcher' }), example: { input: 'k', key: { ctrl: true } } },
+  { keys: 'Ctrl+R', help: 'retry the last failed send', when: ctrl('r'), intent: always({ kind: 'retry' }), example: { input: 'r', key: { ctrl: true } } },
+  { keys: 'Ctrl+A', help: 'start of line', when: ctrl('a'), intent: always({ kind: 'move', to: 'home' }), example: { input: 'a', key: { ctrl: true } } },
+  { keys: 'Ctrl+E', help: 'end of line', when: ctrl('e'), intent: always({ kind: 'move', to: 'end' }), example: { input: 'e', key: { ctrl: true } } },
+  { keys: 'Ctrl+U', help: 'clear the line', when: ctrl('u'), intent: always({ kind: 'kill', what: 'line' }), example: { input: 'u', key: { ctrl: true } } },
+  { keys: 'Ctrl+W', help: 'delete the word before the cursor', when: ctrl('w'), intent: always({ kind: 'kill', what: 'word' }), example: { input: 'w', key: { ctrl: true } } },
+  { keys: 'Ctrl+D', help: 'delete the character under the cursor', when: ctrl('d'), intent: always({ kind: 'delete' }), example: { input: 'd', key: { ctrl: true } } },
+  { keys: 'Alt+1..9', help: 'go to room 1..9', when: (i, k) => k.meta && /^[1-9]$/.test(i), intent: (i) => ({ kind: 'room-index', index: Number(i) - 1 }), example: { input: '3', key: { meta: true } } },
+  { keys: 'Alt+A', help: 'next room with activity (mentions first)', when: alt('a'), intent: always({ kind: 'next-activity' }), example: { input: 'a', key: { meta: true } } },
+  { keys: 'Alt+B', help: 'word left', when: alt('b'), intent: always({ kind: 'move', to: 'word-left' }), example: { input: 'b', key: { meta: true } } },
+  { keys: 'Alt+F', help: 'word right', when: alt('f'), intent: always({ kind: 'move', to: 'word-right' }), example: { input: 'f', key: { meta: true } } },
+];

@@ -1,0 +1,103 @@
+import { complete } from '../commands/complete.js';
+import type { Intent } from './intents.js';
+import type { ChatActions } from '../controllers/index.js';
+import { layoutOf } from '../state/layout.js';
+import { switcherResults } from '../state/overlay/overlay.js';
+import type { Store } from '../state/store.js';
+
+/**
+ * Turn key intents into store actions and controller calls, depending on what has the keyboard (an overlay or
+ * the chat). Pure of Ink: the keys test drives it directly.
+ */
+export function handleIntent(intent: Intent, store: Store, actions: ChatActions, onQuit: () => void): void {
+  const { dispatch } = store;
+  const state = store.getState();
+  const overlay = state.overlay;
+  if (intent.kind === 'quit') return onQuit();
+  if (overlay?.kind === 'switcher') {
+    if (intent.kind === 'close') return dispatch({ type: 'overlay/close' });
+    if (intent.kind === 'insert') return dispatch({ type: 'overlay/switcher-query', query: overlay.query + intent.text });
+    if (intent.kind === 'backspace') return dispatch({ type: 'overlay/switcher-query', query: overlay.query.slice(0, -1) });
+    if (intent.kind === 'history') return dispatch({ type: 'overlay/switcher-move', delta: intent.delta });
+    if (intent.kind === 'complete') return dispatch({ type: 'overlay/switcher-move', delta: 1 });
+    if (intent.kind === 'submit') {
+      const room = switcherResults(state)[overlay.selected];
+      return dispatch(room ? { type: 'room/select', roomId: room.id } : { type: 'overlay/close' });
+    }
+    return;
+  }
+  if (overlay?.kind === 'help' || overlay?.kind === 'roles') {
+    if (intent.kind === 'close' || intent.kind === 'submit') dispatch({ type: 'overlay/close' });
+    return;
+  }
+  if (overlay?.kind === 'paste') {
+    if (intent.kind === 'submit') {
+      dispatch({ type: 'overlay/close' });
+      dispatch({ type: 'input/set', text: '' });
+      return actions.submit(overlay.text);
+    }
+    if (intent.kind === 'close') {
+      dispatch({ type: 'overlay/close' });
+      dispatch({ type: 'input/set', text: overlay.text });
+    }
+    // The rest of a paste the terminal delivered in several chunks.
+    if (intent.kind === 'paste' || intent.kind === 'insert') dispatch({ type: 'overlay/paste-more', text: intent.text });
+    return;
+  }
+  switch (intent.kind) {
+    case 'submit': {
+      const text = state.input.text;
+      if (text.trim()) actions.submit(text);
+      return;
+    }
+    case 'insert':
+      return dispatch({ type: 'input/insert', text: intent.text });
+    case 'paste': {
+      const text = intent.text.replace(/\n$/, '');
+      if (!text.includes('\n')) {
+        // One line and Enter arriving together is typing, not a paste: send it as if typed.
+        dispatch({ type: 'input/insert', text });
+        if (intent.text.endsWith('\n')) handleIntent({ kind: 'submit' }, store, actions, onQuit);
+        return;
+      }
+      const { input } = state;
+      return dispatch({ type: 'overlay/paste', before: input.text.slice(0, input.cursor), text: intent.text, after: input.text.slice(input.cursor) });
+    }
+    case 'newline':
+      return dispatch({ type: 'input/insert', text: '\n' });
+    case 'backspace':
+      return dispatch({ type: 'input/backspace' });
+    case 'delete':
+      return dispatch({ type: 'input/delete' });
+    case 'move':
+      return dispatch({ type: 'input/move', to: intent.to });
+    case 'kill':
+      return dispatch({ type: 'input/kill', what: intent.what });
+    case 'history':
+      return dispatch({ type: 'input/history', delta: intent.delta });
+    case 'complete': {
+      if (state.input.completion) return dispatch({ type: 'input/complete-next' });
+      const c = state.world ? complete(state.world, state.input.text, state.input.cursor) : null;
+      if (c) dispatch({ type: 'input/complete', ...c });
+      return;
+    }
+    case 'room-index':
+      return dispatch({ type: 'room/index', index: intent.index });
+    case 'room-step':
+      return dispatch({ type: 'room/step', delta: intent.delta });
+    case 'next-activity':
+      return dispatch({ type: 'room/next-activity' });
+    case 'switcher':
+      return dispatch({ type: 'overlay/switcher' });
+    case 'close':
+      return state.flash ? dispatch({ type: 'flash/clear' }) : dispatch({ type: 'scroll/bottom' });
+    case 'scroll':
+      return dispatch({ type: 'scroll', lines: intent.pages * Math.max(1, layoutOf(state).paneHeight - 1) });
+    case 'scroll-lines':
+      return dispatch({ type: 'scroll', lines: intent.lines });
+    case 'bottom':
+      return dispatch({ type: 'scroll/bottom' });
+    case 'retry':
+      return actions.retry();
+  }
+}

@@ -1,0 +1,56 @@
+import type { ConnectionStatus, World } from '@open-discord/protocol';
+import { emptyInput, type InputState } from './input/input-state.js';
+import type { PaneState } from './messages/view.js';
+import type { Flash } from './notices/notices.js';
+import type { Overlay } from './overlay/overlay.js';
+import type { TypingState } from './typing/typing.js';
+
+/**
+ * The TUI's whole state: one key (or a few) per feature, each owned by the folder of the same name, whose
+ * reducer is the only code that writes it. What the user may see of the server is the protocol package's
+ * World (the same model bots fold events with); everything else here is the terminal's own.
+ */
+export interface AppState {
+  /** world/: the server as this user sees it; null until the first snapshot. */
+  world: World | null;
+  /** connection/: the client's status, and the newest lag probe on this connection (null until one came back). */
+  status: ConnectionStatus;
+  lag: { ms: number; at: number } | null;
+  /** rooms/: the room on screen. */
+  currentRoomId: string | null;
+  /** messages/: per room, what only this screen knows: pending sends, scroll, ruler, history loading. */
+  views: Record<string, PaneState>;
+  /** input/: the input line; per-room drafts (the current room's lives in `input`) and sent-line history. */
+  input: InputState;
+  drafts: Record<string, { text: string; cursor: number }>;
+  history: Record<string, string[]>;
+  /** typing/: who is typing where (ephemeral). */
+  typing: TypingState;
+  /** notices/: the one-line notice, and mentions to announce (each increase of `bell` is one, about `lastMention`). */
+  flash: Flash | null;
+  bell: number;
+  lastMention: { roomId: string; authorId: string; text: string } | null;
+  /** overlay/: what covers the message pane, if anything. */
+  overlay: Overlay | null;
+  /** The terminal's size (see layout.ts). */
+  layout: { cols: number; rows: number };
+}
+
+export function initialState(cols = 80, rows = 24): AppState {
+  return {
+    world: null,
+    status: { state: 'connecting', attempt: 1 },
+    lag: null,
+    currentRoomId: null,
+    views: {},
+    input: emptyInput(),
+    drafts: {},
+    history: {},
+    typing: {},
+    flash: null,
+    bell: 0,
+    lastMention: null,
+    overlay: null,
+    layout: { cols, rows },
+  };
+}

@@ -1,0 +1,89 @@
+import type { Message } from '@open-discord/protocol';
+import { paneLines, type PaneLines } from '../../wrap/view-lines.js';
+import type { AppState } from '../app-state.js';
+import { layoutOf } from '../layout.js';
+import { authorOf } from '../roles/roles.js';
+import { roomLabel } from '../rooms/selectors.js';
+import { emptyPane, type ChatMessage, type PaneState, type RoomView } from './view.js';
+
+const EMPTY_PANE: PaneState = emptyPane();
+const NO_MESSAGES: readonly ChatMessage[] = [];
+
+/*
+ * The world's messages as the screen's confirmed messages. Wrapping caches by message object (see
+ * message-lines.ts), so each world message maps to one ChatMessage for as long as it lives, and each list to
+ * one mapped list: deriving costs a lookup, not a re-wrap.
+ */
+const shownItems = new WeakMap<Message, ChatMessage>();
+const shownLists = new WeakMap<readonly Message[], readonly ChatMessage[]>();
+
+function shown(m: Message): ChatMessage {
+  let c = shownItems.get(m);
+  if (!c) shownItems.set(m, (c = { ...m, status: 'confirmed' }));
+  return c;
+}
+
+export function shownMessages(list: readonly Message[] | undefined): readonly ChatMessage[] {
+  if (!list || list.length === 0) return NO_MESSAGES;
+  let out = shownLists.get(list);
+  if (!out) shownLists.set(list, (out = list.map(shown)));
+  return out;
+}
+
+/**
+ * A visible room as the components draw it, or undefined when this user does not see it. The room on screen
+ * shows no unread while it follows the newest message: the reader is looking at it (the read marker catches up
+ * as soon as the client is live).
+ */
+export function roomView(state: Pick<AppState, 'world' | 'views' | 'currentRoomId'>, roomId: string): RoomView | undefined {
+  const world = state.world;
+  if (!world?.rooms[roomId]) return undefined;
+  const pane = state.views[roomId] ?? EMPTY_PANE;
+  const counts = world.unread[roomId];
+  const seen = roomId === state.currentRoomId && pane.scroll === 0;
+  return {
+    ...pane,
+    messages: shownMessages(world.messages[roomId]),
+    end: world.historyEnd[roomId] ?? false,
+    readMarker: world.readMarkers[roomId] ?? 0,
+    unread: seen ? 0 : (counts?.count ?? 0),
+    mentions: seen ? 0 : (counts?.mentions ?? 0),
+  };
+}
+
+export function currentView(state: AppState): RoomView | null {
+  return state.currentRoomId ? (roomView(state, state.currentRoomId) ?? null) : null;
+}
+
+/** The rows of the message pane for the current room at the current size and scroll position. */
+export function visiblePane(state: AppState): PaneLines & { height: number; newBelow: number } {
+  const l = layoutOf(state);
+  const view = currentView(state);
+  const world = state.world;
+  if (!view || !world || !state.currentRoomId) return { lines: [], atTop: true, scroll: 0, height: l.paneHeight, newBelow: 0 };
+  const pane = paneLines(
+    view,
+    { width: l.paneWidth, meId: world.me.id, roomName: roomLabel(state, state.currentRoomId), author: (id) => authorOf(world, id) },
+    l.paneHeight,
+    view.scroll,
+  );
+  return { ...pane, height: l.paneHeight, newBelow: view.newBelow };
+}
+
+/** The current room needs older history: its view reaches the oldest loaded message and more exist. */
+export function historyWanted(state: AppState): { roomId: string; before: number | undefined } | null {
+  const view = currentView(state);
+  if (!view || !state.currentRoomId || view.end || view.loading) return null;
+  if (state.status.state !== 'live') return null;
+  if (view.messages.length > 0 && !visiblePane(state).atTop) return null;
+  return { roomId: state.currentRoomId, before: view.messages[0]?.order };
+}
+
+/** The current room shows its newest message and it is not yet marked read. */
+export function readWanted(state: AppState): { roomId: string; order: number } | null {
+  const view = currentView(state);
+  if (!view || !state.currentRoomId || view.scroll > 0 || state.status.state !== 'live') return null;
+  const last = view.messages[view.messages.length - 1];
+  if (!last || last.order <= view.readMarker) return null;
+  return { roomId: state.currentRoomId, order: last.order };
+}

@@ -1,0 +1,82 @@
+import type { Room } from '@open-discord/protocol';
+import type { Action } from '../actions.js';
+import type { AppState } from '../app-state.js';
+import { orderedRooms, roomLabel } from '../rooms/selectors.js';
+
+export type Overlay =
+  | { kind: 'help'; lines: string[] }
+  | { kind: 'roles' }
+  | { kind: 'switcher'; query: string; selected: number }
+  /**
+   * `text` is the whole message to send; a paste that arrives in several chunks continues at `at`, after a
+   * line break held back from the end of the previous chunk (`held`) in case that chunk was the last.
+   */
+  | { kind: 'paste'; text: string; at: number; held: boolean };
+
+/** A chunk's final line break is held back: it belongs to the message only if more of the paste follows. */
+function holdNewline(text: string): { body: string; held: boolean } {
+  return text.endsWith('\n') ? { body: text.slice(0, -1), held: true } : { body: text, held: false };
+}
+
+export function overlayReducer(state: AppState, action: Action): AppState {
+  switch (action.type) {
+    case 'overlay/help':
+      return { ...state, overlay: { kind: 'help', lines: action.lines } };
+    case 'overlay/roles':
+      return { ...state, overlay: { kind: 'roles' } };
+    case 'overlay/switcher':
+      return { ...state, overlay: { kind: 'switcher', query: '', selected: 0 } };
+    case 'overlay/switcher-query':
+      return state.overlay?.kind === 'switcher' ? { ...state, overlay: { ...state.overlay, query: action.query, selected: 0 } } : state;
+    case 'overlay/switcher-move': {
+      if (state.overlay?.kind !== 'switcher') return state;
+      const n = switcherResults(state).length;
+      const selected = n === 0 ? 0 : (state.overlay.selected + action.delta + n) % n;
+      return { ...state, overlay: { ...state.overlay, selected } };
+    }
+    case 'overlay/paste': {
+      const { body, held } = holdNewline(action.text);
+      const at = action.before.length + body.length;
+      return { ...state, overlay: { kind: 'paste', text: action.before + body + action.after, at, held } };
+    }
+    case 'overlay/paste-more': {
+      const o = state.overlay;
+      if (o?.kind !== 'paste') return state;
+      const { body, held } = holdNewline(action.text);
+      const add = (o.held ? '\n' : '') + body;
+      return { ...state, overlay: { kind: 'paste', text: o.text.slice(0, o.at) + add + o.text.slice(o.at), at: o.at + add.length, held } };
+    }
+    case 'overlay/close':
+      return { ...state, overlay: null };
+    default:
+      return state;
+  }
+}
+
+/** Fuzzy subsequence match: lower scores are better; null when `query` is not a subsequence of `name`. */
+export function fuzzyScore(query: string, name: string): number | null {
+  const q = query.toLowerCase();
+  const n = name.toLowerCase();
+  if (!q) return 0;
+  if (n.startsWith(q)) return -1000 + n.length;
+  let pos = -1;
+  let score = 0;
+  for (const ch of q) {
+    const next = n.indexOf(ch, pos + 1);
+    if (next < 0) return null;
+    score += next - pos - 1; // gaps cost
+    pos = next;
+  }
+  return score + n.length / 100;
+}
+
+/** The room switcher's matches for its query, best first. */
+export function switcherResults(state: AppState): Room[] {
+  if (state.overlay?.kind !== 'switcher') return [];
+  const q = state.overlay.query;
+  return orderedRooms(state)
+    .map((r) => ({ r, s: fuzzyScore(q, roomLabel(state, r.id)) }))
+    .filter((x): x is { r: Room; s: number } => x.s !== null)
+    .sort((a, b) => a.s - b.s)
+    .map((x) => x.r);
+}

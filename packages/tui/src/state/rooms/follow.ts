@@ -1,0 +1,89 @@
+import { roomChanges, type ClientEvent, type SnapshotReason } from '@open-discord/protocol';
+import type { AppState } from '../app-state.js';
+import { emptyInput } from '../input/input-state.js';
+import { notice } from '../notices/notices.js';
+import { enterRoom } from './enter-room.js';
+import { orderedRooms, roomLabel } from './selectors.js';
+
+/** What changed the world: an event, or a snapshot loaded for a reason. */
+export type WorldChange = { kind: 'event'; event: ClientEvent } | { kind: 'snapshot'; reason: SnapshotReason };
+
+const without = <T>(rec: Record<string, T>, ids: readonly string[]): Record<string, T> => {
+  if (!ids.some((id) => Object.hasOwn(rec, id))) return rec;
+  const out = { ...rec };
+  for (const id of ids) delete out[id];
+  return out;
+};
+
+/**
+ * The one place that follows the world's rooms, after every snapshot and event: what belonged to rooms that
+ * are gone (deleted, or hidden by an access change) goes with them — their views, drafts, input history and
+ * typing indicators; when the room on screen is gone the user is moved to the first room left, and the text
+ * they had typed for it is dropped, so it cannot be sent to another room by accident; and the user is told.
+ */
+export function followRooms(prev: AppState, next: AppState, change: WorldChange): AppState {
+  const world = next.world;
+  if (!world) return next;
+  const { gained, lost } = roomChanges(prev.world, world);
+  let out: AppState = next;
+  if (lost.length) {
+    out = {
+      ...out,
+      views: without(out.views, lost),
+      drafts: without(out.drafts, lost),
+      history: without(out.history, lost),
+      typing: without(out.typing as Record<string, Readonly<Record<string, number>>>, lost),
+    };
+  }
+  const lostCurrent = prev.currentRoomId !== null && lost.includes(prev.currentRoomId);
+  if (!out.currentRoomId || lostCurrent) {
+    const first = orderedRooms(out)[0];
+    const draft = first ? out.drafts[first.id] : undefined;
+    out = { ...out, currentRoomId: null, input: draft ? { ...emptyInput(), ...draft } : emptyInput() };
+    if (first) out = enterRoom(out, first.id);
+  } else if (change.kind === 'snapshot' && change.reason === 'initial') {
+    // Re-entering places the read ruler by the fresh read markers.
+    out = enterRoom({ ...out, currentRoomId: null }, out.currentRoomId);
+  }
+  const text = change.kind === 'event' ? eventNotice(prev, out, change.event, gained, lostCurrent) : snapshotNotice(prev, out, change.reason, gained, lost, lostCurrent);
+  return text ? notice(out, 'info', text) : out;
+}
+
+const label = (s: AppState, id: string) => `#${roomLabel(s, id)}`;
+
+function eventNotice(prev: AppState, next: AppState, e: ClientEvent, gained: string[], lostCurrent: boolean): string | null {
+  // An update of a room we did not have: it was opened to us (the access.changed snapshot follows).
+  if (e.type === 'room.updated' && gained.includes(e.data.room.id)) return `now visible: ${label(next, e.data.room.id)}`;
+  if (e.type === 'room.deleted' && lostCurrent) {
+    const was = prev.world?.rooms[e.data.roomId] ? label(prev, e.data.roomId) : 'this room';
+    return next.currentRoomId ? `${was} was deleted — now in ${label(next, next.currentRoomId)}` : `${was} was deleted`;
+  }
+  return null;
+}
+
+/** Always when the room on screen went away; for an access change, which rooms appeared and disappeared. */
+function snapshotNotice(prev: AppState, next: AppState, reason: SnapshotReason, gained: string[], lost: string[], lostCurrent: boolean): string | null {
+  if (reason === 'initial') return null;
+  const parts: string[] = [];
+  const here = next.currentRoomId ? label(next, next.currentRoomId) : null;
+  if (lostCurrent) {
+    const gone = label(prev, prev.currentRoomId!);
+    parts.push(here ? `${gone} is no longer visible to you — now in ${here}` : `${gone} is no longer visible to you`);
+  }
+  if (reason === 'access-changed') {
+    const others = lost.filter((id) => id !== prev.currentRoomId);
+    if (others.length) parts.push(`no longer visible: ${others.map((id) => label(prev, id)).join(' ')}`);
+    const inOrder = orderedRooms(next).filter((r) => gained.includes(r.id));
+    if (inOrder.length) parts.push(`now visible: ${inOrder.map((r) => label(next, r.id)).join(' ')}`);
+  }
+  return parts.length ? parts.join('; ') : null;
+}
+
+/** Rooms in `next` that `prev` did not have (e.g. visible after an access change), in display order. */
+export function roomsGained(prev: Pick<AppState, 'world'>, next: Pick<AppState, 'world'>): string[] {
+  if (!next.world) return [];
+  const { gained } = roomChanges(prev.world, next.world);
+  return orderedRooms(next)
+    .filter((r) => gained.includes(r.id))
+    .map((r) => r.id);
+}
