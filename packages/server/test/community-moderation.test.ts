@@ -54,7 +54,7 @@ describe('message edit and delete', () => {
 });
 
 describe('kick and ban', () => {
-  it('kick: user.removed live, sockets closed 4401, tokens revoked; they rejoin with a new invite as the same account', async () => {
+  it('kick: user.removed live, sockets closed 4410 (removed), tokens revoked; they rejoin with a new invite as the same account', async () => {
     const server = await h.server({ registration: 'invite' });
     const ownerPair = await signup(server.url, 'olive', { invite: server.firstRunInvite });
     const { storage: store } = server.app;
@@ -68,7 +68,7 @@ describe('kick and ban', () => {
     await o.call('member.kick', { userId: petePair.user.id });
     const removed = await liveEvent(o, (e) => e.type === 'user.removed');
     expect(removed.data).toEqual({ userId: petePair.user.id, reason: 'kicked' });
-    expect(await p.waitClose()).toBe(CloseCode.UNAUTHORIZED);
+    expect(await p.waitClose()).toBe(CloseCode.REMOVED);
     expect(p.events.some((f) => f.event.type === 'user.removed')).toBe(true);
     expect((await post(server.url, '/api/refresh', { refreshToken: petePair.refreshToken })).status).toBe(401);
     const login = await post(server.url, '/api/login', { username: 'pete', password: 'correct horse' });
@@ -152,6 +152,6 @@ describe('kick and ban', () => {
     expect(server.head()).toBe(head);
     await o.call('role.revoke', { userId: other.id, roleId: mods.id });
     await p.call('member.kick', { userId: other.id });
-    expect(await x.waitClose()).toBe(CloseCode.UNAUTHORIZED);
+    expect(await x.waitClose()).toBe(CloseCode.REMOVED);
   });
 });

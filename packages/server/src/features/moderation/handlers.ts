@@ -23,6 +23,7 @@ export function closeRemovedUsers(events: readonly StoredEvent[], hub: Hub): voi
     if (e.type !== 'user.removed') continue;
     const { userId, reason } = decode(e.dataJson);
     if (reason === 'banned') hub.closeUser(userId, CloseCode.FORBIDDEN, 'banned from the server');
-    else hub.closeUser(userId, CloseCode.UNAUTHORIZED, 'removed from the server');
+    // A kick is not an expired token: the client must stop and say so instead of refreshing.
+    else hub.closeUser(userId, CloseCode.REMOVED, 'removed from the server');
   }
 }
