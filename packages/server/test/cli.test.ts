@@ -6,6 +6,7 @@ import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { backup, inviteCreate, userList, userResetPassword } from '../src/cli/admin.js';
 import { ConfigError, parseDuration, resolveStartOptions } from '../src/cli/config.js';
+import { Store } from '../src/store/store.js';
 import { post, signup, tempDir, testServer } from './helpers.js';
 
 const dirs: string[] = [];
@@ -107,5 +108,29 @@ describe.skipIf(!fs.existsSync(cli))('the built od-server binary', () => {
     const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
     expect(code).toBe(2);
     expect(err.trim().split('\n')).toHaveLength(1);
+  });
+});
+
+describe('backup file', () => {
+  it('is private to its owner (0600): it holds password hashes', async () => {
+    const dataDir = mk();
+    Store.open(dataDir).close();
+    const fresh = path.join(mk(), 'fresh.sqlite');
+    // A file already there (an earlier backup, world-readable) is made private too, before it is written.
+    const existing = path.join(mk(), 'existing.sqlite');
+    fs.writeFileSync(existing, '', { mode: 0o644 });
+    fs.chmodSync(existing, 0o644);
+    const umask = process.umask(0o022);
+    try {
+      for (const file of [fresh, existing]) {
+        await backup(dataDir, file, () => {});
+        expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+        const copy = new Database(file, { readonly: true });
+        expect((copy.prepare('SELECT COUNT(*) AS n FROM users').get() as { n: number }).n).toBe(0);
+        copy.close();
+      }
+    } finally {
+      process.umask(umask);
+    }
   });
 });

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { createInvite, createResetCode } from '../services/auth.js';
 import { Store } from '../store/store.js';
 import { ConfigError, parseDuration, parseIntRange } from './config.js';
@@ -57,10 +58,16 @@ export function userResetPassword(dataDir: string, username: string): string {
   });
 }
 
-/** Online backup through SQLite's backup API; progress goes to `progress` (stderr). */
+/**
+ * Online backup through SQLite's backup API; progress goes to `progress` (stderr). The copy holds password
+ * hashes and signing data, so it is private to its owner (0600) before a single page is written: SQLite
+ * would create it world-readable, and gives its journal the database file's mode.
+ */
 export async function backup(dataDir: string, file: string, progress: (line: string) => void): Promise<void> {
   const store = Store.open(dataDir);
   try {
+    fs.closeSync(fs.openSync(file, 'a', 0o600));
+    fs.chmodSync(file, 0o600);
     await store.db.backup(file, {
       progress({ totalPages, remainingPages }) {
         const done = totalPages - remainingPages;
