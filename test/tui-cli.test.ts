@@ -15,21 +15,34 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
+/*
+ * No run is killed on a timer of its own: how long five od processes take on a busy machine is not what
+ * these tests check (a per-run 20 s kill made a loaded run end with code null). A hung run fails the test at
+ * its timeout, and is killed by the cleanup then.
+ */
+const HANG_GUARD_MS = 120_000;
+
 function run(env: Record<string, string>, args: string[], stdin?: string): Promise<{ code: number | null; out: string; err: string }> {
   return new Promise((resolve, reject) => {
     const p = spawn(process.execPath, [OD_BIN, ...args], { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    cleanups.push(() => void (p.exitCode === null && p.signalCode === null && p.kill('SIGKILL')));
     let out = '';
     let err = '';
     p.stdout.on('data', (d: Buffer) => (out += d.toString()));
     p.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    const timer = setTimeout(() => p.kill('SIGKILL'), 20_000);
     p.on('error', reject);
-    p.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, out, err });
-    });
+    p.on('close', (code, signal) => resolve({ code, out, err: signal ? `${err}(killed by ${signal})` : err }));
     p.stdin.end(stdin ?? '');
   });
+}
+
+/** Poll `cond` until it holds; the bound only catches a hang. */
+async function until(cond: () => boolean, what: string, step: () => Promise<unknown> = () => new Promise((r) => setTimeout(r, 50))) {
+  const deadline = Date.now() + HANG_GUARD_MS;
+  while (!cond()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await step();
+  }
 }
 
 async function setup(): Promise<{ srv: RunningServer; env: Record<string, string>; roomId: string }> {
@@ -46,7 +59,7 @@ async function setup(): Promise<{ srv: RunningServer; env: Record<string, string
   return { srv, env: { OD_CONFIG_DIR: config }, roomId: room.id };
 }
 
-describe('od send / tail / logout', () => {
+describe('od send / tail / logout', { timeout: HANG_GUARD_MS + 10_000 }, () => {
   it('sends TEXT or stdin, and tail --json prints new messages one object per line', async () => {
     const { env } = await setup();
     const tail = spawn(process.execPath, [OD_BIN, 'tail', 'alerts', '--json'], { env: { ...process.env, ...env } });
@@ -55,18 +68,21 @@ describe('od send / tail / logout', () => {
     tail.stdout.on('data', (d: Buffer) => (tailed += d.toString()));
 
     // Wait until tail is connected: it prints nothing until a message arrives, so send until one shows.
-    const deadline = Date.now() + 15_000;
     let sent = 0;
-    while (!tailed.includes('"text"') && Date.now() < deadline) {
-      const r = await run(env, ['send', '#alerts', `probe ${sent++}`]);
-      expect(r.code, r.err).toBe(0);
-      await new Promise((res) => setTimeout(res, 100));
-    }
+    await until(
+      () => tailed.includes('"text"'),
+      'od tail to print a probe',
+      async () => {
+        const r = await run(env, ['send', '#alerts', `probe ${sent++}`]);
+        expect(r.code, r.err).toBe(0);
+        await new Promise((res) => setTimeout(res, 100));
+      },
+    );
     const fromStdin = await run(env, ['send', 'alerts'], 'line one\nline two\n');
     expect(fromStdin.code, fromStdin.err).toBe(0);
     expect(fromStdin.out.trim()).toMatch(/^\S+$/); // the message id
 
-    while (!tailed.includes('line two') && Date.now() < deadline) await new Promise((res) => setTimeout(res, 50));
+    await until(() => tailed.includes('line two'), 'od tail to print the message from stdin');
     const lines = tailed.trim().split('\n').map((l) => JSON.parse(l) as { text: string; nick: string; room: string });
     expect(lines.at(-1)).toMatchObject({ text: 'line one\nline two', nick: 'robo', room: 'alerts' });
     tail.kill('SIGTERM');

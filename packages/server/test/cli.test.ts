@@ -6,6 +6,7 @@ import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { backup, inviteCreate, userList, userResetPassword } from '../src/cli/admin.js';
 import { ConfigError, parseDuration, resolveStartOptions } from '../src/cli/config.js';
+import { SqliteStorage } from '../src/adapters/sqlite/storage.js';
 import { post, signup, tempDir, testServer } from './helpers.js';
 
 const dirs: string[] = [];
@@ -88,7 +89,8 @@ describe.skipIf(!fs.existsSync(cli))('the built od-server binary', () => {
     child.stdout.on('data', (d) => (out += String(d)));
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     try {
-      const end = Date.now() + 10_000;
+      // The bound only catches a hang: starting takes longer on a busy machine.
+      const end = Date.now() + 60_000;
       while (!/listening on (\S+)/.test(out) && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
       const url = /listening on (\S+)/.exec(out)![1]!;
       expect(out).toMatch(/First-run owner invite: [A-Z0-9]{12}/);
@@ -98,7 +100,7 @@ describe.skipIf(!fs.existsSync(cli))('the built od-server binary', () => {
       child.kill('SIGTERM');
     }
     expect(await exited).toBe(0);
-  });
+  }, 90_000);
 
   it('exits 2 with one line on a bad flag', async () => {
     const child = spawn(process.execPath, [cli, 'start', '--port', 'nope', '--data-dir', mk()], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -107,5 +109,29 @@ describe.skipIf(!fs.existsSync(cli))('the built od-server binary', () => {
     const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
     expect(code).toBe(2);
     expect(err.trim().split('\n')).toHaveLength(1);
+  });
+});
+
+describe('backup file', () => {
+  it('is private to its owner (0600): it holds password hashes', async () => {
+    const dataDir = mk();
+    SqliteStorage.open(dataDir).close();
+    const fresh = path.join(mk(), 'fresh.sqlite');
+    // A file already there (an earlier backup, world-readable) is made private too, before it is written.
+    const existing = path.join(mk(), 'existing.sqlite');
+    fs.writeFileSync(existing, '', { mode: 0o644 });
+    fs.chmodSync(existing, 0o644);
+    const umask = process.umask(0o022);
+    try {
+      for (const file of [fresh, existing]) {
+        await backup(dataDir, file, () => {});
+        expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+        const copy = new Database(file, { readonly: true });
+        expect((copy.prepare('SELECT COUNT(*) AS n FROM users').get() as { n: number }).n).toBe(0);
+        copy.close();
+      }
+    } finally {
+      process.umask(umask);
+    }
   });
 });

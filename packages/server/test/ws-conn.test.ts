@@ -69,3 +69,36 @@ describe('WsConn send-buffer cap', () => {
     expect(p.closeCode()).toBe(4429);
   });
 });
+
+describe('WsConn close', () => {
+  it('a peer too busy to read when the close grace runs out still learns the close code', async () => {
+    const p = await pair(8 * 1024 * 1024);
+    const socket = p.conn.socket;
+    // The client is busy (paused): what the server sends waits unread in the client's kernel buffer (beyond
+    // the little Node reads ahead).
+    const chunk = 'e'.repeat(8 * 1024);
+    for (let i = 0; i < 16; i++) p.conn.send(chunk);
+    await until(() => p.ws.bufferedAmount === 0, 'the frames to leave the server process');
+    p.conn.close(4400, 'too many malformed frames');
+    await until(() => p.ws.bufferedAmount === 0, 'the close frame to leave the server process');
+    // The client keeps flooding and the server no longer reads it (it is closing): bytes of the client's
+    // wait unread in the server's socket.
+    socket.pause();
+    await new Promise<void>((resolve) => {
+      for (let i = 0; i < 8; i++) p.client.send('{'.repeat(16 * 1024), i === 7 ? () => resolve() : undefined);
+    });
+    let serverClosed = false;
+    socket.once('close', () => (serverClosed = true));
+
+    p.conn.closeGraceExpired();
+
+    // Once the server's side is shut (ended or gone), the busy client writes once more, then both read on.
+    await until(() => serverClosed || socket.writableFinished, 'the server side to shut');
+    await new Promise<void>((resolve) => p.client.send('{', () => resolve()));
+    socket.resume();
+    p.client.resume();
+    await until(() => p.closeCode() !== null, 'the close');
+    expect(p.closeCode()).toBe(4400);
+    expect(p.received.length).toBe(16);
+  });
+});

@@ -2,7 +2,6 @@ import { Command } from 'commander';
 import { configDir } from './config/sessions.js';
 import { EXIT, ExitError } from './run/exit-codes.js';
 import { exitCodeFor } from './run/headless.js';
-import { runInteractive } from './run/interactive.js';
 import { runLogout } from './run/logout.js';
 import { runSend } from './run/send.js';
 import { runTail } from './run/tail.js';
@@ -11,6 +10,13 @@ import { describeError } from './controllers/describe-error.js';
 const program = new Command();
 const dir = () => configDir();
 const server = () => program.opts<{ server?: string }>().server;
+
+/**
+ * The chat UI (Ink, React and every screen) is loaded only when it is used: the one-shot commands (send,
+ * tail, logout) that scripts start many times at once would otherwise spend most of their CPU loading it.
+ */
+const runInteractive = async (...args: Parameters<typeof import('./run/interactive.js').runInteractive>) =>
+  (await import('./run/interactive.js')).runInteractive(...args);
 
 program
   .name('od')

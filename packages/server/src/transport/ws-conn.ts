@@ -120,6 +120,25 @@ export class WsConn implements Conn {
     // A peer that never answers the close (or never drains its buffer) is cut off; one that is reading
     // gets time to drain what is still queued for it, so a close is not cut off mid-frame.
     const grace = Math.min(CLOSE_GRACE_MAX_MS, CLOSE_GRACE_MS + (this.ws.bufferedAmount / CLOSE_DRAIN_BYTES_PER_SEC) * 1000);
-    setTimeout(() => this.ws.terminate(), grace).unref();
+    setTimeout(() => this.closeGraceExpired(), grace).unref();
+  }
+
+  /**
+   * The peer did not complete the close handshake in time. Destroying the socket now would make the kernel
+   * answer with a reset whenever the peer's bytes are still unread here (a client that floods and then gets
+   * closed): the reset discards what the peer had not read yet, our close frame included, and a peer that
+   * was merely slow (a busy machine) would see 1006 instead of the close code. So when everything we wrote
+   * has left the process, end our side instead: the close frame arrives followed by an orderly FIN, the
+   * peer learns the code whenever it gets to read, and its own close (or ws's close timeout) ends the
+   * socket. A peer that left our writes queued is not reading at all: nothing more can reach it.
+   */
+  closeGraceExpired(): void {
+    if (this.ws.readyState === WebSocket.CLOSED) return;
+    if (this.ws.bufferedAmount > 0) {
+      this.ws.terminate();
+      return;
+    }
+    if (this.socket.writable) this.socket.end();
+    setTimeout(() => this.ws.terminate(), CLOSE_GRACE_MAX_MS).unref();
   }
 }

@@ -1,5 +1,6 @@
 import { Box, Text } from 'ink';
 import type { InputState } from '../state/input/input-state.js';
+import { showInvisible } from '../text/sanitize.js';
 import { textWidth } from '../wrap/width.js';
 
 export interface InputLineProps {
@@ -28,9 +29,9 @@ export function InputLine({ input, prompt, width, height, focused }: InputLinePr
       {rows.map((r, i) => (
         <Text key={i} wrap="truncate">
           <Text color="cyan">{i === 0 ? prompt : ' '.repeat(textWidth(prompt))}</Text>
-          {r.before}
-          {r.at !== '' || focused ? <Text inverse={focused}>{r.at || ' '}</Text> : null}
-          {r.after}
+          {showInvisible(r.before)}
+          {r.at !== '' || focused ? <Text inverse={focused}>{showInvisible(r.at) || ' '}</Text> : null}
+          {showInvisible(r.after)}
         </Text>
       ))}
     </Box>

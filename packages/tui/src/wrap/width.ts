@@ -1,92 +1,59 @@
+import stringWidth from 'string-width';
+
 /*
- * Display width of text in terminal cells, without a dependency: wide East Asian characters and emoji take
- * two cells, combining marks and zero-width joiners none. Good enough to keep wrapped lines inside the
- * pane; an occasional odd glyph costs one cell of slack, never a broken layout (Ink truncates overflow).
+ * Display width of text in terminal cells, measured by string-width (with get-east-asian-width's Unicode
+ * tables): the library Ink itself measures and lays out with, so our rows and Ink's always agree. Text is
+ * measured, cut and wrapped by grapheme cluster (a letter with its accents, an emoji ZWJ sequence), never
+ * inside one.
+ *
+ * Ink gives every grapheme at least one cell of its screen grid, while a terminal prints a zero-width one
+ * (a lone zero-width space, a bidi control) in none: each such grapheme pushed the rest of its row one cell
+ * further than Ink thought and cut a character off its end. Text from the wire is cleaned of them first
+ * (text/sanitize.ts); the functions here also drop any that remain, so what they return is exactly as wide
+ * as they say.
  */
 
-/**
- * Code points whose East Asian Width is W or F in the Unicode data (which gives every emoji-presentation
- * character W, so 🚀 ✅ ⭐ 🫠 are here), as sorted, disjoint, inclusive ranges — the same table Ink measures
- * with, so our rows and Ink's agree.
- */
-const WIDE: ReadonlyArray<readonly [number, number]> = [
-  [0x1100, 0x115f], [0x231a, 0x231b], [0x2329, 0x232a], [0x23e9, 0x23ec], [0x23f0, 0x23f0], [0x23f3, 0x23f3],
-  [0x25fd, 0x25fe], [0x2614, 0x2615], [0x2630, 0x2637], [0x2648, 0x2653], [0x267f, 0x267f], [0x268a, 0x268f],
-  [0x2693, 0x2693], [0x26a1, 0x26a1], [0x26aa, 0x26ab], [0x26bd, 0x26be], [0x26c4, 0x26c5], [0x26ce, 0x26ce],
-  [0x26d4, 0x26d4], [0x26ea, 0x26ea], [0x26f2, 0x26f3], [0x26f5, 0x26f5], [0x26fa, 0x26fa], [0x26fd, 0x26fd],
-  [0x2705, 0x2705], [0x270a, 0x270b], [0x2728, 0x2728], [0x274c, 0x274c], [0x274e, 0x274e], [0x2753, 0x2755],
-  [0x2757, 0x2757], [0x2795, 0x2797], [0x27b0, 0x27b0], [0x27bf, 0x27bf], [0x2b1b, 0x2b1c], [0x2b50, 0x2b50],
-  [0x2b55, 0x2b55], [0x2e80, 0x2e99], [0x2e9b, 0x2ef3], [0x2f00, 0x2fd5], [0x2ff0, 0x303e], [0x3041, 0x3096],
-  [0x3099, 0x30ff], [0x3105, 0x312f], [0x3131, 0x318e], [0x3190, 0x31e5], [0x31ef, 0x321e], [0x3220, 0x3247],
-  [0x3250, 0xa48c], [0xa490, 0xa4c6], [0xa960, 0xa97c], [0xac00, 0xd7a3], [0xf900, 0xfaff], [0xfe10, 0xfe19],
-  [0xfe30, 0xfe52], [0xfe54, 0xfe66], [0xfe68, 0xfe6b], [0xff01, 0xff60], [0xffe0, 0xffe6], [0x16fe0, 0x16fe4],
-  [0x16ff0, 0x16ff6], [0x17000, 0x18cda], [0x18cff, 0x18d20], [0x18d80, 0x18df2], [0x18e00, 0x19191],
-  [0x191a0, 0x191d2], [0x1aff0, 0x1aff3], [0x1aff5, 0x1affb], [0x1affd, 0x1affe], [0x1b000, 0x1b128],
-  [0x1b132, 0x1b132], [0x1b150, 0x1b152], [0x1b155, 0x1b155], [0x1b164, 0x1b168], [0x1b170, 0x1b2fb],
-  [0x1d300, 0x1d356], [0x1d360, 0x1d376], [0x1f004, 0x1f004], [0x1f0cf, 0x1f0cf], [0x1f18e, 0x1f18e],
-  [0x1f191, 0x1f19a], [0x1f1ae, 0x1f1ae], [0x1f200, 0x1f202], [0x1f210, 0x1f23b], [0x1f240, 0x1f248],
-  [0x1f250, 0x1f251], [0x1f260, 0x1f265], [0x1f300, 0x1f320], [0x1f32d, 0x1f335], [0x1f337, 0x1f37c],
-  [0x1f37e, 0x1f393], [0x1f3a0, 0x1f3ca], [0x1f3cf, 0x1f3d3], [0x1f3e0, 0x1f3f0], [0x1f3f4, 0x1f3f4],
-  [0x1f3f8, 0x1f43e], [0x1f440, 0x1f440], [0x1f442, 0x1f4fc], [0x1f4ff, 0x1f53d], [0x1f54b, 0x1f54e],
-  [0x1f550, 0x1f567], [0x1f57a, 0x1f57a], [0x1f595, 0x1f596], [0x1f5a4, 0x1f5a4], [0x1f5fb, 0x1f64f],
-  [0x1f680, 0x1f6c5], [0x1f6cc, 0x1f6cc], [0x1f6d0, 0x1f6d2], [0x1f6d5, 0x1f6d9], [0x1f6dc, 0x1f6df],
-  [0x1f6eb, 0x1f6ec], [0x1f6f4, 0x1f6fc], [0x1f7da, 0x1f7da], [0x1f7e0, 0x1f7eb], [0x1f7f0, 0x1f7f0],
-  [0x1f90c, 0x1f93a], [0x1f93c, 0x1f945], [0x1f947, 0x1f9ff], [0x1fa70, 0x1fa7c], [0x1fa80, 0x1fac6],
-  [0x1fac8, 0x1fac8], [0x1facc, 0x1fadd], [0x1fadf, 0x1faeb], [0x1faef, 0x1fafa], [0x20000, 0x2fffd],
-  [0x30000, 0x3fffd],
-];
+const segmenter = new Intl.Segmenter();
 
-function isWide(cp: number): boolean {
-  if (cp < 0x1100) return false;
-  let lo = 0;
-  let hi = WIDE.length - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    const [a, b] = WIDE[mid]!;
-    if (cp < a) hi = mid - 1;
-    else if (cp > b) lo = mid + 1;
-    else return true;
-  }
-  return false;
+/** The grapheme clusters of `text`. */
+export function graphemes(text: string): string[] {
+  const out: string[] = [];
+  for (const { segment } of segmenter.segment(text)) out.push(segment);
+  return out;
 }
 
-export function charWidth(cp: number): number {
-  if (cp === 0x200d || (cp >= 0x300 && cp <= 0x36f) || (cp >= 0xfe00 && cp <= 0xfe0f)) return 0;
-  if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0)) return 0;
-  return isWide(cp) ? 2 : 1;
-}
+/** Cells a single grapheme takes (0 for one that prints nothing). */
+export const graphemeWidth = (g: string): number => stringWidth(g);
 
+/** Cells `text` takes on screen. */
 export function textWidth(text: string): number {
-  let w = 0;
-  for (const ch of text) w += charWidth(ch.codePointAt(0)!);
-  return w;
+  return stringWidth(text);
 }
 
-/** Cut `text` to at most `width` cells. */
-export function truncate(text: string, width: number): string {
+/** Cut to at most `width` cells; `ellipsis` marks a cut with … (which takes the last cell). */
+function cut(text: string, width: number, ellipsis: boolean): string {
   if (width <= 0) return '';
+  if (/^[\x20-\x7e]*$/.test(text)) {
+    if (text.length <= width) return text;
+    return ellipsis ? text.slice(0, width - 1) + '…' : text.slice(0, width);
+  }
+  const gs = graphemes(text);
   let w = 0;
   let out = '';
-  for (const ch of text) {
-    const cw = charWidth(ch.codePointAt(0)!);
-    if (w + cw > width) return width >= 1 && out.length > 0 ? cutForEllipsis(out, width) : out;
-    w += cw;
-    out += ch;
+  for (let i = 0; i < gs.length; i++) {
+    const g = gs[i]!;
+    const gw = graphemeWidth(g);
+    if (gw === 0) continue;
+    if (w + gw > width) return ellipsis && out.length > 0 ? cut(out, width - 1, false) + '…' : out;
+    w += gw;
+    out += g;
   }
   return out;
 }
 
-function cutForEllipsis(out: string, width: number): string {
-  // Leave room for the ellipsis so the reader knows text was cut.
-  let w = 0;
-  let res = '';
-  for (const ch of out) {
-    const cw = charWidth(ch.codePointAt(0)!);
-    if (w + cw > width - 1) break;
-    w += cw;
-    res += ch;
-  }
-  return res + '…';
+/** Cut `text` to at most `width` cells, ending a cut with an ellipsis so the reader knows text was cut. */
+export function truncate(text: string, width: number): string {
+  return cut(text, width, true);
 }
 
 /** Pad with spaces (or cut) to exactly `width` cells. */
@@ -97,13 +64,5 @@ export function fit(text: string, width: number): string {
 
 /** Cut to at most `width` cells without an ellipsis (for rules and padding). */
 export function clip(text: string, width: number): string {
-  let w = 0;
-  let out = '';
-  for (const ch of text) {
-    const cw = charWidth(ch.codePointAt(0)!);
-    if (w + cw > width) break;
-    w += cw;
-    out += ch;
-  }
-  return out;
+  return cut(text, width, false);
 }

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import type {
   BatchResult,
   BatchStep,
@@ -146,7 +147,13 @@ export class SqliteStorage implements Storage {
   }
 
   /** Online backup through SQLite's backup API, in small steps so the live server's writes keep flowing. */
+  /**
+   * The copy holds password hashes and signing data, so it is private to its owner (0600) before a single
+   * page is written: SQLite would create it world-readable, and gives its journal the file's mode.
+   */
   async backup(file: string, progress: (done: number, total: number) => void): Promise<void> {
+    fs.closeSync(fs.openSync(file, 'a', 0o600));
+    fs.chmodSync(file, 0o600);
     await this.db.backup(file, {
       progress({ totalPages, remainingPages }) {
         progress(totalPages - remainingPages, totalPages);
