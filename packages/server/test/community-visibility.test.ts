@@ -21,6 +21,7 @@ const ROLES = 3;
 
 type Cmd =
   | { k: 'room' }
+  | { k: 'restrictedRoom'; roles: number[] }
   | { k: 'restrict'; room: number; roles: number[] }
   | { k: 'open'; room: number }
   | { k: 'grant' | 'revoke'; user: number; role: number }
@@ -33,6 +34,7 @@ type Cmd =
 const nat = (n: number) => fc.nat({ max: n - 1 });
 const cmd: fc.Arbitrary<Cmd> = fc.oneof(
   fc.constant({ k: 'room' as const }),
+  fc.record({ k: fc.constant('restrictedRoom' as const), roles: fc.uniqueArray(nat(ROLES), { minLength: 1, maxLength: ROLES }) }),
   fc.record({ k: fc.constant('restrict' as const), room: nat(8), roles: fc.uniqueArray(nat(ROLES), { minLength: 1, maxLength: ROLES }) }),
   fc.record({ k: fc.constant('open' as const), room: nat(8) }),
   fc.record({ k: fc.constantFrom('grant' as const, 'revoke' as const), user: nat(USERS), role: nat(ROLES) }),
@@ -109,6 +111,15 @@ async function run(cmds: Cmd[]): Promise<void> {
             model.rooms.push({ id: r.id, name: r.name, restrictedTo: null });
           }
           break;
+        case 'restrictedRoom': {
+          // A restricted room created while members are online: born restricted, so its room.created reaches
+          // only those who may see it (the live-delivery check below judges every event by the model).
+          const ids = c.roles.map((i) => roleIds[i]).filter((x): x is string => x !== null);
+          if (ids.length === 0 || model.rooms.length >= 6) break;
+          const r = (await owner().call('room.create', { name: `room${model.rooms.length}`, restrictedTo: ids })).room;
+          model.rooms.push({ id: r.id, name: r.name, restrictedTo: [...new Set(ids)].sort() });
+          break;
+        }
         case 'restrict': {
           const ids = c.roles.map((i) => roleIds[i]).filter((x): x is string => x !== null);
           if (ids.length === 0) break;
@@ -284,6 +295,17 @@ function accountedEnd(c: RawClient): number {
 describe('visibility and gap-free accounting (property)', () => {
   test.prop([fc.array(cmd, { minLength: 5, maxLength: 30 })], { numRuns: 15, endOnFailure: true })(
     'no user ever learns anything of a room they cannot see, and every order is accounted exactly once',
+    async (cmds) => {
+      await run(cmds);
+    },
+    120_000,
+  );
+
+  const restrictedFirst = fc
+    .tuple(fc.uniqueArray(nat(ROLES), { minLength: 1, maxLength: ROLES }), fc.array(cmd, { minLength: 3, maxLength: 20 }))
+    .map(([roles, rest]): Cmd[] => [{ k: 'grant', user: 1, role: roles[0]! }, { k: 'restrictedRoom', roles }, ...rest]);
+  test.prop([restrictedFirst], { numRuns: 8, endOnFailure: true })(
+    'a restricted room created while members are online reaches only those who may see it',
     async (cmds) => {
       await run(cmds);
     },

@@ -37,6 +37,15 @@ export class RoomsService {
         throw new ProtocolError('NOT_FOUND', 'category not found');
       }
       if (this.nameTaken(userId, p.name, null)) throw new ProtocolError('CONFLICT', `a room named ${p.name} already exists`);
+      // Born restricted, in the same write: `room.created` only ever reaches those who may see the room.
+      let restrictedTo: string[] | null = null;
+      if (p.restrictedTo !== undefined) {
+        if (!access.hasPermission(userId, 'manage_rooms')) {
+          throw new ProtocolError('FORBIDDEN', 'you need the manage_rooms permission to restrict rooms');
+        }
+        for (const r of p.restrictedTo) if (!store.roles.get(r)) throw new ProtocolError('NOT_FOUND', `role not found: ${r}`);
+        restrictedTo = [...new Set(p.restrictedTo)].sort();
+      }
       const row: Omit<RoomRow, 'deleted'> = {
         id: this.d.newId(),
         name: p.name,
@@ -47,7 +56,7 @@ export class RoomsService {
         position: positionAfter(
           store.rooms.all().filter((r) => !r.deleted && r.kind === 'text' && r.categoryId === categoryId && access.canSeeRoom(userId, r.id)),
         ),
-        restrictedTo: null,
+        restrictedTo,
         createdBy: userId,
         createdAt: w.now,
       };
