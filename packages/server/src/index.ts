@@ -137,6 +137,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     });
     services.state.isOnline = (id) => hub.isOnline(id);
     services.auth.onSessionsRevoked = (id) => hub.closeUser(id, CloseCode.UNAUTHORIZED, 'session revoked');
+    services.auth.onFamilyRevoked = (family) => hub.closeFamily(family, CloseCode.UNAUTHORIZED, 'session revoked');
 
     const rate = opts.messageRate ?? null;
     const readRate = opts.readRate === undefined ? { perSec: 100, burst: 1000 } : opts.readRate;

@@ -23,6 +23,10 @@ export interface AuthOptions {
 export interface Authenticated {
   user: UserRow;
   me: Me;
+  /** When the access token expires (epoch ms): a socket is not served past it. */
+  expiresAtMs: number;
+  /** The session family the token belongs to (null for tokens issued before families were recorded). */
+  family: string | null;
 }
 
 const DAY_MS = 86_400_000;
@@ -47,6 +51,8 @@ export class AuthService {
   private readonly dummyHash: Promise<string>;
   /** Hooks run after a user's sessions were revoked (the session layer closes their sockets). */
   onSessionsRevoked: (userId: string) => void = () => {};
+  /** Hooks run after one session family was revoked (logout, refresh-token reuse): close its sockets. */
+  onFamilyRevoked: (familyId: string) => void = () => {};
 
   constructor(
     private readonly d: ServiceDeps,
@@ -196,6 +202,7 @@ export class AuthService {
       if (row.rotated) {
         // Reuse of a spent token: someone holds a copy. End the whole session family.
         d.store.credentials.revokeFamily(row.familyId);
+        w.afterCommit(() => this.onFamilyRevoked(row.familyId));
         d.log({ level: 'warn', msg: 'refresh token reuse; family revoked', userId: row.userId });
         return { error: badRefresh() };
       }
@@ -210,9 +217,11 @@ export class AuthService {
   }
 
   async logout(refreshToken: string): Promise<void> {
-    await this.d.queue.submit(() => {
+    await this.d.queue.submit((w) => {
       const row = this.d.store.credentials.refreshToken(sha256(refreshToken));
-      if (row) this.d.store.credentials.revokeFamily(row.familyId);
+      if (!row) return;
+      this.d.store.credentials.revokeFamily(row.familyId);
+      w.afterCommit(() => this.onFamilyRevoked(row.familyId));
     });
   }
 
@@ -263,7 +272,8 @@ export class AuthService {
     if (!claims) return null;
     const user = this.d.store.users.byId(claims.sub);
     if (!user || user.removed || user.tokenVersion !== claims.tv) return null;
-    return { user, me: meOf(this.d.store, user) };
+    if (claims.fam !== undefined && this.d.store.credentials.familyRevoked(claims.fam)) return null;
+    return { user, me: meOf(this.d.store, user), expiresAtMs: claims.exp * 1000, family: claims.fam ?? null };
   }
 
   /** Must run inside a write (it stores the refresh token). */
@@ -277,7 +287,7 @@ export class AuthService {
       expiresAt: now + this.o.refreshTokenTtlSec * 1000,
     });
     return {
-      accessToken: signAccessToken(this.o.secret, user.id, user.tokenVersion, now, this.o.accessTokenTtlSec),
+      accessToken: signAccessToken(this.o.secret, user.id, user.tokenVersion, now, this.o.accessTokenTtlSec, familyId),
       refreshToken,
       expiresIn: this.o.accessTokenTtlSec,
       user: meOf(this.d.store, user),

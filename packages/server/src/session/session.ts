@@ -45,7 +45,12 @@ const typingThrottles = new WeakMap<Hub, TypingRelayThrottle>();
  */
 export class Session {
   userId: string | null = null;
+  /** The session family of the token it authenticated with (logout or refresh-token reuse closes it). */
+  family: string | null = null;
   accounted = 0;
+  /** The access token's expiry (epoch ms): the socket is not served past it (closed with 4401). */
+  private expiresAtMs = Number.POSITIVE_INFINITY;
+  private expiryTimer: NodeJS.Timeout | null = null;
   private state: State = 'auth';
   private authTimer: NodeJS.Timeout | null;
   private readonly frames: RateLimiter;
@@ -75,9 +80,10 @@ export class Session {
   onMessage(data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean): void {
     if (this.state === 'closed') return;
     if (this.frames.take('') > 0) return this.close(CloseCode.TOO_SLOW, 'too many frames');
+    if (this.state !== 'auth' && this.o.now() >= this.expiresAtMs) return this.expired();
     if (isBinary) return this.malformedFrame(null, { code: 'BAD_REQUEST', message: 'binary frames are not supported' });
     const decoded = decodeClientFrame(data);
-    if (!decoded.ok) return this.malformedFrame(decoded.id, decoded.error);
+    if (!decoded.ok) return this.malformedFrame(decoded.id, decoded.error, decoded.auth);
     const frame = decoded.value;
     if (this.state === 'auth') {
       if (frame.kind !== 'auth') return this.close(CloseCode.PROTOCOL_VIOLATION, 'the first frame must be auth');
@@ -85,7 +91,7 @@ export class Session {
     }
     switch (frame.kind) {
       case 'auth':
-        return this.reply(null, { code: 'BAD_REQUEST', message: 'already authenticated' });
+        return this.reply(frame.id ?? null, { code: 'BAD_REQUEST', message: 'already authenticated' });
       case 'typing':
         if (
           this.state === 'live' &&
@@ -105,6 +111,8 @@ export class Session {
     if (this.state === 'closed') return;
     this.state = 'closed';
     this.clearAuthTimer();
+    if (this.expiryTimer) clearTimeout(this.expiryTimer);
+    this.expiryTimer = null;
     this.hub.remove(this);
   }
 
@@ -114,8 +122,28 @@ export class Session {
     this.conn.close(code, reason);
   }
 
-  private malformedFrame(id: string | null, error: ErrorBody): void {
-    if (this.state === 'auth') return this.close(CloseCode.PROTOCOL_VIOLATION, 'the first frame must be auth');
+  /** Idle sockets too are closed when the token runs out, even if the client sends nothing. */
+  private armExpiry = (): void => {
+    if (this.state === 'closed') return;
+    const left = this.expiresAtMs - this.o.now();
+    if (left <= 0) return this.expired();
+    // setTimeout caps at 2^31-1 ms; a longer token re-arms when that fires.
+    this.expiryTimer = setTimeout(this.armExpiry, Math.min(left, 2 ** 31 - 1));
+    this.expiryTimer.unref();
+  };
+
+  /** The access token ran out: the client refreshes it and reconnects with resumeAfter (nothing is lost). */
+  private expired(): void {
+    this.close(CloseCode.UNAUTHORIZED, 'access token expired');
+  }
+
+  private malformedFrame(id: string | null, error: ErrorBody, auth?: 'token' | 'frame'): void {
+    if (this.state === 'auth') {
+      // An auth frame that fails validation says what was wrong with it, not "the first frame must be auth".
+      if (auth === 'token') return this.close(CloseCode.UNAUTHORIZED, 'invalid or expired token');
+      if (auth === 'frame') return this.close(CloseCode.PROTOCOL_VIOLATION, `bad auth frame: ${error.message.slice(0, 100)}`);
+      return this.close(CloseCode.PROTOCOL_VIOLATION, 'the first frame must be auth');
+    }
     if (++this.malformed > this.o.maxMalformed) return this.close(CloseCode.PROTOCOL_VIOLATION, 'too many malformed frames');
     this.reply(id, error);
   }
@@ -128,6 +156,9 @@ export class Session {
       return this.close(CloseCode.TOO_MANY_CONNECTIONS, 'too many connections for this user');
     }
     this.userId = auth.user.id;
+    this.family = auth.family;
+    this.expiresAtMs = auth.expiresAtMs;
+    this.armExpiry();
     this.hub.add(this);
     const { sync, deps } = this.services;
     const head = deps.queue.head;
