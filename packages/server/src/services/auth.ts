@@ -1,5 +1,5 @@
 import type { LoginBody, Me, ResetPasswordBody, SignupBody, TokenPair } from '@open-discord/protocol';
-import { NICKNAME_RE, ProtocolError } from '@open-discord/protocol';
+import { ProtocolError } from '@open-discord/protocol';
 import { type InviteRow, OWNER_ROLE, type UserRow } from '../store/store.js';
 import type { ServiceDeps } from './deps.js';
 import { PasswordHasher } from './passwords.js';
@@ -125,9 +125,7 @@ export class AuthService {
   }
 
   private async signupNow(body: SignupBody): Promise<TokenPair> {
-    if (body.nickname !== undefined && !NICKNAME_RE.test(body.nickname)) {
-      throw new ProtocolError('BAD_REQUEST', 'nicknames may contain letters, digits, _ . - only');
-    }
+    // The same validation as nick.set (checkNickname normalises first, then tests the characters).
     const wantedNick = body.nickname === undefined ? undefined : checkNickname(body.nickname);
     const { d } = this;
     // Refuse what needs no password work (closed registration, a bad invite) before hashing.

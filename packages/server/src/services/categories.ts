@@ -1,5 +1,6 @@
 import type { Category, ParsedParams, Room } from '@open-discord/protocol';
-import { ProtocolError } from '@open-discord/protocol';
+import { nameProblem, ProtocolError } from '@open-discord/protocol';
+import { nameKey } from '../text/name-key.js';
 import type { RoomRow } from '../store/store.js';
 import { type Actor, requirePermission } from './authority.js';
 import type { WriteContext } from './commit-queue.js';
@@ -138,8 +139,10 @@ export class CategoriesService {
   }
 
   private checkNameFree(name: string, self: string | null): void {
-    const lc = name.toLowerCase();
-    if (this.d.store.rooms.categories().some((c) => c.id !== self && c.name.toLowerCase() === lc)) {
+    const problem = nameProblem(name);
+    if (problem !== null) throw new ProtocolError('BAD_REQUEST', problem);
+    const lc = nameKey(name);
+    if (this.d.store.rooms.categories().some((c) => c.id !== self && nameKey(c.name) === lc)) {
       throw new ProtocolError('CONFLICT', `a category named ${name} already exists`);
     }
   }

@@ -1,5 +1,6 @@
 import type { ParsedParams, Room } from '@open-discord/protocol';
-import { ProtocolError, ROOM_NAME_RE } from '@open-discord/protocol';
+import { nameProblem, ProtocolError, ROOM_NAME_RE } from '@open-discord/protocol';
+import { nameKey } from '../text/name-key.js';
 import type { RoomRow } from '../store/store.js';
 import type { ServiceDeps } from './deps.js';
 import { positionAfter } from './room-places.js';
@@ -7,6 +8,8 @@ import { positionAfter } from './room-places.js';
 export const roomNotFound = () => new ProtocolError('NOT_FOUND', 'room not found');
 
 function checkName(name: string): void {
+  const problem = nameProblem(name);
+  if (problem !== null) throw new ProtocolError('BAD_REQUEST', problem);
   if (!ROOM_NAME_RE.test(name)) {
     throw new ProtocolError('BAD_REQUEST', 'room names may contain letters, digits, _ and - only');
   }
@@ -91,17 +94,17 @@ export class RoomsService {
   }
 
   /**
-   * Text room names are unique case-insensitively among the rooms the caller can see, so `/join name` is
+   * Text room names are unique by name key (case, compatibility forms and look-alikes folded) among the rooms the caller can see, so `/join name` is
    * unambiguous for them. Only among those: refusing a name because a room hidden from the caller holds it
    * would tell them that room exists (and its name). The owner sees every text room, so their names never
    * clash; a member may later see two rooms of the same name if a hidden one is opened to them, and then
    * tells them apart by category or renames one.
    */
   private nameTaken(userId: string, name: string, self: string | null): boolean {
-    const lc = name.toLowerCase();
+    const lc = nameKey(name);
     const { store, access } = this.d;
     return store.rooms
       .all()
-      .some((r) => r.id !== self && !r.deleted && r.kind === 'text' && r.name.toLowerCase() === lc && access.canSeeRoom(userId, r.id));
+      .some((r) => r.id !== self && !r.deleted && r.kind === 'text' && nameKey(r.name) === lc && access.canSeeRoom(userId, r.id));
   }
 }
