@@ -76,7 +76,9 @@ export class RoomsService {
     if (p.name !== undefined) checkName(p.name);
     return queue.submit((w) => {
       const row = store.rooms.get(p.roomId);
-      if (!row || !access.canSeeRoom(userId, p.roomId)) throw roomNotFound();
+      // The same work for a missing and a hidden room: the visibility check runs either way.
+      const visible = access.canSeeRoom(userId, p.roomId);
+      if (!row || !visible) throw roomNotFound();
       const manager = access.hasPermission(userId, 'manage_rooms');
       const topicOnly = p.name === undefined || p.name === row.name;
       if (!manager && !(topicOnly && row.createdBy === userId)) {
