@@ -175,7 +175,13 @@ export class AuthService {
     const user = this.d.store.users.byUsername(username);
     // Same work and same answer whether or not the user exists.
     const ok = await this.passwords.verify(password, user?.passwordHash ?? (await this.dummyHash));
+    // An account hashed at a lower cost than the current one (the cost was raised since) is checked at the
+    // current cost as well, so a wrong password for it costs what an unknown user costs; a successful login
+    // re-hashes it at the current cost.
+    const stale = user !== null && PasswordHasher.costOf(user.passwordHash) < this.passwords.currentCost;
+    if (stale) await this.passwords.verify(password, await this.dummyHash);
     if (!user || !ok) throw badCredentials();
+    const upgraded = stale && !user.removed ? await this.passwords.hash(password) : null;
     // Only someone who knows the password learns why the account cannot log in.
     if (user.removedReason === 'banned') throw new ProtocolError('FORBIDDEN', 'this account is banned from the server');
     if (user.removed) {
@@ -187,6 +193,7 @@ export class AuthService {
     return this.d.queue.submit((w) => {
       const current = this.d.store.users.byId(user.id);
       if (!current || !unchangedSince(user, current)) throw badCredentials();
+      if (upgraded !== null) this.d.store.users.setPassword(current.id, upgraded);
       return this.issue(current, this.d.newId(), w.now);
     });
   }
