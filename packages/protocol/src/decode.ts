@@ -55,11 +55,35 @@ export function describeIssues(error: z.ZodError): string {
     .join('; ');
 }
 
+/** Deepest nesting any frame needs is 3 or 4; beyond this a frame is refused before it is parsed. */
+export const MAX_FRAME_DEPTH = 32;
+/** Smaller frames are cheap to parse whatever their shape: only larger ones are scanned first. */
+const DEPTH_SCAN_MIN = 4096;
+const TOO_DEEP = Symbol('too deep');
+
+/** Does JSON text nest arrays/objects deeper than `max`? One pass, stops at the first excess. */
+function nestedTooDeep(text: string, max: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92 /* \ */) i++;
+      else if (c === 34 /* " */) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 123 /* { */ || c === 91 /* [ */) {
+      if (++depth > max) return true;
+    } else if (c === 125 /* } */ || c === 93 /* ] */) depth--;
+  }
+  return false;
+}
+
 function parseJson(raw: string | Buffer | ArrayBuffer | Buffer[]): unknown {
   let text: string;
   if (typeof raw === 'string') text = raw;
   else if (Array.isArray(raw)) text = Buffer.concat(raw).toString('utf8');
   else text = Buffer.from(raw as ArrayBuffer).toString('utf8');
+  if (text.length > DEPTH_SCAN_MIN && nestedTooDeep(text, MAX_FRAME_DEPTH)) return TOO_DEEP;
   try {
     // Lone surrogates (only JSON escapes such as "\ud800", or a JS string, can carry them) become U+FFFD
     // here, so the text acknowledged, fanned out, synced and stored is the same text on every path.
@@ -80,6 +104,7 @@ const isRequestType = (t: string): t is RequestType => Object.hasOwn(REQUESTS, t
 /** Decode a frame sent by a client. */
 export function decodeClientFrame(raw: string | Buffer | ArrayBuffer | Buffer[]): Decoded<ClientFrame> {
   const data = parseJson(raw);
+  if (data === TOO_DEEP) return fail(null, `frame is nested deeper than ${MAX_FRAME_DEPTH} levels`);
   if (data === undefined) return fail(null, 'frame is not valid JSON');
   if (typeof data !== 'object' || data === null || Array.isArray(data)) return fail(null, 'frame must be a JSON object');
   const obj = data as Record<string, unknown>;

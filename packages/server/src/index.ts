@@ -10,6 +10,7 @@ import { Dispatcher } from './session/dispatcher.js';
 import { closeRemovedUsers, registerCommunityHandlers } from './session/feature-handlers.js';
 import { registerCoreHandlers } from './session/handlers.js';
 import { Hub } from './session/hub.js';
+import { ParseBudget } from './session/parse-budget.js';
 import { Session } from './session/session.js';
 import { OWNER_ROLE, Store, type Synchronous } from './store/store.js';
 import { createHttpApi } from './transport/http-api.js';
@@ -149,7 +150,9 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     registerCommunityHandlers(dispatcher, services);
 
     const sendBufferCap = opts.sendBufferCap ?? 1024 * 1024;
+    const parseBudget = new ParseBudget(now);
     const sessionOptions = {
+      parseBudget,
       serverVersion: SERVER_VERSION,
       authTimeoutMs: opts.authTimeoutMs ?? 5000,
       maxConnectionsPerUser: opts.maxConnectionsPerUser ?? 8,
@@ -167,6 +170,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       maxConnectionsPerIp: opts.maxConnectionsPerIp ?? 64,
       allowedOrigins: opts.allowedOrigins ?? [],
       log,
+      admit: (ip) => !parseBudget.blocked(ip, null),
       onRequest: createHttpApi(services),
       onConnection: (conn) => {
         const session = new Session(conn, hub, services, dispatcher, sessionOptions);

@@ -7,6 +7,7 @@ import { type Conn, RawJson } from './conn.js';
 import type { Dispatcher } from './dispatcher.js';
 import { syncPageJson } from './handlers.js';
 import type { Hub } from './hub.js';
+import { ParseBudget } from './parse-budget.js';
 import { TypingRelayThrottle } from './typing-relay.js';
 
 export interface SessionOptions {
@@ -20,7 +21,15 @@ export interface SessionOptions {
   /** Pause replay while this many bytes wait to be sent to the client. */
   replayHighWater: number;
   now: () => number;
+  /** Malformed input budget per address and account, shared by all sessions (one per server). */
+  parseBudget?: ParseBudget;
 }
+
+/** Frames above this size from a blocked address or account are refused before they are parsed. */
+export const LARGE_FRAME_BYTES = 8 * 1024;
+
+const frameBytes = (data: Buffer | ArrayBuffer | Buffer[]) =>
+  Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : data.byteLength;
 
 type State = 'auth' | 'replaying' | 'live' | 'closed';
 
@@ -55,6 +64,7 @@ export class Session {
   private authTimer: NodeJS.Timeout | null;
   private readonly frames: RateLimiter;
   private malformed = 0;
+  private readonly budget: ParseBudget;
   private inFlight = 0;
   private readsInFlight = 0;
   private readonly typing: TypingRelayThrottle;
@@ -67,6 +77,7 @@ export class Session {
     private readonly o: SessionOptions,
   ) {
     this.frames = new RateLimiter(o.frameRate.perSec, o.frameRate.burst, o.now, 1);
+    this.budget = o.parseBudget ?? new ParseBudget(o.now);
     let typing = typingThrottles.get(hub);
     if (!typing) typingThrottles.set(hub, (typing = new TypingRelayThrottle()));
     this.typing = typing;
@@ -81,9 +92,15 @@ export class Session {
     if (this.state === 'closed') return;
     if (this.frames.take('') > 0) return this.close(CloseCode.TOO_SLOW, 'too many frames');
     if (this.state !== 'auth' && this.o.now() >= this.expiresAtMs) return this.expired();
-    if (isBinary) return this.malformedFrame(null, { code: 'BAD_REQUEST', message: 'binary frames are not supported' });
+    const bytes = frameBytes(data);
+    // Parse work is budgeted per address and per account, not only per socket: once either has sent too
+    // much malformed input, its suspect sockets and its large frames are refused before parsing.
+    if ((this.malformed > 0 || bytes > LARGE_FRAME_BYTES) && this.budget.blocked(this.conn.ip, this.userId)) {
+      return this.close(CloseCode.TOO_SLOW, 'too much malformed input from this address or account');
+    }
+    if (isBinary) return this.malformedFrame(null, { code: 'BAD_REQUEST', message: 'binary frames are not supported' }, undefined, bytes);
     const decoded = decodeClientFrame(data);
-    if (!decoded.ok) return this.malformedFrame(decoded.id, decoded.error, decoded.auth);
+    if (!decoded.ok) return this.malformedFrame(decoded.id, decoded.error, decoded.auth, bytes);
     const frame = decoded.value;
     if (this.state === 'auth') {
       if (frame.kind !== 'auth') return this.close(CloseCode.PROTOCOL_VIOLATION, 'the first frame must be auth');
@@ -137,7 +154,10 @@ export class Session {
     this.close(CloseCode.UNAUTHORIZED, 'access token expired');
   }
 
-  private malformedFrame(id: string | null, error: ErrorBody, auth?: 'token' | 'frame'): void {
+  private malformedFrame(id: string | null, error: ErrorBody, auth?: 'token' | 'frame', bytes = 0): void {
+    if (!this.budget.spend(this.conn.ip, this.userId, bytes)) {
+      return this.close(CloseCode.TOO_SLOW, 'too much malformed input from this address or account');
+    }
     if (this.state === 'auth') {
       // An auth frame that fails validation says what was wrong with it, not "the first frame must be auth".
       if (auth === 'token') return this.close(CloseCode.UNAUTHORIZED, 'invalid or expired token');
