@@ -111,7 +111,7 @@ export function decodeClientFrame(raw: string | Buffer | ArrayBuffer | Buffer[])
   const id = typeof obj.id === 'string' && obj.id.length <= 64 ? obj.id : null;
   if (obj.type === 'auth') {
     const r = AuthFrame.safeParse(obj);
-    if (r.success) return { ok: true, value: { kind: 'auth', frame: r.data, id } };
+    if (r.success) return { ok: true, value: { kind: 'auth', frame: r.data, ...(id !== null && { id }) } };
     const tokenBad = r.error.issues.some((i) => i.path[0] === 'token');
     return { ...fail(id, `auth: ${describeIssues(r.error)}`), auth: tokenBad ? 'token' : 'frame' };
   }
