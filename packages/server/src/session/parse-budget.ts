@@ -3,7 +3,7 @@ import { RateLimiter } from '../services/rate-limit.js';
 /**
  * How much malformed input an address and an account may make the server parse, shared by all their
  * sockets (a per-socket limit alone lets 100 sockets stall everyone). Counted in KiB: a malformed frame
- * costs 1 + its size in KiB. Once an address or account has spent its budget it is *blocked* until the
+ * costs its size (at least 256 bytes). Once an address or account has spent its budget it is *blocked* until the
  * bucket would allow a frame again (at least MIN_BLOCK_MS): then its suspect sockets (those that sent a malformed frame) and its
  * large frames are refused before they are parsed, and new connections from a blocked address are
  * refused at the upgrade. Healthy clients, which send small well-formed frames, never spend from it.
@@ -27,8 +27,9 @@ export class ParseBudget {
     this.byUser = new RateLimiter(user.perSec, user.burst, now);
   }
 
+  /** KiB, at least a quarter: parse work grows with size, and small frames are bounded per socket anyway. */
   static cost(bytes: number): number {
-    return 1 + Math.floor(bytes / 1024);
+    return Math.max(bytes, 256) / 1024;
   }
 
   /** Is this address (or account, if given) blocked now? */
