@@ -9,8 +9,9 @@ import { fanout } from './workloads/fanout.mjs';
 import { catchup } from './workloads/catchup.mjs';
 import { idle } from './workloads/idle.mjs';
 import { loginStorm } from './workloads/login-storm.mjs';
+import { abuseFlood } from './workloads/abuse-flood.mjs';
 
-const WORKLOADS = { fanout, catchup, idle, 'login-storm': loginStorm };
+const WORKLOADS = { fanout, catchup, idle, 'login-storm': loginStorm, 'abuse-flood': abuseFlood };
 
 const args = process.argv.slice(2);
 const opt = (name, dflt) => {

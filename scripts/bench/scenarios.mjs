@@ -91,6 +91,30 @@ export function scenarios({ quick }) {
       ],
       deadlineS: 240,
     },
+    'abuse-flood': {
+      workload: 'abuse-flood',
+      // 100 hostile sockets (13 accounts, 2 loopback addresses) sending malformed frames of up to 60 KB at
+      // 3 000 frames/s for 8 s (4 s quick), reconnecting when closed; a healthy client's round trips.
+      config: quick
+        ? { sockets: 100, hostileAccounts: 13, ratePerSec: 3000, calmMs: 2000, floodMs: 4000 }
+        : { sockets: 100, hostileAccounts: 13, ratePerSec: 3000, calmMs: 4000, floodMs: 8000 },
+      // The server's own abuse limits, not the bench's relaxed ones.
+      serverOptions: {
+        frameRate: { perSec: 500, burst: 1000 },
+        maxConnectionsPerIp: 64,
+        maxConnectionsPerUser: 8,
+        readRate: { perSec: 100, burst: 1000 },
+      },
+      figures: [
+        ['calmP99Ms', 'healthy round trip p99 ms, calm', 'lower'],
+        ['floodP50Ms', 'healthy round trip p50 ms, flood', 'lower'],
+        ['floodP99Ms', 'healthy round trip p99 ms, flood', 'lower'],
+        ['floodMaxMs', 'healthy round trip max ms, flood', 'lower'],
+        ['floodFramesSent', 'hostile frames offered', 'info'],
+        ['floodConnects', 'hostile (re)connections', 'info'],
+      ],
+      deadlineS: 120,
+    },
   };
 }
 

@@ -13,6 +13,7 @@ import {
 } from './frames.js';
 import { Id, Order, Timestamp } from './model.js';
 import { REQUESTS, type ParsedParams, type RequestType } from './requests.js';
+import { wellFormed } from './text.js';
 
 /*
  * The one place where text from the wire becomes typed frames, in both directions.
@@ -20,11 +21,17 @@ import { REQUESTS, type ParsedParams, type RequestType } from './requests.js';
  */
 
 export type ClientFrame =
-  | { kind: 'auth'; frame: AuthFrame }
+  | { kind: 'auth'; frame: AuthFrame; /** The frame's `id`, if it had a readable one (for a reply to a second `auth`). */ id?: string | null }
   | { kind: 'typing'; frame: TypingFrame }
   | { kind: 'request'; id: string; type: RequestType; params: ParsedParams<RequestType> };
 
-export type DecodeFailure = { ok: false; id: string | null; error: ErrorBody };
+export type DecodeFailure = {
+  ok: false;
+  id: string | null;
+  error: ErrorBody;
+  /** Set when the frame was an `auth` frame: `token` when its token is missing or malformed, `frame` otherwise. */
+  auth?: 'token' | 'frame';
+};
 export type Decoded<T> = { ok: true; value: T } | DecodeFailure;
 
 const fail = (id: string | null, message: string): DecodeFailure => ({
@@ -37,7 +44,14 @@ const fail = (id: string | null, message: string): DecodeFailure => ({
 export function describeIssues(error: z.ZodError): string {
   return error.issues
     .slice(0, 3)
-    .map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message))
+    .map((i) => {
+      // Name unknown fields (shortened), never echo their values.
+      const message =
+        i.code === 'unrecognized_keys'
+          ? `unknown field${i.keys.length > 1 ? 's' : ''} ${i.keys.slice(0, 3).map((k) => JSON.stringify(k.slice(0, 32))).join(', ')}`
+          : i.message;
+      return i.path.length ? `${i.path.join('.')}: ${message}` : message;
+    })
     .join('; ');
 }
 
@@ -69,27 +83,62 @@ export function frameText(raw: FrameData): string {
   return utf8.decode(joined);
 }
 
+/** Deepest nesting any frame needs is 3 or 4; beyond this a frame is refused before it is parsed. */
+export const MAX_FRAME_DEPTH = 32;
+/** Smaller frames are cheap to parse whatever their shape: only larger ones are scanned first. */
+const DEPTH_SCAN_MIN = 4096;
+const TOO_DEEP = Symbol('too deep');
+
+/** Does JSON text nest arrays/objects deeper than `max`? One pass, stops at the first excess. */
+function nestedTooDeep(text: string, max: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92 /* \ */) i++;
+      else if (c === 34 /* " */) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 123 /* { */ || c === 91 /* [ */) {
+      if (++depth > max) return true;
+    } else if (c === 125 /* } */ || c === 93 /* ] */) depth--;
+  }
+  return false;
+}
+
 function parseJson(raw: FrameData): unknown {
   const text = frameText(raw);
+  if (text.length > DEPTH_SCAN_MIN && nestedTooDeep(text, MAX_FRAME_DEPTH)) return TOO_DEEP;
   try {
+    // Lone surrogates (only JSON escapes such as "\ud800", or a JS string, can carry them) become U+FFFD
+    // here, so the text acknowledged, fanned out, synced and stored is the same text on every path.
+    if (LONE_SURROGATE_ESCAPE.test(text) || !(text as string & { isWellFormed(): boolean }).isWellFormed()) {
+      return JSON.parse(text, (_k, v: unknown) => (typeof v === 'string' ? wellFormed(v) : v)) as unknown;
+    }
     return JSON.parse(text) as unknown;
   } catch {
     return undefined;
   }
 }
 
+/** A JSON escape of a surrogate code unit: the cheap test for frames that may need repair. */
+const LONE_SURROGATE_ESCAPE = /\\u[dD][89a-fA-F]/;
+
 const isRequestType = (t: string): t is RequestType => Object.hasOwn(REQUESTS, t);
 
 /** Decode a frame sent by a client. */
 export function decodeClientFrame(raw: FrameData): Decoded<ClientFrame> {
   const data = parseJson(raw);
+  if (data === TOO_DEEP) return fail(null, `frame is nested deeper than ${MAX_FRAME_DEPTH} levels`);
   if (data === undefined) return fail(null, 'frame is not valid JSON');
   if (typeof data !== 'object' || data === null || Array.isArray(data)) return fail(null, 'frame must be a JSON object');
   const obj = data as Record<string, unknown>;
   const id = typeof obj.id === 'string' && obj.id.length <= 64 ? obj.id : null;
   if (obj.type === 'auth') {
     const r = AuthFrame.safeParse(obj);
-    return r.success ? { ok: true, value: { kind: 'auth', frame: r.data } } : fail(id, `auth: ${describeIssues(r.error)}`);
+    if (r.success) return { ok: true, value: { kind: 'auth', frame: r.data, ...(id !== null && { id }) } };
+    const tokenBad = r.error.issues.some((i) => i.path[0] === 'token');
+    return { ...fail(id, `auth: ${describeIssues(r.error)}`), auth: tokenBad ? 'token' : 'frame' };
   }
   if (obj.type === 'typing' && obj.id === undefined) {
     const r = TypingFrame.safeParse(obj);

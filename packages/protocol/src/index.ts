@@ -9,3 +9,4 @@ export * from './decode.js';
 export * from './commands.js';
 export * from './http.js';
 export * from './client/index.js';
+export * from './text.js';

@@ -2,19 +2,30 @@ import { z } from 'zod';
 import { KnownEvent } from './events.js';
 import { COLOR_RE, LIMITS } from './limits.js';
 import { Category, Color, Id, Me, Message, Order, Permission, PublicUser, Role, Room, Unread } from './model.js';
+import { nameProblem, textProblem } from './text.js';
 
 /**
  * Every request a client can make: its params (the frame minus `id` and `type`) and its result.
- * The server validates params with these schemas; clients get their types from them.
+ * The server validates params with these schemas; clients get their types from them. Params are strict:
+ * a field the server does not know is refused (BAD_REQUEST), never silently ignored.
  */
 const req = <P extends z.ZodRawShape, R extends z.ZodTypeAny>(params: P, result: R) => ({
-  params: z.object(params),
+  params: z.strictObject(params),
   result,
 });
 
+/** Refuse a string by one of the text rules in text.ts. */
+const rule = (problem: (s: string) => string | null) => (s: string, ctx: z.RefinementCtx) => {
+  const p = problem(s);
+  if (p !== null) ctx.addIssue({ code: 'custom', message: p });
+};
+const name = (max: number) => z.string().trim().min(1).max(max).superRefine(rule(nameProblem));
+const messageText = z.string().min(1).max(LIMITS.maxMessageLength).superRefine(rule(textProblem));
+const topic = z.string().max(LIMITS.topicMax).superRefine(rule(textProblem));
+
 const Ok = z.object({ ok: z.literal(true) });
-const roomName = z.string().trim().min(1).max(LIMITS.roomNameMax);
-const nick = z.string().trim().min(LIMITS.nicknameMin).max(LIMITS.nicknameMax);
+const roomName = name(LIMITS.roomNameMax);
+const nick = z.string().trim().min(LIMITS.nicknameMin).max(LIMITS.nicknameMax).superRefine(rule(nameProblem));
 
 export const SyncResult = z.object({
   /** Visible events after `after`, ascending. */
@@ -66,7 +77,7 @@ export const REQUESTS = {
   'message.send': req(
     {
       roomId: Id,
-      text: z.string().min(1).max(LIMITS.maxMessageLength),
+      text: messageText,
       /** Client-chosen idempotency key: a retried send with the same nonce returns the original message. */
       nonce: z.string().min(1).max(LIMITS.nonceMax),
       action: z.boolean().optional(),
@@ -74,7 +85,7 @@ export const REQUESTS = {
     z.object({ message: Message }),
   ),
   'message.edit': req(
-    { messageId: Id, text: z.string().min(1).max(LIMITS.maxMessageLength) },
+    { messageId: Id, text: messageText },
     z.object({ message: Message }),
   ),
   'message.delete': req({ messageId: Id }, Ok),
@@ -82,8 +93,10 @@ export const REQUESTS = {
   'room.create': req(
     {
       name: roomName,
-      topic: z.string().max(LIMITS.topicMax).optional(),
+      topic: topic.optional(),
       categoryId: Id.nullable().optional(),
+      /** Create the room already restricted to these roles (as `room.restrict`, which needs manage_rooms). */
+      restrictedTo: z.array(Id).min(1).max(32).optional(),
     },
     z.object({ room: Room }),
   ),
@@ -91,7 +104,7 @@ export const REQUESTS = {
     {
       roomId: Id,
       name: roomName.optional(),
-      topic: z.string().max(LIMITS.topicMax).optional(),
+      topic: topic.optional(),
     },
     z.object({ room: Room }),
   ),
@@ -102,11 +115,11 @@ export const REQUESTS = {
   'room.restrict': req({ roomId: Id, roleIds: z.array(Id).min(1).max(32) }, z.object({ room: Room })),
   'room.open': req({ roomId: Id }, z.object({ room: Room })),
   'room.delete': req({ roomId: Id }, Ok),
-  'category.create': req({ name: z.string().trim().min(1).max(LIMITS.categoryNameMax) }, z.object({ category: Category })),
+  'category.create': req({ name: name(LIMITS.categoryNameMax) }, z.object({ category: Category })),
   'category.update': req(
     {
       categoryId: Id,
-      name: z.string().trim().min(1).max(LIMITS.categoryNameMax).optional(),
+      name: name(LIMITS.categoryNameMax).optional(),
       position: z.number().int().min(0).optional(),
     },
     z.object({ category: Category }),
@@ -116,7 +129,7 @@ export const REQUESTS = {
   /** `color: null` returns to the default hashed colour. Named colours are resolved by clients. */
   'color.set': req({ color: z.string().regex(COLOR_RE).nullable() }, z.object({ user: PublicUser })),
   'role.create': req(
-    { name: z.string().trim().min(1).max(LIMITS.roleNameMax), color: Color.nullable().optional() },
+    { name: name(LIMITS.roleNameMax), color: Color.nullable().optional() },
     z.object({ role: Role }),
   ),
   'role.delete': req({ roleId: Id }, Ok),

@@ -29,6 +29,7 @@ import type { EventBus } from './ports/event-bus.js';
 import type { Storage } from './ports/storage.js';
 import { Dispatcher } from './session/dispatcher.js';
 import { Hub } from './session/hub.js';
+import { ParseBudget } from './session/parse-budget.js';
 import { Session } from './session/session.js';
 import { createHttpApi } from './transport/http-api.js';
 import { startTransport } from './transport/server.js';
@@ -240,6 +241,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     });
     services.state.isOnline = (id) => hub.isOnline(id);
     services.auth.onSessionsRevoked = (id) => hub.closeUser(id, CloseCode.UNAUTHORIZED, 'session revoked');
+    services.auth.onFamilyRevoked = (family) => hub.closeFamily(family, CloseCode.UNAUTHORIZED, 'session revoked');
 
     const rate = or(opts.messageRate, DEFAULTS.messageRate);
     const readRate = or(opts.readRate, DEFAULTS.readRate);
@@ -250,7 +252,10 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     for (const f of FEATURES) f.register?.(dispatcher, services);
 
     const sendBufferCap = opts.sendBufferCap ?? DEFAULTS.sendBufferCap;
+    // Malformed input is budgeted per address and account across all their sockets, not only per socket.
+    const parseBudget = new ParseBudget(now);
     const sessionOptions = {
+      parseBudget,
       serverVersion: SERVER_VERSION,
       authTimeoutMs: opts.authTimeoutMs ?? DEFAULTS.authTimeoutMs,
       maxConnectionsPerUser: opts.maxConnectionsPerUser ?? DEFAULTS.maxConnectionsPerUser,
@@ -270,6 +275,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       allowedOrigins: opts.allowedOrigins ?? DEFAULTS.allowedOrigins,
       log,
       ...(opts.tls && { tls: opts.tls }),
+      admit: (ip) => !parseBudget.blocked(ip, null),
       onRequest: createHttpApi(services),
       onConnection: (conn) => {
         const session = new Session(conn, hub, services, dispatcher, sessionOptions);

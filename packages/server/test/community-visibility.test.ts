@@ -20,6 +20,7 @@ const ROLES = 3;
 
 type Cmd =
   | { k: 'room' }
+  | { k: 'restrictedRoom'; roles: number[] }
   | { k: 'restrict'; room: number; roles: number[] }
   | { k: 'open'; room: number }
   | { k: 'grant' | 'revoke'; user: number; role: number }
@@ -32,6 +33,7 @@ type Cmd =
 const nat = (n: number) => fc.nat({ max: n - 1 });
 const cmd: fc.Arbitrary<Cmd> = fc.oneof(
   fc.constant({ k: 'room' as const }),
+  fc.record({ k: fc.constant('restrictedRoom' as const), roles: fc.uniqueArray(nat(ROLES), { minLength: 1, maxLength: ROLES }) }),
   fc.record({ k: fc.constant('restrict' as const), room: nat(8), roles: fc.uniqueArray(nat(ROLES), { minLength: 1, maxLength: ROLES }) }),
   fc.record({ k: fc.constant('open' as const), room: nat(8) }),
   fc.record({ k: fc.constantFrom('grant' as const, 'revoke' as const), user: nat(USERS), role: nat(ROLES) }),
@@ -108,6 +110,15 @@ async function run(cmds: Cmd[]): Promise<void> {
             model.rooms.push({ id: r.id, name: r.name, restrictedTo: null });
           }
           break;
+        case 'restrictedRoom': {
+          // A restricted room created while members are online: born restricted, so its room.created reaches
+          // only those who may see it (the live-delivery check below judges every event by the model).
+          const ids = c.roles.map((i) => roleIds[i]).filter((x): x is string => x !== null);
+          if (ids.length === 0 || model.rooms.length >= 6) break;
+          const r = (await owner().call('room.create', { name: `room${model.rooms.length}`, restrictedTo: ids })).room;
+          model.rooms.push({ id: r.id, name: r.name, restrictedTo: [...new Set(ids)].sort() });
+          break;
+        }
         case 'restrict': {
           const ids = c.roles.map((i) => roleIds[i]).filter((x): x is string => x !== null);
           if (ids.length === 0) break;
@@ -285,6 +296,90 @@ describe('visibility and gap-free accounting (property)', () => {
     'no user ever learns anything of a room they cannot see, and every order is accounted exactly once',
     async (cmds) => {
       await run(cmds);
+    },
+    120_000,
+  );
+
+  const restrictedFirst = fc
+    .tuple(fc.uniqueArray(nat(ROLES), { minLength: 1, maxLength: ROLES }), fc.array(cmd, { minLength: 3, maxLength: 20 }))
+    .map(([roles, rest]): Cmd[] => [{ k: 'grant', user: 1, role: roles[0]! }, { k: 'restrictedRoom', roles }, ...rest]);
+  test.prop([restrictedFirst], { numRuns: 8, endOnFailure: true })(
+    'a restricted room created while members are online reaches only those who may see it',
+    async (cmds) => {
+      await run(cmds);
+    },
+    120_000,
+  );
+});
+
+/*
+ * Property: positions after hidden moves. A manager who cannot see some rooms moves the rooms they see; the
+ * owner moves rooms hidden from them (often into the same gap, so categories get respaced). After every
+ * step, a member who sees what the manager sees finds their rooms in the manager's order, and every room
+ * that did not move itself kept its position or moved by exactly one gap: a position never counts the
+ * hidden rooms, and hidden moves never reorder what a member sees.
+ */
+type PosCmd = { k: 'vmove' | 'hmove'; room: number; pos: number };
+const posCmd: fc.Arbitrary<PosCmd> = fc.record({
+  k: fc.constantFrom('vmove' as const, 'hmove' as const),
+  room: nat(4),
+  pos: fc.constantFrom(0, 1, 1, 1, 2, 3, 5, 8),
+});
+
+async function runPositions(cmds: PosCmd[]): Promise<void> {
+  const server = await testServer();
+  const { services } = server.app;
+  const clients: RawClient[] = [];
+  try {
+    const [o, m, u] = [await signup(server.url, 'owner'), await signup(server.url, 'mgr'), await signup(server.url, 'member')];
+    await services.roles.grant(null, { userId: o.user.id, roleId: 'owner' });
+    const managers = (await services.roles.create(o.user.id, { name: 'managers' })).role;
+    await services.roles.update(o.user.id, { roleId: managers.id, add: ['manage_rooms'] });
+    await services.roles.grant(null, { userId: m.user.id, roleId: managers.id });
+    const secret = (await services.roles.create(o.user.id, { name: 'secret' })).role;
+    for (const p of [o, m, u]) clients.push(await RawClient.connect(server.url, p.accessToken));
+    const [owner, mgr, member] = clients as [RawClient, RawClient, RawClient];
+    const visible: string[] = [];
+    const hidden: string[] = [];
+    for (let i = 0; i < 4; i++) visible.push((await mgr.call('room.create', { name: `v${i}` })).room.id);
+    for (let i = 0; i < 4; i++) hidden.push((await owner.call('room.create', { name: `h${i}`, restrictedTo: [secret.id] })).room.id);
+    let order = [...visible];
+    const view = async () => {
+      const rooms = ((await member.call('state')).rooms as Frame[]).sort((a, b) => a.position - b.position || (a.id < b.id ? -1 : 1));
+      return { ids: rooms.map((r) => r.id), pos: new Map(rooms.map((r) => [r.id as string, r.position as number])) };
+    };
+    let before = await view();
+    for (const c of cmds) {
+      let moved: string | null = null;
+      if (c.k === 'vmove') {
+        moved = visible[c.room]!;
+        await mgr.call('room.move', { roomId: moved, categoryId: null, position: c.pos });
+        const rest = order.filter((id) => id !== moved);
+        const at = Math.min(c.pos, rest.length);
+        order = [...rest.slice(0, at), moved, ...rest.slice(at)];
+      } else {
+        await owner.call('room.move', { roomId: hidden[c.room]!, categoryId: null, position: c.pos });
+      }
+      const after = await view();
+      expect(after.ids).toEqual(order);
+      for (const id of visible) {
+        if (id === moved) continue;
+        expect([0, 1024], `position change of a room that did not move (${c.k})`).toContain(after.pos.get(id)! - before.pos.get(id)!);
+      }
+      before = after;
+    }
+  } finally {
+    for (const c of clients) await c.close();
+    await server.close();
+    fs.rmSync(server.dataDir, { recursive: true, force: true });
+  }
+}
+
+describe('room positions (property)', () => {
+  test.prop([fc.array(posCmd, { minLength: 10, maxLength: 40 })], { numRuns: 10, endOnFailure: true })(
+    'positions after hidden moves: a member sees their rooms in order, never renumbered by hidden rooms',
+    async (cmds) => {
+      await runPositions(cmds);
     },
     120_000,
   );

@@ -159,6 +159,11 @@ export class Hub {
     if (sessions.length) this.log({ level: 'info', msg: 'closed user connections', userId, count: sessions.length });
   }
 
+  /** Close every connection authenticated by a token of this session family (logout, refresh-token reuse). */
+  closeFamily(familyId: string, code: number = CloseCode.UNAUTHORIZED, reason = 'session revoked'): void {
+    for (const set of [...this.byUser.values()]) for (const s of [...set]) if (s.family === familyId) s.close(code, reason);
+  }
+
   closeAll(code: number, reason: string): void {
     for (const set of [...this.byUser.values()]) for (const s of [...set]) s.close(code, reason);
   }

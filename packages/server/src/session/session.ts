@@ -8,6 +8,7 @@ import { readyFrame, replayFrame, replyErrorFrame, replyOkFrame, syncPageJson } 
 import type { Conn } from './conn.js';
 import type { Dispatcher } from './dispatcher.js';
 import type { Hub } from './hub.js';
+import { ParseBudget } from './parse-budget.js';
 
 export interface SessionOptions {
   serverVersion: string;
@@ -22,7 +23,15 @@ export interface SessionOptions {
   /** The server's typing relay (features/typing). */
   typing: TypingRelay;
   now: () => number;
+  /** Malformed input budget per address and account, shared by all sessions (one per server). */
+  parseBudget?: ParseBudget;
 }
+
+/** Frames above this size from a blocked address or account are refused before they are parsed. */
+export const LARGE_FRAME_BYTES = 8 * 1024;
+
+const frameBytes = (data: Buffer | ArrayBuffer | Buffer[]) =>
+  Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : data.byteLength;
 
 type State = 'auth' | 'replaying' | 'live' | 'closed';
 
@@ -45,11 +54,17 @@ export const MAX_REQUESTS_IN_FLIGHT = 256;
  */
 export class Session {
   userId: string | null = null;
+  /** The session family of the token it authenticated with (logout or refresh-token reuse closes it). */
+  family: string | null = null;
   accounted = 0;
+  /** The access token's expiry (epoch ms): the socket is not served past it (closed with 4401). */
+  private expiresAtMs = Number.POSITIVE_INFINITY;
+  private expiryTimer: NodeJS.Timeout | null = null;
   private state: State = 'auth';
   private authTimer: NodeJS.Timeout | null;
   private readonly frames: RateLimiter;
   private malformed = 0;
+  private readonly budget: ParseBudget;
   private inFlight = 0;
   private readsInFlight = 0;
 
@@ -61,6 +76,7 @@ export class Session {
     private readonly o: SessionOptions,
   ) {
     this.frames = new RateLimiter(o.frameRate.perSec, o.frameRate.burst, o.now, 1);
+    this.budget = o.parseBudget ?? new ParseBudget(o.now);
     this.authTimer = setTimeout(() => this.close(CloseCode.AUTH_TIMEOUT, 'no auth frame in time'), o.authTimeoutMs);
   }
 
@@ -71,9 +87,16 @@ export class Session {
   onMessage(data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean): void {
     if (this.state === 'closed') return;
     if (this.frames.take('') > 0) return this.close(CloseCode.TOO_SLOW, 'too many frames');
-    if (isBinary) return this.malformedFrame(null, { code: 'BAD_REQUEST', message: 'binary frames are not supported' });
+    if (this.state !== 'auth' && this.o.now() >= this.expiresAtMs) return this.expired();
+    const bytes = frameBytes(data);
+    // Parse work is budgeted per address and per account, not only per socket: once either has sent too
+    // much malformed input, its suspect sockets and its large frames are refused before parsing.
+    if ((this.malformed > 0 || bytes > LARGE_FRAME_BYTES) && this.budget.blocked(this.conn.ip, this.userId)) {
+      return this.close(CloseCode.TOO_SLOW, 'too much malformed input from this address or account');
+    }
+    if (isBinary) return this.malformedFrame(null, { code: 'BAD_REQUEST', message: 'binary frames are not supported' }, undefined, bytes);
     const decoded = decodeClientFrame(data);
-    if (!decoded.ok) return this.malformedFrame(decoded.id, decoded.error);
+    if (!decoded.ok) return this.malformedFrame(decoded.id, decoded.error, decoded.auth, bytes);
     const frame = decoded.value;
     if (this.state === 'auth') {
       if (frame.kind !== 'auth') return this.close(CloseCode.PROTOCOL_VIOLATION, 'the first frame must be auth');
@@ -81,7 +104,7 @@ export class Session {
     }
     switch (frame.kind) {
       case 'auth':
-        return this.reply(null, { code: 'BAD_REQUEST', message: 'already authenticated' });
+        return this.reply(frame.id ?? null, { code: 'BAD_REQUEST', message: 'already authenticated' });
       case 'typing':
         if (this.state === 'live') this.o.typing.notice(this, frame.frame.roomId);
         return;
@@ -95,6 +118,8 @@ export class Session {
     if (this.state === 'closed') return;
     this.state = 'closed';
     this.clearAuthTimer();
+    if (this.expiryTimer) clearTimeout(this.expiryTimer);
+    this.expiryTimer = null;
     this.hub.remove(this);
   }
 
@@ -104,8 +129,31 @@ export class Session {
     this.conn.close(code, reason);
   }
 
-  private malformedFrame(id: string | null, error: ErrorBody): void {
-    if (this.state === 'auth') return this.close(CloseCode.PROTOCOL_VIOLATION, 'the first frame must be auth');
+  /** Idle sockets too are closed when the token runs out, even if the client sends nothing. */
+  private armExpiry = (): void => {
+    if (this.state === 'closed') return;
+    const left = this.expiresAtMs - this.o.now();
+    if (left <= 0) return this.expired();
+    // setTimeout caps at 2^31-1 ms; a longer token re-arms when that fires.
+    this.expiryTimer = setTimeout(this.armExpiry, Math.min(left, 2 ** 31 - 1));
+    this.expiryTimer.unref();
+  };
+
+  /** The access token ran out: the client refreshes it and reconnects with resumeAfter (nothing is lost). */
+  private expired(): void {
+    this.close(CloseCode.UNAUTHORIZED, 'access token expired');
+  }
+
+  private malformedFrame(id: string | null, error: ErrorBody, auth?: 'token' | 'frame', bytes = 0): void {
+    if (!this.budget.spend(this.conn.ip, this.userId, bytes)) {
+      return this.close(CloseCode.TOO_SLOW, 'too much malformed input from this address or account');
+    }
+    if (this.state === 'auth') {
+      // An auth frame that fails validation says what was wrong with it, not "the first frame must be auth".
+      if (auth === 'token') return this.close(CloseCode.UNAUTHORIZED, 'invalid or expired token');
+      if (auth === 'frame') return this.close(CloseCode.PROTOCOL_VIOLATION, `bad auth frame: ${error.message.slice(0, 100)}`);
+      return this.close(CloseCode.PROTOCOL_VIOLATION, 'the first frame must be auth');
+    }
     if (++this.malformed > this.o.maxMalformed) return this.close(CloseCode.PROTOCOL_VIOLATION, 'too many malformed frames');
     this.reply(id, error);
   }
@@ -118,6 +166,9 @@ export class Session {
       return this.close(CloseCode.TOO_MANY_CONNECTIONS, 'too many connections for this user');
     }
     this.userId = auth.user.id;
+    this.family = auth.family;
+    this.expiresAtMs = auth.expiresAtMs;
+    this.armExpiry();
     this.hub.add(this);
     const { sync, deps } = this.services;
     const head = deps.queue.head;

@@ -17,6 +17,8 @@ export interface TransportOptions {
   log: Log;
   /** Serve HTTPS and wss:// with this certificate chain and key (PEM); plain HTTP when absent. */
   tls?: { cert: string | Buffer; key: string | Buffer };
+  /** May this address open a WebSocket now? (Refused with 429 at the upgrade, before any handshake work.) */
+  admit?: (ip: string) => boolean;
   /** The HTTP API. */
   onRequest: (req: http.IncomingMessage, res: http.ServerResponse) => void;
   /** A new WebSocket connection; returns the session's message and close handlers. */
@@ -73,6 +75,7 @@ export async function startTransport(o: TransportOptions): Promise<Transport> {
     const origin = req.headers.origin;
     // Terminal clients and bots send no Origin; a browser page from elsewhere must be allowed explicitly.
     if (origin !== undefined && !o.allowedOrigins.includes(origin)) return reject(socket, 403, 'Forbidden');
+    if (o.admit && !o.admit(socket.remoteAddress ?? 'unknown')) return reject(socket, 429, 'Too Many Requests');
     wss.handleUpgrade(req, socket, head, (ws) => {
       const ip = socket.remoteAddress ?? 'unknown';
       const conn = new WsConn(ws, socket, ip, o.sendBufferCap, corker, () => handlers.overflow());

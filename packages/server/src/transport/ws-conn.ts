@@ -117,6 +117,9 @@ export class WsConn implements Conn {
   close(code: number, reason: string): void {
     if (this.ws.readyState === WebSocket.CLOSED) return;
     if (this.ws.readyState !== WebSocket.CLOSING) this.ws.close(code, reason);
+    // Closed for flooding (4429): read nothing more from it. What it still has in flight would otherwise be
+    // unmasked and validated for nothing (megabytes, for a flood); its close completes by the grace timer.
+    if (code === CloseCode.TOO_SLOW) this.socket.pause();
     // A peer that never answers the close (or never drains its buffer) is cut off; one that is reading
     // gets time to drain what is still queued for it, so a close is not cut off mid-frame.
     const grace = Math.min(CLOSE_GRACE_MAX_MS, CLOSE_GRACE_MS + (this.ws.bufferedAmount / CLOSE_DRAIN_BYTES_PER_SEC) * 1000);

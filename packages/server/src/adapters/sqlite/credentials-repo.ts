@@ -16,6 +16,9 @@ export class SqliteCredentialsRepo implements CredentialsRepository {
       >('SELECT * FROM refresh_tokens WHERE token_hash = ?'),
       markRotated: db.prepare('UPDATE refresh_tokens SET rotated = 1 WHERE token_hash = ?'),
       revokeFamily: db.prepare('UPDATE refresh_tokens SET revoked = 1 WHERE family_id = ?'),
+      familyRevoked: db.prepare<[string], { n: number }>(
+        'SELECT 1 AS n FROM refresh_tokens WHERE family_id = ? AND revoked = 1 LIMIT 1',
+      ),
       revokeUser: db.prepare('UPDATE refresh_tokens SET revoked = 1 WHERE user_id = ?'),
       purgeExpired: db.prepare('DELETE FROM refresh_tokens WHERE expires_at < ?'),
       insertInvite: db.prepare(
@@ -57,6 +60,10 @@ export class SqliteCredentialsRepo implements CredentialsRepository {
   }
   revokeFamily(familyId: string): void {
     this.s.revokeFamily.run(familyId);
+  }
+  /** Was this session family revoked (logout, refresh-token reuse)? Its access tokens are dead too. */
+  familyRevoked(familyId: string): boolean {
+    return this.s.familyRevoked.get(familyId) !== undefined;
   }
   revokeAllForUser(userId: string): void {
     this.s.revokeUser.run(userId);

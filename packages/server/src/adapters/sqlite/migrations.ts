@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { nicknameKey } from '../../features/accounts/nickname-key.js';
+import { nameKey } from '../../text/name-key.js';
 
 /** A migration is SQL, or a function for steps SQL cannot express (Unicode normalisation). */
 type Migration = string | ((db: Database.Database) => void);
@@ -160,6 +161,27 @@ const MIGRATIONS: readonly Migration[] = [
       taken.add(nicknameKey(nickname));
       set.run(nickname, nicknameKey(nickname), u.id);
     }
+  },
+  /*
+   * 3: nickname and role-name keys fold look-alikes too (UTS #39 confusables skeleton, marks, invisible
+   * characters). Names that now collide keep the older holder's; the later one gets a numeric suffix.
+   */
+  (db) => {
+    const rekey = (table: 'users' | 'roles', nameCol: string, keyCol: string, order: string, max: number) => {
+      const rows = db.prepare<[], { id: string; name: string }>(`SELECT id, ${nameCol} AS name FROM ${table} ORDER BY ${order}`).all();
+      db.prepare(`UPDATE ${table} SET ${keyCol} = id`).run();
+      const taken = new Set<string>();
+      const set = db.prepare(`UPDATE ${table} SET ${nameCol} = ?, ${keyCol} = ? WHERE id = ?`);
+      for (const r of rows) {
+        let name = r.name;
+        for (let i = 2; taken.has(nameKey(name)); i++) name = i < 1000 ? `${r.name.slice(0, max - 4)}${i}` : r.id;
+        taken.add(nameKey(name));
+        set.run(name, nameKey(name), r.id);
+      }
+    };
+    rekey('users', 'nickname', 'nickname_lc', 'created_at, id', 32);
+    // Built-in roles first, so they keep their names.
+    rekey('roles', 'name', 'name_lc', 'builtin DESC, position DESC, id', 32);
   },
 ];
 

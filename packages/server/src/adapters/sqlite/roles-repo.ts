@@ -1,6 +1,7 @@
 import type { Permission, Role } from '@open-discord/protocol';
 import { EVERYONE_ROLE, type RolesRepository } from '../../features/roles/repository.js';
 import type { Db } from './db.js';
+import { nameKey } from '../../text/name-key.js';
 
 interface RawRole {
   id: string;
@@ -51,14 +52,14 @@ export class SqliteRolesRepo implements RolesRepository {
     return r ? toRole(r) : null;
   }
   byName(name: string): Role | null {
-    const r = this.s.byName.get(name.toLowerCase());
+    const r = this.s.byName.get(nameKey(name));
     return r ? toRole(r) : null;
   }
   insert(role: Role): void {
-    this.s.insert.run(role.id, role.name, role.name.toLowerCase(), role.color, role.position, JSON.stringify(role.permissions));
+    this.s.insert.run(role.id, role.name, nameKey(role.name), role.color, role.position, JSON.stringify(role.permissions));
   }
   update(role: Role): void {
-    this.s.update.run(role.name, role.name.toLowerCase(), role.color, role.position, JSON.stringify(role.permissions), role.id);
+    this.s.update.run(role.name, nameKey(role.name), role.color, role.position, JSON.stringify(role.permissions), role.id);
   }
   /** Built-in roles are never deleted. Returns whether a row went. */
   delete(id: string): boolean {

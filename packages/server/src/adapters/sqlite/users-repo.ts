@@ -1,5 +1,5 @@
 import type { Db } from './db.js';
-import { nicknameKey } from '../../features/accounts/nickname-key.js';
+import { nameKey as nicknameKey } from '../../text/name-key.js';
 import type { RemovalReason, UserRow, UsersRepository } from '../../features/accounts/repository.js';
 
 interface RawUser {
@@ -59,7 +59,7 @@ export class SqliteUsersRepo implements UsersRepository {
     const r = this.s.byUsername.get(username);
     return r ? toUser(r) : null;
   }
-  /** Nickname lookup by uniqueness key (case and compatibility forms folded; removed users included). */
+  /** Nickname lookup by uniqueness key (case, compatibility forms and look-alikes folded; removed users included). */
   idByNickname(nickname: string): string | null {
     return this.s.idByNickname.get(nicknameKey(nickname))?.id ?? null;
   }

@@ -1,4 +1,4 @@
-import { LIMITS, NICKNAME_RE, ProtocolError } from '@open-discord/protocol';
+import { LIMITS, NICKNAME_RE, nameProblem, ProtocolError } from '@open-discord/protocol';
 
 const LATIN = /\p{Script=Latin}/u;
 const CYRILLIC = /\p{Script=Cyrillic}/u;
@@ -10,10 +10,13 @@ const GREEK = /\p{Script=Greek}/u;
  * is checked separately on `nicknameKey` (case and compatibility folded).
  *
  * Mixing Latin with Cyrillic or Greek letters in one nickname is refused: that is how `pаypal` (with a
- * Cyrillic а) passes for `paypal`. Whole-script look-alikes (a nickname written entirely in Cyrillic that
- * happens to resemble a Latin one) are not caught; that would need the full Unicode confusables table.
+ * Cyrillic а) passes for `paypal`. Whole-script and other look-alikes (`аӏісе`, `Օwner`) are caught by the
+ * uniqueness key (text/name-key.ts: the UTS #39 confusables skeleton). Sign-up and nick.set both call this.
  */
 export function checkNickname(raw: string): string {
+  // Invisible and formatting characters (Hangul fillers, zero-width, bidi) are refused before and after NFKC.
+  const problem = nameProblem(raw) ?? nameProblem(raw.trim().normalize('NFKC'));
+  if (problem !== null) throw new ProtocolError('BAD_REQUEST', problem);
   const nickname = raw.trim().normalize('NFKC');
   if ([...nickname].length < LIMITS.nicknameMin || [...nickname].length > LIMITS.nicknameMax) {
     throw new ProtocolError('BAD_REQUEST', `nicknames are ${LIMITS.nicknameMin}–${LIMITS.nicknameMax} characters`);

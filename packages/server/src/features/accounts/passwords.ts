@@ -104,6 +104,17 @@ export class PasswordHasher {
     return this.run<boolean>('compare', prehash(password), hash) ?? bcrypt.compare(prehash(password), hash);
   }
 
+  /** The bcrypt cost a hash was made with (0 if it is not a bcrypt hash). */
+  static costOf(hash: string): number {
+    const m = /^\$2[abxy]?\$(\d{2})\$/.exec(hash);
+    return m ? Number(m[1]) : 0;
+  }
+
+  /** New hashes are made at this cost. */
+  get currentCost(): number {
+    return this.cost;
+  }
+
   async close(): Promise<void> {
     const ws = this.workers.splice(0);
     await Promise.all(ws.map((w) => w.terminate()));

@@ -55,6 +55,8 @@ export interface CredentialsRepository {
   refreshToken(tokenHash: string): RefreshTokenRow | null;
   markRotated(tokenHash: string): void;
   revokeFamily(familyId: string): void;
+  /** Was this session family revoked (logout, refresh-token reuse)? Its access tokens are dead too. */
+  familyRevoked(familyId: string): boolean;
   revokeAllForUser(userId: string): void;
   purgeExpiredTokens(now: number): void;
   insertInvite(i: InviteRow): void;

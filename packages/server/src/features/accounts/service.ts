@@ -24,6 +24,10 @@ export interface AuthOptions {
 export interface Authenticated {
   user: UserRow;
   me: Me;
+  /** When the access token expires (epoch ms): a socket is not served past it. */
+  expiresAtMs: number;
+  /** The session family the token belongs to (null for tokens issued before families were recorded). */
+  family: string | null;
 }
 
 const DAY_MS = 86_400_000;
@@ -48,6 +52,8 @@ export class AuthService {
   private readonly dummyHash: Promise<string>;
   /** Hooks run after a user's sessions were revoked (the session layer closes their sockets). */
   onSessionsRevoked: (userId: string) => void = () => {};
+  /** Hooks run after one session family was revoked (logout, refresh-token reuse): close its sockets. */
+  onFamilyRevoked: (familyId: string) => void = () => {};
 
   constructor(
     private readonly d: ServiceDeps,
@@ -120,9 +126,7 @@ export class AuthService {
   }
 
   private async signupNow(body: SignupBody): Promise<TokenPair> {
-    if (body.nickname !== undefined && !NICKNAME_RE.test(body.nickname)) {
-      throw new ProtocolError('BAD_REQUEST', 'nicknames may contain letters, digits, _ . - only');
-    }
+    // The same validation as nick.set (checkNickname normalises first, then tests the characters).
     const wantedNick = body.nickname === undefined ? undefined : checkNickname(body.nickname);
     const { d } = this;
     // Refuse what needs no password work (closed registration, a bad invite) before hashing.
@@ -172,7 +176,13 @@ export class AuthService {
     const user = this.d.store.users.byUsername(username);
     // Same work and same answer whether or not the user exists.
     const ok = await this.passwords.verify(password, user?.passwordHash ?? (await this.dummyHash));
+    // An account hashed at a lower cost than the current one (the cost was raised since) is checked at the
+    // current cost as well, so a wrong password for it costs what an unknown user costs; a successful login
+    // re-hashes it at the current cost.
+    const stale = user !== null && PasswordHasher.costOf(user.passwordHash) < this.passwords.currentCost;
+    if (stale) await this.passwords.verify(password, await this.dummyHash);
     if (!user || !ok) throw badCredentials();
+    const upgraded = stale && !user.removed ? await this.passwords.hash(password) : null;
     // Only someone who knows the password learns why the account cannot log in.
     if (user.removedReason === 'banned') throw new ProtocolError('FORBIDDEN', 'this account is banned from the server');
     if (user.removed) {
@@ -184,6 +194,7 @@ export class AuthService {
     return this.d.queue.submit((w) => {
       const current = this.d.store.users.byId(user.id);
       if (!current || !unchangedSince(user, current)) throw badCredentials();
+      if (upgraded !== null) this.d.store.users.setPassword(current.id, upgraded);
       return this.issue(current, this.d.newId(), w.now);
     });
   }
@@ -197,6 +208,7 @@ export class AuthService {
       if (row.rotated) {
         // Reuse of a spent token: someone holds a copy. End the whole session family.
         d.store.credentials.revokeFamily(row.familyId);
+        w.afterCommit(() => this.onFamilyRevoked(row.familyId));
         d.log({ level: 'warn', msg: 'refresh token reuse; family revoked', userId: row.userId });
         return { error: badRefresh() };
       }
@@ -211,9 +223,11 @@ export class AuthService {
   }
 
   async logout(refreshToken: string): Promise<void> {
-    await this.d.queue.submit(() => {
+    await this.d.queue.submit((w) => {
       const row = this.d.store.credentials.refreshToken(sha256(refreshToken));
-      if (row) this.d.store.credentials.revokeFamily(row.familyId);
+      if (!row) return;
+      this.d.store.credentials.revokeFamily(row.familyId);
+      w.afterCommit(() => this.onFamilyRevoked(row.familyId));
     });
   }
 
@@ -264,7 +278,8 @@ export class AuthService {
     if (!claims) return null;
     const user = this.d.store.users.byId(claims.sub);
     if (!user || user.removed || user.tokenVersion !== claims.tv) return null;
-    return { user, me: meOf(this.d.store, user) };
+    if (claims.fam !== undefined && this.d.store.credentials.familyRevoked(claims.fam)) return null;
+    return { user, me: meOf(this.d.store, user), expiresAtMs: claims.exp * 1000, family: claims.fam ?? null };
   }
 
   /** Must run inside a write (it stores the refresh token). */
@@ -278,7 +293,7 @@ export class AuthService {
       expiresAt: now + this.o.refreshTokenTtlSec * 1000,
     });
     return {
-      accessToken: signAccessToken(this.o.secret, user.id, user.tokenVersion, now, this.o.accessTokenTtlSec),
+      accessToken: signAccessToken(this.o.secret, user.id, user.tokenVersion, now, this.o.accessTokenTtlSec, familyId),
       refreshToken,
       expiresIn: this.o.accessTokenTtlSec,
       user: meOf(this.d.store, user),

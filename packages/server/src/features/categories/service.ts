@@ -1,5 +1,6 @@
 import type { Category, ParsedParams, Room } from '@open-discord/protocol';
-import { ProtocolError } from '@open-discord/protocol';
+import { nameProblem, ProtocolError } from '@open-discord/protocol';
+import { nameKey } from '../../text/name-key.js';
 import { type Actor, requirePermission } from '../../core/authority.js';
 import type { WriteContext } from '../../core/commit-queue.js';
 import type { ServiceDeps } from '../../core/deps.js';
@@ -59,12 +60,12 @@ export class CategoriesService {
       requirePermission(access, actor, 'manage_rooms', 'delete categories');
       const category = store.categories.get(p.categoryId);
       if (!category) throw categoryNotFound();
-      // Its rooms go after the uncategorised rooms the actor can see, keeping their order.
-      let position = positionAfter(this.roomsIn(null, actor));
-      for (const r of this.roomsIn(category.id, null)) {
-        this.place(w, actor, r, null, position);
-        position += POSITION_GAP;
-      }
+      // Its rooms go after the uncategorised rooms the actor can see, keeping their order and their distances:
+      // each keeps its offset from the first room of the category that the actor can see, so no room's new
+      // position counts the rooms (hidden or not) before it.
+      const base = positionAfter(this.roomsIn(null, actor));
+      const first = this.roomsIn(category.id, actor)[0]?.position ?? 0;
+      for (const r of this.roomsIn(category.id, null)) this.place(w, actor, r, null, base + (r.position - first));
       store.categories.delete(category.id);
       w.emit({ type: 'category.deleted', roomId: null, actorId: actor }, { categoryId: category.id });
       this.renumberCategories(w, actor, store.categories.list());
@@ -90,7 +91,7 @@ export class CategoriesService {
       if (!inPlace) {
         const position = positionBetween(prev, next);
         if (position !== null) this.place(w, actor, row, p.categoryId, position);
-        else this.renumber(w, actor, p.categoryId, row, prev!);
+        else this.renumber(w, actor, p.categoryId, row, prev!, next!);
       }
       return { room: store.rooms.toWire(store.rooms.get(row.id)!) };
     });
@@ -116,13 +117,17 @@ export class CategoriesService {
   }
 
   /**
-   * No room between `prev` and its successor: respace the whole category (every room, seen or not) by
-   * POSITION_GAP, with `moved` right after `prev`. Rare: it takes about ten moves into the same gap.
+   * No integer between `prev` and `next`: make room by shifting `next` and every room after it (seen or
+   * not) up by POSITION_GAP, then put `moved` between. Each shifted room's new position depends only on its
+   * own old one — never on how many rooms, hidden or not, come before it — so a respace tells a member
+   * nothing about rooms hidden from them. Rare: it takes about ten moves into the same gap.
    */
-  private renumber(w: WriteContext, actor: Actor, categoryId: string | null, moved: RoomRow, prev: RoomRow): void {
-    const others = this.roomsIn(categoryId, null).filter((r) => r.id !== moved.id);
-    const order = insertAt(others, moved, others.findIndex((r) => r.id === prev.id) + 1);
-    order.forEach((r, i) => this.place(w, actor, r, categoryId, i * POSITION_GAP));
+  private renumber(w: WriteContext, actor: Actor, categoryId: string | null, moved: RoomRow, prev: RoomRow, next: RoomRow): void {
+    for (const r of this.roomsIn(categoryId, null)) {
+      if (r.id !== moved.id && byPlace(r, next) >= 0) this.place(w, actor, r, categoryId, r.position + POSITION_GAP);
+    }
+    const shifted = { ...next, position: next.position + POSITION_GAP };
+    this.place(w, actor, moved, categoryId, positionBetween(prev, shifted)!);
   }
 
   /** Give categories positions 0..n-1 in this order, announcing each whose name or position changed. */
@@ -138,8 +143,10 @@ export class CategoriesService {
   }
 
   private checkNameFree(name: string, self: string | null): void {
-    const lc = name.toLowerCase();
-    if (this.d.store.categories.list().some((c) => c.id !== self && c.name.toLowerCase() === lc)) {
+    const problem = nameProblem(name);
+    if (problem !== null) throw new ProtocolError('BAD_REQUEST', problem);
+    const lc = nameKey(name);
+    if (this.d.store.categories.list().some((c) => c.id !== self && nameKey(c.name) === lc)) {
       throw new ProtocolError('CONFLICT', `a category named ${name} already exists`);
     }
   }

@@ -14,8 +14,10 @@ export class MessageChangesService {
 
   private find(actor: Actor, messageId: string): MessageRow {
     const row = this.d.store.messages.get(messageId);
-    if (!row || row.deleted) throw messageNotFound();
-    if (actor !== null && !this.d.access.canSeeRoom(actor, row.roomId)) throw messageNotFound();
+    // One path for missing, deleted and hidden messages: the visibility check (which may load the access
+    // index) runs whether or not the row exists, then one answer, so timing does not tell them apart.
+    const visible = actor === null || this.d.access.canSeeRoom(actor, row?.roomId ?? messageId);
+    if (!row || row.deleted || !visible) throw messageNotFound();
     return row;
   }
 

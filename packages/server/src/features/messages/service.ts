@@ -35,6 +35,8 @@ export class MessagesService {
       // A retry (same author and nonce) returns the original and writes nothing.
       const existing = store.messages.byNonce(userId, p.nonce);
       if (existing) {
+        // Only what the sender may see now: a room hidden since answers like any hidden (or missing) room.
+        if (!access.canSeeRoom(userId, existing.roomId)) throw roomNotFound();
         const message = messageToWire(existing);
         return { message, json: encode({ message }) };
       }

@@ -1,5 +1,5 @@
 import type { ParsedParams, Permission, Role } from '@open-discord/protocol';
-import { NICKNAME_RE, PERMISSIONS, ProtocolError } from '@open-discord/protocol';
+import { NICKNAME_RE, nameProblem, PERMISSIONS, ProtocolError } from '@open-discord/protocol';
 import type { AccessAdminService } from '../../core/access-admin.js';
 import { type Actor, holds, rankOf, requireAbove, requirePermission } from '../../core/authority.js';
 import type { ServiceDeps } from '../../core/deps.js';
@@ -28,7 +28,7 @@ export class RolesService {
 
   create(actor: Actor, p: ParsedParams<'role.create'>): Promise<{ role: Role }> {
     const { store, access, queue } = this.d;
-    if (!NICKNAME_RE.test(p.name)) {
+    if (nameProblem(p.name) !== null || !NICKNAME_RE.test(p.name)) {
       return Promise.reject(new ProtocolError('BAD_REQUEST', 'role names may contain letters, digits, _ . - only'));
     }
     return queue.submit((w) => {

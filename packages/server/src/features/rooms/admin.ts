@@ -50,8 +50,9 @@ export class RoomAdminService {
 
   private visibleTextRoom(actor: Actor, roomId: string): RoomRow {
     const row = this.d.store.rooms.get(roomId);
-    if (!row || row.deleted || row.kind !== 'text') throw roomNotFound();
-    if (actor !== null && !this.d.access.canSeeRoom(actor, roomId)) throw roomNotFound();
+    // The same work for a missing and a hidden room (see MessageChangesService.find).
+    const visible = actor === null || this.d.access.canSeeRoom(actor, roomId);
+    if (!row || row.deleted || row.kind !== 'text' || !visible) throw roomNotFound();
     return row;
   }
 }

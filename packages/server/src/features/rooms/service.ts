@@ -1,11 +1,14 @@
 import type { ParsedParams, Room } from '@open-discord/protocol';
-import { ProtocolError, ROOM_NAME_RE } from '@open-discord/protocol';
+import { nameProblem, ProtocolError, ROOM_NAME_RE } from '@open-discord/protocol';
+import { nameKey } from '../../text/name-key.js';
 import type { ServiceDeps } from '../../core/deps.js';
 import { roomNotFound } from './errors.js';
 import { positionAfter } from './places.js';
 import type { RoomRow } from './repository.js';
 
 function checkName(name: string): void {
+  const problem = nameProblem(name);
+  if (problem !== null) throw new ProtocolError('BAD_REQUEST', problem);
   if (!ROOM_NAME_RE.test(name)) {
     throw new ProtocolError('BAD_REQUEST', 'room names may contain letters, digits, _ and - only');
   }
@@ -36,6 +39,15 @@ export class RoomsService {
         throw new ProtocolError('NOT_FOUND', 'category not found');
       }
       if (this.nameTaken(userId, p.name, null)) throw new ProtocolError('CONFLICT', `a room named ${p.name} already exists`);
+      // Born restricted, in the same write: `room.created` only ever reaches those who may see the room.
+      let restrictedTo: string[] | null = null;
+      if (p.restrictedTo !== undefined) {
+        if (!access.hasPermission(userId, 'manage_rooms')) {
+          throw new ProtocolError('FORBIDDEN', 'you need the manage_rooms permission to restrict rooms');
+        }
+        for (const r of p.restrictedTo) if (!store.roles.get(r)) throw new ProtocolError('NOT_FOUND', `role not found: ${r}`);
+        restrictedTo = [...new Set(p.restrictedTo)].sort();
+      }
       const row: Omit<RoomRow, 'deleted'> = {
         id: this.d.newId(),
         name: p.name,
@@ -46,7 +58,7 @@ export class RoomsService {
         position: positionAfter(
           store.rooms.all().filter((r) => !r.deleted && r.kind === 'text' && r.categoryId === categoryId && access.canSeeRoom(userId, r.id)),
         ),
-        restrictedTo: null,
+        restrictedTo,
         createdBy: userId,
         createdAt: w.now,
       };
@@ -63,7 +75,9 @@ export class RoomsService {
     if (p.name !== undefined) checkName(p.name);
     return queue.submit((w) => {
       const row = store.rooms.get(p.roomId);
-      if (!row || !access.canSeeRoom(userId, p.roomId)) throw roomNotFound();
+      // The same work for a missing and a hidden room: the visibility check runs either way.
+      const visible = access.canSeeRoom(userId, p.roomId);
+      if (!row || !visible) throw roomNotFound();
       const manager = access.hasPermission(userId, 'manage_rooms');
       const topicOnly = p.name === undefined || p.name === row.name;
       if (!manager && !(topicOnly && row.createdBy === userId)) {
@@ -81,17 +95,17 @@ export class RoomsService {
   }
 
   /**
-   * Text room names are unique case-insensitively among the rooms the caller can see, so `/join name` is
+   * Text room names are unique by name key (case, compatibility forms and look-alikes folded) among the rooms the caller can see, so `/join name` is
    * unambiguous for them. Only among those: refusing a name because a room hidden from the caller holds it
    * would tell them that room exists (and its name). The owner sees every text room, so their names never
    * clash; a member may later see two rooms of the same name if a hidden one is opened to them, and then
    * tells them apart by category or renames one.
    */
   private nameTaken(userId: string, name: string, self: string | null): boolean {
-    const lc = name.toLowerCase();
+    const lc = nameKey(name);
     const { store, access } = this.d;
     return store.rooms
       .all()
-      .some((r) => r.id !== self && !r.deleted && r.kind === 'text' && r.name.toLowerCase() === lc && access.canSeeRoom(userId, r.id));
+      .some((r) => r.id !== self && !r.deleted && r.kind === 'text' && nameKey(r.name) === lc && access.canSeeRoom(userId, r.id));
   }
 }
