@@ -11,15 +11,16 @@ export function PasteConfirm({ text, parts, width, height }: { text: string; par
   const kb = (new TextEncoder().encode(text).length / 1024).toFixed(1);
   const question =
     parts > 1
-      ? `${lines.length} lines (${kb} KB) are too long for one message (at most ${LIMITS.maxMessageLength} characters). Send as ${parts} messages?`
+      ? `${lines.length} lines (${kb} KB): too long for one message (${LIMITS.maxMessageLength} characters at most)`
       : `Send these ${lines.length} lines as one message?`;
+  const answer = parts > 1 ? `Enter sends them as ${parts} messages` : 'Enter sends';
   return (
     <Box flexDirection="column" width={width} height={height} borderStyle="round" borderColor="yellow">
       <Text bold color="yellow" wrap="truncate">
         {question}
       </Text>
       <Text color="yellow" wrap="truncate">
-        Enter sends · Esc puts them in the input line
+        {answer} · Esc puts them in the input line
       </Text>
       {lines.slice(0, room).map((l, i) => (
         <Text key={i} wrap="truncate" dimColor>
