@@ -55,6 +55,8 @@ export type Action =
   /** A notice about `roomId` (default: the room on screen when it is dispatched; null: the whole server). */
   | { type: 'flash'; kind: 'info' | 'error'; text: string; roomId?: string | null }
   | { type: 'flash/clear' }
+  /** Greet a member who has just signed up (see notices/hint.ts). */
+  | { type: 'flash/greet' }
   /** The notice `id` has been up for its time (see notices.ts). */
   | { type: 'flash/expire'; id: number }
   | { type: 'resize'; cols: number; rows: number };

@@ -32,6 +32,8 @@ export interface AppState {
   /** notices/: the one-line notice, and mentions to announce (each increase of `bell` is one, about `lastMention`). */
   flash: Flash | null;
   bell: number;
+  /** A new member (just signed up): the welcome hint stays until they have said something (see hint.ts). */
+  greeting: boolean;
   lastMention: { roomId: string; authorId: string; text: string } | null;
   /** overlay/: what covers the message pane, if anything. */
   overlay: Overlay | null;
@@ -53,6 +55,7 @@ export function initialState(cols = 80, rows = 24): AppState {
     typing: {},
     flash: null,
     bell: 0,
+    greeting: false,
     lastMention: null,
     overlay: null,
     layout: { cols, rows },

@@ -1,5 +1,6 @@
 import { Box, Text } from 'ink';
 import { layoutOf } from '../state/layout.js';
+import { paneHint } from '../state/notices/hint.js';
 import { shownNotice } from '../state/notices/notices.js';
 import type { AppState } from '../state/app-state.js';
 import { roomView, visiblePane } from '../state/messages/selectors.js';
@@ -51,7 +52,7 @@ export function ChatScreen({ state, now }: { state: AppState; now: number }) {
   } else {
     const pane = visiblePane(state);
     centre = (
-      <MessagePane lines={pane.lines} width={l.paneWidth} height={l.paneHeight} newBelow={pane.newBelow} scrolled={pane.scroll > 0} />
+      <MessagePane hint={paneHint(state)} lines={pane.lines} width={l.paneWidth} height={l.paneHeight} newBelow={pane.newBelow} scrolled={pane.scroll > 0} />
     );
   }
   return (

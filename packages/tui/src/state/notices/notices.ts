@@ -41,6 +41,8 @@ export function noticesReducer(state: AppState, action: Action): AppState {
       return notice(state, action.kind, action.text, action.roomId === undefined ? state.currentRoomId : action.roomId);
     case 'flash/clear':
       return state.flash ? { ...state, flash: null } : state;
+    case 'flash/greet':
+      return { ...state, greeting: true };
     case 'flash/expire':
       return state.flash?.id === action.id ? { ...state, flash: null } : state;
     default:
