@@ -11,7 +11,7 @@ export function canCreateRooms(world: Pick<World, 'me' | 'roles'>): boolean {
   );
 }
 
-export const WELCOME = 'Welcome! /help lists commands · Ctrl+K switches rooms · friends join with an invite: od-server invite create';
+export const WELCOME = 'Welcome! /help lists commands · Ctrl+K switches rooms · invite friends: od-server invite create';
 
 /**
  * The one-line hint at the bottom of an empty first screen: with no room at all, how to make one; in a room
