@@ -111,6 +111,16 @@ describe('a paste longer than one message', () => {
     expect(sends.map((s) => s.text).join('\n')).toBe(big);
   });
 
+  it('a typed line past the limit is offered the same way; Esc gives it back', () => {
+    const { client, store, actions, press } = chat();
+    const long = 'word '.repeat(1000).trim();
+    actions.submit(long);
+    expect(client.of('message.send')).toEqual([]);
+    expect(store.getState().overlay).toMatchObject({ kind: 'paste', text: long });
+    press('', { escape: true });
+    expect(store.getState().input.text).toBe(long);
+  });
+
   it('a short paste is still one message', () => {
     const { client, store, press } = chat();
     press('one\ntwo\n');

@@ -11,7 +11,7 @@ export function PasteConfirm({ text, parts, width, height }: { text: string; par
   const kb = (new TextEncoder().encode(text).length / 1024).toFixed(1);
   const question =
     parts > 1
-      ? `${lines.length} lines (${kb} KB): too long for one message (${LIMITS.maxMessageLength} characters at most)`
+      ? `${lines.length === 1 ? '1 line' : `${lines.length} lines`} (${kb} KB): too long for one message (${LIMITS.maxMessageLength} characters at most)`
       : `Send these ${lines.length} lines as one message?`;
   const answer = parts > 1 ? `Enter sends them as ${parts} messages` : 'Enter sends';
   return (
