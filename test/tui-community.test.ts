@@ -62,7 +62,7 @@ describe.skipIf(tmuxMissing)('community commands in a real terminal', () => {
     await bob.waitForText('[#secret]');
 
     owner.line('/category create Staff');
-    await owner.waitForText('/category create: done');
+    await owner.waitForText('/category create: category Staff created');
     owner.line('/room move #secret Staff');
     // Both sidebars show the room under its new category, in the server's order.
     for (const t of [owner, bob]) {
@@ -70,16 +70,16 @@ describe.skipIf(tmuxMissing)('community commands in a real terminal', () => {
     }
 
     owner.line('/role create mods teal');
-    await owner.waitForText('/role create: done');
+    await owner.waitForText('/role create: role mods created');
     owner.line('/role grant alice mods');
-    await owner.waitForText('/role grant: done');
+    await owner.waitForText('/role grant: alice now has the role mods');
     owner.line('/role list');
-    await owner.waitForText(/● mods\s+#2aa198\s+1/);
+    await owner.waitForText(/\d+\s+mods\s+#2aa198\s+1/);
     owner.keys('Escape');
     await owner.waitFor((s) => !s.includes('roles, highest first'), 'the role list to close');
 
     owner.line('/room restrict #secret mods');
-    await owner.waitForText('/room restrict: done');
+    await owner.waitForText('/room restrict: #secret is now visible to mods only');
 
     // Bob's screen loses the room and moves him to the first room he can still see.
     const lost = await bob.waitForText('#secret is no longer visible to you — now in #general');
@@ -96,7 +96,7 @@ describe.skipIf(tmuxMissing)('community commands in a real terminal', () => {
     expect(bob.screen()).not.toContain('for mods only');
 
     owner.line('/room open #secret');
-    await owner.waitForText('/room open: done');
+    await owner.waitForText('/room open: #secret is now visible to everyone');
     await bob.waitForText('now visible: #secret');
     bob.line('/join secret');
     const back = await bob.waitForText(/alice for mods only/);

@@ -49,6 +49,14 @@ export class Terminal {
     return this.tmux('capture-pane', '-p', '-t', 'od');
   }
 
+  /**
+   * The screen with the pane's scrollback above it: what od prints as it exits (to the shell's screen, after
+   * leaving the alternate one) can scroll into the history when tmux marks the pane dead.
+   */
+  screenWithHistory(): string {
+    return this.tmux('capture-pane', '-p', '-S', '-200', '-t', 'od');
+  }
+
   type(text: string): void {
     this.tmux('send-keys', '-t', 'od', '-l', text);
   }

@@ -11,8 +11,13 @@ export interface CommandArg {
   optional?: boolean;
   /** Takes the rest of the line (only the last argument). */
   rest?: boolean;
-  /** Repeats (only the last argument). */
+  /** Repeats (only the last argument, or an option). */
   many?: boolean;
+  /**
+   * An option, written `--<option> value` (repeated when `many`) before any rest-of-line argument, e.g.
+   * `/create staff --role mods`. Options are not positional.
+   */
+  option?: string;
 }
 
 export interface CommandSpec {
@@ -23,6 +28,8 @@ export interface CommandSpec {
   help: string;
   /** The request it sends, or 'client' for commands handled locally. */
   request: string | 'client';
+  /** Destroys something that cannot be brought back: clients ask before sending it. */
+  destructive?: boolean;
 }
 
 const a = (name: string, kind: ArgKind, extra: Partial<CommandArg> = {}): CommandArg => ({ name, kind, ...extra });
@@ -30,14 +37,19 @@ const a = (name: string, kind: ArgKind, extra: Partial<CommandArg> = {}): Comman
 export const COMMANDS: readonly CommandSpec[] = [
   { name: 'help', args: [a('command', 'word', { optional: true })], help: 'List commands, or show one', request: 'client' },
   { name: 'join', args: [a('room', 'room')], help: 'Switch to a room', request: 'client' },
-  { name: 'create', args: [a('name', 'word'), a('topic', 'text', { optional: true, rest: true })], help: 'Create a room', request: 'room.create' },
+  {
+    name: 'create',
+    args: [a('name', 'word'), a('topic', 'text', { optional: true, rest: true }), a('roles', 'role', { optional: true, many: true, option: 'role' })],
+    help: 'Create a room (--role: only those roles may see it)',
+    request: 'room.create',
+  },
   { name: 'topic', args: [a('topic', 'text', { rest: true })], help: "Set the current room's topic", request: 'room.update' },
   { name: 'nick', args: [a('nickname', 'word')], help: 'Change your nickname', request: 'nick.set' },
   { name: 'color', args: [a('color', 'color')], help: 'Set your name colour (name, #rrggbb, or reset)', request: 'color.set' },
   { name: 'me', args: [a('action', 'text', { rest: true })], help: 'Send an action message', request: 'message.send' },
   { name: 'quit', args: [], help: 'Leave od', request: 'client' },
   { name: 'role', sub: 'create', args: [a('name', 'word'), a('color', 'color', { optional: true })], help: 'Create a role', request: 'role.create' },
-  { name: 'role', sub: 'delete', args: [a('role', 'role')], help: 'Delete a role', request: 'role.delete' },
+  { name: 'role', sub: 'delete', args: [a('role', 'role')], help: 'Delete a role', request: 'role.delete', destructive: true },
   { name: 'role', sub: 'grant', args: [a('nick', 'nick'), a('role', 'role')], help: 'Give a member a role', request: 'role.grant' },
   { name: 'role', sub: 'revoke', args: [a('nick', 'nick'), a('role', 'role')], help: 'Take a role from a member', request: 'role.revoke' },
   { name: 'role', sub: 'list', args: [], help: 'List roles and their permissions', request: 'client' },
@@ -49,9 +61,9 @@ export const COMMANDS: readonly CommandSpec[] = [
   { name: 'room', sub: 'move', args: [a('room', 'room'), a('category', 'category'), a('position', 'number', { optional: true })], help: 'Move a room into a category (use "none" for uncategorised)', request: 'room.move' },
   { name: 'room', sub: 'restrict', args: [a('room', 'room'), a('roles', 'role', { many: true })], help: 'Only these roles may see the room', request: 'room.restrict' },
   { name: 'room', sub: 'open', args: [a('room', 'room')], help: 'Let everyone see the room', request: 'room.open' },
-  { name: 'room', sub: 'delete', args: [a('room', 'room')], help: 'Delete a room', request: 'room.delete' },
+  { name: 'room', sub: 'delete', args: [a('room', 'room')], help: 'Delete a room and its messages', request: 'room.delete', destructive: true },
   { name: 'kick', args: [a('nick', 'nick')], help: 'Remove a member (they can rejoin with an invite)', request: 'member.kick' },
-  { name: 'ban', args: [a('nick', 'nick')], help: 'Ban a member', request: 'member.ban' },
+  { name: 'ban', args: [a('nick', 'nick')], help: 'Ban a member', request: 'member.ban', destructive: true },
   { name: 'unban', args: [a('nick', 'nick')], help: 'Lift a ban (they may rejoin with an invite)', request: 'member.unban' },
   { name: 'delete', args: [a('message', 'word')], help: 'Delete a message by id', request: 'message.delete' },
 ];

@@ -104,3 +104,46 @@ describe('Tab completion', () => {
     expect(complete(world.world!, 'zz', 2)).toBeNull();
   });
 });
+
+describe('names with spaces', () => {
+  const spaced = boot({ categories: [{ id: 'c-work', name: 'work', position: 0 }, { id: 'c-side', name: 'Side Projects', position: 1 }] });
+  const req = (line: string) => {
+    const p = parseLine(line) as Extract<Parsed, { kind: 'command' }>;
+    expect(p.kind).toBe('command');
+    const r = resolveArgs(spaced.world!, p.spec, p.args);
+    return r.ok ? buildRequest(p.spec, r.args, ctx) : r;
+  };
+
+  it('quoted words are one argument; a quoted rest-of-line name loses its quotes, free text keeps them', () => {
+    expect(req('/category rename "Side Projects" Projects')).toEqual({ ok: true, type: 'category.update', params: { categoryId: 'c-side', name: 'Projects' } });
+    expect(req('/category rename "side projects" "Old Stuff"')).toMatchObject({ params: { name: 'Old Stuff' } });
+    expect(req('/category delete "Side Projects"')).toEqual({ ok: true, type: 'category.delete', params: { categoryId: 'c-side' } });
+    expect(req('/category create "Side Projects"')).toMatchObject({ params: { name: 'Side Projects' } });
+    expect(req('/room move ops "Side Projects" 1')).toMatchObject({ params: { roomId: 'r-ops', categoryId: 'c-side', position: 1 } });
+    expect(req('/topic "quoted" words')).toMatchObject({ params: { topic: '"quoted" words' } });
+    expect(req('/topic "all quoted"')).toMatchObject({ params: { topic: '"all quoted"' } });
+    expect(parseLine('/category delete "Side Projects')).toEqual({ kind: 'error', message: 'a quote (") is not closed' });
+    expect(parseLine('/category delete "a \\"b\\" c"')).toMatchObject({ args: { category: 'a "b" c' } });
+  });
+
+  it('an unknown category is listed with the names quoted as they must be typed', () => {
+    expect(req('/category delete Side')).toMatchObject({ ok: false, message: expect.stringContaining('"Side Projects"') });
+  });
+
+  it('Tab inserts the name quoted, from a bare or a quoted start', () => {
+    const w = spaced.world!;
+    expect(complete(w, '/category delete Si', 19)).toEqual({ start: 17, end: 19, candidates: ['"Side Projects" '] });
+    expect(complete(w, '/category delete "Side P', 24)).toEqual({ start: 17, end: 24, candidates: ['"Side Projects" '] });
+    expect(complete(w, '/room move ops ', 15)?.candidates).toEqual(['none ', '"Side Projects" ', 'work ']);
+    expect(complete(w, '/category rename "Side Projects" P', 34)).toBeNull();
+  });
+
+  it('options: /create staff --role mods, anywhere before the topic, completed by kind', () => {
+    expect(parseLine('/create staff --role mods')).toMatchObject({ args: { name: 'staff', roles: ['mods'] } });
+    expect(parseLine('/create staff --role mods --role owner the staff room')).toMatchObject({
+      args: { name: 'staff', roles: ['mods', 'owner'], topic: 'the staff room' },
+    });
+    expect(parseLine('/create staff --role')).toMatchObject({ kind: 'error', message: expect.stringContaining('--role needs a role') });
+    expect(complete(spaced.world!, '/create staff --role m', 22)?.candidates).toEqual(['mods ']);
+  });
+});

@@ -48,6 +48,7 @@ describe('intents on the chat screen', () => {
   const setup = () => {
     const store = createStore(boot());
     const submitted: string[] = [];
+    const confirmed: string[] = [];
     // Like the real glue: a submitted line leaves the input line.
     const actions: ChatActions = {
       submit: (l) => {
@@ -56,6 +57,7 @@ describe('intents on the chat screen', () => {
       },
       retry: () => {},
       probeLag: () => {},
+      runConfirmed: (c) => confirmed.push(c.spec.request),
     };
     const quits: number[] = [];
     const go = (input: string, key: Partial<Key> = {}) => {
@@ -63,7 +65,7 @@ describe('intents on the chat screen', () => {
         handleIntent(intent, store, actions, () => quits.push(1));
       }
     };
-    return { store, submitted, quits, go };
+    return { store, submitted, confirmed, quits, go };
   };
 
   it('a line and Enter arriving together is sent; several lines ask first', () => {
@@ -129,7 +131,7 @@ describe('the binding table', () => {
       store.dispatch({ type: 'input/set', text: '/jo' });
       const effects: string[] = [];
       const recording = { ...store, dispatch: (a: Parameters<typeof store.dispatch>[0]) => (effects.push(a.type), store.dispatch(a)) };
-      const actions: ChatActions = { submit: () => effects.push('submit'), retry: () => effects.push('retry'), probeLag: () => {} };
+      const actions: ChatActions = { submit: () => effects.push('submit'), retry: () => effects.push('retry'), probeLag: () => {}, runConfirmed: () => effects.push('run') };
       handleIntent(intent!, recording, actions, () => effects.push('quit'));
       expect(effects, b.keys).not.toEqual([]);
     }

@@ -98,8 +98,11 @@ describe('login form', () => {
     const { stdin, lastFrame } = render(
       <LoginForm onSubmit={async (v) => void submitted.push(v)} onCancel={() => {}} />,
     );
-    await until(lastFrame, (f) => f.includes('Server URL: http://'));
-    stdin.write('127.0.0.1:4000');
+    // Pre-filled with the default local server; Ctrl+U clears it for another.
+    await until(lastFrame, (f) => f.includes('Server URL: http://127.0.0.1:7331'));
+    stdin.write('\x15');
+    await until(lastFrame, (f) => !f.includes('7331'));
+    stdin.write('http://127.0.0.1:4000');
     await until(lastFrame, (f) => f.includes('http://127.0.0.1:4000'));
     stdin.write('\r');
     await until(lastFrame, (f) => f.includes('[log in]'));
@@ -143,5 +146,30 @@ describe('login form', () => {
     stdin.write('\r');
     const f = await until(lastFrame, (fr) => fr.includes('wrong username or password'));
     expect(f).toContain('Password: (hidden)');
+  });
+
+  it('Esc back clears the fields, so typing them again never appends', async () => {
+    const submitted: LoginValues[] = [];
+    const { stdin, lastFrame } = render(<LoginForm onSubmit={async (v) => void submitted.push(v)} onCancel={() => {}} />);
+    await until(lastFrame, (f) => f.includes('Server URL: http://127.0.0.1:7331'));
+    stdin.write('\r');
+    await until(lastFrame, (f) => f.includes('[log in]'));
+    stdin.write('l');
+    await until(lastFrame, (f) => f.includes('Username:'));
+    stdin.write('dave');
+    await until(lastFrame, (f) => f.includes('dave'));
+    stdin.write('\r');
+    await until(lastFrame, (f) => f.includes('Password: (hidden)'));
+    stdin.write('\x1b');
+    await until(lastFrame, (f) => !f.includes('Password') && !f.includes('dave'));
+    stdin.write('dave');
+    await until(lastFrame, (f) => f.includes('dave'));
+    stdin.write('\r');
+    await until(lastFrame, (f) => f.includes('Password: (hidden)'));
+    stdin.write('pass-word-1');
+    await until(lastFrame, (f) => f.includes('Password: (hidden)'));
+    stdin.write('\r');
+    await until(() => String(submitted.length), (n) => n === '1');
+    expect(submitted[0]).toMatchObject({ url: 'http://127.0.0.1:7331', username: 'dave' });
   });
 });

@@ -1,4 +1,5 @@
-import { COMMANDS, type CommandSpec } from '@open-discord/protocol';
+import { COMMANDS, type CommandArg, type CommandSpec } from '@open-discord/protocol';
+import { tokenize, type Token } from './tokens.js';
 
 export type RawArgs = Record<string, string | string[]>;
 
@@ -7,13 +8,27 @@ export type Parsed =
   | { kind: 'command'; spec: CommandSpec; args: RawArgs }
   | { kind: 'error'; message: string };
 
-/** `/role grant <nick> <role>` — the usage line shown in errors and in /help. */
+/** Arguments typed in their place, in order (options are not). */
+export const positional = (spec: CommandSpec): CommandArg[] => spec.args.filter((a) => a.option === undefined);
+export const optionsOf = (spec: CommandSpec): CommandArg[] => spec.args.filter((a) => a.option !== undefined);
+
+/**
+ * Rest-of-line text that is a message or a topic is sent exactly as typed, quotes included; a rest-of-line
+ * *name* (`/category rename "Side Projects" "Old Stuff"`) written as one quoted word loses its quotes.
+ */
+const FREE_TEXT = new Set(['topic', 'action']);
+
+/** `/category rename <category> <name…>` — the usage line shown in errors and in /help. */
 export function usage(spec: CommandSpec): string {
-  const args = spec.args.map((a) => {
-    const inner = `${a.name}${a.many ? '…' : ''}`;
+  const show = (a: CommandArg) => {
+    const inner = `${a.name}${a.many || a.rest ? '…' : ''}`;
     return a.optional ? `[${inner}]` : `<${inner}>`;
-  });
-  return ['/' + spec.name, spec.sub, ...args].filter(Boolean).join(' ');
+  };
+  const pos = positional(spec);
+  const opts = optionsOf(spec).map((a) => `[--${a.option} <${a.kind}>]${a.many ? '…' : ''}`);
+  const fixed = pos.filter((a) => !a.rest).map(show);
+  const rest = pos.filter((a) => a.rest).map(show);
+  return ['/' + spec.name, spec.sub, ...fixed, ...opts, ...rest].filter(Boolean).join(' ');
 }
 
 export function commandsNamed(name: string): CommandSpec[] {
@@ -22,52 +37,64 @@ export function commandsNamed(name: string): CommandSpec[] {
 
 /**
  * Split an input line into a chat message or a command with its raw (unresolved) arguments, using the shared
- * command table. A line starting with `//` sends a message that starts with `/`.
+ * command table. A line starting with `//` sends a message that starts with `/`. Words may be quoted
+ * ("Side Projects"); options (`--role mods`) may come anywhere before a rest-of-line argument.
  */
 export function parseLine(line: string): Parsed {
   if (!line.startsWith('/') || line.startsWith('//')) {
     return { kind: 'message', text: line.startsWith('//') ? line.slice(1) : line };
   }
-  let rest = line.slice(1);
-  const name = takeWord(rest);
-  rest = name.rest;
-  const candidates = commandsNamed(name.word);
-  if (candidates.length === 0) return { kind: 'error', message: `unknown command /${name.word} — /help lists them` };
+  const { tokens: all, open } = tokenize(line, 1);
+  if (open) return { kind: 'error', message: 'a quote (") is not closed' };
+  const name = all[0]?.value ?? '';
+  const candidates = commandsNamed(name);
+  if (candidates.length === 0) return { kind: 'error', message: `unknown command /${name} — /help lists them` };
   let spec = candidates.find((c) => c.sub === undefined);
+  let at = 1;
   if (!spec) {
-    const sub = takeWord(rest);
-    spec = candidates.find((c) => c.sub === sub.word.toLowerCase());
-    if (!spec) {
-      return { kind: 'error', message: `usage: /${name.word} ${candidates.map((c) => c.sub).join('|')} …` };
-    }
-    rest = sub.rest;
+    const sub = all[1]?.value.toLowerCase() ?? '';
+    spec = candidates.find((c) => c.sub === sub);
+    if (!spec) return { kind: 'error', message: `usage: /${name} ${candidates.map((c) => c.sub).join('|')} …` };
+    at = 2;
   }
-  const args: RawArgs = {};
-  for (const [i, arg] of spec.args.entries()) {
-    const isLast = i === spec.args.length - 1;
-    if (arg.rest && isLast) {
-      const value = rest.trim();
-      rest = '';
-      if (value) args[arg.name] = value;
-    } else if (arg.many && isLast) {
-      const words = rest.trim().split(/\s+/).filter(Boolean);
-      rest = '';
-      if (words.length) args[arg.name] = words;
-    } else {
-      const w = takeWord(rest);
-      rest = w.rest;
-      if (w.word) args[arg.name] = w.word;
-    }
-    if (args[arg.name] === undefined && !arg.optional) {
-      return { kind: 'error', message: `usage: ${usage(spec)}` };
-    }
-  }
-  if (rest.trim()) return { kind: 'error', message: `too many arguments — usage: ${usage(spec)}` };
-  return { kind: 'command', spec, args };
+  const r = parseArgs(spec, line, all.slice(at));
+  return r.ok ? { kind: 'command', spec, args: r.args } : { kind: 'error', message: r.message };
 }
 
-function takeWord(s: string): { word: string; rest: string } {
-  const t = s.replace(/^\s+/, '');
-  const m = /^\S*/.exec(t)!;
-  return { word: m[0], rest: t.slice(m[0].length) };
+function parseArgs(spec: CommandSpec, line: string, tokens: Token[]): { ok: true; args: RawArgs } | { ok: false; message: string } {
+  const pos = positional(spec);
+  const args: RawArgs = {};
+  const push = (arg: CommandArg, value: string) => {
+    if (arg.many) args[arg.name] = [...((args[arg.name] as string[] | undefined) ?? []), value];
+    else args[arg.name] = value;
+  };
+  let p = 0;
+  for (let t = 0; t < tokens.length; t++) {
+    const tok = tokens[t]!;
+    if (!tok.quoted && tok.value.startsWith('--')) {
+      const opt = optionsOf(spec).find((a) => a.option === tok.value.slice(2).toLowerCase());
+      if (opt) {
+        const value = tokens[++t];
+        if (!value) return { ok: false, message: `--${opt.option} needs a ${opt.kind} — usage: ${usage(spec)}` };
+        push(opt, value.value);
+        continue;
+      }
+    }
+    const arg = pos[p];
+    if (!arg) return { ok: false, message: `too many arguments — usage: ${usage(spec)}` };
+    const isLast = p === pos.length - 1;
+    if (arg.rest && isLast) {
+      const raw = line.slice(tok.start).trim();
+      const words = tokenize(raw).tokens;
+      const single = words.length === 1 && words[0]!.quoted && words[0]!.end === raw.length;
+      args[arg.name] = single && !FREE_TEXT.has(arg.name) ? words[0]!.value : raw;
+      break;
+    }
+    push(arg, tok.value);
+    if (!(arg.many && isLast)) p++;
+  }
+  for (const arg of pos) {
+    if (args[arg.name] === undefined && !arg.optional) return { ok: false, message: `usage: ${usage(spec)}` };
+  }
+  return { ok: true, args };
 }

@@ -2,6 +2,7 @@ import { NAMED_COLORS, PERMISSIONS, type ArgKind, type CommandSpec, type Permiss
 import type { World as FullWorld } from '@open-discord/protocol';
 import { roomLabelOf } from '../state/rooms/selectors.js';
 import type { RawArgs } from './parse.js';
+import { quoteName } from './tokens.js';
 
 export type Resolved = string | number | null | string[] | { add: Permission[]; remove: Permission[] };
 export type ResolveResult = { ok: true; args: Record<string, Resolved> } | { ok: false; message: string };
@@ -46,7 +47,7 @@ function resolveOne(world: World, kind: ArgKind, value: string): { ok: true; val
       if (cat) return { ok: true, value: cat.id };
       const known = Object.values(world.categories)
         .sort((a, b) => a.position - b.position)
-        .map((c) => c.name);
+        .map((c) => quoteName(c.name));
       return { ok: false, message: `no category "${value}" — categories are ${[...known, 'none (uncategorised)'].join(', ')}` };
     }
     case 'color': {

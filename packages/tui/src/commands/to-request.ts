@@ -1,8 +1,15 @@
-import { describeIssues, REQUESTS, type CommandSpec, type RequestType } from '@open-discord/protocol';
+import { REQUESTS, type CommandSpec, type RequestType } from '@open-discord/protocol';
 import type { ArgKind } from '@open-discord/protocol';
+import { explainIssues } from '../text/plain-words.js';
 import type { Resolved } from './resolve.js';
 
-export type BuiltRequest = { ok: true; type: RequestType; params: Record<string, unknown> } | { ok: false; message: string };
+/**
+ * `extra` holds what the command says that the request has no parameter for (yet): `/create staff --role mods`
+ * gives `roleIds`, which the controller applies with a second request (see controllers/create-room.ts).
+ */
+export type BuiltRequest =
+  | { ok: true; type: RequestType; params: Record<string, unknown>; extra?: Record<string, unknown> }
+  | { ok: false; message: string };
 
 /*
  * Commands map to requests generically, so a command added to the shared table works here without new code:
@@ -51,12 +58,18 @@ export function buildRequest(spec: CommandSpec, args: Record<string, Resolved>, 
     params[param] = value;
   }
   const shape = shapeOf(type);
+  const extra: Record<string, unknown> = {};
+  for (const k of Object.keys(params)) {
+    if (k in shape) continue;
+    extra[k] = params[k];
+    delete params[k];
+  }
   if ('roomId' in shape && params.roomId === undefined) {
     if (!ctx.currentRoomId) return { ok: false, message: 'join a room first' };
     params.roomId = ctx.currentRoomId;
   }
   if ('nonce' in shape && params.nonce === undefined) params.nonce = ctx.nonce();
   const check = REQUESTS[type].params.safeParse(params);
-  if (!check.success) return { ok: false, message: `/${spec.name}${spec.sub ? ' ' + spec.sub : ''}: ${describeIssues(check.error)}` };
-  return { ok: true, type, params };
+  if (!check.success) return { ok: false, message: `/${spec.name}${spec.sub ? ' ' + spec.sub : ''}: ${explainIssues(check.error.issues, type)}` };
+  return Object.keys(extra).length ? { ok: true, type, params, extra } : { ok: true, type, params };
 }

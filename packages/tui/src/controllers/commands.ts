@@ -1,18 +1,29 @@
-import type { RequestType } from '@open-discord/protocol';
+import type { RequestParams, RequestType } from '@open-discord/protocol';
+import { confirmQuestion, doneText } from '../commands/feedback.js';
 import { helpScreen } from '../commands/help.js';
 import { parseLine } from '../commands/parse.js';
 import { findRoom, resolveArgs } from '../commands/resolve.js';
 import { buildRequest } from '../commands/to-request.js';
+import type { PendingCommand } from '../state/overlay/overlay.js';
 import type { ControllerContext } from './chat-client.js';
+import { createRoom } from './create-room.js';
 import { describeError } from './describe-error.js';
 import type { Sender } from './send.js';
 
+export interface Commands {
+  /** What Enter does with the input line. */
+  submit(line: string): void;
+  /** Run a command whose confirmation was answered yes. */
+  run(command: PendingCommand): void;
+}
+
 /**
  * The command controller: what Enter does with the input line. A message goes to the send controller; a
- * slash command from the shared table is resolved against the world and sent as its request, or run here
- * when it is local (/help, /join, /quit, /role list).
+ * slash command from the shared table is resolved against the world and sent as its request (after a y/N
+ * question when it destroys something), or run here when it is local (/help, /join, /quit, /role list). Its
+ * notices belong to the room it was typed in, even when the reply comes after the user moved on.
  */
-export function attachCommands({ client, store }: ControllerContext, sender: Sender, nonce: () => string, onQuit: () => void): (line: string) => void {
+export function attachCommands({ client, store }: ControllerContext, sender: Sender, nonce: () => string, onQuit: () => void): Commands {
   const { dispatch } = store;
 
   const runLocal = (name: string, sub: string | undefined, args: Record<string, unknown>) => {
@@ -39,7 +50,25 @@ export function attachCommands({ client, store }: ControllerContext, sender: Sen
     });
   };
 
-  return (line) => {
+  const run = (command: PendingCommand) => {
+    const { spec, params, extra, roomId } = command;
+    const before = store.getState().world;
+    const label = `/${spec.name}${spec.sub ? ' ' + spec.sub : ''}`;
+    const sent =
+      spec.request === 'room.create'
+        ? createRoom(client, params as RequestParams<'room.create'>, (extra?.roleIds as string[] | undefined) ?? [])
+        : (client.request as (t: RequestType, p: unknown) => Promise<unknown>)(spec.request as RequestType, params);
+    sent.then(
+      (result) => {
+        if (before) dispatch({ type: 'flash', kind: 'info', text: `${label}: ${doneText(spec, params, before)}`, roomId });
+        const room = (result as { room?: { id?: unknown } } | null)?.room;
+        if (spec.request === 'room.create' && typeof room?.id === 'string') goWhenVisible(room.id);
+      },
+      (e: unknown) => dispatch({ type: 'flash', kind: 'error', text: `${label}: ${describeError(e)}`, roomId }),
+    );
+  };
+
+  const submit = (line: string) => {
     const parsed = parseLine(line);
     if (parsed.kind === 'error') return dispatch({ type: 'flash', kind: 'error', text: parsed.message });
     dispatch({ type: 'input/submitted', text: line });
@@ -53,14 +82,10 @@ export function attachCommands({ client, store }: ControllerContext, sender: Sen
     if (!resolved.ok) return dispatch({ type: 'flash', kind: 'error', text: resolved.message });
     const built = buildRequest(spec, resolved.args, { currentRoomId: state.currentRoomId, nonce });
     if (!built.ok) return dispatch({ type: 'flash', kind: 'error', text: built.message });
-    const label = `/${spec.name}${spec.sub ? ' ' + spec.sub : ''}`;
-    (client.request as (t: RequestType, p: unknown) => Promise<unknown>)(built.type, built.params).then(
-      (result) => {
-        dispatch({ type: 'flash', kind: 'info', text: `${label}: done` });
-        const room = (result as { room?: { id?: unknown } } | null)?.room;
-        if (spec.request === 'room.create' && typeof room?.id === 'string') goWhenVisible(room.id);
-      },
-      (e: unknown) => dispatch({ type: 'flash', kind: 'error', text: `${label}: ${describeError(e)}` }),
-    );
+    const command: PendingCommand = { spec, params: built.params, roomId: state.currentRoomId, ...(built.extra && { extra: built.extra }) };
+    if (spec.destructive) return dispatch({ type: 'overlay/confirm', question: confirmQuestion(spec, built.params, state.world), command });
+    run(command);
   };
+
+  return { submit, run };
 }

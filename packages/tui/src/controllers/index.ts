@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { PendingCommand } from '../state/overlay/overlay.js';
 import type { Store } from '../state/store.js';
 import type { ChatClient, ControllerContext } from './chat-client.js';
 import { attachCommands } from './commands.js';
@@ -26,6 +27,8 @@ export interface ChatActions {
   submit(line: string): void;
   /** Retry the newest failed send in the current room (same nonce, so the server never stores it twice). */
   retry(): void;
+  /** Run a destructive command the user confirmed (see the confirm overlay). */
+  runConfirmed(command: PendingCommand): void;
   /** Measure the lag for the status line (see lag.ts); the caller runs it every LAG_PROBE_MS. */
   probeLag(): void;
 }
@@ -44,6 +47,6 @@ export function attachClient(client: ChatClient, store: Store, opts: ControllerO
   attachHistory(ctx, opts.historyPage ?? 100);
   const typed = attachTyping(ctx);
   const sender = attachSend(ctx, nonce, typed);
-  const submit = attachCommands(ctx, sender, nonce, opts.onQuit);
-  return { submit, retry: sender.retry, probeLag };
+  const commands = attachCommands(ctx, sender, nonce, opts.onQuit);
+  return { submit: commands.submit, runConfirmed: commands.run, retry: sender.retry, probeLag };
 }

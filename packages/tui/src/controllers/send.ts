@@ -30,6 +30,8 @@ export function attachSend({ client, store, now }: ControllerContext, nonce: () 
       const body = text.replace(/\s+$/, '');
       if (!body) return;
       if (body.length > LIMITS.maxMessageLength) {
+        // Offered as several messages, as a long paste is (Esc puts the text back in the input line).
+        if (!action) return dispatch({ type: 'overlay/paste', before: '', text: body, after: '' });
         return dispatch({ type: 'flash', kind: 'error', text: `message too long (${body.length}/${LIMITS.maxMessageLength})` });
       }
       const n = nonce();

@@ -2,7 +2,10 @@ import { complete } from '../commands/complete.js';
 import type { Intent } from './intents.js';
 import type { ChatActions } from '../controllers/index.js';
 import { layoutOf } from '../state/layout.js';
+import { shownNotice } from '../state/notices/notices.js';
 import { switcherResults } from '../state/overlay/overlay.js';
+import { pasteParts } from '../state/overlay/paste-parts.js';
+import { overlayBodyRows } from '../state/overlay/scroll.js';
 import type { Store } from '../state/store.js';
 
 /**
@@ -28,13 +31,34 @@ export function handleIntent(intent: Intent, store: Store, actions: ChatActions,
   }
   if (overlay?.kind === 'help' || overlay?.kind === 'roles') {
     if (intent.kind === 'close' || intent.kind === 'submit') dispatch({ type: 'overlay/close' });
+    // Long help and role lists scroll: arrows by a row, PgUp/PgDn by a box.
+    const page = Math.max(1, overlayBodyRows(layoutOf(state).paneHeight) - 1);
+    if (intent.kind === 'history') dispatch({ type: 'overlay/scroll', lines: intent.delta });
+    if (intent.kind === 'scroll') dispatch({ type: 'overlay/scroll', lines: -intent.pages * page });
+    if (intent.kind === 'scroll-lines') dispatch({ type: 'overlay/scroll', lines: -intent.lines });
+    return;
+  }
+  if (overlay?.kind === 'confirm') {
+    // y runs it; n, Esc and Enter (the default is No) cancel; other keys are ignored.
+    if (intent.kind === 'insert' && /^y$/i.test(intent.text)) {
+      dispatch({ type: 'overlay/close' });
+      return actions.runConfirmed(overlay.command);
+    }
+    if ((intent.kind === 'insert' && /^n$/i.test(intent.text)) || intent.kind === 'close' || intent.kind === 'submit') {
+      dispatch({ type: 'overlay/close' });
+      dispatch({ type: 'flash', kind: 'info', text: 'cancelled: nothing was changed' });
+    }
     return;
   }
   if (overlay?.kind === 'paste') {
     if (intent.kind === 'submit') {
       dispatch({ type: 'overlay/close' });
       dispatch({ type: 'input/set', text: '' });
-      return actions.submit(overlay.text);
+      const parts = pasteParts(overlay.text);
+      if (parts.length <= 1) return actions.submit(overlay.text);
+      // Too long for one message: each part is sent as a message of its own (its own nonce), never as a command.
+      for (const part of parts) actions.submit(part.startsWith('/') ? `/${part}` : part);
+      return;
     }
     if (intent.kind === 'close') {
       dispatch({ type: 'overlay/close' });
@@ -90,7 +114,7 @@ export function handleIntent(intent: Intent, store: Store, actions: ChatActions,
     case 'switcher':
       return dispatch({ type: 'overlay/switcher' });
     case 'close':
-      return state.flash ? dispatch({ type: 'flash/clear' }) : dispatch({ type: 'scroll/bottom' });
+      return shownNotice(state) ? dispatch({ type: 'flash/clear' }) : dispatch({ type: 'scroll/bottom' });
     case 'scroll':
       return dispatch({ type: 'scroll', lines: intent.pages * Math.max(1, layoutOf(state).paneHeight - 1) });
     case 'scroll-lines':

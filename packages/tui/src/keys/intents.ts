@@ -23,4 +23,4 @@ export type Intent =
   | { kind: 'retry' };
 
 /** What has the keyboard: the chat, or one of its overlays. */
-export type KeyContext = 'chat' | 'switcher' | 'help' | 'roles' | 'paste' | 'form';
+export type KeyContext = 'chat' | 'switcher' | 'help' | 'roles' | 'paste' | 'confirm' | 'form';

@@ -1,6 +1,7 @@
 import { login, signup, type TokenPair } from '@open-discord/protocol';
 import { render } from 'ink';
 import { loadSessions, pickSession, putSession, serverNameFor, type SavedSession } from '../config/sessions.js';
+import { describeError } from '../controllers/describe-error.js';
 import { attachClient, LAG_PROBE_MS } from '../controllers/index.js';
 import { notifyMode } from '../notify/notify.js';
 import { initialState } from '../state/reducer.js';
@@ -16,26 +17,31 @@ interface LoggedIn {
   name: string;
   session: SavedSession;
   pair: TokenPair;
+  /** A new account: the chat greets it (see state/notices/hint.ts). */
+  signedUp: boolean;
 }
 
 /** The login form; resolves with the saved session, or null if the user gave up. */
 function askLogin(dir: string, server: string | undefined, url: string | undefined): Promise<LoggedIn | null> {
   return new Promise((resolve) => {
     const onSubmit = async (v: LoginValues) => {
-      const pair =
-        v.mode === 'login'
-          ? await login(v.url, { username: v.username, password: v.password })
-          : await signup(v.url, {
-              username: v.username,
-              password: v.password,
-              ...(v.invite && { invite: v.invite }),
-              ...(v.nickname && { nickname: v.nickname }),
-            });
+      const pair = await (v.mode === 'login'
+        ? login(v.url, { username: v.username, password: v.password })
+        : signup(v.url, {
+            username: v.username,
+            password: v.password,
+            ...(v.invite && { invite: v.invite }),
+            ...(v.nickname && { nickname: v.nickname }),
+          })
+      ).catch((e: unknown) => {
+        // The form shows the message: validation put in words, as everywhere else.
+        throw new Error(describeError(e));
+      });
       const name = server ?? serverNameFor(v.url);
       const session: SavedSession = { url: v.url, refreshToken: pair.refreshToken, username: pair.user.username };
       putSession(dir, name, session);
       app.unmount();
-      resolve({ name, session, pair });
+      resolve({ name, session, pair, signedUp: v.mode === 'signup' });
     };
     const app = render(
       <LoginForm
@@ -51,8 +57,9 @@ function askLogin(dir: string, server: string | undefined, url: string | undefin
   });
 }
 
-async function runChat(dir: string, name: string, session: SavedSession, first?: TokenPair): Promise<void> {
+async function runChat(dir: string, name: string, session: SavedSession, first?: TokenPair, greet = false): Promise<void> {
   const store = createStore(initialState(process.stdout.columns || 80, process.stdout.rows || 24));
+  if (greet) store.dispatch({ type: 'flash/greet' });
   const { client } = openClient(dir, name, session, first);
   let ended: Closed | null = null;
   await new Promise<void>((resolve) => {
@@ -98,7 +105,7 @@ export async function runInteractive(dir: string, server: string | undefined, lo
     if (saved) return await runChat(dir, saved.name, saved.session);
     const fresh = await askLogin(dir, server, loginUrl);
     if (!fresh) return;
-    await runChat(dir, fresh.name, fresh.session, fresh.pair);
+    await runChat(dir, fresh.name, fresh.session, fresh.pair, fresh.signedUp);
   } finally {
     leaveAltScreen();
   }

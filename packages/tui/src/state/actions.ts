@@ -1,3 +1,4 @@
+import type { PendingCommand } from './overlay/overlay.js';
 import type { ClientEvent, ConnectionStatus, Message, SnapshotReason, StateResult } from '@open-discord/protocol';
 
 /**
@@ -39,6 +40,8 @@ export type Action =
   | { type: 'input/submitted'; text: string }
   | { type: 'overlay/help'; lines: string[] }
   | { type: 'overlay/roles' }
+  /** Scroll /help or /role list by `lines` (negative: up). */
+  | { type: 'overlay/scroll'; lines: number }
   | { type: 'overlay/switcher' }
   | { type: 'overlay/switcher-query'; query: string }
   | { type: 'overlay/switcher-move'; delta: 1 | -1 }
@@ -46,7 +49,14 @@ export type Action =
   | { type: 'overlay/paste'; before: string; text: string; after: string }
   /** A later chunk of the same paste. */
   | { type: 'overlay/paste-more'; text: string }
+  /** Ask y/N before running a destructive command. */
+  | { type: 'overlay/confirm'; question: string; command: PendingCommand }
   | { type: 'overlay/close' }
-  | { type: 'flash'; kind: 'info' | 'error'; text: string }
+  /** A notice about `roomId` (default: the room on screen when it is dispatched; null: the whole server). */
+  | { type: 'flash'; kind: 'info' | 'error'; text: string; roomId?: string | null }
   | { type: 'flash/clear' }
+  /** Greet a member who has just signed up (see notices/hint.ts). */
+  | { type: 'flash/greet' }
+  /** The notice `id` has been up for its time (see notices.ts). */
+  | { type: 'flash/expire'; id: number }
   | { type: 'resize'; cols: number; rows: number };

@@ -2,6 +2,7 @@ import type { ConnectionStatus, World } from '@open-discord/protocol';
 import { emptyInput, type InputState } from './input/input-state.js';
 import type { PaneState } from './messages/view.js';
 import type { Flash } from './notices/notices.js';
+import type { ActivityState } from './activity/activity.js';
 import type { Overlay } from './overlay/overlay.js';
 import type { TypingState } from './typing/typing.js';
 
@@ -20,6 +21,8 @@ export interface AppState {
   currentRoomId: string | null;
   /** messages/: per room, what only this screen knows: pending sends, scroll, ruler, history loading. */
   views: Record<string, PaneState>;
+  /** activity/: per room, lines of what happened (nick changes, joins, kicks, topics), shown among the messages. */
+  activity: ActivityState;
   /** input/: the input line; per-room drafts (the current room's lives in `input`) and sent-line history. */
   input: InputState;
   drafts: Record<string, { text: string; cursor: number }>;
@@ -29,6 +32,8 @@ export interface AppState {
   /** notices/: the one-line notice, and mentions to announce (each increase of `bell` is one, about `lastMention`). */
   flash: Flash | null;
   bell: number;
+  /** A new member (just signed up): the welcome hint stays until they have said something (see hint.ts). */
+  greeting: boolean;
   lastMention: { roomId: string; authorId: string; text: string } | null;
   /** overlay/: what covers the message pane, if anything. */
   overlay: Overlay | null;
@@ -43,12 +48,14 @@ export function initialState(cols = 80, rows = 24): AppState {
     lag: null,
     currentRoomId: null,
     views: {},
+    activity: {},
     input: emptyInput(),
     drafts: {},
     history: {},
     typing: {},
     flash: null,
     bell: 0,
+    greeting: false,
     lastMention: null,
     overlay: null,
     layout: { cols, rows },

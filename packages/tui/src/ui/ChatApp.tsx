@@ -2,7 +2,7 @@ import { useStdout } from 'ink';
 import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import type { ChatActions } from '../controllers/index.js';
 import { notificationBytes, type NotifyMode } from '../notify/notify.js';
-import { mentionNotice } from '../state/notices/notices.js';
+import { mentionNotice, NOTICE_TTL_MS } from '../state/notices/notices.js';
 import { nextTypingExpiry } from '../state/typing/typing.js';
 import type { Store } from '../state/store.js';
 import { ChatScreen } from './ChatScreen.js';
@@ -48,6 +48,14 @@ export function ChatApp({ store, actions, onQuit, now = Date.now, notify = 'bell
     const t = setTimeout(() => setClock(now()), Math.max(0, typingUntil - now()) + 1);
     return () => clearTimeout(t);
   }, [typingUntil, now]);
+
+  // A notice fades: after its time the reducer is told to drop it (by id, so a newer notice stays).
+  const flash = state.flash;
+  useEffect(() => {
+    if (!flash) return;
+    const t = setTimeout(() => store.dispatch({ type: 'flash/expire', id: flash.id }), NOTICE_TTL_MS[flash.kind]);
+    return () => clearTimeout(t);
+  }, [flash, store]);
 
   const rung = useRef(store.getState().bell);
   useEffect(() => {

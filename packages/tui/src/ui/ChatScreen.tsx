@@ -1,16 +1,19 @@
 import { Box, Text } from 'ink';
 import { layoutOf } from '../state/layout.js';
+import { paneHint } from '../state/notices/hint.js';
+import { shownNotice } from '../state/notices/notices.js';
 import type { AppState } from '../state/app-state.js';
 import { roomView, visiblePane } from '../state/messages/selectors.js';
 import { switcherResults } from '../state/overlay/overlay.js';
-import { roleRows } from '../state/roles/roles.js';
+import { pasteParts } from '../state/overlay/paste-parts.js';
+import { overlayRows } from '../state/overlay/scroll.js';
 import { roomGroups, roomLabel } from '../state/rooms/selectors.js';
 import { typingNames, typingText } from '../state/typing/typing.js';
+import { ConfirmOverlay } from './ConfirmOverlay.js';
 import { HelpOverlay } from './HelpOverlay.js';
 import { InputLine } from './InputLine.js';
 import { MessagePane } from './MessagePane.js';
 import { PasteConfirm } from './PasteConfirm.js';
-import { RolesOverlay } from './RolesOverlay.js';
 import { RoomList } from './RoomList.js';
 import { RoomSwitcher } from './RoomSwitcher.js';
 import { StatusLine } from './StatusLine.js';
@@ -19,15 +22,19 @@ import { StatusLine } from './StatusLine.js';
 export function ChatScreen({ state, now }: { state: AppState; now: number }) {
   const typing = typingText(typingNames(state, now));
   const l = layoutOf(state);
+  const flash = shownNotice(state);
   const room = state.currentRoomId ? state.world?.rooms[state.currentRoomId] : undefined;
   const label = room ? roomLabel(state, room.id) : null;
   const mainHeight = l.paneHeight + l.flashHeight;
   const overlay = state.overlay;
   let centre;
   if (overlay?.kind === 'help') {
-    centre = <HelpOverlay title="od" lines={overlay.lines} width={l.paneWidth} height={l.paneHeight} />;
+    centre = <HelpOverlay title="od help" rows={overlayRows(state)} scroll={overlay.scroll} width={l.paneWidth} height={l.paneHeight} />;
   } else if (overlay?.kind === 'roles') {
-    centre = <RolesOverlay rows={roleRows(state.world)} width={l.paneWidth} height={l.paneHeight} />;
+    // Drawn from the live state, so a grant or a permission change shows while it is open.
+    centre = <HelpOverlay title="roles, highest first" rows={overlayRows(state)} scroll={overlay.scroll} width={l.paneWidth} height={l.paneHeight} />;
+  } else if (overlay?.kind === 'confirm') {
+    centre = <ConfirmOverlay question={overlay.question} width={l.paneWidth} height={l.paneHeight} />;
   } else if (overlay?.kind === 'switcher') {
     centre = (
       <RoomSwitcher
@@ -41,11 +48,11 @@ export function ChatScreen({ state, now }: { state: AppState; now: number }) {
       />
     );
   } else if (overlay?.kind === 'paste') {
-    centre = <PasteConfirm text={overlay.text} width={l.paneWidth} height={l.paneHeight} />;
+    centre = <PasteConfirm text={overlay.text} parts={pasteParts(overlay.text).length} width={l.paneWidth} height={l.paneHeight} />;
   } else {
     const pane = visiblePane(state);
     centre = (
-      <MessagePane lines={pane.lines} width={l.paneWidth} height={l.paneHeight} newBelow={pane.newBelow} scrolled={pane.scroll > 0} />
+      <MessagePane hint={paneHint(state)} lines={pane.lines} width={l.paneWidth} height={l.paneHeight} newBelow={pane.newBelow} scrolled={pane.scroll > 0} />
     );
   }
   return (
@@ -64,10 +71,10 @@ export function ChatScreen({ state, now }: { state: AppState; now: number }) {
         </Box>
         <Box flexDirection="column" width={l.paneWidth} height={mainHeight}>
           {centre}
-          {state.flash ? (
-            <Text wrap="truncate" color={state.flash.kind === 'error' ? 'red' : 'green'}>
-              {state.flash.kind === 'error' ? '! ' : '· '}
-              {state.flash.text}
+          {flash ? (
+            <Text wrap="truncate" color={flash.kind === 'error' ? 'red' : 'green'}>
+              {flash.kind === 'error' ? '! ' : '· '}
+              {flash.text}
             </Text>
           ) : null}
         </Box>

@@ -1,5 +1,6 @@
 import { Box, Text, useInput } from 'ink';
 import { useRef, useState } from 'react';
+import { DEFAULT_LOCAL_SERVER } from '../config/default-server.js';
 import { resolveInput, type Intent } from '../keys/keymap.js';
 
 export interface LoginValues {
@@ -36,6 +37,16 @@ interface FormState {
   error: string | null;
 }
 
+/** Every field as the form starts it; the URL is pre-filled with the default local server. */
+const blank = (initialUrl: string | undefined): Record<Field, string> => ({
+  url: initialUrl ?? DEFAULT_LOCAL_SERVER,
+  mode: 'login',
+  username: '',
+  password: '',
+  invite: '',
+  nickname: '',
+});
+
 function fieldsFor(mode: 'login' | 'signup', askUrl: boolean): Field[] {
   const base: Field[] = [...(askUrl ? (['url'] as Field[]) : []), 'mode', 'username', 'password'];
   return mode === 'signup' ? [...base, 'invite', 'nickname'] : base;
@@ -48,7 +59,7 @@ export function LoginForm({ initialUrl, onSubmit, onCancel }: LoginFormProps) {
    * fast typist over ssh), and each must see the field the previous one moved to, not a stale render's.
    */
   const form = useRef<FormState>({
-    values: { url: initialUrl ?? 'http://', mode: 'login', username: '', password: '', invite: '', nickname: '' },
+    values: blank(initialUrl),
     step: 0,
     busy: false,
     error: null,
@@ -96,7 +107,14 @@ export function LoginForm({ initialUrl, onSubmit, onCancel }: LoginFormProps) {
       return;
     }
     if (intent.kind === 'quit') return onCancel();
-    if (intent.kind === 'close') return step > 0 ? update({ step: step - 1 }) : onCancel();
+    if (intent.kind === 'close') {
+      if (step === 0) return onCancel();
+      // Back clears the field left and the one returned to, so typing it again never appends (`davedave`).
+      const back = fields[step - 1]!;
+      const initial = blank(initialUrl);
+      const cleared = { ...values, [field]: initial[field], [back]: initial[back], mode: values.mode };
+      return update({ step: step - 1, values: cleared, error: null });
+    }
     if (field === 'mode') {
       if (intent.kind === 'insert' && /^[ls]$/i.test(intent.text)) {
         return update({ values: { ...values, mode: intent.text.toLowerCase() === 's' ? 'signup' : 'login' }, step: step + 1 });

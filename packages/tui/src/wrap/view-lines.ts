@@ -1,4 +1,5 @@
 import type { ChatMessage, RoomView } from '../state/messages/view.js';
+import { activityRows } from './activity-lines.js';
 import type { Line } from './lines.js';
 import { messageLines, type Author } from './message-lines.js';
 import { clip, textWidth } from './width.js';
@@ -59,10 +60,21 @@ export function paneLines(view: RoomView, ctx: PaneContext, height: number, scro
     const ls = messageLines(m, w, ctx.author(m.authorId), !!ctx.meId && !!m.mentions?.includes(ctx.meId));
     for (let i = ls.length - 1; i >= 0; i--) out.push(ls[i]!);
   };
+  // What happened (nick changes, topics…) sits among the messages by order: walking back, each line newer
+  // than the next message goes first.
+  const { activity } = view;
+  let a = activity.length - 1;
+  const pushActivityAfter = (order: number) => {
+    for (; a >= 0 && activity[a]!.order > order; a--) {
+      const ls = activityRows(activity[a]!, w);
+      for (let k = ls.length - 1; k >= 0; k--) out.push(ls[k]!);
+    }
+  };
   for (let i = pending.length - 1; i >= 0 && out.length < need; i--) pushMsg(pending[i]!);
   let i = messages.length - 1;
   for (; i >= 0 && out.length < need; i--) {
     const m = messages[i]!;
+    pushActivityAfter(m.order);
     pushMsg(m);
     if (i === rulerAt && showRuler) out.push(rule(`ruler`, 'new since you last read', w, 'red'));
     if (i === reloadAt) {
@@ -75,6 +87,7 @@ export function paneLines(view: RoomView, ctx: PaneContext, height: number, scro
   }
   const atTop = i < 0;
   if (atTop) {
+    pushActivityAfter(-1);
     if (view.reloaded && reloadAt === -1) {
       out.push(rule(`reloaded`, 'history reloaded — earlier messages may be older than shown', w, 'yellow'));
     }

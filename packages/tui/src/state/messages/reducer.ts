@@ -83,7 +83,7 @@ export function messagesReducer(state: AppState, action: Action): AppState {
       return state.world?.rooms[action.roomId] ? setPane(state, action.roomId, { ...paneOf(state, action.roomId), loading: true }) : state;
     case 'history/failed': {
       const next = state.world?.rooms[action.roomId] ? setPane(state, action.roomId, { ...paneOf(state, action.roomId), loading: false }) : state;
-      return notice(next, 'error', `could not load history: ${action.error}`);
+      return notice(next, 'error', `could not load history: ${action.error}`, action.roomId);
     }
     case 'send/started': {
       if (!state.world?.rooms[action.roomId]) return state;

@@ -1,5 +1,6 @@
 import type { Message } from '@open-discord/protocol';
 import { paneLines, type PaneLines } from '../../wrap/view-lines.js';
+import type { ActivityLine } from '../activity/describe.js';
 import type { AppState } from '../app-state.js';
 import { layoutOf } from '../layout.js';
 import { authorOf } from '../roles/roles.js';
@@ -8,6 +9,7 @@ import { emptyPane, type ChatMessage, type PaneState, type RoomView } from './vi
 
 const EMPTY_PANE: PaneState = emptyPane();
 const NO_MESSAGES: readonly ChatMessage[] = [];
+const NO_ACTIVITY: readonly ActivityLine[] = [];
 
 /*
  * The world's messages as the screen's confirmed messages. Wrapping caches by message object (see
@@ -35,7 +37,7 @@ export function shownMessages(list: readonly Message[] | undefined): readonly Ch
  * shows no unread while it follows the newest message: the reader is looking at it (the read marker catches up
  * as soon as the client is live).
  */
-export function roomView(state: Pick<AppState, 'world' | 'views' | 'currentRoomId'>, roomId: string): RoomView | undefined {
+export function roomView(state: Pick<AppState, 'world' | 'views' | 'currentRoomId' | 'activity'>, roomId: string): RoomView | undefined {
   const world = state.world;
   if (!world?.rooms[roomId]) return undefined;
   const pane = state.views[roomId] ?? EMPTY_PANE;
@@ -48,6 +50,7 @@ export function roomView(state: Pick<AppState, 'world' | 'views' | 'currentRoomI
     readMarker: world.readMarkers[roomId] ?? 0,
     unread: seen ? 0 : (counts?.count ?? 0),
     mentions: seen ? 0 : (counts?.mentions ?? 0),
+    activity: state.activity[roomId] ?? NO_ACTIVITY,
   };
 }
 

@@ -1,4 +1,5 @@
 import type { Message } from '@open-discord/protocol';
+import type { ActivityLine } from '../activity/describe.js';
 
 /** A message as the screen shows it: confirmed by the server, or still our own pending/failed copy. */
 export type ChatMessage = Message & {
@@ -37,6 +38,8 @@ export interface RoomView extends PaneState {
   readMarker: number;
   unread: number;
   mentions: number;
+  /** What happened in the room besides messages, ascending by order. */
+  activity: readonly ActivityLine[];
 }
 
 export function emptyPane(): PaneState {

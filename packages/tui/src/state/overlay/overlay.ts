@@ -1,17 +1,30 @@
-import type { Room } from '@open-discord/protocol';
+import type { CommandSpec, Room } from '@open-discord/protocol';
 import type { Action } from '../actions.js';
 import type { AppState } from '../app-state.js';
 import { orderedRooms, roomLabel } from '../rooms/selectors.js';
+import { maxOverlayScroll } from './scroll.js';
 
 export type Overlay =
-  | { kind: 'help'; lines: string[] }
-  | { kind: 'roles' }
+  /** `scroll`: rows scrolled down from the top (clamped by the reducer to what the box can show). */
+  | { kind: 'help'; lines: string[]; scroll: number }
+  | { kind: 'roles'; scroll: number }
   | { kind: 'switcher'; query: string; selected: number }
   /**
    * `text` is the whole message to send; a paste that arrives in several chunks continues at `at`, after a
    * line break held back from the end of the previous chunk (`held`) in case that chunk was the last.
    */
-  | { kind: 'paste'; text: string; at: number; held: boolean };
+  | { kind: 'paste'; text: string; at: number; held: boolean }
+  /** A destructive command waits for y (anything else cancels); see CommandSpec.destructive. */
+  | { kind: 'confirm'; question: string; command: PendingCommand };
+
+/** A command resolved and built, kept while its confirmation is asked (plain data, so state stays pure). */
+export interface PendingCommand {
+  spec: CommandSpec;
+  params: Record<string, unknown>;
+  extra?: Record<string, unknown>;
+  /** The room on screen when it was typed: its notices belong there. */
+  roomId: string | null;
+}
 
 /** A chunk's final line break is held back: it belongs to the message only if more of the paste follows. */
 function holdNewline(text: string): { body: string; held: boolean } {
@@ -21,9 +34,15 @@ function holdNewline(text: string): { body: string; held: boolean } {
 export function overlayReducer(state: AppState, action: Action): AppState {
   switch (action.type) {
     case 'overlay/help':
-      return { ...state, overlay: { kind: 'help', lines: action.lines } };
+      return { ...state, overlay: { kind: 'help', lines: action.lines, scroll: 0 } };
     case 'overlay/roles':
-      return { ...state, overlay: { kind: 'roles' } };
+      return { ...state, overlay: { kind: 'roles', scroll: 0 } };
+    case 'overlay/scroll': {
+      const o = state.overlay;
+      if (o?.kind !== 'help' && o?.kind !== 'roles') return state;
+      const scroll = Math.min(maxOverlayScroll(state), Math.max(0, o.scroll + action.lines));
+      return scroll === o.scroll ? state : { ...state, overlay: { ...o, scroll } };
+    }
     case 'overlay/switcher':
       return { ...state, overlay: { kind: 'switcher', query: '', selected: 0 } };
     case 'overlay/switcher-query':
@@ -46,6 +65,8 @@ export function overlayReducer(state: AppState, action: Action): AppState {
       const add = (o.held ? '\n' : '') + body;
       return { ...state, overlay: { kind: 'paste', text: o.text.slice(0, o.at) + add + o.text.slice(o.at), at: o.at + add.length, held } };
     }
+    case 'overlay/confirm':
+      return { ...state, overlay: { kind: 'confirm', question: action.question, command: action.command } };
     case 'overlay/close':
       return { ...state, overlay: null };
     default:

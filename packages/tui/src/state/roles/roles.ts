@@ -26,6 +26,8 @@ export interface RoleRow {
   id: string;
   name: string;
   color: string | null;
+  /** Its rank (what `/role move` takes): higher outranks lower. */
+  position: number;
   permissions: readonly Permission[];
   builtin: boolean;
   /** Members holding it, or 'all' for the implicit everyone role. */
@@ -42,6 +44,7 @@ export function roleRows(world: Pick<World, 'roles' | 'users'> | null): RoleRow[
       id: r.id,
       name: r.name,
       color: r.color,
+      position: r.position,
       permissions: r.permissions,
       builtin: r.builtin,
       members: r.builtin && r.position === 0 ? 'all' : users.filter((u) => u.roles.includes(r.id)).length,

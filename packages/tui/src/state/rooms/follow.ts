@@ -30,6 +30,7 @@ export function followRooms(prev: AppState, next: AppState, change: WorldChange)
     out = {
       ...out,
       views: without(out.views, lost),
+      activity: without(out.activity as Record<string, unknown>, lost) as AppState['activity'],
       drafts: without(out.drafts, lost),
       history: without(out.history, lost),
       typing: without(out.typing as Record<string, Readonly<Record<string, number>>>, lost),

@@ -1,5 +1,6 @@
 import { addHistory, addMessage, applyEvent, applyPresence, applySnapshot, markRead } from '@open-discord/protocol';
 import type { Action } from '../actions.js';
+import { recordActivity } from '../activity/activity.js';
 import type { AppState } from '../app-state.js';
 import { messageArrived, panesAfterSnapshot } from '../messages/reducer.js';
 import { emptyPane } from '../messages/view.js';
@@ -29,7 +30,7 @@ export function worldReducer(state: AppState, action: Action): AppState {
       // Before the first snapshot there is nothing to fold into (the client always sends one first).
       if (!state.world) return state;
       const event = cleanEvent(action.event);
-      let next: AppState = { ...state, world: applyEvent(state.world, event) };
+      let next: AppState = recordActivity(state, { ...state, world: applyEvent(state.world, event) }, event);
       if (event.type === 'message.created') {
         const m = event.data.message;
         next = typingStopped(messageArrived(state, next, m), m.roomId, m.authorId);
