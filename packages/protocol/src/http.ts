@@ -53,6 +53,23 @@ export const TokenPair = z.object({
   expiresIn: z.number().int(),
   user: Me,
 });
+const OkBody = z.object({ ok: z.literal(true) });
+/** `GET /healthz`: the server is up; `head` is the newest order in its event log. */
+export const HealthBody = z.object({ ok: z.literal(true), head: z.number().int().nonnegative() });
+
+/** What each HTTP endpoint answers on success (status 200); the server's routes are typed from this. */
+export const HTTP_RESULTS = {
+  signup: TokenPair,
+  login: TokenPair,
+  refresh: TokenPair,
+  logout: OkBody,
+  logoutAll: OkBody,
+  resetPassword: OkBody,
+  health: HealthBody,
+} as const;
+export type HttpEndpoint = keyof typeof HTTP_RESULTS;
+export type HttpResult<E extends HttpEndpoint> = z.infer<(typeof HTTP_RESULTS)[E]>;
+
 export type SignupBody = z.infer<typeof SignupBody>;
 export type LoginBody = z.infer<typeof LoginBody>;
 export type TokenPair = z.infer<typeof TokenPair>;

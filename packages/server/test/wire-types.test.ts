@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Message } from '@open-discord/protocol';
 import type { WriteContext } from '../src/core/commit-queue.js';
 import { Dispatcher } from '../src/session/dispatcher.js';
-import { encode, RawJson } from '../src/wire/encode.js';
+import { encode, httpBody, RawJson } from '../src/wire/encode.js';
 
 /*
  * The protocol is enforced at the server's edges by the type checker: `npm run typecheck` covers this file,
@@ -35,6 +35,13 @@ export function replies(d: Dispatcher): void {
   d.register('message.send', () => new RawJson(encode({ nonsense: 42 })), { write: true });
   // @ts-expect-error a request type the protocol does not have
   d.register('message.sned', () => ({ message }), { write: true });
+}
+
+export function httpAnswers(): void {
+  httpBody({ ok: true, head: 3 });
+  httpBody({ error: { code: 'NOT_FOUND', message: 'no such endpoint' } });
+  // @ts-expect-error an HTTP body no endpoint answers
+  httpBody({ nonsense: 42 });
 }
 
 describe('wire types', () => {

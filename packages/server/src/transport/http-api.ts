@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { ErrorBody, ErrorCode } from '@open-discord/protocol';
+import type { ErrorBody, ErrorCode, HttpEndpoint, HttpResult } from '@open-discord/protocol';
 import {
   describeIssues,
   HTTP_PATHS,
@@ -31,7 +31,7 @@ const STATUS: Record<ErrorCode, number> = {
   INTERNAL: 500,
 };
 
-function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+function sendJson(res: ServerResponse, status: number, body: HttpResult<HttpEndpoint> | { error: ErrorBody }, headers: Record<string, string> = {}): void {
   if (res.headersSent) return;
   const text = httpBody(body);
   res.writeHead(status, {
@@ -90,26 +90,33 @@ function bearer(req: IncomingMessage): string {
   return m[1]!;
 }
 
+/** A POST endpoint: its answer is typed by the protocol's HTTP_RESULTS, so a wrong body fails the typecheck. */
+type Routes = { [E in Exclude<HttpEndpoint, 'health'>]: (req: IncomingMessage, ip: string) => Promise<HttpResult<E>> };
+
 /** The account API and health check, on the same port as the WebSocket. */
 export function createHttpApi(services: Services) {
   const { auth, deps } = services;
-  const routes: Record<string, (req: IncomingMessage, ip: string) => Promise<unknown>> = {
-    [HTTP_PATHS.signup]: async (req, ip) => auth.signup(await parseBody(req, SignupBody), ip),
-    [HTTP_PATHS.login]: async (req, ip) => auth.login(await parseBody(req, LoginBody), ip),
-    [HTTP_PATHS.refresh]: async (req) => auth.refresh((await parseBody(req, RefreshBody)).refreshToken),
-    [HTTP_PATHS.logout]: async (req) => {
+  const ok = { ok: true } as const;
+  const endpoints: Routes = {
+    signup: async (req, ip) => auth.signup(await parseBody(req, SignupBody), ip),
+    login: async (req, ip) => auth.login(await parseBody(req, LoginBody), ip),
+    refresh: async (req) => auth.refresh((await parseBody(req, RefreshBody)).refreshToken),
+    logout: async (req) => {
       await auth.logout((await parseBody(req, LogoutBody)).refreshToken);
-      return { ok: true };
+      return ok;
     },
-    [HTTP_PATHS.logoutAll]: async (req) => {
+    logoutAll: async (req) => {
       await auth.logoutAll(bearer(req));
-      return { ok: true };
+      return ok;
     },
-    [HTTP_PATHS.resetPassword]: async (req, ip) => {
+    resetPassword: async (req, ip) => {
       await auth.resetPassword(await parseBody(req, ResetPasswordBody), ip);
-      return { ok: true };
+      return ok;
     },
   };
+  const routes = new Map<string, (req: IncomingMessage, ip: string) => Promise<HttpResult<HttpEndpoint>>>(
+    (Object.keys(endpoints) as Array<keyof Routes>).map((e) => [HTTP_PATHS[e], endpoints[e]]),
+  );
 
   return async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = (req.url ?? '/').split('?')[0]!;
@@ -117,9 +124,10 @@ export function createHttpApi(services: Services) {
     try {
       if (path === HTTP_PATHS.health) {
         if (req.method !== 'GET' && req.method !== 'HEAD') throw new ProtocolError('BAD_REQUEST', 'use GET');
-        return sendJson(res, 200, { ok: true, head: deps.queue.head });
+        const health: HttpResult<'health'> = { ok: true, head: deps.queue.head };
+        return sendJson(res, 200, health);
       }
-      const route = Object.hasOwn(routes, path) ? routes[path] : undefined;
+      const route = routes.get(path);
       if (!route) throw new ProtocolError('NOT_FOUND', 'no such endpoint');
       if (req.method !== 'POST') throw new ProtocolError('BAD_REQUEST', 'use POST');
       const result = await route(req, ip);

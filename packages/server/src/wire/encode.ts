@@ -1,4 +1,4 @@
-import type { ErrorBody, KnownEvent, ReadyFrame, SyncResult } from '@open-discord/protocol';
+import type { ErrorBody, HttpEndpoint, HttpResult, KnownEvent, ReadyFrame, SyncResult } from '@open-discord/protocol';
 import type { StoredEvent } from '../ports/storage.js';
 import type { Json } from './types.js';
 
@@ -92,7 +92,7 @@ export function replyErrorFrame(replyTo: string | null, error: ErrorBody): strin
   return JSON.stringify({ type: 'reply', replyTo, ok: false, error });
 }
 
-/** An HTTP API response body. */
-export function httpBody(body: unknown): string {
+/** An HTTP API response body: an endpoint's result as the protocol defines it, or an error. */
+export function httpBody(body: HttpResult<HttpEndpoint> | { error: ErrorBody }): string {
   return JSON.stringify(body);
 }
