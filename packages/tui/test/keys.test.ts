@@ -56,6 +56,7 @@ describe('intents on the chat screen', () => {
       },
       retry: () => {},
       probeLag: () => {},
+      reconnect: () => {},
     };
     const quits: number[] = [];
     const go = (input: string, key: Partial<Key> = {}) => {
@@ -129,7 +130,7 @@ describe('the binding table', () => {
       store.dispatch({ type: 'input/set', text: '/jo' });
       const effects: string[] = [];
       const recording = { ...store, dispatch: (a: Parameters<typeof store.dispatch>[0]) => (effects.push(a.type), store.dispatch(a)) };
-      const actions: ChatActions = { submit: () => effects.push('submit'), retry: () => effects.push('retry'), probeLag: () => {} };
+      const actions: ChatActions = { submit: () => effects.push('submit'), retry: () => effects.push('retry'), probeLag: () => {}, reconnect: () => effects.push('reconnect') };
       handleIntent(intent!, recording, actions, () => effects.push('quit'));
       expect(effects, b.keys).not.toEqual([]);
     }

@@ -26,6 +26,8 @@ export interface ChatActions {
   submit(line: string): void;
   /** Retry the newest failed send in the current room (same nonce, so the server never stores it twice). */
   retry(): void;
+  /** Reconnect now instead of waiting out the backoff (the "retry now" key). */
+  reconnect(): void;
   /** Measure the lag for the status line (see lag.ts); the caller runs it every LAG_PROBE_MS. */
   probeLag(): void;
 }
@@ -45,5 +47,5 @@ export function attachClient(client: ChatClient, store: Store, opts: ControllerO
   const typed = attachTyping(ctx);
   const sender = attachSend(ctx, nonce, typed);
   const submit = attachCommands(ctx, sender, nonce, opts.onQuit);
-  return { submit, retry: sender.retry, probeLag };
+  return { submit, retry: sender.retry, probeLag, reconnect: () => client.retryNow() };
 }

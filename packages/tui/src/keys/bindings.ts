@@ -53,6 +53,7 @@ export const KEY_BINDINGS: readonly KeyBinding[] = [
   { keys: 'Ctrl+P', help: 'previous room', when: ctrl('p'), intent: always({ kind: 'room-step', delta: -1 }), example: { input: 'p', key: { ctrl: true } } },
   { keys: 'Ctrl+K', help: 'room switcher (type to filter, Enter to go)', when: ctrl('k'), intent: always({ kind: 'switcher' }), example: { input: 'k', key: { ctrl: true } } },
   { keys: 'Ctrl+R', help: 'retry the last failed send', when: ctrl('r'), intent: always({ kind: 'retry' }), example: { input: 'r', key: { ctrl: true } } },
+  { keys: 'Alt+R', help: 'reconnect now (while offline, instead of waiting)', when: alt('r'), intent: always({ kind: 'reconnect' }), example: { input: 'r', key: { meta: true } } },
   { keys: 'Ctrl+A', help: 'start of line', when: ctrl('a'), intent: always({ kind: 'move', to: 'home' }), example: { input: 'a', key: { ctrl: true } } },
   { keys: 'Ctrl+E', help: 'end of line', when: ctrl('e'), intent: always({ kind: 'move', to: 'end' }), example: { input: 'e', key: { ctrl: true } } },
   { keys: 'Ctrl+U', help: 'clear the line', when: ctrl('u'), intent: always({ kind: 'kill', what: 'line' }), example: { input: 'u', key: { ctrl: true } } },

@@ -99,5 +99,8 @@ export function handleIntent(intent: Intent, store: Store, actions: ChatActions,
       return dispatch({ type: 'scroll/bottom' });
     case 'retry':
       return actions.retry();
+    case 'reconnect':
+      if (state.status.state !== 'offline') return dispatch({ type: 'flash', kind: 'info', text: 'already connected' });
+      return actions.reconnect();
   }
 }

@@ -20,7 +20,8 @@ export type Intent =
   | { kind: 'scroll'; pages: number }
   | { kind: 'scroll-lines'; lines: number }
   | { kind: 'bottom' }
-  | { kind: 'retry' };
+  | { kind: 'retry' }
+  | { kind: 'reconnect' };
 
 /** What has the keyboard: the chat, or one of its overlays. */
 export type KeyContext = 'chat' | 'switcher' | 'help' | 'roles' | 'paste' | 'form';

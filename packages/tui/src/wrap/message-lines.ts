@@ -41,7 +41,7 @@ function buildLines(msg: ChatMessage, width: number, author: Author, mentionsMe:
   // Continuation rows align under the text unless the nickname would eat most of a narrow pane.
   const indent = prefixWidth <= Math.floor(width / 3) ? prefixWidth : TIME_WIDTH;
   const bodyStyle: Omit<Segment, 'text'> =
-    msg.status === 'pending' ? { dim: true } : msg.status === 'failed' ? { color: 'red' } : mentionsMe ? { color: 'yellow' } : {};
+    msg.status === 'pending' || msg.status === 'queued' ? { dim: true } : msg.status === 'failed' ? { color: 'red' } : mentionsMe ? { color: 'yellow' } : {};
   const firstWidth = Math.max(1, width - prefixWidth);
   const restWidth = Math.max(1, width - indent);
   const rows = wrapFirstThenRest(msg.text.replace(/\t/g, '  '), firstWidth, restWidth);
@@ -53,6 +53,7 @@ function buildLines(msg: ChatMessage, width: number, author: Author, mentionsMe:
         : [{ text: ' '.repeat(indent) }, { text: row, ...bodyStyle }],
   }));
   if (msg.status === 'pending') lines[lines.length - 1]!.segments.push({ text: ' …', dim: true });
+  if (msg.status === 'queued') lines[lines.length - 1]!.segments.push({ text: ' (queued: sent when back online)', dim: true });
   if (msg.status === 'failed') {
     const note = `✗ not sent: ${msg.error ?? 'error'} — Ctrl+R retries`;
     for (const [i, row] of wrapText(note, restWidth).entries()) {

@@ -55,6 +55,21 @@ export function currentView(state: AppState): RoomView | null {
   return state.currentRoomId ? (roomView(state, state.currentRoomId) ?? null) : null;
 }
 
+/*
+ * Our pending sends while the client is not live are waiting for the connection (the client sends them, same
+ * nonce, on reconnect): say so. Derived here, so the reducer's pending list never has to follow the status.
+ */
+const queuedCopies = new WeakMap<ChatMessage, ChatMessage>();
+export function queuedWhileOffline(pending: readonly ChatMessage[], live: boolean): ChatMessage[] {
+  if (live) return pending as ChatMessage[];
+  return pending.map((p) => {
+    if (p.status !== 'pending') return p;
+    let q = queuedCopies.get(p);
+    if (!q) queuedCopies.set(p, (q = { ...p, status: 'queued' }));
+    return q;
+  });
+}
+
 /** The rows of the message pane for the current room at the current size and scroll position. */
 export function visiblePane(state: AppState): PaneLines & { height: number; newBelow: number } {
   const l = layoutOf(state);
@@ -62,7 +77,7 @@ export function visiblePane(state: AppState): PaneLines & { height: number; newB
   const world = state.world;
   if (!view || !world || !state.currentRoomId) return { lines: [], atTop: true, scroll: 0, height: l.paneHeight, newBelow: 0 };
   const pane = paneLines(
-    view,
+    { ...view, pending: queuedWhileOffline(view.pending, state.status.state === 'live') },
     { width: l.paneWidth, meId: world.me.id, roomName: roomLabel(state, state.currentRoomId), author: (id) => authorOf(world, id) },
     l.paneHeight,
     view.scroll,

@@ -3,7 +3,8 @@ import type { Message } from '@open-discord/protocol';
 /** A message as the screen shows it: confirmed by the server, or still our own pending/failed copy. */
 export type ChatMessage = Message & {
   /** Pending copies have order 0 (they always render after every confirmed message) and id `pending:<nonce>`. */
-  status: 'confirmed' | 'pending' | 'failed';
+  status: 'confirmed' | 'pending' | 'failed' | 'queued';
+  /** (`queued` is a pending send while the client is not live: it goes out on reconnect; see queuedWhileOffline.) */
   /** Why a failed send failed, shown beside it. */
   error?: string;
 };
