@@ -33,6 +33,11 @@ program
   .action(async (url: string) => runInteractive(dir(), server(), url));
 
 program
+  .command('reset-password [url]')
+  .description('set a new password with the one-time code from `od-server user reset-password NAME`, then chat')
+  .action(async (url: string | undefined) => runInteractive(dir(), server(), url, 'reset'));
+
+program
   .command('logout')
   .description('revoke and forget the saved session')
   .option('--all', 'revoke every session of this account, on every device')

@@ -1,4 +1,4 @@
-import { login, signup, type TokenPair } from '@open-discord/protocol';
+import { login, resetPassword, signup, type TokenPair } from '@open-discord/protocol';
 import { render } from 'ink';
 import { loadSessions, pickSession, putSession, serverNameFor, type SavedSession } from '../config/sessions.js';
 import { attachClient, LAG_PROBE_MS } from '../controllers/index.js';
@@ -6,6 +6,7 @@ import { notifyMode } from '../notify/notify.js';
 import { initialState } from '../state/reducer.js';
 import { createStore } from '../state/store.js';
 import { ChatApp } from '../ui/ChatApp.js';
+import type { LoginMode } from '../state/login/form.js';
 import { LoginForm, type LoginValues } from '../ui/LoginForm.js';
 import { loginAdvice, needsLogin, type Closed } from './closed.js';
 import { EXIT, ExitError } from './exit-codes.js';
@@ -19,11 +20,13 @@ interface LoggedIn {
 }
 
 /** The login form; resolves with the saved session, or null if the user gave up. */
-function askLogin(dir: string, server: string | undefined, url: string | undefined): Promise<LoggedIn | null> {
+function askLogin(dir: string, server: string | undefined, url: string | undefined, mode?: LoginMode): Promise<LoggedIn | null> {
   return new Promise((resolve) => {
     const onSubmit = async (v: LoginValues) => {
+      // A reset code revokes every session; logging in with the new password right after is what the person wants.
+      if (v.mode === 'reset') await resetPassword(v.url, { username: v.username, code: v.code ?? '', password: v.password });
       const pair =
-        v.mode === 'login'
+        v.mode !== 'signup'
           ? await login(v.url, { username: v.username, password: v.password })
           : await signup(v.url, {
               username: v.username,
@@ -40,6 +43,7 @@ function askLogin(dir: string, server: string | undefined, url: string | undefin
     const app = render(
       <LoginForm
         {...(url !== undefined && { initialUrl: url })}
+        {...(mode && { initialMode: mode })}
         onSubmit={onSubmit}
         onCancel={() => {
           app.unmount();
@@ -87,16 +91,21 @@ async function runChat(dir: string, name: string, session: SavedSession, first?:
   if (ended) throw new ExitError(EXIT.AUTH, loginAdvice(ended, session.url));
 }
 
-/** `od` and `od login URL`: log in when needed, then chat, on the alternate screen. */
-export async function runInteractive(dir: string, server: string | undefined, loginUrl?: string): Promise<void> {
-  const saved = loginUrl === undefined ? pickSession(loadSessions(dir), server) : null;
-  if (loginUrl === undefined && server && !saved) {
+/**
+ * `od`, `od login URL` and `od reset-password [URL]`: log in when needed (or first set a new password with a
+ * reset code), then chat, on the alternate screen.
+ */
+export async function runInteractive(dir: string, server: string | undefined, loginUrl?: string, mode?: LoginMode): Promise<void> {
+  const saved = loginUrl === undefined && mode === undefined ? pickSession(loadSessions(dir), server) : null;
+  if (loginUrl === undefined && mode === undefined && server && !saved) {
     throw new ExitError(EXIT.USAGE, `no saved session for server "${server}": run od login URL --server ${server}`);
   }
   enterAltScreen();
   try {
     if (saved) return await runChat(dir, saved.name, saved.session);
-    const fresh = await askLogin(dir, server, loginUrl);
+    // `od reset-password` without a URL: the saved server's, if there is one.
+    const url = loginUrl ?? (mode === 'reset' ? pickSession(loadSessions(dir), server)?.session.url : undefined);
+    const fresh = await askLogin(dir, server, url, mode);
     if (!fresh) return;
     await runChat(dir, fresh.name, fresh.session, fresh.pair);
   } finally {
