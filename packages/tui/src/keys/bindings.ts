@@ -35,6 +35,7 @@ export const KEY_BINDINGS: readonly KeyBinding[] = [
   { keys: 'PgUp', help: 'scroll up a page (older history loads at the top)', when: (_i, k) => k.pageUp, intent: always({ kind: 'scroll', pages: 1 }), example: { input: '', key: { pageUp: true } } },
   { keys: 'PgDn', help: 'scroll down a page', when: (_i, k) => k.pageDown, intent: always({ kind: 'scroll', pages: -1 }), example: { input: '', key: { pageDown: true } } },
   { keys: 'Ctrl+End', help: 'back to the newest message', when: (_i, k) => k.end && k.ctrl, intent: always({ kind: 'bottom' }), example: { input: '', key: { end: true, ctrl: true } } },
+  { keys: 'Alt+U', help: 'jump to the first unread message (the read ruler), and back to the newest', when: alt('u'), intent: always({ kind: 'ruler' }), example: { input: 'u', key: { meta: true } } },
   { keys: 'Alt+Up', help: 'scroll up a line', when: (_i, k) => k.meta && k.upArrow, intent: always({ kind: 'scroll-lines', lines: 1 }), example: { input: '', key: { upArrow: true, meta: true } } },
   { keys: 'Alt+Down', help: 'scroll down a line', when: (_i, k) => k.meta && k.downArrow, intent: always({ kind: 'scroll-lines', lines: -1 }), example: { input: '', key: { downArrow: true, meta: true } } },
   { keys: 'Up', help: "earlier line of this room's input history", when: (_i, k) => k.upArrow, intent: always({ kind: 'history', delta: -1 }), example: { input: '', key: { upArrow: true } } },

@@ -97,6 +97,8 @@ export function handleIntent(intent: Intent, store: Store, actions: ChatActions,
       return dispatch({ type: 'scroll', lines: intent.lines });
     case 'bottom':
       return dispatch({ type: 'scroll/bottom' });
+    case 'ruler':
+      return dispatch({ type: 'scroll/ruler' });
     case 'retry':
       return actions.retry();
     case 'reconnect':

@@ -20,6 +20,7 @@ export type Intent =
   | { kind: 'scroll'; pages: number }
   | { kind: 'scroll-lines'; lines: number }
   | { kind: 'bottom' }
+  | { kind: 'ruler' }
   | { kind: 'retry' }
   | { kind: 'reconnect' };
 

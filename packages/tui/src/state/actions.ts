@@ -26,6 +26,8 @@ export type Action =
   | { type: 'room/next-activity' }
   | { type: 'scroll'; lines: number }
   | { type: 'scroll/bottom' }
+  /** To the read ruler when at the newest message, else back to the newest. */
+  | { type: 'scroll/ruler' }
   | { type: 'read/local'; roomId: string; order: number }
   | { type: 'input/insert'; text: string }
   | { type: 'input/backspace' }

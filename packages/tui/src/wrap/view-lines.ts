@@ -17,6 +17,8 @@ export interface PaneLines {
   atTop: boolean;
   /** The scroll offset actually used (clamped to the loaded content). */
   scroll: number;
+  /** Rows from the bottom up to and including the read ruler, when the walk reached it (else null). */
+  rulerRows: number | null;
 }
 
 const DAY = new Intl.DateTimeFormat('en-GB', { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric' });
@@ -55,6 +57,7 @@ export function paneLines(view: RoomView, ctx: PaneContext, height: number, scro
   const reloadAt = view.reloaded?.before == null ? -1 : firstAfter(messages, view.reloaded.before - 1);
   // Collected bottom-up, reversed at the end.
   const out: Line[] = [];
+  let rulerRows: number | null = null;
   const pushMsg = (m: ChatMessage) => {
     const ls = messageLines(m, w, ctx.author(m.authorId), !!ctx.meId && !!m.mentions?.includes(ctx.meId));
     for (let i = ls.length - 1; i >= 0; i--) out.push(ls[i]!);
@@ -64,7 +67,10 @@ export function paneLines(view: RoomView, ctx: PaneContext, height: number, scro
   for (; i >= 0 && out.length < need; i--) {
     const m = messages[i]!;
     pushMsg(m);
-    if (i === rulerAt && showRuler) out.push(rule(`ruler`, 'new since you last read', w, 'red'));
+    if (i === rulerAt && showRuler) {
+      out.push(rule(`ruler`, 'new since you last read', w, 'red'));
+      rulerRows = out.length;
+    }
     if (i === reloadAt) {
       out.push(rule(`reloaded`, 'history reloaded — earlier messages may be older than shown', w, 'yellow'));
     }
@@ -89,7 +95,7 @@ export function paneLines(view: RoomView, ctx: PaneContext, height: number, scro
   const bottom = total - used; // exclusive index into the top-down order below
   const topDown = out.reverse();
   const start = Math.max(0, bottom - height);
-  return { lines: topDown.slice(start, bottom), atTop, scroll: used };
+  return { lines: topDown.slice(start, bottom), atTop, scroll: used, rulerRows };
 }
 
 function hasOthersFrom(messages: readonly ChatMessage[], from: number, meId: string | null): boolean {

@@ -75,7 +75,7 @@ export function visiblePane(state: AppState): PaneLines & { height: number; newB
   const l = layoutOf(state);
   const view = currentView(state);
   const world = state.world;
-  if (!view || !world || !state.currentRoomId) return { lines: [], atTop: true, scroll: 0, height: l.paneHeight, newBelow: 0 };
+  if (!view || !world || !state.currentRoomId) return { lines: [], atTop: true, scroll: 0, height: l.paneHeight, newBelow: 0, rulerRows: null };
   const pane = paneLines(
     { ...view, pending: queuedWhileOffline(view.pending, state.status.state === 'live') },
     { width: l.paneWidth, meId: world.me.id, roomName: roomLabel(state, state.currentRoomId), author: (id) => authorOf(world, id) },

@@ -26,6 +26,11 @@ export interface PaneState {
    * message with order >= `before` (null until the reloaded history arrives, then placed at its oldest message).
    */
   reloaded: { before: number | null } | null;
+  /**
+   * Entered with unread messages: open at the read ruler (its first unread message at the top) as soon as that
+   * message is loaded, instead of at the newest one. Cleared once placed, or when the reader scrolls.
+   */
+  anchor: boolean;
 }
 
 /** A room as the components draw it: the world's messages and counts joined with the screen's own state. */
@@ -41,5 +46,5 @@ export interface RoomView extends PaneState {
 }
 
 export function emptyPane(): PaneState {
-  return { pending: [], loading: false, ruler: null, scroll: 0, newBelow: 0, reloaded: null };
+  return { pending: [], loading: false, ruler: null, scroll: 0, newBelow: 0, reloaded: null, anchor: false };
 }
