@@ -5,6 +5,8 @@ import { exitCodeFor } from './run/headless.js';
 import { runInteractive } from './run/interactive.js';
 import { runLogout } from './run/logout.js';
 import { runSend } from './run/send.js';
+import { runLoginHeadless } from './run/login-headless.js';
+import { parseSince } from './run/since.js';
 import { runTail } from './run/tail.js';
 import { describeError } from './controllers/describe-error.js';
 
@@ -30,7 +32,12 @@ In the chat, /help lists every command and key.`,
 program
   .command('login <url>')
   .description('log in (or sign up with an invite code) to the server at URL, save the session, and chat')
-  .action(async (url: string) => runInteractive(dir(), server(), url));
+  .option('--username <name>', 'log in without a screen, reading the password from stdin (for scripts)')
+  .addHelpText('after', '\nWith --username: exit 0 logged in, 1 server unreachable or failed, 2 no password on stdin, 4 wrong username or password.')
+  .action(async (url: string, opts: { username?: string }) => {
+    if (opts.username === undefined) return runInteractive(dir(), server(), url);
+    process.stdout.write((await runLoginHeadless(dir(), server(), url, opts.username)) + '\n');
+  });
 
 program
   .command('reset-password [url]')
@@ -54,7 +61,12 @@ program
   .command('tail <room>')
   .description('print new messages in ROOM as they arrive, until interrupted')
   .option('--json', 'one JSON object per line')
-  .action(async (room: string, opts: { json?: boolean }) => runTail(dir(), server(), room, !!opts.json));
+  .option('--since <when>', 'print the backlog first: a duration back from now (90s, 15m, 2h, 1d, 1h30m) or an order (messages after it)')
+  .action(async (room: string, opts: { json?: boolean; since?: string }) => {
+    const since = opts.since === undefined ? undefined : parseSince(opts.since, Date.now());
+    if (since === null) throw new ExitError(EXIT.USAGE, `--since takes a duration like 15m or 2h, or an order number, not "${opts.since}"`);
+    return runTail(dir(), server(), room, !!opts.json, since);
+  });
 
 program.exitOverride((err) => {
   // --help and --version are not failures; everything else commander rejects is a usage error.
