@@ -26,7 +26,7 @@ const ctrl = (letter: string) => (input: string, key: Key) => key.ctrl && input 
 const alt = (letter: string) => (input: string, key: Key) => key.meta && input === letter;
 
 export const KEY_BINDINGS: readonly KeyBinding[] = [
-  { keys: 'Ctrl+C', help: 'quit (or /quit)', when: ctrl('c'), intent: always({ kind: 'quit' }), example: { input: 'c', key: { ctrl: true } } },
+  { keys: 'Ctrl+C', help: 'quit (or /quit); asks first when an unsent draft would be lost', when: ctrl('c'), intent: always({ kind: 'quit' }), example: { input: 'c', key: { ctrl: true } } },
   { keys: 'Esc', help: 'close an overlay; clear a notice; back to the newest message', when: (_i, k) => k.escape, intent: always({ kind: 'close' }), example: { input: '', key: { escape: true } } },
   { keys: 'Alt+Enter', help: 'new line in the message', when: (_i, k) => k.return && k.meta, intent: newline, example: { input: '', key: { return: true, meta: true } } },
   { keys: 'Enter', help: 'send the message or run the command', when: (_i, k) => k.return, intent: always({ kind: 'submit' }), example: { input: '', key: { return: true } } },
@@ -61,6 +61,7 @@ export const KEY_BINDINGS: readonly KeyBinding[] = [
   { keys: 'Ctrl+W', help: 'delete the word before the cursor', when: ctrl('w'), intent: always({ kind: 'kill', what: 'word' }), example: { input: 'w', key: { ctrl: true } } },
   { keys: 'Ctrl+D', help: 'delete the character under the cursor', when: ctrl('d'), intent: always({ kind: 'delete' }), example: { input: 'd', key: { ctrl: true } } },
   { keys: 'Alt+1..9', help: 'go to room 1..9', when: (i, k) => k.meta && /^[1-9]$/.test(i), intent: (i) => ({ kind: 'room-index', index: Number(i) - 1 }), example: { input: '3', key: { meta: true } } },
+  { keys: 'Alt+J NN', help: 'go to room NN (any room: Alt+J 1 2 is room 12; one digit and Enter works too)', when: alt('j'), intent: always({ kind: 'room-jump' }), example: { input: 'j', key: { meta: true } } },
   { keys: 'Alt+A', help: 'next room with activity (mentions first)', when: alt('a'), intent: always({ kind: 'next-activity' }), example: { input: 'a', key: { meta: true } } },
   { keys: 'Alt+B', help: 'word left', when: alt('b'), intent: always({ kind: 'move', to: 'word-left' }), example: { input: 'b', key: { meta: true } } },
   { keys: 'Alt+F', help: 'word right', when: alt('f'), intent: always({ kind: 'move', to: 'word-right' }), example: { input: 'f', key: { meta: true } } },

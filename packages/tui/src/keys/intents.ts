@@ -22,7 +22,8 @@ export type Intent =
   | { kind: 'bottom' }
   | { kind: 'ruler' }
   | { kind: 'retry' }
-  | { kind: 'reconnect' };
+  | { kind: 'reconnect' }
+  | { kind: 'room-jump' };
 
 /** What has the keyboard: the chat, or one of its overlays. */
-export type KeyContext = 'chat' | 'switcher' | 'help' | 'roles' | 'paste' | 'form';
+export type KeyContext = 'chat' | 'switcher' | 'help' | 'roles' | 'paste' | 'form' | 'quit-confirm' | 'room-jump';

@@ -49,6 +49,9 @@ export type Action =
   /** A later chunk of the same paste. */
   | { type: 'overlay/paste-more'; text: string }
   | { type: 'overlay/close' }
+  | { type: 'overlay/quit-confirm' }
+  | { type: 'overlay/room-jump' }
+  | { type: 'overlay/room-jump-digit'; digit: string }
   | { type: 'flash'; kind: 'info' | 'error'; text: string }
   | { type: 'flash/clear' }
   | { type: 'resize'; cols: number; rows: number };

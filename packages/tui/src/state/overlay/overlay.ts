@@ -1,7 +1,14 @@
 import type { Room } from '@open-discord/protocol';
 import type { Action } from '../actions.js';
 import type { AppState } from '../app-state.js';
+import { roomsReducer } from '../rooms/reducer.js';
 import { orderedRooms, roomLabel } from '../rooms/selectors.js';
+
+/** Drafts that quitting would lose: the input line, and the other rooms' kept drafts. */
+export function unsentDrafts(state: Pick<AppState, 'input' | 'drafts' | 'currentRoomId'>): number {
+  const others = Object.entries(state.drafts).filter(([id, d]) => id !== state.currentRoomId && d.text.trim() !== '').length;
+  return others + (state.input.text.trim() ? 1 : 0);
+}
 
 export type Overlay =
   | { kind: 'help'; lines: string[] }
@@ -11,7 +18,11 @@ export type Overlay =
    * `text` is the whole message to send; a paste that arrives in several chunks continues at `at`, after a
    * line break held back from the end of the previous chunk (`held`) in case that chunk was the last.
    */
-  | { kind: 'paste'; text: string; at: number; held: boolean };
+  | { kind: 'paste'; text: string; at: number; held: boolean }
+  /** Ctrl+C with an unsent draft: quit anyway? */
+  | { kind: 'quit-confirm'; drafts: number }
+  /** Alt+J: the digits of a room number typed so far (rooms 10 and up have no Alt+digit). */
+  | { kind: 'room-jump'; digits: string };
 
 /** A chunk's final line break is held back: it belongs to the message only if more of the paste follows. */
 function holdNewline(text: string): { body: string; held: boolean } {
@@ -48,6 +59,16 @@ export function overlayReducer(state: AppState, action: Action): AppState {
     }
     case 'overlay/close':
       return { ...state, overlay: null };
+    case 'overlay/quit-confirm':
+      return { ...state, overlay: { kind: 'quit-confirm', drafts: unsentDrafts(state) } };
+    case 'overlay/room-jump':
+      return { ...state, overlay: { kind: 'room-jump', digits: '' } };
+    case 'overlay/room-jump-digit': {
+      if (state.overlay?.kind !== 'room-jump') return state;
+      const digits = state.overlay.digits + action.digit;
+      // Two digits always name a room; one digit waits for the second (or Enter).
+      return digits.length < 2 ? { ...state, overlay: { kind: 'room-jump', digits } } : roomsReducer({ ...state, overlay: null }, { type: 'room/index', index: Number(digits) - 1 });
+    }
     default:
       return state;
   }
