@@ -1,7 +1,9 @@
 import { login, resetPassword, signup, type TokenPair } from '@open-discord/protocol';
 import { render } from 'ink';
 import { loadSessions, pickSession, putSession, serverNameFor, type SavedSession } from '../config/sessions.js';
+import { ConfigError, loadConfig, saveServerPrefs, type OdConfig } from '../config/config-file.js';
 import { attachClient, LAG_PROBE_MS } from '../controllers/index.js';
+import { emptyPrefs } from '../state/prefs/prefs.js';
 import { notifyMode } from '../notify/notify.js';
 import { initialState } from '../state/reducer.js';
 import { createStore } from '../state/store.js';
@@ -55,8 +57,14 @@ function askLogin(dir: string, server: string | undefined, url: string | undefin
   });
 }
 
-async function runChat(dir: string, name: string, session: SavedSession, first?: TokenPair): Promise<void> {
+async function runChat(dir: string, name: string, session: SavedSession, config: OdConfig, first?: TokenPair): Promise<void> {
   const store = createStore(initialState(process.stdout.columns || 80, process.stdout.rows || 24));
+  store.dispatch({ type: 'prefs/look', look: config.look });
+  store.dispatch({ type: 'prefs/load', prefs: config.servers[name] ?? emptyPrefs() });
+  // /part, /mute and /ignore are kept in the config file, per server, as soon as they change.
+  store.subscribe((next, prev) => {
+    if (next.prefs !== prev.prefs) saveServerPrefs(dir, name, next.prefs);
+  });
   const { client } = openClient(dir, name, session, first);
   let ended: Closed | null = null;
   await new Promise<void>((resolve) => {
@@ -100,14 +108,22 @@ export async function runInteractive(dir: string, server: string | undefined, lo
   if (loginUrl === undefined && mode === undefined && server && !saved) {
     throw new ExitError(EXIT.USAGE, `no saved session for server "${server}": run od login URL --server ${server}`);
   }
+  // A broken config file stops od here, with the place of the mistake, before the screen is taken.
+  let config: OdConfig;
+  try {
+    config = loadConfig(dir);
+  } catch (error) {
+    if (error instanceof ConfigError) throw new ExitError(EXIT.USAGE, error.message);
+    throw error;
+  }
   enterAltScreen();
   try {
-    if (saved) return await runChat(dir, saved.name, saved.session);
+    if (saved) return await runChat(dir, saved.name, saved.session, config);
     // `od reset-password` without a URL: the saved server's, if there is one.
     const url = loginUrl ?? (mode === 'reset' ? pickSession(loadSessions(dir), server)?.session.url : undefined);
     const fresh = await askLogin(dir, server, url, mode);
     if (!fresh) return;
-    await runChat(dir, fresh.name, fresh.session, fresh.pair);
+    await runChat(dir, fresh.name, fresh.session, config, fresh.pair);
   } finally {
     leaveAltScreen();
   }

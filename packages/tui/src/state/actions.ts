@@ -1,3 +1,5 @@
+import type { Look } from '../config/config-file.js';
+import type { Prefs, PrefsList } from './prefs/prefs.js';
 import type { ClientEvent, ConnectionStatus, Message, SnapshotReason, StateResult } from '@open-discord/protocol';
 
 /**
@@ -54,4 +56,10 @@ export type Action =
   | { type: 'overlay/room-jump-digit'; digit: string }
   | { type: 'flash'; kind: 'info' | 'error'; text: string }
   | { type: 'flash/clear' }
-  | { type: 'resize'; cols: number; rows: number };
+  | { type: 'resize'; cols: number; rows: number }
+  /** This device's choices for this server (from the config file). */
+  | { type: 'prefs/load'; prefs: Prefs }
+  /** Timestamp format and colours (from the config file). */
+  | { type: 'prefs/look'; look: Look }
+  /** /part and /join (hidden), /mute and /unmute, /ignore and /unignore. */
+  | { type: 'prefs/set'; list: PrefsList; id: string; on: boolean };

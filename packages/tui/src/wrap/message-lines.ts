@@ -1,3 +1,4 @@
+import { DEFAULT_LOOK, type Look } from '../config/config-file.js';
 import type { ChatMessage } from '../state/messages/view.js';
 import type { Line, Segment } from './lines.js';
 import { textWidth } from './width.js';
@@ -8,13 +9,22 @@ export interface Author {
   color: string;
 }
 
-/** "HH:MM" in local time. */
-export function formatTime(ts: number): string {
+/** The time of a message in local time, by the config file's format (HH, H, hh, h, mm, ss, A; default HH:mm). */
+export function formatTime(ts: number, format = DEFAULT_LOOK.timestampFormat): string {
   const d = new Date(ts);
-  return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
+  const h = d.getHours();
+  const two = (n: number) => String(n).padStart(2, '0');
+  const tokens: Record<string, string> = {
+    HH: two(h),
+    H: String(h),
+    hh: two(h % 12 || 12),
+    h: String(h % 12 || 12),
+    mm: two(d.getMinutes()),
+    ss: two(d.getSeconds()),
+    A: h < 12 ? 'AM' : 'PM',
+  };
+  return format.replace(/HH|H|hh|h|mm|ss|A/g, (t) => tokens[t]!);
 }
-
-const TIME_WIDTH = 6; // "HH:MM "
 
 /*
  * Wrapping is the expensive part of drawing a long room, so every message is wrapped once per
@@ -23,17 +33,20 @@ const TIME_WIDTH = 6; // "HH:MM "
  */
 const cache = new WeakMap<ChatMessage, { key: string; lines: Line[] }>();
 
-export function messageLines(msg: ChatMessage, width: number, author: Author, mentionsMe: boolean): Line[] {
-  const key = `${width}|${author.nick}|${author.color}|${mentionsMe ? 1 : 0}|${msg.status}|${msg.error ?? ''}`;
+export function messageLines(msg: ChatMessage, width: number, author: Author, mentionsMe: boolean, look: Look = DEFAULT_LOOK): Line[] {
+  const key = `${width}|${author.nick}|${author.color}|${mentionsMe ? 1 : 0}|${msg.status}|${msg.error ?? ''}|${look.timestampFormat}|${look.colors.timestamp}|${look.colors.mention}|${look.colors.link}`;
   const hit = cache.get(msg);
   if (hit && hit.key === key) return hit.lines;
-  const lines = buildLines(msg, width, author, mentionsMe);
+  const lines = buildLines(msg, width, author, mentionsMe, look);
   cache.set(msg, { key, lines });
   return lines;
 }
 
-function buildLines(msg: ChatMessage, width: number, author: Author, mentionsMe: boolean): Line[] {
-  const time: Segment = { text: formatTime(msg.createdAt) + ' ', dim: true };
+function buildLines(msg: ChatMessage, width: number, author: Author, mentionsMe: boolean, look: Look): Line[] {
+  const stamp = formatTime(msg.createdAt, look.timestampFormat) + ' ';
+  // The default grey is drawn dim, as it always was; a chosen colour is drawn as chosen.
+  const time: Segment = look.colors.timestamp === 'gray' ? { text: stamp, dim: true } : { text: stamp, color: look.colors.timestamp };
+  const TIME_WIDTH = textWidth(stamp);
   const nickSeg: Segment[] = msg.action
     ? [{ text: '* ', dim: true }, { text: author.nick, color: author.color, bold: true }, { text: ' ' }]
     : [{ text: author.nick, color: author.color, bold: true }, { text: ' ' }];
@@ -41,7 +54,7 @@ function buildLines(msg: ChatMessage, width: number, author: Author, mentionsMe:
   // Continuation rows align under the text unless the nickname would eat most of a narrow pane.
   const indent = prefixWidth <= Math.floor(width / 3) ? prefixWidth : TIME_WIDTH;
   const bodyStyle: Omit<Segment, 'text'> =
-    msg.status === 'pending' || msg.status === 'queued' ? { dim: true } : msg.status === 'failed' ? { color: 'red' } : mentionsMe ? { color: 'yellow' } : {};
+    msg.status === 'pending' || msg.status === 'queued' ? { dim: true } : msg.status === 'failed' ? { color: 'red' } : mentionsMe ? { color: look.colors.mention } : {};
   const firstWidth = Math.max(1, width - prefixWidth);
   const restWidth = Math.max(1, width - indent);
   const rows = wrapFirstThenRest(msg.text.replace(/\t/g, '  '), firstWidth, restWidth);

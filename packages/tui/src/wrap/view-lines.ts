@@ -1,3 +1,4 @@
+import { DEFAULT_LOOK, type Look } from '../config/config-file.js';
 import type { ChatMessage, RoomView } from '../state/messages/view.js';
 import type { Line } from './lines.js';
 import { messageLines, type Author } from './message-lines.js';
@@ -8,6 +9,9 @@ export interface PaneContext {
   meId: string | null;
   roomName: string;
   author: (userId: string) => Author;
+  /** Members this user ignores (/ignore): their messages are replaced by one line counting them. */
+  ignored?: (userId: string) => boolean;
+  look?: Look;
 }
 
 export interface PaneLines {
@@ -56,19 +60,33 @@ export function paneLines(view: RoomView, ctx: PaneContext, height: number, scro
   const showRuler = rulerAt >= 0 && rulerAt < messages.length && hasOthersFrom(messages, rulerAt, ctx.meId);
   const reloadAt = view.reloaded?.before == null ? -1 : firstAfter(messages, view.reloaded.before - 1);
   // Collected bottom-up, reversed at the end.
+  const look = ctx.look ?? DEFAULT_LOOK;
   const out: Line[] = [];
   let rulerRows: number | null = null;
   const pushMsg = (m: ChatMessage) => {
-    const ls = messageLines(m, w, ctx.author(m.authorId), !!ctx.meId && !!m.mentions?.includes(ctx.meId));
+    const ls = messageLines(m, w, ctx.author(m.authorId), !!ctx.meId && !!m.mentions?.includes(ctx.meId), look);
     for (let i = ls.length - 1; i >= 0; i--) out.push(ls[i]!);
   };
   for (let i = pending.length - 1; i >= 0 && out.length < need; i--) pushMsg(pending[i]!);
   let i = messages.length - 1;
+  // A run of consecutive messages from ignored members, shown as one line where the run begins.
+  let skipped = 0;
+  const flushSkipped = (key: string) => {
+    if (skipped === 0) return;
+    out.push({ key: `ignored:${key}`, segments: [{ text: `· ${skipped} message${skipped === 1 ? '' : 's'} from ignored members hidden`, dim: true }] });
+    skipped = 0;
+  };
   for (; i >= 0 && out.length < need; i--) {
     const m = messages[i]!;
-    pushMsg(m);
+    if (ctx.ignored?.(m.authorId) && m.authorId !== ctx.meId) {
+      skipped++;
+      if (i === 0 || i === rulerAt) flushSkipped(m.id);
+    } else {
+      flushSkipped(m.id);
+      pushMsg(m);
+    }
     if (i === rulerAt && showRuler) {
-      out.push(rule(`ruler`, 'new since you last read', w, 'red'));
+      out.push(rule(`ruler`, 'new since you last read', w, look.colors.ruler));
       rulerRows = out.length;
     }
     if (i === reloadAt) {
@@ -76,7 +94,7 @@ export function paneLines(view: RoomView, ctx: PaneContext, height: number, scro
     }
     const prev = messages[i - 1];
     if (!prev || dayKey(prev.createdAt) !== dayKey(m.createdAt)) {
-      out.push(rule(`day:${m.id}`, DAY.format(new Date(m.createdAt)), w, 'cyan', true));
+      out.push(rule(`day:${m.id}`, DAY.format(new Date(m.createdAt)), w, look.colors.days, true));
     }
   }
   const atTop = i < 0;

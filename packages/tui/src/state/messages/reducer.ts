@@ -16,7 +16,7 @@ const setPane = (state: AppState, roomId: string, pane: PaneState): AppState => 
 /** Rows a message takes at the pane's width. */
 function lineCount(state: AppState, msg: Message): number {
   const world = state.world!;
-  return messageLines({ ...msg, status: 'confirmed' }, layoutOf(state).paneWidth, authorOf(world, msg.authorId), false).length;
+  return messageLines({ ...msg, status: 'confirmed' }, layoutOf(state).paneWidth, authorOf(world, msg.authorId), false, state.look).length;
 }
 
 /**
@@ -43,7 +43,7 @@ export function messageArrived(prev: AppState, next: AppState, m: Message): AppS
     });
   }
   const mentionsMe = !!m.mentions?.includes(world.me.id);
-  if (!mentionsMe || mine || focused) return out;
+  if (!mentionsMe || mine || focused || next.prefs.muted.includes(m.roomId) || next.prefs.ignored.includes(m.authorId)) return out;
   return { ...out, bell: out.bell + 1, lastMention: { roomId: m.roomId, authorId: m.authorId, text: m.text } };
 }
 

@@ -35,12 +35,13 @@ export function shownMessages(list: readonly Message[] | undefined): readonly Ch
  * shows no unread while it follows the newest message: the reader is looking at it (the read marker catches up
  * as soon as the client is live).
  */
-export function roomView(state: Pick<AppState, 'world' | 'views' | 'currentRoomId'>, roomId: string): RoomView | undefined {
+export function roomView(state: Pick<AppState, 'world' | 'views' | 'currentRoomId'> & Partial<Pick<AppState, 'prefs'>>, roomId: string): RoomView | undefined {
   const world = state.world;
   if (!world?.rooms[roomId]) return undefined;
   const pane = state.views[roomId] ?? EMPTY_PANE;
   const counts = world.unread[roomId];
-  const seen = roomId === state.currentRoomId && pane.scroll === 0;
+  // A muted room (/mute) counts nothing and rings nothing; the reader looks in when they choose.
+  const seen = (roomId === state.currentRoomId && pane.scroll === 0) || !!state.prefs?.muted.includes(roomId);
   return {
     ...pane,
     messages: shownMessages(world.messages[roomId]),
@@ -78,7 +79,14 @@ export function visiblePane(state: AppState): PaneLines & { height: number; newB
   if (!view || !world || !state.currentRoomId) return { lines: [], atTop: true, scroll: 0, height: l.paneHeight, newBelow: 0, rulerRows: null };
   const pane = paneLines(
     { ...view, pending: queuedWhileOffline(view.pending, state.status.state === 'live') },
-    { width: l.paneWidth, meId: world.me.id, roomName: roomLabel(state, state.currentRoomId), author: (id) => authorOf(world, id) },
+    {
+      width: l.paneWidth,
+      meId: world.me.id,
+      roomName: roomLabel(state, state.currentRoomId),
+      author: (id) => authorOf(world, id),
+      look: state.look,
+      ...(state.prefs.ignored.length > 0 && { ignored: (id: string) => state.prefs.ignored.includes(id) }),
+    },
     l.paneHeight,
     view.scroll,
   );
