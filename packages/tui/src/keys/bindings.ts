@@ -20,12 +20,27 @@ export interface KeyBinding {
 }
 
 const always = (intent: Intent) => () => intent;
+/**
+ * A mouse report in SGR form (`ESC [ < button ; column ; row M`), as Ink hands it over (without the ESC).
+ * od asks for them on the alternate screen (run/screen.ts) only to scroll with the wheel: 64 is up, 65 down.
+ */
+export const MOUSE_REPORT = /^\x1b?\[<(\d+);\d+;\d+[Mm]$/;
+const wheel = (input: string, _k: Key, context: KeyContext): Intent | null => {
+  const button = Number(MOUSE_REPORT.exec(input)?.[1]);
+  // Modifier bits (shift 4, alt 8, ctrl 16) do not change the direction.
+  const b = button & ~0b11100;
+  if (context !== 'chat' || (b !== 64 && b !== 65)) return null;
+  return { kind: 'scroll-lines', lines: b === 64 ? WHEEL_LINES : -WHEEL_LINES };
+};
+const WHEEL_LINES = 3;
 /** A line break belongs in a message only; a form or an overlay has no use for it. */
 const newline = (_i: string, _k: Key, context: KeyContext): Intent | null => (context === 'chat' ? { kind: 'newline' } : null);
 const ctrl = (letter: string) => (input: string, key: Key) => key.ctrl && input === letter;
 const alt = (letter: string) => (input: string, key: Key) => key.meta && input === letter;
 
 export const KEY_BINDINGS: readonly KeyBinding[] = [
+  // First: a mouse report must never be typed into the input line, whatever else it looks like.
+  { keys: 'Mouse wheel', help: 'scroll the messages (hold Shift to select text with the mouse)', when: (i) => MOUSE_REPORT.test(i), intent: wheel, example: { input: '[<64;10;5M' } },
   { keys: 'Ctrl+C', help: 'quit (or /quit); asks first when an unsent draft would be lost', when: ctrl('c'), intent: always({ kind: 'quit' }), example: { input: 'c', key: { ctrl: true } } },
   { keys: 'Esc', help: 'close an overlay; clear a notice; back to the newest message', when: (_i, k) => k.escape, intent: always({ kind: 'close' }), example: { input: '', key: { escape: true } } },
   { keys: 'Alt+Enter', help: 'new line in the message', when: (_i, k) => k.return && k.meta, intent: newline, example: { input: '', key: { return: true, meta: true } } },

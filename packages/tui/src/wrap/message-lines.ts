@@ -57,14 +57,17 @@ function buildLines(msg: ChatMessage, width: number, author: Author, mentionsMe:
     msg.status === 'pending' || msg.status === 'queued' ? { dim: true } : msg.status === 'failed' ? { color: 'red' } : mentionsMe ? { color: look.colors.mention } : {};
   const firstWidth = Math.max(1, width - prefixWidth);
   const restWidth = Math.max(1, width - indent);
-  const rows = wrapFirstThenRest(msg.text.replace(/\t/g, '  '), firstWidth, restWidth);
-  const lines: Line[] = rows.map((row, i) => ({
-    key: `${msg.id}:${i}`,
-    segments:
-      i === 0
-        ? [time, ...nickSeg, { text: row, ...bodyStyle }]
-        : [{ text: ' '.repeat(indent) }, { text: row, ...bodyStyle }],
-  }));
+  const body = msg.text.replace(/\t/g, '  ');
+  const rows = wrapFirstThenRest(body, firstWidth, restWidth);
+  const urls = urlRanges(body);
+  const starts = rowStarts(body, rows);
+  const lines: Line[] = rows.map((row, i) => {
+    const parts = linkSegments(row, starts[i]!, urls, bodyStyle, look.colors.link);
+    if (i === 0) return { key: `${msg.id}:${i}`, segments: [time, ...nickSeg, ...parts] };
+    // A row that continues a URL starts at the left edge: indentation inside it would break copying it.
+    const inUrl = urls.some((u) => starts[i]! > u.start && starts[i]! < u.end);
+    return { key: `${msg.id}:${i}`, segments: inUrl ? parts : [{ text: ' '.repeat(indent) }, ...parts] };
+  });
   if (msg.status === 'pending') lines[lines.length - 1]!.segments.push({ text: ' …', dim: true });
   if (msg.status === 'queued') lines[lines.length - 1]!.segments.push({ text: ' (queued: sent when back online)', dim: true });
   if (msg.status === 'failed') {
@@ -74,6 +77,47 @@ function buildLines(msg: ChatMessage, width: number, author: Author, mentionsMe:
     }
   }
   return lines;
+}
+
+const URL_RE = /\b(?:https?|ftp):\/\/[^\s<>"'`\x00-\x1f\x7f]+/g;
+
+/** Where the URLs are in the text (a trailing full stop, comma or bracket is punctuation, not URL). */
+export function urlRanges(text: string): Array<{ start: number; end: number; url: string }> {
+  const out: Array<{ start: number; end: number; url: string }> = [];
+  for (const m of text.matchAll(URL_RE)) {
+    let url = m[0];
+    while (/[.,;:!?)\]}]$/.test(url) && !(url.endsWith(')') && url.includes('('))) url = url.slice(0, -1);
+    out.push({ start: m.index, end: m.index + url.length, url });
+  }
+  return out;
+}
+
+/** The offset in `text` where each wrapped row begins (rows are pieces of the text, in order). */
+function rowStarts(text: string, rows: string[]): number[] {
+  let pos = 0;
+  return rows.map((row) => {
+    const at = text.indexOf(row, pos);
+    const start = at < 0 ? pos : at;
+    pos = start + row.length;
+    return start;
+  });
+}
+
+/** A row's text as segments, the parts inside URLs marked as links to the whole URL. */
+function linkSegments(row: string, start: number, urls: ReturnType<typeof urlRanges>, style: Omit<Segment, 'text'>, linkColor: string): Segment[] {
+  const end = start + row.length;
+  const out: Segment[] = [];
+  let at = start;
+  for (const u of urls) {
+    if (u.end <= at || u.start >= end) continue;
+    const from = Math.max(u.start, at);
+    const to = Math.min(u.end, end);
+    if (from > at) out.push({ text: row.slice(at - start, from - start), ...style });
+    out.push({ text: row.slice(from - start, to - start), ...style, color: linkColor, link: u.url });
+    at = to;
+  }
+  if (at < end || out.length === 0) out.push({ text: row.slice(at - start), ...style });
+  return out;
 }
 
 /** Wrap so the first row is narrower (it carries the time and nickname) than the continuation rows. */
