@@ -1,6 +1,6 @@
 import { connect, signup, type OdClient } from '@open-discord/protocol';
 import { startServer, type RunningServer } from '@open-discord/server';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadSessions, putSession } from '../packages/tui/src/config/sessions.js';
@@ -105,6 +105,38 @@ describe.skipIf(tmuxMissing)('the first hour in a real terminal', () => {
     cleanups.push(() => bob2.close());
     const h = await bob2.request('history', { roomId: room.id });
     expect(h.messages.filter((m) => m.text === 'written while the server was down')).toHaveLength(1);
+  });
+
+  it('scrolls with the mouse wheel, asks before Ctrl+C loses a draft, and leaves the mouse off on exit', async () => {
+    const srv = await server(tempDir());
+    const pair = await signup(srv.url, { username: 'alice', password: 'correct-horse-1', nickname: 'alice', invite: srv.firstRunInvite! });
+    const config = path.join(tempDir(), 'od');
+    putSession(config, 'local', { url: srv.url, refreshToken: pair.refreshToken });
+    const bob = await bot(srv.url, 'bob');
+    const { room } = await bob.request('room.create', { name: 'general' });
+    for (let n = 1; n <= 20; n++) await bob.request('message.send', { roomId: room.id, text: `line ${n}`, nonce: `l${n}` });
+    const alice = await connect(srv.url, { username: 'alice', password: 'correct-horse-1' });
+    cleanups.push(() => alice.close());
+    await alice.request('read.mark', { roomId: room.id, order: (await alice.request('history', { roomId: room.id })).messages.at(-1)!.order });
+    alice.close();
+
+    const term = new Terminal(100, 14);
+    cleanups.push(() => term.kill());
+    term.start({ OD_CONFIG_DIR: config }, []);
+    await term.waitForText(/bob line 20/);
+    const flag = () => execFileSync('tmux', ['-L', term.socket, 'display', '-p', '-t', 'od', '#{mouse_sgr_flag}'], { encoding: 'utf8' }).trim();
+    expect(flag()).toBe('1');
+    // What the terminal sends for two notches of the wheel up.
+    term.type('\x1b[<64;60;10M\x1b[<64;60;10M');
+    await term.waitFor((x) => !x.includes('bob line 20') && x.includes('more ↓'), 'the pane to scroll up');
+
+    term.type('a draft');
+    term.keys('C-c');
+    await term.waitForText('Quit and lose an unsent draft?');
+    term.type('y');
+    await term.waitFor(() => term.exitStatus() !== null, 'od to exit');
+    expect(term.exitStatus()).toBe(0);
+    expect(flag()).toBe('0');
   });
 });
 
