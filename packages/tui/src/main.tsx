@@ -21,7 +21,8 @@ program
   .addHelpText(
     'after',
     `
-Sessions are saved in $OD_CONFIG_DIR, else $XDG_CONFIG_HOME/od, else ~/.config/od (file mode 0600).
+Sessions are saved in $OD_CONFIG_DIR, else $XDG_CONFIG_HOME/od, else ~/.config/od (file mode 0600); the
+config file (timestamp format, colours; see the README) is config.json in the same folder.
 Mentions in other rooms ring the bell, or show a desktop notification (OSC 9) in iTerm2, WezTerm, ghostty
 and kitty; OD_NOTIFY=bell|osc9|off overrides that.
 Exit codes: 0 ok, 1 server or network failure, 2 usage / not logged in, 3 room not found, 4 session expired.
