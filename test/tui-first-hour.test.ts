@@ -3,6 +3,7 @@ import { startServer, type RunningServer } from '@open-discord/server';
 import { execFileSync, spawn } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { userResetPassword } from '../packages/server/src/cli/admin.js';
 import { loadSessions, putSession } from '../packages/tui/src/config/sessions.js';
 import { OD_BIN, Terminal, count, hasTmux, testScope } from './tui-support.js';
 
@@ -105,6 +106,27 @@ describe.skipIf(tmuxMissing)('the first hour in a real terminal', () => {
     cleanups.push(() => bob2.close());
     const h = await bob2.request('history', { roomId: room.id });
     expect(h.messages.filter((m) => m.text === 'written while the server was down')).toHaveLength(1);
+  });
+
+  it('od reset-password redeems the code the admin printed, then chats with the new password', async () => {
+    const dataDir = tempDir();
+    const srv = await server(dataDir);
+    await signup(srv.url, { username: 'alice', password: 'forgotten-pass-1', nickname: 'alice', invite: srv.firstRunInvite! });
+    const code = userResetPassword(dataDir, 'alice');
+    const config = path.join(tempDir(), 'od');
+    const term = terminal();
+    term.start({ OD_CONFIG_DIR: config }, ['reset-password', srv.url]);
+    await term.waitForText('[reset password]');
+    term.line('');
+    term.line('alice');
+    term.line(code);
+    term.line('brand-new-pass-1');
+    term.line('brand-new-pass-1');
+    const s = await term.waitForText(/ live .*alice/, 30_000);
+    expect(s).not.toContain('brand-new-pass-1');
+    // The new password is the one that works now.
+    const c = await connect(srv.url, { username: 'alice', password: 'brand-new-pass-1' });
+    c.close();
   });
 
   it('scrolls with the mouse wheel, asks before Ctrl+C loses a draft, and leaves the mouse off on exit', async () => {

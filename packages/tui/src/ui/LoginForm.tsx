@@ -21,7 +21,7 @@ const MODE_NAMES: Record<LoginMode, string> = { login: 'log in', signup: 'sign u
 
 function modeChooser(mode: LoginMode): string {
   const opt = (m: LoginMode, label: string) => (m === mode ? `[${label}]` : ` ${label} `);
-  return `${opt('login', 'log in')} ${opt('signup', 'sign up')} ${opt('reset', 'reset password')}  (l / s / r, Tab toggles)`;
+  return `${opt('login', 'log in')} ${opt('signup', 'sign up')} ${opt('reset', 'reset password')}  (l / s / r, Tab)`;
 }
 
 /**
@@ -74,15 +74,18 @@ export function LoginForm({ initialUrl, initialMode, onSubmit, onCancel, checkUr
         const current = i === state.step;
         const error = state.errors[f];
         const check = f === 'url' && state.urlCheck && state.urlCheck.url === state.values.url.trim() ? state.urlCheck : null;
+        // The mode's choices get a line of their own: beside the label they would not fit.
+        const chooser = f === 'mode' && current;
         return (
           <Box key={f} flexDirection="column">
             <Text wrap="truncate">
               <Text color={current ? 'cyan' : undefined} dimColor={!current}>
                 {label(f)}:{' '}
               </Text>
-              {shownValue(f, current)}
+              {chooser ? null : shownValue(f, current)}
               {current && f !== 'mode' && !busy ? <Text inverse> </Text> : null}
             </Text>
+            {chooser ? <Text wrap="truncate">  {shownValue(f, current)}</Text> : null}
             {check?.state === 'checking' ? <Text dimColor>  checking the server…</Text> : null}
             {check?.state === 'ok' ? <Text color="green">  ✓ an od server answers</Text> : null}
             {check?.state === 'failed' ? <Text color="red">  ✗ {check.error}</Text> : null}
