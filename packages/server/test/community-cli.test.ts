@@ -51,7 +51,7 @@ describe('operator commands against a running server', () => {
     await liveEvent(c, (e) => e.type === 'user.updated' && e.data.user.id === alice.id && e.data.user.roles.length === 0);
 
     await memberKick(server.dataDir, 'carol');
-    expect(await c.waitClose()).toBe(CloseCode.UNAUTHORIZED);
+    expect(await c.waitClose()).toBe(CloseCode.REMOVED);
     await liveEvent(a, (e) => e.type === 'user.removed' && e.data.userId === carol.id);
     await memberBan(server.dataDir, 'bob');
     expect(await b.waitClose()).toBe(CloseCode.FORBIDDEN);
