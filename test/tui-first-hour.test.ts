@@ -15,8 +15,8 @@ import { OD_BIN, Terminal, count, hasTmux, testScope } from './tui-support.js';
 const tmuxMissing = !hasTmux();
 const { cleanups, tempDir } = testScope();
 
-async function server(dataDir: string, port = 0): Promise<RunningServer> {
-  const s = await startServer({ dataDir, port, registration: 'open', bcryptCost: 4, log: () => {} });
+async function server(dataDir: string, port = 0, extra: Partial<Parameters<typeof startServer>[0]> = {}): Promise<RunningServer> {
+  const s = await startServer({ dataDir, port, registration: 'open', bcryptCost: 4, log: () => {}, ...extra });
   let closed = false;
   const close = s.close.bind(s);
   s.close = () => {
@@ -130,7 +130,8 @@ describe.skipIf(tmuxMissing)('the first hour in a real terminal', () => {
   });
 
   it('scrolls with the mouse wheel, asks before Ctrl+C loses a draft, and leaves the mouse off on exit', async () => {
-    const srv = await server(tempDir());
+    // No write rate limit: the test posts a screenful of messages as fast as it can.
+    const srv = await server(tempDir(), 0, { messageRate: null });
     const pair = await signup(srv.url, { username: 'alice', password: 'correct-horse-1', nickname: 'alice', invite: srv.firstRunInvite! });
     const config = path.join(tempDir(), 'od');
     putSession(config, 'local', { url: srv.url, refreshToken: pair.refreshToken });
