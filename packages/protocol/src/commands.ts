@@ -48,6 +48,12 @@ export const COMMANDS: readonly CommandSpec[] = [
   { name: 'color', args: [a('color', 'color')], help: 'Set your name colour (name, #rrggbb, or reset)', request: 'color.set' },
   { name: 'me', args: [a('action', 'text', { rest: true })], help: 'Send an action message', request: 'message.send' },
   { name: 'quit', args: [], help: 'Leave od', request: 'client' },
+  // Local to one device (the od config file keeps them per server); nothing is sent to the server.
+  { name: 'part', args: [a('room', 'room', { optional: true })], help: 'Hide a room from your list (this device; /join brings it back)', request: 'client' },
+  { name: 'mute', args: [a('room', 'room', { optional: true })], help: 'Mute a room: no unread count, no bell (this device)', request: 'client' },
+  { name: 'unmute', args: [a('room', 'room', { optional: true })], help: 'Unmute a room', request: 'client' },
+  { name: 'ignore', args: [a('nick', 'nick')], help: "Hide a member's messages (this device; a count shows where they were)", request: 'client' },
+  { name: 'unignore', args: [a('nick', 'nick')], help: 'Show a member\'s messages again', request: 'client' },
   { name: 'role', sub: 'create', args: [a('name', 'word'), a('color', 'color', { optional: true })], help: 'Create a role', request: 'role.create' },
   { name: 'role', sub: 'delete', args: [a('role', 'role')], help: 'Delete a role', request: 'role.delete', destructive: true },
   { name: 'role', sub: 'grant', args: [a('nick', 'nick'), a('role', 'role')], help: 'Give a member a role', request: 'role.grant' },

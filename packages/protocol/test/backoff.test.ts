@@ -25,4 +25,9 @@ describe('backoffDelay', () => {
     expect(backoffDelay(1, () => 7, { ...cfg, jitter: 3 })).toBe(0);
     expect(backoffDelay(0, () => 0)).toBe(DEFAULT_BACKOFF.initialMs);
   });
+
+  it('caps the default at 5 s, so clients are back soon after a server restart', () => {
+    expect(backoffDelay(50, () => 0)).toBe(5000);
+    expect(backoffDelay(50, () => 1)).toBe(2500);
+  });
 });

@@ -7,4 +7,16 @@
 if (process.stdin.isTTY && process.stdout.isTTY) {
   for (const key of ['CI', 'CONTINUOUS_INTEGRATION']) if (key in process.env) process.env[key] = '0';
 }
+/*
+ * Keys typed while od starts (before Ink takes the terminal) would be echoed by the terminal, a password
+ * included, and held back until Enter. Raw mode now stops the echo and keeps every key for the login form,
+ * which reads them in order. Only for the commands that draw a screen: a raw `od tail` would ignore Ctrl+C.
+ */
+const SCREENLESS = new Set(['send', 'tail', 'logout', 'help', '--help', '-h', '--version', '-V']);
+const args = process.argv.slice(2).filter((a, i, all) => !a.startsWith('--server') && all[i - 1] !== '--server');
+const screenless = SCREENLESS.has(args[0] ?? '') || args.includes('--username');
+if (process.stdin.isTTY && process.stdout.isTTY && !screenless) {
+  process.stdin.setRawMode(true);
+  process.once('exit', () => process.stdin.isTTY && process.stdin.setRawMode(false));
+}
 await import('./main.js');

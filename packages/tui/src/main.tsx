@@ -4,6 +4,8 @@ import { EXIT, ExitError } from './run/exit-codes.js';
 import { exitCodeFor } from './run/headless.js';
 import { runLogout } from './run/logout.js';
 import { runSend } from './run/send.js';
+import { runLoginHeadless } from './run/login-headless.js';
+import { parseSince } from './run/since.js';
 import { runTail } from './run/tail.js';
 import { describeError } from './controllers/describe-error.js';
 
@@ -25,7 +27,8 @@ program
   .addHelpText(
     'after',
     `
-Sessions are saved in $OD_CONFIG_DIR, else $XDG_CONFIG_HOME/od, else ~/.config/od (file mode 0600).
+Sessions are saved in $OD_CONFIG_DIR, else $XDG_CONFIG_HOME/od, else ~/.config/od (file mode 0600); the
+config file (timestamp format, colours; see the README) is config.json in the same folder.
 Mentions in other rooms ring the bell, or show a desktop notification (OSC 9) in iTerm2, WezTerm, ghostty
 and kitty; OD_NOTIFY=bell|osc9|off overrides that.
 Exit codes: 0 ok, 1 server or network failure, 2 usage / not logged in, 3 room not found, 4 session expired.
@@ -36,7 +39,17 @@ In the chat, /help lists every command and key.`,
 program
   .command('login <url>')
   .description('log in (or sign up with an invite code) to the server at URL, save the session, and chat')
-  .action(async (url: string) => runInteractive(dir(), server(), url));
+  .option('--username <name>', 'log in without a screen, reading the password from stdin (for scripts)')
+  .addHelpText('after', '\nWith --username: exit 0 logged in, 1 server unreachable or failed, 2 no password on stdin, 4 wrong username or password.')
+  .action(async (url: string, opts: { username?: string }) => {
+    if (opts.username === undefined) return runInteractive(dir(), server(), url);
+    process.stdout.write((await runLoginHeadless(dir(), server(), url, opts.username)) + '\n');
+  });
+
+program
+  .command('reset-password [url]')
+  .description('set a new password with the one-time code from `od-server user reset-password NAME`, then chat')
+  .action(async (url: string | undefined) => runInteractive(dir(), server(), url, 'reset'));
 
 program
   .command('logout')
@@ -55,7 +68,12 @@ program
   .command('tail <room>')
   .description('print new messages in ROOM as they arrive, until interrupted')
   .option('--json', 'one JSON object per line')
-  .action(async (room: string, opts: { json?: boolean }) => runTail(dir(), server(), room, !!opts.json));
+  .option('--since <when>', 'print the backlog first: a duration back from now (90s, 15m, 2h, 1d, 1h30m) or an order (messages after it)')
+  .action(async (room: string, opts: { json?: boolean; since?: string }) => {
+    const since = opts.since === undefined ? undefined : parseSince(opts.since, Date.now());
+    if (since === null) throw new ExitError(EXIT.USAGE, `--since takes a duration like 15m or 2h, or an order number, not "${opts.since}"`);
+    return runTail(dir(), server(), room, !!opts.json, since);
+  });
 
 program.exitOverride((err) => {
   // --help and --version are not failures; everything else commander rejects is a usage error.

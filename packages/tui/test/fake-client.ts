@@ -6,6 +6,8 @@ export interface SentRequest {
   params: unknown;
   resolve: (result: unknown) => void;
   reject: (error: unknown) => void;
+  /** Asked to wait for the connection (a send typed while offline). */
+  queued?: boolean;
 }
 
 /**
@@ -28,10 +30,16 @@ export class FakeClient implements ChatClient {
     for (const l of this.listeners.get(name) ?? []) l(...args);
   }
 
-  request<T extends RequestType>(type: T, params: RequestParams<T>): Promise<RequestResult<T>> {
+  request<T extends RequestType>(type: T, params: RequestParams<T>, opts?: { queue?: boolean }): Promise<RequestResult<T>> {
     return new Promise((resolve, reject) => {
-      this.requests.push({ type, params, resolve: resolve as (r: unknown) => void, reject });
+      this.requests.push({ type, params, resolve: resolve as (r: unknown) => void, reject, ...(opts?.queue && { queued: true }) });
     });
+  }
+
+  retries = 0;
+
+  retryNow(): void {
+    this.retries++;
   }
 
   sendTyping(roomId: string): void {

@@ -58,6 +58,7 @@ describe('intents on the chat screen', () => {
       retry: () => {},
       probeLag: () => {},
       runConfirmed: (c) => confirmed.push(c.spec.request),
+      reconnect: () => {},
     };
     const quits: number[] = [];
     const go = (input: string, key: Partial<Key> = {}) => {
@@ -108,8 +109,40 @@ describe('intents on the chat screen', () => {
     go('/jo');
     go('', { tab: true });
     expect(store.getState().input.text).toBe('/join ');
+    // Issue 8 item 19: a draft ("/join ") would be lost, so the first Ctrl+C asks; a second one means it.
+    go('c', { ctrl: true });
+    expect(store.getState().overlay?.kind).toBe('quit-confirm');
+    expect(quits).toHaveLength(0);
     go('c', { ctrl: true });
     expect(quits).toHaveLength(1);
+  });
+
+  it('Ctrl+C quits at once with nothing typed; with a draft, n goes back and y quits', () => {
+    const { store, quits, go } = setup();
+    go('c', { ctrl: true });
+    expect(quits).toHaveLength(1);
+    go('half a thought');
+    go('c', { ctrl: true });
+    go('n');
+    expect(store.getState().overlay).toBeNull();
+    expect(store.getState().input.text).toBe('half a thought');
+    go('c', { ctrl: true });
+    go('y');
+    expect(quits).toHaveLength(2);
+  });
+
+  it('Alt+J and two digits go to rooms past 9', () => {
+    const { store, go } = setup();
+    go('j', { meta: true });
+    expect(store.getState().overlay).toEqual({ kind: 'room-jump', digits: '' });
+    go('0');
+    go('2');
+    expect(store.getState().overlay).toBeNull();
+    expect(store.getState().currentRoomId).toBe('r-dev');
+    go('j', { meta: true });
+    go('3');
+    go('', { return: true });
+    expect(store.getState().currentRoomId).toBe('r-ops');
   });
 });
 
@@ -131,7 +164,7 @@ describe('the binding table', () => {
       store.dispatch({ type: 'input/set', text: '/jo' });
       const effects: string[] = [];
       const recording = { ...store, dispatch: (a: Parameters<typeof store.dispatch>[0]) => (effects.push(a.type), store.dispatch(a)) };
-      const actions: ChatActions = { submit: () => effects.push('submit'), retry: () => effects.push('retry'), probeLag: () => {}, runConfirmed: () => effects.push('run') };
+      const actions: ChatActions = { submit: () => effects.push('submit'), retry: () => effects.push('retry'), probeLag: () => {}, runConfirmed: () => effects.push('run'), reconnect: () => effects.push('reconnect') };
       handleIntent(intent!, recording, actions, () => effects.push('quit'));
       expect(effects, b.keys).not.toEqual([]);
     }

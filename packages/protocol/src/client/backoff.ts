@@ -1,6 +1,11 @@
 import type { Backoff } from './types.js';
 
-export const DEFAULT_BACKOFF: Backoff = { initialMs: 500, maxMs: 30_000, factor: 2, jitter: 0.5 };
+export const DEFAULT_BACKOFF: Backoff = { initialMs: 500, maxMs: 5_000, factor: 2, jitter: 0.5 };
+
+/*
+ * The cap is low on purpose: a server restart takes seconds, and a client that has backed off to 30 s stays
+ * offline long after the server is back. Jitter still spreads a restart's reconnects over the window.
+ */
 
 /**
  * Delay before reconnect attempt `attempt` (0 = the first retry): exponential, capped, with "equal-ish"

@@ -107,3 +107,25 @@ export async function logoutAll(baseUrl: string, accessToken: string, opts: Http
 export async function resetPassword(baseUrl: string, body: ResetPasswordBody, opts: HttpOptions = {}): Promise<void> {
   await post(baseUrl, HTTP_PATHS.resetPassword, body, opts);
 }
+
+/**
+ * Is a server answering at `baseUrl`? GET /healthz; resolves with its head, or throws a ProtocolError
+ * (UNAVAILABLE when nothing answers). Lets a login form say "cannot reach" right after the URL is typed.
+ */
+export async function checkServer(baseUrl: string, opts: HttpOptions = {}): Promise<{ head: number }> {
+  const doFetch = opts.fetch ?? fetch;
+  let res: Response;
+  try {
+    res = await doFetch(httpUrl(baseUrl, HTTP_PATHS.health), { method: 'GET', signal: AbortSignal.timeout(opts.timeoutMs ?? 5_000) });
+  } catch (error) {
+    // fetch says only "fetch failed"; the cause's code (ECONNREFUSED, ENOTFOUND) is what a person can act on.
+    const cause = (error as { cause?: { code?: unknown } } | null)?.cause?.code;
+    const why = typeof cause === 'string' ? cause : error instanceof Error ? error.message : String(error);
+    throw new ProtocolError('UNAVAILABLE', `cannot reach ${new URL(baseUrl).host}: ${why}`);
+  }
+  const data = (await res.json().catch(() => null)) as { ok?: unknown; head?: unknown } | null;
+  if (!res.ok || data?.ok !== true || typeof data.head !== 'number') {
+    throw new ProtocolError('UNAVAILABLE', `${new URL(baseUrl).host} answers, but is not an od server (HTTP ${res.status})`);
+  }
+  return { head: data.head };
+}

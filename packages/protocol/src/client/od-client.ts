@@ -21,6 +21,13 @@ const MAX_SYNC_PAGES = 100_000;
 
 export interface RequestOptions {
   timeoutMs?: number;
+  /**
+   * `message.send` only: while the client is not live, wait for the connection without a deadline (a chat
+   * client's message typed while offline) and send it, same nonce, once live; the timeout then runs only
+   * while the request is on the wire. Without it (the default, what bots get) a request made while offline
+   * fails with TIMEOUT after `timeoutMs`. `close()` still fails it with UNAVAILABLE.
+   */
+  queue?: boolean;
 }
 
 /**
@@ -39,6 +46,7 @@ export class OdClient extends TypedEmitter<OdClientEvents> {
   private started = false;
   private stopped = false;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
+  private unwatchNetwork: (() => void) | null = null;
   private readonly requests = new RequestTable();
   private readonly now: () => number;
   private readonly random: () => number;
@@ -86,6 +94,7 @@ export class OdClient extends TypedEmitter<OdClientEvents> {
     });
     if (!this.started) {
       this.started = true;
+      this.watchNetwork();
       void this.open();
     }
     return settled;
@@ -100,6 +109,7 @@ export class OdClient extends TypedEmitter<OdClientEvents> {
   private stop(reason: string, code: number): void {
     if (this.stopped) return;
     this.stopped = true;
+    this.unwatchNetwork?.();
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.retryTimer = null;
     const conn = this.conn;
@@ -118,9 +128,33 @@ export class OdClient extends TypedEmitter<OdClientEvents> {
     if (!Object.hasOwn(REQUESTS, type)) return Promise.reject(new ProtocolError('BAD_REQUEST', `unknown request type "${String(type)}"`));
     const parsed = REQUESTS[type].params.safeParse(params);
     if (!parsed.success) return Promise.reject(new ProtocolError('BAD_REQUEST', `${type}: ${describeIssues(parsed.error)}`));
-    const { entry, promise } = this.requests.add(type, parsed.data as Record<string, unknown>, opts.timeoutMs ?? this.timeoutMs, false);
+    const { entry, promise } = this.requests.add(type, parsed.data as Record<string, unknown>, opts.timeoutMs ?? this.timeoutMs, false, opts.queue ?? false);
     if (this.conn?.canSend) this.send(this.conn, entry);
     return promise as Promise<RequestResult<T>>;
+  }
+
+  /**
+   * Reconnect now instead of waiting out the backoff (a person pressed "retry now", or the runtime says the
+   * network is back). Does nothing unless the client is offline and waiting to retry.
+   */
+  retryNow(): void {
+    if (this.stopped || !this.retryTimer) return;
+    clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+    this.attempt = 0;
+    void this.open();
+  }
+
+  /**
+   * Where the runtime says when the network comes back (browsers, Deno: the global `online` event), reconnect
+   * at once. Node has no such event: there the backoff's low cap and `retryNow()` do the job.
+   */
+  private watchNetwork(): void {
+    const g = globalThis as { addEventListener?: (t: string, f: () => void) => void; removeEventListener?: (t: string, f: () => void) => void };
+    if (typeof g.addEventListener !== 'function') return;
+    const onOnline = () => this.retryNow();
+    g.addEventListener('online', onOnline);
+    this.unwatchNetwork = () => g.removeEventListener?.('online', onOnline);
   }
 
   /** Ephemeral "typing" signal; dropped when not live (it would be stale by the time we reconnect). */
@@ -312,7 +346,7 @@ export class OdClient extends TypedEmitter<OdClientEvents> {
   }
 
   private send(conn: Connection, entry: PendingRequest): void {
-    if (conn.send({ ...entry.params, id: entry.id, type: entry.type })) entry.sent = true;
+    if (conn.send({ ...entry.params, id: entry.id, type: entry.type })) this.requests.markSent(entry);
   }
 
   private onClose(conn: Connection, code: number, reason: string): void {

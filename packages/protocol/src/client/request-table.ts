@@ -18,9 +18,15 @@ export interface PendingRequest {
    * is live, and never carried over to another connection.
    */
   internal: boolean;
+  /**
+   * Waits for a connection without a deadline (a message typed while offline): its timeout runs only while
+   * it is on the wire, so only a refusal, a silent server or `close()` fails it.
+   */
+  queued: boolean;
+  timeoutMs: number;
   resolve: (value: unknown) => void;
   reject: (error: Error) => void;
-  timer: ReturnType<typeof setTimeout>;
+  timer: ReturnType<typeof setTimeout> | null;
 }
 
 /** Requests that are safe to send again after a drop: the server dedupes them by their nonce. */
@@ -34,20 +40,37 @@ export class RequestTable {
     return this.entries.size;
   }
 
-  add(type: RequestType, params: Record<string, unknown>, timeoutMs: number, internal: boolean): { entry: PendingRequest; promise: Promise<unknown> } {
+  add(
+    type: RequestType,
+    params: Record<string, unknown>,
+    timeoutMs: number,
+    internal: boolean,
+    queued = false,
+  ): { entry: PendingRequest; promise: Promise<unknown> } {
     let entry!: PendingRequest;
     const promise = new Promise<unknown>((resolve, reject) => {
       const id = `r${++this.seq}`;
-      const timer = setTimeout(() => {
-        this.entries.delete(id);
-        reject(new ProtocolError('TIMEOUT', `${type}: no reply within ${timeoutMs} ms`));
-      }, timeoutMs);
-      // A pending request must not keep a bot's process alive on its own.
-      timer.unref?.();
-      entry = { id, type, params, sent: false, internal, resolve, reject, timer };
+      entry = { id, type, params, sent: false, internal, queued: queued && RESENDABLE.has(type), timeoutMs, resolve, reject, timer: null };
     });
     this.entries.set(entry.id, entry);
+    if (!entry.queued) this.arm(entry);
     return { entry, promise };
+  }
+
+  /** The request went out on the current connection; a queued one starts its reply deadline now. */
+  markSent(entry: PendingRequest): void {
+    entry.sent = true;
+    if (entry.queued) this.arm(entry);
+  }
+
+  private arm(entry: PendingRequest): void {
+    if (entry.timer) clearTimeout(entry.timer);
+    entry.timer = setTimeout(() => {
+      this.entries.delete(entry.id);
+      entry.reject(new ProtocolError('TIMEOUT', `${entry.type}: no reply within ${entry.timeoutMs} ms`));
+    }, entry.timeoutMs);
+    // A pending request must not keep a bot's process alive on its own.
+    entry.timer.unref?.();
   }
 
   /** Non-internal requests not on the wire yet, oldest first (a Map iterates in insertion order). */
@@ -82,6 +105,9 @@ export class RequestTable {
       if (!entry.sent && !entry.internal) continue;
       if (!entry.internal && RESENDABLE.has(entry.type)) {
         entry.sent = false;
+        // A queued send waits again without a deadline until the next connection takes it.
+        if (entry.queued && entry.timer) clearTimeout(entry.timer);
+        if (entry.queued) entry.timer = null;
         continue;
       }
       this.finish(entry);
@@ -97,7 +123,7 @@ export class RequestTable {
   }
 
   private finish(entry: PendingRequest): void {
-    clearTimeout(entry.timer);
+    if (entry.timer) clearTimeout(entry.timer);
     this.entries.delete(entry.id);
   }
 }

@@ -4,8 +4,11 @@ import type { Store } from '../state/store.js';
 /** The part of the protocol client the TUI uses (OdClient satisfies it; tests drive a fake by hand). */
 export interface ChatClient {
   on<K extends keyof OdClientEvents>(name: K, listener: OdClientEvents[K]): unknown;
-  request<T extends RequestType>(type: T, params: RequestParams<T>): Promise<RequestResult<T>>;
+  /** `queue`: a message typed while offline waits for the connection instead of timing out (see OdClient). */
+  request<T extends RequestType>(type: T, params: RequestParams<T>, opts?: { queue?: boolean }): Promise<RequestResult<T>>;
   sendTyping(roomId: string): void;
+  /** Reconnect now instead of waiting out the backoff. */
+  retryNow(): void;
 }
 
 /** What every controller is given: the client to talk to, the store to read and dispatch to, and the clock. */

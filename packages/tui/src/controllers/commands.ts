@@ -2,7 +2,8 @@ import type { RequestParams, RequestType } from '@open-discord/protocol';
 import { confirmQuestion, doneText } from '../commands/feedback.js';
 import { helpScreen } from '../commands/help.js';
 import { parseLine } from '../commands/parse.js';
-import { findRoom, resolveArgs } from '../commands/resolve.js';
+import { findRoom, findUser, resolveArgs } from '../commands/resolve.js';
+import { orderedRooms } from '../state/rooms/selectors.js';
 import { buildRequest } from '../commands/to-request.js';
 import type { PendingCommand } from '../state/overlay/overlay.js';
 import type { ControllerContext } from './chat-client.js';
@@ -33,10 +34,40 @@ export function attachCommands({ client, store }: ControllerContext, sender: Sen
     if (name === 'join') {
       const id = world ? findRoom(world, String(args.room)) : null;
       if (!id) return dispatch({ type: 'flash', kind: 'error', text: `no room "#${String(args.room).replace(/^#/, '')}"` });
+      // Joining a parted room brings it back into the list.
+      dispatch({ type: 'prefs/set', list: 'hidden', id, on: false });
       return dispatch({ type: 'room/select', roomId: id });
     }
     if (name === 'role' && sub === 'list') return dispatch({ type: 'overlay/roles' });
+    if (name === 'part' || name === 'mute' || name === 'unmute') return roomPref(name, args.room);
+    if (name === 'ignore' || name === 'unignore') {
+      const id = world ? findUser(world, String(args.nick)) : null;
+      if (!id) return dispatch({ type: 'flash', kind: 'error', text: `no member "${String(args.nick)}"` });
+      if (id === world!.me.id) return dispatch({ type: 'flash', kind: 'error', text: 'you cannot ignore yourself' });
+      dispatch({ type: 'prefs/set', list: 'ignored', id, on: name === 'ignore' });
+      const nick = world!.users[id]?.nickname ?? String(args.nick);
+      return dispatch({ type: 'flash', kind: 'info', text: name === 'ignore' ? `ignoring ${nick} on this device (/unignore ${nick} undoes it)` : `showing ${nick}'s messages again` });
+    }
     dispatch({ type: 'flash', kind: 'error', text: `/${name} is not supported by this version of od` });
+  };
+
+  /** /part, /mute, /unmute: the named room, or the one on screen. */
+  const roomPref = (name: 'part' | 'mute' | 'unmute', room: unknown) => {
+    const state = store.getState();
+    const id = typeof room === 'string' && room ? (state.world ? findRoom(state.world, room) : null) : state.currentRoomId;
+    if (!id) return dispatch({ type: 'flash', kind: 'error', text: typeof room === 'string' && room ? `no room "#${room.replace(/^#/, '')}"` : 'no room to act on' });
+    const label = `#${state.world?.rooms[id]?.name ?? id}`;
+    if (name === 'part') {
+      dispatch({ type: 'prefs/set', list: 'hidden', id, on: true });
+      // Leave it if it is on screen: the next room in the list (which no longer has it) takes its place.
+      if (state.currentRoomId === id) {
+        const next = orderedRooms({ ...store.getState(), currentRoomId: null })[0];
+        if (next) dispatch({ type: 'room/select', roomId: next.id });
+      }
+      return dispatch({ type: 'flash', kind: 'info', text: `${label} is hidden on this device (/join ${label} brings it back)` });
+    }
+    dispatch({ type: 'prefs/set', list: 'muted', id, on: name === 'mute' });
+    return dispatch({ type: 'flash', kind: 'info', text: name === 'mute' ? `${label} muted on this device (/unmute undoes it)` : `${label} unmuted` });
   };
 
   /** A room we just created is where we want to be, as soon as its event has brought it into the world. */

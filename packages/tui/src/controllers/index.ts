@@ -29,6 +29,8 @@ export interface ChatActions {
   retry(): void;
   /** Run a destructive command the user confirmed (see the confirm overlay). */
   runConfirmed(command: PendingCommand): void;
+  /** Reconnect now instead of waiting out the backoff (the "retry now" key). */
+  reconnect(): void;
   /** Measure the lag for the status line (see lag.ts); the caller runs it every LAG_PROBE_MS. */
   probeLag(): void;
 }
@@ -48,5 +50,5 @@ export function attachClient(client: ChatClient, store: Store, opts: ControllerO
   const typed = attachTyping(ctx);
   const sender = attachSend(ctx, nonce, typed);
   const commands = attachCommands(ctx, sender, nonce, opts.onQuit);
-  return { submit: commands.submit, runConfirmed: commands.run, retry: sender.retry, probeLag };
+  return { submit: commands.submit, runConfirmed: commands.run, retry: sender.retry, probeLag, reconnect: () => client.retryNow() };
 }

@@ -16,7 +16,9 @@ export function attachSend({ client, store, now }: ControllerContext, nonce: () 
   const send = (roomId: string, text: string, n: string, action?: boolean) => {
     const params: RequestParams<'message.send'> = { roomId, text, nonce: n };
     if (action) params.action = true;
-    client.request('message.send', params).then(
+    // Queued: typed while offline, it waits for the connection and goes out (same nonce) once live; only a
+    // refusal, or no reply once it was on the wire, fails it.
+    client.request('message.send', params, { queue: true }).then(
       (r) => dispatch({ type: 'send/confirmed', roomId, nonce: n, message: r.message }),
       (e: unknown) => dispatch({ type: 'send/failed', roomId, nonce: n, error: describeError(e) }),
     );

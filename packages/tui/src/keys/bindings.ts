@@ -20,13 +20,28 @@ export interface KeyBinding {
 }
 
 const always = (intent: Intent) => () => intent;
+/**
+ * A mouse report in SGR form (`ESC [ < button ; column ; row M`), as Ink hands it over (without the ESC).
+ * od asks for them on the alternate screen (run/screen.ts) only to scroll with the wheel: 64 is up, 65 down.
+ */
+export const MOUSE_REPORT = /^\x1b?\[<(\d+);\d+;\d+[Mm]$/;
+const wheel = (input: string, _k: Key, context: KeyContext): Intent | null => {
+  const button = Number(MOUSE_REPORT.exec(input)?.[1]);
+  // Modifier bits (shift 4, alt 8, ctrl 16) do not change the direction.
+  const b = button & ~0b11100;
+  if (context !== 'chat' || (b !== 64 && b !== 65)) return null;
+  return { kind: 'scroll-lines', lines: b === 64 ? WHEEL_LINES : -WHEEL_LINES };
+};
+const WHEEL_LINES = 3;
 /** A line break belongs in a message only; a form or an overlay has no use for it. */
 const newline = (_i: string, _k: Key, context: KeyContext): Intent | null => (context === 'chat' ? { kind: 'newline' } : null);
 const ctrl = (letter: string) => (input: string, key: Key) => key.ctrl && input === letter;
 const alt = (letter: string) => (input: string, key: Key) => key.meta && input === letter;
 
 export const KEY_BINDINGS: readonly KeyBinding[] = [
-  { keys: 'Ctrl+C', help: 'quit (or /quit)', when: ctrl('c'), intent: always({ kind: 'quit' }), example: { input: 'c', key: { ctrl: true } } },
+  // First: a mouse report must never be typed into the input line, whatever else it looks like.
+  { keys: 'Mouse wheel', help: 'scroll the messages (hold Shift to select text with the mouse)', when: (i) => MOUSE_REPORT.test(i), intent: wheel, example: { input: '[<64;10;5M' } },
+  { keys: 'Ctrl+C', help: 'quit (or /quit); asks first when an unsent draft would be lost', when: ctrl('c'), intent: always({ kind: 'quit' }), example: { input: 'c', key: { ctrl: true } } },
   { keys: 'Esc', help: 'close an overlay; clear a notice; back to the newest message', when: (_i, k) => k.escape, intent: always({ kind: 'close' }), example: { input: '', key: { escape: true } } },
   { keys: 'Alt+Enter', help: 'new line in the message', when: (_i, k) => k.return && k.meta, intent: newline, example: { input: '', key: { return: true, meta: true } } },
   { keys: 'Enter', help: 'send the message or run the command', when: (_i, k) => k.return, intent: always({ kind: 'submit' }), example: { input: '', key: { return: true } } },
@@ -35,6 +50,7 @@ export const KEY_BINDINGS: readonly KeyBinding[] = [
   { keys: 'PgUp', help: 'scroll up a page (older history loads at the top)', when: (_i, k) => k.pageUp, intent: always({ kind: 'scroll', pages: 1 }), example: { input: '', key: { pageUp: true } } },
   { keys: 'PgDn', help: 'scroll down a page', when: (_i, k) => k.pageDown, intent: always({ kind: 'scroll', pages: -1 }), example: { input: '', key: { pageDown: true } } },
   { keys: 'Ctrl+End', help: 'back to the newest message', when: (_i, k) => k.end && k.ctrl, intent: always({ kind: 'bottom' }), example: { input: '', key: { end: true, ctrl: true } } },
+  { keys: 'Alt+U', help: 'jump to the first unread message (the read ruler), and back to the newest', when: alt('u'), intent: always({ kind: 'ruler' }), example: { input: 'u', key: { meta: true } } },
   { keys: 'Alt+Up', help: 'scroll up a line', when: (_i, k) => k.meta && k.upArrow, intent: always({ kind: 'scroll-lines', lines: 1 }), example: { input: '', key: { upArrow: true, meta: true } } },
   { keys: 'Alt+Down', help: 'scroll down a line', when: (_i, k) => k.meta && k.downArrow, intent: always({ kind: 'scroll-lines', lines: -1 }), example: { input: '', key: { downArrow: true, meta: true } } },
   { keys: 'Up', help: "earlier line of this room's input history", when: (_i, k) => k.upArrow, intent: always({ kind: 'history', delta: -1 }), example: { input: '', key: { upArrow: true } } },
@@ -53,12 +69,14 @@ export const KEY_BINDINGS: readonly KeyBinding[] = [
   { keys: 'Ctrl+P', help: 'previous room', when: ctrl('p'), intent: always({ kind: 'room-step', delta: -1 }), example: { input: 'p', key: { ctrl: true } } },
   { keys: 'Ctrl+K', help: 'room switcher (type to filter, Enter to go)', when: ctrl('k'), intent: always({ kind: 'switcher' }), example: { input: 'k', key: { ctrl: true } } },
   { keys: 'Ctrl+R', help: 'retry the last failed send', when: ctrl('r'), intent: always({ kind: 'retry' }), example: { input: 'r', key: { ctrl: true } } },
+  { keys: 'Alt+R', help: 'reconnect now (while offline, instead of waiting)', when: alt('r'), intent: always({ kind: 'reconnect' }), example: { input: 'r', key: { meta: true } } },
   { keys: 'Ctrl+A', help: 'start of line', when: ctrl('a'), intent: always({ kind: 'move', to: 'home' }), example: { input: 'a', key: { ctrl: true } } },
   { keys: 'Ctrl+E', help: 'end of line', when: ctrl('e'), intent: always({ kind: 'move', to: 'end' }), example: { input: 'e', key: { ctrl: true } } },
   { keys: 'Ctrl+U', help: 'clear the line', when: ctrl('u'), intent: always({ kind: 'kill', what: 'line' }), example: { input: 'u', key: { ctrl: true } } },
   { keys: 'Ctrl+W', help: 'delete the word before the cursor', when: ctrl('w'), intent: always({ kind: 'kill', what: 'word' }), example: { input: 'w', key: { ctrl: true } } },
   { keys: 'Ctrl+D', help: 'delete the character under the cursor', when: ctrl('d'), intent: always({ kind: 'delete' }), example: { input: 'd', key: { ctrl: true } } },
   { keys: 'Alt+1..9', help: 'go to room 1..9', when: (i, k) => k.meta && /^[1-9]$/.test(i), intent: (i) => ({ kind: 'room-index', index: Number(i) - 1 }), example: { input: '3', key: { meta: true } } },
+  { keys: 'Alt+J NN', help: 'go to room NN (any room: Alt+J 1 2 is room 12; one digit and Enter works too)', when: alt('j'), intent: always({ kind: 'room-jump' }), example: { input: 'j', key: { meta: true } } },
   { keys: 'Alt+A', help: 'next room with activity (mentions first)', when: alt('a'), intent: always({ kind: 'next-activity' }), example: { input: 'a', key: { meta: true } } },
   { keys: 'Alt+B', help: 'word left', when: alt('b'), intent: always({ kind: 'move', to: 'word-left' }), example: { input: 'b', key: { meta: true } } },
   { keys: 'Alt+F', help: 'word right', when: alt('f'), intent: always({ kind: 'move', to: 'word-right' }), example: { input: 'f', key: { meta: true } } },

@@ -3,7 +3,7 @@ import type { Intent } from './intents.js';
 import type { ChatActions } from '../controllers/index.js';
 import { layoutOf } from '../state/layout.js';
 import { shownNotice } from '../state/notices/notices.js';
-import { switcherResults } from '../state/overlay/overlay.js';
+import { switcherResults, unsentDrafts } from '../state/overlay/overlay.js';
 import { pasteParts } from '../state/overlay/paste-parts.js';
 import { overlayBodyRows } from '../state/overlay/scroll.js';
 import type { Store } from '../state/store.js';
@@ -16,7 +16,28 @@ export function handleIntent(intent: Intent, store: Store, actions: ChatActions,
   const { dispatch } = store;
   const state = store.getState();
   const overlay = state.overlay;
-  if (intent.kind === 'quit') return onQuit();
+  if (intent.kind === 'quit') {
+    // A second Ctrl+C while asking means it.
+    if (overlay?.kind === 'quit-confirm' || unsentDrafts(state) === 0) return onQuit();
+    return dispatch({ type: 'overlay/quit-confirm' });
+  }
+  if (overlay?.kind === 'quit-confirm') {
+    if (intent.kind === 'insert' && /^y$/i.test(intent.text)) return onQuit();
+    if (intent.kind === 'close' || (intent.kind === 'insert' && /^n$/i.test(intent.text))) return dispatch({ type: 'overlay/close' });
+    return;
+  }
+  if (overlay?.kind === 'room-jump') {
+    if (intent.kind === 'insert') {
+      for (const ch of intent.text) if (/[0-9]/.test(ch) && store.getState().overlay?.kind === 'room-jump') dispatch({ type: 'overlay/room-jump-digit', digit: ch });
+      return;
+    }
+    if (intent.kind === 'submit' && overlay.digits) {
+      dispatch({ type: 'overlay/close' });
+      return dispatch({ type: 'room/index', index: Number(overlay.digits) - 1 });
+    }
+    if (intent.kind === 'close' || intent.kind === 'submit') return dispatch({ type: 'overlay/close' });
+    return;
+  }
   if (overlay?.kind === 'switcher') {
     if (intent.kind === 'close') return dispatch({ type: 'overlay/close' });
     if (intent.kind === 'insert') return dispatch({ type: 'overlay/switcher-query', query: overlay.query + intent.text });
@@ -113,6 +134,8 @@ export function handleIntent(intent: Intent, store: Store, actions: ChatActions,
       return dispatch({ type: 'room/next-activity' });
     case 'switcher':
       return dispatch({ type: 'overlay/switcher' });
+    case 'room-jump':
+      return dispatch({ type: 'overlay/room-jump' });
     case 'close':
       return shownNotice(state) ? dispatch({ type: 'flash/clear' }) : dispatch({ type: 'scroll/bottom' });
     case 'scroll':
@@ -121,7 +144,12 @@ export function handleIntent(intent: Intent, store: Store, actions: ChatActions,
       return dispatch({ type: 'scroll', lines: intent.lines });
     case 'bottom':
       return dispatch({ type: 'scroll/bottom' });
+    case 'ruler':
+      return dispatch({ type: 'scroll/ruler' });
     case 'retry':
       return actions.retry();
+    case 'reconnect':
+      if (state.status.state !== 'offline') return dispatch({ type: 'flash', kind: 'info', text: 'already connected' });
+      return actions.reconnect();
   }
 }

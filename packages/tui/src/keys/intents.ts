@@ -20,7 +20,10 @@ export type Intent =
   | { kind: 'scroll'; pages: number }
   | { kind: 'scroll-lines'; lines: number }
   | { kind: 'bottom' }
-  | { kind: 'retry' };
+  | { kind: 'ruler' }
+  | { kind: 'retry' }
+  | { kind: 'reconnect' }
+  | { kind: 'room-jump' };
 
 /** What has the keyboard: the chat, or one of its overlays. */
-export type KeyContext = 'chat' | 'switcher' | 'help' | 'roles' | 'paste' | 'confirm' | 'form';
+export type KeyContext = 'chat' | 'switcher' | 'help' | 'roles' | 'paste' | 'confirm' | 'form' | 'quit-confirm' | 'room-jump';

@@ -10,6 +10,8 @@ export type { Intent, KeyContext } from './intents.js';
  * a binding: splitting keys that arrive together, pastes, and plain typing.
  */
 const CONTROL = /[\x00-\x1f\x7f]/;
+const MOUSE_RUN = /^(?:\x1b?\[<\d+;\d+;\d+[Mm])+$/;
+const MOUSE_ONE = /\x1b?\[<\d+;\d+;\d+[Mm]/g;
 const NO_KEY: Key = {
   upArrow: false, downArrow: false, leftArrow: false, rightArrow: false, pageDown: false, pageUp: false,
   home: false, end: false, return: false, escape: false, ctrl: false, shift: false, tab: false,
@@ -22,6 +24,10 @@ const NO_KEY: Key = {
  * lines is a paste and stays one intent, so the chat can ask before sending it.
  */
 export function resolveInput(input: string, key: Key, context: KeyContext): Intent[] {
+  // Mouse reports that arrived together (a fast wheel): each one is a key of its own.
+  if (MOUSE_RUN.test(input)) {
+    return (input.match(MOUSE_ONE) ?? []).map((m) => resolveKey(m, NO_KEY, context)).filter((i): i is Intent => i !== null);
+  }
   if (input.length <= 1 || key.ctrl || key.meta || !CONTROL.test(input)) {
     const one = resolveKey(input, key, context);
     return one ? [one] : [];

@@ -1,12 +1,15 @@
-import { login, signup, type TokenPair } from '@open-discord/protocol';
+import { login, resetPassword, signup, type TokenPair } from '@open-discord/protocol';
 import { render } from 'ink';
 import { loadSessions, pickSession, putSession, serverNameFor, type SavedSession } from '../config/sessions.js';
 import { describeError } from '../controllers/describe-error.js';
+import { ConfigError, loadConfig, saveServerPrefs, type OdConfig } from '../config/config-file.js';
 import { attachClient, LAG_PROBE_MS } from '../controllers/index.js';
+import { emptyPrefs } from '../state/prefs/prefs.js';
 import { notifyMode } from '../notify/notify.js';
 import { initialState } from '../state/reducer.js';
 import { createStore } from '../state/store.js';
 import { ChatApp } from '../ui/ChatApp.js';
+import type { LoginMode } from '../state/login/form.js';
 import { LoginForm, type LoginValues } from '../ui/LoginForm.js';
 import { loginAdvice, needsLogin, type Closed } from './closed.js';
 import { EXIT, ExitError } from './exit-codes.js';
@@ -22,18 +25,21 @@ interface LoggedIn {
 }
 
 /** The login form; resolves with the saved session, or null if the user gave up. */
-function askLogin(dir: string, server: string | undefined, url: string | undefined): Promise<LoggedIn | null> {
+function askLogin(dir: string, server: string | undefined, url: string | undefined, mode?: LoginMode): Promise<LoggedIn | null> {
   return new Promise((resolve) => {
     const onSubmit = async (v: LoginValues) => {
-      const pair = await (v.mode === 'login'
-        ? login(v.url, { username: v.username, password: v.password })
-        : signup(v.url, {
-            username: v.username,
-            password: v.password,
-            ...(v.invite && { invite: v.invite }),
-            ...(v.nickname && { nickname: v.nickname }),
-          })
-      ).catch((e: unknown) => {
+      // A reset code revokes every session; logging in with the new password right after is what the person wants.
+      const pair = await (async () => {
+        if (v.mode === 'reset') await resetPassword(v.url, { username: v.username, code: v.code ?? '', password: v.password });
+        return v.mode !== 'signup'
+          ? login(v.url, { username: v.username, password: v.password })
+          : signup(v.url, {
+              username: v.username,
+              password: v.password,
+              ...(v.invite && { invite: v.invite }),
+              ...(v.nickname && { nickname: v.nickname }),
+            });
+      })().catch((e: unknown) => {
         // The form shows the message: validation put in words, as everywhere else.
         throw new Error(describeError(e));
       });
@@ -46,6 +52,7 @@ function askLogin(dir: string, server: string | undefined, url: string | undefin
     const app = render(
       <LoginForm
         {...(url !== undefined && { initialUrl: url })}
+        {...(mode && { initialMode: mode })}
         onSubmit={onSubmit}
         onCancel={() => {
           app.unmount();
@@ -57,9 +64,15 @@ function askLogin(dir: string, server: string | undefined, url: string | undefin
   });
 }
 
-async function runChat(dir: string, name: string, session: SavedSession, first?: TokenPair, greet = false): Promise<void> {
+async function runChat(dir: string, name: string, session: SavedSession, config: OdConfig, first?: TokenPair, greet = false): Promise<void> {
   const store = createStore(initialState(process.stdout.columns || 80, process.stdout.rows || 24));
   if (greet) store.dispatch({ type: 'flash/greet' });
+  store.dispatch({ type: 'prefs/look', look: config.look });
+  store.dispatch({ type: 'prefs/load', prefs: config.servers[name] ?? emptyPrefs() });
+  // /part, /mute and /ignore are kept in the config file, per server, as soon as they change.
+  store.subscribe((next, prev) => {
+    if (next.prefs !== prev.prefs) saveServerPrefs(dir, name, next.prefs);
+  });
   const { client } = openClient(dir, name, session, first);
   let ended: Closed | null = null;
   await new Promise<void>((resolve) => {
@@ -94,18 +107,31 @@ async function runChat(dir: string, name: string, session: SavedSession, first?:
   if (ended) throw new ExitError(EXIT.AUTH, loginAdvice(ended, session.url));
 }
 
-/** `od` and `od login URL`: log in when needed, then chat, on the alternate screen. */
-export async function runInteractive(dir: string, server: string | undefined, loginUrl?: string): Promise<void> {
-  const saved = loginUrl === undefined ? pickSession(loadSessions(dir), server) : null;
-  if (loginUrl === undefined && server && !saved) {
+/**
+ * `od`, `od login URL` and `od reset-password [URL]`: log in when needed (or first set a new password with a
+ * reset code), then chat, on the alternate screen.
+ */
+export async function runInteractive(dir: string, server: string | undefined, loginUrl?: string, mode?: LoginMode): Promise<void> {
+  const saved = loginUrl === undefined && mode === undefined ? pickSession(loadSessions(dir), server) : null;
+  if (loginUrl === undefined && mode === undefined && server && !saved) {
     throw new ExitError(EXIT.USAGE, `no saved session for server "${server}": run od login URL --server ${server}`);
+  }
+  // A broken config file stops od here, with the place of the mistake, before the screen is taken.
+  let config: OdConfig;
+  try {
+    config = loadConfig(dir);
+  } catch (error) {
+    if (error instanceof ConfigError) throw new ExitError(EXIT.USAGE, error.message);
+    throw error;
   }
   enterAltScreen();
   try {
-    if (saved) return await runChat(dir, saved.name, saved.session);
-    const fresh = await askLogin(dir, server, loginUrl);
+    if (saved) return await runChat(dir, saved.name, saved.session, config);
+    // `od reset-password` without a URL: the saved server's, if there is one.
+    const url = loginUrl ?? (mode === 'reset' ? pickSession(loadSessions(dir), server)?.session.url : undefined);
+    const fresh = await askLogin(dir, server, url, mode);
     if (!fresh) return;
-    await runChat(dir, fresh.name, fresh.session, fresh.pair, fresh.signedUp);
+    await runChat(dir, fresh.name, fresh.session, config, fresh.pair, fresh.signedUp);
   } finally {
     leaveAltScreen();
   }

@@ -1,9 +1,10 @@
-import { applyEvent, applySnapshot, userById, type ConnectionStatus, type Message, type World } from '@open-discord/protocol';
+import { applyEvent, applySnapshot, LIMITS, userById, type ConnectionStatus, type Message, type World } from '@open-discord/protocol';
 import { sanitizeDisplay } from '../text/sanitize.js';
 import { formatTime } from '../wrap/message-lines.js';
 import { EXIT, ExitError } from './exit-codes.js';
 import { connectForSnapshot, exitForFailure, findRoomIn } from './headless.js';
 import { openClient, requireSession } from './open-client.js';
+import { loadBacklog, type Since } from './since.js';
 
 /** Messages kept per room: tail prints messages as they come and never looks back. */
 const TAIL_WINDOW = 1;
@@ -41,10 +42,11 @@ export function roomGone(room: string, what: string): ExitError {
 }
 
 /**
- * `od tail ROOM [--json]`: print every new message in ROOM as it arrives, one line each, until interrupted.
+ * `od tail ROOM [--json] [--since D|ORDER]`: print every new message in ROOM as it arrives, one line each,
+ * until interrupted; with --since, the backlog first (oldest first), then live, with nothing twice.
  * Reconnects are the client's business; a session that cannot be refreshed ends the tail with an error.
  */
-export async function runTail(dir: string, server: string | undefined, room: string, json: boolean): Promise<void> {
+export async function runTail(dir: string, server: string | undefined, room: string, json: boolean, since?: Since): Promise<void> {
   const { name, session } = requireSession(dir, server);
   const { client } = openClient(dir, name, session);
   // The same world model as the chat and bots: it knows the nicknames (also of people removed since) and
@@ -56,12 +58,29 @@ export async function runTail(dir: string, server: string | undefined, room: str
   client.on('event', (e) => {
     if (world) world = applyEvent(world, e);
   });
+  // Live messages that arrive while the backlog loads wait here, so the output stays in order.
+  let held: Message[] | null = since ? [] : null;
+  client.on('event', (e) => {
+    if (held && e.type === 'message.created') held.push(e.data.message);
+  });
   const state = await connectForSnapshot(client);
   const roomId = findRoomIn(state, room);
+  let printed = 0;
   const print = (m: Message) => {
+    if (m.roomId !== roomId || m.order <= printed) return;
+    printed = m.order;
     const nick = (world && userById(world, m.authorId)?.nickname) ?? m.authorId;
     process.stdout.write(tailLine(m, nick, room, json) + '\n');
   };
+  if (since) {
+    const backlog = await loadBacklog(since, (before) =>
+      client.request('history', { roomId, limit: LIMITS.historyMaxLimit, ...(before !== undefined && { before }) }),
+    );
+    for (const m of backlog) print(m);
+    const waiting = held ?? [];
+    held = null;
+    for (const m of waiting) print(m);
+  }
   await new Promise<void>((resolve, reject) => {
     // Set before we close the client ourselves, so our own close is not taken for a failure.
     let stopping = false;
@@ -78,7 +97,7 @@ export async function runTail(dir: string, server: string | undefined, room: str
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
     client.on('event', (e) => {
-      if (e.type === 'message.created' && e.data.message.roomId === roomId) print(e.data.message);
+      if (e.type === 'message.created' && e.data.message.roomId === roomId && !held) print(e.data.message);
       if (e.type === 'room.deleted' && e.data.roomId === roomId) fail(roomGone(room, 'was deleted'));
     });
     client.on('snapshot', () => {

@@ -1,4 +1,6 @@
 import type { PendingCommand } from './overlay/overlay.js';
+import type { Look } from '../config/config-file.js';
+import type { Prefs, PrefsList } from './prefs/prefs.js';
 import type { ClientEvent, ConnectionStatus, Message, SnapshotReason, StateResult } from '@open-discord/protocol';
 
 /**
@@ -27,6 +29,8 @@ export type Action =
   | { type: 'room/next-activity' }
   | { type: 'scroll'; lines: number }
   | { type: 'scroll/bottom' }
+  /** To the read ruler when at the newest message, else back to the newest. */
+  | { type: 'scroll/ruler' }
   | { type: 'read/local'; roomId: string; order: number }
   | { type: 'input/insert'; text: string }
   | { type: 'input/backspace' }
@@ -59,4 +63,13 @@ export type Action =
   | { type: 'flash/greet' }
   /** The notice `id` has been up for its time (see notices.ts). */
   | { type: 'flash/expire'; id: number }
-  | { type: 'resize'; cols: number; rows: number };
+  | { type: 'resize'; cols: number; rows: number }
+  | { type: 'overlay/quit-confirm' }
+  | { type: 'overlay/room-jump' }
+  | { type: 'overlay/room-jump-digit'; digit: string }
+  /** This device's choices for this server (from the config file). */
+  | { type: 'prefs/load'; prefs: Prefs }
+  /** Timestamp format and colours (from the config file). */
+  | { type: 'prefs/look'; look: Look }
+  /** /part and /join (hidden), /mute and /unmute, /ignore and /unignore. */
+  | { type: 'prefs/set'; list: PrefsList; id: string; on: boolean };

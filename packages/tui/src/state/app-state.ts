@@ -5,6 +5,8 @@ import type { Flash } from './notices/notices.js';
 import type { ActivityState } from './activity/activity.js';
 import type { Overlay } from './overlay/overlay.js';
 import type { TypingState } from './typing/typing.js';
+import { emptyPrefs, type Prefs } from './prefs/prefs.js';
+import { DEFAULT_LOOK, type Look } from '../config/config-file.js';
 
 /**
  * The TUI's whole state: one key (or a few) per feature, each owned by the folder of the same name, whose
@@ -37,6 +39,10 @@ export interface AppState {
   lastMention: { roomId: string; authorId: string; text: string } | null;
   /** overlay/: what covers the message pane, if anything. */
   overlay: Overlay | null;
+  /** prefs/: rooms parted or muted and members ignored, on this device for this server. */
+  prefs: Prefs;
+  /** prefs/: timestamp format and colours from the config file. */
+  look: Look;
   /** The terminal's size (see layout.ts). */
   layout: { cols: number; rows: number };
 }
@@ -58,6 +64,8 @@ export function initialState(cols = 80, rows = 24): AppState {
     greeting: false,
     lastMention: null,
     overlay: null,
+    prefs: emptyPrefs(),
+    look: DEFAULT_LOOK,
     layout: { cols, rows },
   };
 }

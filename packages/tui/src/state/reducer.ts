@@ -5,6 +5,7 @@ import { inputReducer } from './input/reducer.js';
 import { messagesReducer } from './messages/reducer.js';
 import { noticesReducer } from './notices/notices.js';
 import { overlayReducer } from './overlay/overlay.js';
+import { prefsReducer } from './prefs/prefs.js';
 import { roomsReducer } from './rooms/reducer.js';
 import { typingReducer } from './typing/typing.js';
 import { worldReducer } from './world/reducer.js';
@@ -25,6 +26,7 @@ const BY_PREFIX: Record<string, SliceReducer> = {
   status: connectionReducer,
   lag: connectionReducer,
   typing: typingReducer,
+  prefs: prefsReducer,
 };
 /** Actions that change the world; worldReducer then lets the other slices follow. */
 const WORLD = new Set<Action['type']>(['snapshot', 'event', 'presence', 'read/local', 'history/loaded', 'send/confirmed']);

@@ -14,6 +14,7 @@ import { HelpOverlay } from './HelpOverlay.js';
 import { InputLine } from './InputLine.js';
 import { MessagePane } from './MessagePane.js';
 import { PasteConfirm } from './PasteConfirm.js';
+import { Prompt } from './Prompt.js';
 import { RoomList } from './RoomList.js';
 import { RoomSwitcher } from './RoomSwitcher.js';
 import { StatusLine } from './StatusLine.js';
@@ -49,6 +50,11 @@ export function ChatScreen({ state, now }: { state: AppState; now: number }) {
     );
   } else if (overlay?.kind === 'paste') {
     centre = <PasteConfirm text={overlay.text} parts={pasteParts(overlay.text).length} width={l.paneWidth} height={l.paneHeight} />;
+  } else if (overlay?.kind === 'quit-confirm') {
+    const what = overlay.drafts === 1 ? 'an unsent draft' : `${overlay.drafts} unsent drafts`;
+    centre = <Prompt text={`Quit and lose ${what}? y quits (or Ctrl+C again) · n or Esc goes back`} width={l.paneWidth} height={l.paneHeight} />;
+  } else if (overlay?.kind === 'room-jump') {
+    centre = <Prompt text={`Go to room number: ${overlay.digits}_  (two digits, or one and Enter · Esc cancels)`} width={l.paneWidth} height={l.paneHeight} />;
   } else {
     const pane = visiblePane(state);
     centre = (

@@ -18,6 +18,8 @@ type Item = { key: string; kind: 'header'; text: string } | { key: string; kind:
 export function RoomList({ groups, counts, currentRoomId, label, width, height }: RoomListProps) {
   const items: Item[] = [];
   let index = 0;
+  // Rooms 10 and up are numbered too (Alt+J and two digits reaches them); the column widens only then.
+  const numWidth = groups.reduce((n, g) => n + g.rooms.length, 0) > 9 ? 2 : 1;
   for (const g of groups) {
     if (g.name !== null) items.push({ key: `g:${g.id}`, kind: 'header', text: g.name.toUpperCase() });
     for (const r of g.rooms) items.push({ key: r.id, kind: 'room', id: r.id, index: index++ });
@@ -41,7 +43,7 @@ export function RoomList({ groups, counts, currentRoomId, label, width, height }
         const mention = (view?.mentions ?? 0) > 0;
         const current = item.id === currentRoomId;
         const badge = unread > 0 ? ` ${mention ? '@' : ''}${unread > 999 ? '999+' : unread}` : '';
-        const num = item.index < 9 ? `${item.index + 1}` : ' ';
+        const num = item.index < 99 ? `${item.index + 1}`.padStart(numWidth) : ' '.repeat(numWidth);
         const name = fit(`${num} #${label(item.id)}`, Math.max(1, width - badge.length));
         return (
           <Text key={item.key} wrap="truncate" inverse={current} bold={unread > 0 && !current}>

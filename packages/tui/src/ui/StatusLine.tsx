@@ -28,7 +28,7 @@ export function statusText(status: ConnectionStatus, now: number): { text: strin
       return { text: 'live', color: 'green' };
     case 'offline': {
       const s = Math.max(0, Math.ceil((status.retryAt - now) / 1000));
-      return { text: `offline — retry in ${s}s`, color: 'red' };
+      return { text: `offline — retry in ${s}s (Alt+R now)`, color: 'red' };
     }
     case 'closed':
       return { text: `closed: ${status.reason}`, color: 'red' };

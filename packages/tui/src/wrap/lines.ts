@@ -6,6 +6,8 @@ export interface Segment {
   bold?: boolean;
   italic?: boolean;
   inverse?: boolean;
+  /** A URL: the row draws this text as an OSC 8 hyperlink to it (clickable in most terminals). */
+  link?: string;
 }
 
 /** One screen row of the message pane. `key` is stable so React can reuse rows while scrolling. */

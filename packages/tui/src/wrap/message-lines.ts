@@ -1,3 +1,4 @@
+import { DEFAULT_LOOK, type Look } from '../config/config-file.js';
 import type { ChatMessage } from '../state/messages/view.js';
 import type { Line, Segment } from './lines.js';
 import { textWidth } from './width.js';
@@ -8,13 +9,22 @@ export interface Author {
   color: string;
 }
 
-/** "HH:MM" in local time. */
-export function formatTime(ts: number): string {
+/** The time of a message in local time, by the config file's format (HH, H, hh, h, mm, ss, A; default HH:mm). */
+export function formatTime(ts: number, format = DEFAULT_LOOK.timestampFormat): string {
   const d = new Date(ts);
-  return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
+  const h = d.getHours();
+  const two = (n: number) => String(n).padStart(2, '0');
+  const tokens: Record<string, string> = {
+    HH: two(h),
+    H: String(h),
+    hh: two(h % 12 || 12),
+    h: String(h % 12 || 12),
+    mm: two(d.getMinutes()),
+    ss: two(d.getSeconds()),
+    A: h < 12 ? 'AM' : 'PM',
+  };
+  return format.replace(/HH|H|hh|h|mm|ss|A/g, (t) => tokens[t]!);
 }
-
-const TIME_WIDTH = 6; // "HH:MM "
 
 /*
  * Wrapping is the expensive part of drawing a long room, so every message is wrapped once per
@@ -23,17 +33,20 @@ const TIME_WIDTH = 6; // "HH:MM "
  */
 const cache = new WeakMap<ChatMessage, { key: string; lines: Line[] }>();
 
-export function messageLines(msg: ChatMessage, width: number, author: Author, mentionsMe: boolean): Line[] {
-  const key = `${width}|${author.nick}|${author.color}|${mentionsMe ? 1 : 0}|${msg.status}|${msg.error ?? ''}`;
+export function messageLines(msg: ChatMessage, width: number, author: Author, mentionsMe: boolean, look: Look = DEFAULT_LOOK): Line[] {
+  const key = `${width}|${author.nick}|${author.color}|${mentionsMe ? 1 : 0}|${msg.status}|${msg.error ?? ''}|${look.timestampFormat}|${look.colors.timestamp}|${look.colors.mention}|${look.colors.link}`;
   const hit = cache.get(msg);
   if (hit && hit.key === key) return hit.lines;
-  const lines = buildLines(msg, width, author, mentionsMe);
+  const lines = buildLines(msg, width, author, mentionsMe, look);
   cache.set(msg, { key, lines });
   return lines;
 }
 
-function buildLines(msg: ChatMessage, width: number, author: Author, mentionsMe: boolean): Line[] {
-  const time: Segment = { text: formatTime(msg.createdAt) + ' ', dim: true };
+function buildLines(msg: ChatMessage, width: number, author: Author, mentionsMe: boolean, look: Look): Line[] {
+  const stamp = formatTime(msg.createdAt, look.timestampFormat) + ' ';
+  // The default grey is drawn dim, as it always was; a chosen colour is drawn as chosen.
+  const time: Segment = look.colors.timestamp === 'gray' ? { text: stamp, dim: true } : { text: stamp, color: look.colors.timestamp };
+  const TIME_WIDTH = textWidth(stamp);
   const nickSeg: Segment[] = msg.action
     ? [{ text: '* ', dim: true }, { text: author.nick, color: author.color, bold: true }, { text: ' ' }]
     : [{ text: author.nick, color: author.color, bold: true }, { text: ' ' }];
@@ -41,18 +54,22 @@ function buildLines(msg: ChatMessage, width: number, author: Author, mentionsMe:
   // Continuation rows align under the text unless the nickname would eat most of a narrow pane.
   const indent = prefixWidth <= Math.floor(width / 3) ? prefixWidth : TIME_WIDTH;
   const bodyStyle: Omit<Segment, 'text'> =
-    msg.status === 'pending' ? { dim: true } : msg.status === 'failed' ? { color: 'red' } : mentionsMe ? { color: 'yellow' } : {};
+    msg.status === 'pending' || msg.status === 'queued' ? { dim: true } : msg.status === 'failed' ? { color: 'red' } : mentionsMe ? { color: look.colors.mention } : {};
   const firstWidth = Math.max(1, width - prefixWidth);
   const restWidth = Math.max(1, width - indent);
-  const rows = wrapFirstThenRest(msg.text.replace(/\t/g, '  '), firstWidth, restWidth);
-  const lines: Line[] = rows.map((row, i) => ({
-    key: `${msg.id}:${i}`,
-    segments:
-      i === 0
-        ? [time, ...nickSeg, { text: row, ...bodyStyle }]
-        : [{ text: ' '.repeat(indent) }, { text: row, ...bodyStyle }],
-  }));
+  const body = msg.text.replace(/\t/g, '  ');
+  const rows = wrapFirstThenRest(body, firstWidth, restWidth);
+  const urls = urlRanges(body);
+  const starts = rowStarts(body, rows);
+  const lines: Line[] = rows.map((row, i) => {
+    const parts = linkSegments(row, starts[i]!, urls, bodyStyle, look.colors.link);
+    if (i === 0) return { key: `${msg.id}:${i}`, segments: [time, ...nickSeg, ...parts] };
+    // A row that continues a URL starts at the left edge: indentation inside it would break copying it.
+    const inUrl = urls.some((u) => starts[i]! > u.start && starts[i]! < u.end);
+    return { key: `${msg.id}:${i}`, segments: inUrl ? parts : [{ text: ' '.repeat(indent) }, ...parts] };
+  });
   if (msg.status === 'pending') lines[lines.length - 1]!.segments.push({ text: ' …', dim: true });
+  if (msg.status === 'queued') lines[lines.length - 1]!.segments.push({ text: ' (queued: sent when back online)', dim: true });
   if (msg.status === 'failed') {
     const note = `✗ not sent: ${msg.error ?? 'error'} — Ctrl+R retries`;
     for (const [i, row] of wrapText(note, restWidth).entries()) {
@@ -60,6 +77,47 @@ function buildLines(msg: ChatMessage, width: number, author: Author, mentionsMe:
     }
   }
   return lines;
+}
+
+const URL_RE = /\b(?:https?|ftp):\/\/[^\s<>"'`\x00-\x1f\x7f]+/g;
+
+/** Where the URLs are in the text (a trailing full stop, comma or bracket is punctuation, not URL). */
+export function urlRanges(text: string): Array<{ start: number; end: number; url: string }> {
+  const out: Array<{ start: number; end: number; url: string }> = [];
+  for (const m of text.matchAll(URL_RE)) {
+    let url = m[0];
+    while (/[.,;:!?)\]}]$/.test(url) && !(url.endsWith(')') && url.includes('('))) url = url.slice(0, -1);
+    out.push({ start: m.index, end: m.index + url.length, url });
+  }
+  return out;
+}
+
+/** The offset in `text` where each wrapped row begins (rows are pieces of the text, in order). */
+function rowStarts(text: string, rows: string[]): number[] {
+  let pos = 0;
+  return rows.map((row) => {
+    const at = text.indexOf(row, pos);
+    const start = at < 0 ? pos : at;
+    pos = start + row.length;
+    return start;
+  });
+}
+
+/** A row's text as segments, the parts inside URLs marked as links to the whole URL. */
+function linkSegments(row: string, start: number, urls: ReturnType<typeof urlRanges>, style: Omit<Segment, 'text'>, linkColor: string): Segment[] {
+  const end = start + row.length;
+  const out: Segment[] = [];
+  let at = start;
+  for (const u of urls) {
+    if (u.end <= at || u.start >= end) continue;
+    const from = Math.max(u.start, at);
+    const to = Math.min(u.end, end);
+    if (from > at) out.push({ text: row.slice(at - start, from - start), ...style });
+    out.push({ text: row.slice(from - start, to - start), ...style, color: linkColor, link: u.url });
+    at = to;
+  }
+  if (at < end || out.length === 0) out.push({ text: row.slice(at - start), ...style });
+  return out;
 }
 
 /** Wrap so the first row is narrower (it carries the time and nickname) than the continuation rows. */

@@ -1,3 +1,4 @@
+import { DEFAULT_LOOK, type Look } from '../config/config-file.js';
 import type { ChatMessage, RoomView } from '../state/messages/view.js';
 import { activityRows } from './activity-lines.js';
 import type { Line } from './lines.js';
@@ -9,6 +10,9 @@ export interface PaneContext {
   meId: string | null;
   roomName: string;
   author: (userId: string) => Author;
+  /** Members this user ignores (/ignore): their messages are replaced by one line counting them. */
+  ignored?: (userId: string) => boolean;
+  look?: Look;
 }
 
 export interface PaneLines {
@@ -18,6 +22,8 @@ export interface PaneLines {
   atTop: boolean;
   /** The scroll offset actually used (clamped to the loaded content). */
   scroll: number;
+  /** Rows from the bottom up to and including the read ruler, when the walk reached it (else null). */
+  rulerRows: number | null;
 }
 
 const DAY = new Intl.DateTimeFormat('en-GB', { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric' });
@@ -55,9 +61,11 @@ export function paneLines(view: RoomView, ctx: PaneContext, height: number, scro
   const showRuler = rulerAt >= 0 && rulerAt < messages.length && hasOthersFrom(messages, rulerAt, ctx.meId);
   const reloadAt = view.reloaded?.before == null ? -1 : firstAfter(messages, view.reloaded.before - 1);
   // Collected bottom-up, reversed at the end.
+  const look = ctx.look ?? DEFAULT_LOOK;
   const out: Line[] = [];
+  let rulerRows: number | null = null;
   const pushMsg = (m: ChatMessage) => {
-    const ls = messageLines(m, w, ctx.author(m.authorId), !!ctx.meId && !!m.mentions?.includes(ctx.meId));
+    const ls = messageLines(m, w, ctx.author(m.authorId), !!ctx.meId && !!m.mentions?.includes(ctx.meId), look);
     for (let i = ls.length - 1; i >= 0; i--) out.push(ls[i]!);
   };
   // What happened (nick changes, topics…) sits among the messages by order: walking back, each line newer
@@ -72,17 +80,33 @@ export function paneLines(view: RoomView, ctx: PaneContext, height: number, scro
   };
   for (let i = pending.length - 1; i >= 0 && out.length < need; i--) pushMsg(pending[i]!);
   let i = messages.length - 1;
+  // A run of consecutive messages from ignored members, shown as one line where the run begins.
+  let skipped = 0;
+  const flushSkipped = (key: string) => {
+    if (skipped === 0) return;
+    out.push({ key: `ignored:${key}`, segments: [{ text: `· ${skipped} message${skipped === 1 ? '' : 's'} from ignored members hidden`, dim: true }] });
+    skipped = 0;
+  };
   for (; i >= 0 && out.length < need; i--) {
     const m = messages[i]!;
     pushActivityAfter(m.order);
-    pushMsg(m);
-    if (i === rulerAt && showRuler) out.push(rule(`ruler`, 'new since you last read', w, 'red'));
+    if (ctx.ignored?.(m.authorId) && m.authorId !== ctx.meId) {
+      skipped++;
+      if (i === 0 || i === rulerAt) flushSkipped(m.id);
+    } else {
+      flushSkipped(m.id);
+      pushMsg(m);
+    }
+    if (i === rulerAt && showRuler) {
+      out.push(rule(`ruler`, 'new since you last read', w, look.colors.ruler));
+      rulerRows = out.length;
+    }
     if (i === reloadAt) {
       out.push(rule(`reloaded`, 'history reloaded — earlier messages may be older than shown', w, 'yellow'));
     }
     const prev = messages[i - 1];
     if (!prev || dayKey(prev.createdAt) !== dayKey(m.createdAt)) {
-      out.push(rule(`day:${m.id}`, DAY.format(new Date(m.createdAt)), w, 'cyan', true));
+      out.push(rule(`day:${m.id}`, DAY.format(new Date(m.createdAt)), w, look.colors.days, true));
     }
   }
   const atTop = i < 0;
@@ -102,7 +126,7 @@ export function paneLines(view: RoomView, ctx: PaneContext, height: number, scro
   const bottom = total - used; // exclusive index into the top-down order below
   const topDown = out.reverse();
   const start = Math.max(0, bottom - height);
-  return { lines: topDown.slice(start, bottom), atTop, scroll: used };
+  return { lines: topDown.slice(start, bottom), atTop, scroll: used, rulerRows };
 }
 
 function hasOthersFrom(messages: readonly ChatMessage[], from: number, meId: string | null): boolean {

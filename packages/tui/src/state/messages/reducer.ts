@@ -6,6 +6,7 @@ import type { AppState } from '../app-state.js';
 import { layoutOf } from '../layout.js';
 import { notice } from '../notices/notices.js';
 import { authorOf } from '../roles/roles.js';
+import { placeAtRuler } from './anchor.js';
 import { visiblePane } from './selectors.js';
 import { emptyPane, type ChatMessage, type PaneState } from './view.js';
 
@@ -15,7 +16,7 @@ const setPane = (state: AppState, roomId: string, pane: PaneState): AppState => 
 /** Rows a message takes at the pane's width. */
 function lineCount(state: AppState, msg: Message): number {
   const world = state.world!;
-  return messageLines({ ...msg, status: 'confirmed' }, layoutOf(state).paneWidth, authorOf(world, msg.authorId), false).length;
+  return messageLines({ ...msg, status: 'confirmed' }, layoutOf(state).paneWidth, authorOf(world, msg.authorId), false, state.look).length;
 }
 
 /**
@@ -42,7 +43,7 @@ export function messageArrived(prev: AppState, next: AppState, m: Message): AppS
     });
   }
   const mentionsMe = !!m.mentions?.includes(world.me.id);
-  if (!mentionsMe || mine || focused) return out;
+  if (!mentionsMe || mine || focused || next.prefs.muted.includes(m.roomId) || next.prefs.ignored.includes(m.authorId)) return out;
   return { ...out, bell: out.bell + 1, lastMention: { roomId: m.roomId, authorId: m.authorId, text: m.text } };
 }
 
@@ -69,7 +70,17 @@ function scroll(state: AppState, lines: number): AppState {
   const wanted = Math.max(0, pane.scroll + lines);
   // Clamp against what is loaded (cheap: only the rows up to the new offset are wrapped).
   const next = visiblePane(setPane(state, id, { ...pane, scroll: wanted })).scroll;
-  return setPane(state, id, { ...pane, scroll: next, newBelow: next === 0 ? 0 : pane.newBelow });
+  return setPane(state, id, { ...pane, scroll: next, newBelow: next === 0 ? 0 : pane.newBelow, anchor: false });
+}
+
+/** Alt+U: from the newest message to the read ruler, and back. */
+function toRuler(state: AppState): AppState {
+  const id = state.currentRoomId;
+  const pane = id ? state.views[id] : undefined;
+  if (!id || !pane) return state;
+  if (pane.scroll > 0) return scroll(state, -Number.MAX_SAFE_INTEGER);
+  if (pane.ruler === null) return notice(state, 'info', 'nothing new since you last read this room');
+  return placeAtRuler(setPane(state, id, { ...pane, anchor: true }));
 }
 
 /** Scrolling, history loading and our own sends. (Messages themselves are the world's: world/reducer.ts.) */
@@ -79,6 +90,8 @@ export function messagesReducer(state: AppState, action: Action): AppState {
       return scroll(state, action.lines);
     case 'scroll/bottom':
       return scroll(state, -Number.MAX_SAFE_INTEGER);
+    case 'scroll/ruler':
+      return toRuler(state);
     case 'history/requested':
       return state.world?.rooms[action.roomId] ? setPane(state, action.roomId, { ...paneOf(state, action.roomId), loading: true }) : state;
     case 'history/failed': {

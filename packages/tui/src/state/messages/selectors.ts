@@ -37,12 +37,13 @@ export function shownMessages(list: readonly Message[] | undefined): readonly Ch
  * shows no unread while it follows the newest message: the reader is looking at it (the read marker catches up
  * as soon as the client is live).
  */
-export function roomView(state: Pick<AppState, 'world' | 'views' | 'currentRoomId' | 'activity'>, roomId: string): RoomView | undefined {
+export function roomView(state: Pick<AppState, 'world' | 'views' | 'currentRoomId' | 'activity'> & Partial<Pick<AppState, 'prefs'>>, roomId: string): RoomView | undefined {
   const world = state.world;
   if (!world?.rooms[roomId]) return undefined;
   const pane = state.views[roomId] ?? EMPTY_PANE;
   const counts = world.unread[roomId];
-  const seen = roomId === state.currentRoomId && pane.scroll === 0;
+  // A muted room (/mute) counts nothing and rings nothing; the reader looks in when they choose.
+  const seen = (roomId === state.currentRoomId && pane.scroll === 0) || !!state.prefs?.muted.includes(roomId);
   return {
     ...pane,
     messages: shownMessages(world.messages[roomId]),
@@ -58,15 +59,37 @@ export function currentView(state: AppState): RoomView | null {
   return state.currentRoomId ? (roomView(state, state.currentRoomId) ?? null) : null;
 }
 
+/*
+ * Our pending sends while the client is not live are waiting for the connection (the client sends them, same
+ * nonce, on reconnect): say so. Derived here, so the reducer's pending list never has to follow the status.
+ */
+const queuedCopies = new WeakMap<ChatMessage, ChatMessage>();
+export function queuedWhileOffline(pending: readonly ChatMessage[], live: boolean): ChatMessage[] {
+  if (live) return pending as ChatMessage[];
+  return pending.map((p) => {
+    if (p.status !== 'pending') return p;
+    let q = queuedCopies.get(p);
+    if (!q) queuedCopies.set(p, (q = { ...p, status: 'queued' }));
+    return q;
+  });
+}
+
 /** The rows of the message pane for the current room at the current size and scroll position. */
 export function visiblePane(state: AppState): PaneLines & { height: number; newBelow: number } {
   const l = layoutOf(state);
   const view = currentView(state);
   const world = state.world;
-  if (!view || !world || !state.currentRoomId) return { lines: [], atTop: true, scroll: 0, height: l.paneHeight, newBelow: 0 };
+  if (!view || !world || !state.currentRoomId) return { lines: [], atTop: true, scroll: 0, height: l.paneHeight, newBelow: 0, rulerRows: null };
   const pane = paneLines(
-    view,
-    { width: l.paneWidth, meId: world.me.id, roomName: roomLabel(state, state.currentRoomId), author: (id) => authorOf(world, id) },
+    { ...view, pending: queuedWhileOffline(view.pending, state.status.state === 'live') },
+    {
+      width: l.paneWidth,
+      meId: world.me.id,
+      roomName: roomLabel(state, state.currentRoomId),
+      author: (id) => authorOf(world, id),
+      look: state.look,
+      ...(state.prefs.ignored.length > 0 && { ignored: (id: string) => state.prefs.ignored.includes(id) }),
+    },
     l.paneHeight,
     view.scroll,
   );

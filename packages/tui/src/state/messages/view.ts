@@ -4,7 +4,8 @@ import type { ActivityLine } from '../activity/describe.js';
 /** A message as the screen shows it: confirmed by the server, or still our own pending/failed copy. */
 export type ChatMessage = Message & {
   /** Pending copies have order 0 (they always render after every confirmed message) and id `pending:<nonce>`. */
-  status: 'confirmed' | 'pending' | 'failed';
+  status: 'confirmed' | 'pending' | 'failed' | 'queued';
+  /** (`queued` is a pending send while the client is not live: it goes out on reconnect; see queuedWhileOffline.) */
   /** Why a failed send failed, shown beside it. */
   error?: string;
 };
@@ -26,6 +27,11 @@ export interface PaneState {
    * message with order >= `before` (null until the reloaded history arrives, then placed at its oldest message).
    */
   reloaded: { before: number | null } | null;
+  /**
+   * Entered with unread messages: open at the read ruler (its first unread message at the top) as soon as that
+   * message is loaded, instead of at the newest one. Cleared once placed, or when the reader scrolls.
+   */
+  anchor: boolean;
 }
 
 /** A room as the components draw it: the world's messages and counts joined with the screen's own state. */
@@ -43,5 +49,5 @@ export interface RoomView extends PaneState {
 }
 
 export function emptyPane(): PaneState {
-  return { pending: [], loading: false, ruler: null, scroll: 0, newBelow: 0, reloaded: null };
+  return { pending: [], loading: false, ruler: null, scroll: 0, newBelow: 0, reloaded: null, anchor: false };
 }

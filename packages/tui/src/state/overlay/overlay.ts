@@ -1,8 +1,15 @@
 import type { CommandSpec, Room } from '@open-discord/protocol';
 import type { Action } from '../actions.js';
 import type { AppState } from '../app-state.js';
+import { roomsReducer } from '../rooms/reducer.js';
 import { orderedRooms, roomLabel } from '../rooms/selectors.js';
 import { maxOverlayScroll } from './scroll.js';
+
+/** Drafts that quitting would lose: the input line, and the other rooms' kept drafts. */
+export function unsentDrafts(state: Pick<AppState, 'input' | 'drafts' | 'currentRoomId'>): number {
+  const others = Object.entries(state.drafts).filter(([id, d]) => id !== state.currentRoomId && d.text.trim() !== '').length;
+  return others + (state.input.text.trim() ? 1 : 0);
+}
 
 export type Overlay =
   /** `scroll`: rows scrolled down from the top (clamped by the reducer to what the box can show). */
@@ -15,7 +22,11 @@ export type Overlay =
    */
   | { kind: 'paste'; text: string; at: number; held: boolean }
   /** A destructive command waits for y (anything else cancels); see CommandSpec.destructive. */
-  | { kind: 'confirm'; question: string; command: PendingCommand };
+  | { kind: 'confirm'; question: string; command: PendingCommand }
+  /** Ctrl+C with an unsent draft: quit anyway? */
+  | { kind: 'quit-confirm'; drafts: number }
+  /** Alt+J: the digits of a room number typed so far (rooms 10 and up have no Alt+digit). */
+  | { kind: 'room-jump'; digits: string };
 
 /** A command resolved and built, kept while its confirmation is asked (plain data, so state stays pure). */
 export interface PendingCommand {
@@ -69,6 +80,16 @@ export function overlayReducer(state: AppState, action: Action): AppState {
       return { ...state, overlay: { kind: 'confirm', question: action.question, command: action.command } };
     case 'overlay/close':
       return { ...state, overlay: null };
+    case 'overlay/quit-confirm':
+      return { ...state, overlay: { kind: 'quit-confirm', drafts: unsentDrafts(state) } };
+    case 'overlay/room-jump':
+      return { ...state, overlay: { kind: 'room-jump', digits: '' } };
+    case 'overlay/room-jump-digit': {
+      if (state.overlay?.kind !== 'room-jump') return state;
+      const digits = state.overlay.digits + action.digit;
+      // Two digits always name a room; one digit waits for the second (or Enter).
+      return digits.length < 2 ? { ...state, overlay: { kind: 'room-jump', digits } } : roomsReducer({ ...state, overlay: null }, { type: 'room/index', index: Number(digits) - 1 });
+    }
     default:
       return state;
   }

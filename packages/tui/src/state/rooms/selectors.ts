@@ -32,10 +32,20 @@ export function groupsOf(world: RoomsOf | null): RoomGroup[] {
   return groups;
 }
 
-export const roomGroups = (state: Pick<AppState, 'world'>): RoomGroup[] => groupsOf(state.world);
+type ListState = Pick<AppState, 'world'> & Partial<Pick<AppState, 'prefs' | 'currentRoomId'>>;
+
+/** The room list: parted rooms (/part) are left out, except the one on screen. */
+export const roomGroups = (state: ListState): RoomGroup[] => {
+  const groups = groupsOf(state.world);
+  const hidden = state.prefs?.hidden ?? [];
+  if (hidden.length === 0) return groups;
+  return groups
+    .map((g) => ({ ...g, rooms: g.rooms.filter((r) => r.id === state.currentRoomId || !hidden.includes(r.id)) }))
+    .filter((g) => g.rooms.length > 0 || g.id !== 'dm');
+};
 
 /** Every room in display order (what Alt+1..9 and Ctrl+N/P walk). */
-export function orderedRooms(state: Pick<AppState, 'world'>): Room[] {
+export function orderedRooms(state: ListState): Room[] {
   return roomGroups(state).flatMap((g) => g.rooms);
 }
 

@@ -2,6 +2,7 @@ import { addHistory, addMessage, applyEvent, applyPresence, applySnapshot, markR
 import type { Action } from '../actions.js';
 import { recordActivity } from '../activity/activity.js';
 import type { AppState } from '../app-state.js';
+import { placeAtRuler } from '../messages/anchor.js';
 import { messageArrived, panesAfterSnapshot } from '../messages/reducer.js';
 import { emptyPane } from '../messages/view.js';
 import { followRooms } from '../rooms/follow.js';
@@ -56,11 +57,12 @@ export function worldReducer(state: AppState, action: Action): AppState {
         // The first page after a reload marks where the reloaded history begins.
         reloaded = { before: page.length ? Math.min(...page.map((m) => m.order)) : null };
       }
-      return {
+      const next: AppState = {
         ...state,
         world: addHistory(state.world, action.roomId, page, action.end),
         views: { ...state.views, [action.roomId]: { ...pane, loading: false, reloaded } },
       };
+      return action.roomId === state.currentRoomId ? placeAtRuler(next) : next;
     }
     default:
       return state;

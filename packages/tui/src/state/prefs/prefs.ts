@@ -1,0 +1,38 @@
+import type { Action } from '../actions.js';
+import type { AppState } from '../app-state.js';
+
+/**
+ * What this user chose on this device for one server (persisted in the od config file, per server): rooms
+ * parted (hidden from the list), rooms muted (no count, no bell), members ignored (their messages hidden).
+ * Ids, not names, so a rename keeps the choice.
+ */
+export interface Prefs {
+  hidden: string[];
+  muted: string[];
+  ignored: string[];
+}
+
+export const emptyPrefs = (): Prefs => ({ hidden: [], muted: [], ignored: [] });
+
+export type PrefsList = keyof Prefs;
+
+const set = (list: string[], id: string, on: boolean): string[] => (on ? (list.includes(id) ? list : [...list, id]) : list.filter((x) => x !== id));
+
+export function prefsReducer(state: AppState, action: Action): AppState {
+  switch (action.type) {
+    case 'prefs/load':
+      return { ...state, prefs: action.prefs };
+    case 'prefs/look':
+      return { ...state, look: action.look };
+    case 'prefs/set': {
+      const next = set(state.prefs[action.list], action.id, action.on);
+      return next === state.prefs[action.list] ? state : { ...state, prefs: { ...state.prefs, [action.list]: next } };
+    }
+    default:
+      return state;
+  }
+}
+
+export const isHidden = (state: Pick<AppState, 'prefs'>, roomId: string) => state.prefs.hidden.includes(roomId);
+export const isMuted = (state: Pick<AppState, 'prefs'>, roomId: string) => state.prefs.muted.includes(roomId);
+export const isIgnored = (state: Pick<AppState, 'prefs'>, userId: string) => state.prefs.ignored.includes(userId);

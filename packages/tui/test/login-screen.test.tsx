@@ -1,0 +1,50 @@
+import { cleanup, render } from 'ink-testing-library';
+import { afterEach, describe, expect, it } from 'vitest';
+import { LoginForm, type LoginValues } from '../src/ui/LoginForm.js';
+
+afterEach(() => cleanup());
+
+// Ink renders asynchronously after input; poll the frame with a deadline instead of sleeping.
+async function until(frame: () => string | undefined, pred: (f: string) => boolean): Promise<string> {
+  const deadline = Date.now() + 5000;
+  for (;;) {
+    const f = frame() ?? '';
+    if (pred(f)) return f;
+    if (Date.now() > deadline) throw new Error(`timed out; last frame:\n${f}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+describe('login form screen (issue 8, items 6 and 12)', () => {
+  it('takes a whole typed-ahead sign-up written in one go, and reports the URL check by the URL', async () => {
+    const submitted: LoginValues[] = [];
+    const { stdin, lastFrame } = render(
+      <LoginForm
+        onSubmit={async (v) => void submitted.push(v)}
+        onCancel={() => {}}
+        checkUrl={async () => Promise.reject(new Error('cannot reach 127.0.0.1:4000: ECONNREFUSED'))}
+      />,
+    );
+    await until(lastFrame, (f) => f.includes('Server URL: http://'));
+    stdin.write('127.0.0.1:4000\rsalice\rcorrect-horse-1\rINV-1\rAlice\r');
+    await until(() => String(submitted.length), (n) => n === '1');
+    expect(submitted[0]).toEqual({ url: 'http://127.0.0.1:4000', mode: 'signup', username: 'alice', password: 'correct-horse-1', invite: 'INV-1', nickname: 'Alice' });
+    const f = await until(lastFrame, (fr) => fr.includes('ECONNREFUSED'));
+    expect(f).not.toContain('correct-horse-1');
+    expect(f.indexOf('ECONNREFUSED')).toBeLessThan(f.indexOf('Log in or sign up'));
+  });
+
+  it('offers reset password with a code and shows a too-short new password at its field', async () => {
+    const submitted: LoginValues[] = [];
+    const { stdin, lastFrame } = render(<LoginForm initialUrl="http://x" onSubmit={async (v) => void submitted.push(v)} onCancel={() => {}} />);
+    const first = await until(lastFrame, (f) => f.includes('[log in]'));
+    expect(first).toContain('reset password');
+    stdin.write('rbob\rCODE-1\rshort\r');
+    const f = await until(lastFrame, (fr) => fr.includes('at least 8 characters'));
+    expect(f).toContain('New password: (hidden)');
+    stdin.write('\x15'); // Ctrl+U clears the refused password
+    stdin.write('new-password-1\rnew-password-1\r');
+    await until(() => String(submitted.length), (n) => n === '1');
+    expect(submitted[0]).toEqual({ url: 'http://x', mode: 'reset', username: 'bob', code: 'CODE-1', password: 'new-password-1' });
+  });
+});
