@@ -2,7 +2,7 @@ import { checkServer, ProtocolError } from '@open-discord/protocol';
 import { Box, Text, useInput } from 'ink';
 import { useEffect, useReducer } from 'react';
 import { resolveInput } from '../keys/keymap.js';
-import { fieldsOf, initialLoginForm, LABELS, loginReducer, type LoginField, type LoginMode, type LoginValues } from '../state/login/form.js';
+import { fieldsOf, initialLoginForm, LABELS, loginReducer, withScheme, type LoginField, type LoginMode, type LoginValues } from '../state/login/form.js';
 
 export type { LoginValues } from '../state/login/form.js';
 
@@ -73,7 +73,7 @@ export function LoginForm({ initialUrl, initialMode, onSubmit, onCancel, checkUr
         if (i > state.step) return null;
         const current = i === state.step;
         const error = state.errors[f];
-        const check = f === 'url' && state.urlCheck && state.urlCheck.url === state.values.url.trim() ? state.urlCheck : null;
+        const check = f === 'url' && state.urlCheck && state.urlCheck.url === withScheme(state.values.url) ? state.urlCheck : null;
         // The mode's choices get a line of their own: beside the label they would not fit.
         const chooser = f === 'mode' && current;
         return (
