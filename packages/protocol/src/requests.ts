@@ -179,8 +179,8 @@ export const REQUESTS = {
   ),
   /** Your own invites; everyone's with manage_invites. Newest first. */
   'invite.list': req({}, z.object({ invites: z.array(Invite) })),
-  /** Revoke an invite by its code or id: your own, or anyone's with manage_invites. */
-  'invite.revoke': req({ code: z.string().trim().min(1).max(64).optional(), id: Id.optional() }, Ok),
+  /** Revoke an invite by its code or its id (`inviteId`: a request frame's own `id` is its correlation id): your own, or anyone's with manage_invites. */
+  'invite.revoke': req({ code: z.string().trim().min(1).max(64).optional(), inviteId: Id.optional() }, Ok),
 } as const;
 
 export type RequestType = keyof typeof REQUESTS;

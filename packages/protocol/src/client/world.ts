@@ -258,7 +258,11 @@ function applyChange(world: World, event: ClientEvent): World {
     case 'user.joined':
     case 'user.updated': {
       const user = event.data.user;
-      const me = user.id === world.me.id ? { ...user, username: world.me.username } : world.me;
+      // Public events never carry my username or my private highlight words: keep them.
+      const me =
+        user.id === world.me.id
+          ? { ...user, username: world.me.username, ...(world.me.highlights && { highlights: world.me.highlights }) }
+          : world.me;
       return { ...world, me, users: { ...world.users, [user.id]: user } };
     }
     case 'user.removed': {

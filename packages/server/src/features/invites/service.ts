@@ -50,12 +50,12 @@ export class InvitesService {
 
   /** Revoke by code or id: one's own invite, or anyone's with manage_invites. Others' answer NOT_FOUND. */
   revoke(actor: Actor, p: ParsedParams<'invite.revoke'>): Promise<{ ok: true }> {
-    if ((p.code === undefined) === (p.id === undefined)) {
+    if ((p.code === undefined) === (p.inviteId === undefined)) {
       return Promise.reject(new ProtocolError('BAD_REQUEST', 'give either the invite code or its id'));
     }
     const { store, access, queue } = this.d;
     return queue.submit(() => {
-      const row = p.code !== undefined ? store.credentials.invite(p.code.toUpperCase()) : store.credentials.inviteById(p.id!);
+      const row = p.code !== undefined ? store.credentials.invite(p.code.toUpperCase()) : store.credentials.inviteById(p.inviteId!);
       const mayRevoke = row !== null && (actor === null || row.createdBy === actor || holds(access, actor, 'manage_invites'));
       if (!row || !mayRevoke) throw inviteNotFound();
       store.credentials.deleteInvite(row.code);
