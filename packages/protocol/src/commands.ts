@@ -3,7 +3,7 @@
  * Each command names the request it maps to (or `client` for purely local ones); the TUI parses the
  * arguments and resolves nicknames/room names to ids before sending.
  */
-export type ArgKind = 'text' | 'nick' | 'room' | 'role' | 'category' | 'color' | 'perm' | 'word' | 'number';
+export type ArgKind = 'text' | 'nick' | 'room' | 'role' | 'category' | 'color' | 'perm' | 'word' | 'number' | 'duration';
 
 export interface CommandArg {
   name: string;
@@ -11,8 +11,12 @@ export interface CommandArg {
   optional?: boolean;
   /** Takes the rest of the line (only the last argument). */
   rest?: boolean;
-  /** Repeats (only the last argument). */
+  /** Repeats (only the last argument; for a flag, `--role a --role b` or `--role a,b`). */
   many?: boolean;
+  /** Given as `--name VALUE` anywhere on the line instead of by position. */
+  flag?: boolean;
+  /** The request parameter it fills, when not the one its kind or name implies. */
+  param?: string;
 }
 
 export interface CommandSpec {
@@ -30,7 +34,12 @@ const a = (name: string, kind: ArgKind, extra: Partial<CommandArg> = {}): Comman
 export const COMMANDS: readonly CommandSpec[] = [
   { name: 'help', args: [a('command', 'word', { optional: true })], help: 'List commands, or show one', request: 'client' },
   { name: 'join', args: [a('room', 'room')], help: 'Switch to a room', request: 'client' },
-  { name: 'create', args: [a('name', 'word'), a('topic', 'text', { optional: true, rest: true })], help: 'Create a room', request: 'room.create' },
+  {
+    name: 'create',
+    args: [a('name', 'word'), a('topic', 'text', { optional: true, rest: true }), a('role', 'role', { optional: true, flag: true, many: true, param: 'restrictedTo' })],
+    help: 'Create a room; --role ROLE creates it already restricted to that role (repeat for more)',
+    request: 'room.create',
+  },
   { name: 'topic', args: [a('topic', 'text', { rest: true })], help: "Set the current room's topic", request: 'room.update' },
   { name: 'nick', args: [a('nickname', 'word')], help: 'Change your nickname', request: 'nick.set' },
   { name: 'color', args: [a('color', 'color')], help: 'Set your name colour (name, #rrggbb, or reset)', request: 'color.set' },
@@ -54,6 +63,24 @@ export const COMMANDS: readonly CommandSpec[] = [
   { name: 'ban', args: [a('nick', 'nick')], help: 'Ban a member', request: 'member.ban' },
   { name: 'unban', args: [a('nick', 'nick')], help: 'Lift a ban (they may rejoin with an invite)', request: 'member.unban' },
   { name: 'delete', args: [a('message', 'word')], help: 'Delete a message by id', request: 'message.delete' },
+  {
+    name: 'invite',
+    args: [
+      a('uses', 'number', { optional: true, flag: true }),
+      a('expires', 'duration', { optional: true, flag: true, param: 'expiresInSec' }),
+      a('role', 'role', { optional: true, flag: true }),
+    ],
+    help: 'Create an invite code to share: --uses N, --expires 7d (30m, 12h, 2w), --role ROLE (below your own)',
+    request: 'invite.create',
+  },
+  { name: 'invite', sub: 'list', args: [], help: "List your invite codes (everyone's with manage_invites)", request: 'invite.list' },
+  { name: 'invite', sub: 'revoke', args: [a('code', 'word')], help: 'Revoke an invite by its code or id', request: 'invite.revoke' },
+  {
+    name: 'highlight',
+    args: [a('words', 'word', { optional: true, many: true })],
+    help: 'Set your private highlight words (a line containing one marks the room as mentioning you); none clears them',
+    request: 'highlight.set',
+  },
 ];
 
 /** Named colours accepted by `/color`, mapped to the hex the server stores. */

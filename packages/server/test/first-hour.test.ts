@@ -3,7 +3,9 @@ import { CloseCode } from '@open-discord/protocol';
 import { inviteList, inviteRevoke, userList } from '../src/cli/admin.js';
 import { memberBan, memberKick } from '../src/cli/community.js';
 import { expectConvergent, Harness, refused, syncFromZero } from './community-support.js';
-import { post, signup, testServer } from './helpers.js';
+import { post, type RawClient, signup, testServer } from './helpers.js';
+
+type Clients = [RawClient, RawClient, RawClient, RawClient];
 
 /*
  * Issue 8, the first hour of a new community, on the server: #general on first start, invites over the
@@ -135,7 +137,7 @@ describe('IRC-style highlights', () => {
   it('@nick, "nick:", "nick," and the bare nick mention; private highlight words count without being listed; hidden rooms never', async () => {
     const { server, members, clients } = await h.community('alice', 'bob', 'carol');
     const [alice, bob, carol] = members;
-    const [a, b, c] = clients;
+    const [a, b, c] = clients as Clients;
     const { room } = await a.call('room.create', { name: 'lobby' });
     const send = async (text: string) => (await b.call('message.send', { roomId: room.id, text, nonce: text })).message;
 
@@ -173,7 +175,7 @@ describe('former members and the snapshot', () => {
   it('state carries the removed authors of visible messages (and only of visible ones)', async () => {
     const { server, members, clients } = await h.community('alice', 'bob', 'carol', 'dave');
     const [, bob, carol, dave] = members;
-    const [a, b, , d] = clients;
+    const [a, b, , d] = clients as Clients;
     const { room } = await a.call('room.create', { name: 'lobby' });
     const { role: mods } = await a.call('role.create', { name: 'mods' });
     await a.call('role.grant', { userId: dave!.id, roleId: mods.id });
@@ -205,7 +207,7 @@ describe('former members and the snapshot', () => {
 describe('rooms their creators manage', () => {
   it('a creator renames, retopics and deletes their room (manage_own_rooms on everyone); others may not; the owner can take it away', async () => {
     const { clients } = await h.community('alice', 'bob', 'carol');
-    const [a, b, c] = clients;
+    const [a, b, c] = clients as Clients;
     const { room } = await b.call('room.create', { name: 'bobs' });
     expect((await b.call('room.update', { roomId: room.id, name: 'bobs-place', topic: 'mine' })).room).toMatchObject({ name: 'bobs-place', topic: 'mine' });
     expect((await refused(c, 'room.update', { roomId: room.id, topic: 'hijack' })).code).toBe('FORBIDDEN');

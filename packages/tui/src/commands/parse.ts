@@ -10,6 +10,7 @@ export type Parsed =
 /** `/role grant <nick> <role>` — the usage line shown in errors and in /help. */
 export function usage(spec: CommandSpec): string {
   const args = spec.args.map((a) => {
+    if (a.flag) return `[--${a.name} ${a.kind === 'duration' ? '7d' : a.kind.toUpperCase()}]`;
     const inner = `${a.name}${a.many ? '…' : ''}`;
     return a.optional ? `[${inner}]` : `<${inner}>`;
   });
@@ -33,18 +34,22 @@ export function parseLine(line: string): Parsed {
   rest = name.rest;
   const candidates = commandsNamed(name.word);
   if (candidates.length === 0) return { kind: 'error', message: `unknown command /${name.word} — /help lists them` };
-  let spec = candidates.find((c) => c.sub === undefined);
+  // A sub-command word wins (`/invite list`); else the command without one (`/invite --uses 5`).
+  const sub = takeWord(rest);
+  let spec = candidates.find((c) => c.sub !== undefined && c.sub === sub.word.toLowerCase());
+  if (spec) rest = sub.rest;
+  else spec = candidates.find((c) => c.sub === undefined);
   if (!spec) {
-    const sub = takeWord(rest);
-    spec = candidates.find((c) => c.sub === sub.word.toLowerCase());
-    if (!spec) {
-      return { kind: 'error', message: `usage: /${name.word} ${candidates.map((c) => c.sub).join('|')} …` };
-    }
-    rest = sub.rest;
+    return { kind: 'error', message: `usage: /${name.word} ${candidates.map((c) => c.sub).join('|')} …` };
   }
   const args: RawArgs = {};
-  for (const [i, arg] of spec.args.entries()) {
-    const isLast = i === spec.args.length - 1;
+  const flags = takeFlags(spec, rest);
+  if ('error' in flags) return { kind: 'error', message: `${flags.error} — usage: ${usage(spec)}` };
+  rest = flags.rest;
+  Object.assign(args, flags.args);
+  const positional = spec.args.filter((a) => !a.flag);
+  for (const [i, arg] of positional.entries()) {
+    const isLast = i === positional.length - 1;
     if (arg.rest && isLast) {
       const value = rest.trim();
       rest = '';
@@ -64,6 +69,39 @@ export function parseLine(line: string): Parsed {
   }
   if (rest.trim()) return { kind: 'error', message: `too many arguments — usage: ${usage(spec)}` };
   return { kind: 'command', spec, args };
+}
+
+/**
+ * Pull `--name VALUE` (or `--name=VALUE`) flags of the spec out of the line, anywhere on it; the rest of
+ * the line keeps its spacing. A `many` flag may repeat or take a comma-separated list.
+ */
+function takeFlags(spec: CommandSpec, line: string): { args: RawArgs; rest: string } | { error: string } {
+  const flagArgs = spec.args.filter((a) => a.flag);
+  if (flagArgs.length === 0) return { args: {}, rest: line };
+  const args: RawArgs = {};
+  const tokens = [...line.matchAll(/\S+/g)];
+  const cut: Array<[number, number]> = [];
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    const m = /^--([a-z-]+)(?:=(.*))?$/.exec(t[0]);
+    if (!m) continue;
+    const arg = flagArgs.find((a) => a.name === m[1]);
+    if (!arg) return { error: `unknown option ${t[0]}` };
+    let end = t.index + t[0].length;
+    let value = m[2];
+    if (value === undefined) {
+      const next = tokens[++i];
+      value = next?.[0];
+      if (next) end = next.index + next[0].length;
+    }
+    if (value === undefined || value === '') return { error: `--${arg.name} needs a value` };
+    cut.push([t.index, end]);
+    if (arg.many) args[arg.name] = [...((args[arg.name] as string[] | undefined) ?? []), ...value.split(',').filter(Boolean)];
+    else args[arg.name] = value;
+  }
+  let rest = line;
+  for (const [from, to] of cut.reverse()) rest = rest.slice(0, from) + rest.slice(to);
+  return { args, rest };
 }
 
 function takeWord(s: string): { word: string; rest: string } {

@@ -1,4 +1,4 @@
-import type { RequestType } from '@open-discord/protocol';
+import type { Invite, RequestType } from '@open-discord/protocol';
 import { helpScreen } from '../commands/help.js';
 import { parseLine } from '../commands/parse.js';
 import { findRoom, resolveArgs } from '../commands/resolve.js';
@@ -6,6 +6,17 @@ import { buildRequest } from '../commands/to-request.js';
 import type { ControllerContext } from './chat-client.js';
 import { describeError } from './describe-error.js';
 import type { Sender } from './send.js';
+
+/** What a command's reply tells its user: an invite's code (to copy), the invites, the highlight words. */
+function describeResult(result: unknown): string {
+  const r = (result ?? {}) as { invite?: Invite; invites?: Invite[]; highlights?: string[] };
+  const one = (i: Invite) =>
+    `${i.code ?? `id ${i.id}`} (${i.usesLeft} use${i.usesLeft === 1 ? '' : 's'} left${i.expiresAt === null ? '' : `, expires ${new Date(i.expiresAt).toISOString().slice(0, 16).replace('T', ' ')}`})`;
+  if (r.invite) return `invite code ${one(r.invite)}`;
+  if (r.invites) return r.invites.length ? r.invites.map(one).join('; ') : 'no invites';
+  if (r.highlights) return r.highlights.length ? `highlight words: ${r.highlights.join(' ')}` : 'highlight words cleared';
+  return 'done';
+}
 
 /**
  * The command controller: what Enter does with the input line. A message goes to the send controller; a
@@ -56,7 +67,7 @@ export function attachCommands({ client, store }: ControllerContext, sender: Sen
     const label = `/${spec.name}${spec.sub ? ' ' + spec.sub : ''}`;
     (client.request as (t: RequestType, p: unknown) => Promise<unknown>)(built.type, built.params).then(
       (result) => {
-        dispatch({ type: 'flash', kind: 'info', text: `${label}: done` });
+        dispatch({ type: 'flash', kind: 'info', text: `${label}: ${describeResult(result)}` });
         const room = (result as { room?: { id?: unknown } } | null)?.room;
         if (spec.request === 'room.create' && typeof room?.id === 'string') goWhenVisible(room.id);
       },

@@ -55,7 +55,11 @@ export class InvitesService {
     }
     const { store, access, queue } = this.d;
     return queue.submit(() => {
-      const row = p.code !== undefined ? store.credentials.invite(p.code.toUpperCase()) : store.credentials.inviteById(p.inviteId!);
+      // A code, or (from `/invite revoke X`, which takes either) an id given as the code.
+      const row =
+        p.code !== undefined
+          ? (store.credentials.invite(p.code.toUpperCase()) ?? store.credentials.inviteById(p.code))
+          : store.credentials.inviteById(p.inviteId!);
       const mayRevoke = row !== null && (actor === null || row.createdBy === actor || holds(access, actor, 'manage_invites'));
       if (!row || !mayRevoke) throw inviteNotFound();
       store.credentials.deleteInvite(row.code);
