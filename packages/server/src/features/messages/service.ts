@@ -18,6 +18,22 @@ interface Highlights {
 }
 const NONE: Highlights = { mentions: [], private: [] };
 
+/**
+ * Words' nickname keys, remembered: the key (NFKC, confusables skeleton, case) costs tens of microseconds a
+ * word, and chat repeats its words, so a bounded cache keeps highlight detection off the send path's cost.
+ */
+const WORD_KEYS = new Map<string, string>();
+const WORD_KEYS_MAX = 20_000;
+function wordKey(word: string): string {
+  let key = WORD_KEYS.get(word);
+  if (key === undefined) {
+    if (WORD_KEYS.size >= WORD_KEYS_MAX) WORD_KEYS.clear();
+    key = nameKey(word);
+    WORD_KEYS.set(word, key);
+  }
+  return key;
+}
+
 /** Sending messages (idempotent by nonce) and reading a room's history. */
 export class MessagesService {
   constructor(private readonly d: ServiceDeps) {}
@@ -78,7 +94,7 @@ export class MessagesService {
     const nickKeys = new Set<string>();
     for (const w of words) {
       const n = [...w].length;
-      if (n >= LIMITS.nicknameMin && n <= LIMITS.nicknameMax) nickKeys.add(nameKey(w));
+      if (n >= LIMITS.nicknameMin && n <= LIMITS.nicknameMax) nickKeys.add(wordKey(w));
     }
     const seen = new Set<string>([authorId]);
     const mentions: string[] = [];
