@@ -18,7 +18,7 @@ let proxy: TcpProxy | null = null;
 const clients: OdClient[] = [];
 
 // messageRate null: these tests send hundreds of messages at once; the server's default bucket would refuse them.
-const start = (port = 0) => startServer({ dataDir: dir, port, registration: 'open', bcryptCost: 4, messageRate: null, log: () => {} });
+const start = (port = 0) => startServer({ dataDir: dir, port, registration: 'open', bcryptCost: 4, messageRate: null, firstRoom: null, log: () => {} });
 
 beforeEach(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'od-'));

@@ -36,7 +36,7 @@ const sidebar = (screen: string) =>
 
 describe.skipIf(tmuxMissing)('community commands in a real terminal', () => {
   it('the owner gates a room behind a role; a member loses it live and gets it back with its history', async () => {
-    const srv = await startServer({ dataDir: tempDir(), port: 0, registration: 'open', bcryptCost: 4, log: () => {} });
+    const srv = await startServer({ dataDir: tempDir(), port: 0, registration: 'open', bcryptCost: 4, firstRoom: null, log: () => {} });
     cleanups.push(() => srv.close());
 
     const owner = await member(srv, 'alice', srv.firstRunInvite!);

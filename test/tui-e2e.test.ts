@@ -12,7 +12,7 @@ if (tmuxMissing) console.warn('tui-e2e: tmux is not installed; skipping the real
 const { cleanups, tempDir } = testScope();
 
 async function server(dataDir: string, port = 0): Promise<RunningServer> {
-  const s = await startServer({ dataDir, port, registration: 'open', bcryptCost: 4, log: () => {} });
+  const s = await startServer({ dataDir, port, registration: 'open', bcryptCost: 4, firstRoom: null, log: () => {} });
   let closed = false;
   const close = s.close.bind(s);
   s.close = () => {

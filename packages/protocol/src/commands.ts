@@ -3,7 +3,7 @@
  * Each command names the request it maps to (or `client` for purely local ones); the TUI parses the
  * arguments and resolves nicknames/room names to ids before sending.
  */
-export type ArgKind = 'text' | 'nick' | 'room' | 'role' | 'category' | 'color' | 'perm' | 'word' | 'number';
+export type ArgKind = 'text' | 'nick' | 'room' | 'role' | 'category' | 'color' | 'perm' | 'word' | 'number' | 'duration';
 
 export interface CommandArg {
   name: string;
@@ -18,6 +18,8 @@ export interface CommandArg {
    * `/create staff --role mods`. Options are not positional.
    */
   option?: string;
+  /** The request parameter it fills, when not the one its kind or name implies. */
+  param?: string;
 }
 
 export interface CommandSpec {
@@ -39,8 +41,8 @@ export const COMMANDS: readonly CommandSpec[] = [
   { name: 'join', args: [a('room', 'room')], help: 'Switch to a room', request: 'client' },
   {
     name: 'create',
-    args: [a('name', 'word'), a('topic', 'text', { optional: true, rest: true }), a('roles', 'role', { optional: true, many: true, option: 'role' })],
-    help: 'Create a room (--role: only those roles may see it)',
+    args: [a('name', 'word'), a('topic', 'text', { optional: true, rest: true }), a('roles', 'role', { optional: true, many: true, option: 'role', param: 'restrictedTo' })],
+    help: 'Create a room; --role ROLE creates it already restricted to that role (repeat for more)',
     request: 'room.create',
   },
   { name: 'topic', args: [a('topic', 'text', { rest: true })], help: "Set the current room's topic", request: 'room.update' },
@@ -72,6 +74,24 @@ export const COMMANDS: readonly CommandSpec[] = [
   { name: 'ban', args: [a('nick', 'nick')], help: 'Ban a member', request: 'member.ban', destructive: true },
   { name: 'unban', args: [a('nick', 'nick')], help: 'Lift a ban (they may rejoin with an invite)', request: 'member.unban' },
   { name: 'delete', args: [a('message', 'word')], help: 'Delete a message by id', request: 'message.delete' },
+  {
+    name: 'invite',
+    args: [
+      a('uses', 'number', { optional: true, option: 'uses' }),
+      a('expires', 'duration', { optional: true, option: 'expires', param: 'expiresInSec' }),
+      a('role', 'role', { optional: true, option: 'role' }),
+    ],
+    help: 'Create an invite code to share: --uses N, --expires 7d (30m, 12h, 2w), --role ROLE (below your own)',
+    request: 'invite.create',
+  },
+  { name: 'invite', sub: 'list', args: [], help: "List your invite codes (everyone's with manage_invites)", request: 'invite.list' },
+  { name: 'invite', sub: 'revoke', args: [a('code', 'word')], help: 'Revoke an invite by its code or id', request: 'invite.revoke' },
+  {
+    name: 'highlight',
+    args: [a('words', 'word', { optional: true, many: true })],
+    help: 'Set your private highlight words (a line containing one marks the room as mentioning you); none clears them',
+    request: 'highlight.set',
+  },
 ];
 
 /** Named colours accepted by `/color`, mapped to the hex the server stores. */

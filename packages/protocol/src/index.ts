@@ -10,3 +10,4 @@ export * from './commands.js';
 export * from './http.js';
 export * from './client/index.js';
 export * from './text.js';
+export * from './highlight.js';

@@ -22,6 +22,8 @@ export const LIMITS = {
   /** Largest `history` page. */
   historyMaxLimit: 200,
   nonceMax: 64,
+  /** Highlight words per user (`highlight.set`). */
+  highlightWordsMax: 20,
 } as const;
 
 export const NICKNAME_RE = /^[\p{L}\p{N}_.-]+$/u;

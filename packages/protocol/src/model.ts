@@ -16,6 +16,12 @@ export const PERMISSIONS = [
   'manage_members',
   'moderate_messages',
   'mention_everyone',
+  /** Create invite codes (`invite.create`); list and revoke one's own. */
+  'create_invites',
+  /** List and revoke everyone's invites. */
+  'manage_invites',
+  /** Rename, set the topic of, and delete the rooms one created (held by `everyone` by default). */
+  'manage_own_rooms',
 ] as const;
 export const Permission = z.enum(PERMISSIONS);
 export type Permission = z.infer<typeof Permission>;
@@ -34,7 +40,11 @@ export const PublicUser = z.object({
 export type PublicUser = z.infer<typeof PublicUser>;
 
 /** The authenticated user's own view of themself. */
-export const Me = PublicUser.extend({ username: z.string() });
+export const Me = PublicUser.extend({
+  username: z.string(),
+  /** Private highlight words (`highlight.set`): a message containing one counts as mentioning you. */
+  highlights: z.array(z.string()).optional(),
+});
 export type Me = z.infer<typeof Me>;
 
 export const RoomKind = z.enum(['text', 'dm', 'group']);
@@ -94,3 +104,20 @@ export const Unread = z.object({
   mentions: z.number().int().nonnegative(),
 });
 export type Unread = z.infer<typeof Unread>;
+
+/** An invite code as its creator (or a manager of invites) sees it; invites are never events. */
+export const Invite = z.object({
+  id: Id,
+  /** The code to sign up with; shown to its creator only (others see `id` and revoke by it). */
+  code: z.string().optional(),
+  /** Signups it still allows. */
+  usesLeft: z.number().int().nonnegative(),
+  /** Epoch ms, or null for never. */
+  expiresAt: Timestamp.nullable(),
+  /** Role granted on signup, or null. */
+  roleId: Id.nullable(),
+  /** Who created it; null for the operator (the command line, or the first-run owner invite). */
+  createdBy: Id.nullable(),
+  createdAt: Timestamp,
+});
+export type Invite = z.infer<typeof Invite>;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { KnownEvent } from './events.js';
 import { COLOR_RE, LIMITS } from './limits.js';
-import { Category, Color, Id, Me, Message, Order, Permission, PublicUser, Role, Room, Unread } from './model.js';
+import { Category, Color, Id, Invite, Me, Message, Order, Permission, PublicUser, Role, Room, Unread } from './model.js';
 import { nameProblem, textProblem } from './text.js';
 
 /**
@@ -25,6 +25,14 @@ const topic = z.string().max(LIMITS.topicMax).superRefine(rule(textProblem));
 
 const Ok = z.object({ ok: z.literal(true) });
 const roomName = name(LIMITS.roomNameMax);
+/** One highlight word: no spaces, no invisible characters. */
+const highlightWord = z
+  .string()
+  .trim()
+  .min(2)
+  .max(LIMITS.nicknameMax)
+  .regex(/^[\p{L}\p{N}_.-]+$/u, 'highlight words may contain letters, digits, _ . - only')
+  .superRefine(rule(nameProblem));
 const nick = z.string().trim().min(LIMITS.nicknameMin).max(LIMITS.nicknameMax).superRefine(rule(nameProblem));
 
 export const SyncResult = z.object({
@@ -46,6 +54,11 @@ export const StateResult = z.object({
   head: Order,
   me: Me,
   users: z.array(PublicUser),
+  /**
+   * Former members (kicked, banned) who wrote messages in rooms you can see, so their old messages still
+   * show a name after a fresh login. Not members: never in `users`.
+   */
+  formerUsers: z.array(PublicUser).optional(),
   rooms: z.array(Room),
   categories: z.array(Category),
   roles: z.array(Role),
@@ -150,6 +163,24 @@ export const REQUESTS = {
   'member.ban': req({ userId: Id }, Ok),
   /** Turn a ban back into a kick: the account may rejoin with an invite. */
   'member.unban': req({ userId: Id }, Ok),
+  /** Your private highlight words (replacing the old list; `[]` clears it). */
+  'highlight.set': req(
+    { words: z.array(highlightWord).max(LIMITS.highlightWordsMax) },
+    z.object({ highlights: z.array(z.string()) }),
+  ),
+  /** A new invite code (needs create_invites). `roleId`: a role below your highest, granted on signup. */
+  'invite.create': req(
+    {
+      uses: z.number().int().min(1).max(1000).optional(),
+      expiresInSec: z.number().int().min(60).max(365 * 86_400).optional(),
+      roleId: Id.optional(),
+    },
+    z.object({ invite: Invite }),
+  ),
+  /** Your own invites; everyone's with manage_invites. Newest first. */
+  'invite.list': req({}, z.object({ invites: z.array(Invite) })),
+  /** Revoke an invite by its code or its id (`inviteId`: a request frame's own `id` is its correlation id): your own, or anyone's with manage_invites. */
+  'invite.revoke': req({ code: z.string().trim().min(1).max(64).optional(), inviteId: Id.optional() }, Ok),
 } as const;
 
 export type RequestType = keyof typeof REQUESTS;

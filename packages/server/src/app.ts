@@ -12,6 +12,7 @@ import { loadOrCreateSecret } from './features/accounts/secret.js';
 import { AuthService, type AuthOptions, createInvite, REFRESH_TOKEN_TTL_SEC, type Registration } from './features/accounts/service.js';
 import { CategoriesService } from './features/categories/service.js';
 import { FEATURES, visibilityEvents } from './features/index.js';
+import { InvitesService } from './features/invites/service.js';
 import { MessageChangesService } from './features/messages/changes.js';
 import { MessagesService } from './features/messages/service.js';
 import { ModerationService } from './features/moderation/service.js';
@@ -82,6 +83,11 @@ export interface ServerOptions {
   foreignPollMs?: number;
   now?: () => number;
   newId?: () => string;
+  /**
+   * The room a fresh community starts with (default `general`): created once, as a real room.created, when
+   * the data folder's log is empty; never again (not after someone deletes it). null: none.
+   */
+  firstRoom?: string | null;
   /** JSON lines to stderr by default; tests pass a no-op. */
   log?: (line: object) => void;
 }
@@ -102,6 +108,7 @@ export interface Services {
   roomAdmin: RoomAdminService;
   moderation: ModerationService;
   messageChanges: MessageChangesService;
+  invites: InvitesService;
 }
 
 export interface ServicesOptions {
@@ -152,6 +159,7 @@ export function createServices(o: ServicesOptions): Services & { bus: EventBus }
     roomAdmin: new RoomAdminService(deps, accessAdmin),
     moderation: new ModerationService(deps),
     messageChanges: new MessageChangesService(deps),
+    invites: new InvitesService(deps),
   };
 }
 
@@ -232,6 +240,11 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       firstRunInvite = createInvite({ store: storage, now }, { uses: 1, roleId: OWNER_ROLE });
     }
     storage.credentials.purgeExpiredTokens(now());
+    // A fresh community gets #general, so the owner's first screen is not empty.
+    const firstRoom = opts.firstRoom === undefined ? DEFAULTS.firstRoom : opts.firstRoom;
+    if (firstRoom !== null && storage.events.head() === 0 && storage.rooms.all().length === 0) {
+      await services.rooms.createFirstRoom(firstRoom);
+    }
 
     const hub = new Hub(deps.access, log);
     const hooks = FEATURES.flatMap((f) => (f.onPublished ? [f.onPublished] : []));

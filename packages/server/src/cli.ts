@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
-import { backup, inviteCreate, userList, userResetPassword } from './cli/admin.js';
+import { backup, inviteCreate, inviteList, inviteRevoke, userList, userResetPassword } from './cli/admin.js';
 import { memberBan, memberKick, memberUnban, messageDelete, roleGrant, roleList, roleRevoke } from './cli/community.js';
 import { ConfigError, dataDirFrom, defaultDataDir, KNOBS, resolveStartOptions } from './cli/config.js';
 import { startServer } from './index.js';
@@ -61,10 +61,26 @@ invite
     process.stdout.write(`${inviteCreate(dataDir(o), o)}\n`);
   });
 
+invite
+  .command('list')
+  .description('list invite codes: code, id, uses left, expiry, role, creator, status')
+  .addOption(dataDirOption())
+  .action((o: { dataDir?: string }) => {
+    process.stdout.write(`${inviteList(dataDir(o))}\n`);
+  });
+invite
+  .command('revoke')
+  .description('revoke an invite code (by code or id), e.g. a leaked first-run owner invite')
+  .argument('<code>', 'invite code or id')
+  .addOption(dataDirOption())
+  .action((code: string, o: { dataDir?: string }) => {
+    process.stdout.write(`revoked ${inviteRevoke(dataDir(o), code)}\n`);
+  });
+
 const user = program.command('user').description('manage users');
 user
   .command('list')
-  .description('list users: id, username, nickname, roles, created')
+  .description('list every account: id, username, nickname, role names, status (active, kicked, banned), created')
   .addOption(dataDirOption())
   .action((o: { dataDir?: string }) => {
     process.stdout.write(`${userList(dataDir(o))}\n`);

@@ -37,11 +37,15 @@ describe('accounts', () => {
     expect(fs.statSync(path.join(server.dataDir, 'secret.key')).mode & 0o777).toBe(0o600);
   });
 
-  it('a chosen nickname gets a suffix when taken; without one a made-up nickname, never the username', async () => {
+  it('a taken nickname is refused at sign-up (CONFLICT), never changed; without one a made-up nickname, never the username', async () => {
     const server = await setup();
     await signup(server.url, 'first', { nickname: 'sam' });
-    const second = await signup(server.url, 'second', { nickname: 'Sam' });
-    expect(second.user.nickname).toBe('Sam2');
+    const clash = await post(server.url, '/api/signup', { username: 'second', password: 'correct horse', nickname: 'Sam' });
+    expect(clash.status).toBe(409);
+    expect(clash.body.error).toEqual({ code: 'CONFLICT', message: 'that nickname is taken' });
+    // Nothing was created: the username is still free.
+    const second = await signup(server.url, 'second', { nickname: 'Sam-two' });
+    expect(second.user.nickname).toBe('Sam-two');
     const anonymous = await signup(server.url, 'bob.secret.login', { nickname: undefined });
     expect(anonymous.user.nickname).toMatch(/^member-[0-9a-z]{4}$/);
     expect(anonymous.user.nickname).not.toContain('bob');

@@ -57,7 +57,7 @@ describe('operator commands against a running server', () => {
       expect(() => inviteCreate(server.dataDir, { role: 'nope' })).toThrow(/no such role/);
 
       const list = userList(server.dataDir);
-      expect(list.split('\n')[0]).toMatch(/^ID\s+USERNAME\s+NICKNAME\s+ROLES\s+CREATED$/);
+      expect(list.split('\n')[0]).toMatch(/^ID\s+USERNAME\s+NICKNAME\s+ROLES\s+STATUS\s+CREATED$/);
       expect(list).toMatch(/owner\s+owner\s+owner/);
       expect(list).toMatch(/member\s+member\s+admin/);
 

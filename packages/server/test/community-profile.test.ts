@@ -57,9 +57,9 @@ describe('nicknames and colours', () => {
       body: JSON.stringify({ username: 'carol', password: 'correct horse', nickname: 'ＳＴＲＡＳＳＥ' }),
     });
     const body = (await r.json()) as any;
-    // A taken nickname at signup gets a free variant rather than the look-alike.
-    expect(body.user.nickname).not.toBe('STRASSE');
-    expect(body.user.nickname.toLowerCase()).toMatch(/^strasse\d+$/);
+    // A taken nickname (here a look-alike of one) is refused at signup, never silently changed.
+    expect(r.status).toBe(409);
+    expect(body.error).toEqual({ code: 'CONFLICT', message: 'that nickname is taken' });
   });
 
   it('/color sets a colour and reset returns to the default; same-value writes no event', async () => {

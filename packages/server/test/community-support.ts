@@ -111,9 +111,16 @@ export async function foldFromZero(c: RawClient, state: StateResult): Promise<Wo
   return world;
 }
 
-/** Built-in roles as migration 1 creates them; later permission changes arrive as role.updated events. */
-const ALL = ['create_rooms', 'manage_rooms', 'manage_roles', 'manage_members', 'moderate_messages', 'mention_everyone'] as const;
-const builtinDefaults: Record<string, Array<(typeof ALL)[number]>> = { owner: [...ALL], admin: [...ALL], everyone: ['create_rooms'] };
+/** Built-in roles as the migrations create them; later permission changes arrive as role.updated events. */
+const ALL = [
+  'create_rooms', 'manage_rooms', 'manage_roles', 'manage_members', 'moderate_messages', 'mention_everyone',
+  'create_invites', 'manage_invites', 'manage_own_rooms',
+] as const;
+const builtinDefaults: Record<string, Array<(typeof ALL)[number]>> = {
+  owner: [...ALL],
+  admin: [...ALL],
+  everyone: ['create_rooms', 'manage_own_rooms'],
+};
 
 const sortById = <T extends { id: string }>(xs: readonly T[]) => [...xs].sort((a, b) => (a.id < b.id ? -1 : 1));
 const stripOnline = ({ online: _o, ...u }: any) => ({ ...u, roles: [...u.roles].sort() });

@@ -22,6 +22,8 @@ export async function testServer(over: Partial<ServerOptions> = {}): Promise<Run
     authRate: null,
     // The library's default write bucket (10/s) would refuse the bursts these tests send on purpose.
     messageRate: null,
+    // Most tests count rooms and orders from an empty log; first-start.test.ts covers the default #general.
+    firstRoom: null,
     log: quiet,
     ...over,
     dataDir,
@@ -174,4 +176,16 @@ export class RawClient {
     this.ws.close();
     return this.waitClose().then(() => {});
   }
+}
+
+/**
+ * Undo migration 4 on a database opened with better-sqlite3, for tests that roll the schema back by hand
+ * to check an older migration (they then set user_version to the version they test).
+ */
+export function undoMigration4(db: { exec(sql: string): unknown }): void {
+  db.exec(`
+    DROP INDEX invites_id; DROP INDEX invites_created_by; DROP INDEX messages_author;
+    ALTER TABLE invites DROP COLUMN id; ALTER TABLE invites DROP COLUMN created_by;
+    ALTER TABLE users DROP COLUMN highlights; DROP TABLE highlight_words;
+  `);
 }

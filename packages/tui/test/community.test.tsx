@@ -245,7 +245,7 @@ describe('issue-4 commands', () => {
   });
 
   it('Tab completes permissions with their sign, and category "none"', () => {
-    expect(complete(world.world!, '/role perms mods +man', 21)?.candidates).toEqual(['+manage_rooms ', '+manage_roles ', '+manage_members ']);
+    expect(complete(world.world!, '/role perms mods +man', 21)?.candidates).toEqual(['+manage_rooms ', '+manage_roles ', '+manage_members ', '+manage_invites ', '+manage_own_rooms ']);
     expect(complete(world.world!, '/role perms mods +manage_rooms -mod', 35)?.candidates).toEqual(['-moderate_messages ']);
     expect(complete(world.world!, '/room move #general n', 21)?.candidates).toEqual(['none ']);
     expect(complete(world.world!, '/room restrict #secret m', 24)?.candidates).toEqual(['mods ']);

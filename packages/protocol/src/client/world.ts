@@ -1,6 +1,7 @@
 import type { ClientEvent } from '../decode.js';
 import type { Category, Me, Message, PublicUser, Role, Room, Unread } from '../model.js';
 import type { StateResult } from '../requests.js';
+import { highlightHit } from '../highlight.js';
 import type { SnapshotReason } from './types.js';
 
 /**
@@ -66,6 +67,7 @@ export function worldFromState(
   if (!users[state.me.id]) users[state.me.id] = stripUsername(state.me);
   const formerUsers: Record<string, PublicUser> = {};
   if (previous) for (const [id, u] of Object.entries(previous.formerUsers)) if (!users[id]) formerUsers[id] = u;
+  for (const u of state.formerUsers ?? []) if (!users[u.id]) formerUsers[u.id] = u;
   return {
     me: state.me,
     head: state.head,
@@ -196,9 +198,16 @@ function insertCreated(world: World, m: Message): World {
 const countsAsUnread = (world: World, m: Message): boolean =>
   m.authorId !== world.me.id && m.order > (world.readMarkers[m.roomId] ?? 0);
 
+/**
+ * Does the message mention me: by nickname (the server lists me in `mentions`), or by one of my private
+ * highlight words (matched here exactly as the server counts them; they are never listed in `mentions`).
+ */
+export const mentionsMe = (world: Pick<World, 'me'>, m: Message): boolean =>
+  m.mentions?.includes(world.me.id) === true || (m.authorId !== world.me.id && highlightHit(m.text, world.me.highlights));
+
 function bumpUnread(world: World, m: Message, delta: 1 | -1): Record<string, Unread> {
   const cur = world.unread[m.roomId] ?? { count: 0, mentions: 0 };
-  const mentioned = m.mentions?.includes(world.me.id) ? delta : 0;
+  const mentioned = mentionsMe(world, m) ? delta : 0;
   return {
     ...world.unread,
     [m.roomId]: { count: Math.max(0, cur.count + delta), mentions: Math.max(0, cur.mentions + mentioned) },
@@ -217,7 +226,7 @@ function recountUnread(world: World, roomId: string, marker: number): Unread {
   if (first && first.order <= marker) {
     return {
       count: unreadLoaded.length,
-      mentions: unreadLoaded.filter((m) => m.mentions?.includes(world.me.id)).length,
+      mentions: unreadLoaded.filter((m) => mentionsMe(world, m)).length,
     };
   }
   // Nothing at all is newer than the marker: everything is read.
@@ -249,7 +258,11 @@ function applyChange(world: World, event: ClientEvent): World {
     case 'user.joined':
     case 'user.updated': {
       const user = event.data.user;
-      const me = user.id === world.me.id ? { ...user, username: world.me.username } : world.me;
+      // Public events never carry my username or my private highlight words: keep them.
+      const me =
+        user.id === world.me.id
+          ? { ...user, username: world.me.username, ...(world.me.highlights && { highlights: world.me.highlights }) }
+          : world.me;
       return { ...world, me, users: { ...world.users, [user.id]: user } };
     }
     case 'user.removed': {

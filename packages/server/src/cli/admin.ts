@@ -31,19 +31,58 @@ export function inviteCreate(dataDir: string, o: { uses?: string; expires?: stri
   });
 }
 
+/** Columns padded to their widest cell. */
+export function table(header: string[], rows: string[][]): string {
+  const all = [header, ...rows];
+  const widths = header.map((_, i) => Math.max(...all.map((r) => r[i]!.length)));
+  return all.map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n');
+}
+
+/** Every account, removed ones included: role names (not ids) and a status (active, kicked, banned). */
 export function userList(dataDir: string): string {
   return withStore(dataDir, (store) => {
-    const rows = store.users.list().map((u) => [
+    const roleName = new Map(store.roles.list().map((r) => [r.id, r.name]));
+    const rows = store.users.all().map((u) => [
       u.id,
       u.username,
       u.nickname,
-      store.roles.rolesOf(u.id).join(',') || '-',
+      store.roles.rolesOf(u.id).map((id) => roleName.get(id) ?? id).join(',') || '-',
+      u.removedReason ?? 'active',
       new Date(u.createdAt).toISOString(),
     ]);
-    const header = ['ID', 'USERNAME', 'NICKNAME', 'ROLES', 'CREATED'];
-    const all = [header, ...rows];
-    const widths = header.map((_, i) => Math.max(...all.map((r) => r[i]!.length)));
-    return all.map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n');
+    return table(['ID', 'USERNAME', 'NICKNAME', 'ROLES', 'STATUS', 'CREATED'], rows);
+  });
+}
+
+/** Every invite with its code (the operator sees them all), newest first. */
+export function inviteList(dataDir: string, now = Date.now()): string {
+  return withStore(dataDir, (store) => {
+    const roleName = new Map(store.roles.list().map((r) => [r.id, r.name]));
+    const rows = store.credentials.invites().map((i) => {
+      const status = i.usesLeft <= 0 ? 'used' : i.expiresAt !== null && i.expiresAt <= now ? 'expired' : 'active';
+      const by = i.createdBy === null ? '(operator)' : (store.users.byId(i.createdBy)?.nickname ?? i.createdBy);
+      return [
+        i.code,
+        i.id,
+        String(i.usesLeft),
+        i.expiresAt === null ? 'never' : new Date(i.expiresAt).toISOString(),
+        i.roleId === null ? '-' : (roleName.get(i.roleId) ?? i.roleId),
+        by,
+        status,
+      ];
+    });
+    return table(['CODE', 'ID', 'USES LEFT', 'EXPIRES', 'ROLE', 'CREATED BY', 'STATUS'], rows);
+  });
+}
+
+/** Revoke an invite by code or id (any invite: the operator's first-run owner invite too). */
+export function inviteRevoke(dataDir: string, codeOrId: string): string {
+  return withStore(dataDir, (store) => {
+    const key = codeOrId.trim();
+    const row = store.credentials.invite(key.toUpperCase()) ?? store.credentials.inviteById(key);
+    if (!row) throw new ConfigError(`no invite with the code or id "${codeOrId}"`);
+    store.transaction(() => store.credentials.deleteInvite(row.code));
+    return row.code;
   });
 }
 

@@ -1,6 +1,7 @@
 import { accounts } from './accounts/index.js';
 import { categories } from './categories/index.js';
 import type { Feature } from './feature.js';
+import { invites } from './invites/index.js';
 import { messages } from './messages/index.js';
 import { moderation } from './moderation/index.js';
 import { profile } from './profile/index.js';
@@ -11,7 +12,7 @@ import { sync } from './sync/index.js';
 import { typing } from './typing/index.js';
 
 /** Every feature module the server runs; app.ts wires them. */
-export const FEATURES: readonly Feature[] = [accounts, profile, messages, readMarkers, rooms, categories, roles, moderation, sync, typing];
+export const FEATURES: readonly Feature[] = [accounts, profile, messages, readMarkers, rooms, categories, roles, moderation, invites, sync, typing];
 
 /** Event types whose commit changes who may see what, as the features declare them. */
 export function visibilityEvents(features: readonly Feature[] = FEATURES): ReadonlySet<string> {

@@ -10,6 +10,9 @@ const PERMISSION_HELP: Record<Permission, string> = {
   manage_members: 'kick and ban members below your rank',
   moderate_messages: "delete other people's messages",
   mention_everyone: 'notify everyone with @everyone',
+  create_invites: 'create invite codes (/invite) granting roles below your own',
+  manage_invites: "list and revoke everyone's invites",
+  manage_own_rooms: 'rename, set the topic of and delete the rooms you created',
 };
 
 /** The permission names `/role perms` takes (+name adds, -name removes), one a line. */

@@ -42,7 +42,11 @@ export function buildRequest(spec: CommandSpec, args: Record<string, Resolved>, 
   const params: Record<string, unknown> = {};
   for (const arg of spec.args) {
     const value = args[arg.name];
-    if (value === undefined) continue;
+    if (value === undefined) {
+      // An optional list left out is an empty list (`/highlight` alone clears the words).
+      if (arg.many && arg.optional && arg.option === undefined) params[arg.param ?? arg.name] = [];
+      continue;
+    }
     if (arg.kind === 'perm' && value && typeof value === 'object' && !Array.isArray(value)) {
       if (value.add.length) params.add = value.add;
       if (value.remove.length) params.remove = value.remove;
@@ -54,7 +58,7 @@ export function buildRequest(spec: CommandSpec, args: Record<string, Resolved>, 
       params.action = true;
       continue;
     }
-    const param = PARAM_BY_NAME[arg.name] ?? (arg.many ? undefined : PARAM_BY_KIND[arg.kind]) ?? arg.name;
+    const param = arg.param ?? PARAM_BY_NAME[arg.name] ?? (arg.many ? undefined : PARAM_BY_KIND[arg.kind]) ?? arg.name;
     params[param] = value;
   }
   const shape = shapeOf(type);

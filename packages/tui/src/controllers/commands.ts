@@ -1,4 +1,4 @@
-import type { RequestParams, RequestType } from '@open-discord/protocol';
+import type { Invite, RequestType } from '@open-discord/protocol';
 import { confirmQuestion, doneText } from '../commands/feedback.js';
 import { helpScreen } from '../commands/help.js';
 import { parseLine } from '../commands/parse.js';
@@ -7,9 +7,19 @@ import { orderedRooms } from '../state/rooms/selectors.js';
 import { buildRequest } from '../commands/to-request.js';
 import type { PendingCommand } from '../state/overlay/overlay.js';
 import type { ControllerContext } from './chat-client.js';
-import { createRoom } from './create-room.js';
 import { describeError } from './describe-error.js';
 import type { Sender } from './send.js';
+
+/** What a command's reply tells its user: an invite's code (to copy), the invites, the highlight words. */
+function describeResult(result: unknown): string | null {
+  const r = (result ?? {}) as { invite?: Invite; invites?: Invite[]; highlights?: string[] };
+  const one = (i: Invite) =>
+    `${i.code ?? `id ${i.id}`} (${i.usesLeft} use${i.usesLeft === 1 ? '' : 's'} left${i.expiresAt === null ? '' : `, expires ${new Date(i.expiresAt).toISOString().slice(0, 16).replace('T', ' ')}`})`;
+  if (r.invite) return `invite code ${one(r.invite)}`;
+  if (r.invites) return r.invites.length ? r.invites.map(one).join('; ') : 'no invites';
+  if (r.highlights) return r.highlights.length ? `highlight words: ${r.highlights.join(' ')}` : 'highlight words cleared';
+  return null;
+}
 
 export interface Commands {
   /** What Enter does with the input line. */
@@ -82,16 +92,15 @@ export function attachCommands({ client, store }: ControllerContext, sender: Sen
   };
 
   const run = (command: PendingCommand) => {
-    const { spec, params, extra, roomId } = command;
+    const { spec, params, roomId } = command;
     const before = store.getState().world;
     const label = `/${spec.name}${spec.sub ? ' ' + spec.sub : ''}`;
-    const sent =
-      spec.request === 'room.create'
-        ? createRoom(client, params as RequestParams<'room.create'>, (extra?.roleIds as string[] | undefined) ?? [])
-        : (client.request as (t: RequestType, p: unknown) => Promise<unknown>)(spec.request as RequestType, params);
-    sent.then(
+    (client.request as (t: RequestType, p: unknown) => Promise<unknown>)(spec.request as RequestType, params).then(
       (result) => {
-        if (before) dispatch({ type: 'flash', kind: 'info', text: `${label}: ${doneText(spec, params, before)}`, roomId });
+        // What the reply carries (an invite's code to copy, the invites, the highlight words) beats "done".
+        const told = describeResult(result);
+        if (told !== null) dispatch({ type: 'flash', kind: 'info', text: `${label}: ${told}`, roomId });
+        else if (before) dispatch({ type: 'flash', kind: 'info', text: `${label}: ${doneText(spec, params, before)}`, roomId });
         const room = (result as { room?: { id?: unknown } } | null)?.room;
         if (spec.request === 'room.create' && typeof room?.id === 'string') goWhenVisible(room.id);
       },

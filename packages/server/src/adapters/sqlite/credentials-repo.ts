@@ -2,6 +2,26 @@ import type { CredentialsRepository, InviteRow, RefreshTokenRow } from '../../fe
 import type { Db } from './db.js';
 
 
+interface RawInvite {
+  id: string;
+  code: string;
+  uses_left: number;
+  expires_at: number | null;
+  role_id: string | null;
+  created_by: string | null;
+  created_at: number;
+}
+
+const toInvite = (r: RawInvite): InviteRow => ({
+  id: r.id,
+  code: r.code,
+  usesLeft: r.uses_left,
+  expiresAt: r.expires_at,
+  roleId: r.role_id,
+  createdBy: r.created_by,
+  createdAt: r.created_at,
+});
+
 /** Refresh tokens, invites and password-reset codes: everything that lets someone in. */
 export class SqliteCredentialsRepo implements CredentialsRepository {
   private readonly s;
@@ -22,12 +42,14 @@ export class SqliteCredentialsRepo implements CredentialsRepository {
       revokeUser: db.prepare('UPDATE refresh_tokens SET revoked = 1 WHERE user_id = ?'),
       purgeExpired: db.prepare('DELETE FROM refresh_tokens WHERE expires_at < ?'),
       insertInvite: db.prepare(
-        'INSERT INTO invites (code, uses_left, expires_at, role_id, created_at) VALUES (?, ?, ?, ?, ?)',
+        'INSERT INTO invites (id, code, uses_left, expires_at, role_id, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
       ),
-      invite: db.prepare<
-        [string],
-        { code: string; uses_left: number; expires_at: number | null; role_id: string | null; created_at: number }
-      >('SELECT * FROM invites WHERE code = ?'),
+      invite: db.prepare<[string], RawInvite>('SELECT * FROM invites WHERE code = ?'),
+      inviteById: db.prepare<[string], RawInvite>('SELECT * FROM invites WHERE id = ?'),
+      allInvites: db.prepare<[], RawInvite>('SELECT * FROM invites ORDER BY created_at DESC, id'),
+      invitesBy: db.prepare<[string], RawInvite>('SELECT * FROM invites WHERE created_by = ? ORDER BY created_at DESC, id'),
+      operatorInvites: db.prepare<[], RawInvite>('SELECT * FROM invites WHERE created_by IS NULL ORDER BY created_at DESC, id'),
+      deleteInvite: db.prepare('DELETE FROM invites WHERE code = ?'),
       useInvite: db.prepare('UPDATE invites SET uses_left = uses_left - 1 WHERE code = ? AND uses_left > 0'),
       inviteCount: db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM invites'),
       insertReset: db.prepare('INSERT INTO reset_codes (code_hash, user_id, expires_at) VALUES (?, ?, ?)'),
@@ -73,13 +95,23 @@ export class SqliteCredentialsRepo implements CredentialsRepository {
   }
 
   insertInvite(i: InviteRow): void {
-    this.s.insertInvite.run(i.code, i.usesLeft, i.expiresAt, i.roleId, i.createdAt);
+    this.s.insertInvite.run(i.id, i.code, i.usesLeft, i.expiresAt, i.roleId, i.createdBy, i.createdAt);
   }
   invite(code: string): InviteRow | null {
     const r = this.s.invite.get(code);
-    return r
-      ? { code: r.code, usesLeft: r.uses_left, expiresAt: r.expires_at, roleId: r.role_id, createdAt: r.created_at }
-      : null;
+    return r ? toInvite(r) : null;
+  }
+  inviteById(id: string): InviteRow | null {
+    const r = this.s.inviteById.get(id);
+    return r ? toInvite(r) : null;
+  }
+  invites(createdBy?: string | null): InviteRow[] {
+    const rows =
+      createdBy === undefined ? this.s.allInvites.all() : createdBy === null ? this.s.operatorInvites.all() : this.s.invitesBy.all(createdBy);
+    return rows.map(toInvite);
+  }
+  deleteInvite(code: string): void {
+    this.s.deleteInvite.run(code);
   }
   /** Spend one use; false when none were left. */
   useInvite(code: string): boolean {

@@ -67,7 +67,7 @@ export class SqliteMessagesRepo implements MessagesRepository {
     };
   }
 
-  insert(m: MessageRow): void {
+  insert(m: MessageRow, privateMentions: readonly string[] = []): void {
     this.s.insert.run(
       m.id,
       m.roomId,
@@ -80,6 +80,7 @@ export class SqliteMessagesRepo implements MessagesRepository {
       m.createdAt,
     );
     for (const u of m.mentions) this.s.insertMention.run(m.id, u, m.roomId, m.order);
+    for (const u of privateMentions) this.s.insertMention.run(m.id, u, m.roomId, m.order);
   }
   get(id: string): MessageRow | null {
     const r = this.s.get.get(id);

@@ -183,6 +183,41 @@ const MIGRATIONS: readonly Migration[] = [
     // Built-in roles first, so they keep their names.
     rekey('roles', 'name', 'name_lc', 'builtin DESC, position DESC, id', 32);
   },
+  /*
+   * 4: invites over the wire (an id to list and revoke by, and who created each), per-user highlight words,
+   * and three permissions: create_invites and manage_invites (owner, admin), manage_own_rooms (everyone,
+   * owner, admin: creators may rename, retopic and delete their own rooms unless the owner takes it away).
+   */
+  (db) => {
+    db.exec(`
+      ALTER TABLE invites ADD COLUMN id TEXT;
+      ALTER TABLE invites ADD COLUMN created_by TEXT;
+      UPDATE invites SET id = lower(hex(randomblob(12)));
+      CREATE UNIQUE INDEX invites_id ON invites(id);
+      CREATE INDEX invites_created_by ON invites(created_by);
+      ALTER TABLE users ADD COLUMN highlights TEXT;
+      CREATE TABLE highlight_words (
+        user_id TEXT NOT NULL REFERENCES users(id),
+        word_key TEXT NOT NULL,
+        PRIMARY KEY (user_id, word_key)
+      );
+      CREATE INDEX highlight_words_key ON highlight_words(word_key);
+      CREATE INDEX messages_author ON messages(author_id);
+    `);
+    const add: Record<string, string[]> = {
+      owner: ['create_invites', 'manage_invites', 'manage_own_rooms'],
+      admin: ['create_invites', 'manage_invites', 'manage_own_rooms'],
+      everyone: ['manage_own_rooms'],
+    };
+    const get = db.prepare<[string], { permissions: string }>('SELECT permissions FROM roles WHERE id = ?');
+    const set = db.prepare('UPDATE roles SET permissions = ? WHERE id = ?');
+    for (const [id, perms] of Object.entries(add)) {
+      const row = get.get(id);
+      if (!row) continue;
+      const current = JSON.parse(row.permissions) as string[];
+      set.run(JSON.stringify([...current, ...perms.filter((p) => !current.includes(p))]), id);
+    }
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -11,6 +11,7 @@ interface RawUser {
   token_version: number;
   removed: number;
   removed_reason: string | null;
+  highlights: string | null;
   created_at: number;
 }
 
@@ -23,6 +24,7 @@ const toUser = (r: RawUser): UserRow => ({
   tokenVersion: r.token_version,
   removed: r.removed !== 0,
   removedReason: r.removed !== 0 ? ((r.removed_reason ?? 'kicked') as RemovalReason) : null,
+  highlights: r.highlights ? (JSON.parse(r.highlights) as string[]) : [],
   createdAt: r.created_at,
 });
 
@@ -39,6 +41,21 @@ export class SqliteUsersRepo implements UsersRepository {
       byUsername: db.prepare<[string], RawUser>('SELECT * FROM users WHERE username = ?'),
       idByNickname: db.prepare<[string], { id: string }>('SELECT id FROM users WHERE nickname_lc = ?'),
       list: db.prepare<[], RawUser>('SELECT * FROM users WHERE removed = 0 ORDER BY created_at, id'),
+      all: db.prepare<[], RawUser>('SELECT * FROM users ORDER BY created_at, id'),
+      idsByNicknameKeys: db.prepare<[string], { id: string }>(
+        'SELECT id FROM users WHERE removed = 0 AND nickname_lc IN (SELECT value FROM json_each(?))',
+      ),
+      setHighlights: db.prepare('UPDATE users SET highlights = ? WHERE id = ?'),
+      clearHighlightWords: db.prepare('DELETE FROM highlight_words WHERE user_id = ?'),
+      insertHighlightWord: db.prepare('INSERT OR IGNORE INTO highlight_words (user_id, word_key) VALUES (?, ?)'),
+      idsByHighlightKeys: db.prepare<[string], { user_id: string }>(
+        `SELECT DISTINCT h.user_id FROM highlight_words h JOIN users u ON u.id = h.user_id AND u.removed = 0
+         WHERE h.word_key IN (SELECT value FROM json_each(?))`,
+      ),
+      removedAuthors: db.prepare<[], { author_id: string; room_id: string }>(
+        `SELECT DISTINCT m.author_id, m.room_id FROM users u JOIN messages m ON m.author_id = u.id AND m.deleted = 0
+         WHERE u.removed = 1`,
+      ),
       count: db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM users'),
       setNickname: db.prepare('UPDATE users SET nickname = ?, nickname_lc = ? WHERE id = ?'),
       setColor: db.prepare('UPDATE users SET color = ? WHERE id = ?'),
@@ -65,6 +82,25 @@ export class SqliteUsersRepo implements UsersRepository {
   }
   list(): UserRow[] {
     return this.s.list.all().map(toUser);
+  }
+  all(): UserRow[] {
+    return this.s.all.all().map(toUser);
+  }
+  idsByNicknameKeys(keys: readonly string[]): string[] {
+    if (keys.length === 0) return [];
+    return this.s.idsByNicknameKeys.all(JSON.stringify(keys)).map((r) => r.id);
+  }
+  setHighlights(id: string, words: readonly string[], keys: readonly string[]): void {
+    this.s.setHighlights.run(words.length ? JSON.stringify(words) : null, id);
+    this.s.clearHighlightWords.run(id);
+    for (const k of keys) this.s.insertHighlightWord.run(id, k);
+  }
+  idsByHighlightKeys(keys: readonly string[]): string[] {
+    if (keys.length === 0) return [];
+    return this.s.idsByHighlightKeys.all(JSON.stringify(keys)).map((r) => r.user_id);
+  }
+  removedAuthors(): Array<{ userId: string; roomId: string }> {
+    return this.s.removedAuthors.all().map((r) => ({ userId: r.author_id, roomId: r.room_id }));
   }
   count(): number {
     return this.s.count.get()!.n;

@@ -12,6 +12,8 @@ export interface UserRow {
   removed: boolean;
   /** Why the user was removed; null while active. */
   removedReason: RemovalReason | null;
+  /** Private highlight words, as the user typed them. */
+  highlights: string[];
   createdAt: number;
 }
 
@@ -23,6 +25,16 @@ export interface UsersRepository {
   idByNickname(nickname: string): string | null;
   /** Active users, oldest first. */
   list(): UserRow[];
+  /** Every user ever, removed ones included, oldest first. */
+  all(): UserRow[];
+  /** Active users whose nickname key is one of `keys`. */
+  idsByNicknameKeys(keys: readonly string[]): string[];
+  /** Replace a user's highlight words: `words` as typed, `keys` as matched. */
+  setHighlights(id: string, words: readonly string[], keys: readonly string[]): void;
+  /** Active users with a highlight word whose key is one of `keys`. */
+  idsByHighlightKeys(keys: readonly string[]): string[];
+  /** Removed users who authored live messages, with the rooms they wrote in. */
+  removedAuthors(): Array<{ userId: string; roomId: string }>;
   /** Every user ever, removed ones included. */
   count(): number;
   setNickname(id: string, nickname: string): void;
@@ -43,10 +55,13 @@ export interface RefreshTokenRow {
 }
 
 export interface InviteRow {
+  id: string;
   code: string;
   usesLeft: number;
   expiresAt: number | null;
   roleId: string | null;
+  /** null: the operator (command line, first-run owner invite). */
+  createdBy: string | null;
   createdAt: number;
 }
 
@@ -61,6 +76,10 @@ export interface CredentialsRepository {
   purgeExpiredTokens(now: number): void;
   insertInvite(i: InviteRow): void;
   invite(code: string): InviteRow | null;
+  inviteById(id: string): InviteRow | null;
+  /** Newest first: every invite, or those `createdBy` created (null: the operator's). */
+  invites(createdBy?: string | null): InviteRow[];
+  deleteInvite(code: string): void;
   /** Spend one use; false when none were left. */
   useInvite(code: string): boolean;
   inviteCount(): number;

@@ -1,13 +1,14 @@
 import type { LoginBody, Me, ResetPasswordBody, SignupBody, TokenPair } from '@open-discord/protocol';
 import { NICKNAME_RE, ProtocolError } from '@open-discord/protocol';
 import type { ServiceDeps } from '../../core/deps.js';
+import type { Repositories } from '../../ports/storage.js';
 import { RateLimiter } from '../../core/rate-limit.js';
 import { OWNER_ROLE } from '../roles/repository.js';
 import { PasswordHasher } from './passwords.js';
 import { newCode, newOpaqueToken, sha256, signAccessToken, verifyAccessToken } from './tokens.js';
 import { checkNickname } from './nicknames.js';
 import type { InviteRow, UserRow } from './repository.js';
-import { freeNickname, generatedNickname, meOf, publicUser } from './users.js';
+import { generatedNickname, meOf, publicUser } from './users.js';
 
 export type Registration = 'invite' | 'open' | 'closed';
 
@@ -38,6 +39,7 @@ const unchangedSince = (verified: UserRow, current: UserRow) =>
 const tooMany = (waitMs: number) => new ProtocolError('RATE_LIMITED', 'too many attempts; slow down', waitMs);
 /** Failures that spend from the username's bucket: wrong passwords, codes and invites, taken names. */
 const COUNTED_FAILURES: ReadonlySet<string> = new Set(['UNAUTHORIZED', 'FORBIDDEN', 'CONFLICT']);
+const nicknameTaken = () => new ProtocolError('CONFLICT', 'that nickname is taken');
 const badRefresh = () => new ProtocolError('UNAUTHORIZED', 'invalid or expired refresh token');
 
 /**
@@ -129,8 +131,13 @@ export class AuthService {
     // The same validation as nick.set (checkNickname normalises first, then tests the characters).
     const wantedNick = body.nickname === undefined ? undefined : checkNickname(body.nickname);
     const { d } = this;
-    // Refuse what needs no password work (closed registration, a bad invite) before hashing.
+    // Refuse what needs no password work (closed registration, a bad invite, a taken nickname) before hashing.
     this.admission(body.invite, d.now());
+    if (wantedNick !== undefined && d.store.users.idByNickname(wantedNick) !== null) {
+      // A kicked member signing up again keeps their own nickname: judged inside the write.
+      const own = d.store.users.byUsername(body.username);
+      if (!own || own.id !== d.store.users.idByNickname(wantedNick)) throw nicknameTaken();
+    }
     const hash = await this.passwords.hash(body.password);
     // A kicked member comes back with an invite by signing up again with the same username and password:
     // the same account (id, nickname, messages) is restored, without its old roles. Banned accounts never are.
@@ -156,7 +163,9 @@ export class AuthService {
       if (existing) throw new ProtocolError('CONFLICT', 'that username is taken');
       const id = d.newId();
       // Without a chosen nickname, one is made up: the username is for logging in and never shown to others.
-      const nickname = wantedNick === undefined ? generatedNickname(d.store) : freeNickname(d.store, wantedNick, d.newId);
+      // A taken nickname is refused, never silently changed (the person would not know what they are called).
+      if (wantedNick !== undefined && d.store.users.idByNickname(wantedNick) !== null) throw nicknameTaken();
+      const nickname = wantedNick === undefined ? generatedNickname(d.store) : wantedNick;
       d.store.users.insert({ id, username: body.username, nickname, passwordHash: hash, createdAt: w.now });
       if (roleId && d.store.roles.get(roleId)) d.store.roles.grant(id, roleId);
       const user = d.store.users.byId(id)!;
@@ -301,25 +310,34 @@ export class AuthService {
   }
 }
 
-/** Invites and reset codes are minted by the operator (CLI) and at first start; plain store writes. */
-export function createInvite(
-  d: Pick<ServiceDeps, 'store' | 'now'>,
-  opts: { uses?: number; expiresInMs?: number | null; roleId?: string | null } = {},
-): string {
+export interface InviteOptions {
+  uses?: number;
+  expiresInMs?: number | null;
+  roleId?: string | null;
+  /** null: the operator. */
+  createdBy?: string | null;
+}
+
+/** Store a new invite (inside a write or a transaction) and return it. */
+export function insertInvite(store: Pick<Repositories, 'credentials'>, now: number, opts: InviteOptions = {}): InviteRow {
+  const row: InviteRow = {
+    id: newOpaqueToken().slice(0, 16),
+    code: newCode(),
+    usesLeft: opts.uses ?? 1,
+    expiresAt: opts.expiresInMs ? now + opts.expiresInMs : null,
+    roleId: opts.roleId ?? null,
+    createdBy: opts.createdBy ?? null,
+    createdAt: now,
+  };
+  store.credentials.insertInvite(row);
+  return row;
+}
+
+/** Invites minted by the operator (CLI) and at first start: a plain store write. Returns the code. */
+export function createInvite(d: Pick<ServiceDeps, 'store' | 'now'>, opts: InviteOptions = {}): string {
   const roleId = opts.roleId ?? null;
   if (roleId !== null && !d.store.roles.get(roleId)) throw new Error(`no such role: ${roleId}`);
-  const code = newCode();
-  const now = d.now();
-  d.store.transaction(() =>
-    d.store.credentials.insertInvite({
-      code,
-      usesLeft: opts.uses ?? 1,
-      expiresAt: opts.expiresInMs ? now + opts.expiresInMs : null,
-      roleId,
-      createdAt: now,
-    }),
-  );
-  return code;
+  return d.store.transaction(() => insertInvite(d.store, d.now(), opts)).code;
 }
 
 export const RESET_CODE_TTL_MS = 3_600_000;

@@ -11,18 +11,9 @@ export function publicUser(store: Store, u: UserRow): PublicUser {
 }
 
 export function meOf(store: Store, u: UserRow): Me {
-  return { ...publicUser(store, u), username: u.username };
-}
-
-/** A free nickname close to `wanted`: itself, else with a numeric suffix (bounded search). */
-export function freeNickname(store: Store, wanted: string, newId: () => string): string {
-  if (!store.users.idByNickname(wanted)) return wanted;
-  const base = wanted.slice(0, 28);
-  for (let i = 2; i < 1000; i++) {
-    const candidate = `${base}${i}`;
-    if (!store.users.idByNickname(candidate)) return candidate;
-  }
-  return `${base.slice(0, 20)}-${newId().replace(/[^\p{L}\p{N}]/gu, '').slice(0, 8)}`;
+  const me: Me = { ...publicUser(store, u), username: u.username };
+  if (u.highlights.length) me.highlights = u.highlights;
+  return me;
 }
 
 const BASE36 = '0123456789abcdefghijklmnopqrstuvwxyz';

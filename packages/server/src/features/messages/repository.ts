@@ -21,7 +21,8 @@ export interface MessageRow {
 export const UNREAD_COUNT_CAP = 1000;
 
 export interface MessagesRepository {
-  insert(m: MessageRow): void;
+  /** `privateMentions`: users highlighted by a private word: counted in their mentions, not listed in the row. */
+  insert(m: MessageRow, privateMentions?: readonly string[]): void;
   get(id: string): MessageRow | null;
   byNonce(authorId: string, nonce: string): MessageRow | null;
   /** Up to `limit` live messages of a room with order < before, newest first. */

@@ -1,5 +1,6 @@
 import type { Message, ParsedParams } from '@open-discord/protocol';
-import { ProtocolError } from '@open-discord/protocol';
+import { highlightKey, LIMITS, messageWords, ProtocolError } from '@open-discord/protocol';
+import { nameKey } from '../../text/name-key.js';
 import type { ServiceDeps } from '../../core/deps.js';
 import { roomNotFound } from '../rooms/errors.js';
 import type { MessageRow } from './repository.js';
@@ -7,8 +8,31 @@ import { encode } from '../../wire/encode.js';
 import type { Json, ResultOf } from '../../wire/types.js';
 import { messageToWire } from './wire.js';
 
-const MENTION_RE = /(?<![\p{L}\p{N}_.-])@([\p{L}\p{N}_.-]+)/gu;
 const MAX_MENTIONS = 50;
+
+/** Who a message highlights: by nickname (public, in `message.mentions`) and by private highlight word. */
+interface Highlights {
+  mentions: string[];
+  /** Matched a private highlight word only: counted for them, never listed in the message. */
+  private: string[];
+}
+const NONE: Highlights = { mentions: [], private: [] };
+
+/**
+ * Words' nickname keys, remembered: the key (NFKC, confusables skeleton, case) costs tens of microseconds a
+ * word, and chat repeats its words, so a bounded cache keeps highlight detection off the send path's cost.
+ */
+const WORD_KEYS = new Map<string, string>();
+const WORD_KEYS_MAX = 20_000;
+function wordKey(word: string): string {
+  let key = WORD_KEYS.get(word);
+  if (key === undefined) {
+    if (WORD_KEYS.size >= WORD_KEYS_MAX) WORD_KEYS.clear();
+    key = nameKey(word);
+    WORD_KEYS.set(word, key);
+  }
+  return key;
+}
 
 /** Sending messages (idempotent by nonce) and reading a room's history. */
 export class MessagesService {
@@ -41,7 +65,8 @@ export class MessagesService {
         return { message, json: encode({ message }) };
       }
       if (!access.canSeeRoom(userId, p.roomId)) throw roomNotFound();
-      const mentions = this.mentions(text, p.roomId);
+      const hl = this.highlights(text, p.roomId, userId);
+      const mentions = hl.mentions;
       const base = { id: this.d.newId(), roomId: p.roomId, authorId: userId, text, nonce: p.nonce };
       let row: MessageRow | null = null;
       let message: Message | null = null;
@@ -50,28 +75,41 @@ export class MessagesService {
         message = messageToWire(row);
         return { message };
       });
-      store.messages.insert(row!);
+      store.messages.insert(row!, hl.private);
       return { message: message!, json: ev.dataJson };
     });
   }
 
-  /** Users named with @nickname who can see the room (others are not notified). */
-  private mentions(text: string, roomId: string): string[] {
-    if (!text.includes('@')) return []; // most messages: skip the Unicode regex
-    const ids = new Set<string>();
-    for (const m of text.matchAll(MENTION_RE)) {
-      // A trailing '.' or '-' is usually punctuation, not part of the nickname.
-      const candidates = [m[1]!, m[1]!.replace(/[.-]+$/, '')];
-      for (const nick of candidates) {
-        const id = this.d.store.users.idByNickname(nick);
-        if (id && this.d.access.canSeeRoom(id, roomId)) {
-          ids.add(id);
-          break;
-        }
-      }
-      if (ids.size >= MAX_MENTIONS) break;
+  /**
+   * IRC-style highlights, computed here so every client's counts agree: a user is mentioned when the
+   * message contains their nickname as a word (`@carol`, `carol: hi`, `carol, hi`, `thanks carol`), by the
+   * nickname key (case and look-alikes folded), or one of their private highlight words. Only users who can
+   * see the room, never the author. The message is split into words once (one regex for the message, none
+   * per user) and looked up with two indexed queries; a message without words costs nothing more.
+   */
+  private highlights(text: string, roomId: string, authorId: string): Highlights {
+    const words = messageWords(text);
+    if (words.length === 0) return NONE;
+    const { store, access } = this.d;
+    const nickKeys = new Set<string>();
+    for (const w of words) {
+      const n = [...w].length;
+      if (n >= LIMITS.nicknameMin && n <= LIMITS.nicknameMax) nickKeys.add(wordKey(w));
     }
-    return [...ids];
+    const seen = new Set<string>([authorId]);
+    const mentions: string[] = [];
+    for (const id of store.users.idsByNicknameKeys([...nickKeys])) {
+      if (mentions.length >= MAX_MENTIONS) break;
+      if (!seen.has(id) && access.canSeeRoom(id, roomId)) mentions.push(id);
+      seen.add(id);
+    }
+    const hidden: string[] = [];
+    for (const id of store.users.idsByHighlightKeys([...new Set(words.map(highlightKey))])) {
+      if (hidden.length >= MAX_MENTIONS) break;
+      if (!seen.has(id) && access.canSeeRoom(id, roomId)) hidden.push(id);
+      seen.add(id);
+    }
+    return mentions.length || hidden.length ? { mentions, private: hidden } : NONE;
   }
 
   /** A page of history, newest page first; `end` once the room's first message is included. */

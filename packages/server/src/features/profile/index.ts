@@ -1,7 +1,7 @@
 import type { Feature } from '../feature.js';
 import { registerProfileHandlers } from './handlers.js';
 
-/** A user's nickname and colour. */
+/** A user's nickname, colour and private highlight words. */
 export const profile: Feature = {
   name: 'profile',
   events: ['user.updated'],

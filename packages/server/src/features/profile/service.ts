@@ -1,5 +1,5 @@
 import type { ParsedParams, PublicUser } from '@open-discord/protocol';
-import { ProtocolError } from '@open-discord/protocol';
+import { highlightKey, ProtocolError } from '@open-discord/protocol';
 import type { WriteContext } from '../../core/commit-queue.js';
 import type { ServiceDeps } from '../../core/deps.js';
 import { checkNickname } from '../accounts/nicknames.js';
@@ -32,6 +32,26 @@ export class ProfileService {
       if (current.color === p.color) return { user: publicUser(this.d.store, current) };
       this.d.store.users.setColor(userId, p.color);
       return this.changed(userId, w.emit);
+    });
+  }
+
+  /**
+   * Private highlight words: a message containing one (as a whole word) counts as mentioning this user in
+   * their unread counts. Never shown to others, so no event: the user's other sessions see them in `state`.
+   */
+  setHighlights(userId: string, p: ParsedParams<'highlight.set'>): Promise<{ highlights: string[] }> {
+    const words: string[] = [];
+    const keys = new Set<string>();
+    for (const raw of p.words) {
+      const word = raw.normalize('NFKC');
+      const key = highlightKey(word);
+      if (keys.has(key)) continue;
+      keys.add(key);
+      words.push(word);
+    }
+    return this.d.queue.submit(() => {
+      this.d.store.users.setHighlights(userId, words, [...keys]);
+      return { highlights: words };
     });
   }
 

@@ -3,6 +3,7 @@ import type { AccessAdminService } from '../../core/access-admin.js';
 import { type Actor, requirePermission } from '../../core/authority.js';
 import type { ServiceDeps } from '../../core/deps.js';
 import { roomNotFound } from './errors.js';
+import { mayManageRoom } from './service.js';
 import type { RoomRow } from './repository.js';
 
 /** Two restrictions are the same: both open, or the same sorted role ids. */
@@ -41,7 +42,7 @@ export class RoomAdminService {
     const { store, access, queue } = this.d;
     return queue.submit((w) => {
       const row = this.visibleTextRoom(actor, p.roomId);
-      requirePermission(access, actor, 'manage_rooms', 'delete rooms');
+      if (!mayManageRoom(access, actor, row)) requirePermission(access, actor, 'manage_rooms', 'delete rooms');
       store.rooms.markDeleted(row.id);
       w.emit({ type: 'room.deleted', roomId: row.id, actorId: actor }, { roomId: row.id });
       return { ok: true as const };

@@ -14,6 +14,12 @@ function checkName(name: string): void {
   }
 }
 
+/** manage_rooms, or the room's creator holding manage_own_rooms. */
+export function mayManageRoom(access: ServiceDeps['access'], userId: string | null, row: RoomRow): boolean {
+  if (userId === null || access.hasPermission(userId, 'manage_rooms')) return true;
+  return row.createdBy === userId && access.hasPermission(userId, 'manage_own_rooms');
+}
+
 /** Room creation and updates. Restriction and membership changes live in access-admin.ts. */
 export class RoomsService {
   constructor(private readonly d: ServiceDeps) {}
@@ -69,7 +75,36 @@ export class RoomsService {
     });
   }
 
-  /** Rename needs manage_rooms; the topic may also be set by the room's creator. */
+  /**
+   * The first room of a fresh community (`#general`), written as a real `room.created` by the server, so
+   * sync and replay see it like any other. Called once, on a data folder whose log is empty.
+   */
+  createFirstRoom(name: string): Promise<{ room: Room }> {
+    const { store, queue } = this.d;
+    checkName(name);
+    return queue.submit((w) => {
+      const row: Omit<RoomRow, 'deleted'> = {
+        id: this.d.newId(),
+        name,
+        topic: '',
+        kind: 'text',
+        categoryId: null,
+        position: 0,
+        restrictedTo: null,
+        createdBy: null,
+        createdAt: w.now,
+      };
+      store.rooms.insert(row);
+      const room = store.rooms.toWire({ ...row, deleted: false });
+      w.emit({ type: 'room.created', roomId: room.id, actorId: null }, { room });
+      return { room };
+    });
+  }
+
+  /**
+   * Renaming and setting the topic need manage_rooms, or being the room's creator while holding
+   * manage_own_rooms (which `everyone` holds by default; the owner may take it away).
+   */
   update(userId: string, p: ParsedParams<'room.update'>): Promise<{ room: Room }> {
     const { store, access, queue } = this.d;
     if (p.name !== undefined) checkName(p.name);
@@ -78,10 +113,8 @@ export class RoomsService {
       // The same work for a missing and a hidden room: the visibility check runs either way.
       const visible = access.canSeeRoom(userId, p.roomId);
       if (!row || !visible) throw roomNotFound();
-      const manager = access.hasPermission(userId, 'manage_rooms');
-      const topicOnly = p.name === undefined || p.name === row.name;
-      if (!manager && !(topicOnly && row.createdBy === userId)) {
-        throw new ProtocolError('FORBIDDEN', 'you may not change this room');
+      if (!mayManageRoom(access, userId, row)) {
+        throw new ProtocolError('FORBIDDEN', 'you need the manage_rooms permission to change this room (or manage_own_rooms, for a room you created)');
       }
       if (p.name !== undefined && this.nameTaken(userId, p.name, row.id)) {
         throw new ProtocolError('CONFLICT', `a room named ${p.name} already exists`);

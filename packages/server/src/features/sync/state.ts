@@ -20,6 +20,15 @@ export class StateService {
     if (!meRow) throw new Error('state for unknown user');
     const users: PublicUser[] = store.users.list().map((u) => ({ ...publicUser(store, u), online: this.isOnline(u.id) }));
     const rooms = this.rooms.visibleRooms(userId);
+    // Former members who wrote in a room this user sees: their old messages must still show a name.
+    const visible = new Set(rooms.map((r) => r.id));
+    const formerIds = new Set<string>();
+    for (const a of store.users.removedAuthors()) if (visible.has(a.roomId)) formerIds.add(a.userId);
+    const formerUsers: PublicUser[] = [];
+    for (const id of formerIds) {
+      const u = store.users.byId(id);
+      if (u?.removed) formerUsers.push(publicUser(store, u));
+    }
     const markers = store.readMarkers.markers(userId);
     const mentionCounts = store.messages.mentionCounts(userId);
     const readMarkers: Record<string, number> = {};
@@ -33,6 +42,7 @@ export class StateService {
       head,
       me: { ...meOf(store, meRow), online: this.isOnline(userId) },
       users,
+      formerUsers,
       rooms,
       categories: store.categories.list(),
       roles: store.roles.list(),
