@@ -16,7 +16,7 @@ const tmuxMissing = !hasTmux();
 const { cleanups, tempDir } = testScope();
 
 async function server(dataDir: string, port = 0, extra: Partial<Parameters<typeof startServer>[0]> = {}): Promise<RunningServer> {
-  const s = await startServer({ dataDir, port, registration: 'open', bcryptCost: 4, log: () => {}, ...extra });
+  const s = await startServer({ dataDir, port, registration: 'open', bcryptCost: 4, log: () => {}, firstRoom: null, ...extra });
   let closed = false;
   const close = s.close.bind(s);
   s.close = () => {
