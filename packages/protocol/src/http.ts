@@ -11,6 +11,11 @@ export const HTTP_PATHS = {
   logoutAll: '/api/logout-all',
   /** Redeem a one-time reset code from `od-server user reset-password`; revokes every session of the user. */
   resetPassword: '/api/reset-password',
+  /**
+   * Would this invite let someone sign up now? So a sign-up form can say "invalid invite" right after the
+   * field; spends the same per-address budget as a sign-up attempt.
+   */
+  inviteCheck: '/api/invite-check',
   health: '/healthz',
   /** WebSocket upgrade path. */
   ws: '/ws',
@@ -43,6 +48,7 @@ export const ResetPasswordBody = z.object({
   code: z.string().min(1).max(64),
   password: Password,
 });
+export const InviteCheckBody = z.object({ invite: z.string().min(1).max(128) });
 /** `logout-all` authenticates with `Authorization: Bearer <access token>`. */
 
 export const TokenPair = z.object({
@@ -65,6 +71,7 @@ export const HTTP_RESULTS = {
   logout: OkBody,
   logoutAll: OkBody,
   resetPassword: OkBody,
+  inviteCheck: OkBody,
   health: HealthBody,
 } as const;
 export type HttpEndpoint = keyof typeof HTTP_RESULTS;

@@ -34,6 +34,33 @@ describe('login form screen (issue 8, items 6 and 12)', () => {
     expect(f.indexOf('ECONNREFUSED')).toBeLessThan(f.indexOf('Log in or sign up'));
   });
 
+  it('says right after the invite field whether the invite is valid, before the sign-up is sent', async () => {
+    const submitted: LoginValues[] = [];
+    const asked: string[] = [];
+    const { stdin, lastFrame } = render(
+      <LoginForm
+        initialUrl="http://x"
+        onSubmit={async (v) => void submitted.push(v)}
+        onCancel={() => {}}
+        checkInviteCode={async (_url, invite) => {
+          asked.push(invite);
+          if (invite !== 'GOOD-1') throw new Error('invalid or expired invite code');
+        }}
+      />,
+    );
+    await until(lastFrame, (f) => f.includes('[log in]'));
+    stdin.write('salice\rcorrect-horse-1\rBAD-1\r');
+    const f = await until(lastFrame, (fr) => fr.includes('✗ invalid or expired invite code'));
+    // Shown under the invite, while the nickname is being typed: the sign-up itself has not been sent.
+    expect(f.indexOf('✗ invalid')).toBeLessThan(f.indexOf('Nickname'));
+    expect(submitted).toEqual([]);
+    stdin.write('\x1b'); // back to the invite
+    await until(lastFrame, (fr) => !fr.includes('Nickname'));
+    stdin.write('GOOD-1\r');
+    await until(lastFrame, (fr) => fr.includes('✓ the invite is valid'));
+    expect(asked).toEqual(['BAD-1', 'GOOD-1']);
+  });
+
   it('offers reset password with a code and shows a too-short new password at its field', async () => {
     const submitted: LoginValues[] = [];
     const { stdin, lastFrame } = render(<LoginForm initialUrl="http://x" onSubmit={async (v) => void submitted.push(v)} onCancel={() => {}} />);

@@ -108,6 +108,11 @@ export async function resetPassword(baseUrl: string, body: ResetPasswordBody, op
   await post(baseUrl, HTTP_PATHS.resetPassword, body, opts);
 }
 
+/** Would `invite` let someone sign up now? Resolves, or throws the same FORBIDDEN a sign-up would get. */
+export async function checkInvite(baseUrl: string, invite: string, opts: HttpOptions = {}): Promise<void> {
+  await post(baseUrl, HTTP_PATHS.inviteCheck, { invite }, opts);
+}
+
 /**
  * Is a server answering at `baseUrl`? GET /healthz; resolves with its head, or throws a ProtocolError
  * (UNAVAILABLE when nothing answers). Lets a login form say "cannot reach" right after the URL is typed.

@@ -7,6 +7,7 @@ import {
   LogoutBody,
   ProtocolError,
   RefreshBody,
+  InviteCheckBody,
   ResetPasswordBody,
   SignupBody,
 } from '@open-discord/protocol';
@@ -109,6 +110,7 @@ export function createHttpApi(services: Services) {
       await auth.logoutAll(bearer(req));
       return ok;
     },
+    inviteCheck: async (req, ip) => auth.checkInvite((await parseBody(req, InviteCheckBody)).invite, ip),
     resetPassword: async (req, ip) => {
       await auth.resetPassword(await parseBody(req, ResetPasswordBody), ip);
       return ok;

@@ -1,4 +1,4 @@
-import { checkServer, ProtocolError } from '@open-discord/protocol';
+import { checkInvite, checkServer, ProtocolError } from '@open-discord/protocol';
 import { Box, Text, useInput } from 'ink';
 import { useEffect, useReducer } from 'react';
 import { resolveInput } from '../keys/keymap.js';
@@ -15,6 +15,8 @@ export interface LoginFormProps {
   onCancel: () => void;
   /** Is a server answering at this URL? Rejects with the reason (default: GET /healthz). */
   checkUrl?: (url: string) => Promise<unknown>;
+  /** Would this invite admit a sign-up at this URL? Rejects with the reason (default: POST /api/invite-check). */
+  checkInviteCode?: (url: string, invite: string) => Promise<unknown>;
 }
 
 const MODE_NAMES: Record<LoginMode, string> = { login: 'log in', signup: 'sign up', reset: 'reset password with a code' };
@@ -29,7 +31,7 @@ function modeChooser(mode: LoginMode): string {
  * (state/login/form.ts) fed every key in order; this component draws it and runs its two effects (the URL
  * check and the submission). Passwords are never echoed, not even as a length hint.
  */
-export function LoginForm({ initialUrl, initialMode, onSubmit, onCancel, checkUrl = checkServer }: LoginFormProps) {
+export function LoginForm({ initialUrl, initialMode, onSubmit, onCancel, checkUrl = checkServer, checkInviteCode = checkInvite }: LoginFormProps) {
   const [state, dispatch] = useReducer(loginReducer, undefined, () => initialLoginForm(initialUrl, initialMode));
 
   useInput((input, key) => {
@@ -44,6 +46,15 @@ export function LoginForm({ initialUrl, initialMode, onSubmit, onCancel, checkUr
       (e: unknown) => dispatch({ type: 'url-checked', url: checking, error: e instanceof Error ? e.message : String(e) }),
     );
   }, [checking, checkUrl]);
+
+  const invite = state.inviteCheck?.state === 'checking' ? state.inviteCheck.invite : null;
+  useEffect(() => {
+    if (!invite) return;
+    checkInviteCode(withScheme(state.values.url), invite).then(
+      () => dispatch({ type: 'invite-checked', invite, error: null }),
+      (e: unknown) => dispatch({ type: 'invite-checked', invite, error: e instanceof Error ? e.message : String(e) }),
+    );
+  }, [invite, checkInviteCode]); // eslint-disable-line react-hooks/exhaustive-deps -- the URL is fixed by then
 
   const busy = state.busy;
   useEffect(() => {
@@ -74,6 +85,7 @@ export function LoginForm({ initialUrl, initialMode, onSubmit, onCancel, checkUr
         const current = i === state.step;
         const error = state.errors[f];
         const check = f === 'url' && state.urlCheck && state.urlCheck.url === withScheme(state.values.url) ? state.urlCheck : null;
+        const inviteCheck = f === 'invite' && state.inviteCheck && state.inviteCheck.invite === state.values.invite.trim() ? state.inviteCheck : null;
         // The mode's choices get a line of their own: beside the label they would not fit.
         const chooser = f === 'mode' && current;
         return (
@@ -89,6 +101,8 @@ export function LoginForm({ initialUrl, initialMode, onSubmit, onCancel, checkUr
             {check?.state === 'checking' ? <Text dimColor>  checking the server…</Text> : null}
             {check?.state === 'ok' ? <Text color="green">  ✓ an od server answers</Text> : null}
             {check?.state === 'failed' ? <Text color="red">  ✗ {check.error}</Text> : null}
+            {inviteCheck?.state === 'ok' ? <Text color="green">  ✓ the invite is valid</Text> : null}
+            {inviteCheck?.state === 'failed' && !error ? <Text color="red">  ✗ {inviteCheck.error}</Text> : null}
             {error ? <Text color="red">  {error}</Text> : null}
           </Box>
         );

@@ -123,6 +123,17 @@ export class AuthService {
     return user;
   }
 
+  /**
+   * Would this invite admit a sign-up now? The same judgement as sign-up's, so a form can say so right after
+   * the field. Guessing codes this way costs what guessing them by signing up costs: the address's bucket.
+   */
+  checkInvite(invite: string, ip: string): { ok: true } {
+    const wait = this.byIp?.take(`ip:${ip}`) ?? 0;
+    if (wait > 0) throw tooMany(wait);
+    this.admission(invite, this.d.now());
+    return { ok: true };
+  }
+
   signup(body: SignupBody, ip: string): Promise<TokenPair> {
     return this.limited(ip, body.username, () => this.signupNow(body));
   }

@@ -42,6 +42,8 @@ export interface LoginFormState {
   errors: Partial<Record<LoginField, string>>;
   /** The server check for the URL: runs while the rest is typed (advisory: the submission says the last word). */
   urlCheck: { url: string; state: 'checking' | 'ok' | 'failed'; error?: string } | null;
+  /** The same for the invite code, right after its field (advisory too: the sign-up decides). */
+  inviteCheck: { invite: string; state: 'checking' | 'ok' | 'failed'; error?: string } | null;
   /** The submission in flight (the caller runs it and reports back with its id). */
   busy: { id: number; values: LoginValues } | null;
   /** Keys typed while busy: replayed into the password field if the server sends the form back there. */
@@ -53,6 +55,7 @@ export interface LoginFormState {
 export type LoginAction =
   | { type: 'keys'; intents: Intent[] }
   | { type: 'url-checked'; url: string; error: string | null }
+  | { type: 'invite-checked'; invite: string; error: string | null }
   /** The submission failed; `code` is the ProtocolError code when there is one, to pick the field to blame. */
   | { type: 'failed'; id: number; error: string; code?: string };
 
@@ -79,6 +82,7 @@ export function initialLoginForm(initialUrl?: string, mode: LoginMode = 'login')
     replaceOnType: initialUrl === undefined,
     errors: {},
     urlCheck: null,
+    inviteCheck: null,
     busy: null,
     typeahead: [],
     seq: 0,
@@ -189,6 +193,11 @@ function enter(s: LoginFormState): Step {
     const url = withScheme(s.values.url);
     if (s.urlCheck?.url !== url) next = { ...next, urlCheck: { url, state: 'checking' } };
   }
+  if (field === 'invite') {
+    const invite = s.values.invite.trim();
+    if (invite === '') next = { ...next, inviteCheck: null };
+    else if (s.inviteCheck?.invite !== invite) next = { ...next, inviteCheck: { invite, state: 'checking' } };
+  }
   if (s.step < fields.length - 1) return { state: { ...next, step: s.step + 1 }, halt: false };
   return { state: { ...next, busy: { id: s.seq + 1, values: valuesOf(s) }, seq: s.seq + 1 }, halt: false };
 }
@@ -266,6 +275,10 @@ export function loginReducer(s: LoginFormState, action: LoginAction): LoginFormS
         if (r.halt) return i < action.intents.length - 1 && !st.cancelled ? setAside(st) : st;
       }
       return st;
+    }
+    case 'invite-checked': {
+      if (s.inviteCheck?.invite !== action.invite) return s;
+      return { ...s, inviteCheck: action.error ? { invite: action.invite, state: 'failed', error: action.error } : { invite: action.invite, state: 'ok' } };
     }
     case 'url-checked': {
       if (s.urlCheck?.url !== action.url) return s;
