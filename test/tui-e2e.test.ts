@@ -43,7 +43,8 @@ describe.skipIf(tmuxMissing)('od in a real terminal', () => {
     const srv = await server(tempDir());
     const config = path.join(tempDir(), 'od');
     const term = terminal();
-    term.start({ OD_CONFIG_DIR: config }, ['login', srv.url]);
+    // As the README says: `npx od` from the clone (here `npx od login URL`, so the test's server is used).
+    term.start({ OD_CONFIG_DIR: config }, ['login', srv.url], { npx: true });
 
     await term.waitForText('Log in or sign up');
     term.type('s');

@@ -31,14 +31,18 @@ export class Terminal {
     return execFileSync('tmux', ['-L', this.socket, '-f', '/dev/null', ...args], { encoding: 'utf8', timeout: 10_000 });
   }
 
-  /** Run `od ARGS` with the given environment in a detached tmux session of exactly cols × rows. */
-  start(env: Record<string, string>, args: string[]): void {
+  /**
+   * Run `od ARGS` with the given environment in a detached tmux session of exactly cols × rows; with
+   * `npx: true`, exactly as the README says (`npx od …` from the repository, through the bin npm linked).
+   */
+  start(env: Record<string, string>, args: string[], opts: { npx?: boolean } = {}): void {
     if (!fs.existsSync(OD_BIN)) throw new Error(`${OD_BIN} is missing: run \`npm run build\` first`);
     const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
     // CI=true on purpose: Ink draws only its final frame under CI, and od must still draw every frame for a
     // person whose shell happens to export CI (as the build machine's does).
     const vars = Object.entries({ TERM: 'xterm-256color', CI: 'true', ...env }).map(([k, v]) => `${k}=${q(v)}`);
-    const cmd = `${['env', ...vars, q(process.execPath), q(OD_BIN), ...args.map(q)].join(' ')}; echo $? > ${q(this.statusFile)}`;
+    const od = opts.npx ? ['npx', '--no-install', 'od'] : [q(process.execPath), q(OD_BIN)];
+    const cmd = `cd ${q(ROOT)} && ${['env', ...vars, ...od, ...args.map(q)].join(' ')}; echo $? > ${q(this.statusFile)}`;
     this.tmux('new-session', '-d', '-s', 'od', '-x', String(this.cols), '-y', String(this.rows), cmd);
     this.started = true;
     // Keep the pane after od exits so the test can read its exit status.
