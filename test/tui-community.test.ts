@@ -1,9 +1,7 @@
-import { connect, signup } from '@open-discord/protocol';
-import { startServer, type RunningServer } from '@open-discord/server';
-import path from 'node:path';
+import { connect } from '@open-discord/protocol';
+import { startServer } from '@open-discord/server';
 import { describe, expect, it } from 'vitest';
-import { putSession } from '../packages/tui/src/config/sessions.js';
-import { Terminal, hasTmux, testScope } from './tui-support.js';
+import { hasTmux, testScope } from './tui-support.js';
 
 /*
  * Community structure end to end, in real terminals: the owner arranges rooms and gates one behind a role
@@ -13,19 +11,8 @@ import { Terminal, hasTmux, testScope } from './tui-support.js';
 const tmuxMissing = !hasTmux();
 if (tmuxMissing) console.warn('tui-community: tmux is not installed; skipping the real-terminal tests');
 
-const { cleanups, tempDir } = testScope();
+const { cleanups, tempDir, member } = testScope();
 
-/** A saved session for a fresh account, and a terminal running `od` with it. */
-async function member(srv: RunningServer, username: string, invite?: string): Promise<Terminal> {
-  const pair = await signup(srv.url, { username, password: 'correct-horse-1', nickname: username, ...(invite && { invite }) });
-  const config = path.join(tempDir(), 'od');
-  putSession(config, 'local', { url: srv.url, refreshToken: pair.refreshToken });
-  const term = new Terminal(120, 30);
-  cleanups.push(() => term.kill());
-  // The bell is what a tmux pane gets anyway; say so, so a terminal outside never sees an OSC.
-  term.start({ OD_CONFIG_DIR: config, OD_NOTIFY: 'bell' }, []);
-  return term;
-}
 
 /** The sidebar: the first 24 columns of every row. */
 const sidebar = (screen: string) =>

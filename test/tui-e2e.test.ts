@@ -1,42 +1,17 @@
-import { connect, signup, type OdClient } from '@open-discord/protocol';
-import { startServer, type RunningServer } from '@open-discord/server';
+import { connect, signup } from '@open-discord/protocol';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { putSession, sessionsPath } from '../packages/tui/src/config/sessions.js';
-import { Terminal, count, hasTmux, testScope } from './tui-support.js';
+import { count, hasTmux, testScope } from './tui-support.js';
 
 const tmuxMissing = !hasTmux();
 if (tmuxMissing) console.warn('tui-e2e: tmux is not installed; skipping the real-terminal tests');
 
-const { cleanups, tempDir } = testScope();
+const { cleanups, tempDir, server, terminal, bot } = testScope();
 
-async function server(dataDir: string, port = 0): Promise<RunningServer> {
-  const s = await startServer({ dataDir, port, registration: 'open', bcryptCost: 4, firstRoom: null, log: () => {} });
-  let closed = false;
-  const close = s.close.bind(s);
-  s.close = () => {
-    closed = true;
-    return close();
-  };
-  cleanups.push(async () => {
-    if (!closed) await s.close();
-  });
-  return s;
-}
 
-function terminal(): Terminal {
-  const t = new Terminal(120, 40);
-  cleanups.push(() => t.kill());
-  return t;
-}
 
-async function bot(url: string, username: string): Promise<OdClient> {
-  await signup(url, { username, password: 'bot-password-1', nickname: username }).catch(() => {});
-  const c = await connect(url, { username, password: 'bot-password-1' });
-  cleanups.push(() => c.close());
-  return c;
-}
 
 describe.skipIf(tmuxMissing)('od in a real terminal', () => {
   it('signs up, creates a room with a slash command, chats, and quits cleanly', async () => {

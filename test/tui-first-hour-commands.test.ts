@@ -1,10 +1,8 @@
 import { connect, signup } from '@open-discord/protocol';
-import { DEFAULTS, startServer, type RunningServer } from '@open-discord/server';
-import path from 'node:path';
+import { DEFAULTS, startServer } from '@open-discord/server';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_LOCAL_SERVER } from '../packages/tui/src/config/default-server.js';
-import { putSession } from '../packages/tui/src/config/sessions.js';
-import { Terminal, hasTmux, testScope } from './tui-support.js';
+import { hasTmux, testScope } from './tui-support.js';
 
 /*
  * The first hour's rough edges, in real terminals: a category name with spaces used through quotes and Tab,
@@ -15,17 +13,8 @@ import { Terminal, hasTmux, testScope } from './tui-support.js';
 const tmuxMissing = !hasTmux();
 if (tmuxMissing) console.warn('tui-first-hour: tmux is not installed; skipping the real-terminal tests');
 
-const { cleanups, tempDir } = testScope();
+const { cleanups, tempDir, member } = testScope();
 
-async function member(srv: RunningServer, username: string, invite?: string): Promise<Terminal> {
-  const pair = await signup(srv.url, { username, password: 'correct-horse-1', nickname: username, ...(invite && { invite }) });
-  const config = path.join(tempDir(), 'od');
-  putSession(config, 'local', { url: srv.url, refreshToken: pair.refreshToken });
-  const term = new Terminal(120, 30);
-  cleanups.push(() => term.kill());
-  term.start({ OD_CONFIG_DIR: config, OD_NOTIFY: 'bell' }, []);
-  return term;
-}
 
 /** The sidebar: the first 24 columns of every row. */
 const sidebar = (screen: string) =>

@@ -1,5 +1,4 @@
-import { connect, signup, type OdClient } from '@open-discord/protocol';
-import { startServer, type RunningServer } from '@open-discord/server';
+import { connect, signup } from '@open-discord/protocol';
 import { execFileSync, spawn } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -13,34 +12,10 @@ import { OD_BIN, Terminal, count, hasTmux, testScope } from './tui-support.js';
  */
 
 const tmuxMissing = !hasTmux();
-const { cleanups, tempDir } = testScope();
+const { cleanups, tempDir, server, terminal, bot } = testScope();
 
-async function server(dataDir: string, port = 0, extra: Partial<Parameters<typeof startServer>[0]> = {}): Promise<RunningServer> {
-  const s = await startServer({ dataDir, port, registration: 'open', bcryptCost: 4, log: () => {}, firstRoom: null, ...extra });
-  let closed = false;
-  const close = s.close.bind(s);
-  s.close = () => {
-    closed = true;
-    return close();
-  };
-  cleanups.push(async () => {
-    if (!closed) await s.close();
-  });
-  return s;
-}
 
-function terminal(): Terminal {
-  const t = new Terminal(120, 40);
-  cleanups.push(() => t.kill());
-  return t;
-}
 
-async function bot(url: string, username: string): Promise<OdClient> {
-  await signup(url, { username, password: 'bot-password-1', nickname: username }).catch(() => {});
-  const c = await connect(url, { username, password: 'bot-password-1' });
-  cleanups.push(() => c.close());
-  return c;
-}
 
 function od(env: Record<string, string>, args: string[], stdin = '') {
   const p = spawn(process.execPath, [OD_BIN, ...args], { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });

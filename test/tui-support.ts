@@ -3,7 +3,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { connect, signup, type OdClient } from '@open-discord/protocol';
+import { startServer, type RunningServer, type ServerOptions } from '@open-discord/server';
 import { afterEach } from 'vitest';
+import { putSession } from '../packages/tui/src/config/sessions.js';
 
 /*
  * Drives the real `od` binary inside tmux: a real terminal of a fixed size, real keys, and the screen read
@@ -133,5 +136,44 @@ export function testScope() {
     cleanups.push(() => fs.rmSync(d, { recursive: true, force: true }));
     return d;
   };
-  return { cleanups, tempDir };
+  /**
+   * A quiet test server without the first room (the tests make their own), closed after the test unless the
+   * test closed it itself (to restart it on the same data and port).
+   */
+  const server = async (dataDir: string, port = 0, extra: Partial<ServerOptions> = {}): Promise<RunningServer> => {
+    const s = await startServer({ dataDir, port, registration: 'open', bcryptCost: 4, firstRoom: null, log: () => {}, ...extra });
+    let closed = false;
+    const close = s.close.bind(s);
+    s.close = () => {
+      closed = true;
+      return close();
+    };
+    cleanups.push(async () => {
+      if (!closed) await s.close();
+    });
+    return s;
+  };
+  const terminal = (cols = 120, rows = 40): Terminal => {
+    const t = new Terminal(cols, rows);
+    cleanups.push(() => t.kill());
+    return t;
+  };
+  /** A bot account (signed up if new) connected with the typed client. */
+  const bot = async (url: string, username: string): Promise<OdClient> => {
+    await signup(url, { username, password: 'bot-password-1', nickname: username }).catch(() => {});
+    const c = await connect(url, { username, password: 'bot-password-1' });
+    cleanups.push(() => c.close());
+    return c;
+  };
+  /** A saved session for a fresh account, and a 120×30 terminal running `od` with it. */
+  const member = async (srv: RunningServer, username: string, invite?: string): Promise<Terminal> => {
+    const pair = await signup(srv.url, { username, password: 'correct-horse-1', nickname: username, ...(invite && { invite }) });
+    const config = path.join(tempDir(), 'od');
+    putSession(config, 'local', { url: srv.url, refreshToken: pair.refreshToken });
+    const term = terminal(120, 30);
+    // The bell is what a tmux pane gets anyway; say so, so a terminal outside never sees an OSC.
+    term.start({ OD_CONFIG_DIR: config, OD_NOTIFY: 'bell' }, []);
+    return term;
+  };
+  return { cleanups, tempDir, server, terminal, bot, member };
 }

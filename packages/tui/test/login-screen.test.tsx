@@ -1,19 +1,10 @@
 import { cleanup, render } from 'ink-testing-library';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LoginForm, type LoginValues } from '../src/ui/LoginForm.js';
+import { until } from './support/until.js';
 
 afterEach(() => cleanup());
 
-// Ink renders asynchronously after input; poll the frame with a deadline instead of sleeping.
-async function until(frame: () => string | undefined, pred: (f: string) => boolean): Promise<string> {
-  const deadline = Date.now() + 5000;
-  for (;;) {
-    const f = frame() ?? '';
-    if (pred(f)) return f;
-    if (Date.now() > deadline) throw new Error(`timed out; last frame:\n${f}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 describe('login form screen (issue 8, items 6 and 12)', () => {
   it('takes a whole typed-ahead sign-up written in one go, and reports the URL check by the URL', async () => {

@@ -9,16 +9,6 @@ import { boot, created, msg, ME } from './fixtures.js';
 
 afterEach(() => cleanup());
 
-// Ink renders asynchronously after input; poll the frame with a deadline instead of sleeping.
-async function until(frame: () => string | undefined, pred: (f: string) => boolean): Promise<string> {
-  const deadline = Date.now() + 5000;
-  for (;;) {
-    const f = frame() ?? '';
-    if (pred(f)) return f;
-    if (Date.now() > deadline) throw new Error(`timed out; last frame:\n${f}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 describe('chat screen', () => {
   it('shows rooms by category with unread counts and mention marks, the current room and its messages', () => {
@@ -76,6 +66,7 @@ describe('chat screen', () => {
 });
 
 import { snapshot as snapshotFor } from './fixtures.js';
+import { until } from './support/until.js';
 
 describe('status line', () => {
   const line = (status: Parameters<typeof StatusLine>[0]['status'], now = 0) =>
