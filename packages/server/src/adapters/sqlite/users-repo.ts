@@ -53,7 +53,9 @@ export class SqliteUsersRepo implements UsersRepository {
          WHERE h.word_key IN (SELECT value FROM json_each(?))`,
       ),
       removedAuthors: db.prepare<[], { author_id: string; room_id: string }>(
-        `SELECT DISTINCT m.author_id, m.room_id FROM users u JOIN messages m ON m.author_id = u.id AND m.deleted = 0
+        // CROSS JOIN keeps users as the outer loop: SQLite would otherwise scan every message on each
+        // `state` (63 ms at 100 000 messages) to find the few written by removed members.
+        `SELECT DISTINCT m.author_id, m.room_id FROM users u CROSS JOIN messages m ON m.author_id = u.id AND m.deleted = 0
          WHERE u.removed = 1`,
       ),
       count: db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM users'),
