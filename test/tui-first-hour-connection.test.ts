@@ -87,7 +87,7 @@ describe.skipIf(tmuxMissing)('the first hour in a real terminal', () => {
     const dataDir = tempDir();
     const srv = await server(dataDir);
     await signup(srv.url, { username: 'alice', password: 'forgotten-pass-1', nickname: 'alice', invite: srv.firstRunInvite! });
-    const code = userResetPassword(dataDir, 'alice');
+    const code = await userResetPassword(dataDir, 'alice');
     const config = path.join(tempDir(), 'od');
     const term = terminal();
     term.start({ OD_CONFIG_DIR: config }, ['reset-password', srv.url]);

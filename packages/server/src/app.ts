@@ -136,10 +136,11 @@ function localBus(): EventBus {
 }
 
 /** Build every feature's service on the ports. */
-export function createServices(o: ServicesOptions): Services & { bus: EventBus } {
+export async function createServices(o: ServicesOptions): Promise<Services & { bus: EventBus }> {
   const bus = o.bus ?? localBus();
   const access = new AccessIndex(o.storage);
-  const queue = new CommitQueue(o.storage, bus, access, visibilityEvents(FEATURES), o.now, o.newId, o.log);
+  const head = await o.storage.events.head();
+  const queue = new CommitQueue(o.storage, bus, access, visibilityEvents(FEATURES), o.now, o.newId, o.log, head);
   const deps: ServiceDeps = { store: o.storage, access, queue, now: o.now, newId: o.newId, log: o.log };
   const rooms = new RoomsService(deps);
   const accessAdmin = new AccessAdminService(deps);
@@ -217,7 +218,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   try {
     const secret = loadOrCreateSecret(opts.dataDir);
     const bus = new SqliteEventBus(opts.foreignPollMs ?? DEFAULTS.foreignPollMs);
-    const services = createServices({
+    const services = await createServices({
       storage,
       bus,
       now,
@@ -236,13 +237,13 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     const { deps } = services;
 
     let firstRunInvite: string | null = null;
-    if (storage.users.count() === 0 && storage.credentials.inviteCount() === 0) {
-      firstRunInvite = createInvite({ store: storage, now }, { uses: 1, roleId: OWNER_ROLE });
+    if ((await storage.users.count()) === 0 && (await storage.credentials.inviteCount()) === 0) {
+      firstRunInvite = await createInvite({ store: storage, now }, { uses: 1, roleId: OWNER_ROLE });
     }
-    storage.credentials.purgeExpiredTokens(now());
+    await storage.transaction(() => storage.credentials.purgeExpiredTokens(now()));
     // A fresh community gets #general, so the owner's first screen is not empty.
     const firstRoom = opts.firstRoom === undefined ? DEFAULTS.firstRoom : opts.firstRoom;
-    if (firstRoom !== null && storage.events.head() === 0 && storage.rooms.all().length === 0) {
+    if (firstRoom !== null && deps.queue.head === 0 && (await storage.rooms.all()).length === 0) {
       await services.rooms.createFirstRoom(firstRoom);
     }
 
@@ -304,7 +305,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     // When writes stop, the storage folds the rest of its WAL into the database file.
     storage.startUpkeep(() => deps.queue.busy);
     // The operator's command line writes events from another process; publish them live within a moment.
-    bus.watchForeign(() => deps.queue.absorbForeign());
+    bus.watchForeign(() => void deps.queue.absorbForeign());
 
     const url = `${opts.tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${transport.port}`;
     log({ level: 'info', msg: 'listening', url, head: deps.queue.head });
@@ -321,7 +322,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
           transport.stopAccepting();
           storage.stopUpkeep();
           bus.close();
-          deps.queue.close();
+          await deps.queue.close();
           // Let the flushed batch's replies go out before the sockets close.
           await new Promise((r) => setImmediate(r));
           hub.closeAll(CloseCode.GOING_AWAY, 'server shutting down');
@@ -343,7 +344,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
 export async function withOperatorServices<T>(storage: SqliteStorage, fn: (s: Services, storage: SqliteStorage) => Promise<T>): Promise<T> {
   let services: Services | null = null;
   try {
-    services = createServices({
+    services = await createServices({
       storage,
       now: Date.now,
       newId: () => randomBytes(12).toString('base64url'),

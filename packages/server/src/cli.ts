@@ -57,24 +57,24 @@ invite
   .option('--uses <n>', 'how many signups it allows (default: 1)')
   .option('--expires <duration>', 'lifetime, e.g. 30m, 12h, 7d (default: never)')
   .option('--role <role>', 'role granted on signup (id or name)')
-  .action((o: { dataDir?: string; uses?: string; expires?: string; role?: string }) => {
-    process.stdout.write(`${inviteCreate(dataDir(o), o)}\n`);
+  .action(async (o: { dataDir?: string; uses?: string; expires?: string; role?: string }) => {
+    process.stdout.write(`${await inviteCreate(dataDir(o), o)}\n`);
   });
 
 invite
   .command('list')
   .description('list invite codes: code, id, uses left, expiry, role, creator, status')
   .addOption(dataDirOption())
-  .action((o: { dataDir?: string }) => {
-    process.stdout.write(`${inviteList(dataDir(o))}\n`);
+  .action(async (o: { dataDir?: string }) => {
+    process.stdout.write(`${await inviteList(dataDir(o))}\n`);
   });
 invite
   .command('revoke')
   .description('revoke an invite code (by code or id), e.g. a leaked first-run owner invite')
   .argument('<code>', 'invite code or id')
   .addOption(dataDirOption())
-  .action((code: string, o: { dataDir?: string }) => {
-    process.stdout.write(`revoked ${inviteRevoke(dataDir(o), code)}\n`);
+  .action(async (code: string, o: { dataDir?: string }) => {
+    process.stdout.write(`revoked ${await inviteRevoke(dataDir(o), code)}\n`);
   });
 
 const user = program.command('user').description('manage users');
@@ -82,16 +82,16 @@ user
   .command('list')
   .description('list every account: id, username, nickname, role names, status (active, kicked, banned), created')
   .addOption(dataDirOption())
-  .action((o: { dataDir?: string }) => {
-    process.stdout.write(`${userList(dataDir(o))}\n`);
+  .action(async (o: { dataDir?: string }) => {
+    process.stdout.write(`${await userList(dataDir(o))}\n`);
   });
 user
   .command('reset-password')
   .description('print a one-time reset code (valid 1 h) for POST /api/reset-password')
   .argument('<username>')
   .addOption(dataDirOption())
-  .action((username: string, o: { dataDir?: string }) => {
-    const code = userResetPassword(dataDir(o), username);
+  .action(async (username: string, o: { dataDir?: string }) => {
+    const code = await userResetPassword(dataDir(o), username);
     process.stdout.write(`${code}\n`);
     process.stderr.write('Valid for 1 hour. The user redeems it with their username and a new password; all their sessions end.\n');
   });

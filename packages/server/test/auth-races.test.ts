@@ -37,7 +37,7 @@ describe('a login racing a password reset or logout-all', () => {
     const held = holdPasswordChecks(server);
     const login = post(server.url, '/api/login', { username: 'victim', password: 'correct horse' });
     await until(() => held.waiting() === 1, 'the login to check the password');
-    const code = createResetCode(server.app.services.deps, 'victim');
+    const code = await createResetCode(server.app.services.deps, 'victim');
     const reset = await post(server.url, '/api/reset-password', { username: 'victim', code, password: 'new password 123' });
     expect(reset.status).toBe(200);
     held.release();
@@ -67,9 +67,9 @@ describe('a login racing a password reset or logout-all', () => {
     await o.call('member.kick', { userId: pete.user.id });
     const { storage: store } = server.app;
     const held = holdPasswordChecks(server);
-    const rejoin = post(server.url, '/api/signup', { username: 'pete', password: 'correct horse', invite: createInvite({ store, now: Date.now }) });
+    const rejoin = post(server.url, '/api/signup', { username: 'pete', password: 'correct horse', invite: await createInvite({ store, now: Date.now }) });
     await until(() => held.waiting() === 1, 'the rejoin to check the password');
-    const code = createResetCode(server.app.services.deps, 'pete');
+    const code = await createResetCode(server.app.services.deps, 'pete');
     expect((await post(server.url, '/api/reset-password', { username: 'pete', code, password: 'new password 123' })).status).toBe(200);
     held.release();
     const late = await rejoin;
@@ -116,7 +116,7 @@ describe('auth limits: no lockout by others, cheap refusals first', () => {
     const refusedClosed = await post(closed.url, '/api/signup', { username: 'eve', password: 'correct horse' });
     expect(refusedClosed.body.error).toEqual({ code: 'FORBIDDEN', message: 'registration is closed' });
     const { storage: store } = closed.app;
-    const withInvite = await post(closed.url, '/api/signup', { username: 'eve', password: 'correct horse', invite: createInvite({ store, now: Date.now }) });
+    const withInvite = await post(closed.url, '/api/signup', { username: 'eve', password: 'correct horse', invite: await createInvite({ store, now: Date.now }) });
     expect(withInvite.body.error).toEqual({ code: 'FORBIDDEN', message: 'registration is closed' });
     expect(hashes()).toBe(0);
 
@@ -134,7 +134,7 @@ describe('auth limits: no lockout by others, cheap refusals first', () => {
     const bad = await post(server.url, '/api/reset-password', { username: 'victim', code: 'WRONGCODE1', password: 'new password 123' });
     expect(bad.status).toBe(401);
     expect(hashes()).toBe(0);
-    const code = createResetCode(server.app.services.deps, 'victim');
+    const code = await createResetCode(server.app.services.deps, 'victim');
     expect((await post(server.url, '/api/reset-password', { username: 'victim', code, password: 'new password 123' })).status).toBe(200);
     expect(hashes()).toBe(1);
   });

@@ -148,7 +148,7 @@ describe('accounts', () => {
   it('a one-time reset code sets a new password and ends every session', async () => {
     const server = await setup();
     const alice = await signup(server.url, 'alice');
-    const code = createResetCode(server.app.services.deps, 'alice');
+    const code = await createResetCode(server.app.services.deps, 'alice');
     const wrong = await post(server.url, '/api/reset-password', { username: 'alice', code: 'WRONGCODE', password: 'new password' });
     expect(wrong.status).toBe(401);
     const ok = await post(server.url, '/api/reset-password', { username: 'alice', code, password: 'new password' });

@@ -51,17 +51,17 @@ describe('operator commands against a running server', () => {
     dirs.push(server.dataDir);
     try {
       await signup(server.url, 'owner', { invite: server.firstRunInvite });
-      const code = inviteCreate(server.dataDir, { uses: '2', expires: '1h', role: 'admin' });
+      const code = await inviteCreate(server.dataDir, { uses: '2', expires: '1h', role: 'admin' });
       const member = await signup(server.url, 'member', { invite: code });
       expect(member.user.roles).toEqual(['admin']);
-      expect(() => inviteCreate(server.dataDir, { role: 'nope' })).toThrow(/no such role/);
+      await expect(inviteCreate(server.dataDir, { role: 'nope' })).rejects.toThrow(/no such role/);
 
-      const list = userList(server.dataDir);
+      const list = await userList(server.dataDir);
       expect(list.split('\n')[0]).toMatch(/^ID\s+USERNAME\s+NICKNAME\s+ROLES\s+STATUS\s+CREATED$/);
       expect(list).toMatch(/owner\s+owner\s+owner/);
       expect(list).toMatch(/member\s+member\s+admin/);
 
-      const reset = userResetPassword(server.dataDir, 'member');
+      const reset = await userResetPassword(server.dataDir, 'member');
       const r = await post(server.url, '/api/reset-password', { username: 'member', code: reset, password: 'brand new pw' });
       expect(r.status).toBe(200);
 

@@ -58,7 +58,7 @@ describe('kick and ban', () => {
     const server = await h.server({ registration: 'invite' });
     const ownerPair = await signup(server.url, 'olive', { invite: server.firstRunInvite });
     const { storage: store } = server.app;
-    const invite = createInvite({ store, now: Date.now }, { uses: 1 });
+    const invite = await createInvite({ store, now: Date.now }, { uses: 1 });
     const petePair = await signup(server.url, 'pete', { invite });
     const o = await h.connect(server.url, ownerPair.accessToken);
     const p = await h.connect(server.url, petePair.accessToken);
@@ -81,14 +81,14 @@ describe('kick and ban', () => {
     // The kicked member's nickname stays theirs.
     expect((await refused(o, 'nick.set', { nickname: 'Pete' })).code).toBe('CONFLICT');
 
-    const again = await signup(server.url, 'pete', { invite: createInvite({ store, now: Date.now }, { uses: 1 }) });
+    const again = await signup(server.url, 'pete', { invite: await createInvite({ store, now: Date.now }, { uses: 1 }) });
     expect(again.user).toMatchObject({ id: petePair.user.id, nickname: 'pete', roles: [] });
     await liveEvent(o, (e) => e.type === 'user.joined' && e.data.user.id === petePair.user.id);
     const back = await h.connect(server.url, again.accessToken);
     expect((await back.call('history', { roomId: room.id })).messages[0].authorId).toBe(petePair.user.id);
     // Someone else cannot take over the kicked account by signing up with its username.
     await o.call('member.kick', { userId: petePair.user.id });
-    const stranger = await post(server.url, '/api/signup', { username: 'pete', password: 'other password', invite: createInvite({ store, now: Date.now }) });
+    const stranger = await post(server.url, '/api/signup', { username: 'pete', password: 'other password', invite: await createInvite({ store, now: Date.now }) });
     expect(stranger.status).toBe(409);
   });
 

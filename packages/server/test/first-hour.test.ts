@@ -122,14 +122,14 @@ describe('invites over the wire', () => {
   it('od-server invite list shows every code; invite revoke kills a leaked first-run owner invite', async () => {
     const server = await h.server({ registration: 'invite' });
     const code = server.firstRunInvite!;
-    const listed = inviteList(server.dataDir);
+    const listed = await inviteList(server.dataDir);
     expect(listed.split('\n')[0]).toMatch(/^CODE\s+ID\s+USES LEFT\s+EXPIRES\s+ROLE\s+CREATED BY\s+STATUS$/);
     expect(listed).toMatch(new RegExp(`^${code}\\s+\\S+\\s+1\\s+never\\s+owner\\s+\\(operator\\)\\s+active$`, 'm'));
-    expect(inviteRevoke(server.dataDir, code)).toBe(code);
+    expect(await inviteRevoke(server.dataDir, code)).toBe(code);
     const r = await post(server.url, '/api/signup', { username: 'mallory', password: 'correct horse', invite: code });
     expect(r.status).toBe(403);
-    expect(() => inviteRevoke(server.dataDir, code)).toThrow(/no invite with the code or id/);
-    expect(inviteList(server.dataDir).split('\n')).toHaveLength(1);
+    await expect(inviteRevoke(server.dataDir, code)).rejects.toThrow(/no invite with the code or id/);
+    expect((await inviteList(server.dataDir)).split('\n')).toHaveLength(1);
   });
 });
 
@@ -194,13 +194,13 @@ describe('former members and the snapshot', () => {
     expect(asAlice.formerUsers!.map((u) => u.nickname).sort()).toEqual(['bob', 'dave']);
 
     // od-server user list: role names, removed accounts with their status.
-    const list = userList(server.dataDir).split('\n');
+    const list = (await userList(server.dataDir)).split('\n');
     expect(list[0]).toMatch(/^ID\s+USERNAME\s+NICKNAME\s+ROLES\s+STATUS\s+CREATED$/);
     expect(list.find((l) => / alice /.test(l))).toMatch(/alice\s+alice\s+owner\s+active\s/);
     expect(list.find((l) => / bob /.test(l))).toMatch(/bob\s+bob\s+-\s+kicked\s/);
     expect(list.find((l) => / dave /.test(l))).toMatch(/dave\s+dave\s+-\s+banned\s/);
     await a.call('role.grant', { userId: carol!.id, roleId: mods.id });
-    expect(userList(server.dataDir)).toMatch(/carol\s+carol\s+mods\s+active/);
+    expect(await userList(server.dataDir)).toMatch(/carol\s+carol\s+mods\s+active/);
   });
 });
 

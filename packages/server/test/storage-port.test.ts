@@ -26,13 +26,10 @@ function asyncStorage(real: SqliteStorage, log: string[], held: Array<() => void
   wrapped.runBatch = (knownHead, steps, onForeign) =>
     new Promise<BatchResult>((resolve, reject) => {
       const release = () => {
-        try {
-          const r = real.runBatch(knownHead, steps, onForeign);
+        real.runBatch(knownHead, steps, onForeign).then((r) => {
           log.push('committed');
           resolve(r);
-        } catch (error) {
-          reject(error);
-        }
+        }, reject);
       };
       if (held) held.push(release);
       else setImmediate(release);
@@ -40,14 +37,14 @@ function asyncStorage(real: SqliteStorage, log: string[], held: Array<() => void
   return wrapped;
 }
 
-function setup(held: Array<() => void> | null = null) {
+async function setup(held: Array<() => void> | null = null) {
   const dir = tempDir();
   dirs.push(dir);
   const real = SqliteStorage.open(dir);
   stores.push(real);
   const log: string[] = [];
   let ids = 0;
-  const s = createServices({
+  const s = await createServices({
     storage: asyncStorage(real, log, held),
     now: () => 1_700_000_000_000,
     newId: () => `id${++ids}`,
@@ -61,7 +58,7 @@ function setup(held: Array<() => void> | null = null) {
 
 describe('the commit queue on an asynchronous storage engine', () => {
   it('acknowledges after the commit, publishes each batch in order before its replies', async () => {
-    const { s, log } = setup();
+    const { s, log } = await setup();
     const alice = (await s.auth.signup({ username: 'alice', password: 'correct horse', nickname: 'alice' }, '127.0.0.1')).user.id;
     const { room } = await s.rooms.create(alice, { name: 'lobby' });
     log.length = 0;
@@ -80,7 +77,7 @@ describe('the commit queue on an asynchronous storage engine', () => {
 
   it('runs one batch at a time: writes submitted while a batch is in flight form the next, never publish twice', async () => {
     const held: Array<() => void> = [];
-    const { s, log } = setup(held);
+    const { s, log } = await setup(held);
     /** Commit every batch as it comes until `p` settles. */
     const settle = async <T>(p: Promise<T>) => {
       let done = false;
@@ -111,7 +108,7 @@ describe('the commit queue on an asynchronous storage engine', () => {
   });
 
   it('a batch whose unit of work fails answers UNAVAILABLE, publishes nothing, and the next one works', async () => {
-    const { s, real, log } = setup();
+    const { s, real, log } = await setup();
     const alice = (await s.auth.signup({ username: 'alice', password: 'correct horse', nickname: 'alice' }, '127.0.0.1')).user.id;
     const { room } = await s.rooms.create(alice, { name: 'lobby' });
     const head = s.deps.queue.head;

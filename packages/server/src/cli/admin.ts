@@ -1,4 +1,4 @@
-import type { SqliteStorage } from '../adapters/sqlite/storage.js';
+import type { Storage } from '../ports/storage.js';
 import { createInvite, createResetCode } from '../features/accounts/service.js';
 import { ConfigError, openExistingStorage, parseDuration, parseIntRange } from './config.js';
 
@@ -7,22 +7,22 @@ import { ConfigError, openExistingStorage, parseDuration, parseIntRange } from '
  * that safe) and never need the server to be stopped.
  */
 
-function withStore<T>(dataDir: string, fn: (store: SqliteStorage) => T): T {
+async function withStore<T>(dataDir: string, fn: (store: Storage) => Promise<T>): Promise<T> {
   const store = openExistingStorage(dataDir);
   try {
-    return fn(store);
+    return await fn(store);
   } finally {
-    store.close();
+    await store.close();
   }
 }
 
-export function inviteCreate(dataDir: string, o: { uses?: string; expires?: string; role?: string }): string {
+export function inviteCreate(dataDir: string, o: { uses?: string; expires?: string; role?: string }): Promise<string> {
   const uses = o.uses === undefined ? 1 : (parseIntRange(1, 1_000_000)(o.uses, '--uses') as number);
   const expiresInMs = o.expires === undefined ? null : parseDuration(o.expires, '--expires');
-  return withStore(dataDir, (store) => {
+  return withStore(dataDir, async (store) => {
     let roleId: string | null = null;
     if (o.role !== undefined) {
-      const role = store.roles.get(o.role) ?? store.roles.byName(o.role);
+      const role = await store.roles.get(o.role) ?? await store.roles.byName(o.role);
       if (!role) throw new ConfigError(`no such role "${o.role}"`);
       if (role.id === 'everyone') throw new ConfigError('everyone holds the everyone role already; omit --role');
       roleId = role.id;
@@ -39,29 +39,33 @@ export function table(header: string[], rows: string[][]): string {
 }
 
 /** Every account, removed ones included: role names (not ids) and a status (active, kicked, banned). */
-export function userList(dataDir: string): string {
-  return withStore(dataDir, (store) => {
-    const roleName = new Map(store.roles.list().map((r) => [r.id, r.name]));
-    const rows = store.users.all().map((u) => [
-      u.id,
-      u.username,
-      u.nickname,
-      store.roles.rolesOf(u.id).map((id) => roleName.get(id) ?? id).join(',') || '-',
-      u.removedReason ?? 'active',
-      new Date(u.createdAt).toISOString(),
-    ]);
+export function userList(dataDir: string): Promise<string> {
+  return withStore(dataDir, async (store) => {
+    const roleName = new Map((await store.roles.list()).map((r) => [r.id, r.name]));
+    const rows: string[][] = [];
+    for (const u of await store.users.all()) {
+      rows.push([
+        u.id,
+        u.username,
+        u.nickname,
+        (await store.roles.rolesOf(u.id)).map((id) => roleName.get(id) ?? id).join(',') || '-',
+        u.removedReason ?? 'active',
+        new Date(u.createdAt).toISOString(),
+      ]);
+    }
     return table(['ID', 'USERNAME', 'NICKNAME', 'ROLES', 'STATUS', 'CREATED'], rows);
   });
 }
 
 /** Every invite with its code (the operator sees them all), newest first. */
-export function inviteList(dataDir: string, now = Date.now()): string {
-  return withStore(dataDir, (store) => {
-    const roleName = new Map(store.roles.list().map((r) => [r.id, r.name]));
-    const rows = store.credentials.invites().map((i) => {
+export function inviteList(dataDir: string, now = Date.now()): Promise<string> {
+  return withStore(dataDir, async (store) => {
+    const roleName = new Map((await store.roles.list()).map((r) => [r.id, r.name]));
+    const rows: string[][] = [];
+    for (const i of await store.credentials.invites()) {
       const status = i.usesLeft <= 0 ? 'used' : i.expiresAt !== null && i.expiresAt <= now ? 'expired' : 'active';
-      const by = i.createdBy === null ? '(operator)' : (store.users.byId(i.createdBy)?.nickname ?? i.createdBy);
-      return [
+      const by = i.createdBy === null ? '(operator)' : ((await store.users.byId(i.createdBy))?.nickname ?? i.createdBy);
+      rows.push([
         i.code,
         i.id,
         String(i.usesLeft),
@@ -69,27 +73,27 @@ export function inviteList(dataDir: string, now = Date.now()): string {
         i.roleId === null ? '-' : (roleName.get(i.roleId) ?? i.roleId),
         by,
         status,
-      ];
-    });
+      ]);
+    }
     return table(['CODE', 'ID', 'USES LEFT', 'EXPIRES', 'ROLE', 'CREATED BY', 'STATUS'], rows);
   });
 }
 
 /** Revoke an invite by code or id (any invite: the operator's first-run owner invite too). */
-export function inviteRevoke(dataDir: string, codeOrId: string): string {
-  return withStore(dataDir, (store) => {
+export function inviteRevoke(dataDir: string, codeOrId: string): Promise<string> {
+  return withStore(dataDir, async (store) => {
     const key = codeOrId.trim();
-    const row = store.credentials.invite(key.toUpperCase()) ?? store.credentials.inviteById(key);
+    const row = await store.credentials.invite(key.toUpperCase()) ?? await store.credentials.inviteById(key);
     if (!row) throw new ConfigError(`no invite with the code or id "${codeOrId}"`);
-    store.transaction(() => store.credentials.deleteInvite(row.code));
+    await store.transaction(() => store.credentials.deleteInvite(row.code));
     return row.code;
   });
 }
 
-export function userResetPassword(dataDir: string, username: string): string {
-  return withStore(dataDir, (store) => {
+export function userResetPassword(dataDir: string, username: string): Promise<string> {
+  return withStore(dataDir, async (store) => {
     try {
-      return createResetCode({ store, now: Date.now }, username);
+      return await createResetCode({ store, now: Date.now }, username);
     } catch (error) {
       throw new ConfigError((error as Error).message);
     }

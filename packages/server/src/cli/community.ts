@@ -1,5 +1,5 @@
 import { ProtocolError } from '@open-discord/protocol';
-import type { SqliteStorage } from '../adapters/sqlite/storage.js';
+import type { Storage } from '../ports/storage.js';
 import { type Services, withOperatorServices } from '../app.js';
 import { ConfigError, openExistingStorage } from './config.js';
 
@@ -11,7 +11,7 @@ import { ConfigError, openExistingStorage } from './config.js';
  * writes), publishes them to connected clients and closes removed users' sockets.
  */
 
-async function withServices<T>(dataDir: string, fn: (s: Services, store: SqliteStorage) => Promise<T>): Promise<T> {
+async function withServices<T>(dataDir: string, fn: (s: Services, store: Storage) => Promise<T>): Promise<T> {
   try {
     return await withOperatorServices(openExistingStorage(dataDir), fn);
   } catch (error) {
@@ -20,42 +20,42 @@ async function withServices<T>(dataDir: string, fn: (s: Services, store: SqliteS
   }
 }
 
-function userByNick(store: SqliteStorage, nick: string): string {
-  const id = store.users.idByNickname(nick.replace(/^@/, ''));
+async function userByNick(store: Storage, nick: string): Promise<string> {
+  const id = await store.users.idByNickname(nick.replace(/^@/, ''));
   if (!id) throw new ConfigError(`no user with the nickname "${nick}"`);
   return id;
 }
 
-function roleByName(store: SqliteStorage, name: string): string {
-  const role = store.roles.get(name) ?? store.roles.byName(name);
+async function roleByName(store: Storage, name: string): Promise<string> {
+  const role = await store.roles.get(name) ?? await store.roles.byName(name);
   if (!role) throw new ConfigError(`no such role "${name}"`);
   return role.id;
 }
 
 export const memberKick = (dataDir: string, nick: string) =>
-  withServices(dataDir, (s, store) => s.moderation.kick(null, { userId: userByNick(store, nick) }));
+  withServices(dataDir, async (s, store) => s.moderation.kick(null, { userId: await userByNick(store, nick) }));
 
 export const memberBan = (dataDir: string, nick: string) =>
-  withServices(dataDir, (s, store) => s.moderation.ban(null, { userId: userByNick(store, nick) }));
+  withServices(dataDir, async (s, store) => s.moderation.ban(null, { userId: await userByNick(store, nick) }));
 
 export const memberUnban = (dataDir: string, nick: string) =>
-  withServices(dataDir, (s, store) => s.moderation.unban(null, { userId: userByNick(store, nick) }));
+  withServices(dataDir, async (s, store) => s.moderation.unban(null, { userId: await userByNick(store, nick) }));
 
 export const messageDelete = (dataDir: string, messageId: string) =>
   withServices(dataDir, (s) => s.messageChanges.delete(null, { messageId }));
 
 export const roleGrant = (dataDir: string, nick: string, role: string) =>
-  withServices(dataDir, (s, store) => s.roles.grant(null, { userId: userByNick(store, nick), roleId: roleByName(store, role) }));
+  withServices(dataDir, async (s, store) => s.roles.grant(null, { userId: await userByNick(store, nick), roleId: await roleByName(store, role) }));
 
 export const roleRevoke = (dataDir: string, nick: string, role: string) =>
-  withServices(dataDir, (s, store) => s.roles.revoke(null, { userId: userByNick(store, nick), roleId: roleByName(store, role) }));
+  withServices(dataDir, async (s, store) => s.roles.revoke(null, { userId: await userByNick(store, nick), roleId: await roleByName(store, role) }));
 
 /** Roles, highest first: id, name, position, holders, permissions. */
 export function roleList(dataDir: string): Promise<string> {
   return withServices(dataDir, async (s, store) => {
     const holders = new Map<string, number>();
-    for (const g of store.roles.allGrants()) holders.set(g.roleId, (holders.get(g.roleId) ?? 0) + 1);
-    const rows = s.roles.list().map((r) => [
+    for (const g of await store.roles.allGrants()) holders.set(g.roleId, (holders.get(g.roleId) ?? 0) + 1);
+    const rows = (await s.roles.list()).map((r) => [
       r.id,
       r.name + (r.builtin ? ' (built-in)' : ''),
       String(r.position),

@@ -1,5 +1,6 @@
 import type { Room } from '@open-discord/protocol';
 import { ProtocolError } from '@open-discord/protocol';
+import type { AccessView } from './access.js';
 import type { WriteContext } from './commit-queue.js';
 import type { ServiceDeps } from './deps.js';
 import { roomNotFound } from '../features/rooms/errors.js';
@@ -20,15 +21,16 @@ export class AccessAdminService {
   }
 
   /** restrictRoom inside a running write. */
-  restrictIn(w: WriteContext, actorId: string | null, roomId: string, roleIds: string[] | null): { room: Room } {
+  async restrictIn(w: WriteContext, actorId: string | null, roomId: string, roleIds: string[] | null): Promise<{ room: Room }> {
     const { store } = this.d;
-    const row = store.rooms.get(roomId);
+    const row = await store.rooms.get(roomId);
     if (!row || row.deleted || row.kind !== 'text') throw roomNotFound();
-    for (const r of roleIds ?? []) if (!store.roles.get(r)) throw new ProtocolError('NOT_FOUND', `role not found: ${r}`);
+    for (const r of roleIds ?? []) if (!(await store.roles.get(r))) throw new ProtocolError('NOT_FOUND', `role not found: ${r}`);
     const restrictedTo = roleIds === null ? null : [...new Set(roleIds)].sort();
-    return this.tracking(w, actorId, store.users.list().map((u) => u.id), () => {
-      store.rooms.setRestriction(roomId, restrictedTo);
-      const room = store.rooms.toWire({ ...row, restrictedTo });
+    const everyone = (await store.users.list()).map((u) => u.id);
+    return this.tracking(w, actorId, everyone, async () => {
+      await store.rooms.setRestriction(roomId, restrictedTo);
+      const room = await store.rooms.toWire({ ...row, restrictedTo });
       w.emit({ type: 'room.updated', roomId, actorId }, { room });
       return { room };
     });
@@ -47,35 +49,37 @@ export class AccessAdminService {
   }
 
   /** grantRole/revokeRole inside a running write; a grant that changes nothing writes no event. */
-  changeRoleIn(w: WriteContext, actorId: string | null, userId: string, roleId: string, grant: boolean): { ok: true } {
+  async changeRoleIn(w: WriteContext, actorId: string | null, userId: string, roleId: string, grant: boolean): Promise<{ ok: true }> {
     const { store } = this.d;
-    const user = store.users.byId(userId);
+    const user = await store.users.byId(userId);
     if (!user || user.removed) throw new ProtocolError('NOT_FOUND', 'user not found');
-    if (!store.roles.get(roleId)) throw new ProtocolError('NOT_FOUND', 'role not found');
-    return this.tracking(w, actorId, [userId], () => {
-      const changed = grant ? store.roles.grant(userId, roleId) : store.roles.revoke(userId, roleId);
+    if (!(await store.roles.get(roleId))) throw new ProtocolError('NOT_FOUND', 'role not found');
+    return this.tracking(w, actorId, [userId], async () => {
+      const changed = await (grant ? store.roles.grant(userId, roleId) : store.roles.revoke(userId, roleId));
       if (changed) {
         // user.updated is in the access set only via this explicit invalidation: grants change visibility.
         this.d.access.invalidate();
-        w.emit({ type: 'user.updated', roomId: null, actorId }, { user: publicUser(store, user) });
+        w.emit({ type: 'user.updated', roomId: null, actorId }, { user: await publicUser(store, user) });
       }
       return { ok: true as const };
     });
   }
 
   /** Run `change`, then tell each of `userIds` whose visible rooms differ. */
-  tracking<T>(w: WriteContext, actorId: string | null, userIds: string[], change: () => T): T {
+  async tracking<T>(w: WriteContext, actorId: string | null, userIds: string[], change: () => Promise<T>): Promise<T> {
     const { access } = this.d;
-    const visible = (u: string) =>
-      [...access.allRooms()]
-        .filter((r) => !r.deleted && access.roomVisibleTo(u, r))
+    const visible = (view: AccessView, u: string) =>
+      [...view.allRooms()]
+        .filter((r) => !r.deleted && view.roomVisibleTo(u, r))
         .map((r) => r.id)
         .join(',');
-    const before = new Map(userIds.map((u) => [u, visible(u)]));
-    const result = change();
+    const was = await access.view();
+    const before = new Map(userIds.map((u) => [u, visible(was, u)]));
+    const result = await change();
     access.invalidate();
+    const now = await access.view();
     for (const u of userIds) {
-      if (visible(u) !== before.get(u)) {
+      if (visible(now, u) !== before.get(u)) {
         w.emit({ type: 'access.changed', roomId: null, actorId, targetUserId: u }, { userId: u });
       }
     }

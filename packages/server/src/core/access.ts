@@ -21,21 +21,23 @@ export interface EventScope {
 
 const NO_ROLES: ReadonlySet<string> = new Set();
 
+/** Where the index loads from: the storage port's rooms and roles. */
+export type AccessSource = Pick<Repositories, 'rooms' | 'roles'>;
+
 /**
  * An in-memory index of who may see what: rooms (kind, restriction, members), role grants and role
- * permissions. Loaded lazily from the store and dropped whenever an event a feature declares as changing
- * visibility is written (see commit-queue), so it is never stale for longer than the write that changed it.
+ * permissions. Loaded from the store on demand (`view()`, awaited: the store may be over the network) and
+ * dropped whenever an event a feature declares as changing visibility is written (see commit-queue), so it
+ * is never stale for longer than the write that changed it.
  *
- * THE visibility rule lives here and only here; sync, history, state, unread counts, live fan-out and
- * error messages all ask this index.
+ * THE visibility rule lives in AccessView and only there; sync, history, state, unread counts, live
+ * fan-out and error messages all ask it.
  */
 export class AccessIndex {
-  private rooms: Map<string, RoomAccess> | null = null;
-  private grants: Map<string, Set<string>> | null = null;
-  private roles: Map<string, Role> | null = null;
+  private cur: AccessView | null = null;
   private _version = 0;
 
-  constructor(private readonly store: Pick<Repositories, 'rooms' | 'roles'>) {}
+  constructor(private readonly store: AccessSource) {}
 
   /**
    * Bumped on every invalidation: caches derived from this index (the hub's per-room audiences) compare
@@ -47,21 +49,51 @@ export class AccessIndex {
 
   invalidate(): void {
     this._version++;
-    this.rooms = null;
-    this.grants = null;
-    this.roles = null;
+    this.cur = null;
   }
 
-  private loadRooms(): Map<string, RoomAccess> {
-    if (this.rooms) return this.rooms;
+  /** The rules now: at once when loaded, else loaded first. A load overtaken by an invalidation is not kept. */
+  view(): AccessView | Promise<AccessView> {
+    if (this.cur) return this.cur;
+    const version = this._version;
+    return AccessView.load(this.store).then((v) => {
+      if (version === this._version) this.cur = v;
+      return v;
+    });
+  }
+
+  /**
+   * The loaded rules, for fan-out (which runs after the commit queue has loaded them); null while they are
+   * being reloaded.
+   */
+  get current(): AccessView | null {
+    return this.cur;
+  }
+}
+
+/** The visibility rules as of one load of the index: synchronous questions, no I/O. */
+export class AccessView {
+  private constructor(
+    private readonly rooms: Map<string, RoomAccess>,
+    private readonly grants: Map<string, Set<string>>,
+    private readonly roles: Map<string, Role>,
+  ) {}
+
+  static async load(store: AccessSource): Promise<AccessView> {
+    const [memberRows, roomRows, grantRows, roleRows] = await Promise.all([
+      store.rooms.allMembers(),
+      store.rooms.all(),
+      store.roles.allGrants(),
+      store.roles.list(),
+    ]);
     const members = new Map<string, Set<string>>();
-    for (const m of this.store.rooms.allMembers()) {
+    for (const m of memberRows) {
       let set = members.get(m.roomId);
       if (!set) members.set(m.roomId, (set = new Set()));
       set.add(m.userId);
     }
     const rooms = new Map<string, RoomAccess>();
-    for (const r of this.store.rooms.all()) {
+    for (const r of roomRows) {
       rooms.set(r.id, {
         id: r.id,
         kind: r.kind,
@@ -70,45 +102,36 @@ export class AccessIndex {
         deleted: r.deleted,
       });
     }
-    return (this.rooms = rooms);
-  }
-
-  private loadGrants(): Map<string, Set<string>> {
-    if (this.grants) return this.grants;
     const grants = new Map<string, Set<string>>();
-    for (const g of this.store.roles.allGrants()) {
+    for (const g of grantRows) {
       let set = grants.get(g.userId);
       if (!set) grants.set(g.userId, (set = new Set()));
       set.add(g.roleId);
     }
-    return (this.grants = grants);
+    return new AccessView(rooms, grants, new Map(roleRows.map((r) => [r.id, r])));
   }
 
   room(roomId: string): RoomAccess | null {
-    return this.loadRooms().get(roomId) ?? null;
+    return this.rooms.get(roomId) ?? null;
   }
 
   /** Every room the index knows, deleted ones included. */
   allRooms(): Iterable<RoomAccess> {
-    return this.loadRooms().values();
+    return this.rooms.values();
   }
 
   /** Roles held explicitly (the implicit `everyone` is not listed). */
   rolesOf(userId: string): ReadonlySet<string> {
-    return this.loadGrants().get(userId) ?? NO_ROLES;
+    return this.grants.get(userId) ?? NO_ROLES;
   }
 
   isOwner(userId: string): boolean {
     return this.rolesOf(userId).has(OWNER_ROLE);
   }
 
-  private loadRoles(): Map<string, Role> {
-    return (this.roles ??= new Map(this.store.roles.list().map((r) => [r.id, r])));
-  }
-
   hasPermission(userId: string, perm: Permission): boolean {
     if (this.isOwner(userId)) return true;
-    const roles = this.loadRoles();
+    const roles = this.roles;
     if (roles.get(EVERYONE_ROLE)?.permissions.includes(perm)) return true;
     for (const role of this.rolesOf(userId)) if (roles.get(role)?.permissions.includes(perm)) return true;
     return false;
@@ -116,7 +139,7 @@ export class AccessIndex {
 
   /** The position of the highest role the user holds (`everyone` counts, at 0; the owner role is highest). */
   topPosition(userId: string): number {
-    const roles = this.loadRoles();
+    const roles = this.roles;
     let top = roles.get(EVERYONE_ROLE)?.position ?? 0;
     for (const id of this.rolesOf(userId)) top = Math.max(top, roles.get(id)?.position ?? 0);
     return top;

@@ -12,6 +12,7 @@ import {
   type StoredEventOf,
   type UnitOfWork,
 } from '../ports/storage.js';
+import type { Awaitable } from '../ports/awaitable.js';
 import type { AccessIndex } from './access.js';
 import type { Log } from './deps.js';
 
@@ -34,7 +35,7 @@ export interface WriteContext {
 }
 
 interface Pending {
-  work: (w: WriteContext) => unknown;
+  work: (w: WriteContext) => Awaitable<unknown>;
   resolve: (v: unknown) => void;
   reject: (e: unknown) => void;
 }
@@ -50,7 +51,7 @@ class Step implements BatchStep {
     private readonly queue: { context(uow: UnitOfWork, step: Step): WriteContext; rolledBack(): void },
   ) {}
 
-  run(uow: UnitOfWork): unknown {
+  run(uow: UnitOfWork): Awaitable<unknown> {
     return this.pending.work(this.queue.context(uow, this));
   }
 
@@ -69,6 +70,7 @@ const unavailable = () => new ProtocolError('UNAVAILABLE', 'the server could not
  * setImmediate, each in its own step so one failing request does not abort the others. After COMMIT the
  * batch's events are published on the event bus (in order), then each request is answered: a request is
  * acknowledged only once it is durable, and a client never gets a reply before the events it caused.
+ * Batches run one at a time: writes submitted while one is in flight form the next.
  *
  * If the commit itself fails (disk full, read-only), every request in the batch gets UNAVAILABLE and
  * nothing is published; the queue keeps working once the fault clears.
@@ -78,8 +80,10 @@ const unavailable = () => new ProtocolError('UNAVAILABLE', 'the server could not
 export class CommitQueue {
   private pending: Pending[] = [];
   private scheduled = false;
-  /** An engine that commits asynchronously has a batch in flight: the next one waits (one unit at a time). */
+  /** A batch is in flight (from its first step until its replies): the next one waits. */
   private inFlight = false;
+  /** Settles when the batch in flight has been answered (close() waits for it). */
+  private settled: Promise<void> = Promise.resolve();
   private closed = false;
   private _head: number;
 
@@ -92,8 +96,10 @@ export class CommitQueue {
     private readonly now: () => number,
     private readonly newId: () => string,
     private readonly log: Log,
+    /** The log's head when the server starts (read by the composition root). */
+    head: number,
   ) {
-    this._head = storage.events.head();
+    this._head = head;
   }
 
   /** The newest committed (and published) order. */
@@ -106,7 +112,7 @@ export class CommitQueue {
     return this.scheduled || this.inFlight;
   }
 
-  submit<T>(work: (w: WriteContext) => T): Promise<T> {
+  submit<T>(work: (w: WriteContext) => Awaitable<T>): Promise<T> {
     if (this.closed) return Promise.reject(new ProtocolError('UNAVAILABLE', 'the server is shutting down'));
     return new Promise<T>((resolve, reject) => {
       this.pending.push({ work, resolve: resolve as (v: unknown) => void, reject });
@@ -118,54 +124,51 @@ export class CommitQueue {
   }
 
   /** Commit whatever is queued now, then refuse new writes (graceful shutdown). */
-  close(): void {
-    this.runBatch();
+  async close(): Promise<void> {
+    await this.settled;
+    const last = this.runBatch();
     this.closed = true;
+    await last;
   }
 
-  private runBatch(): void {
+  private runBatch(): Promise<void> {
     this.scheduled = false;
     // Batches commit one at a time, each knowing the head the previous one left; the one in flight
     // starts the next when it settles.
-    if (this.inFlight) return;
+    if (this.inFlight) return this.settled;
     const batch = this.pending;
     this.pending = [];
-    if (batch.length === 0) return;
+    if (batch.length === 0) return Promise.resolve();
+    this.inFlight = true;
+    this.settled = this.commit(batch).finally(() => {
+      this.inFlight = false;
+      // Writes submitted meanwhile (all before close(): it refuses later ones) form the next batch.
+      if (this.pending.length && !this.scheduled && !this.closed) {
+        this.scheduled = true;
+        setImmediate(() => void this.runBatch());
+      }
+    });
+    return this.settled;
+  }
 
+  private async commit(batch: Pending[]): Promise<void> {
     const batchNow = this.now();
     const steps = batch.map((p) => new Step(p, batchNow, this.stepHooks));
-    let result: BatchResult | Promise<BatchResult>;
+    let result: BatchResult;
     try {
-      result = this.storage.runBatch(this._head, steps, this.onForeign);
+      result = await this.storage.runBatch(this._head, steps, this.onForeign);
     } catch (error) {
       return this.batchFailed(steps, error);
     }
-    if (result instanceof Promise) {
-      this.inFlight = true;
-      result
-        .then(
-          (r) => this.committed(steps, r),
-          (error: unknown) => this.batchFailed(steps, error),
-        )
-        .finally(() => {
-          this.inFlight = false;
-          // Writes submitted meanwhile (all before close(): it refuses later ones) form the next batch.
-          if (this.pending.length && !this.scheduled) {
-            this.scheduled = true;
-            setImmediate(() => this.runBatch());
-          }
-        });
-    } else {
-      this.committed(steps, result);
-    }
+    await this.committed(steps, result);
   }
 
-  private committed(steps: readonly Step[], r: BatchResult): void {
+  private async committed(steps: readonly Step[], r: BatchResult): Promise<void> {
     const events: StoredEvent[] = [...r.foreign];
     for (let i = 0; i < steps.length; i++) if (r.outcomes[i]!.ok) events.push(...steps[i]!.events);
     if (events.length) this._head = events[events.length - 1]!.order;
     if (events.some((e) => this.visibilityEvents.has(e.type))) this.access.invalidate();
-    this.safely('publish', () => this.bus.publish(events));
+    await this.publish(events);
     for (let i = 0; i < steps.length; i++) if (r.outcomes[i]!.ok) for (const fn of steps[i]!.after) this.safely('afterCommit', fn);
     for (let i = 0; i < steps.length; i++) {
       const o = r.outcomes[i]!;
@@ -177,11 +180,28 @@ export class CommitQueue {
     }
   }
 
-  private batchFailed(steps: readonly Step[], error: unknown): void {
+  /**
+   * Publish committed events. Fan-out judges visibility with the loaded access rules, so they are loaded
+   * first when a change dropped them (a load that fails is logged; fan-out then delivers room events to
+   * no one rather than to the wrong people, and clients recover them by resuming).
+   */
+  private async publish(events: readonly StoredEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    if (!this.access.current) {
+      try {
+        await this.access.view();
+      } catch (error) {
+        this.log({ level: 'error', msg: 'access rules could not be loaded', error: describe(error) });
+      }
+    }
+    this.safely('publish', () => this.bus.publish(events));
+  }
+
+  private async batchFailed(steps: readonly Step[], error: unknown): Promise<void> {
     const cause = error instanceof StorageUnavailable && error.cause !== undefined ? error.cause : error;
     this.log({ level: 'error', msg: 'commit failed', error: describe(cause), batch: steps.length });
     this.access.invalidate();
-    this.reconcileHead();
+    await this.reconcileHead();
     for (const step of steps) step.pending.reject(unavailable());
   }
 
@@ -228,44 +248,44 @@ export class CommitQueue {
     return new ProtocolError('INTERNAL', 'internal error');
   }
 
-  /** Events appended to the log by another process after our head. Our caches may be stale with them. */
-  private foreignEvents(): StoredEvent[] {
-    const dbHead = this.storage.events.head();
-    if (dbHead <= this._head) return [];
-    this.access.invalidate();
-    return this.storage.events.range(this._head, dbHead);
-  }
-
   /**
    * Publish events another process appended, when idle (the event bus says when to look; writes do it at
-   * each batch). Cheap when there is nothing new: one head lookup.
+   * each batch). Cheap when there is nothing new: one head lookup. Runs as a batch of its own, so it
+   * never overlaps one.
    */
-  absorbForeign(): void {
-    if (this.closed || this.scheduled || this.inFlight) return;
-    try {
-      const missed = this.foreignEvents();
-      if (missed.length === 0) return;
-      this._head = missed[missed.length - 1]!.order;
-      this.safely('publish', () => this.bus.publish(missed));
-    } catch (error) {
-      this.log({ level: 'error', msg: 'foreign event check failed', error: describe(error) });
-    }
+  absorbForeign(): Promise<void> {
+    if (this.closed || this.scheduled || this.inFlight) return Promise.resolve();
+    this.inFlight = true;
+    this.settled = this.catchUp('foreign event check failed').finally(() => {
+      this.inFlight = false;
+      if (this.pending.length && !this.scheduled && !this.closed) {
+        this.scheduled = true;
+        setImmediate(() => void this.runBatch());
+      }
+    });
+    return this.settled;
   }
 
   /**
    * After a failed commit the log should be where it was. If it is not (a write escaped the
    * transaction), publish what is there so live connections' accounting never skips real events.
    */
-  private reconcileHead(): void {
+  private reconcileHead(): Promise<void> {
+    return this.catchUp('head check failed');
+  }
+
+  /** Publish whatever the log holds past our head (appended by another process, or escaped a failure). */
+  private async catchUp(failure: string): Promise<void> {
     try {
-      const dbHead = this.storage.events.head();
-      if (dbHead > this._head) {
-        const missed = this.storage.events.range(this._head, dbHead);
-        this._head = dbHead;
-        this.safely('publish', () => this.bus.publish(missed));
-      }
+      const dbHead = await this.storage.events.head();
+      if (dbHead <= this._head) return;
+      this.access.invalidate();
+      const missed = await this.storage.events.range(this._head, dbHead);
+      if (missed.length === 0) return;
+      this._head = missed[missed.length - 1]!.order;
+      await this.publish(missed);
     } catch (error) {
-      this.log({ level: 'error', msg: 'head check failed', error: describe(error) });
+      this.log({ level: 'error', msg: failure, error: describe(error) });
     }
   }
 

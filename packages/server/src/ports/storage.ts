@@ -6,16 +6,25 @@ import type { ReadMarkersRepository } from '../features/read-markers/repository.
 import type { RolesRepository } from '../features/roles/repository.js';
 import type { RoomsRepository } from '../features/rooms/repository.js';
 import type { EventData, Json } from '../wire/types.js';
+import type { Awaitable } from './awaitable.js';
 
 /*
  * THE STORAGE PORT. What the commit queue and the features need from a storage engine; the SQLite adapter
  * (adapters/sqlite/) implements it. The contract (docs/architecture.md, "The two ports"):
  *
+ * - Every repository and log call returns an Awaitable: the value itself from an engine in this process
+ *   (SQLite), a promise from one over the network (PostgreSQL). Callers always await.
  * - Orders are gap-free and increasing: an event's order is assigned inside the unit of work that appends
- *   it, so a unit that does not commit leaves no hole and units commit in order order.
+ *   it, so a unit that does not commit leaves no hole and units commit in order order. `append` is
+ *   synchronous because the unit holds the write lock and knows the head: an engine over the network
+ *   assigns head + 1 in memory and may write the row with the step.
  * - A batch (`runBatch`) is one atomic unit of work; each step in it is its own sub-unit (a step that throws
  *   undoes only its own writes). The batch resolves only once it is durable: callers acknowledge after that.
- * - A reader sees committed state only, plus (inside a step) the writes of the steps before it.
+ * - Repository calls made while a step runs belong to the batch's unit of work and see the writes of the
+ *   steps before them (SQLite: one connection; a network engine routes them to the batch's transaction,
+ *   e.g. by async context). Every other reader sees committed state only.
+ * - A step does its slow work (password hashing, file I/O) before it is submitted, never inside: it holds
+ *   the write lock while it runs.
  * - Other processes may append events too (the operator's command line today, other server nodes later);
  *   `runBatch` reports the ones committed after `knownHead` before running its own steps.
  */
@@ -45,19 +54,19 @@ export type EventPayload<T extends EventType> = EventData<T> | ((order: number) 
 /** The append-only log, read side (and the two content scrubs deletion and retention need). */
 export interface EventLog {
   /** The newest committed order (0 when empty). */
-  head(): number;
+  head(): Awaitable<number>;
   /** Up to `limit` events with order > after, ascending. */
-  after(after: number, limit: number): StoredEvent[];
-  get(order: number): StoredEvent | null;
+  after(after: number, limit: number): Awaitable<StoredEvent[]>;
+  get(order: number): Awaitable<StoredEvent | null>;
   /** Events with from < order <= to, ascending. */
-  range(from: number, to: number): StoredEvent[];
+  range(from: number, to: number): Awaitable<StoredEvent[]>;
   /**
    * Replace an event's payload: the one exception to append-only, to scrub a deleted message's text from the
    * events that carried it (order and type stay, so the log stays gap-free).
    */
-  rewrite<T extends EventType>(order: number, type: T, data: EventData<T>): void;
+  rewrite<T extends EventType>(order: number, type: T, data: EventData<T>): Awaitable<void>;
   /** Orders of the message.edited events of one message. */
-  editsOf(roomId: string, messageOrder: number, messageId: string): number[];
+  editsOf(roomId: string, messageOrder: number, messageId: string): Awaitable<number[]>;
 }
 
 /** What a step may do beyond the repositories: append to the log. */
@@ -67,7 +76,7 @@ export interface UnitOfWork {
 
 /** One request's writes inside a batch. */
 export interface BatchStep {
-  run(uow: UnitOfWork): unknown;
+  run(uow: UnitOfWork): Awaitable<unknown>;
   /** The step threw and its writes were undone; called before the next step runs. */
   rolledBack(): void;
 }
@@ -98,20 +107,20 @@ export interface Storage extends Repositories {
    * Run a batch of steps as ONE unit of work (see the contract above). `onForeign` is called with the events
    * other processes committed after `knownHead`, before the first step runs (caches must be dropped). If the
    * unit cannot commit, it throws (or rejects with) StorageUnavailable and none of it happened.
-   *
-   * May return the result directly (an embedded engine commits synchronously: no extra turn before the
-   * replies) or a promise (an engine over the network).
    */
-  runBatch(knownHead: number, steps: readonly BatchStep[], onForeign: (events: readonly StoredEvent[]) => void): BatchResult | Promise<BatchResult>;
-  /** A small write outside the request path (operator commands, the first-run invite), committed before it returns. */
-  transaction<T>(fn: () => T): T;
+  runBatch(knownHead: number, steps: readonly BatchStep[], onForeign: (events: readonly StoredEvent[]) => void): Promise<BatchResult>;
+  /**
+   * A small write outside the request path (operator commands, the first-run invite): one unit of work,
+   * committed when the promise resolves. Like a step, `fn` does no slow work while it holds the lock.
+   */
+  transaction<T>(fn: () => Awaitable<T>): Promise<T>;
   /** Background upkeep (SQLite: WAL checkpoints while idle); `busy` says whether writes are waiting. */
   startUpkeep(busy: () => boolean): void;
   /** No more upkeep: the server is shutting down. */
   stopUpkeep(): void;
   /** An online copy of the whole store to `file`, while the server keeps running. */
   backup(file: string, progress: (done: number, total: number) => void): Promise<void>;
-  close(): void;
+  close(): Awaitable<void>;
 }
 
 /** The storage is unwell (disk full, I/O error, read-only, locked): the request may be retried later. */

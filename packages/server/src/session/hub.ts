@@ -1,5 +1,5 @@
 import { CloseCode, type KnownEvent } from '@open-discord/protocol';
-import type { AccessIndex } from '../core/access.js';
+import type { AccessIndex, AccessView } from '../core/access.js';
 import type { Log } from '../core/deps.js';
 import type { StoredEvent } from '../ports/storage.js';
 import { eventJson, liveEventFrame, presenceFrame, typingFrame } from '../wire/encode.js';
@@ -79,13 +79,15 @@ export class Hub {
 
   /** Publish committed events, in order, to every live session allowed to see them. */
   publish(events: readonly StoredEvent[]): void {
+    const view = this.access.current;
+    if (!view) return this.cannotJudge();
     for (const e of events) {
       let json: Json<KnownEvent> | null = null;
       // Recipients nearly always share one `prev`; a map is only needed when they do not.
       let lastPrev = -1;
       let lastFrame: Buffer | null = null;
       let frames: Map<number, Buffer> | null = null;
-      for (const s of this.recipients(e)) {
+      for (const s of this.recipients(view, e)) {
         const prev = s.accounted;
         if (prev !== lastPrev || !lastFrame) {
           if (lastFrame) (frames ??= new Map()).set(lastPrev, lastFrame);
@@ -108,10 +110,20 @@ export class Hub {
    * would only drop a session from a Set (safe while iterating) or from the audience map (whose arrays are
    * never mutated, only replaced).
    */
-  private recipients(e: StoredEvent): Iterable<Session> {
+  private recipients(view: AccessView, e: StoredEvent): Iterable<Session> {
     if (e.targetUserId !== null) return this.liveByUser.get(e.targetUserId) ?? EMPTY;
-    if (e.roomId === null || this.access.isPublic(e.roomId)) return this.live;
-    return this.audience(e.roomId);
+    if (e.roomId === null || view.isPublic(e.roomId)) return this.live;
+    return this.audience(view, e.roomId);
+  }
+
+  /**
+   * The access rules could not be loaded after a commit (the store failed meanwhile): nobody can be told
+   * what they may see, and nothing may be skipped silently. Every live client is sent away to resume,
+   * which replays what it missed once the store answers again.
+   */
+  private cannotJudge(): void {
+    this.log({ level: 'error', msg: 'fan-out without access rules: live connections sent to resume', count: this.live.size });
+    for (const s of [...this.live]) s.close(CloseCode.GOING_AWAY, 'server busy; reconnect');
   }
 
   /**
@@ -120,7 +132,7 @@ export class Hub {
    * live or leaves. Fan-out in such a room is then O(its audience) instead of a visibility check for every
    * online user on every event.
    */
-  private audience(roomId: string): readonly Session[] {
+  private audience(view: AccessView, roomId: string): readonly Session[] {
     if (this.audienceVersion !== this.access.version) {
       this.audiences.clear();
       this.audienceVersion = this.access.version;
@@ -128,10 +140,10 @@ export class Hub {
     let out = this.audiences.get(roomId);
     if (!out) {
       out = [];
-      const room = this.access.room(roomId);
+      const room = view.room(roomId);
       if (room) {
         for (const [userId, sessions] of this.liveByUser) {
-          if (this.access.roomVisibleTo(userId, room)) for (const s of sessions) out.push(s);
+          if (view.roomVisibleTo(userId, room)) for (const s of sessions) out.push(s);
         }
       }
       this.audiences.set(roomId, out);
@@ -142,8 +154,11 @@ export class Hub {
   /** Relay an ephemeral typing notice to others who can see the room (never stored). */
   typing(from: Session, roomId: string): void {
     const userId = from.userId!;
+    // Ephemeral: while the rules are being reloaded, a typing notice is simply not relayed.
+    const view = this.access.current;
+    if (!view) return;
     const frame = typingFrame(roomId, userId);
-    const audience = this.access.isPublic(roomId) ? this.live : this.audience(roomId);
+    const audience = view.isPublic(roomId) ? this.live : this.audience(view, roomId);
     for (const s of audience) if (s.userId !== userId) s.conn.sendShared(frame);
   }
 

@@ -1,4 +1,4 @@
-import type { AuthFrame, ErrorBody, Me, ParsedParams, RequestType } from '@open-discord/protocol';
+import type { AuthFrame, ClientFrame, ErrorBody, Me, ParsedParams, RequestType } from '@open-discord/protocol';
 import { CloseCode, decodeClientFrame, LIMITS, PROTOCOL_VERSION, ProtocolError } from '@open-discord/protocol';
 import type { Services } from '../app.js';
 import { describe } from '../core/commit-queue.js';
@@ -9,6 +9,7 @@ import type { Conn } from './conn.js';
 import type { Dispatcher } from './dispatcher.js';
 import type { Hub } from './hub.js';
 import { ParseBudget } from './parse-budget.js';
+import type { SyncPage } from '../features/sync/sync.js';
 
 export interface SessionOptions {
   serverVersion: string;
@@ -33,7 +34,11 @@ export const LARGE_FRAME_BYTES = 8 * 1024;
 const frameBytes = (data: Buffer | ArrayBuffer | Buffer[]) =>
   Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : data.byteLength;
 
-type State = 'auth' | 'replaying' | 'live' | 'closed';
+/** `verifying`: the auth frame arrived and its token is being checked against the store. */
+type State = 'auth' | 'verifying' | 'replaying' | 'live' | 'closed';
+
+/** Frames a client may send right behind its auth frame, kept until the token is verified. */
+const MAX_HELD_FRAMES = 64;
 
 /**
  * Requests a connection may have waiting for their replies; beyond, RATE_LIMITED without doing the work.
@@ -67,6 +72,8 @@ export class Session {
   private readonly budget: ParseBudget;
   private inFlight = 0;
   private readsInFlight = 0;
+  /** Frames that arrived while the auth frame was being verified, handled once it is. */
+  private held: ClientFrame[] = [];
 
   constructor(
     readonly conn: Conn,
@@ -87,7 +94,7 @@ export class Session {
   onMessage(data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean): void {
     if (this.state === 'closed') return;
     if (this.frames.take('') > 0) return this.close(CloseCode.TOO_SLOW, 'too many frames');
-    if (this.state !== 'auth' && this.o.now() >= this.expiresAtMs) return this.expired();
+    if (this.state !== 'auth' && this.state !== 'verifying' && this.o.now() >= this.expiresAtMs) return this.expired();
     const bytes = frameBytes(data);
     // Parse work is budgeted per address and per account, not only per socket: once either has sent too
     // much malformed input, its suspect sockets and its large frames are refused before parsing.
@@ -100,8 +107,22 @@ export class Session {
     const frame = decoded.value;
     if (this.state === 'auth') {
       if (frame.kind !== 'auth') return this.close(CloseCode.PROTOCOL_VIOLATION, 'the first frame must be auth');
-      return this.authenticate(frame.frame);
+      this.state = 'verifying';
+      void this.authenticate(frame.frame).catch((error: unknown) => {
+        this.services.deps.log({ level: 'error', msg: 'authentication failed', error: describe(error) });
+        this.close(CloseCode.GOING_AWAY, 'server busy; reconnect');
+      });
+      return;
     }
+    if (this.state === 'verifying') {
+      if (this.held.length >= MAX_HELD_FRAMES) return this.close(CloseCode.TOO_SLOW, 'too many frames before the auth reply');
+      this.held.push(frame);
+      return;
+    }
+    this.handle(frame);
+  }
+
+  private handle(frame: ClientFrame): void {
     switch (frame.kind) {
       case 'auth':
         return this.reply(frame.id ?? null, { code: 'BAD_REQUEST', message: 'already authenticated' });
@@ -158,9 +179,11 @@ export class Session {
     this.reply(id, error);
   }
 
-  private authenticate(frame: AuthFrame): void {
+  private async authenticate(frame: AuthFrame): Promise<void> {
     this.clearAuthTimer();
-    const auth = this.services.auth.verify(frame.token);
+    const auth = await this.services.auth.verify(frame.token);
+    // From here on synchronous: the hub knows the session before `head` is read, so no event is missed.
+    if (this.state !== 'verifying') return; // closed meanwhile
     if (!auth) return this.close(CloseCode.UNAUTHORIZED, 'invalid or expired token');
     if (this.hub.connectionsOf(auth.user.id) >= this.o.maxConnectionsPerUser) {
       return this.close(CloseCode.TOO_MANY_CONNECTIONS, 'too many connections for this user');
@@ -188,10 +211,13 @@ export class Session {
     if (replaying) {
       this.state = 'replaying';
       this.accounted = resume;
-      this.replayStep();
+      void this.replayStep();
     } else {
       this.goLive(head);
     }
+    const held = this.held;
+    this.held = [];
+    for (const f of held) if ((this.state as State) !== 'closed') this.handle(f);
   }
 
   private goLive(accounted: number): void {
@@ -201,23 +227,29 @@ export class Session {
   }
 
   /** Send one replay page; go live in this same tick if it reached head, else yield and continue. */
-  private replayStep = (): void => {
+  private replayStep = async (): Promise<void> => {
     if (this.state !== 'replaying') return;
     // A client that does not read pauses its own replay instead of filling server memory.
     if (this.conn.bufferedAmount > this.o.replayHighWater) {
-      setTimeout(this.replayStep, 5).unref();
+      setTimeout(() => void this.replayStep(), 5).unref();
       return;
     }
-    const page = this.services.sync.scan(this.userId!, this.accounted, LIMITS.syncPageSize);
+    let page: SyncPage;
+    try {
+      page = await this.services.sync.scan(this.userId!, this.accounted, LIMITS.syncPageSize);
+    } catch (error) {
+      this.services.deps.log({ level: 'error', msg: 'replay failed', error: describe(error) });
+      return this.close(CloseCode.GOING_AWAY, 'server busy; reconnect');
+    }
+    if (this.state !== 'replaying') return; // closed while the page was read
     // The sync page serialisation, as a replay frame.
     this.conn.send(replayFrame(syncPageJson(page)));
     if (this.state !== 'replaying') return; // the send may have closed us (buffer cap)
-    if (page.more) {
-      this.accounted = page.through;
-      setImmediate(this.replayStep);
-    } else {
-      this.goLive(page.through);
-    }
+    this.accounted = page.through;
+    // Live only if nothing was published after the page was read (an engine over the network lets commits
+    // land meanwhile); otherwise one more page first, so the stream has no gap.
+    if (page.more || page.through < this.services.deps.queue.head) setImmediate(() => void this.replayStep());
+    else this.goLive(page.through);
   };
 
   private async request(id: string, type: RequestType, params: ParsedParams<RequestType>): Promise<void> {

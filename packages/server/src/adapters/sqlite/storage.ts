@@ -7,6 +7,7 @@ import type {
   StoredEvent,
 } from '../../ports/storage.js';
 import { StorageUnavailable } from '../../ports/storage.js';
+import type { Awaitable } from '../../ports/awaitable.js';
 import { SqliteCategoriesRepo } from './categories-repo.js';
 import { type CheckpointMode, CheckpointRationer, type CheckpointResult } from './checkpoints.js';
 import { SqliteCredentialsRepo } from './credentials-repo.js';
@@ -39,7 +40,9 @@ export class SqliteStorage implements Storage {
   readonly messages: SqliteMessagesRepo;
   readonly readMarkers: SqliteReadMarkersRepo;
   readonly events: SqliteEventLog;
-  private readonly tx: { (fn: () => unknown): unknown; immediate(fn: () => unknown): unknown };
+  private readonly stmt: Record<'begin' | 'commit' | 'rollback' | 'savepoint' | 'release' | 'rollbackTo', { run(): unknown }>;
+  /** The unit of work in progress (or the last one), which the next one waits for. */
+  private lastUnit: Promise<void> = Promise.resolve();
   private readonly checkpoints: CheckpointRationer;
 
   constructor(
@@ -54,7 +57,14 @@ export class SqliteStorage implements Storage {
     this.messages = new SqliteMessagesRepo(db);
     this.readMarkers = new SqliteReadMarkersRepo(db);
     this.events = new SqliteEventLog(db);
-    this.tx = db.transaction((fn: () => unknown) => fn());
+    this.stmt = {
+      begin: db.prepare('BEGIN IMMEDIATE'),
+      commit: db.prepare('COMMIT'),
+      rollback: db.prepare('ROLLBACK'),
+      savepoint: db.prepare('SAVEPOINT step'),
+      release: db.prepare('RELEASE step'),
+      rollbackTo: db.prepare('ROLLBACK TO step'),
+    };
     const log = opts.log ?? (() => {});
     this.checkpoints = new CheckpointRationer(
       `${db.name}-wal`,
@@ -68,11 +78,22 @@ export class SqliteStorage implements Storage {
   }
 
   /**
-   * Run `fn` in a transaction (BEGIN IMMEDIATE, so a concurrent CLI writer makes us wait on busy_timeout
-   * rather than fail mid-transaction), or in a savepoint when already inside one.
+   * A small unit of work outside the request path: BEGIN IMMEDIATE (so a concurrent CLI writer makes us
+   * wait on busy_timeout rather than fail mid-transaction), `fn`, COMMIT. Units never overlap: each waits
+   * for the one before it (the connection has one transaction at a time).
    */
-  transaction<T>(fn: () => T): T {
-    return this.tx.immediate(fn) as T;
+  transaction<T>(fn: () => Awaitable<T>): Promise<T> {
+    return this.exclusive(async () => {
+      this.stmt.begin.run();
+      try {
+        const value = await this.holding(fn);
+        this.stmt.commit.run();
+        return value;
+      } catch (error) {
+        if (this.db.inTransaction) this.stmt.rollback.run();
+        throw error;
+      }
+    });
   }
 
   get inTransaction(): boolean {
@@ -83,36 +104,79 @@ export class SqliteStorage implements Storage {
    * One BEGIN IMMEDIATE transaction for the batch, a savepoint per step. Holding the write lock, it first
    * picks up what another process (the operator's command line) appended after `knownHead`, so that is
    * published before, and never hidden behind, this batch's events. If SQLite drops the whole transaction
-   * (an I/O error) or COMMIT fails, the batch throws StorageUnavailable and none of it happened.
+   * (an I/O error) or COMMIT fails, the batch rejects with StorageUnavailable and none of it happened.
+   *
+   * Steps await the repositories, which answer synchronously here: the whole batch runs in microtasks of
+   * one event-loop turn, so no other reader on this connection can see its uncommitted writes.
    */
-  runBatch(knownHead: number, steps: readonly BatchStep[], onForeign: (events: readonly StoredEvent[]) => void): BatchResult {
-    let foreign: StoredEvent[] = [];
-    const outcomes: StepOutcome[] = [];
-    try {
-      this.transaction(() => {
-        const dbHead = this.events.head();
-        if (dbHead > knownHead) {
-          foreign = this.events.range(knownHead, dbHead);
-          onForeign(foreign);
-        }
-        for (const step of steps) {
-          // SQLite may have rolled the whole transaction back on an I/O error; never let the rest of the
-          // batch run in autocommit mode.
-          if (!this.db.inTransaction) throw new Error('transaction lost');
-          try {
-            outcomes.push({ ok: true, value: this.transaction(() => step.run(this.events)) });
-          } catch (error) {
-            step.rolledBack();
-            if (!this.db.inTransaction) throw error;
-            outcomes.push({ ok: false, error: classify(error) });
+  runBatch(knownHead: number, steps: readonly BatchStep[], onForeign: (events: readonly StoredEvent[]) => void): Promise<BatchResult> {
+    return this.exclusive(async () => {
+      let foreign: StoredEvent[] = [];
+      const outcomes: StepOutcome[] = [];
+      try {
+        this.stmt.begin.run();
+        try {
+          const dbHead = this.events.head();
+          if (dbHead > knownHead) {
+            foreign = this.events.range(knownHead, dbHead);
+            onForeign(foreign);
           }
+          for (const step of steps) {
+            // SQLite may have rolled the whole transaction back on an I/O error; never let the rest of the
+            // batch run in autocommit mode.
+            if (!this.db.inTransaction) throw new Error('transaction lost');
+            this.stmt.savepoint.run();
+            try {
+              const value = await this.holding(() => step.run(this.events));
+              this.stmt.release.run();
+              outcomes.push({ ok: true, value });
+            } catch (error) {
+              if (!this.db.inTransaction) throw error;
+              this.stmt.rollbackTo.run();
+              this.stmt.release.run();
+              step.rolledBack();
+              outcomes.push({ ok: false, error: classify(error) });
+            }
+          }
+          this.stmt.commit.run();
+        } catch (error) {
+          if (this.db.inTransaction) this.stmt.rollback.run();
+          throw error;
         }
-      });
-    } catch (error) {
-      throw new StorageUnavailable(error instanceof Error ? `${error.name}: ${error.message}` : String(error), { cause: error });
+      } catch (error) {
+        throw new StorageUnavailable(error instanceof Error ? `${error.name}: ${error.message}` : String(error), { cause: error });
+      }
+      this.checkpoints.committed();
+      return { foreign, outcomes };
+    });
+  }
+
+  /** Run `unit` after every earlier unit has settled. */
+  private exclusive<T>(unit: () => Promise<T>): Promise<T> {
+    const run = this.lastUnit.then(unit, unit);
+    this.lastUnit = run.then(
+      () => {},
+      () => {},
+    );
+    return run;
+  }
+
+  /**
+   * Run `fn` while holding the write transaction, and refuse it if it waited for the event loop (I/O, a
+   * timer) meanwhile: readers would then run against uncommitted rows, and every other write would stall.
+   */
+  private async holding<T>(fn: () => Awaitable<T>): Promise<T> {
+    let yielded = false;
+    const probe = setImmediate(() => {
+      yielded = true;
+    });
+    try {
+      const value = await fn();
+      if (yielded) throw new Error('a write waited for I/O while holding the transaction');
+      return value;
+    } finally {
+      clearImmediate(probe);
     }
-    this.checkpoints.committed();
-    return { foreign, outcomes };
   }
 
   startUpkeep(busy: () => boolean): void {

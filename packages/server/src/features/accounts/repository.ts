@@ -1,3 +1,4 @@
+import type { Awaitable } from '../../ports/awaitable.js';
 /** Users and everything that lets someone in (refresh tokens, invites, reset codes): the accounts feature's storage. */
 
 export type RemovalReason = 'kicked' | 'banned';
@@ -18,31 +19,31 @@ export interface UserRow {
 }
 
 export interface UsersRepository {
-  insert(u: { id: string; username: string; nickname: string; passwordHash: string; createdAt: number }): void;
-  byId(id: string): UserRow | null;
-  byUsername(username: string): UserRow | null;
+  insert(u: { id: string; username: string; nickname: string; passwordHash: string; createdAt: number }): Awaitable<void>;
+  byId(id: string): Awaitable<UserRow | null>;
+  byUsername(username: string): Awaitable<UserRow | null>;
   /** Nickname lookup by uniqueness key (nicknameKey: case and compatibility forms folded; removed users included). */
-  idByNickname(nickname: string): string | null;
+  idByNickname(nickname: string): Awaitable<string | null>;
   /** Active users, oldest first. */
-  list(): UserRow[];
+  list(): Awaitable<UserRow[]>;
   /** Every user ever, removed ones included, oldest first. */
-  all(): UserRow[];
+  all(): Awaitable<UserRow[]>;
   /** Active users whose nickname key is one of `keys`. */
-  idsByNicknameKeys(keys: readonly string[]): string[];
+  idsByNicknameKeys(keys: readonly string[]): Awaitable<string[]>;
   /** Replace a user's highlight words: `words` as typed, `keys` as matched. */
-  setHighlights(id: string, words: readonly string[], keys: readonly string[]): void;
+  setHighlights(id: string, words: readonly string[], keys: readonly string[]): Awaitable<void>;
   /** Active users with a highlight word whose key is one of `keys`. */
-  idsByHighlightKeys(keys: readonly string[]): string[];
+  idsByHighlightKeys(keys: readonly string[]): Awaitable<string[]>;
   /** Removed users who authored live messages, with the rooms they wrote in. */
-  removedAuthors(): Array<{ userId: string; roomId: string }>;
+  removedAuthors(): Awaitable<Array<{ userId: string; roomId: string }>>;
   /** Every user ever, removed ones included. */
-  count(): number;
-  setNickname(id: string, nickname: string): void;
-  setColor(id: string, color: string | null): void;
-  setPassword(id: string, hash: string): void;
-  bumpTokenVersion(id: string): void;
+  count(): Awaitable<number>;
+  setNickname(id: string, nickname: string): Awaitable<void>;
+  setColor(id: string, color: string | null): Awaitable<void>;
+  setPassword(id: string, hash: string): Awaitable<void>;
+  bumpTokenVersion(id: string): Awaitable<void>;
   /** Mark a user removed (kicked or banned) or, with null, active again. */
-  setRemoved(id: string, reason: RemovalReason | null): void;
+  setRemoved(id: string, reason: RemovalReason | null): Awaitable<void>;
 }
 
 export interface RefreshTokenRow {
@@ -66,25 +67,25 @@ export interface InviteRow {
 }
 
 export interface CredentialsRepository {
-  insertRefreshToken(t: { tokenHash: string; userId: string; familyId: string; createdAt: number; expiresAt: number }): void;
-  refreshToken(tokenHash: string): RefreshTokenRow | null;
-  markRotated(tokenHash: string): void;
-  revokeFamily(familyId: string): void;
+  insertRefreshToken(t: { tokenHash: string; userId: string; familyId: string; createdAt: number; expiresAt: number }): Awaitable<void>;
+  refreshToken(tokenHash: string): Awaitable<RefreshTokenRow | null>;
+  markRotated(tokenHash: string): Awaitable<void>;
+  revokeFamily(familyId: string): Awaitable<void>;
   /** Was this session family revoked (logout, refresh-token reuse)? Its access tokens are dead too. */
-  familyRevoked(familyId: string): boolean;
-  revokeAllForUser(userId: string): void;
-  purgeExpiredTokens(now: number): void;
-  insertInvite(i: InviteRow): void;
-  invite(code: string): InviteRow | null;
-  inviteById(id: string): InviteRow | null;
+  familyRevoked(familyId: string): Awaitable<boolean>;
+  revokeAllForUser(userId: string): Awaitable<void>;
+  purgeExpiredTokens(now: number): Awaitable<void>;
+  insertInvite(i: InviteRow): Awaitable<void>;
+  invite(code: string): Awaitable<InviteRow | null>;
+  inviteById(id: string): Awaitable<InviteRow | null>;
   /** Newest first: every invite, or those `createdBy` created (null: the operator's). */
-  invites(createdBy?: string | null): InviteRow[];
-  deleteInvite(code: string): void;
+  invites(createdBy?: string | null): Awaitable<InviteRow[]>;
+  deleteInvite(code: string): Awaitable<void>;
   /** Spend one use; false when none were left. */
-  useInvite(code: string): boolean;
-  inviteCount(): number;
-  insertResetCode(codeHash: string, userId: string, expiresAt: number): void;
-  resetCode(codeHash: string): { userId: string; expiresAt: number; used: boolean } | null;
+  useInvite(code: string): Awaitable<boolean>;
+  inviteCount(): Awaitable<number>;
+  insertResetCode(codeHash: string, userId: string, expiresAt: number): Awaitable<void>;
+  resetCode(codeHash: string): Awaitable<{ userId: string; expiresAt: number; used: boolean } | null>;
   /** Redeeming one code voids every outstanding code of that user. */
-  useResetCodes(userId: string): void;
+  useResetCodes(userId: string): Awaitable<void>;
 }

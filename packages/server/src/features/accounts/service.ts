@@ -95,11 +95,11 @@ export class AuthService {
    * May this signup join, judged by registration mode and invite? The invite row when one was given.
    * Cheap, so it runs before the password is hashed; run again inside the write, where it counts.
    */
-  private admission(invite: string | undefined, now: number): InviteRow | null {
+  private async admission(invite: string | undefined, now: number): Promise<InviteRow | null> {
     const { store } = this.d;
-    const bootstrap = store.users.count() === 0;
+    const bootstrap = await store.users.count() === 0;
     if (invite !== undefined && invite !== '') {
-      const inv = store.credentials.invite(invite.trim().toUpperCase());
+      const inv = await store.credentials.invite(invite.trim().toUpperCase());
       if (!inv || inv.usesLeft <= 0 || (inv.expiresAt !== null && inv.expiresAt <= now)) {
         throw new ProtocolError('FORBIDDEN', 'invalid or expired invite code');
       }
@@ -114,9 +114,9 @@ export class AuthService {
   }
 
   /** The user a reset code is for, if it is valid for `username` now; cheap, like `admission`. */
-  private resetTarget(username: string, code: string, now: number): UserRow {
-    const user = this.d.store.users.byUsername(username);
-    const row = this.d.store.credentials.resetCode(sha256(code.trim().toUpperCase()));
+  private async resetTarget(username: string, code: string, now: number): Promise<UserRow> {
+    const user = await this.d.store.users.byUsername(username);
+    const row = await this.d.store.credentials.resetCode(sha256(code.trim().toUpperCase()));
     if (!user || !row || row.used || row.expiresAt <= now || row.userId !== user.id) {
       throw new ProtocolError('UNAUTHORIZED', 'invalid or expired reset code');
     }
@@ -127,10 +127,10 @@ export class AuthService {
    * Would this invite admit a sign-up now? The same judgement as sign-up's, so a form can say so right after
    * the field. Guessing codes this way costs what guessing them by signing up costs: the address's bucket.
    */
-  checkInvite(invite: string, ip: string): { ok: true } {
+  async checkInvite(invite: string, ip: string): Promise<{ ok: true }> {
     const wait = this.byIp?.take(`ip:${ip}`) ?? 0;
     if (wait > 0) throw tooMany(wait);
-    this.admission(invite, this.d.now());
+    await this.admission(invite, this.d.now());
     return { ok: true };
   }
 
@@ -143,45 +143,45 @@ export class AuthService {
     const wantedNick = body.nickname === undefined ? undefined : checkNickname(body.nickname);
     const { d } = this;
     // Refuse what needs no password work (closed registration, a bad invite, a taken nickname) before hashing.
-    this.admission(body.invite, d.now());
-    if (wantedNick !== undefined && d.store.users.idByNickname(wantedNick) !== null) {
+    await this.admission(body.invite, d.now());
+    if (wantedNick !== undefined && await d.store.users.idByNickname(wantedNick) !== null) {
       // A kicked member signing up again keeps their own nickname: judged inside the write.
-      const own = d.store.users.byUsername(body.username);
-      if (!own || own.id !== d.store.users.idByNickname(wantedNick)) throw nicknameTaken();
+      const own = await d.store.users.byUsername(body.username);
+      if (!own || own.id !== await d.store.users.idByNickname(wantedNick)) throw nicknameTaken();
     }
     const hash = await this.passwords.hash(body.password);
     // A kicked member comes back with an invite by signing up again with the same username and password:
     // the same account (id, nickname, messages) is restored, without its old roles. Banned accounts never are.
-    const former = d.store.users.byUsername(body.username);
+    const former = await d.store.users.byUsername(body.username);
     const rejoining = former?.removedReason === 'kicked' && (await this.passwords.verify(body.password, former.passwordHash));
-    const pair = await d.queue.submit((w) => {
+    const pair = await d.queue.submit(async (w) => {
       // Again, now that it counts: the invite may have been used up (or the first user made) meanwhile.
-      const inv = this.admission(body.invite, w.now);
-      if (inv) d.store.credentials.useInvite(inv.code);
+      const inv = await this.admission(body.invite, w.now);
+      if (inv) await d.store.credentials.useInvite(inv.code);
       const roleId = inv?.roleId ?? null;
-      const existing = d.store.users.byUsername(body.username);
+      const existing = await d.store.users.byUsername(body.username);
       // As in login: the password was verified against `former`; it must still be that account, unchanged.
       const stillFormer =
         existing !== null && former !== null && existing.id === former.id &&
         existing.passwordHash === former.passwordHash && existing.tokenVersion === former.tokenVersion;
       if (existing && rejoining && stillFormer && existing.removedReason === 'kicked') {
-        d.store.users.setRemoved(existing.id, null);
-        if (roleId && roleId !== OWNER_ROLE && d.store.roles.get(roleId)) d.store.roles.grant(existing.id, roleId);
-        const back = d.store.users.byId(existing.id)!;
-        w.emit({ type: 'user.joined', roomId: null, actorId: back.id }, { user: publicUser(d.store, back) });
-        return this.issue(back, d.newId(), w.now);
+        await d.store.users.setRemoved(existing.id, null);
+        if (roleId && roleId !== OWNER_ROLE && await d.store.roles.get(roleId)) await d.store.roles.grant(existing.id, roleId);
+        const back = (await d.store.users.byId(existing.id))!;
+        w.emit({ type: 'user.joined', roomId: null, actorId: back.id }, { user: await publicUser(d.store, back) });
+        return await this.issue(back, d.newId(), w.now);
       }
       if (existing) throw new ProtocolError('CONFLICT', 'that username is taken');
       const id = d.newId();
       // Without a chosen nickname, one is made up: the username is for logging in and never shown to others.
       // A taken nickname is refused, never silently changed (the person would not know what they are called).
-      if (wantedNick !== undefined && d.store.users.idByNickname(wantedNick) !== null) throw nicknameTaken();
-      const nickname = wantedNick === undefined ? generatedNickname(d.store) : wantedNick;
-      d.store.users.insert({ id, username: body.username, nickname, passwordHash: hash, createdAt: w.now });
-      if (roleId && d.store.roles.get(roleId)) d.store.roles.grant(id, roleId);
-      const user = d.store.users.byId(id)!;
-      w.emit({ type: 'user.joined', roomId: null, actorId: id }, { user: publicUser(d.store, user) });
-      return this.issue(user, d.newId(), w.now);
+      if (wantedNick !== undefined && await d.store.users.idByNickname(wantedNick) !== null) throw nicknameTaken();
+      const nickname = wantedNick === undefined ? await generatedNickname(d.store) : wantedNick;
+      await d.store.users.insert({ id, username: body.username, nickname, passwordHash: hash, createdAt: w.now });
+      if (roleId && await d.store.roles.get(roleId)) await d.store.roles.grant(id, roleId);
+      const user = (await d.store.users.byId(id))!;
+      w.emit({ type: 'user.joined', roomId: null, actorId: id }, { user: await publicUser(d.store, user) });
+      return await this.issue(user, d.newId(), w.now);
     });
     d.log({ level: 'info', msg: 'signup', userId: pair.user.id });
     return pair;
@@ -193,7 +193,7 @@ export class AuthService {
   }
 
   private async loginNow(username: string, password: string): Promise<TokenPair> {
-    const user = this.d.store.users.byUsername(username);
+    const user = await this.d.store.users.byUsername(username);
     // Same work and same answer whether or not the user exists.
     const ok = await this.passwords.verify(password, user?.passwordHash ?? (await this.dummyHash));
     // An account hashed at a lower cost than the current one (the cost was raised since) is checked at the
@@ -211,31 +211,31 @@ export class AuthService {
     // The password was checked against a row read before the (slow) compare; a reset or logout-all may
     // have committed meanwhile. Issue only if the account is still exactly the one verified, else a
     // session would survive the very reset meant to end it.
-    return this.d.queue.submit((w) => {
-      const current = this.d.store.users.byId(user.id);
+    return this.d.queue.submit(async (w) => {
+      const current = await this.d.store.users.byId(user.id);
       if (!current || !unchangedSince(user, current)) throw badCredentials();
-      if (upgraded !== null) this.d.store.users.setPassword(current.id, upgraded);
-      return this.issue(current, this.d.newId(), w.now);
+      if (upgraded !== null) await this.d.store.users.setPassword(current.id, upgraded);
+      return await this.issue(current, this.d.newId(), w.now);
     });
   }
 
   /** Rotate: the presented token is spent; a second use of it revokes its whole family. */
   async refresh(refreshToken: string): Promise<TokenPair> {
     const { d } = this;
-    const outcome = await d.queue.submit((w) => {
-      const row = d.store.credentials.refreshToken(sha256(refreshToken));
+    const outcome = await d.queue.submit(async (w) => {
+      const row = await d.store.credentials.refreshToken(sha256(refreshToken));
       if (!row || row.revoked || row.expiresAt <= w.now) return { error: badRefresh() };
       if (row.rotated) {
         // Reuse of a spent token: someone holds a copy. End the whole session family.
-        d.store.credentials.revokeFamily(row.familyId);
+        await d.store.credentials.revokeFamily(row.familyId);
         w.afterCommit(() => this.onFamilyRevoked(row.familyId));
         d.log({ level: 'warn', msg: 'refresh token reuse; family revoked', userId: row.userId });
         return { error: badRefresh() };
       }
-      const user = d.store.users.byId(row.userId);
+      const user = await d.store.users.byId(row.userId);
       if (!user || user.removed) return { error: badRefresh() };
-      d.store.credentials.markRotated(row.tokenHash);
-      return { pair: this.issue(user, row.familyId, w.now) };
+      await d.store.credentials.markRotated(row.tokenHash);
+      return { pair: await this.issue(user, row.familyId, w.now) };
     });
     // Returned rather than thrown so the family revocation above commits.
     if ('error' in outcome) throw outcome.error;
@@ -243,17 +243,17 @@ export class AuthService {
   }
 
   async logout(refreshToken: string): Promise<void> {
-    await this.d.queue.submit((w) => {
-      const row = this.d.store.credentials.refreshToken(sha256(refreshToken));
+    await this.d.queue.submit(async (w) => {
+      const row = await this.d.store.credentials.refreshToken(sha256(refreshToken));
       if (!row) return;
-      this.d.store.credentials.revokeFamily(row.familyId);
+      await this.d.store.credentials.revokeFamily(row.familyId);
       w.afterCommit(() => this.onFamilyRevoked(row.familyId));
     });
   }
 
   /** Revoke every refresh token and invalidate every live access token of the user. */
   async logoutAll(accessToken: string): Promise<void> {
-    const auth = this.verify(accessToken);
+    const auth = await this.verify(accessToken);
     if (!auth) throw new ProtocolError('UNAUTHORIZED', 'invalid or expired access token');
     await this.revokeEverything(auth.user.id);
   }
@@ -265,25 +265,25 @@ export class AuthService {
 
   private async resetPasswordNow(username: string, body: ResetPasswordBody): Promise<void> {
     // A wrong code is refused before the new password is hashed; checked again inside the write.
-    this.resetTarget(username, body.code, this.d.now());
+    await this.resetTarget(username, body.code, this.d.now());
     const hash = await this.passwords.hash(body.password);
-    const userId = await this.d.queue.submit((w) => {
-      const user = this.resetTarget(username, body.code, w.now);
-      this.d.store.users.setPassword(user.id, hash);
-      this.d.store.credentials.useResetCodes(user.id);
-      this.revokeIn(user.id, w.afterCommit);
+    const userId = await this.d.queue.submit(async (w) => {
+      const user = await this.resetTarget(username, body.code, w.now);
+      await this.d.store.users.setPassword(user.id, hash);
+      await this.d.store.credentials.useResetCodes(user.id);
+      await this.revokeIn(user.id, w.afterCommit);
       return user.id;
     });
     this.d.log({ level: 'info', msg: 'password reset', userId });
   }
 
   private async revokeEverything(userId: string): Promise<void> {
-    await this.d.queue.submit((w) => this.revokeIn(userId, w.afterCommit));
+    await this.d.queue.submit(async (w) => await this.revokeIn(userId, w.afterCommit));
   }
 
-  private revokeIn(userId: string, afterCommit: (fn: () => void) => void): void {
-    this.d.store.credentials.revokeAllForUser(userId);
-    this.d.store.users.bumpTokenVersion(userId);
+  private async revokeIn(userId: string, afterCommit: (fn: () => void) => void): Promise<void> {
+    await this.d.store.credentials.revokeAllForUser(userId);
+    await this.d.store.users.bumpTokenVersion(userId);
     afterCommit(() => this.onSessionsRevoked(userId));
   }
 
@@ -293,19 +293,19 @@ export class AuthService {
   }
 
   /** Verify an access token and load its user; null for anything not acceptable. */
-  verify(accessToken: string): Authenticated | null {
+  async verify(accessToken: string): Promise<Authenticated | null> {
     const claims = verifyAccessToken(this.o.secret, accessToken, this.d.now());
     if (!claims) return null;
-    const user = this.d.store.users.byId(claims.sub);
+    const user = await this.d.store.users.byId(claims.sub);
     if (!user || user.removed || user.tokenVersion !== claims.tv) return null;
-    if (claims.fam !== undefined && this.d.store.credentials.familyRevoked(claims.fam)) return null;
-    return { user, me: meOf(this.d.store, user), expiresAtMs: claims.exp * 1000, family: claims.fam ?? null };
+    if (claims.fam !== undefined && await this.d.store.credentials.familyRevoked(claims.fam)) return null;
+    return { user, me: await meOf(this.d.store, user), expiresAtMs: claims.exp * 1000, family: claims.fam ?? null };
   }
 
   /** Must run inside a write (it stores the refresh token). */
-  private issue(user: UserRow, familyId: string, now: number): TokenPair {
+  private async issue(user: UserRow, familyId: string, now: number): Promise<TokenPair> {
     const refreshToken = newOpaqueToken();
-    this.d.store.credentials.insertRefreshToken({
+    await this.d.store.credentials.insertRefreshToken({
       tokenHash: sha256(refreshToken),
       userId: user.id,
       familyId,
@@ -316,7 +316,7 @@ export class AuthService {
       accessToken: signAccessToken(this.o.secret, user.id, user.tokenVersion, now, this.o.accessTokenTtlSec, familyId),
       refreshToken,
       expiresIn: this.o.accessTokenTtlSec,
-      user: meOf(this.d.store, user),
+      user: await meOf(this.d.store, user),
     };
   }
 }
@@ -330,7 +330,7 @@ export interface InviteOptions {
 }
 
 /** Store a new invite (inside a write or a transaction) and return it. */
-export function insertInvite(store: Pick<Repositories, 'credentials'>, now: number, opts: InviteOptions = {}): InviteRow {
+export async function insertInvite(store: Pick<Repositories, 'credentials'>, now: number, opts: InviteOptions = {}): Promise<InviteRow> {
   const row: InviteRow = {
     id: newOpaqueToken().slice(0, 16),
     code: newCode(),
@@ -340,24 +340,24 @@ export function insertInvite(store: Pick<Repositories, 'credentials'>, now: numb
     createdBy: opts.createdBy ?? null,
     createdAt: now,
   };
-  store.credentials.insertInvite(row);
+  await store.credentials.insertInvite(row);
   return row;
 }
 
 /** Invites minted by the operator (CLI) and at first start: a plain store write. Returns the code. */
-export function createInvite(d: Pick<ServiceDeps, 'store' | 'now'>, opts: InviteOptions = {}): string {
+export async function createInvite(d: Pick<ServiceDeps, 'store' | 'now'>, opts: InviteOptions = {}): Promise<string> {
   const roleId = opts.roleId ?? null;
-  if (roleId !== null && !d.store.roles.get(roleId)) throw new Error(`no such role: ${roleId}`);
-  return d.store.transaction(() => insertInvite(d.store, d.now(), opts)).code;
+  if (roleId !== null && !await d.store.roles.get(roleId)) throw new Error(`no such role: ${roleId}`);
+  return (await d.store.transaction(() => insertInvite(d.store, d.now(), opts))).code;
 }
 
 export const RESET_CODE_TTL_MS = 3_600_000;
 
-export function createResetCode(d: Pick<ServiceDeps, 'store' | 'now'>, username: string): string {
-  const user = d.store.users.byUsername(username.trim().toLowerCase());
+export async function createResetCode(d: Pick<ServiceDeps, 'store' | 'now'>, username: string): Promise<string> {
+  const user = await d.store.users.byUsername(username.trim().toLowerCase());
   if (!user) throw new Error(`no such user: ${username}`);
   const code = newCode(10);
-  d.store.transaction(() => d.store.credentials.insertResetCode(sha256(code), user.id, d.now() + RESET_CODE_TTL_MS));
+  await d.store.transaction(() => d.store.credentials.insertResetCode(sha256(code), user.id, d.now() + RESET_CODE_TTL_MS));
   return code;
 }
 

@@ -6,12 +6,12 @@ import type { UserRow } from './repository.js';
 type Store = Pick<Repositories, 'users' | 'roles'>;
 
 /** What others see of a user: never the username. */
-export function publicUser(store: Store, u: UserRow): PublicUser {
-  return { id: u.id, nickname: u.nickname, color: u.color, roles: store.roles.rolesOf(u.id) };
+export async function publicUser(store: Store, u: UserRow): Promise<PublicUser> {
+  return { id: u.id, nickname: u.nickname, color: u.color, roles: await store.roles.rolesOf(u.id) };
 }
 
-export function meOf(store: Store, u: UserRow): Me {
-  const me: Me = { ...publicUser(store, u), username: u.username };
+export async function meOf(store: Store, u: UserRow): Promise<Me> {
+  const me: Me = { ...(await publicUser(store, u)), username: u.username };
   if (u.highlights.length) me.highlights = u.highlights;
   return me;
 }
@@ -23,11 +23,11 @@ const randomBase36 = (n: number) => Array.from({ length: n }, () => BASE36[rando
  * A free nickname for someone who signed up without choosing one: `member-` and random characters, never
  * derived from the username (usernames are for logging in and are never shown to others).
  */
-export function generatedNickname(store: Store): string {
+export async function generatedNickname(store: Store): Promise<string> {
   // Four characters (1.7 M names) while they are free; if we keep hitting taken ones, widen to twelve.
   for (let i = 0; i < 40; i++) {
     const candidate = `member-${randomBase36(i < 20 ? 4 : 12)}`;
-    if (!store.users.idByNickname(candidate)) return candidate;
+    if (!(await store.users.idByNickname(candidate))) return candidate;
   }
   throw new Error('no free generated nickname');
 }

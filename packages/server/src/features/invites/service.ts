@@ -19,19 +19,19 @@ export class InvitesService {
 
   create(actor: Actor, p: ParsedParams<'invite.create'>): Promise<{ invite: Invite }> {
     const { store, access, queue } = this.d;
-    return queue.submit((w) => {
-      requirePermission(access, actor, 'create_invites', 'create invites');
+    return queue.submit(async (w) => {
+      requirePermission(await access.view(), actor, 'create_invites', 'create invites');
       let roleId: string | null = null;
       if (p.roleId !== undefined) {
-        const role = store.roles.get(p.roleId);
+        const role = await store.roles.get(p.roleId);
         if (!role) throw new ProtocolError('NOT_FOUND', 'role not found');
         if (role.id === EVERYONE_ROLE) throw new ProtocolError('BAD_REQUEST', 'everyone holds the everyone role already; omit the role');
         if (role.id === OWNER_ROLE) throw new ProtocolError('FORBIDDEN', 'the owner role cannot be given by an invite');
         // As with granting: only a role strictly below the creator's highest (the owner is exempt).
-        requireAbove(access, actor, role.position, `the role ${role.name}`);
+        requireAbove(await access.view(), actor, role.position, `the role ${role.name}`);
         roleId = role.id;
       }
-      const row = insertInvite(store, w.now, {
+      const row = await insertInvite(store, w.now, {
         uses: p.uses ?? 1,
         expiresInMs: p.expiresInSec === undefined ? null : p.expiresInSec * 1000,
         roleId,
@@ -42,9 +42,9 @@ export class InvitesService {
   }
 
   /** The actor's own invites; everyone's for manage_invites (and the operator). Newest first. */
-  list(actor: Actor): { invites: Invite[] } {
+  async list(actor: Actor): Promise<{ invites: Invite[] }> {
     const { store, access } = this.d;
-    const rows = actor === null || holds(access, actor, 'manage_invites') ? store.credentials.invites() : store.credentials.invites(actor);
+    const rows = actor === null || holds(await access.view(), actor, 'manage_invites') ? await store.credentials.invites() : await store.credentials.invites(actor);
     return { invites: rows.map((r) => this.toWire(r, actor)) };
   }
 
@@ -54,23 +54,23 @@ export class InvitesService {
       return Promise.reject(new ProtocolError('BAD_REQUEST', 'give either the invite code or its id'));
     }
     const { store, access, queue } = this.d;
-    return queue.submit(() => {
+    return queue.submit(async () => {
       // A code, or (from `/invite revoke X`, which takes either) an id given as the code.
       const row =
         p.code !== undefined
-          ? (store.credentials.invite(p.code.toUpperCase()) ?? store.credentials.inviteById(p.code))
-          : store.credentials.inviteById(p.inviteId!);
-      const mayRevoke = row !== null && (actor === null || row.createdBy === actor || holds(access, actor, 'manage_invites'));
+          ? (await store.credentials.invite(p.code.toUpperCase()) ?? await store.credentials.inviteById(p.code))
+          : await store.credentials.inviteById(p.inviteId!);
+      const mayRevoke = row !== null && (actor === null || row.createdBy === actor || holds(await access.view(), actor, 'manage_invites'));
       if (!row || !mayRevoke) throw inviteNotFound();
-      store.credentials.deleteInvite(row.code);
+      await store.credentials.deleteInvite(row.code);
       return { ok: true as const };
     });
   }
 
   /** Find an invite by code or id, for the command line. */
-  find(codeOrId: string): InviteRow | null {
+  async find(codeOrId: string): Promise<InviteRow | null> {
     const { credentials } = this.d.store;
-    return credentials.invite(codeOrId.trim().toUpperCase()) ?? credentials.inviteById(codeOrId.trim());
+    return (await credentials.invite(codeOrId.trim().toUpperCase())) ?? credentials.inviteById(codeOrId.trim());
   }
 
   private toWire(r: InviteRow, viewer: Actor): Invite {

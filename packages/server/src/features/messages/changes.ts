@@ -12,11 +12,11 @@ const messageNotFound = () => new ProtocolError('NOT_FOUND', 'message not found'
 export class MessageChangesService {
   constructor(private readonly d: ServiceDeps) {}
 
-  private find(actor: Actor, messageId: string): MessageRow {
-    const row = this.d.store.messages.get(messageId);
+  private async find(actor: Actor, messageId: string): Promise<MessageRow> {
+    const row = await this.d.store.messages.get(messageId);
     // One path for missing, deleted and hidden messages: the visibility check (which may load the access
     // index) runs whether or not the row exists, then one answer, so timing does not tell them apart.
-    const visible = actor === null || this.d.access.canSeeRoom(actor, row?.roomId ?? messageId);
+    const visible = actor === null || (await this.d.access.view()).canSeeRoom(actor, row?.roomId ?? messageId);
     if (!row || row.deleted || !visible) throw messageNotFound();
     return row;
   }
@@ -25,11 +25,11 @@ export class MessageChangesService {
     const { store, queue } = this.d;
     const text = p.text.trimEnd();
     if (text.length === 0) return Promise.reject(new ProtocolError('BAD_REQUEST', 'message is empty; delete it instead'));
-    return queue.submit((w) => {
-      const row = this.find(userId, p.messageId);
+    return queue.submit(async (w) => {
+      const row = await this.find(userId, p.messageId);
       if (row.authorId !== userId) throw new ProtocolError('FORBIDDEN', 'you can only edit your own messages');
       if (row.text === text) return { message: messageToWire(row) };
-      store.messages.edit(row.id, text, w.now);
+      await store.messages.edit(row.id, text, w.now);
       const message = messageToWire({ ...row, text, editedAt: w.now });
       w.emit({ type: 'message.edited', roomId: row.roomId, actorId: userId }, { message });
       return { message };
@@ -42,16 +42,16 @@ export class MessageChangesService {
    */
   delete(actor: Actor, p: ParsedParams<'message.delete'>): Promise<{ ok: true }> {
     const { store, access, queue } = this.d;
-    return queue.submit((w) => {
-      const row = this.find(actor, p.messageId);
-      if (row.authorId !== actor && !holds(access, actor, 'moderate_messages')) {
+    return queue.submit(async (w) => {
+      const row = await this.find(actor, p.messageId);
+      if (row.authorId !== actor && !holds(await access.view(), actor, 'moderate_messages')) {
         throw new ProtocolError('FORBIDDEN', "you need the moderate_messages permission to delete others' messages");
       }
-      store.messages.markDeleted(row.id);
+      await store.messages.markDeleted(row.id);
       const blank = messageToWire({ ...row, text: '', mentions: [] });
-      store.events.rewrite(row.order, 'message.created', { message: blank });
-      for (const order of store.events.editsOf(row.roomId, row.order, row.id)) {
-        store.events.rewrite(order, 'message.edited', { message: blank });
+      await store.events.rewrite(row.order, 'message.created', { message: blank });
+      for (const order of await store.events.editsOf(row.roomId, row.order, row.id)) {
+        await store.events.rewrite(order, 'message.edited', { message: blank });
       }
       w.emit({ type: 'message.deleted', roomId: row.roomId, actorId: actor }, { messageId: row.id, roomId: row.roomId });
       return { ok: true as const };

@@ -1,3 +1,4 @@
+import type { Awaitable } from '../../ports/awaitable.js';
 /** Messages and their mentions: the messages feature's storage. */
 
 export interface MessageRow {
@@ -22,16 +23,16 @@ export const UNREAD_COUNT_CAP = 1000;
 
 export interface MessagesRepository {
   /** `privateMentions`: users highlighted by a private word: counted in their mentions, not listed in the row. */
-  insert(m: MessageRow, privateMentions?: readonly string[]): void;
-  get(id: string): MessageRow | null;
-  byNonce(authorId: string, nonce: string): MessageRow | null;
+  insert(m: MessageRow, privateMentions?: readonly string[]): Awaitable<void>;
+  get(id: string): Awaitable<MessageRow | null>;
+  byNonce(authorId: string, nonce: string): Awaitable<MessageRow | null>;
   /** Up to `limit` live messages of a room with order < before, newest first. */
-  before(roomId: string, before: number, limit: number): MessageRow[];
+  before(roomId: string, before: number, limit: number): Awaitable<MessageRow[]>;
   /** Messages by others in a room after a read marker, counted up to UNREAD_COUNT_CAP. */
-  unreadCount(userId: string, roomId: string, marker: number): number;
+  unreadCount(userId: string, roomId: string, marker: number): Awaitable<number>;
   /** Per room: live messages mentioning the user after their read marker. */
-  mentionCounts(userId: string): Map<string, number>;
-  edit(id: string, text: string, editedAt: number): void;
+  mentionCounts(userId: string): Awaitable<Map<string, number>>;
+  edit(id: string, text: string, editedAt: number): Awaitable<void>;
   /** The content leaves the projection; the row stays so ids and orders keep resolving. */
-  markDeleted(id: string): void;
+  markDeleted(id: string): Awaitable<void>;
 }

@@ -1,6 +1,7 @@
 import type { Message, ParsedParams } from '@open-discord/protocol';
 import { highlightKey, LIMITS, messageWords, ProtocolError } from '@open-discord/protocol';
 import { nameKey } from '../../text/name-key.js';
+import type { AccessView } from '../../core/access.js';
 import type { ServiceDeps } from '../../core/deps.js';
 import { roomNotFound } from '../rooms/errors.js';
 import type { MessageRow } from './repository.js';
@@ -55,17 +56,18 @@ export class MessagesService {
     const { store, access, queue } = this.d;
     const text = p.text.trimEnd();
     if (text.length === 0) return Promise.reject(new ProtocolError('BAD_REQUEST', 'message is empty'));
-    return queue.submit((w) => {
+    return queue.submit(async (w) => {
       // A retry (same author and nonce) returns the original and writes nothing.
-      const existing = store.messages.byNonce(userId, p.nonce);
+      const existing = await store.messages.byNonce(userId, p.nonce);
+      const view = await access.view();
       if (existing) {
         // Only what the sender may see now: a room hidden since answers like any hidden (or missing) room.
-        if (!access.canSeeRoom(userId, existing.roomId)) throw roomNotFound();
+        if (!view.canSeeRoom(userId, existing.roomId)) throw roomNotFound();
         const message = messageToWire(existing);
         return { message, json: encode({ message }) };
       }
-      if (!access.canSeeRoom(userId, p.roomId)) throw roomNotFound();
-      const hl = this.highlights(text, p.roomId, userId);
+      if (!view.canSeeRoom(userId, p.roomId)) throw roomNotFound();
+      const hl = await this.highlights(view, text, p.roomId, userId);
       const mentions = hl.mentions;
       const base = { id: this.d.newId(), roomId: p.roomId, authorId: userId, text, nonce: p.nonce };
       let row: MessageRow | null = null;
@@ -75,7 +77,7 @@ export class MessagesService {
         message = messageToWire(row);
         return { message };
       });
-      store.messages.insert(row!, hl.private);
+      await store.messages.insert(row!, hl.private);
       return { message: message!, json: ev.dataJson };
     });
   }
@@ -87,10 +89,10 @@ export class MessagesService {
    * see the room, never the author. The message is split into words once (one regex for the message, none
    * per user) and looked up with two indexed queries; a message without words costs nothing more.
    */
-  private highlights(text: string, roomId: string, authorId: string): Highlights {
+  private async highlights(view: AccessView, text: string, roomId: string, authorId: string): Promise<Highlights> {
     const words = messageWords(text);
     if (words.length === 0) return NONE;
-    const { store, access } = this.d;
+    const { store } = this.d;
     const nickKeys = new Set<string>();
     for (const w of words) {
       const n = [...w].length;
@@ -98,25 +100,25 @@ export class MessagesService {
     }
     const seen = new Set<string>([authorId]);
     const mentions: string[] = [];
-    for (const id of store.users.idsByNicknameKeys([...nickKeys])) {
+    for (const id of await store.users.idsByNicknameKeys([...nickKeys])) {
       if (mentions.length >= MAX_MENTIONS) break;
-      if (!seen.has(id) && access.canSeeRoom(id, roomId)) mentions.push(id);
+      if (!seen.has(id) && view.canSeeRoom(id, roomId)) mentions.push(id);
       seen.add(id);
     }
     const hidden: string[] = [];
-    for (const id of store.users.idsByHighlightKeys([...new Set(words.map(highlightKey))])) {
+    for (const id of await store.users.idsByHighlightKeys([...new Set(words.map(highlightKey))])) {
       if (hidden.length >= MAX_MENTIONS) break;
-      if (!seen.has(id) && access.canSeeRoom(id, roomId)) hidden.push(id);
+      if (!seen.has(id) && view.canSeeRoom(id, roomId)) hidden.push(id);
       seen.add(id);
     }
     return mentions.length || hidden.length ? { mentions, private: hidden } : NONE;
   }
 
   /** A page of history, newest page first; `end` once the room's first message is included. */
-  history(userId: string, p: ParsedParams<'history'>): { messages: Message[]; end: boolean } {
-    if (!this.d.access.canSeeRoom(userId, p.roomId)) throw roomNotFound();
+  async history(userId: string, p: ParsedParams<'history'>): Promise<{ messages: Message[]; end: boolean }> {
+    if (!(await this.d.access.view()).canSeeRoom(userId, p.roomId)) throw roomNotFound();
     const limit = p.limit ?? 50;
-    const rows = this.d.store.messages.before(p.roomId, p.before ?? Number.MAX_SAFE_INTEGER, limit + 1);
+    const rows = await this.d.store.messages.before(p.roomId, p.before ?? Number.MAX_SAFE_INTEGER, limit + 1);
     const end = rows.length <= limit;
     return { messages: rows.slice(0, limit).reverse().map(messageToWire), end };
   }

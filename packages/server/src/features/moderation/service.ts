@@ -27,20 +27,20 @@ export class ModerationService {
 
   private remove(actor: Actor, userId: string, reason: RemovalReason): Promise<{ ok: true }> {
     const { store, access, queue } = this.d;
-    return queue.submit((w) => {
-      requirePermission(access, actor, 'manage_members', reason === 'kicked' ? 'kick members' : 'ban members');
-      const user = store.users.byId(userId);
+    return queue.submit(async (w) => {
+      requirePermission(await access.view(), actor, 'manage_members', reason === 'kicked' ? 'kick members' : 'ban members');
+      const user = await store.users.byId(userId);
       // A kicked member can still be banned; otherwise removed users are gone.
       if (!user || (user.removed && !(reason === 'banned' && user.removedReason === 'kicked'))) {
         throw new ProtocolError('NOT_FOUND', 'user not found');
       }
       if (userId === actor) throw new ProtocolError('BAD_REQUEST', 'you cannot remove yourself');
-      if (access.rolesOf(userId).has(OWNER_ROLE)) throw new ProtocolError('FORBIDDEN', 'the owner cannot be removed');
-      if (rankOf(access, actor) <= access.topPosition(userId)) throw new ProtocolError('FORBIDDEN', `${user.nickname} outranks you`);
-      store.users.setRemoved(userId, reason);
-      store.roles.revokeAll(userId);
-      store.credentials.revokeAllForUser(userId);
-      store.users.bumpTokenVersion(userId);
+      if ((await access.view()).rolesOf(userId).has(OWNER_ROLE)) throw new ProtocolError('FORBIDDEN', 'the owner cannot be removed');
+      if (rankOf(await access.view(), actor) <= (await access.view()).topPosition(userId)) throw new ProtocolError('FORBIDDEN', `${user.nickname} outranks you`);
+      await store.users.setRemoved(userId, reason);
+      await store.roles.revokeAll(userId);
+      await store.credentials.revokeAllForUser(userId);
+      await store.users.bumpTokenVersion(userId);
       // The session layer closes the user's sockets when it publishes this event (also when the operator
       // wrote it from another process).
       w.emit({ type: 'user.removed', roomId: null, actorId: actor }, { userId, reason });
@@ -56,12 +56,12 @@ export class ModerationService {
   unban(actor: Actor, p: ParsedParams<'member.unban'>): Promise<{ ok: true }> {
     const { store, access, queue } = this.d;
     const { userId } = p;
-    return queue.submit(() => {
-      requirePermission(access, actor, 'manage_members', 'unban members');
-      const user = store.users.byId(userId);
+    return queue.submit(async () => {
+      requirePermission(await access.view(), actor, 'manage_members', 'unban members');
+      const user = await store.users.byId(userId);
       if (!user || user.removedReason !== 'banned') throw new ProtocolError('NOT_FOUND', 'no banned user by that id');
-      if (rankOf(access, actor) <= access.topPosition(userId)) throw new ProtocolError('FORBIDDEN', `${user.nickname} outranks you`);
-      store.users.setRemoved(userId, 'kicked');
+      if (rankOf(await access.view(), actor) <= (await access.view()).topPosition(userId)) throw new ProtocolError('FORBIDDEN', `${user.nickname} outranks you`);
+      await store.users.setRemoved(userId, 'kicked');
       return { ok: true as const };
     });
   }

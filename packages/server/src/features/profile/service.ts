@@ -16,21 +16,21 @@ export class ProfileService {
     } catch (error) {
       return Promise.reject(error);
     }
-    return this.d.queue.submit((w) => {
+    return this.d.queue.submit(async (w) => {
       // Removed users keep their nickname reserved, so nobody can take over a kicked member's name.
-      const holder = this.d.store.users.idByNickname(nickname);
+      const holder = await this.d.store.users.idByNickname(nickname);
       if (holder !== null && holder !== userId) throw new ProtocolError('CONFLICT', `the nickname ${nickname} is taken`);
-      if (this.d.store.users.byId(userId)?.nickname === nickname) return { user: publicUser(this.d.store, this.d.store.users.byId(userId)!) };
-      this.d.store.users.setNickname(userId, nickname);
+      if ((await this.d.store.users.byId(userId))?.nickname === nickname) return { user: await publicUser(this.d.store, (await this.d.store.users.byId(userId))!) };
+      await this.d.store.users.setNickname(userId, nickname);
       return this.changed(userId, w.emit);
     });
   }
 
   setColor(userId: string, p: ParsedParams<'color.set'>): Promise<{ user: PublicUser }> {
-    return this.d.queue.submit((w) => {
-      const current = this.d.store.users.byId(userId)!;
-      if (current.color === p.color) return { user: publicUser(this.d.store, current) };
-      this.d.store.users.setColor(userId, p.color);
+    return this.d.queue.submit(async (w) => {
+      const current = (await this.d.store.users.byId(userId))!;
+      if (current.color === p.color) return { user: await publicUser(this.d.store, current) };
+      await this.d.store.users.setColor(userId, p.color);
       return this.changed(userId, w.emit);
     });
   }
@@ -49,14 +49,14 @@ export class ProfileService {
       keys.add(key);
       words.push(word);
     }
-    return this.d.queue.submit(() => {
-      this.d.store.users.setHighlights(userId, words, [...keys]);
+    return this.d.queue.submit(async () => {
+      await this.d.store.users.setHighlights(userId, words, [...keys]);
       return { highlights: words };
     });
   }
 
-  private changed(userId: string, emit: WriteContext['emit']): { user: PublicUser } {
-    const user = publicUser(this.d.store, this.d.store.users.byId(userId)!);
+  private async changed(userId: string, emit: WriteContext['emit']): Promise<{ user: PublicUser }> {
+    const user = await publicUser(this.d.store, (await this.d.store.users.byId(userId))!);
     emit({ type: 'user.updated', roomId: null, actorId: userId }, { user });
     return { user };
   }

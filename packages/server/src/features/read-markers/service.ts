@@ -8,11 +8,11 @@ export class ReadMarkersService {
 
   /** Markers only move forward and never past the log's head. A no-op writes no event. */
   mark(userId: string, p: ParsedParams<'read.mark'>): Promise<{ ok: true }> {
-    return this.d.queue.submit((w) => {
-      if (!this.d.access.canSeeRoom(userId, p.roomId)) throw roomNotFound();
-      const order = Math.min(p.order, this.d.store.events.head());
-      if (order <= this.d.store.readMarkers.marker(userId, p.roomId)) return { ok: true as const };
-      this.d.store.readMarkers.set(userId, p.roomId, order);
+    return this.d.queue.submit(async (w) => {
+      if (!(await this.d.access.view()).canSeeRoom(userId, p.roomId)) throw roomNotFound();
+      const order = Math.min(p.order, await this.d.store.events.head());
+      if (order <= await this.d.store.readMarkers.marker(userId, p.roomId)) return { ok: true as const };
+      await this.d.store.readMarkers.set(userId, p.roomId, order);
       w.emit(
         { type: 'read.marked', roomId: p.roomId, actorId: userId, targetUserId: userId },
         { roomId: p.roomId, order },

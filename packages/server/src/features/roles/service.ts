@@ -22,7 +22,7 @@ export class RolesService {
     private readonly accessAdmin: AccessAdminService,
   ) {}
 
-  list(): Role[] {
+  async list(): Promise<Role[]> {
     return this.d.store.roles.list();
   }
 
@@ -31,12 +31,12 @@ export class RolesService {
     if (nameProblem(p.name) !== null || !NICKNAME_RE.test(p.name)) {
       return Promise.reject(new ProtocolError('BAD_REQUEST', 'role names may contain letters, digits, _ . - only'));
     }
-    return queue.submit((w) => {
-      requirePermission(access, actor, 'manage_roles', 'create roles');
-      if (store.roles.byName(p.name)) throw new ProtocolError('CONFLICT', `a role named ${p.name} already exists`);
-      const position = this.newPosition(actor);
+    return queue.submit(async (w) => {
+      requirePermission(await access.view(), actor, 'manage_roles', 'create roles');
+      if (await store.roles.byName(p.name)) throw new ProtocolError('CONFLICT', `a role named ${p.name} already exists`);
+      const position = await this.newPosition(actor);
       const role: Role = { id: this.d.newId(), name: p.name, color: p.color ?? null, position, permissions: [], builtin: false };
-      store.roles.insert(role);
+      await store.roles.insert(role);
       w.emit({ type: 'role.created', roomId: null, actorId: actor }, { role });
       return { role };
     });
@@ -48,11 +48,11 @@ export class RolesService {
    * it and there is room for roles below it in turn. Positions need not be unique: equal positions simply
    * cannot act on each other.
    */
-  private newPosition(actor: Actor): number {
+  private async newPosition(actor: Actor): Promise<number> {
     const { store, access } = this.d;
-    const adminPosition = store.roles.get(ADMIN_ROLE)?.position ?? 999_999;
-    const rank = rankOf(access, actor);
-    const custom = store.roles.list().filter((r) => !r.builtin).map((r) => r.position);
+    const adminPosition = (await store.roles.get(ADMIN_ROLE))?.position ?? 999_999;
+    const rank = rankOf(await access.view(), actor);
+    const custom = (await store.roles.list()).filter((r) => !r.builtin).map((r) => r.position);
     if (rank >= adminPosition) return Math.min(Math.max(0, ...custom) + ROLE_GAP, adminPosition - 1);
     const below = Math.max(0, ...custom.filter((x) => x < rank));
     const position = Math.floor((below + rank) / 2);
@@ -62,17 +62,17 @@ export class RolesService {
 
   update(actor: Actor, p: ParsedParams<'role.update'>): Promise<{ role: Role }> {
     const { store, access, queue } = this.d;
-    return queue.submit((w) => {
-      requirePermission(access, actor, 'manage_roles', 'change roles');
-      const role = store.roles.get(p.roleId);
+    return queue.submit(async (w) => {
+      requirePermission(await access.view(), actor, 'manage_roles', 'change roles');
+      const role = await store.roles.get(p.roleId);
       if (!role) throw roleNotFound();
       if (role.id === OWNER_ROLE) throw new ProtocolError('FORBIDDEN', 'the owner role cannot be changed');
-      requireAbove(access, actor, role.position, `the role ${role.name}`);
-      if (p.position !== undefined && p.position !== role.position) this.checkMove(actor, role, p.position);
+      requireAbove(await access.view(), actor, role.position, `the role ${role.name}`);
+      if (p.position !== undefined && p.position !== role.position) await this.checkMove(actor, role, p.position);
       const add = p.add ?? [];
       const remove = p.remove ?? [];
       for (const perm of [...add, ...remove]) {
-        if (!holds(access, actor, perm)) {
+        if (!holds(await access.view(), actor, perm)) {
           throw new ProtocolError('FORBIDDEN', `you cannot grant or take away ${perm}: you do not hold it`);
         }
       }
@@ -89,7 +89,7 @@ export class RolesService {
       };
       const same = next.color === role.color && next.position === role.position && next.permissions.join() === role.permissions.join();
       if (same) return { role };
-      store.roles.update(next);
+      await store.roles.update(next);
       // Permissions and positions never decide visibility (only role membership does), so no access.changed
       // here; role.updated invalidates the access index, whose ranks read positions.
       w.emit({ type: 'role.updated', roomId: null, actorId: actor }, { role: next });
@@ -102,15 +102,15 @@ export class RolesService {
    * must its new place; the owner and the operator are exempt from both. `everyone` stays at the bottom,
    * only the owner moves `admin`, and nothing goes up to the owner role's place.
    */
-  private checkMove(actor: Actor, role: Role, position: number): void {
+  private async checkMove(actor: Actor, role: Role, position: number): Promise<void> {
     const { store, access } = this.d;
     if (role.id === EVERYONE_ROLE) throw new ProtocolError('FORBIDDEN', 'the everyone role cannot be moved');
-    if (role.id === ADMIN_ROLE && rankOf(access, actor) !== Number.POSITIVE_INFINITY) {
+    if (role.id === ADMIN_ROLE && rankOf(await access.view(), actor) !== Number.POSITIVE_INFINITY) {
       throw new ProtocolError('FORBIDDEN', 'only the owner can move the admin role');
     }
-    const ownerPosition = store.roles.get(OWNER_ROLE)?.position ?? Number.POSITIVE_INFINITY;
+    const ownerPosition = (await store.roles.get(OWNER_ROLE))?.position ?? Number.POSITIVE_INFINITY;
     if (position >= ownerPosition) throw new ProtocolError('BAD_REQUEST', `a role's position must be below the owner role (${ownerPosition})`);
-    requireAbove(access, actor, position, `position ${position}`);
+    requireAbove(await access.view(), actor, position, `position ${position}`);
   }
 
   /**
@@ -119,22 +119,22 @@ export class RolesService {
    */
   delete(actor: Actor, p: ParsedParams<'role.delete'>): Promise<{ ok: true }> {
     const { store, access, queue } = this.d;
-    return queue.submit((w) => {
-      requirePermission(access, actor, 'manage_roles', 'delete roles');
-      const role = store.roles.get(p.roleId);
+    return queue.submit(async (w) => {
+      requirePermission(await access.view(), actor, 'manage_roles', 'delete roles');
+      const role = await store.roles.get(p.roleId);
       if (!role) throw roleNotFound();
       if (role.builtin) throw new ProtocolError('BAD_REQUEST', `the built-in role ${role.name} cannot be deleted`);
-      requireAbove(access, actor, role.position, `the role ${role.name}`);
-      const everyone = store.users.list().map((u) => u.id);
-      return this.accessAdmin.tracking(w, actor, everyone, () => {
-        for (const row of store.rooms.all()) {
+      requireAbove(await access.view(), actor, role.position, `the role ${role.name}`);
+      const everyone = (await store.users.list()).map((u) => u.id);
+      return this.accessAdmin.tracking(w, actor, everyone, async () => {
+        for (const row of await store.rooms.all()) {
           if (row.deleted || !row.restrictedTo?.includes(role.id)) continue;
           const restrictedTo = row.restrictedTo.filter((r) => r !== role.id);
-          store.rooms.setRestriction(row.id, restrictedTo);
-          w.emit({ type: 'room.updated', roomId: row.id, actorId: actor }, { room: store.rooms.toWire({ ...row, restrictedTo }) });
+          await store.rooms.setRestriction(row.id, restrictedTo);
+          w.emit({ type: 'room.updated', roomId: row.id, actorId: actor }, { room: await store.rooms.toWire({ ...row, restrictedTo }) });
         }
-        store.roles.revokeFromAll(role.id);
-        store.roles.delete(role.id);
+        await store.roles.revokeFromAll(role.id);
+        await store.roles.delete(role.id);
         w.emit({ type: 'role.deleted', roomId: null, actorId: actor }, { roleId: role.id });
         return { ok: true as const };
       });
@@ -151,19 +151,19 @@ export class RolesService {
 
   private change(actor: Actor, userId: string, roleId: string, grant: boolean): Promise<{ ok: true }> {
     const { store, access, queue } = this.d;
-    return queue.submit((w) => {
-      requirePermission(access, actor, 'manage_roles', grant ? 'grant roles' : 'revoke roles');
-      const user = store.users.byId(userId);
+    return queue.submit(async (w) => {
+      requirePermission(await access.view(), actor, 'manage_roles', grant ? 'grant roles' : 'revoke roles');
+      const user = await store.users.byId(userId);
       if (!user || user.removed) throw new ProtocolError('NOT_FOUND', 'user not found');
-      const role = store.roles.get(roleId);
+      const role = await store.roles.get(roleId);
       if (!role) throw roleNotFound();
       if (role.id === EVERYONE_ROLE) throw new ProtocolError('BAD_REQUEST', 'everyone holds the everyone role; it cannot be granted or revoked');
       if (role.id === OWNER_ROLE && actor !== null) {
         throw new ProtocolError('FORBIDDEN', 'the owner role can only be handed over by the server operator');
       }
-      requireAbove(access, actor, role.position, `the role ${role.name}`);
+      requireAbove(await access.view(), actor, role.position, `the role ${role.name}`);
       // Taking a role from someone who outranks you would be acting on their higher role indirectly.
-      if (!grant && userId !== actor && rankOf(access, actor) <= access.topPosition(userId)) {
+      if (!grant && userId !== actor && rankOf(await access.view(), actor) <= (await access.view()).topPosition(userId)) {
         throw new ProtocolError('FORBIDDEN', `${user.nickname} outranks you`);
       }
       return this.accessAdmin.changeRoleIn(w, actor, userId, roleId, grant);

@@ -27,12 +27,12 @@ export class RoomAdminService {
 
   private setRestriction(actor: Actor, roomId: string, roleIds: string[] | null): Promise<{ room: Room }> {
     const { store, access, queue } = this.d;
-    return queue.submit((w) => {
-      const row = this.visibleTextRoom(actor, roomId);
-      requirePermission(access, actor, 'manage_rooms', roleIds === null ? 'open rooms' : 'restrict rooms');
+    return queue.submit(async (w) => {
+      const row = await this.visibleTextRoom(actor, roomId);
+      requirePermission(await access.view(), actor, 'manage_rooms', roleIds === null ? 'open rooms' : 'restrict rooms');
       const wanted = roleIds === null ? null : [...new Set(roleIds)].sort();
       // Setting what is already set writes nothing (no event, no access.changed).
-      if (sameRoles(wanted, row.restrictedTo)) return { room: store.rooms.toWire(row) };
+      if (sameRoles(wanted, row.restrictedTo)) return { room: await store.rooms.toWire(row) };
       return this.accessAdmin.restrictIn(w, actor, roomId, wanted);
     });
   }
@@ -40,19 +40,19 @@ export class RoomAdminService {
   /** Delete a room: it disappears for everyone; its events stay in the log, visible to whoever could see it. */
   delete(actor: Actor, p: ParsedParams<'room.delete'>): Promise<{ ok: true }> {
     const { store, access, queue } = this.d;
-    return queue.submit((w) => {
-      const row = this.visibleTextRoom(actor, p.roomId);
-      if (!mayManageRoom(access, actor, row)) requirePermission(access, actor, 'manage_rooms', 'delete rooms');
-      store.rooms.markDeleted(row.id);
+    return queue.submit(async (w) => {
+      const row = await this.visibleTextRoom(actor, p.roomId);
+      if (!mayManageRoom(await access.view(), actor, row)) requirePermission(await access.view(), actor, 'manage_rooms', 'delete rooms');
+      await store.rooms.markDeleted(row.id);
       w.emit({ type: 'room.deleted', roomId: row.id, actorId: actor }, { roomId: row.id });
       return { ok: true as const };
     });
   }
 
-  private visibleTextRoom(actor: Actor, roomId: string): RoomRow {
-    const row = this.d.store.rooms.get(roomId);
+  private async visibleTextRoom(actor: Actor, roomId: string): Promise<RoomRow> {
+    const row = await this.d.store.rooms.get(roomId);
     // The same work for a missing and a hidden room (see MessageChangesService.find).
-    const visible = actor === null || this.d.access.canSeeRoom(actor, roomId);
+    const visible = actor === null || (await this.d.access.view()).canSeeRoom(actor, roomId);
     if (!row || row.deleted || row.kind !== 'text' || !visible) throw roomNotFound();
     return row;
   }

@@ -1,3 +1,4 @@
+import type { Awaitable } from '../../ports/awaitable.js';
 import type { Room } from '@open-discord/protocol';
 
 /** Rooms and their members (dm/group): the rooms feature's storage. */
@@ -16,18 +17,18 @@ export interface RoomRow {
 }
 
 export interface RoomsRepository {
-  insert(r: Omit<RoomRow, 'deleted'>): void;
-  get(id: string): RoomRow | null;
+  insert(r: Omit<RoomRow, 'deleted'>): Awaitable<void>;
+  get(id: string): Awaitable<RoomRow | null>;
   /** Every room including deleted ones (the access index needs them to judge old events), in display order. */
-  all(): RoomRow[];
-  update(r: RoomRow): void;
+  all(): Awaitable<RoomRow[]>;
+  update(r: RoomRow): Awaitable<void>;
   /** null opens the room to everyone. */
-  setRestriction(roomId: string, roleIds: string[] | null): void;
-  markDeleted(roomId: string): void;
-  members(roomId: string): string[];
-  allMembers(): Array<{ roomId: string; userId: string }>;
-  addMember(roomId: string, userId: string): void;
-  removeMember(roomId: string, userId: string): void;
+  setRestriction(roomId: string, roleIds: string[] | null): Awaitable<void>;
+  markDeleted(roomId: string): Awaitable<void>;
+  members(roomId: string): Awaitable<string[]>;
+  allMembers(): Awaitable<Array<{ roomId: string; userId: string }>>;
+  addMember(roomId: string, userId: string): Awaitable<void>;
+  removeMember(roomId: string, userId: string): Awaitable<void>;
   /** The wire shape of a room (dm/group rooms list their members). */
-  toWire(r: RoomRow): Room;
+  toWire(r: RoomRow): Awaitable<Room>;
 }

@@ -1,6 +1,7 @@
 import type { ParsedParams, Room } from '@open-discord/protocol';
 import { nameProblem, ProtocolError, ROOM_NAME_RE } from '@open-discord/protocol';
 import { nameKey } from '../../text/name-key.js';
+import type { AccessView } from '../../core/access.js';
 import type { ServiceDeps } from '../../core/deps.js';
 import { roomNotFound } from './errors.js';
 import { positionAfter } from './places.js';
@@ -15,9 +16,9 @@ function checkName(name: string): void {
 }
 
 /** manage_rooms, or the room's creator holding manage_own_rooms. */
-export function mayManageRoom(access: ServiceDeps['access'], userId: string | null, row: RoomRow): boolean {
-  if (userId === null || access.hasPermission(userId, 'manage_rooms')) return true;
-  return row.createdBy === userId && access.hasPermission(userId, 'manage_own_rooms');
+export function mayManageRoom(view: AccessView, userId: string | null, row: RoomRow): boolean {
+  if (userId === null || view.hasPermission(userId, 'manage_rooms')) return true;
+  return row.createdBy === userId && view.hasPermission(userId, 'manage_own_rooms');
 }
 
 /** Room creation and updates. Restriction and membership changes live in access-admin.ts. */
@@ -25,33 +26,35 @@ export class RoomsService {
   constructor(private readonly d: ServiceDeps) {}
 
   /** Visible rooms, for `state`. */
-  visibleRooms(userId: string): Room[] {
+  async visibleRooms(userId: string): Promise<Room[]> {
     const { store, access } = this.d;
-    return store.rooms
-      .all()
-      .filter((r) => !r.deleted && access.canSeeRoom(userId, r.id))
-      .map((r) => store.rooms.toWire(r));
+    const view = await access.view();
+    const rows = (await store.rooms.all()).filter((r) => !r.deleted && view.canSeeRoom(userId, r.id));
+    const rooms: Room[] = [];
+    for (const r of rows) rooms.push(await store.rooms.toWire(r));
+    return rooms;
   }
 
   create(userId: string, p: ParsedParams<'room.create'>): Promise<{ room: Room }> {
     const { store, access, queue } = this.d;
     checkName(p.name);
-    return queue.submit((w) => {
-      if (!access.hasPermission(userId, 'create_rooms')) {
+    return queue.submit(async (w) => {
+      if (!(await access.view()).hasPermission(userId, 'create_rooms')) {
         throw new ProtocolError('FORBIDDEN', 'you may not create rooms here');
       }
       const categoryId = p.categoryId ?? null;
-      if (categoryId !== null && !store.categories.get(categoryId)) {
+      const view = await access.view();
+      if (categoryId !== null && !await store.categories.get(categoryId)) {
         throw new ProtocolError('NOT_FOUND', 'category not found');
       }
-      if (this.nameTaken(userId, p.name, null)) throw new ProtocolError('CONFLICT', `a room named ${p.name} already exists`);
+      if (await this.nameTaken(userId, p.name, null)) throw new ProtocolError('CONFLICT', `a room named ${p.name} already exists`);
       // Born restricted, in the same write: `room.created` only ever reaches those who may see the room.
       let restrictedTo: string[] | null = null;
       if (p.restrictedTo !== undefined) {
-        if (!access.hasPermission(userId, 'manage_rooms')) {
+        if (!(await access.view()).hasPermission(userId, 'manage_rooms')) {
           throw new ProtocolError('FORBIDDEN', 'you need the manage_rooms permission to restrict rooms');
         }
-        for (const r of p.restrictedTo) if (!store.roles.get(r)) throw new ProtocolError('NOT_FOUND', `role not found: ${r}`);
+        for (const r of p.restrictedTo) if (!await store.roles.get(r)) throw new ProtocolError('NOT_FOUND', `role not found: ${r}`);
         restrictedTo = [...new Set(p.restrictedTo)].sort();
       }
       const row: Omit<RoomRow, 'deleted'> = {
@@ -62,14 +65,14 @@ export class RoomsService {
         categoryId,
         // After the last room of the category that the creator can see; rooms hidden from them do not count.
         position: positionAfter(
-          store.rooms.all().filter((r) => !r.deleted && r.kind === 'text' && r.categoryId === categoryId && access.canSeeRoom(userId, r.id)),
+          (await store.rooms.all()).filter((r) => !r.deleted && r.kind === 'text' && r.categoryId === categoryId && view.canSeeRoom(userId, r.id)),
         ),
         restrictedTo,
         createdBy: userId,
         createdAt: w.now,
       };
-      store.rooms.insert(row);
-      const room = store.rooms.toWire({ ...row, deleted: false });
+      await store.rooms.insert(row);
+      const room = await store.rooms.toWire({ ...row, deleted: false });
       w.emit({ type: 'room.created', roomId: room.id, actorId: userId }, { room });
       return { room };
     });
@@ -82,7 +85,7 @@ export class RoomsService {
   createFirstRoom(name: string): Promise<{ room: Room }> {
     const { store, queue } = this.d;
     checkName(name);
-    return queue.submit((w) => {
+    return queue.submit(async (w) => {
       const row: Omit<RoomRow, 'deleted'> = {
         id: this.d.newId(),
         name,
@@ -94,8 +97,8 @@ export class RoomsService {
         createdBy: null,
         createdAt: w.now,
       };
-      store.rooms.insert(row);
-      const room = store.rooms.toWire({ ...row, deleted: false });
+      await store.rooms.insert(row);
+      const room = await store.rooms.toWire({ ...row, deleted: false });
       w.emit({ type: 'room.created', roomId: room.id, actorId: null }, { room });
       return { room };
     });
@@ -108,20 +111,20 @@ export class RoomsService {
   update(userId: string, p: ParsedParams<'room.update'>): Promise<{ room: Room }> {
     const { store, access, queue } = this.d;
     if (p.name !== undefined) checkName(p.name);
-    return queue.submit((w) => {
-      const row = store.rooms.get(p.roomId);
+    return queue.submit(async (w) => {
+      const row = await store.rooms.get(p.roomId);
       // The same work for a missing and a hidden room: the visibility check runs either way.
-      const visible = access.canSeeRoom(userId, p.roomId);
+      const visible = (await access.view()).canSeeRoom(userId, p.roomId);
       if (!row || !visible) throw roomNotFound();
-      if (!mayManageRoom(access, userId, row)) {
+      if (!mayManageRoom(await access.view(), userId, row)) {
         throw new ProtocolError('FORBIDDEN', 'you need the manage_rooms permission to change this room (or manage_own_rooms, for a room you created)');
       }
-      if (p.name !== undefined && this.nameTaken(userId, p.name, row.id)) {
+      if (p.name !== undefined && (await this.nameTaken(userId, p.name, row.id))) {
         throw new ProtocolError('CONFLICT', `a room named ${p.name} already exists`);
       }
       const next: RoomRow = { ...row, name: p.name ?? row.name, topic: p.topic ?? row.topic };
-      store.rooms.update(next);
-      const room = store.rooms.toWire(next);
+      await store.rooms.update(next);
+      const room = await store.rooms.toWire(next);
       w.emit({ type: 'room.updated', roomId: room.id, actorId: userId }, { room });
       return { room };
     });
@@ -134,11 +137,12 @@ export class RoomsService {
    * clash; a member may later see two rooms of the same name if a hidden one is opened to them, and then
    * tells them apart by category or renames one.
    */
-  private nameTaken(userId: string, name: string, self: string | null): boolean {
+  private async nameTaken(userId: string, name: string, self: string | null): Promise<boolean> {
     const lc = nameKey(name);
     const { store, access } = this.d;
-    return store.rooms
-      .all()
-      .some((r) => r.id !== self && !r.deleted && r.kind === 'text' && nameKey(r.name) === lc && access.canSeeRoom(userId, r.id));
+    const view = await access.view();
+    return (await store.rooms.all()).some(
+      (r) => r.id !== self && !r.deleted && r.kind === 'text' && nameKey(r.name) === lc && view.canSeeRoom(userId, r.id),
+    );
   }
 }

@@ -13,39 +13,45 @@ export class StateService {
     private readonly rooms: RoomsService,
   ) {}
 
-  state(userId: string): StateResult {
+  /**
+   * `head` is read first, synchronously with the rest of the turn that starts the request: the reads below
+   * answer within it on SQLite, so no commit lands between them and the snapshot matches its head. (An
+   * engine over the network would read them in one snapshot transaction.)
+   */
+  async state(userId: string): Promise<StateResult> {
     const { store } = this.d;
     const head = this.d.queue.head;
-    const meRow = store.users.byId(userId);
+    const meRow = await store.users.byId(userId);
     if (!meRow) throw new Error('state for unknown user');
-    const users: PublicUser[] = store.users.list().map((u) => ({ ...publicUser(store, u), online: this.isOnline(u.id) }));
-    const rooms = this.rooms.visibleRooms(userId);
+    const users: PublicUser[] = [];
+    for (const u of await store.users.list()) users.push({ ...(await publicUser(store, u)), online: this.isOnline(u.id) });
+    const rooms = await this.rooms.visibleRooms(userId);
     // Former members who wrote in a room this user sees: their old messages must still show a name.
     const visible = new Set(rooms.map((r) => r.id));
     const formerIds = new Set<string>();
-    for (const a of store.users.removedAuthors()) if (visible.has(a.roomId)) formerIds.add(a.userId);
+    for (const a of await store.users.removedAuthors()) if (visible.has(a.roomId)) formerIds.add(a.userId);
     const formerUsers: PublicUser[] = [];
     for (const id of formerIds) {
-      const u = store.users.byId(id);
-      if (u?.removed) formerUsers.push(publicUser(store, u));
+      const u = await store.users.byId(id);
+      if (u?.removed) formerUsers.push(await publicUser(store, u));
     }
-    const markers = store.readMarkers.markers(userId);
-    const mentionCounts = store.messages.mentionCounts(userId);
+    const markers = await store.readMarkers.markers(userId);
+    const mentionCounts = await store.messages.mentionCounts(userId);
     const readMarkers: Record<string, number> = {};
     const unread: Record<string, Unread> = {};
     for (const r of rooms) {
       const marker = markers.get(r.id) ?? 0;
       readMarkers[r.id] = marker;
-      unread[r.id] = { count: store.messages.unreadCount(userId, r.id, marker), mentions: mentionCounts.get(r.id) ?? 0 };
+      unread[r.id] = { count: await store.messages.unreadCount(userId, r.id, marker), mentions: mentionCounts.get(r.id) ?? 0 };
     }
     return {
       head,
-      me: { ...meOf(store, meRow), online: this.isOnline(userId) },
+      me: { ...(await meOf(store, meRow)), online: this.isOnline(userId) },
       users,
       formerUsers,
       rooms,
-      categories: store.categories.list(),
-      roles: store.roles.list(),
+      categories: await store.categories.list(),
+      roles: await store.roles.list(),
       readMarkers,
       unread,
     };

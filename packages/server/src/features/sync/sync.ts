@@ -33,7 +33,7 @@ export class SyncService {
     return after > head || head - after > this.snapshotThreshold;
   }
 
-  page(userId: string, after: number, limit: number = LIMITS.syncPageSize): SyncPage {
+  async page(userId: string, after: number, limit: number = LIMITS.syncPageSize): Promise<SyncPage> {
     if (this.needsSnapshot(after)) return { events: [], through: after, more: false, snapshotRequired: true };
     return this.scan(userId, after, limit);
   }
@@ -42,9 +42,10 @@ export class SyncService {
    * One page without the snapshot check (replay has already decided). Scans up to `limit` rows of the
    * log, and stops early once the visible payloads reach `maxBytes`.
    */
-  scan(userId: string, after: number, limit: number = LIMITS.syncPageSize, maxBytes: number = SYNC_PAGE_BYTES): SyncPage {
+  async scan(userId: string, after: number, limit: number = LIMITS.syncPageSize, maxBytes: number = SYNC_PAGE_BYTES): Promise<SyncPage> {
     const head = this.d.queue.head;
-    const { access, store } = this.d;
+    const { store } = this.d;
+    const view = await this.d.access.view();
     const events: StoredEvent[] = [];
     // A short page means the log is exhausted: the client is accounted up to head.
     const exhausted = (): SyncPage => ({ events, through: Math.max(head, after), more: false, snapshotRequired: false });
@@ -55,12 +56,12 @@ export class SyncService {
     // rows, and should not have read a thousand (12 MB of them) to use those.
     for (let chunkNo = 0; left > 0; chunkNo++) {
       const want = Math.min(left, SCAN_CHUNKS[chunkNo] ?? left);
-      const chunk = store.events.after(cursor, want);
+      const chunk = await store.events.after(cursor, want);
       for (const e of chunk) {
         // Appended by another process and not published yet: delivered live once the commit queue absorbs
         // it, so a page must not account for it (nor anything after it).
         if (e.order > head) return exhausted();
-        if (!access.canSeeEvent(userId, e)) continue;
+        if (!view.canSeeEvent(userId, e)) continue;
         events.push(e);
         bytes += Buffer.byteLength(e.dataJson);
         // Counted in bytes as well as rows: 1000 long messages would make one frame of several MB, which a

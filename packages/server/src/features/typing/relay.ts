@@ -20,7 +20,9 @@ export class TypingRelay {
   /** A typing frame from a live session; a room hidden from the sender is ignored like a missing one. */
   notice(from: Session, roomId: string): void {
     const userId = from.userId!;
-    if (this.access.canSeeRoom(userId, roomId) && this.throttle.allow(userId, roomId, this.now())) this.hub.typing(from, roomId);
+    // Ephemeral: while the access rules are being reloaded, a notice is dropped rather than waited for.
+    const view = this.access.current;
+    if (view?.canSeeRoom(userId, roomId) && this.throttle.allow(userId, roomId, this.now())) this.hub.typing(from, roomId);
   }
 
   /** The user's message in the room went out: their next notice is relayed at once. */

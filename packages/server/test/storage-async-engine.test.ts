@@ -1,0 +1,164 @@
+import fs from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { SqliteStorage } from '../src/adapters/sqlite/storage.js';
+import { createServices } from '../src/app.js';
+import type { BatchStep, Storage } from '../src/ports/storage.js';
+import { quiet, tempDir } from './helpers.js';
+
+/*
+ * The storage port lets an engine over the network answer every call later. Here the SQLite storage is
+ * wrapped so that every repository and log call answers with a promise that runs the real call fifty
+ * microtasks later, and each step of a batch is checked to have awaited every call it made before it ends.
+ * A service that forgot an `await` would leave a call pending at the end of its step (or would read a
+ * promise as a value and fail). The same flow over every feature runs on the plain store and on the
+ * wrapped one: the event logs must come out identical.
+ */
+const dirs: string[] = [];
+const stores: SqliteStorage[] = [];
+afterEach(() => {
+  while (stores.length) stores.pop()!.close();
+  while (dirs.length) fs.rmSync(dirs.pop()!, { recursive: true, force: true });
+});
+
+const LATENCY_HOPS = 50;
+const REPOS = ['users', 'credentials', 'roles', 'rooms', 'categories', 'messages', 'readMarkers', 'events'] as const;
+
+/** Every repository call answered one microtask later; `pending` counts calls not yet answered. */
+function deferredStorage(real: SqliteStorage, problems: string[]): Storage {
+  let pending = 0;
+  const wrapped = Object.create(real) as Storage;
+  for (const name of REPOS) {
+    const repo = real[name] as unknown as Record<string, unknown>;
+    const proxy: Record<string, unknown> = Object.create(repo);
+    for (let proto = Object.getPrototypeOf(repo); proto && proto !== Object.prototype; proto = Object.getPrototypeOf(proto)) {
+      for (const key of Object.getOwnPropertyNames(proto)) {
+        const fn = repo[key];
+        // The log's append stays synchronous by contract (the unit assigns orders itself).
+        if (key === 'constructor' || typeof fn !== 'function' || key === 'append') continue;
+        if (Object.prototype.hasOwnProperty.call(proxy, key)) continue;
+        proxy[key] = async (...args: unknown[]) => {
+          pending++;
+          // Answered many microtasks later (still within the turn: the SQLite adapter refuses a step that
+          // waits for I/O), so a call nobody awaits is still pending when its step ends.
+          for (let hop = 0; hop < LATENCY_HOPS; hop++) await null;
+          pending--;
+          return (fn as (...a: unknown[]) => unknown).apply(repo, args);
+        };
+      }
+    }
+    (wrapped as unknown as Record<string, unknown>)[name] = proxy;
+  }
+  wrapped.runBatch = (knownHead, steps, onForeign) =>
+    real.runBatch(
+      knownHead,
+      steps.map(
+        (step): BatchStep => ({
+          run: async (uow) => {
+            const value = await step.run(uow);
+            if (pending !== 0) problems.push(`a step ended with ${pending} storage call(s) not awaited`);
+            return value;
+          },
+          rolledBack: () => step.rolledBack(),
+        }),
+      ),
+      onForeign,
+    );
+  wrapped.transaction = (fn) => real.transaction(fn);
+  return wrapped;
+}
+
+async function community(storage: Storage) {
+  let ids = 0;
+  const s = await createServices({
+    storage,
+    now: () => 1_700_000_000_000,
+    newId: () => `id${String(++ids).padStart(4, '0')}`,
+    log: quiet,
+    snapshotThreshold: 10_000,
+    auth: { secret: Buffer.alloc(32, 7), registration: 'open', bcryptCost: 4, accessTokenTtlSec: 900, refreshTokenTtlSec: 3600, authRate: null },
+  });
+  return s;
+}
+
+/** One pass over every feature's writes and reads; returns what the reads answered. */
+async function everyFeature(s: Awaited<ReturnType<typeof community>>) {
+  const ip = '127.0.0.1';
+  const pw = 'correct horse';
+  const owner = await s.auth.signup({ username: 'owner', password: pw, nickname: 'owner' }, ip);
+  await s.accessAdmin.grantRole(null, owner.user.id, 'owner');
+  const alice = (await s.auth.signup({ username: 'alice', password: pw, nickname: 'alice' }, ip)).user.id;
+  const bob = (await s.auth.signup({ username: 'bob', password: pw, nickname: 'bob' }, ip)).user.id;
+  const o = owner.user.id;
+  const login = await s.auth.login({ username: 'alice', password: pw }, ip);
+  const refreshed = await s.auth.refresh(login.refreshToken);
+  expect(await s.auth.verify(refreshed.accessToken)).toMatchObject({ user: { id: alice } });
+
+  const { category } = await s.categories.create(o, { name: 'talk' });
+  const { room: lobby } = await s.rooms.create(o, { name: 'lobby', categoryId: category.id });
+  const { room: other } = await s.rooms.create(alice, { name: 'other' });
+  await s.categories.moveRoom(o, { roomId: other.id, categoryId: category.id, position: 0 });
+  await s.categories.update(o, { categoryId: category.id, name: 'chat' });
+  await s.rooms.update(alice, { roomId: other.id, topic: 'anything' });
+  const { role } = await s.roles.create(o, { name: 'mods', color: '#ff0000' });
+  await s.roles.update(o, { roleId: role.id, add: ['moderate_messages'] });
+  await s.roles.grant(o, { userId: alice, roleId: role.id });
+  const { room: staff } = await s.rooms.create(o, { name: 'staff', restrictedTo: [role.id] });
+  await s.roomAdmin.open(o, { roomId: staff.id });
+  await s.roomAdmin.restrict(o, { roomId: staff.id, roleIds: [role.id] });
+
+  await s.profile.setHighlights(bob, { words: ['pizza'] });
+  await s.profile.setNickname(bob, { nickname: 'bobby' });
+  await s.profile.setColor(bob, { color: '#00ff00' });
+  const hello = await s.messages.send(alice, { roomId: lobby.id, text: 'hi @bobby, pizza?', nonce: 'n1' });
+  await s.messages.send(alice, { roomId: lobby.id, text: 'hi @bobby, pizza?', nonce: 'n1' }); // a retry
+  await s.messages.send(bob, { roomId: lobby.id, text: 'sure', nonce: 'n2' });
+  await s.messages.send(alice, { roomId: staff.id, text: 'secret', nonce: 'n3' });
+  await s.messageChanges.edit(alice, { messageId: hello.message.id, text: 'hi @bobby' });
+  const sure = (await s.messages.history(bob, { roomId: lobby.id })).messages.find((m) => m.text === 'sure')!;
+  await s.messageChanges.delete(alice, { messageId: sure.id }); // a moderator deletes another's message
+  await s.readMarkers.mark(bob, { roomId: lobby.id, order: hello.message.order });
+
+  const { invite } = await s.invites.create(o, { uses: 2 });
+  const invites = await s.invites.list(o);
+  await s.invites.revoke(o, { inviteId: invite.id });
+  await s.roles.revoke(o, { userId: alice, roleId: role.id });
+  await s.moderation.kick(o, { userId: bob });
+  await s.auth.signup({ username: 'bob', password: pw, invite: (await s.invites.create(o, { uses: 1 })).invite.code! }, ip);
+  await s.moderation.ban(o, { userId: bob });
+  await s.moderation.unban(o, { userId: bob });
+  await s.roles.delete(o, { roleId: role.id });
+  await s.categories.delete(o, { categoryId: category.id });
+  await s.roomAdmin.delete(o, { roomId: other.id });
+  await s.auth.logout(refreshed.refreshToken);
+
+  return {
+    history: await s.messages.history(o, { roomId: lobby.id }),
+    state: await s.state.state(o),
+    aliceState: await s.state.state(alice),
+    sync: (await s.sync.page(alice, 0, 1000)).events.map((e) => [e.order, e.type]),
+    invites: invites.invites.length,
+    roles: await s.roles.list(),
+  };
+}
+
+describe('the services on an engine whose every call answers later', () => {
+  it('await every storage call, and produce exactly what the synchronous engine produces', async () => {
+    const run = async (wrap: boolean) => {
+      const dir = tempDir();
+      dirs.push(dir);
+      const real = SqliteStorage.open(dir);
+      stores.push(real);
+      const problems: string[] = [];
+      const s = await community(wrap ? deferredStorage(real, problems) : real);
+      const reads = await everyFeature(s);
+      const log = real.events.after(0, 10_000).map((e) => [e.order, e.type, e.dataJson]);
+      return { reads, log, problems };
+    };
+    const plain = await run(false);
+    const deferred = await run(true);
+    expect(deferred.problems).toEqual([]);
+    expect(deferred.log.length).toBeGreaterThan(30);
+    expect(deferred.log).toEqual(plain.log);
+    expect(deferred.reads).toEqual(plain.reads);
+  });
+});
