@@ -20,13 +20,21 @@ const ev = <T extends string, D extends z.ZodTypeAny>(type: T, data: D) =>
   z.object({ ...envelope, type: z.literal(type), data });
 
 export const KnownEvent = z.discriminatedUnion('type', [
+  /** A new member (or a kicked one back); a newcomer is in the default (`autoJoin`) rooms they can see. */
   ev('user.joined', z.object({ user: PublicUser })),
   ev('user.updated', z.object({ user: PublicUser })),
   /** Removed from the server (kicked or banned). */
   ev('user.removed', z.object({ userId: Id, reason: z.enum(['kicked', 'banned', 'deleted']) })),
+  /** Its creator (`actorId`; none for the server's own) is in it from the start, without a `room.joined`. */
   ev('room.created', z.object({ room: Room })),
   ev('room.updated', z.object({ room: Room })),
   ev('room.deleted', z.object({ roomId: Id })),
+  /**
+   * Room membership (join/part, the IRC way). A room's messages reach its members only; everyone who can
+   * see the room learns who joins and leaves, like its other metadata.
+   */
+  ev('room.joined', z.object({ roomId: Id, userId: Id })),
+  ev('room.left', z.object({ roomId: Id, userId: Id })),
   ev('message.created', z.object({ message: Message })),
   ev('message.edited', z.object({ message: Message })),
   ev('message.deleted', z.object({ messageId: Id, roomId: Id })),

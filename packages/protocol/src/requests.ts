@@ -59,12 +59,15 @@ export const StateResult = z.object({
    * show a name after a fresh login. Not members: never in `users`.
    */
   formerUsers: z.array(PublicUser).optional(),
+  /** Every room you can see, joined or not (the room browser lists the others). */
   rooms: z.array(Room),
+  /** The rooms you are in: their messages reach you, and their unread counts are kept. */
+  joined: z.array(Id).default([]),
   categories: z.array(Category),
   roles: z.array(Role),
-  /** Per visible room: the order of the last event this user marked read (0 if never). */
+  /** Per joined room: the order of the last event this user marked read (0 if never). */
   readMarkers: z.record(z.string(), Order),
-  /** Per visible room: messages after the read marker, and those mentioning this user. */
+  /** Per joined room: messages after the read marker, and those mentioning this user. */
   unread: z.record(z.string(), Unread),
 });
 export type StateResult = z.infer<typeof StateResult>;
@@ -118,9 +121,17 @@ export const REQUESTS = {
       roomId: Id,
       name: roomName.optional(),
       topic: topic.optional(),
+      /** Make it a default room (new members join it) or not; needs manage_rooms. */
+      autoJoin: z.boolean().optional(),
     },
     z.object({ room: Room }),
   ),
+  /** Join a room you can see: its messages reach you from now on. Joining again changes nothing. */
+  'room.join': req({ roomId: Id }, z.object({ room: Room })),
+  /** Leave a room: its messages stop reaching you (it stays in the room browser). */
+  'room.part': req({ roomId: Id }, Ok),
+  /** Who is in a room you can see. */
+  'room.members': req({ roomId: Id }, z.object({ userIds: z.array(Id) })),
   'room.move': req(
     { roomId: Id, categoryId: Id.nullable(), position: z.number().int().min(0).optional() },
     z.object({ room: Room }),

@@ -11,7 +11,8 @@ import { DEFAULTS, type Rate } from './defaults.js';
 import { loadOrCreateSecret } from './features/accounts/secret.js';
 import { AuthService, type AuthOptions, createInvite, REFRESH_TOKEN_TTL_SEC, type Registration } from './features/accounts/service.js';
 import { CategoriesService } from './features/categories/service.js';
-import { FEATURES, visibilityEvents } from './features/index.js';
+import { FEATURES, viewerEvents, visibilityEvents } from './features/index.js';
+import { MembershipService } from './features/membership/service.js';
 import { InvitesService } from './features/invites/service.js';
 import { MessageChangesService } from './features/messages/changes.js';
 import { MessagesService } from './features/messages/service.js';
@@ -97,6 +98,7 @@ export interface Services {
   deps: ServiceDeps;
   auth: AuthService;
   rooms: RoomsService;
+  membership: MembershipService;
   messages: MessagesService;
   profile: ProfileService;
   readMarkers: ReadMarkersService;
@@ -138,17 +140,19 @@ function localBus(): EventBus {
 /** Build every feature's service on the ports. */
 export async function createServices(o: ServicesOptions): Promise<Services & { bus: EventBus }> {
   const bus = o.bus ?? localBus();
-  const access = new AccessIndex(o.storage);
+  const access = new AccessIndex(o.storage, viewerEvents(FEATURES));
   const head = await o.storage.events.head();
   const queue = new CommitQueue(o.storage, bus, access, visibilityEvents(FEATURES), o.now, o.newId, o.log, head);
   const deps: ServiceDeps = { store: o.storage, access, queue, now: o.now, newId: o.newId, log: o.log };
-  const rooms = new RoomsService(deps);
+  const membership = new MembershipService(deps);
+  const rooms = new RoomsService(deps, membership);
   const accessAdmin = new AccessAdminService(deps);
   return {
     bus,
     deps,
-    auth: new AuthService(deps, o.auth),
+    auth: new AuthService(deps, o.auth, membership),
     rooms,
+    membership,
     messages: new MessagesService(deps),
     profile: new ProfileService(deps),
     readMarkers: new ReadMarkersService(deps),

@@ -34,6 +34,9 @@ describe('live chat and visibility', () => {
     await accessAdmin.restrictRoom(null, secret.id, ['admin']);
     await accessAdmin.grantRole(null, alice.user.id, 'admin');
     await accessAdmin.grantRole(null, bob.user.id, 'admin');
+    await b.call('room.join', { roomId: lobby.id });
+    await b.call('room.join', { roomId: secret.id });
+    await c.call('room.join', { roomId: lobby.id });
 
     const s1 = (await a.call('message.send', { roomId: secret.id, text: 'secret one', nonce: 's1' })).message;
     const l1 = (await b.call('message.send', { roomId: lobby.id, text: 'hello lobby', nonce: 'l1' })).message;
@@ -82,6 +85,7 @@ describe('live chat and visibility', () => {
     const a = await connect(server.url, alice.accessToken);
     const { room } = await a.call('room.create', { name: 'lobby' });
     const b = await connect(server.url, bob.accessToken);
+    await b.call('room.join', { roomId: room.id });
     await a.waitFrame((f) => f.type === 'presence' && f.userId === bob.user.id && f.online, 'bob online');
     b.sendJson({ type: 'typing', roomId: room.id });
     await a.waitFrame((f) => f.type === 'typing' && f.userId === bob.user.id && f.roomId === room.id, 'typing');
@@ -110,6 +114,7 @@ describe('resume', () => {
       let a = await connect(server.url, alice.accessToken);
       const { room } = await a.call('room.create', { name: 'lobby' });
       let b = await connect(server.url, bob.accessToken);
+      await b.call('room.join', { roomId: room.id });
       await sendMany(a, room.id, 5, 'before');
       await until(() => b.events.filter((f) => f.event.type === 'message.created').length === 5, 'bob live');
       const last = expectChained(b, b.ready.head);

@@ -12,6 +12,7 @@ async function bystanders(url: string) {
   const b = await RawClient.connect(url, bob.accessToken);
   cleanups.push(() => a.close(), () => b.close());
   const { room } = await a.call('room.create', { name: 'lobby' });
+  await b.call('room.join', { roomId: room.id });
   let n = 0;
   const chat = async () => {
     const text = `still here ${n++}`;

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { type EventType, KnownEvent } from '@open-discord/protocol';
-import { FEATURES, visibilityEvents } from '../src/features/index.js';
+import { FEATURES, visibilityEvents, viewerEvents } from '../src/features/index.js';
 
 /** The layering rules of docs/architecture.md, checked on the sources. */
 const src = fileURLToPath(new URL('../src/', import.meta.url));
@@ -67,7 +67,12 @@ describe('feature declarations', () => {
   it('visibility events are events their feature writes, and are the ones that change who sees what', () => {
     for (const f of FEATURES) for (const t of f.visibilityEvents ?? []) expect(f.events).toContain(t);
     expect([...visibilityEvents()].sort()).toEqual(
-      ['access.changed', 'role.created', 'role.deleted', 'role.updated', 'room.created', 'room.deleted', 'room.updated', 'user.joined', 'user.removed'],
+      ['access.changed', 'role.created', 'role.deleted', 'role.updated', 'room.created', 'room.deleted', 'room.joined', 'room.left', 'room.updated', 'user.joined', 'user.removed'],
     );
+  });
+
+  it('room events that reach every viewer (joined or not) are the room metadata, declared by their writers', () => {
+    for (const f of FEATURES) for (const t of f.viewerEvents ?? []) expect(f.events).toContain(t);
+    expect([...viewerEvents()].sort()).toEqual(['room.created', 'room.deleted', 'room.joined', 'room.left', 'room.updated']);
   });
 });

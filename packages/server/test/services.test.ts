@@ -106,14 +106,15 @@ describe('visibility', () => {
     await s.accessAdmin.grantRole(null, alice, 'admin');
     // A dm room straight through the store (dm requests come later): members only, even for the owner.
     await store.transaction(() => {
-      store.rooms.insert({ id: 'dm1', name: 'dm', topic: '', kind: 'dm', categoryId: null, position: 0, restrictedTo: null, createdBy: alice, createdAt: clock });
+      store.rooms.insert({ id: 'dm1', name: 'dm', topic: '', kind: 'dm', categoryId: null, position: 0, restrictedTo: null, createdBy: alice, createdAt: clock, autoJoin: false });
       store.rooms.addMember('dm1', alice);
       store.rooms.addMember('dm1', bob);
     });
     s.deps.access.invalidate();
     await s.deps.access.view();
-    // The rules as loaded now: every write below reloads them before its events are published.
-    const see = (u: string, roomId: string | null, target: string | null = null) => s.deps.access.current!.canSeeEvent(u, { roomId, targetUserId: target });
+    // The rules as loaded now: every write below reloads them before its events are published. Judged on
+    // a room's metadata (which every viewer receives); its messages also need membership (membership tests).
+    const see = (u: string, roomId: string | null, target: string | null = null) => s.deps.access.current!.canSeeEvent(u, { type: 'room.updated', roomId, targetUserId: target });
     expect([see(alice, pub.id), see(bob, pub.id), see(owner, pub.id)]).toEqual([true, true, true]);
     expect([see(alice, staff.id), see(bob, staff.id), see(owner, staff.id)]).toEqual([true, false, true]);
     expect([see(alice, 'dm1'), see(bob, 'dm1'), see(owner, 'dm1')]).toEqual([true, true, false]);

@@ -22,6 +22,8 @@ export function snapshot(over: Partial<StateResult> = {}): StateResult {
       { id: 'r-dev', name: 'dev', topic: '', kind: 'text', categoryId: 'c-work', position: 0, restrictedTo: null },
       { id: 'r-ops', name: 'ops', topic: '', kind: 'text', categoryId: 'c-work', position: 1, restrictedTo: null },
     ],
+    // In every room it lists unless a test says otherwise.
+    joined: (over.rooms ?? [{ id: 'r-gen' }, { id: 'r-dev' }, { id: 'r-ops' }]).map((r) => r.id),
     categories: [{ id: 'c-work', name: 'work', position: 0 }],
     roles: [
       { id: 'role-owner', name: 'owner', color: null, position: 100, permissions: ['manage_rooms'], builtin: true },

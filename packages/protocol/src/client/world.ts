@@ -19,7 +19,10 @@ export interface World {
    * kept so that their old messages still show a name.
    */
   formerUsers: Readonly<Record<string, PublicUser>>;
+  /** Every room this user can see, joined or not. */
   rooms: Readonly<Record<string, Room>>;
+  /** The rooms this user is in: their messages arrive and count as unread; the others are only listed. */
+  joined: Readonly<Record<string, true>>;
   categories: Readonly<Record<string, Category>>;
   roles: Readonly<Record<string, Role>>;
   /** Loaded messages per room, ascending by order, at most `maxMessagesPerRoom` (the newest are kept). */
@@ -75,6 +78,7 @@ export function worldFromState(
     formerUsers,
     historyEnd,
     rooms,
+    joined: Object.fromEntries(state.joined.filter((id) => rooms[id]).map((id) => [id, true as const])),
     categories: byId(state.categories),
     roles: byId(state.roles),
     messages,
@@ -236,10 +240,29 @@ function recountUnread(world: World, roomId: string, marker: number): Unread {
   return { count: Math.max(cur.count, unreadLoaded.length), mentions: cur.mentions };
 }
 
+/** Is this user in the room (its messages reach them)? */
+export const isJoined = (world: Pick<World, 'joined'>, roomId: string): boolean => world.joined[roomId] === true;
+
+/**
+ * I joined or left a room. Messages sent while I was out never reached me, so what was loaded of the room
+ * is dropped either way: on joining, the client loads its history afresh.
+ */
+function setJoined(world: World, roomId: string, joined: boolean): World {
+  if (!world.rooms[roomId] || isJoined(world, roomId) === joined) return world;
+  return {
+    ...world,
+    joined: joined ? { ...world.joined, [roomId]: true } : without(world.joined, roomId),
+    messages: without(world.messages, roomId),
+    historyEnd: without(world.historyEnd, roomId),
+    unread: joined ? { ...world.unread, [roomId]: { count: 0, mentions: 0 } } : without(world.unread, roomId),
+  };
+}
+
 function removeRoom(world: World, roomId: string): World {
   return {
     ...world,
     rooms: without(world.rooms, roomId),
+    joined: without(world.joined, roomId),
     messages: without(world.messages, roomId),
     historyEnd: without(world.historyEnd, roomId),
     readMarkers: without(world.readMarkers, roomId),
@@ -276,10 +299,17 @@ function applyChange(world: World, event: ClientEvent): World {
       // A room created while we watch has no older history to fetch.
       const fresh = event.type === 'room.created' && !world.rooms[room.id];
       const historyEnd = fresh ? { ...world.historyEnd, [room.id]: true } : world.historyEnd;
-      return { ...world, rooms: { ...world.rooms, [room.id]: room }, historyEnd };
+      // The creator is in the room from the start (the protocol implies it; no room.joined follows).
+      const joined = fresh && event.actorId === world.me.id ? { ...world.joined, [room.id]: true as const } : world.joined;
+      return { ...world, rooms: { ...world.rooms, [room.id]: room }, historyEnd, joined };
     }
     case 'room.deleted':
       return removeRoom(world, event.data.roomId);
+    case 'room.joined':
+    case 'room.left':
+      // Others joining and leaving change nothing this model shows (member lists are asked for).
+      if (event.data.userId !== world.me.id) return world;
+      return setJoined(world, event.data.roomId, event.type === 'room.joined');
     case 'message.created':
       return insertCreated(world, event.data.message);
     case 'message.edited': {

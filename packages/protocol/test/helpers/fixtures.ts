@@ -55,6 +55,8 @@ export function state(extra: Partial<StateResult> = {}): StateResult {
     me: { ...user('u1'), username: 'alice' },
     users: [user('u1'), user('u2')],
     rooms: [room('r1'), room('r2')],
+    // In every room it lists unless a test says otherwise.
+    joined: (extra.rooms ?? [room('r1'), room('r2')]).map((r) => r.id),
     categories: [],
     roles: [{ id: 'everyone', name: 'everyone', color: null, position: 0, permissions: ['create_rooms'], builtin: true }],
     readMarkers: {},

@@ -8,18 +8,22 @@ export interface RoomAccess {
   id: string;
   kind: 'text' | 'dm' | 'group';
   restrictedTo: readonly string[] | null;
-  /** dm/group members; null for text rooms. */
+  /** dm/group members (who may see it); null for text rooms. */
   members: ReadonlySet<string> | null;
+  /** Who is in the room: its messages reach them (dm/group: its members; text: who joined). */
+  joined: ReadonlySet<string>;
   deleted: boolean;
 }
 
 /** The part of an event that decides who may see it. */
 export interface EventScope {
+  type: string;
   roomId: string | null;
   targetUserId: string | null;
 }
 
 const NO_ROLES: ReadonlySet<string> = new Set();
+const NOBODY: ReadonlySet<string> = new Set();
 
 /** Where the index loads from: the storage port's rooms and roles. */
 export type AccessSource = Pick<Repositories, 'rooms' | 'roles'>;
@@ -37,7 +41,11 @@ export class AccessIndex {
   private cur: AccessView | null = null;
   private _version = 0;
 
-  constructor(private readonly store: AccessSource) {}
+  constructor(
+    private readonly store: AccessSource,
+    /** Room events every viewer receives, joined or not (declared by the features). */
+    private readonly viewerEvents: ReadonlySet<string> = new Set(),
+  ) {}
 
   /**
    * Bumped on every invalidation: caches derived from this index (the hub's per-room audiences) compare
@@ -56,7 +64,7 @@ export class AccessIndex {
   view(): AccessView | Promise<AccessView> {
     if (this.cur) return this.cur;
     const version = this._version;
-    return AccessView.load(this.store).then((v) => {
+    return AccessView.load(this.store, this.viewerEvents).then((v) => {
       if (version === this._version) this.cur = v;
       return v;
     });
@@ -77,9 +85,10 @@ export class AccessView {
     private readonly rooms: Map<string, RoomAccess>,
     private readonly grants: Map<string, Set<string>>,
     private readonly roles: Map<string, Role>,
+    private readonly viewerEvents: ReadonlySet<string>,
   ) {}
 
-  static async load(store: AccessSource): Promise<AccessView> {
+  static async load(store: AccessSource, viewerEvents: ReadonlySet<string> = new Set()): Promise<AccessView> {
     const [memberRows, roomRows, grantRows, roleRows] = await Promise.all([
       store.rooms.allMembers(),
       store.rooms.all(),
@@ -99,6 +108,7 @@ export class AccessView {
         kind: r.kind,
         restrictedTo: r.restrictedTo,
         members: r.kind === 'text' ? null : (members.get(r.id) ?? new Set()),
+        joined: members.get(r.id) ?? NOBODY,
         deleted: r.deleted,
       });
     }
@@ -108,7 +118,7 @@ export class AccessView {
       if (!set) grants.set(g.userId, (set = new Set()));
       set.add(g.roleId);
     }
-    return new AccessView(rooms, grants, new Map(roleRows.map((r) => [r.id, r])));
+    return new AccessView(rooms, grants, new Map(roleRows.map((r) => [r.id, r])), viewerEvents);
   }
 
   room(roomId: string): RoomAccess | null {
@@ -165,18 +175,30 @@ export class AccessView {
     return room !== null && !room.deleted && this.roomVisibleTo(userId, room);
   }
 
+  /** Is the user in the room (joined a text room, or a member of a dm/group)? */
+  isMember(userId: string, roomId: string): boolean {
+    return this.room(roomId)?.joined.has(userId) ?? false;
+  }
+
+  /** Does this room event reach every viewer of its room (its metadata), or only the room's members? */
+  isViewerEvent(type: string): boolean {
+    return this.viewerEvents.has(type);
+  }
+
   /**
    * THE visibility rule for events: private events only to their target; server-wide events to all;
-   * room events to whoever may see the room now.
+   * a room's metadata to whoever may see the room now; its other events (messages) to those of them who
+   * are in it. Everything else is accounted for as redacted.
    */
   canSeeEvent(userId: string, e: EventScope): boolean {
     if (e.targetUserId !== null) return e.targetUserId === userId;
     if (e.roomId === null) return true;
     const room = this.room(e.roomId);
-    return room !== null && this.roomVisibleTo(userId, room);
+    if (room === null || !this.roomVisibleTo(userId, room)) return false;
+    return this.viewerEvents.has(e.type) || room.joined.has(userId);
   }
 
-  /** Public rooms are visible to every user: fan-out can skip per-user checks for them. */
+  /** Public rooms are visible to every user: fan-out of their metadata can skip per-user checks. */
   isPublic(roomId: string): boolean {
     const room = this.room(roomId);
     return room !== null && room.members === null && room.restrictedTo === null;

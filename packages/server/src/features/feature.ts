@@ -17,6 +17,11 @@ export interface Feature {
    * written (at once, for the rest of its batch) and when one is committed.
    */
   readonly visibilityEvents?: readonly EventType[];
+  /**
+   * Of its room events, those every viewer of the room receives, joined or not (the room's own metadata:
+   * created, renamed, who joined). Every other room event reaches the room's members only.
+   */
+  readonly viewerEvents?: readonly EventType[];
   /** Register the feature's request handlers. */
   register?(d: Dispatcher, s: Services): void;
   /** After committed events were published to clients (whichever process wrote them). */

@@ -2,6 +2,7 @@ import { accounts } from './accounts/index.js';
 import { categories } from './categories/index.js';
 import type { Feature } from './feature.js';
 import { invites } from './invites/index.js';
+import { membership } from './membership/index.js';
 import { messages } from './messages/index.js';
 import { moderation } from './moderation/index.js';
 import { profile } from './profile/index.js';
@@ -12,11 +13,16 @@ import { sync } from './sync/index.js';
 import { typing } from './typing/index.js';
 
 /** Every feature module the server runs; app.ts wires them. */
-export const FEATURES: readonly Feature[] = [accounts, profile, messages, readMarkers, rooms, categories, roles, moderation, invites, sync, typing];
+export const FEATURES: readonly Feature[] = [accounts, profile, messages, readMarkers, rooms, membership, categories, roles, moderation, invites, sync, typing];
 
 /** Event types whose commit changes who may see what, as the features declare them. */
 export function visibilityEvents(features: readonly Feature[] = FEATURES): ReadonlySet<string> {
   return new Set(features.flatMap((f) => f.visibilityEvents ?? []));
+}
+
+/** Room events that reach every viewer of a room, members or not, as the features declare them. */
+export function viewerEvents(features: readonly Feature[] = FEATURES): ReadonlySet<string> {
+  return new Set(features.flatMap((f) => f.viewerEvents ?? []));
 }
 
 export type { Feature } from './feature.js';

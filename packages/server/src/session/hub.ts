@@ -12,8 +12,9 @@ const EMPTY: ReadonlySet<Session> = new Set();
  * Every authenticated connection, who is live, presence, and FAN-OUT.
  *
  * Fan-out finds an event's recipients through an index instead of testing every connection: private
- * events go to their target's connections, server-wide and public-room events to all live connections,
- * and restricted/dm/group rooms to a cached per-room audience (see `audience`). Each event is
+ * events go to their target's connections, server-wide events and public rooms' metadata to all live
+ * connections, a room's messages to the live connections of its members (O(members), not O(online)),
+ * and restricted/dm/group rooms' metadata to a cached per-room audience of viewers. Each event is
  * serialised once, and one frame is built per distinct `prev` among its recipients (usually one), whose
  * bytes are shared by every recipient socket.
  */
@@ -21,7 +22,10 @@ export class Hub {
   private readonly byUser = new Map<string, Set<Session>>();
   private readonly live = new Set<Session>();
   private readonly liveByUser = new Map<string, Set<Session>>();
+  /** Per room: the live sessions of users who may see it (for its metadata). */
   private readonly audiences = new Map<string, Session[]>();
+  /** Per room: the live sessions of its members who may see it (for its messages). */
+  private readonly memberAudiences = new Map<string, Session[]>();
   private audienceVersion = -1;
 
   constructor(
@@ -57,6 +61,7 @@ export class Hub {
     if (!set) this.liveByUser.set(userId, (set = new Set()));
     set.add(s);
     this.audiences.clear();
+    this.memberAudiences.clear();
     if (set.size === 1) this.presence(userId, true);
   }
 
@@ -68,6 +73,7 @@ export class Hub {
     if (all?.size === 0) this.byUser.delete(userId);
     if (this.live.delete(s)) {
       this.audiences.clear();
+      this.memberAudiences.clear();
       const set = this.liveByUser.get(userId)!;
       set.delete(s);
       if (set.size === 0) {
@@ -112,8 +118,40 @@ export class Hub {
    */
   private recipients(view: AccessView, e: StoredEvent): Iterable<Session> {
     if (e.targetUserId !== null) return this.liveByUser.get(e.targetUserId) ?? EMPTY;
-    if (e.roomId === null || view.isPublic(e.roomId)) return this.live;
+    if (e.roomId === null) return this.live;
+    if (!view.isViewerEvent(e.type)) return this.members(view, e.roomId);
+    if (view.isPublic(e.roomId)) return this.live;
     return this.audience(view, e.roomId);
+  }
+
+  /** Caches derived from the access rules are dropped when the rules change (any invalidation). */
+  private checkVersion(): void {
+    if (this.audienceVersion !== this.access.version) {
+      this.audiences.clear();
+      this.memberAudiences.clear();
+      this.audienceVersion = this.access.version;
+    }
+  }
+
+  /**
+   * The live sessions of a room's members who may see it, built from the room's member set (so a message
+   * in a room of ten costs ten lookups whoever else is online) and kept like `audience`.
+   */
+  private members(view: AccessView, roomId: string): readonly Session[] {
+    this.checkVersion();
+    let out = this.memberAudiences.get(roomId);
+    if (!out) {
+      out = [];
+      const room = view.room(roomId);
+      if (room) {
+        for (const userId of room.joined) {
+          const sessions = this.liveByUser.get(userId);
+          if (sessions && view.roomVisibleTo(userId, room)) for (const s of sessions) out.push(s);
+        }
+      }
+      this.memberAudiences.set(roomId, out);
+    }
+    return out;
   }
 
   /**
@@ -133,10 +171,7 @@ export class Hub {
    * online user on every event.
    */
   private audience(view: AccessView, roomId: string): readonly Session[] {
-    if (this.audienceVersion !== this.access.version) {
-      this.audiences.clear();
-      this.audienceVersion = this.access.version;
-    }
+    this.checkVersion();
     let out = this.audiences.get(roomId);
     if (!out) {
       out = [];
@@ -158,7 +193,7 @@ export class Hub {
     const view = this.access.current;
     if (!view) return;
     const frame = typingFrame(roomId, userId);
-    const audience = view.isPublic(roomId) ? this.live : this.audience(view, roomId);
+    const audience = this.members(view, roomId);
     for (const s of audience) if (s.userId !== userId) s.conn.sendShared(frame);
   }
 

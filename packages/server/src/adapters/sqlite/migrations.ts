@@ -218,6 +218,18 @@ const MIGRATIONS: readonly Migration[] = [
       set.run(JSON.stringify([...current, ...perms.filter((p) => !current.includes(p))]), id);
     }
   },
+  /*
+   * 5: room membership for text rooms (join/part). Until now everyone who could see a room received it, so
+   * every account joins every live text room: nothing changes for an existing community until people part.
+   * Default rooms (joined at sign-up) are flagged; the room the server made at first start is one.
+   */
+  `
+    ALTER TABLE rooms ADD COLUMN auto_join INTEGER NOT NULL DEFAULT 0;
+    UPDATE rooms SET auto_join = 1 WHERE kind = 'text' AND created_by IS NULL AND deleted = 0;
+    INSERT OR IGNORE INTO room_members (room_id, user_id)
+      SELECT r.id, u.id FROM rooms r CROSS JOIN users u WHERE r.kind = 'text' AND r.deleted = 0;
+    CREATE INDEX room_members_user ON room_members(user_id);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -13,6 +13,7 @@ interface RawRoom {
   created_by: string | null;
   created_at: number;
   deleted: number;
+  auto_join: number;
 }
 
 const toRoom = (r: RawRoom): RoomRow => ({
@@ -26,6 +27,7 @@ const toRoom = (r: RawRoom): RoomRow => ({
   createdBy: r.created_by,
   createdAt: r.created_at,
   deleted: r.deleted !== 0,
+  autoJoin: r.auto_join !== 0,
 });
 
 /** SQLite implementation of the rooms feature's RoomsRepository. */
@@ -34,12 +36,13 @@ export class SqliteRoomsRepo implements RoomsRepository {
   constructor(db: Db) {
     this.s = {
       insert: db.prepare(
-        `INSERT INTO rooms (id, name, topic, kind, category_id, position, restricted_to, created_by, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO rooms (id, name, topic, kind, category_id, position, restricted_to, created_by, created_at, auto_join)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       get: db.prepare<[string], RawRoom>('SELECT * FROM rooms WHERE id = ?'),
       all: db.prepare<[], RawRoom>('SELECT * FROM rooms ORDER BY position, created_at, id'),
-      update: db.prepare('UPDATE rooms SET name = ?, topic = ?, category_id = ?, position = ? WHERE id = ?'),
+      update: db.prepare('UPDATE rooms SET name = ?, topic = ?, category_id = ?, position = ?, auto_join = ? WHERE id = ?'),
+      roomsOf: db.prepare<[string], { room_id: string }>('SELECT room_id FROM room_members WHERE user_id = ?'),
       restrict: db.prepare('UPDATE rooms SET restricted_to = ? WHERE id = ?'),
       markDeleted: db.prepare('UPDATE rooms SET deleted = 1 WHERE id = ?'),
       members: db.prepare<[string], { user_id: string }>('SELECT user_id FROM room_members WHERE room_id = ? ORDER BY user_id'),
@@ -60,6 +63,7 @@ export class SqliteRoomsRepo implements RoomsRepository {
       r.restrictedTo === null ? null : JSON.stringify(r.restrictedTo),
       r.createdBy,
       r.createdAt,
+      r.autoJoin ? 1 : 0,
     );
   }
   get(id: string): RoomRow | null {
@@ -71,7 +75,7 @@ export class SqliteRoomsRepo implements RoomsRepository {
     return this.s.all.all().map(toRoom);
   }
   update(r: RoomRow): void {
-    this.s.update.run(r.name, r.topic, r.categoryId, r.position, r.id);
+    this.s.update.run(r.name, r.topic, r.categoryId, r.position, r.autoJoin ? 1 : 0, r.id);
   }
   /** null opens the room to everyone. */
   setRestriction(roomId: string, roleIds: string[] | null): void {
@@ -82,6 +86,9 @@ export class SqliteRoomsRepo implements RoomsRepository {
   }
   members(roomId: string): string[] {
     return this.s.members.all(roomId).map((m) => m.user_id);
+  }
+  roomsOf(userId: string): string[] {
+    return this.s.roomsOf.all(userId).map((m) => m.room_id);
   }
   allMembers(): Array<{ roomId: string; userId: string }> {
     return this.s.allMembers.all().map((m) => ({ roomId: m.room_id, userId: m.user_id }));
@@ -105,6 +112,7 @@ export class SqliteRoomsRepo implements RoomsRepository {
       restrictedTo: r.restrictedTo,
     };
     if (r.kind !== 'text') room.members = this.members(r.id);
+    if (r.autoJoin) room.autoJoin = true;
     return room;
   }
 }

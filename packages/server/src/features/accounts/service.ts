@@ -1,4 +1,5 @@
 import type { LoginBody, Me, ResetPasswordBody, SignupBody, TokenPair } from '@open-discord/protocol';
+import type { MembershipService } from '../membership/service.js';
 import { NICKNAME_RE, ProtocolError } from '@open-discord/protocol';
 import type { ServiceDeps } from '../../core/deps.js';
 import type { Repositories } from '../../ports/storage.js';
@@ -60,6 +61,7 @@ export class AuthService {
   constructor(
     private readonly d: ServiceDeps,
     private readonly o: AuthOptions,
+    private readonly membership: MembershipService,
   ) {
     this.byIp = o.authRate ? new RateLimiter(o.authRate.perSec, o.authRate.burst, d.now) : null;
     // Usernames are guessed more slowly than addresses rotate: a tighter bucket per account.
@@ -181,6 +183,8 @@ export class AuthService {
       if (roleId && await d.store.roles.get(roleId)) await d.store.roles.grant(id, roleId);
       const user = (await d.store.users.byId(id))!;
       w.emit({ type: 'user.joined', roomId: null, actorId: id }, { user: await publicUser(d.store, user) });
+      // A newcomer starts in the default rooms (#general), like an IRC client's autojoin list.
+      await this.membership.joinDefaults(id);
       return await this.issue(user, d.newId(), w.now);
     });
     d.log({ level: 'info', msg: 'signup', userId: pair.user.id });

@@ -67,6 +67,8 @@ export class MessagesService {
         return { message, json: encode({ message }) };
       }
       if (!view.canSeeRoom(userId, p.roomId)) throw roomNotFound();
+      // IRC's "cannot send to channel": only members speak in a room (a viewer joins first).
+      if (!view.isMember(userId, p.roomId)) throw new ProtocolError('FORBIDDEN', 'you are not in this room; join it first');
       const hl = await this.highlights(view, text, p.roomId, userId);
       const mentions = hl.mentions;
       const base = { id: this.d.newId(), roomId: p.roomId, authorId: userId, text, nonce: p.nonce };
@@ -102,13 +104,13 @@ export class MessagesService {
     const mentions: string[] = [];
     for (const id of await store.users.idsByNicknameKeys([...nickKeys])) {
       if (mentions.length >= MAX_MENTIONS) break;
-      if (!seen.has(id) && view.canSeeRoom(id, roomId)) mentions.push(id);
+      if (!seen.has(id) && view.canSeeRoom(id, roomId) && view.isMember(id, roomId)) mentions.push(id);
       seen.add(id);
     }
     const hidden: string[] = [];
     for (const id of await store.users.idsByHighlightKeys([...new Set(words.map(highlightKey))])) {
       if (hidden.length >= MAX_MENTIONS) break;
-      if (!seen.has(id) && view.canSeeRoom(id, roomId)) hidden.push(id);
+      if (!seen.has(id) && view.canSeeRoom(id, roomId) && view.isMember(id, roomId)) hidden.push(id);
       seen.add(id);
     }
     return mentions.length || hidden.length ? { mentions, private: hidden } : NONE;

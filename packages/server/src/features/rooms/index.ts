@@ -6,5 +6,6 @@ export const rooms: Feature = {
   name: 'rooms',
   events: ['room.created', 'room.updated', 'room.deleted', 'access.changed'],
   visibilityEvents: ['room.created', 'room.updated', 'room.deleted', 'access.changed'],
+  viewerEvents: ['room.created', 'room.updated', 'room.deleted'],
   register: registerRoomHandlers,
 };

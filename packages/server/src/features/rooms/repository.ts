@@ -1,7 +1,7 @@
 import type { Awaitable } from '../../ports/awaitable.js';
 import type { Room } from '@open-discord/protocol';
 
-/** Rooms and their members (dm/group): the rooms feature's storage. */
+/** Rooms and who is in them (dm/group members, text-room joins): the rooms feature's storage. */
 
 export interface RoomRow {
   id: string;
@@ -14,6 +14,8 @@ export interface RoomRow {
   createdBy: string | null;
   createdAt: number;
   deleted: boolean;
+  /** A default room: new members join it at sign-up. */
+  autoJoin: boolean;
 }
 
 export interface RoomsRepository {
@@ -25,7 +27,10 @@ export interface RoomsRepository {
   /** null opens the room to everyone. */
   setRestriction(roomId: string, roleIds: string[] | null): Awaitable<void>;
   markDeleted(roomId: string): Awaitable<void>;
+  /** Who is in the room: members of a dm/group, those who joined a text room. */
   members(roomId: string): Awaitable<string[]>;
+  /** The rooms a user is in. */
+  roomsOf(userId: string): Awaitable<string[]>;
   allMembers(): Awaitable<Array<{ roomId: string; userId: string }>>;
   addMember(roomId: string, userId: string): Awaitable<void>;
   removeMember(roomId: string, userId: string): Awaitable<void>;

@@ -3,6 +3,8 @@ import { nameProblem, ProtocolError, ROOM_NAME_RE } from '@open-discord/protocol
 import { nameKey } from '../../text/name-key.js';
 import type { AccessView } from '../../core/access.js';
 import type { ServiceDeps } from '../../core/deps.js';
+import { requirePermission } from '../../core/authority.js';
+import type { MembershipService } from '../membership/service.js';
 import { roomNotFound } from './errors.js';
 import { positionAfter } from './places.js';
 import type { RoomRow } from './repository.js';
@@ -23,7 +25,10 @@ export function mayManageRoom(view: AccessView, userId: string | null, row: Room
 
 /** Room creation and updates. Restriction and membership changes live in access-admin.ts. */
 export class RoomsService {
-  constructor(private readonly d: ServiceDeps) {}
+  constructor(
+    private readonly d: ServiceDeps,
+    private readonly membership: MembershipService,
+  ) {}
 
   /** Visible rooms, for `state`. */
   async visibleRooms(userId: string): Promise<Room[]> {
@@ -70,10 +75,13 @@ export class RoomsService {
         restrictedTo,
         createdBy: userId,
         createdAt: w.now,
+        autoJoin: false,
       };
       await store.rooms.insert(row);
       const room = await store.rooms.toWire({ ...row, deleted: false });
       w.emit({ type: 'room.created', roomId: room.id, actorId: userId }, { room });
+      // The creator is in the room they made (implied by room.created); others join when they choose.
+      await this.membership.joinImplied(userId, room.id);
       return { room };
     });
   }
@@ -96,6 +104,8 @@ export class RoomsService {
         restrictedTo: null,
         createdBy: null,
         createdAt: w.now,
+        // Everyone joins it at sign-up.
+        autoJoin: true,
       };
       await store.rooms.insert(row);
       const room = await store.rooms.toWire({ ...row, deleted: false });
@@ -122,7 +132,11 @@ export class RoomsService {
       if (p.name !== undefined && (await this.nameTaken(userId, p.name, row.id))) {
         throw new ProtocolError('CONFLICT', `a room named ${p.name} already exists`);
       }
-      const next: RoomRow = { ...row, name: p.name ?? row.name, topic: p.topic ?? row.topic };
+      if (p.autoJoin !== undefined && p.autoJoin !== row.autoJoin) {
+        requirePermission(await access.view(), userId, 'manage_rooms', 'choose the default rooms');
+        if (row.kind !== 'text') throw new ProtocolError('BAD_REQUEST', 'only text rooms can be default rooms');
+      }
+      const next: RoomRow = { ...row, name: p.name ?? row.name, topic: p.topic ?? row.topic, autoJoin: p.autoJoin ?? row.autoJoin };
       await store.rooms.update(next);
       const room = await store.rooms.toWire(next);
       w.emit({ type: 'room.updated', roomId: room.id, actorId: userId }, { room });

@@ -39,7 +39,11 @@ export class StateService {
     const mentionCounts = await store.messages.mentionCounts(userId);
     const readMarkers: Record<string, number> = {};
     const unread: Record<string, Unread> = {};
+    const mine = new Set(await store.rooms.roomsOf(userId));
+    const joined = rooms.filter((r) => mine.has(r.id)).map((r) => r.id);
+    // Counts are kept for the rooms one is in; the others are only listed (the room browser).
     for (const r of rooms) {
+      if (!mine.has(r.id)) continue;
       const marker = markers.get(r.id) ?? 0;
       readMarkers[r.id] = marker;
       unread[r.id] = { count: await store.messages.unreadCount(userId, r.id, marker), mentions: mentionCounts.get(r.id) ?? 0 };
@@ -50,6 +54,7 @@ export class StateService {
       users,
       formerUsers,
       rooms,
+      joined,
       categories: await store.categories.list(),
       roles: await store.roles.list(),
       readMarkers,

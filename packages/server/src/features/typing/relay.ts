@@ -22,7 +22,7 @@ export class TypingRelay {
     const userId = from.userId!;
     // Ephemeral: while the access rules are being reloaded, a notice is dropped rather than waited for.
     const view = this.access.current;
-    if (view?.canSeeRoom(userId, roomId) && this.throttle.allow(userId, roomId, this.now())) this.hub.typing(from, roomId);
+    if (view?.canSeeRoom(userId, roomId) && view.isMember(userId, roomId) && this.throttle.allow(userId, roomId, this.now())) this.hub.typing(from, roomId);
   }
 
   /** The user's message in the room went out: their next notice is relayed at once. */

@@ -1,0 +1,81 @@
+import type { Room } from '@open-discord/protocol';
+import { ProtocolError } from '@open-discord/protocol';
+import type { WriteContext } from '../../core/commit-queue.js';
+import type { ServiceDeps } from '../../core/deps.js';
+import { roomNotFound } from '../rooms/errors.js';
+
+/**
+ * Joining and leaving rooms. Only a room the user can see can be joined (any other answers like a missing
+ * one); joining twice or leaving a room one is not in writes nothing. Leaving does not hide the room: it
+ * stays in the room browser, and its metadata keeps arriving.
+ */
+export class MembershipService {
+  constructor(private readonly d: ServiceDeps) {}
+
+  join(userId: string, roomId: string): Promise<{ room: Room }> {
+    const { store, access, queue } = this.d;
+    return queue.submit(async (w) => {
+      const row = await store.rooms.get(roomId);
+      const view = await access.view();
+      // The same work for a missing and a hidden room: the visibility check runs either way.
+      const visible = view.canSeeRoom(userId, roomId);
+      if (!row || row.deleted || !visible) throw roomNotFound();
+      if (!view.isMember(userId, roomId)) await this.joinIn(w, userId, roomId);
+      return { room: await store.rooms.toWire(row) };
+    });
+  }
+
+  /** Join inside a running write, announced by its own event. */
+  async joinIn(w: WriteContext, userId: string, roomId: string): Promise<void> {
+    await this.d.store.rooms.addMember(roomId, userId);
+    w.emit({ type: 'room.joined', roomId, actorId: userId }, { roomId, userId });
+  }
+
+  /**
+   * Join as part of another event that implies it (the protocol says so): the creator of a room is in it
+   * (`room.created`), and a newcomer is in the default rooms they can see (`user.joined`). No event of its
+   * own; the access rules are rebuilt because the implying event changes visibility too.
+   */
+  async joinImplied(userId: string, roomId: string): Promise<void> {
+    await this.d.store.rooms.addMember(roomId, userId);
+    this.d.access.invalidate();
+  }
+
+  part(userId: string, roomId: string): Promise<{ ok: true }> {
+    const { store, access, queue } = this.d;
+    return queue.submit(async (w) => {
+      const row = await store.rooms.get(roomId);
+      const view = await access.view();
+      const visible = view.canSeeRoom(userId, roomId);
+      if (!row || row.deleted || !visible) throw roomNotFound();
+      if (row.kind !== 'text') throw new ProtocolError('BAD_REQUEST', 'you cannot leave a direct or group chat this way');
+      if (!view.isMember(userId, roomId)) return { ok: true as const };
+      await store.rooms.removeMember(roomId, userId);
+      w.emit({ type: 'room.left', roomId, actorId: userId }, { roomId, userId });
+      return { ok: true as const };
+    });
+  }
+
+  /** Who is in a room the user can see (active accounts only), in a stable order. */
+  async members(userId: string, roomId: string): Promise<{ userIds: string[] }> {
+    const view = await this.d.access.view();
+    if (!view.canSeeRoom(userId, roomId)) throw roomNotFound();
+    const ids = await this.d.store.rooms.members(roomId);
+    const out: string[] = [];
+    for (const id of ids) {
+      const u = await this.d.store.users.byId(id);
+      if (u && !u.removed) out.push(id);
+    }
+    return { userIds: out };
+  }
+
+  /** The default rooms a new member joins at sign-up: live text rooms flagged autoJoin that they can see. */
+  async joinDefaults(userId: string): Promise<void> {
+    const view = await this.d.access.view();
+    for (const r of await this.d.store.rooms.all()) {
+      if (r.autoJoin && !r.deleted && r.kind === 'text' && view.canSeeRoom(userId, r.id) && !view.isMember(userId, r.id)) {
+        await this.joinImplied(userId, r.id);
+      }
+    }
+  }
+}
