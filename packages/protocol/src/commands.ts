@@ -38,7 +38,9 @@ const a = (name: string, kind: ArgKind, extra: Partial<CommandArg> = {}): Comman
 
 export const COMMANDS: readonly CommandSpec[] = [
   { name: 'help', args: [a('command', 'word', { optional: true })], help: 'List commands, or show one', request: 'client' },
-  { name: 'join', args: [a('room', 'room')], help: 'Switch to a room', request: 'client' },
+  { name: 'join', args: [a('room', 'room')], help: 'Join a room (its messages reach you) and switch to it', request: 'client' },
+  { name: 'part', args: [a('room', 'room', { optional: true })], help: 'Leave a room: its messages stop (/join brings you back)', request: 'client' },
+  { name: 'list', args: [], help: 'Browse the rooms you can see, joined or not', request: 'client' },
   {
     name: 'create',
     args: [a('name', 'word'), a('topic', 'text', { optional: true, rest: true }), a('roles', 'role', { optional: true, many: true, option: 'role', param: 'restrictedTo' })],
@@ -51,7 +53,6 @@ export const COMMANDS: readonly CommandSpec[] = [
   { name: 'me', args: [a('action', 'text', { rest: true })], help: 'Send an action message', request: 'message.send' },
   { name: 'quit', args: [], help: 'Leave od', request: 'client' },
   // Local to one device (the od config file keeps them per server); nothing is sent to the server.
-  { name: 'part', args: [a('room', 'room', { optional: true })], help: 'Hide a room from your list (this device; /join brings it back)', request: 'client' },
   { name: 'mute', args: [a('room', 'room', { optional: true })], help: 'Mute a room: no unread count, no bell (this device)', request: 'client' },
   { name: 'unmute', args: [a('room', 'room', { optional: true })], help: 'Unmute a room', request: 'client' },
   { name: 'ignore', args: [a('nick', 'nick')], help: "Hide a member's messages (this device; a count shows where they were)", request: 'client' },

@@ -3,7 +3,8 @@ import { confirmQuestion, doneText } from '../commands/feedback.js';
 import { helpScreen } from '../commands/help.js';
 import { parseLine } from '../commands/parse.js';
 import { findRoom, findUser, resolveArgs } from '../commands/resolve.js';
-import { orderedRooms } from '../state/rooms/selectors.js';
+import { isJoined } from '@open-discord/protocol';
+import { orderedRooms, roomBrowser } from '../state/rooms/selectors.js';
 import { buildRequest } from '../commands/to-request.js';
 import type { PendingCommand } from '../state/overlay/overlay.js';
 import type { ControllerContext } from './chat-client.js';
@@ -44,12 +45,19 @@ export function attachCommands({ client, store }: ControllerContext, sender: Sen
     if (name === 'join') {
       const id = world ? findRoom(world, String(args.room)) : null;
       if (!id) return dispatch({ type: 'flash', kind: 'error', text: `no room "#${String(args.room).replace(/^#/, '')}"` });
-      // Joining a parted room brings it back into the list.
-      dispatch({ type: 'prefs/set', list: 'hidden', id, on: false });
-      return dispatch({ type: 'room/select', roomId: id });
+      dispatch({ type: 'room/select', roomId: id });
+      if (isJoined(world!, id) || world!.rooms[id]?.kind !== 'text') return;
+      // Joined on the server: from now on its messages reach this user (its history loads once it has).
+      client.request('room.join', { roomId: id }).then(
+        () => dispatch({ type: 'flash', kind: 'info', text: `joined #${world!.rooms[id]?.name ?? id}`, roomId: id }),
+        (e: unknown) => dispatch({ type: 'flash', kind: 'error', text: `/join: ${describeError(e)}`, roomId: id }),
+      );
+      return;
     }
+    if (name === 'list') return world ? dispatch({ type: 'overlay/help', lines: roomBrowser(world) }) : undefined;
+    if (name === 'part') return part(args.room);
     if (name === 'role' && sub === 'list') return dispatch({ type: 'overlay/roles' });
-    if (name === 'part' || name === 'mute' || name === 'unmute') return roomPref(name, args.room);
+    if (name === 'mute' || name === 'unmute') return roomPref(name, args.room);
     if (name === 'ignore' || name === 'unignore') {
       const id = world ? findUser(world, String(args.nick)) : null;
       if (!id) return dispatch({ type: 'flash', kind: 'error', text: `no member "${String(args.nick)}"` });
@@ -61,21 +69,38 @@ export function attachCommands({ client, store }: ControllerContext, sender: Sen
     dispatch({ type: 'flash', kind: 'error', text: `/${name} is not supported by this version of od` });
   };
 
-  /** /part, /mute, /unmute: the named room, or the one on screen. */
-  const roomPref = (name: 'part' | 'mute' | 'unmute', room: unknown) => {
+  /** The named room, or the one on screen. */
+  const targetRoom = (room: unknown): string | null => {
     const state = store.getState();
     const id = typeof room === 'string' && room ? (state.world ? findRoom(state.world, room) : null) : state.currentRoomId;
-    if (!id) return dispatch({ type: 'flash', kind: 'error', text: typeof room === 'string' && room ? `no room "#${room.replace(/^#/, '')}"` : 'no room to act on' });
+    if (!id) dispatch({ type: 'flash', kind: 'error', text: typeof room === 'string' && room ? `no room "#${room.replace(/^#/, '')}"` : 'no room to act on' });
+    return id;
+  };
+
+  /** /part: leave the room on the server; if it is on screen, the next room in the list takes its place. */
+  const part = (room: unknown) => {
+    const id = targetRoom(room);
+    if (!id) return;
+    const label = `#${store.getState().world?.rooms[id]?.name ?? id}`;
+    client.request('room.part', { roomId: id }).then(
+      () => {
+        const state = store.getState();
+        if (state.currentRoomId === id) {
+          const next = orderedRooms({ ...state, currentRoomId: null })[0];
+          if (next) dispatch({ type: 'room/select', roomId: next.id });
+        }
+        dispatch({ type: 'flash', kind: 'info', text: `left ${label} (/join ${label} brings you back)` });
+      },
+      (e: unknown) => dispatch({ type: 'flash', kind: 'error', text: `/part: ${describeError(e)}` }),
+    );
+  };
+
+  /** /mute, /unmute: on this device only. */
+  const roomPref = (name: 'mute' | 'unmute', room: unknown) => {
+    const state = store.getState();
+    const id = targetRoom(room);
+    if (!id) return;
     const label = `#${state.world?.rooms[id]?.name ?? id}`;
-    if (name === 'part') {
-      dispatch({ type: 'prefs/set', list: 'hidden', id, on: true });
-      // Leave it if it is on screen: the next room in the list (which no longer has it) takes its place.
-      if (state.currentRoomId === id) {
-        const next = orderedRooms({ ...store.getState(), currentRoomId: null })[0];
-        if (next) dispatch({ type: 'room/select', roomId: next.id });
-      }
-      return dispatch({ type: 'flash', kind: 'info', text: `${label} is hidden on this device (/join ${label} brings it back)` });
-    }
     dispatch({ type: 'prefs/set', list: 'muted', id, on: name === 'mute' });
     return dispatch({ type: 'flash', kind: 'info', text: name === 'mute' ? `${label} muted on this device (/unmute undoes it)` : `${label} unmuted` });
   };

@@ -1,4 +1,4 @@
-import { LIMITS, type RequestParams } from '@open-discord/protocol';
+import { isJoined, LIMITS, type RequestParams } from '@open-discord/protocol';
 import type { ControllerContext } from './chat-client.js';
 import { describeError } from './describe-error.js';
 
@@ -31,6 +31,10 @@ export function attachSend({ client, store, now }: ControllerContext, nonce: () 
       if (!roomId || !state.world) return dispatch({ type: 'flash', kind: 'error', text: 'no room to send to yet' });
       const body = text.replace(/\s+$/, '');
       if (!body) return;
+      const room = state.world.rooms[roomId];
+      if (room?.kind === 'text' && !isJoined(state.world, roomId)) {
+        return dispatch({ type: 'flash', kind: 'error', text: `you are not in #${room.name}: /join #${room.name} to talk here` });
+      }
       if (body.length > LIMITS.maxMessageLength) {
         // Offered as several messages, as a long paste is (Esc puts the text back in the input line).
         if (!action) return dispatch({ type: 'overlay/paste', before: '', text: body, after: '' });

@@ -1,4 +1,5 @@
 import { Box, Text } from 'ink';
+import { isJoined } from '@open-discord/protocol';
 import { layoutOf } from '../state/layout.js';
 import { paneHint } from '../state/notices/hint.js';
 import { shownNotice } from '../state/notices/notices.js';
@@ -96,7 +97,7 @@ export function ChatScreen({ state, now }: { state: AppState; now: number }) {
         status={state.status}
         now={now}
         room={label}
-        topic={room?.topic ?? ''}
+        topic={room && state.world && room.kind === 'text' && !isJoined(state.world, room.id) ? `not joined: /join #${room.name} to talk here` : (room?.topic ?? '')}
         nick={state.world?.me.nickname ?? null}
         width={l.cols}
         typing={typing}

@@ -1,4 +1,5 @@
 import type { Room, World } from '@open-discord/protocol';
+import { isJoined } from '@open-discord/protocol';
 import type { AppState } from '../app-state.js';
 import { roomView } from '../messages/selectors.js';
 
@@ -34,15 +35,28 @@ export function groupsOf(world: RoomsOf | null): RoomGroup[] {
 
 type ListState = Pick<AppState, 'world'> & Partial<Pick<AppState, 'prefs' | 'currentRoomId'>>;
 
-/** The room list: parted rooms (/part) are left out, except the one on screen. */
+/**
+ * The room list: the rooms this user is in (and the one on screen, when they are looking into one they
+ * have not joined). The others are in the room browser (/list).
+ */
 export const roomGroups = (state: ListState): RoomGroup[] => {
-  const groups = groupsOf(state.world);
-  const hidden = state.prefs?.hidden ?? [];
-  if (hidden.length === 0) return groups;
-  return groups
-    .map((g) => ({ ...g, rooms: g.rooms.filter((r) => r.id === state.currentRoomId || !hidden.includes(r.id)) }))
-    .filter((g) => g.rooms.length > 0 || g.id !== 'dm');
+  const world = state.world;
+  const groups = groupsOf(world);
+  if (!world) return groups;
+  const shown = (r: Room) => r.kind !== 'text' || isJoined(world, r.id) || r.id === state.currentRoomId;
+  return groups.map((g) => ({ ...g, rooms: g.rooms.filter(shown) })).filter((g) => g.rooms.length > 0 || g.id !== 'dm');
 };
+
+/** The room browser's lines: every text room this user can see, by category, joined ones marked. */
+export function roomBrowser(world: World): string[] {
+  const lines = ['rooms you can see (● joined) — /join #name joins, /part leaves'];
+  for (const g of groupsOf(world)) {
+    if (g.id === 'dm' || g.rooms.length === 0) continue;
+    if (g.name !== null) lines.push(g.name);
+    for (const r of g.rooms) lines.push(`  ${isJoined(world, r.id) ? '●' : ' '} #${r.name}${r.topic ? ` — ${r.topic}` : ''}`);
+  }
+  return lines;
+}
 
 /** Every room in display order (what Alt+1..9 and Ctrl+N/P walk). */
 export function orderedRooms(state: ListState): Room[] {
