@@ -267,7 +267,7 @@ export async function fanoutRaw(url, cfg, ctx) {
     const serverCpuUs = cpu0 && cpu1 ? cpu1.cpuUs - cpu0.cpuUs : null;
     const lat = hist.summaryMs();
     const cpuByProcess = reports.map((r, i) => ({
-      role: i === 0 ? 'senders' : 'receivers', pid: r.pid, clients: r.clients, cpuPct: r.cpuPct, waitPct: r.waitPct,
+      role: i === 0 ? 'senders' : 'receivers', pid: r.pid, clients: r.clients, cpuPct: r.cpuPct, userPct: r.cpuUserPct, waitPct: r.waitPct,
     }));
     const busiest = Math.max(...cpuByProcess.map((p) => p.cpuPct));
     const demand = Math.max(...cpuByProcess.map((p) => p.cpuPct + (p.waitPct ?? 0)));
