@@ -10,6 +10,7 @@ const fanoutFigures = [
   ['serverCpuUsPerDelivery', 'server CPU µs/delivery', 'lower'],
   ['serverCpuPct', 'server CPU %', 'info'],
   ['serverRssPeakMb', 'server RSS peak MB', 'lower'],
+  ['bytesPerDelivery', 'bytes received per delivery', 'info'],
   ['generatorCpuPct', 'load-gen CPU % (busiest process)', 'info'],
   ['generatorDemandPct', 'load-gen CPU+wait % (busiest)', 'info'],
   ['missing', 'missing deliveries', 'lower'],

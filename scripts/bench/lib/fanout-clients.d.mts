@@ -11,6 +11,7 @@ export interface LedgerReport {
   foreign: number;
   droppedClients: number;
   lastAtUs: number;
+  bytesRead: number;
   cpuPct: number;
   cpuUserPct: number;
   waitPct: number | null;

@@ -32,6 +32,8 @@ export class Ledger {
     this.lastSeq = [];
     this.got = [];
     this.closedSlots = new Set();
+    this.sockets = [];
+    this.bytes0 = 0;
     this.hist = new Histogram();
     this.deliveries = 0;
     this.duplicates = 0;
@@ -76,6 +78,17 @@ export class Ledger {
     this.closedSlots.add(slot);
   }
 
+  /** Count this socket's received bytes in the phase figures. */
+  trackSocket(socket) {
+    this.sockets.push(socket);
+  }
+
+  bytesRead() {
+    let n = 0;
+    for (const s of this.sockets) n += s.bytesRead;
+    return n;
+  }
+
   /** Start a phase: counts, latency and this process's CPU clock start again. */
   reset(sinceUs) {
     for (const g of this.got) g.fill(0);
@@ -85,6 +98,7 @@ export class Ledger {
     this.foreign = 0;
     this.lastAtUs = 0;
     this.sinceUs = sinceUs;
+    this.bytes0 = this.bytesRead();
     this.cpu0 = process.cpuUsage();
     this.sched0 = schedStat();
     this.t0 = monoUs();
@@ -133,6 +147,7 @@ export class Ledger {
       foreign: this.foreign,
       droppedClients: this.closedSlots.size,
       lastAtUs: this.lastAtUs,
+      bytesRead: this.bytesRead() - this.bytes0,
       hist: this.hist.toJSON(),
       cpuPct: Number((((cpu.user + cpu.system) / wallUs) * 100).toFixed(1)),
       cpuUserPct: Number(((cpu.user / wallUs) * 100).toFixed(1)),
@@ -206,6 +221,7 @@ export async function connectOd({ host, port, spec, ledger, asSender = false, ti
   };
   const ws = await connectRawWs({ host, port, path: '/ws', onMessage, onClose, timeoutMs });
   client.ws = ws;
+  ledger.trackSocket(ws.socket);
   ws.send(JSON.stringify({ type: 'auth', token: spec.token }));
   await withTimeout(ready, timeoutMs, 'auth');
   if (asSender) {
@@ -343,6 +359,7 @@ export function connectIrc({ host, port, spec, ledger, asSender = false, oper = 
 
   const socket = net.connect({ host, port, onread: { buffer: READ_BUFFER, callback: onRead } });
   client.socket = socket;
+  ledger.trackSocket(socket);
   socket.setNoDelay(true);
   socket.on('connect', () => write(`NICK ${spec.nick}\r\nUSER ${spec.nick} 0 * :od bench\r\n`));
   socket.on('error', () => {});

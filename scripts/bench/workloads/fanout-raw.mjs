@@ -286,6 +286,9 @@ export async function fanoutRaw(url, cfg, ctx) {
       extraDeliveries: sum('extra'),
       duplicates: sum('duplicates'),
       droppedClients: sum('droppedClients'),
+      // Everything the clients received in the phase (events, replies, PONGs) per delivery: the protocols'
+      // envelopes differ (od: a JSON event of a few hundred bytes; IRC: one line).
+      bytesPerDelivery: round(sum('bytesRead') / Math.max(1, deliveries), 0),
       deliveriesPerSec: lastAtUs > t0 ? round(deliveries / ((lastAtUs - t0) / 1e6), 0) : 0,
       latencyP50Ms: lat.p50Ms, latencyP99Ms: lat.p99Ms, latencyMaxMs: lat.maxMs,
       serverCpuUsPerDelivery: serverCpuUs === null ? null : round(serverCpuUs / Math.max(1, deliveries), 3),
