@@ -9,6 +9,7 @@ const fanoutFigures = [
   ['latencyMaxMs', 'latency max ms', 'lower'],
   ['serverCpuUsPerDelivery', 'server CPU µs/delivery', 'lower'],
   ['serverCpuPct', 'server CPU %', 'info'],
+  ['serverDemandPct', 'server CPU+wait %', 'info'],
   ['serverRssPeakMb', 'server RSS peak MB', 'lower'],
   ['bytesPerDelivery', 'bytes received per delivery', 'info'],
   ['generatorCpuPct', 'load-gen CPU % (busiest process)', 'info'],

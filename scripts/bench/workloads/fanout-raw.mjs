@@ -266,6 +266,8 @@ export async function fanoutRaw(url, cfg, ctx) {
     const wallS = (t1 - t0) / 1e6;
     const serverCpuUs = cpu0 && cpu1 ? cpu1.cpuUs - cpu0.cpuUs : null;
     const lat = hist.summaryMs();
+    const serverCpuPct = serverCpuUs === null ? null : (serverCpuUs / 1e6 / wallS) * 100;
+    const serverWaitPct = sched0 && sched1 ? ((sched1.waitUs - sched0.waitUs) / (t1 - t0)) * 100 : null;
     const cpuByProcess = reports.map((r, i) => ({
       role: i === 0 ? 'senders' : 'receivers', pid: r.pid, clients: r.clients, cpuPct: r.cpuPct, userPct: r.cpuUserPct, waitPct: r.waitPct,
     }));
@@ -292,8 +294,10 @@ export async function fanoutRaw(url, cfg, ctx) {
       deliveriesPerSec: lastAtUs > t0 ? round(deliveries / ((lastAtUs - t0) / 1e6), 0) : 0,
       latencyP50Ms: lat.p50Ms, latencyP99Ms: lat.p99Ms, latencyMaxMs: lat.maxMs,
       serverCpuUsPerDelivery: serverCpuUs === null ? null : round(serverCpuUs / Math.max(1, deliveries), 3),
-      serverCpuPct: serverCpuUs === null ? null : round((serverCpuUs / 1e6 / wallS) * 100, 0),
-      serverWaitPct: sched0 && sched1 ? round(((sched1.waitUs - sched0.waitUs) / (t1 - t0)) * 100, 0) : null,
+      serverCpuPct: round(serverCpuPct, 0),
+      // Time the server's main thread was runnable but waiting for a CPU: other work had it.
+      serverWaitPct: round(serverWaitPct, 0),
+      serverDemandPct: serverCpuPct === null || serverWaitPct === null ? null : round(serverCpuPct + serverWaitPct, 0),
       serverRssPeakMb: round(Math.max(rssPeak, cpu1?.rss ?? 0) / 2 ** 20, 1),
       // The busiest generator process (the one that would cap the run) and the sum over all of them.
       generatorCpuPct: round(busiest, 0),
