@@ -25,7 +25,7 @@ export const GENERATOR_BOUND_PCT = 90;
 
 /** A receiver process, spoken to by request/response over IPC. */
 function startShard(deadlineS) {
-  const child = fork(path.join(here, '..', 'load-gen-shard.mjs'), [String(deadlineS)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(path.join(here, '..', 'load-gen-shard.mjs'), [String(deadlineS)], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
   const waiting = new Map();
   let nextReq = 1;
   let exited = null;
@@ -208,7 +208,8 @@ export async function fanoutRaw(url, cfg, ctx) {
     proto === 'irc'
       ? connectIrc({ host, port, spec, ledger, asSender, oper: asSender ? IRC_OPER : null })
       : connectOd({ host, port, spec, ledger, asSender });
-  let senders;
+  let senders = [];
+  let localReceivers = [];
   const t0Connect = monoUs();
   try {
     // Senders (clients 0..S-1, spread over the rooms) stay here; the rest go to the receiver processes.
@@ -218,13 +219,14 @@ export async function fanoutRaw(url, cfg, ctx) {
     const senderClients = await connectAll(specs.slice(0, nSenders), connectOne(true), 16);
     senders = senderClients.map((client, k) => ({ k, client, seq: 0, pending: [] }));
     await Promise.all([
-      shards.length ? null : connectAll(rest, connectOne(false), 64),
+      shards.length ? null : connectAll(rest, connectOne(false), 64).then((c) => (localReceivers = c)),
       ...shards.map((s, j) =>
         s.ask('connect', { proto, host, port, specs: parts[j], nSenders, rooms, selfEcho, concurrency: Math.ceil(64 / shards.length) }),
       ),
     ]);
   } catch (e) {
     for (const s of shards) s.kill();
+    for (const s of senders) s.client.close();
     throw e;
   }
   const connectS = (monoUs() - t0Connect) / 1e6;
@@ -315,6 +317,7 @@ export async function fanoutRaw(url, cfg, ctx) {
     };
   } finally {
     for (const s of senders) s.client.close();
+    for (const c of localReceivers) c.close();
     await Promise.all(shards.map((s) => s.ask('close').catch(() => {})));
     await sleep(100);
     for (const s of shards) s.kill();
