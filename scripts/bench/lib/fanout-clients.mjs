@@ -11,7 +11,7 @@
 import net from 'node:net';
 import { connectRawWs, monoUs, READ_BUFFER, readClock } from './raw-ws.mjs';
 import { schedStat } from './proc-stats.mjs';
-import { findMarker, Histogram, MARKER, parsed, parseMarkerAt } from './marker.mjs';
+import { findMarker, Histogram, parsed, parseMarkerAt } from './marker.mjs';
 
 const REPLY_PREFIX = Buffer.from('{"type":"reply"');
 
@@ -185,6 +185,7 @@ export async function connectOd({ host, port, spec, ledger, asSender = false, ti
     readyResolve = res;
     readyReject = rej;
   });
+  ready.catch(() => {}); // a socket that fails before the upgrade rejects connectRawWs instead
   const client = { slot, index: spec.index, ws: null, onAck: null, closed: false };
   const onMessage = (buf, start, end) => {
     if (live) {
@@ -398,4 +399,3 @@ export async function connectAll(specs, connectOne, concurrency = 64) {
   return out;
 }
 
-export { MARKER };
