@@ -193,6 +193,10 @@ const started = Date.now();
 for (const name of chosen) {
   const s = all[name];
   const list = serversFor(s);
+  if (list.length === 0) {
+    notes.push(`${name}: none of the chosen servers runs this scenario; skipped.`);
+    continue;
+  }
   const byServer = Object.fromEntries(list.map((k) => [k, []]));
   for (let r = 0; r < runs; r++) {
     // Rotate which server goes first, so drift (thermal, page cache, other work) does not favour one.
