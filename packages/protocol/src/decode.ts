@@ -11,7 +11,8 @@ import {
   TypingFrame,
   TypingNotice,
 } from './frames.js';
-import { Id, Order, Timestamp } from './model.js';
+import { envelope } from './features/envelope.js';
+import { Order } from './model.js';
 import { REQUESTS, type ParsedParams, type RequestType } from './requests.js';
 import { wellFormed } from './text.js';
 
@@ -169,15 +170,8 @@ export type UnknownEvent = {
 };
 export type ClientEvent = KnownEvent | UnknownEvent;
 
-const Envelope = z.object({
-  order: Order,
-  id: Id,
-  type: z.string(),
-  roomId: Id.nullable(),
-  actorId: Id.nullable(),
-  createdAt: Timestamp,
-  data: z.unknown(),
-});
+/** Any event's envelope, whatever its type (the same fields the known events carry). */
+const Envelope = z.object({ ...envelope, type: z.string(), data: z.unknown() });
 
 /** Decode one event leniently: unknown types are kept as `unknown` so gap accounting stays exact. */
 export function decodeEvent(value: unknown): ClientEvent | null {
