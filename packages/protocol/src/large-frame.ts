@@ -8,7 +8,8 @@
  * typed client did with an event; in runs of 32 KB it costs ~1.5 µs (scripts/bench/client-catchup.mjs
  * measures the whole catch-up). So the page's `events` array is cut, at the commas between its elements,
  * into runs that are decoded and parsed one by one; the rest of the frame is parsed with an empty array in
- * its place, and the elements put back.
+ * its place, and the elements put back. Other large frames (a `state` reply for a big community) cost one
+ * extra scan before they take the ordinary path.
  *
  * The value is exactly what JSON.parse of the whole text gives, or the caller is told to parse the whole
  * text itself (`undefined`): the cut points come from one scan of the bytes that follows strings and
