@@ -11,8 +11,11 @@ import {
   TypingFrame,
   TypingNotice,
 } from './frames.js';
-import { Id, Order, Timestamp } from './model.js';
-import { REQUESTS, type ParsedParams, type RequestType } from './requests.js';
+import { fastKnownEvent } from './fast-events.js';
+import { envelope } from './features/envelope.js';
+import { LARGE_FRAME_BYTES, parseLargeFrame } from './large-frame.js';
+import { Order } from './model.js';
+import { REQUESTS, SyncResult, type ParsedParams, type RequestType } from './requests.js';
 import { wellFormed } from './text.js';
 
 /*
@@ -68,11 +71,10 @@ function bytesOf(view: ArrayBufferView): Uint8Array {
   return view instanceof Uint8Array ? view : new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
 }
 
-/** The text of a frame; fragments are joined before decoding so a character split between them survives. */
-export function frameText(raw: FrameData): string {
-  if (typeof raw === 'string') return raw;
-  if (raw instanceof ArrayBuffer) return utf8.decode(raw);
-  if (!Array.isArray(raw)) return utf8.decode(bytesOf(raw as ArrayBufferView));
+/** The bytes of a frame that is not text; fragments are joined, so a character split between them survives. */
+function frameBytes(raw: Exclude<FrameData, string>): Uint8Array {
+  if (raw instanceof ArrayBuffer) return new Uint8Array(raw);
+  if (!Array.isArray(raw)) return bytesOf(raw as ArrayBufferView);
   const parts = (raw as readonly ArrayBufferView[]).map(bytesOf);
   const joined = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
   let at = 0;
@@ -80,7 +82,12 @@ export function frameText(raw: FrameData): string {
     joined.set(p, at);
     at += p.byteLength;
   }
-  return utf8.decode(joined);
+  return joined;
+}
+
+/** The text of a frame. */
+export function frameText(raw: FrameData): string {
+  return typeof raw === 'string' ? raw : utf8.decode(frameBytes(raw));
 }
 
 /** Deepest nesting any frame needs is 3 or 4; beyond this a frame is refused before it is parsed. */
@@ -109,6 +116,11 @@ function nestedTooDeep(text: string, max: number): boolean {
 function parseJson(raw: FrameData): unknown {
   const text = frameText(raw);
   if (text.length > DEPTH_SCAN_MIN && nestedTooDeep(text, MAX_FRAME_DEPTH)) return TOO_DEEP;
+  return parseText(text);
+}
+
+/** JSON.parse that never throws (undefined for bad JSON) and repairs lone surrogates. */
+function parseText(text: string): unknown {
   try {
     // Lone surrogates (only JSON escapes such as "\ud800", or a JS string, can carry them) become U+FFFD
     // here, so the text acknowledged, fanned out, synced and stored is the same text on every path.
@@ -119,6 +131,25 @@ function parseJson(raw: FrameData): unknown {
   } catch {
     return undefined;
   }
+}
+
+const decodeUtf8 = (bytes: Uint8Array) => utf8.decode(bytes);
+
+/**
+ * A server frame's JSON. A large one (a replay page) is parsed a slice of its events at a time, never as
+ * one long string (large-frame.ts says why); the value and the refusals are the same as parseJson's.
+ */
+function parseServerJson(raw: FrameData): unknown {
+  if (typeof raw !== 'string') {
+    const bytes = frameBytes(raw);
+    if (bytes.length >= LARGE_FRAME_BYTES) {
+      const large = parseLargeFrame(bytes, decodeUtf8, parseText, MAX_FRAME_DEPTH);
+      if (large === 'too deep') return TOO_DEEP;
+      if (large !== undefined) return large.value;
+    }
+    return parseJson(bytes);
+  }
+  return parseJson(raw);
 }
 
 /** A JSON escape of a surrogate code unit: the cheap test for frames that may need repair. */
@@ -169,23 +200,46 @@ export type UnknownEvent = {
 };
 export type ClientEvent = KnownEvent | UnknownEvent;
 
+/** Any event's envelope, whatever its type: the fields every known event carries (`type` kept in its place). */
 const Envelope = z.object({
-  order: Order,
-  id: Id,
+  order: envelope.order,
+  id: envelope.id,
   type: z.string(),
-  roomId: Id.nullable(),
-  actorId: Id.nullable(),
-  createdAt: Timestamp,
+  roomId: envelope.roomId,
+  actorId: envelope.actorId,
+  createdAt: envelope.createdAt,
   data: z.unknown(),
 });
 
 /** Decode one event leniently: unknown types are kept as `unknown` so gap accounting stays exact. */
 export function decodeEvent(value: unknown): ClientEvent | null {
+  // The hot types (a catch-up is mostly messages) are checked by hand first; the rest, and anything the
+  // hand-written checks are unsure of, go to the schemas (fast-events.ts says why and how they agree).
+  const fast = fastKnownEvent(value);
+  if (fast) return fast;
   const known = KnownEvent.safeParse(value);
   if (known.success) return known.data;
   const env = Envelope.safeParse(value);
   if (!env.success) return null;
   return { ...env.data, type: 'unknown', originalType: env.data.type };
+}
+
+const SyncPage = SyncResult.extend({ events: z.array(z.unknown()) });
+
+/**
+ * A `sync` result exactly as `SyncResult.safeParse` gives it (null where that fails: an event of a type
+ * this client does not know included), its events checked by the hand-written checks first, as in replay.
+ */
+export function decodeSyncResult(value: unknown): SyncResult | null {
+  const page = SyncPage.safeParse(value);
+  if (!page.success) return null;
+  const events: KnownEvent[] = [];
+  for (const e of page.data.events) {
+    const known = fastKnownEvent(e) ?? KnownEvent.safeParse(e).data;
+    if (!known) return null;
+    events.push(known);
+  }
+  return { ...page.data, events };
 }
 
 export type ServerFrame =
@@ -206,7 +260,7 @@ const ReplayFrame = z.object({
 
 /** Decode a frame sent by the server. Unknown frame types decode to `null` (ignored, for forward compatibility). */
 export function decodeServerFrame(raw: FrameData): Decoded<ServerFrame | null> {
-  const data = parseJson(raw);
+  const data = parseServerJson(raw);
   if (typeof data !== 'object' || data === null) return fail(null, 'server frame is not a JSON object');
   const type = (data as { type?: unknown }).type;
   const bad = (e: z.ZodError) => fail(null, `${String(type)}: ${describeIssues(e)}`);

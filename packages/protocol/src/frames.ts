@@ -15,9 +15,8 @@ export const AuthFrame = z.object({
 });
 export type AuthFrame = z.infer<typeof AuthFrame>;
 
-/** Ephemeral "I am typing" signal; never stored, no reply. */
-export const TypingFrame = z.object({ type: z.literal('typing'), roomId: Id });
-export type TypingFrame = z.infer<typeof TypingFrame>;
+/** `typing` (client → server) and its notice (server → client) are the typing feature's: features/typing.ts. */
+export { TypingFrame, TypingNotice } from './features/typing.js';
 
 /** A request: `{id, type, ...params}`; `id` is the client's correlation id, echoed as `replyTo`. */
 export const RequestEnvelope = z.object({ id: z.string().min(1).max(64), type: z.string().min(1).max(64) }).loose();
@@ -57,7 +56,5 @@ export const ReplyFailure = z.object({
 export type ReplySuccess = z.infer<typeof ReplySuccess>;
 export type ReplyFailure = z.infer<typeof ReplyFailure>;
 
-export const TypingNotice = z.object({ type: z.literal('typing'), roomId: Id, userId: Id });
 export const PresenceNotice = z.object({ type: z.literal('presence'), userId: Id, online: z.boolean() });
-export type TypingNotice = z.infer<typeof TypingNotice>;
 export type PresenceNotice = z.infer<typeof PresenceNotice>;

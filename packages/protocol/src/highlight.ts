@@ -30,9 +30,18 @@ export function highlightKey(word: string): string {
   return word.normalize('NFKC').toLowerCase();
 }
 
+/**
+ * The keys of a highlight list, computed once per list: the world checks every message it folds against
+ * the same `me.highlights` array. Lists are never mutated (a new list replaces the old one), so the cache
+ * cannot go stale; a WeakMap lets old lists go.
+ */
+const keysOf = new WeakMap<readonly string[], ReadonlySet<string>>();
+
 /** Does `text` contain one of `words` (a user's highlight words) as a whole word? */
 export function highlightHit(text: string, words: readonly string[] | undefined): boolean {
   if (!words || words.length === 0) return false;
-  const keys = new Set(words.map(highlightKey));
+  let keys = keysOf.get(words);
+  if (!keys) keysOf.set(words, (keys = new Set(words.map(highlightKey))));
   return messageWords(text).some((w) => keys.has(highlightKey(w)));
 }
+

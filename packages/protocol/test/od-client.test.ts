@@ -208,3 +208,30 @@ describe('OdClient: live stream', () => {
     expect(h.snapshots).toHaveLength(2);
   });
 });
+
+describe('OdClient: events a batch at a time', () => {
+  it('hands each page to `events` after its `event`s, split before a snapshot, and live events one by one', async () => {
+    h = makeClient(server, { lastOrder: 10 });
+    const seen: string[] = [];
+    h.client.on('event', (e) => seen.push(`event ${e.order}`));
+    h.client.on('events', (es) => seen.push(`events ${es.map((e) => e.order).join(',')}`));
+    h.client.on('snapshot', (_s, reason) => seen.push(`snapshot ${reason}`));
+    const connected = h.client.connect();
+    const conn = await server.nextConnection();
+    await conn.next('auth');
+    conn.ready({ head: 16, replaying: true });
+    // 10 is a repeat (already accounted): in neither stream.
+    conn.send({ type: 'replay', events: [msgEvent(10), msgEvent(11), msgEvent(12)], through: 12, more: true });
+    conn.send({ type: 'replay', events: [msgEvent(13), event('access.changed', 14, { userId: 'u1' }), msgEvent(15)], through: 15, more: false });
+    conn.reply(await conn.next('state'), state({ head: 15 }));
+    await connected;
+    conn.event(15, msgEvent(16));
+    await nextEmit(h.client, 'events');
+    expect(seen).toEqual([
+      'event 11', 'event 12', 'events 11,12',
+      'event 13', 'event 14', 'events 13,14', 'snapshot access-changed',
+      'event 15', 'events 15',
+      'event 16', 'events 16',
+    ]);
+  });
+});

@@ -1,11 +1,13 @@
-// Starts a server child (od or baseline) and a load-generator child for one run, relays the generator's
-// stats requests to the server over IPC, and stops both by PID. Every child is registered so that an
-// interrupted bench still kills what it started.
+// Starts a server child (od, baseline or ngircd) and a load-generator child for one run, relays the
+// generator's stats requests to the server over IPC (ngircd: answered from /proc), and stops both by PID.
+// Every child is registered so that an interrupted bench still kills what it started.
 import { fork } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { IRC_OPER, startNgircd } from './ngircd.mjs';
+import { procStats } from './proc-stats.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const benchDir = path.resolve(here, '..');
@@ -29,7 +31,8 @@ function track(child) {
 }
 
 /** Start a server child; resolves with {child, url, pid, dataDir, stop()}. */
-export function startServerChild(kind, { serverOptions = {}, cpuProfDir } = {}) {
+export function startServerChild(kind, { serverOptions = {}, cpuProfDir, ngircdBin } = {}) {
+  if (kind === 'ngircd') return startNgircd({ bin: ngircdBin, oper: IRC_OPER, track });
   const execArgv = ['--expose-gc'];
   const env = cpuProfDir ? { ...process.env, BENCH_PROFILE_DIR: cpuProfDir } : process.env;
   let child;
@@ -98,7 +101,7 @@ function stopChild(child, dataDir) {
 /** Run the load generator once against `server`; resolves with its parsed JSON result line. */
 export function runLoadGen(server, workload, config, deadlineS) {
   const cfg = server.ownerInvite ? { ...config, ownerInvite: server.ownerInvite } : config;
-  const args = ['--url', server.url, '--workload', workload, '--config', JSON.stringify(cfg), '--deadline-s', String(deadlineS)];
+  const args = ['--url', server.url, '--workload', workload, '--config', JSON.stringify(cfg), '--deadline-s', String(deadlineS), '--server-pid', String(server.pid)];
   const gen = track(fork(path.join(benchDir, 'load-gen.mjs'), args, { stdio: ['ignore', 'pipe', 'pipe', 'ipc'] }));
   let out = '';
   let err = '';
@@ -106,6 +109,8 @@ export function runLoadGen(server, workload, config, deadlineS) {
   gen.stderr.on('data', (d) => (err = (err + d).slice(-4000)));
   // Relay: generator asks for server stats → server child answers → back to the generator.
   const pendingStats = new Map();
+  // ngircd has no IPC channel: its CPU time and memory come from /proc.
+  const fromProc = server.kind === 'ngircd';
   const onServerMsg = (msg) => {
     if (msg?.type !== 'stats') return;
     // Replies to the generator's profile requests carry only the reqId.
@@ -115,10 +120,14 @@ export function runLoadGen(server, workload, config, deadlineS) {
     const { type: _t, reqId: _r, ...stats } = msg;
     if (gen.connected) gen.send({ type: 'server-stats-reply', reqId, stats });
   };
-  server.child.on('message', onServerMsg);
+  if (!fromProc) server.child.on('message', onServerMsg);
   let relayId = 1;
   gen.on('message', (msg) => {
     if (msg?.type !== 'server-stats') return;
+    if (fromProc) {
+      if (gen.connected) gen.send({ type: 'server-stats-reply', reqId: msg.reqId, stats: msg.profile ? null : procStats(server.pid) });
+      return;
+    }
     const id = relayId++;
     pendingStats.set(id, msg.reqId);
     try {
@@ -132,7 +141,7 @@ export function runLoadGen(server, workload, config, deadlineS) {
     const hard = setTimeout(() => gen.kill('SIGKILL'), (deadlineS + 15) * 1000);
     gen.once('exit', (code, signal) => {
       clearTimeout(hard);
-      server.child.off('message', onServerMsg);
+      if (!fromProc) server.child.off('message', onServerMsg);
       const line = out.trim().split('\n').pop();
       try {
         resolve(JSON.parse(line));

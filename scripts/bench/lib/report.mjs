@@ -1,4 +1,5 @@
-// Medians across runs, the od/baseline table, and the JSON file.
+// Medians across runs, the table (od, baseline, ngircd and the ratios od/baseline, od/ngircd), and the
+// generator warnings.
 export const get = (obj, key) => key.split('.').reduce((o, k) => (o == null ? undefined : o[k]), obj);
 
 export function median(values) {
@@ -19,6 +20,20 @@ export function summarise(runs, figures) {
   return out;
 }
 
+/**
+ * How often the generator may have set the pace in one server's runs of a scenario: `bound` runs had a
+ * generator process at ≥ 90 % of a core; `starved` runs had one that wanted a whole core (CPU + run-queue
+ * wait ≥ 90 %) but a busy machine kept it below.
+ */
+export function generatorFlags(runs) {
+  const ok = runs.filter((r) => r.ok).map((r) => r.result);
+  return {
+    runs: ok.length,
+    bound: ok.filter((r) => r.generatorBound).length,
+    starved: ok.filter((r) => r.generatorStarved).length,
+  };
+}
+
 const fmt = (v) => {
   if (v === null || v === undefined) return '–';
   if (typeof v === 'boolean') return v ? 'yes' : 'no';
@@ -28,14 +43,31 @@ const fmt = (v) => {
   return v.toFixed(2);
 };
 
-export function ratio(od, base) {
-  return typeof od === 'number' && typeof base === 'number' && base !== 0 ? Number((od / base).toFixed(2)) : null;
+export function ratio(od, other) {
+  return typeof od === 'number' && typeof other === 'number' && other !== 0 ? Number((od / other).toFixed(2)) : null;
 }
 
-/** Rows of [scenario, figure, od, baseline, ratio] as a Markdown table. */
-export function table(rows) {
-  const head = ['scenario', 'figure', 'od', 'baseline', 'od/baseline'];
-  const body = rows.map((r) => [r.scenario, r.label, fmt(r.od), fmt(r.baseline), r.ratio === null ? '–' : `${r.ratio.toFixed(2)}×`]);
+const BETTER = { higher: 'higher', lower: 'lower', info: '' };
+
+/**
+ * Rows {scenario, label, better, od, baseline, ngircd, ratioBaseline, ratioNgircd, marks} as a Markdown
+ * table. `servers` are the columns to show (in this order); the ratio columns appear when od and the other
+ * server are both among them. `marks[server]` is appended to that server's cell (the generator warnings).
+ */
+export function table(rows, servers = ['od', 'baseline']) {
+  const withNgircd = servers.includes('ngircd') && rows.some((r) => r.ngircd !== null && r.ngircd !== undefined);
+  const cols = servers.filter((s) => s !== 'ngircd' || withNgircd);
+  const ratioCols = [];
+  if (cols.includes('od') && cols.includes('baseline')) ratioCols.push(['ratioBaseline', 'od/baseline']);
+  if (cols.includes('od') && withNgircd) ratioCols.push(['ratioNgircd', 'od/ngircd']);
+  const head = ['scenario', 'figure', ...cols, ...ratioCols.map(([, h]) => h), 'better'];
+  const body = rows.map((r) => [
+    r.scenario,
+    r.label,
+    ...cols.map((s) => `${fmt(r[s])}${r.marks?.[s] ?? ''}`),
+    ...ratioCols.map(([k]) => (r[k] === null || r[k] === undefined ? '–' : `${r[k].toFixed(2)}×`)),
+    BETTER[r.better] ?? '',
+  ]);
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => String(b[i]).length)));
   const line = (cells) => `| ${cells.map((c, i) => String(c).padEnd(widths[i])).join(' | ')} |`;
   return [line(head), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...body.map(line)].join('\n');

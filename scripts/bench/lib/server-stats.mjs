@@ -1,6 +1,6 @@
 // Server CPU time and memory, asked of the orchestrator (which relays to the server child over IPC).
 // Run by hand with --server-pid instead, the generator falls back to /proc (CPU at 10 ms resolution).
-import { readFileSync } from 'node:fs';
+import { procStats as fromProc } from './proc-stats.mjs';
 
 let nextReq = 1;
 const waiting = new Map();
@@ -13,19 +13,6 @@ if (process.send) {
       w(msg.stats);
     }
   });
-}
-
-function fromProc(pid) {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const ticks = Number(fields[11]) + Number(fields[12]); // utime + stime
-    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    const rssKb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
-    return { cpuUs: ticks * 10_000, rss: rssKb * 1024, heapUsed: null };
-  } catch {
-    return null;
-  }
 }
 
 /** `{cpuUs, rss, heapUsed}` of the server process, or null when unknown. */

@@ -23,12 +23,33 @@ async function pool(items, concurrency, fn) {
 }
 
 /**
+ * How a client becomes a member of its room when there are several rooms (`roomMode`):
+ *   restricted — each room is restricted to a role of its own, granted to that room's members (what od
+ *                offers today: a message then reaches only that room's members).
+ * Room membership requests (joining and leaving a room) are not in od's protocol yet; a mode for them
+ * belongs here, next to `restricted`, once the server has them.
+ */
+const ROOM_MODES = {
+  async restricted(admin, { accs, roomIds }) {
+    const roleIds = [];
+    for (let k = 0; k < roomIds.length; k++) {
+      const role = (await ok(admin, 'role.create', { name: `r${k}` })).role;
+      roleIds.push(role.id);
+      await ok(admin, 'room.restrict', { roomId: roomIds[k], roleIds: [role.id] });
+    }
+    await pool(accs, 64, (a, i) => ok(admin, 'role.grant', { userId: a.user.id, roleId: roleIds[i % roomIds.length] }));
+  },
+};
+export const roomModes = Object.keys(ROOM_MODES);
+
+/**
  * `users` accounts and `rooms` rooms; user i is a member of room i % rooms. With one room it is public;
- * with several, each room is restricted to its own role so a message reaches only that room's members.
+ * with several, membership is set up as `roomMode` says (see ROOM_MODES).
  * The owner account (signed up first, with the server's first-run invite when there is one) does the
  * setup and disconnects before anything is measured.
  */
-export async function setupRooms(url, { users, rooms, prefix = 'bench', ownerInvite }) {
+export async function setupRooms(url, { users, rooms, prefix = 'bench', ownerInvite, roomMode = 'restricted' }) {
+  if (rooms > 1 && !ROOM_MODES[roomMode]) throw new Error(`roomMode "${roomMode}" is not available; known: ${roomModes.join(', ')}`);
   const owner = await account(url, `${prefix}-owner`, PASSWORD, ownerInvite);
   const names = Array.from({ length: users }, (_, i) => `${prefix}-u${i}`);
   const accs = await accounts(url, names, PASSWORD, 32);
@@ -36,15 +57,7 @@ export async function setupRooms(url, { users, rooms, prefix = 'bench', ownerInv
   const roomIds = [];
   try {
     for (let k = 0; k < rooms; k++) roomIds.push((await ok(admin, 'room.create', { name: `${prefix}-r${k}` })).room.id);
-    if (rooms > 1) {
-      const roleIds = [];
-      for (let k = 0; k < rooms; k++) {
-        const role = (await ok(admin, 'role.create', { name: `r${k}` })).role;
-        roleIds.push(role.id);
-        await ok(admin, 'room.restrict', { roomId: roomIds[k], roleIds: [role.id] });
-      }
-      await pool(accs, 64, (a, i) => ok(admin, 'role.grant', { userId: a.user.id, roleId: roleIds[i % rooms] }));
-    }
+    if (rooms > 1) await ROOM_MODES[roomMode](admin, { accs, roomIds });
   } finally {
     admin.close();
   }

@@ -7,23 +7,29 @@
 type Listener = (...args: any[]) => void;
 
 export class TypedEmitter<Events extends { [K in keyof Events]: Listener }> {
-  private readonly listeners = new Map<keyof Events, Set<Listener>>();
+  /**
+   * Per event name, its listeners in the order added. A list is never changed in place: on/off replace it,
+   * so emit iterates the list it found without copying it (a catch-up emits thousands of events a page), and
+   * a listener that adds or removes listeners while it runs affects the next emit only.
+   */
+  private readonly listeners = new Map<keyof Events, readonly Listener[]>();
 
   constructor(private readonly onListenerError: (error: unknown) => void = () => {}) {}
 
   on<K extends keyof Events>(name: K, listener: Events[K]): this {
-    let set = this.listeners.get(name);
-    if (!set) this.listeners.set(name, (set = new Set()));
-    set.add(listener);
+    const list = this.listeners.get(name) ?? [];
+    // Adding a listener twice is a no-op, as with a Set.
+    if (!list.includes(listener)) this.listeners.set(name, [...list, listener]);
     return this;
   }
 
   off<K extends keyof Events>(name: K, listener: Events[K]): this {
-    const set = this.listeners.get(name);
-    if (!set) return this;
-    set.delete(listener);
+    const list = this.listeners.get(name);
+    if (!list) return this;
     // A `once` wrapper is stored under its own identity; find it through the original.
-    for (const l of set) if ((l as { original?: Listener }).original === listener) set.delete(l);
+    const kept = list.filter((l) => l !== listener && (l as { original?: Listener }).original !== listener);
+    if (kept.length === 0) this.listeners.delete(name);
+    else if (kept.length !== list.length) this.listeners.set(name, kept);
     return this;
   }
 
@@ -37,14 +43,13 @@ export class TypedEmitter<Events extends { [K in keyof Events]: Listener }> {
   }
 
   listenerCount<K extends keyof Events>(name: K): number {
-    return this.listeners.get(name)?.size ?? 0;
+    return this.listeners.get(name)?.length ?? 0;
   }
 
   protected emit<K extends keyof Events>(name: K, ...args: Parameters<Events[K]>): void {
-    const set = this.listeners.get(name);
-    if (!set) return;
-    // Copy: a listener may remove itself (once) or others while we iterate.
-    for (const l of [...set]) {
+    const list = this.listeners.get(name);
+    if (!list) return;
+    for (const l of list) {
       try {
         l(...args);
       } catch (error) {

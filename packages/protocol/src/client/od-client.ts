@@ -308,10 +308,22 @@ export class OdClient extends TypedEmitter<OdClientEvents> {
    */
   private async deliverPage(conn: Connection, page: { events: ClientEvent[]; through: number }): Promise<number | null> {
     const r = applyPage(this._lastOrder ?? 0, page);
-    for (const e of r.apply) {
-      if (conn.dead) return null;
-      await this.deliver(conn, e);
+    const events = r.apply;
+    // Events emitted so far, and how many of them `events` listeners have had (a batch ends before a snapshot).
+    let delivered = 0;
+    let batched = 0;
+    while (delivered < events.length && !conn.dead) {
+      const e = events[delivered++]!;
+      this.emitOne(e);
+      if (this.mustReload(e)) {
+        this.emitBatch(events, batched, delivered);
+        batched = delivered;
+        // Waits only for such a round trip: an await per event would cost a page of a thousand events a
+        // thousand trips through the microtask queue.
+        await this.loadSnapshot(conn, 'access-changed');
+      }
     }
+    this.emitBatch(events, batched, delivered);
     if (conn.dead) return null;
     this._lastOrder = Math.max(this._lastOrder ?? 0, r.lastOrder);
     return this._lastOrder;
@@ -326,10 +338,27 @@ export class OdClient extends TypedEmitter<OdClientEvents> {
     this.emit('snapshot', state, reason);
   }
 
+  /** Deliver one live event. */
   private async deliver(conn: Connection, event: ClientEvent): Promise<void> {
+    this.emitOne(event);
+    if (this.listenerCount('events') > 0) this.emit('events', [event]);
+    if (this.mustReload(event)) await this.loadSnapshot(conn, 'access-changed');
+  }
+
+  private emitOne(event: ClientEvent): void {
     this._lastOrder = Math.max(this._lastOrder ?? 0, event.order);
     this.emit('event', event);
-    if (event.type === 'access.changed' && event.data.userId === this._me?.id) await this.loadSnapshot(conn, 'access-changed');
+  }
+
+  /** Hand `events[from, to)` (delivered one by one already) to the `events` listeners, if there are any. */
+  private emitBatch(events: ClientEvent[], from: number, to: number): void {
+    if (to <= from || this.listenerCount('events') === 0) return;
+    this.emit('events', from === 0 && to === events.length ? events : events.slice(from, to));
+  }
+
+  /** My access changed: the rooms I see are reloaded with a snapshot. */
+  private mustReload(event: ClientEvent): boolean {
+    return event.type === 'access.changed' && event.data.userId === this._me?.id;
   }
 
   private goLive(conn: Connection): void {

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { decodeSyncResult } from '../decode.js';
 import { ProtocolError } from '../errors.js';
 import type { ReplyFailure, ReplySuccess } from '../frames.js';
 import { REQUESTS, type RequestType } from '../requests.js';
@@ -27,6 +28,12 @@ export interface PendingRequest {
   resolve: (value: unknown) => void;
   reject: (error: Error) => void;
   timer: ReturnType<typeof setTimeout> | null;
+}
+
+/** A reply's result checked against its request type's schema; null if it does not match. */
+function resultOf(type: RequestType, value: unknown): unknown {
+  const r = (REQUESTS[type].result as z.ZodTypeAny).safeParse(value);
+  return r.success ? (r.data as unknown) : null;
 }
 
 /** Requests that are safe to send again after a drop: the server dedupes them by their nonce. */
@@ -88,9 +95,8 @@ export class RequestTable {
       entry.reject(new ProtocolError(reply.error.code, reply.error.message, reply.error.retryAfterMs));
       return true;
     }
-    const schema = REQUESTS[entry.type].result as z.ZodTypeAny;
-    const result = schema.safeParse(reply.result);
-    if (result.success) entry.resolve(result.data);
+    const result = entry.type === 'sync' ? decodeSyncResult(reply.result) : resultOf(entry.type, reply.result);
+    if (result !== null) entry.resolve(result);
     else entry.reject(new ProtocolError('INTERNAL', `${entry.type}: the server's reply does not match the protocol`));
     return true;
   }

@@ -75,6 +75,12 @@ export interface OdClientEvents {
   snapshot: (state: StateResult, reason: SnapshotReason) => void;
   /** Every visible event exactly once and in order across reconnects (deduped by order). */
   event: (event: ClientEvent) => void;
+  /**
+   * The same events as `event`, a batch at a time — a replay or sync page, or one live event — emitted right
+   * after their `event`s and before anything that follows them (a `snapshot` included). For consumers that
+   * fold many at once, such as `applyEvents` on the World when catching up. Listen to one of the two.
+   */
+  events: (events: readonly ClientEvent[]) => void;
   typing: (notice: TypingNotice) => void;
   presence: (notice: PresenceNotice) => void;
   /** Non-fatal problems worth logging (a malformed frame from the server, a failed refresh that will be retried). */

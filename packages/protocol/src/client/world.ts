@@ -2,6 +2,7 @@ import type { ClientEvent } from '../decode.js';
 import type { Category, Me, Message, PublicUser, Role, Room, Unread } from '../model.js';
 import type { StateResult } from '../requests.js';
 import { highlightHit } from '../highlight.js';
+import { placeMessage, trimFront, upsertMessage } from './message-list.js';
 import type { SnapshotReason } from './types.js';
 
 /**
@@ -91,22 +92,6 @@ export function worldFromState(
 function stripUsername(me: Me): PublicUser {
   const { username: _u, ...pub } = me;
   return pub;
-}
-
-/** Insert or replace one message, keeping the list ascending by order and bounded. */
-function upsertMessage(list: readonly Message[], message: Message, max: number): readonly Message[] {
-  const last = list[list.length - 1];
-  // Newer than everything loaded (the common case, a live message): append without searching.
-  const at = last && last.order < message.order ? -1 : list.findIndex((m) => m.id === message.id);
-  if (at >= 0) {
-    const next = list.slice();
-    next[at] = message;
-    return next;
-  }
-  let i = list.length;
-  while (i > 0 && list[i - 1]!.order > message.order) i--;
-  const next = [...list.slice(0, i), message, ...list.slice(i)];
-  return next.length > max ? next.slice(next.length - max) : next;
 }
 
 /**
@@ -210,12 +195,12 @@ export const mentionsMe = (world: Pick<World, 'me'>, m: Message): boolean =>
   m.mentions?.includes(world.me.id) === true || (m.authorId !== world.me.id && highlightHit(m.text, world.me.highlights));
 
 function bumpUnread(world: World, m: Message, delta: 1 | -1): Record<string, Unread> {
-  const cur = world.unread[m.roomId] ?? { count: 0, mentions: 0 };
+  return { ...world.unread, [m.roomId]: bumped(world, world.unread[m.roomId], m, delta) };
+}
+
+function bumped(world: World, cur: Unread | undefined, m: Message, delta: 1 | -1): Unread {
   const mentioned = mentionsMe(world, m) ? delta : 0;
-  return {
-    ...world.unread,
-    [m.roomId]: { count: Math.max(0, cur.count + delta), mentions: Math.max(0, cur.mentions + mentioned) },
-  };
+  return { count: Math.max(0, (cur?.count ?? 0) + delta), mentions: Math.max(0, (cur?.mentions ?? 0) + mentioned) };
 }
 
 /**
@@ -270,10 +255,71 @@ function removeRoom(world: World, roomId: string): World {
   };
 }
 
+/**
+ * Apply a run of events (OdClient's `events` hands over a page at a time): the same world as `applyEvent`
+ * one event after the other, but a run of new messages copies each room's list and the unread counts once
+ * instead of once per message. Replaying a long log, that copy (up to `maxMessagesPerRoom` per message) and
+ * its garbage were most of the fold's cost.
+ */
+export function applyEvents(world: World, events: readonly ClientEvent[]): World {
+  let w = world;
+  let run: Message[] = [];
+  let runHead = 0;
+  for (const e of events) {
+    if (e.type === 'message.created') {
+      run.push(e.data.message);
+      runHead = Math.max(runHead, e.order);
+      continue;
+    }
+    if (run.length) w = insertCreatedRun(w, run, runHead);
+    run = [];
+    w = applyEvent(w, e);
+  }
+  return run.length ? insertCreatedRun(w, run, runHead) : w;
+}
+
+/** insertCreated for each of `run` in turn (then `head` up to `runHead`), with one working copy per room. */
+function insertCreatedRun(world: World, run: readonly Message[], runHead: number): World {
+  // Between the messages of a run only lists and unread counts change: rooms, me and read markers do not.
+  const lists = new Map<string, Message[]>();
+  let unread: Record<string, Unread> | null = null;
+  const max = world.maxMessagesPerRoom;
+  for (const m of run) {
+    if (!world.rooms[m.roomId]) continue;
+    let list = lists.get(m.roomId);
+    const current = list ?? world.messages[m.roomId] ?? [];
+    const last = current[current.length - 1];
+    if (last && m.order <= last.order) {
+      // Looking past the newest: the working copy must be bounded first, as it would be after each message.
+      if (list) trimFront(list, max);
+      if (current.some((x) => x.id === m.id)) continue;
+    }
+    if (!list) lists.set(m.roomId, (list = current.slice()));
+    placeMessage(list, m);
+    if (countsAsUnread(world, m)) {
+      unread ??= { ...world.unread };
+      unread[m.roomId] = bumped(world, unread[m.roomId], m, 1);
+    }
+  }
+  const head = Math.max(world.head, runHead);
+  if (lists.size === 0 && head === world.head) return world;
+  const messages = lists.size ? { ...world.messages } : world.messages;
+  for (const [roomId, list] of lists) {
+    trimFront(list, max);
+    (messages as Record<string, readonly Message[]>)[roomId] = list;
+  }
+  return { ...world, messages, unread: unread ?? world.unread, head };
+}
+
 /** Apply one event. Unknown event types (from a newer server) only advance `head`. */
 export function applyEvent(world: World, event: ClientEvent): World {
   const next = applyChange(world, event);
-  return event.order > next.head ? { ...next, head: event.order } : next;
+  if (event.order <= next.head) return next;
+  if (next === world) return { ...world, head: event.order };
+  // A world applyChange returned other than its input was made by it just now and is not shared yet: set
+  // its head instead of copying it a second time (the copy per event counts when catching up).
+  (next as { head: number }).head = event.order;
+  return next;
 }
 
 function applyChange(world: World, event: ClientEvent): World {
