@@ -10,7 +10,8 @@ import { reducer } from '../src/state/reducer.js';
 import { orderedRooms } from '../src/state/rooms/selectors.js';
 import { createStore } from '../src/state/store.js';
 import { formatTime } from '../src/wrap/message-lines.js';
-import { ALICE, BOB, boot, created, msg, T0 } from './fixtures.js';
+import type { ClientEvent } from '@open-discord/protocol';
+import { ALICE, BOB, boot, created, ME, msg, T0 } from './fixtures.js';
 import { FakeClient } from './fake-client.js';
 
 const rows = (s: ReturnType<typeof boot>) => visiblePane(s).lines.map((l) => l.segments.map((x) => x.text).join(''));
@@ -23,15 +24,26 @@ function chat() {
 }
 
 describe('/part, /mute, /ignore (issue 8, item 19)', () => {
-  it('/part hides a room from the list and leaves it; /join brings it back', () => {
-    const { store, actions } = chat();
+  it('/part leaves the room on the server and it leaves the list; /join brings it back', async () => {
+    const { client, store, actions } = chat();
+    const membership = (order: number, type: 'room.joined' | 'room.left'): ClientEvent =>
+      ({ type, order, id: `e${order}`, roomId: 'r-gen', actorId: ME, createdAt: T0, data: { roomId: 'r-gen', userId: ME } }) as ClientEvent;
     actions.submit('/part');
-    expect(store.getState().prefs.hidden).toEqual(['r-gen']);
+    const part = client.of('room.part');
+    expect(part.map((r) => r.params)).toEqual([{ roomId: 'r-gen' }]);
+    // The server's event comes before its reply.
+    store.dispatch({ type: 'event', event: membership(11, 'room.left') });
+    part[0]!.resolve({ ok: true });
+    await new Promise((r) => setImmediate(r));
     expect(store.getState().currentRoomId).toBe('r-dev');
     expect(orderedRooms(store.getState()).map((r) => r.id)).toEqual(['r-dev', 'r-ops']);
     actions.submit('/join general');
-    expect(store.getState().prefs.hidden).toEqual([]);
     expect(store.getState().currentRoomId).toBe('r-gen');
+    expect(client.of('room.join').map((r) => r.params)).toEqual([{ roomId: 'r-gen' }]);
+    store.dispatch({ type: 'event', event: membership(12, 'room.joined') });
+    expect(orderedRooms(store.getState()).map((r) => r.id)).toEqual(['r-gen', 'r-dev', 'r-ops']);
+    // Joined again: its history is loaded afresh (what was sent meanwhile never reached us).
+    expect(client.of('history').filter((r) => (r.params as { roomId: string }).roomId === 'r-gen')).toHaveLength(1);
   });
 
   it('/mute drops the unread count and the bell of a room', () => {

@@ -38,7 +38,7 @@ export function attachHistory({ client, store }: ControllerContext, page: number
     // Rooms that became visible (an access change: by a snapshot, or by the room's own update reaching us once
     // it is open to us). Not at the first snapshot (that would load every room at start), nor for new rooms,
     // which are empty (their history is complete from the start).
-    if (prev.world && next.world && next.world.rooms !== prev.world.rooms) {
+    if (prev.world && next.world && (next.world.rooms !== prev.world.rooms || next.world.joined !== prev.world.joined)) {
       for (const roomId of roomsGained(prev, next)) if (!next.world.historyEnd[roomId]) load(roomId, undefined);
     }
     const want = historyWanted(store.getState());

@@ -1,9 +1,9 @@
-import { roomChanges, type ClientEvent, type SnapshotReason } from '@open-discord/protocol';
+import { isJoined, roomChanges, type ClientEvent, type SnapshotReason } from '@open-discord/protocol';
 import type { AppState } from '../app-state.js';
 import { emptyInput } from '../input/input-state.js';
 import { notice } from '../notices/notices.js';
 import { enterRoom } from './enter-room.js';
-import { orderedRooms, roomLabel } from './selectors.js';
+import { groupsOf, orderedRooms, roomLabel } from './selectors.js';
 
 /** What changed the world: an event, or a snapshot loaded for a reason. */
 export type WorldChange = { kind: 'event'; event: ClientEvent } | { kind: 'snapshot'; reason: SnapshotReason };
@@ -74,17 +74,25 @@ function snapshotNotice(prev: AppState, next: AppState, reason: SnapshotReason, 
   if (reason === 'access-changed') {
     const others = lost.filter((id) => id !== prev.currentRoomId);
     if (others.length) parts.push(`no longer visible: ${others.map((id) => label(prev, id)).join(' ')}`);
-    const inOrder = orderedRooms(next).filter((r) => gained.includes(r.id));
+    // Joined or not: a room that became visible is worth telling (the browser has it if it is not joined).
+    const inOrder = groupsOf(next.world).flatMap((g) => g.rooms).filter((r) => gained.includes(r.id));
     if (inOrder.length) parts.push(`now visible: ${inOrder.map((r) => label(next, r.id)).join(' ')}`);
   }
   return parts.length ? parts.join('; ') : null;
 }
 
-/** Rooms in `next` that `prev` did not have (e.g. visible after an access change), in display order. */
+/**
+ * Rooms in the list of `next` that were not in the list of `prev` (visible after an access change, or
+ * joined), in display order: their recent history is worth loading.
+ */
 export function roomsGained(prev: Pick<AppState, 'world'>, next: Pick<AppState, 'world'>): string[] {
-  if (!next.world) return [];
-  const { gained } = roomChanges(prev.world, next.world);
+  const world = next.world;
+  if (!world) return [];
+  const before = prev.world;
+  // In the list now (visible and joined), and not before: opened to us, or joined (here or elsewhere).
+  const had = (id: string) => before !== null && before.rooms[id] !== undefined && isJoined(before, id);
   return orderedRooms(next)
-    .filter((r) => gained.includes(r.id))
+    .filter((r) => r.kind !== 'text' || isJoined(world, r.id))
+    .filter((r) => !had(r.id))
     .map((r) => r.id);
 }
