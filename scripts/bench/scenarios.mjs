@@ -57,6 +57,16 @@ export function scenarios({ quick }) {
       ngircd: true,
       // roomMode: how od clients become members of their room (lib/setup.mjs: ROOM_MODES); IRC JOINs.
       config: quick
+        ? { clients: 200, rooms: 20, senders: 20, window: 8, messages: 2000, warmup: 200, roomMode: 'joined' }
+        : { clients: 1000, rooms: 100, senders: 100, window: 4, messages: 10_000, warmup: 1000, roomMode: 'joined' },
+      figures: fanoutFigures,
+      deadlineS: 300,
+    },
+    'many-rooms-restricted': {
+      description: 'many-rooms, each room also restricted to a role of its own',
+      workload: 'fanout',
+      ngircd: true,
+      config: quick
         ? { clients: 200, rooms: 20, senders: 20, window: 8, messages: 2000, warmup: 200, roomMode: 'restricted' }
         : { clients: 1000, rooms: 100, senders: 100, window: 4, messages: 10_000, warmup: 1000, roomMode: 'restricted' },
       figures: fanoutFigures,

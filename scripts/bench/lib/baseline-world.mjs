@@ -22,6 +22,8 @@ export function createBaselineWorld(writer) {
     restrictedTo: r.restrictedTo ? [...r.restrictedTo] : null,
   });
   const canSee = (u, r) => r.restrictedTo === null || [...r.restrictedTo].some((id) => u.roles.has(id));
+  // Messages reach a room's members who can see it (od's room membership: join/part).
+  const receives = (u, r) => r.members.has(u.id) && canSee(u, r);
 
   function signup(username, nickname) {
     if (byName.has(username)) return null;
@@ -33,11 +35,11 @@ export function createBaselineWorld(writer) {
 
   function join(ws) {
     live.add(ws);
-    for (const r of rooms.values()) if (canSee(ws.user, r)) r.audience.add(ws);
+    for (const r of rooms.values()) if (receives(ws.user, r)) r.audience.add(ws);
   }
   function recomputeAudience(r) {
     r.audience.clear();
-    for (const ws of live) if (canSee(ws.user, r)) r.audience.add(ws);
+    for (const ws of live) if (receives(ws.user, r)) r.audience.add(ws);
   }
 
   const send = (ws, obj) => writer.sendText(ws, JSON.stringify(obj));
@@ -64,7 +66,7 @@ export function createBaselineWorld(writer) {
       while (i < log.length && events.length < REPLAY_PAGE) {
         const e = log[i++];
         const r = rooms.get(e.roomId);
-        if (r && canSee(ws.user, r)) events.push(e.json);
+        if (r && receives(ws.user, r)) events.push(e.json);
       }
       from = i;
       const more = from < log.length;
@@ -83,9 +85,18 @@ export function createBaselineWorld(writer) {
 
   const handlers = {
     'room.create'(ws, f) {
-      const r = { id: `r${nextId++}`, name: String(f.name), restrictedTo: null, audience: new Set(), messages: [], lastOrder: 0 };
+      const r = { id: `r${nextId++}`, name: String(f.name), restrictedTo: null, members: new Set([ws.user.id]), audience: new Set(), messages: [], lastOrder: 0 };
       rooms.set(r.id, r);
       recomputeAudience(r);
+      return { room: roomView(r) };
+    },
+    'room.join'(ws, f) {
+      const r = rooms.get(f.roomId);
+      if (!r || !canSee(ws.user, r)) throw ['NOT_FOUND', 'room not found'];
+      if (!r.members.has(ws.user.id)) {
+        r.members.add(ws.user.id);
+        recomputeAudience(r);
+      }
       return { room: roomView(r) };
     },
     'role.create'(ws, f) {
@@ -108,6 +119,7 @@ export function createBaselineWorld(writer) {
     'message.send'(ws, f) {
       const r = rooms.get(f.roomId);
       if (!r || !canSee(ws.user, r)) throw ['NOT_FOUND', 'room not found'];
+      if (!r.members.has(ws.user.id)) throw ['FORBIDDEN', 'not in this room'];
       if (typeof f.text !== 'string' || f.text.length === 0 || f.text.length > 4000) throw ['BAD_REQUEST', 'bad text'];
       const order = log.length + 1;
       const message = { id: `m${order}`, roomId: r.id, authorId: ws.user.id, text: f.text, createdAt: Date.now(), order, nonce: f.nonce };
@@ -119,6 +131,7 @@ export function createBaselineWorld(writer) {
       const visible = [...rooms.values()].filter((r) => canSee(ws.user, r));
       return {
         head: log.length, me: me(ws.user), users: [...users.values()].map(pub), rooms: visible.map(roomView),
+        joined: visible.filter((r) => r.members.has(ws.user.id)).map((r) => r.id),
         categories: [], roles: [], readMarkers: {}, unread: {},
       };
     },

@@ -23,13 +23,13 @@ async function pool(items, concurrency, fn) {
 }
 
 /**
- * How a client becomes a member of its room when there are several rooms (`roomMode`):
- *   restricted — each room is restricted to a role of its own, granted to that room's members (what od
- *                offers today: a message then reaches only that room's members).
- * Room membership requests (joining and leaving a room) are not in od's protocol yet; a mode for them
- * belongs here, next to `restricted`, once the server has them.
+ * What else keeps a room's messages to its members when there are several rooms (`roomMode`). Every
+ * client joins its own room (room membership, the IRC way) in every mode:
+ *   joined     — public rooms; membership alone decides who receives what (as in IRC).
+ *   restricted — each room is also restricted to a role of its own, granted to that room's members.
  */
 const ROOM_MODES = {
+  async joined() {},
   async restricted(admin, { accs, roomIds }) {
     const roleIds = [];
     for (let k = 0; k < roomIds.length; k++) {
@@ -61,5 +61,14 @@ export async function setupRooms(url, { users, rooms, prefix = 'bench', ownerInv
   } finally {
     admin.close();
   }
+  // Each client joins its room itself, over its own connection (the owner created them, so is in all).
+  await pool(accs, 32, async (a, i) => {
+    const c = await connectClient(url, a.accessToken);
+    try {
+      await ok(c, 'room.join', { roomId: roomIds[i % rooms] });
+    } finally {
+      c.close();
+    }
+  });
   return { owner, accounts: accs, roomIds, roomOf: (i) => roomIds[i % rooms] };
 }

@@ -54,7 +54,10 @@ export async function catchup(url, cfg, ctx) {
   const world = await setupRooms(url, { users: writers, rooms: 1, prefix: 'cu', ownerInvite: cfg.ownerInvite });
   const reader = await account(url, 'cu-reader', PASSWORD);
   const first = await connectClient(url, reader.accessToken);
-  const start = first.ready.head;
+  // The reader is in the room, so what it replays is the room's messages (not redacted ranges).
+  const joined = await first.request('room.join', { roomId: world.roomIds[0] });
+  if (!joined.ok) throw new Error(`room.join failed: ${joined.error?.code} ${joined.error?.message}`);
+  const start = first.ready.head + 1; // its own room.joined is the one event after head
   first.close();
 
   const conns = await Promise.all(world.accounts.map((a) => connectClient(url, a.accessToken)));
