@@ -54,7 +54,7 @@ export function attachCommands({ client, store }: ControllerContext, sender: Sen
       );
       return;
     }
-    if (name === 'list') return world ? dispatch({ type: 'overlay/help', lines: roomBrowser(world) }) : undefined;
+    if (name === 'list') return world ? dispatch({ type: 'overlay/help', title: 'rooms', lines: roomBrowser(world) }) : undefined;
     if (name === 'part') return part(args.room);
     if (name === 'role' && sub === 'list') return dispatch({ type: 'overlay/roles' });
     if (name === 'mute' || name === 'unmute') return roomPref(name, args.room);

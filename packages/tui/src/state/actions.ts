@@ -42,7 +42,7 @@ export type Action =
   | { type: 'input/complete'; candidates: string[]; start: number; end: number }
   | { type: 'input/complete-next' }
   | { type: 'input/submitted'; text: string }
-  | { type: 'overlay/help'; lines: string[] }
+  | { type: 'overlay/help'; lines: string[]; title?: string }
   | { type: 'overlay/roles' }
   /** Scroll /help or /role list by `lines` (negative: up). */
   | { type: 'overlay/scroll'; lines: number }

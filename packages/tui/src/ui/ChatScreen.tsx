@@ -31,7 +31,7 @@ export function ChatScreen({ state, now }: { state: AppState; now: number }) {
   const overlay = state.overlay;
   let centre;
   if (overlay?.kind === 'help') {
-    centre = <HelpOverlay title="od help" rows={overlayRows(state)} scroll={overlay.scroll} width={l.paneWidth} height={l.paneHeight} />;
+    centre = <HelpOverlay title={overlay.title ?? 'od help'} rows={overlayRows(state)} scroll={overlay.scroll} width={l.paneWidth} height={l.paneHeight} />;
   } else if (overlay?.kind === 'roles') {
     // Drawn from the live state, so a grant or a permission change shows while it is open.
     centre = <HelpOverlay title="roles, highest first" rows={overlayRows(state)} scroll={overlay.scroll} width={l.paneWidth} height={l.paneHeight} />;

@@ -13,7 +13,7 @@ export function unsentDrafts(state: Pick<AppState, 'input' | 'drafts' | 'current
 
 export type Overlay =
   /** `scroll`: rows scrolled down from the top (clamped by the reducer to what the box can show). */
-  | { kind: 'help'; lines: string[]; scroll: number }
+  | { kind: 'help'; lines: string[]; scroll: number; title?: string }
   | { kind: 'roles'; scroll: number }
   | { kind: 'switcher'; query: string; selected: number }
   /**
@@ -45,7 +45,7 @@ function holdNewline(text: string): { body: string; held: boolean } {
 export function overlayReducer(state: AppState, action: Action): AppState {
   switch (action.type) {
     case 'overlay/help':
-      return { ...state, overlay: { kind: 'help', lines: action.lines, scroll: 0 } };
+      return { ...state, overlay: { kind: 'help', lines: action.lines, scroll: 0, ...(action.title && { title: action.title }) } };
     case 'overlay/roles':
       return { ...state, overlay: { kind: 'roles', scroll: 0 } };
     case 'overlay/scroll': {
