@@ -56,13 +56,19 @@ export class MembershipService {
     });
   }
 
-  /** Who is in a room the user can see (active accounts only), in a stable order. */
+  /**
+   * Who is in a room the user can see (active accounts only), in a stable order: those its messages reach.
+   * A member who lost sight of the room (a role taken away) keeps the membership row, so they are back in it
+   * when they see it again, but is not listed meanwhile: nothing of the room reaches them, they cannot be
+   * highlighted in it, and their own `state.joined` no longer names it.
+   */
   async members(userId: string, roomId: string): Promise<{ userIds: string[] }> {
     const view = await this.d.access.view();
     if (!view.canSeeRoom(userId, roomId)) throw roomNotFound();
     const ids = await this.d.store.rooms.members(roomId);
     const out: string[] = [];
     for (const id of ids) {
+      if (!view.canSeeRoom(id, roomId)) continue;
       const u = await this.d.store.users.byId(id);
       if (u && !u.removed) out.push(id);
     }
