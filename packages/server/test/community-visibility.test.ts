@@ -224,13 +224,16 @@ async function run(cmds: Cmd[]): Promise<void> {
           }
           expect(res.ok).toBe(true);
           if (c.k === 'join') expect(res.result.room.id).toBe(room!.id);
-          // Joining a room one is in, or leaving one one is not in, changes nothing and writes nothing.
+          // Joining a room one is in, or leaving one one is not in, changes nothing and writes nothing. A
+          // join writes room.joined and moves the joiner's read marker to it (read.marked, theirs only):
+          // nothing said before the join is unread.
           const changes = (c.k === 'join') !== room!.joined.has(u);
-          expect(server.head()).toBe(changes ? head + 1 : head);
+          expect(server.head()).toBe(changes ? head + (c.k === 'join' ? 2 : 1) : head);
           if (!changes) break;
           if (c.k === 'join') {
             room!.joined.add(u);
-            joins.push({ u, roomId: room!.id, order: server.head() });
+            joins.push({ u, roomId: room!.id, order: head + 1 });
+            markers[u]!.set(room!.id, Math.max(markers[u]!.get(room!.id) ?? 0, head + 1));
           } else {
             room!.joined.delete(u);
             parts.push({ u, roomId: room!.id, order: server.head() });
