@@ -144,7 +144,8 @@ export async function createServices(o: ServicesOptions): Promise<Services & { b
   const head = await o.storage.events.head();
   const queue = new CommitQueue(o.storage, bus, access, visibilityEvents(FEATURES), o.now, o.newId, o.log, head);
   const deps: ServiceDeps = { store: o.storage, access, queue, now: o.now, newId: o.newId, log: o.log };
-  const membership = new MembershipService(deps);
+  const readMarkers = new ReadMarkersService(deps);
+  const membership = new MembershipService(deps, readMarkers);
   const rooms = new RoomsService(deps, membership);
   const accessAdmin = new AccessAdminService(deps);
   return {
@@ -155,7 +156,7 @@ export async function createServices(o: ServicesOptions): Promise<Services & { b
     membership,
     messages: new MessagesService(deps),
     profile: new ProfileService(deps),
-    readMarkers: new ReadMarkersService(deps),
+    readMarkers,
     sync: new SyncService(deps, o.snapshotThreshold),
     state: new StateService(deps, rooms),
     accessAdmin,

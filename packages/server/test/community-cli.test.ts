@@ -34,6 +34,8 @@ describe('operator commands against a running server', () => {
     const b = await h.connect(server.url, bob.token);
     const c = await h.connect(server.url, carol.token);
     const { room } = await a.call('room.create', { name: 'lobby' });
+    await b.call('room.join', { roomId: room.id });
+    await c.call('room.join', { roomId: room.id });
     const { message } = await b.call('message.send', { roomId: room.id, text: 'delete me', nonce: 'd' });
 
     await roleGrant(server.dataDir, '@Alice', 'admin');

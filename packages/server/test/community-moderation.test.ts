@@ -12,6 +12,9 @@ async function world() {
   const [owner, pleb, other] = members as [Member, Member, Member];
   const [o, p, x] = clients as [RawClient, RawClient, RawClient];
   const { room } = await o.call('room.create', { name: 'lobby' });
+  // The others are in the lobby too: its messages reach members only.
+  await p.call('room.join', { roomId: room.id });
+  await x.call('room.join', { roomId: room.id });
   return { server, owner, pleb, other, o, p, x, room };
 }
 
@@ -63,6 +66,7 @@ describe('kick and ban', () => {
     const o = await h.connect(server.url, ownerPair.accessToken);
     const p = await h.connect(server.url, petePair.accessToken);
     const { room } = await o.call('room.create', { name: 'lobby' });
+    await p.call('room.join', { roomId: room.id });
     await p.call('message.send', { roomId: room.id, text: 'hello', nonce: 'h' });
 
     await o.call('member.kick', { userId: petePair.user.id });

@@ -12,6 +12,7 @@ describe('nicknames and colours', () => {
     const a = await h.connect(server.url, alice.token);
     const b = await h.connect(server.url, bob.token);
     const { room } = await a.call('room.create', { name: 'lobby' });
+    await b.call('room.join', { roomId: room.id });
     const { message } = await a.call('message.send', { roomId: room.id, text: 'hi', nonce: 'n1' });
 
     const { user } = await a.call('nick.set', { nickname: 'Alicia' });

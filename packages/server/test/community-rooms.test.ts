@@ -71,6 +71,9 @@ describe('role-gated rooms', () => {
     const { role } = await o.call('role.create', { name: 'vip' });
     await o.call('role.grant', { userId: vip.id, roleId: role.id });
     const { room } = await o.call('room.create', { name: 'lounge' });
+    // Both are in the lounge: pete loses it with the restriction (and gets it back when it opens), vera keeps it.
+    await p.call('room.join', { roomId: room.id });
+    await v.call('room.join', { roomId: room.id });
     const { room: restricted } = await o.call('room.restrict', { roomId: room.id, roleIds: [role.id] });
     expect(restricted.restrictedTo).toEqual([role.id]);
     // Pete lost the room; vera did not (no access.changed for her).

@@ -6,17 +6,27 @@ import { RawClient, signup, testServer } from './helpers.js';
 
 /*
  * Property: random communities (users, roles, grants, restricted rooms, messages, deletions, read markers,
- * role deletions and reconnects over time) against a REAL server. For every user:
+ * role deletions, reconnects, room joins and parts, default rooms and newcomers over time) against a REAL
+ * server. For every user:
  *  - every event they receive (live or replayed) is one they may see at the moment it is sent to them,
  *    and every such event reaches them exactly once;
+ *  - a room's metadata (created, updated, joined, left) reaches everyone who can see the room; its messages
+ *    reach only its members who can see it, every one of them, and none after they part (until they join
+ *    again); the members are the creator, those who joined, and newcomers of the room's default days;
  *  - their live `prev` chain, replay pages and a final sync tile the log (start, head] with no gap or overlap;
- *  - `sync` from 0, `history`, `state` (rooms, unread counts) and error messages show nothing of rooms
- *    hidden from them, and a hidden room answers exactly like one that does not exist.
+ *  - `sync` from 0, `history`, `state` (rooms, joined rooms, unread counts), `room.members` and error
+ *    messages show nothing of rooms hidden from them, and a hidden room answers exactly like one that does
+ *    not exist; a visible room one is not in refuses messages with FORBIDDEN.
  */
 
 type Frame = Record<string, any>;
 const USERS = 4; // user 0 is the owner
+/** Users who may sign up later (joining the default rooms they can see); commands name users modulo those present. */
+const NEWCOMERS = 2;
 const ROLES = 3;
+/** The room events every viewer receives, member or not; the test's own list (its other room events are messages). */
+const METADATA = new Set(['room.created', 'room.updated', 'room.deleted', 'room.joined', 'room.left']);
+const NOT_IN_ROOM = { code: 'FORBIDDEN', message: 'you are not in this room; join it first' };
 
 type Cmd =
   | { k: 'room' }
@@ -28,40 +38,66 @@ type Cmd =
   | { k: 'send'; user: number; room: number }
   | { k: 'delete'; msg: number }
   | { k: 'read'; user: number; room: number }
-  | { k: 'reconnect'; user: number };
+  | { k: 'reconnect'; user: number }
+  | { k: 'join' | 'part'; user: number; room: number }
+  | { k: 'autoJoin'; room: number; on: boolean }
+  | { k: 'signup' };
 
 const nat = (n: number) => fc.nat({ max: n - 1 });
+const anyUser = nat(USERS + NEWCOMERS);
 const cmd: fc.Arbitrary<Cmd> = fc.oneof(
   fc.constant({ k: 'room' as const }),
   fc.record({ k: fc.constant('restrictedRoom' as const), roles: fc.uniqueArray(nat(ROLES), { minLength: 1, maxLength: ROLES }) }),
   fc.record({ k: fc.constant('restrict' as const), room: nat(8), roles: fc.uniqueArray(nat(ROLES), { minLength: 1, maxLength: ROLES }) }),
   fc.record({ k: fc.constant('open' as const), room: nat(8) }),
-  fc.record({ k: fc.constantFrom('grant' as const, 'revoke' as const), user: nat(USERS), role: nat(ROLES) }),
+  fc.record({ k: fc.constantFrom('grant' as const, 'revoke' as const), user: anyUser, role: nat(ROLES) }),
   fc.record({ k: fc.constant('roleDelete' as const), role: nat(ROLES) }),
-  fc.record({ k: fc.constant('send' as const), user: nat(USERS), room: nat(8) }),
-  fc.record({ k: fc.constant('send' as const), user: nat(USERS), room: nat(8) }),
+  fc.record({ k: fc.constant('send' as const), user: anyUser, room: nat(8) }),
+  fc.record({ k: fc.constant('send' as const), user: anyUser, room: nat(8) }),
   fc.record({ k: fc.constant('delete' as const), msg: nat(32) }),
-  fc.record({ k: fc.constant('read' as const), user: nat(USERS), room: nat(8) }),
-  fc.record({ k: fc.constant('reconnect' as const), user: nat(USERS) }),
+  fc.record({ k: fc.constant('read' as const), user: anyUser, room: nat(8) }),
+  fc.record({ k: fc.constant('reconnect' as const), user: anyUser }),
+  fc.record({ k: fc.constant('join' as const), user: anyUser, room: nat(8) }),
+  fc.record({ k: fc.constant('join' as const), user: anyUser, room: nat(8) }),
+  fc.record({ k: fc.constant('part' as const), user: anyUser, room: nat(8) }),
+  fc.record({ k: fc.constant('autoJoin' as const), room: nat(8), on: fc.boolean() }),
+  fc.constant({ k: 'signup' as const }),
+  fc.constant({ k: 'signup' as const }),
 );
 
-/** Who may see what, as the test believes it: rooms' restrictions and users' roles. */
+/**
+ * Who may see what, as the test believes it: rooms' restrictions, users' roles, and who is in each room
+ * (kept while a member cannot see the room: they are back in it when they can again).
+ */
+interface ModelRoom {
+  id: string;
+  name: string;
+  restrictedTo: string[] | null;
+  joined: Set<number>;
+  autoJoin: boolean;
+}
 interface Model {
-  rooms: Array<{ id: string; name: string; restrictedTo: string[] | null }>;
+  rooms: ModelRoom[];
   grants: Array<Set<string>>;
 }
 const copy = (m: Model): Model => ({
-  rooms: m.rooms.map((r) => ({ ...r, restrictedTo: r.restrictedTo && [...r.restrictedTo] })),
+  rooms: m.rooms.map((r) => ({ ...r, restrictedTo: r.restrictedTo && [...r.restrictedTo], joined: new Set(r.joined) })),
   grants: m.grants.map((g) => new Set(g)),
 });
 function roomVisible(m: Model, u: number, roomId: string): boolean {
   const room = m.rooms.find((r) => r.id === roomId)!;
-  return u === 0 || room.restrictedTo === null || room.restrictedTo.some((r) => m.grants[u]!.has(r));
+  return u === 0 || room.restrictedTo === null || room.restrictedTo.some((r) => m.grants[u]?.has(r) === true);
+}
+/** In the room and able to see it: its messages reach the user. */
+function inRoom(m: Model, u: number, roomId: string): boolean {
+  return roomVisible(m, u, roomId) && m.rooms.find((r) => r.id === roomId)!.joined.has(u);
 }
 function eventVisible(m: Model, u: number, uid: string, e: StoredEvent): boolean {
   if (e.targetUserId !== null) return e.targetUserId === uid;
-  return e.roomId === null || roomVisible(m, u, e.roomId);
+  if (e.roomId === null) return true;
+  return METADATA.has(e.type) ? roomVisible(m, u, e.roomId) : inRoom(m, u, e.roomId);
 }
+const isMessageEvent = (e: { type: string; roomId?: string | null }) => e.type.startsWith('message.');
 
 interface Conn {
   client: RawClient;
@@ -80,15 +116,23 @@ async function run(cmds: Cmd[]): Promise<void> {
     const users = [];
     for (let i = 0; i < USERS; i++) users.push(await signup(server.url, `user${i}`));
     const uid = users.map((u) => u.user.id);
+    /** A command's user among those signed up so far. */
+    const who = (n: number) => n % uid.length;
     await services.roles.grant(null, { userId: uid[0]!, roleId: 'owner' });
     const roleIds: Array<string | null> = [];
     for (let i = 0; i < ROLES; i++) roleIds.push((await services.roles.create(uid[0]!, { name: `role${i}` })).role.id);
     const lobby = (await services.rooms.create(uid[0]!, { name: 'room0' })).room;
-    const model: Model = { rooms: [{ id: lobby.id, name: lobby.name, restrictedTo: null }], grants: uid.map(() => new Set()) };
+    // The creator of a room is in it from the start; everyone else joins when they choose.
+    const fresh = (r: { id: string; name: string }, restrictedTo: string[] | null): ModelRoom =>
+      ({ id: r.id, name: r.name, restrictedTo, joined: new Set([0]), autoJoin: false });
+    const model: Model = { rooms: [fresh(lobby, null)], grants: uid.map(() => new Set()) };
     /** Per event order: the model right after the step that wrote it (live delivery is judged by it). */
     const snapshots: Array<{ upTo: number; model: Model }> = [{ upTo: server.head(), model: copy(model) }];
     const messages: Array<{ id: string; order: number; roomId: string; author: number; deleted: boolean; text: string }> = [];
     const markers = uid.map(() => new Map<string, number>());
+    /** Every part (the order of its room.left) and join (of room.joined), to check nothing arrives in between. */
+    const parts: Array<{ u: number; roomId: string; order: number }> = [];
+    const joins: Array<{ u: number; roomId: string; order: number }> = [];
 
     for (let u = 0; u < USERS; u++) {
       conns.push([{ client: await RawClient.connect(server.url, users[u]!.accessToken), resumeAfter: null, atConnect: copy(model), endHead: 0 }]);
@@ -107,7 +151,7 @@ async function run(cmds: Cmd[]): Promise<void> {
         case 'room':
           if (model.rooms.length < 6) {
             const r = (await owner().call('room.create', { name: `room${model.rooms.length}` })).room;
-            model.rooms.push({ id: r.id, name: r.name, restrictedTo: null });
+            model.rooms.push(fresh(r, null));
           }
           break;
         case 'restrictedRoom': {
@@ -116,7 +160,7 @@ async function run(cmds: Cmd[]): Promise<void> {
           const ids = c.roles.map((i) => roleIds[i]).filter((x): x is string => x !== null);
           if (ids.length === 0 || model.rooms.length >= 6) break;
           const r = (await owner().call('room.create', { name: `room${model.rooms.length}`, restrictedTo: ids })).room;
-          model.rooms.push({ id: r.id, name: r.name, restrictedTo: [...new Set(ids)].sort() });
+          model.rooms.push(fresh(r, [...new Set(ids)].sort()));
           break;
         }
         case 'restrict': {
@@ -132,10 +176,10 @@ async function run(cmds: Cmd[]): Promise<void> {
           break;
         case 'grant':
         case 'revoke':
-          if (role === null || c.user === 0) break;
-          await owner().call(c.k === 'grant' ? 'role.grant' : 'role.revoke', { userId: uid[c.user], roleId: role });
-          if (c.k === 'grant') model.grants[c.user]!.add(role);
-          else model.grants[c.user]!.delete(role);
+          if (role === null || who(c.user) === 0) break;
+          await owner().call(c.k === 'grant' ? 'role.grant' : 'role.revoke', { userId: uid[who(c.user)], roleId: role });
+          if (c.k === 'grant') model.grants[who(c.user)]!.add(role);
+          else model.grants[who(c.user)]!.delete(role);
           break;
         case 'roleDelete':
           if (role === null) break;
@@ -145,18 +189,72 @@ async function run(cmds: Cmd[]): Promise<void> {
           for (const r of model.rooms) if (r.restrictedTo) r.restrictedTo = r.restrictedTo.filter((x) => x !== role);
           break;
         case 'send': {
+          const u = who(c.user);
           const text = `msg-${step}-${room!.name}-x`;
-          const res = await current(c.user).request('message.send', { roomId: room!.id, text, nonce: `n${step}` });
-          if (roomVisible(model, c.user, room!.id)) {
+          const head = server.head();
+          const res = await current(u).request('message.send', { roomId: room!.id, text, nonce: `n${step}` });
+          if (inRoom(model, u, room!.id)) {
             expect(res.ok).toBe(true);
             const m = res.result.message;
-            messages.push({ id: m.id, order: m.order, roomId: room!.id, author: c.user, deleted: false, text });
+            messages.push({ id: m.id, order: m.order, roomId: room!.id, author: u, deleted: false, text });
+          } else if (roomVisible(model, u, room!.id)) {
+            // A room one can see but is not in: join it first (nothing written).
+            expect(res.error).toEqual(NOT_IN_ROOM);
+            expect(server.head()).toBe(head);
           } else {
             // A hidden room is answered exactly like a room that does not exist.
-            const missing = await current(c.user).request('message.send', { roomId: 'no-such-room', text, nonce: `m${step}` });
+            const missing = await current(u).request('message.send', { roomId: 'no-such-room', text, nonce: `m${step}` });
             expect(res.error).toEqual(missing.error);
             expect(res.error.code).toBe('NOT_FOUND');
           }
+          break;
+        }
+        case 'join':
+        case 'part': {
+          const u = who(c.user);
+          const head = server.head();
+          const res = await current(u).request(`room.${c.k}`, { roomId: room!.id });
+          if (!roomVisible(model, u, room!.id)) {
+            // Joining or leaving a hidden room answers exactly like a missing one, and writes nothing.
+            const missing = await current(u).request(`room.${c.k}`, { roomId: 'no-such-room' });
+            expect(res.error).toEqual(missing.error);
+            expect(res.error.code).toBe('NOT_FOUND');
+            expect(server.head()).toBe(head);
+            break;
+          }
+          expect(res.ok).toBe(true);
+          if (c.k === 'join') expect(res.result.room.id).toBe(room!.id);
+          // Joining a room one is in, or leaving one one is not in, changes nothing and writes nothing. A
+          // join writes room.joined and moves the joiner's read marker to it (read.marked, theirs only):
+          // nothing said before the join is unread.
+          const changes = (c.k === 'join') !== room!.joined.has(u);
+          expect(server.head()).toBe(changes ? head + (c.k === 'join' ? 2 : 1) : head);
+          if (!changes) break;
+          if (c.k === 'join') {
+            room!.joined.add(u);
+            joins.push({ u, roomId: room!.id, order: head + 1 });
+            markers[u]!.set(room!.id, Math.max(markers[u]!.get(room!.id) ?? 0, head + 1));
+          } else {
+            room!.joined.delete(u);
+            parts.push({ u, roomId: room!.id, order: server.head() });
+          }
+          break;
+        }
+        case 'autoJoin':
+          await owner().call('room.update', { roomId: room!.id, autoJoin: c.on });
+          room!.autoJoin = c.on;
+          break;
+        case 'signup': {
+          if (uid.length >= USERS + NEWCOMERS) break;
+          const u = uid.length;
+          const pair = await signup(server.url, `user${u}`);
+          users.push(pair);
+          uid.push(pair.user.id);
+          model.grants.push(new Set());
+          markers.push(new Map());
+          // A newcomer is in the default rooms they can see (implied by user.joined: no event of its own).
+          for (const r of model.rooms) if (r.autoJoin && roomVisible(model, u, r.id)) r.joined.add(u);
+          conns.push([{ client: await RawClient.connect(server.url, pair.accessToken), resumeAfter: null, atConnect: copy(model), endHead: 0 }]);
           break;
         }
         case 'delete': {
@@ -168,20 +266,22 @@ async function run(cmds: Cmd[]): Promise<void> {
           break;
         }
         case 'read': {
+          const u = who(c.user);
           const order = server.head();
-          const res = await current(c.user).request('read.mark', { roomId: room!.id, order });
-          expect(res.ok).toBe(roomVisible(model, c.user, room!.id));
-          if (res.ok) markers[c.user]!.set(room!.id, Math.max(markers[c.user]!.get(room!.id) ?? 0, order));
+          const res = await current(u).request('read.mark', { roomId: room!.id, order });
+          expect(res.ok).toBe(roomVisible(model, u, room!.id));
+          if (res.ok) markers[u]!.set(room!.id, Math.max(markers[u]!.get(room!.id) ?? 0, order));
           break;
         }
         case 'reconnect': {
-          await barrier(c.user);
-          const old = conns[c.user]!.at(-1)!;
+          const u = who(c.user);
+          await barrier(u);
+          const old = conns[u]!.at(-1)!;
           const accounted = accountedEnd(old.client);
           old.endHead = server.head();
           await old.client.close();
-          conns[c.user]!.push({
-            client: await RawClient.connect(server.url, users[c.user]!.accessToken, accounted),
+          conns[u]!.push({
+            client: await RawClient.connect(server.url, users[u]!.accessToken, accounted),
             resumeAfter: accounted,
             atConnect: copy(model),
             endHead: 0,
@@ -195,12 +295,16 @@ async function run(cmds: Cmd[]): Promise<void> {
     const head = server.head();
     const all = store.events.range(0, head);
     const modelAt = (order: number) => snapshots.find((s) => s.upTo >= order)!.model;
+    const byOrder = new Map(all.map((e) => [e.order, e]));
 
-    for (let u = 0; u < USERS; u++) {
+    for (let u = 0; u < uid.length; u++) {
       await barrier(u);
       conns[u]!.at(-1)!.endHead = head;
       const delivered = new Set<number>();
-      let accounted = conns[u]![0]!.client.ready.head as number;
+      const start = conns[u]![0]!.client.ready.head as number;
+      let accounted = start;
+      /** Live frames of room messages, by order: what reached this user while it happened. */
+      const liveMessages: StoredEvent[] = [];
       for (const conn of conns[u]!) {
         const { client } = conn;
         if (conn.resumeAfter !== null) expect(conn.resumeAfter).toBe(accounted);
@@ -218,6 +322,8 @@ async function run(cmds: Cmd[]): Promise<void> {
         for (const f of liveFrames) {
           expect(f.prev).toBe(accounted);
           accounted = f.event.order;
+          const e = byOrder.get(f.event.order)!;
+          if (isMessageEvent(e)) liveMessages.push(e);
         }
         for (const f of [...client.replayed, ...liveFrames.map((x) => x.event)]) {
           const order = f.order ?? f.event?.order;
@@ -245,26 +351,58 @@ async function run(cmds: Cmd[]): Promise<void> {
       expect(after).toBe(head);
       expect(fromZero).toEqual(all.filter((e) => eventVisible(fin, u, uid[u]!, e)).map((e) => e.order));
 
+      // Membership, stated directly (the checks above imply it through the model):
+      //  - every message of a room, while the user was in it and could see it, reached them live;
+      for (const e of all) {
+        if (e.order > start && e.roomId !== null && isMessageEvent(e) && inRoom(modelAt(e.order), u, e.roomId)) {
+          expect(delivered.has(e.order), `member ${u} missed message event ${e.order}`).toBe(true);
+        }
+      }
+      //  - after a part, no message of that room arrived live until they joined again;
+      for (const p of parts.filter((x) => x.u === u)) {
+        const back = joins.find((j) => j.u === u && j.roomId === p.roomId && j.order > p.order)?.order ?? Infinity;
+        const during = liveMessages.filter((e) => e.roomId === p.roomId && e.order > p.order && e.order < back);
+        expect(during.map((e) => e.order), `user ${u} parted ${p.roomId} at ${p.order}`).toEqual([]);
+      }
+      //  - sync: no message of a room they are not in now, and all metadata of every room they can see.
+      const synced = new Set(fromZero);
+      for (const e of all) {
+        if (e.roomId === null || e.targetUserId !== null) continue;
+        if (isMessageEvent(e) && !inRoom(fin, u, e.roomId)) expect(synced.has(e.order), `message event ${e.order} synced to non-member ${u}`).toBe(false);
+        if (METADATA.has(e.type) && roomVisible(fin, u, e.roomId)) expect(synced.has(e.order), `metadata ${e.order} not synced to viewer ${u}`).toBe(true);
+      }
+
       // state, history, unread counts and errors: nothing of hidden rooms.
       const state = await current(u).call('state');
       const visible = fin.rooms.filter((r) => roomVisible(fin, u, r.id));
       const hidden = fin.rooms.filter((r) => !roomVisible(fin, u, r.id));
+      const mine = visible.filter((r) => r.joined.has(u));
       expect(state.rooms.map((r: Frame) => r.id).sort()).toEqual(visible.map((r) => r.id).sort());
-      expect(Object.keys(state.unread).sort()).toEqual(visible.map((r) => r.id).sort());
-      for (const r of visible) {
+      // Joined rooms, their unread counts and read markers: only the visible rooms one is in.
+      expect([...state.joined].sort()).toEqual(mine.map((r) => r.id).sort());
+      expect(Object.keys(state.unread).sort()).toEqual(mine.map((r) => r.id).sort());
+      expect(Object.keys(state.readMarkers).sort()).toEqual(mine.map((r) => r.id).sort());
+      for (const r of mine) {
         const marker = markers[u]!.get(r.id) ?? 0;
         const count = messages.filter((m) => m.roomId === r.id && !m.deleted && m.author !== u && m.order > marker).length;
         expect(state.unread[r.id]).toEqual({ count, mentions: 0 });
       }
       const replies: string[] = [JSON.stringify(state)];
       const missing = await current(u).request('history', { roomId: 'no-such-room' });
+      const noMembers = await current(u).request('room.members', { roomId: 'no-such-room' });
       for (const r of fin.rooms) {
+        // History is a preview: any visible room, joined or not.
         const h = await current(u).request('history', { roomId: r.id, limit: 200 });
-        replies.push(JSON.stringify(h));
+        const list = await current(u).request('room.members', { roomId: r.id });
+        replies.push(JSON.stringify(h), JSON.stringify(list));
         if (roomVisible(fin, u, r.id)) {
           expect(h.result.messages.map((m: Frame) => m.id)).toEqual(messages.filter((m) => m.roomId === r.id && !m.deleted).map((m) => m.id));
+          // Who is in it: its members who can see it (one who lost sight of it is not counted meanwhile).
+          const members = [...r.joined].filter((v) => roomVisible(fin, v, r.id)).map((v) => uid[v]!);
+          expect([...list.result.userIds].sort()).toEqual(members.sort());
         } else {
           expect(h.error).toEqual(missing.error);
+          expect(list.error).toEqual(noMembers.error);
         }
       }
       const leaked = replies.join('\n');
@@ -292,7 +430,7 @@ function accountedEnd(c: RawClient): number {
 }
 
 describe('visibility and gap-free accounting (property)', () => {
-  test.prop([fc.array(cmd, { minLength: 5, maxLength: 30 })], { numRuns: 15, endOnFailure: true })(
+  test.prop([fc.array(cmd, { minLength: 5, maxLength: 40 })], { numRuns: 15, endOnFailure: true })(
     'no user ever learns anything of a room they cannot see, and every order is accounted exactly once',
     async (cmds) => {
       await run(cmds);
@@ -305,6 +443,21 @@ describe('visibility and gap-free accounting (property)', () => {
     .map(([roles, rest]): Cmd[] => [{ k: 'grant', user: 1, role: roles[0]! }, { k: 'restrictedRoom', roles }, ...rest]);
   test.prop([restrictedFirst], { numRuns: 8, endOnFailure: true })(
     'a restricted room created while members are online reaches only those who may see it',
+    async (cmds) => {
+      await run(cmds);
+    },
+    120_000,
+  );
+
+  // Default rooms: some room (maybe restricted, maybe later parted or un-defaulted) is made a default, and
+  // newcomers sign up among random steps: they are in it exactly when they could see it at sign-up.
+  const defaultsFirst = fc
+    .tuple(fc.array(cmd, { maxLength: 8 }), nat(8), fc.array(cmd, { maxLength: 6 }), fc.array(cmd, { minLength: 3, maxLength: 16 }))
+    .map(([before, room, between, rest]): Cmd[] => [
+      ...before, { k: 'autoJoin', room, on: true }, { k: 'signup' }, ...between, { k: 'signup' }, ...rest,
+    ]);
+  test.prop([defaultsFirst], { numRuns: 8, endOnFailure: true })(
+    'newcomers join the default rooms they can see, and receive their messages from then on',
     async (cmds) => {
       await run(cmds);
     },

@@ -139,6 +139,9 @@ describe('IRC-style highlights', () => {
     const [alice, bob, carol] = members;
     const [a, b, c] = clients as Clients;
     const { room } = await a.call('room.create', { name: 'lobby' });
+    // Mentions highlight members only: bob speaks in the lobby and carol is in it.
+    await b.call('room.join', { roomId: room.id });
+    await c.call('room.join', { roomId: room.id });
     const send = async (text: string) => (await b.call('message.send', { roomId: room.id, text, nonce: text })).message;
 
     expect((await send('carol: tab-completed')).mentions).toEqual([carol!.id]);
@@ -160,6 +163,7 @@ describe('IRC-style highlights', () => {
     const { role: mods } = await a.call('role.create', { name: 'mods' });
     await a.call('role.grant', { userId: bob!.id, roleId: mods.id });
     const { room: staff } = await a.call('room.create', { name: 'staff', restrictedTo: [mods.id] });
+    await b.call('room.join', { roomId: staff.id });
     const secret = (await b.call('message.send', { roomId: staff.id, text: 'carol: deploy secret', nonce: 's' })).message;
     expect(secret.mentions).toBeUndefined();
 
@@ -180,6 +184,8 @@ describe('former members and the snapshot', () => {
     const { role: mods } = await a.call('role.create', { name: 'mods' });
     await a.call('role.grant', { userId: dave!.id, roleId: mods.id });
     const { room: staff } = await a.call('room.create', { name: 'staff', restrictedTo: [mods.id] });
+    await b.call('room.join', { roomId: room.id });
+    await d.call('room.join', { roomId: staff.id });
     await b.call('message.send', { roomId: room.id, text: 'hello from bob', nonce: '1' });
     await d.call('message.send', { roomId: staff.id, text: 'dave in staff only', nonce: '2' });
     await memberKick(server.dataDir, 'bob');

@@ -32,8 +32,10 @@ describe('large pages and replies are not mistaken for a slow reader', () => {
   it('a resume over 1000 long messages arrives in byte-bounded pages, and the reader is never closed', async () => {
     // A small cap: the old count-only pages (several MB) overflowed it with their first frame.
     const server = await h.server({ messageRate: null, readRate: null, sendBufferCap: 256 * 1024 });
-    const { start } = await roomWithLongMessages(server, 1000);
+    const { room, start } = await roomWithLongMessages(server, 1000);
     const bob = await member(server.url, 'bob4');
+    // Bob is in the room (its messages reach members only), so the resume replays all 1000 to him.
+    await server.app.services.membership.join(bob.id, room.id);
     const c = await RawClient.open(server.url);
     // Not reading for a moment, as a client on a slower link would not.
     c.ws.pause();
@@ -155,6 +157,9 @@ describe('typing relay throttle', () => {
     const b = await h.connect(server.url, bob.token);
     const { room } = await a.call('room.create', { name: 'chat' });
     const { room: other } = await a.call('room.create', { name: 'elsewhere' });
+    // Typing and messages reach the room's members: bob is in both rooms.
+    await b.call('room.join', { roomId: room.id });
+    await b.call('room.join', { roomId: other.id });
     let marks = 0;
     /** Everything relayed to bob before this point has arrived once the marker message has. */
     const settle = async () => {

@@ -12,6 +12,7 @@ describe('nonce retries', () => {
     const mods = (await owner.call('role.create', { name: 'mods' })).role;
     await owner.call('role.grant', { userId: members[1]!.id, roleId: mods.id });
     const { room } = await owner.call('room.create', { name: 'staff', restrictedTo: [mods.id] });
+    await alice.call('room.join', { roomId: room.id });
     const sent = (await alice.call('message.send', { roomId: room.id, text: 'secret', nonce: 'n1' })).message;
     const again = (await alice.call('message.send', { roomId: room.id, text: 'secret', nonce: 'n1' })).message;
     expect(again).toEqual(sent);
@@ -31,6 +32,7 @@ describe('lone surrogates', () => {
     const { clients } = await h.community('owner', 'alice');
     const [owner, alice] = clients as [any, any];
     const { room } = await owner.call('room.create', { name: 'lobby' });
+    await alice.call('room.join', { roomId: room.id });
     // Sent as raw JSON so the escapes reach the server exactly as a hostile client writes them.
     const id = 'lone-1';
     owner.ws.send(`{"id":"${id}","type":"message.send","roomId":"${room.id}","text":"A\\ud800B\\udc00C\\ud83d\\ude00","nonce":"s1"}`);

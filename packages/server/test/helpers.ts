@@ -179,6 +179,18 @@ export class RawClient {
 }
 
 /**
+ * Undo migration 5 (room membership of text rooms, default rooms) on a database opened with better-sqlite3.
+ * Tests that roll the schema back by hand to check an older migration undo the newest first (5, then 4).
+ */
+export function undoMigration5(db: { exec(sql: string): unknown }): void {
+  db.exec(`
+    DROP INDEX room_members_user;
+    DELETE FROM room_members WHERE room_id IN (SELECT id FROM rooms WHERE kind = 'text');
+    ALTER TABLE rooms DROP COLUMN auto_join;
+  `);
+}
+
+/**
  * Undo migration 4 on a database opened with better-sqlite3, for tests that roll the schema back by hand
  * to check an older migration (they then set user_version to the version they test).
  */

@@ -75,6 +75,8 @@ describe('room positions do not reveal hidden rooms', () => {
     }
     await o.call('room.restrict', { roomId: rooms.secret.id, roleIds: [role.id] });
     const { room: lobby } = await o.call('room.create', { name: 'lobby' });
+    // Pete is in the lobby, so the owner's marker messages there reach him.
+    await p.call('room.join', { roomId: lobby.id });
     let marks = 0;
     /** Everything the owner's writes sent to pete has arrived once the marker message has. */
     const settle = async () => {

@@ -137,6 +137,9 @@ describe('sync paging', () => {
     const bob = await user('bob');
     const { room: pub } = await s.rooms.create(alice, { name: 'pub' });
     const { room: staff } = await s.rooms.create(alice, { name: 'staff' });
+    // Bob is in both rooms; staff is then hidden from him, and being in it shows him nothing of it.
+    await s.membership.join(bob, pub.id);
+    await s.membership.join(bob, staff.id);
     await s.accessAdmin.restrictRoom(null, staff.id, ['admin']);
     await s.accessAdmin.grantRole(null, alice, 'admin');
     const start = s.deps.queue.head;
@@ -169,6 +172,10 @@ describe('unread counts', () => {
     const bob = await user('bob');
     const { room } = await s.rooms.create(alice, { name: 'lobby' });
     const { room: other } = await s.rooms.create(alice, { name: 'other' });
+    // Counts are kept for the rooms bob is in (and mentions highlight members only).
+    await s.membership.join(bob, room.id);
+    const joinedAt = store.events.after(0, 1000).find((e) => e.type === 'room.joined' && e.roomId === room.id)!.order;
+    await s.membership.join(bob, other.id);
     await send(alice, room.id, 'hi all');
     const m2 = await send(alice, room.id, 'hey @bob, look');
     await send(bob, room.id, 'my own message does not count');
@@ -176,7 +183,8 @@ describe('unread counts', () => {
     let st = await s.state.state(bob);
     expect(st.unread[room.id]).toEqual({ count: 2, mentions: 1 });
     expect(st.unread[other.id]).toEqual({ count: 1, mentions: 1 });
-    expect(st.readMarkers[room.id]).toBe(0);
+    // Bob has not marked anything read: his marker is where he joined (what was said before never reached him).
+    expect(st.readMarkers[room.id]).toBe(joinedAt);
     await s.readMarkers.mark(bob, { roomId: room.id, order: m2.message.order });
     st = await s.state.state(bob);
     expect(st.unread[room.id]).toEqual({ count: 0, mentions: 0 });
@@ -196,6 +204,7 @@ describe('unread counts', () => {
     const alice = await user('alice');
     const bob = await user('bob');
     const { room } = await s.rooms.create(alice, { name: 'busy' });
+    await s.membership.join(bob, room.id);
     const total = UNREAD_COUNT_CAP + 5;
     const sent = await Promise.all(
       Array.from({ length: total }, (_, i) => send(alice, room.id, i % 100 === 0 ? `@bob ${i}` : `m${i}`, `n${i}`)),

@@ -105,6 +105,14 @@ async function everyFeature(s: Awaited<ReturnType<typeof community>>) {
   const { room: staff } = await s.rooms.create(o, { name: 'staff', restrictedTo: [role.id] });
   await s.roomAdmin.open(o, { roomId: staff.id });
   await s.roomAdmin.restrict(o, { roomId: staff.id, roleIds: [role.id] });
+  // Membership: messages reach members only, so the speakers join first; joining twice writes nothing.
+  await s.membership.join(alice, lobby.id);
+  await s.membership.join(alice, lobby.id);
+  await s.membership.join(bob, lobby.id);
+  await s.membership.join(alice, staff.id);
+  await s.membership.part(alice, other.id);
+  await s.rooms.update(o, { roomId: lobby.id, autoJoin: true });
+  const carol = (await s.auth.signup({ username: 'carol', password: pw, nickname: 'carol' }, ip)).user.id;
 
   await s.profile.setHighlights(bob, { words: ['pizza'] });
   await s.profile.setNickname(bob, { nickname: 'bobby' });
@@ -135,6 +143,8 @@ async function everyFeature(s: Awaited<ReturnType<typeof community>>) {
     history: await s.messages.history(o, { roomId: lobby.id }),
     state: await s.state.state(o),
     aliceState: await s.state.state(alice),
+    carolState: await s.state.state(carol),
+    members: await s.membership.members(o, lobby.id),
     sync: (await s.sync.page(alice, 0, 1000)).events.map((e) => [e.order, e.type]),
     invites: invites.invites.length,
     roles: await s.roles.list(),

@@ -13,7 +13,11 @@ export const events = [
 ] as const;
 
 export const requests = {
-  /** Join a room you can see: its messages reach you from now on. Joining again changes nothing. */
+  /**
+   * Join a room you can see: its messages reach you from now on, and your read marker moves to the join
+   * (a `read.marked` after the `room.joined`), so nothing said before counts as unread. Joining again
+   * changes nothing.
+   */
   'room.join': req({ roomId: Id }, z.object({ room: Room })),
   /** Leave a room: its messages stop reaching you (it stays in the room browser). */
   'room.part': req({ roomId: Id }, Ok),

@@ -2,6 +2,7 @@ import type { Room } from '@open-discord/protocol';
 import { ProtocolError } from '@open-discord/protocol';
 import type { WriteContext } from '../../core/commit-queue.js';
 import type { ServiceDeps } from '../../core/deps.js';
+import type { ReadMarkersService } from '../read-markers/service.js';
 import { roomNotFound } from '../rooms/errors.js';
 
 /**
@@ -10,7 +11,10 @@ import { roomNotFound } from '../rooms/errors.js';
  * stays in the room browser, and its metadata keeps arriving.
  */
 export class MembershipService {
-  constructor(private readonly d: ServiceDeps) {}
+  constructor(
+    private readonly d: ServiceDeps,
+    private readonly readMarkers: ReadMarkersService,
+  ) {}
 
   join(userId: string, roomId: string): Promise<{ room: Room }> {
     const { store, access, queue } = this.d;
@@ -25,10 +29,16 @@ export class MembershipService {
     });
   }
 
-  /** Join inside a running write, announced by its own event. */
+  /**
+   * Join inside a running write, announced by its own event. What was said before (or while one was away)
+   * never reached the joiner, so none of it is unread: their read marker moves to the join, as the client
+   * model does when it sees its own `room.joined` (it counts the room's unread from zero). Without this,
+   * `state` after a reconnect would count the room's whole backlog as unread.
+   */
   async joinIn(w: WriteContext, userId: string, roomId: string): Promise<void> {
     await this.d.store.rooms.addMember(roomId, userId);
-    w.emit({ type: 'room.joined', roomId, actorId: userId }, { roomId, userId });
+    const joined = w.emit({ type: 'room.joined', roomId, actorId: userId }, { roomId, userId });
+    await this.readMarkers.markIn(w, userId, roomId, joined.order);
   }
 
   /**
@@ -56,13 +66,19 @@ export class MembershipService {
     });
   }
 
-  /** Who is in a room the user can see (active accounts only), in a stable order. */
+  /**
+   * Who is in a room the user can see (active accounts only), in a stable order: those its messages reach.
+   * A member who lost sight of the room (a role taken away) keeps the membership row, so they are back in it
+   * when they see it again, but is not listed meanwhile: nothing of the room reaches them, they cannot be
+   * highlighted in it, and their own `state.joined` no longer names it.
+   */
   async members(userId: string, roomId: string): Promise<{ userIds: string[] }> {
     const view = await this.d.access.view();
     if (!view.canSeeRoom(userId, roomId)) throw roomNotFound();
     const ids = await this.d.store.rooms.members(roomId);
     const out: string[] = [];
     for (const id of ids) {
+      if (!view.canSeeRoom(id, roomId)) continue;
       const u = await this.d.store.users.byId(id);
       if (u && !u.removed) out.push(id);
     }

@@ -1,4 +1,5 @@
 import type { ParsedParams } from '@open-discord/protocol';
+import type { WriteContext } from '../../core/commit-queue.js';
 import type { ServiceDeps } from '../../core/deps.js';
 import { roomNotFound } from '../rooms/errors.js';
 
@@ -11,13 +12,15 @@ export class ReadMarkersService {
     return this.d.queue.submit(async (w) => {
       if (!(await this.d.access.view()).canSeeRoom(userId, p.roomId)) throw roomNotFound();
       const order = Math.min(p.order, await this.d.store.events.head());
-      if (order <= await this.d.store.readMarkers.marker(userId, p.roomId)) return { ok: true as const };
-      await this.d.store.readMarkers.set(userId, p.roomId, order);
-      w.emit(
-        { type: 'read.marked', roomId: p.roomId, actorId: userId, targetUserId: userId },
-        { roomId: p.roomId, order },
-      );
+      await this.markIn(w, userId, p.roomId, order);
       return { ok: true as const };
     });
+  }
+
+  /** Move the marker forward inside a running write, announced by `read.marked`; a no-op writes nothing. */
+  async markIn(w: WriteContext, userId: string, roomId: string, order: number): Promise<void> {
+    if (order <= await this.d.store.readMarkers.marker(userId, roomId)) return;
+    await this.d.store.readMarkers.set(userId, roomId, order);
+    w.emit({ type: 'read.marked', roomId, actorId: userId, targetUserId: userId }, { roomId, order });
   }
 }
