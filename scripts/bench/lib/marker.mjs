@@ -24,38 +24,38 @@ export const parsed = { sender: 0, seq: 0, us: 0 };
  * (`end` bounds the bytes that may be read).
  */
 export function parseMarkerAt(buf, i, end) {
-  let j = i + 2;
-  let a = 0;
-  let b = 0;
-  let c = 0;
-  let digits = 0;
+  let j = readNumber(buf, i + 2, end, DOT);
+  if (j < 0) return false;
+  const sender = num;
+  j = readNumber(buf, j, end, DOT);
+  if (j < 0) return false;
+  const seq = num;
+  j = readNumber(buf, j, end, TILDE);
+  if (j < 0) return false;
+  parsed.sender = sender;
+  parsed.seq = seq;
+  parsed.us = num;
+  return true;
+}
+
+/** The value of the last readNumber (no allocation per call). */
+let num = 0;
+
+/**
+ * Read the decimal digits at `j` into `num`; they must be followed by the byte `stop`. Returns the
+ * position after `stop`, or -1 when there are no digits, the run is cut short, or another byte follows.
+ */
+function readNumber(buf, j, end, stop) {
+  let value = 0;
+  const from = j;
   for (; j < end; j++) {
     const d = buf[j] - ZERO;
     if (d < 0 || d > 9) break;
-    a = a * 10 + d;
-    digits++;
+    value = value * 10 + d;
   }
-  if (digits === 0 || j >= end || buf[j] !== DOT) return false;
-  digits = 0;
-  for (j++; j < end; j++) {
-    const d = buf[j] - ZERO;
-    if (d < 0 || d > 9) break;
-    b = b * 10 + d;
-    digits++;
-  }
-  if (digits === 0 || j >= end || buf[j] !== DOT) return false;
-  digits = 0;
-  for (j++; j < end; j++) {
-    const d = buf[j] - ZERO;
-    if (d < 0 || d > 9) break;
-    c = c * 10 + d;
-    digits++;
-  }
-  if (digits === 0 || j >= end || buf[j] !== TILDE) return false;
-  parsed.sender = a;
-  parsed.seq = b;
-  parsed.us = c;
-  return true;
+  if (j === from || j >= end || buf[j] !== stop) return -1;
+  num = value;
+  return j + 1;
 }
 
 // The search result is remembered per buffer: when one read holds many frames and the marker search for

@@ -63,13 +63,22 @@ export function runSaturated(senders, { messages, window, pad }) {
 export function runPaced(senders, { messages, rate, pad, maxInflight = 20_000 }) {
   const tally = newTally();
   const send = makeSend(pad, tally);
+  return pacedLoop(senders, send, tally, { messages, rate, maxInflight, startUs: tally.startUs, clockUs: nowUs });
+}
+
+/**
+ * The paced sending loop both generators share: every 2 ms, send what is due by now at `rate` (round-robin
+ * over the senders) unless more than `maxInflight` are unanswered (then the run is marked overloaded).
+ * Resolves with `tally` once all `messages` were sent and acknowledged.
+ */
+export function pacedLoop(senders, send, tally, { messages, rate, maxInflight, startUs, clockUs }) {
   return new Promise((resolve) => {
     let acked = 0;
     const onAck = () => {
       if (++acked === tally.sent && tally.sent === messages) resolve(tally);
     };
     const timer = setInterval(() => {
-      const due = Math.min(messages, Math.floor(((nowUs() - tally.startUs) / 1e6) * rate));
+      const due = Math.min(messages, Math.floor(((clockUs() - startUs) / 1e6) * rate));
       while (tally.sent < due) {
         if (tally.inflight > maxInflight) {
           tally.overloaded = true;

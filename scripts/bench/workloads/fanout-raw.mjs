@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { connectAll, connectIrc, connectOd, Ledger } from '../lib/fanout-clients.mjs';
 import { Histogram, markerText, monoUs } from '../lib/marker.mjs';
 import { round } from '../lib/latency.mjs';
+import { pacedLoop } from '../lib/phases.mjs';
 import { schedStat } from '../lib/proc-stats.mjs';
 import { rssSampler, serverProfile, serverStats } from '../lib/server-stats.mjs';
 import { setupRooms } from '../lib/setup.mjs';
@@ -142,24 +143,7 @@ function runPaced(senders, { messages, rate, maxInflight = 20_000 }) {
   const tally = newTally(senders.length);
   wireAcks(senders, tally);
   const send = makeSend(tally);
-  const startUs = monoUs();
-  return new Promise((resolve) => {
-    let acked = 0;
-    const onAck = () => {
-      if (++acked === tally.sent && tally.sent === messages) resolve(tally);
-    };
-    const timer = setInterval(() => {
-      const due = Math.min(messages, Math.floor(((monoUs() - startUs) / 1e6) * rate));
-      while (tally.sent < due) {
-        if (tally.inflight > maxInflight) {
-          tally.overloaded = true;
-          break;
-        }
-        send(senders[tally.sent % senders.length], onAck);
-      }
-      if (tally.sent >= messages) clearInterval(timer);
-    }, 2);
-  });
+  return pacedLoop(senders, send, tally, { messages, rate, maxInflight, startUs: monoUs(), clockUs: monoUs });
 }
 
 /** Wait until `expected` deliveries arrived in all groups, or nothing arrived for `quietMs`. */
