@@ -107,8 +107,9 @@ export class Terminal {
   }
 
   /**
-   * `/join #room` typed in od, and its notice waited for: the server has answered, so the room's messages
-   * reach this user from now on (its history shows before that, as a preview).
+   * `/join #room` (a room this user is not in yet) typed in od, and its notice waited for: the server has
+   * answered, so the room's messages reach this user from now on (its history shows before that, as a
+   * preview).
    */
   async join(room: string): Promise<void> {
     this.line(`/join #${room}`);
