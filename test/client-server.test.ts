@@ -95,7 +95,18 @@ async function roomWithTwo(url: string) {
   const bob = await connected(url, { username: 'bob', password: password('bob') });
   const { room } = await alice.client.request('room.create', { name: 'general' });
   await until(bob.client, 'event', () => bob.events.some((e) => e.type === 'room.created' && e.data.room.id === room.id), 'bob to see the room');
+  await join(bob, room.id);
   return { alice, bob, bobPair, roomId: room.id };
+}
+
+/**
+ * The member joins the room (its messages reach members only) and has its own `room.joined` in its stream, so
+ * the order it is accounted up to comes after the join.
+ */
+async function join(t: ReturnType<typeof track>, roomId: string): Promise<void> {
+  await t.client.request('room.join', { roomId });
+  const me = t.client.me!.id;
+  await until(t.client, 'event', () => t.events.some((e) => e.type === 'room.joined' && e.data.roomId === roomId && e.data.userId === me), 'the join');
 }
 
 /** Resume bob from `lastOrder` with a fresh client (his old one was closed). */
@@ -182,6 +193,7 @@ describe('OdClient against od-server', () => {
     await alice.client.connect();
     const bob = await connected(server.url, { username: 'bob', password: password('bob') });
     const { room } = await alice.client.request('room.create', { name: 'general' });
+    await join(bob, room.id);
 
     proxy.blackhole();
     const send = alice.client.request('message.send', { roomId: room.id, text: 'only once', nonce: 'nonce-once' });

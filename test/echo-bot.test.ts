@@ -92,6 +92,14 @@ describe('examples/echo-bot.mjs', () => {
       setup: (c) => c.on('event', (e) => events.push(e)),
     });
     const { room } = await alice.request('room.create', { name: 'bots' });
+    // The bot hears a room's messages only while its account is in the room: its operator signs in as the bot
+    // and joins #bots (membership belongs to the account, so the running bot process hears it from now on).
+    const operator = await connect(server.url, { username: 'echobot', password: 'bot-password-1' });
+    try {
+      await operator.request('room.join', { roomId: room.id });
+    } finally {
+      operator.close();
+    }
     const texts = () => events.flatMap((e) => (e.type === 'message.created' ? [e.data.message.text] : []));
     const waitForText = (text: string) =>
       new Promise<void>((resolve, reject) => {

@@ -27,15 +27,19 @@ describe.skipIf(tmuxMissing)('community commands in a real terminal', () => {
     cleanups.push(() => srv.close());
 
     const owner = await member(srv, 'alice', srv.firstRunInvite!);
-    const bob = await member(srv, 'bob');
-    // Two rooms to arrange, made by the owner's account before the screens start.
+    // Two rooms to arrange, made by the owner's account before bob's screen starts.
     const setup = await connect(srv.url, { username: 'alice', password: 'correct-horse-1' });
     await setup.request('room.create', { name: 'general' });
     await setup.request('room.create', { name: 'secret' });
     setup.close();
+    const bob = await member(srv, 'bob');
 
     await owner.waitForText(/ live .*alice/);
     await bob.waitForText(/ live .*bob/);
+    // Bob is in neither room yet (od lists the rooms one is in): he joins both, #general last so both
+    // screens start there.
+    await bob.join('secret');
+    await bob.join('general');
     await bob.waitForText('#secret');
 
     // Typing shows on the other screen (both start in #general), and the status line carries a measured lag.

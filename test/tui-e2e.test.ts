@@ -50,6 +50,8 @@ describe.skipIf(tmuxMissing)('od in a real terminal', () => {
     const bob = await bot(srv.url, 'bob');
     const state = await bob.request('state', {});
     const general = state.rooms.find((r) => r.name === 'general')!;
+    // Bob joins the room before talking in it (a room's messages reach its members only).
+    await bob.request('room.join', { roomId: general.id });
     await bob.request('message.send', { roomId: general.id, text: 'hi alice, bob here', nonce: 'b1' });
     await term.waitForText(/\d\d:\d\d bob hi alice, bob here/);
 
@@ -93,8 +95,10 @@ describe.skipIf(tmuxMissing)('od in a real terminal', () => {
 
     const term = terminal();
     term.start({ OD_CONFIG_DIR: config }, []);
-    await term.waitForText(/bob before the outage/);
     await term.waitForText(/ live /);
+    // Alice is not in bob's room yet: she joins it, and its history comes up.
+    await term.join('general');
+    await term.waitForText(/bob before the outage/);
 
     await srv.close();
     await term.waitForText(/offline — retry in \d+s/);

@@ -67,6 +67,8 @@ describe.skipIf(tmuxMissing)('the first hour in a real terminal', () => {
     const term = terminal();
     term.start({ OD_CONFIG_DIR: config }, []);
     await term.waitForText(/ live .*alice/);
+    // Alice joins bob's room, where she will write.
+    await term.join('general');
     await srv.close();
     await term.waitForText(/offline — retry in \d+s/);
     term.line('written while the server was down');
@@ -115,6 +117,8 @@ describe.skipIf(tmuxMissing)('the first hour in a real terminal', () => {
     for (let n = 1; n <= 20; n++) await bob.request('message.send', { roomId: room.id, text: `line ${n}`, nonce: `l${n}` });
     const alice = await connect(srv.url, { username: 'alice', password: 'correct-horse-1' });
     cleanups.push(() => alice.close());
+    // Alice is in the room (read markers are kept for the rooms one is in) and has read it all.
+    await alice.request('room.join', { roomId: room.id });
     await alice.request('read.mark', { roomId: room.id, order: (await alice.request('history', { roomId: room.id })).messages.at(-1)!.order });
     alice.close();
 

@@ -106,6 +106,16 @@ export class Terminal {
     return this.waitFor(pred, JSON.stringify(String(text)), timeoutMs);
   }
 
+  /**
+   * `/join #room` (a room this user is not in yet) typed in od, and its notice waited for: the server has
+   * answered, so the room's messages reach this user from now on (its history shows before that, as a
+   * preview).
+   */
+  async join(room: string): Promise<void> {
+    this.line(`/join #${room}`);
+    await this.waitForText(`joined #${room}`);
+  }
+
   kill(): void {
     if (!this.started) return;
     this.started = false;
