@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
- * Echo bot: answers every message that starts with `!echo ` with the rest of the text, in every room it can
- * see. It uses only the public API of @open-discord/protocol; reconnects, resume and resync are the
+ * Echo bot: answers every message that starts with `!echo ` with the rest of the text, in every room it is
+ * in. A room's messages reach only its members, so the bot joins every room it can see (`--join all`, the
+ * default) or only the rooms named (`--join general,bots`), at start and whenever such a room appears. It uses only the public API of @open-discord/protocol; reconnects, resume and resync are the
  * client's job, so the bot is just an event handler.
  *
  *   node examples/echo-bot.mjs --url http://127.0.0.1:7331 --username echobot --password '...'
@@ -21,12 +22,13 @@ const { values: flags } = parseArgs({
     username: { type: 'string' },
     password: { type: 'string' },
     invite: { type: 'string' },
+    join: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   },
 });
 
 if (flags.help) {
-  console.log('usage: echo-bot.mjs --url URL --username NAME --password PASS [--invite CODE]\n(or OD_URL, OD_USERNAME, OD_PASSWORD, OD_INVITE)');
+  console.log('usage: echo-bot.mjs --url URL --username NAME --password PASS [--invite CODE] [--join all|ROOM,ROOM]\n(or OD_URL, OD_USERNAME, OD_PASSWORD, OD_INVITE)');
   process.exit(0);
 }
 
@@ -41,6 +43,25 @@ if (!username || !password) {
 
 const log = (...args) => console.error(new Date().toISOString(), ...args);
 
+const joinWanted = (flags.join ?? 'all').split(',').map((n) => n.trim().replace(/^#/, '').toLowerCase());
+/** Should the bot be in this room? Text rooms only: direct and group chats are joined by being in them. */
+const wanted = (room) => room.kind === 'text' && (joinWanted.includes('all') || joinWanted.includes(room.name.toLowerCase()));
+
+/** Join the wanted rooms the bot can see and is not in yet. */
+function joinRooms(client, rooms, joined) {
+  for (const room of rooms) {
+    if (!wanted(room) || joined.has(room.id)) continue;
+    joined.add(room.id);
+    client
+      .request('room.join', { roomId: room.id })
+      .then(() => log(`joined #${room.name}`))
+      .catch((error) => {
+        joined.delete(room.id);
+        log(`could not join #${room.name}: ${error.message}`);
+      });
+  }
+}
+
 /** Attach the bot's behaviour to a client. */
 function listen(client) {
   client.on('status', (s) => {
@@ -50,7 +71,17 @@ function listen(client) {
   });
   client.on('warning', (w) => log(`warning: ${w}`));
 
+  // Rooms it is in, from each snapshot (start, access changes) and from its own joins since.
+  let joined = new Set();
+  client.on('snapshot', (state) => {
+    joined = new Set(state.joined);
+    joinRooms(client, state.rooms, joined);
+  });
+
   client.on('event', (event) => {
+    // A room that appears (created, or opened to the bot): join it if it is wanted.
+    if (event.type === 'room.created' || event.type === 'room.updated') joinRooms(client, [event.data.room], joined);
+    if (event.type === 'room.left' && event.data.userId === client.me?.id) joined.delete(event.data.roomId);
     if (event.type !== 'message.created') return;
     const { message } = event.data;
     // Never answer ourselves, or `!echo !echo x` would loop.

@@ -117,4 +117,29 @@ describe('od send / tail / logout', { timeout: HANG_GUARD_MS + 10_000 }, () => {
     expect(file.servers).toEqual({});
     expect((await run(env, ['send', 'alerts', 'x'])).code).toBe(2);
   });
+
+  it('join and part: send and tail need the room joined, and say how when it is not', async () => {
+    const { srv, env } = await setup();
+    // Someone else's room: visible to the script's account, which is not in it.
+    await signup(srv.url, { username: 'other', password: 'other-pass-1', nickname: 'other' });
+    const o = await connect(srv.url, { username: 'other', password: 'other-pass-1' });
+    await o.request('room.create', { name: 'logs' });
+    o.close();
+    const refused = await run(env, ['send', 'logs', 'hello']);
+    expect(refused.code).toBe(3);
+    expect(refused.err).toContain('you are not in #logs: `od join logs` first');
+    const tailRefused = await run(env, ['tail', 'logs']);
+    expect(tailRefused.code).toBe(3);
+    expect(tailRefused.err).toContain('od join logs');
+    const joined = await run(env, ['join', '#logs']);
+    expect(joined.code, joined.err).toBe(0);
+    expect(joined.out.trim()).toBe('joined #logs');
+    const sent = await run(env, ['send', 'logs', 'hello']);
+    expect(sent.code, sent.err).toBe(0);
+    const left = await run(env, ['part', 'logs']);
+    expect(left.code, left.err).toBe(0);
+    expect(left.out.trim()).toBe('left #logs');
+    expect((await run(env, ['send', 'logs', 'again'])).code).toBe(3);
+    expect((await run(env, ['join', 'nowhere'])).code).toBe(3);
+  });
 });

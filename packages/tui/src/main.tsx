@@ -3,6 +3,7 @@ import { configDir } from './config/sessions.js';
 import { EXIT, ExitError } from './run/exit-codes.js';
 import { exitCodeFor } from './run/headless.js';
 import { runLogout } from './run/logout.js';
+import { runMembership } from './run/membership.js';
 import { runSend } from './run/send.js';
 import { runLoginHeadless } from './run/login-headless.js';
 import { parseSince } from './run/since.js';
@@ -63,6 +64,20 @@ program
   .command('send <room> [text]')
   .description('send one message to ROOM (TEXT, or stdin when TEXT is omitted); prints the message id')
   .action(async (room: string, text: string | undefined) => runSend(dir(), server(), room, text));
+
+program
+  .command('join <room>')
+  .description('join ROOM: its messages reach this account from now on (send and tail need it)')
+  .action(async (room: string) => {
+    process.stdout.write((await runMembership(dir(), server(), room, true)) + '\n');
+  });
+
+program
+  .command('part <room>')
+  .description('leave ROOM: its messages stop reaching this account')
+  .action(async (room: string) => {
+    process.stdout.write((await runMembership(dir(), server(), room, false)) + '\n');
+  });
 
 program
   .command('tail <room>')

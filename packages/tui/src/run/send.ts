@@ -2,6 +2,7 @@ import { LIMITS } from '@open-discord/protocol';
 import { randomUUID } from 'node:crypto';
 import { EXIT, ExitError } from './exit-codes.js';
 import { connectForSnapshot, findRoomIn } from './headless.js';
+import { notJoined } from './membership.js';
 import { openClient, requireSession } from './open-client.js';
 
 async function readStdin(): Promise<string> {
@@ -22,6 +23,8 @@ export async function runSend(dir: string, server: string | undefined, room: str
   try {
     const state = await connectForSnapshot(client);
     const roomId = findRoomIn(state, room);
+    const out = notJoined(state, roomId, room);
+    if (out) throw out;
     // The nonce makes the client's retry after a reconnect safe: the server stores the message once.
     const r = await client.request('message.send', { roomId, text: body, nonce: randomUUID() });
     process.stdout.write(`${r.message.id}\n`);

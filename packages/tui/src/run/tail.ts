@@ -3,6 +3,7 @@ import { sanitizeDisplay } from '../text/sanitize.js';
 import { formatTime } from '../wrap/message-lines.js';
 import { EXIT, ExitError } from './exit-codes.js';
 import { connectForSnapshot, exitForFailure, findRoomIn } from './headless.js';
+import { notJoined } from './membership.js';
 import { openClient, requireSession } from './open-client.js';
 import { loadBacklog, type Since } from './since.js';
 
@@ -65,6 +66,12 @@ export async function runTail(dir: string, server: string | undefined, room: str
   });
   const state = await connectForSnapshot(client);
   const roomId = findRoomIn(state, room);
+  // Only the rooms one is in deliver their messages: a tail of any other would wait for ever.
+  const out = notJoined(state, roomId, room);
+  if (out) {
+    client.close();
+    throw out;
+  }
   let printed = 0;
   const print = (m: Message) => {
     if (m.roomId !== roomId || m.order <= printed) return;
