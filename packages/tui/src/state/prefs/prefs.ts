@@ -3,10 +3,14 @@ import type { AppState } from '../app-state.js';
 
 /**
  * What this user chose on this device for one server (persisted in the od config file, per server): rooms
- * parted (hidden from the list), rooms muted (no count, no bell), members ignored (their messages hidden).
- * Ids, not names, so a rename keeps the choice.
+ * muted (no count, no bell), members ignored (their messages hidden). Ids, not names, so a rename keeps the
+ * choice.
  */
 export interface Prefs {
+  /**
+   * Rooms hidden from the list by /part before parting was room membership on the server: still read and
+   * kept so older config files stay valid, but no longer used (the list shows the rooms one is in).
+   */
   hidden: string[];
   muted: string[];
   ignored: string[];
@@ -33,6 +37,5 @@ export function prefsReducer(state: AppState, action: Action): AppState {
   }
 }
 
-export const isHidden = (state: Pick<AppState, 'prefs'>, roomId: string) => state.prefs.hidden.includes(roomId);
 export const isMuted = (state: Pick<AppState, 'prefs'>, roomId: string) => state.prefs.muted.includes(roomId);
 export const isIgnored = (state: Pick<AppState, 'prefs'>, userId: string) => state.prefs.ignored.includes(userId);
