@@ -166,7 +166,6 @@ export class CommitQueue {
   private async committed(steps: readonly Step[], r: BatchResult): Promise<void> {
     const events: StoredEvent[] = [...r.foreign];
     for (let i = 0; i < steps.length; i++) if (r.outcomes[i]!.ok) events.push(...steps[i]!.events);
-    if (events.length) this._head = events[events.length - 1]!.order;
     if (events.some((e) => this.visibilityEvents.has(e.type))) this.access.invalidate();
     await this.publish(events);
     for (let i = 0; i < steps.length; i++) if (r.outcomes[i]!.ok) for (const fn of steps[i]!.after) this.safely('afterCommit', fn);
@@ -194,6 +193,9 @@ export class CommitQueue {
         this.log({ level: 'error', msg: 'access rules could not be loaded', error: describe(error) });
       }
     }
+    // The head moves in the same synchronous step as the publication: a session that reads it (to go live
+    // after a replay page) can never be live at a head whose events are still to be published to it.
+    this._head = events[events.length - 1]!.order;
     this.safely('publish', () => this.bus.publish(events));
   }
 
@@ -282,7 +284,6 @@ export class CommitQueue {
       this.access.invalidate();
       const missed = await this.storage.events.range(this._head, dbHead);
       if (missed.length === 0) return;
-      this._head = missed[missed.length - 1]!.order;
       await this.publish(missed);
     } catch (error) {
       this.log({ level: 'error', msg: failure, error: describe(error) });
