@@ -35,6 +35,21 @@ const fanout = (clients, rate, quick, description) => ({
   deadlineS: 240,
 });
 
+/**
+ * 1 000 clients in 100 rooms of 10. roomMode: how od clients become members of their room
+ * (lib/setup.mjs: ROOM_MODES); IRC clients JOIN.
+ */
+const manyRooms = (description, roomMode, quick) => ({
+  description,
+  workload: 'fanout',
+  ngircd: true,
+  config: quick
+    ? { clients: 200, rooms: 20, senders: 20, window: 8, messages: 2000, warmup: 200, roomMode }
+    : { clients: 1000, rooms: 100, senders: 100, window: 4, messages: 10_000, warmup: 1000, roomMode },
+  figures: fanoutFigures,
+  deadlineS: 300,
+});
+
 export function scenarios({ quick }) {
   return {
     'fanout-200-saturated': fanout(200, 0, quick, '200 clients in one room, 10 senders with 16 messages in flight each'),
@@ -51,27 +66,8 @@ export function scenarios({ quick }) {
       figures: fanoutFigures,
       deadlineS: 300,
     },
-    'many-rooms': {
-      description: '1 000 clients in 100 rooms of 10, one sender per room with 4 in flight',
-      workload: 'fanout',
-      ngircd: true,
-      // roomMode: how od clients become members of their room (lib/setup.mjs: ROOM_MODES); IRC JOINs.
-      config: quick
-        ? { clients: 200, rooms: 20, senders: 20, window: 8, messages: 2000, warmup: 200, roomMode: 'joined' }
-        : { clients: 1000, rooms: 100, senders: 100, window: 4, messages: 10_000, warmup: 1000, roomMode: 'joined' },
-      figures: fanoutFigures,
-      deadlineS: 300,
-    },
-    'many-rooms-restricted': {
-      description: 'many-rooms, each room also restricted to a role of its own',
-      workload: 'fanout',
-      ngircd: true,
-      config: quick
-        ? { clients: 200, rooms: 20, senders: 20, window: 8, messages: 2000, warmup: 200, roomMode: 'restricted' }
-        : { clients: 1000, rooms: 100, senders: 100, window: 4, messages: 10_000, warmup: 1000, roomMode: 'restricted' },
-      figures: fanoutFigures,
-      deadlineS: 300,
-    },
+    'many-rooms': manyRooms('1 000 clients in 100 rooms of 10, one sender per room with 4 in flight', 'joined', quick),
+    'many-rooms-restricted': manyRooms('many-rooms, each room also restricted to a role of its own', 'restricted', quick),
     catchup: {
       description: 'a client 100 000 events behind resumes; then a fresh client loads the snapshot',
       workload: 'catchup',

@@ -1,4 +1,6 @@
 import type { Room } from '@open-discord/protocol';
+import type { AccessView } from '../../core/access.js';
+import type { RoomRow } from '../rooms/repository.js';
 import { ProtocolError } from '@open-discord/protocol';
 import type { WriteContext } from '../../core/commit-queue.js';
 import type { ServiceDeps } from '../../core/deps.js';
@@ -17,16 +19,21 @@ export class MembershipService {
   ) {}
 
   join(userId: string, roomId: string): Promise<{ room: Room }> {
-    const { store, access, queue } = this.d;
-    return queue.submit(async (w) => {
-      const row = await store.rooms.get(roomId);
-      const view = await access.view();
-      // The same work for a missing and a hidden room: the visibility check runs either way.
-      const visible = view.canSeeRoom(userId, roomId);
-      if (!row || row.deleted || !visible) throw roomNotFound();
+    return this.d.queue.submit(async (w) => {
+      const { row, view } = await this.visibleRoom(userId, roomId);
       if (!view.isMember(userId, roomId)) await this.joinIn(w, userId, roomId);
-      return { room: await store.rooms.toWire(row) };
+      return { room: await this.d.store.rooms.toWire(row) };
     });
+  }
+
+  /** The room, if the user can see it; a missing, deleted and hidden room answer alike. */
+  private async visibleRoom(userId: string, roomId: string): Promise<{ row: RoomRow; view: AccessView }> {
+    const row = await this.d.store.rooms.get(roomId);
+    const view = await this.d.access.view();
+    // The same work for a missing and a hidden room: the visibility check runs either way.
+    const visible = view.canSeeRoom(userId, roomId);
+    if (!row || row.deleted || !visible) throw roomNotFound();
+    return { row, view };
   }
 
   /**
@@ -52,15 +59,11 @@ export class MembershipService {
   }
 
   part(userId: string, roomId: string): Promise<{ ok: true }> {
-    const { store, access, queue } = this.d;
-    return queue.submit(async (w) => {
-      const row = await store.rooms.get(roomId);
-      const view = await access.view();
-      const visible = view.canSeeRoom(userId, roomId);
-      if (!row || row.deleted || !visible) throw roomNotFound();
+    return this.d.queue.submit(async (w) => {
+      const { row, view } = await this.visibleRoom(userId, roomId);
       if (row.kind !== 'text') throw new ProtocolError('BAD_REQUEST', 'you cannot leave a direct or group chat this way');
       if (!view.isMember(userId, roomId)) return { ok: true as const };
-      await store.rooms.removeMember(roomId, userId);
+      await this.d.store.rooms.removeMember(roomId, userId);
       w.emit({ type: 'room.left', roomId, actorId: userId }, { roomId, userId });
       return { ok: true as const };
     });
