@@ -45,6 +45,7 @@ export function ChatScreen({ state, now }: { state: AppState; now: number }) {
         selected={overlay.selected}
         label={(r) => roomLabel(state, r.id)}
         unread={(id) => roomView(state, id)?.unread ?? 0}
+        joined={(id) => !state.world || state.world.rooms[id]?.kind !== 'text' || isJoined(state.world, id)}
         width={l.paneWidth}
         height={l.paneHeight}
       />

@@ -8,12 +8,14 @@ export interface RoomSwitcherProps {
   selected: number;
   label: (room: Room) => string;
   unread: (roomId: string) => number;
+  /** Rooms one is not in are offered too, marked (going there previews them). */
+  joined: (roomId: string) => boolean;
   width: number;
   height: number;
 }
 
 /** Ctrl+K: type to filter rooms (fuzzy), Up/Down to choose, Enter to go, Esc to close. */
-export function RoomSwitcher({ query, results, selected, label, unread, width, height }: RoomSwitcherProps) {
+export function RoomSwitcher({ query, results, selected, label, unread, joined, width, height }: RoomSwitcherProps) {
   const shown = results.slice(0, Math.max(0, height - 3));
   return (
     <Box flexDirection="column" width={width} height={height} borderStyle="round" borderColor="cyan">
@@ -27,7 +29,7 @@ export function RoomSwitcher({ query, results, selected, label, unread, width, h
         const n = unread(r.id);
         return (
           <Text key={r.id} inverse={i === selected} wrap="truncate">
-            {fit(`#${label(r)}${n ? `  (${n})` : ''}`, Math.max(1, width - 2))}
+            {fit(`#${label(r)}${n ? `  (${n})` : ''}${joined(r.id) ? '' : '  (not joined)'}`, Math.max(1, width - 2))}
           </Text>
         );
       })}

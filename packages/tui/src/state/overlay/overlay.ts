@@ -2,7 +2,7 @@ import type { CommandSpec, Room } from '@open-discord/protocol';
 import type { Action } from '../actions.js';
 import type { AppState } from '../app-state.js';
 import { roomsReducer } from '../rooms/reducer.js';
-import { orderedRooms, roomLabel } from '../rooms/selectors.js';
+import { groupsOf, orderedRooms, roomLabel } from '../rooms/selectors.js';
 import { maxOverlayScroll } from './scroll.js';
 
 /** Drafts that quitting would lose: the input line, and the other rooms' kept drafts. */
@@ -116,9 +116,14 @@ export function fuzzyScore(query: string, name: string): number | null {
 export function switcherResults(state: AppState): Room[] {
   if (state.overlay?.kind !== 'switcher') return [];
   const q = state.overlay.query;
-  return orderedRooms(state)
-    .map((r) => ({ r, s: fuzzyScore(q, roomLabel(state, r.id)) }))
-    .filter((x): x is { r: Room; s: number } => x.s !== null)
-    .sort((a, b) => a.s - b.s)
+  const world = state.world;
+  // The rooms in the list, then the visible rooms one is not in (going there previews them; /join joins).
+  const listed = orderedRooms(state);
+  const inList = new Set(listed.map((r) => r.id));
+  const others = groupsOf(world).flatMap((g) => g.rooms).filter((r) => !inList.has(r.id));
+  return [...listed.map((r) => ({ r, joined: 0 })), ...others.map((r) => ({ r, joined: 1 }))]
+    .map(({ r, joined }) => ({ r, joined, s: fuzzyScore(q, roomLabel(state, r.id)) }))
+    .filter((x): x is { r: Room; joined: number; s: number } => x.s !== null)
+    .sort((a, b) => a.s - b.s || a.joined - b.joined)
     .map((x) => x.r);
 }
