@@ -127,3 +127,37 @@ describe('the commit queue on an asynchronous storage engine', () => {
     expect(ok.message.order).toBe(head + 1);
   });
 });
+
+describe('the SQLite unit of work refuses to wait for the event loop while it holds the transaction', () => {
+  it('a transaction or a step that waits for a timer is refused and rolled back; the next one works', async () => {
+    const dir = tempDir();
+    dirs.push(dir);
+    const real = SqliteStorage.open(dir);
+    stores.push(real);
+    const invites = () => real.credentials.inviteCount();
+    const row = (code: string) => ({ id: code, code, usesLeft: 1, expiresAt: null, roleId: null, createdBy: null, createdAt: 0 });
+    await expect(
+      real.transaction(async () => {
+        real.credentials.insertInvite(row('WAITED'));
+        await new Promise((r) => setTimeout(r, 1));
+      }),
+    ).rejects.toThrow('a write waited for I/O while holding the transaction');
+    expect(invites()).toBe(0);
+    const s = await createServices({
+      storage: real,
+      now: () => 1_700_000_000_000,
+      newId: () => 'x',
+      log: quiet,
+      snapshotThreshold: 10_000,
+      auth: { secret: Buffer.alloc(32, 7), registration: 'open', bcryptCost: 4, accessTokenTtlSec: 900, refreshTokenTtlSec: 3600, authRate: null },
+    });
+    const waited = s.deps.queue.submit(async () => {
+      real.credentials.insertInvite(row('STEP'));
+      await new Promise((r) => setImmediate(r));
+    });
+    await expect(waited).rejects.toMatchObject({ code: 'INTERNAL' });
+    expect(invites()).toBe(0);
+    await real.transaction(() => real.credentials.insertInvite(row('FINE')));
+    expect(invites()).toBe(1);
+  });
+});

@@ -84,14 +84,18 @@ export class SqliteStorage implements Storage {
    */
   transaction<T>(fn: () => Awaitable<T>): Promise<T> {
     return this.exclusive(async () => {
+      const turn = turnProbe();
       this.stmt.begin.run();
       try {
-        const value = await this.holding(fn);
+        const value = await fn();
+        turn.check();
         this.stmt.commit.run();
         return value;
       } catch (error) {
         if (this.db.inTransaction) this.stmt.rollback.run();
         throw error;
+      } finally {
+        turn.end();
       }
     });
   }
@@ -113,6 +117,7 @@ export class SqliteStorage implements Storage {
     return this.exclusive(async () => {
       let foreign: StoredEvent[] = [];
       const outcomes: StepOutcome[] = [];
+      const turn = turnProbe();
       try {
         this.stmt.begin.run();
         try {
@@ -127,7 +132,8 @@ export class SqliteStorage implements Storage {
             if (!this.db.inTransaction) throw new Error('transaction lost');
             this.stmt.savepoint.run();
             try {
-              const value = await this.holding(() => step.run(this.events));
+              const value = await step.run(this.events);
+              turn.check();
               this.stmt.release.run();
               outcomes.push({ ok: true, value });
             } catch (error) {
@@ -145,6 +151,8 @@ export class SqliteStorage implements Storage {
         }
       } catch (error) {
         throw new StorageUnavailable(error instanceof Error ? `${error.name}: ${error.message}` : String(error), { cause: error });
+      } finally {
+        turn.end();
       }
       this.checkpoints.committed();
       return { foreign, outcomes };
@@ -159,24 +167,6 @@ export class SqliteStorage implements Storage {
       () => {},
     );
     return run;
-  }
-
-  /**
-   * Run `fn` while holding the write transaction, and refuse it if it waited for the event loop (I/O, a
-   * timer) meanwhile: readers would then run against uncommitted rows, and every other write would stall.
-   */
-  private async holding<T>(fn: () => Awaitable<T>): Promise<T> {
-    let yielded = false;
-    const probe = setImmediate(() => {
-      yielded = true;
-    });
-    try {
-      const value = await fn();
-      if (yielded) throw new Error('a write waited for I/O while holding the transaction');
-      return value;
-    } finally {
-      clearImmediate(probe);
-    }
   }
 
   startUpkeep(busy: () => boolean): void {
@@ -240,3 +230,23 @@ export class SqliteStorage implements Storage {
 }
 
 export type { Synchronous };
+
+/**
+ * Notices a unit of work that waited for the event loop (I/O, a timer) while it held the write transaction:
+ * readers would then run against its uncommitted rows, and every other write would stall. One probe a unit
+ * (not a timer per step: the commit path stays cheap); `check` after each step refuses it.
+ */
+function turnProbe(): { check(): void; end(): void } {
+  let yielded = false;
+  const probe = setImmediate(() => {
+    yielded = true;
+  });
+  return {
+    check() {
+      if (yielded) throw new Error('a write waited for I/O while holding the transaction');
+    },
+    end() {
+      clearImmediate(probe);
+    },
+  };
+}
