@@ -60,8 +60,7 @@ export class Hub {
     let set = this.liveByUser.get(userId);
     if (!set) this.liveByUser.set(userId, (set = new Set()));
     set.add(s);
-    this.audiences.clear();
-    this.memberAudiences.clear();
+    this.dropAudiences();
     if (set.size === 1) this.presence(userId, true);
   }
 
@@ -72,8 +71,7 @@ export class Hub {
     all?.delete(s);
     if (all?.size === 0) this.byUser.delete(userId);
     if (this.live.delete(s)) {
-      this.audiences.clear();
-      this.memberAudiences.clear();
+      this.dropAudiences();
       const set = this.liveByUser.get(userId)!;
       set.delete(s);
       if (set.size === 0) {
@@ -125,12 +123,20 @@ export class Hub {
   }
 
   /** Caches derived from the access rules are dropped when the rules change (any invalidation). */
-  private checkVersion(): void {
+  private dropAudiences(): void {
+    this.audiences.clear();
+    this.memberAudiences.clear();
+  }
+
+  /** A room's cached audience in `cache`, built on first use; every cache goes when the access rules change. */
+  private cached(cache: Map<string, Session[]>, roomId: string, build: () => Session[]): readonly Session[] {
     if (this.audienceVersion !== this.access.version) {
-      this.audiences.clear();
-      this.memberAudiences.clear();
+      this.dropAudiences();
       this.audienceVersion = this.access.version;
     }
+    let out = cache.get(roomId);
+    if (!out) cache.set(roomId, (out = build()));
+    return out;
   }
 
   /**
@@ -138,10 +144,8 @@ export class Hub {
    * in a room of ten costs ten lookups whoever else is online) and kept like `audience`.
    */
   private members(view: AccessView, roomId: string): readonly Session[] {
-    this.checkVersion();
-    let out = this.memberAudiences.get(roomId);
-    if (!out) {
-      out = [];
+    return this.cached(this.memberAudiences, roomId, () => {
+      const out: Session[] = [];
       const room = view.room(roomId);
       if (room) {
         for (const userId of room.joined) {
@@ -149,9 +153,8 @@ export class Hub {
           if (sessions && view.roomVisibleTo(userId, room)) for (const s of sessions) out.push(s);
         }
       }
-      this.memberAudiences.set(roomId, out);
-    }
-    return out;
+      return out;
+    });
   }
 
   /**
@@ -171,19 +174,16 @@ export class Hub {
    * online user on every event.
    */
   private audience(view: AccessView, roomId: string): readonly Session[] {
-    this.checkVersion();
-    let out = this.audiences.get(roomId);
-    if (!out) {
-      out = [];
+    return this.cached(this.audiences, roomId, () => {
+      const out: Session[] = [];
       const room = view.room(roomId);
       if (room) {
         for (const [userId, sessions] of this.liveByUser) {
           if (view.roomVisibleTo(userId, room)) for (const s of sessions) out.push(s);
         }
       }
-      this.audiences.set(roomId, out);
-    }
-    return out;
+      return out;
+    });
   }
 
   /** Relay an ephemeral typing notice to others who can see the room (never stored). */

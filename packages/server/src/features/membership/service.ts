@@ -78,14 +78,10 @@ export class MembershipService {
   async members(userId: string, roomId: string): Promise<{ userIds: string[] }> {
     const view = await this.d.access.view();
     if (!view.canSeeRoom(userId, roomId)) throw roomNotFound();
-    const ids = await this.d.store.rooms.members(roomId);
-    const out: string[] = [];
-    for (const id of ids) {
-      if (!view.canSeeRoom(id, roomId)) continue;
-      const u = await this.d.store.users.byId(id);
-      if (u && !u.removed) out.push(id);
-    }
-    return { userIds: out };
+    // The room's member set is in the access rules already; active accounts are one read, not one a member.
+    const active = new Set((await this.d.store.users.list()).map((u) => u.id));
+    const ids = [...(view.room(roomId)?.joined ?? [])].sort();
+    return { userIds: ids.filter((id) => active.has(id) && view.canSeeRoom(id, roomId)) };
   }
 
   /** The default rooms a new member joins at sign-up: live text rooms flagged autoJoin that they can see. */
