@@ -36,6 +36,7 @@ import { Session } from './session/session.js';
 import { createHttpApi } from './transport/http-api.js';
 import { startTransport } from './transport/server.js';
 import { SERVER_VERSION } from './version.js';
+import { writeStatusFile } from './ops/status-file.js';
 
 /*
  * THE COMPOSITION ROOT: picks the adapters (SQLite storage and event bus), builds every feature's service
@@ -82,6 +83,8 @@ export interface ServerOptions {
   allowedOrigins?: string[];
   /** How often to look for events the command line appended from another process, in ms. */
   foreignPollMs?: number;
+  /** How often the status file for `od-server stats` is rewritten, in ms. */
+  statusIntervalMs?: number;
   now?: () => number;
   newId?: () => string;
   /**
@@ -314,6 +317,14 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
 
     const url = `${opts.tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${transport.port}`;
     log({ level: 'info', msg: 'listening', url, head: deps.queue.head });
+    // For `od-server stats` and `doctor` in another process: wall-clock times (not the injected clock).
+    const startedAt = Date.now();
+    const stopStatus = writeStatusFile(
+      opts.dataDir,
+      () => ({ pid: process.pid, version: SERVER_VERSION, url, startedAt, connections: hub.liveCount, onlineUsers: hub.onlineUserCount, head: deps.queue.head }),
+      Date.now,
+      opts.statusIntervalMs ?? DEFAULTS.statusIntervalMs,
+    );
 
     let closing: Promise<void> | null = null;
     return {
@@ -325,6 +336,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       close() {
         closing ??= (async () => {
           transport.stopAccepting();
+          stopStatus();
           storage.stopUpkeep();
           bus.close();
           await deps.queue.close();

@@ -4,6 +4,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { backup, inviteCreate, inviteList, inviteRevoke, userList, userResetPassword } from './cli/admin.js';
 import { memberBan, memberKick, memberUnban, messageDelete, roleGrant, roleList, roleRevoke } from './cli/community.js';
 import { ConfigError, dataDirFrom, defaultDataDir, KNOBS, resolveStartOptions } from './cli/config.js';
+import { doctor, stats } from './cli/operate.js';
 import { startServer } from './index.js';
 import { SERVER_VERSION } from './version.js';
 
@@ -163,6 +164,25 @@ program
   .action(async (file: string, o: { dataDir?: string }) => {
     await backup(dataDir(o), file, (line) => process.stderr.write(line));
     process.stdout.write(`${file}\n`);
+  });
+
+program
+  .command('stats')
+  .description('users, rooms, messages, events, commit rate, database and folder sizes, connections of a running server')
+  .addOption(dataDirOption())
+  .action((o: { dataDir?: string }) => {
+    process.stdout.write(`${stats(dataDir(o))}\n`);
+  });
+
+program
+  .command('doctor')
+  .description('check the data folder: integrity, event log, schema, WAL size, permissions, disk space (exit 1 on a failure)')
+  .addOption(dataDirOption())
+  .option('--full', 'run the full (slower) integrity check instead of the quick one')
+  .action((o: { dataDir?: string; full?: boolean }) => {
+    const { report, ok } = doctor(dataDir(o), o);
+    process.stdout.write(`${report}\n`);
+    if (!ok) process.exitCode = 1;
   });
 
 function fail(message: string, code: number): never {

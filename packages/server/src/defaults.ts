@@ -29,6 +29,8 @@ export const DEFAULTS = {
   snapshotThreshold: 10_000,
   allowedOrigins: [] as string[],
   foreignPollMs: 250,
+  /** The running server rewrites `<data-dir>/status.json` (counts for `od-server stats`) this often. */
+  statusIntervalMs: 5000,
   /** The room a fresh community starts with (created once, on an empty log). */
   firstRoom: 'general' as string | null,
   /** Malformed frames tolerated per connection before closing with 4400. */

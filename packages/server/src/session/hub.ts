@@ -45,6 +45,11 @@ export class Hub {
     return this.live.size;
   }
 
+  /** Users with a live connection (for the operator's `od-server stats`). */
+  get onlineUserCount(): number {
+    return this.liveByUser.size;
+  }
+
   /** An authenticated session (replaying or about to be live). */
   add(s: Session): void {
     const userId = s.userId!;
