@@ -3,6 +3,8 @@ import type { ErrorBody } from './errors.js';
 import { KnownEvent } from './events.js';
 import {
   AuthFrame,
+  IdleFrame,
+  PresenceAllNotice,
   PresenceNotice,
   ReadyFrame,
   ReplyFailure,
@@ -26,6 +28,7 @@ import { wellFormed } from './text.js';
 export type ClientFrame =
   | { kind: 'auth'; frame: AuthFrame; /** The frame's `id`, if it had a readable one (for a reply to a second `auth`). */ id?: string | null }
   | { kind: 'typing'; frame: TypingFrame }
+  | { kind: 'idle'; frame: IdleFrame }
   | { kind: 'request'; id: string; type: RequestType; params: ParsedParams<RequestType> };
 
 export type DecodeFailure = {
@@ -175,6 +178,10 @@ export function decodeClientFrame(raw: FrameData): Decoded<ClientFrame> {
     const r = TypingFrame.safeParse(obj);
     return r.success ? { ok: true, value: { kind: 'typing', frame: r.data } } : fail(null, `typing: ${describeIssues(r.error)}`);
   }
+  if (obj.type === 'idle' && obj.id === undefined) {
+    const r = IdleFrame.safeParse(obj);
+    return r.success ? { ok: true, value: { kind: 'idle', frame: r.data } } : fail(null, `idle: ${describeIssues(r.error)}`);
+  }
   const env = RequestEnvelope.safeParse(obj);
   if (!env.success) return fail(id, `request: ${describeIssues(env.error)}`);
   const type = env.data.type;
@@ -248,7 +255,8 @@ export type ServerFrame =
   | { type: 'event'; prev: number; event: ClientEvent }
   | { type: 'replay'; events: ClientEvent[]; through: number; more: boolean }
   | { type: 'typing'; frame: TypingNotice }
-  | { type: 'presence'; frame: PresenceNotice };
+  | { type: 'presence'; frame: PresenceNotice }
+  | { type: 'presence.all'; frame: PresenceAllNotice };
 
 const EventFrame = z.object({ type: z.literal('event'), prev: Order, event: z.unknown() });
 const ReplayFrame = z.object({
@@ -297,6 +305,10 @@ export function decodeServerFrame(raw: FrameData): Decoded<ServerFrame | null> {
     case 'presence': {
       const r = PresenceNotice.safeParse(data);
       return r.success ? { ok: true, value: { type: 'presence', frame: r.data } } : bad(r.error);
+    }
+    case 'presence.all': {
+      const r = PresenceAllNotice.safeParse(data);
+      return r.success ? { ok: true, value: { type: 'presence.all', frame: r.data } } : bad(r.error);
     }
     default:
       return { ok: true, value: null };

@@ -4,6 +4,7 @@ import * as categories from './features/categories.js';
 import * as membership from './features/membership.js';
 import * as messages from './features/messages.js';
 import * as moderation from './features/moderation.js';
+import * as presence from './features/presence.js';
 import * as profile from './features/profile.js';
 import * as readMarkers from './features/read-markers.js';
 import * as roles from './features/roles.js';
@@ -23,6 +24,7 @@ export const KnownEvent = z.discriminatedUnion('type', [
   ...readMarkers.events,
   ...categories.events,
   ...roles.events,
+  ...presence.events,
 ]);
 export type KnownEvent = z.infer<typeof KnownEvent>;
 export type EventType = KnownEvent['type'];

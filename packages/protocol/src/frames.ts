@@ -56,5 +56,5 @@ export const ReplyFailure = z.object({
 export type ReplySuccess = z.infer<typeof ReplySuccess>;
 export type ReplyFailure = z.infer<typeof ReplyFailure>;
 
-export const PresenceNotice = z.object({ type: z.literal('presence'), userId: Id, online: z.boolean() });
-export type PresenceNotice = z.infer<typeof PresenceNotice>;
+/** Presence frames (`idle` from clients; `presence` and `presence.all` to them) are the presence feature's. */
+export { IdleFrame, PresenceAllNotice, PresenceNotice } from './features/presence.js';

@@ -15,6 +15,8 @@ export const LIMITS = {
   passwordMaxBytes: 256,
   roomNameMax: 64,
   topicMax: 256,
+  /** A user's status text (`status.set`). */
+  statusTextMax: 128,
   categoryNameMax: 64,
   roleNameMax: 32,
   /** Events per `sync` page and replay page. */

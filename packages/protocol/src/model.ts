@@ -26,6 +26,13 @@ export const PERMISSIONS = [
 export const Permission = z.enum(PERMISSIONS);
 export type Permission = z.infer<typeof Permission>;
 
+/** What others see: online, away (idle or chose away) or offline (or chose to appear offline). */
+export const PresenceStatus = z.enum(['online', 'away', 'offline']);
+export type PresenceStatus = z.infer<typeof PresenceStatus>;
+/** What a user chose: presence by activity, always away, or appear offline. */
+export const PresenceMode = z.enum(['auto', 'away', 'invisible']);
+export type PresenceMode = z.infer<typeof PresenceMode>;
+
 /** What other users see of a user. The login username is never part of it. */
 export const PublicUser = z.object({
   id: Id,
@@ -36,6 +43,10 @@ export const PublicUser = z.object({
   roles: z.array(Id).default([]),
   /** Current presence; part of `state` only, changes arrive as ephemeral `presence` frames. */
   online: z.boolean().optional(),
+  /** The same, with away told apart (`state` only, like `online`). */
+  presence: PresenceStatus.optional(),
+  /** A short status text the user set (`status.set`), shown beside their name in member lists. */
+  statusText: z.string().optional(),
 });
 export type PublicUser = z.infer<typeof PublicUser>;
 
@@ -44,6 +55,8 @@ export const Me = PublicUser.extend({
   username: z.string(),
   /** Private highlight words (`highlight.set`): a message containing one counts as mentioning you. */
   highlights: z.array(z.string()).optional(),
+  /** The presence mode chosen (`presence.set`); absent means `auto`. */
+  presenceMode: PresenceMode.optional(),
 });
 export type Me = z.infer<typeof Me>;
 

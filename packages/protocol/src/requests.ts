@@ -4,6 +4,7 @@ import * as invites from './features/invites.js';
 import * as membership from './features/membership.js';
 import * as messages from './features/messages.js';
 import * as moderation from './features/moderation.js';
+import * as presence from './features/presence.js';
 import * as profile from './features/profile.js';
 import * as readMarkers from './features/read-markers.js';
 import * as roles from './features/roles.js';
@@ -28,6 +29,7 @@ export const REQUESTS = {
   ...roles.requests,
   ...moderation.requests,
   ...invites.requests,
+  ...presence.requests,
 } as const;
 
 export type RequestType = keyof typeof REQUESTS;

@@ -17,6 +17,7 @@ import { InvitesService } from './features/invites/service.js';
 import { MessageChangesService } from './features/messages/changes.js';
 import { MessagesService } from './features/messages/service.js';
 import { ModerationService } from './features/moderation/service.js';
+import { PresenceService } from './features/presence/service.js';
 import { ProfileService } from './features/profile/service.js';
 import { ReadMarkersService } from './features/read-markers/service.js';
 import { OWNER_ROLE } from './features/roles/repository.js';
@@ -83,6 +84,8 @@ export interface ServerOptions {
   allowedOrigins?: string[];
   /** How often to look for events the command line appended from another process, in ms. */
   foreignPollMs?: number;
+  /** How long after a user's last connection closes before others see them offline (a reconnect does not flap). */
+  presenceGraceMs?: number;
   /** How often the status file for `od-server stats` is rewritten, in ms. */
   statusIntervalMs?: number;
   now?: () => number;
@@ -104,6 +107,7 @@ export interface Services {
   membership: MembershipService;
   messages: MessagesService;
   profile: ProfileService;
+  presence: PresenceService;
   readMarkers: ReadMarkersService;
   sync: SyncService;
   state: StateService;
@@ -159,6 +163,7 @@ export async function createServices(o: ServicesOptions): Promise<Services & { b
     membership,
     messages: new MessagesService(deps),
     profile: new ProfileService(deps),
+    presence: new PresenceService(deps),
     readMarkers,
     sync: new SyncService(deps, o.snapshotThreshold),
     state: new StateService(deps, rooms),
@@ -255,13 +260,13 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       await services.rooms.createFirstRoom(firstRoom);
     }
 
-    const hub = new Hub(deps.access, log);
+    const hub = new Hub(deps.access, log, opts.presenceGraceMs ?? DEFAULTS.presenceGraceMs);
     const hooks = FEATURES.flatMap((f) => (f.onPublished ? [f.onPublished] : []));
     bus.subscribe((events) => {
       hub.publish(events);
       for (const hook of hooks) hook(events, hub);
     });
-    services.state.isOnline = (id) => hub.isOnline(id);
+    services.state.presenceOf = (id) => hub.presenceOf(id);
     services.auth.onSessionsRevoked = (id) => hub.closeUser(id, CloseCode.UNAUTHORIZED, 'session revoked');
     services.auth.onFamilyRevoked = (family) => hub.closeFamily(family, CloseCode.UNAUTHORIZED, 'session revoked');
 
@@ -343,6 +348,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
           // Let the flushed batch's replies go out before the sockets close.
           await new Promise((r) => setImmediate(r));
           hub.closeAll(CloseCode.GOING_AWAY, 'server shutting down');
+          hub.stop();
           await transport.drain(2000);
           await services.auth.close();
           storage.close();

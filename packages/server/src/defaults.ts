@@ -29,6 +29,8 @@ export const DEFAULTS = {
   snapshotThreshold: 10_000,
   allowedOrigins: [] as string[],
   foreignPollMs: 250,
+  /** Others see a user offline this long after their last connection closed (a reconnect does not flap). */
+  presenceGraceMs: 10_000,
   /** The running server rewrites `<data-dir>/status.json` (counts for `od-server stats`) this often. */
   statusIntervalMs: 5000,
   /** The room a fresh community starts with (created once, on an empty log). */

@@ -123,7 +123,7 @@ const builtinDefaults: Record<string, Array<(typeof ALL)[number]>> = {
 };
 
 const sortById = <T extends { id: string }>(xs: readonly T[]) => [...xs].sort((a, b) => (a.id < b.id ? -1 : 1));
-const stripOnline = ({ online: _o, ...u }: any) => ({ ...u, roles: [...u.roles].sort() });
+const stripOnline = ({ online: _o, presence: _p, ...u }: any) => ({ ...u, roles: [...u.roles].sort() });
 
 /**
  * A fresh connection's `state` equals what a fresh client folds from a sync from 0, and each joined room's

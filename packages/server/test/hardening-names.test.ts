@@ -117,13 +117,12 @@ describe('migration 3', () => {
     const path = await import('node:path');
     const { default: Database } = await import('better-sqlite3');
     const { SqliteStorage } = await import('../src/adapters/sqlite/storage.js');
-    const { tempDir, undoMigration4, undoMigration5 } = await import('./helpers.js');
+    const { tempDir, rollBackTo } = await import('./helpers.js');
     const dir = tempDir();
     cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }));
     SqliteStorage.open(dir).close();
     const db = new Database(path.join(dir, 'od.sqlite'));
-    undoMigration5(db);
-    undoMigration4(db);
+    rollBackTo(db, 3);
     db.pragma('user_version = 2');
     const add = db.prepare(
       `INSERT INTO users (id, username, nickname, nickname_lc, color, password_hash, created_at) VALUES (?, ?, ?, ?, NULL, 'x', ?)`,

@@ -24,6 +24,8 @@ export async function testServer(over: Partial<ServerOptions> = {}): Promise<Run
     messageRate: null,
     // Most tests count rooms and orders from an empty log; first-start.test.ts covers the default #general.
     firstRoom: null,
+    // Offline at once when the last connection closes; presence tests that need the grace period set it.
+    presenceGraceMs: 0,
     log: quiet,
     ...over,
     dataDir,
@@ -74,7 +76,7 @@ export async function until(cond: () => boolean, what = 'condition', timeoutMs =
   }
 }
 
-type Frame = Record<string, any>;
+export type Frame = Record<string, any>;
 
 /** A raw-frames test client: no protocol-client logic, so tests see exactly what the server sends. */
 export class RawClient {
@@ -176,6 +178,26 @@ export class RawClient {
     this.ws.close();
     return this.waitClose().then(() => {});
   }
+}
+
+/**
+ * Undo every migration after `version`, newest first, on a database opened with better-sqlite3, and set
+ * `user_version` to it: tests that check an older migration build the newest schema, roll back to just
+ * before the step they test, add rows in the old shape and reopen. A new migration adds its undo here.
+ */
+export function rollBackTo(db: { exec(sql: string): unknown; pragma(s: string, o?: { simple: boolean }): unknown }, version: number): void {
+  const undo: Record<number, (d: { exec(sql: string): unknown }) => void> = {
+    4: undoMigration4,
+    5: undoMigration5,
+    6: (d) => d.exec('ALTER TABLE users DROP COLUMN status_text; ALTER TABLE users DROP COLUMN presence_mode;'),
+  };
+  const current = db.pragma('user_version', { simple: true }) as number;
+  for (let v = current; v > version; v--) {
+    const step = undo[v];
+    if (!step) throw new Error(`no undo for migration ${v}`);
+    step(db);
+  }
+  db.pragma(`user_version = ${version}`);
 }
 
 /**

@@ -157,6 +157,17 @@ export class OdClient extends TypedEmitter<OdClientEvents> {
     this.unwatchNetwork = () => g.removeEventListener?.('online', onOnline);
   }
 
+  /**
+   * Whether the person at this client is idle (no key pressed for a while): the server shows them away while
+   * every connection of theirs is idle. Remembered and sent again on every (re)connection.
+   */
+  setIdle(idle: boolean): void {
+    if (this.idle === idle) return;
+    this.idle = idle;
+    if (this.conn?.canSend) this.conn.send({ type: 'idle', idle });
+  }
+  private idle = false;
+
   /** Ephemeral "typing" signal; dropped when not live (it would be stale by the time we reconnect). */
   sendTyping(roomId: string): void {
     if (this.conn?.canSend) this.conn.send({ type: 'typing', roomId });
@@ -214,6 +225,8 @@ export class OdClient extends TypedEmitter<OdClientEvents> {
         return this.emit('typing', frame.frame);
       case 'presence':
         return this.emit('presence', frame.frame);
+      case 'presence.all':
+        return this.emit('presenceAll', frame.frame);
       default:
         conn.inbox.push(frame);
         void this.pump(conn);
@@ -364,6 +377,8 @@ export class OdClient extends TypedEmitter<OdClientEvents> {
   private goLive(conn: Connection): void {
     conn.canSend = true;
     this.attempt = 0;
+    // A new connection starts active on the server: say so if the person is still away from the keys.
+    if (this.idle) conn.send({ type: 'idle', idle: true });
     this.setStatus({ state: 'live' });
     for (const entry of this.requests.unsent()) this.send(conn, entry);
   }

@@ -1,5 +1,5 @@
 import type { ClientEvent } from '../decode.js';
-import type { PresenceNotice, ReadyFrame, TypingNotice } from '../frames.js';
+import type { PresenceAllNotice, PresenceNotice, ReadyFrame, TypingNotice } from '../frames.js';
 import type { StateResult } from '../requests.js';
 import type { WebSocketFactory } from './socket.js';
 
@@ -83,6 +83,8 @@ export interface OdClientEvents {
   events: (events: readonly ClientEvent[]) => void;
   typing: (notice: TypingNotice) => void;
   presence: (notice: PresenceNotice) => void;
+  /** Everyone not offline, when the connection goes live (presence missed while away is replaced by it). */
+  presenceAll: (notice: PresenceAllNotice) => void;
   /** Non-fatal problems worth logging (a malformed frame from the server, a failed refresh that will be retried). */
   warning: (message: string) => void;
 }

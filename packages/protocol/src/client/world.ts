@@ -1,5 +1,5 @@
 import type { ClientEvent } from '../decode.js';
-import type { Category, Me, Message, PublicUser, Role, Room, Unread } from '../model.js';
+import type { Category, Me, Message, PresenceStatus, PublicUser, Role, Room, Unread } from '../model.js';
 import type { StateResult } from '../requests.js';
 import { highlightHit } from '../highlight.js';
 import { placeMessage, trimFront, upsertMessage } from './message-list.js';
@@ -151,10 +151,23 @@ export function markRead(world: World, roomId: string, order: number): World {
 }
 
 /** A `presence` notice: ephemeral, so outside the event stream and `head`. */
-export function applyPresence(world: World, userId: string, online: boolean): World {
+export function applyPresence(world: World, userId: string, online: boolean, status: PresenceStatus = online ? 'online' : 'offline'): World {
   const u = world.users[userId];
-  if (!u || u.online === online) return world;
-  return { ...world, users: { ...world.users, [userId]: { ...u, online } } };
+  if (!u || (u.online === online && u.presence === status)) return world;
+  return { ...world, users: { ...world.users, [userId]: { ...u, online, presence: status } } };
+}
+
+/** A `presence.all` notice: everyone listed has that status, everyone else is offline. */
+export function applyPresenceAll(world: World, present: ReadonlyArray<{ userId: string; status: PresenceStatus }>): World {
+  const status = new Map(present.map((p) => [p.userId, p.status]));
+  let users: Record<string, PublicUser> | null = null;
+  for (const [id, u] of Object.entries(world.users)) {
+    const s = status.get(id) ?? 'offline';
+    if (u.presence === s && u.online === (s !== 'offline')) continue;
+    users ??= { ...world.users };
+    users[id] = { ...u, online: s !== 'offline', presence: s };
+  }
+  return users ? { ...world, users } : world;
 }
 
 /** Rooms of `next` that `prev` did not have, and rooms of `prev` that are gone from `next` (deleted or hidden). */
@@ -327,12 +340,21 @@ function applyChange(world: World, event: ClientEvent): World {
     case 'user.joined':
     case 'user.updated': {
       const user = event.data.user;
-      // Public events never carry my username or my private highlight words: keep them.
+      // Public events never carry my username, my private highlight words or presence mode: keep them.
+      // Presence is not in events either (it travels as frames): keep what we know.
+      const before = world.users[user.id];
+      const live = before?.online !== undefined ? { online: before.online, ...(before.presence && { presence: before.presence }) } : {};
       const me =
         user.id === world.me.id
-          ? { ...user, username: world.me.username, ...(world.me.highlights && { highlights: world.me.highlights }) }
+          ? {
+              ...user,
+              username: world.me.username,
+              ...(world.me.highlights && { highlights: world.me.highlights }),
+              ...(world.me.presenceMode && { presenceMode: world.me.presenceMode }),
+              ...(world.me.online !== undefined && { online: world.me.online }),
+            }
           : world.me;
-      return { ...world, me, users: { ...world.users, [user.id]: user } };
+      return { ...world, me, users: { ...world.users, [user.id]: { ...user, ...live } } };
     }
     case 'user.removed': {
       const gone = world.users[event.data.userId];
@@ -402,6 +424,10 @@ function applyChange(world: World, event: ClientEvent): World {
     case 'access.changed':
       // The visible set of rooms changed; the client reloads `state` (a `snapshot` follows).
       return world;
+    case 'presence.mode': {
+      const { presenceMode: _old, ...rest } = world.me;
+      return { ...world, me: event.data.mode === 'auto' ? rest : { ...rest, presenceMode: event.data.mode } };
+    }
     case 'unknown':
       return world;
   }

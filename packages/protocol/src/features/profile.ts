@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { COLOR_RE, LIMITS } from '../limits.js';
 import { PublicUser } from '../model.js';
-import { nameProblem } from '../text.js';
+import { nameProblem, textProblem } from '../text.js';
 import { ev } from './envelope.js';
 import { req } from './request.js';
 import { rule } from './text-fields.js';
@@ -21,8 +21,12 @@ const highlightWord = z
   .regex(/^[\p{L}\p{N}_.-]+$/u, 'highlight words may contain letters, digits, _ . - only')
   .superRefine(rule(nameProblem));
 
+const statusText = z.string().trim().min(1).max(LIMITS.statusTextMax).superRefine(rule(textProblem));
+
 export const requests = {
   'nick.set': req({ nickname: nick }, z.object({ user: PublicUser })),
+  /** A short status text beside your name (`null` clears it); others see it at once (`user.updated`). */
+  'status.set': req({ text: statusText.nullable() }, z.object({ user: PublicUser })),
   /** `color: null` returns to the default hashed colour. Named colours are resolved by clients. */
   'color.set': req({ color: z.string().regex(COLOR_RE).nullable() }, z.object({ user: PublicUser })),
   /** Your private highlight words (replacing the old list; `[]` clears it). */

@@ -1,9 +1,10 @@
-import { CloseCode, type KnownEvent } from '@open-discord/protocol';
+import { CloseCode, type KnownEvent, type PresenceStatus } from '@open-discord/protocol';
 import type { AccessIndex, AccessView } from '../core/access.js';
 import type { Log } from '../core/deps.js';
 import type { StoredEvent } from '../ports/storage.js';
-import { eventJson, liveEventFrame, presenceFrame, typingFrame } from '../wire/encode.js';
+import { eventJson, liveEventFrame, presenceAllFrame, presenceFrame, typingFrame } from '../wire/encode.js';
 import type { Json } from '../wire/types.js';
+import { PresenceTracker } from './presence.js';
 import type { Session } from './session.js';
 
 const EMPTY: ReadonlySet<Session> = new Set();
@@ -28,17 +29,36 @@ export class Hub {
   private readonly memberAudiences = new Map<string, Session[]>();
   private audienceVersion = -1;
 
+  /** Who is online, away or offline, from every live connection (session/presence.ts). */
+  readonly presence: PresenceTracker;
+
   constructor(
     private readonly access: AccessIndex,
     private readonly log: Log,
-  ) {}
+    presenceGraceMs = 0,
+  ) {
+    this.presence = new PresenceTracker((userId, status) => this.announcePresence(userId, status), presenceGraceMs);
+  }
 
   connectionsOf(userId: string): number {
     return this.byUser.get(userId)?.size ?? 0;
   }
 
+  /** Has a live connection (whatever others are shown: see presenceOf). */
   isOnline(userId: string): boolean {
     return (this.liveByUser.get(userId)?.size ?? 0) > 0;
+  }
+
+  /** What others are shown: never online for a user who chose to appear offline. */
+  presenceOf(userId: string): PresenceStatus {
+    return this.presence.status(userId);
+  }
+
+  /** A session's person went idle or came back (the `idle` frame); counts once the session is live. */
+  setIdle(s: Session, idle: boolean): void {
+    if (s.idle === idle) return;
+    s.idle = idle;
+    if (this.live.has(s)) this.presence.idleChanged(s.userId!, idle);
   }
 
   get liveCount(): number {
@@ -66,7 +86,9 @@ export class Hub {
     if (!set) this.liveByUser.set(userId, (set = new Set()));
     set.add(s);
     this.dropAudiences();
-    if (set.size === 1) this.presence(userId, true);
+    this.presence.connected(userId, s.idle);
+    // Presence missed while away (or before the first connection) is replaced by who is present now.
+    s.conn.sendShared(presenceAllFrame(this.presence.present()));
   }
 
   remove(s: Session): void {
@@ -79,10 +101,8 @@ export class Hub {
       this.dropAudiences();
       const set = this.liveByUser.get(userId)!;
       set.delete(s);
-      if (set.size === 0) {
-        this.liveByUser.delete(userId);
-        this.presence(userId, false);
-      }
+      if (set.size === 0) this.liveByUser.delete(userId);
+      this.presence.disconnected(userId, s.idle);
     }
   }
 
@@ -202,8 +222,8 @@ export class Hub {
     for (const s of audience) if (s.userId !== userId) s.conn.sendShared(frame);
   }
 
-  private presence(userId: string, online: boolean): void {
-    const frame = presenceFrame(userId, online);
+  private announcePresence(userId: string, status: PresenceStatus): void {
+    const frame = presenceFrame(userId, status);
     for (const s of this.live) s.conn.sendShared(frame);
   }
 
@@ -217,6 +237,10 @@ export class Hub {
   /** Close every connection authenticated by a token of this session family (logout, refresh-token reuse). */
   closeFamily(familyId: string, code: number = CloseCode.UNAUTHORIZED, reason = 'session revoked'): void {
     for (const set of [...this.byUser.values()]) for (const s of [...set]) if (s.family === familyId) s.close(code, reason);
+  }
+
+  stop(): void {
+    this.presence.stop();
   }
 
   closeAll(code: number, reason: string): void {

@@ -59,6 +59,8 @@ export const MAX_REQUESTS_IN_FLIGHT = 256;
  */
 export class Session {
   userId: string | null = null;
+  /** Its person is idle (the client's `idle` frame): presence shows them away while all their connections are. */
+  idle = false;
   /** The session family of the token it authenticated with (logout or refresh-token reuse closes it). */
   family: string | null = null;
   accounted = 0;
@@ -129,6 +131,9 @@ export class Session {
       case 'typing':
         if (this.state === 'live') this.o.typing.notice(this, frame.frame.roomId);
         return;
+      case 'idle':
+        this.hub.setIdle(this, frame.frame.idle);
+        return;
       case 'request':
         void this.request(frame.id, frame.type, frame.params);
         return;
@@ -193,6 +198,7 @@ export class Session {
     this.expiresAtMs = auth.expiresAtMs;
     this.armExpiry();
     this.hub.add(this);
+    this.hub.presence.setMode(auth.user.id, auth.me.presenceMode ?? 'auto');
     const { sync, deps } = this.services;
     const head = deps.queue.head;
     const resume = frame.resumeAfter;

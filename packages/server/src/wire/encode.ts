@@ -1,4 +1,4 @@
-import type { ErrorBody, HttpEndpoint, HttpResult, KnownEvent, ReadyFrame, SyncResult } from '@open-discord/protocol';
+import type { ErrorBody, HttpEndpoint, HttpResult, KnownEvent, PresenceAllNotice, PresenceNotice, PresenceStatus, ReadyFrame, SyncResult } from '@open-discord/protocol';
 import type { StoredEvent } from '../ports/storage.js';
 import type { Json } from './types.js';
 
@@ -74,8 +74,14 @@ export function typingFrame(roomId: string, userId: string): Buffer {
   return Buffer.from(JSON.stringify({ type: 'typing', roomId, userId }));
 }
 
-export function presenceFrame(userId: string, online: boolean): Buffer {
-  return Buffer.from(JSON.stringify({ type: 'presence', userId, online }));
+export function presenceFrame(userId: string, status: PresenceStatus): Buffer {
+  const frame: PresenceNotice = { type: 'presence', userId, online: status !== 'offline', status };
+  return Buffer.from(JSON.stringify(frame));
+}
+
+export function presenceAllFrame(users: PresenceAllNotice['users']): Buffer {
+  const frame: PresenceAllNotice = { type: 'presence.all', users };
+  return Buffer.from(JSON.stringify(frame));
 }
 
 export function readyFrame(frame: ReadyFrame): string {

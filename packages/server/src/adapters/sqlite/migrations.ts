@@ -230,6 +230,11 @@ const MIGRATIONS: readonly Migration[] = [
       SELECT r.id, u.id FROM rooms r CROSS JOIN users u WHERE r.kind = 'text' AND r.deleted = 0;
     CREATE INDEX room_members_user ON room_members(user_id);
   `,
+  /* 6: presence: a status text others see, and the presence mode a user chose (auto, away, invisible). */
+  `
+    ALTER TABLE users ADD COLUMN status_text TEXT;
+    ALTER TABLE users ADD COLUMN presence_mode TEXT NOT NULL DEFAULT 'auto';
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

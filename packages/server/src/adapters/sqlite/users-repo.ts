@@ -12,6 +12,8 @@ interface RawUser {
   removed: number;
   removed_reason: string | null;
   highlights: string | null;
+  status_text: string | null;
+  presence_mode: string;
   created_at: number;
 }
 
@@ -25,6 +27,8 @@ const toUser = (r: RawUser): UserRow => ({
   removed: r.removed !== 0,
   removedReason: r.removed !== 0 ? ((r.removed_reason ?? 'kicked') as RemovalReason) : null,
   highlights: r.highlights ? (JSON.parse(r.highlights) as string[]) : [],
+  statusText: r.status_text,
+  presenceMode: r.presence_mode as UserRow['presenceMode'],
   createdAt: r.created_at,
 });
 
@@ -61,6 +65,8 @@ export class SqliteUsersRepo implements UsersRepository {
       count: db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM users'),
       setNickname: db.prepare('UPDATE users SET nickname = ?, nickname_lc = ? WHERE id = ?'),
       setColor: db.prepare('UPDATE users SET color = ? WHERE id = ?'),
+      setStatusText: db.prepare('UPDATE users SET status_text = ? WHERE id = ?'),
+      setPresenceMode: db.prepare('UPDATE users SET presence_mode = ? WHERE id = ?'),
       setPassword: db.prepare('UPDATE users SET password_hash = ? WHERE id = ?'),
       bumpTokenVersion: db.prepare('UPDATE users SET token_version = token_version + 1 WHERE id = ?'),
       setRemoved: db.prepare('UPDATE users SET removed = ?, removed_reason = ? WHERE id = ?'),
@@ -112,6 +118,12 @@ export class SqliteUsersRepo implements UsersRepository {
   }
   setColor(id: string, color: string | null): void {
     this.s.setColor.run(color, id);
+  }
+  setStatusText(id: string, text: string | null): void {
+    this.s.setStatusText.run(text, id);
+  }
+  setPresenceMode(id: string, mode: UserRow['presenceMode']): void {
+    this.s.setPresenceMode.run(mode, id);
   }
   setPassword(id: string, hash: string): void {
     this.s.setPassword.run(hash, id);

@@ -15,6 +15,10 @@ export interface UserRow {
   removedReason: RemovalReason | null;
   /** Private highlight words, as the user typed them. */
   highlights: string[];
+  /** The status text others see beside the name (`status.set`), or null. */
+  statusText: string | null;
+  /** The presence mode the user chose (`presence.set`). */
+  presenceMode: 'auto' | 'away' | 'invisible';
   createdAt: number;
 }
 
@@ -40,6 +44,8 @@ export interface UsersRepository {
   count(): Awaitable<number>;
   setNickname(id: string, nickname: string): Awaitable<void>;
   setColor(id: string, color: string | null): Awaitable<void>;
+  setStatusText(id: string, text: string | null): Awaitable<void>;
+  setPresenceMode(id: string, mode: UserRow['presenceMode']): Awaitable<void>;
   setPassword(id: string, hash: string): Awaitable<void>;
   bumpTokenVersion(id: string): Awaitable<void>;
   /** Mark a user removed (kicked or banned) or, with null, active again. */

@@ -7,12 +7,15 @@ type Store = Pick<Repositories, 'users' | 'roles'>;
 
 /** What others see of a user: never the username. */
 export async function publicUser(store: Store, u: UserRow): Promise<PublicUser> {
-  return { id: u.id, nickname: u.nickname, color: u.color, roles: await store.roles.rolesOf(u.id) };
+  const user: PublicUser = { id: u.id, nickname: u.nickname, color: u.color, roles: await store.roles.rolesOf(u.id) };
+  if (u.statusText !== null) user.statusText = u.statusText;
+  return user;
 }
 
 export async function meOf(store: Store, u: UserRow): Promise<Me> {
   const me: Me = { ...(await publicUser(store, u)), username: u.username };
   if (u.highlights.length) me.highlights = u.highlights;
+  if (u.presenceMode !== 'auto') me.presenceMode = u.presenceMode;
   return me;
 }
 

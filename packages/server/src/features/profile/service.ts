@@ -5,7 +5,7 @@ import type { ServiceDeps } from '../../core/deps.js';
 import { checkNickname } from '../accounts/nicknames.js';
 import { publicUser } from '../accounts/users.js';
 
-/** A user's own look: nickname and colour. */
+/** A user's own look: nickname, colour, status text. */
 export class ProfileService {
   constructor(private readonly d: ServiceDeps) {}
 
@@ -31,6 +31,16 @@ export class ProfileService {
       const current = (await this.d.store.users.byId(userId))!;
       if (current.color === p.color) return { user: await publicUser(this.d.store, current) };
       await this.d.store.users.setColor(userId, p.color);
+      return this.changed(userId, w.emit);
+    });
+  }
+
+  /** The status text others see beside the name; null clears it. */
+  setStatus(userId: string, p: ParsedParams<'status.set'>): Promise<{ user: PublicUser }> {
+    return this.d.queue.submit(async (w) => {
+      const current = (await this.d.store.users.byId(userId))!;
+      if (current.statusText === p.text) return { user: await publicUser(this.d.store, current) };
+      await this.d.store.users.setStatusText(userId, p.text);
       return this.changed(userId, w.emit);
     });
   }

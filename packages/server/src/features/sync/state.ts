@@ -1,4 +1,4 @@
-import type { PublicUser, StateResult, Unread } from '@open-discord/protocol';
+import type { PresenceStatus, PublicUser, StateResult, Unread } from '@open-discord/protocol';
 import type { ServiceDeps } from '../../core/deps.js';
 import { meOf, publicUser } from '../accounts/users.js';
 import type { RoomsService } from '../rooms/service.js';
@@ -6,12 +6,17 @@ import type { RoomsService } from '../rooms/service.js';
 /** The world as one user sees it: the snapshot a client loads instead of (or before) replaying. */
 export class StateService {
   /** Set by the session layer, which knows who is connected. */
-  isOnline: (userId: string) => boolean = () => false;
+  presenceOf: (userId: string) => PresenceStatus = () => 'offline';
 
   constructor(
     private readonly d: ServiceDeps,
     private readonly rooms: RoomsService,
   ) {}
+
+  private withPresence<U extends PublicUser>(u: U): U {
+    const presence = this.presenceOf(u.id);
+    return { ...u, online: presence !== 'offline', presence };
+  }
 
   /**
    * `head` is read first, synchronously with the rest of the turn that starts the request: the reads below
@@ -24,7 +29,7 @@ export class StateService {
     const meRow = await store.users.byId(userId);
     if (!meRow) throw new Error('state for unknown user');
     const users: PublicUser[] = [];
-    for (const u of await store.users.list()) users.push({ ...(await publicUser(store, u)), online: this.isOnline(u.id) });
+    for (const u of await store.users.list()) users.push(this.withPresence(await publicUser(store, u)));
     const rooms = await this.rooms.visibleRooms(userId);
     // Former members who wrote in a room this user sees: their old messages must still show a name.
     const visible = new Set(rooms.map((r) => r.id));
@@ -50,7 +55,7 @@ export class StateService {
     }
     return {
       head,
-      me: { ...(await meOf(store, meRow)), online: this.isOnline(userId) },
+      me: this.withPresence(await meOf(store, meRow)),
       users,
       formerUsers,
       rooms,
