@@ -46,6 +46,13 @@ export class FakeClient implements ChatClient {
     this.typing.push(roomId);
   }
 
+  /** Every idle state told, oldest first. */
+  readonly idle: boolean[] = [];
+
+  setIdle(idle: boolean): void {
+    this.idle.push(idle);
+  }
+
   /** Requests of one type, oldest first. */
   of(type: RequestType): SentRequest[] {
     return this.requests.filter((r) => r.type === type);

@@ -58,6 +58,9 @@ describe('intents on the chat screen', () => {
       retry: () => {},
       probeLag: () => {},
       runConfirmed: (c) => confirmed.push(c.spec.request),
+      touch: () => {},
+      members: () => {},
+      stop: () => {},
       reconnect: () => {},
     };
     const quits: number[] = [];
@@ -164,7 +167,7 @@ describe('the binding table', () => {
       store.dispatch({ type: 'input/set', text: '/jo' });
       const effects: string[] = [];
       const recording = { ...store, dispatch: (a: Parameters<typeof store.dispatch>[0]) => (effects.push(a.type), store.dispatch(a)) };
-      const actions: ChatActions = { submit: () => effects.push('submit'), retry: () => effects.push('retry'), probeLag: () => {}, runConfirmed: () => effects.push('run'), reconnect: () => effects.push('reconnect') };
+      const actions: ChatActions = { submit: () => effects.push('submit'), retry: () => effects.push('retry'), probeLag: () => {}, runConfirmed: () => effects.push('run'), reconnect: () => effects.push('reconnect'), touch: () => {}, members: () => effects.push('members'), stop: () => {} };
       handleIntent(intent!, recording, actions, () => effects.push('quit'));
       expect(effects, b.keys).not.toEqual([]);
     }

@@ -34,6 +34,8 @@ export function doneText(spec: CommandSpec, params: Record<string, unknown>, bef
       return `you are now known as ${String(p.nickname)}`;
     case 'color.set':
       return p.color === null ? 'your name colour is back to the default' : `your name colour is now ${String(p.color)}`;
+    case 'status.set':
+      return p.text === null ? 'status text cleared' : `your status is now "${String(p.text)}"`;
     case 'role.create':
       return `role ${String(p.name)} created`;
     case 'role.delete':

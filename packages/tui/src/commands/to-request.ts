@@ -62,6 +62,13 @@ export function buildRequest(spec: CommandSpec, args: Record<string, Resolved>, 
     params[param] = value;
   }
   const shape = shapeOf(type);
+  // An optional argument left out of a parameter that must be given but may be null clears it
+  // (`/status` alone: `{ text: null }`).
+  for (const arg of spec.args) {
+    const param = arg.param ?? PARAM_BY_NAME[arg.name] ?? arg.name;
+    const schema = shape[param] as { safeParse(v: unknown): { success: boolean } } | undefined;
+    if (arg.optional && params[param] === undefined && schema && !schema.safeParse(undefined).success && schema.safeParse(null).success) params[param] = null;
+  }
   const extra: Record<string, unknown> = {};
   for (const k of Object.keys(params)) {
     if (k in shape) continue;

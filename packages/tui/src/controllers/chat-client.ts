@@ -7,6 +7,8 @@ export interface ChatClient {
   /** `queue`: a message typed while offline waits for the connection instead of timing out (see OdClient). */
   request<T extends RequestType>(type: T, params: RequestParams<T>, opts?: { queue?: boolean }): Promise<RequestResult<T>>;
   sendTyping(roomId: string): void;
+  /** The person is idle (no key for a while) or back: others see them away while all their clients are idle. */
+  setIdle(idle: boolean): void;
   /** Reconnect now instead of waiting out the backoff. */
   retryNow(): void;
 }

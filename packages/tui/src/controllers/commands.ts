@@ -9,6 +9,7 @@ import { buildRequest } from '../commands/to-request.js';
 import type { PendingCommand } from '../state/overlay/overlay.js';
 import type { ControllerContext } from './chat-client.js';
 import { describeError } from './describe-error.js';
+import type { Presence } from './presence.js';
 import type { Sender } from './send.js';
 
 /** What a command's reply tells its user: an invite's code (to copy), the invites, the highlight words. */
@@ -35,7 +36,7 @@ export interface Commands {
  * question when it destroys something), or run here when it is local (/help, /join, /quit, /role list). Its
  * notices belong to the room it was typed in, even when the reply comes after the user moved on.
  */
-export function attachCommands({ client, store }: ControllerContext, sender: Sender, nonce: () => string, onQuit: () => void): Commands {
+export function attachCommands({ client, store }: ControllerContext, sender: Sender, nonce: () => string, onQuit: () => void, presence: Presence): Commands {
   const { dispatch } = store;
 
   const runLocal = (name: string, sub: string | undefined, args: Record<string, unknown>) => {
@@ -56,6 +57,10 @@ export function attachCommands({ client, store }: ControllerContext, sender: Sen
     }
     if (name === 'list') return world ? dispatch({ type: 'overlay/help', title: 'rooms', lines: roomBrowser(world) }) : undefined;
     if (name === 'part') return part(args.room);
+    if (name === 'members') return presence.members();
+    if (name === 'away') return presence.setMode('away');
+    if (name === 'back') return presence.setMode('auto');
+    if (name === 'invisible') return presence.setMode('invisible');
     if (name === 'role' && sub === 'list') return dispatch({ type: 'overlay/roles' });
     if (name === 'mute' || name === 'unmute') return roomPref(name, args.room);
     if (name === 'ignore' || name === 'unignore') {

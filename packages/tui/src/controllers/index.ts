@@ -2,10 +2,12 @@ import { randomUUID } from 'node:crypto';
 import type { PendingCommand } from '../state/overlay/overlay.js';
 import type { Store } from '../state/store.js';
 import type { ChatClient, ControllerContext } from './chat-client.js';
+import type { Timers } from './presence.js';
 import { attachCommands } from './commands.js';
 import { attachConnection } from './connection.js';
 import { attachHistory } from './history.js';
 import { attachLag } from './lag.js';
+import { attachPresence } from './presence.js';
 import { attachSend } from './send.js';
 import { attachTyping } from './typing.js';
 
@@ -19,6 +21,9 @@ export interface ControllerOptions {
   now?: () => number;
   /** Messages per history page. */
   historyPage?: number;
+  /** Timers for the idle check (tests drive them by hand) and how long without a key counts as idle. */
+  timers?: Timers;
+  idleAfterMs?: number;
 }
 
 /** What the chat screen can ask of the controllers. */
@@ -33,6 +38,12 @@ export interface ChatActions {
   reconnect(): void;
   /** Measure the lag for the status line (see lag.ts); the caller runs it every LAG_PROBE_MS. */
   probeLag(): void;
+  /** A key was pressed (the person is not idle). */
+  touch(): void;
+  /** The member list of the room on screen (an overlay). */
+  members(): void;
+  /** Stop the controllers' timers (on quit). */
+  stop(): void;
 }
 
 /**
@@ -49,6 +60,16 @@ export function attachClient(client: ChatClient, store: Store, opts: ControllerO
   attachHistory(ctx, opts.historyPage ?? 100);
   const typed = attachTyping(ctx);
   const sender = attachSend(ctx, nonce, typed);
-  const commands = attachCommands(ctx, sender, nonce, opts.onQuit);
-  return { submit: commands.submit, runConfirmed: commands.run, retry: sender.retry, probeLag, reconnect: () => client.retryNow() };
+  const presence = attachPresence(ctx, opts.timers, opts.idleAfterMs);
+  const commands = attachCommands(ctx, sender, nonce, opts.onQuit, presence);
+  return {
+    submit: commands.submit,
+    runConfirmed: commands.run,
+    retry: sender.retry,
+    probeLag,
+    reconnect: () => client.retryNow(),
+    touch: presence.touch,
+    members: presence.members,
+    stop: presence.stop,
+  };
 }

@@ -52,6 +52,8 @@ export function handleIntent(intent: Intent, store: Store, actions: ChatActions,
   }
   if (overlay?.kind === 'help' || overlay?.kind === 'roles') {
     if (intent.kind === 'close' || intent.kind === 'submit') dispatch({ type: 'overlay/close' });
+    // Alt+M toggles the member list; from another overlay it shows the members instead.
+    if (intent.kind === 'members') return overlay.kind === 'help' && overlay.title === 'members' ? dispatch({ type: 'overlay/close' }) : actions.members();
     // Long help and role lists scroll: arrows by a row, PgUp/PgDn by a box.
     const page = Math.max(1, overlayBodyRows(layoutOf(state).paneHeight) - 1);
     if (intent.kind === 'history') dispatch({ type: 'overlay/scroll', lines: intent.delta });
@@ -136,6 +138,8 @@ export function handleIntent(intent: Intent, store: Store, actions: ChatActions,
       return dispatch({ type: 'overlay/switcher' });
     case 'room-jump':
       return dispatch({ type: 'overlay/room-jump' });
+    case 'members':
+      return actions.members();
     case 'close':
       return shownNotice(state) ? dispatch({ type: 'flash/clear' }) : dispatch({ type: 'scroll/bottom' });
     case 'scroll':

@@ -81,6 +81,7 @@ async function runChat(dir: string, name: string, session: SavedSession, config:
       if (done) return;
       done = true;
       clearInterval(probe);
+      actions.stop();
       process.off('SIGTERM', quit);
       process.off('SIGHUP', quit);
       client.close('quit');

@@ -1,7 +1,7 @@
 import type { PendingCommand } from './overlay/overlay.js';
 import type { Look } from '../config/config-file.js';
 import type { Prefs, PrefsList } from './prefs/prefs.js';
-import type { ClientEvent, ConnectionStatus, Message, SnapshotReason, StateResult } from '@open-discord/protocol';
+import type { ClientEvent, ConnectionStatus, Message, PresenceStatus, SnapshotReason, StateResult } from '@open-discord/protocol';
 
 /**
  * Everything that can change the TUI's state. The reducer is the only thing that interprets these; the part
@@ -13,7 +13,8 @@ export type Action =
   | { type: 'lag'; ms: number; at: number }
   | { type: 'snapshot'; state: StateResult; reason: SnapshotReason }
   | { type: 'event'; event: ClientEvent }
-  | { type: 'presence'; userId: string; online: boolean }
+  | { type: 'presence'; userId: string; online: boolean; status?: PresenceStatus }
+  | { type: 'presence/all'; users: ReadonlyArray<{ userId: string; status: PresenceStatus }> }
   /** Someone is typing in a room; `at` is the injected clock's time of arrival. */
   | { type: 'typing'; roomId: string; userId: string; at: number }
   | { type: 'history/requested'; roomId: string }

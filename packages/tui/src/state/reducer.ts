@@ -29,7 +29,7 @@ const BY_PREFIX: Record<string, SliceReducer> = {
   prefs: prefsReducer,
 };
 /** Actions that change the world; worldReducer then lets the other slices follow. */
-const WORLD = new Set<Action['type']>(['snapshot', 'event', 'presence', 'read/local', 'history/loaded', 'send/confirmed']);
+const WORLD = new Set<Action['type']>(['snapshot', 'event', 'presence', 'presence/all', 'read/local', 'history/loaded', 'send/confirmed']);
 
 /** The root reducer: pure, and the only way the TUI's state changes. */
 export function reducer(state: AppState, action: Action): AppState {

@@ -7,6 +7,7 @@ import type { Store } from '../state/store.js';
 /** The chat screen's keyboard: raw keys → intents (keys/) → actions (handle-intent.ts). */
 export function useChatKeys(store: Store, actions: ChatActions, onQuit: () => void): void {
   useInput((input, key) => {
+    actions.touch();
     const overlay = store.getState().overlay;
     const context: KeyContext = overlay ? overlay.kind : 'chat';
     for (const intent of resolveInput(input, key, context)) handleIntent(intent, store, actions, onQuit);

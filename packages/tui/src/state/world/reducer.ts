@@ -1,4 +1,4 @@
-import { addHistory, addMessage, applyEvent, applyPresence, applySnapshot, markRead } from '@open-discord/protocol';
+import { addHistory, addMessage, applyEvent, applyPresence, applyPresenceAll, applySnapshot, markRead } from '@open-discord/protocol';
 import type { Action } from '../actions.js';
 import { recordActivity } from '../activity/activity.js';
 import type { AppState } from '../app-state.js';
@@ -45,7 +45,9 @@ export function worldReducer(state: AppState, action: Action): AppState {
       return messageArrived(state, { ...state, world: addMessage(state.world, m) }, m);
     }
     case 'presence':
-      return state.world ? { ...state, world: applyPresence(state.world, action.userId, action.online) } : state;
+      return state.world ? { ...state, world: applyPresence(state.world, action.userId, action.online, action.status) } : state;
+    case 'presence/all':
+      return state.world ? { ...state, world: applyPresenceAll(state.world, action.users) } : state;
     case 'read/local':
       return state.world ? { ...state, world: markRead(state.world, action.roomId, action.order) } : state;
     case 'history/loaded': {

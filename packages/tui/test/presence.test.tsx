@@ -1,0 +1,99 @@
+import { describe, expect, it } from 'vitest';
+import { attachClient } from '../src/controllers/index.js';
+import type { Timers } from '../src/controllers/presence.js';
+import { memberLines } from '../src/state/members/member-lines.js';
+import { createStore } from '../src/state/store.js';
+import { FakeClient } from './fake-client.js';
+import { ALICE, boot, snapshot } from './fixtures.js';
+
+/** Timers run by hand: the idle check never waits for a real clock. */
+function manualTimers() {
+  const pending = new Map<number, () => void>();
+  let next = 1;
+  const timers: Timers = {
+    set: (fn) => {
+      pending.set(next, fn);
+      return next++;
+    },
+    clear: (h) => void pending.delete(h as number),
+  };
+  return { timers, fire: () => [...pending.entries()].forEach(([id, fn]) => (pending.delete(id), fn())), count: () => pending.size };
+}
+
+describe('presence in od', () => {
+  it('presence frames and presence.all fold into the world; the member list sorts and marks them', () => {
+    const client = new FakeClient();
+    const store = createStore(boot());
+    attachClient(client, store, { onQuit: () => {}, timers: manualTimers().timers });
+    client.emit('snapshot', snapshot(), 'initial');
+    const world = () => store.getState().world!;
+    const ids = Object.keys(world().users);
+    expect(ids.length).toBeGreaterThanOrEqual(2);
+    const [a, b] = ids as [string, string];
+    client.emit('presenceAll', { type: 'presence.all', users: [{ userId: a, status: 'away' }] });
+    expect(world().users[a]).toMatchObject({ online: true, presence: 'away' });
+    expect(world().users[b]).toMatchObject({ online: false, presence: 'offline' });
+    client.emit('presence', { type: 'presence', userId: b, online: true, status: 'online' });
+    expect(world().users[b]!.presence).toBe('online');
+    const lines = memberLines(world(), '#general', [a, b]);
+    expect(lines[0]).toBe('#general: 2 members — ● 1 online  ◐ 1 away  ○ 0 offline');
+    // Online before away, whatever the names.
+    expect(lines[1]).toMatch(new RegExp(`^  ● ${world().users[b]!.nickname}`));
+    expect(lines[2]).toMatch(new RegExp(`^  ◐ ${world().users[a]!.nickname}`));
+  });
+
+  it('a profile change keeps the presence it does not carry, and shows the status text', () => {
+    const id = ALICE;
+    const client = new FakeClient();
+    const store = createStore(boot());
+    attachClient(client, store, { onQuit: () => {}, timers: manualTimers().timers });
+    client.emit('snapshot', snapshot(), 'initial');
+    client.emit('presence', { type: 'presence', userId: id, online: true, status: 'away' });
+    const user = store.getState().world!.users[id]!;
+    client.emit('event', { type: 'user.updated', order: 99, roomId: null, actorId: id, createdAt: 1, id: 'e99', data: { user: { id, nickname: user.nickname, color: null, roles: [], statusText: 'lunch' } } } as never);
+    expect(store.getState().world!.users[id]).toMatchObject({ presence: 'away', online: true, statusText: 'lunch' });
+    expect(memberLines(store.getState().world!, '#x', [id])[1]).toMatch(/◐ .* — lunch$/);
+  });
+
+  it('tells the server when the person goes idle and comes back, once each', () => {
+    const client = new FakeClient();
+    const store = createStore(boot());
+    const t = manualTimers();
+    const actions = attachClient(client, store, { onQuit: () => {}, timers: t.timers, idleAfterMs: 1000 });
+    actions.touch();
+    expect(client.idle).toEqual([]);
+    t.fire();
+    expect(client.idle).toEqual([true]);
+    actions.touch();
+    actions.touch();
+    expect(client.idle).toEqual([true, false]);
+    actions.stop();
+    expect(t.count()).toBe(0);
+  });
+
+  it('/away, /back, /invisible and /status send their requests; Alt+M asks for the members', async () => {
+    const client = new FakeClient();
+    const store = createStore(boot());
+    const actions = attachClient(client, store, { onQuit: () => {}, timers: manualTimers().timers });
+    client.emit('snapshot', snapshot(), 'initial');
+    actions.submit('/away');
+    actions.submit('/invisible');
+    actions.submit('/back');
+    expect(client.of('presence.set').map((r) => r.params)).toEqual([{ mode: 'away' }, { mode: 'invisible' }, { mode: 'auto' }]);
+    actions.submit('/status out for lunch');
+    actions.submit('/status');
+    expect(client.of('status.set').map((r) => r.params)).toEqual([{ text: 'out for lunch' }, { text: null }]);
+    client.of('presence.set')[0]!.resolve({ mode: 'away' });
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(store.getState().flash?.text).toMatch(/shown away/);
+    expect(store.getState().currentRoomId).not.toBeNull();
+    actions.members();
+    const req = client.of('room.members')[0]!;
+    expect(req.params).toEqual({ roomId: store.getState().currentRoomId });
+    req.resolve({ userIds: Object.keys(store.getState().world!.users) });
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(store.getState().overlay).toMatchObject({ kind: 'help', title: 'members' });
+  });
+});
