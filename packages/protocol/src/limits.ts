@@ -17,6 +17,8 @@ export const LIMITS = {
   topicMax: 256,
   /** A user's status text (`status.set`). */
   statusTextMax: 128,
+  /** The longest slowmode interval (`room.slowmode`): six hours, as Discord's. */
+  slowmodeMaxSec: 21_600,
   categoryNameMax: 64,
   roleNameMax: 32,
   /** Events per `sync` page and replay page. */

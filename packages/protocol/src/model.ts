@@ -74,6 +74,8 @@ export const Room = z.object({
   members: z.array(Id).optional(),
   /** A default room: everyone who signs up joins it (a fresh community's #general is one). */
   autoJoin: z.boolean().optional(),
+  /** Slowmode: each member may send one message per this many seconds (moderators are exempt); absent = off. */
+  slowmodeSec: z.number().int().positive().optional(),
 });
 export type Room = z.infer<typeof Room>;
 

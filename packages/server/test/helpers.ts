@@ -190,6 +190,7 @@ export function rollBackTo(db: { exec(sql: string): unknown; pragma(s: string, o
     4: undoMigration4,
     5: undoMigration5,
     6: (d) => d.exec('ALTER TABLE users DROP COLUMN status_text; ALTER TABLE users DROP COLUMN presence_mode;'),
+    7: (d) => d.exec('ALTER TABLE rooms DROP COLUMN slowmode_sec;'),
   };
   const current = db.pragma('user_version', { simple: true }) as number;
   for (let v = current; v > version; v--) {

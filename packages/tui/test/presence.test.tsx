@@ -97,3 +97,43 @@ describe('presence in od', () => {
     expect(store.getState().overlay).toMatchObject({ kind: 'help', title: 'members' });
   });
 });
+
+describe('a send refused for going too fast', () => {
+  it('says slow down and sends again by itself, with the same nonce, once the wait is over', async () => {
+    const { ProtocolError } = await import('@open-discord/protocol');
+    const client = new FakeClient();
+    const store = createStore(boot());
+    const t = manualTimers();
+    let n = 0;
+    const actions = attachClient(client, store, { onQuit: () => {}, timers: t.timers, nonce: () => `n${++n}` });
+    client.emit('snapshot', snapshot(), 'initial');
+    actions.submit('hello');
+    const first = client.of('message.send')[0]!;
+    first.reject(new ProtocolError('RATE_LIMITED', 'slowmode: one message every 10 s in this room', 2500));
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(store.getState().flash?.text).toBe('slow down — sending again in 3 s');
+    const roomId = store.getState().currentRoomId!;
+    expect(store.getState().views[roomId]!.pending.map((p) => p.status)).not.toContain('failed');
+    expect(client.of('message.send')).toHaveLength(1);
+    t.fire();
+    const again = client.of('message.send');
+    expect(again).toHaveLength(2);
+    expect(again[1]!.params).toEqual(first.params);
+    // A refusal that is not about speed fails the send as before.
+    again[1]!.reject(new ProtocolError('FORBIDDEN', 'no'));
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(store.getState().views[roomId]!.pending.map((p) => p.status)).toContain('failed');
+  });
+
+  it('/room slowmode takes a duration or off', () => {
+    const client = new FakeClient();
+    const store = createStore(boot());
+    const actions = attachClient(client, store, { onQuit: () => {}, timers: manualTimers().timers });
+    client.emit('snapshot', snapshot(), 'initial');
+    actions.submit('/room slowmode #general 10s');
+    actions.submit('/room slowmode #general off');
+    expect(client.of('room.slowmode').map((r) => r.params)).toEqual([{ roomId: 'r-gen', seconds: 10 }, { roomId: 'r-gen', seconds: 0 }]);
+  });
+});

@@ -1,9 +1,10 @@
 import { z } from 'zod';
-import { Id } from '../model.js';
+import { LIMITS } from '../limits.js';
+import { Id, Room } from '../model.js';
 import { ev } from './envelope.js';
 import { Ok, req } from './request.js';
 
-// Kicking, banning and unbanning members.
+// Kicking, banning and unbanning members; slowing a room down.
 
 export const events = [
   /** Removed from the server (kicked or banned). */
@@ -15,4 +16,10 @@ export const requests = {
   'member.ban': req({ userId: Id }, Ok),
   /** Turn a ban back into a kick: the account may rejoin with an invite. */
   'member.unban': req({ userId: Id }, Ok),
+  /**
+   * Slowmode for a room: one message per `seconds` for each member (0 turns it off); needs moderate_messages.
+   * A message sent sooner is refused with RATE_LIMITED and `retryAfterMs`. Those who may moderate messages
+   * are exempt.
+   */
+  'room.slowmode': req({ roomId: Id, seconds: z.number().int().min(0).max(LIMITS.slowmodeMaxSec) }, z.object({ room: Room })),
 } as const;

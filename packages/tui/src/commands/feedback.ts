@@ -34,6 +34,8 @@ export function doneText(spec: CommandSpec, params: Record<string, unknown>, bef
       return `you are now known as ${String(p.nickname)}`;
     case 'color.set':
       return p.color === null ? 'your name colour is back to the default' : `your name colour is now ${String(p.color)}`;
+    case 'room.slowmode':
+      return p.seconds === 0 ? `slowmode off in ${room(before, p.roomId)}` : `slowmode in ${room(before, p.roomId)}: one message every ${String(p.seconds)} s`;
     case 'status.set':
       return p.text === null ? 'status text cleared' : `your status is now "${String(p.text)}"`;
     case 'role.create':

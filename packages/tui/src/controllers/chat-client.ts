@@ -1,5 +1,6 @@
 import type { OdClientEvents, RequestParams, RequestResult, RequestType } from '@open-discord/protocol';
 import type { Store } from '../state/store.js';
+import type { Timers } from './timers.js';
 
 /** The part of the protocol client the TUI uses (OdClient satisfies it; tests drive a fake by hand). */
 export interface ChatClient {
@@ -18,4 +19,6 @@ export interface ControllerContext {
   client: ChatClient;
   store: Store;
   now: () => number;
+  /** For waits a controller schedules (a rate-limited send's retry); tests run them by hand. */
+  timers?: Timers;
 }

@@ -53,7 +53,7 @@ export interface ChatActions {
  * for before the typing signal goes out, as they always were.
  */
 export function attachClient(client: ChatClient, store: Store, opts: ControllerOptions): ChatActions {
-  const ctx: ControllerContext = { client, store, now: opts.now ?? Date.now };
+  const ctx: ControllerContext = { client, store, now: opts.now ?? Date.now, ...(opts.timers && { timers: opts.timers }) };
   const nonce = opts.nonce ?? (() => randomUUID());
   attachConnection(ctx);
   const probeLag = attachLag(ctx);

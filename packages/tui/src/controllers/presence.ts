@@ -2,23 +2,13 @@ import type { PresenceMode } from '@open-discord/protocol';
 import { memberLines } from '../state/members/member-lines.js';
 import { roomLabel } from '../state/rooms/selectors.js';
 import type { ControllerContext } from './chat-client.js';
+import { realTimers, type Timers } from './timers.js';
 import { describeError } from './describe-error.js';
 
 /** No key for this long and the person counts as idle (away to others while all their clients are). */
 export const IDLE_AFTER_MS = 10 * 60_000;
 
-export interface Timers {
-  set(fn: () => void, ms: number): unknown;
-  clear(handle: unknown): void;
-}
-const realTimers: Timers = {
-  set: (fn, ms) => {
-    const t = setTimeout(fn, ms);
-    t.unref?.();
-    return t;
-  },
-  clear: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
-};
+export type { Timers } from './timers.js';
 
 export interface Presence {
   /** A key was pressed: active again (and the idle timer restarts). */

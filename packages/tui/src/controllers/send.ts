@@ -1,6 +1,10 @@
-import { isJoined, LIMITS, type RequestParams } from '@open-discord/protocol';
+import { isJoined, LIMITS, ProtocolError, type RequestParams } from '@open-discord/protocol';
 import type { ControllerContext } from './chat-client.js';
 import { describeError } from './describe-error.js';
+import { realTimers } from './timers.js';
+
+/** A send refused for going too fast is sent again by itself when the wait is at most this long. */
+const MAX_AUTO_RETRY_MS = 5 * 60_000;
 
 export interface Sender {
   /** Send `text` to the current room as a message (or a `/me` action), shown at once as a pending copy. */
@@ -10,7 +14,7 @@ export interface Sender {
 }
 
 /** The send controller: our own messages, from the pending copy to the server's confirmation or refusal. */
-export function attachSend({ client, store, now }: ControllerContext, nonce: () => string, onSent: (roomId: string) => void): Sender {
+export function attachSend({ client, store, now, timers = realTimers }: ControllerContext, nonce: () => string, onSent: (roomId: string) => void): Sender {
   const { dispatch } = store;
 
   const send = (roomId: string, text: string, n: string, action?: boolean) => {
@@ -20,7 +24,15 @@ export function attachSend({ client, store, now }: ControllerContext, nonce: () 
     // refusal, or no reply once it was on the wire, fails it.
     client.request('message.send', params, { queue: true }).then(
       (r) => dispatch({ type: 'send/confirmed', roomId, nonce: n, message: r.message }),
-      (e: unknown) => dispatch({ type: 'send/failed', roomId, nonce: n, error: describeError(e) }),
+      (e: unknown) => {
+        // Too fast (the write budget, a room's slowmode): say so and send it again, same nonce, once allowed.
+        if (e instanceof ProtocolError && e.code === 'RATE_LIMITED' && e.retryAfterMs !== undefined && e.retryAfterMs <= MAX_AUTO_RETRY_MS) {
+          dispatch({ type: 'flash', kind: 'info', text: `slow down — sending again in ${Math.max(1, Math.ceil(e.retryAfterMs / 1000))} s`, roomId });
+          timers.set(() => send(roomId, text, n, action), e.retryAfterMs);
+          return;
+        }
+        dispatch({ type: 'send/failed', roomId, nonce: n, error: describeError(e) });
+      },
     );
   };
 

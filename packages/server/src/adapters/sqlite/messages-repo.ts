@@ -43,6 +43,10 @@ export class SqliteMessagesRepo implements MessagesRepository {
       ),
       get: db.prepare<[string], RawMessage>('SELECT * FROM messages WHERE id = ?'),
       byNonce: db.prepare<[string, string], RawMessage>('SELECT * FROM messages WHERE author_id = ? AND nonce = ?'),
+      // Along messages_author from the newest: stops at the author's latest message in the room.
+      lastSentAt: db.prepare<[string, string], { created_at: number }>(
+        'SELECT created_at FROM messages WHERE author_id = ? AND room_id = ? ORDER BY rowid DESC LIMIT 1',
+      ),
       before: db.prepare<[string, number, number], RawMessage>(
         `SELECT * FROM messages WHERE room_id = ? AND event_order < ? AND deleted = 0
          ORDER BY event_order DESC LIMIT ?`,
@@ -85,6 +89,9 @@ export class SqliteMessagesRepo implements MessagesRepository {
   get(id: string): MessageRow | null {
     const r = this.s.get.get(id);
     return r ? toRow(r) : null;
+  }
+  lastSentAt(authorId: string, roomId: string): number | null {
+    return this.s.lastSentAt.get(authorId, roomId)?.created_at ?? null;
   }
   byNonce(authorId: string, nonce: string): MessageRow | null {
     const r = this.s.byNonce.get(authorId, nonce);

@@ -235,6 +235,10 @@ const MIGRATIONS: readonly Migration[] = [
     ALTER TABLE users ADD COLUMN status_text TEXT;
     ALTER TABLE users ADD COLUMN presence_mode TEXT NOT NULL DEFAULT 'auto';
   `,
+  /* 7: slowmode: seconds between two messages of one member in a room (0: off). */
+  `
+    ALTER TABLE rooms ADD COLUMN slowmode_sec INTEGER NOT NULL DEFAULT 0;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

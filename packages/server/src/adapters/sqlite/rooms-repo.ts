@@ -14,6 +14,7 @@ interface RawRoom {
   created_at: number;
   deleted: number;
   auto_join: number;
+  slowmode_sec: number;
 }
 
 const toRoom = (r: RawRoom): RoomRow => ({
@@ -28,6 +29,7 @@ const toRoom = (r: RawRoom): RoomRow => ({
   createdAt: r.created_at,
   deleted: r.deleted !== 0,
   autoJoin: r.auto_join !== 0,
+  slowmodeSec: r.slowmode_sec,
 });
 
 /** SQLite implementation of the rooms feature's RoomsRepository. */
@@ -45,6 +47,7 @@ export class SqliteRoomsRepo implements RoomsRepository {
       roomsOf: db.prepare<[string], { room_id: string }>('SELECT room_id FROM room_members WHERE user_id = ?'),
       restrict: db.prepare('UPDATE rooms SET restricted_to = ? WHERE id = ?'),
       markDeleted: db.prepare('UPDATE rooms SET deleted = 1 WHERE id = ?'),
+      setSlowmode: db.prepare('UPDATE rooms SET slowmode_sec = ? WHERE id = ?'),
       members: db.prepare<[string], { user_id: string }>('SELECT user_id FROM room_members WHERE room_id = ? ORDER BY user_id'),
       allMembers: db.prepare<[], { room_id: string; user_id: string }>('SELECT room_id, user_id FROM room_members'),
       addMember: db.prepare('INSERT OR IGNORE INTO room_members (room_id, user_id) VALUES (?, ?)'),
@@ -52,7 +55,7 @@ export class SqliteRoomsRepo implements RoomsRepository {
     };
   }
 
-  insert(r: Omit<RoomRow, 'deleted'>): void {
+  insert(r: Omit<RoomRow, 'deleted' | 'slowmodeSec'>): void {
     this.s.insert.run(
       r.id,
       r.name,
@@ -84,6 +87,9 @@ export class SqliteRoomsRepo implements RoomsRepository {
   markDeleted(roomId: string): void {
     this.s.markDeleted.run(roomId);
   }
+  setSlowmode(roomId: string, seconds: number): void {
+    this.s.setSlowmode.run(seconds, roomId);
+  }
   members(roomId: string): string[] {
     return this.s.members.all(roomId).map((m) => m.user_id);
   }
@@ -113,6 +119,7 @@ export class SqliteRoomsRepo implements RoomsRepository {
     };
     if (r.kind !== 'text') room.members = this.members(r.id);
     if (r.autoJoin) room.autoJoin = true;
+    if (r.slowmodeSec > 0) room.slowmodeSec = r.slowmodeSec;
     return room;
   }
 }

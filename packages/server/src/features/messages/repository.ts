@@ -22,6 +22,8 @@ export interface MessageRow {
 export const UNREAD_COUNT_CAP = 1000;
 
 export interface MessagesRepository {
+  /** When the author last wrote in the room (a live or deleted message), or null: for slowmode. */
+  lastSentAt(authorId: string, roomId: string): Awaitable<number | null>;
   /** `privateMentions`: users highlighted by a private word: counted in their mentions, not listed in the row. */
   insert(m: MessageRow, privateMentions?: readonly string[]): Awaitable<void>;
   get(id: string): Awaitable<MessageRow | null>;

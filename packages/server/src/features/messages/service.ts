@@ -69,6 +69,7 @@ export class MessagesService {
       if (!view.canSeeRoom(userId, p.roomId)) throw roomNotFound();
       // IRC's "cannot send to channel": only members speak in a room (a viewer joins first).
       if (!view.isMember(userId, p.roomId)) throw new ProtocolError('FORBIDDEN', 'you are not in this room; join it first');
+      await this.slowmode(view, userId, p.roomId, w.now);
       const hl = await this.highlights(view, text, p.roomId, userId);
       const mentions = hl.mentions;
       const base = { id: this.d.newId(), roomId: p.roomId, authorId: userId, text, nonce: p.nonce };
@@ -82,6 +83,19 @@ export class MessagesService {
       await store.messages.insert(row!, hl.private);
       return { message: message!, json: ev.dataJson };
     });
+  }
+
+  /**
+   * Slowmode: a member's next message in the room waits `slowmodeSec` after their last one; those who may
+   * moderate messages are exempt. Costs one primary-key read per message, and one more in a slowed room.
+   */
+  private async slowmode(view: AccessView, userId: string, roomId: string, now: number): Promise<void> {
+    const room = await this.d.store.rooms.get(roomId);
+    if (!room || room.slowmodeSec === 0 || view.hasPermission(userId, 'moderate_messages')) return;
+    const last = await this.d.store.messages.lastSentAt(userId, roomId);
+    if (last === null) return;
+    const wait = last + room.slowmodeSec * 1000 - now;
+    if (wait > 0) throw new ProtocolError('RATE_LIMITED', `slowmode: one message every ${room.slowmodeSec} s in this room`, wait);
   }
 
   /**

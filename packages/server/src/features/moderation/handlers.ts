@@ -10,6 +10,7 @@ export function registerModerationHandlers(d: Dispatcher, s: Services): void {
   d.register('member.kick', (ctx, p) => s.moderation.kick(ctx.userId, p), w);
   d.register('member.ban', (ctx, p) => s.moderation.ban(ctx.userId, p), w);
   d.register('member.unban', (ctx, p) => s.moderation.unban(ctx.userId, p), w);
+  d.register('room.slowmode', (ctx, p) => s.moderation.slowmode(ctx.userId, p), w);
 }
 
 /**

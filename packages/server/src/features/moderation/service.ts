@@ -1,9 +1,10 @@
-import type { ParsedParams } from '@open-discord/protocol';
+import type { ParsedParams, Room } from '@open-discord/protocol';
 import { ProtocolError } from '@open-discord/protocol';
 import { type Actor, rankOf, requirePermission } from '../../core/authority.js';
 import type { ServiceDeps } from '../../core/deps.js';
 import type { RemovalReason } from '../accounts/repository.js';
 import { OWNER_ROLE } from '../roles/repository.js';
+import { roomNotFound } from '../rooms/errors.js';
 
 /**
  * Removing members. Both need manage_members and a target ranked below the actor.
@@ -63,6 +64,27 @@ export class ModerationService {
       if (rankOf(await access.view(), actor) <= (await access.view()).topPosition(userId)) throw new ProtocolError('FORBIDDEN', `${user.nickname} outranks you`);
       await store.users.setRemoved(userId, 'kicked');
       return { ok: true as const };
+    });
+  }
+
+  /**
+   * Slowmode: each member may send one message per `seconds` in the room (0 turns it off). Needs
+   * moderate_messages; a room the actor cannot see answers like a missing one.
+   */
+  slowmode(actor: string, p: ParsedParams<'room.slowmode'>): Promise<{ room: Room }> {
+    const { store, access, queue } = this.d;
+    return queue.submit(async (w) => {
+      const view = await access.view();
+      const row = await store.rooms.get(p.roomId);
+      if (!row || !view.canSeeRoom(actor, p.roomId)) throw roomNotFound();
+      requirePermission(view, actor, 'moderate_messages', 'set slowmode');
+      if (row.slowmodeSec !== p.seconds) {
+        await store.rooms.setSlowmode(row.id, p.seconds);
+        const room = await store.rooms.toWire({ ...row, slowmodeSec: p.seconds });
+        w.emit({ type: 'room.updated', roomId: row.id, actorId: actor }, { room });
+        return { room };
+      }
+      return { room: await store.rooms.toWire(row) };
     });
   }
 }

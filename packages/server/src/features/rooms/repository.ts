@@ -16,10 +16,12 @@ export interface RoomRow {
   deleted: boolean;
   /** A default room: new members join it at sign-up. */
   autoJoin: boolean;
+  /** Seconds between two messages of one member (0: off). */
+  slowmodeSec: number;
 }
 
 export interface RoomsRepository {
-  insert(r: Omit<RoomRow, 'deleted'>): Awaitable<void>;
+  insert(r: Omit<RoomRow, 'deleted' | 'slowmodeSec'>): Awaitable<void>;
   get(id: string): Awaitable<RoomRow | null>;
   /** Every room including deleted ones (the access index needs them to judge old events), in display order. */
   all(): Awaitable<RoomRow[]>;
@@ -27,6 +29,7 @@ export interface RoomsRepository {
   /** null opens the room to everyone. */
   setRestriction(roomId: string, roleIds: string[] | null): Awaitable<void>;
   markDeleted(roomId: string): Awaitable<void>;
+  setSlowmode(roomId: string, seconds: number): Awaitable<void>;
   /** Who is in the room: members of a dm/group, those who joined a text room. */
   members(roomId: string): Awaitable<string[]>;
   /** The rooms a user is in. */

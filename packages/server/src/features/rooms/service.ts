@@ -62,7 +62,7 @@ export class RoomsService {
         for (const r of p.restrictedTo) if (!await store.roles.get(r)) throw new ProtocolError('NOT_FOUND', `role not found: ${r}`);
         restrictedTo = [...new Set(p.restrictedTo)].sort();
       }
-      const row: Omit<RoomRow, 'deleted'> = {
+      const row: Omit<RoomRow, 'deleted' | 'slowmodeSec'> = {
         id: this.d.newId(),
         name: p.name,
         topic: p.topic ?? '',
@@ -78,7 +78,7 @@ export class RoomsService {
         autoJoin: false,
       };
       await store.rooms.insert(row);
-      const room = await store.rooms.toWire({ ...row, deleted: false });
+      const room = await store.rooms.toWire({ ...row, deleted: false, slowmodeSec: 0 });
       w.emit({ type: 'room.created', roomId: room.id, actorId: userId }, { room });
       // The creator is in the room they made (implied by room.created); others join when they choose.
       await this.membership.joinImplied(userId, room.id);
@@ -94,7 +94,7 @@ export class RoomsService {
     const { store, queue } = this.d;
     checkName(name);
     return queue.submit(async (w) => {
-      const row: Omit<RoomRow, 'deleted'> = {
+      const row: Omit<RoomRow, 'deleted' | 'slowmodeSec'> = {
         id: this.d.newId(),
         name,
         topic: '',
@@ -108,7 +108,7 @@ export class RoomsService {
         autoJoin: true,
       };
       await store.rooms.insert(row);
-      const room = await store.rooms.toWire({ ...row, deleted: false });
+      const room = await store.rooms.toWire({ ...row, deleted: false, slowmodeSec: 0 });
       w.emit({ type: 'room.created', roomId: room.id, actorId: null }, { room });
       return { room };
     });
