@@ -6,6 +6,7 @@ import * as messages from './features/messages.js';
 import * as moderation from './features/moderation.js';
 import * as profile from './features/profile.js';
 import * as readMarkers from './features/read-markers.js';
+import * as reactions from './features/reactions.js';
 import * as roles from './features/roles.js';
 import * as rooms from './features/rooms.js';
 
@@ -23,6 +24,7 @@ export const KnownEvent = z.discriminatedUnion('type', [
   ...readMarkers.events,
   ...categories.events,
   ...roles.events,
+  ...reactions.events,
 ]);
 export type KnownEvent = z.infer<typeof KnownEvent>;
 export type EventType = KnownEvent['type'];

@@ -6,6 +6,7 @@ import * as messages from './features/messages.js';
 import * as moderation from './features/moderation.js';
 import * as profile from './features/profile.js';
 import * as readMarkers from './features/read-markers.js';
+import * as reactions from './features/reactions.js';
 import * as roles from './features/roles.js';
 import * as rooms from './features/rooms.js';
 import * as sync from './features/sync.js';
@@ -28,6 +29,7 @@ export const REQUESTS = {
   ...roles.requests,
   ...moderation.requests,
   ...invites.requests,
+  ...reactions.requests,
 } as const;
 
 export type RequestType = keyof typeof REQUESTS;

@@ -18,6 +18,7 @@ import { MessageChangesService } from './features/messages/changes.js';
 import { MessagesService } from './features/messages/service.js';
 import { ModerationService } from './features/moderation/service.js';
 import { ProfileService } from './features/profile/service.js';
+import { ReactionsService } from './features/reactions/service.js';
 import { ReadMarkersService } from './features/read-markers/service.js';
 import { OWNER_ROLE } from './features/roles/repository.js';
 import { RolesService } from './features/roles/service.js';
@@ -111,6 +112,7 @@ export interface Services {
   moderation: ModerationService;
   messageChanges: MessageChangesService;
   invites: InvitesService;
+  reactions: ReactionsService;
 }
 
 export interface ServicesOptions {
@@ -148,6 +150,7 @@ export async function createServices(o: ServicesOptions): Promise<Services & { b
   const membership = new MembershipService(deps, readMarkers);
   const rooms = new RoomsService(deps, membership);
   const accessAdmin = new AccessAdminService(deps);
+  const reactions = new ReactionsService(deps);
   return {
     bus,
     deps,
@@ -166,6 +169,7 @@ export async function createServices(o: ServicesOptions): Promise<Services & { b
     moderation: new ModerationService(deps),
     messageChanges: new MessageChangesService(deps),
     invites: new InvitesService(deps),
+    reactions,
   };
 }
 
@@ -259,6 +263,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       for (const hook of hooks) hook(events, hub);
     });
     services.state.isOnline = (id) => hub.isOnline(id);
+    services.messages.isOnline = (id) => hub.isOnline(id);
     services.auth.onSessionsRevoked = (id) => hub.closeUser(id, CloseCode.UNAUTHORIZED, 'session revoked');
     services.auth.onFamilyRevoked = (family) => hub.closeFamily(family, CloseCode.UNAUTHORIZED, 'session revoked');
 

@@ -230,6 +230,19 @@ const MIGRATIONS: readonly Migration[] = [
       SELECT r.id, u.id FROM rooms r CROSS JOIN users u WHERE r.kind = 'text' AND r.deleted = 0;
     CREATE INDEX room_members_user ON room_members(user_id);
   `,
+  /*
+   * 8: emoji reactions, a set keyed by (message, user, emoji). A rowid table on purpose: rowid order is the
+   * order reactions were added, which is the order clients show them in.
+   */
+  `
+    CREATE TABLE message_reactions (
+      message_id TEXT NOT NULL REFERENCES messages(id),
+      user_id TEXT NOT NULL,
+      emoji TEXT NOT NULL,
+      created_at INTEGER NOT NULL,
+      PRIMARY KEY (message_id, user_id, emoji)
+    );
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
