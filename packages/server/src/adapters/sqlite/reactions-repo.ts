@@ -14,12 +14,18 @@ export class SqliteReactionsRepo implements ReactionsRepository {
         `SELECT COUNT(DISTINCT emoji) AS distinct_n, COALESCE(MAX(emoji = ?), 0) AS present
          FROM message_reactions WHERE message_id = ?`,
       ),
-      add: db.prepare('INSERT OR IGNORE INTO message_reactions (message_id, user_id, emoji, created_at) VALUES (?, ?, ?, ?)'),
+      // An emoji the message already has keeps its place; a new one goes after the others.
+      add: db.prepare<{ m: string; u: string; e: string; t: number }>(
+        `INSERT OR IGNORE INTO message_reactions (message_id, user_id, emoji, emoji_seq, created_at)
+         VALUES (@m, @u, @e, COALESCE(
+           (SELECT MIN(emoji_seq) FROM message_reactions WHERE message_id = @m AND emoji = @e),
+           (SELECT COALESCE(MAX(emoji_seq), 0) + 1 FROM message_reactions WHERE message_id = @m)), @t)`,
+      ),
       remove: db.prepare('DELETE FROM message_reactions WHERE message_id = ? AND user_id = ? AND emoji = ?'),
-      // rowid is the insertion order: emoji in the order first added, users in the order they reacted.
+      // Emoji by their place, users in the order they reacted (rowid is the insertion order).
       of: db.prepare<[string], { message_id: string; user_id: string; emoji: string }>(
         `SELECT message_id, user_id, emoji FROM message_reactions
-         WHERE message_id IN (SELECT value FROM json_each(?)) ORDER BY rowid`,
+         WHERE message_id IN (SELECT value FROM json_each(?)) ORDER BY message_id, emoji_seq, rowid`,
       ),
       removeAll: db.prepare('DELETE FROM message_reactions WHERE message_id = ?'),
     };
@@ -33,7 +39,7 @@ export class SqliteReactionsRepo implements ReactionsRepository {
     return { distinct: r.distinct_n, present: r.present !== 0 };
   }
   add(messageId: string, userId: string, emoji: string, createdAt: number): void {
-    this.s.add.run(messageId, userId, emoji, createdAt);
+    this.s.add.run({ m: messageId, u: userId, e: emoji, t: createdAt });
   }
   remove(messageId: string, userId: string, emoji: string): void {
     this.s.remove.run(messageId, userId, emoji);
