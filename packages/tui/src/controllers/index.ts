@@ -6,6 +6,7 @@ import { attachCommands } from './commands.js';
 import { attachConnection } from './connection.js';
 import { attachHistory } from './history.js';
 import { attachLag } from './lag.js';
+import { attachMessageActions, type MessageActions } from './message-actions.js';
 import { attachSend } from './send.js';
 import { attachTyping } from './typing.js';
 
@@ -19,6 +20,8 @@ export interface ControllerOptions {
   now?: () => number;
   /** Messages per history page. */
   historyPage?: number;
+  /** Where escape sequences for the terminal itself go (the clipboard's OSC 52); standard output by default. */
+  writeTerminal?: (data: string) => void;
 }
 
 /** What the chat screen can ask of the controllers. */
@@ -33,6 +36,8 @@ export interface ChatActions {
   reconnect(): void;
   /** Measure the lag for the status line (see lag.ts); the caller runs it every LAG_PROBE_MS. */
   probeLag(): void;
+  /** The selection keys' actions on a message (react, edit, copy); absent where nothing is connected. */
+  messages?: MessageActions;
 }
 
 /**
@@ -49,6 +54,7 @@ export function attachClient(client: ChatClient, store: Store, opts: ControllerO
   attachHistory(ctx, opts.historyPage ?? 100);
   const typed = attachTyping(ctx);
   const sender = attachSend(ctx, nonce, typed);
-  const commands = attachCommands(ctx, sender, nonce, opts.onQuit);
-  return { submit: commands.submit, runConfirmed: commands.run, retry: sender.retry, probeLag, reconnect: () => client.retryNow() };
+  const messages = attachMessageActions(ctx, opts.writeTerminal ?? ((data) => void process.stdout.write(data)));
+  const commands = attachCommands(ctx, sender, nonce, opts.onQuit, messages);
+  return { submit: commands.submit, runConfirmed: commands.run, retry: sender.retry, probeLag, reconnect: () => client.retryNow(), messages };
 }
