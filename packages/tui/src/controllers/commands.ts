@@ -62,6 +62,8 @@ export function attachCommands(ctx: ControllerContext, sender: Sender, nonce: ()
     if (name === 'role' && sub === 'list') return dispatch({ type: 'overlay/roles' });
     if (name === 'react') {
       const id = pickTarget(ctx, false, '/react');
+      // A message held by selection mode's + has served its purpose.
+      dispatch({ type: 'select/leave' });
       return id ? messages.react(id, String(args.emoji)) : undefined;
     }
     if (name === 'edit') return editCommand(args.text);
