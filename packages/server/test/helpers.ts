@@ -178,6 +178,11 @@ export class RawClient {
   }
 }
 
+/** Undo migration 8 (reactions), the newest: tests rolling the schema back by hand undo it first. */
+export function undoMigration8(db: { exec(sql: string): unknown }): void {
+  db.exec('DROP TABLE message_reactions;');
+}
+
 /**
  * Undo migration 5 (room membership of text rooms, default rooms) on a database opened with better-sqlite3.
  * Tests that roll the schema back by hand to check an older migration undo the newest first (5, then 4).
