@@ -200,6 +200,13 @@ describe('message commands without ids', () => {
     expect(store.getState().overlay).toMatchObject({ kind: 'confirm', command: { params: { messageId: 'm12' } } });
   });
 
+  it('Tab completes the shortcodes after /react', () => {
+    const { store, press } = setup();
+    store.dispatch({ type: 'input/set', text: '/react :ta' });
+    press('', { ...none, tab: true });
+    expect(store.getState().input.text).toBe('/react :tada: ');
+  });
+
   it('recognise a reaction line only when it is + and one emoji or shortcode', () => {
     expect(reactionLine('+:tada:')).toBe(':tada:');
     expect(reactionLine('+🎉')).toBe('🎉');

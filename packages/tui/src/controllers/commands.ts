@@ -88,6 +88,7 @@ export function attachCommands(ctx: ControllerContext, sender: Sender, nonce: ()
     dispatch({ type: 'select/leave' });
     if (typeof text === 'string' && text.trim()) return messages.edit(message.id, text);
     dispatch({ type: 'select/edit', roomId: message.roomId, messageId: message.id, text: message.text });
+    dispatch({ type: 'flash', kind: 'info', text: 'editing your message: Enter saves, Esc gives up' });
   };
 
   /** The named room, or the one on screen. */

@@ -211,6 +211,7 @@ function handleSelecting(intent: Intent, store: Store, actions: ChatActions): bo
         return true;
       }
       dispatch({ type: 'select/edit', roomId: m.roomId, messageId: m.id, text: m.text });
+      dispatch({ type: 'flash', kind: 'info', text: 'editing your message: Enter saves, Esc gives up' });
       return true;
     case 'select-delete': {
       const spec = COMMANDS.find((c) => c.name === 'delete' && !c.sub)!;
