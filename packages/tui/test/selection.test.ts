@@ -200,6 +200,18 @@ describe('message commands without ids', () => {
     expect(store.getState().overlay).toMatchObject({ kind: 'confirm', command: { params: { messageId: 'm12' } } });
   });
 
+  it('@room without mention_everyone is sent with a notice that it notifies nobody; with it, no notice', () => {
+    const { client, store, actions } = setup();
+    actions.submit('@room standup');
+    expect(client.of('message.send').map((r) => (r.params as { text: string }).text)).toEqual(['@room standup']);
+    expect(store.getState().flash?.text).toBe('@room needs the mention_everyone permission: sent, but nobody is notified by it');
+    const owner = setup();
+    owner.store.dispatch({ type: 'event', event: { type: 'user.updated', order: 30, id: 'e30', roomId: null, actorId: null, createdAt: 0, data: { user: { id: ME, nickname: 'me', color: null, roles: ['role-owner'] } } } });
+    owner.actions.submit('@here standup');
+    expect(owner.client.of('message.send')).toHaveLength(1);
+    expect(owner.store.getState().flash).toBeNull();
+  });
+
   it('Tab completes the shortcodes after /react', () => {
     const { store, press } = setup();
     store.dispatch({ type: 'input/set', text: '/react :ta' });

@@ -10,7 +10,7 @@ import type { PendingCommand } from '../state/overlay/overlay.js';
 import type { ControllerContext } from './chat-client.js';
 import { describeError } from './describe-error.js';
 import type { Sender } from './send.js';
-import { type MessageActions, pickTarget, reactionLine } from './message-actions.js';
+import { broadcastWarning, type MessageActions, pickTarget, reactionLine } from './message-actions.js';
 import { selectedMessage } from '../state/selection/selection.js';
 
 /** What a command's reply tells its user: an invite's code (to copy), the invites, the highlight words. */
@@ -165,7 +165,12 @@ export function attachCommands(ctx: ControllerContext, sender: Sender, nonce: ()
       const id = pickTarget(ctx, false, 'reaction');
       return id ? messages.react(id, react) : undefined;
     }
-    if (parsed.kind === 'message') return sender.sendMessage(parsed.text);
+    if (parsed.kind === 'message') {
+      const world = store.getState().world;
+      const warning = world && broadcastWarning(world, parsed.text);
+      if (warning) dispatch({ type: 'flash', kind: 'info', text: warning });
+      return sender.sendMessage(parsed.text);
+    }
     const { spec } = parsed;
     if (spec.request === 'message.send' && spec.name === 'me') return sender.sendMessage(String(parsed.args.action ?? ''), true);
     if (spec.request === 'client') return runLocal(spec.name, spec.sub, parsed.args);

@@ -1,4 +1,4 @@
-import { emojiProblem, hasReacted, resolveEmoji } from '@open-discord/protocol';
+import { broadcastMention, emojiProblem, hasReacted, resolveEmoji, type World } from '@open-discord/protocol';
 import { targetMessage } from '../state/selection/selection.js';
 import type { ControllerContext } from './chat-client.js';
 import { describeError } from './describe-error.js';
@@ -62,4 +62,19 @@ export function pickTarget(ctx: ControllerContext, own: boolean, what: string): 
   const m = targetMessage(ctx.store.getState(), own);
   if (!m) ctx.store.dispatch({ type: 'flash', kind: 'error', text: `${what}: no ${own ? 'message of yours' : 'message'} here to act on` });
   return m?.id ?? null;
+}
+
+/**
+ * Said before sending a message with @room/@here that will reach nobody: the server sends it as typed but
+ * mentions no one by those words without `mention_everyone` (held by a role of mine, everyone's, or the top one).
+ */
+export function broadcastWarning(world: Pick<World, 'me' | 'roles'>, text: string): string | null {
+  const word = broadcastMention(text);
+  if (!word) return null;
+  const roles = Object.values(world.roles);
+  const top = Math.max(...roles.map((r) => r.position));
+  const allowed = roles.some(
+    (r) => (world.me.roles.includes(r.id) || (r.builtin && r.position === 0)) && (r.permissions.includes('mention_everyone') || (r.builtin && r.position === top)),
+  );
+  return allowed ? null : `@${word} needs the mention_everyone permission: sent, but nobody is notified by it`;
 }
