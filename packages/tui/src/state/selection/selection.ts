@@ -45,9 +45,9 @@ export const selecting = (state: Pick<AppState, 'world' | 'currentRoomId' | 'pre
   state.selection?.keys === true && selectedMessage(state) !== null;
 
 /**
- * What a command without a message id acts on: the selected message, else the newest one (`own`: the newest
- * of mine — edits and deletes — when the selected one is someone else's, it still wins for deletes by
- * moderators, so only `edit` passes own).
+ * What a command without a message id acts on: the selected message, else the newest one. With `own` (edits,
+ * and deletes when nothing is selected) only a message of mine will do: a selected message of someone else's
+ * gives way to my newest.
  */
 export function targetMessage(state: Pick<AppState, 'world' | 'currentRoomId' | 'prefs' | 'selection'>, own = false): Message | null {
   const me = state.world?.me.id;
