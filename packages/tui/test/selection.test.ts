@@ -246,6 +246,13 @@ describe('reactions on screen', () => {
     expect(selected.lines.filter((l) => l.segments.every((g) => g.inverse)).length).toBeGreaterThanOrEqual(3);
   });
 
+  it('draw @room and @here in bold, within the text as written', () => {
+    const s = run([{ type: 'event', event: created(msg(20, { text: 'hey @room and me@here.org, see @here' })) }], room());
+    const row = visiblePane(s).lines.find((l) => l.key === 'm20:0')!;
+    expect(row.segments.map((g) => g.text).join('')).toContain('hey @room and me@here.org, see @here');
+    expect(row.segments.filter((g) => g.bold && g.text.startsWith('@')).map((g) => g.text)).toEqual(['@room', '@here']);
+  });
+
   it('wrap by display width on a narrow pane', () => {
     let s = run([{ type: 'resize', cols: 40, rows: 20 }], room());
     const emoji = ['🎉', '👍', '🔥', '🚀', '👀', '✅', '❤️', '😂'];

@@ -1,3 +1,4 @@
+import { broadcastSpans } from '@open-discord/protocol';
 import { DEFAULT_LOOK, type Look } from '../config/config-file.js';
 import type { ChatMessage } from '../state/messages/view.js';
 import type { Line, Segment } from './lines.js';
@@ -90,7 +91,7 @@ function buildLines(msg: ChatMessage, width: number, author: Author, mentionsMe:
   const urls = urlRanges(body);
   const starts = rowStarts(body, rows);
   const lines: Line[] = rows.map((row, i) => {
-    const parts = linkSegments(row, starts[i]!, urls, bodyStyle, look.colors.link);
+    const parts = boldBroadcasts(linkSegments(row, starts[i]!, urls, bodyStyle, look.colors.link));
     if (i === 0) return { key: `${msg.id}:${i}`, segments: [time, ...nickSeg, ...parts] };
     // A row that continues a URL starts at the left edge: indentation inside it would break copying it.
     const inUrl = urls.some((u) => starts[i]! > u.start && starts[i]! < u.end);
@@ -105,6 +106,24 @@ function buildLines(msg: ChatMessage, width: number, author: Author, mentionsMe:
     }
   }
   return lines;
+}
+
+/** `@room`, `@everyone` and `@here` stand out in bold wherever they are written (links aside). */
+function boldBroadcasts(parts: Segment[]): Segment[] {
+  if (!parts.some((p) => p.text.includes('@'))) return parts;
+  const out: Segment[] = [];
+  for (const p of parts) {
+    const spans = p.link ? [] : broadcastSpans(p.text);
+    let at = 0;
+    for (const [from, to] of spans) {
+      if (from > at) out.push({ ...p, text: p.text.slice(at, from) });
+      out.push({ ...p, text: p.text.slice(from, to), bold: true });
+      at = to;
+    }
+    if (at === 0) out.push(p);
+    else if (at < p.text.length) out.push({ ...p, text: p.text.slice(at) });
+  }
+  return out;
 }
 
 const URL_RE = /\b(?:https?|ftp):\/\/[^\s<>"'`\x00-\x1f\x7f]+/g;
