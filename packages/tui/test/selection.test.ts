@@ -151,7 +151,7 @@ describe('selection keys', () => {
     press('s', K.altS);
     press('k');
     press('d');
-    expect(store.getState().overlay).toMatchObject({ kind: 'confirm', command: { params: { messageId: 'm12' } } });
+    expect(store.getState().overlay).toMatchObject({ kind: 'confirm', question: 'Delete "my words"? Its text is gone for everyone.', command: { params: { messageId: 'm12' } } });
     press('y');
     expect(client.of('message.delete').map((r) => r.params)).toEqual([{ messageId: 'm12' }]);
   });

@@ -9,6 +9,7 @@ import { overlayBodyRows } from '../state/overlay/scroll.js';
 import { COMMANDS } from '@open-discord/protocol';
 import { selectable, selectedMessage, selecting } from '../state/selection/selection.js';
 import type { Store } from '../state/store.js';
+import { truncate } from '../wrap/width.js';
 
 /**
  * Turn key intents into store actions and controller calls, depending on what has the keyboard (an overlay or
@@ -216,7 +217,8 @@ function handleSelecting(intent: Intent, store: Store, actions: ChatActions): bo
     case 'select-delete': {
       const spec = COMMANDS.find((c) => c.name === 'delete' && !c.sub)!;
       const command = { spec, params: { messageId: m.id }, roomId: state.currentRoomId };
-      dispatch({ type: 'overlay/confirm', question: 'Delete the selected message? Its text is gone for everyone.', command });
+      const preview = truncate(m.text.replace(/\s+/g, ' '), 40);
+      dispatch({ type: 'overlay/confirm', question: `Delete "${preview}"? Its text is gone for everyone.`, command });
       return true;
     }
     case 'select-react':
