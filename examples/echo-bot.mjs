@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
- * Echo bot: answers every message that starts with `!echo ` with the rest of the text, in every room it is
- * in. A room's messages reach only its members, so the bot joins every room it can see (`--join all`, the
+ * Echo bot: answers every message that starts with `!echo ` with the rest of the text, and reacts with 👀 to
+ * a message that is just `!react`, in every room it is in. A room's messages reach only its members, so the bot joins every room it can see (`--join all`, the
  * default) or only the rooms named (`--join general,bots`), at start and whenever such a room appears. It uses only the public API of @open-discord/protocol; reconnects, resume and resync are the
  * client's job, so the bot is just an event handler.
  *
@@ -15,6 +15,7 @@ import { parseArgs } from 'node:util';
 import { ProtocolError, connect, signup } from '@open-discord/protocol';
 
 const PREFIX = '!echo ';
+const REACT = '!react';
 
 const { values: flags } = parseArgs({
   options: {
@@ -85,7 +86,15 @@ function listen(client) {
     if (event.type !== 'message.created') return;
     const { message } = event.data;
     // Never answer ourselves, or `!echo !echo x` would loop.
-    if (message.authorId === client.me?.id || !message.text.startsWith(PREFIX)) return;
+    if (message.authorId === client.me?.id) return;
+    if (message.text.trim() === REACT) {
+      // A shortcode the protocol package knows; the server stores the emoji itself. Adding twice is a no-op.
+      client
+        .request('reaction.add', { messageId: message.id, emoji: ':eyes:' })
+        .catch((error) => log(`could not react in ${message.roomId}: ${error.message}`));
+      return;
+    }
+    if (!message.text.startsWith(PREFIX)) return;
     const text = message.text.slice(PREFIX.length).trim();
     if (!text) return;
     client

@@ -76,7 +76,7 @@ function botSays(child: ChildProcess, re: RegExp, timeoutMs = 20_000): Promise<v
 }
 
 describe('examples/echo-bot.mjs', () => {
-  it('echoes `!echo` messages and keeps working after a server restart', async () => {
+  it('echoes `!echo` messages, reacts to `!react`, and keeps working after a server restart', async () => {
     await signup(server.url, { username: 'echobot', password: 'bot-password-1' });
     bot = spawn(process.execPath, [path.join(root, 'examples/echo-bot.mjs'), '--url', proxy.url], {
       cwd: root,
@@ -128,5 +128,21 @@ describe('examples/echo-bot.mjs', () => {
     await waitForText('still here');
     // The bot may answer before or after alice's second message; it answers each command once, nothing else.
     expect([...texts()].sort()).toEqual(['!echo hello there', '!echo still here', 'hello there', 'not for the bot', 'still here']);
+
+    // `!react` gets a 👀 reaction from the bot (sent as `:eyes:`, stored as the emoji), and no text reply.
+    const { message: poke } = await alice.request('message.send', { roomId: room.id, text: '!react', nonce: 'a4' });
+    await new Promise<void>((resolve, reject) => {
+      const reacted = () => events.some((e) => e.type === 'reaction.added' && e.data.messageId === poke.id && e.data.emoji === '👀');
+      const timer = setTimeout(() => reject(new Error('the bot did not react to !react')), 20_000);
+      const check = () => {
+        if (!reacted()) return;
+        clearTimeout(timer);
+        alice!.off('event', check);
+        resolve();
+      };
+      alice!.on('event', check);
+      check();
+    });
+    expect(texts().filter((t) => t === '!react')).toEqual(['!react']);
   });
 });

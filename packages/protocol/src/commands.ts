@@ -80,7 +80,25 @@ export const COMMANDS: readonly CommandSpec[] = [
   { name: 'kick', args: [a('nick', 'nick')], help: 'Remove a member (they can rejoin with an invite)', request: 'member.kick' },
   { name: 'ban', args: [a('nick', 'nick')], help: 'Ban a member', request: 'member.ban', destructive: true },
   { name: 'unban', args: [a('nick', 'nick')], help: 'Lift a ban (they may rejoin with an invite)', request: 'member.unban' },
-  { name: 'delete', args: [a('message', 'word')], help: 'Delete a message by id', request: 'message.delete' },
+  {
+    name: 'delete',
+    args: [a('message', 'word', { optional: true })],
+    help: 'Delete the selected message (or your last one; or one by id); asks first',
+    request: 'message.delete',
+    destructive: true,
+  },
+  {
+    name: 'edit',
+    args: [a('text', 'text', { optional: true, rest: true })],
+    help: 'Edit the selected message of yours (or your last one): alone, loads it into the input; with text, replaces it',
+    request: 'client',
+  },
+  {
+    name: 'react',
+    args: [a('emoji', 'word')],
+    help: 'Toggle a reaction on the selected message (or the last one): /react :tada: (a line of just +:tada: does too)',
+    request: 'client',
+  },
   {
     name: 'invite',
     args: [

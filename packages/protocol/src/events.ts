@@ -7,6 +7,7 @@ import * as moderation from './features/moderation.js';
 import * as presence from './features/presence.js';
 import * as profile from './features/profile.js';
 import * as readMarkers from './features/read-markers.js';
+import * as reactions from './features/reactions.js';
 import * as roles from './features/roles.js';
 import * as rooms from './features/rooms.js';
 
@@ -25,6 +26,7 @@ export const KnownEvent = z.discriminatedUnion('type', [
   ...categories.events,
   ...roles.events,
   ...presence.events,
+  ...reactions.events,
 ]);
 export type KnownEvent = z.infer<typeof KnownEvent>;
 export type EventType = KnownEvent['type'];

@@ -32,6 +32,8 @@ const absent = (o: Obj, key: string, v: unknown) => v === undefined && !(key in 
 function message(v: unknown): Message | undefined {
   if (!isPlain(v)) return undefined;
   const { id, roomId, authorId, text, createdAt, order, nonce, editedAt, action, mentions } = v;
+  // Events never carry reactions (history replies do): a message with them is left to zod.
+  if ('reactions' in v) return undefined;
   if (!isId(id) || !isId(roomId) || !isId(authorId) || typeof text !== 'string' || !isOrder(createdAt) || !isOrder(order)) {
     return undefined;
   }

@@ -11,3 +11,5 @@ export * from './http.js';
 export * from './client/index.js';
 export * from './text.js';
 export * from './highlight.js';
+export * from './emoji.js';
+export * from './broadcast-mentions.js';

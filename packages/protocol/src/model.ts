@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { emojiProblem } from './emoji.js';
 import { COLOR_RE, LIMITS } from './limits.js';
 
 /** Ids are opaque strings chosen by the server (or, for nonces, by the client). */
@@ -98,6 +99,16 @@ export const Role = z.object({
 });
 export type Role = z.infer<typeof Role>;
 
+/** A reaction emoji (an emoji, or a `:shortcode:` the server resolves): see emoji.ts. */
+export const Emoji = z.string().superRefine((s, ctx) => {
+  const problem = emojiProblem(s);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
+
+/** One emoji on a message and who reacted with it, in the order they did. */
+export const Reaction = z.object({ emoji: Emoji, userIds: z.array(Id) });
+export type Reaction = z.infer<typeof Reaction>;
+
 export const Message = z.object({
   id: Id,
   roomId: Id,
@@ -111,8 +122,13 @@ export const Message = z.object({
   editedAt: Timestamp.optional(),
   /** `/me` action messages. */
   action: z.boolean().optional(),
-  /** User ids mentioned with @nickname. */
+  /** User ids mentioned with @nickname (and, from a user allowed to, everyone @room/@here reached). */
   mentions: z.array(Id).optional(),
+  /**
+   * Reactions, in the order each emoji was first added: on `history` replies only (events never carry
+   * them; `reaction.added`/`reaction.removed` keep a loaded message current).
+   */
+  reactions: z.array(Reaction).optional(),
 });
 export type Message = z.infer<typeof Message>;
 

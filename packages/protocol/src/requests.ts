@@ -7,6 +7,7 @@ import * as moderation from './features/moderation.js';
 import * as presence from './features/presence.js';
 import * as profile from './features/profile.js';
 import * as readMarkers from './features/read-markers.js';
+import * as reactions from './features/reactions.js';
 import * as roles from './features/roles.js';
 import * as rooms from './features/rooms.js';
 import * as sync from './features/sync.js';
@@ -30,6 +31,7 @@ export const REQUESTS = {
   ...moderation.requests,
   ...invites.requests,
   ...presence.requests,
+  ...reactions.requests,
 } as const;
 
 export type RequestType = keyof typeof REQUESTS;

@@ -38,7 +38,7 @@ const hot = [
 
 describe('hand-written event checks', () => {
   it('know every field of the schemas they stand in for (a new field must be added to fast-events.ts too)', () => {
-    expect(Object.keys(Message.shape)).toEqual(['id', 'roomId', 'authorId', 'text', 'createdAt', 'order', 'nonce', 'editedAt', 'action', 'mentions']);
+    expect(Object.keys(Message.shape)).toEqual(['id', 'roomId', 'authorId', 'text', 'createdAt', 'order', 'nonce', 'editedAt', 'action', 'mentions', 'reactions']);
     const data: Record<string, string[]> = {
       'message.created': ['message'],
       'message.edited': ['message'],

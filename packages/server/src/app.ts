@@ -19,6 +19,7 @@ import { MessagesService } from './features/messages/service.js';
 import { ModerationService } from './features/moderation/service.js';
 import { PresenceService } from './features/presence/service.js';
 import { ProfileService } from './features/profile/service.js';
+import { ReactionsService } from './features/reactions/service.js';
 import { ReadMarkersService } from './features/read-markers/service.js';
 import { OWNER_ROLE } from './features/roles/repository.js';
 import { RolesService } from './features/roles/service.js';
@@ -118,6 +119,7 @@ export interface Services {
   moderation: ModerationService;
   messageChanges: MessageChangesService;
   invites: InvitesService;
+  reactions: ReactionsService;
 }
 
 export interface ServicesOptions {
@@ -155,6 +157,7 @@ export async function createServices(o: ServicesOptions): Promise<Services & { b
   const membership = new MembershipService(deps, readMarkers);
   const rooms = new RoomsService(deps, membership);
   const accessAdmin = new AccessAdminService(deps);
+  const reactions = new ReactionsService(deps);
   return {
     bus,
     deps,
@@ -174,6 +177,7 @@ export async function createServices(o: ServicesOptions): Promise<Services & { b
     moderation: new ModerationService(deps),
     messageChanges: new MessageChangesService(deps),
     invites: new InvitesService(deps),
+    reactions,
   };
 }
 
@@ -267,6 +271,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       for (const hook of hooks) hook(events, hub);
     });
     services.state.presenceOf = (id) => hub.presenceOf(id);
+    // @here reaches who is shown online now (not away, not appearing offline).
+    services.messages.isOnline = (id) => hub.presenceOf(id) === 'online';
     services.auth.onSessionsRevoked = (id) => hub.closeUser(id, CloseCode.UNAUTHORIZED, 'session revoked');
     services.auth.onFamilyRevoked = (family) => hub.closeFamily(family, CloseCode.UNAUTHORIZED, 'session revoked');
 

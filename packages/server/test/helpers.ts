@@ -180,6 +180,11 @@ export class RawClient {
   }
 }
 
+/** Undo migration 8 (reactions), the newest: tests rolling the schema back by hand undo it first. */
+export function undoMigration8(db: { exec(sql: string): unknown }): void {
+  db.exec('DROP TABLE message_reactions;');
+}
+
 /**
  * Undo every migration after `version`, newest first, on a database opened with better-sqlite3, and set
  * `user_version` to it: tests that check an older migration build the newest schema, roll back to just
@@ -191,6 +196,7 @@ export function rollBackTo(db: { exec(sql: string): unknown; pragma(s: string, o
     5: undoMigration5,
     6: (d) => d.exec('ALTER TABLE users DROP COLUMN status_text; ALTER TABLE users DROP COLUMN presence_mode;'),
     7: (d) => d.exec('ALTER TABLE rooms DROP COLUMN slowmode_sec;'),
+    8: undoMigration8,
   };
   const current = db.pragma('user_version', { simple: true }) as number;
   for (let v = current; v > version; v--) {

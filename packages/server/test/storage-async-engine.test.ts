@@ -21,7 +21,7 @@ afterEach(() => {
 });
 
 const LATENCY_HOPS = 50;
-const REPOS = ['users', 'credentials', 'roles', 'rooms', 'categories', 'messages', 'readMarkers', 'events'] as const;
+const REPOS = ['users', 'credentials', 'roles', 'rooms', 'categories', 'messages', 'readMarkers', 'reactions', 'events'] as const;
 
 /** Every repository call answered one microtask later; `pending` counts calls not yet answered. */
 function deferredStorage(real: SqliteStorage, problems: string[]): Storage {
@@ -122,7 +122,12 @@ async function everyFeature(s: Awaited<ReturnType<typeof community>>) {
   await s.messages.send(bob, { roomId: lobby.id, text: 'sure', nonce: 'n2' });
   await s.messages.send(alice, { roomId: staff.id, text: 'secret', nonce: 'n3' });
   await s.messageChanges.edit(alice, { messageId: hello.message.id, text: 'hi @bobby' });
+  await s.reactions.add(bob, { messageId: hello.message.id, emoji: ':tada:' });
+  await s.reactions.add(bob, { messageId: hello.message.id, emoji: ':tada:' }); // already there: nothing written
+  await s.reactions.add(alice, { messageId: hello.message.id, emoji: '👀' });
+  await s.reactions.remove(alice, { messageId: hello.message.id, emoji: '👀' });
   const sure = (await s.messages.history(bob, { roomId: lobby.id })).messages.find((m) => m.text === 'sure')!;
+  await s.reactions.add(alice, { messageId: sure.id, emoji: '🔥' }); // dropped with the message below
   await s.messageChanges.delete(alice, { messageId: sure.id }); // a moderator deletes another's message
   await s.readMarkers.mark(bob, { roomId: lobby.id, order: hello.message.order });
 

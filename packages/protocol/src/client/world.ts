@@ -3,6 +3,7 @@ import type { Category, Me, Message, PresenceStatus, PublicUser, Role, Room, Unr
 import type { StateResult } from '../requests.js';
 import { highlightHit } from '../highlight.js';
 import { placeMessage, trimFront, upsertMessage } from './message-list.js';
+import { withReaction } from './reactions.js';
 import type { SnapshotReason } from './types.js';
 
 /**
@@ -384,8 +385,22 @@ function applyChange(world: World, event: ClientEvent): World {
       const m = event.data.message;
       const list = world.messages[m.roomId];
       // An edit of a message outside the loaded window changes nothing we show.
-      if (!list || !list.some((x) => x.id === m.id)) return world;
-      return { ...world, messages: { ...world.messages, [m.roomId]: upsertMessage(list, m, world.maxMessagesPerRoom) } };
+      const old = list?.find((x) => x.id === m.id);
+      if (!list || !old) return world;
+      // Events never carry reactions: the edited copy keeps those the loaded one has.
+      const edited = old.reactions && !m.reactions ? { ...m, reactions: old.reactions } : m;
+      return { ...world, messages: { ...world.messages, [m.roomId]: upsertMessage(list, edited, world.maxMessagesPerRoom) } };
+    }
+    case 'reaction.added':
+    case 'reaction.removed': {
+      const { roomId, messageId, emoji, userId } = event.data;
+      const list = world.messages[roomId];
+      const at = list ? list.findIndex((x) => x.id === messageId) : -1;
+      // A reaction on a message outside the loaded window: its history page will carry it.
+      if (!list || at < 0) return world;
+      const m = withReaction(list[at]!, emoji, userId, event.type === 'reaction.added');
+      if (m === list[at]) return world;
+      return { ...world, messages: { ...world.messages, [roomId]: list.map((x, i) => (i === at ? m : x)) } };
     }
     case 'message.deleted': {
       const { roomId, messageId } = event.data;

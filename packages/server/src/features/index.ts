@@ -7,6 +7,7 @@ import { messages } from './messages/index.js';
 import { moderation } from './moderation/index.js';
 import { presence } from './presence/index.js';
 import { profile } from './profile/index.js';
+import { reactions } from './reactions/index.js';
 import { readMarkers } from './read-markers/index.js';
 import { roles } from './roles/index.js';
 import { rooms } from './rooms/index.js';
@@ -14,7 +15,7 @@ import { sync } from './sync/index.js';
 import { typing } from './typing/index.js';
 
 /** Every feature module the server runs; app.ts wires them. */
-export const FEATURES: readonly Feature[] = [accounts, profile, messages, readMarkers, rooms, membership, categories, roles, moderation, invites, sync, typing, presence];
+export const FEATURES: readonly Feature[] = [accounts, profile, messages, readMarkers, rooms, membership, categories, roles, moderation, invites, sync, typing, presence, reactions];
 
 /** Event types whose commit changes who may see what, as the features declare them. */
 export function visibilityEvents(features: readonly Feature[] = FEATURES): ReadonlySet<string> {

@@ -2,6 +2,7 @@ import type { EventType } from '@open-discord/protocol';
 import type { CredentialsRepository, UsersRepository } from '../features/accounts/repository.js';
 import type { CategoriesRepository } from '../features/categories/repository.js';
 import type { MessagesRepository } from '../features/messages/repository.js';
+import type { ReactionsRepository } from '../features/reactions/repository.js';
 import type { ReadMarkersRepository } from '../features/read-markers/repository.js';
 import type { RolesRepository } from '../features/roles/repository.js';
 import type { RoomsRepository } from '../features/rooms/repository.js';
@@ -99,6 +100,7 @@ export interface Repositories {
   categories: CategoriesRepository;
   messages: MessagesRepository;
   readMarkers: ReadMarkersRepository;
+  reactions: ReactionsRepository;
   events: EventLog;
 }
 

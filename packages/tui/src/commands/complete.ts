@@ -1,4 +1,4 @@
-import { COMMANDS, PERMISSIONS, type ArgKind, type CommandArg, type World as FullWorld } from '@open-discord/protocol';
+import { COMMANDS, PERMISSIONS, SHORTCODE_NAMES, type ArgKind, type CommandArg, type World as FullWorld } from '@open-discord/protocol';
 import { roomLabelOf } from '../state/rooms/selectors.js';
 import { commandsNamed, optionsOf, positional } from './parse.js';
 import { quoteName, tokenize } from './tokens.js';
@@ -105,6 +105,8 @@ function completeCommand(world: World, before: string, cursor: number): Completi
     const rest = /^[+-]/.test(word) ? word.slice(1) : word;
     return result(PERMISSIONS.filter(starts(rest)).map((p) => `${sign}${p} `));
   }
+  // /react's emoji: the shortcodes every client and bot knows (the protocol's table).
+  if (spec.name === 'react' && arg.name === 'emoji') return result(SHORTCODE_NAMES.map((n) => `:${n}:`).filter(starts(word)).map((n) => n + ' '));
   if (arg.kind === 'text') return null;
   const names = namesFor(world, arg.kind).sort(sortCi);
   const prefix = arg.kind === 'room' && word.startsWith('#') ? '#' : '';

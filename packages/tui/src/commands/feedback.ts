@@ -76,6 +76,8 @@ export function confirmQuestion(spec: CommandSpec, params: Record<string, unknow
       return `Delete the role ${role(w, params.roleId)}? Its members lose it.`;
     case 'member.ban':
       return `Ban ${nick(w, params.userId)}? They are removed and cannot come back until unbanned.`;
+    case 'message.delete':
+      return 'Delete the message? Its text is gone for everyone.';
     default:
       return `Run /${spec.name}${spec.sub ? ' ' + spec.sub : ''}?`;
   }

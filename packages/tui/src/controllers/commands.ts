@@ -11,6 +11,8 @@ import type { ControllerContext } from './chat-client.js';
 import { describeError } from './describe-error.js';
 import type { Presence } from './presence.js';
 import type { Sender } from './send.js';
+import { broadcastWarning, type MessageActions, pickTarget, reactionLine } from './message-actions.js';
+import { selectedMessage } from '../state/selection/selection.js';
 
 /** What a command's reply tells its user: an invite's code (to copy), the invites, the highlight words. */
 function describeResult(result: unknown): string | null {
@@ -36,7 +38,15 @@ export interface Commands {
  * question when it destroys something), or run here when it is local (/help, /join, /quit, /role list). Its
  * notices belong to the room it was typed in, even when the reply comes after the user moved on.
  */
-export function attachCommands({ client, store }: ControllerContext, sender: Sender, nonce: () => string, onQuit: () => void, presence: Presence): Commands {
+export function attachCommands(
+  ctx: ControllerContext,
+  sender: Sender,
+  nonce: () => string,
+  onQuit: () => void,
+  messages: MessageActions,
+  presence: Presence,
+): Commands {
+  const { client, store } = ctx;
   const { dispatch } = store;
 
   const runLocal = (name: string, sub: string | undefined, args: Record<string, unknown>) => {
@@ -62,6 +72,13 @@ export function attachCommands({ client, store }: ControllerContext, sender: Sen
     if (name === 'back') return presence.setMode('auto');
     if (name === 'invisible') return presence.setMode('invisible');
     if (name === 'role' && sub === 'list') return dispatch({ type: 'overlay/roles' });
+    if (name === 'react') {
+      const id = pickTarget(ctx, false, '/react');
+      // A message held by selection mode's + has served its purpose.
+      dispatch({ type: 'select/leave' });
+      return id ? messages.react(id, String(args.emoji)) : undefined;
+    }
+    if (name === 'edit') return editCommand(args.text);
     if (name === 'mute' || name === 'unmute') return roomPref(name, args.room);
     if (name === 'ignore' || name === 'unignore') {
       const id = world ? findUser(world, String(args.nick)) : null;
@@ -72,6 +89,18 @@ export function attachCommands({ client, store }: ControllerContext, sender: Sen
       return dispatch({ type: 'flash', kind: 'info', text: name === 'ignore' ? `ignoring ${nick} on this device (/unignore ${nick} undoes it)` : `showing ${nick}'s messages again` });
     }
     dispatch({ type: 'flash', kind: 'error', text: `/${name} is not supported by this version of od` });
+  };
+
+  /** /edit: with text, replace my selected (or last) message's; alone, load it into the input line to edit. */
+  const editCommand = (text: unknown) => {
+    const id = pickTarget(ctx, true, '/edit');
+    const state = store.getState();
+    const message = id && state.currentRoomId ? state.world?.messages[state.currentRoomId]?.find((m) => m.id === id) : undefined;
+    if (!message) return;
+    dispatch({ type: 'select/leave' });
+    if (typeof text === 'string' && text.trim()) return messages.edit(message.id, text);
+    dispatch({ type: 'select/edit', roomId: message.roomId, messageId: message.id, text: message.text });
+    dispatch({ type: 'flash', kind: 'info', text: 'editing your message: Enter saves, Esc gives up' });
   };
 
   /** The named room, or the one on screen. */
@@ -142,12 +171,29 @@ export function attachCommands({ client, store }: ControllerContext, sender: Sen
     const parsed = parseLine(line);
     if (parsed.kind === 'error') return dispatch({ type: 'flash', kind: 'error', text: parsed.message });
     dispatch({ type: 'input/submitted', text: line });
-    if (parsed.kind === 'message') return sender.sendMessage(parsed.text);
+    // `+:tada:` alone on a line: a reaction on the selected (or the last) message, not a message.
+    const react = parsed.kind === 'message' ? reactionLine(line) : null;
+    if (react !== null) {
+      const id = pickTarget(ctx, false, 'reaction');
+      return id ? messages.react(id, react) : undefined;
+    }
+    if (parsed.kind === 'message') {
+      const world = store.getState().world;
+      const warning = world && broadcastWarning(world, parsed.text);
+      if (warning) dispatch({ type: 'flash', kind: 'info', text: warning });
+      return sender.sendMessage(parsed.text);
+    }
     const { spec } = parsed;
     if (spec.request === 'message.send' && spec.name === 'me') return sender.sendMessage(String(parsed.args.action ?? ''), true);
     if (spec.request === 'client') return runLocal(spec.name, spec.sub, parsed.args);
     const state = store.getState();
     if (!state.world) return dispatch({ type: 'flash', kind: 'error', text: 'not connected yet' });
+    if (spec.request === 'message.delete' && parsed.args.message === undefined) {
+      // No id: the selected message, else my last one (ids never need typing).
+      const id = selectedMessage(state)?.id ?? pickTarget(ctx, true, '/delete');
+      if (!id) return;
+      parsed.args.message = id;
+    }
     const resolved = resolveArgs(state.world, spec, parsed.args);
     if (!resolved.ok) return dispatch({ type: 'flash', kind: 'error', text: resolved.message });
     const built = buildRequest(spec, resolved.args, { currentRoomId: state.currentRoomId, nonce });

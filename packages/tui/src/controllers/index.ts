@@ -8,6 +8,7 @@ import { attachConnection } from './connection.js';
 import { attachHistory } from './history.js';
 import { attachLag } from './lag.js';
 import { attachPresence } from './presence.js';
+import { attachMessageActions, type MessageActions } from './message-actions.js';
 import { attachSend } from './send.js';
 import { attachTyping } from './typing.js';
 
@@ -24,6 +25,8 @@ export interface ControllerOptions {
   /** Timers for the idle check (tests drive them by hand) and how long without a key counts as idle. */
   timers?: Timers;
   idleAfterMs?: number;
+  /** Where escape sequences for the terminal itself go (the clipboard's OSC 52); standard output by default. */
+  writeTerminal?: (data: string) => void;
 }
 
 /** What the chat screen can ask of the controllers. */
@@ -44,6 +47,8 @@ export interface ChatActions {
   members(): void;
   /** Stop the controllers' timers (on quit). */
   stop(): void;
+  /** The selection keys' actions on a message (react, edit, copy); absent where nothing is connected. */
+  messages?: MessageActions;
 }
 
 /**
@@ -61,13 +66,15 @@ export function attachClient(client: ChatClient, store: Store, opts: ControllerO
   const typed = attachTyping(ctx);
   const sender = attachSend(ctx, nonce, typed);
   const presence = attachPresence(ctx, opts.timers, opts.idleAfterMs);
-  const commands = attachCommands(ctx, sender, nonce, opts.onQuit, presence);
+  const messages = attachMessageActions(ctx, opts.writeTerminal ?? ((data) => void process.stdout.write(data)));
+  const commands = attachCommands(ctx, sender, nonce, opts.onQuit, messages, presence);
   return {
     submit: commands.submit,
     runConfirmed: commands.run,
     retry: sender.retry,
     probeLag,
     reconnect: () => client.retryNow(),
+    messages,
     touch: presence.touch,
     members: presence.members,
     stop: presence.stop,

@@ -35,6 +35,13 @@ const wheel = (input: string, _k: Key, context: KeyContext): Intent | null => {
 const WHEEL_LINES = 3;
 /** A line break belongs in a message only; a form or an overlay has no use for it. */
 const newline = (_i: string, _k: Key, context: KeyContext): Intent | null => (context === 'chat' ? { kind: 'newline' } : null);
+/**
+ * A plain letter that acts on the selected message while selection mode has the keyboard, and is typed as
+ * itself everywhere else.
+ */
+const plain = (letter: string) => (input: string, key: Key) => input === letter && !key.ctrl && !key.meta;
+const selectKey = (intent: Intent) => (input: string, _k: Key, context: KeyContext): Intent | null =>
+  context === 'select' ? intent : { kind: 'insert', text: input };
 const ctrl = (letter: string) => (input: string, key: Key) => key.ctrl && input === letter;
 const alt = (letter: string) => (input: string, key: Key) => key.meta && input === letter;
 
@@ -53,8 +60,9 @@ export const KEY_BINDINGS: readonly KeyBinding[] = [
   { keys: 'Alt+U', help: 'jump to the first unread message (the read ruler), and back to the newest', when: alt('u'), intent: always({ kind: 'ruler' }), example: { input: 'u', key: { meta: true } } },
   { keys: 'Alt+Up', help: 'scroll up a line', when: (_i, k) => k.meta && k.upArrow, intent: always({ kind: 'scroll-lines', lines: 1 }), example: { input: '', key: { upArrow: true, meta: true } } },
   { keys: 'Alt+Down', help: 'scroll down a line', when: (_i, k) => k.meta && k.downArrow, intent: always({ kind: 'scroll-lines', lines: -1 }), example: { input: '', key: { downArrow: true, meta: true } } },
-  { keys: 'Up', help: "earlier line of this room's input history", when: (_i, k) => k.upArrow, intent: always({ kind: 'history', delta: -1 }), example: { input: '', key: { upArrow: true } } },
-  { keys: 'Down', help: 'later line of the input history', when: (_i, k) => k.downArrow, intent: always({ kind: 'history', delta: 1 }), example: { input: '', key: { downArrow: true } } },
+  { keys: 'Ctrl+Up', help: "earlier line of this room's input history, even on an empty line", when: (_i, k) => k.ctrl && k.upArrow, intent: always({ kind: 'history', delta: -1, recall: true }), example: { input: '', key: { upArrow: true, ctrl: true } } },
+  { keys: 'Up', help: "on an empty line: select your last message (then e edits it); else earlier input history; in selection: older message", when: (_i, k) => k.upArrow, intent: always({ kind: 'history', delta: -1 }), example: { input: '', key: { upArrow: true } } },
+  { keys: 'Down', help: 'later line of the input history; in selection: newer message (past the newest: back to typing)', when: (_i, k) => k.downArrow, intent: always({ kind: 'history', delta: 1 }), example: { input: '', key: { downArrow: true } } },
   { keys: 'Ctrl+Left', help: 'word left (also Alt+Left, Alt+B)', when: (_i, k) => k.leftArrow && (k.ctrl || k.meta), intent: always({ kind: 'move', to: 'word-left' }), example: { input: '', key: { leftArrow: true, ctrl: true } } },
   { keys: 'Left', help: 'cursor left', when: (_i, k) => k.leftArrow, intent: always({ kind: 'move', to: 'left' }), example: { input: '', key: { leftArrow: true } } },
   { keys: 'Ctrl+Right', help: 'word right (also Alt+Right, Alt+F)', when: (_i, k) => k.rightArrow && (k.ctrl || k.meta), intent: always({ kind: 'move', to: 'word-right' }), example: { input: '', key: { rightArrow: true, ctrl: true } } },
@@ -81,4 +89,12 @@ export const KEY_BINDINGS: readonly KeyBinding[] = [
   { keys: 'Alt+A', help: 'next room with activity (mentions first)', when: alt('a'), intent: always({ kind: 'next-activity' }), example: { input: 'a', key: { meta: true } } },
   { keys: 'Alt+B', help: 'word left', when: alt('b'), intent: always({ kind: 'move', to: 'word-left' }), example: { input: 'b', key: { meta: true } } },
   { keys: 'Alt+F', help: 'word right', when: alt('f'), intent: always({ kind: 'move', to: 'word-right' }), example: { input: 'f', key: { meta: true } } },
+  // Selection mode: messages are picked with the keys, so no message id is ever typed (Esc leaves it).
+  { keys: 'Alt+S', help: 'select a message (selection mode; Esc leaves)', when: alt('s'), intent: always({ kind: 'select' }), example: { input: 's', key: { meta: true } } },
+  { keys: 'k', help: 'in selection: older message', when: plain('k'), intent: selectKey({ kind: 'select-move', delta: -1 }), example: { input: 'k' } },
+  { keys: 'j', help: 'in selection: newer message', when: plain('j'), intent: selectKey({ kind: 'select-move', delta: 1 }), example: { input: 'j' } },
+  { keys: 'e', help: 'in selection: edit your message (Enter saves, Esc gives up)', when: plain('e'), intent: selectKey({ kind: 'select-edit' }), example: { input: 'e' } },
+  { keys: 'd', help: 'in selection: delete the message (asks first)', when: plain('d'), intent: selectKey({ kind: 'select-delete' }), example: { input: 'd' } },
+  { keys: '+', help: 'in selection: react (type the emoji or :shortcode:, Enter toggles it)', when: plain('+'), intent: selectKey({ kind: 'select-react' }), example: { input: '+' } },
+  { keys: 'y', help: 'in selection: copy the text to the clipboard (OSC 52)', when: plain('y'), intent: selectKey({ kind: 'select-copy' }), example: { input: 'y' } },
 ];

@@ -6,7 +6,10 @@ import { shownNotice } from '../state/notices/notices.js';
 import { switcherResults, unsentDrafts } from '../state/overlay/overlay.js';
 import { pasteParts } from '../state/overlay/paste-parts.js';
 import { overlayBodyRows } from '../state/overlay/scroll.js';
+import { COMMANDS } from '@open-discord/protocol';
+import { selectable, selectedMessage, selecting } from '../state/selection/selection.js';
 import type { Store } from '../state/store.js';
+import { truncate } from '../wrap/width.js';
 
 /**
  * Turn key intents into store actions and controller calls, depending on what has the keyboard (an overlay or
@@ -91,7 +94,12 @@ export function handleIntent(intent: Intent, store: Store, actions: ChatActions,
     if (intent.kind === 'paste' || intent.kind === 'insert') dispatch({ type: 'overlay/paste-more', text: intent.text });
     return;
   }
+  if (state.editing && handleEditing(intent, store, actions)) return;
+  if (selecting(state) && handleSelecting(intent, store, actions)) return;
   switch (intent.kind) {
+    case 'select':
+      if (selectable(state).length === 0) return dispatch({ type: 'flash', kind: 'info', text: 'no messages here to select' });
+      return dispatch({ type: 'select/enter', start: 'last' });
     case 'submit': {
       const text = state.input.text;
       if (text.trim()) actions.submit(text);
@@ -121,6 +129,10 @@ export function handleIntent(intent: Intent, store: Store, actions: ChatActions,
     case 'kill':
       return dispatch({ type: 'input/kill', what: intent.what });
     case 'history':
+      // Up on an empty line selects my last message (Up, e edits it); Ctrl+Up recalls the input history.
+      if (intent.delta === -1 && !intent.recall && state.input.text === '' && selectable(state).length > 0) {
+        return dispatch({ type: 'select/enter', start: 'own-last' });
+      }
       return dispatch({ type: 'input/history', delta: intent.delta });
     case 'complete': {
       if (state.input.completion) return dispatch({ type: 'input/complete-next' });
@@ -141,6 +153,8 @@ export function handleIntent(intent: Intent, store: Store, actions: ChatActions,
     case 'members':
       return actions.members();
     case 'close':
+      // A message held as a command's target (after +) is let go too.
+      if (state.selection) dispatch({ type: 'select/leave' });
       return shownNotice(state) ? dispatch({ type: 'flash/clear' }) : dispatch({ type: 'scroll/bottom' });
     case 'scroll':
       return dispatch({ type: 'scroll', lines: intent.pages * Math.max(1, layoutOf(state).paneHeight - 1) });
@@ -155,5 +169,74 @@ export function handleIntent(intent: Intent, store: Store, actions: ChatActions,
     case 'reconnect':
       if (state.status.state !== 'offline') return dispatch({ type: 'flash', kind: 'info', text: 'already connected' });
       return actions.reconnect();
+  }
+}
+
+/** While a message is being edited: Enter saves it, Esc gives up. Returns whether the intent was taken. */
+function handleEditing(intent: Intent, store: Store, actions: ChatActions): boolean {
+  const { dispatch } = store;
+  const state = store.getState();
+  const editing = state.editing!;
+  if (intent.kind === 'close') {
+    dispatch({ type: 'select/edit-end', clear: true });
+    dispatch({ type: 'flash', kind: 'info', text: 'edit given up: the message is unchanged' });
+    return true;
+  }
+  if (intent.kind !== 'submit') return false;
+  // Typed in another room since: that line is not the edit.
+  if (editing.roomId !== state.currentRoomId || !actions.messages) {
+    dispatch({ type: 'select/edit-end' });
+    return false;
+  }
+  const text = state.input.text;
+  if (!text.trim()) return true;
+  actions.messages.edit(editing.messageId, text);
+  dispatch({ type: 'select/edit-end', clear: true });
+  return true;
+}
+
+/** Selection mode's keys (see bindings.ts). Returns whether the intent was taken; any other key leaves the mode. */
+function handleSelecting(intent: Intent, store: Store, actions: ChatActions): boolean {
+  const { dispatch } = store;
+  const state = store.getState();
+  const m = selectedMessage(state)!;
+  switch (intent.kind) {
+    case 'history':
+    case 'select-move':
+      dispatch({ type: 'select/move', delta: intent.delta });
+      return true;
+    case 'select':
+      return true;
+    case 'close':
+      dispatch({ type: 'select/leave' });
+      return true;
+    case 'select-edit':
+      if (m.authorId !== state.world?.me.id) {
+        dispatch({ type: 'flash', kind: 'error', text: 'you can only edit your own messages' });
+        return true;
+      }
+      dispatch({ type: 'select/edit', roomId: m.roomId, messageId: m.id, text: m.text });
+      dispatch({ type: 'flash', kind: 'info', text: 'editing your message: Enter saves, Esc gives up' });
+      return true;
+    case 'select-delete': {
+      const spec = COMMANDS.find((c) => c.name === 'delete' && !c.sub)!;
+      const command = { spec, params: { messageId: m.id }, roomId: state.currentRoomId };
+      const preview = truncate(m.text.replace(/\s+/g, ' '), 40);
+      dispatch({ type: 'overlay/confirm', question: `Delete "${preview}"? Its text is gone for everyone.`, command });
+      return true;
+    }
+    case 'select-react':
+      // The emoji is typed in the input line: `/react ` is put there, acting on this message.
+      dispatch({ type: 'select/hold' });
+      dispatch({ type: 'input/set', text: '/react ' });
+      return true;
+    case 'select-copy':
+      if (actions.messages) actions.messages.copy(m.text);
+      else dispatch({ type: 'flash', kind: 'error', text: 'copying needs a terminal' });
+      return true;
+    default:
+      // Anything else (typing, Tab, switching rooms) leaves selection mode and does what it always does.
+      dispatch({ type: 'select/leave' });
+      return false;
   }
 }

@@ -10,7 +10,8 @@ export type Intent =
   | { kind: 'delete' }
   | { kind: 'move'; to: 'left' | 'right' | 'home' | 'end' | 'word-left' | 'word-right' }
   | { kind: 'kill'; what: 'line' | 'to-end' | 'word' }
-  | { kind: 'history'; delta: 1 | -1 }
+  /** `recall`: the input history even on an empty line (Up there selects a message instead). */
+  | { kind: 'history'; delta: 1 | -1; recall?: boolean }
   | { kind: 'complete' }
   | { kind: 'room-index'; index: number }
   | { kind: 'room-step'; delta: 1 | -1 }
@@ -24,7 +25,14 @@ export type Intent =
   | { kind: 'retry' }
   | { kind: 'reconnect' }
   | { kind: 'room-jump' }
-  | { kind: 'members' };
+  | { kind: 'members' }
+  /** Selection mode (state/selection): enter it, and act on the selected message. */
+  | { kind: 'select' }
+  | { kind: 'select-move'; delta: 1 | -1 }
+  | { kind: 'select-edit' }
+  | { kind: 'select-delete' }
+  | { kind: 'select-react' }
+  | { kind: 'select-copy' };
 
 /** What has the keyboard: the chat, or one of its overlays. */
-export type KeyContext = 'chat' | 'switcher' | 'help' | 'roles' | 'paste' | 'confirm' | 'form' | 'quit-confirm' | 'room-jump';
+export type KeyContext = 'chat' | 'select' | 'switcher' | 'help' | 'roles' | 'paste' | 'confirm' | 'form' | 'quit-confirm' | 'room-jump';

@@ -73,4 +73,14 @@ export type Action =
   /** Timestamp format and colours (from the config file). */
   | { type: 'prefs/look'; look: Look }
   /** /part and /join (hidden), /mute and /unmute, /ignore and /unignore. */
-  | { type: 'prefs/set'; list: PrefsList; id: string; on: boolean };
+  | { type: 'prefs/set'; list: PrefsList; id: string; on: boolean }
+  /** Selection mode (selection/): start on my newest message or the newest one, move (-1 older), leave. */
+  | { type: 'select/enter'; start: 'own-last' | 'last' }
+  | { type: 'select/move'; delta: 1 | -1 }
+  | { type: 'select/leave' }
+  /** Keep the selected message as the target of the next command, and give the keys back to the input line. */
+  | { type: 'select/hold' }
+  /** Edit a message of mine: its text goes into the input line, and Enter saves it. */
+  | { type: 'select/edit'; roomId: string; messageId: string; text: string }
+  /** Editing is over (saved, or given up: `clear` empties the input line). */
+  | { type: 'select/edit-end'; clear?: boolean };

@@ -5,6 +5,7 @@ import type { Flash } from './notices/notices.js';
 import type { ActivityState } from './activity/activity.js';
 import type { Overlay } from './overlay/overlay.js';
 import type { TypingState } from './typing/typing.js';
+import type { Editing, Selection } from './selection/selection.js';
 import { emptyPrefs, type Prefs } from './prefs/prefs.js';
 import { DEFAULT_LOOK, type Look } from '../config/config-file.js';
 
@@ -45,6 +46,9 @@ export interface AppState {
   look: Look;
   /** The terminal's size (see layout.ts). */
   layout: { cols: number; rows: number };
+  /** selection/: the message picked with the keys, and the message being edited in the input line. */
+  selection: Selection | null;
+  editing: Editing | null;
 }
 
 export function initialState(cols = 80, rows = 24): AppState {
@@ -67,5 +71,7 @@ export function initialState(cols = 80, rows = 24): AppState {
     prefs: emptyPrefs(),
     look: DEFAULT_LOOK,
     layout: { cols, rows },
+    selection: null,
+    editing: null,
   };
 }

@@ -1,3 +1,4 @@
+import { broadcastSpans } from '@open-discord/protocol';
 import { DEFAULT_LOOK, type Look } from '../config/config-file.js';
 import type { ChatMessage } from '../state/messages/view.js';
 import type { Line, Segment } from './lines.js';
@@ -33,13 +34,41 @@ export function formatTime(ts: number, format = DEFAULT_LOOK.timestampFormat): s
  */
 const cache = new WeakMap<ChatMessage, { key: string; lines: Line[] }>();
 
-export function messageLines(msg: ChatMessage, width: number, author: Author, mentionsMe: boolean, look: Look = DEFAULT_LOOK): Line[] {
-  const key = `${width}|${author.nick}|${author.color}|${mentionsMe ? 1 : 0}|${msg.status}|${msg.error ?? ''}|${look.timestampFormat}|${look.colors.timestamp}|${look.colors.mention}|${look.colors.link}`;
+export function messageLines(msg: ChatMessage, width: number, author: Author, mentionsMe: boolean, look: Look = DEFAULT_LOOK, meId: string | null = null): Line[] {
+  const key = `${width}|${author.nick}|${author.color}|${mentionsMe ? 1 : 0}|${msg.status}|${msg.error ?? ''}|${look.timestampFormat}|${look.colors.timestamp}|${look.colors.mention}|${look.colors.link}|${meId ?? ''}`;
   const hit = cache.get(msg);
   if (hit && hit.key === key) return hit.lines;
   const lines = buildLines(msg, width, author, mentionsMe, look);
+  if (msg.reactions?.length) lines.push(...reactionLines(msg, width, textWidth(formatTime(msg.createdAt, look.timestampFormat) + ' '), meId, look));
   cache.set(msg, { key, lines });
   return lines;
+}
+
+/**
+ * Reactions under the message, `🎉 2  👍 1`, wrapped by display width under the text; the ones I reacted with
+ * are drawn bold in the mention colour so I can see what a toggle would undo.
+ */
+export function reactionLines(msg: ChatMessage, width: number, indent: number, meId: string | null, look: Look = DEFAULT_LOOK): Line[] {
+  const pad = indent < width / 3 ? indent : 0;
+  const room = Math.max(1, width - pad);
+  const rows: Segment[][] = [[]];
+  let used = 0;
+  for (const r of msg.reactions ?? []) {
+    const text = `${r.emoji} ${r.userIds.length}`;
+    const w = textWidth(text);
+    const gap = used === 0 ? 0 : 2;
+    if (used > 0 && used + gap + w > room) {
+      rows.push([]);
+      used = 0;
+    } else if (gap) {
+      rows[rows.length - 1]!.push({ text: '  ' });
+      used += gap;
+    }
+    const mine = meId !== null && r.userIds.includes(meId);
+    rows[rows.length - 1]!.push(mine ? { text, bold: true, color: look.colors.mention } : { text, dim: true });
+    used += w;
+  }
+  return rows.map((segments, i) => ({ key: `${msg.id}:r${i}`, segments: pad ? [{ text: ' '.repeat(pad) }, ...segments] : segments }));
 }
 
 function buildLines(msg: ChatMessage, width: number, author: Author, mentionsMe: boolean, look: Look): Line[] {
@@ -62,7 +91,7 @@ function buildLines(msg: ChatMessage, width: number, author: Author, mentionsMe:
   const urls = urlRanges(body);
   const starts = rowStarts(body, rows);
   const lines: Line[] = rows.map((row, i) => {
-    const parts = linkSegments(row, starts[i]!, urls, bodyStyle, look.colors.link);
+    const parts = boldBroadcasts(linkSegments(row, starts[i]!, urls, bodyStyle, look.colors.link));
     if (i === 0) return { key: `${msg.id}:${i}`, segments: [time, ...nickSeg, ...parts] };
     // A row that continues a URL starts at the left edge: indentation inside it would break copying it.
     const inUrl = urls.some((u) => starts[i]! > u.start && starts[i]! < u.end);
@@ -77,6 +106,24 @@ function buildLines(msg: ChatMessage, width: number, author: Author, mentionsMe:
     }
   }
   return lines;
+}
+
+/** `@room`, `@everyone` and `@here` stand out in bold wherever they are written (links aside). */
+function boldBroadcasts(parts: Segment[]): Segment[] {
+  if (!parts.some((p) => p.text.includes('@'))) return parts;
+  const out: Segment[] = [];
+  for (const p of parts) {
+    const spans = p.link ? [] : broadcastSpans(p.text);
+    let at = 0;
+    for (const [from, to] of spans) {
+      if (from > at) out.push({ ...p, text: p.text.slice(at, from) });
+      out.push({ ...p, text: p.text.slice(from, to), bold: true });
+      at = to;
+    }
+    if (at === 0) out.push(p);
+    else if (at < p.text.length) out.push({ ...p, text: p.text.slice(at) });
+  }
+  return out;
 }
 
 const URL_RE = /\b(?:https?|ftp):\/\/[^\s<>"'`\x00-\x1f\x7f]+/g;

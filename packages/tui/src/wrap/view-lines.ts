@@ -13,6 +13,8 @@ export interface PaneContext {
   /** Members this user ignores (/ignore): their messages are replaced by one line counting them. */
   ignored?: (userId: string) => boolean;
   look?: Look;
+  /** The message selection mode picked: drawn highlighted, and scrolled into view. */
+  selectedId?: string | null;
 }
 
 export interface PaneLines {
@@ -64,10 +66,24 @@ export function paneLines(view: RoomView, ctx: PaneContext, height: number, scro
   const look = ctx.look ?? DEFAULT_LOOK;
   const out: Line[] = [];
   let rulerRows: number | null = null;
+  // Where the selected message's rows sit, counted from the bottom: [selFrom, selTo).
+  let selFrom = -1;
+  let selTo = -1;
   const pushMsg = (m: ChatMessage) => {
-    const ls = messageLines(m, w, ctx.author(m.authorId), !!ctx.meId && !!m.mentions?.includes(ctx.meId), look);
-    for (let i = ls.length - 1; i >= 0; i--) out.push(ls[i]!);
+    const ls = messageLines(m, w, ctx.author(m.authorId), !!ctx.meId && !!m.mentions?.includes(ctx.meId), look, ctx.meId);
+    const picked = ctx.selectedId != null && m.id === ctx.selectedId && m.status === 'confirmed';
+    if (picked) selFrom = out.length;
+    // Who reacted, for the selected message only (the counts are under every message).
+    if (picked && m.reactions?.length) {
+      const who = m.reactions.map((r) => `${r.emoji} ${r.userIds.map((u) => ctx.author(u).nick).join(', ')}`).join(' · ');
+      out.push({ key: `${m.id}:who`, segments: [{ text: clip(who, w), dim: true, inverse: true }] });
+    }
+    // The cached rows are shared: the highlight is drawn on copies.
+    for (let i = ls.length - 1; i >= 0; i--) out.push(picked ? { key: ls[i]!.key, segments: ls[i]!.segments.map((g) => ({ ...g, inverse: true })) } : ls[i]!);
+    if (picked) selTo = out.length;
   };
+  // Walk on until the selected message is in, however far back it is (it is loaded, so this ends).
+  const wanted = () => out.length < need || (ctx.selectedId != null && selTo < 0);
   // What happened (nick changes, topics…) sits among the messages by order: walking back, each line newer
   // than the next message goes first.
   const { activity } = view;
@@ -78,7 +94,7 @@ export function paneLines(view: RoomView, ctx: PaneContext, height: number, scro
       for (let k = ls.length - 1; k >= 0; k--) out.push(ls[k]!);
     }
   };
-  for (let i = pending.length - 1; i >= 0 && out.length < need; i--) pushMsg(pending[i]!);
+  for (let i = pending.length - 1; i >= 0 && wanted(); i--) pushMsg(pending[i]!);
   let i = messages.length - 1;
   // A run of consecutive messages from ignored members, shown as one line where the run begins.
   let skipped = 0;
@@ -87,7 +103,7 @@ export function paneLines(view: RoomView, ctx: PaneContext, height: number, scro
     out.push({ key: `ignored:${key}`, segments: [{ text: `· ${skipped} message${skipped === 1 ? '' : 's'} from ignored members hidden`, dim: true }] });
     skipped = 0;
   };
-  for (; i >= 0 && out.length < need; i--) {
+  for (; i >= 0 && wanted(); i--) {
     const m = messages[i]!;
     pushActivityAfter(m.order);
     if (ctx.ignored?.(m.authorId) && m.authorId !== ctx.meId) {
@@ -122,7 +138,12 @@ export function paneLines(view: RoomView, ctx: PaneContext, height: number, scro
   }
   const total = out.length;
   const maxScroll = atTop ? Math.max(0, total - height) : Number.MAX_SAFE_INTEGER;
-  const used = Math.min(Math.max(0, scroll), maxScroll);
+  let used = Math.min(Math.max(0, scroll), maxScroll);
+  // Selection mode shows its message: the view moves just enough to bring it in (its top row when taller).
+  if (selTo >= 0) {
+    if (selTo > used + height) used = Math.min(maxScroll, selTo - height);
+    if (selFrom < used) used = selFrom;
+  }
   const bottom = total - used; // exclusive index into the top-down order below
   const topDown = out.reverse();
   const start = Math.max(0, bottom - height);

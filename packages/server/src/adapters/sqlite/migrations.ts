@@ -239,6 +239,22 @@ const MIGRATIONS: readonly Migration[] = [
   `
     ALTER TABLE rooms ADD COLUMN slowmode_sec INTEGER NOT NULL DEFAULT 0;
   `,
+  /*
+   * 8: emoji reactions, a set keyed by (message, user, emoji). `emoji_seq` places an emoji among the
+   * message's others and is kept while anyone still has it (clients keep an emoji where it is until its last
+   * reaction goes); rowid orders its users as they reacted.
+   */
+  `
+    CREATE TABLE message_reactions (
+      message_id TEXT NOT NULL REFERENCES messages(id),
+      user_id TEXT NOT NULL,
+      emoji TEXT NOT NULL,
+      emoji_seq INTEGER NOT NULL,
+      created_at INTEGER NOT NULL,
+      PRIMARY KEY (message_id, user_id, emoji)
+    );
+    CREATE INDEX message_reactions_emoji ON message_reactions(message_id, emoji);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

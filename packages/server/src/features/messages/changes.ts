@@ -48,6 +48,7 @@ export class MessageChangesService {
         throw new ProtocolError('FORBIDDEN', "you need the moderate_messages permission to delete others' messages");
       }
       await store.messages.markDeleted(row.id);
+      await store.reactions.removeAll(row.id);
       const blank = messageToWire({ ...row, text: '', mentions: [] });
       await store.events.rewrite(row.order, 'message.created', { message: blank });
       for (const order of await store.events.editsOf(row.roomId, row.order, row.id)) {

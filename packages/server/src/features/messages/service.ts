@@ -1,8 +1,9 @@
 import type { Message, ParsedParams } from '@open-discord/protocol';
-import { highlightKey, LIMITS, messageWords, ProtocolError } from '@open-discord/protocol';
+import { broadcastMention, highlightKey, LIMITS, messageWords, ProtocolError } from '@open-discord/protocol';
 import { nameKey } from '../../text/name-key.js';
 import type { AccessView } from '../../core/access.js';
 import type { ServiceDeps } from '../../core/deps.js';
+import { withReactions } from '../reactions/attach.js';
 import { roomNotFound } from '../rooms/errors.js';
 import type { MessageRow } from './repository.js';
 import { encode } from '../../wire/encode.js';
@@ -37,6 +38,9 @@ function wordKey(word: string): string {
 
 /** Sending messages (idempotent by nonce) and reading a room's history. */
 export class MessagesService {
+  /** Presence, for `@here`: the server sets it from the hub; without one (the command line) nobody is online. */
+  isOnline: (userId: string) => boolean = () => false;
+
   constructor(private readonly d: ServiceDeps) {}
 
   send(userId: string, p: ParsedParams<'message.send'>): Promise<{ message: Message }> {
@@ -121,6 +125,17 @@ export class MessagesService {
       if (!seen.has(id) && view.canSeeRoom(id, roomId) && view.isMember(id, roomId)) mentions.push(id);
       seen.add(id);
     }
+    // @room / @here: everyone in the room (online now, for @here) who can still see it, from a sender with
+    // mention_everyone only; otherwise the message goes out and mentions nobody by it. Listed publicly, so
+    // every client counts them exactly as the server does; not capped, since reaching all is the point.
+    const broadcast = broadcastMention(text);
+    if (broadcast && view.hasPermission(authorId, 'mention_everyone')) {
+      for (const id of view.room(roomId)?.joined ?? []) {
+        if (seen.has(id) || !view.canSeeRoom(id, roomId) || (broadcast === 'here' && !this.isOnline(id))) continue;
+        mentions.push(id);
+        seen.add(id);
+      }
+    }
     const hidden: string[] = [];
     for (const id of await store.users.idsByHighlightKeys([...new Set(words.map(highlightKey))])) {
       if (hidden.length >= MAX_MENTIONS) break;
@@ -136,6 +151,6 @@ export class MessagesService {
     const limit = p.limit ?? 50;
     const rows = await this.d.store.messages.before(p.roomId, p.before ?? Number.MAX_SAFE_INTEGER, limit + 1);
     const end = rows.length <= limit;
-    return { messages: rows.slice(0, limit).reverse().map(messageToWire), end };
+    return { messages: await withReactions(this.d.store, rows.slice(0, limit).reverse().map(messageToWire)), end };
   }
 }

@@ -5,6 +5,7 @@ import type { AppState } from '../app-state.js';
 import { layoutOf } from '../layout.js';
 import { authorOf } from '../roles/roles.js';
 import { roomLabel } from '../rooms/selectors.js';
+import { selectedMessage } from '../selection/selection.js';
 import { emptyPane, type ChatMessage, type PaneState, type RoomView } from './view.js';
 
 const EMPTY_PANE: PaneState = emptyPane();
@@ -88,6 +89,7 @@ export function visiblePane(state: AppState): PaneLines & { height: number; newB
       roomName: roomLabel(state, state.currentRoomId),
       author: (id) => authorOf(world, id),
       look: state.look,
+      selectedId: selectedMessage(state)?.id ?? null,
       ...(state.prefs.ignored.length > 0 && { ignored: (id: string) => state.prefs.ignored.includes(id) }),
     },
     l.paneHeight,
