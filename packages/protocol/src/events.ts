@@ -7,6 +7,7 @@ import * as moderation from './features/moderation.js';
 import * as profile from './features/profile.js';
 import * as readMarkers from './features/read-markers.js';
 import * as roles from './features/roles.js';
+import * as roomSettings from './features/room-settings.js';
 import * as rooms from './features/rooms.js';
 
 /**
@@ -23,6 +24,7 @@ export const KnownEvent = z.discriminatedUnion('type', [
   ...readMarkers.events,
   ...categories.events,
   ...roles.events,
+  ...roomSettings.events,
 ]);
 export type KnownEvent = z.infer<typeof KnownEvent>;
 export type EventType = KnownEvent['type'];

@@ -123,3 +123,22 @@ export const Invite = z.object({
   createdAt: Timestamp,
 });
 export type Invite = z.infer<typeof Invite>;
+
+/** How much of a room's traffic notifies its user: every message, mentions only, or nothing. */
+export const NotifyLevel = z.enum(['all', 'mentions', 'none']);
+export type NotifyLevel = z.infer<typeof NotifyLevel>;
+
+/** One user's own settings for one room; nobody else sees them. */
+export const RoomSettings = z.object({
+  roomId: Id,
+  muted: z.boolean(),
+  /** null: the user's default level (`NotifyDefaults`). */
+  level: NotifyLevel.nullable(),
+  /** The name this user gives the room on their own screens; null: the room's name. */
+  localName: z.string().nullable(),
+});
+export type RoomSettings = z.infer<typeof RoomSettings>;
+
+/** One user's server-wide notification defaults, for rooms without a level of their own. */
+export const NotifyDefaults = z.object({ level: NotifyLevel });
+export type NotifyDefaults = z.infer<typeof NotifyDefaults>;

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import * as categories from './features/categories.js';
+import * as conversations from './features/conversations.js';
 import * as invites from './features/invites.js';
 import * as membership from './features/membership.js';
 import * as messages from './features/messages.js';
@@ -7,6 +8,7 @@ import * as moderation from './features/moderation.js';
 import * as profile from './features/profile.js';
 import * as readMarkers from './features/read-markers.js';
 import * as roles from './features/roles.js';
+import * as roomSettings from './features/room-settings.js';
 import * as rooms from './features/rooms.js';
 import * as sync from './features/sync.js';
 
@@ -28,6 +30,8 @@ export const REQUESTS = {
   ...roles.requests,
   ...moderation.requests,
   ...invites.requests,
+  ...conversations.requests,
+  ...roomSettings.requests,
 } as const;
 
 export type RequestType = keyof typeof REQUESTS;

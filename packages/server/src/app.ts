@@ -11,6 +11,7 @@ import { DEFAULTS, type Rate } from './defaults.js';
 import { loadOrCreateSecret } from './features/accounts/secret.js';
 import { AuthService, type AuthOptions, createInvite, REFRESH_TOKEN_TTL_SEC, type Registration } from './features/accounts/service.js';
 import { CategoriesService } from './features/categories/service.js';
+import { ConversationsService } from './features/conversations/service.js';
 import { FEATURES, viewerEvents, visibilityEvents } from './features/index.js';
 import { MembershipService } from './features/membership/service.js';
 import { InvitesService } from './features/invites/service.js';
@@ -21,6 +22,7 @@ import { ProfileService } from './features/profile/service.js';
 import { ReadMarkersService } from './features/read-markers/service.js';
 import { OWNER_ROLE } from './features/roles/repository.js';
 import { RolesService } from './features/roles/service.js';
+import { RoomSettingsService } from './features/room-settings/service.js';
 import { RoomAdminService } from './features/rooms/admin.js';
 import { RoomsService } from './features/rooms/service.js';
 import { StateService } from './features/sync/state.js';
@@ -111,6 +113,8 @@ export interface Services {
   moderation: ModerationService;
   messageChanges: MessageChangesService;
   invites: InvitesService;
+  conversations: ConversationsService;
+  roomSettings: RoomSettingsService;
 }
 
 export interface ServicesOptions {
@@ -166,6 +170,8 @@ export async function createServices(o: ServicesOptions): Promise<Services & { b
     moderation: new ModerationService(deps),
     messageChanges: new MessageChangesService(deps),
     invites: new InvitesService(deps),
+    conversations: new ConversationsService(deps, readMarkers),
+    roomSettings: new RoomSettingsService(deps),
   };
 }
 

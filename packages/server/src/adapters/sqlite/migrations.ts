@@ -230,6 +230,30 @@ const MIGRATIONS: readonly Migration[] = [
       SELECT r.id, u.id FROM rooms r CROSS JOIN users u WHERE r.kind = 'text' AND r.deleted = 0;
     CREATE INDEX room_members_user ON room_members(user_id);
   `,
+  /*
+   * 7: direct and group chats, personal room settings, read receipts. A direct chat is found by its member
+   * set (one room per pair, unique); settings are private rows per user; receipts read the markers of a
+   * room's members, hence the index by room.
+   */
+  `
+    CREATE TABLE dm_rooms (
+      member_key TEXT PRIMARY KEY,
+      room_id TEXT NOT NULL UNIQUE REFERENCES rooms(id)
+    );
+    CREATE TABLE room_settings (
+      user_id TEXT NOT NULL REFERENCES users(id),
+      room_id TEXT NOT NULL REFERENCES rooms(id),
+      muted INTEGER NOT NULL DEFAULT 0,
+      level TEXT,
+      local_name TEXT,
+      PRIMARY KEY (user_id, room_id)
+    );
+    CREATE TABLE notify_defaults (
+      user_id TEXT PRIMARY KEY REFERENCES users(id),
+      level TEXT NOT NULL
+    );
+    CREATE INDEX read_markers_room ON read_markers(room_id);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -9,6 +9,7 @@ import type {
 import { StorageUnavailable } from '../../ports/storage.js';
 import type { Awaitable } from '../../ports/awaitable.js';
 import { SqliteCategoriesRepo } from './categories-repo.js';
+import { SqliteConversationsRepo } from './conversations-repo.js';
 import { type CheckpointMode, CheckpointRationer, type CheckpointResult } from './checkpoints.js';
 import { SqliteCredentialsRepo } from './credentials-repo.js';
 import { BUSY_TIMEOUT_MS, openDatabase, type Db, type Synchronous } from './db.js';
@@ -17,6 +18,7 @@ import { classify } from './faults.js';
 import { SqliteMessagesRepo } from './messages-repo.js';
 import { SqliteReadMarkersRepo } from './read-markers-repo.js';
 import { SqliteRolesRepo } from './roles-repo.js';
+import { SqliteRoomSettingsRepo } from './room-settings-repo.js';
 import { SqliteRoomsRepo } from './rooms-repo.js';
 import { SqliteUsersRepo } from './users-repo.js';
 
@@ -39,6 +41,8 @@ export class SqliteStorage implements Storage {
   readonly categories: SqliteCategoriesRepo;
   readonly messages: SqliteMessagesRepo;
   readonly readMarkers: SqliteReadMarkersRepo;
+  readonly conversations: SqliteConversationsRepo;
+  readonly roomSettings: SqliteRoomSettingsRepo;
   readonly events: SqliteEventLog;
   private readonly stmt: Record<'begin' | 'commit' | 'rollback' | 'savepoint' | 'release' | 'rollbackTo', { run(): unknown }>;
   /** The unit of work in progress (or the last one), which the next one waits for. */
@@ -56,6 +60,8 @@ export class SqliteStorage implements Storage {
     this.categories = new SqliteCategoriesRepo(db);
     this.messages = new SqliteMessagesRepo(db);
     this.readMarkers = new SqliteReadMarkersRepo(db);
+    this.conversations = new SqliteConversationsRepo(db);
+    this.roomSettings = new SqliteRoomSettingsRepo(db);
     this.events = new SqliteEventLog(db);
     this.stmt = {
       begin: db.prepare('BEGIN IMMEDIATE'),
