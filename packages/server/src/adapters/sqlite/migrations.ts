@@ -233,14 +233,15 @@ const MIGRATIONS: readonly Migration[] = [
   /*
    * 7: direct and group chats, personal room settings, read receipts. A direct chat is found by its member
    * set (one room per pair, unique); settings are private rows per user; receipts read the markers of a
-   * room's members, hence the index by room.
+   * room's members, hence the index by room. Written to run again harmlessly (IF NOT EXISTS): tests that
+   * roll the schema back by hand to an older version re-run it.
    */
   `
-    CREATE TABLE dm_rooms (
+    CREATE TABLE IF NOT EXISTS dm_rooms (
       member_key TEXT PRIMARY KEY,
       room_id TEXT NOT NULL UNIQUE REFERENCES rooms(id)
     );
-    CREATE TABLE room_settings (
+    CREATE TABLE IF NOT EXISTS room_settings (
       user_id TEXT NOT NULL REFERENCES users(id),
       room_id TEXT NOT NULL REFERENCES rooms(id),
       muted INTEGER NOT NULL DEFAULT 0,
@@ -248,11 +249,11 @@ const MIGRATIONS: readonly Migration[] = [
       local_name TEXT,
       PRIMARY KEY (user_id, room_id)
     );
-    CREATE TABLE notify_defaults (
+    CREATE TABLE IF NOT EXISTS notify_defaults (
       user_id TEXT PRIMARY KEY REFERENCES users(id),
       level TEXT NOT NULL
     );
-    CREATE INDEX read_markers_room ON read_markers(room_id);
+    CREATE INDEX IF NOT EXISTS read_markers_room ON read_markers(room_id);
   `,
 ];
 
