@@ -132,13 +132,15 @@ export type NotifyLevel = z.infer<typeof NotifyLevel>;
 export const RoomSettings = z.object({
   roomId: Id,
   muted: z.boolean(),
-  /** null: the user's default level (`NotifyDefaults`). */
+  /** null: the user's default level for the room's kind (`NotifyDefaults`). */
   level: NotifyLevel.nullable(),
   /** The name this user gives the room on their own screens; null: the room's name. */
   localName: z.string().nullable(),
 });
 export type RoomSettings = z.infer<typeof RoomSettings>;
 
-/** One user's server-wide notification defaults, for rooms without a level of their own. */
-export const NotifyDefaults = z.object({ level: NotifyLevel });
+/** One user's server-wide notification levels, for rooms without one of their own: text rooms, and chats. */
+export const NotifyDefaults = z.object({ rooms: NotifyLevel, chats: NotifyLevel });
 export type NotifyDefaults = z.infer<typeof NotifyDefaults>;
+/** Until a user sets theirs: text rooms ring on mentions, direct and group chats on every message. */
+export const DEFAULT_NOTIFY: NotifyDefaults = { rooms: 'mentions', chats: 'all' };

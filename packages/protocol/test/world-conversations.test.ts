@@ -70,7 +70,11 @@ describe('personal settings in the world', () => {
     let w = chats();
     expect(roomLabel(w, w.rooms.d1!)).toBe('nick-u2');
     expect(roomLabel(w, w.rooms.g1!)).toBe('plans');
+    // Until set otherwise: chats ring on every message, text rooms on mentions.
     expect(notifyLevel(w, 'g1')).toBe('all');
+    expect(notifyLevel(w, 'r1')).toBe('mentions');
+    expect(shouldNotify(w, message('t1', 'r1', 11))).toBe(false);
+    expect(shouldNotify(w, message('t2', 'r1', 11, { mentions: ['u1'] }))).toBe(true);
     const plain = message('x1', 'g1', 11);
     const mention = message('x2', 'g1', 12, { mentions: ['u1'] });
     expect(shouldNotify(w, plain)).toBe(true);
@@ -88,8 +92,9 @@ describe('personal settings in the world', () => {
     expect(w.unread.g1).toEqual({ count: 1, mentions: 0 });
 
     // Defaults apply where a room has no level of its own.
-    w = apply(w, event('notify.defaults.changed', 14, { defaults: { level: 'none' } }));
+    w = apply(w, event('notify.defaults.changed', 14, { defaults: { rooms: 'all', chats: 'none' } }));
     expect(notifyLevel(w, 'd1')).toBe('none');
+    expect(notifyLevel(w, 'r1')).toBe('all');
     expect(isQuiet(w, 'd1')).toBe(true);
     expect(shouldNotify(w, message('x3', 'd1', 15))).toBe(false);
   });
@@ -102,13 +107,13 @@ describe('personal settings in the world', () => {
           { roomId: 'd1', muted: true, level: null, localName: null },
           { roomId: 'gone', muted: true, level: null, localName: null },
         ],
-        notifyDefaults: { level: 'mentions' },
+        notifyDefaults: { rooms: 'none', chats: 'mentions' },
         receipts: { d1: { u2: 7 } },
       }),
     );
     expect(Object.keys(w.roomSettings)).toEqual(['d1']);
-    expect(w.notifyDefaults).toEqual({ level: 'mentions' });
+    expect(w.notifyDefaults).toEqual({ rooms: 'none', chats: 'mentions' });
     expect(w.receipts).toEqual({ d1: { u2: 7 } });
-    expect(worldFromState(state()).notifyDefaults).toEqual({ level: 'all' });
+    expect(worldFromState(state()).notifyDefaults).toEqual({ rooms: 'mentions', chats: 'all' });
   });
 });

@@ -217,8 +217,9 @@ describe('personal room settings', () => {
       const head = server.head();
       expect((await b2.call('room.settings', { roomId: room.id, muted: true })).settings).toEqual(settings);
       expect(server.head()).toBe(head);
-      expect((await b1.call('notify.defaults', { level: 'none' })).defaults).toEqual({ level: 'none' });
-      await liveEvent(b2, (e) => e.type === 'notify.defaults.changed' && e.data.defaults.level === 'none');
+      expect((await b1.call('notify.defaults', { chats: 'none' })).defaults).toEqual({ rooms: 'mentions', chats: 'none' });
+      await liveEvent(b2, (e) => e.type === 'notify.defaults.changed' && e.data.defaults.chats === 'none');
+      expect(await refused(b1, 'notify.defaults', { level: 'none' })).toMatchObject({ code: 'BAD_REQUEST' });
       expect(await refused(b1, 'room.settings', { roomId: room.id, level: 'loud' })).toMatchObject({ code: 'BAD_REQUEST' });
       expect(await refused(b1, 'room.settings', { roomId: room.id, localName: '\u200b' })).toMatchObject({ code: 'BAD_REQUEST' });
       // Carol learns nothing of bob's settings: her socket saw the chat and then the next public event only.
@@ -236,7 +237,7 @@ describe('personal room settings', () => {
       const again = await h.connect(current.url, bob.token);
       const s = await again.call('state');
       expect(s.roomSettings).toEqual([settings]);
-      expect(s.notifyDefaults).toEqual({ level: 'none' });
+      expect(s.notifyDefaults).toEqual({ rooms: 'mentions', chats: 'none' });
       expect(s.unread[room.id]).toEqual({ count: 1, mentions: 0 });
       // Resuming from an older order replays the private events to their user.
       const resumed = await h.connect(current.url, bob.token, beforeSettings);

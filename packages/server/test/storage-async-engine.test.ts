@@ -136,7 +136,7 @@ async function everyFeature(s: Awaited<ReturnType<typeof community>>) {
   await s.readMarkers.unmark(alice, { roomId: group.id, order: inGroup.message.order });
   await s.conversations.remove(alice, { roomId: group.id, userId: o });
   await s.roomSettings.set(alice, { roomId: dm.id, muted: true, level: 'mentions', localName: 'carol' });
-  await s.roomSettings.setDefaults(alice, { level: 'none' });
+  await s.roomSettings.setDefaults(alice, { chats: 'none' });
 
   const { invite } = await s.invites.create(o, { uses: 2 });
   const invites = await s.invites.list(o);

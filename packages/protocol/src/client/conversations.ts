@@ -20,14 +20,18 @@ export function roomLabel(world: Pick<World, 'me' | 'users' | 'formerUsers' | 'r
   return room.name;
 }
 
-/** The room's effective notification level for this user: its own, else their default. */
-export const notifyLevel = (world: Pick<World, 'roomSettings' | 'notifyDefaults'>, roomId: string): NotifyLevel =>
-  world.roomSettings[roomId]?.level ?? world.notifyDefaults.level;
+/** The room's effective notification level for this user: its own, else their default for its kind. */
+export function notifyLevel(world: Pick<World, 'rooms' | 'roomSettings' | 'notifyDefaults'>, roomId: string): NotifyLevel {
+  const own = world.roomSettings[roomId]?.level;
+  if (own) return own;
+  const room = world.rooms[roomId];
+  return room && isChat(room) ? world.notifyDefaults.chats : world.notifyDefaults.rooms;
+}
 
 export const isMuted = (world: Pick<World, 'roomSettings'>, roomId: string): boolean => world.roomSettings[roomId]?.muted === true;
 
 /** Muted, or level none: shown dimmed, never rings. */
-export const isQuiet = (world: Pick<World, 'roomSettings' | 'notifyDefaults'>, roomId: string): boolean =>
+export const isQuiet = (world: Pick<World, 'rooms' | 'roomSettings' | 'notifyDefaults'>, roomId: string): boolean =>
   isMuted(world, roomId) || notifyLevel(world, roomId) === 'none';
 
 /** Should this new message notify (bell / desktop notice)? Never for my own, a muted room or level none. */

@@ -1,4 +1,5 @@
 import type { ClientEvent } from '../decode.js';
+import { DEFAULT_NOTIFY } from '../model.js';
 import type { Category, Me, Message, NotifyDefaults, PublicUser, Role, Room, RoomSettings, Unread } from '../model.js';
 import type { StateResult } from '../requests.js';
 import { highlightHit } from '../highlight.js';
@@ -91,7 +92,7 @@ export function worldFromState(
     readMarkers: { ...state.readMarkers },
     unread: { ...state.unread },
     roomSettings: Object.fromEntries((state.roomSettings ?? []).filter((x) => rooms[x.roomId]).map((x) => [x.roomId, x])),
-    notifyDefaults: state.notifyDefaults ?? { level: 'all' },
+    notifyDefaults: state.notifyDefaults ?? DEFAULT_NOTIFY,
     receipts: { ...state.receipts },
     maxMessagesPerRoom,
   };

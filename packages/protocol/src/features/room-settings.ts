@@ -27,6 +27,6 @@ export const requests = {
     },
     z.object({ settings: RoomSettings }),
   ),
-  /** Set one's notification level for rooms without one of their own. */
-  'notify.defaults': req({ level: NotifyLevel }, z.object({ defaults: NotifyDefaults })),
+  /** Set one's notification levels for rooms without one of their own (text rooms, chats); left out: kept. */
+  'notify.defaults': req({ rooms: NotifyLevel.optional(), chats: NotifyLevel.optional() }, z.object({ defaults: NotifyDefaults })),
 } as const;

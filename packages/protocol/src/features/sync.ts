@@ -43,7 +43,7 @@ export const StateResult = z.object({
   unread: z.record(z.string(), Unread),
   /** This user's own settings, for the rooms they changed any of (the others: not muted, default level; absent: none). */
   roomSettings: z.array(RoomSettings).optional(),
-  /** Absent: level 'all'. */
+  /** Absent: `DEFAULT_NOTIFY`. */
   notifyDefaults: NotifyDefaults.optional(),
   /** Per direct or group chat: the other members' read markers (those who ever marked it). */
   receipts: z.record(z.string(), z.record(z.string(), Order)).optional(),

@@ -251,7 +251,8 @@ const MIGRATIONS: readonly Migration[] = [
     );
     CREATE TABLE IF NOT EXISTS notify_defaults (
       user_id TEXT PRIMARY KEY REFERENCES users(id),
-      level TEXT NOT NULL
+      rooms TEXT NOT NULL,
+      chats TEXT NOT NULL
     );
     CREATE INDEX IF NOT EXISTS read_markers_room ON read_markers(room_id);
   `,

@@ -31,10 +31,10 @@ export class SqliteRoomSettingsRepo implements RoomSettingsRepository {
         `INSERT INTO room_settings (user_id, room_id, muted, level, local_name) VALUES (?, ?, ?, ?, ?)
          ON CONFLICT (user_id, room_id) DO UPDATE SET muted = excluded.muted, level = excluded.level, local_name = excluded.local_name`,
       ),
-      defaults: db.prepare<[string], { level: string }>('SELECT level FROM notify_defaults WHERE user_id = ?'),
+      defaults: db.prepare<[string], { rooms: string; chats: string }>('SELECT rooms, chats FROM notify_defaults WHERE user_id = ?'),
       setDefaults: db.prepare(
-        `INSERT INTO notify_defaults (user_id, level) VALUES (?, ?)
-         ON CONFLICT (user_id) DO UPDATE SET level = excluded.level`,
+        `INSERT INTO notify_defaults (user_id, rooms, chats) VALUES (?, ?, ?)
+         ON CONFLICT (user_id) DO UPDATE SET rooms = excluded.rooms, chats = excluded.chats`,
       ),
     };
   }
@@ -51,9 +51,9 @@ export class SqliteRoomSettingsRepo implements RoomSettingsRepository {
   }
   defaults(userId: string): NotifyDefaults | null {
     const r = this.s.defaults.get(userId);
-    return r ? { level: r.level as NotifyLevel } : null;
+    return r ? { rooms: r.rooms as NotifyLevel, chats: r.chats as NotifyLevel } : null;
   }
   setDefaults(userId: string, defaults: NotifyDefaults): void {
-    this.s.setDefaults.run(userId, defaults.level);
+    this.s.setDefaults.run(userId, defaults.rooms, defaults.chats);
   }
 }

@@ -7,7 +7,7 @@ export interface RoomSettingsRepository {
   get(userId: string, roomId: string): Awaitable<RoomSettings | null>;
   ofUser(userId: string): Awaitable<RoomSettings[]>;
   set(userId: string, settings: RoomSettings): Awaitable<void>;
-  /** null: never set (the level is then 'all'). */
+  /** null: never set (`DEFAULT_NOTIFY` applies). */
   defaults(userId: string): Awaitable<NotifyDefaults | null>;
   setDefaults(userId: string, defaults: NotifyDefaults): Awaitable<void>;
 }

@@ -1,10 +1,9 @@
-import type { NotifyDefaults, ParsedParams, RoomSettings } from '@open-discord/protocol';
+import { DEFAULT_NOTIFY, type NotifyDefaults, type ParsedParams, type RoomSettings } from '@open-discord/protocol';
 import type { ServiceDeps } from '../../core/deps.js';
 import { roomNotFound } from '../rooms/errors.js';
 
 /** What a room's settings are before its user changes any. */
 export const defaultRoomSettings = (roomId: string): RoomSettings => ({ roomId, muted: false, level: null, localName: null });
-export const DEFAULT_NOTIFY: NotifyDefaults = { level: 'all' };
 
 /**
  * Each user's own settings for a room (mute, notification level, a local name) and their notification
@@ -37,8 +36,8 @@ export class RoomSettingsService {
     const { store } = this.d;
     return this.d.queue.submit(async (w) => {
       const cur = (await store.roomSettings.defaults(userId)) ?? DEFAULT_NOTIFY;
-      if (cur.level === p.level) return { defaults: cur };
-      const defaults: NotifyDefaults = { level: p.level };
+      const defaults: NotifyDefaults = { rooms: p.rooms ?? cur.rooms, chats: p.chats ?? cur.chats };
+      if (defaults.rooms === cur.rooms && defaults.chats === cur.chats) return { defaults: cur };
       await store.roomSettings.setDefaults(userId, defaults);
       w.emit({ type: 'notify.defaults.changed', roomId: null, actorId: userId, targetUserId: userId }, { defaults });
       return { defaults };

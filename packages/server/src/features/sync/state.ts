@@ -1,7 +1,6 @@
-import type { PublicUser, StateResult, Unread } from '@open-discord/protocol';
+import { DEFAULT_NOTIFY, type PublicUser, type StateResult, type Unread } from '@open-discord/protocol';
 import type { ServiceDeps } from '../../core/deps.js';
 import { meOf, publicUser } from '../accounts/users.js';
-import { DEFAULT_NOTIFY } from '../room-settings/service.js';
 import type { RoomsService } from '../rooms/service.js';
 
 /** The world as one user sees it: the snapshot a client loads instead of (or before) replaying. */
