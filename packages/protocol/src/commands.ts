@@ -52,9 +52,35 @@ export const COMMANDS: readonly CommandSpec[] = [
   { name: 'color', args: [a('color', 'color')], help: 'Set your name colour (name, #rrggbb, or reset)', request: 'color.set' },
   { name: 'me', args: [a('action', 'text', { rest: true })], help: 'Send an action message', request: 'message.send' },
   { name: 'quit', args: [], help: 'Leave od', request: 'client' },
-  // Local to one device (the od config file keeps them per server); nothing is sent to the server.
-  { name: 'mute', args: [a('room', 'room', { optional: true })], help: 'Mute a room: no unread count, no bell (this device)', request: 'client' },
+  // Your own room settings, kept by the server so every device of yours agrees (room.settings).
+  { name: 'mute', args: [a('room', 'room', { optional: true })], help: 'Mute a room: shown dimmed, never rings (all your devices)', request: 'client' },
   { name: 'unmute', args: [a('room', 'room', { optional: true })], help: 'Unmute a room', request: 'client' },
+  { name: 'notify', args: [a('level', 'word')], help: 'When this room rings: all, mentions, none, or default', request: 'client' },
+  {
+    name: 'notify',
+    sub: 'default',
+    args: [a('kind', 'word'), a('level', 'word')],
+    help: 'When rooms without a level of their own ring: /notify default rooms|chats all|mentions|none',
+    request: 'client',
+  },
+  { name: 'rename-local', args: [a('name', 'text', { optional: true, rest: true })], help: 'Your own name for this room (only you see it); none gives it back its name', request: 'client' },
+  { name: 'peek', args: [], help: 'Look at this room without marking it read (again to stop)', request: 'client' },
+  { name: 'unread', args: [], help: 'Mark this room unread again from its newest message', request: 'client' },
+  // Direct and group chats: only their members see them.
+  { name: 'msg', args: [a('nick', 'nick'), a('text', 'text', { rest: true })], help: 'Send a direct message (opens your chat with them, or reuses it)', request: 'client' },
+  {
+    name: 'group',
+    sub: 'create',
+    args: [a('name', 'word'), a('members', 'nick', { optional: true, many: true, param: 'userIds' })],
+    help: 'Make a group chat with these members',
+    request: 'group.create',
+  },
+  { name: 'group', sub: 'add', args: [a('nick', 'nick')], help: 'Add a member to this group chat (its creator)', request: 'group.add' },
+  { name: 'group', sub: 'remove', args: [a('nick', 'nick')], help: 'Remove a member from this group chat (its creator)', request: 'group.remove' },
+  { name: 'group', sub: 'rename', args: [a('name', 'text', { rest: true })], help: 'Rename this group chat (its creator)', request: 'group.update' },
+  { name: 'group', sub: 'topic', args: [a('topic', 'text', { rest: true })], help: "Set this group chat's topic (its creator)", request: 'group.update' },
+  { name: 'leave', args: [], help: 'Leave this group chat: it vanishes from your list', request: 'client' },
+  // Local to one device (the od config file keeps them per server); nothing is sent to the server.
   { name: 'ignore', args: [a('nick', 'nick')], help: "Hide a member's messages (this device; a count shows where they were)", request: 'client' },
   { name: 'unignore', args: [a('nick', 'nick')], help: 'Show a member\'s messages again', request: 'client' },
   { name: 'role', sub: 'create', args: [a('name', 'word'), a('color', 'color', { optional: true })], help: 'Create a role', request: 'role.create' },

@@ -72,4 +72,6 @@ export type Action =
   /** Timestamp format and colours (from the config file). */
   | { type: 'prefs/look'; look: Look }
   /** /part and /join (hidden), /mute and /unmute, /ignore and /unignore. */
-  | { type: 'prefs/set'; list: PrefsList; id: string; on: boolean };
+  | { type: 'prefs/set'; list: PrefsList; id: string; on: boolean }
+  /** /peek: look at a room without marking it read, or stop. */
+  | { type: 'chats/peek'; roomId: string; on: boolean };

@@ -45,6 +45,8 @@ export interface AppState {
   look: Look;
   /** The terminal's size (see layout.ts). */
   layout: { cols: number; rows: number };
+  /** chats/: rooms looked at without marking them read (/peek), this session only. */
+  peeking: Record<string, true>;
 }
 
 export function initialState(cols = 80, rows = 24): AppState {
@@ -67,5 +69,6 @@ export function initialState(cols = 80, rows = 24): AppState {
     prefs: emptyPrefs(),
     look: DEFAULT_LOOK,
     layout: { cols, rows },
+    peeking: {},
   };
 }
