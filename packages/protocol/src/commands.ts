@@ -55,7 +55,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   // Your own room settings, kept by the server so every device of yours agrees (room.settings).
   { name: 'mute', args: [a('room', 'room', { optional: true })], help: 'Mute a room: shown dimmed, never rings (all your devices)', request: 'client' },
   { name: 'unmute', args: [a('room', 'room', { optional: true })], help: 'Unmute a room', request: 'client' },
-  { name: 'notify', args: [a('level', 'word')], help: 'When this room rings: all, mentions, none, or default', request: 'client' },
+  { name: 'notify', args: [a('level', 'word')], help: 'When this room rings: all, mentions, none, or reset (your default)', request: 'client' },
   {
     name: 'notify',
     sub: 'default',

@@ -97,7 +97,7 @@ export function attachChats({ client, store }: Pick<ControllerContext, 'client' 
       );
       return;
     }
-    if (level !== 'default' && !parsed.success) return flash('error', 'usage: /notify all|mentions|none|default');
+    if (level !== 'reset' && !parsed.success) return flash('error', 'usage: /notify all|mentions|none|reset');
     const id = targetRoom(undefined);
     if (!id) return;
     const value = parsed.success ? parsed.data : null;

@@ -1,4 +1,4 @@
-import { seenBy, userById, type Message, type World } from '@open-discord/protocol';
+import { isQuiet, seenBy, userById, type Message, type World } from '@open-discord/protocol';
 import { paneLines, type PaneLines } from '../../wrap/view-lines.js';
 import type { ActivityLine } from '../activity/describe.js';
 import type { AppState } from '../app-state.js';
@@ -42,8 +42,9 @@ export function roomView(state: Pick<AppState, 'world' | 'views' | 'currentRoomI
   if (!world?.rooms[roomId]) return undefined;
   const pane = state.views[roomId] ?? EMPTY_PANE;
   const counts = world.unread[roomId];
-  // A muted room (/mute) counts nothing and rings nothing; the reader looks in when they choose.
-  const seen = (roomId === state.currentRoomId && pane.scroll === 0) || !!state.prefs?.muted.includes(roomId);
+  // A muted room (/mute, or set to ring for nothing) shows no count and rings nothing; the reader looks in
+  // when they choose. The world's count stays exact.
+  const seen = (roomId === state.currentRoomId && pane.scroll === 0) || !!state.prefs?.muted.includes(roomId) || isQuiet(world, roomId);
   return {
     ...pane,
     messages: shownMessages(world.messages[roomId]),
