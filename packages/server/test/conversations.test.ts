@@ -149,6 +149,41 @@ describe('group chats', () => {
   });
 });
 
+describe('resuming from an older order', () => {
+  it('replays a chat to its members only, and nothing of it to a member removed meanwhile', async () => {
+    const { server, members, clients } = await world();
+    const [alice, bob, carol, dave] = members;
+    const [, b] = clients;
+    const { room } = await b.call('group.create', { name: 'plans', userIds: [carol.id, dave.id] });
+    await b.call('message.send', { roomId: room.id, text: 'before', nonce: 'b1' });
+    const from = server.head();
+    await b.call('message.send', { roomId: room.id, text: 'while away', nonce: 'b2' });
+    await b.call('group.remove', { roomId: room.id, userId: carol.id });
+    await b.call('message.send', { roomId: room.id, text: 'after carol', nonce: 'b3' });
+    await b.call('group.update', { roomId: room.id, topic: 'later' });
+    const texts = (c: RawClient) => c.replayed.filter((e) => e.type === 'message.created').map((e) => e.data.message.text);
+
+    const d = await h.connect(server.url, dave.token, from);
+    expect(texts(d)).toEqual(['while away', 'after carol']);
+    expect(d.replayed.map((e) => e.type)).toEqual(expect.arrayContaining(['room.left', 'room.updated']));
+    // Carol and the owner resume over the same range: none of it, not even the removal of carol.
+    for (const m of [carol, alice]) {
+      const c = await h.connect(server.url, m.token, from);
+      expect(c.replayed.filter((e) => e.roomId === room.id)).toEqual([]);
+      if (m === carol) expect(c.replayed.map((e) => e.type)).toEqual(['access.changed']);
+    }
+    // And after a restart, the same.
+    await server.close();
+    const again = await h.server({ dataDir: server.dataDir });
+    const d2 = await h.connect(again.url, dave.token, from);
+    expect(texts(d2)).toEqual(['while away', 'after carol']);
+    const c2 = await h.connect(again.url, carol.token, from);
+    expect(c2.replayed.filter((e) => e.roomId === room.id)).toEqual([]);
+    expect((await c2.call('state')).rooms.map((r: Frame) => r.id)).not.toContain(room.id);
+    await expectConvergent(again.url, dave.token, h);
+  });
+});
+
 describe('read receipts', () => {
   it('in a chat a member\'s marker reaches its members only; in a text room it stays private; unmark moves it back', async () => {
     const { server, members, clients } = await world();
