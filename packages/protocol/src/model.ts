@@ -59,6 +59,8 @@ export const Room = z.object({
   restrictedTo: z.array(Id).nullable().default(null),
   /** Members, for `dm` and `group` rooms only. */
   members: z.array(Id).optional(),
+  /** `group` rooms only: the members who manage it (add, remove, rename); its creator is one. */
+  admins: z.array(Id).optional(),
   /** A default room: everyone who signs up joins it (a fresh community's #general is one). */
   autoJoin: z.boolean().optional(),
 });

@@ -16,7 +16,7 @@ import { event, message, msgEvent, room, state, user } from './helpers/fixtures.
 
 const apply = (w: World, ...events: ClientEvent[]) => events.reduce(applyEvent, w);
 const dm = room('d1', { kind: 'dm', name: '', members: ['u1', 'u2'] });
-const group = room('g1', { kind: 'group', name: 'plans', members: ['u1', 'u2'] });
+const group = room('g1', { kind: 'group', name: 'plans', members: ['u1', 'u2'], admins: ['u1'] });
 const chats = () => worldFromState(state({ users: [user('u1'), user('u2'), user('u3')], rooms: [room('r1'), dm, group] }));
 
 describe('chats in the world', () => {
@@ -36,6 +36,9 @@ describe('chats in the world', () => {
     expect(w.receipts.g1).toEqual({ u3: 11 });
     w = apply(w, event('room.left', 13, { roomId: 'g1', userId: 'u3' }, 'g1'));
     expect(w.rooms.g1?.members).toEqual(['u1', 'u2']);
+    expect(w.rooms.g1?.admins).toEqual(['u1']);
+    // A member who goes is no admin either.
+    expect(apply(w, event('room.left', 14, { roomId: 'g1', userId: 'u1' }, 'g1')).rooms.g1?.admins).toEqual([]);
     expect(w.receipts.g1).toEqual({});
     // Text rooms keep no member list.
     expect(apply(w, event('room.joined', 14, { roomId: 'r1', userId: 'u3' }, 'r1')).rooms.r1?.members).toBeUndefined();

@@ -91,12 +91,12 @@ describe('direct chats', () => {
 });
 
 describe('group chats', () => {
-  it('the creator adds, removes, renames and sets the topic; members may leave; a removed member stops receiving at once', async () => {
+  it('its admins add, remove, rename and set the topic; members may leave; a removed member stops receiving at once', async () => {
     const { server, members, clients } = await world();
-    const [, bob, carol, dave] = members;
+    const [alice, bob, carol, dave] = members;
     const [a, b, c, d] = clients;
     const { room } = await b.call('group.create', { name: 'plans', userIds: [carol.id] });
-    expect(room).toMatchObject({ kind: 'group', name: 'plans', members: [bob.id, carol.id].sort() });
+    expect(room).toMatchObject({ kind: 'group', name: 'plans', members: [bob.id, carol.id].sort(), admins: [bob.id] });
     await liveEvent(c, (e) => e.type === 'room.created' && e.data.room.id === room.id);
 
     // Only the creator changes it.
@@ -122,8 +122,19 @@ describe('group chats', () => {
     expect(renamed).toMatchObject({ name: 'trip', topic: 'where to?' });
     await liveEvent(d, (e) => e.type === 'room.updated' && e.data.room.name === 'trip');
 
-    // Removing carol: she is told her rooms changed, and nothing of the chat reaches her from then on.
-    await b.call('group.remove', { roomId: room.id, userId: carol.id });
+    // The creator makes dave an admin; an admin manages the group too, but only the creator chooses admins
+    // or removes one, and no one removes the creator.
+    expect(await refused(d, 'group.admin', { roomId: room.id, userId: carol.id, admin: true })).toMatchObject({ code: 'FORBIDDEN' });
+    expect(await refused(b, 'group.admin', { roomId: room.id, userId: alice.id, admin: true })).toMatchObject({ code: 'NOT_FOUND' });
+    const { room: withAdmin } = await b.call('group.admin', { roomId: room.id, userId: dave.id, admin: true });
+    expect(withAdmin.admins).toEqual([bob.id, dave.id].sort());
+    await liveEvent(c, (e) => e.type === 'room.updated' && e.data.room.admins?.includes(dave.id));
+    expect(await refused(d, 'group.remove', { roomId: room.id, userId: bob.id })).toMatchObject({ code: 'FORBIDDEN' });
+    await d.call('group.update', { roomId: room.id, topic: 'by dave' });
+
+    // Removing carol (by dave, an admin): she is told her rooms changed, and nothing of the chat reaches her
+    // from then on.
+    await d.call('group.remove', { roomId: room.id, userId: carol.id });
     await liveEvent(c, (e) => e.type === 'access.changed' && e.data.userId === carol.id);
     await b.call('message.send', { roomId: room.id, text: 'after carol', nonce: 'm1' });
     await liveEvent(d, (e) => e.type === 'message.created' && e.data.message.text === 'after carol');
@@ -141,6 +152,8 @@ describe('group chats', () => {
     await b.call('group.remove', { roomId: room.id, userId: dave.id });
     expect(server.head()).toBe(head);
     expect((await b.call('room.members', { roomId: room.id })).userIds).toEqual([bob.id]);
+    // Who goes is no admin any more.
+    expect((await b.call('state')).rooms.find((r: Frame) => r.id === room.id).admins).toEqual([bob.id]);
 
     // A fresh fold of the log equals state, for the creator and for someone who left.
     await expectConvergent(server.url, bob.token, h);

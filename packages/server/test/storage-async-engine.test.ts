@@ -131,6 +131,7 @@ async function everyFeature(s: Awaited<ReturnType<typeof community>>) {
   const { room: group } = await s.conversations.createGroup(alice, { name: 'plans', userIds: [carol] });
   await s.conversations.add(alice, { roomId: group.id, userId: o });
   await s.conversations.update(alice, { roomId: group.id, topic: 'soon' });
+  await s.conversations.setAdmin(alice, { roomId: group.id, userId: carol, admin: true });
   const inGroup = await s.messages.send(carol, { roomId: group.id, text: 'when?', nonce: 'n4' });
   await s.readMarkers.mark(alice, { roomId: group.id, order: inGroup.message.order });
   await s.readMarkers.unmark(alice, { roomId: group.id, order: inGroup.message.order });

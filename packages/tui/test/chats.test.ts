@@ -69,6 +69,13 @@ describe('direct and group chats in od', () => {
     expect(client.of('group.add').map((r) => r.params)).toEqual([{ roomId: group.id, userId: BOB }]);
     expect(client.of('group.update').map((r) => r.params)).toEqual([{ roomId: group.id, name: 'big trip' }, { roomId: group.id, topic: 'where to?' }]);
 
+    actions.submit('/group admin alice');
+    actions.submit('/group unadmin @alice');
+    expect(client.of('group.admin').map((r) => r.params)).toEqual([
+      { roomId: group.id, userId: ALICE, admin: true },
+      { roomId: group.id, userId: ALICE, admin: false },
+    ]);
+
     actions.submit('/leave');
     const leave = client.of('group.remove')[1]!;
     expect(leave.params).toEqual({ roomId: group.id, userId: ME });

@@ -179,8 +179,10 @@ function chatMembers(world: World, roomId: string, userId: string, joined: boole
   const has = room.members.includes(userId);
   if (has === joined) return world;
   const members = joined ? [...room.members, userId].sort() : room.members.filter((id) => id !== userId);
+  // A member who goes is no admin of it either.
+  const admins = !joined && room.admins?.includes(userId) ? { admins: room.admins.filter((id) => id !== userId) } : {};
   const receipts = !joined && world.receipts[roomId] ? { ...world.receipts, [roomId]: without(world.receipts[roomId]!, userId) } : world.receipts;
-  return { ...world, rooms: { ...world.rooms, [roomId]: { ...room, members } }, receipts };
+  return { ...world, rooms: { ...world.rooms, [roomId]: { ...room, members, ...admins } }, receipts };
 }
 
 /** A `presence` notice: ephemeral, so outside the event stream and `head`. */

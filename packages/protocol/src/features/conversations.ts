@@ -21,10 +21,15 @@ export const requests = {
   'dm.open': req({ userId: Id }, z.object({ room: Room })),
   /** A group chat of its creator and these users. */
   'group.create': req({ name: groupName, userIds: z.array(Id).max(GROUP_MEMBERS_MAX - 1) }, z.object({ room: Room })),
-  /** Add a member (the group's creator only). */
+  /** Add a member (the group's admins). */
   'group.add': req({ roomId: Id, userId: Id }, z.object({ room: Room })),
-  /** Remove a member (the group's creator), or leave (anyone, their own id): the chat vanishes for them. */
+  /**
+   * Remove a member (the group's admins; only its creator removes another admin, and no one removes the
+   * creator), or leave (anyone, their own id): the chat vanishes for them.
+   */
   'group.remove': req({ roomId: Id, userId: Id }, Ok),
-  /** Rename the group or set its topic (the group's creator only). */
+  /** Rename the group or set its topic (the group's admins). */
   'group.update': req({ roomId: Id, name: groupName.optional(), topic: topic.optional() }, z.object({ room: Room })),
+  /** Make a member an admin of the group, or not (the group's creator only). */
+  'group.admin': req({ roomId: Id, userId: Id, admin: z.boolean() }, z.object({ room: Room })),
 } as const;

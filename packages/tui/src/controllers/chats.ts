@@ -7,7 +7,7 @@ import { describeError } from './describe-error.js';
 import type { Sender } from './send.js';
 
 /** The local commands this controller runs (the table says `client` for them). */
-export const CHAT_COMMANDS: ReadonlySet<string> = new Set(['msg', 'leave', 'mute', 'unmute', 'notify', 'rename-local', 'peek', 'unread']);
+export const CHAT_COMMANDS: ReadonlySet<string> = new Set(['msg', 'leave', 'mute', 'unmute', 'notify', 'rename-local', 'peek', 'unread', 'group']);
 
 export interface Chats {
   run(name: string, sub: string | undefined, args: Record<string, unknown>): void;
@@ -104,7 +104,23 @@ export function attachChats({ client, store }: Pick<ControllerContext, 'client' 
     void settings('notify', { roomId: id, level: value }, value === null ? `${label(id)} rings as your default says` : `${label(id)} rings on ${describe(value)}`);
   };
 
+  /** /group admin, /group unadmin: the request needs a yes or no the line does not carry. */
+  const admin = (sub: string | undefined, args: Record<string, unknown>) => {
+    const state = store.getState();
+    const id = state.currentRoomId;
+    const userId = state.world ? findUser(state.world, String(args.nick)) : null;
+    if (!id || state.world?.rooms[id]?.kind !== 'group') return flash('error', 'go to a group chat first');
+    if (!userId) return flash('error', `no one here is called "${String(args.nick).replace(/^@/, '')}"`);
+    const on = sub === 'admin';
+    const nick = state.world.users[userId]?.nickname ?? String(args.nick);
+    client.request('group.admin', { roomId: id, userId, admin: on }).then(
+      () => flash('info', on ? `${nick} is now an admin of ${label(id)}` : `${nick} is no longer an admin of ${label(id)}`, id),
+      (e: unknown) => flash('error', `/group ${sub}: ${describeError(e)}`, id),
+    );
+  };
+
   const run = (name: string, sub: string | undefined, args: Record<string, unknown>) => {
+    if (name === 'group') return admin(sub, args);
     if (name === 'msg') return msg(args);
     if (name === 'leave') return leave();
     if (name === 'notify') return notify(sub, args);

@@ -232,7 +232,7 @@ const MIGRATIONS: readonly Migration[] = [
   `,
   /*
    * 7: direct and group chats, personal room settings, read receipts. A direct chat is found by its member
-   * set (one room per pair, unique); settings are private rows per user; receipts read the markers of a
+   * set (one room per pair, unique); a group lists its admins; settings are private rows per user; receipts read the markers of a
    * room's members, hence the index by room. Written to run again harmlessly (IF NOT EXISTS): tests that
    * roll the schema back by hand to an older version re-run it.
    */
@@ -253,6 +253,11 @@ const MIGRATIONS: readonly Migration[] = [
       user_id TEXT PRIMARY KEY REFERENCES users(id),
       rooms TEXT NOT NULL,
       chats TEXT NOT NULL
+    );
+    CREATE TABLE IF NOT EXISTS group_admins (
+      room_id TEXT NOT NULL REFERENCES rooms(id),
+      user_id TEXT NOT NULL REFERENCES users(id),
+      PRIMARY KEY (room_id, user_id)
     );
     CREATE INDEX IF NOT EXISTS read_markers_room ON read_markers(room_id);
   `,

@@ -8,6 +8,9 @@ export interface ConversationsRepository {
   /** The direct chat of this member set (`dmKey`), if one was opened. */
   dmRoom(key: string): Awaitable<string | null>;
   setDmRoom(key: string, roomId: string): Awaitable<void>;
+  /** A group's admins (its creator is made one when it is created). */
+  admins(roomId: string): Awaitable<string[]>;
+  setAdmin(roomId: string, userId: string, admin: boolean): Awaitable<void>;
 }
 
 /** The key of a member set: its ids sorted, so either side opening the chat finds the same room. */

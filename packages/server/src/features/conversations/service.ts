@@ -44,16 +44,16 @@ export class ConversationsService {
     return this.d.queue.submit(async (w) => {
       const members = [...new Set([userId, ...p.userIds])];
       for (const id of members) await this.activeUser(id);
-      return { room: await this.createIn(w, userId, 'group', p.name, members) };
+      return { room: await this.createIn(w, userId, 'group', p.name, members, [userId]) };
     });
   }
 
-  /** Add a member: the group's creator only. Adding a member again writes nothing. */
+  /** Add a member: the group's admins. Adding a member again writes nothing. */
   add(actorId: string, p: ParsedParams<'group.add'>): Promise<{ room: Room }> {
     const { store } = this.d;
     return this.d.queue.submit(async (w) => {
       const row = await this.group(actorId, p.roomId);
-      this.mustManage(actorId, row);
+      await this.mustManage(actorId, row);
       await this.activeUser(p.userId);
       const view = await this.d.access.view();
       if (!view.isMember(p.userId, row.id)) {
@@ -70,26 +70,36 @@ export class ConversationsService {
     });
   }
 
-  /** Remove a member (the group's creator), or leave (anyone, themself). Removing a non-member writes nothing. */
+  /**
+   * Remove a member (the group's admins; only the creator removes another admin, no one else the creator),
+   * or leave (anyone, themself). Removing a non-member writes nothing. A member who goes is no admin either.
+   */
   remove(actorId: string, p: ParsedParams<'group.remove'>): Promise<{ ok: true }> {
     const { store } = this.d;
     return this.d.queue.submit(async (w) => {
       const row = await this.group(actorId, p.roomId);
-      if (p.userId !== actorId) this.mustManage(actorId, row);
+      if (p.userId !== actorId) {
+        await this.mustManage(actorId, row);
+        const targetIsAdmin = (await store.conversations.admins(row.id)).includes(p.userId);
+        if (p.userId === row.createdBy || (targetIsAdmin && actorId !== row.createdBy)) {
+          throw new ProtocolError('FORBIDDEN', "only the group's creator removes its admins, and no one removes its creator");
+        }
+      }
       if (!(await this.d.access.view()).isMember(p.userId, row.id)) return { ok: true as const };
       await store.rooms.removeMember(row.id, p.userId);
+      await store.conversations.setAdmin(row.id, p.userId, false);
       w.emit({ type: 'room.left', roomId: row.id, actorId }, { roomId: row.id, userId: p.userId });
       w.emit({ type: 'access.changed', roomId: null, actorId, targetUserId: p.userId }, { userId: p.userId });
       return { ok: true as const };
     });
   }
 
-  /** Rename the group or set its topic: the group's creator only. */
+  /** Rename the group or set its topic: the group's admins. */
   update(actorId: string, p: ParsedParams<'group.update'>): Promise<{ room: Room }> {
     const { store } = this.d;
     return this.d.queue.submit(async (w) => {
       const row = await this.group(actorId, p.roomId);
-      this.mustManage(actorId, row);
+      await this.mustManage(actorId, row);
       const next: RoomRow = { ...row, name: p.name ?? row.name, topic: p.topic ?? row.topic };
       if (next.name === row.name && next.topic === row.topic) return { room: await store.rooms.toWire(row) };
       await store.rooms.update(next);
@@ -99,8 +109,24 @@ export class ConversationsService {
     });
   }
 
+  /** Make a member an admin of the group or not: its creator only (who stays one). A no-op writes nothing. */
+  setAdmin(actorId: string, p: ParsedParams<'group.admin'>): Promise<{ room: Room }> {
+    const { store } = this.d;
+    return this.d.queue.submit(async (w) => {
+      const row = await this.group(actorId, p.roomId);
+      if (row.createdBy !== actorId) throw new ProtocolError('FORBIDDEN', "only the group's creator chooses its admins");
+      if (p.userId === row.createdBy) throw new ProtocolError('BAD_REQUEST', "the group's creator is always one of its admins");
+      if (!(await this.d.access.view()).isMember(p.userId, row.id)) throw new ProtocolError('NOT_FOUND', 'no such member in this group');
+      if ((await store.conversations.admins(row.id)).includes(p.userId) === p.admin) return { room: await store.rooms.toWire(row) };
+      await store.conversations.setAdmin(row.id, p.userId, p.admin);
+      const room = await store.rooms.toWire(row);
+      w.emit({ type: 'room.updated', roomId: room.id, actorId }, { room });
+      return { room };
+    });
+  }
+
   /** A new chat with its members in it from the start, announced to them (and only them) by `room.created`. */
-  private async createIn(w: WriteContext, userId: string, kind: 'dm' | 'group', name: string, members: string[]): Promise<Room> {
+  private async createIn(w: WriteContext, userId: string, kind: 'dm' | 'group', name: string, members: string[], admins: string[] = []): Promise<Room> {
     const { store } = this.d;
     const row: Omit<RoomRow, 'deleted'> = {
       id: this.d.newId(),
@@ -116,6 +142,7 @@ export class ConversationsService {
     };
     await store.rooms.insert(row);
     for (const id of members) await store.rooms.addMember(row.id, id);
+    for (const id of admins) await store.conversations.setAdmin(row.id, id, true);
     const room = await store.rooms.toWire({ ...row, deleted: false });
     w.emit({ type: 'room.created', roomId: room.id, actorId: userId }, { room });
     return room;
@@ -133,8 +160,10 @@ export class ConversationsService {
     return row;
   }
 
-  private mustManage(userId: string, row: RoomRow): void {
-    if (row.createdBy !== userId) throw new ProtocolError('FORBIDDEN', "only the group's creator can change its members, name or topic");
+  private async mustManage(userId: string, row: RoomRow): Promise<void> {
+    if (!(await this.d.store.conversations.admins(row.id)).includes(userId)) {
+      throw new ProtocolError('FORBIDDEN', "only the group's admins can change its members, name or topic");
+    }
   }
 
   private async activeUser(userId: string): Promise<void> {
