@@ -105,8 +105,11 @@ describe('group chats', () => {
     expect(await refused(c, 'group.remove', { roomId: room.id, userId: bob.id })).toMatchObject({ code: 'FORBIDDEN' });
     expect(await refused(b, 'group.update', { roomId: room.id, name: ' ' })).toMatchObject({ code: 'BAD_REQUEST' });
     expect(await refused(b, 'group.add', { roomId: room.id, userId: 'nobody' })).toEqual({ code: 'NOT_FOUND', message: 'user not found' });
-    // The text-room way of leaving does not apply; a text room is not a group.
+    // The text-room ways of leaving and renaming do not apply, whatever one's server permissions.
     expect(await refused(c, 'room.part', { roomId: room.id })).toMatchObject({ code: 'BAD_REQUEST' });
+    await makeOwner(server, carol.id);
+    expect(await refused(c, 'room.update', { roomId: room.id, name: 'mine' })).toMatchObject({ code: 'BAD_REQUEST' });
+    expect(await refused(c, 'room.delete', { roomId: room.id })).toEqual(NOT_FOUND);
 
     // Adding: dave learns of the chat (access.changed), everyone in it sees him join.
     const { room: withDave } = await b.call('group.add', { roomId: room.id, userId: dave.id });

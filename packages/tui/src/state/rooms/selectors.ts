@@ -29,7 +29,7 @@ export function groupsOf(world: RoomsOf | null): RoomGroup[] {
     groups.push({ id: c.id, name: c.name, rooms: rooms.filter((r) => r.kind === 'text' && r.categoryId === c.id).sort(byPlace) });
   }
   const convs = rooms.filter((r) => r.kind !== 'text').sort(byPosition);
-  if (convs.length) groups.push({ id: 'dm', name: 'direct', rooms: convs });
+  if (convs.length) groups.push({ id: 'dm', name: 'direct messages', rooms: convs });
   return groups;
 }
 
