@@ -1,11 +1,15 @@
-import { describe, expect, it } from 'vitest';
+import { cleanup, render } from 'ink-testing-library';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { ClientEvent, Room, RoomSettings } from '@open-discord/protocol';
 import { attachClient } from '../src/controllers/index.js';
 import { roomView, visiblePane } from '../src/state/messages/selectors.js';
 import { roomGroups, roomLabel } from '../src/state/rooms/selectors.js';
 import { createStore } from '../src/state/store.js';
 import { ALICE, BOB, boot, created, ME, msg, snapshot, T0 } from './fixtures.js';
+import { ChatScreen } from '../src/ui/ChatScreen.js';
 import { FakeClient } from './fake-client.js';
+
+afterEach(() => cleanup());
 
 // od and direct/group chats, personal room settings and read receipts, driven through the controllers with a
 // hand-driven client: the requests each command sends, and what the screen shows once the events arrive.
@@ -166,5 +170,20 @@ describe('read receipts and looking without reading in od', () => {
     store.dispatch({ type: 'event', event: created(msg(13, { roomId: dm.id, authorId: BOB })) });
     expect(client.of('read.mark')).toHaveLength(1);
     expect(store.getState().world!.readMarkers[dm.id]).toBe(10);
+  });
+});
+
+describe('the chat screen with chats', () => {
+  it('lists chats in their own section by nickname or group name, and shows who has seen what', () => {
+    const { store } = chat();
+    store.dispatch({ type: 'room/select', roomId: group.id });
+    store.dispatch({ type: 'history/loaded', roomId: group.id, messages: [msg(11, { roomId: group.id, text: 'shall we?' })], end: true });
+    store.dispatch({ type: 'event', event: ev(12, { type: 'read.receipt', roomId: group.id, actorId: BOB, data: { roomId: group.id, userId: BOB, order: 11 } }) });
+    const f = render(<ChatScreen state={store.getState()} now={0} />).lastFrame()!;
+    expect(f).toContain('DIRECT MESSAGES');
+    expect(f).toMatch(/\d #bob/);
+    expect(f).toMatch(/\d #trip/);
+    expect(f).toMatch(/alice shall we\?/);
+    expect(f).toContain('seen by bob');
   });
 });
