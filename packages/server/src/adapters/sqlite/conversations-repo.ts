@@ -7,7 +7,7 @@ export class SqliteConversationsRepo implements ConversationsRepository {
   constructor(db: Db) {
     this.s = {
       dmRoom: db.prepare<[string], { room_id: string }>('SELECT room_id FROM dm_rooms WHERE member_key = ?'),
-      setDmRoom: db.prepare('INSERT INTO dm_rooms (member_key, room_id) VALUES (?, ?)'),
+      setDmRoom: db.prepare('INSERT INTO dm_rooms (member_key, room_id) VALUES (?, ?) ON CONFLICT (member_key) DO UPDATE SET room_id = excluded.room_id'),
       admins: db.prepare<[string], { user_id: string }>('SELECT user_id FROM group_admins WHERE room_id = ? ORDER BY user_id'),
       addAdmin: db.prepare('INSERT OR IGNORE INTO group_admins (room_id, user_id) VALUES (?, ?)'),
       removeAdmin: db.prepare('DELETE FROM group_admins WHERE room_id = ? AND user_id = ?'),

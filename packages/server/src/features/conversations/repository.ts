@@ -7,6 +7,7 @@ import type { Awaitable } from '../../ports/awaitable.js';
 export interface ConversationsRepository {
   /** The direct chat of this member set (`dmKey`), if one was opened. */
   dmRoom(key: string): Awaitable<string | null>;
+  /** Point the member set at this room (a chat gone for good is replaced by a new one). */
   setDmRoom(key: string, roomId: string): Awaitable<void>;
   /** A group's admins (its creator is made one when it is created). */
   admins(roomId: string): Awaitable<string[]>;
