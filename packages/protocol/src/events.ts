@@ -9,6 +9,7 @@ import * as profile from './features/profile.js';
 import * as readMarkers from './features/read-markers.js';
 import * as reactions from './features/reactions.js';
 import * as roles from './features/roles.js';
+import * as roomSettings from './features/room-settings.js';
 import * as rooms from './features/rooms.js';
 
 /**
@@ -27,6 +28,7 @@ export const KnownEvent = z.discriminatedUnion('type', [
   ...roles.events,
   ...presence.events,
   ...reactions.events,
+  ...roomSettings.events,
 ]);
 export type KnownEvent = z.infer<typeof KnownEvent>;
 export type EventType = KnownEvent['type'];

@@ -52,3 +52,6 @@ export function utf8ByteLength(text: string): number {
   }
   return n;
 }
+
+/** Members of a group chat, its creator included. */
+export const GROUP_MEMBERS_MAX = 50;

@@ -73,6 +73,8 @@ export const Room = z.object({
   restrictedTo: z.array(Id).nullable().default(null),
   /** Members, for `dm` and `group` rooms only. */
   members: z.array(Id).optional(),
+  /** `group` rooms only: the members who manage it (add, remove, rename); its creator is one. */
+  admins: z.array(Id).optional(),
   /** A default room: everyone who signs up joins it (a fresh community's #general is one). */
   autoJoin: z.boolean().optional(),
   /** Slowmode: each member may send one message per this many seconds (moderators are exempt); absent = off. */
@@ -154,3 +156,24 @@ export const Invite = z.object({
   createdAt: Timestamp,
 });
 export type Invite = z.infer<typeof Invite>;
+
+/** How much of a room's traffic notifies its user: every message, mentions only, or nothing. */
+export const NotifyLevel = z.enum(['all', 'mentions', 'none']);
+export type NotifyLevel = z.infer<typeof NotifyLevel>;
+
+/** One user's own settings for one room; nobody else sees them. */
+export const RoomSettings = z.object({
+  roomId: Id,
+  muted: z.boolean(),
+  /** null: the user's default level for the room's kind (`NotifyDefaults`). */
+  level: NotifyLevel.nullable(),
+  /** The name this user gives the room on their own screens; null: the room's name. */
+  localName: z.string().nullable(),
+});
+export type RoomSettings = z.infer<typeof RoomSettings>;
+
+/** One user's server-wide notification levels, for rooms without one of their own: text rooms, and chats. */
+export const NotifyDefaults = z.object({ rooms: NotifyLevel, chats: NotifyLevel });
+export type NotifyDefaults = z.infer<typeof NotifyDefaults>;
+/** Until a user sets theirs: text rooms ring on mentions, direct and group chats on every message. */
+export const DEFAULT_NOTIFY: NotifyDefaults = { rooms: 'mentions', chats: 'all' };

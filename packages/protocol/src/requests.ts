@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import * as categories from './features/categories.js';
+import * as conversations from './features/conversations.js';
 import * as invites from './features/invites.js';
 import * as membership from './features/membership.js';
 import * as messages from './features/messages.js';
@@ -9,6 +10,7 @@ import * as profile from './features/profile.js';
 import * as readMarkers from './features/read-markers.js';
 import * as reactions from './features/reactions.js';
 import * as roles from './features/roles.js';
+import * as roomSettings from './features/room-settings.js';
 import * as rooms from './features/rooms.js';
 import * as sync from './features/sync.js';
 
@@ -32,6 +34,8 @@ export const REQUESTS = {
   ...invites.requests,
   ...presence.requests,
   ...reactions.requests,
+  ...conversations.requests,
+  ...roomSettings.requests,
 } as const;
 
 export type RequestType = keyof typeof REQUESTS;

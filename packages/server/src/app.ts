@@ -11,6 +11,7 @@ import { DEFAULTS, type Rate } from './defaults.js';
 import { loadOrCreateSecret } from './features/accounts/secret.js';
 import { AuthService, type AuthOptions, createInvite, REFRESH_TOKEN_TTL_SEC, type Registration } from './features/accounts/service.js';
 import { CategoriesService } from './features/categories/service.js';
+import { ConversationsService } from './features/conversations/service.js';
 import { FEATURES, viewerEvents, visibilityEvents } from './features/index.js';
 import { MembershipService } from './features/membership/service.js';
 import { InvitesService } from './features/invites/service.js';
@@ -23,6 +24,7 @@ import { ReactionsService } from './features/reactions/service.js';
 import { ReadMarkersService } from './features/read-markers/service.js';
 import { OWNER_ROLE } from './features/roles/repository.js';
 import { RolesService } from './features/roles/service.js';
+import { RoomSettingsService } from './features/room-settings/service.js';
 import { RoomAdminService } from './features/rooms/admin.js';
 import { RoomsService } from './features/rooms/service.js';
 import { StateService } from './features/sync/state.js';
@@ -120,6 +122,8 @@ export interface Services {
   messageChanges: MessageChangesService;
   invites: InvitesService;
   reactions: ReactionsService;
+  conversations: ConversationsService;
+  roomSettings: RoomSettingsService;
 }
 
 export interface ServicesOptions {
@@ -178,6 +182,8 @@ export async function createServices(o: ServicesOptions): Promise<Services & { b
     messageChanges: new MessageChangesService(deps),
     invites: new InvitesService(deps),
     reactions,
+    conversations: new ConversationsService(deps, readMarkers),
+    roomSettings: new RoomSettingsService(deps),
   };
 }
 

@@ -197,6 +197,7 @@ export function rollBackTo(db: { exec(sql: string): unknown; pragma(s: string, o
     6: (d) => d.exec('ALTER TABLE users DROP COLUMN status_text; ALTER TABLE users DROP COLUMN presence_mode;'),
     7: (d) => d.exec('ALTER TABLE rooms DROP COLUMN slowmode_sec;'),
     8: undoMigration8,
+    9: (d) => d.exec('DROP TABLE dm_rooms; DROP TABLE room_settings; DROP TABLE notify_defaults; DROP TABLE group_admins; DROP INDEX read_markers_room;'),
   };
   const current = db.pragma('user_version', { simple: true }) as number;
   for (let v = current; v > version; v--) {

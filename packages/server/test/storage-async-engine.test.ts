@@ -21,7 +21,7 @@ afterEach(() => {
 });
 
 const LATENCY_HOPS = 50;
-const REPOS = ['users', 'credentials', 'roles', 'rooms', 'categories', 'messages', 'readMarkers', 'reactions', 'events'] as const;
+const REPOS = ['users', 'credentials', 'roles', 'rooms', 'categories', 'messages', 'readMarkers', 'reactions', 'conversations', 'roomSettings', 'events'] as const;
 
 /** Every repository call answered one microtask later; `pending` counts calls not yet answered. */
 function deferredStorage(real: SqliteStorage, problems: string[]): Storage {
@@ -130,6 +130,19 @@ async function everyFeature(s: Awaited<ReturnType<typeof community>>) {
   await s.reactions.add(alice, { messageId: sure.id, emoji: '🔥' }); // dropped with the message below
   await s.messageChanges.delete(alice, { messageId: sure.id }); // a moderator deletes another's message
   await s.readMarkers.mark(bob, { roomId: lobby.id, order: hello.message.order });
+  // Direct and group chats, receipts and personal settings.
+  const { room: dm } = await s.conversations.openDm(alice, { userId: carol });
+  await s.conversations.openDm(carol, { userId: alice });
+  const { room: group } = await s.conversations.createGroup(alice, { name: 'plans', userIds: [carol] });
+  await s.conversations.add(alice, { roomId: group.id, userId: o });
+  await s.conversations.update(alice, { roomId: group.id, topic: 'soon' });
+  await s.conversations.setAdmin(alice, { roomId: group.id, userId: carol, admin: true });
+  const inGroup = await s.messages.send(carol, { roomId: group.id, text: 'when?', nonce: 'n4' });
+  await s.readMarkers.mark(alice, { roomId: group.id, order: inGroup.message.order });
+  await s.readMarkers.unmark(alice, { roomId: group.id, order: inGroup.message.order });
+  await s.conversations.remove(alice, { roomId: group.id, userId: o });
+  await s.roomSettings.set(alice, { roomId: dm.id, muted: true, level: 'mentions', localName: 'carol' });
+  await s.roomSettings.setDefaults(alice, { chats: 'none' });
 
   const { invite } = await s.invites.create(o, { uses: 2 });
   const invites = await s.invites.list(o);

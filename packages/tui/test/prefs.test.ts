@@ -46,10 +46,13 @@ describe('/part, /mute, /ignore (issue 8, item 19)', () => {
     expect(client.of('history').filter((r) => (r.params as { roomId: string }).roomId === 'r-gen')).toHaveLength(1);
   });
 
-  it('/mute drops the unread count and the bell of a room', () => {
-    const { store, actions } = chat();
+  it('/mute drops the unread count and the bell of a room, once the server has it (every device follows)', () => {
+    const { client, store, actions } = chat();
     actions.submit('/mute dev');
-    store.dispatch({ type: 'event', event: created(msg(11, { roomId: 'r-dev', mentions: ['u-me'] })) });
+    expect(client.of('room.settings').map((r) => r.params)).toEqual([{ roomId: 'r-dev', muted: true }]);
+    const settings = { roomId: 'r-dev', muted: true, level: null, localName: null };
+    store.dispatch({ type: 'event', event: { type: 'room.settings.changed', order: 11, id: 'e11', roomId: 'r-dev', actorId: ME, createdAt: T0, data: { settings } } });
+    store.dispatch({ type: 'event', event: created(msg(12, { roomId: 'r-dev', mentions: ['u-me'] })) });
     expect(roomView(store.getState(), 'r-dev')?.unread).toBe(0);
     expect(store.getState().bell).toBe(0);
   });

@@ -12,3 +12,4 @@ export { wsUrl } from './connection.js';
 export * from './socket.js';
 export { nodeWebSocket } from './node-socket.js';
 export * from './connect.js';
+export * from './conversations.js';

@@ -1,5 +1,6 @@
 import type { ClientEvent } from '../decode.js';
-import type { Category, Me, Message, PresenceStatus, PublicUser, Role, Room, Unread } from '../model.js';
+import { DEFAULT_NOTIFY } from '../model.js';
+import type { Category, Me, Message, NotifyDefaults, PresenceStatus, PublicUser, Role, Room, RoomSettings, Unread } from '../model.js';
 import type { StateResult } from '../requests.js';
 import { highlightHit } from '../highlight.js';
 import { placeMessage, trimFront, upsertMessage } from './message-list.js';
@@ -37,6 +38,11 @@ export interface World {
   /** Per room: the order this user last marked read. */
   readMarkers: Readonly<Record<string, number>>;
   unread: Readonly<Record<string, Unread>>;
+  /** This user's own settings per room, for the rooms they changed any of. */
+  roomSettings: Readonly<Record<string, RoomSettings>>;
+  notifyDefaults: NotifyDefaults;
+  /** Per direct or group chat: how far each other member has read it (read receipts). */
+  receipts: Readonly<Record<string, Readonly<Record<string, number>>>>;
   maxMessagesPerRoom: number;
 }
 
@@ -86,6 +92,9 @@ export function worldFromState(
     messages,
     readMarkers: { ...state.readMarkers },
     unread: { ...state.unread },
+    roomSettings: Object.fromEntries((state.roomSettings ?? []).filter((x) => rooms[x.roomId]).map((x) => [x.roomId, x])),
+    notifyDefaults: state.notifyDefaults ?? DEFAULT_NOTIFY,
+    receipts: { ...state.receipts },
     maxMessagesPerRoom,
   };
 }
@@ -149,6 +158,32 @@ export function markRead(world: World, roomId: string, order: number): World {
   if (!world.rooms[roomId] || order <= (world.readMarkers[roomId] ?? 0)) return world;
   const moved = { ...world, readMarkers: { ...world.readMarkers, [roomId]: order } };
   return { ...moved, unread: { ...world.unread, [roomId]: recountUnread(moved, roomId, order) } };
+}
+
+/**
+ * My marker moved back (`read.unmarked`): the room is unread from there again. Recounted from the loaded
+ * messages, like a forward move.
+ */
+function unmarkRead(world: World, roomId: string, order: number): World {
+  if (!world.rooms[roomId] || order >= (world.readMarkers[roomId] ?? 0)) return world;
+  const moved = { ...world, readMarkers: { ...world.readMarkers, [roomId]: order } };
+  return { ...moved, unread: { ...world.unread, [roomId]: recountUnread(moved, roomId, order) } };
+}
+
+/** Is this a direct or group chat that lists me as a member (so I am in it)? */
+const memberOf = (world: Pick<World, 'me'>, room: Room): boolean => room.kind !== 'text' && room.members?.includes(world.me.id) === true;
+
+/** A member joined or left a direct or group chat: its member list follows; a leaver's receipt goes. */
+function chatMembers(world: World, roomId: string, userId: string, joined: boolean): World {
+  const room = world.rooms[roomId];
+  if (!room || room.kind === 'text' || !room.members) return world;
+  const has = room.members.includes(userId);
+  if (has === joined) return world;
+  const members = joined ? [...room.members, userId].sort() : room.members.filter((id) => id !== userId);
+  // A member who goes is no admin of it either.
+  const admins = !joined && room.admins?.includes(userId) ? { admins: room.admins.filter((id) => id !== userId) } : {};
+  const receipts = !joined && world.receipts[roomId] ? { ...world.receipts, [roomId]: without(world.receipts[roomId]!, userId) } : world.receipts;
+  return { ...world, rooms: { ...world.rooms, [roomId]: { ...room, members, ...admins } }, receipts };
 }
 
 /** A `presence` notice: ephemeral, so outside the event stream and `head`. */
@@ -266,6 +301,8 @@ function removeRoom(world: World, roomId: string): World {
     historyEnd: without(world.historyEnd, roomId),
     readMarkers: without(world.readMarkers, roomId),
     unread: without(world.unread, roomId),
+    roomSettings: without(world.roomSettings, roomId),
+    receipts: without(world.receipts, roomId),
   };
 }
 
@@ -368,17 +405,20 @@ function applyChange(world: World, event: ClientEvent): World {
       // A room created while we watch has no older history to fetch.
       const fresh = event.type === 'room.created' && !world.rooms[room.id];
       const historyEnd = fresh ? { ...world.historyEnd, [room.id]: true } : world.historyEnd;
-      // The creator is in the room from the start (the protocol implies it; no room.joined follows).
-      const joined = fresh && event.actorId === world.me.id ? { ...world.joined, [room.id]: true as const } : world.joined;
+      // The creator is in the room from the start (the protocol implies it; no room.joined follows), and so
+      // is every member a direct or group chat lists.
+      const joined = (fresh && event.actorId === world.me.id) || memberOf(world, room) ? { ...world.joined, [room.id]: true as const } : world.joined;
       return { ...world, rooms: { ...world.rooms, [room.id]: room }, historyEnd, joined };
     }
     case 'room.deleted':
       return removeRoom(world, event.data.roomId);
     case 'room.joined':
-    case 'room.left':
-      // Others joining and leaving change nothing this model shows (member lists are asked for).
-      if (event.data.userId !== world.me.id) return world;
-      return setJoined(world, event.data.roomId, event.type === 'room.joined');
+    case 'room.left': {
+      // A direct or group chat lists its members; for text rooms member lists are asked for instead.
+      const w = chatMembers(world, event.data.roomId, event.data.userId, event.type === 'room.joined');
+      if (event.data.userId !== world.me.id) return w;
+      return setJoined(w, event.data.roomId, event.type === 'room.joined');
+    }
     case 'message.created':
       return insertCreated(world, event.data.message);
     case 'message.edited': {
@@ -412,6 +452,21 @@ function applyChange(world: World, event: ClientEvent): World {
     }
     case 'read.marked':
       return markRead(world, event.data.roomId, event.data.order);
+    case 'read.unmarked':
+      return unmarkRead(world, event.data.roomId, event.data.order);
+    case 'read.receipt': {
+      const { roomId, userId, order } = event.data;
+      // My own marker is `read.marked`'s; receipts are the others'.
+      if (userId === world.me.id || !world.rooms[roomId] || world.receipts[roomId]?.[userId] === order) return world;
+      return { ...world, receipts: { ...world.receipts, [roomId]: { ...world.receipts[roomId], [userId]: order } } };
+    }
+    case 'room.settings.changed': {
+      const settings = event.data.settings;
+      if (!world.rooms[settings.roomId]) return world;
+      return { ...world, roomSettings: { ...world.roomSettings, [settings.roomId]: settings } };
+    }
+    case 'notify.defaults.changed':
+      return { ...world, notifyDefaults: event.data.defaults };
     case 'category.created':
     case 'category.updated': {
       const c = event.data.category;

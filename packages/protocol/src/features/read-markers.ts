@@ -8,8 +8,14 @@ import { Ok, req } from './request.js';
 export const events = [
   /** Private to the user who read. */
   ev('read.marked', z.object({ roomId: Id, order: Order })),
+  /** Private to the user: their marker moved back (`read.unmark`), so the room is unread from there again. */
+  ev('read.unmarked', z.object({ roomId: Id, order: Order })),
+  /** Direct and group chats only: a member's marker moved, for the chat's members ("seen by …"). */
+  ev('read.receipt', z.object({ roomId: Id, userId: Id, order: Order })),
 ] as const;
 
 export const requests = {
   'read.mark': req({ roomId: Id, order: Order }, Ok),
+  /** Mark a room unread again from a message on: the marker moves back to just before `order`. */
+  'read.unmark': req({ roomId: Id, order: Order.min(1) }, Ok),
 } as const;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { KnownEvent } from '../events.js';
 import { LIMITS } from '../limits.js';
-import { Category, Id, Me, Order, PublicUser, Role, Room, Unread } from '../model.js';
+import { Category, Id, Me, NotifyDefaults, Order, PublicUser, Role, Room, RoomSettings, Unread } from '../model.js';
 import { req } from './request.js';
 
 // The world as one user sees it (`state`) and forward paging through the log (`sync`; a resuming
@@ -41,6 +41,12 @@ export const StateResult = z.object({
   readMarkers: z.record(z.string(), Order),
   /** Per joined room: messages after the read marker, and those mentioning this user. */
   unread: z.record(z.string(), Unread),
+  /** This user's own settings, for the rooms they changed any of (the others: not muted, default level; absent: none). */
+  roomSettings: z.array(RoomSettings).optional(),
+  /** Absent: `DEFAULT_NOTIFY`. */
+  notifyDefaults: NotifyDefaults.optional(),
+  /** Per direct or group chat: the other members' read markers (those who ever marked it). */
+  receipts: z.record(z.string(), z.record(z.string(), Order)).optional(),
 });
 export type StateResult = z.infer<typeof StateResult>;
 

@@ -1,5 +1,6 @@
 import { accounts } from './accounts/index.js';
 import { categories } from './categories/index.js';
+import { conversations } from './conversations/index.js';
 import type { Feature } from './feature.js';
 import { invites } from './invites/index.js';
 import { membership } from './membership/index.js';
@@ -10,12 +11,30 @@ import { profile } from './profile/index.js';
 import { reactions } from './reactions/index.js';
 import { readMarkers } from './read-markers/index.js';
 import { roles } from './roles/index.js';
+import { roomSettings } from './room-settings/index.js';
 import { rooms } from './rooms/index.js';
 import { sync } from './sync/index.js';
 import { typing } from './typing/index.js';
 
 /** Every feature module the server runs; app.ts wires them. */
-export const FEATURES: readonly Feature[] = [accounts, profile, messages, readMarkers, rooms, membership, categories, roles, moderation, invites, sync, typing, presence, reactions];
+export const FEATURES: readonly Feature[] = [
+  accounts,
+  profile,
+  messages,
+  readMarkers,
+  rooms,
+  membership,
+  categories,
+  roles,
+  moderation,
+  invites,
+  sync,
+  typing,
+  presence,
+  reactions,
+  conversations,
+  roomSettings,
+];
 
 /** Event types whose commit changes who may see what, as the features declare them. */
 export function visibilityEvents(features: readonly Feature[] = FEATURES): ReadonlySet<string> {

@@ -1,10 +1,12 @@
 import type { EventType } from '@open-discord/protocol';
 import type { CredentialsRepository, UsersRepository } from '../features/accounts/repository.js';
 import type { CategoriesRepository } from '../features/categories/repository.js';
+import type { ConversationsRepository } from '../features/conversations/repository.js';
 import type { MessagesRepository } from '../features/messages/repository.js';
 import type { ReactionsRepository } from '../features/reactions/repository.js';
 import type { ReadMarkersRepository } from '../features/read-markers/repository.js';
 import type { RolesRepository } from '../features/roles/repository.js';
+import type { RoomSettingsRepository } from '../features/room-settings/repository.js';
 import type { RoomsRepository } from '../features/rooms/repository.js';
 import type { EventData, Json } from '../wire/types.js';
 import type { Awaitable } from './awaitable.js';
@@ -101,6 +103,8 @@ export interface Repositories {
   messages: MessagesRepository;
   readMarkers: ReadMarkersRepository;
   reactions: ReactionsRepository;
+  conversations: ConversationsRepository;
+  roomSettings: RoomSettingsRepository;
   events: EventLog;
 }
 

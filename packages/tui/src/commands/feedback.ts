@@ -62,6 +62,14 @@ export function doneText(spec: CommandSpec, params: Record<string, unknown>, bef
       return `${nick(before, p.userId)} is no longer banned`;
     case 'message.delete':
       return 'message deleted';
+    case 'group.create':
+      return `group chat ${String(p.name)} created`;
+    case 'group.add':
+      return `${nick(before, p.userId)} added to ${room(before, p.roomId)}`;
+    case 'group.remove':
+      return `${nick(before, p.userId)} removed from ${room(before, p.roomId)}`;
+    case 'group.update':
+      return p.topic !== undefined ? `topic of ${room(before, p.roomId)} set` : `${room(before, p.roomId)} renamed to ${String(p.name)}`;
     default:
       return 'done';
   }

@@ -16,7 +16,7 @@ export const optionsOf = (spec: CommandSpec): CommandArg[] => spec.args.filter((
  * Rest-of-line text that is a message or a topic is sent exactly as typed, quotes included; a rest-of-line
  * *name* (`/category rename "Side Projects" "Old Stuff"`) written as one quoted word loses its quotes.
  */
-const FREE_TEXT = new Set(['topic', 'action']);
+const FREE_TEXT = new Set(['topic', 'action', 'text']);
 
 /** `/category rename <category> <name…>` — the usage line shown in errors and in /help. */
 export function usage(spec: CommandSpec): string {

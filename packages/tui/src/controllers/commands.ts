@@ -8,6 +8,7 @@ import { orderedRooms, roomBrowser } from '../state/rooms/selectors.js';
 import { buildRequest } from '../commands/to-request.js';
 import type { PendingCommand } from '../state/overlay/overlay.js';
 import type { ControllerContext } from './chat-client.js';
+import { attachChats, CHAT_COMMANDS } from './chats.js';
 import { describeError } from './describe-error.js';
 import type { Presence } from './presence.js';
 import type { Sender } from './send.js';
@@ -48,6 +49,7 @@ export function attachCommands(
 ): Commands {
   const { client, store } = ctx;
   const { dispatch } = store;
+  const chats = attachChats({ client, store }, sender);
 
   const runLocal = (name: string, sub: string | undefined, args: Record<string, unknown>) => {
     const world = store.getState().world;
@@ -79,7 +81,7 @@ export function attachCommands(
       return id ? messages.react(id, String(args.emoji)) : undefined;
     }
     if (name === 'edit') return editCommand(args.text);
-    if (name === 'mute' || name === 'unmute') return roomPref(name, args.room);
+    if (CHAT_COMMANDS.has(name)) return chats.run(name, sub, args);
     if (name === 'ignore' || name === 'unignore') {
       const id = world ? findUser(world, String(args.nick)) : null;
       if (!id) return dispatch({ type: 'flash', kind: 'error', text: `no member "${String(args.nick)}"` });
@@ -129,16 +131,6 @@ export function attachCommands(
     );
   };
 
-  /** /mute, /unmute: on this device only. */
-  const roomPref = (name: 'mute' | 'unmute', room: unknown) => {
-    const state = store.getState();
-    const id = targetRoom(room);
-    if (!id) return;
-    const label = `#${state.world?.rooms[id]?.name ?? id}`;
-    dispatch({ type: 'prefs/set', list: 'muted', id, on: name === 'mute' });
-    return dispatch({ type: 'flash', kind: 'info', text: name === 'mute' ? `${label} muted on this device (/unmute undoes it)` : `${label} unmuted` });
-  };
-
   /** A room we just created is where we want to be, as soon as its event has brought it into the world. */
   const goWhenVisible = (roomId: string) => {
     const go = () => dispatch({ type: 'room/select', roomId });
@@ -161,7 +153,7 @@ export function attachCommands(
         if (told !== null) dispatch({ type: 'flash', kind: 'info', text: `${label}: ${told}`, roomId });
         else if (before) dispatch({ type: 'flash', kind: 'info', text: `${label}: ${doneText(spec, params, before)}`, roomId });
         const room = (result as { room?: { id?: unknown } } | null)?.room;
-        if (spec.request === 'room.create' && typeof room?.id === 'string') goWhenVisible(room.id);
+        if ((spec.request === 'room.create' || spec.request === 'group.create') && typeof room?.id === 'string') goWhenVisible(room.id);
       },
       (e: unknown) => dispatch({ type: 'flash', kind: 'error', text: `${label}: ${describeError(e)}`, roomId }),
     );

@@ -83,4 +83,6 @@ export type Action =
   /** Edit a message of mine: its text goes into the input line, and Enter saves it. */
   | { type: 'select/edit'; roomId: string; messageId: string; text: string }
   /** Editing is over (saved, or given up: `clear` empties the input line). */
-  | { type: 'select/edit-end'; clear?: boolean };
+  | { type: 'select/edit-end'; clear?: boolean }
+  /** /peek: look at a room without marking it read, or stop. */
+  | { type: 'chats/peek'; roomId: string; on: boolean };

@@ -49,6 +49,8 @@ export interface AppState {
   /** selection/: the message picked with the keys, and the message being edited in the input line. */
   selection: Selection | null;
   editing: Editing | null;
+  /** chats/: rooms looked at without marking them read (/peek), this session only. */
+  peeking: Record<string, true>;
 }
 
 export function initialState(cols = 80, rows = 24): AppState {
@@ -73,5 +75,6 @@ export function initialState(cols = 80, rows = 24): AppState {
     layout: { cols, rows },
     selection: null,
     editing: null,
+    peeking: {},
   };
 }

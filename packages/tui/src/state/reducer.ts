@@ -1,5 +1,6 @@
 import type { Action } from './actions.js';
 import type { AppState } from './app-state.js';
+import { chatsReducer } from './chats/peek.js';
 import { connectionReducer } from './connection/reducer.js';
 import { inputReducer } from './input/reducer.js';
 import { messagesReducer } from './messages/reducer.js';
@@ -29,6 +30,7 @@ const BY_PREFIX: Record<string, SliceReducer> = {
   typing: typingReducer,
   prefs: prefsReducer,
   select: selectionReducer,
+  chats: chatsReducer,
 };
 /** Actions that change the world; worldReducer then lets the other slices follow. */
 const WORLD = new Set<Action['type']>(['snapshot', 'event', 'presence', 'presence/all', 'read/local', 'history/loaded', 'send/confirmed']);

@@ -1,5 +1,5 @@
 import { Box, Text } from 'ink';
-import { isJoined } from '@open-discord/protocol';
+import { isJoined, isQuiet } from '@open-discord/protocol';
 import { layoutOf } from '../state/layout.js';
 import { paneHint } from '../state/notices/hint.js';
 import { shownNotice } from '../state/notices/notices.js';
@@ -71,6 +71,7 @@ export function ChatScreen({ state, now }: { state: AppState; now: number }) {
           counts={(id) => roomView(state, id)}
           currentRoomId={state.currentRoomId}
           label={(id) => roomLabel(state, id)}
+          quiet={(id) => state.world !== null && isQuiet(state.world, id)}
           width={l.sidebarWidth}
           height={mainHeight}
         />

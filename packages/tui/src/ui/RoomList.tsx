@@ -8,6 +8,8 @@ export interface RoomListProps {
   counts: (roomId: string) => { unread: number; mentions: number } | undefined;
   currentRoomId: string | null;
   label: (roomId: string) => string;
+  /** Muted, or set to ring for nothing: drawn dimmed (its count stays exact). */
+  quiet?: (roomId: string) => boolean;
   width: number;
   height: number;
 }
@@ -15,7 +17,7 @@ export interface RoomListProps {
 type Item = { key: string; kind: 'header'; text: string } | { key: string; kind: 'room'; id: string; index: number };
 
 /** Rooms grouped by category: `#name`, unread count on the right, `@` for mentions, current room inverted. */
-export function RoomList({ groups, counts, currentRoomId, label, width, height }: RoomListProps) {
+export function RoomList({ groups, counts, currentRoomId, label, quiet, width, height }: RoomListProps) {
   const items: Item[] = [];
   let index = 0;
   // Rooms 10 and up are numbered too (Alt+J and two digits reaches them); the column widens only then.
@@ -42,11 +44,12 @@ export function RoomList({ groups, counts, currentRoomId, label, width, height }
         const unread = view?.unread ?? 0;
         const mention = (view?.mentions ?? 0) > 0;
         const current = item.id === currentRoomId;
+        const dim = quiet?.(item.id) === true;
         const badge = unread > 0 ? ` ${mention ? '@' : ''}${unread > 999 ? '999+' : unread}` : '';
         const num = item.index < 99 ? `${item.index + 1}`.padStart(numWidth) : ' '.repeat(numWidth);
         const name = fit(`${num} #${label(item.id)}`, Math.max(1, width - badge.length));
         return (
-          <Text key={item.key} wrap="truncate" inverse={current} bold={unread > 0 && !current}>
+          <Text key={item.key} wrap="truncate" inverse={current} bold={unread > 0 && !current && !dim} dimColor={dim && !current}>
             {name}
             <Text color={mention ? 'red' : 'green'}>{badge}</Text>
           </Text>

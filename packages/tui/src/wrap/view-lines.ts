@@ -12,6 +12,8 @@ export interface PaneContext {
   author: (userId: string) => Author;
   /** Members this user ignores (/ignore): their messages are replaced by one line counting them. */
   ignored?: (userId: string) => boolean;
+  /** In a direct or group chat: who else has read up to this message and no further (read receipts). */
+  seenBy?: (messageId: string) => readonly string[] | undefined;
   look?: Look;
   /** The message selection mode picked: drawn highlighted, and scrolled into view. */
   selectedId?: string | null;
@@ -111,6 +113,9 @@ export function paneLines(view: RoomView, ctx: PaneContext, height: number, scro
       if (i === 0 || i === rulerAt) flushSkipped(m.id);
     } else {
       flushSkipped(m.id);
+      // Under the message (rows are collected bottom-up): "seen by" the members whose marker is here.
+      const seen = ctx.seenBy?.(m.id);
+      if (seen?.length) out.push({ key: `seen:${m.id}`, segments: [{ text: clip(`  seen by ${seen.join(', ')}`, w), dim: true }] });
       pushMsg(m);
     }
     if (i === rulerAt && showRuler) {

@@ -255,6 +255,37 @@ const MIGRATIONS: readonly Migration[] = [
     );
     CREATE INDEX message_reactions_emoji ON message_reactions(message_id, emoji);
   `,
+  /*
+   * 9: direct and group chats, personal room settings, read receipts. A direct chat is found by its member
+   * set (one room per pair, unique); a group lists its admins; settings are private rows per user; receipts read the markers of a
+   * room's members, hence the index by room. Written to run again harmlessly (IF NOT EXISTS): tests that
+   * roll the schema back by hand to an older version re-run it.
+   */
+  `
+    CREATE TABLE IF NOT EXISTS dm_rooms (
+      member_key TEXT PRIMARY KEY,
+      room_id TEXT NOT NULL UNIQUE REFERENCES rooms(id)
+    );
+    CREATE TABLE IF NOT EXISTS room_settings (
+      user_id TEXT NOT NULL REFERENCES users(id),
+      room_id TEXT NOT NULL REFERENCES rooms(id),
+      muted INTEGER NOT NULL DEFAULT 0,
+      level TEXT,
+      local_name TEXT,
+      PRIMARY KEY (user_id, room_id)
+    );
+    CREATE TABLE IF NOT EXISTS notify_defaults (
+      user_id TEXT PRIMARY KEY REFERENCES users(id),
+      rooms TEXT NOT NULL,
+      chats TEXT NOT NULL
+    );
+    CREATE TABLE IF NOT EXISTS group_admins (
+      room_id TEXT NOT NULL REFERENCES rooms(id),
+      user_id TEXT NOT NULL REFERENCES users(id),
+      PRIMARY KEY (room_id, user_id)
+    );
+    CREATE INDEX IF NOT EXISTS read_markers_room ON read_markers(room_id);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -12,6 +12,9 @@ export class SqliteReadMarkersRepo implements ReadMarkersRepository {
       markers: db.prepare<[string], { room_id: string; event_order: number }>(
         'SELECT room_id, event_order FROM read_markers WHERE user_id = ?',
       ),
+      ofRoom: db.prepare<[string], { user_id: string; event_order: number }>(
+        'SELECT user_id, event_order FROM read_markers WHERE room_id = ?',
+      ),
       setMarker: db.prepare(
         `INSERT INTO read_markers (user_id, room_id, event_order) VALUES (?, ?, ?)
          ON CONFLICT (user_id, room_id) DO UPDATE SET event_order = excluded.event_order`,
@@ -24,6 +27,9 @@ export class SqliteReadMarkersRepo implements ReadMarkersRepository {
   }
   markers(userId: string): Map<string, number> {
     return new Map(this.s.markers.all(userId).map((r) => [r.room_id, r.event_order]));
+  }
+  ofRoom(roomId: string): Map<string, number> {
+    return new Map(this.s.ofRoom.all(roomId).map((r) => [r.user_id, r.event_order]));
   }
   set(userId: string, roomId: string, order: number): void {
     this.s.setMarker.run(userId, roomId, order);

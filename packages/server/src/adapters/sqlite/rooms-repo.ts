@@ -52,6 +52,7 @@ export class SqliteRoomsRepo implements RoomsRepository {
       allMembers: db.prepare<[], { room_id: string; user_id: string }>('SELECT room_id, user_id FROM room_members'),
       addMember: db.prepare('INSERT OR IGNORE INTO room_members (room_id, user_id) VALUES (?, ?)'),
       removeMember: db.prepare('DELETE FROM room_members WHERE room_id = ? AND user_id = ?'),
+      admins: db.prepare<[string], { user_id: string }>('SELECT user_id FROM group_admins WHERE room_id = ? ORDER BY user_id'),
     };
   }
 
@@ -118,6 +119,7 @@ export class SqliteRoomsRepo implements RoomsRepository {
       restrictedTo: r.restrictedTo,
     };
     if (r.kind !== 'text') room.members = this.members(r.id);
+    if (r.kind === 'group') room.admins = this.s.admins.all(r.id).map((a) => a.user_id);
     if (r.autoJoin) room.autoJoin = true;
     if (r.slowmodeSec > 0) room.slowmodeSec = r.slowmodeSec;
     return room;

@@ -9,6 +9,7 @@ import type {
 import { StorageUnavailable } from '../../ports/storage.js';
 import type { Awaitable } from '../../ports/awaitable.js';
 import { SqliteCategoriesRepo } from './categories-repo.js';
+import { SqliteConversationsRepo } from './conversations-repo.js';
 import { type CheckpointMode, CheckpointRationer, type CheckpointResult } from './checkpoints.js';
 import { SqliteCredentialsRepo } from './credentials-repo.js';
 import { BUSY_TIMEOUT_MS, openDatabase, type Db, type Synchronous } from './db.js';
@@ -18,6 +19,7 @@ import { SqliteMessagesRepo } from './messages-repo.js';
 import { SqliteReactionsRepo } from './reactions-repo.js';
 import { SqliteReadMarkersRepo } from './read-markers-repo.js';
 import { SqliteRolesRepo } from './roles-repo.js';
+import { SqliteRoomSettingsRepo } from './room-settings-repo.js';
 import { SqliteRoomsRepo } from './rooms-repo.js';
 import { SqliteUsersRepo } from './users-repo.js';
 
@@ -41,6 +43,8 @@ export class SqliteStorage implements Storage {
   readonly messages: SqliteMessagesRepo;
   readonly readMarkers: SqliteReadMarkersRepo;
   readonly reactions: SqliteReactionsRepo;
+  readonly conversations: SqliteConversationsRepo;
+  readonly roomSettings: SqliteRoomSettingsRepo;
   readonly events: SqliteEventLog;
   private readonly stmt: Record<'begin' | 'commit' | 'rollback' | 'savepoint' | 'release' | 'rollbackTo', { run(): unknown }>;
   /** The unit of work in progress (or the last one), which the next one waits for. */
@@ -59,6 +63,8 @@ export class SqliteStorage implements Storage {
     this.messages = new SqliteMessagesRepo(db);
     this.readMarkers = new SqliteReadMarkersRepo(db);
     this.reactions = new SqliteReactionsRepo(db);
+    this.conversations = new SqliteConversationsRepo(db);
+    this.roomSettings = new SqliteRoomSettingsRepo(db);
     this.events = new SqliteEventLog(db);
     this.stmt = {
       begin: db.prepare('BEGIN IMMEDIATE'),

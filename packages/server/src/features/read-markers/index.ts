@@ -4,6 +4,6 @@ import { registerReadMarkerHandlers } from './handlers.js';
 /** How far each user has read each room; the smallest feature, and the one to copy (docs/architecture.md). */
 export const readMarkers: Feature = {
   name: 'read-markers',
-  events: ['read.marked'],
+  events: ['read.marked', 'read.unmarked', 'read.receipt'],
   register: registerReadMarkerHandlers,
 };

@@ -5,4 +5,6 @@ export interface ReadMarkersRepository {
   marker(userId: string, roomId: string): Awaitable<number>;
   markers(userId: string): Awaitable<Map<string, number>>;
   set(userId: string, roomId: string, order: number): Awaitable<void>;
+  /** Every member's marker of one room (read receipts), by user id. */
+  ofRoom(roomId: string): Awaitable<Map<string, number>>;
 }

@@ -3,7 +3,11 @@ import type { WriteContext } from '../../core/commit-queue.js';
 import type { ServiceDeps } from '../../core/deps.js';
 import { roomNotFound } from '../rooms/errors.js';
 
-/** Read markers: how far each user has read each room (private events, visible to their owner only). */
+/**
+ * Read markers: how far each user has read each room (private events, visible to their owner only). In a
+ * direct or group chat the members also see each other's markers ("seen by …"): each move there is
+ * published to the chat's members as a `read.receipt` as well.
+ */
 export class ReadMarkersService {
   constructor(private readonly d: ServiceDeps) {}
 
@@ -17,10 +21,36 @@ export class ReadMarkersService {
     });
   }
 
+  /**
+   * Mark a room unread again from `order` on: the marker moves back to just before it (never forward, so
+   * unmarking what is unread already writes nothing). Only for a room one is in: its counts are kept.
+   */
+  unmark(userId: string, p: ParsedParams<'read.unmark'>): Promise<{ ok: true }> {
+    return this.d.queue.submit(async (w) => {
+      const view = await this.d.access.view();
+      if (!view.canSeeRoom(userId, p.roomId)) throw roomNotFound();
+      if (!view.isMember(userId, p.roomId)) return { ok: true as const };
+      const order = p.order - 1;
+      if (order >= await this.d.store.readMarkers.marker(userId, p.roomId)) return { ok: true as const };
+      await this.d.store.readMarkers.set(userId, p.roomId, order);
+      w.emit({ type: 'read.unmarked', roomId: p.roomId, actorId: userId, targetUserId: userId }, { roomId: p.roomId, order });
+      await this.receiptIn(w, userId, p.roomId, order);
+      return { ok: true as const };
+    });
+  }
+
   /** Move the marker forward inside a running write, announced by `read.marked`; a no-op writes nothing. */
   async markIn(w: WriteContext, userId: string, roomId: string, order: number): Promise<void> {
     if (order <= await this.d.store.readMarkers.marker(userId, roomId)) return;
     await this.d.store.readMarkers.set(userId, roomId, order);
     w.emit({ type: 'read.marked', roomId, actorId: userId, targetUserId: userId }, { roomId, order });
+    await this.receiptIn(w, userId, roomId, order);
+  }
+
+  /** In a direct or group chat, tell its members (no one else: not a viewer event) where this member is. */
+  private async receiptIn(w: WriteContext, userId: string, roomId: string, order: number): Promise<void> {
+    const room = (await this.d.access.view()).room(roomId);
+    if (room === null || room.kind === 'text') return;
+    w.emit({ type: 'read.receipt', roomId, actorId: userId }, { roomId, userId, order });
   }
 }

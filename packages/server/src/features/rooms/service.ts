@@ -126,6 +126,8 @@ export class RoomsService {
       // The same work for a missing and a hidden room: the visibility check runs either way.
       const visible = (await access.view()).canSeeRoom(userId, p.roomId);
       if (!row || !visible) throw roomNotFound();
+      // A chat is managed by its own admins (group.update), never by the server's room permissions.
+      if (row.kind !== 'text') throw new ProtocolError('BAD_REQUEST', 'a direct or group chat is changed with group.update');
       if (!mayManageRoom(await access.view(), userId, row)) {
         throw new ProtocolError('FORBIDDEN', 'you need the manage_rooms permission to change this room (or manage_own_rooms, for a room you created)');
       }

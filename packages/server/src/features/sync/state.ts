@@ -1,4 +1,4 @@
-import type { PresenceStatus, PublicUser, StateResult, Unread } from '@open-discord/protocol';
+import { DEFAULT_NOTIFY, type PresenceStatus, type PublicUser, type StateResult, type Unread } from '@open-discord/protocol';
 import type { ServiceDeps } from '../../core/deps.js';
 import { meOf, publicUser } from '../accounts/users.js';
 import type { RoomsService } from '../rooms/service.js';
@@ -53,6 +53,16 @@ export class StateService {
       readMarkers[r.id] = marker;
       unread[r.id] = { count: await store.messages.unreadCount(userId, r.id, marker), mentions: mentionCounts.get(r.id) ?? 0 };
     }
+    // Receipts: in each direct or group chat, where its other members have read up to.
+    const receipts: Record<string, Record<string, number>> = {};
+    for (const r of rooms) {
+      if (r.kind === 'text' || !mine.has(r.id)) continue;
+      const members = new Set(r.members ?? []);
+      const others: Record<string, number> = {};
+      for (const [u, order] of await store.readMarkers.ofRoom(r.id)) if (u !== userId && members.has(u)) others[u] = order;
+      receipts[r.id] = others;
+    }
+    const roomSettings = (await store.roomSettings.ofUser(userId)).filter((s) => visible.has(s.roomId));
     return {
       head,
       me: this.withPresence(await meOf(store, meRow)),
@@ -64,6 +74,9 @@ export class StateService {
       roles: await store.roles.list(),
       readMarkers,
       unread,
+      roomSettings,
+      notifyDefaults: (await store.roomSettings.defaults(userId)) ?? DEFAULT_NOTIFY,
+      receipts,
     };
   }
 }

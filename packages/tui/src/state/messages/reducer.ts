@@ -1,4 +1,4 @@
-import type { Message, SnapshotReason } from '@open-discord/protocol';
+import { shouldNotify, type Message, type SnapshotReason } from '@open-discord/protocol';
 import { sanitizeDisplay } from '../../text/sanitize.js';
 import { messageLines } from '../../wrap/message-lines.js';
 import type { Action } from '../actions.js';
@@ -42,8 +42,9 @@ export function messageArrived(prev: AppState, next: AppState, m: Message): AppS
       ...(moved && { scroll: pane.scroll + lineCount(next, m), newBelow: pane.newBelow + 1 }),
     });
   }
-  const mentionsMe = !!m.mentions?.includes(world.me.id);
-  if (!mentionsMe || mine || focused || next.prefs.muted.includes(m.roomId) || next.prefs.ignored.includes(m.authorId)) return out;
+  // The room's level decides (text rooms: mentions, chats: every message, unless the user chose otherwise);
+  // a muted room never rings.
+  if (mine || focused || !shouldNotify(world, m) || next.prefs.muted.includes(m.roomId) || next.prefs.ignored.includes(m.authorId)) return out;
   return { ...out, bell: out.bell + 1, lastMention: { roomId: m.roomId, authorId: m.authorId, text: m.text } };
 }
 

@@ -1,4 +1,4 @@
-import type { Message } from '@open-discord/protocol';
+import { isQuiet, seenBy, userById, type Message, type World } from '@open-discord/protocol';
 import { paneLines, type PaneLines } from '../../wrap/view-lines.js';
 import type { ActivityLine } from '../activity/describe.js';
 import type { AppState } from '../app-state.js';
@@ -43,8 +43,9 @@ export function roomView(state: Pick<AppState, 'world' | 'views' | 'currentRoomI
   if (!world?.rooms[roomId]) return undefined;
   const pane = state.views[roomId] ?? EMPTY_PANE;
   const counts = world.unread[roomId];
-  // A muted room (/mute) counts nothing and rings nothing; the reader looks in when they choose.
-  const seen = (roomId === state.currentRoomId && pane.scroll === 0) || !!state.prefs?.muted.includes(roomId);
+  // A muted room (/mute, or set to ring for nothing) shows no count and rings nothing; the reader looks in
+  // when they choose. The world's count stays exact.
+  const seen = (roomId === state.currentRoomId && pane.scroll === 0) || !!state.prefs?.muted.includes(roomId) || isQuiet(world, roomId);
   return {
     ...pane,
     messages: shownMessages(world.messages[roomId]),
@@ -75,6 +76,12 @@ export function queuedWhileOffline(pending: readonly ChatMessage[], live: boolea
   });
 }
 
+/** Read receipts of a chat as nicknames per message id ("seen by bob, carol"). */
+function seenByNames(world: World, roomId: string): (messageId: string) => readonly string[] | undefined {
+  const at = seenBy(world, roomId);
+  return (id) => at.get(id)?.map((u) => userById(world, u)?.nickname ?? '?');
+}
+
 /** The rows of the message pane for the current room at the current size and scroll position. */
 export function visiblePane(state: AppState): PaneLines & { height: number; newBelow: number } {
   const l = layoutOf(state);
@@ -91,6 +98,7 @@ export function visiblePane(state: AppState): PaneLines & { height: number; newB
       look: state.look,
       selectedId: selectedMessage(state)?.id ?? null,
       ...(state.prefs.ignored.length > 0 && { ignored: (id: string) => state.prefs.ignored.includes(id) }),
+      ...(world.rooms[state.currentRoomId]?.kind !== 'text' && { seenBy: seenByNames(world, state.currentRoomId) }),
     },
     l.paneHeight,
     view.scroll,
@@ -111,6 +119,8 @@ export function historyWanted(state: AppState): { roomId: string; before: number
 export function readWanted(state: AppState): { roomId: string; order: number } | null {
   const view = currentView(state);
   if (!view || !state.currentRoomId || view.scroll > 0 || state.status.state !== 'live') return null;
+  // Looking without marking read (/peek).
+  if (state.peeking?.[state.currentRoomId]) return null;
   const last = view.messages[view.messages.length - 1];
   if (!last || last.order <= view.readMarker) return null;
   return { roomId: state.currentRoomId, order: last.order };

@@ -29,7 +29,7 @@ export function groupsOf(world: RoomsOf | null): RoomGroup[] {
     groups.push({ id: c.id, name: c.name, rooms: rooms.filter((r) => r.kind === 'text' && r.categoryId === c.id).sort(byPlace) });
   }
   const convs = rooms.filter((r) => r.kind !== 'text').sort(byPosition);
-  if (convs.length) groups.push({ id: 'dm', name: 'direct', rooms: convs });
+  if (convs.length) groups.push({ id: 'dm', name: 'direct messages', rooms: convs });
   return groups;
 }
 
@@ -63,9 +63,14 @@ export function orderedRooms(state: ListState): Room[] {
   return roomGroups(state).flatMap((g) => g.rooms);
 }
 
-/** `general` for a text room; the other members' nicknames for a conversation. */
-export function roomLabelOf(world: Pick<World, 'users' | 'me'>, room: Room): string {
-  if (room.kind === 'text') return room.name;
+/**
+ * `general` for a text room; a group chat's name; the other member's nickname for a direct chat; and the
+ * user's own name for the room (/rename-local) before any of these.
+ */
+export function roomLabelOf(world: Pick<World, 'users' | 'me'> & Partial<Pick<World, 'roomSettings'>>, room: Room): string {
+  const local = world.roomSettings?.[room.id]?.localName;
+  if (local) return local;
+  if (room.kind === 'text' || (room.kind === 'group' && room.name)) return room.name;
   const others = (room.members ?? []).filter((id) => id !== world.me.id).map((id) => world.users[id]?.nickname ?? '?');
   return others.length ? others.join(', ') : room.name;
 }
