@@ -11,3 +11,4 @@ export * from './http.js';
 export * from './client/index.js';
 export * from './text.js';
 export * from './highlight.js';
+export * from './features/files.js';

@@ -11,3 +11,4 @@ export { wsUrl } from './connection.js';
 export * from './socket.js';
 export { nodeWebSocket } from './node-socket.js';
 export * from './connect.js';
+export * from './files-api.js';

@@ -15,6 +15,8 @@ export const events = [
 ] as const;
 
 const messageText = z.string().min(1).max(LIMITS.maxMessageLength).superRefine(rule(textProblem));
+/** A message with attachments may have no text (a bare upload). */
+const sendText = z.string().max(LIMITS.maxMessageLength).superRefine(rule(textProblem));
 
 export const requests = {
   /** A room's messages, newest page first: returns up to `limit` messages with order < `before`, ascending. */
@@ -33,10 +35,12 @@ export const requests = {
   'message.send': req(
     {
       roomId: Id,
-      text: messageText,
+      text: sendText,
       /** Client-chosen idempotency key: a retried send with the same nonce returns the original message. */
       nonce: z.string().min(1).max(LIMITS.nonceMax),
       action: z.boolean().optional(),
+      /** Files the sender uploaded (`POST /api/files`); the text may be empty when there is one. */
+      attachments: z.array(Id).min(1).max(LIMITS.attachmentsMax).optional(),
     },
     z.object({ message: Message }),
   ),

@@ -1,6 +1,7 @@
 import type { EventType } from '@open-discord/protocol';
 import type { CredentialsRepository, UsersRepository } from '../features/accounts/repository.js';
 import type { CategoriesRepository } from '../features/categories/repository.js';
+import type { FilesRepository } from '../features/files/repository.js';
 import type { MessagesRepository } from '../features/messages/repository.js';
 import type { ReadMarkersRepository } from '../features/read-markers/repository.js';
 import type { RolesRepository } from '../features/roles/repository.js';
@@ -99,6 +100,7 @@ export interface Repositories {
   categories: CategoriesRepository;
   messages: MessagesRepository;
   readMarkers: ReadMarkersRepository;
+  files: FilesRepository;
   events: EventLog;
 }
 

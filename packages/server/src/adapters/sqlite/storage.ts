@@ -14,6 +14,7 @@ import { SqliteCredentialsRepo } from './credentials-repo.js';
 import { BUSY_TIMEOUT_MS, openDatabase, type Db, type Synchronous } from './db.js';
 import { SqliteEventLog } from './events-repo.js';
 import { classify } from './faults.js';
+import { SqliteFilesRepo } from './files-repo.js';
 import { SqliteMessagesRepo } from './messages-repo.js';
 import { SqliteReadMarkersRepo } from './read-markers-repo.js';
 import { SqliteRolesRepo } from './roles-repo.js';
@@ -39,6 +40,7 @@ export class SqliteStorage implements Storage {
   readonly categories: SqliteCategoriesRepo;
   readonly messages: SqliteMessagesRepo;
   readonly readMarkers: SqliteReadMarkersRepo;
+  readonly files: SqliteFilesRepo;
   readonly events: SqliteEventLog;
   private readonly stmt: Record<'begin' | 'commit' | 'rollback' | 'savepoint' | 'release' | 'rollbackTo', { run(): unknown }>;
   /** The unit of work in progress (or the last one), which the next one waits for. */
@@ -56,6 +58,7 @@ export class SqliteStorage implements Storage {
     this.categories = new SqliteCategoriesRepo(db);
     this.messages = new SqliteMessagesRepo(db);
     this.readMarkers = new SqliteReadMarkersRepo(db);
+    this.files = new SqliteFilesRepo(db);
     this.events = new SqliteEventLog(db);
     this.stmt = {
       begin: db.prepare('BEGIN IMMEDIATE'),

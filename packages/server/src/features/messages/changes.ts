@@ -48,7 +48,7 @@ export class MessageChangesService {
         throw new ProtocolError('FORBIDDEN', "you need the moderate_messages permission to delete others' messages");
       }
       await store.messages.markDeleted(row.id);
-      const blank = messageToWire({ ...row, text: '', mentions: [] });
+      const blank = messageToWire({ ...row, text: '', mentions: [], attachments: [] });
       await store.events.rewrite(row.order, 'message.created', { message: blank });
       for (const order of await store.events.editsOf(row.roomId, row.order, row.id)) {
         await store.events.rewrite(order, 'message.edited', { message: blank });
