@@ -150,7 +150,8 @@ export function createHttpApi(services: Services) {
       // An upload refused before its body was read leaves the body on the socket: close it.
       if (body.code === 'PAYLOAD_TOO_LARGE' || (path === '/api/files' && req.method === 'POST' && !req.readableEnded)) {
         res.setHeader('connection', 'close');
-        res.on('finish', () => req.socket.destroy());
+        const socket = req.socket;
+        res.on('finish', () => socket?.destroy());
       }
       sendError(res, body);
     }
