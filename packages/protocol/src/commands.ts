@@ -76,6 +76,13 @@ export const COMMANDS: readonly CommandSpec[] = [
   { name: 'unban', args: [a('nick', 'nick')], help: 'Lift a ban (they may rejoin with an invite)', request: 'member.unban' },
   { name: 'delete', args: [a('message', 'word')], help: 'Delete a message by id', request: 'message.delete' },
   {
+    name: 'upload',
+    args: [a('path', 'word'), a('caption', 'text', { optional: true, rest: true })],
+    help: 'Send a file (~ is your home; quote a path with spaces) with an optional caption',
+    request: 'client',
+  },
+  { name: 'open', args: [a('n', 'number', { optional: true })], help: 'Download the newest attachment here (or the Nth newest) and open it', request: 'client' },
+  {
     name: 'invite',
     args: [
       a('uses', 'number', { optional: true, option: 'uses' }),

@@ -1,5 +1,5 @@
 import { ErrorBody, ProtocolError } from '../errors.js';
-import { FILE_PATHS, UploadResult } from '../features/files.js';
+import { displayFileName, FILE_PATHS, UploadResult } from '../features/files.js';
 import type { Attachment } from '../model.js';
 import { type HttpOptions, httpUrl, STATUS_CODES } from './http-api.js';
 
@@ -93,6 +93,8 @@ export async function uploadFile(baseUrl: string, accessToken: string, file: Upl
 }
 
 export interface Download {
+  /** From Content-Disposition, made safe for display and for a file name (never a path). */
+  name: string;
   /** From the server's Content-Length. */
   size: number;
   mime: string;
@@ -130,5 +132,20 @@ export async function downloadFile(
       },
     }),
   );
-  return { size, mime, body };
+  return { name: nameOf(res.headers.get('content-disposition')), size, mime, body };
+}
+
+/** The file name a Content-Disposition header gives (`filename*=UTF-8''…` preferred), cleaned. */
+export function nameOf(header: string | null): string {
+  const star = /filename\*=UTF-8''([^;]+)/i.exec(header ?? '')?.[1];
+  let raw = '';
+  if (star) {
+    try {
+      raw = decodeURIComponent(star.trim());
+    } catch {
+      raw = '';
+    }
+  }
+  if (!raw) raw = /filename="([^"]*)"/i.exec(header ?? '')?.[1] ?? '';
+  return displayFileName(raw);
 }

@@ -9,6 +9,7 @@ import { buildRequest } from '../commands/to-request.js';
 import type { PendingCommand } from '../state/overlay/overlay.js';
 import type { ControllerContext } from './chat-client.js';
 import { describeError } from './describe-error.js';
+import type { Files } from './files.js';
 import type { Sender } from './send.js';
 
 /** What a command's reply tells its user: an invite's code (to copy), the invites, the highlight words. */
@@ -35,7 +36,7 @@ export interface Commands {
  * question when it destroys something), or run here when it is local (/help, /join, /quit, /role list). Its
  * notices belong to the room it was typed in, even when the reply comes after the user moved on.
  */
-export function attachCommands({ client, store }: ControllerContext, sender: Sender, nonce: () => string, onQuit: () => void): Commands {
+export function attachCommands({ client, store }: ControllerContext, sender: Sender, nonce: () => string, onQuit: () => void, files?: Files): Commands {
   const { dispatch } = store;
 
   const runLocal = (name: string, sub: string | undefined, args: Record<string, unknown>) => {
@@ -54,6 +55,8 @@ export function attachCommands({ client, store }: ControllerContext, sender: Sen
       );
       return;
     }
+    if (name === 'upload' && files) return files.upload(String(args.path), typeof args.caption === 'string' ? args.caption : '');
+    if (name === 'open' && files) return files.open(typeof args.n === 'number' ? args.n : 1);
     if (name === 'list') return world ? dispatch({ type: 'overlay/help', title: 'rooms', lines: roomBrowser(world) }) : undefined;
     if (name === 'part') return part(args.room);
     if (name === 'role' && sub === 'list') return dispatch({ type: 'overlay/roles' });
@@ -137,7 +140,7 @@ export function attachCommands({ client, store }: ControllerContext, sender: Sen
     const parsed = parseLine(line);
     if (parsed.kind === 'error') return dispatch({ type: 'flash', kind: 'error', text: parsed.message });
     dispatch({ type: 'input/submitted', text: line });
-    if (parsed.kind === 'message') return sender.sendMessage(parsed.text);
+    if (parsed.kind === 'message') return files?.offer(parsed.text) ? undefined : sender.sendMessage(parsed.text);
     const { spec } = parsed;
     if (spec.request === 'message.send' && spec.name === 'me') return sender.sendMessage(String(parsed.args.action ?? ''), true);
     if (spec.request === 'client') return runLocal(spec.name, spec.sub, parsed.args);

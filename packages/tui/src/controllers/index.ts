@@ -3,6 +3,8 @@ import type { PendingCommand } from '../state/overlay/overlay.js';
 import type { Store } from '../state/store.js';
 import type { ChatClient, ControllerContext } from './chat-client.js';
 import { attachCommands } from './commands.js';
+import { attachFiles } from './files.js';
+import type { FileTransfer } from '../files/transfer.js';
 import { attachConnection } from './connection.js';
 import { attachHistory } from './history.js';
 import { attachLag } from './lag.js';
@@ -19,6 +21,8 @@ export interface ControllerOptions {
   now?: () => number;
   /** Messages per history page. */
   historyPage?: number;
+  /** Uploads and downloads (`/upload`, `/open`); none: those commands say they are unavailable. */
+  files?: FileTransfer;
 }
 
 /** What the chat screen can ask of the controllers. */
@@ -49,6 +53,7 @@ export function attachClient(client: ChatClient, store: Store, opts: ControllerO
   attachHistory(ctx, opts.historyPage ?? 100);
   const typed = attachTyping(ctx);
   const sender = attachSend(ctx, nonce, typed);
-  const commands = attachCommands(ctx, sender, nonce, opts.onQuit);
+  const files = attachFiles(ctx, opts.files ?? null, nonce);
+  const commands = attachCommands(ctx, sender, nonce, opts.onQuit, files);
   return { submit: commands.submit, runConfirmed: commands.run, retry: sender.retry, probeLag, reconnect: () => client.retryNow() };
 }
