@@ -56,7 +56,7 @@ export function attachCommands({ client, store }: ControllerContext, sender: Sen
       return;
     }
     if (name === 'upload' && files) return files.upload(String(args.path), typeof args.caption === 'string' ? args.caption : '');
-    if (name === 'open' && files) return files.open(typeof args.n === 'number' ? args.n : 1);
+    if (name === 'open' && files) return files.open(args.n === undefined ? 1 : Number(args.n));
     if (name === 'list') return world ? dispatch({ type: 'overlay/help', title: 'rooms', lines: roomBrowser(world) }) : undefined;
     if (name === 'part') return part(args.room);
     if (name === 'role' && sub === 'list') return dispatch({ type: 'overlay/roles' });
@@ -137,10 +137,12 @@ export function attachCommands({ client, store }: ControllerContext, sender: Sen
   };
 
   const submit = (line: string) => {
+    // A dropped or pasted file path (often absolute, so it would read as an unknown /command) offers an upload.
+    if (files?.offer(line)) return;
     const parsed = parseLine(line);
     if (parsed.kind === 'error') return dispatch({ type: 'flash', kind: 'error', text: parsed.message });
     dispatch({ type: 'input/submitted', text: line });
-    if (parsed.kind === 'message') return files?.offer(parsed.text) ? undefined : sender.sendMessage(parsed.text);
+    if (parsed.kind === 'message') return sender.sendMessage(parsed.text);
     const { spec } = parsed;
     if (spec.request === 'message.send' && spec.name === 'me') return sender.sendMessage(String(parsed.args.action ?? ''), true);
     if (spec.request === 'client') return runLocal(spec.name, spec.sub, parsed.args);

@@ -49,8 +49,9 @@ export function attachFiles({ client, store }: ControllerContext, transfer: File
     const roomId = state.currentRoomId;
     if (!transfer) return say('error', '/open: this od cannot fetch files', roomId);
     const all: Attachment[] = (currentView(state)?.messages ?? []).flatMap((m) => m.attachments ?? []);
-    const att = all[all.length - Math.max(1, n)];
-    if (!att) return say('error', n > 1 ? `/open: there are only ${all.length} attachments here` : '/open: no attachment in this room', roomId);
+    if (!Number.isInteger(n) || n < 1) return say('error', '/open N: N counts back from the newest attachment (1, 2, …)', roomId);
+    const att = all[all.length - n];
+    if (!att) return say('error', n > 1 ? `/open: only ${all.length} attachment${all.length === 1 ? '' : 's'} here` : '/open: no attachment in this room', roomId);
     const name = displayFileName(att.name);
     const progress = throttled((done, total) => say('info', progressText('downloading', name, done, total), roomId));
     transfer.download(att.id, undefined, progress).then(

@@ -36,7 +36,7 @@ export async function processImage(file: string, kind: ImageKind): Promise<Proce
   const still = () => sharp(data, { limitInputPixels: MAX_PIXELS, pages: 1 });
   const thumb = await still().resize(THUMB_PX, THUMB_PX, { fit: 'inside', withoutEnlargement: true }).png().toBuffer();
   const small = await still()
-    .resize(PREVIEW_W, PREVIEW_H, { fit: 'inside' })
+    .resize(PREVIEW_W, PREVIEW_H, { fit: 'inside', withoutEnlargement: true })
     .flatten({ background: '#000000' })
     .removeAlpha()
     .raw()
