@@ -183,10 +183,20 @@ export class RawClient {
  * Tests that roll the schema back by hand to check an older migration undo the newest first (5, then 4).
  */
 export function undoMigration5(db: { exec(sql: string): unknown }): void {
+  // Newer migrations first, so the tests rolling back to 4 or older run every later step again cleanly.
+  undoMigration10(db);
   db.exec(`
     DROP INDEX room_members_user;
     DELETE FROM room_members WHERE room_id IN (SELECT id FROM rooms WHERE kind = 'text');
     ALTER TABLE rooms DROP COLUMN auto_join;
+  `);
+}
+
+/** Undo migration 10 (uploaded files and the messages that carry them). */
+export function undoMigration10(db: { exec(sql: string): unknown }): void {
+  db.exec(`
+    DROP INDEX message_files_file; DROP TABLE message_files; DROP TABLE files;
+    ALTER TABLE messages DROP COLUMN attachments;
   `);
 }
 
