@@ -5,7 +5,7 @@ import sharp from 'sharp';
 import { afterEach, describe, expect, it } from 'vitest';
 import { downloadFile, uploadFile, type Attachment } from '@open-discord/protocol';
 import { Harness, liveEvent, member, syncFromZero } from './community-support.js';
-import { testServer } from './helpers.js';
+import { testServer, until } from './helpers.js';
 
 // Uploads and downloads over real sockets, with real files in the server's data folder.
 
@@ -76,6 +76,31 @@ describe('uploads', () => {
     // Without a token nothing is read either.
     const anon = await fetch(`${server.url}/api/files?name=x`, { method: 'POST', body: 'hello' });
     expect(anon.status).toBe(401);
+  });
+
+  it('lets one account stream two uploads at a time, and refuses a third before reading it', async () => {
+    const server = await h.server();
+    const a = await member(server.url, 'alice');
+    const held: http.ClientRequest[] = [];
+    const open = () => {
+      const u = new URL(server.url);
+      const req = http.request({ host: u.hostname, port: u.port, path: '/api/files?name=slow.bin', method: 'POST', headers: { authorization: `Bearer ${a.token}`, 'content-length': '100' } });
+      req.on('error', () => {});
+      req.flushHeaders();
+      req.write(new Uint8Array(10));
+      held.push(req);
+    };
+    open();
+    open();
+    const { files } = server.app.services;
+    await until(() => files.uploadsInFlight(a.id) === 2, 'two uploads streaming');
+    const third = await postHeadersOnly(server.url, a.token, { 'content-length': '100' });
+    expect([third.status, JSON.parse(third.body).error.code]).toEqual([429, 'RATE_LIMITED']);
+    // Dropped mid-body: the slots and the temp files are given back.
+    for (const r of held) r.destroy();
+    await until(() => files.uploadsInFlight(a.id) === 0, 'uploads ended');
+    await until(() => fs.readdirSync(path.join(server.dataDir, 'files', 'tmp')).length === 0, 'temp files removed');
+    expect((await upload(server.url, a.token, 'after.txt', new TextEncoder().encode('fine'))).size).toBe(4);
   });
 
   it('sniffs the real type from the bytes, whatever the name and declared type say', async () => {

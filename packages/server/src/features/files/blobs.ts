@@ -30,7 +30,7 @@ export class BlobStore {
    * Stream a body to a temp file, counting and hashing as it goes; refuses (PAYLOAD_TOO_LARGE) once it
    * passes `maxBytes`, and removes what it wrote. The caller removes the temp file once done with it.
    */
-  async receive(body: AsyncIterable<Uint8Array>, maxBytes: number): Promise<{ tmp: string; size: number; sha256: string; head: Buffer }> {
+  async receive(body: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, maxBytes: number): Promise<{ tmp: string; size: number; sha256: string; head: Buffer }> {
     await this.prepare();
     const tmp = path.join(this.dir, 'tmp', `${randomBytes(12).toString('hex')}.part`);
     const out = fs.createWriteStream(tmp, { mode: 0o600, highWaterMark: 1024 * 1024 });

@@ -22,6 +22,8 @@ export interface Servable {
   name: string;
 }
 
+export const MAX_UPLOADS_IN_FLIGHT = 2;
+
 /** The one answer for a file that does not exist and for one the user may not see. */
 export const fileNotFound = () => new ProtocolError('NOT_FOUND', 'file not found');
 
@@ -31,6 +33,8 @@ export const fileNotFound = () => new ProtocolError('NOT_FOUND', 'file not found
  */
 export class FilesService {
   private readonly blobs: BlobStore | null;
+  /** Uploads streaming per user: a few at a time, so one account cannot hold many sockets and temp files. */
+  private readonly inFlight = new Map<string, number>();
   constructor(
     private readonly d: ServiceDeps,
     readonly o: FilesOptions,
@@ -45,10 +49,28 @@ export class FilesService {
     }
   }
 
-  async upload(userId: string, rawName: string, declared: number | null, body: AsyncIterable<Uint8Array>): Promise<Attachment> {
+  async upload(userId: string, rawName: string, declared: number | null, body: AsyncIterable<Uint8Array> | Iterable<Uint8Array>): Promise<Attachment> {
     const blobs = this.blobs;
     if (!blobs) throw new ProtocolError('UNAVAILABLE', 'this server does not store files');
     this.checkDeclaredSize(declared);
+    const running = this.inFlight.get(userId) ?? 0;
+    if (running >= MAX_UPLOADS_IN_FLIGHT) throw new ProtocolError('RATE_LIMITED', `at most ${MAX_UPLOADS_IN_FLIGHT} uploads at a time`, 1000);
+    this.inFlight.set(userId, running + 1);
+    try {
+      return await this.store(blobs, userId, rawName, declared, body);
+    } finally {
+      const left = (this.inFlight.get(userId) ?? 1) - 1;
+      if (left > 0) this.inFlight.set(userId, left);
+      else this.inFlight.delete(userId);
+    }
+  }
+
+  /** Uploads of this user still streaming or being processed. */
+  uploadsInFlight(userId: string): number {
+    return this.inFlight.get(userId) ?? 0;
+  }
+
+  private async store(blobs: BlobStore, userId: string, rawName: string, declared: number | null, body: AsyncIterable<Uint8Array> | Iterable<Uint8Array>): Promise<Attachment> {
     const got = await blobs.receive(body, this.o.maxBytes);
     if (declared !== null && got.size !== declared) {
       await fsp.rm(got.tmp, { force: true });
