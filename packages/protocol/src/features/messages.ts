@@ -18,6 +18,16 @@ const messageText = z.string().min(1).max(LIMITS.maxMessageLength).superRefine(r
 /** A message with attachments may have no text (a bare upload). */
 const sendText = z.string().max(LIMITS.maxMessageLength).superRefine(rule(textProblem));
 
+/** A message says something: text, or at least one attachment. */
+function withText<T extends { params: z.ZodObject<{ text: z.ZodType<string>; attachments: z.ZodOptional<z.ZodArray<typeof Id>> }> }>(r: T): T {
+  return {
+    ...r,
+    params: r.params.superRefine((p, ctx) => {
+      if (p.text === '' && !p.attachments) ctx.addIssue({ code: 'custom', path: ['text'], message: 'message is empty' });
+    }),
+  };
+}
+
 export const requests = {
   /** A room's messages, newest page first: returns up to `limit` messages with order < `before`, ascending. */
   history: req(
@@ -32,7 +42,7 @@ export const requests = {
       end: z.boolean(),
     }),
   ),
-  'message.send': req(
+  'message.send': withText(req(
     {
       roomId: Id,
       text: sendText,
@@ -43,7 +53,7 @@ export const requests = {
       attachments: z.array(Id).min(1).max(LIMITS.attachmentsMax).optional(),
     },
     z.object({ message: Message }),
-  ),
+  )),
   'message.edit': req(
     { messageId: Id, text: messageText },
     z.object({ message: Message }),
