@@ -148,6 +148,13 @@ describe('/upload and /open', () => {
     actions.submit(`'${file}'`);
     expect(client.of('message.send')).toHaveLength(0);
     expect(store.getState().input.text).toBe(`/upload "${file}" `);
+    // Spaces escaped the way terminals drop them work too.
+    actions.submit(file.replace(/ /g, '\\ '));
+    expect(store.getState().input.text).toBe(`/upload "${file}" `);
+    // A command whose words happen to resolve to a file (`/x/..` is `/`) is still a command.
+    actions.submit(`/upload ${file.replace('/', '/../')}`);
+    expect(client.of('message.send')).toHaveLength(0);
+    expect(store.getState().input.text).toBe('');
     // A path that names no file is just a message.
     actions.submit('/tmp/no/such/file/here.txt is a path I mean');
     actions.submit('~/no/such/file/here');

@@ -19,8 +19,10 @@ export interface Files {
 function droppedPath(line: string): string | null {
   const t = line.trim();
   if (t.includes('\n') || !/^(['"]?)(\/|~\/|\.{1,2}\/|[A-Za-z]:\\)/.test(t)) return null;
-  const unquoted = /^(['"])(.*)\1$/.exec(t)?.[2] ?? t.replace(/\\(.)/g, '$1');
-  return existingFile(unquoted);
+  const quoted = /^(['"])(.*)\1$/.exec(t)?.[2];
+  // Unquoted, a path is one word (spaces escaped): `/upload ~/cat.png` is a command, not a path.
+  if (quoted === undefined && /(^|[^\\])\s/.test(t)) return null;
+  return existingFile(quoted ?? t.replace(/\\(.)/g, '$1'));
 }
 
 /** Uploads and downloads for the chat screen; progress and results go to the notice line of their room. */
