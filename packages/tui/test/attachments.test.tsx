@@ -6,7 +6,10 @@ import sharp from 'sharp';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type Attachment, uploadFile } from '@open-discord/protocol';
 import { testServer } from '../../server/test/helpers.js';
+import type { Key } from 'ink';
 import { attachClient } from '../src/controllers/index.js';
+import { handleIntent } from '../src/keys/handle-intent.js';
+import { resolveInput } from '../src/keys/keymap.js';
 import { downloadDir, expandHome } from '../src/files/paths.js';
 import { progressText } from '../src/files/progress.js';
 import { type FileTransfer, fileTransfer } from '../src/files/transfer.js';
@@ -184,6 +187,12 @@ describe('/upload and /open', () => {
       await waitFor(() => store.getState().flash?.kind === 'error');
       expect(store.getState().flash?.text).toBe('/open: only 1 attachment here');
       expect(textOf(visiblePane(store.getState()))).toContain('[image flag.png');
+      // Alt+O does what /open does, without touching the input line.
+      store.dispatch({ type: 'input/set', text: 'a draft' });
+      for (const intent of resolveInput('o', { meta: true } as Key, 'chat')) handleIntent(intent, store, actions, () => {});
+      await waitFor(() => opened.length === 3);
+      expect(opened[2]).toBe(path.join(dl, 'flag (3).png'));
+      expect(store.getState().input.text).toBe('a draft');
     } finally {
       delete process.env.XDG_DOWNLOAD_DIR;
     }

@@ -35,6 +35,8 @@ export interface ChatActions {
   runConfirmed(command: PendingCommand): void;
   /** Reconnect now instead of waiting out the backoff (the "retry now" key). */
   reconnect(): void;
+  /** Save and open the newest attachment of the room on screen (Alt+O, as /open). */
+  openAttachment?(): void;
   /** Measure the lag for the status line (see lag.ts); the caller runs it every LAG_PROBE_MS. */
   probeLag(): void;
 }
@@ -55,5 +57,5 @@ export function attachClient(client: ChatClient, store: Store, opts: ControllerO
   const sender = attachSend(ctx, nonce, typed);
   const files = attachFiles(ctx, opts.files ?? null, nonce);
   const commands = attachCommands(ctx, sender, nonce, opts.onQuit, files);
-  return { submit: commands.submit, runConfirmed: commands.run, retry: sender.retry, probeLag, reconnect: () => client.retryNow() };
+  return { submit: commands.submit, runConfirmed: commands.run, retry: sender.retry, probeLag, reconnect: () => client.retryNow(), openAttachment: () => files.open(1) };
 }

@@ -23,7 +23,8 @@ export type Intent =
   | { kind: 'ruler' }
   | { kind: 'retry' }
   | { kind: 'reconnect' }
-  | { kind: 'room-jump' };
+  | { kind: 'room-jump' }
+  | { kind: 'open-attachment' };
 
 /** What has the keyboard: the chat, or one of its overlays. */
 export type KeyContext = 'chat' | 'switcher' | 'help' | 'roles' | 'paste' | 'confirm' | 'form' | 'quit-confirm' | 'room-jump';
