@@ -97,8 +97,8 @@ export type Preview = z.infer<typeof Preview>;
 /** An uploaded file as messages carry it (and as the upload answers it). */
 export const Attachment = z.object({
   id: Id,
-  /** For display only: sanitised by the server, never used as a path. */
-  name: z.string().min(1).max(200),
+  /** For display only: sanitised by the server, never used as a path (120 code points: up to 240 UTF-16 units). */
+  name: z.string().min(1).max(255),
   size: z.number().int().nonnegative(),
   /** Sniffed from the bytes by the server; the declared type is never trusted. */
   mime: z.string().min(1).max(100),

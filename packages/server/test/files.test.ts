@@ -3,7 +3,7 @@ import http from 'node:http';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterEach, describe, expect, it } from 'vitest';
-import { downloadFile, uploadFile, type Attachment } from '@open-discord/protocol';
+import { Attachment, downloadFile, uploadFile } from '@open-discord/protocol';
 import { Harness, liveEvent, member, syncFromZero } from './community-support.js';
 import { testServer, until } from './helpers.js';
 
@@ -138,6 +138,10 @@ describe('uploads', () => {
     expect(ctl.name).toBe('ab[31mcod.exe');
     const dots = await upload(server.url, a.token, '...', bytes);
     expect(dots.name).toBe('file');
+    // Long names are cut at 120 characters, astral ones included, and still fit the protocol's Attachment.
+    const long = await upload(server.url, a.token, '😀'.repeat(300) + '.txt', bytes);
+    expect([...long.name]).toHaveLength(120);
+    expect(Attachment.safeParse(long).success).toBe(true);
     // On disk: hash-named blobs only; nothing named after what the client sent.
     for (const f of blobsOf(server.dataDir)) expect(f).toMatch(/^[0-9a-f]{64}(\.thumb)?$/);
     expect(fs.existsSync(path.join(server.dataDir, 'etc'))).toBe(false);
