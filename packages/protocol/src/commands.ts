@@ -128,6 +128,13 @@ export const COMMANDS: readonly CommandSpec[] = [
     request: 'client',
   },
   {
+    name: 'upload',
+    args: [a('path', 'word'), a('caption', 'text', { optional: true, rest: true })],
+    help: 'Send a file (~ is your home; quote a path with spaces) with an optional caption',
+    request: 'client',
+  },
+  { name: 'open', args: [a('n', 'number', { optional: true })], help: 'Download the newest attachment here (or the Nth newest) and open it', request: 'client' },
+  {
     name: 'invite',
     args: [
       a('uses', 'number', { optional: true, option: 'uses' }),

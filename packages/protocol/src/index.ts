@@ -13,3 +13,4 @@ export * from './text.js';
 export * from './highlight.js';
 export * from './emoji.js';
 export * from './broadcast-mentions.js';
+export * from './features/files.js';

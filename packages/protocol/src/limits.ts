@@ -28,6 +28,8 @@ export const LIMITS = {
   nonceMax: 64,
   /** Highlight words per user (`highlight.set`). */
   highlightWordsMax: 20,
+  /** Files one message may carry. */
+  attachmentsMax: 10,
 } as const;
 
 export const NICKNAME_RE = /^[\p{L}\p{N}_.-]+$/u;

@@ -110,6 +110,32 @@ export const Emoji = z.string().superRefine((s, ctx) => {
 /** One emoji on a message and who reacted with it, in the order they did. */
 export const Reaction = z.object({ emoji: Emoji, userIds: z.array(Id) });
 export type Reaction = z.infer<typeof Reaction>;
+/**
+ * A tiny picture of an image for terminals: up to 32 x 32 RGB pixels, row by row, base64. The server makes
+ * it (the client needs no image decoder) so any truecolor terminal can draw it as Unicode half blocks.
+ */
+export const Preview = z.object({
+  width: z.number().int().min(1).max(32),
+  height: z.number().int().min(1).max(32),
+  rgb: z.string().max(5464),
+});
+export type Preview = z.infer<typeof Preview>;
+
+/** An uploaded file as messages carry it (and as the upload answers it). */
+export const Attachment = z.object({
+  id: Id,
+  /** For display only: sanitised by the server, never used as a path (120 code points: up to 240 UTF-16 units). */
+  name: z.string().min(1).max(255),
+  size: z.number().int().nonnegative(),
+  /** Sniffed from the bytes by the server; the declared type is never trusted. */
+  mime: z.string().min(1).max(100),
+  width: z.number().int().positive().optional(),
+  height: z.number().int().positive().optional(),
+  /** The server has a thumbnail (`GET /api/files/<id>/thumb`). */
+  thumb: z.boolean().optional(),
+  preview: Preview.optional(),
+});
+export type Attachment = z.infer<typeof Attachment>;
 
 export const Message = z.object({
   id: Id,
@@ -131,6 +157,8 @@ export const Message = z.object({
    * them; `reaction.added`/`reaction.removed` keep a loaded message current).
    */
   reactions: z.array(Reaction).optional(),
+  /** Uploaded files the message carries (its text may then be empty). */
+  attachments: z.array(Attachment).optional(),
 });
 export type Message = z.infer<typeof Message>;
 

@@ -38,7 +38,7 @@ const hot = [
 
 describe('hand-written event checks', () => {
   it('know every field of the schemas they stand in for (a new field must be added to fast-events.ts too)', () => {
-    expect(Object.keys(Message.shape)).toEqual(['id', 'roomId', 'authorId', 'text', 'createdAt', 'order', 'nonce', 'editedAt', 'action', 'mentions', 'reactions']);
+    expect(Object.keys(Message.shape)).toEqual(['id', 'roomId', 'authorId', 'text', 'createdAt', 'order', 'nonce', 'editedAt', 'action', 'mentions', 'reactions', 'attachments']);
     const data: Record<string, string[]> = {
       'message.created': ['message'],
       'message.edited': ['message'],
@@ -50,6 +50,14 @@ describe('hand-written event checks', () => {
       expect(Object.keys(option.shape)).toEqual(['order', 'id', 'roomId', 'actorId', 'createdAt', 'type', 'data']);
       expect(Object.keys((option.shape.data as z.ZodObject).shape)).toEqual(keys);
     }
+  });
+
+  it('leave messages with attachments to zod, which keeps them', () => {
+    const att = { id: 'f1', name: 'cat.png', size: 3, mime: 'image/png', width: 1, height: 1, preview: { width: 1, height: 1, rgb: 'AAAA' } };
+    const e = msgEvent(3, 'r1', { attachments: [att] });
+    expect(fastKnownEvent(e)).toBeUndefined();
+    const decoded = decodeEvent(e) as { data: { message: Message } };
+    expect(decoded.data.message.attachments).toEqual([att]);
   });
 
   it('take well-formed hot events themselves and return exactly what zod returns', () => {

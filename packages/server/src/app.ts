@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import path from 'node:path';
 import { CloseCode } from '@open-discord/protocol';
 import { SqliteEventBus } from './adapters/sqlite/event-bus.js';
 import { SqliteStorage, type Synchronous } from './adapters/sqlite/storage.js';
@@ -13,6 +14,7 @@ import { AuthService, type AuthOptions, createInvite, REFRESH_TOKEN_TTL_SEC, typ
 import { CategoriesService } from './features/categories/service.js';
 import { ConversationsService } from './features/conversations/service.js';
 import { FEATURES, viewerEvents, visibilityEvents } from './features/index.js';
+import { FilesService, type FilesOptions } from './features/files/service.js';
 import { MembershipService } from './features/membership/service.js';
 import { InvitesService } from './features/invites/service.js';
 import { MessageChangesService } from './features/messages/changes.js';
@@ -100,6 +102,8 @@ export interface ServerOptions {
   firstRoom?: string | null;
   /** JSON lines to stderr by default; tests pass a no-op. */
   log?: (line: object) => void;
+  /** The largest upload in bytes, refused before its body is read. */
+  maxUploadBytes?: number;
 }
 
 /** Every feature's service, around one storage, one access index and one commit queue. */
@@ -124,6 +128,7 @@ export interface Services {
   reactions: ReactionsService;
   conversations: ConversationsService;
   roomSettings: RoomSettingsService;
+  files: FilesService;
 }
 
 export interface ServicesOptions {
@@ -135,6 +140,8 @@ export interface ServicesOptions {
   log: Log;
   auth: AuthOptions;
   snapshotThreshold: number;
+  /** Where uploads are kept; none: this process serves no files (the command line). */
+  files?: FilesOptions;
 }
 
 /** A bus that delivers in-process only (the command line: the running server picks its events up). */
@@ -184,6 +191,7 @@ export async function createServices(o: ServicesOptions): Promise<Services & { b
     reactions,
     conversations: new ConversationsService(deps, readMarkers),
     roomSettings: new RoomSettingsService(deps),
+    files: new FilesService(deps, o.files ?? { dir: null, maxBytes: 0 }),
   };
 }
 
@@ -248,6 +256,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       newId,
       log,
       snapshotThreshold: opts.snapshotThreshold ?? DEFAULTS.snapshotThreshold,
+      files: { dir: path.join(opts.dataDir, 'files'), maxBytes: opts.maxUploadBytes ?? DEFAULTS.maxUploadBytes },
       auth: {
         secret,
         registration: opts.registration ?? DEFAULTS.registration,

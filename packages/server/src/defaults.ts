@@ -1,4 +1,4 @@
-import { LIMITS } from '@open-discord/protocol';
+import { DEFAULT_MAX_UPLOAD_BYTES, LIMITS } from '@open-discord/protocol';
 
 /*
  * THE server defaults: `startServer` (the library) and `od-server start` (the command line, whose --help
@@ -35,6 +35,8 @@ export const DEFAULTS = {
   statusIntervalMs: 5000,
   /** The room a fresh community starts with (created once, on an empty log). */
   firstRoom: 'general' as string | null,
+  /** The largest upload (`--max-upload-mb`), refused before its body is read. */
+  maxUploadBytes: DEFAULT_MAX_UPLOAD_BYTES,
   /** Malformed frames tolerated per connection before closing with 4400. */
   maxMalformed: 100,
 } as const;

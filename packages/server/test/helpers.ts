@@ -198,6 +198,7 @@ export function rollBackTo(db: { exec(sql: string): unknown; pragma(s: string, o
     7: (d) => d.exec('ALTER TABLE rooms DROP COLUMN slowmode_sec;'),
     8: undoMigration8,
     9: (d) => d.exec('DROP TABLE dm_rooms; DROP TABLE room_settings; DROP TABLE notify_defaults; DROP TABLE group_admins; DROP INDEX read_markers_room;'),
+    10: undoMigration10,
   };
   const current = db.pragma('user_version', { simple: true }) as number;
   for (let v = current; v > version; v--) {
@@ -217,6 +218,14 @@ export function undoMigration5(db: { exec(sql: string): unknown }): void {
     DROP INDEX room_members_user;
     DELETE FROM room_members WHERE room_id IN (SELECT id FROM rooms WHERE kind = 'text');
     ALTER TABLE rooms DROP COLUMN auto_join;
+  `);
+}
+
+/** Undo migration 10 (uploaded files and the messages that carry them). */
+export function undoMigration10(db: { exec(sql: string): unknown }): void {
+  db.exec(`
+    DROP INDEX message_files_file; DROP TABLE message_files; DROP TABLE files;
+    ALTER TABLE messages DROP COLUMN attachments;
   `);
 }
 

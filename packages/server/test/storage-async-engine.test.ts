@@ -21,7 +21,7 @@ afterEach(() => {
 });
 
 const LATENCY_HOPS = 50;
-const REPOS = ['users', 'credentials', 'roles', 'rooms', 'categories', 'messages', 'readMarkers', 'reactions', 'conversations', 'roomSettings', 'events'] as const;
+const REPOS = ['users', 'credentials', 'roles', 'rooms', 'categories', 'messages', 'readMarkers', 'reactions', 'conversations', 'roomSettings', 'files', 'events'] as const;
 
 /** Every repository call answered one microtask later; `pending` counts calls not yet answered. */
 function deferredStorage(real: SqliteStorage, problems: string[]): Storage {
@@ -67,6 +67,12 @@ function deferredStorage(real: SqliteStorage, problems: string[]): Storage {
   return wrapped;
 }
 
+function filesDir(): string {
+  const dir = tempDir();
+  dirs.push(dir);
+  return dir;
+}
+
 async function community(storage: Storage) {
   let ids = 0;
   const s = await createServices({
@@ -75,6 +81,7 @@ async function community(storage: Storage) {
     newId: () => `id${String(++ids).padStart(4, '0')}`,
     log: quiet,
     snapshotThreshold: 10_000,
+    files: { dir: filesDir(), maxBytes: 1024 * 1024 },
     auth: { secret: Buffer.alloc(32, 7), registration: 'open', bcryptCost: 4, accessTokenTtlSec: 900, refreshTokenTtlSec: 3600, authRate: null },
   });
   return s;
@@ -126,6 +133,9 @@ async function everyFeature(s: Awaited<ReturnType<typeof community>>) {
   await s.reactions.add(bob, { messageId: hello.message.id, emoji: ':tada:' }); // already there: nothing written
   await s.reactions.add(alice, { messageId: hello.message.id, emoji: '👀' });
   await s.reactions.remove(alice, { messageId: hello.message.id, emoji: '👀' });
+  const file = await s.files.upload(alice, 'notes.txt', 5, [new TextEncoder().encode('notes')]);
+  await s.messages.send(alice, { roomId: lobby.id, text: '', nonce: 'n4', attachments: [file.id] });
+  const served = await s.files.open(o, file.id, false);
   const sure = (await s.messages.history(bob, { roomId: lobby.id })).messages.find((m) => m.text === 'sure')!;
   await s.reactions.add(alice, { messageId: sure.id, emoji: '🔥' }); // dropped with the message below
   await s.messageChanges.delete(alice, { messageId: sure.id }); // a moderator deletes another's message
@@ -165,6 +175,7 @@ async function everyFeature(s: Awaited<ReturnType<typeof community>>) {
     members: await s.membership.members(o, lobby.id),
     sync: (await s.sync.page(alice, 0, 1000)).events.map((e) => [e.order, e.type]),
     invites: invites.invites.length,
+    file: [file, served.size, served.mime, served.name],
     roles: await s.roles.list(),
   };
 }

@@ -12,7 +12,7 @@ if (process.stdin.isTTY && process.stdout.isTTY) {
  * included, and held back until Enter. Raw mode now stops the echo and keeps every key for the login form,
  * which reads them in order. Only for the commands that draw a screen: a raw `od tail` would ignore Ctrl+C.
  */
-const SCREENLESS = new Set(['send', 'tail', 'join', 'part', 'logout', 'help', '--help', '-h', '--version', '-V']);
+const SCREENLESS = new Set(['send', 'tail', 'download', 'join', 'part', 'logout', 'help', '--help', '-h', '--version', '-V']);
 const args = process.argv.slice(2).filter((a, i, all) => !a.startsWith('--server') && all[i - 1] !== '--server');
 const screenless = SCREENLESS.has(args[0] ?? '') || args.includes('--username');
 if (process.stdin.isTTY && process.stdout.isTTY && !screenless) {

@@ -8,6 +8,7 @@ import { runSend } from './run/send.js';
 import { runLoginHeadless } from './run/login-headless.js';
 import { parseSince } from './run/since.js';
 import { runTail } from './run/tail.js';
+import { runDownload } from './run/download.js';
 import { describeError } from './controllers/describe-error.js';
 
 const program = new Command();
@@ -88,6 +89,14 @@ program
     const since = opts.since === undefined ? undefined : parseSince(opts.since, Date.now());
     if (since === null) throw new ExitError(EXIT.USAGE, `--since takes a duration like 15m or 2h, or an order number, not "${opts.since}"`);
     return runTail(dir(), server(), room, !!opts.json, since);
+  });
+
+program
+  .command('download <file-id>')
+  .description('save an attachment (to the download folder, or --out PATH); prints where it was saved')
+  .option('--out <path>', 'a file to write, or a folder to put it in')
+  .action(async (fileId: string, opts: { out?: string }) => {
+    process.stdout.write((await runDownload(dir(), server(), fileId, opts.out)) + '\n');
   });
 
 program.exitOverride((err) => {

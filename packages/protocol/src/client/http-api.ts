@@ -15,7 +15,7 @@ export interface HttpOptions {
   timeoutMs?: number;
 }
 
-const STATUS_CODES: Record<number, ErrorCode> = {
+export const STATUS_CODES: Record<number, ErrorCode> = {
   400: 'BAD_REQUEST',
   401: 'UNAUTHORIZED',
   403: 'FORBIDDEN',

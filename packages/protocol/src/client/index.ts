@@ -13,3 +13,4 @@ export * from './socket.js';
 export { nodeWebSocket } from './node-socket.js';
 export * from './connect.js';
 export * from './conversations.js';
+export * from './files-api.js';

@@ -15,6 +15,18 @@ export const events = [
 ] as const;
 
 const messageText = z.string().min(1).max(LIMITS.maxMessageLength).superRefine(rule(textProblem));
+/** A message with attachments may have no text (a bare upload). */
+const sendText = z.string().max(LIMITS.maxMessageLength).superRefine(rule(textProblem));
+
+/** A message says something: text, or at least one attachment. */
+function withText<T extends { params: z.ZodObject<{ text: z.ZodType<string>; attachments: z.ZodOptional<z.ZodArray<typeof Id>> }> }>(r: T): T {
+  return {
+    ...r,
+    params: r.params.superRefine((p, ctx) => {
+      if (p.text === '' && !p.attachments) ctx.addIssue({ code: 'custom', path: ['text'], message: 'message is empty' });
+    }),
+  };
+}
 
 export const requests = {
   /** A room's messages, newest page first: returns up to `limit` messages with order < `before`, ascending. */
@@ -30,16 +42,18 @@ export const requests = {
       end: z.boolean(),
     }),
   ),
-  'message.send': req(
+  'message.send': withText(req(
     {
       roomId: Id,
-      text: messageText,
+      text: sendText,
       /** Client-chosen idempotency key: a retried send with the same nonce returns the original message. */
       nonce: z.string().min(1).max(LIMITS.nonceMax),
       action: z.boolean().optional(),
+      /** Files the sender uploaded (`POST /api/files`); the text may be empty when there is one. */
+      attachments: z.array(Id).min(1).max(LIMITS.attachmentsMax).optional(),
     },
     z.object({ message: Message }),
-  ),
+  )),
   'message.edit': req(
     { messageId: Id, text: messageText },
     z.object({ message: Message }),

@@ -2,6 +2,7 @@ import { accounts } from './accounts/index.js';
 import { categories } from './categories/index.js';
 import { conversations } from './conversations/index.js';
 import type { Feature } from './feature.js';
+import { files } from './files/index.js';
 import { invites } from './invites/index.js';
 import { membership } from './membership/index.js';
 import { messages } from './messages/index.js';
@@ -34,6 +35,7 @@ export const FEATURES: readonly Feature[] = [
   reactions,
   conversations,
   roomSettings,
+  files,
 ];
 
 /** Event types whose commit changes who may see what, as the features declare them. */

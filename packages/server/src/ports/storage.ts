@@ -2,6 +2,7 @@ import type { EventType } from '@open-discord/protocol';
 import type { CredentialsRepository, UsersRepository } from '../features/accounts/repository.js';
 import type { CategoriesRepository } from '../features/categories/repository.js';
 import type { ConversationsRepository } from '../features/conversations/repository.js';
+import type { FilesRepository } from '../features/files/repository.js';
 import type { MessagesRepository } from '../features/messages/repository.js';
 import type { ReactionsRepository } from '../features/reactions/repository.js';
 import type { ReadMarkersRepository } from '../features/read-markers/repository.js';
@@ -105,6 +106,7 @@ export interface Repositories {
   reactions: ReactionsRepository;
   conversations: ConversationsRepository;
   roomSettings: RoomSettingsRepository;
+  files: FilesRepository;
   events: EventLog;
 }
 

@@ -15,6 +15,7 @@ import type { z } from 'zod';
 import type { Services } from '../app.js';
 import { describe } from '../core/commit-queue.js';
 import { httpBody } from '../wire/encode.js';
+import { createFilesHttp, isFilePath } from './files-http.js';
 
 /** Request bodies are small JSON objects; anything bigger is refused before it is buffered. */
 export const MAX_BODY_BYTES = 16 * 1024;
@@ -116,6 +117,7 @@ export function createHttpApi(services: Services) {
       return ok;
     },
   };
+  const files = createFilesHttp(services, bearer);
   const routes = new Map<string, (req: IncomingMessage, ip: string) => Promise<HttpResult<HttpEndpoint>>>(
     (Object.keys(endpoints) as Array<keyof Routes>).map((e) => [HTTP_PATHS[e], endpoints[e]]),
   );
@@ -129,6 +131,11 @@ export function createHttpApi(services: Services) {
         const health: HttpResult<'health'> = { ok: true, head: deps.queue.head };
         return sendJson(res, 200, health);
       }
+      if (isFilePath(path)) {
+        await files(req, res, path);
+        deps.log({ level: 'info', msg: 'http', path: path.startsWith('/api/files/') ? '/api/files/:id' : path, status: 200 });
+        return;
+      }
       const route = routes.get(path);
       if (!route) throw new ProtocolError('NOT_FOUND', 'no such endpoint');
       if (req.method !== 'POST') throw new ProtocolError('BAD_REQUEST', 'use POST');
@@ -140,9 +147,11 @@ export function createHttpApi(services: Services) {
         error instanceof ProtocolError ? error.toBody() : { code: 'INTERNAL', message: 'internal error' };
       if (!(error instanceof ProtocolError)) deps.log({ level: 'error', msg: 'http failed', path, error: describe(error) });
       else deps.log({ level: 'info', msg: 'http', path, status: STATUS[body.code] });
-      if (body.code === 'PAYLOAD_TOO_LARGE') {
+      // An upload refused before its body was read leaves the body on the socket: close it.
+      if (body.code === 'PAYLOAD_TOO_LARGE' || (path === '/api/files' && req.method === 'POST' && !req.readableEnded)) {
         res.setHeader('connection', 'close');
-        res.on('finish', () => req.socket.destroy());
+        const socket = req.socket;
+        res.on('finish', () => socket?.destroy());
       }
       sendError(res, body);
     }

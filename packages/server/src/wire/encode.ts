@@ -1,4 +1,4 @@
-import type { ErrorBody, HttpEndpoint, HttpResult, KnownEvent, PresenceAllNotice, PresenceNotice, PresenceStatus, ReadyFrame, SyncResult } from '@open-discord/protocol';
+import type { Attachment, ErrorBody, HttpEndpoint, HttpResult, KnownEvent, PresenceAllNotice, PresenceNotice, PresenceStatus, ReadyFrame, SyncResult } from '@open-discord/protocol';
 import type { StoredEvent } from '../ports/storage.js';
 import type { Json } from './types.js';
 
@@ -99,6 +99,6 @@ export function replyErrorFrame(replyTo: string | null, error: ErrorBody): strin
 }
 
 /** An HTTP API response body: an endpoint's result as the protocol defines it, or an error. */
-export function httpBody(body: HttpResult<HttpEndpoint> | { error: ErrorBody }): string {
+export function httpBody(body: HttpResult<HttpEndpoint> | Attachment | { error: ErrorBody }): string {
   return JSON.stringify(body);
 }

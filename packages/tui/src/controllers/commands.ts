@@ -11,6 +11,7 @@ import type { ControllerContext } from './chat-client.js';
 import { attachChats, CHAT_COMMANDS } from './chats.js';
 import { describeError } from './describe-error.js';
 import type { Presence } from './presence.js';
+import type { Files } from './files.js';
 import type { Sender } from './send.js';
 import { broadcastWarning, type MessageActions, pickTarget, reactionLine } from './message-actions.js';
 import { selectedMessage } from '../state/selection/selection.js';
@@ -46,6 +47,7 @@ export function attachCommands(
   onQuit: () => void,
   messages: MessageActions,
   presence: Presence,
+  files?: Files,
 ): Commands {
   const { client, store } = ctx;
   const { dispatch } = store;
@@ -67,6 +69,8 @@ export function attachCommands(
       );
       return;
     }
+    if (name === 'upload' && files) return files.upload(String(args.path), typeof args.caption === 'string' ? args.caption : '');
+    if (name === 'open' && files) return files.open(args.n === undefined ? 1 : Number(args.n));
     if (name === 'list') return world ? dispatch({ type: 'overlay/help', title: 'rooms', lines: roomBrowser(world) }) : undefined;
     if (name === 'part') return part(args.room);
     if (name === 'members') return presence.members();
@@ -160,6 +164,8 @@ export function attachCommands(
   };
 
   const submit = (line: string) => {
+    // A dropped or pasted file path (often absolute, so it would read as an unknown /command) offers an upload.
+    if (files?.offer(line)) return;
     const parsed = parseLine(line);
     if (parsed.kind === 'error') return dispatch({ type: 'flash', kind: 'error', text: parsed.message });
     dispatch({ type: 'input/submitted', text: line });

@@ -4,6 +4,8 @@ import type { Store } from '../state/store.js';
 import type { ChatClient, ControllerContext } from './chat-client.js';
 import type { Timers } from './presence.js';
 import { attachCommands } from './commands.js';
+import { attachFiles } from './files.js';
+import type { FileTransfer } from '../files/transfer.js';
 import { attachConnection } from './connection.js';
 import { attachHistory } from './history.js';
 import { attachLag } from './lag.js';
@@ -27,6 +29,8 @@ export interface ControllerOptions {
   idleAfterMs?: number;
   /** Where escape sequences for the terminal itself go (the clipboard's OSC 52); standard output by default. */
   writeTerminal?: (data: string) => void;
+  /** Uploads and downloads (`/upload`, `/open`); none: those commands say they are unavailable. */
+  files?: FileTransfer;
 }
 
 /** What the chat screen can ask of the controllers. */
@@ -39,6 +43,8 @@ export interface ChatActions {
   runConfirmed(command: PendingCommand): void;
   /** Reconnect now instead of waiting out the backoff (the "retry now" key). */
   reconnect(): void;
+  /** Save and open the newest attachment of the room on screen (Alt+O, as /open). */
+  openAttachment?(): void;
   /** Measure the lag for the status line (see lag.ts); the caller runs it every LAG_PROBE_MS. */
   probeLag(): void;
   /** A key was pressed (the person is not idle). */
@@ -67,7 +73,8 @@ export function attachClient(client: ChatClient, store: Store, opts: ControllerO
   const sender = attachSend(ctx, nonce, typed);
   const presence = attachPresence(ctx, opts.timers, opts.idleAfterMs);
   const messages = attachMessageActions(ctx, opts.writeTerminal ?? ((data) => void process.stdout.write(data)));
-  const commands = attachCommands(ctx, sender, nonce, opts.onQuit, messages, presence);
+  const files = attachFiles(ctx, opts.files ?? null, nonce);
+  const commands = attachCommands(ctx, sender, nonce, opts.onQuit, messages, presence, files);
   return {
     submit: commands.submit,
     runConfirmed: commands.run,
@@ -75,6 +82,7 @@ export function attachClient(client: ChatClient, store: Store, opts: ControllerO
     probeLag,
     reconnect: () => client.retryNow(),
     messages,
+    openAttachment: () => files.open(1),
     touch: presence.touch,
     members: presence.members,
     stop: presence.stop,

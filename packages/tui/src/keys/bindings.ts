@@ -87,6 +87,7 @@ export const KEY_BINDINGS: readonly KeyBinding[] = [
   { keys: 'Alt+J NN', help: 'go to room NN (any room: Alt+J 1 2 is room 12; one digit and Enter works too)', when: alt('j'), intent: always({ kind: 'room-jump' }), example: { input: 'j', key: { meta: true } } },
   { keys: 'Alt+M', help: 'members of this room with their presence (again to close)', when: alt('m'), intent: always({ kind: 'members' }), example: { input: 'm', key: { meta: true } } },
   { keys: 'Alt+A', help: 'next room with activity (mentions first)', when: alt('a'), intent: always({ kind: 'next-activity' }), example: { input: 'a', key: { meta: true } } },
+  { keys: 'Alt+O', help: 'save and open the newest attachment in this room (as /open)', when: alt('o'), intent: always({ kind: 'open-attachment' }), example: { input: 'o', key: { meta: true } } },
   { keys: 'Alt+B', help: 'word left', when: alt('b'), intent: always({ kind: 'move', to: 'word-left' }), example: { input: 'b', key: { meta: true } } },
   { keys: 'Alt+F', help: 'word right', when: alt('f'), intent: always({ kind: 'move', to: 'word-right' }), example: { input: 'f', key: { meta: true } } },
   // Selection mode: messages are picked with the keys, so no message id is ever typed (Esc leaves it).

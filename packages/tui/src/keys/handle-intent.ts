@@ -166,6 +166,8 @@ export function handleIntent(intent: Intent, store: Store, actions: ChatActions,
       return dispatch({ type: 'scroll/ruler' });
     case 'retry':
       return actions.retry();
+    case 'open-attachment':
+      return actions.openAttachment ? actions.openAttachment() : dispatch({ type: 'flash', kind: 'error', text: 'attachments cannot be opened here' });
     case 'reconnect':
       if (state.status.state !== 'offline') return dispatch({ type: 'flash', kind: 'info', text: 'already connected' });
       return actions.reconnect();

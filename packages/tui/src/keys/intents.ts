@@ -32,7 +32,8 @@ export type Intent =
   | { kind: 'select-edit' }
   | { kind: 'select-delete' }
   | { kind: 'select-react' }
-  | { kind: 'select-copy' };
+  | { kind: 'select-copy' }
+  | { kind: 'open-attachment' };
 
 /** What has the keyboard: the chat, or one of its overlays. */
 export type KeyContext = 'chat' | 'select' | 'switcher' | 'help' | 'roles' | 'paste' | 'confirm' | 'form' | 'quit-confirm' | 'room-jump';

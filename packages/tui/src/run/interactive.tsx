@@ -4,6 +4,7 @@ import { loadSessions, pickSession, putSession, serverNameFor, type SavedSession
 import { describeError } from '../controllers/describe-error.js';
 import { ConfigError, loadConfig, saveServerPrefs, type OdConfig } from '../config/config-file.js';
 import { attachClient, LAG_PROBE_MS } from '../controllers/index.js';
+import { fileTransfer } from '../files/transfer.js';
 import { emptyPrefs } from '../state/prefs/prefs.js';
 import { notifyMode } from '../notify/notify.js';
 import { initialState } from '../state/reducer.js';
@@ -73,7 +74,7 @@ async function runChat(dir: string, name: string, session: SavedSession, config:
   store.subscribe((next, prev) => {
     if (next.prefs !== prev.prefs) saveServerPrefs(dir, name, next.prefs);
   });
-  const { client } = openClient(dir, name, session, first);
+  const { client, auth } = openClient(dir, name, session, first);
   let ended: Closed | null = null;
   await new Promise<void>((resolve) => {
     let done = false;
@@ -88,7 +89,7 @@ async function runChat(dir: string, name: string, session: SavedSession, config:
       app.unmount();
       resolve();
     };
-    const actions = attachClient(client, store, { onQuit: quit });
+    const actions = attachClient(client, store, { onQuit: quit, files: fileTransfer(session.url, auth) });
     const probe = setInterval(() => actions.probeLag(), LAG_PROBE_MS);
     client.on('status', (s) => {
       // The session is over: leave the chat and say how to log in again. Other closes (banned) stay on screen.

@@ -13,7 +13,7 @@ export function Row({ line }: { line: Line }) {
   return (
     <Text wrap="truncate">
       {line.segments.map((s, i) => (
-        <Text key={i} color={s.color} dimColor={s.dim} bold={s.bold} italic={s.italic} inverse={s.inverse} underline={!!s.link}>
+        <Text key={i} color={s.color} backgroundColor={s.bg} dimColor={s.dim} bold={s.bold} italic={s.italic} inverse={s.inverse} underline={!!s.link}>
           {s.link ? hyperlink(s.link, s.text) : s.text}
         </Text>
       ))}

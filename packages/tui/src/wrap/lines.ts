@@ -2,6 +2,8 @@
 export interface Segment {
   text: string;
   color?: string;
+  /** Background colour (half-block image previews). */
+  bg?: string;
   dim?: boolean;
   bold?: boolean;
   italic?: boolean;

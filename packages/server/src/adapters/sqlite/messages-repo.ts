@@ -1,3 +1,4 @@
+import type { Attachment } from '@open-discord/protocol';
 import type { Db } from './db.js';
 import { type MessageRow, type MessagesRepository, UNREAD_COUNT_CAP } from '../../features/messages/repository.js';
 
@@ -13,6 +14,7 @@ interface RawMessage {
   created_at: number;
   edited_at: number | null;
   deleted: number;
+  attachments: string | null;
 }
 
 const toRow = (r: RawMessage): MessageRow => ({
@@ -27,6 +29,7 @@ const toRow = (r: RawMessage): MessageRow => ({
   createdAt: r.created_at,
   editedAt: r.edited_at,
   deleted: r.deleted !== 0,
+  ...(r.attachments ? { attachments: JSON.parse(r.attachments) as Attachment[] } : {}),
 });
 
 /** SQLite implementation of the messages feature's MessagesRepository. */
@@ -35,8 +38,8 @@ export class SqliteMessagesRepo implements MessagesRepository {
   constructor(db: Db) {
     this.s = {
       insert: db.prepare(
-        `INSERT INTO messages (id, room_id, author_id, text, nonce, action, mentions, event_order, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO messages (id, room_id, author_id, text, nonce, action, mentions, event_order, created_at, attachments)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       insertMention: db.prepare(
         'INSERT OR IGNORE INTO message_mentions (message_id, user_id, room_id, event_order) VALUES (?, ?, ?, ?)',
@@ -66,7 +69,7 @@ export class SqliteMessagesRepo implements MessagesRepository {
       ),
       edit: db.prepare('UPDATE messages SET text = ?, edited_at = ? WHERE id = ?'),
       // Deleting removes the content from the projection; the row stays so ids and orders keep resolving.
-      markDeleted: db.prepare("UPDATE messages SET deleted = 1, text = '', mentions = NULL WHERE id = ?"),
+      markDeleted: db.prepare("UPDATE messages SET deleted = 1, text = '', mentions = NULL, attachments = NULL WHERE id = ?"),
       deleteMentions: db.prepare('DELETE FROM message_mentions WHERE message_id = ?'),
     };
   }
@@ -82,6 +85,7 @@ export class SqliteMessagesRepo implements MessagesRepository {
       m.mentions.length ? JSON.stringify(m.mentions) : null,
       m.order,
       m.createdAt,
+      m.attachments?.length ? JSON.stringify(m.attachments) : null,
     );
     for (const u of m.mentions) this.s.insertMention.run(m.id, u, m.roomId, m.order);
     for (const u of privateMentions) this.s.insertMention.run(m.id, u, m.roomId, m.order);

@@ -286,6 +286,32 @@ const MIGRATIONS: readonly Migration[] = [
     );
     CREATE INDEX IF NOT EXISTS read_markers_room ON read_markers(room_id);
   `,
+  /*
+   * 10: uploaded files (their blobs live in <data-dir>/files, named by sha256) and the messages that carry
+   * them; a message keeps its attachments' descriptors so history needs no join.
+   */
+  `
+    CREATE TABLE files (
+      id TEXT PRIMARY KEY,
+      sha256 TEXT NOT NULL,
+      uploader_id TEXT NOT NULL REFERENCES users(id),
+      name TEXT NOT NULL,
+      size INTEGER NOT NULL,
+      mime TEXT NOT NULL,
+      width INTEGER,
+      height INTEGER,
+      thumb INTEGER NOT NULL DEFAULT 0,
+      preview TEXT,
+      created_at INTEGER NOT NULL
+    );
+    CREATE TABLE message_files (
+      message_id TEXT NOT NULL REFERENCES messages(id),
+      file_id TEXT NOT NULL REFERENCES files(id),
+      PRIMARY KEY (message_id, file_id)
+    );
+    CREATE INDEX message_files_file ON message_files(file_id);
+    ALTER TABLE messages ADD COLUMN attachments TEXT;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

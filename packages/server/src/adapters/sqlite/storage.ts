@@ -15,6 +15,7 @@ import { SqliteCredentialsRepo } from './credentials-repo.js';
 import { BUSY_TIMEOUT_MS, openDatabase, type Db, type Synchronous } from './db.js';
 import { SqliteEventLog } from './events-repo.js';
 import { classify } from './faults.js';
+import { SqliteFilesRepo } from './files-repo.js';
 import { SqliteMessagesRepo } from './messages-repo.js';
 import { SqliteReactionsRepo } from './reactions-repo.js';
 import { SqliteReadMarkersRepo } from './read-markers-repo.js';
@@ -45,6 +46,7 @@ export class SqliteStorage implements Storage {
   readonly reactions: SqliteReactionsRepo;
   readonly conversations: SqliteConversationsRepo;
   readonly roomSettings: SqliteRoomSettingsRepo;
+  readonly files: SqliteFilesRepo;
   readonly events: SqliteEventLog;
   private readonly stmt: Record<'begin' | 'commit' | 'rollback' | 'savepoint' | 'release' | 'rollbackTo', { run(): unknown }>;
   /** The unit of work in progress (or the last one), which the next one waits for. */
@@ -65,6 +67,7 @@ export class SqliteStorage implements Storage {
     this.reactions = new SqliteReactionsRepo(db);
     this.conversations = new SqliteConversationsRepo(db);
     this.roomSettings = new SqliteRoomSettingsRepo(db);
+    this.files = new SqliteFilesRepo(db);
     this.events = new SqliteEventLog(db);
     this.stmt = {
       begin: db.prepare('BEGIN IMMEDIATE'),

@@ -49,7 +49,7 @@ export class MessageChangesService {
       }
       await store.messages.markDeleted(row.id);
       await store.reactions.removeAll(row.id);
-      const blank = messageToWire({ ...row, text: '', mentions: [] });
+      const blank = messageToWire({ ...row, text: '', mentions: [], attachments: [] });
       await store.events.rewrite(row.order, 'message.created', { message: blank });
       for (const order of await store.events.editsOf(row.roomId, row.order, row.id)) {
         await store.events.rewrite(order, 'message.edited', { message: blank });

@@ -1,3 +1,4 @@
+import type { Attachment } from '@open-discord/protocol';
 import type { Awaitable } from '../../ports/awaitable.js';
 /** Messages and their mentions: the messages feature's storage. */
 
@@ -13,6 +14,8 @@ export interface MessageRow {
   createdAt: number;
   editedAt: number | null;
   deleted: boolean;
+  /** Files it carries (descriptors as sent); optional so rows built before uploads existed still fit. */
+  attachments?: Attachment[];
 }
 
 /**

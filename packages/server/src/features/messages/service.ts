@@ -4,6 +4,7 @@ import { nameKey } from '../../text/name-key.js';
 import type { AccessView } from '../../core/access.js';
 import type { ServiceDeps } from '../../core/deps.js';
 import { withReactions } from '../reactions/attach.js';
+import { attachmentsOf } from '../files/attach.js';
 import { roomNotFound } from '../rooms/errors.js';
 import type { MessageRow } from './repository.js';
 import { encode } from '../../wire/encode.js';
@@ -59,7 +60,7 @@ export class MessagesService {
   private write(userId: string, p: ParsedParams<'message.send'>): Promise<{ message: Message; json: Json<ResultOf<'message.send'>> }> {
     const { store, access, queue } = this.d;
     const text = p.text.trimEnd();
-    if (text.length === 0) return Promise.reject(new ProtocolError('BAD_REQUEST', 'message is empty'));
+    if (text.length === 0 && !p.attachments) return Promise.reject(new ProtocolError('BAD_REQUEST', 'message is empty'));
     return queue.submit(async (w) => {
       // A retry (same author and nonce) returns the original and writes nothing.
       const existing = await store.messages.byNonce(userId, p.nonce);
@@ -74,17 +75,19 @@ export class MessagesService {
       // IRC's "cannot send to channel": only members speak in a room (a viewer joins first).
       if (!view.isMember(userId, p.roomId)) throw new ProtocolError('FORBIDDEN', 'you are not in this room; join it first');
       await this.slowmode(view, userId, p.roomId, w.now);
+      const attachments = p.attachments ? await attachmentsOf(store, userId, p.attachments) : [];
       const hl = await this.highlights(view, text, p.roomId, userId);
       const mentions = hl.mentions;
       const base = { id: this.d.newId(), roomId: p.roomId, authorId: userId, text, nonce: p.nonce };
       let row: MessageRow | null = null;
       let message: Message | null = null;
       const ev = w.emit({ type: 'message.created', roomId: p.roomId, actorId: userId }, (order: number) => {
-        row = { ...base, action: p.action === true, mentions, order, createdAt: w.now, editedAt: null, deleted: false };
+        row = { ...base, action: p.action === true, mentions, order, createdAt: w.now, editedAt: null, deleted: false, attachments };
         message = messageToWire(row);
         return { message };
       });
       await store.messages.insert(row!, hl.private);
+      if (attachments.length) await store.files.link(base.id, attachments.map((a) => a.id));
       return { message: message!, json: ev.dataJson };
     });
   }

@@ -8,5 +8,6 @@ export function messageToWire(m: MessageRow): Message {
   if (m.editedAt !== null) out.editedAt = m.editedAt;
   if (m.action) out.action = true;
   if (m.mentions.length) out.mentions = m.mentions;
+  if (m.attachments?.length) out.attachments = m.attachments;
   return out;
 }
