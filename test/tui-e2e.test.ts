@@ -68,9 +68,15 @@ describe.skipIf(tmuxMissing)('od in a real terminal', () => {
     term.keys('Tab');
     await term.waitForText(/\[#general\] \/help\s*$/m);
     term.keys('Enter');
+    await term.waitForText('/join <room>');
+    // The list is longer than the screen: PgDn until a command further down shows.
+    for (let i = 0; i < 6 && !term.screen().includes('/role grant <nick> <role>'); i++) {
+      term.keys('PageDown');
+      await new Promise((r) => setTimeout(r, 100));
+    }
     await term.waitForText('/role grant <nick> <role>');
     term.keys('Escape');
-    await term.waitFor((s) => !s.includes('/role grant <nick> <role>'), 'help to close');
+    await term.waitFor((s) => !s.includes('od help'), 'help to close');
 
     term.line('/quit');
     await term.waitFor(() => term.exitStatus() !== null, 'od to exit');
