@@ -71,8 +71,9 @@ describe.skipIf(tmuxMissing)('od in a real terminal', () => {
     await term.waitForText('/join <room>');
     // The list is longer than the screen: PgDn until a command further down shows.
     for (let i = 0; i < 6 && !term.screen().includes('/role grant <nick> <role>'); i++) {
+      const before = term.screen();
       term.keys('PageDown');
-      await new Promise((r) => setTimeout(r, 100));
+      await term.waitFor((s) => s !== before, 'the next page of help');
     }
     await term.waitForText('/role grant <nick> <role>');
     term.keys('Escape');
