@@ -8,6 +8,7 @@ import * as profile from './features/profile.js';
 import * as readMarkers from './features/read-markers.js';
 import * as roles from './features/roles.js';
 import * as rooms from './features/rooms.js';
+import * as threads from './features/threads.js';
 
 /**
  * Every event type the server writes, as one union discriminated by `type`. Each feature defines its own
@@ -23,6 +24,7 @@ export const KnownEvent = z.discriminatedUnion('type', [
   ...readMarkers.events,
   ...categories.events,
   ...roles.events,
+  ...threads.events,
 ]);
 export type KnownEvent = z.infer<typeof KnownEvent>;
 export type EventType = KnownEvent['type'];

@@ -9,8 +9,10 @@ import * as readMarkers from './features/read-markers.js';
 import * as roles from './features/roles.js';
 import * as rooms from './features/rooms.js';
 import * as sync from './features/sync.js';
+import * as threads from './features/threads.js';
 
 export { StateResult, SyncResult } from './features/sync.js';
+export { FollowedThread, ThreadLevel } from './features/threads.js';
 
 /**
  * Every request a client can make: its params (the frame minus `id` and `type`) and its result.
@@ -28,6 +30,7 @@ export const REQUESTS = {
   ...roles.requests,
   ...moderation.requests,
   ...invites.requests,
+  ...threads.requests,
 } as const;
 
 export type RequestType = keyof typeof REQUESTS;

@@ -19,6 +19,7 @@ import { MessagesService } from './features/messages/service.js';
 import { ModerationService } from './features/moderation/service.js';
 import { ProfileService } from './features/profile/service.js';
 import { ReadMarkersService } from './features/read-markers/service.js';
+import { ThreadsService } from './features/threads/service.js';
 import { OWNER_ROLE } from './features/roles/repository.js';
 import { RolesService } from './features/roles/service.js';
 import { RoomAdminService } from './features/rooms/admin.js';
@@ -111,6 +112,7 @@ export interface Services {
   moderation: ModerationService;
   messageChanges: MessageChangesService;
   invites: InvitesService;
+  threads: ThreadsService;
 }
 
 export interface ServicesOptions {
@@ -148,24 +150,26 @@ export async function createServices(o: ServicesOptions): Promise<Services & { b
   const membership = new MembershipService(deps, readMarkers);
   const rooms = new RoomsService(deps, membership);
   const accessAdmin = new AccessAdminService(deps);
+  const threads = new ThreadsService(deps);
   return {
     bus,
     deps,
     auth: new AuthService(deps, o.auth, membership),
     rooms,
     membership,
-    messages: new MessagesService(deps),
+    messages: new MessagesService(deps, threads),
     profile: new ProfileService(deps),
     readMarkers,
     sync: new SyncService(deps, o.snapshotThreshold),
-    state: new StateService(deps, rooms),
+    state: new StateService(deps, rooms, threads),
     accessAdmin,
     roles: new RolesService(deps, accessAdmin),
     categories: new CategoriesService(deps),
     roomAdmin: new RoomAdminService(deps, accessAdmin),
     moderation: new ModerationService(deps),
-    messageChanges: new MessageChangesService(deps),
+    messageChanges: new MessageChangesService(deps, threads),
     invites: new InvitesService(deps),
+    threads,
   };
 }
 

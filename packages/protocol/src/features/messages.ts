@@ -37,6 +37,10 @@ export const requests = {
       /** Client-chosen idempotency key: a retried send with the same nonce returns the original message. */
       nonce: z.string().min(1).max(LIMITS.nonceMax),
       action: z.boolean().optional(),
+      /** Reply in the thread of this message (a reply to a reply goes to its root). */
+      threadId: Id.optional(),
+      /** With `threadId`: show the reply in the room too. */
+      alsoInRoom: z.boolean().optional(),
     },
     z.object({ message: Message }),
   ),

@@ -3,6 +3,7 @@ import { KnownEvent } from '../events.js';
 import { LIMITS } from '../limits.js';
 import { Category, Id, Me, Order, PublicUser, Role, Room, Unread } from '../model.js';
 import { req } from './request.js';
+import { FollowedThread } from './threads.js';
 
 // The world as one user sees it (`state`) and forward paging through the log (`sync`; a resuming
 // connection's `replay` frames carry the same pages). Writes no events; its results hold every feature's.
@@ -41,6 +42,8 @@ export const StateResult = z.object({
   readMarkers: z.record(z.string(), Order),
   /** Per joined room: messages after the read marker, and those mentioning this user. */
   unread: z.record(z.string(), Unread),
+  /** Per followed thread (by root id) of a joined room: its level, marker and unread counts. */
+  threads: z.record(z.string(), FollowedThread).optional(),
 });
 export type StateResult = z.infer<typeof StateResult>;
 

@@ -10,10 +10,11 @@ import { readMarkers } from './read-markers/index.js';
 import { roles } from './roles/index.js';
 import { rooms } from './rooms/index.js';
 import { sync } from './sync/index.js';
+import { threads } from './threads/index.js';
 import { typing } from './typing/index.js';
 
 /** Every feature module the server runs; app.ts wires them. */
-export const FEATURES: readonly Feature[] = [accounts, profile, messages, readMarkers, rooms, membership, categories, roles, moderation, invites, sync, typing];
+export const FEATURES: readonly Feature[] = [accounts, profile, messages, readMarkers, rooms, membership, categories, roles, moderation, invites, sync, typing, threads];
 
 /** Event types whose commit changes who may see what, as the features declare them. */
 export function visibilityEvents(features: readonly Feature[] = FEATURES): ReadonlySet<string> {

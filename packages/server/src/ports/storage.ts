@@ -3,6 +3,7 @@ import type { CredentialsRepository, UsersRepository } from '../features/account
 import type { CategoriesRepository } from '../features/categories/repository.js';
 import type { MessagesRepository } from '../features/messages/repository.js';
 import type { ReadMarkersRepository } from '../features/read-markers/repository.js';
+import type { ThreadsRepository } from '../features/threads/repository.js';
 import type { RolesRepository } from '../features/roles/repository.js';
 import type { RoomsRepository } from '../features/rooms/repository.js';
 import type { EventData, Json } from '../wire/types.js';
@@ -99,6 +100,7 @@ export interface Repositories {
   categories: CategoriesRepository;
   messages: MessagesRepository;
   readMarkers: ReadMarkersRepository;
+  threads: ThreadsRepository;
   events: EventLog;
 }
 

@@ -13,6 +13,12 @@ interface RawMessage {
   created_at: number;
   edited_at: number | null;
   deleted: number;
+  thread_id: string | null;
+  also_in_room: number;
+  reply_count: number;
+  last_reply_at: number;
+  last_reply_order: number;
+  last_reply_authors: string | null;
 }
 
 const toRow = (r: RawMessage): MessageRow => ({
@@ -27,7 +33,15 @@ const toRow = (r: RawMessage): MessageRow => ({
   createdAt: r.created_at,
   editedAt: r.edited_at,
   deleted: r.deleted !== 0,
+  threadId: r.thread_id,
+  alsoInRoom: r.also_in_room !== 0,
+  thread: r.last_reply_order > 0
+    ? { count: r.reply_count, lastAt: r.last_reply_at, lastOrder: r.last_reply_order, lastAuthorIds: r.last_reply_authors ? (JSON.parse(r.last_reply_authors) as string[]) : [] }
+    : null,
 });
+
+/** A message the room shows: not a thread-only reply. */
+const IN_ROOM = '(thread_id IS NULL OR also_in_room = 1)';
 
 /** SQLite implementation of the messages feature's MessagesRepository. */
 export class SqliteMessagesRepo implements MessagesRepository {
@@ -35,8 +49,8 @@ export class SqliteMessagesRepo implements MessagesRepository {
   constructor(db: Db) {
     this.s = {
       insert: db.prepare(
-        `INSERT INTO messages (id, room_id, author_id, text, nonce, action, mentions, event_order, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO messages (id, room_id, author_id, text, nonce, action, mentions, event_order, created_at, thread_id, also_in_room)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       insertMention: db.prepare(
         'INSERT OR IGNORE INTO message_mentions (message_id, user_id, room_id, event_order) VALUES (?, ?, ?, ?)',
@@ -44,18 +58,18 @@ export class SqliteMessagesRepo implements MessagesRepository {
       get: db.prepare<[string], RawMessage>('SELECT * FROM messages WHERE id = ?'),
       byNonce: db.prepare<[string, string], RawMessage>('SELECT * FROM messages WHERE author_id = ? AND nonce = ?'),
       before: db.prepare<[string, number, number], RawMessage>(
-        `SELECT * FROM messages WHERE room_id = ? AND event_order < ? AND deleted = 0
+        `SELECT * FROM messages WHERE room_id = ? AND event_order < ? AND deleted = 0 AND ${IN_ROOM}
          ORDER BY event_order DESC LIMIT ?`,
       ),
       // One room at a time along messages_room_order, stopping at the cap: the cost is bounded by the cap,
       // not by how far behind the reader is.
       unread: db.prepare<[string, number, string, number], { n: number }>(
         `SELECT COUNT(*) AS n FROM (
-           SELECT 1 FROM messages WHERE room_id = ? AND event_order > ? AND deleted = 0 AND author_id != ? LIMIT ?)`,
+           SELECT 1 FROM messages WHERE room_id = ? AND event_order > ? AND deleted = 0 AND author_id != ? AND ${IN_ROOM} LIMIT ?)`,
       ),
       mentions: db.prepare<[string], { room_id: string; n: number }>(
         `SELECT mm.room_id, COUNT(*) AS n FROM message_mentions mm
-         JOIN messages m ON m.id = mm.message_id AND m.deleted = 0
+         JOIN messages m ON m.id = mm.message_id AND m.deleted = 0 AND (m.thread_id IS NULL OR m.also_in_room = 1)
          LEFT JOIN read_markers r ON r.user_id = mm.user_id AND r.room_id = mm.room_id
          WHERE mm.user_id = ? AND mm.event_order > COALESCE(r.event_order, 0)
          GROUP BY mm.room_id`,
@@ -78,6 +92,8 @@ export class SqliteMessagesRepo implements MessagesRepository {
       m.mentions.length ? JSON.stringify(m.mentions) : null,
       m.order,
       m.createdAt,
+      m.threadId ?? null,
+      m.alsoInRoom ? 1 : 0,
     );
     for (const u of m.mentions) this.s.insertMention.run(m.id, u, m.roomId, m.order);
     for (const u of privateMentions) this.s.insertMention.run(m.id, u, m.roomId, m.order);

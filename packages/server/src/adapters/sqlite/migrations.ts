@@ -230,6 +230,30 @@ const MIGRATIONS: readonly Migration[] = [
       SELECT r.id, u.id FROM rooms r CROSS JOIN users u WHERE r.kind = 'text' AND r.deleted = 0;
     CREATE INDEX room_members_user ON room_members(user_id);
   `,
+  /*
+   * 6: threads (one level). A reply points at its root (thread_id); the root keeps its summary (reply count,
+   * newest reply, its last distinct authors) in the same step as each reply. thread_follows holds who follows
+   * which thread, at what level, and each user's read marker per thread (kept after an unfollow).
+   */
+  `
+    ALTER TABLE messages ADD COLUMN thread_id TEXT;
+    ALTER TABLE messages ADD COLUMN also_in_room INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE messages ADD COLUMN reply_count INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE messages ADD COLUMN last_reply_at INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE messages ADD COLUMN last_reply_order INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE messages ADD COLUMN last_reply_authors TEXT;
+    CREATE INDEX messages_thread_order ON messages(thread_id, event_order) WHERE thread_id IS NOT NULL;
+    CREATE TABLE thread_follows (
+      user_id TEXT NOT NULL,
+      thread_id TEXT NOT NULL,
+      room_id TEXT NOT NULL,
+      following INTEGER NOT NULL,
+      level TEXT NOT NULL DEFAULT 'all',
+      muted INTEGER NOT NULL DEFAULT 0,
+      read_order INTEGER NOT NULL DEFAULT 0,
+      PRIMARY KEY (user_id, thread_id)
+    );
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

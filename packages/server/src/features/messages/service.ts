@@ -4,6 +4,7 @@ import { nameKey } from '../../text/name-key.js';
 import type { AccessView } from '../../core/access.js';
 import type { ServiceDeps } from '../../core/deps.js';
 import { roomNotFound } from '../rooms/errors.js';
+import type { ThreadsService } from '../threads/service.js';
 import type { MessageRow } from './repository.js';
 import { encode } from '../../wire/encode.js';
 import type { Json, ResultOf } from '../../wire/types.js';
@@ -37,7 +38,10 @@ function wordKey(word: string): string {
 
 /** Sending messages (idempotent by nonce) and reading a room's history. */
 export class MessagesService {
-  constructor(private readonly d: ServiceDeps) {}
+  constructor(
+    private readonly d: ServiceDeps,
+    private readonly threads: ThreadsService,
+  ) {}
 
   send(userId: string, p: ParsedParams<'message.send'>): Promise<{ message: Message }> {
     return this.write(userId, p).then((r) => ({ message: r.message }));
@@ -56,6 +60,9 @@ export class MessagesService {
     const { store, access, queue } = this.d;
     const text = p.text.trimEnd();
     if (text.length === 0) return Promise.reject(new ProtocolError('BAD_REQUEST', 'message is empty'));
+    if (p.alsoInRoom !== undefined && p.threadId === undefined) {
+      return Promise.reject(new ProtocolError('BAD_REQUEST', 'alsoInRoom is for thread replies (with threadId)'));
+    }
     return queue.submit(async (w) => {
       // A retry (same author and nonce) returns the original and writes nothing.
       const existing = await store.messages.byNonce(userId, p.nonce);
@@ -69,9 +76,13 @@ export class MessagesService {
       if (!view.canSeeRoom(userId, p.roomId)) throw roomNotFound();
       // IRC's "cannot send to channel": only members speak in a room (a viewer joins first).
       if (!view.isMember(userId, p.roomId)) throw new ProtocolError('FORBIDDEN', 'you are not in this room; join it first');
+      // A reply goes to its thread's root (a reply to a reply, to that reply's root).
+      const root = p.threadId === undefined ? null : await this.threads.rootFor(p.roomId, p.threadId);
       const hl = await this.highlights(view, text, p.roomId, userId);
       const mentions = hl.mentions;
-      const base = { id: this.d.newId(), roomId: p.roomId, authorId: userId, text, nonce: p.nonce };
+      if (root) await this.threads.beforeReply(w, view, root, userId, [...mentions, ...hl.private]);
+      const thread = root ? { threadId: root.id, alsoInRoom: p.alsoInRoom === true } : {};
+      const base = { id: this.d.newId(), roomId: p.roomId, authorId: userId, text, nonce: p.nonce, ...thread };
       let row: MessageRow | null = null;
       let message: Message | null = null;
       const ev = w.emit({ type: 'message.created', roomId: p.roomId, actorId: userId }, (order: number) => {
@@ -80,6 +91,7 @@ export class MessagesService {
         return { message };
       });
       await store.messages.insert(row!, hl.private);
+      if (root) await this.threads.afterReply(root, row!);
       return { message: message!, json: ev.dataJson };
     });
   }

@@ -8,5 +8,8 @@ export function messageToWire(m: MessageRow): Message {
   if (m.editedAt !== null) out.editedAt = m.editedAt;
   if (m.action) out.action = true;
   if (m.mentions.length) out.mentions = m.mentions;
+  if (m.threadId) out.threadId = m.threadId;
+  if (m.alsoInRoom) out.alsoInRoom = true;
+  if (m.thread) out.thread = m.thread;
   return out;
 }

@@ -2,6 +2,7 @@ import type { PublicUser, StateResult, Unread } from '@open-discord/protocol';
 import type { ServiceDeps } from '../../core/deps.js';
 import { meOf, publicUser } from '../accounts/users.js';
 import type { RoomsService } from '../rooms/service.js';
+import type { ThreadsService } from '../threads/service.js';
 
 /** The world as one user sees it: the snapshot a client loads instead of (or before) replaying. */
 export class StateService {
@@ -11,6 +12,7 @@ export class StateService {
   constructor(
     private readonly d: ServiceDeps,
     private readonly rooms: RoomsService,
+    private readonly threads: ThreadsService,
   ) {}
 
   /**
@@ -48,6 +50,7 @@ export class StateService {
       readMarkers[r.id] = marker;
       unread[r.id] = { count: await store.messages.unreadCount(userId, r.id, marker), mentions: mentionCounts.get(r.id) ?? 0 };
     }
+    const threads = await this.threads.followedState(userId, new Set(joined), markers);
     return {
       head,
       me: { ...(await meOf(store, meRow)), online: this.isOnline(userId) },
@@ -59,6 +62,7 @@ export class StateService {
       roles: await store.roles.list(),
       readMarkers,
       unread,
+      threads,
     };
   }
 }
