@@ -256,8 +256,9 @@ async function run(cmds: Cmd[]): Promise<void> {
         case 'hide':
         case 'show': {
           if (m.hidden === (cmd.k === 'hide')) break;
-          if (cmd.k === 'hide') await owner.call('room.restrict', { roomId: rooms[1], roleIds: [role.id] });
-          else await owner.call('room.open', { roomId: rooms[1] });
+          // The owner's connection of now (a restart replaced the first).
+          if (cmd.k === 'hide') await clients[0]!.call('room.restrict', { roomId: rooms[1], roleIds: [role.id] });
+          else await clients[0]!.call('room.open', { roomId: rooms[1] });
           m.hidden = cmd.k === 'hide';
           // access.changed: every client loads a fresh snapshot.
           snapshots = await Promise.all(clients.map((c) => c.call('state')));
