@@ -10,6 +10,7 @@ import type { PendingCommand } from '../state/overlay/overlay.js';
 import type { ControllerContext } from './chat-client.js';
 import { describeError } from './describe-error.js';
 import type { Sender } from './send.js';
+import type { Threads } from './threads.js';
 
 /** What a command's reply tells its user: an invite's code (to copy), the invites, the highlight words. */
 function describeResult(result: unknown): string | null {
@@ -35,7 +36,7 @@ export interface Commands {
  * question when it destroys something), or run here when it is local (/help, /join, /quit, /role list). Its
  * notices belong to the room it was typed in, even when the reply comes after the user moved on.
  */
-export function attachCommands({ client, store }: ControllerContext, sender: Sender, nonce: () => string, onQuit: () => void): Commands {
+export function attachCommands({ client, store }: ControllerContext, sender: Sender, nonce: () => string, onQuit: () => void, threads?: Threads): Commands {
   const { dispatch } = store;
 
   const runLocal = (name: string, sub: string | undefined, args: Record<string, unknown>) => {
@@ -58,6 +59,7 @@ export function attachCommands({ client, store }: ControllerContext, sender: Sen
     if (name === 'part') return part(args.room);
     if (name === 'role' && sub === 'list') return dispatch({ type: 'overlay/roles' });
     if (name === 'mute' || name === 'unmute') return roomPref(name, args.room);
+    if (threads && (name === 'thread' || name === 'follow' || name === 'unfollow' || name === 'also')) return threadCommand(threads, name, args);
     if (name === 'ignore' || name === 'unignore') {
       const id = world ? findUser(world, String(args.nick)) : null;
       if (!id) return dispatch({ type: 'flash', kind: 'error', text: `no member "${String(args.nick)}"` });
@@ -133,11 +135,30 @@ export function attachCommands({ client, store }: ControllerContext, sender: Sen
     );
   };
 
+  const threadCommand = (t: Threads, name: string, args: Record<string, unknown>) => {
+    const state = store.getState();
+    if (name === 'thread') {
+      const roomId = state.currentRoomId;
+      const list = roomId ? state.world?.messages[roomId] : undefined;
+      const id = typeof args.message === 'string' ? args.message : list?.at(-1)?.id;
+      if (!roomId || !id) return dispatch({ type: 'flash', kind: 'error', text: 'no message to open a thread on' });
+      return t.open(roomId, id);
+    }
+    if (name === 'unfollow') return t.unfollow();
+    if (name === 'also') return dispatch({ type: 'thread/also-in-room' });
+    const level = typeof args.level === 'string' ? args.level : undefined;
+    if (level === undefined) return t.follow({});
+    if (level === 'mute' || level === 'unmute') return t.follow({ muted: level === 'mute' });
+    if (level === 'all' || level === 'mentions' || level === 'none') return t.follow({ level });
+    dispatch({ type: 'flash', kind: 'error', text: '/follow: all, mentions, none, mute or unmute' });
+  };
+
   const submit = (line: string) => {
     const parsed = parseLine(line);
     if (parsed.kind === 'error') return dispatch({ type: 'flash', kind: 'error', text: parsed.message });
     dispatch({ type: 'input/submitted', text: line });
-    if (parsed.kind === 'message') return sender.sendMessage(parsed.text);
+    // While a thread is open, what is typed is a reply in it.
+    if (parsed.kind === 'message') return threads && store.getState().thread ? threads.reply(parsed.text) : sender.sendMessage(parsed.text);
     const { spec } = parsed;
     if (spec.request === 'message.send' && spec.name === 'me') return sender.sendMessage(String(parsed.args.action ?? ''), true);
     if (spec.request === 'client') return runLocal(spec.name, spec.sub, parsed.args);

@@ -7,6 +7,7 @@ import { attachConnection } from './connection.js';
 import { attachHistory } from './history.js';
 import { attachLag } from './lag.js';
 import { attachSend } from './send.js';
+import { attachThreads, type Threads } from './threads.js';
 import { attachTyping } from './typing.js';
 
 export type { ChatClient } from './chat-client.js';
@@ -33,6 +34,8 @@ export interface ChatActions {
   reconnect(): void;
   /** Measure the lag for the status line (see lag.ts); the caller runs it every LAG_PROBE_MS. */
   probeLag(): void;
+  /** The thread pane: open the thread of a message (e.g. the selected one), close it. */
+  threads?: Threads;
 }
 
 /**
@@ -49,6 +52,7 @@ export function attachClient(client: ChatClient, store: Store, opts: ControllerO
   attachHistory(ctx, opts.historyPage ?? 100);
   const typed = attachTyping(ctx);
   const sender = attachSend(ctx, nonce, typed);
-  const commands = attachCommands(ctx, sender, nonce, opts.onQuit);
-  return { submit: commands.submit, runConfirmed: commands.run, retry: sender.retry, probeLag, reconnect: () => client.retryNow() };
+  const threads = attachThreads(ctx, nonce);
+  const commands = attachCommands(ctx, sender, nonce, opts.onQuit, threads);
+  return { submit: commands.submit, runConfirmed: commands.run, retry: sender.retry, probeLag, reconnect: () => client.retryNow(), threads };
 }

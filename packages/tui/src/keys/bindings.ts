@@ -79,5 +79,6 @@ export const KEY_BINDINGS: readonly KeyBinding[] = [
   { keys: 'Alt+J NN', help: 'go to room NN (any room: Alt+J 1 2 is room 12; one digit and Enter works too)', when: alt('j'), intent: always({ kind: 'room-jump' }), example: { input: 'j', key: { meta: true } } },
   { keys: 'Alt+A', help: 'next room with activity (mentions first)', when: alt('a'), intent: always({ kind: 'next-activity' }), example: { input: 'a', key: { meta: true } } },
   { keys: 'Alt+B', help: 'word left', when: alt('b'), intent: always({ kind: 'move', to: 'word-left' }), example: { input: 'b', key: { meta: true } } },
+  { keys: 'Alt+T', help: 'in an open thread: toggle "also send to room" for replies', when: alt('t'), intent: always({ kind: 'thread-also' }), example: { input: 't', key: { meta: true } } },
   { keys: 'Alt+F', help: 'word right', when: alt('f'), intent: always({ kind: 'move', to: 'word-right' }), example: { input: 'f', key: { meta: true } } },
 ];

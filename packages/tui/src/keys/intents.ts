@@ -23,7 +23,9 @@ export type Intent =
   | { kind: 'ruler' }
   | { kind: 'retry' }
   | { kind: 'reconnect' }
-  | { kind: 'room-jump' };
+  | { kind: 'room-jump' }
+  /** Toggle "also send to room" in the open thread. */
+  | { kind: 'thread-also' };
 
 /** What has the keyboard: the chat, or one of its overlays. */
 export type KeyContext = 'chat' | 'switcher' | 'help' | 'roles' | 'paste' | 'confirm' | 'form' | 'quit-confirm' | 'room-jump';

@@ -5,6 +5,7 @@ import type { Flash } from './notices/notices.js';
 import type { ActivityState } from './activity/activity.js';
 import type { Overlay } from './overlay/overlay.js';
 import type { TypingState } from './typing/typing.js';
+import type { ThreadPane } from './threads/thread-pane.js';
 import { emptyPrefs, type Prefs } from './prefs/prefs.js';
 import { DEFAULT_LOOK, type Look } from '../config/config-file.js';
 
@@ -45,6 +46,8 @@ export interface AppState {
   look: Look;
   /** The terminal's size (see layout.ts). */
   layout: { cols: number; rows: number };
+  /** threads/: the thread pane, when one is open. */
+  thread: ThreadPane | null;
 }
 
 export function initialState(cols = 80, rows = 24): AppState {
@@ -67,5 +70,6 @@ export function initialState(cols = 80, rows = 24): AppState {
     prefs: emptyPrefs(),
     look: DEFAULT_LOOK,
     layout: { cols, rows },
+    thread: null,
   };
 }

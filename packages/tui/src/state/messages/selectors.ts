@@ -75,7 +75,7 @@ export function queuedWhileOffline(pending: readonly ChatMessage[], live: boolea
 }
 
 /** The rows of the message pane for the current room at the current size and scroll position. */
-export function visiblePane(state: AppState): PaneLines & { height: number; newBelow: number } {
+export function visiblePane(state: AppState, now?: number): PaneLines & { height: number; newBelow: number } {
   const l = layoutOf(state);
   const view = currentView(state);
   const world = state.world;
@@ -88,6 +88,7 @@ export function visiblePane(state: AppState): PaneLines & { height: number; newB
       roomName: roomLabel(state, state.currentRoomId),
       author: (id) => authorOf(world, id),
       look: state.look,
+      ...(now !== undefined && { now }),
       ...(state.prefs.ignored.length > 0 && { ignored: (id: string) => state.prefs.ignored.includes(id) }),
     },
     l.paneHeight,
