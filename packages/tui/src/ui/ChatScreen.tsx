@@ -97,7 +97,7 @@ export function ChatScreen({ state, now }: { state: AppState; now: number }) {
       </Box>
       <InputLine
         input={state.input}
-        prompt={label ? `[#${label}] ` : '[no room] '}
+        prompt={state.thread ? `[thread in #${roomLabel(state, state.thread.roomId)}] ` : label ? `[#${label}] ` : '[no room] '}
         width={l.cols}
         height={l.inputHeight}
         focused={state.overlay === null}
