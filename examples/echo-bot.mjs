@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * Echo bot: answers every message that starts with `!echo ` with the rest of the text, in every room it is
- * in. A room's messages reach only its members, so the bot joins every room it can see (`--join all`, the
+ * in; in a thread, it answers in the thread. `!thread text` answers in a thread on that message instead. A room's messages reach only its members, so the bot joins every room it can see (`--join all`, the
  * default) or only the rooms named (`--join general,bots`), at start and whenever such a room appears. It uses only the public API of @open-discord/protocol; reconnects, resume and resync are the
  * client's job, so the bot is just an event handler.
  *
@@ -15,6 +15,7 @@ import { parseArgs } from 'node:util';
 import { ProtocolError, connect, signup } from '@open-discord/protocol';
 
 const PREFIX = '!echo ';
+const THREAD_PREFIX = '!thread ';
 
 const { values: flags } = parseArgs({
   options: {
@@ -85,12 +86,17 @@ function listen(client) {
     if (event.type !== 'message.created') return;
     const { message } = event.data;
     // Never answer ourselves, or `!echo !echo x` would loop.
-    if (message.authorId === client.me?.id || !message.text.startsWith(PREFIX)) return;
-    const text = message.text.slice(PREFIX.length).trim();
+    if (message.authorId === client.me?.id) return;
+    const inThread = message.text.startsWith(THREAD_PREFIX);
+    if (!inThread && !message.text.startsWith(PREFIX)) return;
+    const text = message.text.slice(inThread ? THREAD_PREFIX.length : PREFIX.length).trim();
     if (!text) return;
+    // A reply in a thread is answered in the thread (the server re-points a reply to a reply at its root);
+    // `!thread` starts (or continues) the thread of the message it is in.
+    const threadId = message.threadId ?? (inThread ? message.id : undefined);
     client
       // A nonce per reply: if the connection drops mid-send the client re-sends it and the server stores it once.
-      .request('message.send', { roomId: message.roomId, text, nonce: randomUUID() })
+      .request('message.send', { roomId: message.roomId, text, nonce: randomUUID(), ...(threadId && { threadId }) })
       .catch((error) => log(`could not echo in ${message.roomId}: ${error.message}`));
   });
 }

@@ -128,5 +128,11 @@ describe('examples/echo-bot.mjs', () => {
     await waitForText('still here');
     // The bot may answer before or after alice's second message; it answers each command once, nothing else.
     expect([...texts()].sort()).toEqual(['!echo hello there', '!echo still here', 'hello there', 'not for the bot', 'still here']);
+
+    // `!thread` is answered in a thread on the message: a reply pointing at it.
+    const { message: asked } = await alice.request('message.send', { roomId: room.id, text: '!thread in a thread', nonce: 'a4' });
+    await waitForText('in a thread');
+    const answer = events.find((e) => e.type === 'message.created' && e.data.message.text === 'in a thread');
+    expect(answer?.type === 'message.created' ? answer.data.message.threadId : null).toBe(asked.id);
   });
 });
