@@ -23,7 +23,7 @@ const USERS = Number(arg('users', 10));
 const THREADS = Number(arg('threads-per-room', 10));
 const RUNS = Number(arg('runs', 20));
 const dataDir = arg('data', null) ?? fs.mkdtempSync(path.join(os.tmpdir(), 'od-thread-bench-'));
-const fresh = !fs.existsSync(path.join(dataDir, 'meta.json'));
+const fresh = !fs.existsSync(path.join(dataDir, 'od.sqlite'));
 
 const server = await startServer({
   port: 0,
