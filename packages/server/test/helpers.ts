@@ -178,6 +178,17 @@ export class RawClient {
   }
 }
 
+/** Undo migration 6 (threads) on a database opened with better-sqlite3; newest first, before undoMigration5. */
+export function undoMigration6(db: { exec(sql: string): unknown }): void {
+  db.exec(`
+    DROP TABLE thread_follows;
+    DROP INDEX messages_thread_order;
+    ALTER TABLE messages DROP COLUMN thread_id; ALTER TABLE messages DROP COLUMN also_in_room;
+    ALTER TABLE messages DROP COLUMN reply_count; ALTER TABLE messages DROP COLUMN last_reply_at;
+    ALTER TABLE messages DROP COLUMN last_reply_order; ALTER TABLE messages DROP COLUMN last_reply_authors;
+  `);
+}
+
 /**
  * Undo migration 5 (room membership of text rooms, default rooms) on a database opened with better-sqlite3.
  * Tests that roll the schema back by hand to check an older migration undo the newest first (5, then 4).
