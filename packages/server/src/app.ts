@@ -151,6 +151,8 @@ export async function createServices(o: ServicesOptions): Promise<Services & { b
   const rooms = new RoomsService(deps, membership);
   const accessAdmin = new AccessAdminService(deps);
   const threads = new ThreadsService(deps);
+  // Marking a room read reads its followed threads up to the same order (their counters are recounted).
+  readMarkers.onRoomRead = (userId, roomId, order) => threads.roomRead(userId, roomId, order);
   return {
     bus,
     deps,

@@ -233,7 +233,8 @@ const MIGRATIONS: readonly Migration[] = [
   /*
    * 6: threads (one level). A reply points at its root (thread_id); the root keeps its summary (reply count,
    * newest reply, its last distinct authors) in the same step as each reply. thread_follows holds who follows
-   * which thread, at what level, and each user's read marker per thread (kept after an unfollow).
+   * which thread, at what level, each user's read marker per thread (kept after an unfollow), and the
+   * follower's unread and mention counters, kept with each reply and recounted when a marker moves.
    */
   `
     ALTER TABLE messages ADD COLUMN thread_id TEXT;
@@ -251,8 +252,11 @@ const MIGRATIONS: readonly Migration[] = [
       level TEXT NOT NULL DEFAULT 'all',
       muted INTEGER NOT NULL DEFAULT 0,
       read_order INTEGER NOT NULL DEFAULT 0,
+      unread INTEGER NOT NULL DEFAULT 0,
+      mentions INTEGER NOT NULL DEFAULT 0,
       PRIMARY KEY (user_id, thread_id)
     );
+    CREATE INDEX thread_follows_thread ON thread_follows(thread_id) WHERE following = 1;
   `,
 ];
 

@@ -13,6 +13,8 @@ interface RawFollow {
   level: string;
   muted: number;
   read_order: number;
+  unread: number;
+  mentions: number;
 }
 
 const toFollow = (r: RawFollow): FollowRow => ({
@@ -23,6 +25,8 @@ const toFollow = (r: RawFollow): FollowRow => ({
   level: r.level as ThreadLevel,
   muted: r.muted !== 0,
   readOrder: r.read_order,
+  unread: r.unread,
+  mentions: r.mentions,
 });
 
 /** How many recent replies are read to find the last distinct authors after a deletion. */
@@ -50,11 +54,19 @@ export class SqliteThreadsRepo implements ThreadsRepository {
       ),
       follow: db.prepare<[string, string], RawFollow>('SELECT * FROM thread_follows WHERE user_id = ? AND thread_id = ?'),
       setFollow: db.prepare(
-        `INSERT INTO thread_follows (user_id, thread_id, room_id, following, level, muted, read_order) VALUES (?, ?, ?, ?, ?, ?, ?)
+        `INSERT INTO thread_follows (user_id, thread_id, room_id, following, level, muted, read_order, unread, mentions)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (user_id, thread_id) DO UPDATE SET following = excluded.following, level = excluded.level,
-           muted = excluded.muted, read_order = excluded.read_order`,
+           muted = excluded.muted, read_order = excluded.read_order, unread = excluded.unread, mentions = excluded.mentions`,
       ),
       followed: db.prepare<[string], RawFollow>('SELECT * FROM thread_follows WHERE user_id = ? AND following = 1'),
+      followers: db.prepare<[string], RawFollow>('SELECT * FROM thread_follows WHERE thread_id = ? AND following = 1'),
+      // One statement per reply, over the thread's followers only (thread_follows_thread): O(followers).
+      countReply: db.prepare(
+        `UPDATE thread_follows SET unread = unread + 1,
+           mentions = mentions + (user_id IN (SELECT value FROM json_each(?)))
+         WHERE thread_id = ? AND following = 1 AND user_id != ?`,
+      ),
       // Along messages_thread_order, stopping at the cap, like a room's count.
       unread: db.prepare<[string, number, string, number], { n: number }>(
         `SELECT COUNT(*) AS n FROM (
@@ -94,10 +106,16 @@ export class SqliteThreadsRepo implements ThreadsRepository {
     return r ? toFollow(r) : null;
   }
   setFollow(f: FollowRow): void {
-    this.s.setFollow.run(f.userId, f.threadId, f.roomId, f.following ? 1 : 0, f.level, f.muted ? 1 : 0, f.readOrder);
+    this.s.setFollow.run(f.userId, f.threadId, f.roomId, f.following ? 1 : 0, f.level, f.muted ? 1 : 0, f.readOrder, f.unread, f.mentions);
   }
   followed(userId: string): FollowRow[] {
     return this.s.followed.all(userId).map(toFollow);
+  }
+  followers(threadId: string): FollowRow[] {
+    return this.s.followers.all(threadId).map(toFollow);
+  }
+  countReply(threadId: string, authorId: string, mentioned: readonly string[]): void {
+    this.s.countReply.run(JSON.stringify(mentioned), threadId, authorId);
   }
   unreadCount(userId: string, threadId: string, marker: number): number {
     return this.s.unread.get(threadId, marker, userId, UNREAD_COUNT_CAP)!.n;

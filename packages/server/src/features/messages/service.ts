@@ -91,7 +91,7 @@ export class MessagesService {
         return { message };
       });
       await store.messages.insert(row!, hl.private);
-      if (root) await this.threads.afterReply(root, row!);
+      if (root) await this.threads.afterReply(root, row!, [...mentions, ...hl.private]);
       return { message: message!, json: ev.dataJson };
     });
   }

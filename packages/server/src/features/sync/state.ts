@@ -50,7 +50,7 @@ export class StateService {
       readMarkers[r.id] = marker;
       unread[r.id] = { count: await store.messages.unreadCount(userId, r.id, marker), mentions: mentionCounts.get(r.id) ?? 0 };
     }
-    const threads = await this.threads.followedState(userId, new Set(joined), markers);
+    const threads = await this.threads.followedState(userId, new Set(joined));
     return {
       head,
       me: { ...(await meOf(store, meRow)), online: this.isOnline(userId) },

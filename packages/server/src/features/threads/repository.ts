@@ -12,6 +12,9 @@ export interface FollowRow {
   level: ThreadLevel;
   muted: boolean;
   readOrder: number;
+  /** Maintained counters: replies by others after max(readOrder, the room's marker), and those mentioning the user. */
+  unread: number;
+  mentions: number;
 }
 
 /** Threads: the roots' summaries, replies, follows and per-thread read markers. The threads feature's storage. */
@@ -25,6 +28,10 @@ export interface ThreadsRepository {
   setFollow(row: FollowRow): Awaitable<void>;
   /** The threads the user follows. */
   followed(userId: string): Awaitable<FollowRow[]>;
+  /** The followers of a thread. */
+  followers(threadId: string): Awaitable<FollowRow[]>;
+  /** One more reply for the thread's followers other than its author (and a mention for those listed). */
+  countReply(threadId: string, authorId: string, mentioned: readonly string[]): Awaitable<void>;
   /** Replies by others after `marker`, counted up to UNREAD_COUNT_CAP. */
   unreadCount(userId: string, threadId: string, marker: number): Awaitable<number>;
   /** Live replies mentioning the user after `marker`. */

@@ -48,9 +48,36 @@ export class ThreadsService {
     }
   }
 
-  /** After the reply's row is written: the root's summary, in the same step. */
-  async afterReply(root: MessageRow, reply: MessageRow): Promise<void> {
+  /**
+   * After the reply's row is written, in the same step: the root's summary, and one more unread reply (and
+   * mention, for those it highlights) for every follower but its author.
+   */
+  async afterReply(root: MessageRow, reply: MessageRow, mentioned: readonly string[]): Promise<void> {
     await this.d.store.threads.setSummary(root.id, summaryAfterReply(root.thread, reply));
+    await this.d.store.threads.countReply(root.id, reply.authorId, mentioned);
+  }
+
+  /**
+   * A follower's counters recounted from the replies after max(their thread marker, the room's): when a
+   * marker moves or a reply is deleted. Nothing to count once the marker has reached the head.
+   */
+  private async recount(f: FollowRow, roomMarker: number): Promise<FollowRow> {
+    const { threads, events } = this.d.store;
+    const marker = Math.max(f.readOrder, roomMarker);
+    if (marker >= (await events.head())) return { ...f, unread: 0, mentions: 0 };
+    return {
+      ...f,
+      unread: await threads.unreadCount(f.userId, f.threadId, marker),
+      mentions: await threads.mentionCount(f.userId, f.roomId, f.threadId, marker),
+    };
+  }
+
+  /** The room's read marker moved (inside its step): its followed threads are read up to it too. */
+  async roomRead(userId: string, roomId: string, order: number): Promise<void> {
+    for (const f of await this.d.store.threads.followed(userId)) {
+      if (f.roomId !== roomId || (f.unread === 0 && f.mentions === 0)) continue;
+      await this.d.store.threads.setFollow(await this.recount(f, order));
+    }
   }
 
   /** A reply was deleted (inside its step): the root's summary is recounted and announced. */
@@ -58,6 +85,10 @@ export class ThreadsService {
     if (!reply.threadId) return;
     const thread = await this.d.store.threads.recount(reply.threadId);
     await this.d.store.threads.setSummary(reply.threadId, thread);
+    // Followers who counted the reply count it no more (deletions are rare: a recount per follower).
+    for (const f of await this.d.store.threads.followers(reply.threadId)) {
+      await this.d.store.threads.setFollow(await this.recount(f, await this.d.store.readMarkers.marker(f.userId, f.roomId)));
+    }
     w.emit({ type: 'thread.updated', roomId: reply.roomId, actorId }, { roomId: reply.roomId, threadId: reply.threadId, thread });
   }
 
@@ -76,7 +107,8 @@ export class ThreadsService {
       readOrder = Math.max(readOrder, order);
       return { roomId: root.roomId, threadId: root.id, level, muted, readOrder };
     });
-    await this.d.store.threads.setFollow({ userId, threadId: root.id, roomId: root.roomId, following: true, level, muted, readOrder });
+    // Read up to its own order: nothing is unread yet.
+    await this.d.store.threads.setFollow({ userId, threadId: root.id, roomId: root.roomId, following: true, level, muted, readOrder, unread: 0, mentions: 0 });
   }
 
   /** The thread's root, for a user who can see its room (members only when `member`). */
@@ -128,9 +160,10 @@ export class ThreadsService {
       const order = Math.min(p.order, await this.d.store.events.head());
       const row = await this.d.store.threads.follow(userId, root.id);
       if (order <= (row?.readOrder ?? 0)) return { ok: true as const };
-      await this.d.store.threads.setFollow(
-        row ? { ...row, readOrder: order } : { userId, threadId: root.id, roomId: root.roomId, following: false, level: 'all', muted: false, readOrder: order },
-      );
+      const moved: FollowRow = row
+        ? { ...row, readOrder: order }
+        : { userId, threadId: root.id, roomId: root.roomId, following: false, level: 'all', muted: false, readOrder: order, unread: 0, mentions: 0 };
+      await this.d.store.threads.setFollow(moved.following ? await this.recount(moved, await this.d.store.readMarkers.marker(userId, root.roomId)) : moved);
       w.emit({ type: 'thread.read', roomId: root.roomId, actorId: userId, targetUserId: userId }, { roomId: root.roomId, threadId: root.id, order });
       return { ok: true as const };
     });
@@ -147,19 +180,14 @@ export class ThreadsService {
   }
 
   /**
-   * For `state`: the followed threads of the joined rooms, each counted after max(its marker, the room's).
-   * One indexed count per followed thread, stopped at the cap.
+   * For `state`: the followed threads of the joined rooms, from their maintained counters (one read of the
+   * user's follow rows; no reply is scanned, however long the threads).
    */
-  async followedState(userId: string, joined: ReadonlySet<string>, roomMarkers: ReadonlyMap<string, number>): Promise<Record<string, FollowedThread>> {
-    const { threads } = this.d.store;
+  async followedState(userId: string, joined: ReadonlySet<string>): Promise<Record<string, FollowedThread>> {
     const out: Record<string, FollowedThread> = {};
-    for (const f of await threads.followed(userId)) {
+    for (const f of await this.d.store.threads.followed(userId)) {
       if (!joined.has(f.roomId)) continue;
-      const marker = Math.max(f.readOrder, roomMarkers.get(f.roomId) ?? 0);
-      const unread: Unread = {
-        count: await threads.unreadCount(userId, f.threadId, marker),
-        mentions: await threads.mentionCount(userId, f.roomId, f.threadId, marker),
-      };
+      const unread: Unread = { count: f.unread, mentions: f.mentions };
       out[f.threadId] = { roomId: f.roomId, level: f.level, muted: f.muted, readOrder: f.readOrder, unread };
     }
     return out;
