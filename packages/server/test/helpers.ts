@@ -186,6 +186,7 @@ export function undoMigration6(db: { exec(sql: string): unknown }): void {
     ALTER TABLE messages DROP COLUMN thread_id; ALTER TABLE messages DROP COLUMN also_in_room;
     ALTER TABLE messages DROP COLUMN reply_count; ALTER TABLE messages DROP COLUMN last_reply_at;
     ALTER TABLE messages DROP COLUMN last_reply_order; ALTER TABLE messages DROP COLUMN last_reply_authors;
+    ALTER TABLE message_mentions DROP COLUMN thread_only;
   `);
 }
 

@@ -53,7 +53,7 @@ export class SqliteMessagesRepo implements MessagesRepository {
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       insertMention: db.prepare(
-        'INSERT OR IGNORE INTO message_mentions (message_id, user_id, room_id, event_order) VALUES (?, ?, ?, ?)',
+        'INSERT OR IGNORE INTO message_mentions (message_id, user_id, room_id, event_order, thread_only) VALUES (?, ?, ?, ?, ?)',
       ),
       get: db.prepare<[string], RawMessage>('SELECT * FROM messages WHERE id = ?'),
       byNonce: db.prepare<[string, string], RawMessage>('SELECT * FROM messages WHERE author_id = ? AND nonce = ?'),
@@ -67,12 +67,16 @@ export class SqliteMessagesRepo implements MessagesRepository {
         `SELECT COUNT(*) AS n FROM (
            SELECT 1 FROM messages WHERE room_id = ? AND event_order > ? AND deleted = 0 AND author_id != ? AND ${IN_ROOM} LIMIT ?)`,
       ),
+      // Per room the user is in, a range of the mentions index after the read marker: the cost follows the
+      // unread mentions, not every mention the user ever had. A deleted message's mentions are deleted with
+      // it, and thread-only replies' are flagged, so no message row is read.
       mentions: db.prepare<[string], { room_id: string; n: number }>(
-        `SELECT mm.room_id, COUNT(*) AS n FROM message_mentions mm
-         JOIN messages m ON m.id = mm.message_id AND m.deleted = 0 AND (m.thread_id IS NULL OR m.also_in_room = 1)
-         LEFT JOIN read_markers r ON r.user_id = mm.user_id AND r.room_id = mm.room_id
-         WHERE mm.user_id = ? AND mm.event_order > COALESCE(r.event_order, 0)
-         GROUP BY mm.room_id`,
+        `SELECT rm.room_id, (
+           SELECT COUNT(*) FROM message_mentions mm
+           WHERE mm.user_id = rm.user_id AND mm.room_id = rm.room_id AND mm.event_order > COALESCE(r.event_order, 0)
+             AND mm.thread_only = 0) AS n
+         FROM room_members rm LEFT JOIN read_markers r ON r.user_id = rm.user_id AND r.room_id = rm.room_id
+         WHERE rm.user_id = ?`,
       ),
       edit: db.prepare('UPDATE messages SET text = ?, edited_at = ? WHERE id = ?'),
       // Deleting removes the content from the projection; the row stays so ids and orders keep resolving.
@@ -95,8 +99,9 @@ export class SqliteMessagesRepo implements MessagesRepository {
       m.threadId ?? null,
       m.alsoInRoom ? 1 : 0,
     );
-    for (const u of m.mentions) this.s.insertMention.run(m.id, u, m.roomId, m.order);
-    for (const u of privateMentions) this.s.insertMention.run(m.id, u, m.roomId, m.order);
+    const threadOnly = m.threadId && !m.alsoInRoom ? 1 : 0;
+    for (const u of m.mentions) this.s.insertMention.run(m.id, u, m.roomId, m.order, threadOnly);
+    for (const u of privateMentions) this.s.insertMention.run(m.id, u, m.roomId, m.order, threadOnly);
   }
   get(id: string): MessageRow | null {
     const r = this.s.get.get(id);
@@ -115,7 +120,7 @@ export class SqliteMessagesRepo implements MessagesRepository {
     return this.s.unread.get(roomId, marker, userId, UNREAD_COUNT_CAP)!.n;
   }
   mentionCounts(userId: string): Map<string, number> {
-    return new Map(this.s.mentions.all(userId).map((r) => [r.room_id, r.n]));
+    return new Map(this.s.mentions.all(userId).flatMap((r) => (r.n > 0 ? [[r.room_id, r.n] as const] : [])));
   }  edit(id: string, text: string, editedAt: number): void {
     this.s.edit.run(text, editedAt, id);
   }

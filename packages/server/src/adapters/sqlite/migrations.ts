@@ -244,6 +244,8 @@ const MIGRATIONS: readonly Migration[] = [
     ALTER TABLE messages ADD COLUMN last_reply_order INTEGER NOT NULL DEFAULT 0;
     ALTER TABLE messages ADD COLUMN last_reply_authors TEXT;
     CREATE INDEX messages_thread_order ON messages(thread_id, event_order) WHERE thread_id IS NOT NULL;
+    -- A mention in a thread-only reply is the thread's, not the room's: the room's count skips it unjoined.
+    ALTER TABLE message_mentions ADD COLUMN thread_only INTEGER NOT NULL DEFAULT 0;
     CREATE TABLE thread_follows (
       user_id TEXT NOT NULL,
       thread_id TEXT NOT NULL,
