@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // `state` for a user in many rooms with threads, on a store of about a million events: how long the
-// snapshot takes when its unread, mention and thread-unread counts are served from the indexes (the
-// per-room count stops at UNREAD_COUNT_CAP; each followed thread is one indexed count). Not a timed test:
-// it prints the figures. Uses the BUILT server (npm run build first).
+// snapshot takes (followed threads come from maintained counters, room mentions from one index range per
+// joined room, room unread from the per-room count capped at UNREAD_COUNT_CAP). Not a timed test: it prints
+// the figures (docs/benchmarks.md). Uses the BUILT server (npm run build first).
 //
 // Usage: node scripts/bench/thread-state.mjs [--rooms 200] [--events 1000000] [--users 10] [--threads-per-room 10] [--runs 20]
 // A first run builds the store in a temp folder (kept, and reused with --data DIR).
