@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import { fc, test } from '@fast-check/vitest';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
+  addHistory,
   applyEvent,
   decodeEvent,
   roomThreadBadge,
@@ -18,8 +19,8 @@ import { RawClient, testServer } from './helpers.js';
 
 /*
  * Property: unread, mention and thread-unread counts against a simple model. Random room messages,
- * thread replies (to roots and to replies, also shown in the room or not, mentioning someone or not), room
- * and thread reads, follows with levels and mutes, unfollows, a room hidden and shown again, and server
+ * thread replies (to roots and to replies, also shown in the room or not, mentioning someone or not),
+ * replies deleted by their authors, room and thread reads, follows with levels and mutes, unfollows, a room hidden and shown again, and server
  * restarts. After every step, for every user:
  *  - the server's `state` (room unread and mentions, followed threads with their counts) equals the model;
  *  - the World a client keeps (its last snapshot, taken when visibility changed, plus every event since)
@@ -37,6 +38,7 @@ type Cmd =
   | { k: 'readThread'; u: number; root: number }
   | { k: 'follow'; u: number; root: number; level?: ThreadLevel; muted?: boolean }
   | { k: 'unfollow'; u: number; root: number }
+  | { k: 'delete'; root: number; reply: number }
   | { k: 'hide' | 'show' | 'restart' };
 
 const user = fc.nat({ max: USERS - 1 });
@@ -55,6 +57,7 @@ const cmd: fc.Arbitrary<Cmd> = fc.oneof(
     weight: 2,
   },
   { arbitrary: fc.record({ k: fc.constant('unfollow' as const), u: user, root }), weight: 1 },
+  { arbitrary: fc.record({ k: fc.constant('delete' as const), root, reply: fc.nat({ max: 7 }) }), weight: 1 },
   { arbitrary: fc.constantFrom({ k: 'hide' as const }, { k: 'show' as const }), weight: 1 },
   { arbitrary: fc.constant({ k: 'restart' as const }), weight: 1 },
 );
@@ -135,7 +138,14 @@ async function run(cmds: Cmd[]): Promise<void> {
     const m = new Model();
     let nonce = 0;
     // Each user's last snapshot: what a client loads at start and again when visibility changes.
-    let snapshots: StateResult[] = await Promise.all(clients.map((c) => c.call('state')));
+    // A client loads `state` and then its rooms' recent history, as od does; nothing is written in between.
+    const snapshot = async (c: RawClient) => {
+      const state = (await c.call('state')) as StateResult;
+      let world = worldFromState(state);
+      for (const roomId of state.joined) world = addHistory(world, roomId, (await c.call('history', { roomId, limit: 200 })).messages, true);
+      return { state, world };
+    };
+    let snapshots = await Promise.all(clients.map(snapshot));
 
     const check = async (step: string) => {
       for (let u = 0; u < USERS; u++) {
@@ -155,8 +165,8 @@ async function run(cmds: Cmd[]): Promise<void> {
           expect(state.unread[rooms[r]!], `${step}: server room ${r} unread of user ${u}`).toEqual(m.roomUnread(u, r));
         }
         // The client's World: its snapshot plus every event since, as a resuming client folds them.
-        let world: World = worldFromState(snapshots[u]!);
-        let after = snapshots[u]!.head;
+        let world: World = snapshots[u]!.world;
+        let after = snapshots[u]!.state.head;
         for (;;) {
           const page = await c.call('sync', { after });
           for (const raw of page.events) world = applyEvent(world, decodeEvent(raw)!);
@@ -253,6 +263,15 @@ async function run(cmds: Cmd[]): Promise<void> {
           if (prev) m.follows[cmd.u]!.set(root.id, { ...prev, following: false });
           break;
         }
+        case 'delete': {
+          const root = m.root(cmd.root);
+          const replies = root ? m.replies(root.id) : [];
+          const gone = replies.length ? replies[cmd.reply % replies.length]! : null;
+          if (!gone || !m.canSee(gone.author, gone.room)) break;
+          await clients[gone.author]!.call('message.delete', { messageId: gone.id });
+          m.messages = m.messages.filter((x) => x.id !== gone.id);
+          break;
+        }
         case 'hide':
         case 'show': {
           if (m.hidden === (cmd.k === 'hide')) break;
@@ -261,7 +280,7 @@ async function run(cmds: Cmd[]): Promise<void> {
           else await clients[0]!.call('room.open', { roomId: rooms[1] });
           m.hidden = cmd.k === 'hide';
           // access.changed: every client loads a fresh snapshot.
-          snapshots = await Promise.all(clients.map((c) => c.call('state')));
+          snapshots = await Promise.all(clients.map(snapshot));
           break;
         }
         case 'restart': {
@@ -291,6 +310,19 @@ describe('thread, unread and mention counts (model-based)', () => {
       { k: 'reply', u: 1, root: 0, toReply: true, mention: null, also: true },
       { k: 'restart' },
       { k: 'readRoom', u: 2, room: 0 },
+    ]);
+  });
+
+  it('a deleted reply leaves the counts of followers who never loaded it (a fixed case)', async () => {
+    await run([
+      { k: 'send', u: 0, room: 0, mention: null },
+      { k: 'reply', u: 1, root: 0, toReply: false, mention: 2, also: true },
+      { k: 'reply', u: 2, root: 0, toReply: false, mention: null, also: false },
+      { k: 'hide' },
+      { k: 'delete', root: 0, reply: 0 },
+      { k: 'show' },
+      { k: 'delete', root: 0, reply: 0 },
+      { k: 'reply', u: 1, root: 0, toReply: false, mention: 0, also: false },
     ]);
   });
 

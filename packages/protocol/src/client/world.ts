@@ -539,13 +539,14 @@ function applyChange(world: World, event: ClientEvent): World {
       return { ...world, messages: { ...world.messages, [roomId]: next } };
     }
     case 'thread.followed': {
-      const { roomId, threadId, level, muted, readOrder } = event.data;
+      const { roomId, threadId, level, muted, readOrder, unread } = event.data;
       if (!isJoined(world, roomId)) return world;
       const f = world.followed[threadId];
-      // A new follow starts read up to its own order (nothing unread); a level change keeps the counts.
+      // A new follow starts read up to its own order (nothing unread); a level change keeps the counts; a
+      // count sent with it (a counted reply was deleted) is the server's, exact as of this event.
       const next: FollowedThreadState = f
-        ? { ...f, level, muted, readOrder: Math.max(f.readOrder, readOrder) }
-        : { roomId, level, muted, readOrder, unread: { count: 0, mentions: 0 }, since: event.order };
+        ? { ...f, level, muted, readOrder: Math.max(f.readOrder, readOrder), ...(unread && { unread }) }
+        : { roomId, level, muted, readOrder, unread: unread ?? { count: 0, mentions: 0 }, since: event.order };
       return { ...world, followed: { ...world.followed, [threadId]: next } };
     }
     case 'thread.unfollowed':

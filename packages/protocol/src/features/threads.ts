@@ -23,8 +23,11 @@ export const FollowedThread = z.object({
 export type FollowedThread = z.infer<typeof FollowedThread>;
 
 export const events = [
-  /** Private to the follower: they follow the thread (again, or with a new level or mute). */
-  ev('thread.followed', z.object({ roomId: Id, threadId: Id, level: ThreadLevel, muted: z.boolean(), readOrder: Order })),
+  /**
+   * Private to the follower: they follow the thread (again, or with a new level or mute). `unread`, when
+   * present, is the follow's count as of this event (after a reply they had counted was deleted).
+   */
+  ev('thread.followed', z.object({ roomId: Id, threadId: Id, level: ThreadLevel, muted: z.boolean(), readOrder: Order, unread: Unread.optional() })),
   /** Private to the follower. */
   ev('thread.unfollowed', z.object({ roomId: Id, threadId: Id })),
   /** Private to the reader: the thread's read marker moved forward. */

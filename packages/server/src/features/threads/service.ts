@@ -85,9 +85,16 @@ export class ThreadsService {
     if (!reply.threadId) return;
     const thread = await this.d.store.threads.recount(reply.threadId);
     await this.d.store.threads.setSummary(reply.threadId, thread);
-    // Followers who counted the reply count it no more (deletions are rare: a recount per follower).
+    // Followers who counted the reply count it no more (deletions are rare: a recount per follower). Each
+    // whose count changed is told privately, so a client that never loaded the reply still agrees.
     for (const f of await this.d.store.threads.followers(reply.threadId)) {
-      await this.d.store.threads.setFollow(await this.recount(f, await this.d.store.readMarkers.marker(f.userId, f.roomId)));
+      const next = await this.recount(f, await this.d.store.readMarkers.marker(f.userId, f.roomId));
+      if (next.unread === f.unread && next.mentions === f.mentions) continue;
+      await this.d.store.threads.setFollow(next);
+      w.emit(
+        { type: 'thread.followed', roomId: f.roomId, actorId, targetUserId: f.userId },
+        { roomId: f.roomId, threadId: f.threadId, level: f.level, muted: f.muted, readOrder: f.readOrder, unread: { count: next.unread, mentions: next.mentions } },
+      );
     }
     w.emit({ type: 'thread.updated', roomId: reply.roomId, actorId }, { roomId: reply.roomId, threadId: reply.threadId, thread });
   }
