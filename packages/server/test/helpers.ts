@@ -183,10 +183,12 @@ export function undoMigration6(db: { exec(sql: string): unknown }): void {
   db.exec(`
     DROP TABLE thread_follows;
     DROP INDEX messages_thread_order;
-    ALTER TABLE messages DROP COLUMN thread_id; ALTER TABLE messages DROP COLUMN also_in_room;
     ALTER TABLE messages DROP COLUMN reply_count; ALTER TABLE messages DROP COLUMN last_reply_at;
     ALTER TABLE messages DROP COLUMN last_reply_order; ALTER TABLE messages DROP COLUMN last_reply_authors;
     ALTER TABLE message_mentions DROP COLUMN thread_only;
+    DROP INDEX messages_room_order;
+    ALTER TABLE messages DROP COLUMN thread_id; ALTER TABLE messages DROP COLUMN also_in_room;
+    CREATE INDEX messages_room_order ON messages(room_id, event_order);
   `);
 }
 

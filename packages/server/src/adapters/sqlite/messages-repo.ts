@@ -61,8 +61,8 @@ export class SqliteMessagesRepo implements MessagesRepository {
         `SELECT * FROM messages WHERE room_id = ? AND event_order < ? AND deleted = 0 AND ${IN_ROOM}
          ORDER BY event_order DESC LIMIT ?`,
       ),
-      // One room at a time along messages_room_order, stopping at the cap: the cost is bounded by the cap,
-      // not by how far behind the reader is.
+      // One room at a time along messages_room_order (covering since migration 6: no message row is read),
+      // stopping at the cap: the cost is bounded by the cap, not by how far behind the reader is.
       unread: db.prepare<[string, number, string, number], { n: number }>(
         `SELECT COUNT(*) AS n FROM (
            SELECT 1 FROM messages WHERE room_id = ? AND event_order > ? AND deleted = 0 AND author_id != ? AND ${IN_ROOM} LIMIT ?)`,
