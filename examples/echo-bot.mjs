@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
- * Echo bot: answers every message that starts with `!echo ` with the rest of the text, and reacts with 👀 to
- * a message that is just `!react`, in every room it is in. A room's messages reach only its members, so the bot joins every room it can see (`--join all`, the
+ * Echo bot: answers every message that starts with `!echo ` with the rest of the text, in every room it is
+ * in; in a thread, it answers in the thread. `!thread text` answers in a thread on that message instead, and
+ * `!react` gets a 👀 reaction. A room's messages reach only its members, so the bot joins every room it can see (`--join all`, the
  * default) or only the rooms named (`--join general,bots`), at start and whenever such a room appears. It uses only the public API of @open-discord/protocol; reconnects, resume and resync are the
  * client's job, so the bot is just an event handler.
  *
@@ -16,6 +17,7 @@ import { ProtocolError, connect, signup } from '@open-discord/protocol';
 
 const PREFIX = '!echo ';
 const REACT = '!react';
+const THREAD_PREFIX = '!thread ';
 
 const { values: flags } = parseArgs({
   options: {
@@ -94,12 +96,16 @@ function listen(client) {
         .catch((error) => log(`could not react in ${message.roomId}: ${error.message}`));
       return;
     }
-    if (!message.text.startsWith(PREFIX)) return;
-    const text = message.text.slice(PREFIX.length).trim();
+    const inThread = message.text.startsWith(THREAD_PREFIX);
+    if (!inThread && !message.text.startsWith(PREFIX)) return;
+    const text = message.text.slice(inThread ? THREAD_PREFIX.length : PREFIX.length).trim();
     if (!text) return;
+    // A reply in a thread is answered in the thread (the server re-points a reply to a reply at its root);
+    // `!thread` starts (or continues) the thread of the message it is in.
+    const threadId = message.threadId ?? (inThread ? message.id : undefined);
     client
       // A nonce per reply: if the connection drops mid-send the client re-sends it and the server stores it once.
-      .request('message.send', { roomId: message.roomId, text, nonce: randomUUID() })
+      .request('message.send', { roomId: message.roomId, text, nonce: randomUUID(), ...(threadId && { threadId }) })
       .catch((error) => log(`could not echo in ${message.roomId}: ${error.message}`));
   });
 }

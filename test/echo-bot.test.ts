@@ -144,5 +144,10 @@ describe('examples/echo-bot.mjs', () => {
       check();
     });
     expect(texts().filter((t) => t === '!react')).toEqual(['!react']);
+    // `!thread` is answered in a thread on the message: a reply pointing at it.
+    const { message: asked } = await alice.request('message.send', { roomId: room.id, text: '!thread in a thread', nonce: 'a5' });
+    await waitForText('in a thread');
+    const answer = events.find((e) => e.type === 'message.created' && e.data.message.text === 'in a thread');
+    expect(answer?.type === 'message.created' ? answer.data.message.threadId : null).toBe(asked.id);
   });
 });

@@ -152,6 +152,11 @@ export const COMMANDS: readonly CommandSpec[] = [
     help: 'Set your private highlight words (a line containing one marks the room as mentioning you); none clears them',
     request: 'highlight.set',
   },
+  // Threads: the pane beside the room (an overlay when narrow). Replies typed while it is open go to the thread.
+  { name: 'thread', args: [a('message', 'word', { optional: true })], help: 'Open the thread of a message (by id; default the newest in the room); Esc closes it', request: 'client' },
+  { name: 'follow', args: [a('level', 'word', { optional: true })], help: 'Follow the open thread: all, mentions or none; mute or unmute', request: 'client' },
+  { name: 'unfollow', args: [], help: 'Stop following the open thread', request: 'client' },
+  { name: 'also', args: [], help: 'Toggle "also send to room" for replies in the open thread (Alt+T)', request: 'client' },
 ];
 
 /** Named colours accepted by `/color`, mapped to the hex the server stores. */

@@ -11,6 +11,7 @@ import * as reactions from './features/reactions.js';
 import * as roles from './features/roles.js';
 import * as roomSettings from './features/room-settings.js';
 import * as rooms from './features/rooms.js';
+import * as threads from './features/threads.js';
 
 /**
  * Every event type the server writes, as one union discriminated by `type`. Each feature defines its own
@@ -29,6 +30,7 @@ export const KnownEvent = z.discriminatedUnion('type', [
   ...presence.events,
   ...reactions.events,
   ...roomSettings.events,
+  ...threads.events,
 ]);
 export type KnownEvent = z.infer<typeof KnownEvent>;
 export type EventType = KnownEvent['type'];

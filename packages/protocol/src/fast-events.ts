@@ -31,7 +31,7 @@ const absent = (o: Obj, key: string, v: unknown) => v === undefined && !(key in 
 /** `Message`. */
 function message(v: unknown): Message | undefined {
   if (!isPlain(v)) return undefined;
-  const { id, roomId, authorId, text, createdAt, order, nonce, editedAt, action, mentions } = v;
+  const { id, roomId, authorId, text, createdAt, order, nonce, editedAt, action, mentions, threadId, alsoInRoom, thread } = v;
   // Events never carry reactions (history replies do): a message with them is left to zod.
   if ('reactions' in v) return undefined;
   if (!isId(id) || !isId(roomId) || !isId(authorId) || typeof text !== 'string' || !isOrder(createdAt) || !isOrder(order)) {
@@ -58,6 +58,16 @@ function message(v: unknown): Message | undefined {
     for (let i = 0; i < mentions.length; i++) if (!isId(mentions[i])) return undefined;
     m.mentions = mentions.slice();
   }
+  if (!absent(v, 'threadId', threadId)) {
+    if (!isId(threadId)) return undefined;
+    m.threadId = threadId;
+  }
+  if (!absent(v, 'alsoInRoom', alsoInRoom)) {
+    if (typeof alsoInRoom !== 'boolean') return undefined;
+    m.alsoInRoom = alsoInRoom;
+  }
+  // A root's summary is rare in a catch-up (roots arrive before their replies): zod checks it.
+  if (!absent(v, 'thread', thread)) return undefined;
   return m;
 }
 

@@ -136,6 +136,21 @@ export const Attachment = z.object({
   preview: Preview.optional(),
 });
 export type Attachment = z.infer<typeof Attachment>;
+/**
+ * A thread root's summary (threads are one level: every reply points at its root). Kept on the root by the
+ * server in the same step as each reply; clients update it from the replies' `message.created`.
+ */
+export const ThreadSummary = z.object({
+  /** Live replies (a deleted reply leaves the count). */
+  count: z.number().int().nonnegative(),
+  /** When the newest live reply was sent; 0 when none is left. */
+  lastAt: Timestamp,
+  /** The order of the newest reply counted, so a client never counts a reply twice. */
+  lastOrder: Order,
+  /** Authors of the most recent replies, newest first, distinct, at most 3. */
+  lastAuthorIds: z.array(Id).max(3),
+});
+export type ThreadSummary = z.infer<typeof ThreadSummary>;
 
 export const Message = z.object({
   id: Id,
@@ -159,6 +174,12 @@ export const Message = z.object({
   reactions: z.array(Reaction).optional(),
   /** Uploaded files the message carries (its text may then be empty). */
   attachments: z.array(Attachment).optional(),
+  /** On a thread reply: the root's id (every reply points at the root). */
+  threadId: Id.optional(),
+  /** On a thread reply also shown in the room's own list (and counted in its unread). */
+  alsoInRoom: z.boolean().optional(),
+  /** On a thread root with replies: its summary. */
+  thread: ThreadSummary.optional(),
 });
 export type Message = z.infer<typeof Message>;
 

@@ -13,8 +13,10 @@ import * as roles from './features/roles.js';
 import * as roomSettings from './features/room-settings.js';
 import * as rooms from './features/rooms.js';
 import * as sync from './features/sync.js';
+import * as threads from './features/threads.js';
 
 export { StateResult, SyncResult } from './features/sync.js';
+export { FollowedThread, ThreadLevel } from './features/threads.js';
 
 /**
  * Every request a client can make: its params (the frame minus `id` and `type`) and its result.
@@ -36,6 +38,7 @@ export const REQUESTS = {
   ...reactions.requests,
   ...conversations.requests,
   ...roomSettings.requests,
+  ...threads.requests,
 } as const;
 
 export type RequestType = keyof typeof REQUESTS;

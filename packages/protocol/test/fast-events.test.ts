@@ -34,11 +34,12 @@ const hot = [
   event('message.deleted', 6, { messageId: 'm1', roomId: 'r1' }, 'r1'),
   event('read.marked', 7, { roomId: 'r1', order: 6 }, 'r1'),
   { ...msgEvent(8), roomId: null, actorId: null },
+  event('message.created', 9, { message: message('m2', 'r1', 9, { threadId: 'm1', alsoInRoom: true }) }, 'r1'),
 ];
 
 describe('hand-written event checks', () => {
   it('know every field of the schemas they stand in for (a new field must be added to fast-events.ts too)', () => {
-    expect(Object.keys(Message.shape)).toEqual(['id', 'roomId', 'authorId', 'text', 'createdAt', 'order', 'nonce', 'editedAt', 'action', 'mentions', 'reactions', 'attachments']);
+    expect(Object.keys(Message.shape)).toEqual(['id', 'roomId', 'authorId', 'text', 'createdAt', 'order', 'nonce', 'editedAt', 'action', 'mentions', 'reactions', 'attachments', 'threadId', 'alsoInRoom', 'thread']);
     const data: Record<string, string[]> = {
       'message.created': ['message'],
       'message.edited': ['message'],

@@ -26,9 +26,14 @@ const anEvent: fc.Arbitrary<ClientEvent> = fc.oneof(
     author: fc.constantFrom('u1', 'u2', 'u3'),
     text: fc.constantFrom('hi', 'deploy now', 'hey nick-u1'),
     mention: fc.boolean(),
-  }).map(({ order, room, id, author, text, mention }) =>
-    msgEvent(order, room, { id: `m${id}`, authorId: author, text, ...(mention && { mentions: ['u1'] }) }),
+    // Some are thread replies (to h1, loaded in r1, or to m1), some of them also shown in the room.
+    thread: fc.constantFrom(undefined, undefined, 'h1', 'm1'),
+    also: fc.boolean(),
+  }).map(({ order, room, id, author, text, mention, thread, also }) =>
+    msgEvent(order, room, { id: `m${id}`, authorId: author, text, ...(mention && { mentions: ['u1'] }), ...(thread && { threadId: thread, ...(also && { alsoInRoom: true }) }) }),
   ) },
+  { weight: 1, arbitrary: fc.tuple(fc.integer({ min: 1, max: 40 }), fc.constantFrom('h1', 'm1')).map(([order, threadId]) => event('thread.followed', order, { roomId: 'r1', threadId, level: 'all', muted: false, readOrder: order }, 'r1')) },
+  { weight: 1, arbitrary: fc.tuple(fc.integer({ min: 1, max: 40 }), fc.integer({ min: 1, max: 40 })).map(([order, upTo]) => event('thread.read', order, { roomId: 'r1', threadId: 'h1', order: upTo }, 'r1')) },
   { weight: 1, arbitrary: fc.tuple(fc.integer({ min: 1, max: 40 }), fc.integer({ min: 1, max: 40 })).map(([order, upTo]) => event('read.marked', order, { roomId: 'r1', order: upTo }, 'r1')) },
   { weight: 1, arbitrary: fc.tuple(fc.integer({ min: 1, max: 40 }), fc.integer({ min: 1, max: 30 })).map(([order, id]) => event('message.deleted', order, { messageId: `m${id}`, roomId: 'r1' }, 'r1')) },
   { weight: 1, arbitrary: fc.integer({ min: 1, max: 40 }).map((order) => event('message.edited', order, { message: message(`m${order % 7}`, 'r1', order % 7) }, 'r1')) },

@@ -24,6 +24,7 @@ import { PresenceService } from './features/presence/service.js';
 import { ProfileService } from './features/profile/service.js';
 import { ReactionsService } from './features/reactions/service.js';
 import { ReadMarkersService } from './features/read-markers/service.js';
+import { ThreadsService } from './features/threads/service.js';
 import { OWNER_ROLE } from './features/roles/repository.js';
 import { RolesService } from './features/roles/service.js';
 import { RoomSettingsService } from './features/room-settings/service.js';
@@ -129,6 +130,7 @@ export interface Services {
   conversations: ConversationsService;
   roomSettings: RoomSettingsService;
   files: FilesService;
+  threads: ThreadsService;
 }
 
 export interface ServicesOptions {
@@ -169,29 +171,33 @@ export async function createServices(o: ServicesOptions): Promise<Services & { b
   const rooms = new RoomsService(deps, membership);
   const accessAdmin = new AccessAdminService(deps);
   const reactions = new ReactionsService(deps);
+  const threads = new ThreadsService(deps);
+  // Marking a room read reads its followed threads up to the same order (their counters are recounted).
+  readMarkers.onRoomRead = (userId, roomId, order) => threads.roomRead(userId, roomId, order);
   return {
     bus,
     deps,
     auth: new AuthService(deps, o.auth, membership),
     rooms,
     membership,
-    messages: new MessagesService(deps),
+    messages: new MessagesService(deps, threads),
     profile: new ProfileService(deps),
     presence: new PresenceService(deps),
     readMarkers,
     sync: new SyncService(deps, o.snapshotThreshold),
-    state: new StateService(deps, rooms),
+    state: new StateService(deps, rooms, threads),
     accessAdmin,
     roles: new RolesService(deps, accessAdmin),
     categories: new CategoriesService(deps),
     roomAdmin: new RoomAdminService(deps, accessAdmin),
     moderation: new ModerationService(deps),
-    messageChanges: new MessageChangesService(deps),
+    messageChanges: new MessageChangesService(deps, threads),
     invites: new InvitesService(deps),
     reactions,
     conversations: new ConversationsService(deps, readMarkers),
     roomSettings: new RoomSettingsService(deps),
     files: new FilesService(deps, o.files ?? { dir: null, maxBytes: 0 }),
+    threads,
   };
 }
 

@@ -199,6 +199,7 @@ export function rollBackTo(db: { exec(sql: string): unknown; pragma(s: string, o
     8: undoMigration8,
     9: (d) => d.exec('DROP TABLE dm_rooms; DROP TABLE room_settings; DROP TABLE notify_defaults; DROP TABLE group_admins; DROP INDEX read_markers_room;'),
     10: undoMigration10,
+    11: undoMigration11,
   };
   const current = db.pragma('user_version', { simple: true }) as number;
   for (let v = current; v > version; v--) {
@@ -207,6 +208,20 @@ export function rollBackTo(db: { exec(sql: string): unknown; pragma(s: string, o
     step(db);
   }
   db.pragma(`user_version = ${version}`);
+}
+
+/** Undo migration 11 (threads) on a database opened with better-sqlite3. */
+export function undoMigration11(db: { exec(sql: string): unknown }): void {
+  db.exec(`
+    DROP TABLE thread_follows;
+    DROP INDEX messages_thread_order;
+    ALTER TABLE messages DROP COLUMN reply_count; ALTER TABLE messages DROP COLUMN last_reply_at;
+    ALTER TABLE messages DROP COLUMN last_reply_order; ALTER TABLE messages DROP COLUMN last_reply_authors;
+    ALTER TABLE message_mentions DROP COLUMN thread_only;
+    DROP INDEX messages_room_order;
+    ALTER TABLE messages DROP COLUMN thread_id; ALTER TABLE messages DROP COLUMN also_in_room;
+    CREATE INDEX messages_room_order ON messages(room_id, event_order);
+  `);
 }
 
 /**

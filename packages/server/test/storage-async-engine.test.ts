@@ -153,6 +153,15 @@ async function everyFeature(s: Awaited<ReturnType<typeof community>>) {
   await s.conversations.remove(alice, { roomId: group.id, userId: o });
   await s.roomSettings.set(alice, { roomId: dm.id, muted: true, level: 'mentions', localName: 'carol' });
   await s.roomSettings.setDefaults(alice, { chats: 'none' });
+  // Threads: a reply (following, root summary), a reply to a reply, follow levels, a thread read marker, a deleted reply.
+  const reply = await s.messages.send(bob, { roomId: lobby.id, text: 'in thread @alice', nonce: 'n4', threadId: hello.message.id });
+  await s.messages.send(alice, { roomId: lobby.id, text: 'nested', nonce: 'n5', threadId: reply.message.id, alsoInRoom: true });
+  await s.threads.follow(o, { roomId: lobby.id, threadId: hello.message.id, level: 'mentions' });
+  await s.threads.follow(bob, { roomId: lobby.id, threadId: hello.message.id, muted: true });
+  await s.threads.read(alice, { roomId: lobby.id, threadId: hello.message.id, order: reply.message.order });
+  await s.threads.unfollow(o, { roomId: lobby.id, threadId: hello.message.id });
+  await s.messageChanges.delete(bob, { messageId: reply.message.id });
+  const thread = await s.threads.history(alice, { roomId: lobby.id, threadId: hello.message.id });
 
   const { invite } = await s.invites.create(o, { uses: 2 });
   const invites = await s.invites.list(o);
@@ -169,6 +178,7 @@ async function everyFeature(s: Awaited<ReturnType<typeof community>>) {
 
   return {
     history: await s.messages.history(o, { roomId: lobby.id }),
+    thread,
     state: await s.state.state(o),
     aliceState: await s.state.state(alice),
     carolState: await s.state.state(carol),

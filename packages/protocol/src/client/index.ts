@@ -3,6 +3,7 @@ export * from './backoff.js';
 export * from './sequencer.js';
 export * from './world.js';
 export * from './reactions.js';
+export * from './world-threads.js';
 export * from './emitter.js';
 export * from './http-api.js';
 export * from './auth-session.js';

@@ -5,6 +5,7 @@ import type { StateResult } from '../requests.js';
 import { highlightHit } from '../highlight.js';
 import { placeMessage, trimFront, upsertMessage } from './message-list.js';
 import { withReaction } from './reactions.js';
+import { effectiveMarker, type FollowedThreadState, newerSummary, summaryAfterReply, threadBadgeOf } from './world-threads.js';
 import type { SnapshotReason } from './types.js';
 
 /**
@@ -44,6 +45,10 @@ export interface World {
   /** Per direct or group chat: how far each other member has read it (read receipts). */
   receipts: Readonly<Record<string, Readonly<Record<string, number>>>>;
   maxMessagesPerRoom: number;
+  /** Loaded replies per thread (by root id), ascending, bounded like a room; not in `messages` unless alsoInRoom. */
+  threads: Readonly<Record<string, readonly Message[]>>;
+  /** The threads this user follows (by root id), in joined rooms, with their level and unread counts. */
+  followed: Readonly<Record<string, FollowedThreadState>>;
 }
 
 export const DEFAULT_MAX_MESSAGES_PER_ROOM = 500;
@@ -69,8 +74,10 @@ export function worldFromState(
   const rooms = byId(state.rooms);
   const messages: Record<string, readonly Message[]> = {};
   const historyEnd: Record<string, boolean> = {};
+  const threads: Record<string, readonly Message[]> = {};
   if (previous) {
     for (const [roomId, list] of Object.entries(previous.messages)) if (rooms[roomId]) messages[roomId] = list;
+    for (const [rootId, list] of Object.entries(previous.threads)) if (list[0] && rooms[list[0].roomId]) threads[rootId] = list;
     for (const [roomId, end] of Object.entries(previous.historyEnd)) if (rooms[roomId] && end) historyEnd[roomId] = true;
   }
   const users = byId(state.users);
@@ -96,6 +103,8 @@ export function worldFromState(
     notifyDefaults: state.notifyDefaults ?? DEFAULT_NOTIFY,
     receipts: { ...state.receipts },
     maxMessagesPerRoom,
+    threads,
+    followed: Object.fromEntries(Object.entries(state.threads ?? {}).map(([id, f]) => [id, { ...f, since: state.head }])),
   };
 }
 
@@ -116,7 +125,7 @@ export function applySnapshot(
   maxMessagesPerRoom = previous?.maxMessagesPerRoom ?? DEFAULT_MAX_MESSAGES_PER_ROOM,
 ): World {
   if (!previous || reason === 'initial') return worldFromState(state, undefined, maxMessagesPerRoom);
-  const kept = reason === 'gap-too-large' ? { ...previous, messages: {}, historyEnd: {} } : previous;
+  const kept = reason === 'gap-too-large' ? { ...previous, messages: {}, historyEnd: {}, threads: {} } : previous;
   return worldFromState(state, kept);
 }
 
@@ -157,7 +166,87 @@ export function addMessage(world: World, message: Message): World {
 export function markRead(world: World, roomId: string, order: number): World {
   if (!world.rooms[roomId] || order <= (world.readMarkers[roomId] ?? 0)) return world;
   const moved = { ...world, readMarkers: { ...world.readMarkers, [roomId]: order } };
-  return { ...moved, unread: { ...world.unread, [roomId]: recountUnread(moved, roomId, order) } };
+  const recounted = { ...moved, unread: { ...world.unread, [roomId]: recountUnread(moved, roomId, order) } };
+  // Marking a room read reads its followed threads up to the same order.
+  let followed: Record<string, FollowedThreadState> | null = null;
+  for (const [id, f] of Object.entries(world.followed)) {
+    if (f.roomId !== roomId) continue;
+    followed ??= { ...world.followed };
+    followed[id] = { ...f, unread: recountThread(recounted, id, f) };
+  }
+  return followed ? { ...recounted, followed } : recounted;
+}
+
+/**
+ * Move a thread's read marker (forward only) and recount: for `thread.read`, and locally as we send it.
+ * Only followed threads keep counts; a marker of another thread matters once it is followed, and a follow
+ * starts read up to its own order.
+ */
+export function markThreadRead(world: World, threadId: string, order: number): World {
+  const f = world.followed[threadId];
+  if (!f || order <= f.readOrder) return world;
+  const moved = { ...f, readOrder: order };
+  return { ...world, followed: { ...world.followed, [threadId]: { ...moved, unread: recountThread(world, threadId, moved) } } };
+}
+
+/**
+ * Recount a followed thread after a marker moved: exact when every reply after the marker has been seen
+ * (the marker is at or past `since`, and the loaded list was not trimmed past it); otherwise, as for rooms,
+ * keep the server's count but never report fewer than the unread replies loaded.
+ */
+function recountThread(world: World, threadId: string, f: FollowedThreadState): Unread {
+  const marker = effectiveMarker(f, world.readMarkers[f.roomId]);
+  if (marker >= world.head) return { count: 0, mentions: 0 };
+  const list = world.threads[threadId] ?? [];
+  const unreadLoaded = list.filter((m) => m.order > marker && m.authorId !== world.me.id);
+  const complete = marker >= f.since && (list.length < world.maxMessagesPerRoom || (list[0]?.order ?? Infinity) <= marker);
+  const counted = { count: unreadLoaded.length, mentions: unreadLoaded.filter((m) => mentionsMe(world, m)).length };
+  if (complete) return counted;
+  return { count: Math.max(f.unread.count, counted.count), mentions: Math.max(f.unread.mentions, counted.mentions) };
+}
+
+/** Merge a `thread.history` page into a thread's loaded replies (deduped, bounded), and its root into the room. */
+export function addThreadHistory(world: World, threadId: string, page: readonly Message[], root?: Message): World {
+  let w = world;
+  if (root && w.rooms[root.roomId]) {
+    const list = w.messages[root.roomId] ?? [];
+    const at = list.findIndex((m) => m.id === root.id);
+    if (at >= 0) {
+      const thread = newerSummary(list[at]!.thread, root.thread);
+      const next = list.slice();
+      next[at] = thread ? { ...list[at]!, thread } : list[at]!;
+      w = { ...w, messages: { ...w.messages, [root.roomId]: next } };
+    }
+  }
+  const fresh = page.filter((m) => w.rooms[m.roomId] && m.threadId === threadId);
+  if (!fresh.length) return w;
+  const loaded = w.threads[threadId] ?? [];
+  const known = new Set(loaded.map((m) => m.id));
+  let list: readonly Message[] = [...fresh.filter((m) => !known.has(m.id)), ...loaded].sort((a, b) => a.order - b.order);
+  if (list.length > w.maxMessagesPerRoom) list = list.slice(list.length - w.maxMessagesPerRoom);
+  return { ...w, threads: { ...w.threads, [threadId]: list } };
+}
+
+/** A followed thread's raw unread counts (replies by others after its effective marker). */
+export const threadUnread = (world: Pick<World, 'followed'>, threadId: string): Unread | undefined => world.followed[threadId]?.unread;
+
+/** A thread's badge as its level and mute ask (zero for a thread not followed). */
+export const threadBadge = (world: Pick<World, 'followed'>, threadId: string): Unread => {
+  const f = world.followed[threadId];
+  return f ? threadBadgeOf(f) : { count: 0, mentions: 0 };
+};
+
+/** The sum of a room's followed threads' badges: the room list's thread badge. */
+export function roomThreadBadge(world: Pick<World, 'followed'>, roomId: string): Unread {
+  let count = 0;
+  let mentions = 0;
+  for (const f of Object.values(world.followed)) {
+    if (f.roomId !== roomId) continue;
+    const b = threadBadgeOf(f);
+    count += b.count;
+    mentions += b.mentions;
+  }
+  return { count, mentions };
 }
 
 /**
@@ -223,6 +312,7 @@ export const userById = (world: Pick<World, 'users' | 'formerUsers'>, id: string
 function insertCreated(world: World, m: Message): World {
   // A message of a room we do not see (cannot happen with a correct server) would only leak memory.
   if (!world.rooms[m.roomId]) return world;
+  if (m.threadId) return insertReply(world, m, m.threadId);
   const list = world.messages[m.roomId] ?? [];
   // Known already (the reply beat the event, or a replayed frame): nothing changes, identity included. An id
   // always comes with the same order, so a message newer than the newest loaded one is new (the common case).
@@ -231,6 +321,60 @@ function insertCreated(world: World, m: Message): World {
   const messages = { ...world.messages, [m.roomId]: upsertMessage(list, m, world.maxMessagesPerRoom) };
   const unread = countsAsUnread(world, m) ? bumpUnread(world, m, 1) : world.unread;
   return { ...world, messages, unread };
+}
+
+/**
+ * A thread reply: kept with its thread, counted on its root's summary and, if the thread is followed, in
+ * its unread; shown (and counted) in the room too only when `alsoInRoom`.
+ */
+function insertReply(world: World, m: Message, threadId: string): World {
+  const loaded = world.threads[threadId] ?? [];
+  const last = loaded[loaded.length - 1];
+  if (last && m.order <= last.order && loaded.some((x) => x.id === m.id)) return world;
+  let w: World = { ...world, threads: { ...world.threads, [threadId]: upsertMessage(loaded, m, world.maxMessagesPerRoom) } };
+  const roomList = w.messages[m.roomId];
+  const at = roomList ? roomList.findIndex((x) => x.id === threadId) : -1;
+  if (roomList && at >= 0 && m.order > (roomList[at]!.thread?.lastOrder ?? 0)) {
+    const next = roomList.slice();
+    next[at] = { ...roomList[at]!, thread: summaryAfterReply(roomList[at]!.thread, m) };
+    w = { ...w, messages: { ...w.messages, [m.roomId]: next } };
+  }
+  if (m.alsoInRoom) {
+    const list = w.messages[m.roomId] ?? [];
+    w = { ...w, messages: { ...w.messages, [m.roomId]: upsertMessage(list, m, w.maxMessagesPerRoom) } };
+    if (countsAsUnread(w, m)) w = { ...w, unread: bumpUnread(w, m, 1) };
+  }
+  const f = w.followed[threadId];
+  if (f && m.authorId !== w.me.id && m.order > effectiveMarker(f, w.readMarkers[m.roomId])) {
+    const mentioned = mentionsMe(w, m) ? 1 : 0;
+    const unread = { count: f.unread.count + 1, mentions: f.unread.mentions + mentioned };
+    w = { ...w, followed: { ...w.followed, [threadId]: { ...f, unread } } };
+  }
+  return w;
+}
+
+/** A reply left its thread (deleted): out of the loaded replies, and out of the thread's unread if counted. */
+function removeReply(world: World, roomId: string, messageId: string): World {
+  for (const [threadId, list] of Object.entries(world.threads)) {
+    if (list[0]?.roomId !== roomId) continue;
+    const gone = list.find((x) => x.id === messageId);
+    if (!gone) continue;
+    let w: World = { ...world, threads: { ...world.threads, [threadId]: list.filter((x) => x.id !== messageId) } };
+    const f = w.followed[threadId];
+    if (f && gone.authorId !== w.me.id && gone.order > effectiveMarker(f, w.readMarkers[roomId])) {
+      const unread = { count: Math.max(0, f.unread.count - 1), mentions: Math.max(0, f.unread.mentions - (mentionsMe(w, gone) ? 1 : 0)) };
+      w = { ...w, followed: { ...w.followed, [threadId]: { ...f, unread } } };
+    }
+    return w;
+  }
+  return world;
+}
+
+/** Without the followed threads and loaded replies of a room (left, deleted or hidden). */
+function withoutRoomThreads(world: World, roomId: string): Pick<World, 'threads' | 'followed'> {
+  const threads = Object.fromEntries(Object.entries(world.threads).filter(([, l]) => l[0]?.roomId !== roomId));
+  const followed = Object.fromEntries(Object.entries(world.followed).filter(([, f]) => f.roomId !== roomId));
+  return { threads, followed };
 }
 
 const countsAsUnread = (world: World, m: Message): boolean =>
@@ -285,6 +429,7 @@ function setJoined(world: World, roomId: string, joined: boolean): World {
   if (!world.rooms[roomId] || isJoined(world, roomId) === joined) return world;
   return {
     ...world,
+    ...withoutRoomThreads(world, roomId),
     joined: joined ? { ...world.joined, [roomId]: true } : without(world.joined, roomId),
     messages: without(world.messages, roomId),
     historyEnd: without(world.historyEnd, roomId),
@@ -295,6 +440,7 @@ function setJoined(world: World, roomId: string, joined: boolean): World {
 function removeRoom(world: World, roomId: string): World {
   return {
     ...world,
+    ...withoutRoomThreads(world, roomId),
     rooms: without(world.rooms, roomId),
     joined: without(world.joined, roomId),
     messages: without(world.messages, roomId),
@@ -317,7 +463,7 @@ export function applyEvents(world: World, events: readonly ClientEvent[]): World
   let run: Message[] = [];
   let runHead = 0;
   for (const e of events) {
-    if (e.type === 'message.created') {
+    if (e.type === 'message.created' && e.data.message.threadId === undefined) {
       run.push(e.data.message);
       runHead = Math.max(runHead, e.order);
       continue;
@@ -423,33 +569,82 @@ function applyChange(world: World, event: ClientEvent): World {
       return insertCreated(world, event.data.message);
     case 'message.edited': {
       const m = event.data.message;
-      const list = world.messages[m.roomId];
+      let w = world;
+      const replies = m.threadId ? world.threads[m.threadId] : undefined;
+      const oldReply = replies?.find((x) => x.id === m.id);
+      if (replies && oldReply) {
+        const edited = oldReply.reactions && !m.reactions ? { ...m, reactions: oldReply.reactions } : m;
+        w = { ...w, threads: { ...w.threads, [m.threadId!]: upsertMessage(replies, edited, w.maxMessagesPerRoom) } };
+      }
+      const list = w.messages[m.roomId];
+      const at = list ? list.findIndex((x) => x.id === m.id) : -1;
       // An edit of a message outside the loaded window changes nothing we show.
-      const old = list?.find((x) => x.id === m.id);
-      if (!list || !old) return world;
+      if (!list || at < 0) return w;
+      const old = list[at]!;
+      // A root's summary in the edit is as of the edit; one loaded since may have counted more replies.
+      const thread = newerSummary(old.thread, m.thread);
+      let edited = thread ? { ...m, thread } : m;
       // Events never carry reactions: the edited copy keeps those the loaded one has.
-      const edited = old.reactions && !m.reactions ? { ...m, reactions: old.reactions } : m;
-      return { ...world, messages: { ...world.messages, [m.roomId]: upsertMessage(list, edited, world.maxMessagesPerRoom) } };
+      if (old.reactions && !m.reactions) edited = { ...edited, reactions: old.reactions };
+      return { ...w, messages: { ...w.messages, [m.roomId]: upsertMessage(list, edited, w.maxMessagesPerRoom) } };
     }
     case 'reaction.added':
     case 'reaction.removed': {
       const { roomId, messageId, emoji, userId } = event.data;
+      const added = event.type === 'reaction.added';
       const list = world.messages[roomId];
       const at = list ? list.findIndex((x) => x.id === messageId) : -1;
+      if (list && at >= 0) {
+        const m = withReaction(list[at]!, emoji, userId, added);
+        if (m === list[at]) return world;
+        return { ...world, messages: { ...world.messages, [roomId]: list.map((x, i) => (i === at ? m : x)) } };
+      }
+      // A thread reply (kept with its thread, not in the room's list).
+      for (const [threadId, replies] of Object.entries(world.threads)) {
+        const i = replies.findIndex((x) => x.id === messageId);
+        if (i < 0) continue;
+        const m = withReaction(replies[i]!, emoji, userId, added);
+        if (m === replies[i]) return world;
+        return { ...world, threads: { ...world.threads, [threadId]: replies.map((x, j) => (j === i ? m : x)) } };
+      }
       // A reaction on a message outside the loaded window: its history page will carry it.
-      if (!list || at < 0) return world;
-      const m = withReaction(list[at]!, emoji, userId, event.type === 'reaction.added');
-      if (m === list[at]) return world;
-      return { ...world, messages: { ...world.messages, [roomId]: list.map((x, i) => (i === at ? m : x)) } };
+      return world;
     }
     case 'message.deleted': {
       const { roomId, messageId } = event.data;
-      const list = world.messages[roomId];
+      const w = removeReply(world, roomId, messageId);
+      const list = w.messages[roomId];
       const gone = list?.find((x) => x.id === messageId);
-      if (!list || !gone) return world;
-      const unread = countsAsUnread(world, gone) ? bumpUnread(world, gone, -1) : world.unread;
-      return { ...world, messages: { ...world.messages, [roomId]: list.filter((x) => x.id !== messageId) }, unread };
+      if (!list || !gone) return w;
+      const unread = countsAsUnread(w, gone) ? bumpUnread(w, gone, -1) : w.unread;
+      return { ...w, messages: { ...w.messages, [roomId]: list.filter((x) => x.id !== messageId) }, unread };
     }
+    case 'thread.updated': {
+      const { roomId, threadId, thread } = event.data;
+      const list = world.messages[roomId];
+      const at = list ? list.findIndex((x) => x.id === threadId) : -1;
+      if (!list || at < 0) return world;
+      const next = list.slice();
+      const { thread: _old, ...root } = list[at]!;
+      // A root whose every reply was deleted shows no summary, as the server sends it.
+      next[at] = thread.count > 0 ? { ...root, thread } : root;
+      return { ...world, messages: { ...world.messages, [roomId]: next } };
+    }
+    case 'thread.followed': {
+      const { roomId, threadId, level, muted, readOrder, unread } = event.data;
+      if (!isJoined(world, roomId)) return world;
+      const f = world.followed[threadId];
+      // A new follow starts read up to its own order (nothing unread); a level change keeps the counts; a
+      // count sent with it (a counted reply was deleted) is the server's, exact as of this event.
+      const next: FollowedThreadState = f
+        ? { ...f, level, muted, readOrder: Math.max(f.readOrder, readOrder), ...(unread && { unread }) }
+        : { roomId, level, muted, readOrder, unread: unread ?? { count: 0, mentions: 0 }, since: event.order };
+      return { ...world, followed: { ...world.followed, [threadId]: next } };
+    }
+    case 'thread.unfollowed':
+      return Object.hasOwn(world.followed, event.data.threadId) ? { ...world, followed: without(world.followed, event.data.threadId) } : world;
+    case 'thread.read':
+      return markThreadRead(world, event.data.threadId, event.data.order);
     case 'read.marked':
       return markRead(world, event.data.roomId, event.data.order);
     case 'read.unmarked':

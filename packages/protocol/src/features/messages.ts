@@ -51,6 +51,10 @@ export const requests = {
       action: z.boolean().optional(),
       /** Files the sender uploaded (`POST /api/files`); the text may be empty when there is one. */
       attachments: z.array(Id).min(1).max(LIMITS.attachmentsMax).optional(),
+      /** Reply in the thread of this message (a reply to a reply goes to its root). */
+      threadId: Id.optional(),
+      /** With `threadId`: show the reply in the room too. */
+      alsoInRoom: z.boolean().optional(),
     },
     z.object({ message: Message }),
   )),

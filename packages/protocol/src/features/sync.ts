@@ -3,6 +3,7 @@ import { KnownEvent } from '../events.js';
 import { LIMITS } from '../limits.js';
 import { Category, Id, Me, NotifyDefaults, Order, PublicUser, Role, Room, RoomSettings, Unread } from '../model.js';
 import { req } from './request.js';
+import { FollowedThread } from './threads.js';
 
 // The world as one user sees it (`state`) and forward paging through the log (`sync`; a resuming
 // connection's `replay` frames carry the same pages). Writes no events; its results hold every feature's.
@@ -47,6 +48,8 @@ export const StateResult = z.object({
   notifyDefaults: NotifyDefaults.optional(),
   /** Per direct or group chat: the other members' read markers (those who ever marked it). */
   receipts: z.record(z.string(), z.record(z.string(), Order)).optional(),
+  /** Per followed thread (by root id) of a joined room: its level, marker and unread counts. */
+  threads: z.record(z.string(), FollowedThread).optional(),
 });
 export type StateResult = z.infer<typeof StateResult>;
 

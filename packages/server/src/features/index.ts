@@ -15,6 +15,7 @@ import { roles } from './roles/index.js';
 import { roomSettings } from './room-settings/index.js';
 import { rooms } from './rooms/index.js';
 import { sync } from './sync/index.js';
+import { threads } from './threads/index.js';
 import { typing } from './typing/index.js';
 
 /** Every feature module the server runs; app.ts wires them. */
@@ -36,6 +37,7 @@ export const FEATURES: readonly Feature[] = [
   conversations,
   roomSettings,
   files,
+  threads,
 ];
 
 /** Event types whose commit changes who may see what, as the features declare them. */

@@ -6,6 +6,7 @@ import type { FilesRepository } from '../features/files/repository.js';
 import type { MessagesRepository } from '../features/messages/repository.js';
 import type { ReactionsRepository } from '../features/reactions/repository.js';
 import type { ReadMarkersRepository } from '../features/read-markers/repository.js';
+import type { ThreadsRepository } from '../features/threads/repository.js';
 import type { RolesRepository } from '../features/roles/repository.js';
 import type { RoomSettingsRepository } from '../features/room-settings/repository.js';
 import type { RoomsRepository } from '../features/rooms/repository.js';
@@ -107,6 +108,7 @@ export interface Repositories {
   conversations: ConversationsRepository;
   roomSettings: RoomSettingsRepository;
   files: FilesRepository;
+  threads: ThreadsRepository;
   events: EventLog;
 }
 

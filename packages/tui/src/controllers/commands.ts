@@ -15,6 +15,7 @@ import type { Files } from './files.js';
 import type { Sender } from './send.js';
 import { broadcastWarning, type MessageActions, pickTarget, reactionLine } from './message-actions.js';
 import { selectedMessage } from '../state/selection/selection.js';
+import type { Threads } from './threads.js';
 
 /** What a command's reply tells its user: an invite's code (to copy), the invites, the highlight words. */
 function describeResult(result: unknown): string | null {
@@ -48,6 +49,7 @@ export function attachCommands(
   messages: MessageActions,
   presence: Presence,
   files?: Files,
+  threads?: Threads,
 ): Commands {
   const { client, store } = ctx;
   const { dispatch } = store;
@@ -86,6 +88,7 @@ export function attachCommands(
     }
     if (name === 'edit') return editCommand(args.text);
     if (CHAT_COMMANDS.has(name)) return chats.run(name, sub, args);
+    if (threads && (name === 'thread' || name === 'follow' || name === 'unfollow' || name === 'also')) return threadCommand(threads, name, args);
     if (name === 'ignore' || name === 'unignore') {
       const id = world ? findUser(world, String(args.nick)) : null;
       if (!id) return dispatch({ type: 'flash', kind: 'error', text: `no member "${String(args.nick)}"` });
@@ -163,6 +166,24 @@ export function attachCommands(
     );
   };
 
+  const threadCommand = (t: Threads, name: string, args: Record<string, unknown>) => {
+    const state = store.getState();
+    if (name === 'thread') {
+      const roomId = state.currentRoomId;
+      const list = roomId ? state.world?.messages[roomId] : undefined;
+      const id = typeof args.message === 'string' ? args.message : list?.at(-1)?.id;
+      if (!roomId || !id) return dispatch({ type: 'flash', kind: 'error', text: 'no message to open a thread on' });
+      return t.open(roomId, id);
+    }
+    if (name === 'unfollow') return t.unfollow();
+    if (name === 'also') return dispatch({ type: 'thread/also-in-room' });
+    const level = typeof args.level === 'string' ? args.level : undefined;
+    if (level === undefined) return t.follow({});
+    if (level === 'mute' || level === 'unmute') return t.follow({ muted: level === 'mute' });
+    if (level === 'all' || level === 'mentions' || level === 'none') return t.follow({ level });
+    dispatch({ type: 'flash', kind: 'error', text: '/follow: all, mentions, none, mute or unmute' });
+  };
+
   const submit = (line: string) => {
     // A dropped or pasted file path (often absolute, so it would read as an unknown /command) offers an upload.
     if (files?.offer(line)) return;
@@ -179,7 +200,8 @@ export function attachCommands(
       const world = store.getState().world;
       const warning = world && broadcastWarning(world, parsed.text);
       if (warning) dispatch({ type: 'flash', kind: 'info', text: warning });
-      return sender.sendMessage(parsed.text);
+      // While a thread is open, what is typed is a reply in it.
+      return threads && store.getState().thread ? threads.reply(parsed.text) : sender.sendMessage(parsed.text);
     }
     const { spec } = parsed;
     if (spec.request === 'message.send' && spec.name === 'me') return sender.sendMessage(String(parsed.args.action ?? ''), true);

@@ -12,6 +12,7 @@ import { attachLag } from './lag.js';
 import { attachPresence } from './presence.js';
 import { attachMessageActions, type MessageActions } from './message-actions.js';
 import { attachSend } from './send.js';
+import { attachThreads, type Threads } from './threads.js';
 import { attachTyping } from './typing.js';
 
 export type { ChatClient } from './chat-client.js';
@@ -55,6 +56,8 @@ export interface ChatActions {
   stop(): void;
   /** The selection keys' actions on a message (react, edit, copy); absent where nothing is connected. */
   messages?: MessageActions;
+  /** The thread pane: open the thread of a message (e.g. the selected one), close it. */
+  threads?: Threads;
 }
 
 /**
@@ -74,7 +77,8 @@ export function attachClient(client: ChatClient, store: Store, opts: ControllerO
   const presence = attachPresence(ctx, opts.timers, opts.idleAfterMs);
   const messages = attachMessageActions(ctx, opts.writeTerminal ?? ((data) => void process.stdout.write(data)));
   const files = attachFiles(ctx, opts.files ?? null, nonce);
-  const commands = attachCommands(ctx, sender, nonce, opts.onQuit, messages, presence, files);
+  const threads = attachThreads(ctx, nonce);
+  const commands = attachCommands(ctx, sender, nonce, opts.onQuit, messages, presence, files, threads);
   return {
     submit: commands.submit,
     runConfirmed: commands.run,
@@ -86,5 +90,6 @@ export function attachClient(client: ChatClient, store: Store, opts: ControllerO
     touch: presence.touch,
     members: presence.members,
     stop: presence.stop,
+    threads,
   };
 }

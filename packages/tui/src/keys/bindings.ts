@@ -89,6 +89,7 @@ export const KEY_BINDINGS: readonly KeyBinding[] = [
   { keys: 'Alt+A', help: 'next room with activity (mentions first)', when: alt('a'), intent: always({ kind: 'next-activity' }), example: { input: 'a', key: { meta: true } } },
   { keys: 'Alt+O', help: 'save and open the newest attachment in this room (as /open)', when: alt('o'), intent: always({ kind: 'open-attachment' }), example: { input: 'o', key: { meta: true } } },
   { keys: 'Alt+B', help: 'word left', when: alt('b'), intent: always({ kind: 'move', to: 'word-left' }), example: { input: 'b', key: { meta: true } } },
+  { keys: 'Alt+T', help: 'in an open thread: toggle "also send to room" for replies', when: alt('t'), intent: always({ kind: 'thread-also' }), example: { input: 't', key: { meta: true } } },
   { keys: 'Alt+F', help: 'word right', when: alt('f'), intent: always({ kind: 'move', to: 'word-right' }), example: { input: 'f', key: { meta: true } } },
   // Selection mode: messages are picked with the keys, so no message id is ever typed (Esc leaves it).
   { keys: 'Alt+S', help: 'select a message (selection mode; Esc leaves)', when: alt('s'), intent: always({ kind: 'select' }), example: { input: 's', key: { meta: true } } },

@@ -152,13 +152,21 @@ export function handleIntent(intent: Intent, store: Store, actions: ChatActions,
       return dispatch({ type: 'overlay/room-jump' });
     case 'members':
       return actions.members();
+    case 'thread-also':
+      if (!state.thread) return dispatch({ type: 'flash', kind: 'info', text: 'no thread open (/thread opens one)' });
+      return dispatch({ type: 'thread/also-in-room' });
     case 'close':
       // A message held as a command's target (after +) is let go too.
       if (state.selection) dispatch({ type: 'select/leave' });
+      // Esc closes the thread pane first (the room's draft comes back), then clears a notice, then scrolls.
+      if (state.thread) return dispatch({ type: 'thread/close' });
       return shownNotice(state) ? dispatch({ type: 'flash/clear' }) : dispatch({ type: 'scroll/bottom' });
     case 'scroll':
+      // An open thread has the keyboard, and its own scrollback.
+      if (state.thread) return dispatch({ type: 'thread/scroll', lines: intent.pages * Math.max(1, layoutOf(state).paneHeight - 3) });
       return dispatch({ type: 'scroll', lines: intent.pages * Math.max(1, layoutOf(state).paneHeight - 1) });
     case 'scroll-lines':
+      if (state.thread) return dispatch({ type: 'thread/scroll', lines: intent.lines });
       return dispatch({ type: 'scroll', lines: intent.lines });
     case 'bottom':
       return dispatch({ type: 'scroll/bottom' });

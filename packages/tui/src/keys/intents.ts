@@ -33,7 +33,9 @@ export type Intent =
   | { kind: 'select-delete' }
   | { kind: 'select-react' }
   | { kind: 'select-copy' }
-  | { kind: 'open-attachment' };
+  | { kind: 'open-attachment' }
+  /** Toggle "also send to room" in the open thread. */
+  | { kind: 'thread-also' };
 
 /** What has the keyboard: the chat, or one of its overlays. */
 export type KeyContext = 'chat' | 'select' | 'switcher' | 'help' | 'roles' | 'paste' | 'confirm' | 'form' | 'quit-confirm' | 'room-jump';

@@ -62,7 +62,7 @@ export async function runTail(dir: string, server: string | undefined, room: str
   // Live messages that arrive while the backlog loads wait here, so the output stays in order.
   let held: Message[] | null = since ? [] : null;
   client.on('event', (e) => {
-    if (held && e.type === 'message.created') held.push(e.data.message);
+    if (held && e.type === 'message.created' && (!e.data.message.threadId || e.data.message.alsoInRoom)) held.push(e.data.message);
   });
   const state = await connectForSnapshot(client);
   const roomId = findRoomIn(state, room);
@@ -104,7 +104,9 @@ export async function runTail(dir: string, server: string | undefined, room: str
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
     client.on('event', (e) => {
-      if (e.type === 'message.created' && e.data.message.roomId === roomId && !held) print(e.data.message);
+      // The room's own messages: a thread-only reply belongs to its thread, not to the room's stream.
+      const m = e.type === 'message.created' ? e.data.message : null;
+      if (m && m.roomId === roomId && (!m.threadId || m.alsoInRoom) && !held) print(m);
       if (e.type === 'room.deleted' && e.data.roomId === roomId) fail(roomGone(room, 'was deleted'));
     });
     client.on('snapshot', () => {

@@ -1,4 +1,5 @@
 import type { PendingCommand } from './overlay/overlay.js';
+import type { ThreadAction } from './threads/thread-pane.js';
 import type { Look } from '../config/config-file.js';
 import type { Prefs, PrefsList } from './prefs/prefs.js';
 import type { ClientEvent, ConnectionStatus, Message, PresenceStatus, SnapshotReason, StateResult } from '@open-discord/protocol';
@@ -8,6 +9,7 @@ import type { ClientEvent, ConnectionStatus, Message, PresenceStatus, SnapshotRe
  * before the `/` names the feature whose reducer handles it (see reducer.ts).
  */
 export type Action =
+  | ThreadAction
   | { type: 'status'; status: ConnectionStatus }
   /** A lag probe came back after `ms`, at `at` (injected clock). */
   | { type: 'lag'; ms: number; at: number }

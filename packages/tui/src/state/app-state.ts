@@ -6,6 +6,7 @@ import type { ActivityState } from './activity/activity.js';
 import type { Overlay } from './overlay/overlay.js';
 import type { TypingState } from './typing/typing.js';
 import type { Editing, Selection } from './selection/selection.js';
+import type { ThreadPane } from './threads/thread-pane.js';
 import { emptyPrefs, type Prefs } from './prefs/prefs.js';
 import { DEFAULT_LOOK, type Look } from '../config/config-file.js';
 
@@ -51,6 +52,8 @@ export interface AppState {
   editing: Editing | null;
   /** chats/: rooms looked at without marking them read (/peek), this session only. */
   peeking: Record<string, true>;
+  /** threads/: the thread pane, when one is open. */
+  thread: ThreadPane | null;
 }
 
 export function initialState(cols = 80, rows = 24): AppState {
@@ -76,5 +79,6 @@ export function initialState(cols = 80, rows = 24): AppState {
     selection: null,
     editing: null,
     peeking: {},
+    thread: null,
   };
 }

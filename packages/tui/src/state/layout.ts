@@ -1,5 +1,6 @@
 import type { AppState } from './app-state.js';
 import { shownNotice } from './notices/notices.js';
+import { THREAD_SIDE_MIN_COLS } from './threads/thread-pane.js';
 
 /** Screen geometry, derived from the terminal size and what the bottom rows need. One place, used by the
  * reducer (scroll clamping), the selectors and the components, so they always agree. */
@@ -11,21 +12,31 @@ export interface Layout {
   paneHeight: number;
   inputHeight: number;
   flashHeight: number;
+  /** The thread pane beside the messages (0 when none is open, or when it covers them on a narrow terminal). */
+  threadWidth: number;
+  /** A thread is open over the messages (the terminal is too narrow to put it beside them). */
+  threadOverlay: boolean;
 }
 
 export const MAX_INPUT_ROWS = 5;
 
-export function layoutOf(state: Pick<AppState, 'layout' | 'input' | 'flash' | 'currentRoomId'>): Layout {
+export function layoutOf(state: Pick<AppState, 'layout' | 'input' | 'flash' | 'currentRoomId'> & Partial<Pick<AppState, 'thread'>>): Layout {
   const cols = Math.max(20, state.layout.cols);
   const rows = Math.max(6, state.layout.rows);
   const sidebarWidth = Math.min(24, Math.max(10, Math.floor(cols / 5)));
   const inputHeight = Math.min(MAX_INPUT_ROWS, state.input.text.split('\n').length);
   const flashHeight = shownNotice(state) ? 1 : 0;
+  const open = !!state.thread;
+  const side = open && cols >= THREAD_SIDE_MIN_COLS;
+  // Beside the messages, the thread takes a little under half of the room's width (and a rule between).
+  const threadWidth = side ? Math.floor((cols - sidebarWidth - 1) * 0.45) : 0;
   return {
     cols,
     rows,
     sidebarWidth,
-    paneWidth: cols - sidebarWidth - 1,
+    paneWidth: cols - sidebarWidth - 1 - (side ? threadWidth + 1 : 0),
+    threadWidth,
+    threadOverlay: open && !side,
     paneHeight: Math.max(1, rows - inputHeight - 1 - flashHeight),
     inputHeight,
     flashHeight,

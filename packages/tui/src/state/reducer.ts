@@ -9,6 +9,7 @@ import { overlayReducer } from './overlay/overlay.js';
 import { prefsReducer } from './prefs/prefs.js';
 import { roomsReducer } from './rooms/reducer.js';
 import { selectionReducer } from './selection/selection.js';
+import { threadsReducer } from './threads/thread-pane.js';
 import { typingReducer } from './typing/typing.js';
 import { worldReducer } from './world/reducer.js';
 
@@ -31,6 +32,7 @@ const BY_PREFIX: Record<string, SliceReducer> = {
   prefs: prefsReducer,
   select: selectionReducer,
   chats: chatsReducer,
+  thread: threadsReducer,
 };
 /** Actions that change the world; worldReducer then lets the other slices follow. */
 const WORLD = new Set<Action['type']>(['snapshot', 'event', 'presence', 'presence/all', 'read/local', 'history/loaded', 'send/confirmed']);

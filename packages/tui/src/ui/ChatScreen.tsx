@@ -19,6 +19,8 @@ import { Prompt } from './Prompt.js';
 import { RoomList } from './RoomList.js';
 import { RoomSwitcher } from './RoomSwitcher.js';
 import { StatusLine } from './StatusLine.js';
+import { ThreadPane } from './ThreadPane.js';
+import { roomThreadCounts, threadPaneLines } from '../state/threads/selectors.js';
 
 /** The whole chat screen, exactly the terminal's size, drawn from state alone. */
 export function ChatScreen({ state, now }: { state: AppState; now: number }) {
@@ -57,8 +59,12 @@ export function ChatScreen({ state, now }: { state: AppState; now: number }) {
     centre = <Prompt text={`Quit and lose ${what}? y quits (or Ctrl+C again) · n or Esc goes back`} width={l.paneWidth} height={l.paneHeight} />;
   } else if (overlay?.kind === 'room-jump') {
     centre = <Prompt text={`Go to room number: ${overlay.digits}_  (two digits, or one and Enter · Esc cancels)`} width={l.paneWidth} height={l.paneHeight} />;
+  } else if (state.thread && l.threadOverlay) {
+    // Too narrow to sit beside the messages: the thread covers them until Esc.
+    const t = threadPaneLines(state, l.paneWidth, Math.max(1, l.paneHeight - 2), now);
+    centre = <ThreadPane title={t.title} lines={t.lines} alsoInRoom={state.thread.alsoInRoom} scrolled={t.scroll > 0} width={l.paneWidth} height={l.paneHeight} />;
   } else {
-    const pane = visiblePane(state);
+    const pane = visiblePane(state, now);
     centre = (
       <MessagePane hint={paneHint(state)} lines={pane.lines} width={l.paneWidth} height={l.paneHeight} newBelow={pane.newBelow} scrolled={pane.scroll > 0} />
     );
@@ -69,6 +75,7 @@ export function ChatScreen({ state, now }: { state: AppState; now: number }) {
         <RoomList
           groups={roomGroups(state)}
           counts={(id) => roomView(state, id)}
+          threads={(id) => roomThreadCounts(state, id)}
           currentRoomId={state.currentRoomId}
           label={(id) => roomLabel(state, id)}
           quiet={(id) => state.world !== null && isQuiet(state.world, id)}
@@ -87,10 +94,11 @@ export function ChatScreen({ state, now }: { state: AppState; now: number }) {
             </Text>
           ) : null}
         </Box>
+        {state.thread && l.threadWidth > 0 ? <ThreadSide state={state} now={now} width={l.threadWidth} height={mainHeight} paneHeight={l.paneHeight} /> : null}
       </Box>
       <InputLine
         input={state.input}
-        prompt={label ? `[#${label}] ` : '[no room] '}
+        prompt={state.thread ? `[thread in #${roomLabel(state, state.thread.roomId)}] ` : label ? `[#${label}] ` : '[no room] '}
         width={l.cols}
         height={l.inputHeight}
         focused={state.overlay === null}
@@ -106,5 +114,18 @@ export function ChatScreen({ state, now }: { state: AppState; now: number }) {
         lag={state.lag?.ms ?? null}
       />
     </Box>
+  );
+}
+
+/** The thread pane beside the messages, behind a rule like the room list's. */
+function ThreadSide({ state, now, width, height, paneHeight }: { state: AppState; now: number; width: number; height: number; paneHeight: number }) {
+  const t = threadPaneLines(state, width, Math.max(1, paneHeight - 2), now);
+  return (
+    <>
+      <Box width={1} height={height} flexDirection="column">
+        <Text dimColor>{Array.from({ length: height }, () => '│').join('\n')}</Text>
+      </Box>
+      <ThreadPane title={t.title} lines={t.lines} alsoInRoom={state.thread?.alsoInRoom ?? false} scrolled={t.scroll > 0} width={width} height={paneHeight} />
+    </>
   );
 }

@@ -6,6 +6,8 @@ export interface RoomListProps {
   groups: RoomGroup[];
   /** A room's unread and mention counts. */
   counts: (roomId: string) => { unread: number; mentions: number } | undefined;
+  /** A room's followed threads' unread (by their levels), drawn as a second badge. */
+  threads?: (roomId: string) => { count: number; mentions: number };
   currentRoomId: string | null;
   label: (roomId: string) => string;
   /** Muted, or set to ring for nothing: drawn dimmed (its count stays exact). */
@@ -17,7 +19,7 @@ export interface RoomListProps {
 type Item = { key: string; kind: 'header'; text: string } | { key: string; kind: 'room'; id: string; index: number };
 
 /** Rooms grouped by category: `#name`, unread count on the right, `@` for mentions, current room inverted. */
-export function RoomList({ groups, counts, currentRoomId, label, quiet, width, height }: RoomListProps) {
+export function RoomList({ groups, counts, threads, currentRoomId, label, quiet, width, height }: RoomListProps) {
   const items: Item[] = [];
   let index = 0;
   // Rooms 10 and up are numbered too (Alt+J and two digits reaches them); the column widens only then.
@@ -45,7 +47,10 @@ export function RoomList({ groups, counts, currentRoomId, label, quiet, width, h
         const mention = (view?.mentions ?? 0) > 0;
         const current = item.id === currentRoomId;
         const dim = quiet?.(item.id) === true;
-        const badge = unread > 0 ? ` ${mention ? '@' : ''}${unread > 999 ? '999+' : unread}` : '';
+        const t = threads?.(item.id);
+        // Unread in followed threads: `↳N` (`↳@N` when one mentions you), after the room's own count.
+        const threadBadge = t && t.count > 0 ? ` ↳${t.mentions > 0 ? '@' : ''}${t.count > 999 ? '999+' : t.count}` : '';
+        const badge = (unread > 0 ? ` ${mention ? '@' : ''}${unread > 999 ? '999+' : unread}` : '') + threadBadge;
         const num = item.index < 99 ? `${item.index + 1}`.padStart(numWidth) : ' '.repeat(numWidth);
         const name = fit(`${num} #${label(item.id)}`, Math.max(1, width - badge.length));
         return (

@@ -2,7 +2,8 @@ import { DEFAULT_LOOK, type Look } from '../config/config-file.js';
 import type { ChatMessage, RoomView } from '../state/messages/view.js';
 import { activityRows } from './activity-lines.js';
 import type { Line } from './lines.js';
-import { messageLines, type Author } from './message-lines.js';
+import { threadSummaryText } from '../state/threads/summary.js';
+import { formatTime, messageLines, type Author } from './message-lines.js';
 import { clip, textWidth } from './width.js';
 
 export interface PaneContext {
@@ -17,6 +18,8 @@ export interface PaneContext {
   look?: Look;
   /** The message selection mode picked: drawn highlighted, and scrolled into view. */
   selectedId?: string | null;
+  /** The clock, for the thread summary under a root ("last 5m ago"); without it the time of day is shown. */
+  now?: number;
 }
 
 export interface PaneLines {
@@ -75,6 +78,8 @@ export function paneLines(view: RoomView, ctx: PaneContext, height: number, scro
     const ls = messageLines(m, w, ctx.author(m.authorId), !!ctx.meId && !!m.mentions?.includes(ctx.meId), look, ctx.meId);
     const picked = ctx.selectedId != null && m.id === ctx.selectedId && m.status === 'confirmed';
     if (picked) selFrom = out.length;
+    // Bottom-up: a root's thread summary goes under it, so it is pushed first.
+    if (m.thread && m.thread.count > 0 && !m.threadId) out.push(summaryLine(m, ctx, w, look));
     // Who reacted, for the selected message only (the counts are under every message).
     if (picked && m.reactions?.length) {
       const who = m.reactions.map((r) => `${r.emoji} ${r.userIds.map((u) => ctx.author(u).nick).join(', ')}`).join(' · ');
@@ -153,6 +158,15 @@ export function paneLines(view: RoomView, ctx: PaneContext, height: number, scro
   const topDown = out.reverse();
   const start = Math.max(0, bottom - height);
   return { lines: topDown.slice(start, bottom), atTop, scroll: used, rulerRows };
+}
+
+function summaryLine(m: ChatMessage, ctx: PaneContext, width: number, look: Look): Line {
+  const t = m.thread!;
+  const names = t.lastAuthorIds.map((id) => ctx.author(id).nick);
+  const text = ctx.now === undefined
+    ? `↳ ${t.count} ${t.count === 1 ? 'reply' : 'replies'} · last ${formatTime(t.lastAt, look.timestampFormat)}${names.length ? ` · ${names.join(', ')}` : ''}`
+    : threadSummaryText(t, names, ctx.now);
+  return { key: `thread:${m.id}`, segments: [{ text: clip(`  ${text}`, width), color: 'cyan' }] };
 }
 
 function hasOthersFrom(messages: readonly ChatMessage[], from: number, meId: string | null): boolean {

@@ -15,6 +15,12 @@ interface RawMessage {
   edited_at: number | null;
   deleted: number;
   attachments: string | null;
+  thread_id: string | null;
+  also_in_room: number;
+  reply_count: number;
+  last_reply_at: number;
+  last_reply_order: number;
+  last_reply_authors: string | null;
 }
 
 const toRow = (r: RawMessage): MessageRow => ({
@@ -30,7 +36,15 @@ const toRow = (r: RawMessage): MessageRow => ({
   editedAt: r.edited_at,
   deleted: r.deleted !== 0,
   ...(r.attachments ? { attachments: JSON.parse(r.attachments) as Attachment[] } : {}),
+  threadId: r.thread_id,
+  alsoInRoom: r.also_in_room !== 0,
+  thread: r.last_reply_order > 0
+    ? { count: r.reply_count, lastAt: r.last_reply_at, lastOrder: r.last_reply_order, lastAuthorIds: r.last_reply_authors ? (JSON.parse(r.last_reply_authors) as string[]) : [] }
+    : null,
 });
+
+/** A message the room shows: not a thread-only reply. */
+const IN_ROOM = '(thread_id IS NULL OR also_in_room = 1)';
 
 /** SQLite implementation of the messages feature's MessagesRepository. */
 export class SqliteMessagesRepo implements MessagesRepository {
@@ -38,11 +52,11 @@ export class SqliteMessagesRepo implements MessagesRepository {
   constructor(db: Db) {
     this.s = {
       insert: db.prepare(
-        `INSERT INTO messages (id, room_id, author_id, text, nonce, action, mentions, event_order, created_at, attachments)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO messages (id, room_id, author_id, text, nonce, action, mentions, event_order, created_at, attachments, thread_id, also_in_room)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       insertMention: db.prepare(
-        'INSERT OR IGNORE INTO message_mentions (message_id, user_id, room_id, event_order) VALUES (?, ?, ?, ?)',
+        'INSERT OR IGNORE INTO message_mentions (message_id, user_id, room_id, event_order, thread_only) VALUES (?, ?, ?, ?, ?)',
       ),
       get: db.prepare<[string], RawMessage>('SELECT * FROM messages WHERE id = ?'),
       byNonce: db.prepare<[string, string], RawMessage>('SELECT * FROM messages WHERE author_id = ? AND nonce = ?'),
@@ -51,21 +65,25 @@ export class SqliteMessagesRepo implements MessagesRepository {
         'SELECT created_at FROM messages WHERE author_id = ? AND room_id = ? ORDER BY rowid DESC LIMIT 1',
       ),
       before: db.prepare<[string, number, number], RawMessage>(
-        `SELECT * FROM messages WHERE room_id = ? AND event_order < ? AND deleted = 0
+        `SELECT * FROM messages WHERE room_id = ? AND event_order < ? AND deleted = 0 AND ${IN_ROOM}
          ORDER BY event_order DESC LIMIT ?`,
       ),
-      // One room at a time along messages_room_order, stopping at the cap: the cost is bounded by the cap,
-      // not by how far behind the reader is.
+      // One room at a time along messages_room_order (covering since migration 6: no message row is read),
+      // stopping at the cap: the cost is bounded by the cap, not by how far behind the reader is.
       unread: db.prepare<[string, number, string, number], { n: number }>(
         `SELECT COUNT(*) AS n FROM (
-           SELECT 1 FROM messages WHERE room_id = ? AND event_order > ? AND deleted = 0 AND author_id != ? LIMIT ?)`,
+           SELECT 1 FROM messages WHERE room_id = ? AND event_order > ? AND deleted = 0 AND author_id != ? AND ${IN_ROOM} LIMIT ?)`,
       ),
+      // Per room the user is in, a range of the mentions index after the read marker: the cost follows the
+      // unread mentions, not every mention the user ever had. A deleted message's mentions are deleted with
+      // it, and thread-only replies' are flagged, so no message row is read.
       mentions: db.prepare<[string], { room_id: string; n: number }>(
-        `SELECT mm.room_id, COUNT(*) AS n FROM message_mentions mm
-         JOIN messages m ON m.id = mm.message_id AND m.deleted = 0
-         LEFT JOIN read_markers r ON r.user_id = mm.user_id AND r.room_id = mm.room_id
-         WHERE mm.user_id = ? AND mm.event_order > COALESCE(r.event_order, 0)
-         GROUP BY mm.room_id`,
+        `SELECT rm.room_id, (
+           SELECT COUNT(*) FROM message_mentions mm
+           WHERE mm.user_id = rm.user_id AND mm.room_id = rm.room_id AND mm.event_order > COALESCE(r.event_order, 0)
+             AND mm.thread_only = 0) AS n
+         FROM room_members rm LEFT JOIN read_markers r ON r.user_id = rm.user_id AND r.room_id = rm.room_id
+         WHERE rm.user_id = ?`,
       ),
       edit: db.prepare('UPDATE messages SET text = ?, edited_at = ? WHERE id = ?'),
       // Deleting removes the content from the projection; the row stays so ids and orders keep resolving.
@@ -86,9 +104,12 @@ export class SqliteMessagesRepo implements MessagesRepository {
       m.order,
       m.createdAt,
       m.attachments?.length ? JSON.stringify(m.attachments) : null,
+      m.threadId ?? null,
+      m.alsoInRoom ? 1 : 0,
     );
-    for (const u of m.mentions) this.s.insertMention.run(m.id, u, m.roomId, m.order);
-    for (const u of privateMentions) this.s.insertMention.run(m.id, u, m.roomId, m.order);
+    const threadOnly = m.threadId && !m.alsoInRoom ? 1 : 0;
+    for (const u of m.mentions) this.s.insertMention.run(m.id, u, m.roomId, m.order, threadOnly);
+    for (const u of privateMentions) this.s.insertMention.run(m.id, u, m.roomId, m.order, threadOnly);
   }
   get(id: string): MessageRow | null {
     const r = this.s.get.get(id);
@@ -110,7 +131,7 @@ export class SqliteMessagesRepo implements MessagesRepository {
     return this.s.unread.get(roomId, marker, userId, UNREAD_COUNT_CAP)!.n;
   }
   mentionCounts(userId: string): Map<string, number> {
-    return new Map(this.s.mentions.all(userId).map((r) => [r.room_id, r.n]));
+    return new Map(this.s.mentions.all(userId).flatMap((r) => (r.n > 0 ? [[r.room_id, r.n] as const] : [])));
   }  edit(id: string, text: string, editedAt: number): void {
     this.s.edit.run(text, editedAt, id);
   }

@@ -19,6 +19,7 @@ import { SqliteFilesRepo } from './files-repo.js';
 import { SqliteMessagesRepo } from './messages-repo.js';
 import { SqliteReactionsRepo } from './reactions-repo.js';
 import { SqliteReadMarkersRepo } from './read-markers-repo.js';
+import { SqliteThreadsRepo } from './threads-repo.js';
 import { SqliteRolesRepo } from './roles-repo.js';
 import { SqliteRoomSettingsRepo } from './room-settings-repo.js';
 import { SqliteRoomsRepo } from './rooms-repo.js';
@@ -47,6 +48,7 @@ export class SqliteStorage implements Storage {
   readonly conversations: SqliteConversationsRepo;
   readonly roomSettings: SqliteRoomSettingsRepo;
   readonly files: SqliteFilesRepo;
+  readonly threads: SqliteThreadsRepo;
   readonly events: SqliteEventLog;
   private readonly stmt: Record<'begin' | 'commit' | 'rollback' | 'savepoint' | 'release' | 'rollbackTo', { run(): unknown }>;
   /** The unit of work in progress (or the last one), which the next one waits for. */
@@ -68,6 +70,7 @@ export class SqliteStorage implements Storage {
     this.conversations = new SqliteConversationsRepo(db);
     this.roomSettings = new SqliteRoomSettingsRepo(db);
     this.files = new SqliteFilesRepo(db);
+    this.threads = new SqliteThreadsRepo(db, this.messages);
     this.events = new SqliteEventLog(db);
     this.stmt = {
       begin: db.prepare('BEGIN IMMEDIATE'),

@@ -2,6 +2,7 @@ import type { Message, ParsedParams } from '@open-discord/protocol';
 import { ProtocolError } from '@open-discord/protocol';
 import { type Actor, holds } from '../../core/authority.js';
 import type { ServiceDeps } from '../../core/deps.js';
+import type { ThreadsService } from '../threads/service.js';
 import type { MessageRow } from './repository.js';
 import { messageToWire } from './wire.js';
 
@@ -10,7 +11,10 @@ const messageNotFound = () => new ProtocolError('NOT_FOUND', 'message not found'
 
 /** Editing (author only) and deleting (author, or moderate_messages) messages. */
 export class MessageChangesService {
-  constructor(private readonly d: ServiceDeps) {}
+  constructor(
+    private readonly d: ServiceDeps,
+    private readonly threads: ThreadsService,
+  ) {}
 
   private async find(actor: Actor, messageId: string): Promise<MessageRow> {
     const row = await this.d.store.messages.get(messageId);
@@ -55,6 +59,8 @@ export class MessageChangesService {
         await store.events.rewrite(order, 'message.edited', { message: blank });
       }
       w.emit({ type: 'message.deleted', roomId: row.roomId, actorId: actor }, { messageId: row.id, roomId: row.roomId });
+      // A deleted reply leaves its root's count: the summary is recounted in this step.
+      await this.threads.replyDeleted(w, row, actor);
       return { ok: true as const };
     });
   }

@@ -1,4 +1,5 @@
 import type { Attachment } from '@open-discord/protocol';
+import type { ThreadSummary } from '@open-discord/protocol';
 import type { Awaitable } from '../../ports/awaitable.js';
 /** Messages and their mentions: the messages feature's storage. */
 
@@ -16,6 +17,12 @@ export interface MessageRow {
   deleted: boolean;
   /** Files it carries (descriptors as sent); optional so rows built before uploads existed still fit. */
   attachments?: Attachment[];
+  /** A thread reply's root (null for a room message or a root). */
+  threadId?: string | null;
+  /** A reply also shown in the room. */
+  alsoInRoom?: boolean;
+  /** A root's summary, once it has had replies (kept by the threads feature). */
+  thread?: ThreadSummary | null;
 }
 
 /**
@@ -31,9 +38,9 @@ export interface MessagesRepository {
   insert(m: MessageRow, privateMentions?: readonly string[]): Awaitable<void>;
   get(id: string): Awaitable<MessageRow | null>;
   byNonce(authorId: string, nonce: string): Awaitable<MessageRow | null>;
-  /** Up to `limit` live messages of a room with order < before, newest first. */
+  /** Up to `limit` live messages of a room with order < before, newest first (thread-only replies are not the room's). */
   before(roomId: string, before: number, limit: number): Awaitable<MessageRow[]>;
-  /** Messages by others in a room after a read marker, counted up to UNREAD_COUNT_CAP. */
+  /** Messages by others in a room after a read marker (not thread-only replies), counted up to UNREAD_COUNT_CAP. */
   unreadCount(userId: string, roomId: string, marker: number): Awaitable<number>;
   /** Per room: live messages mentioning the user after their read marker. */
   mentionCounts(userId: string): Awaitable<Map<string, number>>;

@@ -6,6 +6,7 @@ import type { ServiceDeps } from '../../core/deps.js';
 import { withReactions } from '../reactions/attach.js';
 import { attachmentsOf } from '../files/attach.js';
 import { roomNotFound } from '../rooms/errors.js';
+import type { ThreadsService } from '../threads/service.js';
 import type { MessageRow } from './repository.js';
 import { encode } from '../../wire/encode.js';
 import type { Json, ResultOf } from '../../wire/types.js';
@@ -42,7 +43,10 @@ export class MessagesService {
   /** Presence, for `@here`: the server sets it from the hub; without one (the command line) nobody is online. */
   isOnline: (userId: string) => boolean = () => false;
 
-  constructor(private readonly d: ServiceDeps) {}
+  constructor(
+    private readonly d: ServiceDeps,
+    private readonly threads: ThreadsService,
+  ) {}
 
   send(userId: string, p: ParsedParams<'message.send'>): Promise<{ message: Message }> {
     return this.write(userId, p).then((r) => ({ message: r.message }));
@@ -61,6 +65,9 @@ export class MessagesService {
     const { store, access, queue } = this.d;
     const text = p.text.trimEnd();
     if (text.length === 0 && !p.attachments) return Promise.reject(new ProtocolError('BAD_REQUEST', 'message is empty'));
+    if (p.alsoInRoom !== undefined && p.threadId === undefined) {
+      return Promise.reject(new ProtocolError('BAD_REQUEST', 'alsoInRoom is for thread replies (with threadId)'));
+    }
     return queue.submit(async (w) => {
       // A retry (same author and nonce) returns the original and writes nothing.
       const existing = await store.messages.byNonce(userId, p.nonce);
@@ -76,9 +83,13 @@ export class MessagesService {
       if (!view.isMember(userId, p.roomId)) throw new ProtocolError('FORBIDDEN', 'you are not in this room; join it first');
       await this.slowmode(view, userId, p.roomId, w.now);
       const attachments = p.attachments ? await attachmentsOf(store, userId, p.attachments) : [];
+      // A reply goes to its thread's root (a reply to a reply, to that reply's root).
+      const root = p.threadId === undefined ? null : await this.threads.rootFor(p.roomId, p.threadId);
       const hl = await this.highlights(view, text, p.roomId, userId);
       const mentions = hl.mentions;
-      const base = { id: this.d.newId(), roomId: p.roomId, authorId: userId, text, nonce: p.nonce };
+      if (root) await this.threads.beforeReply(w, view, root, userId, [...mentions, ...hl.private]);
+      const thread = root ? { threadId: root.id, alsoInRoom: p.alsoInRoom === true } : {};
+      const base = { id: this.d.newId(), roomId: p.roomId, authorId: userId, text, nonce: p.nonce, ...thread };
       let row: MessageRow | null = null;
       let message: Message | null = null;
       const ev = w.emit({ type: 'message.created', roomId: p.roomId, actorId: userId }, (order: number) => {
@@ -88,6 +99,7 @@ export class MessagesService {
       });
       await store.messages.insert(row!, hl.private);
       if (attachments.length) await store.files.link(base.id, attachments.map((a) => a.id));
+      if (root) await this.threads.afterReply(root, row!, [...mentions, ...hl.private]);
       return { message: message!, json: ev.dataJson };
     });
   }

@@ -9,5 +9,8 @@ export function messageToWire(m: MessageRow): Message {
   if (m.action) out.action = true;
   if (m.mentions.length) out.mentions = m.mentions;
   if (m.attachments?.length) out.attachments = m.attachments;
+  if (m.threadId) out.threadId = m.threadId;
+  if (m.alsoInRoom) out.alsoInRoom = true;
+  if (m.thread) out.thread = m.thread;
   return out;
 }

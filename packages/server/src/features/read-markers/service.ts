@@ -9,6 +9,9 @@ import { roomNotFound } from '../rooms/errors.js';
  * published to the chat's members as a `read.receipt` as well.
  */
 export class ReadMarkersService {
+  /** Inside the step that moved a room marker: features that count after it follow (threads: set in app.ts). */
+  onRoomRead: (userId: string, roomId: string, order: number) => Promise<void> = async () => {};
+
   constructor(private readonly d: ServiceDeps) {}
 
   /** Markers only move forward and never past the log's head. A no-op writes no event. */
@@ -43,6 +46,7 @@ export class ReadMarkersService {
   async markIn(w: WriteContext, userId: string, roomId: string, order: number): Promise<void> {
     if (order <= await this.d.store.readMarkers.marker(userId, roomId)) return;
     await this.d.store.readMarkers.set(userId, roomId, order);
+    await this.onRoomRead(userId, roomId, order);
     w.emit({ type: 'read.marked', roomId, actorId: userId, targetUserId: userId }, { roomId, order });
     await this.receiptIn(w, userId, roomId, order);
   }

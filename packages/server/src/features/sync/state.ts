@@ -2,6 +2,7 @@ import { DEFAULT_NOTIFY, type PresenceStatus, type PublicUser, type StateResult,
 import type { ServiceDeps } from '../../core/deps.js';
 import { meOf, publicUser } from '../accounts/users.js';
 import type { RoomsService } from '../rooms/service.js';
+import type { ThreadsService } from '../threads/service.js';
 
 /** The world as one user sees it: the snapshot a client loads instead of (or before) replaying. */
 export class StateService {
@@ -11,6 +12,7 @@ export class StateService {
   constructor(
     private readonly d: ServiceDeps,
     private readonly rooms: RoomsService,
+    private readonly threads: ThreadsService,
   ) {}
 
   private withPresence<U extends PublicUser>(u: U): U {
@@ -63,6 +65,7 @@ export class StateService {
       receipts[r.id] = others;
     }
     const roomSettings = (await store.roomSettings.ofUser(userId)).filter((s) => visible.has(s.roomId));
+    const threads = await this.threads.followedState(userId, new Set(joined));
     return {
       head,
       me: this.withPresence(await meOf(store, meRow)),
@@ -77,6 +80,7 @@ export class StateService {
       roomSettings,
       notifyDefaults: (await store.roomSettings.defaults(userId)) ?? DEFAULT_NOTIFY,
       receipts,
+      threads,
     };
   }
 }

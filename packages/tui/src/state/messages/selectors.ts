@@ -83,7 +83,7 @@ function seenByNames(world: World, roomId: string): (messageId: string) => reado
 }
 
 /** The rows of the message pane for the current room at the current size and scroll position. */
-export function visiblePane(state: AppState): PaneLines & { height: number; newBelow: number } {
+export function visiblePane(state: AppState, now?: number): PaneLines & { height: number; newBelow: number } {
   const l = layoutOf(state);
   const view = currentView(state);
   const world = state.world;
@@ -97,6 +97,7 @@ export function visiblePane(state: AppState): PaneLines & { height: number; newB
       author: (id) => authorOf(world, id),
       look: state.look,
       selectedId: selectedMessage(state)?.id ?? null,
+      ...(now !== undefined && { now }),
       ...(state.prefs.ignored.length > 0 && { ignored: (id: string) => state.prefs.ignored.includes(id) }),
       ...(world.rooms[state.currentRoomId]?.kind !== 'text' && { seenBy: seenByNames(world, state.currentRoomId) }),
     },
