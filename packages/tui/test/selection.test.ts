@@ -146,6 +146,21 @@ describe('selection keys', () => {
     expect(client.requests.filter((r) => r.type !== 'read.mark' && r.type !== 'history')).toEqual([]);
   });
 
+  it('r and Enter open the thread of the selected message (a reply opens its root\'s thread) and leave selection mode', () => {
+    const { client, store, press } = setup();
+    press('s', K.altS);
+    press('k');
+    press('r');
+    expect(selecting(store.getState())).toBe(false);
+    expect(store.getState().thread).toMatchObject({ roomId: 'r-gen', rootId: 'm12' });
+    expect(client.of('thread.history').map((r) => r.params)).toMatchObject([{ roomId: 'r-gen', threadId: 'm12' }]);
+    press('', K.esc);
+    expect(store.getState().thread).toBeNull();
+    press('s', K.altS);
+    press('', K.enter);
+    expect(store.getState().thread).toMatchObject({ rootId: 'm13' });
+  });
+
   it('d asks first, then deletes the selected message by id', () => {
     const { client, store, press } = setup();
     press('s', K.altS);

@@ -98,5 +98,6 @@ export const KEY_BINDINGS: readonly KeyBinding[] = [
   { keys: 'e', help: 'in selection: edit your message (Enter saves, Esc gives up)', when: plain('e'), intent: selectKey({ kind: 'select-edit' }), example: { input: 'e' } },
   { keys: 'd', help: 'in selection: delete the message (asks first)', when: plain('d'), intent: selectKey({ kind: 'select-delete' }), example: { input: 'd' } },
   { keys: '+', help: 'in selection: react (type the emoji or :shortcode:, Enter toggles it)', when: plain('+'), intent: selectKey({ kind: 'select-react' }), example: { input: '+' } },
+  { keys: 'r', help: 'in selection: reply in the thread of the message (opens it; Enter also opens it)', when: plain('r'), intent: selectKey({ kind: 'select-thread' }), example: { input: 'r' } },
   { keys: 'y', help: 'in selection: copy the text to the clipboard (OSC 52)', when: plain('y'), intent: selectKey({ kind: 'select-copy' }), example: { input: 'y' } },
 ];

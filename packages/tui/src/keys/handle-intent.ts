@@ -240,6 +240,17 @@ function handleSelecting(intent: Intent, store: Store, actions: ChatActions): bo
       dispatch({ type: 'select/hold' });
       dispatch({ type: 'input/set', text: '/react ' });
       return true;
+    case 'select-thread':
+    case 'submit': {
+      // Enter or `r`: the thread of the selected message (a reply's thread is its root's) opens, ready to reply.
+      dispatch({ type: 'select/leave' });
+      if (!actions.threads) {
+        dispatch({ type: 'flash', kind: 'error', text: 'threads need a connection' });
+        return true;
+      }
+      actions.threads.open(m.roomId, m.threadId ?? m.id);
+      return true;
+    }
     case 'select-copy':
       if (actions.messages) actions.messages.copy(m.text);
       else dispatch({ type: 'flash', kind: 'error', text: 'copying needs a terminal' });

@@ -33,6 +33,8 @@ export type Intent =
   | { kind: 'select-delete' }
   | { kind: 'select-react' }
   | { kind: 'select-copy' }
+  /** Open the selected message's thread (`r`, or Enter in selection mode). */
+  | { kind: 'select-thread' }
   | { kind: 'open-attachment' }
   /** Toggle "also send to room" in the open thread. */
   | { kind: 'thread-also' };
