@@ -17,6 +17,10 @@ import { RawClient, signup, testServer } from './helpers.js';
  *  - `sync` from 0, `history`, `state` (rooms, joined rooms, unread counts), `room.members` and error
  *    messages show nothing of rooms hidden from them, and a hidden room answers exactly like one that does
  *    not exist; a visible room one is not in refuses messages with FORBIDDEN.
+ * Conversations ride along: thread replies (in the thread only, or also in the room), reactions, direct
+ * chats (visible to their two members only, the owner included) with their read receipts, and the private
+ * follow and settings events — all judged by the same rule, and a thread-only reply never shows in the
+ * room's history or unread count.
  */
 
 type Frame = Record<string, any>;
@@ -41,7 +45,12 @@ type Cmd =
   | { k: 'reconnect'; user: number }
   | { k: 'join' | 'part'; user: number; room: number }
   | { k: 'autoJoin'; room: number; on: boolean }
-  | { k: 'signup' };
+  | { k: 'signup' }
+  /** `member`: the user is picked among the room's members (else anyone, to check the refusals). */
+  | { k: 'reply'; user: number; msg: number; also: boolean; member: boolean }
+  | { k: 'react'; user: number; msg: number; emoji: number; member: boolean }
+  | { k: 'dm'; user: number; other: number }
+  | { k: 'mute'; user: number; msg: number };
 
 const nat = (n: number) => fc.nat({ max: n - 1 });
 const anyUser = nat(USERS + NEWCOMERS);
@@ -63,7 +72,13 @@ const cmd: fc.Arbitrary<Cmd> = fc.oneof(
   fc.record({ k: fc.constant('autoJoin' as const), room: nat(8), on: fc.boolean() }),
   fc.constant({ k: 'signup' as const }),
   fc.constant({ k: 'signup' as const }),
+  fc.record({ k: fc.constant('reply' as const), user: anyUser, msg: nat(32), also: fc.boolean(), member: fc.boolean() }),
+  fc.record({ k: fc.constant('reply' as const), user: anyUser, msg: nat(32), also: fc.boolean(), member: fc.boolean() }),
+  fc.record({ k: fc.constant('react' as const), user: anyUser, msg: nat(32), emoji: nat(3), member: fc.boolean() }),
+  fc.record({ k: fc.constant('dm' as const), user: anyUser, other: anyUser }),
+  fc.record({ k: fc.constant('mute' as const), user: anyUser, msg: nat(32) }),
 );
+const EMOJI = ['🎉', '👍', '👀'];
 
 /**
  * Who may see what, as the test believes it: rooms' restrictions, users' roles, and who is in each room
@@ -72,6 +87,8 @@ const cmd: fc.Arbitrary<Cmd> = fc.oneof(
 interface ModelRoom {
   id: string;
   name: string;
+  /** A direct chat's two members: only they see it (the owner too sees it only as a member). */
+  dm?: [number, number];
   restrictedTo: string[] | null;
   joined: Set<number>;
   autoJoin: boolean;
@@ -81,11 +98,12 @@ interface Model {
   grants: Array<Set<string>>;
 }
 const copy = (m: Model): Model => ({
-  rooms: m.rooms.map((r) => ({ ...r, restrictedTo: r.restrictedTo && [...r.restrictedTo], joined: new Set(r.joined) })),
+  rooms: m.rooms.map((r) => ({ ...r, restrictedTo: r.restrictedTo && [...r.restrictedTo], joined: new Set(r.joined), ...(r.dm && { dm: [...r.dm] as [number, number] }) })),
   grants: m.grants.map((g) => new Set(g)),
 });
 function roomVisible(m: Model, u: number, roomId: string): boolean {
   const room = m.rooms.find((r) => r.id === roomId)!;
+  if (room.dm) return room.dm.includes(u);
   return u === 0 || room.restrictedTo === null || room.restrictedTo.some((r) => m.grants[u]?.has(r) === true);
 }
 /** In the room and able to see it: its messages reach the user. */
@@ -98,6 +116,8 @@ function eventVisible(m: Model, u: number, uid: string, e: StoredEvent): boolean
   return METADATA.has(e.type) ? roomVisible(m, u, e.roomId) : inRoom(m, u, e.roomId);
 }
 const isMessageEvent = (e: { type: string; roomId?: string | null }) => e.type.startsWith('message.');
+/** Text rooms: what the room commands (join, part, restrict, send, read…) pick from. */
+const textRooms = (m: Model) => m.rooms.filter((r) => !r.dm);
 
 interface Conn {
   client: RawClient;
@@ -128,7 +148,8 @@ async function run(cmds: Cmd[]): Promise<void> {
     const model: Model = { rooms: [fresh(lobby, null)], grants: uid.map(() => new Set()) };
     /** Per event order: the model right after the step that wrote it (live delivery is judged by it). */
     const snapshots: Array<{ upTo: number; model: Model }> = [{ upTo: server.head(), model: copy(model) }];
-    const messages: Array<{ id: string; order: number; roomId: string; author: number; deleted: boolean; text: string }> = [];
+    /** Every message sent; `threadOnly`: a reply shown in its thread only (never in the room's history or unread). */
+    const messages: Array<{ id: string; order: number; roomId: string; author: number; deleted: boolean; text: string; threadOnly?: boolean }> = [];
     const markers = uid.map(() => new Map<string, number>());
     /** Every part (the order of its room.left) and join (of room.joined), to check nothing arrives in between. */
     const parts: Array<{ u: number; roomId: string; order: number }> = [];
@@ -142,14 +163,21 @@ async function run(cmds: Cmd[]): Promise<void> {
     /** All events published so far have reached this connection once its reply to a later request is in. */
     const barrier = (u: number) => current(u).call('state');
 
+    /** The command's user: among the room's members when it asks for one (and there is one), else anyone. */
+    const pick = (c: { user: number; member: boolean }, roomId: string): number => {
+      const members = [...model.rooms.find((r) => r.id === roomId)!.joined].filter((v) => v < uid.length && inRoom(model, v, roomId));
+      return c.member && members.length ? members[c.user % members.length]! : who(c.user);
+    };
+
     let step = 0;
     for (const c of cmds) {
       step++;
-      const room = 'room' in c ? model.rooms[c.room % model.rooms.length]! : null;
+      const rooms = textRooms(model);
+      const room = 'room' in c ? rooms[c.room % rooms.length]! : null;
       const role = 'role' in c ? roleIds[c.role]! : null;
       switch (c.k) {
         case 'room':
-          if (model.rooms.length < 6) {
+          if (textRooms(model).length < 6) {
             const r = (await owner().call('room.create', { name: `room${model.rooms.length}` })).room;
             model.rooms.push(fresh(r, null));
           }
@@ -158,7 +186,7 @@ async function run(cmds: Cmd[]): Promise<void> {
           // A restricted room created while members are online: born restricted, so its room.created reaches
           // only those who may see it (the live-delivery check below judges every event by the model).
           const ids = c.roles.map((i) => roleIds[i]).filter((x): x is string => x !== null);
-          if (ids.length === 0 || model.rooms.length >= 6) break;
+          if (ids.length === 0 || textRooms(model).length >= 6) break;
           const r = (await owner().call('room.create', { name: `room${model.rooms.length}`, restrictedTo: ids })).room;
           model.rooms.push(fresh(r, [...new Set(ids)].sort()));
           break;
@@ -258,7 +286,8 @@ async function run(cmds: Cmd[]): Promise<void> {
           break;
         }
         case 'delete': {
-          const live = messages.filter((m) => !m.deleted);
+          // The owner moderates the rooms they can see (not others' direct chats).
+          const live = messages.filter((m) => !m.deleted && roomVisible(model, 0, m.roomId));
           if (live.length === 0) break;
           const m = live[c.msg % live.length]!;
           await owner().call('message.delete', { messageId: m.id });
@@ -271,6 +300,78 @@ async function run(cmds: Cmd[]): Promise<void> {
           const res = await current(u).request('read.mark', { roomId: room!.id, order });
           expect(res.ok).toBe(roomVisible(model, u, room!.id));
           if (res.ok) markers[u]!.set(room!.id, Math.max(markers[u]!.get(room!.id) ?? 0, order));
+          break;
+        }
+        case 'reply': {
+          // A thread reply to some message: in the thread only, or also in the room.
+          const live = messages.filter((m) => !m.deleted);
+          if (live.length === 0) break;
+          const root = live[c.msg % live.length]!;
+          const u = pick(c, root.roomId);
+          const text = `reply-${step}-${model.rooms.find((r) => r.id === root.roomId)!.name}-x`;
+          const params = { roomId: root.roomId, text, nonce: `r${step}`, threadId: root.id, ...(c.also && { alsoInRoom: true }) };
+          const res = await current(u).request('message.send', params);
+          if (inRoom(model, u, root.roomId)) {
+            expect(res.ok).toBe(true);
+            const m = res.result.message;
+            messages.push({ id: m.id, order: m.order, roomId: root.roomId, author: u, deleted: false, text, threadOnly: !c.also });
+          } else if (!roomVisible(model, u, root.roomId)) {
+            const missing = await current(u).request('message.send', { ...params, roomId: 'no-such-room', nonce: `rm${step}` });
+            expect(res.error).toEqual(missing.error);
+          } else {
+            expect(res.error).toEqual(NOT_IN_ROOM);
+          }
+          break;
+        }
+        case 'react': {
+          const live = messages.filter((m) => !m.deleted);
+          if (live.length === 0) break;
+          const target = live[c.msg % live.length]!;
+          const u = pick(c, target.roomId);
+          const res = await current(u).request('reaction.add', { messageId: target.id, emoji: EMOJI[c.emoji]! });
+          if (inRoom(model, u, target.roomId)) expect(res.ok).toBe(true);
+          else if (!roomVisible(model, u, target.roomId)) {
+            // A message of a room one cannot see is answered like one that does not exist.
+            const missing = await current(u).request('reaction.add', { messageId: 'no-such-message', emoji: EMOJI[c.emoji]! });
+            expect(res.error).toEqual(missing.error);
+          } else expect(res.ok).toBe(false);
+          break;
+        }
+        case 'dm': {
+          // A direct chat (opened by either side, the same room), a message in it, and the other reading it.
+          const u = who(c.user);
+          const v = who(c.other);
+          if (u === v) break;
+          const { room: chat } = await current(u).call('dm.open', { userId: uid[v] });
+          let r = model.rooms.find((x) => x.id === chat.id);
+          if (!r) {
+            r = { id: chat.id, name: `dm${model.rooms.length}`, restrictedTo: null, joined: new Set([u, v]), autoJoin: false, dm: [u, v] };
+            model.rooms.push(r);
+          }
+          expect((await current(v).call('dm.open', { userId: uid[u] })).room.id).toBe(chat.id);
+          // A snapshot between: the chat's room.created (and joins) are judged by who is in it from then on.
+          snapshots.push({ upTo: server.head(), model: copy(model) });
+          const text = `dm-${step}-${r.name}-x`;
+          const m = (await current(u).call('message.send', { roomId: chat.id, text, nonce: `d${step}` })).message;
+          messages.push({ id: m.id, order: m.order, roomId: chat.id, author: u, deleted: false, text });
+          const order = server.head();
+          await current(v).call('read.mark', { roomId: chat.id, order });
+          markers[v]!.set(chat.id, Math.max(markers[v]!.get(chat.id) ?? 0, order));
+          break;
+        }
+        case 'mute': {
+          // Personal settings of the room of some message: private to their user, refused like a missing room
+          // when it is hidden from them.
+          const live = messages.filter((m) => !m.deleted);
+          if (live.length === 0) break;
+          const target = live[c.msg % live.length]!;
+          const u = who(c.user);
+          const res = await current(u).request('room.settings', { roomId: target.roomId, muted: true });
+          if (roomVisible(model, u, target.roomId)) expect(res.ok).toBe(true);
+          else {
+            const missing = await current(u).request('room.settings', { roomId: 'no-such-room', muted: true });
+            expect(res.error).toEqual(missing.error);
+          }
           break;
         }
         case 'reconnect': {
@@ -384,7 +485,7 @@ async function run(cmds: Cmd[]): Promise<void> {
       expect(Object.keys(state.readMarkers).sort()).toEqual(mine.map((r) => r.id).sort());
       for (const r of mine) {
         const marker = markers[u]!.get(r.id) ?? 0;
-        const count = messages.filter((m) => m.roomId === r.id && !m.deleted && m.author !== u && m.order > marker).length;
+        const count = messages.filter((m) => m.roomId === r.id && !m.deleted && !m.threadOnly && m.author !== u && m.order > marker).length;
         expect(state.unread[r.id]).toEqual({ count, mentions: 0 });
       }
       const replies: string[] = [JSON.stringify(state)];
@@ -396,7 +497,7 @@ async function run(cmds: Cmd[]): Promise<void> {
         const list = await current(u).request('room.members', { roomId: r.id });
         replies.push(JSON.stringify(h), JSON.stringify(list));
         if (roomVisible(fin, u, r.id)) {
-          expect(h.result.messages.map((m: Frame) => m.id)).toEqual(messages.filter((m) => m.roomId === r.id && !m.deleted).map((m) => m.id));
+          expect(h.result.messages.map((m: Frame) => m.id)).toEqual(messages.filter((m) => m.roomId === r.id && !m.deleted && !m.threadOnly).map((m) => m.id));
           // Who is in it: its members who can see it (one who lost sight of it is not counted meanwhile).
           const members = [...r.joined].filter((v) => roomVisible(fin, v, r.id)).map((v) => uid[v]!);
           expect([...list.result.userIds].sort()).toEqual(members.sort());
