@@ -8,9 +8,11 @@ import * as profile from './features/profile.js';
 import * as readMarkers from './features/read-markers.js';
 import * as roles from './features/roles.js';
 import * as rooms from './features/rooms.js';
+import * as search from './features/search.js';
 import * as sync from './features/sync.js';
 
 export { StateResult, SyncResult } from './features/sync.js';
+export { AROUND_MAX, SEARCH_LIMIT_MAX, SEARCH_QUERY_MAX, SearchHit } from './features/search.js';
 
 /**
  * Every request a client can make: its params (the frame minus `id` and `type`) and its result.
@@ -28,6 +30,7 @@ export const REQUESTS = {
   ...roles.requests,
   ...moderation.requests,
   ...invites.requests,
+  ...search.requests,
 } as const;
 
 export type RequestType = keyof typeof REQUESTS;

@@ -23,6 +23,7 @@ import { OWNER_ROLE } from './features/roles/repository.js';
 import { RolesService } from './features/roles/service.js';
 import { RoomAdminService } from './features/rooms/admin.js';
 import { RoomsService } from './features/rooms/service.js';
+import { SearchService } from './features/search/service.js';
 import { StateService } from './features/sync/state.js';
 import { TypingRelay } from './features/typing/relay.js';
 import { SyncService } from './features/sync/sync.js';
@@ -111,6 +112,7 @@ export interface Services {
   moderation: ModerationService;
   messageChanges: MessageChangesService;
   invites: InvitesService;
+  search: SearchService;
 }
 
 export interface ServicesOptions {
@@ -166,6 +168,7 @@ export async function createServices(o: ServicesOptions): Promise<Services & { b
     moderation: new ModerationService(deps),
     messageChanges: new MessageChangesService(deps),
     invites: new InvitesService(deps),
+    search: new SearchService(deps),
   };
 }
 

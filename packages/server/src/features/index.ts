@@ -9,11 +9,12 @@ import { profile } from './profile/index.js';
 import { readMarkers } from './read-markers/index.js';
 import { roles } from './roles/index.js';
 import { rooms } from './rooms/index.js';
+import { search } from './search/index.js';
 import { sync } from './sync/index.js';
 import { typing } from './typing/index.js';
 
 /** Every feature module the server runs; app.ts wires them. */
-export const FEATURES: readonly Feature[] = [accounts, profile, messages, readMarkers, rooms, membership, categories, roles, moderation, invites, sync, typing];
+export const FEATURES: readonly Feature[] = [accounts, profile, messages, readMarkers, rooms, membership, categories, roles, moderation, invites, sync, typing, search];
 
 /** Event types whose commit changes who may see what, as the features declare them. */
 export function visibilityEvents(features: readonly Feature[] = FEATURES): ReadonlySet<string> {

@@ -5,6 +5,7 @@ import type { MessagesRepository } from '../features/messages/repository.js';
 import type { ReadMarkersRepository } from '../features/read-markers/repository.js';
 import type { RolesRepository } from '../features/roles/repository.js';
 import type { RoomsRepository } from '../features/rooms/repository.js';
+import type { SearchRepository } from '../features/search/repository.js';
 import type { EventData, Json } from '../wire/types.js';
 import type { Awaitable } from './awaitable.js';
 
@@ -99,6 +100,7 @@ export interface Repositories {
   categories: CategoriesRepository;
   messages: MessagesRepository;
   readMarkers: ReadMarkersRepository;
+  search: SearchRepository;
   events: EventLog;
 }
 

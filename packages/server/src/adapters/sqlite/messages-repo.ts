@@ -1,7 +1,7 @@
 import type { Db } from './db.js';
 import { type MessageRow, type MessagesRepository, UNREAD_COUNT_CAP } from '../../features/messages/repository.js';
 
-interface RawMessage {
+export interface RawMessage {
   id: string;
   room_id: string;
   author_id: string;
@@ -15,7 +15,7 @@ interface RawMessage {
   deleted: number;
 }
 
-const toRow = (r: RawMessage): MessageRow => ({
+export const toRow = (r: RawMessage): MessageRow => ({
   id: r.id,
   roomId: r.room_id,
   authorId: r.author_id,

@@ -18,6 +18,7 @@ import { SqliteMessagesRepo } from './messages-repo.js';
 import { SqliteReadMarkersRepo } from './read-markers-repo.js';
 import { SqliteRolesRepo } from './roles-repo.js';
 import { SqliteRoomsRepo } from './rooms-repo.js';
+import { SqliteSearchRepo } from './search-repo.js';
 import { SqliteUsersRepo } from './users-repo.js';
 
 export interface SqliteOptions {
@@ -39,6 +40,7 @@ export class SqliteStorage implements Storage {
   readonly categories: SqliteCategoriesRepo;
   readonly messages: SqliteMessagesRepo;
   readonly readMarkers: SqliteReadMarkersRepo;
+  readonly search: SqliteSearchRepo;
   readonly events: SqliteEventLog;
   private readonly stmt: Record<'begin' | 'commit' | 'rollback' | 'savepoint' | 'release' | 'rollbackTo', { run(): unknown }>;
   /** The unit of work in progress (or the last one), which the next one waits for. */
@@ -56,6 +58,7 @@ export class SqliteStorage implements Storage {
     this.categories = new SqliteCategoriesRepo(db);
     this.messages = new SqliteMessagesRepo(db);
     this.readMarkers = new SqliteReadMarkersRepo(db);
+    this.search = new SqliteSearchRepo(db);
     this.events = new SqliteEventLog(db);
     this.stmt = {
       begin: db.prepare('BEGIN IMMEDIATE'),
