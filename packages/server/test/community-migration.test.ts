@@ -3,7 +3,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SqliteStorage as Store } from '../src/adapters/sqlite/storage.js';
-import { tempDir, undoMigration4, undoMigration5 } from './helpers.js';
+import { tempDir, undoMigration4, undoMigration5, undoMigration9 } from './helpers.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -17,6 +17,7 @@ describe('migration 2', () => {
     // Build a version-1 database: open once (runs every migration), then roll the schema back to v1 by hand.
     Store.open(dir).close();
     const db = new Database(path.join(dir, 'od.sqlite'));
+    undoMigration9(db);
     undoMigration5(db);
     undoMigration4(db);
     db.exec('ALTER TABLE users DROP COLUMN removed_reason');

@@ -117,11 +117,12 @@ describe('migration 3', () => {
     const path = await import('node:path');
     const { default: Database } = await import('better-sqlite3');
     const { SqliteStorage } = await import('../src/adapters/sqlite/storage.js');
-    const { tempDir, undoMigration4, undoMigration5 } = await import('./helpers.js');
+    const { tempDir, undoMigration4, undoMigration5, undoMigration9 } = await import('./helpers.js');
     const dir = tempDir();
     cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }));
     SqliteStorage.open(dir).close();
     const db = new Database(path.join(dir, 'od.sqlite'));
+    undoMigration9(db);
     undoMigration5(db);
     undoMigration4(db);
     db.pragma('user_version = 2');

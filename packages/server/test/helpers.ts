@@ -179,6 +179,17 @@ export class RawClient {
 }
 
 /**
+ * Undo migration 9 (the search indexes and their triggers) on a database opened with better-sqlite3: tests
+ * that roll the schema back by hand undo it before the older steps they check.
+ */
+export function undoMigration9(db: { exec(sql: string): unknown }): void {
+  db.exec(`
+    DROP TRIGGER messages_fts_insert; DROP TRIGGER messages_fts_update; DROP TRIGGER messages_fts_delete;
+    DROP TABLE messages_fts_word; DROP TABLE messages_fts_tri; DROP INDEX messages_order;
+  `);
+}
+
+/**
  * Undo migration 5 (room membership of text rooms, default rooms) on a database opened with better-sqlite3.
  * Tests that roll the schema back by hand to check an older migration undo the newest first (5, then 4).
  */

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { SCHEMA_VERSION } from '../src/adapters/sqlite/migrations.js';
 import { memberKick } from '../src/cli/community.js';
 import { expectConvergent, foldFromZero, Harness, liveEvent, makeOwner, member, refused, syncFromZero, type Member } from './community-support.js';
-import { post, type RawClient, signup, testServer, undoMigration5 } from './helpers.js';
+import { post, type RawClient, signup, testServer, undoMigration5, undoMigration9 } from './helpers.js';
 
 /*
  * Room membership, IRC and Slack style: `room.join`, `room.part`, `room.members`. A text room's messages
@@ -354,6 +354,7 @@ describe('migration 5', () => {
       const db = new Database(path.join(dataDir, 'od.sqlite'));
       // The log as it stands (the kick was written by another process): the migration must not add to it.
       const { head } = db.prepare('SELECT max(event_order) AS head FROM events').get() as { head: number };
+      undoMigration9(db);
       undoMigration5(db);
       db.pragma('user_version = 4');
       db.prepare(`INSERT INTO rooms (id, name, kind, created_by, created_at) VALUES ('dm1', 'dm', 'dm', ?, 1)`).run(alice.id);
