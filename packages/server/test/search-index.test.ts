@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createServices } from '../src/app.js';
 import { SCHEMA_VERSION } from '../src/adapters/sqlite/migrations.js';
+import { searchRebuild } from '../src/cli/search.js';
 import { SqliteStorage as Store } from '../src/adapters/sqlite/storage.js';
 import { quiet, tempDir, undoMigration9 } from './helpers.js';
 
@@ -74,6 +75,11 @@ describe('search index', () => {
     expect(await found(alice, '甲乙丙')).toEqual(['alpha 甲乙丙丁']);
     expect(await found(alice, 'gamma')).toEqual(['gamma']);
     expect(await found(alice, 'beta')).toEqual([]);
+    // The operator's command does the same from its own connection.
+    store.db.exec(`INSERT INTO messages_fts_word (messages_fts_word) VALUES ('delete-all')`);
+    expect(await found(alice, 'gamma')).toEqual([]);
+    expect(await searchRebuild(dir)).toBe(2);
+    expect(await found(alice, 'gamma')).toEqual(['gamma']);
   });
 
   it('a group one has left never hits (a group is visible to its members only)', async () => {
