@@ -2,6 +2,7 @@ export * from './types.js';
 export * from './backoff.js';
 export * from './sequencer.js';
 export * from './world.js';
+export type { JumpWindow } from './jump-window.js';
 export * from './emitter.js';
 export * from './http-api.js';
 export * from './auth-session.js';
