@@ -76,6 +76,14 @@ export const COMMANDS: readonly CommandSpec[] = [
   { name: 'unban', args: [a('nick', 'nick')], help: 'Lift a ban (they may rejoin with an invite)', request: 'member.unban' },
   { name: 'delete', args: [a('message', 'word')], help: 'Delete a message by id', request: 'message.delete' },
   {
+    name: 'search',
+    args: [a('query', 'text', { rest: true })],
+    help: 'Search messages: words [in:#room] [from:@nick] [before:YYYY-MM-DD] [after:YYYY-MM-DD]; Enter jumps to a hit',
+    request: 'client',
+  },
+  { name: 'find-user', args: [a('nick', 'word')], help: 'Find members by part of their nickname', request: 'client' },
+  { name: 'find-room', args: [a('name', 'word')], help: 'Find rooms you can see by part of their name', request: 'client' },
+  {
     name: 'invite',
     args: [
       a('uses', 'number', { optional: true, option: 'uses' }),

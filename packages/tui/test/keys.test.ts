@@ -59,6 +59,8 @@ describe('intents on the chat screen', () => {
       probeLag: () => {},
       runConfirmed: (c) => confirmed.push(c.spec.request),
       reconnect: () => {},
+      jumpToHit: () => {},
+      moreHits: () => {},
     };
     const quits: number[] = [];
     const go = (input: string, key: Partial<Key> = {}) => {
@@ -164,7 +166,7 @@ describe('the binding table', () => {
       store.dispatch({ type: 'input/set', text: '/jo' });
       const effects: string[] = [];
       const recording = { ...store, dispatch: (a: Parameters<typeof store.dispatch>[0]) => (effects.push(a.type), store.dispatch(a)) };
-      const actions: ChatActions = { submit: () => effects.push('submit'), retry: () => effects.push('retry'), probeLag: () => {}, runConfirmed: () => effects.push('run'), reconnect: () => effects.push('reconnect') };
+      const actions: ChatActions = { submit: () => effects.push('submit'), retry: () => effects.push('retry'), probeLag: () => {}, runConfirmed: () => effects.push('run'), reconnect: () => effects.push('reconnect'), jumpToHit: () => effects.push('jump'), moreHits: () => effects.push('more') };
       handleIntent(intent!, recording, actions, () => effects.push('quit'));
       expect(effects, b.keys).not.toEqual([]);
     }

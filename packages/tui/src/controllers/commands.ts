@@ -35,7 +35,16 @@ export interface Commands {
  * question when it destroys something), or run here when it is local (/help, /join, /quit, /role list). Its
  * notices belong to the room it was typed in, even when the reply comes after the user moved on.
  */
-export function attachCommands({ client, store }: ControllerContext, sender: Sender, nonce: () => string, onQuit: () => void): Commands {
+/** Local commands another controller runs (by command name), given the parsed arguments. */
+export type LocalCommands = Record<string, (args: Record<string, unknown>) => void>;
+
+export function attachCommands(
+  { client, store }: ControllerContext,
+  sender: Sender,
+  nonce: () => string,
+  onQuit: () => void,
+  local: LocalCommands = {},
+): Commands {
   const { dispatch } = store;
 
   const runLocal = (name: string, sub: string | undefined, args: Record<string, unknown>) => {
@@ -66,6 +75,8 @@ export function attachCommands({ client, store }: ControllerContext, sender: Sen
       const nick = world!.users[id]?.nickname ?? String(args.nick);
       return dispatch({ type: 'flash', kind: 'info', text: name === 'ignore' ? `ignoring ${nick} on this device (/unignore ${nick} undoes it)` : `showing ${nick}'s messages again` });
     }
+    const handler = sub === undefined ? local[name] : undefined;
+    if (handler) return handler(args);
     dispatch({ type: 'flash', kind: 'error', text: `/${name} is not supported by this version of od` });
   };
 

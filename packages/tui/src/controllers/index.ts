@@ -6,6 +6,7 @@ import { attachCommands } from './commands.js';
 import { attachConnection } from './connection.js';
 import { attachHistory } from './history.js';
 import { attachLag } from './lag.js';
+import { attachSearch } from './search.js';
 import { attachSend } from './send.js';
 import { attachTyping } from './typing.js';
 
@@ -33,6 +34,9 @@ export interface ChatActions {
   reconnect(): void;
   /** Measure the lag for the status line (see lag.ts); the caller runs it every LAG_PROBE_MS. */
   probeLag(): void;
+  /** /search results: Enter on the selected hit jumps to it in its room; the next page of hits. */
+  jumpToHit(): void;
+  moreHits(): void;
 }
 
 /**
@@ -49,6 +53,19 @@ export function attachClient(client: ChatClient, store: Store, opts: ControllerO
   attachHistory(ctx, opts.historyPage ?? 100);
   const typed = attachTyping(ctx);
   const sender = attachSend(ctx, nonce, typed);
-  const commands = attachCommands(ctx, sender, nonce, opts.onQuit);
-  return { submit: commands.submit, runConfirmed: commands.run, retry: sender.retry, probeLag, reconnect: () => client.retryNow() };
+  const search = attachSearch(ctx, opts.historyPage ?? 100);
+  const commands = attachCommands(ctx, sender, nonce, opts.onQuit, {
+    search: (args) => search.search(String(args.query ?? '')),
+    'find-user': (args) => search.findUsers(String(args.nick ?? '')),
+    'find-room': (args) => search.findRooms(String(args.name ?? '')),
+  });
+  return {
+    submit: commands.submit,
+    runConfirmed: commands.run,
+    retry: sender.retry,
+    probeLag,
+    reconnect: () => client.retryNow(),
+    jumpToHit: search.jump,
+    moreHits: search.more,
+  };
 }

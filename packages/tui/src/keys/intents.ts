@@ -26,4 +26,4 @@ export type Intent =
   | { kind: 'room-jump' };
 
 /** What has the keyboard: the chat, or one of its overlays. */
-export type KeyContext = 'chat' | 'switcher' | 'help' | 'roles' | 'paste' | 'confirm' | 'form' | 'quit-confirm' | 'room-jump';
+export type KeyContext = 'chat' | 'switcher' | 'help' | 'roles' | 'paste' | 'confirm' | 'form' | 'quit-confirm' | 'room-jump' | 'search';

@@ -1,6 +1,7 @@
 import type { PendingCommand } from './overlay/overlay.js';
 import type { Look } from '../config/config-file.js';
 import type { Prefs, PrefsList } from './prefs/prefs.js';
+import type { SearchAction } from './search/search.js';
 import type { ClientEvent, ConnectionStatus, Message, SnapshotReason, StateResult } from '@open-discord/protocol';
 
 /**
@@ -72,4 +73,5 @@ export type Action =
   /** Timestamp format and colours (from the config file). */
   | { type: 'prefs/look'; look: Look }
   /** /part and /join (hidden), /mute and /unmute, /ignore and /unignore. */
-  | { type: 'prefs/set'; list: PrefsList; id: string; on: boolean };
+  | { type: 'prefs/set'; list: PrefsList; id: string; on: boolean }
+  | SearchAction;

@@ -4,6 +4,7 @@ import type { PaneState } from './messages/view.js';
 import type { Flash } from './notices/notices.js';
 import type { ActivityState } from './activity/activity.js';
 import type { Overlay } from './overlay/overlay.js';
+import { emptySearch, type SearchState } from './search/search.js';
 import type { TypingState } from './typing/typing.js';
 import { emptyPrefs, type Prefs } from './prefs/prefs.js';
 import { DEFAULT_LOOK, type Look } from '../config/config-file.js';
@@ -45,6 +46,8 @@ export interface AppState {
   look: Look;
   /** The terminal's size (see layout.ts). */
   layout: { cols: number; rows: number };
+  /** search/: /search results, and the hit being read in its room. */
+  search: SearchState;
 }
 
 export function initialState(cols = 80, rows = 24): AppState {
@@ -67,5 +70,6 @@ export function initialState(cols = 80, rows = 24): AppState {
     prefs: emptyPrefs(),
     look: DEFAULT_LOOK,
     layout: { cols, rows },
+    search: emptySearch(),
   };
 }

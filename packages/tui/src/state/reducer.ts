@@ -7,6 +7,7 @@ import { noticesReducer } from './notices/notices.js';
 import { overlayReducer } from './overlay/overlay.js';
 import { prefsReducer } from './prefs/prefs.js';
 import { roomsReducer } from './rooms/reducer.js';
+import { searchReducer } from './search/search.js';
 import { typingReducer } from './typing/typing.js';
 import { worldReducer } from './world/reducer.js';
 
@@ -27,6 +28,7 @@ const BY_PREFIX: Record<string, SliceReducer> = {
   lag: connectionReducer,
   typing: typingReducer,
   prefs: prefsReducer,
+  search: searchReducer,
 };
 /** Actions that change the world; worldReducer then lets the other slices follow. */
 const WORLD = new Set<Action['type']>(['snapshot', 'event', 'presence', 'read/local', 'history/loaded', 'send/confirmed']);

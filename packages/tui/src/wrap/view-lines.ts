@@ -13,6 +13,8 @@ export interface PaneContext {
   /** Members this user ignores (/ignore): their messages are replaced by one line counting them. */
   ignored?: (userId: string) => boolean;
   look?: Look;
+  /** A message to mark (the search hit jumped to): drawn as a mention, under a rule saying so. */
+  markId?: string;
 }
 
 export interface PaneLines {
@@ -24,6 +26,8 @@ export interface PaneLines {
   scroll: number;
   /** Rows from the bottom up to and including the read ruler, when the walk reached it (else null). */
   rulerRows: number | null;
+  /** Rows from the bottom up to and including the marked message's rule, when the walk reached it (else null). */
+  markRows: number | null;
 }
 
 const DAY = new Intl.DateTimeFormat('en-GB', { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric' });
@@ -64,9 +68,15 @@ export function paneLines(view: RoomView, ctx: PaneContext, height: number, scro
   const look = ctx.look ?? DEFAULT_LOOK;
   const out: Line[] = [];
   let rulerRows: number | null = null;
+  let markRows: number | null = null;
   const pushMsg = (m: ChatMessage) => {
-    const ls = messageLines(m, w, ctx.author(m.authorId), !!ctx.meId && !!m.mentions?.includes(ctx.meId), look);
+    const marked = ctx.markId !== undefined && m.id === ctx.markId;
+    const ls = messageLines(m, w, ctx.author(m.authorId), marked || (!!ctx.meId && !!m.mentions?.includes(ctx.meId)), look);
     for (let i = ls.length - 1; i >= 0; i--) out.push(ls[i]!);
+    if (marked) {
+      out.push(rule('mark', 'search hit (Esc: back to the newest messages)', w, look.colors.mention));
+      markRows = out.length;
+    }
   };
   // What happened (nick changes, topics…) sits among the messages by order: walking back, each line newer
   // than the next message goes first.
@@ -126,7 +136,7 @@ export function paneLines(view: RoomView, ctx: PaneContext, height: number, scro
   const bottom = total - used; // exclusive index into the top-down order below
   const topDown = out.reverse();
   const start = Math.max(0, bottom - height);
-  return { lines: topDown.slice(start, bottom), atTop, scroll: used, rulerRows };
+  return { lines: topDown.slice(start, bottom), atTop, scroll: used, rulerRows, markRows };
 }
 
 function hasOthersFrom(messages: readonly ChatMessage[], from: number, meId: string | null): boolean {
