@@ -241,7 +241,8 @@ const MIGRATIONS: readonly Migration[] = [
    */
   (db) => {
     db.exec(`
-      CREATE INDEX messages_order ON messages(event_order);
+      -- Covering for the short-substring scan (the newest messages of the allowed rooms, by order).
+      CREATE INDEX messages_order ON messages(event_order, room_id, deleted);
       CREATE VIRTUAL TABLE messages_fts_word USING fts5(
         text, content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 2', prefix='2 3');
       CREATE VIRTUAL TABLE messages_fts_tri USING fts5(text, content='', contentless_delete=1, tokenize='trigram');

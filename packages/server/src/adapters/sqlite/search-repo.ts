@@ -58,7 +58,9 @@ export class SqliteSearchRepo implements SearchRepository {
     if (q.roomIds.length === 0) return { rows: [], next: null };
     const long = q.substring ? q.terms.filter((t) => [...t].length >= TRIGRAM) : q.terms;
     const short = q.substring ? q.terms.filter((t) => [...t].length < TRIGRAM) : [];
-    const where: string[] = ['m.room_id IN (SELECT value FROM json_each(?))', 'm.deleted = 0'];
+    // `+m.room_id`: the room test is a filter on each candidate the index yields (newest first), never an
+    // index to drive the query by; driven by the room index, SQLite would look every candidate up per room.
+    const where: string[] = ['+m.room_id IN (SELECT value FROM json_each(?))', 'm.deleted = 0'];
     const args: unknown[] = [JSON.stringify(q.roomIds)];
     if (q.authorId !== null) (where.push('m.author_id = ?'), args.push(q.authorId));
     if (q.before !== null) (where.push('m.created_at < ?'), args.push(q.before));
