@@ -125,6 +125,13 @@ describe('the search controller', () => {
       expect(client.of('history.around')[1]?.params).toEqual({ roomId: 'r-dev', messageId: 'm7', before: 0, after: 100 });
       handleIntent(resolveKey('', k({ escape: true }), 'chat')!, store, actions, () => {});
       expect(currentJump(store.getState())).toBeNull();
+      // Sending a message while reading a hit goes back to the newest messages too.
+      actions.jumpToHit();
+      expect(currentJump(store.getState())).not.toBeNull();
+      store.dispatch({ type: 'input/set', text: 'hello' });
+      handleIntent(resolveKey('', k({ return: true }), 'chat')!, store, actions, () => {});
+      expect(currentJump(store.getState())).toBeNull();
+      expect(client.of('message.send').at(-1)?.params).toMatchObject({ roomId: 'r-dev', text: 'hello' });
       // The room's newest messages (none loaded yet in #dev): the main history is asked for.
       expect(text(store.getState())).not.toContain('deploy now');
       expect(client.of('history').map((r) => r.params)).toContainEqual({ roomId: 'r-dev', limit: 100 });

@@ -104,6 +104,8 @@ export function handleIntent(intent: Intent, store: Store, actions: ChatActions,
   switch (intent.kind) {
     case 'submit': {
       const text = state.input.text;
+      // A message goes below the newest ones: reading a search hit far back ends, so it shows where it went.
+      if (text.trim() && !text.startsWith('/') && currentJump(state)) dispatch({ type: 'search/leave' });
       if (text.trim()) actions.submit(text);
       return;
     }

@@ -3,6 +3,7 @@ import type { Action } from '../actions.js';
 import type { AppState } from '../app-state.js';
 import { layoutOf } from '../layout.js';
 import { roomView, visiblePane } from '../messages/selectors.js';
+import { emptyPane } from '../messages/view.js';
 import { notice } from '../notices/notices.js';
 import { authorOf } from '../roles/roles.js';
 import { selectRoom } from '../rooms/reducer.js';
@@ -84,10 +85,10 @@ function jump(state: AppState): AppState {
   if (!hit || !state.world?.rooms[hit.message.roomId]) return notice(closed, 'error', 'that room is gone');
   const roomId = hit.message.roomId;
   const there = selectRoom(closed, roomId);
-  const pane = there.views[roomId];
+  const pane = there.views[roomId] ?? emptyPane();
   return {
     ...there,
-    views: pane ? { ...there.views, [roomId]: { ...pane, scroll: 0, newBelow: 0, anchor: false } } : there.views,
+    views: { ...there.views, [roomId]: { ...pane, scroll: 0, newBelow: 0, anchor: false } },
     world: dropJump(there.world!, roomId),
     search: { ...state.search, jump: { roomId, messageId: hit.message.id, order: hit.message.order, loading: true } },
   };
