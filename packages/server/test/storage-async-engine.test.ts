@@ -148,6 +148,9 @@ async function everyFeature(s: Awaited<ReturnType<typeof community>>) {
     sync: (await s.sync.page(alice, 0, 1000)).events.map((e) => [e.order, e.type]),
     invites: invites.invites.length,
     roles: await s.roles.list(),
+    search: await s.search.messages(o, { query: 'bobby' }),
+    around: await s.search.around(o, { roomId: lobby.id, messageId: hello.message.id, before: 2, after: 2 }),
+    found: [await s.search.users({ query: 'a' }), await s.search.rooms(o, { query: 'lob' })],
   };
 }
 
