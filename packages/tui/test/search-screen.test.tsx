@@ -22,7 +22,7 @@ describe('search on screen', () => {
     return s;
   };
 
-  it('lists each hit with its room, author, time and snippet; the selection moves', () => {
+  it('lists each hit with its room, author, time and snippet, or says nothing matched', () => {
     const frame = render(<ChatScreen state={withHits()} now={0} />).lastFrame()!;
     expect(frame).toContain('search › deploy from:@bob');
     expect(frame).toContain('#dev bob');
