@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { messageDelete } from '../src/cli/community.js';
 import { Harness, makeOwner, member, refused } from './community-support.js';
-import type { RawClient } from './helpers.js';
+import { type RawClient, until } from './helpers.js';
 
 /*
  * Message search (FTS5 word and trigram indexes, a bounded scan for short CJK terms), user and room search,
@@ -101,6 +102,21 @@ describe('search', () => {
     expect(texts(await b.call('search', { query: '修改后' }))).toEqual(['revised wording 修改后的文字']);
     await a.call('message.delete', { messageId: m.id });
     for (const q of ['revised', 'wording', '修改后', '修改']) expect(texts(await b.call('search', { query: q }))).toEqual([]);
+  });
+
+  it('a delete by the operator from another process vanishes too, and a client resyncing from an older order finds the same', async () => {
+    const { server, a, b, lobby, bob } = await setup();
+    const m = await say(a, lobby.id, 'operator removes this 运营删除');
+    const last = b.events.at(-1)?.event.order ?? b.ready.head;
+    await b.close();
+    await messageDelete(server.dataDir, m.id);
+    expect(texts(await a.call('search', { query: 'operator' }))).toEqual([]);
+    expect(texts(await a.call('search', { query: '运营删除' }))).toEqual([]);
+    // Bob comes back from his older order: the replay carries the delete, and search agrees with it.
+    const b2 = await h.connect(server.url, bob.token, last);
+    const deleted = (e: any) => e.type === 'message.deleted' && e.data.messageId === m.id;
+    await until(() => b2.replayed.some(deleted) || b2.events.some((f: any) => deleted(f.event)), 'the delete reaches bob');
+    expect(texts(await b2.call('search', { query: 'operator' }))).toEqual([]);
   });
 
   it('a hidden room never hits and answers exactly like a search with no hits; a missing or hidden roomId answers NOT_FOUND alike', async () => {
