@@ -33,7 +33,7 @@ function arg(name, fallback) {
   return v;
 }
 if (process.argv.includes('--help') || process.argv.includes('-h')) {
-  process.stdout.write('usage: node scripts/bench/search.mjs [--messages N (1000000)] [--queries N (200)] [--rebuild]\n');
+  process.stdout.write('usage: node scripts/bench/search.mjs [--messages N (1000000)] [--queries N (200)] [--rebuild] [--slowest]\n');
   process.exit(0);
 }
 const MESSAGES = arg('--messages', 1_000_000);
@@ -200,10 +200,18 @@ async function main() {
     const at = Math.floor(r() * Math.max(1, t.length - len));
     cjkQueries.push(t.slice(at, at + len));
   }
+  // And CJK terms made of the commonest characters: many matches, the index's heavy case.
+  const common = Array.from({ length: QUERIES }, () => {
+    let q = '';
+    for (let k = 0; k < 3; k++) q += HAN[zipf(r, 40)];
+    return q;
+  });
   const kinds = {
     word: Array.from({ length: QUERIES }, () => words[zipf(r, 5000)]),
+    'prefix (word*)': Array.from({ length: QUERIES }, () => `${words[zipf(r, 5000)].slice(0, 4)}*`),
     'two words': Array.from({ length: QUERIES }, () => `${words[zipf(r, 2000)]} ${words[zipf(r, 2000)]}`),
     'CJK (3–4 chars)': cjkQueries,
+    'CJK (3 common chars)': common,
     'CJK (2 chars, scan)': cjkQueries.slice(0, Math.max(10, Math.floor(QUERIES / 4))).map((q) => q.slice(0, 2)),
   };
   const rows = [];
@@ -216,6 +224,10 @@ async function main() {
       const res = await services.search.messages('u0', { query: q });
       times.push(performance.now() - t);
       hits += res.hits.length;
+    }
+    if (process.argv.includes('--slowest')) {
+      const slow = queries.map((q, i) => [times[i], q]).sort((a, b) => b[0] - a[0]).slice(0, 5);
+      process.stderr.write(`${kind} slowest: ${slow.map(([t, q]) => `${q} ${t.toFixed(1)} ms`).join(', ')}\n`);
     }
     times.sort((a, b) => a - b);
     rows.push([kind, String(queries.length), fmt(pct(times, 50)), fmt(pct(times, 95)), fmt(times[times.length - 1]), (hits / queries.length).toFixed(1)]);

@@ -78,7 +78,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   {
     name: 'search',
     args: [a('query', 'text', { rest: true })],
-    help: 'Search messages: words [in:#room] [from:@nick] [before:YYYY-MM-DD] [after:YYYY-MM-DD]; Enter jumps to a hit',
+    help: 'Search messages: words (word* for a prefix) [in:#room] [from:@nick] [before:YYYY-MM-DD] [after:YYYY-MM-DD]',
     request: 'client',
   },
   { name: 'find-user', args: [a('nick', 'word')], help: 'Find members by part of their nickname', request: 'client' },

@@ -37,7 +37,7 @@ const say = async (c: RawClient, roomId: string, text: string) =>
 const texts = (r: { hits: Array<{ message: { text: string } }> }) => r.hits.map((x) => x.message.text);
 
 describe('search', () => {
-  it('finds words (prefixes too), Chinese and Japanese substrings, and 1–2 character CJK terms; newest first, with snippets', async () => {
+  it('finds words (prefixes with *), Chinese and Japanese substrings, and 1–2 character CJK terms; newest first, with snippets', async () => {
     const { b, a, lobby } = await setup();
     await say(a, lobby.id, 'the deploy is done');
     await say(a, lobby.id, 'Deployed again, café open');
@@ -45,7 +45,10 @@ describe('search', () => {
     await say(a, lobby.id, '今日は東京で会議があります');
     await say(a, lobby.id, 'nothing to see here');
 
-    expect(texts(await b.call('search', { query: 'deploy' }))).toEqual(['Deployed again, café open', 'the deploy is done']);
+    // Whole words; a trailing * asks for a prefix.
+    expect(texts(await b.call('search', { query: 'deploy' }))).toEqual(['the deploy is done']);
+    expect(texts(await b.call('search', { query: 'deploy*' }))).toEqual(['Deployed again, café open', 'the deploy is done']);
+    expect(texts(await b.call('search', { query: 'deplo' }))).toEqual([]);
     expect(texts(await b.call('search', { query: 'DEPLOY done' }))).toEqual(['the deploy is done']);
     expect(texts(await b.call('search', { query: 'cafe' }))).toEqual(['Deployed again, café open']);
     expect(texts(await b.call('search', { query: '北京开会' }))).toEqual(['我们明天去北京开会']);
@@ -56,7 +59,7 @@ describe('search', () => {
     expect(texts(await b.call('search', { query: '会議 今日' }))).toEqual(['今日は東京で会議があります']);
     expect(texts(await b.call('search', { query: '上海' }))).toEqual([]);
 
-    const hit = (await b.call('search', { query: 'deploy' })).hits[1];
+    const hit = (await b.call('search', { query: 'deploy' })).hits[0];
     expect(hit.snippet).toBe('the deploy is done');
     expect(hit.ranges).toEqual([[4, 10]]);
     const cjk = (await b.call('search', { query: '東京' })).hits[0];

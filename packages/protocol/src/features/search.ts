@@ -30,7 +30,7 @@ const limit = z.number().int().min(1).max(SEARCH_LIMIT_MAX).optional();
 
 export const requests = {
   /**
-   * Messages matching every term of `query`, newest first, in the rooms the asker is in (joined text rooms,
+   * Messages containing every term of `query` (whole words; `word*` a prefix; CJK text as substrings), newest first, in the rooms the asker is in (joined text rooms,
    * their dms and groups) or, with `roomId`, in that one room if they may read it (as `history`). `before`
    * and `after` are epoch ms bounds on the message's time; `cursor` is a previous page's `next`.
    */

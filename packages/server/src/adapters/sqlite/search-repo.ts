@@ -1,4 +1,4 @@
-import type { MessageHits, MessageQuery, SearchRepository } from '../../features/search/repository.js';
+import type { MessageHits, MessageQuery, SearchRepository, SearchTerm } from '../../features/search/repository.js';
 import type { MessageRow } from '../../features/messages/repository.js';
 import { type RawMessage, toRow } from './messages-repo.js';
 import type { Db } from './db.js';
@@ -56,8 +56,9 @@ export class SqliteSearchRepo implements SearchRepository {
 
   messages(q: MessageQuery): MessageHits {
     if (q.roomIds.length === 0) return { rows: [], next: null };
-    const long = q.substring ? q.terms.filter((t) => [...t].length >= TRIGRAM) : q.terms;
-    const short = q.substring ? q.terms.filter((t) => [...t].length < TRIGRAM) : [];
+    const chars = (t: SearchTerm) => [...t.text].length;
+    const long = q.substring ? q.terms.filter((t) => chars(t) >= TRIGRAM) : q.terms;
+    const short = q.substring ? q.terms.filter((t) => chars(t) < TRIGRAM) : [];
     // `+m.room_id`: the room test is a filter on each candidate the index yields (newest first), never an
     // index to drive the query by; driven by the room index, SQLite would look every candidate up per room.
     const where: string[] = ['+m.room_id IN (SELECT value FROM json_each(?))', 'm.deleted = 0'];
@@ -65,7 +66,7 @@ export class SqliteSearchRepo implements SearchRepository {
     if (q.authorId !== null) (where.push('m.author_id = ?'), args.push(q.authorId));
     if (q.before !== null) (where.push('m.created_at < ?'), args.push(q.before));
     if (q.after !== null) (where.push('m.created_at >= ?'), args.push(q.after));
-    for (const t of short) (where.push("m.text LIKE ? ESCAPE '\\'"), args.push(likeOf(t)));
+    for (const t of short) (where.push("m.text LIKE ? ESCAPE '\\'"), args.push(likeOf(t.text)));
     const cursor = q.cursor ?? Number.MAX_SAFE_INTEGER;
 
     if (long.length === 0) {
@@ -88,10 +89,10 @@ export class SqliteSearchRepo implements SearchRepository {
       return { rows, next: edge?.o ?? null };
     }
 
-    // Word index: each term a quoted phrase, matched as a prefix (`deploy` finds `deployed`). Trigram index:
-    // each term a quoted substring. Terms are ANDed. Newest first straight off the index (rowid = order).
+    // Word index: each term a quoted phrase, a prefix when asked for. Trigram index: each term a quoted
+    // substring. Terms are ANDed. Newest first straight off the index (rowid = order).
     const table = q.substring ? 'messages_fts_tri' : 'messages_fts_word';
-    const match = long.map((t) => (q.substring ? quoted(t) : `${quoted(t)}*`)).join(' AND ');
+    const match = long.map((t) => (t.prefix && !q.substring ? `${quoted(t.text)}*` : quoted(t.text))).join(' AND ');
     const sql = `SELECT m.* FROM ${table} f CROSS JOIN messages m ON m.event_order = f.rowid
        WHERE ${table} MATCH ? AND f.rowid < ? AND ${where.join(' AND ')}
        ORDER BY f.rowid DESC LIMIT ?`;

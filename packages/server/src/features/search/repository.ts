@@ -1,10 +1,19 @@
 import type { Awaitable } from '../../ports/awaitable.js';
 import type { MessageRow } from '../messages/repository.js';
 
+export interface SearchTerm {
+  text: string;
+  /** Typed with a trailing `*`: any word starting with `text`. */
+  prefix: boolean;
+}
+
 /** What a message search asks the storage for: terms already split, rooms already authorised. */
 export interface MessageQuery {
-  /** Every hit contains every term (case folded). Non-empty; each term has a letter or digit. */
-  terms: readonly string[];
+  /**
+   * Every hit contains every term (case folded): as a word, or with `prefix` as the start of a word. Non-empty;
+   * each term has a letter or digit.
+   */
+  terms: readonly SearchTerm[];
   /**
    * Match terms as substrings of the text, not as words: the query has text written without spaces between
    * words (Chinese, Japanese), which a word index cannot split.

@@ -54,7 +54,7 @@ export class SearchService {
       limit: p.limit ?? DEFAULT_LIMIT,
     });
     return {
-      hits: found.rows.map((r) => ({ message: messageToWire(r), ...snippetOf(r.text, terms) })),
+      hits: found.rows.map((r) => ({ message: messageToWire(r), ...snippetOf(r.text, terms.map((t) => t.text)) })),
       next: found.next,
     };
   }
