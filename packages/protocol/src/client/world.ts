@@ -434,12 +434,12 @@ function applyChange(world: World, event: ClientEvent): World {
     }
     case 'message.deleted': {
       const { roomId, messageId } = event.data;
-      world = deleteInJump(world, roomId, messageId);
-      const list = world.messages[roomId];
+      const w = deleteInJump(world, roomId, messageId);
+      const list = w.messages[roomId];
       const gone = list?.find((x) => x.id === messageId);
-      if (!list || !gone) return world;
-      const unread = countsAsUnread(world, gone) ? bumpUnread(world, gone, -1) : world.unread;
-      return { ...world, messages: { ...world.messages, [roomId]: list.filter((x) => x.id !== messageId) }, unread };
+      if (!list || !gone) return w;
+      const unread = countsAsUnread(w, gone) ? bumpUnread(w, gone, -1) : w.unread;
+      return { ...w, messages: { ...w.messages, [roomId]: list.filter((x) => x.id !== messageId) }, unread };
     }
     case 'read.marked':
       return markRead(world, event.data.roomId, event.data.order);
