@@ -138,6 +138,21 @@ describe('the search controller', () => {
     }
   });
 
+  it('a late answer to an earlier search is dropped', async () => {
+    const client = new FakeClient();
+    const store = createStore(run([live], boot()));
+    const actions = attachClient(client, store, { onQuit: () => {} });
+    actions.submit('/search first');
+    actions.submit('/search second');
+    const [first, second] = client.of('search');
+    second!.resolve({ hits: [hit(2)], next: null });
+    first!.resolve({ hits: [hit(1)], next: null });
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(store.getState().search.hits.map((h) => h.message.order)).toEqual([2]);
+    expect(store.getState().search.label).toBe('second');
+  });
+
   it('/find-user and /find-room list the matches', async () => {
     const client = new FakeClient();
     const store = createStore(run([live], boot()));

@@ -28,11 +28,14 @@ export interface SearchActions {
 export function attachSearch({ client, store }: ControllerContext, page: number): SearchActions {
   const { dispatch } = store;
 
+  // Only the newest search's answers count: a page of an earlier search arriving late is dropped.
+  let latest = 0;
   const run = (params: RequestParams<'search'>, label: string, more: boolean) => {
+    const mine = ++latest;
     dispatch({ type: 'search/started', params, label });
     client.request('search', params).then(
-      (r) => dispatch({ type: 'search/loaded', hits: r.hits, next: r.next, more }),
-      (e: unknown) => dispatch({ type: 'search/failed', error: describeError(e) }),
+      (r) => mine === latest && dispatch({ type: 'search/loaded', hits: r.hits, next: r.next, more }),
+      (e: unknown) => mine === latest && dispatch({ type: 'search/failed', error: describeError(e) }),
     );
   };
 
