@@ -135,6 +135,14 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   { name: 'open', args: [a('n', 'number', { optional: true })], help: 'Download the newest attachment here (or the Nth newest) and open it', request: 'client' },
   {
+    name: 'search',
+    args: [a('query', 'text', { rest: true })],
+    help: 'Search messages: words (word* for a prefix) [in:#room] [from:@nick] [before:YYYY-MM-DD] [after:YYYY-MM-DD]',
+    request: 'client',
+  },
+  { name: 'find-user', args: [a('nick', 'word')], help: 'Find members by part of their nickname', request: 'client' },
+  { name: 'find-room', args: [a('name', 'word')], help: 'Find rooms you can see by part of their name', request: 'client' },
+  {
     name: 'invite',
     args: [
       a('uses', 'number', { optional: true, option: 'uses' }),

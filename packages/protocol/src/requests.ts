@@ -12,11 +12,13 @@ import * as reactions from './features/reactions.js';
 import * as roles from './features/roles.js';
 import * as roomSettings from './features/room-settings.js';
 import * as rooms from './features/rooms.js';
+import * as search from './features/search.js';
 import * as sync from './features/sync.js';
 import * as threads from './features/threads.js';
 
 export { StateResult, SyncResult } from './features/sync.js';
 export { FollowedThread, ThreadLevel } from './features/threads.js';
+export { AROUND_MAX, SEARCH_LIMIT_MAX, SEARCH_QUERY_MAX, SearchHit } from './features/search.js';
 
 /**
  * Every request a client can make: its params (the frame minus `id` and `type`) and its result.
@@ -39,6 +41,7 @@ export const REQUESTS = {
   ...conversations.requests,
   ...roomSettings.requests,
   ...threads.requests,
+  ...search.requests,
 } as const;
 
 export type RequestType = keyof typeof REQUESTS;

@@ -30,6 +30,7 @@ import { RolesService } from './features/roles/service.js';
 import { RoomSettingsService } from './features/room-settings/service.js';
 import { RoomAdminService } from './features/rooms/admin.js';
 import { RoomsService } from './features/rooms/service.js';
+import { SearchService } from './features/search/service.js';
 import { StateService } from './features/sync/state.js';
 import { TypingRelay } from './features/typing/relay.js';
 import { SyncService } from './features/sync/sync.js';
@@ -131,6 +132,7 @@ export interface Services {
   roomSettings: RoomSettingsService;
   files: FilesService;
   threads: ThreadsService;
+  search: SearchService;
 }
 
 export interface ServicesOptions {
@@ -198,6 +200,7 @@ export async function createServices(o: ServicesOptions): Promise<Services & { b
     roomSettings: new RoomSettingsService(deps),
     files: new FilesService(deps, o.files ?? { dir: null, maxBytes: 0 }),
     threads,
+    search: new SearchService(deps),
   };
 }
 

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { backup, inviteCreate, inviteList, inviteRevoke, userList, userResetPassword } from './cli/admin.js';
 import { memberBan, memberKick, memberUnban, messageDelete, roleGrant, roleList, roleRevoke } from './cli/community.js';
+import { searchRebuild } from './cli/search.js';
 import { ConfigError, dataDirFrom, defaultDataDir, KNOBS, resolveStartOptions } from './cli/config.js';
 import { doctor, stats } from './cli/operate.js';
 import { startServer } from './index.js';
@@ -183,6 +184,15 @@ program
     const { report, ok } = doctor(dataDir(o), o);
     process.stdout.write(`${report}\n`);
     if (!ok) process.exitCode = 1;
+  });
+
+const search = program.command('search').description('the message search indexes');
+search
+  .command('rebuild')
+  .description('rebuild the search indexes from the messages (best while the server is idle: writes wait for it)')
+  .addOption(dataDirOption())
+  .action(async (o: { dataDir?: string }) => {
+    process.stdout.write(`indexed ${await searchRebuild(dataDir(o))} messages\n`);
   });
 
 function fail(message: string, code: number): never {

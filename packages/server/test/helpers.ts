@@ -200,6 +200,7 @@ export function rollBackTo(db: { exec(sql: string): unknown; pragma(s: string, o
     9: (d) => d.exec('DROP TABLE dm_rooms; DROP TABLE room_settings; DROP TABLE notify_defaults; DROP TABLE group_admins; DROP INDEX read_markers_room;'),
     10: undoMigration10,
     11: undoMigration11,
+    12: undoMigration12,
   };
   const current = db.pragma('user_version', { simple: true }) as number;
   for (let v = current; v > version; v--) {
@@ -221,6 +222,17 @@ export function undoMigration11(db: { exec(sql: string): unknown }): void {
     DROP INDEX messages_room_order;
     ALTER TABLE messages DROP COLUMN thread_id; ALTER TABLE messages DROP COLUMN also_in_room;
     CREATE INDEX messages_room_order ON messages(room_id, event_order);
+  `);
+}
+
+/**
+ * Undo migration 12 (the search indexes and their triggers) on a database opened with better-sqlite3: tests
+ * that roll the schema back by hand undo it before the older steps they check.
+ */
+export function undoMigration12(db: { exec(sql: string): unknown }): void {
+  db.exec(`
+    DROP TRIGGER messages_fts_insert; DROP TRIGGER messages_fts_update; DROP TRIGGER messages_fts_delete;
+    DROP TABLE messages_fts_word; DROP TABLE messages_fts_tri; DROP INDEX messages_order;
   `);
 }
 

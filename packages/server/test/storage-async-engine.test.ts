@@ -187,6 +187,9 @@ async function everyFeature(s: Awaited<ReturnType<typeof community>>) {
     invites: invites.invites.length,
     file: [file, served.size, served.mime, served.name],
     roles: await s.roles.list(),
+    search: await s.search.messages(o, { query: 'bobby' }),
+    around: await s.search.around(o, { roomId: lobby.id, messageId: hello.message.id, before: 2, after: 2 }),
+    found: [await s.search.users({ query: 'a' }), await s.search.rooms(o, { query: 'lob' })],
   };
 }
 

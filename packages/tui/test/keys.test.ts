@@ -62,6 +62,8 @@ describe('intents on the chat screen', () => {
       members: () => {},
       stop: () => {},
       reconnect: () => {},
+      jumpToHit: () => {},
+      moreHits: () => {},
     };
     const quits: number[] = [];
     const go = (input: string, key: Partial<Key> = {}) => {
@@ -167,7 +169,7 @@ describe('the binding table', () => {
       store.dispatch({ type: 'input/set', text: '/jo' });
       const effects: string[] = [];
       const recording = { ...store, dispatch: (a: Parameters<typeof store.dispatch>[0]) => (effects.push(a.type), store.dispatch(a)) };
-      const actions: ChatActions = { submit: () => effects.push('submit'), retry: () => effects.push('retry'), probeLag: () => {}, runConfirmed: () => effects.push('run'), reconnect: () => effects.push('reconnect'), touch: () => {}, members: () => effects.push('members'), stop: () => {} };
+      const actions: ChatActions = { submit: () => effects.push('submit'), retry: () => effects.push('retry'), probeLag: () => {}, runConfirmed: () => effects.push('run'), reconnect: () => effects.push('reconnect'), touch: () => {}, members: () => effects.push('members'), stop: () => {}, jumpToHit: () => effects.push('jump'), moreHits: () => effects.push('more') };
       handleIntent(intent!, recording, actions, () => effects.push('quit'));
       expect(effects, b.keys).not.toEqual([]);
     }

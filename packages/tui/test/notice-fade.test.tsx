@@ -11,7 +11,7 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-const actions: ChatActions = { submit: () => {}, retry: () => {}, probeLag: () => {}, runConfirmed: () => {}, reconnect: () => {}, touch: () => {}, members: () => {}, stop: () => {} };
+const actions: ChatActions = { submit: () => {}, retry: () => {}, probeLag: () => {}, runConfirmed: () => {}, reconnect: () => {}, touch: () => {}, members: () => {}, stop: () => {}, jumpToHit: () => {}, moreHits: () => {} };
 
 describe('the chat screen lets a notice fade', () => {
   it('sends the expiry for the notice on screen after its time (timers faked: no waiting)', async () => {

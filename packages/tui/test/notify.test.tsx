@@ -71,7 +71,7 @@ describe('mention notifications from the store', () => {
     expect(mentionNotice(s)).toBeNull();
   });
 
-  const actions: ChatActions = { submit: () => {}, retry: () => {}, probeLag: () => {}, runConfirmed: () => {}, reconnect: () => {}, touch: () => {}, members: () => {}, stop: () => {} };
+  const actions: ChatActions = { submit: () => {}, retry: () => {}, probeLag: () => {}, runConfirmed: () => {}, reconnect: () => {}, touch: () => {}, members: () => {}, stop: () => {}, jumpToHit: () => {}, moreHits: () => {} };
 
   async function written(frames: string[], pred: (w: string) => boolean): Promise<string> {
     const deadline = Date.now() + 5000;

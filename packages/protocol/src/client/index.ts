@@ -4,6 +4,7 @@ export * from './sequencer.js';
 export * from './world.js';
 export * from './reactions.js';
 export * from './world-threads.js';
+export type { JumpWindow } from './jump-window.js';
 export * from './emitter.js';
 export * from './http-api.js';
 export * from './auth-session.js';

@@ -3,6 +3,7 @@ import { DEFAULT_NOTIFY } from '../model.js';
 import type { Category, Me, Message, NotifyDefaults, PresenceStatus, PublicUser, Role, Room, RoomSettings, Unread } from '../model.js';
 import type { StateResult } from '../requests.js';
 import { highlightHit } from '../highlight.js';
+import { type JumpWindow, meets, mergeById } from './jump-window.js';
 import { placeMessage, trimFront, upsertMessage } from './message-list.js';
 import { withReaction } from './reactions.js';
 import { effectiveMarker, type FollowedThreadState, newerSummary, summaryAfterReply, threadBadgeOf } from './world-threads.js';
@@ -36,6 +37,11 @@ export interface World {
    * was created while we watched), so there is nothing older to fetch.
    */
   historyEnd: Readonly<Record<string, boolean>>;
+  /**
+   * Per room: messages loaded around one far back (jumping to a search hit) that `messages` does not reach;
+   * edits and deletes keep it current like `messages`. Gone once it meets `messages` (merged into it).
+   */
+  jumps: Readonly<Record<string, JumpWindow>>;
   /** Per room: the order this user last marked read. */
   readMarkers: Readonly<Record<string, number>>;
   unread: Readonly<Record<string, Unread>>;
@@ -75,9 +81,11 @@ export function worldFromState(
   const messages: Record<string, readonly Message[]> = {};
   const historyEnd: Record<string, boolean> = {};
   const threads: Record<string, readonly Message[]> = {};
+  const jumps: Record<string, JumpWindow> = {};
   if (previous) {
     for (const [roomId, list] of Object.entries(previous.messages)) if (rooms[roomId]) messages[roomId] = list;
     for (const [rootId, list] of Object.entries(previous.threads)) if (list[0] && rooms[list[0].roomId]) threads[rootId] = list;
+    for (const [roomId, jump] of Object.entries(previous.jumps)) if (rooms[roomId]) jumps[roomId] = jump;
     for (const [roomId, end] of Object.entries(previous.historyEnd)) if (rooms[roomId] && end) historyEnd[roomId] = true;
   }
   const users = byId(state.users);
@@ -92,6 +100,7 @@ export function worldFromState(
     users,
     formerUsers,
     historyEnd,
+    jumps,
     rooms,
     joined: Object.fromEntries(state.joined.filter((id) => rooms[id]).map((id) => [id, true as const])),
     categories: byId(state.categories),
@@ -125,7 +134,7 @@ export function applySnapshot(
   maxMessagesPerRoom = previous?.maxMessagesPerRoom ?? DEFAULT_MAX_MESSAGES_PER_ROOM,
 ): World {
   if (!previous || reason === 'initial') return worldFromState(state, undefined, maxMessagesPerRoom);
-  const kept = reason === 'gap-too-large' ? { ...previous, messages: {}, historyEnd: {}, threads: {} } : previous;
+  const kept = reason === 'gap-too-large' ? { ...previous, messages: {}, historyEnd: {}, threads: {}, jumps: {} } : previous;
   return worldFromState(state, kept);
 }
 
@@ -152,6 +161,61 @@ export function addHistory(world: World, roomId: string, page: readonly Message[
   if (trimmed) list = list.slice(list.length - world.maxMessagesPerRoom);
   const historyEnd = end && !trimmed ? { ...world.historyEnd, [roomId]: true } : world.historyEnd;
   return { ...world, messages: { ...world.messages, [roomId]: list }, historyEnd };
+}
+
+/**
+ * Messages around one far back (a `history.around` reply: jumping to a search hit). If they reach the newest
+ * message (`newerEnd`) or overlap the main list, they join it and the room stays one gap-free list; otherwise
+ * they become the room's jump window, replacing any earlier one. Pages of rooms not seen are ignored.
+ */
+export function addJump(world: World, roomId: string, anchorId: string, page: readonly Message[], ends: { olderEnd: boolean; newerEnd: boolean }): World {
+  if (!world.rooms[roomId] || page.length === 0) return world;
+  return settleJump(world, roomId, { anchorId, messages: mergeById([], page), olderEnd: ends.olderEnd }, ends.newerEnd);
+}
+
+/**
+ * A page next to the room's jump window: `older` (a `history` page before its oldest message, `end` when
+ * nothing older exists) or `newer` (`history.around` its newest message with nothing before, `end` when it
+ * reaches the newest). Orders are global, so only the request says the page is adjacent: it is merged
+ * only into the window it was asked for (the same anchor), else ignored.
+ */
+export function extendJump(world: World, roomId: string, anchorId: string, page: readonly Message[], side: 'older' | 'newer', end: boolean): World {
+  const jump = world.jumps[roomId];
+  if (!jump || jump.anchorId !== anchorId) return world;
+  const messages = mergeById(jump.messages, page);
+  const olderEnd = side === 'older' ? end : jump.olderEnd;
+  return settleJump(world, roomId, { ...jump, messages, olderEnd }, side === 'newer' && end);
+}
+
+/** Keep the window, or merge it into the main list once it meets it (or reaches the newest message). */
+function settleJump(world: World, roomId: string, jump: JumpWindow, newerEnd: boolean): World {
+  const live = world.messages[roomId] ?? [];
+  if (jump.messages.length > 0 && (newerEnd || meets(jump.messages, live))) {
+    const merged = addHistory({ ...world, jumps: without(world.jumps, roomId) }, roomId, jump.messages, jump.olderEnd);
+    // A bounded main list (a bot's) may have had to drop the window's far end: keep the window then.
+    if (merged.messages[roomId]?.some((m) => m.id === jump.anchorId)) return merged;
+  }
+  return { ...world, jumps: { ...world.jumps, [roomId]: jump } };
+}
+
+/** Leave a room's jump window (back to the newest messages): what it held is dropped. */
+export function dropJump(world: World, roomId: string): World {
+  return Object.hasOwn(world.jumps, roomId) ? { ...world, jumps: without(world.jumps, roomId) } : world;
+}
+
+function editInJump(world: World, m: Message): World {
+  const jump = world.jumps[m.roomId];
+  const at = jump ? jump.messages.findIndex((x) => x.id === m.id) : -1;
+  if (!jump || at < 0) return world;
+  const messages = jump.messages.slice();
+  messages[at] = m;
+  return { ...world, jumps: { ...world.jumps, [m.roomId]: { ...jump, messages } } };
+}
+
+function deleteInJump(world: World, roomId: string, messageId: string): World {
+  const jump = world.jumps[roomId];
+  if (!jump || !jump.messages.some((x) => x.id === messageId)) return world;
+  return { ...world, jumps: { ...world.jumps, [roomId]: { ...jump, messages: jump.messages.filter((x) => x.id !== messageId) } } };
 }
 
 /**
@@ -433,6 +497,7 @@ function setJoined(world: World, roomId: string, joined: boolean): World {
     joined: joined ? { ...world.joined, [roomId]: true } : without(world.joined, roomId),
     messages: without(world.messages, roomId),
     historyEnd: without(world.historyEnd, roomId),
+    jumps: without(world.jumps, roomId),
     unread: joined ? { ...world.unread, [roomId]: { count: 0, mentions: 0 } } : without(world.unread, roomId),
   };
 }
@@ -445,6 +510,7 @@ function removeRoom(world: World, roomId: string): World {
     joined: without(world.joined, roomId),
     messages: without(world.messages, roomId),
     historyEnd: without(world.historyEnd, roomId),
+    jumps: without(world.jumps, roomId),
     readMarkers: without(world.readMarkers, roomId),
     unread: without(world.unread, roomId),
     roomSettings: without(world.roomSettings, roomId),
@@ -569,7 +635,7 @@ function applyChange(world: World, event: ClientEvent): World {
       return insertCreated(world, event.data.message);
     case 'message.edited': {
       const m = event.data.message;
-      let w = world;
+      let w = editInJump(world, m);
       const replies = m.threadId ? world.threads[m.threadId] : undefined;
       const oldReply = replies?.find((x) => x.id === m.id);
       if (replies && oldReply) {
@@ -612,7 +678,7 @@ function applyChange(world: World, event: ClientEvent): World {
     }
     case 'message.deleted': {
       const { roomId, messageId } = event.data;
-      const w = removeReply(world, roomId, messageId);
+      const w = deleteInJump(removeReply(world, roomId, messageId), roomId, messageId);
       const list = w.messages[roomId];
       const gone = list?.find((x) => x.id === messageId);
       if (!list || !gone) return w;

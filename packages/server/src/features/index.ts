@@ -14,6 +14,7 @@ import { readMarkers } from './read-markers/index.js';
 import { roles } from './roles/index.js';
 import { roomSettings } from './room-settings/index.js';
 import { rooms } from './rooms/index.js';
+import { search } from './search/index.js';
 import { sync } from './sync/index.js';
 import { threads } from './threads/index.js';
 import { typing } from './typing/index.js';
@@ -38,6 +39,7 @@ export const FEATURES: readonly Feature[] = [
   roomSettings,
   files,
   threads,
+  search,
 ];
 
 /** Event types whose commit changes who may see what, as the features declare them. */

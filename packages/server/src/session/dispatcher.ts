@@ -9,7 +9,7 @@ import type { ResultOf } from '../wire/types.js';
  * page scans up to 1000 events and `state` every room and user; a history page up to 200 messages.
  * Every other read costs 1.
  */
-export const READ_COST: Partial<Record<RequestType, number>> = { sync: 20, state: 20, history: 5 };
+export const READ_COST: Partial<Record<RequestType, number>> = { sync: 20, state: 20, history: 5, search: 5, 'history.around': 5 };
 
 /** Who is asking. */
 export interface RequestContext {

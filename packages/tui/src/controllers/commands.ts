@@ -41,6 +41,9 @@ export interface Commands {
  * question when it destroys something), or run here when it is local (/help, /join, /quit, /role list). Its
  * notices belong to the room it was typed in, even when the reply comes after the user moved on.
  */
+/** Local commands another controller runs (by command name), given the parsed arguments. */
+export type LocalCommands = Record<string, (args: Record<string, unknown>) => void>;
+
 export function attachCommands(
   ctx: ControllerContext,
   sender: Sender,
@@ -50,6 +53,7 @@ export function attachCommands(
   presence: Presence,
   files?: Files,
   threads?: Threads,
+  local: LocalCommands = {},
 ): Commands {
   const { client, store } = ctx;
   const { dispatch } = store;
@@ -97,6 +101,8 @@ export function attachCommands(
       const nick = world!.users[id]?.nickname ?? String(args.nick);
       return dispatch({ type: 'flash', kind: 'info', text: name === 'ignore' ? `ignoring ${nick} on this device (/unignore ${nick} undoes it)` : `showing ${nick}'s messages again` });
     }
+    const handler = sub === undefined ? local[name] : undefined;
+    if (handler) return handler(args);
     dispatch({ type: 'flash', kind: 'error', text: `/${name} is not supported by this version of od` });
   };
 

@@ -11,6 +11,7 @@ import { attachHistory } from './history.js';
 import { attachLag } from './lag.js';
 import { attachPresence } from './presence.js';
 import { attachMessageActions, type MessageActions } from './message-actions.js';
+import { attachSearch } from './search.js';
 import { attachSend } from './send.js';
 import { attachThreads, type Threads } from './threads.js';
 import { attachTyping } from './typing.js';
@@ -58,6 +59,9 @@ export interface ChatActions {
   messages?: MessageActions;
   /** The thread pane: open the thread of a message (e.g. the selected one), close it. */
   threads?: Threads;
+  /** /search results: Enter on the selected hit jumps to it in its room; the next page of hits. */
+  jumpToHit(): void;
+  moreHits(): void;
 }
 
 /**
@@ -78,7 +82,12 @@ export function attachClient(client: ChatClient, store: Store, opts: ControllerO
   const messages = attachMessageActions(ctx, opts.writeTerminal ?? ((data) => void process.stdout.write(data)));
   const files = attachFiles(ctx, opts.files ?? null, nonce);
   const threads = attachThreads(ctx, nonce);
-  const commands = attachCommands(ctx, sender, nonce, opts.onQuit, messages, presence, files, threads);
+  const search = attachSearch(ctx, opts.historyPage ?? 100);
+  const commands = attachCommands(ctx, sender, nonce, opts.onQuit, messages, presence, files, threads, {
+    search: (args) => search.search(String(args.query ?? '')),
+    'find-user': (args) => search.findUsers(String(args.nick ?? '')),
+    'find-room': (args) => search.findRooms(String(args.name ?? '')),
+  });
   return {
     submit: commands.submit,
     runConfirmed: commands.run,
@@ -91,5 +100,7 @@ export function attachClient(client: ChatClient, store: Store, opts: ControllerO
     members: presence.members,
     stop: presence.stop,
     threads,
+    jumpToHit: search.jump,
+    moreHits: search.more,
   };
 }

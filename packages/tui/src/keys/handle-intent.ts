@@ -4,6 +4,7 @@ import type { ChatActions } from '../controllers/index.js';
 import { layoutOf } from '../state/layout.js';
 import { shownNotice } from '../state/notices/notices.js';
 import { switcherResults, unsentDrafts } from '../state/overlay/overlay.js';
+import { currentJump } from '../state/search/search.js';
 import { pasteParts } from '../state/overlay/paste-parts.js';
 import { overlayBodyRows } from '../state/overlay/scroll.js';
 import { COMMANDS } from '@open-discord/protocol';
@@ -51,6 +52,17 @@ export function handleIntent(intent: Intent, store: Store, actions: ChatActions,
       const room = switcherResults(state)[overlay.selected];
       return dispatch(room ? { type: 'room/select', roomId: room.id } : { type: 'overlay/close' });
     }
+    return;
+  }
+  if (overlay?.kind === 'search') {
+    // Up/Down choose a hit, Enter jumps to it, Tab or PgDn at the end loads older hits, Esc closes.
+    if (intent.kind === 'close') return dispatch({ type: 'overlay/close' });
+    const { hits, selected } = state.search;
+    // Down from the last hit loads the older ones, as Tab does.
+    if (intent.kind === 'complete' || (intent.kind === 'history' && intent.delta > 0 && selected >= hits.length - 1)) return actions.moreHits();
+    if (intent.kind === 'history') return dispatch({ type: 'search/move', delta: intent.delta });
+    if (intent.kind === 'scroll') return dispatch({ type: 'search/move', delta: -intent.pages * Math.max(1, layoutOf(state).paneHeight - 3) });
+    if (intent.kind === 'submit') return state.search.hits.length ? actions.jumpToHit() : dispatch({ type: 'overlay/close' });
     return;
   }
   if (overlay?.kind === 'help' || overlay?.kind === 'roles') {
@@ -102,6 +114,8 @@ export function handleIntent(intent: Intent, store: Store, actions: ChatActions,
       return dispatch({ type: 'select/enter', start: 'last' });
     case 'submit': {
       const text = state.input.text;
+      // A message goes below the newest ones: reading a search hit far back ends, so it shows where it went.
+      if (text.trim() && !text.startsWith('/') && currentJump(state)) dispatch({ type: 'search/leave' });
       if (text.trim()) actions.submit(text);
       return;
     }
@@ -160,7 +174,9 @@ export function handleIntent(intent: Intent, store: Store, actions: ChatActions,
       if (state.selection) dispatch({ type: 'select/leave' });
       // Esc closes the thread pane first (the room's draft comes back), then clears a notice, then scrolls.
       if (state.thread) return dispatch({ type: 'thread/close' });
-      return shownNotice(state) ? dispatch({ type: 'flash/clear' }) : dispatch({ type: 'scroll/bottom' });
+      if (shownNotice(state)) return dispatch({ type: 'flash/clear' });
+      // Reading a search hit: back to the newest messages.
+      return dispatch(currentJump(state) ? { type: 'search/leave' } : { type: 'scroll/bottom' });
     case 'scroll':
       // An open thread has the keyboard, and its own scrollback.
       if (state.thread) return dispatch({ type: 'thread/scroll', lines: intent.pages * Math.max(1, layoutOf(state).paneHeight - 3) });
@@ -169,7 +185,7 @@ export function handleIntent(intent: Intent, store: Store, actions: ChatActions,
       if (state.thread) return dispatch({ type: 'thread/scroll', lines: intent.lines });
       return dispatch({ type: 'scroll', lines: intent.lines });
     case 'bottom':
-      return dispatch({ type: 'scroll/bottom' });
+      return dispatch(currentJump(state) ? { type: 'search/leave' } : { type: 'scroll/bottom' });
     case 'ruler':
       return dispatch({ type: 'scroll/ruler' });
     case 'retry':

@@ -3,6 +3,7 @@ import type { ThreadAction } from './threads/thread-pane.js';
 import type { Look } from '../config/config-file.js';
 import type { Prefs, PrefsList } from './prefs/prefs.js';
 import type { ClientEvent, ConnectionStatus, Message, PresenceStatus, SnapshotReason, StateResult } from '@open-discord/protocol';
+import type { SearchAction } from './search/search.js';
 
 /**
  * Everything that can change the TUI's state. The reducer is the only thing that interprets these; the part
@@ -87,4 +88,5 @@ export type Action =
   /** Editing is over (saved, or given up: `clear` empties the input line). */
   | { type: 'select/edit-end'; clear?: boolean }
   /** /peek: look at a room without marking it read, or stop. */
-  | { type: 'chats/peek'; roomId: string; on: boolean };
+  | { type: 'chats/peek'; roomId: string; on: boolean }
+  | SearchAction;

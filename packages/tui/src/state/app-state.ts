@@ -4,6 +4,7 @@ import type { PaneState } from './messages/view.js';
 import type { Flash } from './notices/notices.js';
 import type { ActivityState } from './activity/activity.js';
 import type { Overlay } from './overlay/overlay.js';
+import { emptySearch, type SearchState } from './search/search.js';
 import type { TypingState } from './typing/typing.js';
 import type { Editing, Selection } from './selection/selection.js';
 import type { ThreadPane } from './threads/thread-pane.js';
@@ -54,6 +55,8 @@ export interface AppState {
   peeking: Record<string, true>;
   /** threads/: the thread pane, when one is open. */
   thread: ThreadPane | null;
+  /** search/: /search results, and the hit being read in its room. */
+  search: SearchState;
 }
 
 export function initialState(cols = 80, rows = 24): AppState {
@@ -80,5 +83,6 @@ export function initialState(cols = 80, rows = 24): AppState {
     editing: null,
     peeking: {},
     thread: null,
+    search: emptySearch(),
   };
 }

@@ -18,6 +18,8 @@ import { PasteConfirm } from './PasteConfirm.js';
 import { Prompt } from './Prompt.js';
 import { RoomList } from './RoomList.js';
 import { RoomSwitcher } from './RoomSwitcher.js';
+import { SearchOverlay } from './SearchOverlay.js';
+import { searchRows } from '../state/search/selectors.js';
 import { StatusLine } from './StatusLine.js';
 import { ThreadPane } from './ThreadPane.js';
 import { roomThreadCounts, threadPaneLines } from '../state/threads/selectors.js';
@@ -57,6 +59,9 @@ export function ChatScreen({ state, now }: { state: AppState; now: number }) {
   } else if (overlay?.kind === 'quit-confirm') {
     const what = overlay.drafts === 1 ? 'an unsent draft' : `${overlay.drafts} unsent drafts`;
     centre = <Prompt text={`Quit and lose ${what}? y quits (or Ctrl+C again) · n or Esc goes back`} width={l.paneWidth} height={l.paneHeight} />;
+  } else if (overlay?.kind === 'search') {
+    const s = state.search;
+    centre = <SearchOverlay label={s.label} status={s.status} rows={searchRows(state)} selected={s.selected} more={s.next !== null} width={l.paneWidth} height={l.paneHeight} />;
   } else if (overlay?.kind === 'room-jump') {
     centre = <Prompt text={`Go to room number: ${overlay.digits}_  (two digits, or one and Enter · Esc cancels)`} width={l.paneWidth} height={l.paneHeight} />;
   } else if (state.thread && l.threadOverlay) {

@@ -20,6 +20,8 @@ export interface PaneContext {
   selectedId?: string | null;
   /** The clock, for the thread summary under a root ("last 5m ago"); without it the time of day is shown. */
   now?: number;
+  /** A message to mark (the search hit jumped to): drawn as a mention, under a rule saying so. */
+  markId?: string;
 }
 
 export interface PaneLines {
@@ -31,6 +33,8 @@ export interface PaneLines {
   scroll: number;
   /** Rows from the bottom up to and including the read ruler, when the walk reached it (else null). */
   rulerRows: number | null;
+  /** Rows from the bottom up to and including the marked message's rule, when the walk reached it (else null). */
+  markRows: number | null;
 }
 
 const DAY = new Intl.DateTimeFormat('en-GB', { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric' });
@@ -74,8 +78,10 @@ export function paneLines(view: RoomView, ctx: PaneContext, height: number, scro
   // Where the selected message's rows sit, counted from the bottom: [selFrom, selTo).
   let selFrom = -1;
   let selTo = -1;
+  let markRows: number | null = null;
   const pushMsg = (m: ChatMessage) => {
-    const ls = messageLines(m, w, ctx.author(m.authorId), !!ctx.meId && !!m.mentions?.includes(ctx.meId), look, ctx.meId);
+    const marked = ctx.markId !== undefined && m.id === ctx.markId;
+    const ls = messageLines(m, w, ctx.author(m.authorId), marked || (!!ctx.meId && !!m.mentions?.includes(ctx.meId)), look, ctx.meId);
     const picked = ctx.selectedId != null && m.id === ctx.selectedId && m.status === 'confirmed';
     if (picked) selFrom = out.length;
     // Bottom-up: a root's thread summary goes under it, so it is pushed first.
@@ -88,6 +94,10 @@ export function paneLines(view: RoomView, ctx: PaneContext, height: number, scro
     // The cached rows are shared: the highlight is drawn on copies.
     for (let i = ls.length - 1; i >= 0; i--) out.push(picked ? { key: ls[i]!.key, segments: ls[i]!.segments.map((g) => ({ ...g, inverse: true })) } : ls[i]!);
     if (picked) selTo = out.length;
+    if (marked) {
+      out.push(rule('mark', 'search hit (Esc: back to the newest messages)', w, look.colors.mention));
+      markRows = out.length;
+    }
   };
   // Walk on until the selected message is in, however far back it is (it is loaded, so this ends).
   const wanted = () => out.length < need || (ctx.selectedId != null && selTo < 0);
@@ -157,7 +167,7 @@ export function paneLines(view: RoomView, ctx: PaneContext, height: number, scro
   const bottom = total - used; // exclusive index into the top-down order below
   const topDown = out.reverse();
   const start = Math.max(0, bottom - height);
-  return { lines: topDown.slice(start, bottom), atTop, scroll: used, rulerRows };
+  return { lines: topDown.slice(start, bottom), atTop, scroll: used, rulerRows, markRows };
 }
 
 function summaryLine(m: ChatMessage, ctx: PaneContext, width: number, look: Look): Line {

@@ -2,7 +2,7 @@ import type { Attachment } from '@open-discord/protocol';
 import type { Db } from './db.js';
 import { type MessageRow, type MessagesRepository, UNREAD_COUNT_CAP } from '../../features/messages/repository.js';
 
-interface RawMessage {
+export interface RawMessage {
   id: string;
   room_id: string;
   author_id: string;
@@ -23,7 +23,7 @@ interface RawMessage {
   last_reply_authors: string | null;
 }
 
-const toRow = (r: RawMessage): MessageRow => ({
+export const toRow = (r: RawMessage): MessageRow => ({
   id: r.id,
   roomId: r.room_id,
   authorId: r.author_id,

@@ -346,7 +346,53 @@ const MIGRATIONS: readonly Migration[] = [
     );
     CREATE INDEX thread_follows_thread ON thread_follows(thread_id) WHERE following = 1;
   `,
+  /*
+   * 12: message search. Two full-text indexes, projections of the messages table kept current by triggers in
+   * the same transaction as every insert, edit and delete: a word index (unicode61, diacritics folded,
+   * prefix indexes for short prefixes) and a trigram index for text without spaces between words (Chinese,
+   * Japanese), where a word tokenizer finds nothing. Both are contentless (the text lives in messages only)
+   * and keyed by the message's event order, which never changes (a rowid may, on VACUUM); the order index
+   * joins a hit back to its message. A deleted message leaves both indexes; an edit replaces its entry.
+   * The step fills both from the existing messages, as `od-server search rebuild` does.
+   */
+  (db) => {
+    db.exec(`
+      -- Covering for the short-substring scan (the newest messages of the allowed rooms, by order).
+      CREATE INDEX messages_order ON messages(event_order, room_id, deleted);
+      CREATE VIRTUAL TABLE messages_fts_word USING fts5(
+        text, content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 2', prefix='2 3');
+      CREATE VIRTUAL TABLE messages_fts_tri USING fts5(text, content='', contentless_delete=1, tokenize='trigram');
+      CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages WHEN new.deleted = 0 AND new.text != '' BEGIN
+        INSERT INTO messages_fts_word (rowid, text) VALUES (new.event_order, new.text);
+        INSERT INTO messages_fts_tri (rowid, text) VALUES (new.event_order, new.text);
+      END;
+      CREATE TRIGGER messages_fts_update AFTER UPDATE OF text, deleted ON messages BEGIN
+        DELETE FROM messages_fts_word WHERE rowid = old.event_order;
+        DELETE FROM messages_fts_tri WHERE rowid = old.event_order;
+        INSERT INTO messages_fts_word (rowid, text) SELECT new.event_order, new.text WHERE new.deleted = 0 AND new.text != '';
+        INSERT INTO messages_fts_tri (rowid, text) SELECT new.event_order, new.text WHERE new.deleted = 0 AND new.text != '';
+      END;
+      CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages BEGIN
+        DELETE FROM messages_fts_word WHERE rowid = old.event_order;
+        DELETE FROM messages_fts_tri WHERE rowid = old.event_order;
+      END;
+    `);
+    rebuildSearchIndex(db);
+  },
 ];
+
+/**
+ * Refill both search indexes from the messages table (the migration's first fill, and `od-server search
+ * rebuild`): the indexes are projections, so this loses nothing. Runs inside the caller's transaction.
+ */
+export function rebuildSearchIndex(db: Database.Database): void {
+  db.exec(`
+    INSERT INTO messages_fts_word (messages_fts_word) VALUES ('delete-all');
+    INSERT INTO messages_fts_tri (messages_fts_tri) VALUES ('delete-all');
+    INSERT INTO messages_fts_word (rowid, text) SELECT event_order, text FROM messages WHERE deleted = 0 AND text != '';
+    INSERT INTO messages_fts_tri (rowid, text) SELECT event_order, text FROM messages WHERE deleted = 0 AND text != '';
+  `);
+}
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
 

@@ -23,6 +23,7 @@ import { SqliteThreadsRepo } from './threads-repo.js';
 import { SqliteRolesRepo } from './roles-repo.js';
 import { SqliteRoomSettingsRepo } from './room-settings-repo.js';
 import { SqliteRoomsRepo } from './rooms-repo.js';
+import { SqliteSearchRepo } from './search-repo.js';
 import { SqliteUsersRepo } from './users-repo.js';
 
 export interface SqliteOptions {
@@ -49,6 +50,7 @@ export class SqliteStorage implements Storage {
   readonly roomSettings: SqliteRoomSettingsRepo;
   readonly files: SqliteFilesRepo;
   readonly threads: SqliteThreadsRepo;
+  readonly search: SqliteSearchRepo;
   readonly events: SqliteEventLog;
   private readonly stmt: Record<'begin' | 'commit' | 'rollback' | 'savepoint' | 'release' | 'rollbackTo', { run(): unknown }>;
   /** The unit of work in progress (or the last one), which the next one waits for. */
@@ -71,6 +73,7 @@ export class SqliteStorage implements Storage {
     this.roomSettings = new SqliteRoomSettingsRepo(db);
     this.files = new SqliteFilesRepo(db);
     this.threads = new SqliteThreadsRepo(db, this.messages);
+    this.search = new SqliteSearchRepo(db);
     this.events = new SqliteEventLog(db);
     this.stmt = {
       begin: db.prepare('BEGIN IMMEDIATE'),

@@ -6,6 +6,7 @@ import { layoutOf } from '../layout.js';
 import { authorOf } from '../roles/roles.js';
 import { roomLabel } from '../rooms/selectors.js';
 import { selectedMessage } from '../selection/selection.js';
+import { currentJump } from '../search/search.js';
 import { emptyPane, type ChatMessage, type PaneState, type RoomView } from './view.js';
 
 const EMPTY_PANE: PaneState = emptyPane();
@@ -38,14 +39,34 @@ export function shownMessages(list: readonly Message[] | undefined): readonly Ch
  * shows no unread while it follows the newest message: the reader is looking at it (the read marker catches up
  * as soon as the client is live).
  */
-export function roomView(state: Pick<AppState, 'world' | 'views' | 'currentRoomId' | 'activity'> & Partial<Pick<AppState, 'prefs'>>, roomId: string): RoomView | undefined {
+export function roomView(
+  state: Pick<AppState, 'world' | 'views' | 'currentRoomId' | 'activity'> & Partial<Pick<AppState, 'prefs' | 'search'>>,
+  roomId: string,
+): RoomView | undefined {
   const world = state.world;
   if (!world?.rooms[roomId]) return undefined;
   const pane = state.views[roomId] ?? EMPTY_PANE;
   const counts = world.unread[roomId];
+  // Reading a search hit far back (the room's jump window): its messages, not the newest ones.
+  const jump = state.search?.jump?.roomId === roomId ? world.jumps[roomId] : undefined;
   // A muted room (/mute, or set to ring for nothing) shows no count and rings nothing; the reader looks in
   // when they choose. The world's count stays exact.
-  const seen = (roomId === state.currentRoomId && pane.scroll === 0) || !!state.prefs?.muted.includes(roomId) || isQuiet(world, roomId);
+  const seen = (roomId === state.currentRoomId && pane.scroll === 0 && !jump) || !!state.prefs?.muted.includes(roomId) || isQuiet(world, roomId);
+  if (jump) {
+    return {
+      ...pane,
+      pending: [],
+      ruler: null,
+      anchor: false,
+      loading: state.search!.jump!.loading,
+      messages: shownMessages(jump.messages),
+      end: jump.olderEnd,
+      readMarker: world.readMarkers[roomId] ?? 0,
+      unread: seen ? 0 : (counts?.count ?? 0),
+      mentions: seen ? 0 : (counts?.mentions ?? 0),
+      activity: NO_ACTIVITY,
+    };
+  }
   return {
     ...pane,
     messages: shownMessages(world.messages[roomId]),
@@ -87,7 +108,8 @@ export function visiblePane(state: AppState, now?: number): PaneLines & { height
   const l = layoutOf(state);
   const view = currentView(state);
   const world = state.world;
-  if (!view || !world || !state.currentRoomId) return { lines: [], atTop: true, scroll: 0, height: l.paneHeight, newBelow: 0, rulerRows: null };
+  if (!view || !world || !state.currentRoomId) return { lines: [], atTop: true, scroll: 0, height: l.paneHeight, newBelow: 0, rulerRows: null, markRows: null };
+  const mark = currentJump(state);
   const pane = paneLines(
     { ...view, pending: queuedWhileOffline(view.pending, state.status.state === 'live') },
     {
@@ -100,6 +122,7 @@ export function visiblePane(state: AppState, now?: number): PaneLines & { height
       ...(now !== undefined && { now }),
       ...(state.prefs.ignored.length > 0 && { ignored: (id: string) => state.prefs.ignored.includes(id) }),
       ...(world.rooms[state.currentRoomId]?.kind !== 'text' && { seenBy: seenByNames(world, state.currentRoomId) }),
+      ...(mark && { markId: mark.messageId }),
     },
     l.paneHeight,
     view.scroll,
@@ -109,6 +132,8 @@ export function visiblePane(state: AppState, now?: number): PaneLines & { height
 
 /** The current room needs older history: its view reaches the oldest loaded message and more exist. */
 export function historyWanted(state: AppState): { roomId: string; before: number | undefined } | null {
+  // A jump window loads its own pages (search controller): older pages belong to it, not to the main list.
+  if (inJumpWindow(state)) return null;
   const view = currentView(state);
   if (!view || !state.currentRoomId || view.end || view.loading) return null;
   if (state.status.state !== 'live') return null;
@@ -118,6 +143,8 @@ export function historyWanted(state: AppState): { roomId: string; before: number
 
 /** The current room shows its newest message and it is not yet marked read. */
 export function readWanted(state: AppState): { roomId: string; order: number } | null {
+  // Reading far back: the newest messages are not on screen.
+  if (inJumpWindow(state)) return null;
   const view = currentView(state);
   if (!view || !state.currentRoomId || view.scroll > 0 || state.status.state !== 'live') return null;
   // Looking without marking read (/peek).
@@ -125,4 +152,10 @@ export function readWanted(state: AppState): { roomId: string; order: number } |
   const last = view.messages[view.messages.length - 1];
   if (!last || last.order <= view.readMarker) return null;
   return { roomId: state.currentRoomId, order: last.order };
+}
+
+/** The current room shows its jump window (a search hit far back), not its newest messages. */
+export function inJumpWindow(state: Pick<AppState, 'search' | 'currentRoomId' | 'world'>): boolean {
+  const j = currentJump(state);
+  return j !== null && state.world?.jumps[j.roomId] !== undefined;
 }

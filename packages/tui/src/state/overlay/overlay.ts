@@ -26,7 +26,9 @@ export type Overlay =
   /** Ctrl+C with an unsent draft: quit anyway? */
   | { kind: 'quit-confirm'; drafts: number }
   /** Alt+J: the digits of a room number typed so far (rooms 10 and up have no Alt+digit). */
-  | { kind: 'room-jump'; digits: string };
+  | { kind: 'room-jump'; digits: string }
+  /** /search results (state.search holds them). */
+  | { kind: 'search' };
 
 /** A command resolved and built, kept while its confirmation is asked (plain data, so state stays pure). */
 export interface PendingCommand {

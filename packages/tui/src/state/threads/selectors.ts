@@ -13,7 +13,7 @@ export function threadPaneLines(state: AppState, width: number, height: number, 
   const open = openThread(state);
   const world = state.world;
   const pane = state.thread;
-  if (!open || !world || !pane) return { lines: [], atTop: true, scroll: 0, rulerRows: null, title: '' };
+  if (!open || !world || !pane) return { lines: [], atTop: true, scroll: 0, rulerRows: null, markRows: null, title: '' };
   const root = open.root ? (({ thread: _t, ...r }) => r)(open.root) : undefined;
   const messages = shownMessages(root ? [root, ...open.replies] : open.replies);
   const lines = paneLines(
