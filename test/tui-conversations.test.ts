@@ -55,5 +55,13 @@ describe.skipIf(tmuxMissing)('conversations in a real terminal', () => {
     bob.type('alice');
     bob.keys('Enter');
     await bob.waitForText('are you coming to the standup?');
+
+    // Search from the direct chat, and Enter on the hit jumps to it in #general, marked.
+    alice.line('/search noodle');
+    await alice.waitForText(/lunch at the .*noodle.* place\?/);
+    alice.keys('Enter');
+    await alice.waitForText('search hit');
+    await alice.waitForText(/\[#general\]/);
+    await alice.waitForText('lunch at the noodle place?');
   });
 });
