@@ -50,6 +50,8 @@ type Cmd =
   | { k: 'reply'; user: number; msg: number; also: boolean; member: boolean }
   | { k: 'react'; user: number; msg: number; emoji: number; member: boolean }
   | { k: 'dm'; user: number; other: number }
+  | { k: 'group'; user: number; others: number[] }
+  | { k: 'leave'; user: number; msg: number }
   | { k: 'mute'; user: number; msg: number };
 
 const nat = (n: number) => fc.nat({ max: n - 1 });
@@ -76,6 +78,8 @@ const cmd: fc.Arbitrary<Cmd> = fc.oneof(
   fc.record({ k: fc.constant('reply' as const), user: anyUser, msg: nat(32), also: fc.boolean(), member: fc.boolean() }),
   fc.record({ k: fc.constant('react' as const), user: anyUser, msg: nat(32), emoji: nat(3), member: fc.boolean() }),
   fc.record({ k: fc.constant('dm' as const), user: anyUser, other: anyUser }),
+  fc.record({ k: fc.constant('group' as const), user: anyUser, others: fc.uniqueArray(anyUser, { maxLength: 3 }) }),
+  fc.record({ k: fc.constant('leave' as const), user: anyUser, msg: nat(32) }),
   fc.record({ k: fc.constant('mute' as const), user: anyUser, msg: nat(32) }),
 );
 const EMOJI = ['🎉', '👍', '👀'];
@@ -87,8 +91,8 @@ const EMOJI = ['🎉', '👍', '👀'];
 interface ModelRoom {
   id: string;
   name: string;
-  /** A direct chat's two members: only they see it (the owner too sees it only as a member). */
-  dm?: [number, number];
+  /** A direct or group chat's members: only they see it (the owner too sees it only as a member). */
+  chat?: number[];
   restrictedTo: string[] | null;
   joined: Set<number>;
   autoJoin: boolean;
@@ -98,12 +102,12 @@ interface Model {
   grants: Array<Set<string>>;
 }
 const copy = (m: Model): Model => ({
-  rooms: m.rooms.map((r) => ({ ...r, restrictedTo: r.restrictedTo && [...r.restrictedTo], joined: new Set(r.joined), ...(r.dm && { dm: [...r.dm] as [number, number] }) })),
+  rooms: m.rooms.map((r) => ({ ...r, restrictedTo: r.restrictedTo && [...r.restrictedTo], joined: new Set(r.joined), ...(r.chat && { chat: [...r.chat] }) })),
   grants: m.grants.map((g) => new Set(g)),
 });
 function roomVisible(m: Model, u: number, roomId: string): boolean {
   const room = m.rooms.find((r) => r.id === roomId)!;
-  if (room.dm) return room.dm.includes(u);
+  if (room.chat) return room.chat.includes(u);
   return u === 0 || room.restrictedTo === null || room.restrictedTo.some((r) => m.grants[u]?.has(r) === true);
 }
 /** In the room and able to see it: its messages reach the user. */
@@ -117,7 +121,7 @@ function eventVisible(m: Model, u: number, uid: string, e: StoredEvent): boolean
 }
 const isMessageEvent = (e: { type: string; roomId?: string | null }) => e.type.startsWith('message.');
 /** Text rooms: what the room commands (join, part, restrict, send, read…) pick from. */
-const textRooms = (m: Model) => m.rooms.filter((r) => !r.dm);
+const textRooms = (m: Model) => m.rooms.filter((r) => !r.chat);
 
 interface Conn {
   client: RawClient;
@@ -129,7 +133,8 @@ interface Conn {
 }
 
 async function run(cmds: Cmd[]): Promise<void> {
-  const server = await testServer();
+  // Reads unlimited: the checks at the end read a lot (history, members and searches of every room).
+  const server = await testServer({ readRate: null });
   const { storage: store, services } = server.app;
   const conns: Conn[][] = [];
   try {
@@ -345,7 +350,7 @@ async function run(cmds: Cmd[]): Promise<void> {
           const { room: chat } = await current(u).call('dm.open', { userId: uid[v] });
           let r = model.rooms.find((x) => x.id === chat.id);
           if (!r) {
-            r = { id: chat.id, name: `dm${model.rooms.length}`, restrictedTo: null, joined: new Set([u, v]), autoJoin: false, dm: [u, v] };
+            r = { id: chat.id, name: `dm${model.rooms.length}`, restrictedTo: null, joined: new Set([u, v]), autoJoin: false, chat: [u, v] };
             model.rooms.push(r);
           }
           expect((await current(v).call('dm.open', { userId: uid[u] })).room.id).toBe(chat.id);
@@ -357,6 +362,41 @@ async function run(cmds: Cmd[]): Promise<void> {
           const order = server.head();
           await current(v).call('read.mark', { roomId: chat.id, order });
           markers[v]!.set(chat.id, Math.max(markers[v]!.get(chat.id) ?? 0, order));
+          break;
+        }
+        case 'group': {
+          // A group chat of its creator and some others, and a message in it.
+          const u = who(c.user);
+          const others = [...new Set(c.others.map(who))].filter((v) => v !== u);
+          const { room: chat } = await current(u).call('group.create', { name: `g${step}`, userIds: others.map((v) => uid[v]) });
+          const r: ModelRoom = { id: chat.id, name: `grp${model.rooms.length}`, restrictedTo: null, joined: new Set([u, ...others]), autoJoin: false, chat: [u, ...others] };
+          model.rooms.push(r);
+          snapshots.push({ upTo: server.head(), model: copy(model) });
+          const text = `grp-${step}-${r.name}-x`;
+          const m = (await current(u).call('message.send', { roomId: chat.id, text, nonce: `g${step}` })).message;
+          messages.push({ id: m.id, order: m.order, roomId: chat.id, author: u, deleted: false, text });
+          break;
+        }
+        case 'leave': {
+          // A member leaves the group of some message: from then on it is hidden from them like any room.
+          const groups = model.rooms.filter((r) => r.chat && r.name.startsWith('grp'));
+          if (groups.length === 0) break;
+          const r = groups[c.msg % groups.length]!;
+          const u = who(c.user);
+          const res = await current(u).request('group.remove', { roomId: r.id, userId: uid[u] });
+          if (!r.chat!.includes(u)) {
+            const missing = await current(u).request('group.remove', { roomId: 'no-such-room', userId: uid[u] });
+            expect(res.error).toEqual(missing.error);
+            break;
+          }
+          if (!res.ok) {
+            // The creator cannot leave their own group (no one removes the creator).
+            expect(res.error.code).not.toBe('NOT_FOUND');
+            break;
+          }
+          r.chat = r.chat!.filter((v) => v !== u);
+          r.joined.delete(u);
+          parts.push({ u, roomId: r.id, order: server.head() });
           break;
         }
         case 'mute': {
@@ -505,6 +545,18 @@ async function run(cmds: Cmd[]): Promise<void> {
           expect(h.error).toEqual(missing.error);
           expect(list.error).toEqual(noMembers.error);
         }
+      }
+      // Search: a hidden (or left) room's words never hit, and the answer is shaped like a search with no hit;
+      // whatever hits is in a room the user is in.
+      const none = await current(u).call('search', { query: 'nothingmatchesthis' });
+      for (const r of fin.rooms) {
+        const found = await current(u).call('search', { query: r.name });
+        for (const hit of found.hits) expect(mine.some((x) => x.id === hit.message.roomId), `search hit in ${hit.message.roomId} for ${u}`).toBe(true);
+        // A room's name is a word of its own messages only: a hidden room's answers exactly like no hit.
+        if (!roomVisible(fin, u, r.id)) expect(found).toEqual(none);
+        // And a room one is in finds its live messages.
+        else if (mine.includes(r) && messages.some((m) => m.roomId === r.id && !m.deleted)) expect(found.hits.length, `search in ${r.name} for ${u}`).toBeGreaterThan(0);
+        replies.push(JSON.stringify(found));
       }
       const leaked = replies.join('\n');
       for (const r of hidden) {
