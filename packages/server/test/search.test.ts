@@ -156,6 +156,27 @@ describe('search', () => {
     expect(texts(await b.call('search', { query: 'parting', roomId: lobby.id }))).toHaveLength(1);
   });
 
+  it('a group one left, or was removed from, never hits again, not even by id; a direct chat hits only its two members', async () => {
+    const { a, b, c, bob, carol } = await setup();
+    const { room: group } = await a.call('group.create', { name: 'plans', userIds: [bob.id, carol.id] });
+    await say(a, group.id, 'surprise party 惊喜派对 on friday');
+    for (const cl of [b, c]) expect(texts(await cl.call('search', { query: 'surprise' }))).toHaveLength(1);
+    await b.call('group.remove', { roomId: group.id, userId: bob.id });
+    await a.call('group.remove', { roomId: group.id, userId: carol.id });
+    const none = { hits: [], next: null };
+    for (const cl of [b, c]) {
+      for (const q of ['surprise', '惊喜派对', '派对']) expect(await cl.call('search', { query: q })).toEqual(none);
+      // By id it is a room they cannot see: the same answer as a missing room.
+      const byId = await cl.request('search', { query: 'surprise', roomId: group.id });
+      const missing = await cl.request('search', { query: 'surprise', roomId: 'no-such-room' });
+      expect(byId.error).toEqual(missing.error);
+    }
+    const { room: dm } = await a.call('dm.open', { userId: bob.id });
+    await say(a, dm.id, 'just between us');
+    expect(texts(await b.call('search', { query: 'between' }))).toEqual(['just between us']);
+    expect(await c.call('search', { query: 'between' })).toEqual(none);
+  });
+
   it('filters: in a room, from an author, before and after a date; pages with a cursor', async () => {
     const { a, b, c, clock, alice, carol, lobby } = await setup();
     const { room: other } = await a.call('room.create', { name: 'other' });
