@@ -235,4 +235,17 @@ describe('history.around', () => {
     const { room: other } = await a.call('room.create', { name: 'other' });
     expect((await refused(b, 'history.around', { roomId: other.id, messageId: sent[3].id })).code).toBe('NOT_FOUND');
   });
+
+  it('shows the room as history does: thread-only replies stay in their thread, and one of them is shown by its root', async () => {
+    const { a, b, lobby } = await setup();
+    const root = await say(a, lobby.id, 'root words');
+    const reply = (await b.call('message.send', { roomId: lobby.id, text: 'reply words only in the thread', nonce: 'tr1', threadId: root.id })).message;
+    const also = (await b.call('message.send', { roomId: lobby.id, text: 'reply words also in the room', nonce: 'tr2', threadId: root.id, alsoInRoom: true })).message;
+    await say(a, lobby.id, 'after words');
+    const around = await b.call('history.around', { roomId: lobby.id, messageId: reply.id });
+    expect(around.messages.map((m: any) => m.text)).toEqual(['root words', 'reply words also in the room', 'after words']);
+    expect(around.messages.map((m: any) => m.id)).toEqual((await b.call('history', { roomId: lobby.id })).messages.map((m: any) => m.id));
+    // A hit in a reply also in the room is shown where it is.
+    expect((await b.call('history.around', { roomId: lobby.id, messageId: also.id, before: 0, after: 0 })).messages[0].id).toBe(also.id);
+  });
 });

@@ -138,6 +138,19 @@ describe('the search controller', () => {
     }
   });
 
+  it('a hit in a thread-only reply jumps to its root in the room and opens the thread beside it', async () => {
+    const client = new FakeClient();
+    const store = createStore(run([live], withLive()));
+    const actions = attachClient(client, store, { onQuit: () => {} });
+    actions.submit('/search noodles');
+    client.of('search')[0]!.resolve({ hits: [hit(9, { message: msg(9, { roomId: 'r-dev', text: 'noodles at noon', threadId: 'm8' }) })], next: null });
+    await Promise.resolve();
+    actions.jumpToHit();
+    expect(client.of('history.around')[0]!.params).toMatchObject({ roomId: 'r-dev', messageId: 'm8' });
+    expect(store.getState().thread).toMatchObject({ roomId: 'r-dev', rootId: 'm8' });
+    expect(client.of('thread.history')[0]!.params).toMatchObject({ roomId: 'r-dev', threadId: 'm8' });
+  });
+
   it('a late answer to an earlier search is dropped', async () => {
     const client = new FakeClient();
     const store = createStore(run([live], boot()));

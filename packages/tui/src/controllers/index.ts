@@ -12,6 +12,7 @@ import { attachLag } from './lag.js';
 import { attachPresence } from './presence.js';
 import { attachMessageActions, type MessageActions } from './message-actions.js';
 import { attachSearch } from './search.js';
+import { selectedHit } from '../state/search/search.js';
 import { attachSend } from './send.js';
 import { attachThreads, type Threads } from './threads.js';
 import { attachTyping } from './typing.js';
@@ -100,7 +101,12 @@ export function attachClient(client: ChatClient, store: Store, opts: ControllerO
     members: presence.members,
     stop: presence.stop,
     threads,
-    jumpToHit: search.jump,
+    jumpToHit: () => {
+      // A hit in a thread (not also in the room): the room shows its root, and the thread opens beside it.
+      const hit = selectedHit(store.getState());
+      search.jump();
+      if (hit?.message.threadId && !hit.message.alsoInRoom) threads.open(hit.message.roomId, hit.message.threadId);
+    },
     moreHits: search.more,
   };
 }

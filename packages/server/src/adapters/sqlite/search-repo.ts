@@ -39,7 +39,9 @@ export class SqliteSearchRepo implements SearchRepository {
   constructor(db: Db) {
     this.db = db;
     this.afterStmt = db.prepare<[string, number, number], RawMessage>(
-      `SELECT * FROM messages WHERE room_id = ? AND event_order > ? AND deleted = 0 ORDER BY event_order LIMIT ?`,
+      // The room's own list, as `history` pages it: thread replies not also sent to the room stay in their thread.
+      `SELECT * FROM messages WHERE room_id = ? AND event_order > ? AND deleted = 0 AND (thread_id IS NULL OR also_in_room = 1)
+       ORDER BY event_order LIMIT ?`,
     );
   }
 

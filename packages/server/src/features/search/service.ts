@@ -83,8 +83,11 @@ export class SearchService {
   /** A message with the messages before and after it: authorised like `history`. */
   async around(userId: string, p: ParsedParams<'history.around'>): Promise<RequestResult<'history.around'>> {
     if (!(await this.d.access.view()).canSeeRoom(userId, p.roomId)) throw roomNotFound();
-    const m = await this.d.store.messages.get(p.messageId);
-    if (!m || m.roomId !== p.roomId || m.deleted) throw messageNotFound();
+    const hit = await this.d.store.messages.get(p.messageId);
+    if (!hit || hit.roomId !== p.roomId || hit.deleted) throw messageNotFound();
+    // A reply shown in its thread only is not in the room's list: its root stands for it there.
+    const root = hit.threadId && !hit.alsoInRoom ? await this.d.store.messages.get(hit.threadId) : null;
+    const m = root && !root.deleted ? root : hit;
     const nb = p.before ?? DEFAULT_AROUND;
     const na = p.after ?? DEFAULT_AROUND;
     const older = await this.d.store.messages.before(p.roomId, m.order, nb + 1);

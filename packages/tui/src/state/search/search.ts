@@ -84,13 +84,16 @@ function jump(state: AppState): AppState {
   const closed = { ...state, overlay: null };
   if (!hit || !state.world?.rooms[hit.message.roomId]) return notice(closed, 'error', 'that room is gone');
   const roomId = hit.message.roomId;
+  // A reply shown in its thread only is not in the room's list: the jump goes to its root (and the thread
+  // controller opens the thread beside it).
+  const messageId = hit.message.threadId && !hit.message.alsoInRoom ? hit.message.threadId : hit.message.id;
   const there = selectRoom(closed, roomId);
   const pane = there.views[roomId] ?? emptyPane();
   return {
     ...there,
     views: { ...there.views, [roomId]: { ...pane, scroll: 0, newBelow: 0, anchor: false } },
     world: dropJump(there.world!, roomId),
-    search: { ...state.search, jump: { roomId, messageId: hit.message.id, order: hit.message.order, loading: true } },
+    search: { ...state.search, jump: { roomId, messageId, order: hit.message.order, loading: true } },
   };
 }
 
