@@ -347,6 +347,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
 
     // When writes stop, the storage folds the rest of its WAL into the database file.
     storage.startUpkeep(() => deps.queue.busy);
+    // New messages are tokenised for search off the send path, a batch at a time.
+    const stopIndexer = services.search.startIndexer(DEFAULTS.searchIndexMs);
     // The operator's command line writes events from another process; publish them live within a moment.
     bus.watchForeign(() => void deps.queue.absorbForeign());
 
@@ -372,6 +374,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         closing ??= (async () => {
           transport.stopAccepting();
           stopStatus();
+          stopIndexer();
           storage.stopUpkeep();
           bus.close();
           await deps.queue.close();

@@ -232,7 +232,7 @@ export function undoMigration11(db: { exec(sql: string): unknown }): void {
 export function undoMigration12(db: { exec(sql: string): unknown }): void {
   db.exec(`
     DROP TRIGGER messages_fts_insert; DROP TRIGGER messages_fts_update; DROP TRIGGER messages_fts_delete;
-    DROP TABLE messages_fts_word; DROP TABLE messages_fts_tri; DROP INDEX messages_order;
+    DROP TABLE messages_fts_word; DROP TABLE messages_fts_tri; DROP TABLE search_pending; DROP INDEX messages_order;
   `);
 }
 

@@ -61,12 +61,45 @@ describe('search index', () => {
     expect(await found(alice, '旧的消')).toEqual(['older words 旧的消息']);
   });
 
+  it('a new message is indexed off the send path: pending after its commit, found by the next search, gone from the queue', async () => {
+    const alice = await user('alice');
+    const { room } = await s.rooms.create(alice, { name: 'lobby' });
+    await send(alice, room.id, 'fresh 新しい言葉');
+    const pending = () => (store.db.prepare('SELECT COUNT(*) AS n FROM search_pending').get() as { n: number }).n;
+    const indexed = () => (store.db.prepare("SELECT COUNT(*) AS n FROM messages_fts_word WHERE messages_fts_word MATCH 'fresh'").get() as { n: number }).n;
+    expect(pending()).toBe(1);
+    expect(indexed()).toBe(0);
+    expect(await found(alice, 'fresh')).toEqual(['fresh 新しい言葉']);
+    expect(await found(alice, '新しい')).toEqual(['fresh 新しい言葉']);
+    expect(pending()).toBe(0);
+    expect(indexed()).toBe(1);
+    // An edit while pending, and a delete: the old text is never found, the new one is.
+    const m = (await send(alice, room.id, 'draft words')).message;
+    await s.messageChanges.edit(alice, { messageId: m.id, text: 'final words' });
+    expect(await found(alice, 'draft')).toEqual([]);
+    expect(await found(alice, 'final')).toEqual(['final words']);
+    await s.messageChanges.delete(alice, { messageId: m.id });
+    expect(await found(alice, 'final')).toEqual([]);
+    // The background indexer empties the queue by itself.
+    await send(alice, room.id, 'later words');
+    const stop = s.search.startIndexer(5);
+    try {
+      while (pending() > 0) await new Promise((r) => setTimeout(r, 5));
+    } finally {
+      stop();
+    }
+    expect(indexed()).toBe(1);
+    expect((store.db.prepare("SELECT COUNT(*) AS n FROM messages_fts_word WHERE messages_fts_word MATCH 'later'").get() as { n: number }).n).toBe(1);
+  });
+
   it('rebuild restores it from the messages table', async () => {
     const alice = await user('alice');
     const { room } = await s.rooms.create(alice, { name: 'lobby' });
     await send(alice, room.id, 'alpha 甲乙丙丁');
     const edited = (await send(alice, room.id, 'beta')).message;
     await s.messageChanges.edit(alice, { messageId: edited.id, text: 'gamma' });
+    // New messages are indexed off the send path: index them, then lose the indexes by hand.
+    await s.search.catchUp();
     store.db.exec(`INSERT INTO messages_fts_word (messages_fts_word) VALUES ('delete-all');
                    INSERT INTO messages_fts_tri (messages_fts_tri) VALUES ('delete-all');`);
     expect(await found(alice, 'alpha')).toEqual([]);

@@ -353,6 +353,11 @@ const MIGRATIONS: readonly Migration[] = [
    * Japanese), where a word tokenizer finds nothing. Both are contentless (the text lives in messages only)
    * and keyed by the message's event order, which never changes (a rowid may, on VACUUM); the order index
    * joins a hit back to its message. A deleted message leaves both indexes; an edit replaces its entry.
+   * A new message is not tokenised in the commit that writes it: its order goes into `search_pending` (one
+   * small b-tree row), and the pending messages are indexed a few hundred at a time, off the send path, and
+   * always before a search runs — so a search never misses one, and plain messages do not pay for an FTS
+   * segment per group commit (that halved fan-out). Edits and deletes take the old text out of both indexes
+   * in their own transaction.
    * The step fills both from the existing messages, as `od-server search rebuild` does.
    */
   (db) => {
@@ -362,19 +367,20 @@ const MIGRATIONS: readonly Migration[] = [
       CREATE VIRTUAL TABLE messages_fts_word USING fts5(
         text, content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 2', prefix='2 3');
       CREATE VIRTUAL TABLE messages_fts_tri USING fts5(text, content='', contentless_delete=1, tokenize='trigram');
+      CREATE TABLE search_pending (event_order INTEGER PRIMARY KEY);
       CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages WHEN new.deleted = 0 AND new.text != '' BEGIN
-        INSERT INTO messages_fts_word (rowid, text) VALUES (new.event_order, new.text);
-        INSERT INTO messages_fts_tri (rowid, text) VALUES (new.event_order, new.text);
+        INSERT OR IGNORE INTO search_pending (event_order) VALUES (new.event_order);
       END;
       CREATE TRIGGER messages_fts_update AFTER UPDATE OF text, deleted ON messages BEGIN
         DELETE FROM messages_fts_word WHERE rowid = old.event_order;
         DELETE FROM messages_fts_tri WHERE rowid = old.event_order;
-        INSERT INTO messages_fts_word (rowid, text) SELECT new.event_order, new.text WHERE new.deleted = 0 AND new.text != '';
-        INSERT INTO messages_fts_tri (rowid, text) SELECT new.event_order, new.text WHERE new.deleted = 0 AND new.text != '';
+        DELETE FROM search_pending WHERE event_order = old.event_order;
+        INSERT OR IGNORE INTO search_pending (event_order) SELECT new.event_order WHERE new.deleted = 0 AND new.text != '';
       END;
       CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages BEGIN
         DELETE FROM messages_fts_word WHERE rowid = old.event_order;
         DELETE FROM messages_fts_tri WHERE rowid = old.event_order;
+        DELETE FROM search_pending WHERE event_order = old.event_order;
       END;
     `);
     rebuildSearchIndex(db);
@@ -389,6 +395,7 @@ export function rebuildSearchIndex(db: Database.Database): void {
   db.exec(`
     INSERT INTO messages_fts_word (messages_fts_word) VALUES ('delete-all');
     INSERT INTO messages_fts_tri (messages_fts_tri) VALUES ('delete-all');
+    DELETE FROM search_pending;
     INSERT INTO messages_fts_word (rowid, text) SELECT event_order, text FROM messages WHERE deleted = 0 AND text != '';
     INSERT INTO messages_fts_tri (rowid, text) SELECT event_order, text FROM messages WHERE deleted = 0 AND text != '';
   `);

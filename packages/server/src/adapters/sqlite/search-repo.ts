@@ -102,6 +102,20 @@ export class SqliteSearchRepo implements SearchRepository {
     return { rows, next: rows.length === q.limit ? rows[rows.length - 1]!.order : null };
   }
 
+  hasPending(): boolean {
+    return this.db.prepare('SELECT 1 FROM search_pending LIMIT 1').get() !== undefined;
+  }
+
+  indexPending(limit: number): number {
+    const last = this.db.prepare('SELECT event_order AS o FROM search_pending ORDER BY event_order LIMIT 1 OFFSET ?').get(limit - 1) as { o: number } | undefined;
+    const upTo = last?.o ?? Number.MAX_SAFE_INTEGER;
+    const rows = `SELECT m.event_order, m.text FROM search_pending p JOIN messages m ON m.event_order = p.event_order
+                  WHERE p.event_order <= ? AND m.deleted = 0 AND m.text != ''`;
+    this.db.prepare(`INSERT INTO messages_fts_word (rowid, text) ${rows}`).run(upTo);
+    this.db.prepare(`INSERT INTO messages_fts_tri (rowid, text) ${rows}`).run(upTo);
+    return this.db.prepare('DELETE FROM search_pending WHERE event_order <= ?').run(upTo).changes;
+  }
+
   after(roomId: string, after: number, limit: number): MessageRow[] {
     return this.afterStmt.all(roomId, after, limit).map(toRow);
   }

@@ -45,4 +45,8 @@ export interface SearchRepository {
   after(roomId: string, after: number, limit: number): Awaitable<MessageRow[]>;
   /** Empty both full-text indexes and fill them again from the messages (they are projections). */
   rebuild(): Awaitable<{ messages: number }>;
+  /** New or edited messages not tokenised yet (they are indexed off the send path, and before any search). */
+  hasPending(): Awaitable<boolean>;
+  /** Index up to `limit` of them, oldest first (a write: run it as a commit-queue step); how many were. */
+  indexPending(limit: number): Awaitable<number>;
 }

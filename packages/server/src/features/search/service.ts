@@ -9,6 +9,8 @@ import { snippetOf } from './snippet.js';
 
 const DEFAULT_LIMIT = 20;
 const DEFAULT_AROUND = 25;
+/** Pending messages indexed in one commit-queue step: small enough not to hold a batch up for long. */
+const INDEX_BATCH = 500;
 
 const messageNotFound = () => new ProtocolError('NOT_FOUND', 'message not found');
 
@@ -43,6 +45,7 @@ export class SearchService {
       for (const r of view.allRooms()) if (!r.deleted && r.joined.has(userId) && view.roomVisibleTo(userId, r)) roomIds.push(r.id);
     }
     const { terms, substring } = parseQuery(p.query);
+    await this.catchUp();
     const found = await this.d.store.search.messages({
       terms,
       substring,
@@ -78,6 +81,40 @@ export class SearchService {
       rooms.push(await this.d.store.rooms.toWire(r));
     }
     return { rooms };
+  }
+
+  /**
+   * Index the messages still pending, so a search never misses one just sent (new messages are tokenised off
+   * the send path: see the search migration). A step of the commit queue, as every write is.
+   */
+  async catchUp(): Promise<void> {
+    const { store, queue } = this.d;
+    while (await store.search.hasPending()) await queue.submit(async () => void (await store.search.indexPending(INDEX_BATCH)));
+  }
+
+  /**
+   * Index pending messages in the background, a batch every `intervalMs`, so the backlog a search may have to
+   * index first stays small; returns the function that stops it.
+   */
+  startIndexer(intervalMs: number): () => void {
+    let running = false;
+    const timer = setInterval(() => {
+      if (running) return;
+      running = true;
+      const { store, queue } = this.d;
+      void (async () => {
+        try {
+          if (await store.search.hasPending()) await queue.submit(async () => void (await store.search.indexPending(INDEX_BATCH)));
+        } catch (error) {
+          // A full disk or a closing store: the messages stay pending and the next tick (or a search) retries.
+          this.d.log({ level: 'warn', msg: 'search indexing failed', error: error instanceof Error ? error.message : String(error) });
+        } finally {
+          running = false;
+        }
+      })();
+    }, intervalMs);
+    timer.unref();
+    return () => clearInterval(timer);
   }
 
   /** A message with the messages before and after it: authorised like `history`. */
