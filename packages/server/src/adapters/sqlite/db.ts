@@ -31,6 +31,7 @@ export function openDatabase(dataDir: string, opts: { synchronous?: Synchronous;
     // after a burst, so the WAL stays bounded.
     db.pragma('wal_autocheckpoint = 2000');
     db.pragma(`journal_size_limit = ${16 * 1024 * 1024}`);
+    registerFunctions(db);
     migrate(db);
     // The -wal and -shm files now exist; ones left by an older version may be readable by others.
     for (const f of [`${file}-wal`, `${file}-shm`]) chmodIfPresent(f, 0o600);
@@ -48,6 +49,14 @@ function ownerOnly(dataDir: string, file: string): void {
   fs.chmodSync(dataDir, 0o700);
   fs.closeSync(fs.openSync(file, 'a', 0o600)); // an empty file is a new database to SQLite
   fs.chmodSync(file, 0o600);
+}
+
+/** Scripts written without spaces between words: only their text needs the trigram index (see search-repo). */
+const UNSPACED = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u;
+
+/** SQL functions the schema's statements use. */
+function registerFunctions(db: Db): void {
+  db.function('has_unspaced', { deterministic: true }, (text: unknown) => (typeof text === 'string' && UNSPACED.test(text) ? 1 : 0));
 }
 
 function chmodIfPresent(file: string, mode: number): void {

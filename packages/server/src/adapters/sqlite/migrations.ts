@@ -397,7 +397,7 @@ export function rebuildSearchIndex(db: Database.Database): void {
     INSERT INTO messages_fts_tri (messages_fts_tri) VALUES ('delete-all');
     DELETE FROM search_pending;
     INSERT INTO messages_fts_word (rowid, text) SELECT event_order, text FROM messages WHERE deleted = 0 AND text != '';
-    INSERT INTO messages_fts_tri (rowid, text) SELECT event_order, text FROM messages WHERE deleted = 0 AND text != '';
+    INSERT INTO messages_fts_tri (rowid, text) SELECT event_order, text FROM messages WHERE deleted = 0 AND text != '' AND has_unspaced(text);
   `);
 }
 

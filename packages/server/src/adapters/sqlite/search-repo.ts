@@ -27,7 +27,7 @@ const TRIGRAM = 3;
 
 /**
  * SQLite implementation of the search feature's SearchRepository, over the two contentless FTS5 indexes of
- * migration 9 (word: unicode61; substring: trigram), both keyed by the message's event order. The allowed
+ * migration 12 (word: unicode61; substring: trigram), both keyed by the message's event order. The allowed
  * rooms are a filter inside the same query, applied to every candidate before the LIMIT: a hit in another
  * room is never counted, ranked or returned.
  */
@@ -112,7 +112,9 @@ export class SqliteSearchRepo implements SearchRepository {
     const rows = `SELECT m.event_order, m.text FROM search_pending p JOIN messages m ON m.event_order = p.event_order
                   WHERE p.event_order <= ? AND m.deleted = 0 AND m.text != ''`;
     this.db.prepare(`INSERT INTO messages_fts_word (rowid, text) ${rows}`).run(upTo);
-    this.db.prepare(`INSERT INTO messages_fts_tri (rowid, text) ${rows}`).run(upTo);
+    // Only text in a script without spaces needs the trigram index: a substring query always has such a term,
+    // so a message without one can never match it (and tokenising every message in trigrams cost fan-out).
+    this.db.prepare(`INSERT INTO messages_fts_tri (rowid, text) ${rows} AND has_unspaced(m.text)`).run(upTo);
     return this.db.prepare('DELETE FROM search_pending WHERE event_order <= ?').run(upTo).changes;
   }
 
