@@ -58,6 +58,24 @@ describe('presence', () => {
     expect(presenceOf(a, bob.user.id)).toEqual(['online', 'away', 'online', 'offline']);
   });
 
+  it('a client flipping its idle state as fast as it can is announced at most once a second, ending in its last state', async () => {
+    const s = await server();
+    const alice = await signup(s.url, 'alice');
+    const bob = await signup(s.url, 'bob');
+    const a = await connect(s.url, alice.accessToken);
+    const b = await connect(s.url, bob.accessToken);
+    await a.waitFrame((f) => f.type === 'presence' && f.userId === bob.user.id, 'bob online');
+    for (let i = 0; i < 200; i++) b.sendJson({ type: 'idle', idle: i % 2 === 0 });
+    b.sendJson({ type: 'idle', idle: true });
+    // The last state asked for wins, once its window has passed: away.
+    await a.waitFrame((f) => f.type === 'presence' && f.userId === bob.user.id && f.status === 'away', 'bob away');
+    await until(() => presenceOf(a, bob.user.id).at(-1) === 'away');
+    await barrier(b);
+    await barrier(a);
+    // online, then a change a second at most: not two hundred (a slow machine may spread them over a few).
+    expect(presenceOf(a, bob.user.id).length).toBeLessThan(10);
+  });
+
   it('a reconnect within the grace period does not flap; after it, the user is shown offline', async () => {
     const s = await server({ presenceGraceMs: 60_000 });
     const alice = await signup(s.url, 'alice');

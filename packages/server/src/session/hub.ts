@@ -8,6 +8,8 @@ import { PresenceTracker } from './presence.js';
 import type { Session } from './session.js';
 
 const EMPTY: ReadonlySet<Session> = new Set();
+/** A connection's idle state changes at most this often (the rest is coalesced: the last one wins). */
+const IDLE_CHANGE_WINDOW_MS = 1000;
 
 /**
  * Every authenticated connection, who is live, presence, and FAN-OUT.
@@ -56,9 +58,22 @@ export class Hub {
 
   /** A session's person went idle or came back (the `idle` frame); counts once the session is live. */
   setIdle(s: Session, idle: boolean): void {
-    if (s.idle === idle) return;
-    s.idle = idle;
-    if (this.live.has(s)) this.presence.idleChanged(s.userId!, idle);
+    s.wantIdle = idle;
+    // One change a second per connection at most: a client flipping its idle state as fast as it may send
+    // frames would otherwise have the server announce presence to every connection that often. The last
+    // state asked for is applied when the window ends.
+    if (s.idleWindow === null) this.applyIdle(s);
+  }
+
+  private applyIdle(s: Session): void {
+    if (s.idle === s.wantIdle) return;
+    s.idle = s.wantIdle;
+    if (this.live.has(s)) this.presence.idleChanged(s.userId!, s.idle);
+    s.idleWindow = setTimeout(() => {
+      s.idleWindow = null;
+      this.applyIdle(s);
+    }, IDLE_CHANGE_WINDOW_MS);
+    s.idleWindow.unref?.();
   }
 
   get liveCount(): number {
@@ -92,6 +107,8 @@ export class Hub {
   }
 
   remove(s: Session): void {
+    if (s.idleWindow) clearTimeout(s.idleWindow);
+    s.idleWindow = null;
     const userId = s.userId;
     if (userId === null) return;
     const all = this.byUser.get(userId);

@@ -61,6 +61,9 @@ export class Session {
   userId: string | null = null;
   /** Its person is idle (the client's `idle` frame): presence shows them away while all their connections are. */
   idle = false;
+  /** The idle state the client asked for last, and the window in which further changes wait (see Hub.setIdle). */
+  wantIdle = false;
+  idleWindow: ReturnType<typeof setTimeout> | null = null;
   /** The session family of the token it authenticated with (logout or refresh-token reuse closes it). */
   family: string | null = null;
   accounted = 0;
