@@ -256,15 +256,21 @@ export type { Synchronous };
  */
 function turnProbe(): { check(): void; end(): void } {
   let yielded = false;
-  const probe = setImmediate(() => {
+  const mark = () => {
     yielded = true;
-  });
+  };
+  // Both: a timer the unit waits for can fire in the timers phase before this turn's check phase runs the
+  // immediate (on a busy machine its millisecond has passed by then), and this timer, made first with the
+  // shortest delay, fires before any timer the unit makes later.
+  const probe = setImmediate(mark);
+  const timer = setTimeout(mark, 0);
   return {
     check() {
       if (yielded) throw new Error('a write waited for I/O while holding the transaction');
     },
     end() {
       clearImmediate(probe);
+      clearTimeout(timer);
     },
   };
 }
