@@ -154,7 +154,7 @@ async function run(cmds: Cmd[]): Promise<void> {
     /** Per event order: the model right after the step that wrote it (live delivery is judged by it). */
     const snapshots: Array<{ upTo: number; model: Model }> = [{ upTo: server.head(), model: copy(model) }];
     /** Every message sent; `threadOnly`: a reply shown in its thread only (never in the room's history or unread). */
-    const messages: Array<{ id: string; order: number; roomId: string; author: number; deleted: boolean; text: string; threadOnly?: boolean }> = [];
+    const messages: Array<{ id: string; order: number; roomId: string; author: number; deleted: boolean; text: string; threadOnly?: boolean; root?: string }> = [];
     const markers = uid.map(() => new Map<string, number>());
     /** Every part (the order of its room.left) and join (of room.joined), to check nothing arrives in between. */
     const parts: Array<{ u: number; roomId: string; order: number }> = [];
@@ -316,10 +316,14 @@ async function run(cmds: Cmd[]): Promise<void> {
           const text = `reply-${step}-${model.rooms.find((r) => r.id === root.roomId)!.name}-x`;
           const params = { roomId: root.roomId, text, nonce: `r${step}`, threadId: root.id, ...(c.also && { alsoInRoom: true }) };
           const res = await current(u).request('message.send', params);
-          if (inRoom(model, u, root.roomId)) {
+          // A reply to a reply goes to its root; a thread whose root was deleted takes no more replies.
+          const top = root.root ? messages.find((x) => x.id === root.root)! : root;
+          if (inRoom(model, u, root.roomId) && top.deleted) {
+            expect(res.error.code).toBe('NOT_FOUND');
+          } else if (inRoom(model, u, root.roomId)) {
             expect(res.ok).toBe(true);
             const m = res.result.message;
-            messages.push({ id: m.id, order: m.order, roomId: root.roomId, author: u, deleted: false, text, threadOnly: !c.also });
+            messages.push({ id: m.id, order: m.order, roomId: root.roomId, author: u, deleted: false, text, threadOnly: !c.also, root: top.id });
           } else if (!roomVisible(model, u, root.roomId)) {
             const missing = await current(u).request('message.send', { ...params, roomId: 'no-such-room', nonce: `rm${step}` });
             expect(res.error).toEqual(missing.error);
