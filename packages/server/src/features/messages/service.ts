@@ -106,15 +106,15 @@ export class MessagesService {
 
   /**
    * Slowmode: a member's next message in the room waits `slowmodeSec` after their last one; those who may
-   * moderate messages are exempt. Costs one primary-key read per message, and one more in a slowed room.
+   * moderate messages are exempt. Costs one integer read per message, and one more in a slowed room.
    */
   private async slowmode(view: AccessView, userId: string, roomId: string, now: number): Promise<void> {
-    const room = await this.d.store.rooms.get(roomId);
-    if (!room || room.slowmodeSec === 0 || view.hasPermission(userId, 'moderate_messages')) return;
+    const seconds = await this.d.store.rooms.slowmodeOf(roomId);
+    if (seconds === 0 || view.hasPermission(userId, 'moderate_messages')) return;
     const last = await this.d.store.messages.lastSentAt(userId, roomId);
     if (last === null) return;
-    const wait = last + room.slowmodeSec * 1000 - now;
-    if (wait > 0) throw new ProtocolError('RATE_LIMITED', `slowmode: one message every ${room.slowmodeSec} s in this room`, wait);
+    const wait = last + seconds * 1000 - now;
+    if (wait > 0) throw new ProtocolError('RATE_LIMITED', `slowmode: one message every ${seconds} s in this room`, wait);
   }
 
   /**
