@@ -8,6 +8,7 @@ import { AccessAdminService } from './core/access-admin.js';
 import { CommitQueue } from './core/commit-queue.js';
 import type { Log, ServiceDeps } from './core/deps.js';
 import { RateLimiter } from './core/rate-limit.js';
+import { type WriteKind, WriteLimits, writeRates } from './core/write-limits.js';
 import { DEFAULTS, type Rate } from './defaults.js';
 import { loadOrCreateSecret } from './features/accounts/secret.js';
 import { AuthService, type AuthOptions, createInvite, REFRESH_TOKEN_TTL_SEC, type Registration } from './features/accounts/service.js';
@@ -19,6 +20,7 @@ import { MembershipService } from './features/membership/service.js';
 import { InvitesService } from './features/invites/service.js';
 import { MessageChangesService } from './features/messages/changes.js';
 import { MessagesService } from './features/messages/service.js';
+import { SlowmodeCache } from './features/messages/slowmode.js';
 import { ModerationService } from './features/moderation/service.js';
 import { PresenceService } from './features/presence/service.js';
 import { ProfileService } from './features/profile/service.js';
@@ -73,8 +75,16 @@ export interface ServerOptions {
   sendBufferCap?: number;
   maxConnectionsPerUser?: number;
   maxConnectionsPerIp?: number;
-  /** Per-user write token bucket; null = unlimited. */
+  /**
+   * Per-user bucket for messages (the `message` kind of `writeRates`); null = unlimited. Null with no
+   * `writeRates` also turns every other kind off, as it did when there was one bucket for every write.
+   */
   messageRate?: Rate | null;
+  /**
+   * Per-user token buckets, one per kind of write (core/write-limits.ts): a kind left out keeps its
+   * default (DEFAULTS.writeRates), a kind set to null is unlimited; null = every kind unlimited.
+   */
+  writeRates?: Partial<Record<WriteKind, Rate | null>> | null;
   /**
    * Per-user read token bucket in cost units (sync and state cost 20, history 5, other reads 1), so a
    * burst of full syncs cannot block everyone (a sync page costs the event loop ~10 ms: the burst is ~0.5 s
@@ -106,6 +116,8 @@ export interface ServerOptions {
   log?: (line: object) => void;
   /** The largest upload in bytes, refused before its body is read. */
   maxUploadBytes?: number;
+  /** Bytes one user may upload in any 24 hours; null = no quota. */
+  uploadQuotaBytes?: number | null;
 }
 
 /** Every feature's service, around one storage, one access index and one commit queue. */
@@ -168,6 +180,11 @@ export async function createServices(o: ServicesOptions): Promise<Services & { b
   const head = await o.storage.events.head();
   const queue = new CommitQueue(o.storage, bus, access, visibilityEvents(FEATURES), o.now, o.newId, o.log, head);
   const deps: ServiceDeps = { store: o.storage, access, queue, now: o.now, newId: o.newId, log: o.log };
+  // Slowmode is read on every send: kept in memory from the events, loaded once here.
+  const slowmodes = new SlowmodeCache();
+  await slowmodes.load(o.storage);
+  bus.subscribe((events) => slowmodes.apply(events));
+  queue.onForeignEvents((events) => slowmodes.apply(events));
   const readMarkers = new ReadMarkersService(deps);
   const membership = new MembershipService(deps, readMarkers);
   const rooms = new RoomsService(deps, membership);
@@ -182,7 +199,7 @@ export async function createServices(o: ServicesOptions): Promise<Services & { b
     auth: new AuthService(deps, o.auth, membership),
     rooms,
     membership,
-    messages: new MessagesService(deps, threads),
+    messages: new MessagesService(deps, threads, slowmodes),
     profile: new ProfileService(deps),
     presence: new PresenceService(deps),
     readMarkers,
@@ -247,6 +264,13 @@ function defaultNewId(): string {
 /** `undefined` means "the default"; `null` (where allowed) means "off". */
 const or = <T>(v: T | undefined, d: T): T => (v === undefined ? d : v);
 
+/** The write buckets in force: `writeRates` over the defaults, `messageRate` for messages (see ServerOptions). */
+export function writeRatesOf(opts: Pick<ServerOptions, 'messageRate' | 'writeRates'>): Record<WriteKind, Rate | null> {
+  const rates = writeRates(opts.writeRates === undefined && opts.messageRate === null ? null : opts.writeRates);
+  if (opts.messageRate !== undefined) rates.message = opts.messageRate;
+  return rates;
+}
+
 export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const now = opts.now ?? Date.now;
   const newId = opts.newId ?? defaultNewId;
@@ -258,6 +282,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   try {
     const secret = loadOrCreateSecret(opts.dataDir);
     const bus = new SqliteEventBus(opts.foreignPollMs ?? DEFAULTS.foreignPollMs);
+    // Keyed by user, shared by every connection of theirs (and by their uploads over HTTP).
+    const writeLimits = new WriteLimits(writeRatesOf(opts), now);
     const services = await createServices({
       storage,
       bus,
@@ -265,7 +291,12 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       newId,
       log,
       snapshotThreshold: opts.snapshotThreshold ?? DEFAULTS.snapshotThreshold,
-      files: { dir: path.join(opts.dataDir, 'files'), maxBytes: opts.maxUploadBytes ?? DEFAULTS.maxUploadBytes },
+      files: {
+        dir: path.join(opts.dataDir, 'files'),
+        maxBytes: opts.maxUploadBytes ?? DEFAULTS.maxUploadBytes,
+        quotaBytes: or(opts.uploadQuotaBytes, DEFAULTS.uploadQuotaBytes),
+        limits: writeLimits,
+      },
       auth: {
         secret,
         registration: opts.registration ?? DEFAULTS.registration,
@@ -300,12 +331,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     services.auth.onSessionsRevoked = (id) => hub.closeUser(id, CloseCode.UNAUTHORIZED, 'session revoked');
     services.auth.onFamilyRevoked = (family) => hub.closeFamily(family, CloseCode.UNAUTHORIZED, 'session revoked');
 
-    const rate = or(opts.messageRate, DEFAULTS.messageRate);
     const readRate = or(opts.readRate, DEFAULTS.readRate);
-    const dispatcher = new Dispatcher(
-      rate ? new RateLimiter(rate.perSec, rate.burst, now) : null,
-      readRate ? new RateLimiter(readRate.perSec, readRate.burst, now) : null,
-    );
+    const dispatcher = new Dispatcher(writeLimits, readRate ? new RateLimiter(readRate.perSec, readRate.burst, now) : null);
     for (const f of FEATURES) f.register?.(dispatcher, services);
 
     const sendBufferCap = opts.sendBufferCap ?? DEFAULTS.sendBufferCap;

@@ -1,11 +1,35 @@
 import { DEFAULT_MAX_UPLOAD_BYTES, LIMITS } from '@open-discord/protocol';
+import type { WriteKind } from './core/write-limits.js';
 
 /*
  * THE server defaults: `startServer` (the library) and `od-server start` (the command line, whose --help
  * prints them) both take every default from here, so the two cannot drift apart.
  */
 
+/** A token bucket: refills `perSec` tokens a second up to `burst`. */
 export type Rate = { perSec: number; burst: number };
+
+/**
+ * Every kind of write's default bucket, per user (the kinds: core/write-limits.ts). A person chatting stays
+ * far below each; the bursts absorb a client catching up after a reconnect (re-sent messages, a run of read
+ * markers) and a moderator acting on a raid. `--message-rate` sets the message kind, `--rate-limits` any.
+ */
+const WRITE_RATES: Readonly<Record<WriteKind, Rate | null>> = {
+  message: { perSec: 10, burst: 20 },
+  edit: { perSec: 5, burst: 20 },
+  reaction: { perSec: 10, burst: 30 },
+  membership: { perSec: 2, burst: 20 },
+  // Each of these is announced to every connection on the server.
+  profile: { perSec: 1, burst: 10 },
+  rooms: { perSec: 2, burst: 20 },
+  moderation: { perSec: 5, burst: 50 },
+  // Private to their user: cheap, and a client marks rooms read as fast as someone switches between them.
+  markers: { perSec: 20, burst: 100 },
+  // Each streams up to the size cap to disk and may re-encode an image (the bytes also count to the quota).
+  upload: { perSec: 0.5, burst: 10 },
+  // A write request no kind lists (core/write-limits.ts WRITE_KIND).
+  other: { perSec: 10, burst: 20 },
+};
 
 export const DEFAULTS = {
   host: '127.0.0.1',
@@ -20,8 +44,10 @@ export const DEFAULTS = {
   sendBufferCap: 1024 * 1024,
   maxConnectionsPerUser: 8,
   maxConnectionsPerIp: 64,
-  /** Writes per second per user, burst twice that (the command line's `--message-rate N`). */
-  messageRate: { perSec: 10, burst: 20 } as Rate | null,
+  /** Messages per second per user, burst twice that (the command line's `--message-rate N`). */
+  messageRate: WRITE_RATES.message,
+  /** Every kind of write's bucket (`--rate-limits kind=N[/B],…`). */
+  writeRates: WRITE_RATES,
   /** Read cost units per second per user, burst ten times that (`--read-rate N`). */
   readRate: { perSec: 100, burst: 1000 } as Rate | null,
   authRate: { perSec: 5, burst: 50 } as Rate | null,
@@ -39,6 +65,8 @@ export const DEFAULTS = {
   firstRoom: 'general' as string | null,
   /** The largest upload (`--max-upload-mb`), refused before its body is read. */
   maxUploadBytes: DEFAULT_MAX_UPLOAD_BYTES,
+  /** Bytes one user may upload in any 24 hours (`--upload-quota-mb`); null: no quota. */
+  uploadQuotaBytes: 1024 * 1024 * 1024 as number | null,
   /** Malformed frames tolerated per connection before closing with 4400. */
   maxMalformed: 100,
 } as const;

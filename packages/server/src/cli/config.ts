@@ -4,7 +4,8 @@ import path from 'node:path';
 import { DB_FILE } from '../adapters/sqlite/db.js';
 import { SqliteStorage } from '../adapters/sqlite/storage.js';
 import type { ServerOptions } from '../app.js';
-import { DEFAULTS, MESSAGE_BURST_FACTOR, READ_BURST_FACTOR } from '../defaults.js';
+import { DEFAULTS, MESSAGE_BURST_FACTOR, READ_BURST_FACTOR, type Rate } from '../defaults.js';
+import { WRITE_KINDS, type WriteKind } from '../core/write-limits.js';
 import { pickLog } from '../log.js';
 
 /** A bad knob value: reported as one line, exit code 2. */
@@ -45,6 +46,34 @@ function origins(raw: string, name: string): string[] {
   return list;
 }
 
+/**
+ * `--rate-limits`: comma-separated `kind=RATE[/BURST]` (a rate per second, decimals allowed; the burst
+ * defaults to twice the rate, at least 1) or `kind=off`. Kinds not named keep their defaults.
+ */
+function writeRateList(raw: string, name: string): Partial<Record<WriteKind, Rate | null>> {
+  const out: Partial<Record<WriteKind, Rate | null>> = {};
+  for (const item of raw.split(',').map((s) => s.trim()).filter(Boolean)) {
+    const m = /^([a-z]+)=(?:(off)|(\d+(?:\.\d+)?)(?:\/(\d+))?)$/.exec(item);
+    if (!m) throw new ConfigError(`invalid ${name} "${item}": expected kind=RATE[/BURST] or kind=off, e.g. reaction=10/30`);
+    const kind = m[1] as WriteKind;
+    if (!WRITE_KINDS.includes(kind)) throw new ConfigError(`invalid ${name} "${item}": unknown kind "${m[1]}"; kinds: ${WRITE_KINDS.join(', ')}`);
+    if (m[2]) {
+      out[kind] = null;
+      continue;
+    }
+    const perSec = Number(m[3]);
+    const burst = m[4] === undefined ? Math.max(1, Math.ceil(perSec * MESSAGE_BURST_FACTOR)) : Number(m[4]);
+    if (!(perSec > 0) || perSec > 100_000 || burst < 1 || burst > 1_000_000) {
+      throw new ConfigError(`invalid ${name} "${item}": the rate must be above 0 and at most 100000, the burst from 1 to 1000000 (or kind=off)`);
+    }
+    out[kind] = { perSec, burst };
+  }
+  return out;
+}
+
+const showRates = (rates: Readonly<Record<WriteKind, Rate | null>>) =>
+  WRITE_KINDS.map((k) => `${k}=${rates[k] ? `${rates[k]!.perSec}/${rates[k]!.burst}` : 'off'}`).join(',');
+
 /** A PEM file read at start, so a wrong path is one clear line instead of a failed handshake later. */
 function pemFile(raw: string, name: string): { file: string; pem: Buffer } {
   let pem: Buffer;
@@ -64,12 +93,14 @@ export const KNOBS: readonly Knob[] = [
   { flag: 'synchronous', env: 'OD_SYNCHRONOUS', key: 'synchronous', help: 'SQLite durability: full (power-loss safe) | normal', default: DEFAULTS.synchronous, parse: oneOf('full', 'normal') },
   { flag: 'max-connections-per-ip', env: 'OD_MAX_CONNECTIONS_PER_IP', key: 'maxConnectionsPerIp', help: 'WebSocket connections per address', default: String(DEFAULTS.maxConnectionsPerIp), parse: int(1, 100_000) },
   { flag: 'max-connections-per-user', env: 'OD_MAX_CONNECTIONS_PER_USER', key: 'maxConnectionsPerUser', help: 'WebSocket connections per user', default: String(DEFAULTS.maxConnectionsPerUser), parse: int(1, 1000) },
-  { flag: 'message-rate', env: 'OD_MESSAGE_RATE', key: 'messageRate', help: `writes per second per user, burst ${MESSAGE_BURST_FACTOR} times that (0 = unlimited)`, default: String(DEFAULTS.messageRate?.perSec ?? 0), parse: int(0, 100_000) },
+  { flag: 'message-rate', env: 'OD_MESSAGE_RATE', key: 'messageRate', help: `messages per second per user, burst ${MESSAGE_BURST_FACTOR} times that (0 = unlimited; other writes: --rate-limits)`, default: String(DEFAULTS.messageRate?.perSec ?? 0), parse: int(0, 100_000) },
   { flag: 'read-rate', env: 'OD_READ_RATE', key: 'readRate', help: `read cost per second per user (sync and state 20, history 5, others 1), burst ${READ_BURST_FACTOR} times that (0 = unlimited)`, default: String(DEFAULTS.readRate?.perSec ?? 0), parse: int(0, 1_000_000) },
   { flag: 'bcrypt-cost', env: 'OD_BCRYPT_COST', key: 'bcryptCost', help: 'bcrypt cost factor for new password hashes', default: String(DEFAULTS.bcryptCost), parse: int(4, 15) },
   { flag: 'access-token-ttl', env: 'OD_ACCESS_TOKEN_TTL', key: 'accessTokenTtlSec', help: 'access token lifetime in seconds', default: String(DEFAULTS.accessTokenTtlSec), parse: int(30, 86_400) },
   { flag: 'snapshot-threshold', env: 'OD_SNAPSHOT_THRESHOLD', key: 'snapshotThreshold', help: 'resume further behind than this many events loads a snapshot instead', default: String(DEFAULTS.snapshotThreshold), parse: int(100, 10_000_000) },
+  { flag: 'rate-limits', env: 'OD_RATE_LIMITS', key: 'rateLimits', help: `per-user buckets by kind of write, kind=RATE[/BURST] (per second) or kind=off, comma-separated; a message= here wins over --message-rate. Defaults: ${showRates(DEFAULTS.writeRates)}`, default: 'none', parse: writeRateList },
   { flag: 'max-upload-mb', env: 'OD_MAX_UPLOAD_MB', key: 'maxUploadMb', help: 'largest file upload in MiB', default: String(DEFAULTS.maxUploadBytes / (1024 * 1024)), parse: int(1, 4096) },
+  { flag: 'upload-quota-mb', env: 'OD_UPLOAD_QUOTA_MB', key: 'uploadQuotaMb', help: 'MiB one user may upload in any 24 hours (0 = no quota)', default: String((DEFAULTS.uploadQuotaBytes ?? 0) / (1024 * 1024)), parse: int(0, 10_000_000) },
   { flag: 'tls-cert', env: 'OD_TLS_CERT', key: 'tlsCert', help: 'PEM certificate chain file: serve https:// and wss:// (needs --tls-key)', default: 'none', parse: pemFile },
   { flag: 'tls-key', env: 'OD_TLS_KEY', key: 'tlsKey', help: 'PEM private key file for --tls-cert', default: 'none', parse: pemFile },
   { flag: 'log', env: 'OD_LOG', key: 'log', help: 'log format: human (on a terminal) | json (one object per line) | auto = human on a terminal, else json', default: 'auto', parse: oneOf('auto', 'human', 'json') },
@@ -147,6 +178,8 @@ export function resolveStartOptions(flags: Record<string, unknown>, env: NodeJS.
   if ((cert === undefined) !== (key === undefined)) throw new ConfigError('--tls-cert and --tls-key go together: give both or neither');
   const rate = values.messageRate as number;
   const readRate = values.readRate as number;
+  const writeRates = (values.rateLimits as Partial<Record<WriteKind, Rate | null>> | undefined) ?? {};
+  const quotaMb = values.uploadQuotaMb as number;
   return {
     dataDir,
     host: values.host as string,
@@ -155,12 +188,14 @@ export function resolveStartOptions(flags: Record<string, unknown>, env: NodeJS.
     synchronous: values.synchronous as ServerOptions['synchronous'],
     maxConnectionsPerIp: values.maxConnectionsPerIp as number,
     maxConnectionsPerUser: values.maxConnectionsPerUser as number,
-    messageRate: rate === 0 ? null : { perSec: rate, burst: rate * MESSAGE_BURST_FACTOR },
+    messageRate: writeRates.message !== undefined ? writeRates.message : rate === 0 ? null : { perSec: rate, burst: rate * MESSAGE_BURST_FACTOR },
+    writeRates,
     readRate: readRate === 0 ? null : { perSec: readRate, burst: readRate * READ_BURST_FACTOR },
     bcryptCost: values.bcryptCost as number,
     accessTokenTtlSec: values.accessTokenTtlSec as number,
     snapshotThreshold: values.snapshotThreshold as number,
     maxUploadBytes: (values.maxUploadMb as number) * 1024 * 1024,
+    uploadQuotaBytes: quotaMb === 0 ? null : quotaMb * 1024 * 1024,
     allowedOrigins: (values.allowedOrigins as string[] | undefined) ?? [],
     ...(cert && key && { tls: { cert: cert.pem, key: key.pem } }),
     log: pickLog(values.log as 'auto' | 'human' | 'json', process.stderr.isTTY === true),

@@ -214,7 +214,16 @@ export class CommitQueue {
   };
 
   /** Foreign events may change visibility: later steps must not judge by stale caches. */
-  private readonly onForeign = () => this.access.invalidate();
+  private readonly onForeign = (events: readonly StoredEvent[]) => {
+    this.access.invalidate();
+    for (const l of this.foreignListeners) l(events);
+  };
+
+  /** Caches of committed state kept from events (slowmode) learn foreign events before a batch's steps run. */
+  private readonly foreignListeners: Array<(events: readonly StoredEvent[]) => void> = [];
+  onForeignEvents(listener: (events: readonly StoredEvent[]) => void): void {
+    this.foreignListeners.push(listener);
+  }
 
   private context(uow: UnitOfWork, step: Step): WriteContext {
     const { now, events: local, after } = step;

@@ -1,6 +1,7 @@
 import type { ParsedParams, RequestType } from '@open-discord/protocol';
 import { ProtocolError } from '@open-discord/protocol';
 import type { RateLimiter } from '../core/rate-limit.js';
+import { type WriteKind, writeKindOf, type WriteLimits } from '../core/write-limits.js';
 import type { RawJson } from '../wire/encode.js';
 import type { ResultOf } from '../wire/types.js';
 
@@ -23,8 +24,8 @@ export type Handler<T extends RequestType> = (ctx: RequestContext, params: Parse
 
 interface Entry {
   handler: (ctx: RequestContext, params: never) => unknown;
-  /** Writes spend a token from the user's write bucket. */
-  write: boolean;
+  /** Writes spend a token from the user's bucket for their kind (core/write-limits.ts); null: a read. */
+  write: WriteKind | null;
 }
 
 /**
@@ -35,13 +36,14 @@ export class Dispatcher {
   private readonly handlers = new Map<RequestType, Entry>();
 
   constructor(
-    private readonly writeLimiter: RateLimiter | null,
+    /** Per-user buckets, one per kind of write; null = unlimited. */
+    private readonly writeLimits: WriteLimits | null,
     /** Per-user bucket for reads, spent by READ_COST; null = unlimited. */
     private readonly readLimiter: RateLimiter | null = null,
   ) {}
 
   register<T extends RequestType>(type: T, handler: Handler<T>, opts: { write: boolean }): void {
-    this.handlers.set(type, { handler, write: opts.write });
+    this.handlers.set(type, { handler, write: opts.write ? writeKindOf(type) : null });
   }
 
   has(type: RequestType): boolean {
@@ -56,11 +58,8 @@ export class Dispatcher {
   async dispatch(ctx: RequestContext, type: RequestType, params: ParsedParams<RequestType>): Promise<unknown> {
     const entry = this.handlers.get(type);
     if (!entry) throw new ProtocolError('BAD_REQUEST', `${type} is not available on this server yet`);
-    if (entry.write && this.writeLimiter) {
-      const wait = this.writeLimiter.take(ctx.userId);
-      if (wait > 0) throw new ProtocolError('RATE_LIMITED', 'too many writes; slow down', wait);
-    }
-    if (!entry.write && this.readLimiter) {
+    if (entry.write) this.writeLimits?.spend(ctx.userId, entry.write);
+    else if (this.readLimiter) {
       // Reads are not free either: a burst of `sync {after: 0}` would block the event loop for everyone.
       const wait = this.readLimiter.take(ctx.userId, READ_COST[type] ?? 1);
       if (wait > 0) throw new ProtocolError('RATE_LIMITED', 'too many reads; slow down', wait);

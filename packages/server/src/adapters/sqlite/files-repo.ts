@@ -44,6 +44,9 @@ export class SqliteFilesRepo implements FilesRepository {
         `SELECT m.room_id, m.deleted FROM message_files mf JOIN messages m ON m.id = mf.message_id WHERE mf.file_id = ?`,
       ),
       link: db.prepare('INSERT OR IGNORE INTO message_files (message_id, file_id) VALUES (?, ?)'),
+      uploadsSince: db.prepare<[string, number], { created_at: number; size: number }>(
+        'SELECT created_at, size FROM files WHERE uploader_id = ? AND created_at > ? ORDER BY created_at',
+      ),
     };
   }
 
@@ -72,5 +75,9 @@ export class SqliteFilesRepo implements FilesRepository {
   }
   link(messageId: string, fileIds: readonly string[]): void {
     for (const f of fileIds) this.s.link.run(messageId, f);
+  }
+
+  uploadsSince(uploaderId: string, since: number): Array<{ createdAt: number; size: number }> {
+    return this.s.uploadsSince.all(uploaderId, since).map((r) => ({ createdAt: r.created_at, size: r.size }));
   }
 }

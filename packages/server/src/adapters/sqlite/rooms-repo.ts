@@ -48,7 +48,7 @@ export class SqliteRoomsRepo implements RoomsRepository {
       restrict: db.prepare('UPDATE rooms SET restricted_to = ? WHERE id = ?'),
       markDeleted: db.prepare('UPDATE rooms SET deleted = 1 WHERE id = ?'),
       setSlowmode: db.prepare('UPDATE rooms SET slowmode_sec = ? WHERE id = ?'),
-      slowmodeOf: db.prepare<[string], { s: number }>('SELECT slowmode_sec AS s FROM rooms WHERE id = ?'),
+      slowmoded: db.prepare<[], { id: string; s: number }>('SELECT id, slowmode_sec AS s FROM rooms WHERE slowmode_sec > 0 AND deleted = 0'),
       members: db.prepare<[string], { user_id: string }>('SELECT user_id FROM room_members WHERE room_id = ? ORDER BY user_id'),
       allMembers: db.prepare<[], { room_id: string; user_id: string }>('SELECT room_id, user_id FROM room_members'),
       addMember: db.prepare('INSERT OR IGNORE INTO room_members (room_id, user_id) VALUES (?, ?)'),
@@ -92,8 +92,8 @@ export class SqliteRoomsRepo implements RoomsRepository {
   setSlowmode(roomId: string, seconds: number): void {
     this.s.setSlowmode.run(seconds, roomId);
   }
-  slowmodeOf(roomId: string): number {
-    return this.s.slowmodeOf.get(roomId)?.s ?? 0;
+  slowmoded(): Array<{ id: string; slowmodeSec: number }> {
+    return this.s.slowmoded.all().map((r) => ({ id: r.id, slowmodeSec: r.s }));
   }
   members(roomId: string): string[] {
     return this.s.members.all(roomId).map((m) => m.user_id);

@@ -33,4 +33,6 @@ export interface FilesRepository {
   references(fileId: string): Awaitable<FileReferences>;
   /** Record that a message carries these files (inside the write that inserts the message). */
   link(messageId: string, fileIds: readonly string[]): Awaitable<void>;
+  /** A user's uploads after `since` (ms), oldest first: their size and time, for the upload quota. */
+  uploadsSince(uploaderId: string, since: number): Awaitable<Array<{ createdAt: number; size: number }>>;
 }

@@ -2,16 +2,24 @@ import fsp from 'node:fs/promises';
 import type { Attachment } from '@open-discord/protocol';
 import { displayFileName, ProtocolError } from '@open-discord/protocol';
 import type { ServiceDeps } from '../../core/deps.js';
+import type { WriteLimits } from '../../core/write-limits.js';
 import { BlobStore } from './blobs.js';
 import { processImage } from './images.js';
+import { UploadQuota } from './quota.js';
 import type { FileRow } from './repository.js';
 import { sniff } from './sniff.js';
+
+type Received = Awaited<ReturnType<BlobStore['receive']>>;
 import { fileToAttachment } from './wire.js';
 
 export interface FilesOptions {
   /** The files folder (`<data-dir>/files`); null: this process serves no files (the command line). */
   dir: string | null;
   maxBytes: number;
+  /** Bytes one user may upload in any 24 hours; null or absent: no quota. */
+  quotaBytes?: number | null;
+  /** The per-user write buckets: each upload spends one of the `upload` kind; absent: unlimited. */
+  limits?: WriteLimits | null;
 }
 
 /** What the transport streams back for an allowed download. */
@@ -35,11 +43,13 @@ export class FilesService {
   private readonly blobs: BlobStore | null;
   /** Uploads streaming per user: a few at a time, so one account cannot hold many sockets and temp files. */
   private readonly inFlight = new Map<string, number>();
+  private readonly quota: UploadQuota;
   constructor(
     private readonly d: ServiceDeps,
     readonly o: FilesOptions,
   ) {
     this.blobs = o.dir === null ? null : new BlobStore(o.dir);
+    this.quota = new UploadQuota(d.store, o.quotaBytes ?? null, d.now);
   }
 
   /** Refuse a declared size over the cap before any of the body is read. */
@@ -55,8 +65,12 @@ export class FilesService {
     this.checkDeclaredSize(declared);
     const running = this.inFlight.get(userId) ?? 0;
     if (running >= MAX_UPLOADS_IN_FLIGHT) throw new ProtocolError('RATE_LIMITED', `at most ${MAX_UPLOADS_IN_FLIGHT} uploads at a time`, 1000);
+    // Before any of the body is read: the upload bucket, then the quota by the declared size (checked
+    // again by the real size once it has arrived, for a body sent without a Content-Length).
+    this.o.limits?.spend(userId, 'upload');
     this.inFlight.set(userId, running + 1);
     try {
+      if (declared !== null) await this.quota.check(userId, declared);
       return await this.store(blobs, userId, rawName, declared, body);
     } finally {
       const left = (this.inFlight.get(userId) ?? 1) - 1;
@@ -80,6 +94,24 @@ export class FilesService {
       await fsp.rm(got.tmp, { force: true });
       throw new ProtocolError('BAD_REQUEST', 'the file is empty');
     }
+    let release: Awaited<ReturnType<UploadQuota['reserve']>>;
+    try {
+      release = await this.quota.reserve(userId, got.size);
+    } catch (error) {
+      await fsp.rm(got.tmp, { force: true });
+      throw error;
+    }
+    try {
+      const row = await this.keep(blobs, userId, rawName, got);
+      release({ at: row.createdAt, size: row.size });
+      return fileToAttachment(row);
+    } finally {
+      release();
+    }
+  }
+
+  /** Keep the received bytes (re-encoded when they are an image) and insert the file's row. */
+  private async keep(blobs: BlobStore, userId: string, rawName: string, got: Received): Promise<FileRow> {
     const kind = sniff(got.head);
     let row: FileRow;
     const base = { id: this.d.newId(), uploaderId: userId, name: displayFileName(rawName), mime: kind.mime, createdAt: this.d.now() };
@@ -105,7 +137,7 @@ export class FilesService {
     await this.d.queue.submit(async () => {
       await this.d.store.files.insert(row);
     });
-    return fileToAttachment(row);
+    return row;
   }
 
   /**

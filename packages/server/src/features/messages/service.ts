@@ -10,6 +10,7 @@ import type { ThreadsService } from '../threads/service.js';
 import type { MessageRow } from './repository.js';
 import { encode } from '../../wire/encode.js';
 import type { Json, ResultOf } from '../../wire/types.js';
+import type { SlowmodeCache } from './slowmode.js';
 import { messageToWire } from './wire.js';
 
 const MAX_MENTIONS = 50;
@@ -46,6 +47,8 @@ export class MessagesService {
   constructor(
     private readonly d: ServiceDeps,
     private readonly threads: ThreadsService,
+    /** Every room's slowmode, kept from the events (slowmode.ts). */
+    private readonly slowmodes: SlowmodeCache,
   ) {}
 
   send(userId: string, p: ParsedParams<'message.send'>): Promise<{ message: Message }> {
@@ -106,10 +109,10 @@ export class MessagesService {
 
   /**
    * Slowmode: a member's next message in the room waits `slowmodeSec` after their last one; those who may
-   * moderate messages are exempt. Costs one integer read per message, and one more in a slowed room.
+   * moderate messages are exempt. Costs a map lookup per message; a slowed room reads the sender's last one.
    */
   private async slowmode(view: AccessView, userId: string, roomId: string, now: number): Promise<void> {
-    const seconds = await this.d.store.rooms.slowmodeOf(roomId);
+    const seconds = this.slowmodes.of(roomId);
     if (seconds === 0 || view.hasPermission(userId, 'moderate_messages')) return;
     const last = await this.d.store.messages.lastSentAt(userId, roomId);
     if (last === null) return;

@@ -30,8 +30,8 @@ export interface RoomsRepository {
   setRestriction(roomId: string, roleIds: string[] | null): Awaitable<void>;
   markDeleted(roomId: string): Awaitable<void>;
   setSlowmode(roomId: string, seconds: number): Awaitable<void>;
-  /** A room's slowmode in seconds (0: off, or no such room): read on every send, so one integer only. */
-  slowmodeOf(roomId: string): Awaitable<number>;
+  /** The rooms with slowmode on (not deleted): loaded once into the messages feature's cache. */
+  slowmoded(): Awaitable<Array<{ id: string; slowmodeSec: number }>>;
   /** Who is in the room: members of a dm/group, those who joined a text room. */
   members(roomId: string): Awaitable<string[]>;
   /** The rooms a user is in. */
