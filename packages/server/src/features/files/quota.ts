@@ -13,7 +13,13 @@ interface Ledger {
 /** Ledgers kept before those with nothing left in the window are dropped. */
 const SWEEP_AT = 1000;
 
-const mb = (bytes: number) => `${Math.round((bytes / (1024 * 1024)) * 10) / 10} MB`;
+/** 1024-based, as `--upload-quota-mb` counts. */
+function showBytes(bytes: number): string {
+  for (const [unit, n] of [['GB', 1024 ** 3], ['MB', 1024 ** 2], ['KB', 1024]] as const) {
+    if (bytes >= n) return `${Math.round((bytes / n) * 10) / 10} ${unit}`;
+  }
+  return `${bytes} bytes`;
+}
 
 /**
  * Bytes one user may upload in any 24 hours (a sliding window: each upload counts for a day after it
@@ -42,7 +48,7 @@ export class UploadQuota {
   async reserve(userId: string, size: number): Promise<(stored?: { at: number; size: number }) => void> {
     const quota = this.bytes;
     if (quota === null) return () => {};
-    if (size > quota) throw new ProtocolError('PAYLOAD_TOO_LARGE', `the file is larger than the upload quota (${mb(quota)} a day)`);
+    if (size > quota) throw new ProtocolError('PAYLOAD_TOO_LARGE', `the file is larger than the upload quota (${showBytes(quota)} a day)`);
     const ledger = await this.ledger(userId);
     // From here to the reservation nothing awaits, so concurrent uploads of one user see each other.
     const now = this.now();
@@ -50,7 +56,7 @@ export class UploadQuota {
     let used = ledger.reserved;
     for (const u of ledger.uploads) used += u.size;
     const excess = used + size - quota;
-    if (excess > 0) throw new ProtocolError('RATE_LIMITED', `upload quota reached (${mb(quota)} a day); try again later`, this.waitFor(ledger, excess, now));
+    if (excess > 0) throw new ProtocolError('RATE_LIMITED', `upload quota reached (${showBytes(quota)} a day); try again later`, this.waitFor(ledger, excess, now));
     ledger.reserved += size;
     let done = false;
     return (stored) => {
