@@ -1,5 +1,7 @@
 import fs from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
+import { SqliteStorage } from '../src/adapters/sqlite/storage.js';
+import { withOperatorServices } from '../src/app.js';
 import { RawClient, signup, testServer } from './helpers.js';
 
 /* Slowmode with an injected clock: accepted = one per interval per member, moderators exempt. */
@@ -62,5 +64,38 @@ describe('slowmode', () => {
     expect((await b2.request('message.send', { roomId: room.id, text: 'b3', nonce: 'b3' })).ok).toBe(true);
     await b2.close();
     await o2.close();
+  });
+
+  it('is kept from the events: a change written by another process applies to the very next send, without a restart', async () => {
+    let now = 1_700_000_000_000;
+    // The poll for other processes' events never fires here: only the batch's own look at them can help.
+    const s = await testServer({ now: () => now, foreignPollMs: 3_600_000 });
+    cleanups.push(() => fs.rmSync(s.dataDir, { recursive: true, force: true }));
+    cleanups.push(() => s.close());
+    const owner = await signup(s.url, 'owner');
+    const bob = await signup(s.url, 'bob');
+    await s.app.services.roles.grant(null, { userId: owner.user.id, roleId: 'owner' });
+    const o = await RawClient.connect(s.url, owner.accessToken);
+    const b = await RawClient.connect(s.url, bob.accessToken);
+    cleanups.push(() => o.close());
+    cleanups.push(() => b.close());
+    const { room } = await o.call('room.create', { name: 'ops' });
+    await b.call('room.join', { roomId: room.id });
+    const send = (n: string) => b.request('message.send', { roomId: room.id, text: n, nonce: n });
+    // The operator's services on the same database file, as `od-server` commands run them.
+    const operator = (seconds: number) =>
+      withOperatorServices(SqliteStorage.open(s.dataDir), (svc) => svc.moderation.slowmode(owner.user.id, { roomId: room.id, seconds }));
+
+    expect((await send('b1')).ok).toBe(true);
+    await operator(30);
+    // The server's next batch reads the foreign event before its steps run: no poll, no restart needed.
+    expect((await send('b2')).error).toMatchObject({ code: 'RATE_LIMITED', retryAfterMs: 30_000 });
+    await operator(0);
+    expect((await send('b2')).ok).toBe(true);
+    // Set by a moderator here, it holds from the next send on.
+    await o.call('room.slowmode', { roomId: room.id, seconds: 5 });
+    expect((await send('b3')).error).toMatchObject({ code: 'RATE_LIMITED', retryAfterMs: 5000 });
+    now += 5000;
+    expect((await send('b3')).ok).toBe(true);
   });
 });
