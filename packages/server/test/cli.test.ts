@@ -34,6 +34,28 @@ describe('start configuration', () => {
     expect(resolveStartOptions({}, { OD_DATA_DIR: dataDir }).port).toBe(9000);
   });
 
+  it('--rate-limits sets the buckets of any kind of write, --upload-quota-mb the daily upload quota', () => {
+    const dataDir = mk();
+    const o = resolveStartOptions({ dataDir, rateLimits: 'reaction=5/15, edit=off,upload=0.2' }, {});
+    expect(o.writeRates).toEqual({ reaction: { perSec: 5, burst: 15 }, edit: null, upload: { perSec: 0.2, burst: 1 } });
+    // Messages keep --message-rate (default 10/s) unless --rate-limits names them.
+    expect(o.messageRate).toEqual({ perSec: 10, burst: 20 });
+    expect(resolveStartOptions({ dataDir, rateLimits: 'message=3' }, { OD_MESSAGE_RATE: '50' }).messageRate).toEqual({ perSec: 3, burst: 6 });
+    // --message-rate 0 turns messages off, not the other kinds.
+    const noMessages = resolveStartOptions({ dataDir, messageRate: '0' }, {});
+    expect([noMessages.messageRate, noMessages.writeRates]).toEqual([null, {}]);
+    expect(resolveStartOptions({ dataDir }, {}).uploadQuotaBytes).toBe(1024 * 1024 * 1024);
+    expect(resolveStartOptions({ dataDir, uploadQuotaMb: '0' }, {}).uploadQuotaBytes).toBeNull();
+    fs.writeFileSync(path.join(dataDir, 'config.json'), JSON.stringify({ rateLimits: 'profile=1/3', uploadQuotaMb: 50 }));
+    const file = resolveStartOptions({ dataDir }, {});
+    expect([file.writeRates, file.uploadQuotaBytes]).toEqual([{ profile: { perSec: 1, burst: 3 } }, 50 * 1024 * 1024]);
+    fs.rmSync(path.join(dataDir, 'config.json'));
+    expect(() => resolveStartOptions({ dataDir, rateLimits: 'typing=5' }, {})).toThrow(/unknown kind "typing"; kinds: message, edit/);
+    expect(() => resolveStartOptions({ dataDir, rateLimits: 'reaction=fast' }, {})).toThrow(/--rate-limits "reaction=fast": expected kind=RATE/);
+    expect(() => resolveStartOptions({ dataDir, rateLimits: 'reaction=0' }, {})).toThrow(/must be above 0/);
+    expect(() => resolveStartOptions({ dataDir }, { OD_UPLOAD_QUOTA_MB: '-1' })).toThrow(/OD_UPLOAD_QUOTA_MB/);
+  });
+
   it('bad values are one clear error', () => {
     const dataDir = mk();
     expect(() => resolveStartOptions({ dataDir, port: '70000' }, {})).toThrow(ConfigError);
