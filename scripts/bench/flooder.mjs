@@ -1,0 +1,158 @@
+#!/usr/bin/env node
+// Flooder: do other people's messages slow down while one user sends as fast as the server answers?
+// N ordinary users in one room each send a stamped message at a paced rate; every other member receives
+// it, and the send→receive latency is measured at the receivers (same process, same clock). First calm,
+// then while one user floods message.send from several connections at once (each keeping a window of
+// requests in flight, on a worker thread so it does not stall the measuring event loop). Run twice: with
+// the server's default per-user write buckets, and with them turned off, so the difference is what the
+// buckets buy. The per-connection frame budget is lifted (as in every bench) so the flooder is limited by
+// the write buckets alone, not disconnected.
+// Uses the BUILT server (npm run build first).
+// Usage: node scripts/bench/flooder.mjs [--users 20] [--rate 2] [--phase-ms 6000] [--conns 4] [--window 32]
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { connectClient } from './lib/client.mjs';
+import { createSamples, round, stampedText } from './lib/latency.mjs';
+
+const arg = (name, d) => {
+  const i = process.argv.indexOf(name);
+  return i > 0 ? Number(process.argv[i + 1]) : d;
+};
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** The flood: `conns` connections of one user, each with `window` message.sends in flight, for `ms`. */
+async function flood({ url, token, roomId, conns, window, ms }) {
+  const clients = await Promise.all(Array.from({ length: conns }, () => connectClient(url, token)));
+  const stats = { offered: 0, accepted: 0, refused: 0, otherErrors: {} };
+  const end = Date.now() + ms;
+  let n = 0;
+  await Promise.all(
+    clients.map(
+      (c, k) =>
+        new Promise((resolve) => {
+          let inFlight = 0;
+          const pump = () => {
+            while (inFlight < window && Date.now() < end) {
+              inFlight++;
+              stats.offered++;
+              // No stamp: the receivers' latency samples are the ordinary users' messages only.
+              c.fire('message.send', { roomId, text: `flood ${k} ${n}`, nonce: `flood-${k}-${n++}` }, (reply) => {
+                inFlight--;
+                if (reply.ok) stats.accepted++;
+                else if (reply.error.code === 'RATE_LIMITED') stats.refused++;
+                else stats.otherErrors[reply.error.code] = (stats.otherErrors[reply.error.code] ?? 0) + 1;
+                if (Date.now() < end) pump();
+                else if (inFlight === 0) resolve();
+              });
+            }
+          };
+          pump();
+        }),
+    ),
+  );
+  for (const c of clients) c.close();
+  return stats;
+}
+
+if (!isMainThread && workerData?.flood) {
+  flood(workerData.flood).then((stats) => parentPort.postMessage(stats));
+} else {
+  await main();
+}
+
+function floodInWorker(opts) {
+  return new Promise((resolve, reject) => {
+    const w = new Worker(new URL(import.meta.url), { workerData: { flood: opts } });
+    w.once('message', (stats) => {
+      resolve(stats);
+      void w.terminate();
+    });
+    w.once('error', reject);
+  });
+}
+
+/** Every ordinary user sends `rate` stamped messages a second for `ms`; receivers record latencies. */
+async function paced(clients, roomId, rate, ms, samples, tag) {
+  samples.reset();
+  const errors = {};
+  const end = Date.now() + ms;
+  let sent = 0;
+  await Promise.all(
+    clients.map(async (c, i) => {
+      // Spread the senders over the interval instead of all at once.
+      await sleep((1000 / rate) * (i / clients.length));
+      let next = Date.now();
+      let n = 0;
+      while (Date.now() < end) {
+        const r = await c.request('message.send', { roomId, text: stampedText(`${tag}-${i}`, 'a chat line of ordinary length'), nonce: `${tag}-${i}-${n++}` });
+        if (r.ok) sent++;
+        else errors[r.error.code] = (errors[r.error.code] ?? 0) + 1;
+        next += 1000 / rate;
+        const wait = next - Date.now();
+        if (wait > 0) await sleep(wait);
+      }
+    }),
+  );
+  // Let the last deliveries arrive.
+  await sleep(300);
+  return { sent, errors, ...samples.summary() };
+}
+
+async function main() {
+  const { startServerChild, killAll } = await import('./lib/orchestra.mjs');
+  const { setupRooms } = await import('./lib/setup.mjs');
+  const users = arg('--users', 20);
+  const rate = arg('--rate', 2);
+  const phaseMs = arg('--phase-ms', 6000);
+  const conns = arg('--conns', 4);
+  const window = arg('--window', 32);
+  const deadline = setTimeout(() => {
+    console.error('flooder bench: deadline passed');
+    killAll();
+    process.exit(2);
+  }, 600_000);
+
+  const configs = [
+    // The server's defaults: messages 10/s, burst 20, per user (the child turns them off unless told).
+    { name: 'default write buckets', serverOptions: { messageRate: { perSec: 10, burst: 20 }, writeRates: {} } },
+    { name: 'write buckets off', serverOptions: { messageRate: null } },
+  ];
+  const rows = [];
+  for (const cfg of configs) {
+    const server = await startServerChild('od', { serverOptions: cfg.serverOptions });
+    try {
+      const world = await setupRooms(server.url, { users: users + 1, rooms: 1, prefix: 'fl', ownerInvite: server.ownerInvite });
+      const roomId = world.roomIds[0];
+      const samples = createSamples(1 << 16);
+      const meter = { delivered: (at, stamp) => samples.add(at - stamp) };
+      const ordinary = [];
+      for (let i = 0; i < users; i++) ordinary.push(await connectClient(server.url, world.accounts[i].accessToken, { meter }));
+      const flooderToken = world.accounts[users].accessToken;
+      await paced(ordinary, roomId, rate, 1000, samples, 'warm');
+      const calm = await paced(ordinary, roomId, rate, phaseMs, samples, 'calm');
+      const [during, f] = await Promise.all([
+        paced(ordinary, roomId, rate, phaseMs, samples, 'flood'),
+        floodInWorker({ url: server.url, token: flooderToken, roomId, conns, window, ms: phaseMs }),
+      ]);
+      for (const c of ordinary) c.close();
+      rows.push({ cfg: cfg.name, calm, during, f });
+    } finally {
+      await server.stop();
+    }
+  }
+  clearTimeout(deadline);
+
+  console.log(`\nflooder: ${users} users in one room, each sending ${rate} msg/s; deliveries to the other ${users - 1} measured.`);
+  console.log(`one more user floods message.send from ${conns} connections, ${window} in flight each, for ${phaseMs / 1000} s.\n`);
+  const line = (...c) => console.log(c.map((x, i) => String(x).padEnd(i === 0 ? 24 : 14)).join(''));
+  line('server', 'phase', 'p50 ms', 'p99 ms', 'max ms', 'deliveries', 'flood offered', 'flood accepted', 'flood refused');
+  for (const r of rows) {
+    line(r.cfg, 'calm', r.calm.p50Ms, r.calm.p99Ms, r.calm.maxMs, r.calm.count, '-', '-', '-');
+    line(r.cfg, 'flooder', r.during.p50Ms, r.during.p99Ms, r.during.maxMs, r.during.count, r.f.offered, r.f.accepted, r.f.refused);
+  }
+  for (const r of rows) {
+    const ratio = r.calm.p99Ms ? round(r.during.p99Ms / r.calm.p99Ms) : null;
+    console.log(`\n${r.cfg}: others' p99 with the flooder / without = ${ratio}; ordinary send errors: ${JSON.stringify(r.during.errors)}; flooder's other errors: ${JSON.stringify(r.f.otherErrors)}`);
+  }
+  process.exit(0);
+}
