@@ -12,6 +12,7 @@
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { connectClient } from './lib/client.mjs';
 import { createSamples, round, stampedText } from './lib/latency.mjs';
+import { procStats } from './lib/proc-stats.mjs';
 
 const arg = (name, d) => {
   const i = process.argv.indexOf(name);
@@ -87,8 +88,10 @@ function floodInWorker(opts) {
 }
 
 /** Every ordinary user sends `rate` stamped messages a second for `ms`; receivers record latencies. */
-async function paced(clients, roomId, rate, ms, samples, tag) {
+async function paced(clients, roomId, rate, ms, samples, tag, serverPid) {
   samples.reset();
+  const cpu0 = procStats(serverPid);
+  const t0 = Date.now();
   const errors = {};
   const end = Date.now() + ms;
   let sent = 0;
@@ -108,9 +111,11 @@ async function paced(clients, roomId, rate, ms, samples, tag) {
       }
     }),
   );
+  const cpu1 = procStats(serverPid);
+  const serverCpuPct = cpu0 && cpu1 ? round(((cpu1.cpuUs - cpu0.cpuUs) / 1000 / (Date.now() - t0)) * 100, 0) : null;
   // Let the last deliveries arrive.
   await sleep(300);
-  return { sent, errors, ...samples.summary() };
+  return { sent, errors, serverCpuPct, ...samples.summary() };
 }
 
 async function main() {
@@ -145,10 +150,10 @@ async function main() {
       const ordinary = [];
       for (let i = 0; i < users; i++) ordinary.push(await connectClient(server.url, world.accounts[i].accessToken, { meter }));
       const flooderToken = world.accounts[users].accessToken;
-      await paced(ordinary, roomId, rate, 1000, samples, 'warm');
-      const calm = await paced(ordinary, roomId, rate, phaseMs, samples, 'calm');
+      await paced(ordinary, roomId, rate, 1000, samples, 'warm', server.pid);
+      const calm = await paced(ordinary, roomId, rate, phaseMs, samples, 'calm', server.pid);
       const [during, f] = await Promise.all([
-        paced(ordinary, roomId, rate, phaseMs, samples, 'flood'),
+        paced(ordinary, roomId, rate, phaseMs, samples, 'flood', server.pid),
         floodInWorker({ url: server.url, token: flooderToken, roomId, conns, window, ms: phaseMs }),
       ]);
       for (const c of ordinary) c.close();
@@ -162,10 +167,10 @@ async function main() {
   console.log(`\nflooder: ${users} users in one room, each sending ${rate} msg/s; deliveries to the other ${users - 1} measured.`);
   console.log(`one more user floods message.send from ${conns} connections, ${window} in flight each, for ${phaseMs / 1000} s.\n`);
   const line = (...c) => console.log(c.map((x, i) => String(x).padEnd(i === 0 ? 22 : 12)).join(''));
-  line('server', 'phase', 'p50 ms', 'p99 ms', 'max ms', 'deliveries', 'fl.offered', 'fl.accepted', 'fl.refused', 'fl.connects');
+  line('server', 'phase', 'p50 ms', 'p99 ms', 'max ms', 'deliveries', 'server CPU%', 'fl.offered', 'fl.accepted', 'fl.refused', 'fl.connects');
   for (const r of rows) {
-    line(r.cfg, 'calm', r.calm.p50Ms, r.calm.p99Ms, r.calm.maxMs, r.calm.count, '-', '-', '-', '-');
-    line(r.cfg, 'flooder', r.during.p50Ms, r.during.p99Ms, r.during.maxMs, r.during.count, r.f.offered, r.f.accepted, r.f.refused, r.f.connects);
+    line(r.cfg, 'calm', r.calm.p50Ms, r.calm.p99Ms, r.calm.maxMs, r.calm.count, r.calm.serverCpuPct, '-', '-', '-', '-');
+    line(r.cfg, 'flooder', r.during.p50Ms, r.during.p99Ms, r.during.maxMs, r.during.count, r.during.serverCpuPct, r.f.offered, r.f.accepted, r.f.refused, r.f.connects);
   }
   for (const r of rows) {
     const ratio = r.calm.p99Ms ? round(r.during.p99Ms / r.calm.p99Ms) : null;
