@@ -20,7 +20,7 @@ const WRITE_RATES: Readonly<Record<WriteKind, Rate | null>> = {
   reaction: { perSec: 10, burst: 30 },
   membership: { perSec: 2, burst: 20 },
   // Each of these is announced to every connection on the server.
-  profile: { perSec: 1, burst: 10 },
+  profile: { perSec: 1, burst: 20 },
   rooms: { perSec: 2, burst: 20 },
   moderation: { perSec: 5, burst: 50 },
   // Private to their user: cheap, and a client marks rooms read as fast as someone switches between them.
