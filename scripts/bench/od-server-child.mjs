@@ -17,7 +17,11 @@ const server = await startServer({
   // A load generator on one address opens thousands of sockets; the real limits are exercised by tests.
   maxConnectionsPerIp: 100_000,
   maxConnectionsPerUser: 10_000,
+  // Without `writeRates`, null turns every per-user write bucket off (messages, reactions, uploads, …): the
+  // senders are saturated on purpose. flooder.mjs turns them back on.
   messageRate: null,
+  // The upload bench sends the same user's 20 MB files over and over.
+  uploadQuotaBytes: null,
   // Every bench account signs up and logs in from 127.0.0.1; the auth buckets are tested elsewhere.
   authRate: null,
   // The per-connection frame budget (an abuse guard, 500 frames/s by default) would cut off a bench
