@@ -8,9 +8,10 @@ import { processImage } from './images.js';
 import { UploadQuota } from './quota.js';
 import type { FileRow } from './repository.js';
 import { sniff } from './sniff.js';
-
-type Received = Awaited<ReturnType<BlobStore['receive']>>;
 import { fileToAttachment } from './wire.js';
+
+/** What the blob store took in: the temp file, its size, hash and first bytes. */
+type Received = Awaited<ReturnType<BlobStore['receive']>>;
 
 export interface FilesOptions {
   /** The files folder (`<data-dir>/files`); null: this process serves no files (the command line). */
@@ -94,6 +95,7 @@ export class FilesService {
       await fsp.rm(got.tmp, { force: true });
       throw new ProtocolError('BAD_REQUEST', 'the file is empty');
     }
+    // The real size against the quota, reserved while the file is processed and stored.
     let release: Awaited<ReturnType<UploadQuota['reserve']>>;
     try {
       release = await this.quota.reserve(userId, got.size);
@@ -103,10 +105,11 @@ export class FilesService {
     }
     try {
       const row = await this.keep(blobs, userId, rawName, got);
+      // From now on the stored row counts (as it will when read back after a restart).
       release({ at: row.createdAt, size: row.size });
       return fileToAttachment(row);
     } finally {
-      release();
+      release(); // a failed upload gives its reservation back (a no-op after the release above)
     }
   }
 
