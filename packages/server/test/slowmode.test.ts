@@ -98,4 +98,34 @@ describe('slowmode', () => {
     now += 5000;
     expect((await send('b3')).ok).toBe(true);
   });
+
+  it('accepts one message per interval: trying every second for 35 s at 10 s gets 4 through (burst 1 + rate × time), others unaffected', async () => {
+    let now = 1_700_000_000_000;
+    const s = await testServer({ now: () => now, accessTokenTtlSec: 3600 });
+    cleanups.push(() => fs.rmSync(s.dataDir, { recursive: true, force: true }));
+    cleanups.push(() => s.close());
+    const owner = await signup(s.url, 'owner');
+    const bob = await signup(s.url, 'bob');
+    const carol = await signup(s.url, 'carol');
+    await s.app.services.roles.grant(null, { userId: owner.user.id, roleId: 'owner' });
+    const o = await RawClient.connect(s.url, owner.accessToken);
+    const b = await RawClient.connect(s.url, bob.accessToken);
+    const c = await RawClient.connect(s.url, carol.accessToken);
+    for (const cl of [o, b, c]) cleanups.push(() => cl.close());
+    const { room } = await o.call('room.create', { name: 'slow' });
+    await b.call('room.join', { roomId: room.id });
+    await c.call('room.join', { roomId: room.id });
+    await o.call('room.slowmode', { roomId: room.id, seconds: 10 });
+    let n = 0;
+    const send = (cl: RawClient) => cl.request('message.send', { roomId: room.id, text: `m${n}`, nonce: `n${n++}` });
+    let bobs = 0;
+    let carols = 0;
+    for (let second = 0; second <= 35; second++) {
+      for (let i = 0; i < 2; i++) if ((await send(b)).ok) bobs++;
+      // Carol tries once at second 5, 15, 25, 35: her own interval, whatever bob does.
+      if (second % 10 === 5 && (await send(c)).ok) carols++;
+      now += 1000;
+    }
+    expect([bobs, carols]).toEqual([4, 4]);
+  });
 });
