@@ -3,7 +3,6 @@ import { ProtocolError } from '@open-discord/protocol';
 import { DEFAULTS, type Rate } from '../defaults.js';
 import { RateLimiter } from './rate-limit.js';
 
-
 /**
  * The kinds of write, each with its own per-user token bucket, so that spending one (a burst of
  * reactions) never blocks another (sending a message). Grouped by what a write costs everyone else: a
@@ -88,10 +87,7 @@ const WHAT: Record<WriteKind, string> = {
 export class WriteLimits {
   private readonly buckets = new Map<WriteKind, RateLimiter>();
 
-  constructor(
-    rates: Readonly<Record<WriteKind, Rate | null>>,
-    now: () => number,
-  ) {
+  constructor(rates: Readonly<Record<WriteKind, Rate | null>>, now: () => number) {
     for (const kind of WRITE_KINDS) {
       const r = rates[kind];
       if (r) this.buckets.set(kind, new RateLimiter(r.perSec, r.burst, now));
