@@ -8,6 +8,7 @@ import { emptySearch, type SearchState } from './search/search.js';
 import type { TypingState } from './typing/typing.js';
 import type { Editing, Selection } from './selection/selection.js';
 import type { ThreadPane } from './threads/thread-pane.js';
+import type { MembersPane } from './members/members-pane.js';
 import { emptyPrefs, type Prefs } from './prefs/prefs.js';
 import { DEFAULT_LOOK, type Look } from '../config/config-file.js';
 
@@ -55,6 +56,8 @@ export interface AppState {
   peeking: Record<string, true>;
   /** threads/: the thread pane, when one is open. */
   thread: ThreadPane | null;
+  /** members/: the member list of the room on screen, when it is open (Alt+M). */
+  members: MembersPane | null;
   /** search/: /search results, and the hit being read in its room. */
   search: SearchState;
 }
@@ -83,6 +86,7 @@ export function initialState(cols = 80, rows = 24): AppState {
     editing: null,
     peeking: {},
     thread: null,
+    members: null,
     search: emptySearch(),
   };
 }
