@@ -59,3 +59,13 @@ export function kittyPlaceholderRow(row: number, cols: number): string {
   for (let c = 0; c < cols; c++) out += PLACEHOLDER + r + String.fromCodePoint(DIACRITICS[c]!);
   return out;
 }
+
+/**
+ * The kitty image id of a thumbnail placed over `cols`×`rows` cells (a placement's size is part of the image
+ * in the placeholder scheme, so another size is another id). 24 bits, never 0: it is also the cells' colour.
+ */
+export function kittyImageId(fileId: string, cols: number, rows: number): number {
+  let h = 0x811c9dc5;
+  for (const ch of `${fileId}:${cols}x${rows}`) h = Math.imul(h ^ ch.charCodeAt(0), 0x01000193);
+  return ((h >>> 0) & 0xffffff) || 1;
+}

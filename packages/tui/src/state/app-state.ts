@@ -9,6 +9,7 @@ import type { TypingState } from './typing/typing.js';
 import type { Editing, Selection } from './selection/selection.js';
 import type { ThreadPane } from './threads/thread-pane.js';
 import type { MembersPane } from './members/members-pane.js';
+import { type ImagesState, NO_IMAGES } from './images/images.js';
 import { emptyPrefs, type Prefs } from './prefs/prefs.js';
 import { DEFAULT_LOOK, type Look } from '../config/config-file.js';
 
@@ -58,6 +59,8 @@ export interface AppState {
   thread: ThreadPane | null;
   /** members/: the member list of the room on screen, when it is open (Alt+M). */
   members: MembersPane | null;
+  /** images/: how pictures are drawn, and which thumbnails have arrived. */
+  images: ImagesState;
   /** search/: /search results, and the hit being read in its room. */
   search: SearchState;
 }
@@ -87,6 +90,7 @@ export function initialState(cols = 80, rows = 24): AppState {
     peeking: {},
     thread: null,
     members: null,
+    images: NO_IMAGES,
     search: emptySearch(),
   };
 }

@@ -11,6 +11,7 @@ import { roomsReducer } from './rooms/reducer.js';
 import { selectionReducer } from './selection/selection.js';
 import { threadsReducer } from './threads/thread-pane.js';
 import { membersReducer } from './members/members-pane.js';
+import { imagesReducer } from './images/images.js';
 import { searchReducer } from './search/search.js';
 import { typingReducer } from './typing/typing.js';
 import { worldReducer } from './world/reducer.js';
@@ -36,6 +37,7 @@ const BY_PREFIX: Record<string, SliceReducer> = {
   chats: chatsReducer,
   thread: threadsReducer,
   members: membersReducer,
+  images: imagesReducer,
   search: searchReducer,
 };
 /** Actions that change the world; worldReducer then lets the other slices follow. */

@@ -5,6 +5,7 @@ import type { Line } from './lines.js';
 import { threadSummaryText } from '../state/threads/summary.js';
 import { formatTime, messageLines, type Author } from './message-lines.js';
 import { clip, textWidth } from './width.js';
+import type { ImagesState } from '../state/images/images.js';
 
 export interface PaneContext {
   width: number;
@@ -22,6 +23,8 @@ export interface PaneContext {
   now?: number;
   /** A message to mark (the search hit jumped to): drawn as a mention, under a rule saying so. */
   markId?: string;
+  /** How pictures are drawn and which thumbnails have arrived (default: labels only). */
+  images?: ImagesState;
 }
 
 export interface PaneLines {
@@ -81,7 +84,7 @@ export function paneLines(view: RoomView, ctx: PaneContext, height: number, scro
   let markRows: number | null = null;
   const pushMsg = (m: ChatMessage) => {
     const marked = ctx.markId !== undefined && m.id === ctx.markId;
-    const ls = messageLines(m, w, ctx.author(m.authorId), marked || (!!ctx.meId && !!m.mentions?.includes(ctx.meId)), look, ctx.meId);
+    const ls = messageLines(m, w, ctx.author(m.authorId), marked || (!!ctx.meId && !!m.mentions?.includes(ctx.meId)), look, ctx.meId, ctx.images);
     const picked = ctx.selectedId != null && m.id === ctx.selectedId && m.status === 'confirmed';
     if (picked) selFrom = out.length;
     // Bottom-up: a root's thread summary goes under it, so it is pushed first.
