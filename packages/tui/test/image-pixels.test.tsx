@@ -6,7 +6,8 @@ import { type Attachment, uploadFile } from '@open-discord/protocol';
 import { testServer } from '../../server/test/helpers.js';
 import { attachClient } from '../src/controllers/index.js';
 import { fileTransfer } from '../src/files/transfer.js';
-import { DEFAULT_CELL } from '../src/images/bitmap.js';
+import { bitmap, DEFAULT_CELL } from '../src/images/bitmap.js';
+import { encodePng } from '../src/images/png.js';
 import { kittyColor, kittyImageId, PLACEHOLDER } from '../src/images/kitty.js';
 import type { ImageMode } from '../src/images/mode.js';
 import { ImagePainter, paintAfterWrites, ThumbCache } from '../src/images/painter.js';
@@ -160,5 +161,42 @@ describe('painting after Ink', () => {
     stream.write('after');
     await Promise.resolve();
     expect(written.at(-1)).toBe('after');
+  });
+});
+
+describe('which thumbnails are fetched', () => {
+  it('the newest 32 pictures of the room, each once; a thumbnail let go of is forgotten and asked for again', async () => {
+    const asked: string[] = [];
+    const png = encodePng(bitmap(4, 2, new Uint8Array(24).fill(200))!);
+    const files = { ...fileTransfer('http://127.0.0.1:1', { getAccessToken: async () => '' }), thumbnail: async (id: string) => (asked.push(id), png) };
+    const pics = Array.from({ length: 40 }, (_, i): Attachment => ({ ...photo, id: `pic${i}` }));
+    let s = reducer(boot(), { type: 'images/mode', mode: 'iterm' });
+    s = reducer(s, { type: 'history/loaded', roomId: 'r-gen', messages: pics.map((a, i) => msg(i + 1, { attachments: [a] })), end: true });
+    const store = createStore(s);
+    const cache = new ThumbCache();
+    const actions = attachClient(new FakeClient(), store, { onQuit: () => {}, files, thumbs: cache });
+    await waitFor(() => Object.keys(store.getState().images.thumbs).length === 32);
+    expect(new Set(asked)).toEqual(new Set(pics.slice(8).map((a) => a.id)));
+    expect(asked).toHaveLength(32);
+    // The cache lets the oldest go: the state forgets its size, and the controller fetches it again.
+    cache.onEvict('pic39');
+    expect(store.getState().images.thumbs['pic39']).toBeUndefined();
+    await waitFor(() => store.getState().images.thumbs['pic39'] !== undefined);
+    expect(asked.filter((id) => id === 'pic39')).toHaveLength(2);
+    actions.stop();
+  });
+
+  it('the cache keeps at most its limit, telling which one went', () => {
+    const gone: string[] = [];
+    const cache = new ThumbCache(2);
+    cache.onEvict = (id) => gone.push(id);
+    const b = bitmap(1, 1, new Uint8Array(3))!;
+    cache.set('a', b);
+    cache.set('b', b);
+    cache.set('a', b);
+    cache.set('c', b);
+    expect(gone).toEqual(['b']);
+    expect(cache.get('b')).toBeUndefined();
+    expect(cache.get('a')).toBe(b);
   });
 });

@@ -6,8 +6,13 @@ import type { ControllerContext } from './chat-client.js';
 
 /** Thumbnails fetched at once (pictures are extras: they never crowd the chat's own requests out). */
 const PARALLEL = 2;
-/** Only the newest messages of the room on screen have their thumbnails fetched ahead of being scrolled to. */
-const LOOK_BACK = 60;
+/**
+ * The newest pictures of the room on screen have their thumbnails fetched. Fewer than the cache holds
+ * (ThumbCache keeps 64), so the wanted ones never push each other out and are fetched again and again.
+ */
+const WANTED = 32;
+/** How far back they are looked for (a long room without pictures costs this much per change, no more). */
+const SCAN = 300;
 
 /**
  * The images controller: in a pixel mode, fetches the thumbnails of the image attachments in the room on
@@ -18,6 +23,11 @@ export function attachImages({ store }: ControllerContext, files: FileTransfer, 
   const asked = new Set<string>();
   const queue: string[] = [];
   let running = 0;
+  // A thumbnail let go of is asked for again the next time it is among the room's newest.
+  cache.onEvict = (fileId) => {
+    asked.delete(fileId);
+    store.dispatch({ type: 'images/forget', fileId });
+  };
 
   const pump = () => {
     while (running < PARALLEL && queue.length) {
@@ -43,9 +53,10 @@ export function attachImages({ store }: ControllerContext, files: FileTransfer, 
     if (!isPixelMode(s.images.mode) || !s.world || !s.currentRoomId) return;
     const messages = s.world.messages[s.currentRoomId] ?? [];
     // Newest first: the pictures on screen when a room opens are the newest ones.
-    for (let i = messages.length - 1; i >= Math.max(0, messages.length - LOOK_BACK); i--) {
+    let wanted = 0;
+    for (let i = messages.length - 1; i >= Math.max(0, messages.length - SCAN) && wanted < WANTED; i--) {
       for (const a of messages[i]!.attachments ?? []) {
-        if (!a.thumb || !a.mime.startsWith('image/') || asked.has(a.id)) continue;
+        if (!a.thumb || !a.mime.startsWith('image/') || wanted++ >= WANTED || asked.has(a.id)) continue;
         asked.add(a.id);
         queue.push(a.id);
       }
@@ -55,6 +66,8 @@ export function attachImages({ store }: ControllerContext, files: FileTransfer, 
 
   look();
   return store.subscribe((next, prev) => {
-    if (next.world !== prev.world || next.currentRoomId !== prev.currentRoomId || next.images.mode !== prev.images.mode) look();
+    const room = next.currentRoomId;
+    const changed = !!room && next.world?.messages[room] !== prev.world?.messages[room];
+    if (changed || room !== prev.currentRoomId || next.images.mode !== prev.images.mode || next.images.thumbs !== prev.images.thumbs) look();
   });
 }

@@ -5,19 +5,30 @@ import { kittyDelete, kittyImageId, kittyTransmit } from './kitty.js';
 import type { ImageMode } from './mode.js';
 import { sixelEncode } from './sixel.js';
 
-/** Decoded thumbnails by file id, at most `limit` (the oldest goes first). */
+/**
+ * Decoded thumbnails by file id, at most `limit` of them (a 320×320 thumbnail is 300 KB of pixels): the one
+ * set longest ago goes first, and `onEvict` is told, so it can be fetched again when it is wanted again.
+ */
 export class ThumbCache {
   private readonly map = new Map<string, Bitmap>();
-  constructor(private readonly limit = 200) {}
+  onEvict: (fileId: string) => void = () => {};
+  constructor(private readonly limit = 64) {}
   get(fileId: string): Bitmap | undefined {
     return this.map.get(fileId);
   }
   set(fileId: string, b: Bitmap): void {
     this.map.delete(fileId);
     this.map.set(fileId, b);
-    if (this.map.size > this.limit) this.map.delete(this.map.keys().next().value!);
+    if (this.map.size > this.limit) {
+      const oldest = this.map.keys().next().value!;
+      this.map.delete(oldest);
+      this.onEvict(oldest);
+    }
   }
 }
+
+/** Encoded pictures kept for sixel and iTerm2 (each is redrawn after every frame while on screen). */
+const KEEP_ENCODED = 32;
 
 /** Save the cursor, go to a cell (1-based), and back: a picture is drawn where it belongs and the cursor stays. */
 const at = (row: number, col: number, body: string) => `\x1b7\x1b[${row + 1};${col + 1}H${body}\x1b8`;
@@ -54,6 +65,8 @@ export class ImagePainter {
         let body = this.encoded.get(key);
         if (body === undefined) {
           body = this.mode === 'sixel' ? sixelEncode(this.fitted(b, p)) : itermEncode(this.fitted(b, p), p.cols, p.rows);
+          // A screen holds a few pictures; past the limit the old encodings go (they are made again if needed).
+          if (this.encoded.size >= KEEP_ENCODED) this.encoded.clear();
           this.encoded.set(key, body);
         }
         out += at(p.row, p.col, body);

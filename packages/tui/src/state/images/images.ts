@@ -25,7 +25,9 @@ export const NO_IMAGES: ImagesState = { mode: 'off', cell: DEFAULT_CELL, thumbs:
 export type ImagesAction =
   | { type: 'images/mode'; mode: ImageMode; cell?: CellPx }
   | { type: 'images/ready'; fileId: string; width: number; height: number }
-  | { type: 'images/failed'; fileId: string };
+  | { type: 'images/failed'; fileId: string }
+  /** The thumbnail's pixels were let go (see ThumbCache): it is drawn as before it arrived until fetched again. */
+  | { type: 'images/forget'; fileId: string };
 
 export function imagesReducer(state: AppState, action: Action): AppState {
   const images = state.images;
@@ -36,6 +38,11 @@ export function imagesReducer(state: AppState, action: Action): AppState {
       return { ...state, images: { ...images, thumbs: { ...images.thumbs, [action.fileId]: { width: action.width, height: action.height } } } };
     case 'images/failed':
       return images.thumbs[action.fileId] === 'failed' ? state : { ...state, images: { ...images, thumbs: { ...images.thumbs, [action.fileId]: 'failed' } } };
+    case 'images/forget': {
+      if (!(action.fileId in images.thumbs)) return state;
+      const { [action.fileId]: _gone, ...thumbs } = images.thumbs;
+      return { ...state, images: { ...images, thumbs } };
+    }
     default:
       return state;
   }
