@@ -74,7 +74,7 @@ const row = (what, t, bytes) => rowsOut.push([what, `${t.toFixed(2)} ms`, bytes 
 row(`decode the ${bitmap.width}×${bitmap.height} thumbnail PNG (${(thumb.length / 1024).toFixed(1)} KB)`, time(() => m.decodePng(thumb)).ms, null);
 row(`resize to ${cols}×${rows} cells at 8×16 px (${scaled.width}×${scaled.height})`, time(() => cellsPx(bitmap)).ms, null);
 const kitty = time(() => m.kittyTransmit(1, scaled, cols, rows));
-row('kitty: transmit (RGB, base64 chunks; once per picture)', kitty.ms, kitty.result.length);
+row('kitty: transmit (RGB deflated, base64 chunks; once per picture)', kitty.ms, kitty.result.length);
 const sixel = time(() => m.sixelEncode(scaled));
 row('sixel: encode (written again after every frame it is on)', sixel.ms, sixel.result.length);
 const iterm = time(() => m.itermEncode(scaled, cols, rows));

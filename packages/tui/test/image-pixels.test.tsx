@@ -92,7 +92,7 @@ describe('pictures in a pixel mode', () => {
     expect(s.world!.messages['r-gen']![0]!.attachments).toHaveLength(1);
     const painter = new ImagePainter('kitty', DEFAULT_CELL, thumbs);
     const out = painter.frame(placements);
-    expect(out).toMatch(new RegExp(`^\\x1b_Ga=T,U=1,f=24,s=\\d+,v=\\d+,i=${id},c=${p.cols},r=${p.rows},q=2,m=[01];`));
+    expect(out).toMatch(new RegExp(`^\\x1b_Ga=T,U=1,f=24,o=z,s=\\d+,v=\\d+,i=${id},c=${p.cols},r=${p.rows},q=2,m=[01];`));
     expect(painter.frame(placements)).toBe('');
     expect(painter.finish()).toBe(`\x1b_Ga=d,d=I,i=${id},q=2\x1b\\`);
     expect(kittyColor(id)).toMatch(/^#[0-9a-f]{6}$/);

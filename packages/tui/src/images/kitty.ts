@@ -1,3 +1,4 @@
+import { deflateSync } from 'node:zlib';
 import type { Bitmap } from './bitmap.js';
 
 /**
@@ -22,23 +23,21 @@ const DIACRITICS = [
 /** The widest or tallest placement this table can address. */
 export const KITTY_MAX_CELLS = DIACRITICS.length;
 
-const base64 = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
-
 /**
- * The escapes that send `b` as image `id` (24-bit RGB, `f=24`) and place it virtually over `cols`×`rows`
- * cells (`U=1`), quietly (`q=2`: the terminal answers nothing, so no reply can reach Ink's input). Chunked:
- * the first escape carries the keys, every escape at most KITTY_CHUNK payload characters, `m=1` on all but
- * the last.
+ * The escapes that send `b` as image `id` (24-bit RGB, `f=24`, zlib-compressed, `o=z`: a third of the bytes
+ * or less over a slow link) and place it virtually over `cols`×`rows` cells (`U=1`), quietly (`q=2`: the
+ * terminal answers nothing, so no reply can reach Ink's input). Chunked: the first escape carries the keys,
+ * every escape at most KITTY_CHUNK payload characters, `m=1` on all but the last.
  */
 export function kittyTransmit(id: number, b: Bitmap, cols: number, rows: number): string {
   if (cols > KITTY_MAX_CELLS || rows > KITTY_MAX_CELLS) throw new RangeError('placement too large for the placeholder table');
-  const data = base64(b.rgb);
+  const data = deflateSync(b.rgb).toString('base64');
   const chunks: string[] = [];
   for (let i = 0; i < data.length; i += KITTY_CHUNK) chunks.push(data.slice(i, i + KITTY_CHUNK));
   return chunks
     .map((chunk, n) => {
       const more = n < chunks.length - 1 ? 1 : 0;
-      const keys = n === 0 ? `a=T,U=1,f=24,s=${b.width},v=${b.height},i=${id},c=${cols},r=${rows},q=2,m=${more}` : `m=${more}`;
+      const keys = n === 0 ? `a=T,U=1,f=24,o=z,s=${b.width},v=${b.height},i=${id},c=${cols},r=${rows},q=2,m=${more}` : `m=${more}`;
       return `\x1b_G${keys};${chunk}\x1b\\`;
     })
     .join('');
