@@ -46,6 +46,9 @@ describe('member list (reducer)', () => {
     expect(s.members!.userIds).toEqual([ME, BOB]);
     s = reducer(s, { type: 'members/failed', roomId: 'r-gen', error: 'members: offline' });
     expect(s.members!.error).toBe('members: offline');
+    // Asked again for the same room: the list stays until the answer comes, the error goes.
+    const again = reducer(s, { type: 'members/open', roomId: 'r-gen' });
+    expect(again.members).toEqual({ roomId: 'r-gen', userIds: [ME, BOB], error: null });
     expect(reducer(s, { type: 'members/close' }).members).toBeNull();
     // A room the world does not know is not opened.
     expect(reducer(s, { type: 'members/open', roomId: 'r-nowhere' })).toBe(s);
@@ -143,6 +146,30 @@ describe('member list (keys and controller)', () => {
     expect(store.getState().members).not.toBeNull();
     intent('members');
     expect(store.getState().members).toBeNull();
+    actions.stop();
+  });
+
+  it('asks again after a reconnect and when someone new signs up (newcomers join default rooms silently)', async () => {
+    const client = new FakeClient();
+    const store = createStore(initialState(120, 24));
+    const actions = attachClient(client, store, { onQuit: () => {} });
+    client.emit('snapshot', snapshot(), 'initial');
+    client.emit('status', { state: 'live' });
+    actions.members();
+    client.of('room.members')[0]!.resolve({ userIds: [ME, ALICE] });
+    await Promise.resolve();
+    await Promise.resolve();
+    client.emit('status', { state: 'offline', attempt: 1, retryAt: T0 } as never);
+    client.emit('status', { state: 'live' });
+    expect(client.of('room.members')).toHaveLength(2);
+    // The list stays up meanwhile.
+    expect(store.getState().members!.userIds).toEqual([ME, ALICE]);
+    const carol = { id: 'u-carol', nickname: 'carol', color: null, roles: [] };
+    client.emit('event', { type: 'user.joined', order: 11, id: 'e11', roomId: null, actorId: carol.id, createdAt: T0, data: { user: carol } } as ClientEvent);
+    expect(client.of('room.members')).toHaveLength(3);
+    // Other events ask nothing.
+    client.emit('event', { type: 'room.joined', order: 12, id: 'e12', roomId: 'r-dev', actorId: BOB, createdAt: T0, data: { roomId: 'r-dev', userId: BOB } } as ClientEvent);
+    expect(client.of('room.members')).toHaveLength(3);
     actions.stop();
   });
 

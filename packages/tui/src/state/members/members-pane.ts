@@ -30,6 +30,8 @@ export function membersReducer(state: AppState, action: Action): AppState {
   switch (action.type) {
     case 'members/open':
       if (!state.world?.rooms[action.roomId]) return state;
+      // Asked again for the same room (after a reconnect): the list stays up until the answer replaces it.
+      if (pane?.roomId === action.roomId) return pane.error ? { ...state, members: { ...pane, error: null } } : state;
       return { ...state, members: { roomId: action.roomId, userIds: null, error: null } };
     case 'members/close':
       return pane ? { ...state, members: null } : state;
