@@ -122,6 +122,11 @@ describe('pictures in a pixel mode', () => {
   it('no picture is placed while something covers the messages, or when it is cut by the pane', async () => {
     const { store } = await withPhoto('sixel');
     expect(imagePlacements(reducer(store.getState(), { type: 'overlay/help', lines: ['x'] }))).toEqual([]);
+    // The member list over the messages of a narrow terminal covers them too; beside them on a wide one it does not.
+    const narrow = reducer(reducer(store.getState(), { type: 'resize', cols: 90, rows: 30 }), { type: 'members/open', roomId: 'r-gen' });
+    expect(imagePlacements(narrow)).toEqual([]);
+    const wide = reducer(store.getState(), { type: 'members/open', roomId: 'r-gen' });
+    expect(imagePlacements(wide)).toHaveLength(1);
     // A short terminal: the picture's top is scrolled off, so it is not whole (sixel leaves it blank).
     const short = reducer(store.getState(), { type: 'resize', cols: 100, rows: 8 });
     const cut = imagePlacements(short);
