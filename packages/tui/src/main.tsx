@@ -35,6 +35,9 @@ Sessions are saved in $OD_CONFIG_DIR, else $XDG_CONFIG_HOME/od, else ~/.config/o
 config file (timestamp format, colours; see the README) is config.json in the same folder.
 Mentions in other rooms ring the bell, or show a desktop notification (OSC 9) in iTerm2, WezTerm, ghostty
 and kitty; OD_NOTIFY=bell|osc9|off overrides that.
+Pictures are drawn with kitty graphics, sixel or iTerm2 images where the terminal is known to draw them, else
+with half blocks in 24-bit colour, else not at all; --images or OD_IMAGES=kitty|sixel|iterm|blocks|off chooses,
+and OD_CELL_PX=WxH gives the cell size in pixels sixel pictures are made for (default 8x16).
 Exit codes: 0 ok, 1 server or network failure, 2 usage / not logged in, 3 room not found, 4 session expired.
 In the chat, /help lists every command and key.`,
   )
