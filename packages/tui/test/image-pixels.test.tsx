@@ -94,6 +94,10 @@ describe('pictures in a pixel mode', () => {
     const out = painter.frame(placements);
     expect(out).toMatch(new RegExp(`^\\x1b_Ga=T,U=1,f=24,o=z,s=\\d+,v=\\d+,i=${id},c=${p.cols},r=${p.rows},q=2,m=[01];`));
     expect(painter.frame(placements)).toBe('');
+    // Selected (drawn inverse), the message keeps its picture as it is: same place, same colour.
+    const picked = reducer(s, { type: 'select/enter', start: 'last' });
+    const pickedMove = reducer(picked, { type: 'select/move', delta: -1 });
+    expect(imagePlacements(pickedMove)).toEqual(placements);
     expect(painter.finish()).toBe(`\x1b_Ga=d,d=I,i=${id},q=2\x1b\\`);
     expect(kittyColor(id)).toMatch(/^#[0-9a-f]{6}$/);
   });

@@ -94,8 +94,12 @@ export function paneLines(view: RoomView, ctx: PaneContext, height: number, scro
       const who = m.reactions.map((r) => `${r.emoji} ${r.userIds.map((u) => ctx.author(u).nick).join(', ')}`).join(' · ');
       out.push({ key: `${m.id}:who`, segments: [{ text: clip(who, w), dim: true, inverse: true }] });
     }
-    // The cached rows are shared: the highlight is drawn on copies.
-    for (let i = ls.length - 1; i >= 0; i--) out.push(picked ? { key: ls[i]!.key, segments: ls[i]!.segments.map((g) => ({ ...g, inverse: true })) } : ls[i]!);
+    // The cached rows are shared: the highlight is drawn on copies. A picture's rows are left as they are
+    // (kitty names the picture by the cells' colour, which inverse would swap).
+    for (let i = ls.length - 1; i >= 0; i--) {
+      const l = ls[i]!;
+      out.push(picked && !l.image ? { key: l.key, segments: l.segments.map((g) => ({ ...g, inverse: true })) } : l);
+    }
     if (picked) selTo = out.length;
     if (marked) {
       out.push(rule('mark', 'search hit (Esc: back to the newest messages)', w, look.colors.mention));
