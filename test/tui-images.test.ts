@@ -19,7 +19,7 @@ const { cleanups, tempDir, member, terminal } = testScope();
 const PLACEHOLDER = String.fromCodePoint(0x10eeee);
 
 describe.skipIf(tmuxMissing)('pictures in a real terminal', () => {
-  it('bob, with --images kitty, sees the uploaded picture as placeholder cells under its label', async () => {
+  it('bob, with --images kitty, sees the uploaded picture as placeholder cells under its label', { timeout: 120_000 }, async () => {
     const srv = await startServer({ dataDir: tempDir(), port: 0, registration: 'open', bcryptCost: 4, log: () => {} });
     cleanups.push(() => srv.close());
     const alice = await member(srv, 'alice', srv.firstRunInvite!);
@@ -28,14 +28,14 @@ describe.skipIf(tmuxMissing)('pictures in a real terminal', () => {
     putSession(config, 'local', { url: srv.url, refreshToken: pair.refreshToken });
     const bob = terminal(120, 30);
     bob.start({ OD_CONFIG_DIR: config, OD_NOTIFY: 'bell' }, ['--images', 'kitty']);
-    await alice.waitForText(/ live .*alice/);
-    await bob.waitForText(/ live .*bob/);
+    await alice.waitForText(/ live .*alice/, 30_000);
+    await bob.waitForText(/ live .*bob/, 30_000);
 
     const file = path.join(tempDir(), 'wide.png');
     await sharp({ create: { width: 128, height: 32, channels: 3, background: { r: 20, g: 120, b: 240 } } }).png().toFile(file);
     alice.line(`/upload ${file}`);
-    await bob.waitForText(/\[image wide\.png \d+ (B|KB)\]/);
+    await bob.waitForText(/\[image wide\.png \d+ (B|KB)\]/, 30_000);
     // 128 × 32 pixels on 8 × 16 cells: 40 cells wide (the most), 5 rows.
-    await bob.waitFor((s) => s.split('\n').filter((r) => r.includes(PLACEHOLDER)).length === 5, 'five rows of placeholder cells');
+    await bob.waitFor((s) => s.split('\n').filter((r) => r.includes(PLACEHOLDER)).length === 5, 'five rows of placeholder cells', 30_000);
   });
 });
