@@ -40,7 +40,7 @@ describe('member list (reducer)', () => {
   it('opens loading, fills in with the answer, and drops an answer about another room', () => {
     let s = run([{ type: 'snapshot', state: snapshot(), reason: 'initial' }], initialState(120, 24));
     s = reducer(s, { type: 'members/open', roomId: 'r-gen' });
-    expect(s.members).toEqual({ roomId: 'r-gen', userIds: null, error: null });
+    expect(s.members).toEqual({ roomId: 'r-gen', userIds: null, error: null, scroll: 0 });
     expect(reducer(s, { type: 'members/loaded', roomId: 'r-dev', userIds: [ME] })).toBe(s);
     s = reducer(s, { type: 'members/loaded', roomId: 'r-gen', userIds: [ME, BOB, ME] });
     expect(s.members!.userIds).toEqual([ME, BOB]);
@@ -48,7 +48,7 @@ describe('member list (reducer)', () => {
     expect(s.members!.error).toBe('members: offline');
     // Asked again for the same room: the list stays until the answer comes, the error goes.
     const again = reducer(s, { type: 'members/open', roomId: 'r-gen' });
-    expect(again.members).toEqual({ roomId: 'r-gen', userIds: [ME, BOB], error: null });
+    expect(again.members).toEqual({ roomId: 'r-gen', userIds: [ME, BOB], error: null, scroll: 0 });
     expect(reducer(s, { type: 'members/close' }).members).toBeNull();
     // A room the world does not know is not opened.
     expect(reducer(s, { type: 'members/open', roomId: 'r-nowhere' })).toBe(s);
@@ -73,6 +73,12 @@ describe('member list (reducer)', () => {
     expect(rows).toEqual(['Online — 2', '● alice mods', '  on call', '● me', 'Away — 1', '◐ bob']);
     const short = memberPaneRows(s.world!, s.members!, 30, 4).map(text);
     expect(short).toEqual(['Online — 2', '● alice mods', '  on call', '… 2 more']);
+    // Scrolled: from that row on; past the end it stops at the last rows and says how many are above.
+    const down = reducer(s, { type: 'members/scroll', lines: 3 });
+    expect(memberPaneRows(down.world!, down.members!, 30, 4).map(text)).toEqual(['● me', 'Away — 1', '◐ bob', '↑ 1 above']);
+    const far = reducer(s, { type: 'members/scroll', lines: 50 });
+    expect(memberPaneRows(far.world!, far.members!, 30, 4).map(text)).toEqual(['● me', 'Away — 1', '◐ bob', '↑ 1 above']);
+    expect(reducer(far, { type: 'members/scroll', lines: -99 }).members!.scroll).toBe(0);
     // Narrow: every row is cut to the width.
     expect(memberPaneRows(s.world!, s.members!, 5, 20).every((l) => text(l).length <= 5)).toBe(true);
     // A user the world no longer knows (removed meanwhile) is left out.
@@ -120,6 +126,18 @@ describe('member list (screen)', () => {
     const frame = render(<ChatScreen state={withList(90)} now={T0} />).lastFrame()!;
     expect(frame).toMatch(/members of #general \(2\)/);
     expect(frame).toMatch(/Alt\+M or Esc closes/);
+  });
+
+  it('PgDn scrolls the list while it covers the messages (the messages stay where they were)', () => {
+    const store = createStore(withList(90));
+    const actions = { members: () => {} } as never;
+    handleIntent({ kind: 'scroll', pages: -1 }, store, actions, () => {});
+    expect(store.getState().members!.scroll).toBeGreaterThan(0);
+    expect(store.getState().views['r-gen']?.scroll ?? 0).toBe(0);
+    // Beside the messages, PgUp is the messages' again.
+    const wide = createStore(withList(120));
+    handleIntent({ kind: 'scroll', pages: -1 }, wide, actions, () => {});
+    expect(wide.getState().members!.scroll).toBe(0);
   });
 });
 

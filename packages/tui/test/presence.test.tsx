@@ -5,7 +5,7 @@ import { memberPaneRows } from '../src/state/members/member-pane-rows.js';
 import type { Line } from '../src/wrap/lines.js';
 
 const text = (l: Line) => l.segments.map((s) => s.text).join('');
-const rowsOf = (world: Parameters<typeof memberPaneRows>[0], ids: string[]) => memberPaneRows(world, { roomId: 'r-gen', userIds: ids, error: null }, 40, 20).map(text);
+const rowsOf = (world: Parameters<typeof memberPaneRows>[0], ids: string[]) => memberPaneRows(world, { roomId: 'r-gen', userIds: ids, error: null, scroll: 0 }, 40, 20).map(text);
 import { createStore } from '../src/state/store.js';
 import { FakeClient } from './fake-client.js';
 import { ALICE, boot, snapshot } from './fixtures.js';

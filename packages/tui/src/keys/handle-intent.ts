@@ -183,10 +183,13 @@ export function handleIntent(intent: Intent, store: Store, actions: ChatActions,
       // Reading a search hit: back to the newest messages.
       return dispatch(currentJump(state) ? { type: 'search/leave' } : { type: 'scroll/bottom' });
     case 'scroll':
+      // A member list over the messages scrolls instead of them (PgDn down the list).
+      if (state.members && layoutOf(state).membersOverlay) return dispatch({ type: 'members/scroll', lines: -intent.pages * Math.max(1, layoutOf(state).paneHeight - 3) });
       // An open thread has the keyboard, and its own scrollback.
       if (state.thread) return dispatch({ type: 'thread/scroll', lines: intent.pages * Math.max(1, layoutOf(state).paneHeight - 3) });
       return dispatch({ type: 'scroll', lines: intent.pages * Math.max(1, layoutOf(state).paneHeight - 1) });
     case 'scroll-lines':
+      if (state.members && layoutOf(state).membersOverlay) return dispatch({ type: 'members/scroll', lines: -intent.lines });
       if (state.thread) return dispatch({ type: 'thread/scroll', lines: intent.lines });
       return dispatch({ type: 'scroll', lines: intent.lines });
     case 'bottom':

@@ -25,7 +25,7 @@ export function MembersPane({ title, lines, width, height, overlay }: MembersPan
       <Box flexGrow={1} />
       {overlay ? (
         <Text dimColor wrap="truncate">
-          {clip('Alt+M or Esc closes', width)}
+          {clip('PgUp/PgDn scroll · Alt+M or Esc closes', width)}
         </Text>
       ) : null}
     </Box>

@@ -28,8 +28,9 @@ function fit(segments: Segment[], width: number): Segment[] {
 /**
  * The member list as rows `width` wide: a heading per presence group (online, away, offline) with its count,
  * then its members by nickname, each with the highest role they hold and, under it, their status text.
- * Ids the world does not know (someone removed meanwhile) are left out. At most `height` rows: when more
- * would follow, the last row says how many members are not shown.
+ * Ids the world does not know (someone removed meanwhile) are left out. At most `height` rows, from the
+ * pane's scroll on: when they do not all fit, the last row says how many members are below (or, scrolled to
+ * the end, above).
  */
 export function memberPaneRows(world: World, pane: MembersPane, width: number, height: number): Line[] {
   if (pane.error) return [{ key: 'error', segments: fit([{ text: `! ${pane.error}`, color: 'red' }], width) }];
@@ -53,7 +54,11 @@ export function memberPaneRows(world: World, pane: MembersPane, width: number, h
     }
   }
   if (rows.length <= height) return rows.map((r) => r.line);
-  const shown = rows.slice(0, Math.max(0, height - 1));
-  const hidden = members.length - shown.filter((r) => r.member).length;
-  return [...shown.map((r) => r.line), { key: 'more', segments: [{ text: clip(`… ${hidden} more`, width), dim: true }] }];
+  const room = Math.max(0, height - 1);
+  const from = Math.min(pane.scroll, rows.length - room);
+  const shown = rows.slice(from, from + room);
+  const count = (rs: typeof rows) => rs.filter((r) => r.member).length;
+  const below = count(rows.slice(from + room));
+  const note = below > 0 ? `… ${below} more` : `↑ ${count(rows.slice(0, from))} above`;
+  return [...shown.map((r) => r.line), { key: 'more', segments: [{ text: clip(note, width), dim: true }] }];
 }

@@ -13,6 +13,8 @@ export interface MembersPane {
   userIds: readonly string[] | null;
   /** Why the list could not be loaded, if it could not. */
   error: string | null;
+  /** Rows scrolled down from the top (PgDn/PgUp while it covers the messages; clamped when drawn). */
+  scroll: number;
 }
 
 /** Terminals narrower than this show the member list over the messages instead of beside them. */
@@ -23,7 +25,9 @@ export type MembersAction =
   | { type: 'members/open'; roomId: string }
   | { type: 'members/close' }
   | { type: 'members/loaded'; roomId: string; userIds: readonly string[] }
-  | { type: 'members/failed'; roomId: string; error: string };
+  | { type: 'members/failed'; roomId: string; error: string }
+  /** Scroll the list by `lines` (positive: down). */
+  | { type: 'members/scroll'; lines: number };
 
 export function membersReducer(state: AppState, action: Action): AppState {
   const pane = state.members;
@@ -32,13 +36,15 @@ export function membersReducer(state: AppState, action: Action): AppState {
       if (!state.world?.rooms[action.roomId]) return state;
       // Asked again for the same room (after a reconnect): the list stays up until the answer replaces it.
       if (pane?.roomId === action.roomId) return pane.error ? { ...state, members: { ...pane, error: null } } : state;
-      return { ...state, members: { roomId: action.roomId, userIds: null, error: null } };
+      return { ...state, members: { roomId: action.roomId, userIds: null, error: null, scroll: 0 } };
     case 'members/close':
       return pane ? { ...state, members: null } : state;
     case 'members/loaded':
       // An answer about a room no longer shown is dropped (the list moved on to another room).
       if (pane?.roomId !== action.roomId) return state;
       return { ...state, members: { ...pane, userIds: [...new Set(action.userIds)], error: null } };
+    case 'members/scroll':
+      return pane ? { ...state, members: { ...pane, scroll: Math.max(0, pane.scroll + action.lines) } } : state;
     case 'members/failed':
       return pane?.roomId === action.roomId ? { ...state, members: { ...pane, error: action.error } } : state;
     default:
