@@ -106,6 +106,11 @@ describe('od send / tail / logout', { timeout: HANG_GUARD_MS + 10_000 }, () => {
     expect((await run(env, ['send', 'alerts'], '   ')).code).toBe(2);
     expect((await run({ OD_CONFIG_DIR: path.join(os.tmpdir(), `od-none-${process.pid}`) }, ['send', 'alerts', 'x'])).code).toBe(2);
     expect((await run(env, ['--server', 'other', 'send', 'alerts', 'x'])).code).toBe(2);
+    // A picture mode od does not know is refused before anything is drawn; a known one does not get in the way.
+    const bad = await run(env, ['--images', 'png']);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toContain('--images must be one of kitty, sixel, iterm, blocks, off');
+    expect((await run(env, ['--images', 'off', 'send', 'alerts', 'with a flag first'])).code).toBe(0);
   });
 
   it('logout revokes the session and forgets it', async () => {

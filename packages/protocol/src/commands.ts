@@ -41,7 +41,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   { name: 'join', args: [a('room', 'room')], help: 'Join a room (its messages reach you) and switch to it', request: 'client' },
   { name: 'part', args: [a('room', 'room', { optional: true })], help: 'Leave a room: its messages stop (/join brings you back)', request: 'client' },
   { name: 'list', args: [], help: 'Browse the rooms you can see, joined or not', request: 'client' },
-  { name: 'members', args: [], help: 'Who is in this room, online, away or offline (also Alt+M)', request: 'client' },
+  { name: 'members', args: [], help: 'Open or close the member list beside the chat: online, away, offline, roles, status (also Alt+M)', request: 'client' },
   { name: 'away', args: [], help: 'Be shown away to everyone until /back', request: 'client' },
   { name: 'back', args: [], help: 'Be shown online again (away by itself after 10 idle minutes)', request: 'client' },
   { name: 'invisible', args: [], help: 'Appear offline to everyone (you can still read and write); /back undoes it', request: 'client' },

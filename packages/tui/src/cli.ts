@@ -13,7 +13,7 @@ if (process.stdin.isTTY && process.stdout.isTTY) {
  * which reads them in order. Only for the commands that draw a screen: a raw `od tail` would ignore Ctrl+C.
  */
 const SCREENLESS = new Set(['send', 'tail', 'download', 'join', 'part', 'logout', 'help', '--help', '-h', '--version', '-V']);
-const args = process.argv.slice(2).filter((a, i, all) => !a.startsWith('--server') && all[i - 1] !== '--server');
+const args = process.argv.slice(2).filter((a, i, all) => !/^--(server|images)/.test(a) && all[i - 1] !== '--server' && all[i - 1] !== '--images');
 const screenless = SCREENLESS.has(args[0] ?? '') || args.includes('--username');
 if (process.stdin.isTTY && process.stdout.isTTY && !screenless) {
   process.stdin.setRawMode(true);

@@ -14,6 +14,7 @@ import { describeError } from './controllers/describe-error.js';
 const program = new Command();
 const dir = () => configDir();
 const server = () => program.opts<{ server?: string }>().server;
+const images = () => program.opts<{ images?: string }>().images;
 
 /**
  * The chat UI (Ink, React and every screen) is loaded only when it is used: the one-shot commands (send,
@@ -26,6 +27,7 @@ program
   .name('od')
   .description('open_discord terminal client. With no command: chat (logging in first if needed).')
   .option('--server <name>', 'which saved server to use (default: the last one logged in to)')
+  .option('--images <mode>', 'how pictures are drawn: kitty, sixel, iterm, blocks (half blocks) or off (default: by terminal; also OD_IMAGES or "images" in config.json)')
   .addHelpText(
     'after',
     `
@@ -33,10 +35,13 @@ Sessions are saved in $OD_CONFIG_DIR, else $XDG_CONFIG_HOME/od, else ~/.config/o
 config file (timestamp format, colours; see the README) is config.json in the same folder.
 Mentions in other rooms ring the bell, or show a desktop notification (OSC 9) in iTerm2, WezTerm, ghostty
 and kitty; OD_NOTIFY=bell|osc9|off overrides that.
+Pictures are drawn with kitty graphics, sixel or iTerm2 images where the terminal is known to draw them, else
+with half blocks in 24-bit colour, else not at all; --images or OD_IMAGES=kitty|sixel|iterm|blocks|off chooses,
+and OD_CELL_PX=WxH gives the cell size in pixels sixel pictures are made for (default 8x16).
 Exit codes: 0 ok, 1 server or network failure, 2 usage / not logged in, 3 room not found, 4 session expired.
 In the chat, /help lists every command and key.`,
   )
-  .action(async () => runInteractive(dir(), server()));
+  .action(async () => runInteractive(dir(), server(), undefined, undefined, images()));
 
 program
   .command('login <url>')
@@ -44,14 +49,14 @@ program
   .option('--username <name>', 'log in without a screen, reading the password from stdin (for scripts)')
   .addHelpText('after', '\nWith --username: exit 0 logged in, 1 server unreachable or failed, 2 no password on stdin, 4 wrong username or password.')
   .action(async (url: string, opts: { username?: string }) => {
-    if (opts.username === undefined) return runInteractive(dir(), server(), url);
+    if (opts.username === undefined) return runInteractive(dir(), server(), url, undefined, images());
     process.stdout.write((await runLoginHeadless(dir(), server(), url, opts.username)) + '\n');
   });
 
 program
   .command('reset-password [url]')
   .description('set a new password with the one-time code from `od-server user reset-password NAME`, then chat')
-  .action(async (url: string | undefined) => runInteractive(dir(), server(), url, 'reset'));
+  .action(async (url: string | undefined) => runInteractive(dir(), server(), url, 'reset', images()));
 
 program
   .command('logout')

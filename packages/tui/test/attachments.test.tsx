@@ -17,7 +17,8 @@ import { visiblePane } from '../src/state/messages/selectors.js';
 import { reducer } from '../src/state/reducer.js';
 import { createStore } from '../src/state/store.js';
 import { ChatScreen } from '../src/ui/ChatScreen.js';
-import { attachmentLabel, halfBlockRows, previewsWanted } from '../src/wrap/attachment-lines.js';
+import { attachmentLabel, halfBlockRows } from '../src/wrap/attachment-lines.js';
+import { chooseImageMode } from '../src/images/mode.js';
 import { messageLines } from '../src/wrap/message-lines.js';
 import { FakeClient } from './fake-client.js';
 import { boot, created, msg } from './fixtures.js';
@@ -30,7 +31,6 @@ let server: Server;
 let token: string;
 let flag: Attachment;
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'od-tui-files-'));
-const savedColorterm = process.env.COLORTERM;
 
 /** A 16 x 8 PNG: its top half red, its bottom half blue. */
 const flagPng = () =>
@@ -53,8 +53,6 @@ afterAll(async () => {
 });
 afterEach(() => {
   cleanup();
-  if (savedColorterm === undefined) delete process.env.COLORTERM;
-  else process.env.COLORTERM = savedColorterm;
 });
 
 const withAttachment = (order: number, a: Attachment, text = '') => msg(order, { text, attachments: [a] });
@@ -68,11 +66,12 @@ describe('attachment lines', () => {
   });
 
   it('draw previews only where 24-bit colour is known to work', () => {
-    expect(previewsWanted({ COLORTERM: 'truecolor' })).toBe(true);
-    expect(previewsWanted({ COLORTERM: '24bit' })).toBe(true);
-    expect(previewsWanted({})).toBe(false);
-    expect(previewsWanted({ COLORTERM: 'truecolor', OD_PREVIEWS: '0' })).toBe(false);
-    expect(previewsWanted({ OD_PREVIEWS: '1' })).toBe(true);
+    const wanted = (env: Record<string, string>) => chooseImageMode(undefined, undefined, env) === 'blocks';
+    expect(wanted({ COLORTERM: 'truecolor' })).toBe(true);
+    expect(wanted({ COLORTERM: '24bit' })).toBe(true);
+    expect(wanted({})).toBe(false);
+    expect(wanted({ COLORTERM: 'truecolor', OD_PREVIEWS: '0' })).toBe(false);
+    expect(wanted({ OD_PREVIEWS: '1' })).toBe(true);
   });
 
   it('turn the server preview of a generated PNG into half blocks: upper pixel foreground, lower background', () => {
@@ -96,8 +95,7 @@ describe('attachment lines', () => {
   });
 
   it('shows the attachment line and the half-block preview on the chat screen', () => {
-    process.env.COLORTERM = 'truecolor';
-    let s = boot();
+    let s = reducer(boot(), { type: 'images/mode', mode: 'blocks' });
     s = reducer(s, { type: 'history/loaded', roomId: 'r-gen', messages: [msg(1, { text: 'look at this' })], end: true });
     s = reducer(s, { type: 'event', event: created(withAttachment(2, flag)) });
     const frame = render(<ChatScreen state={s} now={0} />).lastFrame()!;
@@ -110,7 +108,6 @@ describe('attachment lines', () => {
   });
 
   it('shows the label alone without truecolor, and under the caption when there is one', () => {
-    delete process.env.COLORTERM;
     const lines = messageLines({ ...withAttachment(3, flag, 'caption here'), status: 'confirmed' }, 80, { nick: 'alice', color: 'white' }, false);
     const text = lines.map((l) => l.segments.map((x) => x.text).join(''));
     expect(text[0]).toMatch(/alice caption here$/);

@@ -85,11 +85,19 @@ describe('the config file', () => {
     expect(formatTime(at.getTime())).toBe('15:07');
   });
 
+  it('sets how pictures are drawn, or leaves it to the terminal', () => {
+    expect(validateConfig({ images: 'sixel' }).images).toBe('sixel');
+    expect(validateConfig({ images: 'iTerm2' }).images).toBe('iterm');
+    expect(validateConfig({}).images).toBeUndefined();
+  });
+
   it('names the place of every mistake', () => {
     expect(() => validateConfig({ colours: {} })).toThrow('colours: unknown setting');
     expect(() => validateConfig({ colors: { ruler: 'reddish' } })).toThrow(/colors\.ruler: "reddish" is not a colour/);
     expect(() => validateConfig({ timestampFormat: 'yyyy' })).toThrow(/timestampFormat: must be/);
     expect(() => validateConfig({ servers: { home: { hidden: 'r1' } } })).toThrow('servers.home.hidden: must be a list of ids');
+    expect(() => validateConfig({ images: 'png' })).toThrow('images: must be one of kitty, sixel, iterm, blocks, off');
+    expect(() => validateConfig({ images: 3 })).toThrow(/images: must be one of/);
     const dir = tmp();
     fs.writeFileSync(path.join(dir, 'config.json'), '{ "colors": ');
     expect(() => loadConfig(dir)).toThrow(ConfigError);

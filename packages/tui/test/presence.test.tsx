@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { attachClient } from '../src/controllers/index.js';
 import type { Timers } from '../src/controllers/presence.js';
-import { memberLines } from '../src/state/members/member-lines.js';
+import { memberPaneRows } from '../src/state/members/member-pane-rows.js';
+import type { Line } from '../src/wrap/lines.js';
+
+const text = (l: Line) => l.segments.map((s) => s.text).join('');
+const rowsOf = (world: Parameters<typeof memberPaneRows>[0], ids: string[]) => memberPaneRows(world, { roomId: 'r-gen', userIds: ids, error: null, scroll: 0 }, 40, 20).map(text);
 import { createStore } from '../src/state/store.js';
 import { FakeClient } from './fake-client.js';
 import { ALICE, boot, snapshot } from './fixtures.js';
@@ -35,11 +39,9 @@ describe('presence in od', () => {
     expect(world().users[b]).toMatchObject({ online: false, presence: 'offline' });
     client.emit('presence', { type: 'presence', userId: b, online: true, status: 'online' });
     expect(world().users[b]!.presence).toBe('online');
-    const lines = memberLines(world(), '#general', [a, b]);
-    expect(lines[0]).toBe('#general: 2 members — ● 1 online  ◐ 1 away  ○ 0 offline');
-    // Online before away, whatever the names.
-    expect(lines[1]).toMatch(new RegExp(`^  ● ${world().users[b]!.nickname}`));
-    expect(lines[2]).toMatch(new RegExp(`^  ◐ ${world().users[a]!.nickname}`));
+    const lines = rowsOf(world(), [a, b]);
+    // Online before away, whatever the names, each group under its heading and count.
+    expect(lines).toEqual(['Online — 1', `● ${world().users[b]!.nickname}`, 'Away — 1', `◐ ${world().users[a]!.nickname}`]);
   });
 
   it('a profile change keeps the presence it does not carry, and shows the status text', () => {
@@ -52,7 +54,7 @@ describe('presence in od', () => {
     const user = store.getState().world!.users[id]!;
     client.emit('event', { type: 'user.updated', order: 99, roomId: null, actorId: id, createdAt: 1, id: 'e99', data: { user: { id, nickname: user.nickname, color: null, roles: [], statusText: 'lunch' } } } as never);
     expect(store.getState().world!.users[id]).toMatchObject({ presence: 'away', online: true, statusText: 'lunch' });
-    expect(memberLines(store.getState().world!, '#x', [id])[1]).toMatch(/◐ .* — lunch$/);
+    expect(rowsOf(store.getState().world!, [id])).toEqual(['Away — 1', `◐ ${user.nickname}`, '  lunch']);
   });
 
   it('tells the server when the person goes idle and comes back, once each', () => {
@@ -94,7 +96,11 @@ describe('presence in od', () => {
     req.resolve({ userIds: Object.keys(store.getState().world!.users) });
     await Promise.resolve();
     await Promise.resolve();
-    expect(store.getState().overlay).toMatchObject({ kind: 'help', title: 'members' });
+    expect(store.getState().members).toMatchObject({ roomId: store.getState().currentRoomId, error: null });
+    expect(store.getState().members!.userIds).toHaveLength(Object.keys(store.getState().world!.users).length);
+    // Alt+M again closes it.
+    actions.members();
+    expect(store.getState().members).toBeNull();
   });
 });
 

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { emptyPrefs, type Prefs } from '../state/prefs/prefs.js';
+import { IMAGE_MODES, type ImageMode, parseImageMode } from '../images/mode.js';
 
 /*
  * The od config file, `config.json` beside the sessions: how the chat looks (timestamp format, colours) and,
@@ -17,6 +18,8 @@ export interface Look {
 
 export interface OdConfig {
   look: Look;
+  /** How pictures are drawn (`kitty`, `sixel`, `iterm`, `blocks`, `off`); absent: as the terminal is detected. */
+  images?: ImageMode;
   servers: Record<string, Prefs>;
 }
 
@@ -40,7 +43,7 @@ function fail(file: string, where: string, what: string): never {
 /** Check a parsed config file; every problem names its place in the file. */
 export function validateConfig(data: unknown, file = 'config.json'): OdConfig {
   if (typeof data !== 'object' || data === null || Array.isArray(data)) fail(file, 'the file', 'must be a JSON object');
-  const known = ['timestampFormat', 'colors', 'servers'];
+  const known = ['timestampFormat', 'colors', 'images', 'servers'];
   for (const key of Object.keys(data)) if (!known.includes(key)) fail(file, key, `unknown setting (known: ${known.join(', ')})`);
   const d = data as Record<string, unknown>;
   const look: Look = { timestampFormat: DEFAULT_LOOK.timestampFormat, colors: { ...DEFAULT_LOOK.colors } };
@@ -58,6 +61,10 @@ export function validateConfig(data: unknown, file = 'config.json'): OdConfig {
       look.colors[key as keyof Look['colors']] = value;
     }
   }
+  let images: ImageMode | undefined;
+  if (d.images !== undefined) {
+    images = parseImageMode(typeof d.images === 'string' ? d.images : undefined) ?? fail(file, 'images', `must be one of ${IMAGE_MODES.join(', ')}`);
+  }
   const servers: Record<string, Prefs> = {};
   if (d.servers !== undefined) {
     if (typeof d.servers !== 'object' || d.servers === null || Array.isArray(d.servers)) fail(file, 'servers', 'must be an object of server names');
@@ -72,7 +79,7 @@ export function validateConfig(data: unknown, file = 'config.json'): OdConfig {
       servers[name] = prefs;
     }
   }
-  return { look, servers };
+  return { look, servers, ...(images && { images }) };
 }
 
 /** The config file, or the defaults when there is none. Throws ConfigError on a file that is not valid. */

@@ -5,6 +5,8 @@ import type { ChatClient, ControllerContext } from './chat-client.js';
 import type { Timers } from './presence.js';
 import { attachCommands } from './commands.js';
 import { attachFiles } from './files.js';
+import { attachImages } from './images.js';
+import type { ThumbCache } from '../images/painter.js';
 import type { FileTransfer } from '../files/transfer.js';
 import { attachConnection } from './connection.js';
 import { attachHistory } from './history.js';
@@ -34,6 +36,8 @@ export interface ControllerOptions {
   writeTerminal?: (data: string) => void;
   /** Uploads and downloads (`/upload`, `/open`); none: those commands say they are unavailable. */
   files?: FileTransfer;
+  /** Where decoded thumbnails go (for the painter); none: no thumbnails are fetched, pictures stay half blocks. */
+  thumbs?: ThumbCache;
 }
 
 /** What the chat screen can ask of the controllers. */
@@ -52,7 +56,7 @@ export interface ChatActions {
   probeLag(): void;
   /** A key was pressed (the person is not idle). */
   touch(): void;
-  /** The member list of the room on screen (an overlay). */
+  /** Open or close the member list of the room on screen (beside the chat, or over it when narrow). */
   members(): void;
   /** Stop the controllers' timers (on quit). */
   stop(): void;
@@ -82,6 +86,7 @@ export function attachClient(client: ChatClient, store: Store, opts: ControllerO
   const presence = attachPresence(ctx, opts.timers, opts.idleAfterMs);
   const messages = attachMessageActions(ctx, opts.writeTerminal ?? ((data) => void process.stdout.write(data)));
   const files = attachFiles(ctx, opts.files ?? null, nonce);
+  const stopImages = opts.files && opts.thumbs ? attachImages(ctx, opts.files, opts.thumbs) : () => {};
   const threads = attachThreads(ctx, nonce);
   const search = attachSearch(ctx, opts.historyPage ?? 100);
   const commands = attachCommands(ctx, sender, nonce, opts.onQuit, messages, presence, files, threads, {
@@ -99,7 +104,10 @@ export function attachClient(client: ChatClient, store: Store, opts: ControllerO
     openAttachment: () => files.open(1),
     touch: presence.touch,
     members: presence.members,
-    stop: presence.stop,
+    stop: () => {
+      presence.stop();
+      stopImages();
+    },
     threads,
     jumpToHit: () => {
       // A hit in a thread (not also in the room): the room shows its root, and the thread opens beside it.

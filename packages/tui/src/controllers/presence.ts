@@ -1,6 +1,4 @@
 import type { PresenceMode } from '@open-discord/protocol';
-import { memberLines } from '../state/members/member-lines.js';
-import { roomLabel } from '../state/rooms/selectors.js';
 import type { ControllerContext } from './chat-client.js';
 import { realTimers, type Timers } from './timers.js';
 import { describeError } from './describe-error.js';
@@ -13,7 +11,10 @@ export type { Timers } from './timers.js';
 export interface Presence {
   /** A key was pressed: active again (and the idle timer restarts). */
   touch(): void;
-  /** The member list of the room on screen, as an overlay (asked of the server: it knows who is in a room). */
+  /**
+   * Open or close the member list of the room on screen (asked of the server: it knows who is in a room).
+   * While it is open it follows the room on screen, and is asked again after a reconnect or a newcomer.
+   */
   members(): void;
   /** `/away`, `/back`, `/invisible`. */
   setMode(mode: PresenceMode): void;
@@ -38,6 +39,24 @@ export function attachPresence({ client, store }: ControllerContext, timers: Tim
   };
   arm();
 
+  const load = (roomId: string) => {
+    dispatch({ type: 'members/open', roomId });
+    client.request('room.members', { roomId }).then(
+      ({ userIds }) => dispatch({ type: 'members/loaded', roomId, userIds }),
+      (e: unknown) => dispatch({ type: 'members/failed', roomId, error: `members: ${describeError(e)}` }),
+    );
+  };
+  // The open list follows the room on screen; after a reconnect, or when someone new signs up (newcomers are
+  // put in the default rooms without a room.joined), the server is asked again.
+  const unsubscribe = store.subscribe((next, prev) => {
+    const pane = next.members;
+    if (!pane || !next.currentRoomId) return;
+    const moved = pane.roomId !== next.currentRoomId;
+    const back = next.status.state === 'live' && prev.status.state !== 'live';
+    const newcomer = next.world !== prev.world && !!next.world && !!prev.world && next.world.users !== prev.world.users && Object.keys(next.world.users).some((id) => !prev.world!.users[id]);
+    if (moved || back || newcomer) load(next.currentRoomId);
+  });
+
   const told: Record<PresenceMode, string> = {
     auto: 'you are shown online (away when idle)',
     away: 'you are shown away (/back undoes it)',
@@ -54,17 +73,10 @@ export function attachPresence({ client, store }: ControllerContext, timers: Tim
     },
     members() {
       const state = store.getState();
+      if (state.members) return dispatch({ type: 'members/close' });
       const roomId = state.currentRoomId;
       if (!roomId || !state.world) return dispatch({ type: 'flash', kind: 'error', text: 'no room to list the members of' });
-      const room = state.world.rooms[roomId];
-      const label = room?.kind === 'text' ? `#${roomLabel(state, roomId)}` : roomLabel(state, roomId);
-      client.request('room.members', { roomId }).then(
-        ({ userIds }) => {
-          const world = store.getState().world;
-          if (world) dispatch({ type: 'overlay/help', title: 'members', lines: memberLines(world, label, userIds) });
-        },
-        (e: unknown) => dispatch({ type: 'flash', kind: 'error', text: `members: ${describeError(e)}` }),
-      );
+      load(roomId);
     },
     setMode(mode) {
       client.request('presence.set', { mode }).then(
@@ -73,6 +85,7 @@ export function attachPresence({ client, store }: ControllerContext, timers: Tim
       );
     },
     stop() {
+      unsubscribe();
       if (timer !== null) timers.clear(timer);
       timer = null;
     },

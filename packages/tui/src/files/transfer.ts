@@ -6,11 +6,16 @@ import { Readable, Writable } from 'node:stream';
 import { type Attachment, displayFileName, downloadFile, type TokenSource, uploadFile } from '@open-discord/protocol';
 import { downloadDir, expandHome, freePath } from './paths.js';
 
+/** The largest thumbnail od reads (the server's are PNGs of at most 320×320 pixels, well under this). */
+export const THUMB_MAX_BYTES = 2 * 1024 * 1024;
+
 /** What the chat needs to move files: the server's URL and the session's tokens. */
 export interface FileTransfer {
   upload(filePath: string, onProgress: (done: number, total: number) => void): Promise<Attachment>;
   /** Saves to `out` (a file, or a folder to put it in), else to the download folder; returns where. */
   download(fileId: string, out?: string, onProgress?: (done: number, total: number) => void): Promise<string>;
+  /** A thumbnail's bytes (a PNG the server made), at most THUMB_MAX_BYTES. */
+  thumbnail(fileId: string): Promise<Uint8Array>;
   /** Hand a file to the desktop's opener (xdg-open, open, start). */
   open(filePath: string): void;
 }
@@ -50,6 +55,18 @@ export function fileTransfer(url: string, tokens: TokenSource): FileTransfer {
         throw error;
       }
       return dest;
+    },
+    async thumbnail(fileId) {
+      const got = await downloadFile(url, await tokens.getAccessToken(), fileId, { thumb: true });
+      const chunks: Uint8Array[] = [];
+      let size = 0;
+      for await (const chunk of got.body) {
+        size += chunk.byteLength;
+        // The server's thumbnails are small; anything this large is not one, and is not kept in memory.
+        if (size > THUMB_MAX_BYTES) throw new Error('thumbnail too large');
+        chunks.push(chunk);
+      }
+      return Buffer.concat(chunks);
     },
     open(filePath) {
       const [cmd, args] =

@@ -67,8 +67,11 @@ export function handleIntent(intent: Intent, store: Store, actions: ChatActions,
   }
   if (overlay?.kind === 'help' || overlay?.kind === 'roles') {
     if (intent.kind === 'close' || intent.kind === 'submit') dispatch({ type: 'overlay/close' });
-    // Alt+M toggles the member list; from another overlay it shows the members instead.
-    if (intent.kind === 'members') return overlay.kind === 'help' && overlay.title === 'members' ? dispatch({ type: 'overlay/close' }) : actions.members();
+    // Alt+M from another overlay closes it and shows the member list (opening it when it was closed).
+    if (intent.kind === 'members') {
+      dispatch({ type: 'overlay/close' });
+      return store.getState().members ? undefined : actions.members();
+    }
     // Long help and role lists scroll: arrows by a row, PgUp/PgDn by a box.
     const page = Math.max(1, overlayBodyRows(layoutOf(state).paneHeight) - 1);
     if (intent.kind === 'history') dispatch({ type: 'overlay/scroll', lines: intent.delta });
@@ -174,14 +177,19 @@ export function handleIntent(intent: Intent, store: Store, actions: ChatActions,
       if (state.selection) dispatch({ type: 'select/leave' });
       // Esc closes the thread pane first (the room's draft comes back), then clears a notice, then scrolls.
       if (state.thread) return dispatch({ type: 'thread/close' });
+      // The member list over the messages (a narrow terminal) goes next; beside them it stays until Alt+M.
+      if (state.members && layoutOf(state).membersOverlay) return dispatch({ type: 'members/close' });
       if (shownNotice(state)) return dispatch({ type: 'flash/clear' });
       // Reading a search hit: back to the newest messages.
       return dispatch(currentJump(state) ? { type: 'search/leave' } : { type: 'scroll/bottom' });
     case 'scroll':
+      // A member list over the messages scrolls instead of them (PgDn down the list).
+      if (state.members && layoutOf(state).membersOverlay) return dispatch({ type: 'members/scroll', lines: -intent.pages * Math.max(1, layoutOf(state).paneHeight - 3) });
       // An open thread has the keyboard, and its own scrollback.
       if (state.thread) return dispatch({ type: 'thread/scroll', lines: intent.pages * Math.max(1, layoutOf(state).paneHeight - 3) });
       return dispatch({ type: 'scroll', lines: intent.pages * Math.max(1, layoutOf(state).paneHeight - 1) });
     case 'scroll-lines':
+      if (state.members && layoutOf(state).membersOverlay) return dispatch({ type: 'members/scroll', lines: -intent.lines });
       if (state.thread) return dispatch({ type: 'thread/scroll', lines: intent.lines });
       return dispatch({ type: 'scroll', lines: intent.lines });
     case 'bottom':

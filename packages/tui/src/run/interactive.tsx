@@ -5,6 +5,10 @@ import { describeError } from '../controllers/describe-error.js';
 import { ConfigError, loadConfig, saveServerPrefs, type OdConfig } from '../config/config-file.js';
 import { attachClient, LAG_PROBE_MS } from '../controllers/index.js';
 import { fileTransfer } from '../files/transfer.js';
+import { cellPxFrom } from '../images/bitmap.js';
+import { chooseImageMode, IMAGE_MODES, isPixelMode, parseImageMode, type ImageMode } from '../images/mode.js';
+import { ImagePainter, paintAfterWrites, ThumbCache } from '../images/painter.js';
+import type { Placement } from '../state/images/placements.js';
 import { emptyPrefs } from '../state/prefs/prefs.js';
 import { notifyMode } from '../notify/notify.js';
 import { initialState } from '../state/reducer.js';
@@ -65,8 +69,16 @@ function askLogin(dir: string, server: string | undefined, url: string | undefin
   });
 }
 
-async function runChat(dir: string, name: string, session: SavedSession, config: OdConfig, first?: TokenPair, greet = false): Promise<void> {
+async function runChat(dir: string, name: string, session: SavedSession, config: OdConfig, images: ImageMode, first?: TokenPair, greet = false): Promise<void> {
   const store = createStore(initialState(process.stdout.columns || 80, process.stdout.rows || 24));
+  const cell = cellPxFrom(process.env.OD_CELL_PX);
+  store.dispatch({ type: 'images/mode', mode: images, cell });
+  // Pixel pictures: thumbnails are decoded into `thumbs`, and after each of Ink's frames the painter writes
+  // what the frame needs (kitty: the picture once; sixel, iTerm2: the pictures at their cells).
+  const thumbs = isPixelMode(images) ? new ThumbCache() : undefined;
+  const painter = thumbs ? new ImagePainter(images, cell, thumbs) : null;
+  let placements: Placement[] = [];
+  const unpaint = painter && process.stdout.isTTY ? paintAfterWrites(process.stdout, () => painter.frame(placements)) : () => {};
   if (greet) store.dispatch({ type: 'flash/greet' });
   store.dispatch({ type: 'prefs/look', look: config.look });
   store.dispatch({ type: 'prefs/load', prefs: config.servers[name] ?? emptyPrefs() });
@@ -87,9 +99,11 @@ async function runChat(dir: string, name: string, session: SavedSession, config:
       process.off('SIGHUP', quit);
       client.close('quit');
       app.unmount();
+      unpaint();
+      if (painter) process.stdout.write(painter.finish());
       resolve();
     };
-    const actions = attachClient(client, store, { onQuit: quit, files: fileTransfer(session.url, auth) });
+    const actions = attachClient(client, store, { onQuit: quit, files: fileTransfer(session.url, auth), ...(thumbs && { thumbs }) });
     const probe = setInterval(() => actions.probeLag(), LAG_PROBE_MS);
     client.on('status', (s) => {
       // The session is over: leave the chat and say how to log in again. Other closes (banned) stay on screen.
@@ -100,7 +114,8 @@ async function runChat(dir: string, name: string, session: SavedSession, config:
     });
     process.on('SIGTERM', quit);
     process.on('SIGHUP', quit);
-    const app = render(<ChatApp store={store} actions={actions} onQuit={quit} notify={notifyMode(process.env)} />, {
+    const onFrame = painter ? (p: Placement[]) => void (placements = p) : undefined;
+    const app = render(<ChatApp store={store} actions={actions} onQuit={quit} notify={notifyMode(process.env)} {...(onFrame && { onFrame })} />, {
       exitOnCtrlC: false,
     });
     // Connection problems show on the status line; the client keeps retrying by itself.
@@ -113,7 +128,8 @@ async function runChat(dir: string, name: string, session: SavedSession, config:
  * `od`, `od login URL` and `od reset-password [URL]`: log in when needed (or first set a new password with a
  * reset code), then chat, on the alternate screen.
  */
-export async function runInteractive(dir: string, server: string | undefined, loginUrl?: string, mode?: LoginMode): Promise<void> {
+export async function runInteractive(dir: string, server: string | undefined, loginUrl?: string, mode?: LoginMode, imagesFlag?: string): Promise<void> {
+  if (imagesFlag !== undefined && !parseImageMode(imagesFlag)) throw new ExitError(EXIT.USAGE, `--images must be one of ${IMAGE_MODES.join(', ')}`);
   const saved = loginUrl === undefined && mode === undefined ? pickSession(loadSessions(dir), server) : null;
   if (loginUrl === undefined && mode === undefined && server && !saved) {
     throw new ExitError(EXIT.USAGE, `no saved session for server "${server}": run od login URL --server ${server}`);
@@ -126,14 +142,15 @@ export async function runInteractive(dir: string, server: string | undefined, lo
     if (error instanceof ConfigError) throw new ExitError(EXIT.USAGE, error.message);
     throw error;
   }
+  const images = chooseImageMode(imagesFlag, config.images, process.env);
   enterAltScreen();
   try {
-    if (saved) return await runChat(dir, saved.name, saved.session, config);
+    if (saved) return await runChat(dir, saved.name, saved.session, config, images);
     // `od reset-password` without a URL: the saved server's, if there is one.
     const url = loginUrl ?? (mode === 'reset' ? pickSession(loadSessions(dir), server)?.session.url : undefined);
     const fresh = await askLogin(dir, server, url, mode);
     if (!fresh) return;
-    await runChat(dir, fresh.name, fresh.session, config, fresh.pair, fresh.signedUp);
+    await runChat(dir, fresh.name, fresh.session, config, images, fresh.pair, fresh.signedUp);
   } finally {
     leaveAltScreen();
   }

@@ -1,5 +1,7 @@
 import type { PendingCommand } from './overlay/overlay.js';
 import type { ThreadAction } from './threads/thread-pane.js';
+import type { MembersAction } from './members/members-pane.js';
+import type { ImagesAction } from './images/images.js';
 import type { Look } from '../config/config-file.js';
 import type { Prefs, PrefsList } from './prefs/prefs.js';
 import type { ClientEvent, ConnectionStatus, Message, PresenceStatus, SnapshotReason, StateResult } from '@open-discord/protocol';
@@ -11,6 +13,8 @@ import type { SearchAction } from './search/search.js';
  */
 export type Action =
   | ThreadAction
+  | MembersAction
+  | ImagesAction
   | { type: 'status'; status: ConnectionStatus }
   /** A lag probe came back after `ms`, at `at` (injected clock). */
   | { type: 'lag'; ms: number; at: number }

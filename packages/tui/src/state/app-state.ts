@@ -8,6 +8,8 @@ import { emptySearch, type SearchState } from './search/search.js';
 import type { TypingState } from './typing/typing.js';
 import type { Editing, Selection } from './selection/selection.js';
 import type { ThreadPane } from './threads/thread-pane.js';
+import type { MembersPane } from './members/members-pane.js';
+import { type ImagesState, NO_IMAGES } from './images/images.js';
 import { emptyPrefs, type Prefs } from './prefs/prefs.js';
 import { DEFAULT_LOOK, type Look } from '../config/config-file.js';
 
@@ -55,6 +57,10 @@ export interface AppState {
   peeking: Record<string, true>;
   /** threads/: the thread pane, when one is open. */
   thread: ThreadPane | null;
+  /** members/: the member list of the room on screen, when it is open (Alt+M). */
+  members: MembersPane | null;
+  /** images/: how pictures are drawn, and which thumbnails have arrived. */
+  images: ImagesState;
   /** search/: /search results, and the hit being read in its room. */
   search: SearchState;
 }
@@ -83,6 +89,8 @@ export function initialState(cols = 80, rows = 24): AppState {
     editing: null,
     peeking: {},
     thread: null,
+    members: null,
+    images: NO_IMAGES,
     search: emptySearch(),
   };
 }

@@ -10,6 +10,8 @@ import { prefsReducer } from './prefs/prefs.js';
 import { roomsReducer } from './rooms/reducer.js';
 import { selectionReducer } from './selection/selection.js';
 import { threadsReducer } from './threads/thread-pane.js';
+import { membersReducer } from './members/members-pane.js';
+import { imagesReducer } from './images/images.js';
 import { searchReducer } from './search/search.js';
 import { typingReducer } from './typing/typing.js';
 import { worldReducer } from './world/reducer.js';
@@ -34,6 +36,8 @@ const BY_PREFIX: Record<string, SliceReducer> = {
   select: selectionReducer,
   chats: chatsReducer,
   thread: threadsReducer,
+  members: membersReducer,
+  images: imagesReducer,
   search: searchReducer,
 };
 /** Actions that change the world; worldReducer then lets the other slices follow. */

@@ -6,6 +6,7 @@ import { mentionNotice, NOTICE_TTL_MS } from '../state/notices/notices.js';
 import { nextTypingExpiry } from '../state/typing/typing.js';
 import type { Store } from '../state/store.js';
 import { ChatScreen } from './ChatScreen.js';
+import { imagePlacements, type Placement } from '../state/images/placements.js';
 import { useChatKeys } from './use-chat-keys.js';
 
 export interface ChatAppProps {
@@ -15,10 +16,12 @@ export interface ChatAppProps {
   now?: () => number;
   /** How a mention in another room is announced (see notify/notify.ts). */
   notify?: NotifyMode;
+  /** Told where the pictures of each frame are (see images/painter.ts); only given in a pixel mode. */
+  onFrame?: (placements: Placement[]) => void;
 }
 
 /** The interactive chat: store → screen, keys → actions, terminal size → state, mentions → bell. */
-export function ChatApp({ store, actions, onQuit, now = Date.now, notify = 'bell' }: ChatAppProps) {
+export function ChatApp({ store, actions, onQuit, now = Date.now, notify = 'bell', onFrame }: ChatAppProps) {
   const state = useSyncExternalStore(store.subscribe, store.getState);
   const { stdout } = useStdout();
   const [clock, setClock] = useState(now());
@@ -68,5 +71,7 @@ export function ChatApp({ store, actions, onQuit, now = Date.now, notify = 'bell
   }, [state.bell, stdout, notify, store]);
 
   useChatKeys(store, actions, onQuit);
+  // Where this frame's pictures go, computed from the same state and clock as the frame itself.
+  onFrame?.(imagePlacements(state, clock));
   return <ChatScreen state={state} now={clock} />;
 }

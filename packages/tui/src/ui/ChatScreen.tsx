@@ -22,6 +22,8 @@ import { SearchOverlay } from './SearchOverlay.js';
 import { searchRows } from '../state/search/selectors.js';
 import { StatusLine } from './StatusLine.js';
 import { ThreadPane } from './ThreadPane.js';
+import { MembersPane } from './MembersPane.js';
+import { membersPaneView } from '../state/members/selectors.js';
 import { roomThreadCounts, threadPaneLines } from '../state/threads/selectors.js';
 
 /** The whole chat screen, exactly the terminal's size, drawn from state alone. */
@@ -64,6 +66,10 @@ export function ChatScreen({ state, now }: { state: AppState; now: number }) {
     centre = <SearchOverlay label={s.label} status={s.status} rows={searchRows(state)} selected={s.selected} more={s.next !== null} width={l.paneWidth} height={l.paneHeight} />;
   } else if (overlay?.kind === 'room-jump') {
     centre = <Prompt text={`Go to room number: ${overlay.digits}_  (two digits, or one and Enter · Esc cancels)`} width={l.paneWidth} height={l.paneHeight} />;
+  } else if (state.members && l.membersOverlay) {
+    // Too narrow to sit beside the messages: the member list covers them until Alt+M or Esc.
+    const m = membersPaneView(state, l.paneWidth, l.paneHeight, true);
+    centre = m ? <MembersPane title={m.title} lines={m.lines} width={l.paneWidth} height={l.paneHeight} overlay /> : null;
   } else if (state.thread && l.threadOverlay) {
     // Too narrow to sit beside the messages: the thread covers them until Esc.
     const t = threadPaneLines(state, l.paneWidth, Math.max(1, l.paneHeight - 2), now);
@@ -100,6 +106,7 @@ export function ChatScreen({ state, now }: { state: AppState; now: number }) {
           ) : null}
         </Box>
         {state.thread && l.threadWidth > 0 ? <ThreadSide state={state} now={now} width={l.threadWidth} height={mainHeight} paneHeight={l.paneHeight} /> : null}
+        {state.members && l.membersWidth > 0 ? <MembersSide state={state} width={l.membersWidth} height={mainHeight} /> : null}
       </Box>
       <InputLine
         input={state.input}
@@ -131,6 +138,20 @@ function ThreadSide({ state, now, width, height, paneHeight }: { state: AppState
         <Text dimColor>{Array.from({ length: height }, () => '│').join('\n')}</Text>
       </Box>
       <ThreadPane title={t.title} lines={t.lines} alsoInRoom={state.thread?.alsoInRoom ?? false} scrolled={t.scroll > 0} width={width} height={paneHeight} />
+    </>
+  );
+}
+
+/** The member list at the right edge, behind a rule like the room list's. */
+function MembersSide({ state, width, height }: { state: AppState; width: number; height: number }) {
+  const m = membersPaneView(state, width, height, false);
+  if (!m) return null;
+  return (
+    <>
+      <Box width={1} height={height} flexDirection="column">
+        <Text dimColor>{Array.from({ length: height }, () => '│').join('\n')}</Text>
+      </Box>
+      <MembersPane title={m.title} lines={m.lines} width={width} height={height} overlay={false} />
     </>
   );
 }

@@ -1,4 +1,8 @@
 import { type Attachment, displayFileName, formatBytes, type Preview } from '@open-discord/protocol';
+import { cellsFor } from '../images/bitmap.js';
+import { kittyColor, kittyImageId, kittyPlaceholderRow } from '../images/kitty.js';
+import { isPixelMode } from '../images/mode.js';
+import type { ImagesState } from '../state/images/images.js';
 import { sanitizeDisplay } from '../text/sanitize.js';
 import type { Line, Segment } from './lines.js';
 import { truncate } from './width.js';
@@ -8,16 +12,6 @@ export function attachmentLabel(a: Attachment): string {
   const kind = a.mime.startsWith('image/') ? 'image' : 'file';
   // The server cleans names already; a client trusts no wire text that reaches the terminal.
   return `[${kind} ${sanitizeDisplay(displayFileName(a.name))} ${formatBytes(a.size)}]`;
-}
-
-/**
- * Half-block previews need 24-bit colour: each cell is `▀` with the upper pixel as its foreground and the
- * lower one as its background. Terminals that say so in COLORTERM get them; OD_PREVIEWS=0 or 1 decides.
- */
-export function previewsWanted(env: Record<string, string | undefined> = process.env): boolean {
-  if (env.OD_PREVIEWS === '0') return false;
-  if (env.OD_PREVIEWS === '1') return true;
-  return env.COLORTERM === 'truecolor' || env.COLORTERM === '24bit';
 }
 
 const hex = (b: Uint8Array, i: number) =>
@@ -63,15 +57,47 @@ export function halfBlockRows(p: Preview, maxCols: number): Segment[][] {
   return rows;
 }
 
-/** The rows under a message for its attachments: a label each, and a preview under an image's when wanted. */
-export function attachmentLines(id: string, attachments: readonly Attachment[], width: number, indent: number, previews: boolean): Line[] {
+/** The rows a thumbnail takes in a pixel mode: placeholder text (kitty), or blank rows the painter draws over. */
+function pictureLines(key: string, a: Attachment, size: { width: number; height: number }, images: ImagesState, pad: Segment, room: number, indent: number): Line[] {
+  const { cols, rows } = cellsFor(size.width, size.height, room, images.cell);
+
+  const color = images.mode === 'kitty' ? kittyColor(kittyImageId(a.id, cols, rows)) : undefined;
+  return Array.from({ length: rows }, (_, i): Line => ({
+    key: `${key}i${i}`,
+    segments: [pad, color ? { text: kittyPlaceholderRow(i, cols), color } : { text: ' '.repeat(cols) }],
+    image: { fileId: a.id, cols, rows, row: i, col: indent },
+  }));
+}
+
+/**
+ * The rows under a message for its attachments: a label each, and under an image's, its picture as the
+ * terminal can draw it: the server's thumbnail in a pixel mode once it has arrived, else the half-block
+ * preview (also while the thumbnail loads), or nothing with images off.
+ */
+export function attachmentLines(id: string, attachments: readonly Attachment[], width: number, indent: number, images: ImagesState): Line[] {
   const lines: Line[] = [];
   const pad: Segment = { text: ' '.repeat(indent) };
   const room = Math.max(1, width - indent);
   attachments.forEach((a, n) => {
     lines.push({ key: `${id}:a${n}`, segments: [pad, { text: truncate(attachmentLabel(a), room), color: 'cyan' }] });
-    if (!previews || !a.preview) return;
+    if (images.mode === 'off') return;
+    const thumb = images.thumbs[a.id];
+    if (isPixelMode(images.mode) && a.thumb && thumb && thumb !== 'failed') {
+      lines.push(...pictureLines(`${id}:a${n}`, a, thumb, images, pad, room, indent));
+      return;
+    }
+    if (!a.preview) return;
     halfBlockRows(a.preview, room).forEach((segments, i) => lines.push({ key: `${id}:a${n}p${i}`, segments: [pad, ...segments] }));
   });
   return lines;
+}
+
+/** What of the images state changes a message's rows: the mode, the cell size, and its thumbnails' sizes. */
+export function imagesKey(attachments: readonly Attachment[] | undefined, images: ImagesState): string {
+  if (!attachments?.length || images.mode === 'off') return 'off';
+  const sizes = attachments.map((a) => {
+    const t = images.thumbs[a.id];
+    return t === undefined ? '-' : t === 'failed' ? 'x' : `${t.width}x${t.height}`;
+  });
+  return `${images.mode}:${images.cell.width}x${images.cell.height}:${sizes.join(',')}`;
 }

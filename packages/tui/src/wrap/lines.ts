@@ -16,4 +16,18 @@ export interface Segment {
 export interface Line {
   key: string;
   segments: Segment[];
+  /**
+   * One of the rows a picture takes (kitty, sixel, iTerm2): which thumbnail, its size in cells, which of its
+   * rows this is, and the column it starts at. The painter finds pictures on screen by this mark.
+   */
+  image?: ImageMark;
+}
+
+export interface ImageMark {
+  fileId: string;
+  cols: number;
+  rows: number;
+  /** Which of the picture's rows this line is (0: its top). */
+  row: number;
+  col: number;
 }

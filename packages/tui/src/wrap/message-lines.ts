@@ -4,7 +4,8 @@ import type { ChatMessage } from '../state/messages/view.js';
 import type { Line, Segment } from './lines.js';
 import { textWidth } from './width.js';
 import { wrapText } from './wrap-text.js';
-import { attachmentLines, previewsWanted } from './attachment-lines.js';
+import { attachmentLines, imagesKey } from './attachment-lines.js';
+import { type ImagesState, NO_IMAGES } from '../state/images/images.js';
 
 export interface Author {
   nick: string;
@@ -35,12 +36,19 @@ export function formatTime(ts: number, format = DEFAULT_LOOK.timestampFormat): s
  */
 const cache = new WeakMap<ChatMessage, { key: string; lines: Line[] }>();
 
-export function messageLines(msg: ChatMessage, width: number, author: Author, mentionsMe: boolean, look: Look = DEFAULT_LOOK, meId: string | null = null): Line[] {
-  const previews = msg.attachments ? previewsWanted() : false;
-  const key = `${width}|${previews ? 1 : 0}|${author.nick}|${author.color}|${mentionsMe ? 1 : 0}|${msg.status}|${msg.error ?? ''}|${look.timestampFormat}|${look.colors.timestamp}|${look.colors.mention}|${look.colors.link}|${meId ?? ''}`;
+export function messageLines(
+  msg: ChatMessage,
+  width: number,
+  author: Author,
+  mentionsMe: boolean,
+  look: Look = DEFAULT_LOOK,
+  meId: string | null = null,
+  images: ImagesState = NO_IMAGES,
+): Line[] {
+  const key = `${width}|${imagesKey(msg.attachments, images)}|${author.nick}|${author.color}|${mentionsMe ? 1 : 0}|${msg.status}|${msg.error ?? ''}|${look.timestampFormat}|${look.colors.timestamp}|${look.colors.mention}|${look.colors.link}|${meId ?? ''}`;
   const hit = cache.get(msg);
   if (hit && hit.key === key) return hit.lines;
-  const lines = buildLines(msg, width, author, mentionsMe, look, previews);
+  const lines = buildLines(msg, width, author, mentionsMe, look, images);
   if (msg.reactions?.length) lines.push(...reactionLines(msg, width, textWidth(formatTime(msg.createdAt, look.timestampFormat) + ' '), meId, look));
   cache.set(msg, { key, lines });
   return lines;
@@ -73,7 +81,7 @@ export function reactionLines(msg: ChatMessage, width: number, indent: number, m
   return rows.map((segments, i) => ({ key: `${msg.id}:r${i}`, segments: pad ? [{ text: ' '.repeat(pad) }, ...segments] : segments }));
 }
 
-function buildLines(msg: ChatMessage, width: number, author: Author, mentionsMe: boolean, look: Look, previews: boolean): Line[] {
+function buildLines(msg: ChatMessage, width: number, author: Author, mentionsMe: boolean, look: Look, images: ImagesState): Line[] {
   const stamp = formatTime(msg.createdAt, look.timestampFormat) + ' ';
   // The default grey is drawn dim, as it always was; a chosen colour is drawn as chosen.
   const time: Segment = look.colors.timestamp === 'gray' ? { text: stamp, dim: true } : { text: stamp, color: look.colors.timestamp };
@@ -100,7 +108,7 @@ function buildLines(msg: ChatMessage, width: number, author: Author, mentionsMe:
     return { key: `${msg.id}:${i}`, segments: inUrl ? parts : [{ text: ' '.repeat(indent) }, ...parts] };
   });
   if (msg.attachments?.length) {
-    const more = attachmentLines(msg.id, msg.attachments, width, indent, previews);
+    const more = attachmentLines(msg.id, msg.attachments, width, indent, images);
     // A bare upload (no text): its first label sits on the message's own row.
     if (msg.text === '' && more.length) lines[0]!.segments.push(...more.shift()!.segments.slice(1));
     lines.push(...more);

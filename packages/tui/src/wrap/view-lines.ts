@@ -5,6 +5,7 @@ import type { Line } from './lines.js';
 import { threadSummaryText } from '../state/threads/summary.js';
 import { formatTime, messageLines, type Author } from './message-lines.js';
 import { clip, textWidth } from './width.js';
+import type { ImagesState } from '../state/images/images.js';
 
 export interface PaneContext {
   width: number;
@@ -22,6 +23,8 @@ export interface PaneContext {
   now?: number;
   /** A message to mark (the search hit jumped to): drawn as a mention, under a rule saying so. */
   markId?: string;
+  /** How pictures are drawn and which thumbnails have arrived (default: labels only). */
+  images?: ImagesState;
 }
 
 export interface PaneLines {
@@ -81,7 +84,7 @@ export function paneLines(view: RoomView, ctx: PaneContext, height: number, scro
   let markRows: number | null = null;
   const pushMsg = (m: ChatMessage) => {
     const marked = ctx.markId !== undefined && m.id === ctx.markId;
-    const ls = messageLines(m, w, ctx.author(m.authorId), marked || (!!ctx.meId && !!m.mentions?.includes(ctx.meId)), look, ctx.meId);
+    const ls = messageLines(m, w, ctx.author(m.authorId), marked || (!!ctx.meId && !!m.mentions?.includes(ctx.meId)), look, ctx.meId, ctx.images);
     const picked = ctx.selectedId != null && m.id === ctx.selectedId && m.status === 'confirmed';
     if (picked) selFrom = out.length;
     // Bottom-up: a root's thread summary goes under it, so it is pushed first.
@@ -91,8 +94,12 @@ export function paneLines(view: RoomView, ctx: PaneContext, height: number, scro
       const who = m.reactions.map((r) => `${r.emoji} ${r.userIds.map((u) => ctx.author(u).nick).join(', ')}`).join(' · ');
       out.push({ key: `${m.id}:who`, segments: [{ text: clip(who, w), dim: true, inverse: true }] });
     }
-    // The cached rows are shared: the highlight is drawn on copies.
-    for (let i = ls.length - 1; i >= 0; i--) out.push(picked ? { key: ls[i]!.key, segments: ls[i]!.segments.map((g) => ({ ...g, inverse: true })) } : ls[i]!);
+    // The cached rows are shared: the highlight is drawn on copies. A picture's rows are left as they are
+    // (kitty names the picture by the cells' colour, which inverse would swap).
+    for (let i = ls.length - 1; i >= 0; i--) {
+      const l = ls[i]!;
+      out.push(picked && !l.image ? { key: l.key, segments: l.segments.map((g) => ({ ...g, inverse: true })) } : l);
+    }
     if (picked) selTo = out.length;
     if (marked) {
       out.push(rule('mark', 'search hit (Esc: back to the newest messages)', w, look.colors.mention));

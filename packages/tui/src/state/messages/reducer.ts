@@ -16,7 +16,7 @@ const setPane = (state: AppState, roomId: string, pane: PaneState): AppState => 
 /** Rows a message takes at the pane's width. */
 function lineCount(state: AppState, msg: Message): number {
   const world = state.world!;
-  return messageLines({ ...msg, status: 'confirmed' }, layoutOf(state).paneWidth, authorOf(world, msg.authorId), false, state.look).length;
+  return messageLines({ ...msg, status: 'confirmed' }, layoutOf(state).paneWidth, authorOf(world, msg.authorId), false, state.look, null, state.images).length;
 }
 
 /**

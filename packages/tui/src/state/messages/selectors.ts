@@ -118,6 +118,7 @@ export function visiblePane(state: AppState, now?: number): PaneLines & { height
       roomName: roomLabel(state, state.currentRoomId),
       author: (id) => authorOf(world, id),
       look: state.look,
+      images: state.images,
       selectedId: selectedMessage(state)?.id ?? null,
       ...(now !== undefined && { now }),
       ...(state.prefs.ignored.length > 0 && { ignored: (id: string) => state.prefs.ignored.includes(id) }),

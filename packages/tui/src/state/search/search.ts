@@ -118,7 +118,7 @@ function rowsAfter(state: AppState, roomId: string, order: number): number {
   if (!view || !world) return 0;
   let rows = 0;
   for (const m of view.messages) {
-    if (m.order > order) rows += messageLines(m, layoutOf(state).paneWidth, authorOf(world, m.authorId), false, state.look).length;
+    if (m.order > order) rows += messageLines(m, layoutOf(state).paneWidth, authorOf(world, m.authorId), false, state.look, null, state.images).length;
   }
   return rows;
 }

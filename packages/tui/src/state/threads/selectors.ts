@@ -7,6 +7,7 @@ import { emptyPane } from '../messages/view.js';
 import { authorOf } from '../roles/roles.js';
 import { roomLabel } from '../rooms/selectors.js';
 import { openThread } from './thread-pane.js';
+import { textImages } from '../images/images.js';
 
 /** The rows of the thread pane: the root (without its summary), then its loaded replies, scrolled as the pane is. */
 export function threadPaneLines(state: AppState, width: number, height: number, now?: number): PaneLines & { title: string } {
@@ -18,7 +19,7 @@ export function threadPaneLines(state: AppState, width: number, height: number, 
   const messages = shownMessages(root ? [root, ...open.replies] : open.replies);
   const lines = paneLines(
     { ...emptyPane(), loading: pane.loading, scroll: pane.scroll, messages, end: false, readMarker: 0, unread: 0, mentions: 0, activity: [] },
-    { width, meId: world.me.id, roomName: roomLabel(state, pane.roomId), author: (id) => authorOf(world, id), look: state.look, ...(now !== undefined && { now }) },
+    { width, meId: world.me.id, roomName: roomLabel(state, pane.roomId), author: (id) => authorOf(world, id), look: state.look, images: textImages(state.images), ...(now !== undefined && { now }) },
     height,
     pane.scroll,
   );

@@ -7,6 +7,7 @@ import { messageArrived, panesAfterSnapshot } from '../messages/reducer.js';
 import { emptyPane } from '../messages/view.js';
 import { followRooms } from '../rooms/follow.js';
 import { typingStopped } from '../typing/typing.js';
+import { membersFollow } from '../members/members-pane.js';
 import { cleanEvent, cleanMessage, cleanState } from './intake.js';
 
 /**
@@ -31,7 +32,7 @@ export function worldReducer(state: AppState, action: Action): AppState {
       // Before the first snapshot there is nothing to fold into (the client always sends one first).
       if (!state.world) return state;
       const event = cleanEvent(action.event);
-      let next: AppState = recordActivity(state, { ...state, world: applyEvent(state.world, event) }, event);
+      let next: AppState = membersFollow(recordActivity(state, { ...state, world: applyEvent(state.world, event) }, event), event);
       if (event.type === 'message.created') {
         const m = event.data.message;
         next = typingStopped(messageArrived(state, next, m), m.roomId, m.authorId);
