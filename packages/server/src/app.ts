@@ -28,6 +28,7 @@ import { ThreadsService } from './features/threads/service.js';
 import { OWNER_ROLE } from './features/roles/repository.js';
 import { RolesService } from './features/roles/service.js';
 import { RoomSettingsService } from './features/room-settings/service.js';
+import { BlocksService } from './features/blocks/service.js';
 import { RoomAdminService } from './features/rooms/admin.js';
 import { RoomsService } from './features/rooms/service.js';
 import { SearchService } from './features/search/service.js';
@@ -133,6 +134,7 @@ export interface Services {
   files: FilesService;
   threads: ThreadsService;
   search: SearchService;
+  blocks: BlocksService;
 }
 
 export interface ServicesOptions {
@@ -201,6 +203,7 @@ export async function createServices(o: ServicesOptions): Promise<Services & { b
     files: new FilesService(deps, o.files ?? { dir: null, maxBytes: 0 }),
     threads,
     search: new SearchService(deps),
+    blocks: new BlocksService(deps),
   };
 }
 

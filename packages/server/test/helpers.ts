@@ -201,6 +201,8 @@ export function rollBackTo(db: { exec(sql: string): unknown; pragma(s: string, o
     10: undoMigration10,
     11: undoMigration11,
     12: undoMigration12,
+    // The blocks step (numbered 15 in its comment: 13 and 14 are other branches' steps, merged before it).
+    13: (d) => d.exec('DROP TABLE user_blocks;'),
   };
   const current = db.pragma('user_version', { simple: true }) as number;
   for (let v = current; v > version; v--) {

@@ -32,4 +32,9 @@ export const requests = {
   'group.update': req({ roomId: Id, name: groupName.optional(), topic: topic.optional() }, z.object({ room: Room })),
   /** Make a member an admin of the group, or not (the group's creator only). */
   'group.admin': req({ roomId: Id, userId: Id, admin: z.boolean() }, z.object({ room: Room })),
+  /**
+   * Hand the group to another member (its owner only): they become its owner and an admin; the former owner
+   * stays an admin. An owner who leaves hands it on by themself (to the longest-standing admin, else member).
+   */
+  'group.transfer': req({ roomId: Id, userId: Id }, z.object({ room: Room })),
 } as const;

@@ -385,6 +385,18 @@ const MIGRATIONS: readonly Migration[] = [
     `);
     rebuildSearchIndex(db);
   },
+  /*
+   * 15: blocked users, a private list per user (who blocked whom, and since when). Looked up by the pair
+   * on direct-chat writes and group adds; listed by the blocker only.
+   */
+  `
+    CREATE TABLE user_blocks (
+      user_id TEXT NOT NULL REFERENCES users(id),
+      blocked_id TEXT NOT NULL REFERENCES users(id),
+      created_at INTEGER NOT NULL,
+      PRIMARY KEY (user_id, blocked_id)
+    );
+  `,
 ];
 
 /**
