@@ -350,8 +350,9 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
 
     // When writes stop, the storage folds the rest of its WAL into the database file.
     storage.startUpkeep(() => deps.queue.busy);
-    // New messages are tokenised for search off the send path, a batch at a time.
-    const stopIndexer = services.search.startIndexer(DEFAULTS.searchIndexMs);
+    // New messages are tokenised for search off the send path, in batches when the server is quiet.
+    const indexer = services.search.startIndexer(DEFAULTS.searchIndex);
+    bus.subscribe((events) => indexer.wake(events));
     // The operator's command line writes events from another process; publish them live within a moment.
     bus.watchForeign(() => void deps.queue.absorbForeign());
 
@@ -377,7 +378,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         closing ??= (async () => {
           transport.stopAccepting();
           stopStatus();
-          stopIndexer();
+          indexer.stop();
           storage.stopUpkeep();
           bus.close();
           await deps.queue.close();
