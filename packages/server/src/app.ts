@@ -171,11 +171,11 @@ export async function createServices(o: ServicesOptions): Promise<Services & { b
   const queue = new CommitQueue(o.storage, bus, access, visibilityEvents(FEATURES), o.now, o.newId, o.log, head);
   const deps: ServiceDeps = { store: o.storage, access, queue, now: o.now, newId: o.newId, log: o.log };
   const readMarkers = new ReadMarkersService(deps);
-  const membership = new MembershipService(deps, readMarkers);
+  const threads = new ThreadsService(deps);
+  const membership = new MembershipService(deps, readMarkers, threads);
   const rooms = new RoomsService(deps, membership);
   const accessAdmin = new AccessAdminService(deps);
   const reactions = new ReactionsService(deps);
-  const threads = new ThreadsService(deps);
   // Marking a room read reads its followed threads up to the same order (their counters are recounted).
   readMarkers.onRoomRead = (userId, roomId, order) => threads.roomRead(userId, roomId, order);
   return {
@@ -198,7 +198,7 @@ export async function createServices(o: ServicesOptions): Promise<Services & { b
     messageChanges: new MessageChangesService(deps, threads),
     invites: new InvitesService(deps),
     reactions,
-    conversations: new ConversationsService(deps, readMarkers),
+    conversations: new ConversationsService(deps, readMarkers, threads),
     roomSettings: new RoomSettingsService(deps),
     files: new FilesService(deps, o.files ?? { dir: null, maxBytes: 0 }),
     threads,

@@ -5,6 +5,7 @@ import type { ServiceDeps } from '../../core/deps.js';
 import type { ReadMarkersService } from '../read-markers/service.js';
 import { refuseIfBlocked } from '../blocks/rules.js';
 import { roomNotFound } from '../rooms/errors.js';
+import type { ThreadsService } from '../threads/service.js';
 import type { RoomRow } from '../rooms/repository.js';
 import { dmKey } from './repository.js';
 
@@ -20,6 +21,7 @@ export class ConversationsService {
   constructor(
     private readonly d: ServiceDeps,
     private readonly readMarkers: ReadMarkersService,
+    private readonly threads: ThreadsService,
   ) {}
 
   /** The direct chat with `p.userId`: the existing one of the pair, or a new one both are in. */
@@ -68,6 +70,7 @@ export class ConversationsService {
         const joined = w.emit({ type: 'room.joined', roomId: row.id, actorId }, { roomId: row.id, userId: p.userId });
         // What was said before the newcomer arrived is not unread for them.
         await this.readMarkers.markIn(w, p.userId, row.id, joined.order);
+        await this.threads.rejoined(w, p.userId, row.id);
         w.emit({ type: 'access.changed', roomId: null, actorId, targetUserId: p.userId }, { userId: p.userId });
       }
       return { room: await store.rooms.toWire(row) };
