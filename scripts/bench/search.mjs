@@ -56,7 +56,7 @@ async function loadServer() {
     target: 'node20',
     outfile: out,
     alias: { '@open-discord/protocol': path.join(root, 'packages/protocol/src/index.ts') },
-    external: ['better-sqlite3', 'ws', 'bcryptjs', 'jsonwebtoken', 'zod', 'commander', 'unicode-confusables'],
+    external: ['better-sqlite3', 'ws', 'bcryptjs', 'jsonwebtoken', 'zod', 'commander', 'unicode-confusables', 'sharp'],
     logLevel: 'error',
   });
   try {
