@@ -124,6 +124,32 @@ describe('search index', () => {
     expect((store.db.prepare("SELECT COUNT(*) AS n FROM messages_fts_word WHERE messages_fts_word MATCH 'words'").get() as { n: number }).n).toBe(6);
   });
 
+  it('a short CJK term reads the newest messages of the allowed rooms merged room by room, as one scan over every room would', async () => {
+    const alice = await user('alice');
+    const rooms: string[] = [];
+    for (const name of ['a', 'b', 'c']) rooms.push((await s.rooms.create(alice, { name })).room.id);
+    const texts = ['東京に行く', 'kyoto', '東京タワー', '大阪', 'also 東京', '東京駅'];
+    for (let i = 0; i < 12; i++) await send(alice, rooms[i % 3]!, `${texts[i % texts.length]} ${i}`);
+    await s.search.catchUp();
+    const query = (roomIds: string[], cursor: number | null = null) =>
+      store.search.messages({ terms: [{ text: '東京', prefix: false }], substring: true, roomIds, authorId: null, before: null, after: null, cursor, limit: 3 });
+    // Past 256 rooms the adapter scans the order index instead: padded with rooms that do not exist, the
+    // answer must be the same, page by page.
+    const many = [...rooms.slice(0, 2), ...Array.from({ length: 300 }, (_, i) => `none${i}`)];
+    let cursor: number | null = null;
+    const seen: string[] = [];
+    for (let page = 0; page < 4; page++) {
+      const merged = query(rooms.slice(0, 2), cursor);
+      const scanned = query(many, cursor);
+      expect(merged).toEqual(scanned);
+      seen.push(...merged.rows.map((r) => r.text));
+      cursor = merged.next;
+      if (cursor === null) break;
+    }
+    // Rooms a and b only (messages 0, 1, 3, 4, 6, 7, 9, 10), those with 東京, newest first.
+    expect(seen).toEqual(['also 東京 10', '東京に行く 6', 'also 東京 4', '東京に行く 0']);
+  });
+
   it('rebuild restores it from the messages table', async () => {
     const alice = await user('alice');
     const { room } = await s.rooms.create(alice, { name: 'lobby' });
