@@ -44,7 +44,8 @@ export function startIndexer(d: Pick<ServiceDeps, 'store' | 'queue' | 'log'>, o:
       } while (all && !stopped);
     } catch (error) {
       // A full disk or a closing store: the messages stay pending, and the next wake (or a search) retries.
-      d.log({ level: 'warn', msg: 'search indexing failed', error: error instanceof Error ? error.message : String(error) });
+      // Stopped meanwhile (the server is closing): the queue refusing the batch is expected, not a warning.
+      if (!stopped) d.log({ level: 'warn', msg: 'search indexing failed', error: error instanceof Error ? error.message : String(error) });
     } finally {
       running = false;
     }
