@@ -78,7 +78,7 @@ export class ConversationsService {
   }
 
   /**
-   * Remove a member (the group's admins; only the creator removes another admin, no one else the creator),
+   * Remove a member (the group's admins; only the owner removes another admin, no one else the owner),
    * or leave (anyone, themself). Removing a non-member writes nothing. A member who goes is no admin either.
    */
   remove(actorId: string, p: ParsedParams<'group.remove'>): Promise<{ ok: true }> {
@@ -122,7 +122,7 @@ export class ConversationsService {
     });
   }
 
-  /** Make a member an admin of the group or not: its creator only (who stays one). A no-op writes nothing. */
+  /** Make a member an admin of the group or not: its owner only (who stays one). A no-op writes nothing. */
   setAdmin(actorId: string, p: ParsedParams<'group.admin'>): Promise<{ room: Room }> {
     const { store } = this.d;
     return this.d.queue.submit(async (w) => {
