@@ -5,7 +5,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createServices } from '../src/app.js';
 import { searchRebuild } from '../src/cli/search.js';
 import { SqliteStorage as Store } from '../src/adapters/sqlite/storage.js';
-import { quiet, rollBackTo, tempDir } from './helpers.js';
+import { member } from './community-support.js';
+import { quiet, RawClient, rollBackTo, tempDir, testServer } from './helpers.js';
 
 /*
  * The search indexes as projections: filled by their migration from existing messages, rebuilt from the
@@ -148,6 +149,24 @@ describe('search index', () => {
     }
     // Rooms a and b only (messages 0, 1, 3, 4, 6, 7, 9, 10), those with 東京, newest first.
     expect(seen).toEqual(['also 東京 10', '東京に行く 6', 'also 東京 4', '東京に行く 0']);
+  });
+
+  it('in a running server, published messages wake the indexer: they are indexed without any search', async () => {
+    const server = await testServer();
+    try {
+      const alice = await member(server.url, 'alice');
+      const c = await RawClient.connect(server.url, alice.token);
+      const { room } = await c.call('room.create', { name: 'lobby' });
+      await c.call('message.send', { roomId: room.id, text: 'indexed by itself', nonce: 'w1' });
+      const db = server.app.storage.db;
+      const indexed = () => (db.prepare("SELECT COUNT(*) AS n FROM messages_fts_word WHERE messages_fts_word MATCH 'itself'").get() as { n: number }).n;
+      while (indexed() === 0) await new Promise((r) => setTimeout(r, 10));
+      expect((db.prepare('SELECT COUNT(*) AS n FROM search_pending').get() as { n: number }).n).toBe(0);
+      await c.close();
+    } finally {
+      await server.close();
+      fs.rmSync(server.dataDir, { recursive: true, force: true });
+    }
   });
 
   it('rebuild restores it from the messages table', async () => {
