@@ -84,9 +84,14 @@ export const COMMANDS: readonly CommandSpec[] = [
   { name: 'group', sub: 'remove', args: [a('nick', 'nick')], help: 'Remove a member from this group chat (its admins)', request: 'group.remove' },
   { name: 'group', sub: 'rename', args: [a('name', 'text', { rest: true })], help: 'Rename this group chat (its admins)', request: 'group.update' },
   { name: 'group', sub: 'topic', args: [a('topic', 'text', { rest: true })], help: "Set this group chat's topic (its admins)", request: 'group.update' },
-  { name: 'group', sub: 'admin', args: [a('nick', 'nick')], help: 'Make a member an admin of this group chat (its creator)', request: 'client' },
-  { name: 'group', sub: 'unadmin', args: [a('nick', 'nick')], help: 'Make an admin of this group chat a plain member again (its creator)', request: 'client' },
-  { name: 'leave', args: [], help: 'Leave this group chat: it vanishes from your list', request: 'client' },
+  { name: 'group', sub: 'admin', args: [a('nick', 'nick')], help: 'Make a member an admin of this group chat (its owner)', request: 'client' },
+  { name: 'group', sub: 'unadmin', args: [a('nick', 'nick')], help: 'Make an admin of this group chat a plain member again (its owner)', request: 'client' },
+  { name: 'group', sub: 'owner', args: [a('nick', 'nick')], help: 'Hand this group chat to another member (its owner; you stay an admin)', request: 'client' },
+  { name: 'leave', args: [], help: 'Leave this group chat: it vanishes from your list (an owner hands it on)', request: 'client' },
+  // Kept by the server, private to you: no direct chat or group add between you, their messages hidden in od.
+  { name: 'block', args: [a('nick', 'nick')], help: 'Block a user: no direct messages or group adds between you, their messages hidden (all your devices)', request: 'client' },
+  { name: 'unblock', args: [a('nick', 'nick')], help: 'Unblock a user', request: 'client' },
+  { name: 'blocked', args: [], help: 'List the users you blocked', request: 'client' },
   // Local to one device (the od config file keeps them per server); nothing is sent to the server.
   { name: 'ignore', args: [a('nick', 'nick')], help: "Hide a member's messages (this device; a count shows where they were)", request: 'client' },
   { name: 'unignore', args: [a('nick', 'nick')], help: 'Show a member\'s messages again', request: 'client' },

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import * as accounts from './features/accounts.js';
+import * as blocks from './features/blocks.js';
 import * as categories from './features/categories.js';
 import * as membership from './features/membership.js';
 import * as messages from './features/messages.js';
@@ -31,6 +32,7 @@ export const KnownEvent = z.discriminatedUnion('type', [
   ...reactions.events,
   ...roomSettings.events,
   ...threads.events,
+  ...blocks.events,
 ]);
 export type KnownEvent = z.infer<typeof KnownEvent>;
 export type EventType = KnownEvent['type'];

@@ -75,6 +75,8 @@ export const Room = z.object({
   members: z.array(Id).optional(),
   /** `group` rooms only: the members who manage it (add, remove, rename); its creator is one. */
   admins: z.array(Id).optional(),
+  /** `group` rooms only: its owner (its creator until handed on), who alone chooses admins and is never removed. */
+  owner: Id.optional(),
   /** A default room: everyone who signs up joins it (a fresh community's #general is one). */
   autoJoin: z.boolean().optional(),
   /** Slowmode: each member may send one message per this many seconds (moderators are exempt); absent = off. */

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import * as blocks from './features/blocks.js';
 import * as categories from './features/categories.js';
 import * as conversations from './features/conversations.js';
 import * as invites from './features/invites.js';
@@ -42,6 +43,7 @@ export const REQUESTS = {
   ...roomSettings.requests,
   ...threads.requests,
   ...search.requests,
+  ...blocks.requests,
 } as const;
 
 export type RequestType = keyof typeof REQUESTS;

@@ -30,6 +30,7 @@ import { ThreadsService } from './features/threads/service.js';
 import { OWNER_ROLE } from './features/roles/repository.js';
 import { RolesService } from './features/roles/service.js';
 import { RoomSettingsService } from './features/room-settings/service.js';
+import { BlocksService } from './features/blocks/service.js';
 import { RoomAdminService } from './features/rooms/admin.js';
 import { RoomsService } from './features/rooms/service.js';
 import { SearchService } from './features/search/service.js';
@@ -145,6 +146,7 @@ export interface Services {
   files: FilesService;
   threads: ThreadsService;
   search: SearchService;
+  blocks: BlocksService;
 }
 
 export interface ServicesOptions {
@@ -186,11 +188,11 @@ export async function createServices(o: ServicesOptions): Promise<Services & { b
   bus.subscribe((events) => slowmodes.apply(events));
   queue.onForeignEvents((events) => slowmodes.apply(events));
   const readMarkers = new ReadMarkersService(deps);
-  const membership = new MembershipService(deps, readMarkers);
+  const threads = new ThreadsService(deps);
+  const membership = new MembershipService(deps, readMarkers, threads);
   const rooms = new RoomsService(deps, membership);
   const accessAdmin = new AccessAdminService(deps);
   const reactions = new ReactionsService(deps);
-  const threads = new ThreadsService(deps);
   // Marking a room read reads its followed threads up to the same order (their counters are recounted).
   readMarkers.onRoomRead = (userId, roomId, order) => threads.roomRead(userId, roomId, order);
   return {
@@ -213,11 +215,12 @@ export async function createServices(o: ServicesOptions): Promise<Services & { b
     messageChanges: new MessageChangesService(deps, threads),
     invites: new InvitesService(deps),
     reactions,
-    conversations: new ConversationsService(deps, readMarkers),
+    conversations: new ConversationsService(deps, readMarkers, threads),
     roomSettings: new RoomSettingsService(deps),
     files: new FilesService(deps, o.files ?? { dir: null, maxBytes: 0 }),
     threads,
     search: new SearchService(deps),
+    blocks: new BlocksService(deps),
   };
 }
 
@@ -374,8 +377,9 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
 
     // When writes stop, the storage folds the rest of its WAL into the database file.
     storage.startUpkeep(() => deps.queue.busy);
-    // New messages are tokenised for search off the send path, a batch at a time.
-    const stopIndexer = services.search.startIndexer(DEFAULTS.searchIndexMs);
+    // New messages are tokenised for search off the send path, in batches when the server is quiet.
+    const indexer = services.search.startIndexer(DEFAULTS.searchIndex);
+    bus.subscribe((events) => indexer.wake(events));
     // The operator's command line writes events from another process; publish them live within a moment.
     bus.watchForeign(() => void deps.queue.absorbForeign());
 
@@ -401,7 +405,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         closing ??= (async () => {
           transport.stopAccepting();
           stopStatus();
-          stopIndexer();
+          indexer.stop();
           storage.stopUpkeep();
           bus.close();
           await deps.queue.close();

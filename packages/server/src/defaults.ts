@@ -55,8 +55,11 @@ export const DEFAULTS = {
   snapshotThreshold: 10_000,
   allowedOrigins: [] as string[],
   foreignPollMs: 250,
-  /** How often messages sent since are tokenised for search (a search also indexes them first). */
-  searchIndexMs: 100,
+  /**
+   * New messages are tokenised for search in batches: once none has come for `idleMs`, or when `backlog`
+   * wait (a search also indexes what waits first). See features/search/indexer.ts.
+   */
+  searchIndex: { idleMs: 200, backlog: 2000, batch: 2000 },
   /** Others see a user offline this long after their last connection closed (a reconnect does not flap). */
   presenceGraceMs: 10_000,
   /** The running server rewrites `<data-dir>/status.json` (counts for `od-server stats`) this often. */

@@ -201,6 +201,14 @@ export function rollBackTo(db: { exec(sql: string): unknown; pragma(s: string, o
     10: undoMigration10,
     11: undoMigration11,
     12: undoMigration12,
+    // The blocks step (numbered 15 in its comment: 13 and 14 are other branches' steps, merged before it).
+    13: (d) =>
+      d.exec(`DROP TABLE user_blocks; DROP TABLE messages_fts_word;
+        CREATE VIRTUAL TABLE messages_fts_word USING fts5(
+          text, content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 2', prefix='2 3');
+        INSERT INTO messages_fts_word (rowid, text)
+          SELECT event_order, text FROM messages
+          WHERE deleted = 0 AND text != '' AND event_order NOT IN (SELECT event_order FROM search_pending);`),
   };
   const current = db.pragma('user_version', { simple: true }) as number;
   for (let v = current; v > version; v--) {

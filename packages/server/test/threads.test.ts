@@ -97,6 +97,30 @@ describe('threads', () => {
     for (const x of [a, b, c]) await expectThreadsConvergent(x, roomId);
   });
 
+  it('a room one parts and joins again brings its followed threads back live, with the counts state has', async () => {
+    const { server, a, b, roomId } = await setup();
+    const root = await send(a, roomId, 'plans?');
+    await send(b, roomId, 'me too', { threadId: root.id });
+    await liveEvent(b, (e) => e.type === 'thread.followed' && e.data.threadId === root.id);
+    await b.call('room.part', { roomId });
+    // While bob is away the thread goes on; back in the room, it is read up to his return (like the room).
+    await send(a, roomId, 'while you were out', { threadId: root.id });
+    const before = server.head();
+    await b.call('room.join', { roomId });
+    const back = await liveEvent(b, (e) => e.type === 'thread.followed' && e.data.threadId === root.id && e.order > before);
+    const state = (await b.call('state')) as StateResult;
+    expect(back.data).toEqual({ roomId, threadId: root.id, ...state.threads![root.id] });
+    // Other members hear nothing of it (the event is private).
+    expect(a.events.filter((f) => f.event.type === 'thread.followed' && f.event.data.threadId === root.id && f.event.order === back.order)).toEqual([]);
+    // A client folding the stream (it dropped the room's threads when it parted) agrees with state without
+    // reloading it. (Messages are not compared: a fold keeps nothing of a room while one is out of it.)
+    await send(a, roomId, 'welcome back', { threadId: root.id });
+    await liveEvent(b, (e) => e.type === 'message.created' && e.data.message.text === 'welcome back');
+    const now = (await b.call('state')) as StateResult;
+    expect(followedOf(await foldFromZero(b, now))).toEqual(now.threads);
+    expect(now.threads![root.id]!.unread).toEqual({ count: 1, mentions: 0 });
+  });
+
   it('refuses bad replies clearly and writes nothing', async () => {
     const { a, b, roomId } = await setup();
     const root = await send(a, roomId, 'root');

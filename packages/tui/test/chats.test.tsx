@@ -4,6 +4,7 @@ import type { ClientEvent, Room, RoomSettings } from '@open-discord/protocol';
 import { attachClient } from '../src/controllers/index.js';
 import { roomView, visiblePane } from '../src/state/messages/selectors.js';
 import { roomGroups, roomLabel } from '../src/state/rooms/selectors.js';
+import { selectedMessage } from '../src/state/selection/selection.js';
 import { createStore } from '../src/state/store.js';
 import { ALICE, BOB, boot, created, ME, msg, snapshot, T0 } from './fixtures.js';
 import { ChatScreen } from '../src/ui/ChatScreen.js';
@@ -170,6 +171,63 @@ describe('read receipts and looking without reading in od', () => {
     store.dispatch({ type: 'event', event: created(msg(13, { roomId: dm.id, authorId: BOB })) });
     expect(client.of('read.mark')).toHaveLength(1);
     expect(store.getState().world!.readMarkers[dm.id]).toBe(10);
+  });
+});
+
+describe('blocking and handing a group on in od', () => {
+  it('/block asks the server; once its event arrives the user\'s messages are hidden, never ring, and selection skips them', async () => {
+    const { client, store, actions } = chat();
+    store.dispatch({ type: 'room/select', roomId: group.id });
+    for (const [o, who] of [[11, ALICE], [12, BOB], [13, ALICE]] as const) store.dispatch({ type: 'event', event: created(msg(o, { roomId: group.id, authorId: who })) });
+    actions.submit('/block @bob');
+    const req = client.of('user.block');
+    expect(req.map((r) => r.params)).toEqual([{ userId: BOB, blocked: true }]);
+    // Nothing is hidden until the server says so (every device of mine hears the same event).
+    expect(rows(store.getState()).join('\n')).toContain('message 12');
+    store.dispatch({ type: 'event', event: ev(14, { type: 'user.blocked', data: { userId: BOB, blocked: true } }) });
+    req[0]!.resolve({ blocked: [BOB] });
+    await tick();
+    expect(store.getState().flash?.text).toMatch(/^blocked bob/);
+    const shown = rows(store.getState()).join('\n');
+    expect(shown).not.toContain('message 12');
+    expect(shown).toContain('· 1 message from ignored or blocked members hidden');
+    const bell = store.getState().bell;
+    store.dispatch({ type: 'event', event: created(msg(15, { roomId: dm.id, authorId: BOB })) });
+    expect(store.getState().bell).toBe(bell);
+    store.dispatch({ type: 'select/enter', start: 'last' });
+    const seen: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      seen.push(selectedMessage(store.getState())?.id ?? '');
+      store.dispatch({ type: 'select/move', delta: -1 });
+    }
+    expect(seen).toEqual(['m13', 'm11', 'm11']);
+    store.dispatch({ type: 'select/leave' });
+    actions.submit('/blocked');
+    expect(store.getState().flash?.text).toBe('blocked: bob');
+    actions.submit('/unblock bob');
+    expect(client.of('user.block').map((r) => r.params)[1]).toEqual({ userId: BOB, blocked: false });
+    store.dispatch({ type: 'event', event: ev(16, { type: 'user.blocked', data: { userId: BOB, blocked: false } }) });
+    expect(rows(store.getState()).join('\n')).toContain('message 12');
+    actions.submit('/block me');
+    expect(store.getState().flash?.text).toBe('you cannot block yourself');
+    actions.submit('/blocked');
+    expect(store.getState().flash?.text).toBe('you have blocked no one');
+  });
+
+  it('a block list in state hides from the start; /group owner hands the group on', async () => {
+    const { client, store, actions } = chat(boot({ rooms: [...base.rooms, dm, group], joined: [...base.joined, dm.id, group.id], blocked: [BOB] }));
+    store.dispatch({ type: 'room/select', roomId: group.id });
+    store.dispatch({ type: 'event', event: created(msg(11, { roomId: group.id, authorId: BOB })) });
+    expect(rows(store.getState()).join('\n')).not.toContain('message 11');
+    actions.submit('/group owner @alice');
+    const req = client.of('group.transfer');
+    expect(req.map((r) => r.params)).toEqual([{ roomId: group.id, userId: ALICE }]);
+    req[0]!.resolve({ room: { ...group, owner: ALICE } });
+    await tick();
+    expect(store.getState().flash?.text).toBe('alice now owns #trip');
+    store.dispatch({ type: 'room/select', roomId: dm.id });
+    actions.submit('/group owner alice');
+    expect(store.getState().flash?.text).toBe('go to a group chat first');
   });
 });
 

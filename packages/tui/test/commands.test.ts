@@ -95,6 +95,12 @@ describe('Tab completion', () => {
     expect(complete(world.world!, '/role grant alice m', 19)?.candidates).toEqual(['mods ']);
     expect(complete(world.world!, '/join #d', 8)?.candidates).toEqual(['#dev ']);
     expect(complete(world.world!, '/room move ops n', 16)?.candidates).toEqual(['none ']);
+    // Blocking and handing a group on take a nick.
+    expect(complete(world.world!, '/bl', 3)?.candidates).toEqual(['/block ', '/blocked ']);
+    expect(complete(world.world!, '/block a', 8)?.candidates).toEqual(['alice ']);
+    expect(complete(world.world!, '/unblock a', 10)?.candidates).toEqual(['alice ']);
+    expect(complete(world.world!, '/group o', 8)?.candidates).toEqual(['owner ']);
+    expect(complete(world.world!, '/group owner a', 14)?.candidates).toEqual(['alice ']);
   });
 
   it('completes nicknames and rooms in plain text', () => {

@@ -64,7 +64,7 @@ describe('/part, /mute, /ignore (issue 8, item 19)', () => {
     expect(store.getState().prefs.ignored).toEqual([BOB]);
     const shown = rows(store.getState()).join('\n');
     expect(shown).toContain('message 11');
-    expect(shown).toContain('· 2 messages from ignored members hidden');
+    expect(shown).toContain('· 2 messages from ignored or blocked members hidden');
     expect(shown).not.toContain('message 12');
     actions.submit('/unignore bob');
     expect(rows(store.getState()).join('\n')).toContain('message 12');

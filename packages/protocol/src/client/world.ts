@@ -55,6 +55,8 @@ export interface World {
   threads: Readonly<Record<string, readonly Message[]>>;
   /** The threads this user follows (by root id), in joined rooms, with their level and unread counts. */
   followed: Readonly<Record<string, FollowedThreadState>>;
+  /** The users this user blocked (private to them): clients hide their messages. */
+  blocked: Readonly<Record<string, true>>;
 }
 
 export const DEFAULT_MAX_MESSAGES_PER_ROOM = 500;
@@ -114,6 +116,7 @@ export function worldFromState(
     maxMessagesPerRoom,
     threads,
     followed: Object.fromEntries(Object.entries(state.threads ?? {}).map(([id, f]) => [id, { ...f, since: state.head }])),
+    blocked: Object.fromEntries((state.blocked ?? []).map((id) => [id, true as const])),
   };
 }
 
@@ -728,6 +731,11 @@ function applyChange(world: World, event: ClientEvent): World {
     }
     case 'notify.defaults.changed':
       return { ...world, notifyDefaults: event.data.defaults };
+    case 'user.blocked': {
+      const { userId, blocked } = event.data;
+      if (blocked === Object.hasOwn(world.blocked, userId)) return world;
+      return { ...world, blocked: blocked ? { ...world.blocked, [userId]: true } : without(world.blocked, userId) };
+    }
     case 'category.created':
     case 'category.updated': {
       const c = event.data.category;

@@ -24,12 +24,17 @@ export const requests = {
   /** Add a member (the group's admins). */
   'group.add': req({ roomId: Id, userId: Id }, z.object({ room: Room })),
   /**
-   * Remove a member (the group's admins; only its creator removes another admin, and no one removes the
-   * creator), or leave (anyone, their own id): the chat vanishes for them.
+   * Remove a member (the group's admins; only its owner removes another admin, and no one removes the
+   * owner), or leave (anyone, their own id): the chat vanishes for them. An owner who leaves hands it on.
    */
   'group.remove': req({ roomId: Id, userId: Id }, Ok),
   /** Rename the group or set its topic (the group's admins). */
   'group.update': req({ roomId: Id, name: groupName.optional(), topic: topic.optional() }, z.object({ room: Room })),
-  /** Make a member an admin of the group, or not (the group's creator only). */
+  /** Make a member an admin of the group, or not (the group's owner only: its creator until handed on). */
   'group.admin': req({ roomId: Id, userId: Id, admin: z.boolean() }, z.object({ room: Room })),
+  /**
+   * Hand the group to another member (its owner only): they become its owner and an admin; the former owner
+   * stays an admin. An owner who leaves hands it on by themself (to the longest-standing admin, else member).
+   */
+  'group.transfer': req({ roomId: Id, userId: Id }, z.object({ room: Room })),
 } as const;

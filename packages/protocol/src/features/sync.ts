@@ -50,6 +50,8 @@ export const StateResult = z.object({
   receipts: z.record(z.string(), z.record(z.string(), Order)).optional(),
   /** Per followed thread (by root id) of a joined room: its level, marker and unread counts. */
   threads: z.record(z.string(), FollowedThread).optional(),
+  /** The users this user blocked (private to them); absent: none. */
+  blocked: z.array(Id).optional(),
 });
 export type StateResult = z.infer<typeof StateResult>;
 

@@ -1,4 +1,5 @@
 import { accounts } from './accounts/index.js';
+import { blocks } from './blocks/index.js';
 import { categories } from './categories/index.js';
 import { conversations } from './conversations/index.js';
 import type { Feature } from './feature.js';
@@ -40,6 +41,7 @@ export const FEATURES: readonly Feature[] = [
   files,
   threads,
   search,
+  blocks,
 ];
 
 /** Event types whose commit changes who may see what, as the features declare them. */

@@ -8,6 +8,7 @@ import type { ReactionsRepository } from '../features/reactions/repository.js';
 import type { ReadMarkersRepository } from '../features/read-markers/repository.js';
 import type { ThreadsRepository } from '../features/threads/repository.js';
 import type { RolesRepository } from '../features/roles/repository.js';
+import type { BlocksRepository } from '../features/blocks/repository.js';
 import type { RoomSettingsRepository } from '../features/room-settings/repository.js';
 import type { RoomsRepository } from '../features/rooms/repository.js';
 import type { SearchRepository } from '../features/search/repository.js';
@@ -111,6 +112,7 @@ export interface Repositories {
   files: FilesRepository;
   threads: ThreadsRepository;
   search: SearchRepository;
+  blocks: BlocksRepository;
   events: EventLog;
 }
 

@@ -7,7 +7,7 @@ import { describeError } from './describe-error.js';
 import type { Sender } from './send.js';
 
 /** The local commands this controller runs (the table says `client` for them). */
-export const CHAT_COMMANDS: ReadonlySet<string> = new Set(['msg', 'leave', 'mute', 'unmute', 'notify', 'rename-local', 'peek', 'unread', 'group']);
+export const CHAT_COMMANDS: ReadonlySet<string> = new Set(['msg', 'leave', 'mute', 'unmute', 'notify', 'rename-local', 'peek', 'unread', 'group', 'block', 'unblock', 'blocked']);
 
 export interface Chats {
   run(name: string, sub: string | undefined, args: Record<string, unknown>): void;
@@ -119,8 +119,42 @@ export function attachChats({ client, store }: Pick<ControllerContext, 'client' 
     );
   };
 
+  /** /group owner: hand the group on (the request is group.transfer). */
+  const transfer = (args: Record<string, unknown>) => {
+    const state = store.getState();
+    const id = state.currentRoomId;
+    const userId = state.world ? findUser(state.world, String(args.nick)) : null;
+    if (!id || state.world?.rooms[id]?.kind !== 'group') return flash('error', 'go to a group chat first');
+    if (!userId) return flash('error', `no one here is called "${String(args.nick).replace(/^@/, '')}"`);
+    const nick = state.world.users[userId]?.nickname ?? String(args.nick);
+    client.request('group.transfer', { roomId: id, userId }).then(
+      () => flash('info', `${nick} now owns ${label(id)}`, id),
+      (e: unknown) => flash('error', `/group owner: ${describeError(e)}`, id),
+    );
+  };
+
+  /** /block, /unblock: the server keeps the list (every device of yours hides them); /blocked lists it. */
+  const block = (name: string, args: Record<string, unknown>) => {
+    const world = store.getState().world;
+    if (!world) return;
+    if (name === 'blocked') {
+      const nicks = Object.keys(world.blocked).map((id) => world.users[id]?.nickname ?? world.formerUsers[id]?.nickname ?? id);
+      return flash('info', nicks.length ? `blocked: ${nicks.join(', ')}` : 'you have blocked no one');
+    }
+    const userId = findUser(world, String(args.nick));
+    if (!userId) return flash('error', `no one here is called "${String(args.nick).replace(/^@/, '')}"`);
+    if (userId === world.me.id) return flash('error', 'you cannot block yourself');
+    const on = name === 'block';
+    const nick = world.users[userId]?.nickname ?? String(args.nick);
+    client.request('user.block', { userId, blocked: on }).then(
+      () => flash('info', on ? `blocked ${nick}: no direct messages between you, their messages hidden (/unblock ${nick} undoes it)` : `unblocked ${nick}`),
+      (e: unknown) => flash('error', `/${name}: ${describeError(e)}`),
+    );
+  };
+
   const run = (name: string, sub: string | undefined, args: Record<string, unknown>) => {
-    if (name === 'group') return admin(sub, args);
+    if (name === 'group') return sub === 'owner' ? transfer(args) : admin(sub, args);
+    if (name === 'block' || name === 'unblock' || name === 'blocked') return block(name, args);
     if (name === 'msg') return msg(args);
     if (name === 'leave') return leave();
     if (name === 'notify') return notify(sub, args);

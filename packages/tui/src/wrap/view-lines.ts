@@ -124,7 +124,7 @@ export function paneLines(view: RoomView, ctx: PaneContext, height: number, scro
   let skipped = 0;
   const flushSkipped = (key: string) => {
     if (skipped === 0) return;
-    out.push({ key: `ignored:${key}`, segments: [{ text: `· ${skipped} message${skipped === 1 ? '' : 's'} from ignored members hidden`, dim: true }] });
+    out.push({ key: `ignored:${key}`, segments: [{ text: `· ${skipped} message${skipped === 1 ? '' : 's'} from ignored or blocked members hidden`, dim: true }] });
     skipped = 0;
   };
   for (; i >= 0 && wanted(); i--) {

@@ -385,6 +385,28 @@ const MIGRATIONS: readonly Migration[] = [
     `);
     rebuildSearchIndex(db);
   },
+  /*
+   * 15: blocked users, a private list per user (who blocked whom, and since when), looked up by the pair on
+   * direct-chat writes and group adds, listed by the blocker only. And the word index gains a prefix index
+   * of 4 characters: `deplo*` merged the entries of every word it starts (54 ms p95 at a million messages);
+   * now prefixes of 2 to 4 characters are one index lookup. New messages are tokenised in big batches off
+   * the send path (see 12), which pays for the larger index. The index is a projection: refilled here from
+   * the messages, except those still pending (they are indexed by the next batch, as before).
+   */
+  `
+    CREATE TABLE user_blocks (
+      user_id TEXT NOT NULL REFERENCES users(id),
+      blocked_id TEXT NOT NULL REFERENCES users(id),
+      created_at INTEGER NOT NULL,
+      PRIMARY KEY (user_id, blocked_id)
+    );
+    DROP TABLE messages_fts_word;
+    CREATE VIRTUAL TABLE messages_fts_word USING fts5(
+      text, content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 2', prefix='2 3 4');
+    INSERT INTO messages_fts_word (rowid, text)
+      SELECT event_order, text FROM messages
+      WHERE deleted = 0 AND text != '' AND event_order NOT IN (SELECT event_order FROM search_pending);
+  `,
 ];
 
 /**

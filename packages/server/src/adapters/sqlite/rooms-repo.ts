@@ -124,6 +124,7 @@ export class SqliteRoomsRepo implements RoomsRepository {
     };
     if (r.kind !== 'text') room.members = this.members(r.id);
     if (r.kind === 'group') room.admins = this.s.admins.all(r.id).map((a) => a.user_id);
+    if (r.kind === 'group' && r.createdBy !== null) room.owner = r.createdBy;
     if (r.autoJoin) room.autoJoin = true;
     if (r.slowmodeSec > 0) room.slowmodeSec = r.slowmodeSec;
     return room;

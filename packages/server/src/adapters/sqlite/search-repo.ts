@@ -26,6 +26,52 @@ interface Stmt {
 const TRIGRAM = 3;
 
 /**
+ * Up to this many allowed rooms, a short-substring page reads each room's own index (newest first, merged):
+ * it touches the allowed rooms' entries only, so its cost never depends on what other rooms hold. Beyond
+ * it, one scan of the order index filtered by room (which then mostly reads allowed rooms anyway).
+ */
+const MERGE_ROOMS_MAX = 256;
+
+/** A binary min-heap on `key` (newest-first merging uses negated orders). */
+class Heap {
+  private readonly items: Array<{ key: number; at: number }> = [];
+  get size(): number {
+    return this.items.length;
+  }
+  push(key: number, at: number): void {
+    const a = this.items;
+    a.push({ key, at });
+    let i = a.length - 1;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (a[p]!.key <= a[i]!.key) break;
+      [a[p], a[i]] = [a[i]!, a[p]!];
+      i = p;
+    }
+  }
+  pop(): { key: number; at: number } {
+    const a = this.items;
+    const top = a[0]!;
+    const last = a.pop()!;
+    if (a.length > 0) {
+      a[0] = last;
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let m = i;
+        if (l < a.length && a[l]!.key < a[m]!.key) m = l;
+        if (r < a.length && a[r]!.key < a[m]!.key) m = r;
+        if (m === i) break;
+        [a[m], a[i]] = [a[i]!, a[m]!];
+        i = m;
+      }
+    }
+    return top;
+  }
+}
+
+/**
  * SQLite implementation of the search feature's SearchRepository, over the two contentless FTS5 indexes of
  * migration 12 (word: unicode61; substring: trigram), both keyed by the message's event order. The allowed
  * rooms are a filter inside the same query, applied to every candidate before the LIMIT: a hit in another
@@ -35,6 +81,8 @@ export class SqliteSearchRepo implements SearchRepository {
   private readonly db: Db;
   private readonly afterStmt;
   private readonly cache = new Map<string, Stmt>();
+  /** One statement per room merged at once: a statement runs one iteration at a time. */
+  private readonly roomOrders: Array<{ iterate(...args: unknown[]): IterableIterator<number> }> = [];
 
   constructor(db: Db) {
     this.db = db;
@@ -71,8 +119,22 @@ export class SqliteSearchRepo implements SearchRepository {
     for (const t of short) (where.push("m.text LIKE ? ESCAPE '\\'"), args.push(likeOf(t.text)));
     const cursor = q.cursor ?? Number.MAX_SAFE_INTEGER;
 
+    if (long.length === 0 && q.roomIds.length <= MERGE_ROOMS_MAX) {
+      // Only short substrings: the newest live messages of the allowed rooms, a bounded window per page,
+      // merged from each room's index; then the window's rows, filtered (LIKE) newest first.
+      const window = this.newestOf(q.roomIds, cursor, SUBSTRING_SCAN_LIMIT);
+      const rows = (
+        this.stmt(
+          `SELECT m.* FROM json_each(?) w CROSS JOIN messages m INDEXED BY messages_order ON m.event_order = w.value
+           WHERE ${where.join(' AND ')} ORDER BY m.event_order DESC LIMIT ?`,
+        ).all(JSON.stringify(window), ...args, q.limit) as RawMessage[]
+      ).map(toRow);
+      if (rows.length === q.limit) return { rows, next: rows[rows.length - 1]!.order };
+      return { rows, next: window.length === SUBSTRING_SCAN_LIMIT ? window[window.length - 1]! : null };
+    }
+
     if (long.length === 0) {
-      // Only short substrings: read the newest messages of the allowed rooms, a bounded window per page.
+      // Only short substrings, over very many rooms: one scan of the order index, filtered by room.
       const window = this.stmt(
         `SELECT m.* FROM (SELECT event_order FROM messages INDEXED BY messages_order
             WHERE event_order < ? AND room_id IN (SELECT value FROM json_each(?)) AND deleted = 0
@@ -100,6 +162,38 @@ export class SqliteSearchRepo implements SearchRepository {
        ORDER BY f.rowid DESC LIMIT ?`;
     const rows = (this.stmt(sql).all(match, cursor, ...args, q.limit) as RawMessage[]).map(toRow);
     return { rows, next: rows.length === q.limit ? rows[rows.length - 1]!.order : null };
+  }
+
+  /** The orders of the `n` newest live messages (of any kind) of these rooms below `cursor`, newest first. */
+  private newestOf(roomIds: readonly string[], cursor: number, n: number): number[] {
+    while (this.roomOrders.length < roomIds.length) {
+      this.roomOrders.push(
+        this.db
+          .prepare<[string, number], number>(
+            'SELECT event_order FROM messages INDEXED BY messages_room_order WHERE room_id = ? AND event_order < ? AND deleted = 0 ORDER BY event_order DESC',
+          )
+          .pluck() as unknown as { iterate(...args: unknown[]): IterableIterator<number> },
+      );
+    }
+    const its = roomIds.map((id, i) => this.roomOrders[i]!.iterate(id, cursor));
+    const heap = new Heap();
+    const out: number[] = [];
+    try {
+      its.forEach((it, i) => {
+        const r = it.next();
+        if (!r.done) heap.push(-r.value, i);
+      });
+      while (out.length < n && heap.size > 0) {
+        const { key, at } = heap.pop();
+        out.push(-key);
+        const r = its[at]!.next();
+        if (!r.done) heap.push(-r.value, at);
+      }
+    } finally {
+      // An iteration left open keeps its statement busy (and the read transaction open).
+      for (const it of its) it.return?.();
+    }
+    return out;
   }
 
   hasPending(): boolean {

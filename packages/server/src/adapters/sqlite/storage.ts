@@ -22,6 +22,7 @@ import { SqliteReadMarkersRepo } from './read-markers-repo.js';
 import { SqliteThreadsRepo } from './threads-repo.js';
 import { SqliteRolesRepo } from './roles-repo.js';
 import { SqliteRoomSettingsRepo } from './room-settings-repo.js';
+import { SqliteBlocksRepo } from './blocks-repo.js';
 import { SqliteRoomsRepo } from './rooms-repo.js';
 import { SqliteSearchRepo } from './search-repo.js';
 import { SqliteUsersRepo } from './users-repo.js';
@@ -51,6 +52,7 @@ export class SqliteStorage implements Storage {
   readonly files: SqliteFilesRepo;
   readonly threads: SqliteThreadsRepo;
   readonly search: SqliteSearchRepo;
+  readonly blocks: SqliteBlocksRepo;
   readonly events: SqliteEventLog;
   private readonly stmt: Record<'begin' | 'commit' | 'rollback' | 'savepoint' | 'release' | 'rollbackTo', { run(): unknown }>;
   /** The unit of work in progress (or the last one), which the next one waits for. */
@@ -74,6 +76,7 @@ export class SqliteStorage implements Storage {
     this.files = new SqliteFilesRepo(db);
     this.threads = new SqliteThreadsRepo(db, this.messages);
     this.search = new SqliteSearchRepo(db);
+    this.blocks = new SqliteBlocksRepo(db);
     this.events = new SqliteEventLog(db);
     this.stmt = {
       begin: db.prepare('BEGIN IMMEDIATE'),

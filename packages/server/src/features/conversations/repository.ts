@@ -12,6 +12,13 @@ export interface ConversationsRepository {
   /** A group's admins (its creator is made one when it is created). */
   admins(roomId: string): Awaitable<string[]>;
   setAdmin(roomId: string, userId: string, admin: boolean): Awaitable<void>;
+  /** Make a member the group's owner (its creator until then: the room's `createdBy`). */
+  setOwner(roomId: string, userId: string): Awaitable<void>;
+  /**
+   * Who a group passes to when its owner leaves: its admin who joined first, else its member who joined
+   * first; null when no one is left.
+   */
+  successor(roomId: string): Awaitable<string | null>;
 }
 
 /** The key of a member set: its ids sorted, so either side opening the chat finds the same room. */

@@ -3,7 +3,9 @@ import { GROUP_MEMBERS_MAX, ProtocolError } from '@open-discord/protocol';
 import type { WriteContext } from '../../core/commit-queue.js';
 import type { ServiceDeps } from '../../core/deps.js';
 import type { ReadMarkersService } from '../read-markers/service.js';
+import { refuseIfBlocked } from '../blocks/rules.js';
 import { roomNotFound } from '../rooms/errors.js';
+import type { ThreadsService } from '../threads/service.js';
 import type { RoomRow } from '../rooms/repository.js';
 import { dmKey } from './repository.js';
 
@@ -19,6 +21,7 @@ export class ConversationsService {
   constructor(
     private readonly d: ServiceDeps,
     private readonly readMarkers: ReadMarkersService,
+    private readonly threads: ThreadsService,
   ) {}
 
   /** The direct chat with `p.userId`: the existing one of the pair, or a new one both are in. */
@@ -27,6 +30,7 @@ export class ConversationsService {
     if (p.userId === userId) throw new ProtocolError('BAD_REQUEST', 'a direct chat needs someone else');
     return this.d.queue.submit(async (w) => {
       await this.activeUser(p.userId);
+      await refuseIfBlocked(store, userId, p.userId);
       const key = dmKey([userId, p.userId]);
       const existing = await store.conversations.dmRoom(key);
       if (existing !== null) {
@@ -44,6 +48,7 @@ export class ConversationsService {
     return this.d.queue.submit(async (w) => {
       const members = [...new Set([userId, ...p.userIds])];
       for (const id of members) await this.activeUser(id);
+      for (const id of members) if (id !== userId) await refuseIfBlocked(this.d.store, userId, id);
       return { room: await this.createIn(w, userId, 'group', p.name, members, [userId]) };
     });
   }
@@ -57,6 +62,7 @@ export class ConversationsService {
       await this.activeUser(p.userId);
       const view = await this.d.access.view();
       if (!view.isMember(p.userId, row.id)) {
+        await refuseIfBlocked(store, actorId, p.userId);
         if ((view.room(row.id)?.joined.size ?? 0) >= GROUP_MEMBERS_MAX) {
           throw new ProtocolError('BAD_REQUEST', `a group chat has at most ${GROUP_MEMBERS_MAX} members`);
         }
@@ -64,6 +70,7 @@ export class ConversationsService {
         const joined = w.emit({ type: 'room.joined', roomId: row.id, actorId }, { roomId: row.id, userId: p.userId });
         // What was said before the newcomer arrived is not unread for them.
         await this.readMarkers.markIn(w, p.userId, row.id, joined.order);
+        await this.threads.rejoined(w, p.userId, row.id);
         w.emit({ type: 'access.changed', roomId: null, actorId, targetUserId: p.userId }, { userId: p.userId });
       }
       return { room: await store.rooms.toWire(row) };
@@ -71,7 +78,7 @@ export class ConversationsService {
   }
 
   /**
-   * Remove a member (the group's admins; only the creator removes another admin, no one else the creator),
+   * Remove a member (the group's admins; only the owner removes another admin, no one else the owner),
    * or leave (anyone, themself). Removing a non-member writes nothing. A member who goes is no admin either.
    */
   remove(actorId: string, p: ParsedParams<'group.remove'>): Promise<{ ok: true }> {
@@ -82,7 +89,7 @@ export class ConversationsService {
         await this.mustManage(actorId, row);
         const targetIsAdmin = (await store.conversations.admins(row.id)).includes(p.userId);
         if (p.userId === row.createdBy || (targetIsAdmin && actorId !== row.createdBy)) {
-          throw new ProtocolError('FORBIDDEN', "only the group's creator removes its admins, and no one removes its creator");
+          throw new ProtocolError('FORBIDDEN', "only the group's owner removes its admins, and no one removes its owner");
         }
       }
       if (!(await this.d.access.view()).isMember(p.userId, row.id)) return { ok: true as const };
@@ -90,6 +97,12 @@ export class ConversationsService {
       await store.conversations.setAdmin(row.id, p.userId, false);
       w.emit({ type: 'room.left', roomId: row.id, actorId }, { roomId: row.id, userId: p.userId });
       w.emit({ type: 'access.changed', roomId: null, actorId, targetUserId: p.userId }, { userId: p.userId });
+      // Its owner leaving hands the group on (a group without an owner could never get new admins): to the
+      // longest-standing admin, else the longest-standing member. The last member leaving leaves it ownerless.
+      if (row.createdBy === p.userId) {
+        const heir = await store.conversations.successor(row.id);
+        if (heir !== null) await this.handOver(w, actorId, row, heir);
+      }
       return { ok: true as const };
     });
   }
@@ -109,13 +122,13 @@ export class ConversationsService {
     });
   }
 
-  /** Make a member an admin of the group or not: its creator only (who stays one). A no-op writes nothing. */
+  /** Make a member an admin of the group or not: its owner only (who stays one). A no-op writes nothing. */
   setAdmin(actorId: string, p: ParsedParams<'group.admin'>): Promise<{ room: Room }> {
     const { store } = this.d;
     return this.d.queue.submit(async (w) => {
       const row = await this.group(actorId, p.roomId);
-      if (row.createdBy !== actorId) throw new ProtocolError('FORBIDDEN', "only the group's creator chooses its admins");
-      if (p.userId === row.createdBy) throw new ProtocolError('BAD_REQUEST', "the group's creator is always one of its admins");
+      if (row.createdBy !== actorId) throw new ProtocolError('FORBIDDEN', "only the group's owner chooses its admins");
+      if (p.userId === row.createdBy) throw new ProtocolError('BAD_REQUEST', "the group's owner is always one of its admins");
       if (!(await this.d.access.view()).isMember(p.userId, row.id)) throw new ProtocolError('NOT_FOUND', 'no such member in this group');
       if ((await store.conversations.admins(row.id)).includes(p.userId) === p.admin) return { room: await store.rooms.toWire(row) };
       await store.conversations.setAdmin(row.id, p.userId, p.admin);
@@ -123,6 +136,31 @@ export class ConversationsService {
       w.emit({ type: 'room.updated', roomId: room.id, actorId }, { room });
       return { room };
     });
+  }
+
+  /**
+   * Hand the group to another of its members: its owner only. The new owner is made an admin (an owner
+   * always is); the former owner stays one (the new owner may change that). Handing it to oneself writes nothing.
+   */
+  transfer(actorId: string, p: ParsedParams<'group.transfer'>): Promise<{ room: Room }> {
+    const { store } = this.d;
+    return this.d.queue.submit(async (w) => {
+      const row = await this.group(actorId, p.roomId);
+      if (row.createdBy !== actorId) throw new ProtocolError('FORBIDDEN', "only the group's owner hands it on");
+      if (!(await this.d.access.view()).isMember(p.userId, row.id)) throw new ProtocolError('NOT_FOUND', 'no such member in this group');
+      if (p.userId === actorId) return { room: await store.rooms.toWire(row) };
+      return { room: await this.handOver(w, actorId, row, p.userId) };
+    });
+  }
+
+  /** Make `heir` the group's owner and an admin, and tell its members (`room.updated`). */
+  private async handOver(w: WriteContext, actorId: string, row: RoomRow, heir: string): Promise<Room> {
+    const { store } = this.d;
+    await store.conversations.setOwner(row.id, heir);
+    await store.conversations.setAdmin(row.id, heir, true);
+    const room = await store.rooms.toWire({ ...row, createdBy: heir });
+    w.emit({ type: 'room.updated', roomId: room.id, actorId }, { room });
+    return room;
   }
 
   /** A new chat with its members in it from the start, announced to them (and only them) by `room.created`. */

@@ -6,6 +6,7 @@ import type { WriteContext } from '../../core/commit-queue.js';
 import type { ServiceDeps } from '../../core/deps.js';
 import type { ReadMarkersService } from '../read-markers/service.js';
 import { roomNotFound } from '../rooms/errors.js';
+import type { ThreadsService } from '../threads/service.js';
 
 /**
  * Joining and leaving rooms. Only a room the user can see can be joined (any other answers like a missing
@@ -16,6 +17,7 @@ export class MembershipService {
   constructor(
     private readonly d: ServiceDeps,
     private readonly readMarkers: ReadMarkersService,
+    private readonly threads: ThreadsService,
   ) {}
 
   join(userId: string, roomId: string): Promise<{ room: Room }> {
@@ -46,6 +48,7 @@ export class MembershipService {
     await this.d.store.rooms.addMember(roomId, userId);
     const joined = w.emit({ type: 'room.joined', roomId, actorId: userId }, { roomId, userId });
     await this.readMarkers.markIn(w, userId, roomId, joined.order);
+    await this.threads.rejoined(w, userId, roomId);
   }
 
   /**

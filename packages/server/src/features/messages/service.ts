@@ -5,6 +5,7 @@ import type { AccessView } from '../../core/access.js';
 import type { ServiceDeps } from '../../core/deps.js';
 import { withReactions } from '../reactions/attach.js';
 import { attachmentsOf } from '../files/attach.js';
+import { refuseIfBlocked } from '../blocks/rules.js';
 import { roomNotFound } from '../rooms/errors.js';
 import type { ThreadsService } from '../threads/service.js';
 import type { MessageRow } from './repository.js';
@@ -85,6 +86,9 @@ export class MessagesService {
       // IRC's "cannot send to channel": only members speak in a room (a viewer joins first).
       if (!view.isMember(userId, p.roomId)) throw new ProtocolError('FORBIDDEN', 'you are not in this room; join it first');
       await this.slowmode(view, userId, p.roomId, w.now);
+      // A direct chat is closed both ways while either side blocks the other (only chats pay for the lookup).
+      const ra = view.room(p.roomId);
+      if (ra?.kind === 'dm') for (const other of ra.members ?? []) if (other !== userId) await refuseIfBlocked(store, userId, other);
       const attachments = p.attachments ? await attachmentsOf(store, userId, p.attachments) : [];
       // A reply goes to its thread's root (a reply to a reply, to that reply's root).
       const root = p.threadId === undefined ? null : await this.threads.rootFor(p.roomId, p.threadId);

@@ -4,13 +4,14 @@ import type { ServiceDeps } from '../../core/deps.js';
 import { publicUser } from '../accounts/users.js';
 import { messageToWire } from '../messages/wire.js';
 import { roomNotFound } from '../rooms/errors.js';
+import { type Indexer, type IndexerOptions, startIndexer } from './indexer.js';
 import { parseQuery } from './query.js';
 import { snippetOf } from './snippet.js';
 
 const DEFAULT_LIMIT = 20;
 const DEFAULT_AROUND = 25;
-/** Pending messages indexed in one commit-queue step: small enough not to hold a batch up for long. */
-const INDEX_BATCH = 500;
+/** Pending messages a search indexes in one commit-queue step before it runs (at most `searchBacklog` wait). */
+const INDEX_BATCH = 2000;
 
 const messageNotFound = () => new ProtocolError('NOT_FOUND', 'message not found');
 
@@ -92,29 +93,9 @@ export class SearchService {
     while (await store.search.hasPending()) await queue.submit(async () => void (await store.search.indexPending(INDEX_BATCH)));
   }
 
-  /**
-   * Index pending messages in the background, a batch every `intervalMs`, so the backlog a search may have to
-   * index first stays small; returns the function that stops it.
-   */
-  startIndexer(intervalMs: number): () => void {
-    let running = false;
-    const timer = setInterval(() => {
-      if (running) return;
-      running = true;
-      const { store, queue } = this.d;
-      void (async () => {
-        try {
-          if (await store.search.hasPending()) await queue.submit(async () => void (await store.search.indexPending(INDEX_BATCH)));
-        } catch (error) {
-          // A full disk or a closing store: the messages stay pending and the next tick (or a search) retries.
-          this.d.log({ level: 'warn', msg: 'search indexing failed', error: error instanceof Error ? error.message : String(error) });
-        } finally {
-          running = false;
-        }
-      })();
-    }, intervalMs);
-    timer.unref();
-    return () => clearInterval(timer);
+  /** Index pending messages in the background, in big batches when the server is quiet: see `indexer.ts`. */
+  startIndexer(o: IndexerOptions): Indexer {
+    return startIndexer(this.d, o);
   }
 
   /** A message with the messages before and after it: authorised like `history`. */

@@ -66,6 +66,7 @@ export class StateService {
     }
     const roomSettings = (await store.roomSettings.ofUser(userId)).filter((s) => visible.has(s.roomId));
     const threads = await this.threads.followedState(userId, new Set(joined));
+    const blocked = await store.blocks.list(userId);
     return {
       head,
       me: this.withPresence(await meOf(store, meRow)),
@@ -81,6 +82,7 @@ export class StateService {
       notifyDefaults: (await store.roomSettings.defaults(userId)) ?? DEFAULT_NOTIFY,
       receipts,
       threads,
+      ...(blocked.length > 0 && { blocked }),
     };
   }
 }

@@ -80,6 +80,21 @@ export class ThreadsService {
     }
   }
 
+  /**
+   * A user (re)joined a room (inside its step, after their room marker moved to the join): the threads they
+   * still follow there are theirs again, so each is announced to them privately with its counters, as `state`
+   * would report it. Without this a client learnt of them only at its next `state`.
+   */
+  async rejoined(w: WriteContext, userId: string, roomId: string): Promise<void> {
+    for (const f of await this.d.store.threads.followed(userId)) {
+      if (f.roomId !== roomId) continue;
+      w.emit(
+        { type: 'thread.followed', roomId, actorId: userId, targetUserId: userId },
+        { roomId, threadId: f.threadId, level: f.level, muted: f.muted, readOrder: f.readOrder, unread: { count: f.unread, mentions: f.mentions } },
+      );
+    }
+  }
+
   /** A reply was deleted (inside its step): the root's summary is recounted and announced. */
   async replyDeleted(w: WriteContext, reply: MessageRow, actorId: string | null): Promise<void> {
     if (!reply.threadId) return;

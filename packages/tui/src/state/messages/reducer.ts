@@ -5,6 +5,7 @@ import type { Action } from '../actions.js';
 import type { AppState } from '../app-state.js';
 import { layoutOf } from '../layout.js';
 import { notice } from '../notices/notices.js';
+import { hiddenAuthors } from '../prefs/prefs.js';
 import { authorOf } from '../roles/roles.js';
 import { placeAtRuler } from './anchor.js';
 import { visiblePane } from './selectors.js';
@@ -44,7 +45,7 @@ export function messageArrived(prev: AppState, next: AppState, m: Message): AppS
   }
   // The room's level decides (text rooms: mentions, chats: every message, unless the user chose otherwise);
   // a muted room never rings.
-  if (mine || focused || !shouldNotify(world, m) || next.prefs.muted.includes(m.roomId) || next.prefs.ignored.includes(m.authorId)) return out;
+  if (mine || focused || !shouldNotify(world, m) || next.prefs.muted.includes(m.roomId) || hiddenAuthors(next)?.(m.authorId)) return out;
   return { ...out, bell: out.bell + 1, lastMention: { roomId: m.roomId, authorId: m.authorId, text: m.text } };
 }
 

@@ -3,6 +3,7 @@ import { paneLines, type PaneLines } from '../../wrap/view-lines.js';
 import type { ActivityLine } from '../activity/describe.js';
 import type { AppState } from '../app-state.js';
 import { layoutOf } from '../layout.js';
+import { hiddenAuthors } from '../prefs/prefs.js';
 import { authorOf } from '../roles/roles.js';
 import { roomLabel } from '../rooms/selectors.js';
 import { selectedMessage } from '../selection/selection.js';
@@ -110,6 +111,7 @@ export function visiblePane(state: AppState, now?: number): PaneLines & { height
   const world = state.world;
   if (!view || !world || !state.currentRoomId) return { lines: [], atTop: true, scroll: 0, height: l.paneHeight, newBelow: 0, rulerRows: null, markRows: null };
   const mark = currentJump(state);
+  const hidden = hiddenAuthors(state);
   const pane = paneLines(
     { ...view, pending: queuedWhileOffline(view.pending, state.status.state === 'live') },
     {
@@ -121,7 +123,7 @@ export function visiblePane(state: AppState, now?: number): PaneLines & { height
       images: state.images,
       selectedId: selectedMessage(state)?.id ?? null,
       ...(now !== undefined && { now }),
-      ...(state.prefs.ignored.length > 0 && { ignored: (id: string) => state.prefs.ignored.includes(id) }),
+      ...(hidden && { ignored: hidden }),
       ...(world.rooms[state.currentRoomId]?.kind !== 'text' && { seenBy: seenByNames(world, state.currentRoomId) }),
       ...(mark && { markId: mark.messageId }),
     },

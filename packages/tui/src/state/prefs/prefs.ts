@@ -39,3 +39,14 @@ export function prefsReducer(state: AppState, action: Action): AppState {
 
 export const isMuted = (state: Pick<AppState, 'prefs'>, roomId: string) => state.prefs.muted.includes(roomId);
 export const isIgnored = (state: Pick<AppState, 'prefs'>, userId: string) => state.prefs.ignored.includes(userId);
+
+/**
+ * Whose messages od hides: members ignored on this device and users blocked (the server keeps that list, so
+ * every device hides them; it does not filter them out itself). null when no one's are.
+ */
+export function hiddenAuthors(state: Pick<AppState, 'prefs' | 'world'>): ((userId: string) => boolean) | null {
+  const ignored = state.prefs.ignored;
+  const blocked = state.world?.blocked ?? {};
+  if (ignored.length === 0 && Object.keys(blocked).length === 0) return null;
+  return (userId) => ignored.includes(userId) || Object.hasOwn(blocked, userId);
+}

@@ -2,6 +2,7 @@ import type { Message } from '@open-discord/protocol';
 import type { Action } from '../actions.js';
 import type { AppState } from '../app-state.js';
 import { inputReducer } from '../input/reducer.js';
+import { hiddenAuthors } from '../prefs/prefs.js';
 
 /*
  * Keyboard message selection: a message of the room on screen is picked with the keys (Up on an empty input or
@@ -23,14 +24,14 @@ export interface Editing {
   messageId: string;
 }
 
-/** The messages selection moves over in the room on screen: the loaded ones, without ignored members'. */
+/** The messages selection moves over in the room on screen: the loaded ones, without ignored or blocked members'. */
 export function selectable(state: Pick<AppState, 'world' | 'currentRoomId' | 'prefs'>): readonly Message[] {
   const roomId = state.currentRoomId;
   const list = roomId ? state.world?.messages[roomId] : undefined;
   if (!list || list.length === 0) return [];
-  const ignored = state.prefs.ignored;
+  const hidden = hiddenAuthors(state);
   const me = state.world!.me.id;
-  return ignored.length ? list.filter((m) => m.authorId === me || !ignored.includes(m.authorId)) : list;
+  return hidden ? list.filter((m) => m.authorId === me || !hidden(m.authorId)) : list;
 }
 
 /** The selected message, if it is still there in the room on screen. */

@@ -1,0 +1,41 @@
+import fs from 'node:fs';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { SqliteStorage } from '../src/adapters/sqlite/storage.js';
+import { tempDir } from './helpers.js';
+
+/*
+ * The plans SQLite chooses for the reads whose cost must not grow with history or with other rooms: what
+ * `state` counts per joined room, and what a short search term reads. A real SQLite file with the shipped
+ * schema; the statements are the adapter's own (their SQL text), so a changed index or query shows here.
+ */
+let dir: string;
+let store: SqliteStorage;
+beforeEach(() => {
+  dir = tempDir();
+  store = SqliteStorage.open(dir);
+});
+afterEach(() => {
+  store.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+const plan = (sql: string, ...args: unknown[]) =>
+  (store.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...args) as Array<{ detail: string }>).map((r) => r.detail);
+const sourceOf = (stmt: unknown) => (stmt as { source: string }).source;
+
+describe('query plans', () => {
+  it("a room's unread count in state is a range of the covering room index after the marker: no message row, no other room", () => {
+    const s = (store.messages as unknown as { s: { unread: unknown } }).s;
+    const detail = plan(sourceOf(s.unread), 'room', 10, 'me', 1000);
+    expect(detail.join('\n')).toMatch(/SEARCH messages USING COVERING INDEX messages_room_order \(room_id=\? AND event_order>\?\)/);
+    expect(detail.join('\n')).not.toMatch(/SCAN messages/);
+  });
+
+  it("a short search term merges the allowed rooms' own index ranges: no scan of other rooms' messages", () => {
+    const repo = store.search as unknown as { newestOf(r: string[], c: number, n: number): number[]; roomOrders: unknown[] };
+    repo.newestOf(['a'], 100, 10);
+    const detail = plan(sourceOf(repo.roomOrders[0]), 'room', 100);
+    expect(detail.join('\n')).toMatch(/SEARCH messages USING COVERING INDEX messages_room_order \(room_id=\? AND event_order<\?\)/);
+    expect(detail.join('\n')).not.toMatch(/TEMP B-TREE/);
+  });
+});
