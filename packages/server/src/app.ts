@@ -24,6 +24,7 @@ import { PresenceService } from './features/presence/service.js';
 import { ProfileService } from './features/profile/service.js';
 import { ReactionsService } from './features/reactions/service.js';
 import { ReadMarkersService } from './features/read-markers/service.js';
+import { RetentionService } from './features/retention/service.js';
 import { ThreadsService } from './features/threads/service.js';
 import { OWNER_ROLE } from './features/roles/repository.js';
 import { RolesService } from './features/roles/service.js';
@@ -106,6 +107,10 @@ export interface ServerOptions {
   log?: (line: object) => void;
   /** The largest upload in bytes, refused before its body is read. */
   maxUploadBytes?: number;
+  /** The default retention in seconds for rooms without their own policy; null keeps messages forever. */
+  retentionSec?: number | null;
+  /** How often the retention sweeper runs, in ms. */
+  retentionSweepMs?: number;
 }
 
 /** Every feature's service, around one storage, one access index and one commit queue. */
@@ -133,6 +138,7 @@ export interface Services {
   files: FilesService;
   threads: ThreadsService;
   search: SearchService;
+  retention: RetentionService;
 }
 
 export interface ServicesOptions {
@@ -146,6 +152,8 @@ export interface ServicesOptions {
   snapshotThreshold: number;
   /** Where uploads are kept; none: this process serves no files (the command line). */
   files?: FilesOptions;
+  /** The server's default retention in seconds (none: keep forever). */
+  retentionSec?: number | null;
 }
 
 /** A bus that delivers in-process only (the command line: the running server picks its events up). */
@@ -176,6 +184,7 @@ export async function createServices(o: ServicesOptions): Promise<Services & { b
   const threads = new ThreadsService(deps);
   // Marking a room read reads its followed threads up to the same order (their counters are recounted).
   readMarkers.onRoomRead = (userId, roomId, order) => threads.roomRead(userId, roomId, order);
+  const files = new FilesService(deps, o.files ?? { dir: null, maxBytes: 0 });
   return {
     bus,
     deps,
@@ -198,9 +207,12 @@ export async function createServices(o: ServicesOptions): Promise<Services & { b
     reactions,
     conversations: new ConversationsService(deps, readMarkers),
     roomSettings: new RoomSettingsService(deps),
-    files: new FilesService(deps, o.files ?? { dir: null, maxBytes: 0 }),
+    files,
     threads,
     search: new SearchService(deps),
+    // The command line has no files folder of its own: it names the data folder's, so a sweep run there
+    // removes blobs too (uploads in flight are pinned in the server's process only: see BlobStore.pin).
+    retention: new RetentionService(deps, { defaultSec: o.retentionSec ?? null, blobs: files.blobs }),
   };
 }
 
@@ -266,6 +278,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       log,
       snapshotThreshold: opts.snapshotThreshold ?? DEFAULTS.snapshotThreshold,
       files: { dir: path.join(opts.dataDir, 'files'), maxBytes: opts.maxUploadBytes ?? DEFAULTS.maxUploadBytes },
+      retentionSec: or(opts.retentionSec, DEFAULTS.retentionSec),
       auth: {
         secret,
         registration: opts.registration ?? DEFAULTS.registration,
@@ -349,6 +362,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     storage.startUpkeep(() => deps.queue.busy);
     // New messages are tokenised for search off the send path, a batch at a time.
     const stopIndexer = services.search.startIndexer(DEFAULTS.searchIndexMs);
+    // Expired content is deleted in bounded steps between live writes.
+    const stopSweeper = services.retention.startSweeper(opts.retentionSweepMs ?? DEFAULTS.retentionSweepMs);
     // The operator's command line writes events from another process; publish them live within a moment.
     bus.watchForeign(() => void deps.queue.absorbForeign());
 
@@ -375,6 +390,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
           transport.stopAccepting();
           stopStatus();
           stopIndexer();
+          stopSweeper();
           storage.stopUpkeep();
           bus.close();
           await deps.queue.close();

@@ -39,6 +39,10 @@ export const DEFAULTS = {
   firstRoom: 'general' as string | null,
   /** The largest upload (`--max-upload-mb`), refused before its body is read. */
   maxUploadBytes: DEFAULT_MAX_UPLOAD_BYTES,
+  /** The default retention for rooms without their own policy (`--retention 30d`), in seconds; null keeps forever. */
+  retentionSec: null as number | null,
+  /** How often the retention sweeper deletes what has expired. */
+  retentionSweepMs: 3_600_000,
   /** Malformed frames tolerated per connection before closing with 4400. */
   maxMalformed: 100,
 } as const;

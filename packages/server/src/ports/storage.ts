@@ -10,6 +10,7 @@ import type { ThreadsRepository } from '../features/threads/repository.js';
 import type { RolesRepository } from '../features/roles/repository.js';
 import type { RoomSettingsRepository } from '../features/room-settings/repository.js';
 import type { RoomsRepository } from '../features/rooms/repository.js';
+import type { RetentionRepository } from '../features/retention/repository.js';
 import type { SearchRepository } from '../features/search/repository.js';
 import type { EventData, Json } from '../wire/types.js';
 import type { Awaitable } from './awaitable.js';
@@ -111,6 +112,7 @@ export interface Repositories {
   files: FilesRepository;
   threads: ThreadsRepository;
   search: SearchRepository;
+  retention: RetentionRepository;
   events: EventLog;
 }
 

@@ -1,0 +1,182 @@
+import type { ExpiredBatch, ExpiryCount, RetentionRepository } from '../../features/retention/repository.js';
+import type { Db } from './db.js';
+
+/** Log rows that carry a room's content: these become tombstones when their messages expire. */
+const CONTENT_TYPES = [
+  'message.created',
+  'message.edited',
+  'message.deleted',
+  'reaction.added',
+  'reaction.removed',
+  'thread.updated',
+  'thread.followed',
+  'thread.unfollowed',
+  'thread.read',
+];
+const IN_CONTENT = `type IN (${CONTENT_TYPES.map((t) => `'${t}'`).join(', ')})`;
+
+/**
+ * A tombstone: the row keeps its order (the log stays gap-free), its room and its time; its type becomes
+ * `expired` and everything else that could say what it was (author, target, payload) goes. Sync and replay
+ * skip these rows, so a client is accounted for their orders without receiving anything.
+ */
+const TOMBSTONE = `type = 'expired', actor_id = NULL, target_user_id = NULL, data = '{}'`;
+
+interface Head {
+  id: string;
+  event_order: number;
+  created_at: number;
+  edited: number;
+  deleted: number;
+  has_replies: number;
+}
+
+/** The ids of a list as one JSON parameter, read back with json_each (one statement for any number). */
+const list = (ids: readonly string[] | readonly number[]) => JSON.stringify(ids);
+
+/**
+ * SQLite implementation of the retention feature's repository. Deletes run with `secure_delete` on (set when
+ * the database is opened), so freed cells and pages are zeroed; the search indexes remove a row's entries at
+ * once (migration 13); `scrub` folds the write-ahead log back and truncates it, so no old page image of a
+ * removed row stays in the -wal file either.
+ */
+export class SqliteRetentionRepo implements RetentionRepository {
+  private readonly s;
+  constructor(
+    private readonly db: Db,
+    private readonly checkpoint: () => boolean,
+  ) {
+    this.s = {
+      setPolicy: db.prepare('UPDATE rooms SET retention_sec = ? WHERE id = ?'),
+      through: db.prepare<[string], { t: number }>('SELECT expired_through AS t FROM rooms WHERE id = ?'),
+      setThrough: db.prepare('UPDATE rooms SET expired_through = ? WHERE id = ?'),
+      // Along messages_room_order from the room's oldest message.
+      oldest: db.prepare<[string, number], Head>(
+        `SELECT id, event_order, created_at, edited_at IS NOT NULL AS edited, deleted, last_reply_order > 0 AS has_replies
+         FROM messages WHERE room_id = ? ORDER BY event_order LIMIT ?`,
+      ),
+      replies: db.prepare<[string], { id: string; event_order: number; edited: number; deleted: number }>(
+        'SELECT id, event_order, edited_at IS NOT NULL AS edited, deleted FROM messages WHERE thread_id = ?',
+      ),
+      files: db.prepare<[string], { file_id: string }>(
+        'SELECT DISTINCT file_id FROM message_files WHERE message_id IN (SELECT value FROM json_each(?))',
+      ),
+      reactions: db.prepare<[string], { n: number }>(
+        'SELECT COUNT(*) AS n FROM message_reactions WHERE message_id IN (SELECT value FROM json_each(?))',
+      ),
+      delReactions: db.prepare('DELETE FROM message_reactions WHERE message_id IN (SELECT value FROM json_each(?))'),
+      delMentions: db.prepare('DELETE FROM message_mentions WHERE message_id IN (SELECT value FROM json_each(?))'),
+      delFileLinks: db.prepare('DELETE FROM message_files WHERE message_id IN (SELECT value FROM json_each(?))'),
+      delFollows: db.prepare('DELETE FROM thread_follows WHERE thread_id IN (SELECT value FROM json_each(?))'),
+      // The search indexes' rows go with these, by migration 12's delete trigger.
+      delMessages: db.prepare('DELETE FROM messages WHERE id IN (SELECT value FROM json_each(?))'),
+      tombstoneOrders: db.prepare(`UPDATE events SET ${TOMBSTONE} WHERE event_order IN (SELECT value FROM json_each(?))`),
+      // The room's content events up to the new horizon: a range of the log's primary key.
+      tombstoneRange: db.prepare(`UPDATE events SET ${TOMBSTONE} WHERE event_order > ? AND event_order <= ? AND room_id = ? AND ${IN_CONTENT}`),
+      // Later events naming a removed message (an edit, a reaction, its thread): read past the horizon, so only
+      // run for a step whose messages had any.
+      tombstoneLater: db.prepare(
+        `UPDATE events SET ${TOMBSTONE} WHERE event_order > ? AND room_id = ? AND ${IN_CONTENT}
+         AND COALESCE(json_extract(data, '$.message.id'), json_extract(data, '$.messageId'), json_extract(data, '$.threadId'))
+             IN (SELECT value FROM json_each(?))`,
+      ),
+      count: db.prepare<[string, number], { n: number }>('SELECT COUNT(*) AS n FROM messages WHERE room_id = ? AND created_at < ?'),
+      countReactions: db.prepare<[string, number], { n: number }>(
+        `SELECT COUNT(*) AS n FROM message_reactions WHERE message_id IN (SELECT id FROM messages WHERE room_id = ? AND created_at < ?)`,
+      ),
+      countFiles: db.prepare<[string, number], { n: number }>(
+        `SELECT COUNT(DISTINCT file_id) AS n FROM message_files WHERE message_id IN (SELECT id FROM messages WHERE room_id = ? AND created_at < ?)`,
+      ),
+      // Files some message carried and no live message carries now.
+      orphans: db.prepare<[number], { id: string }>(
+        `SELECT f.id FROM files f
+         WHERE EXISTS (SELECT 1 FROM message_files mf WHERE mf.file_id = f.id)
+           AND NOT EXISTS (SELECT 1 FROM message_files mf JOIN messages m ON m.id = mf.message_id WHERE mf.file_id = f.id AND m.deleted = 0)
+         LIMIT ?`,
+      ),
+      unlinked: db.prepare<[string], { id: string; sha256: string }>(
+        `SELECT id, sha256 FROM files WHERE id IN (SELECT value FROM json_each(?))
+           AND NOT EXISTS (SELECT 1 FROM message_files mf JOIN messages m ON m.id = mf.message_id WHERE mf.file_id = files.id AND m.deleted = 0)`,
+      ),
+      delLinksOfFiles: db.prepare('DELETE FROM message_files WHERE file_id IN (SELECT value FROM json_each(?))'),
+      delFiles: db.prepare('DELETE FROM files WHERE id IN (SELECT value FROM json_each(?))'),
+      blobInUse: db.prepare<[string], { x: number }>('SELECT 1 AS x FROM files WHERE sha256 = ? LIMIT 1'),
+    };
+  }
+
+  setPolicy(roomId: string, seconds: number | null): void {
+    this.s.setPolicy.run(seconds, roomId);
+  }
+
+  expireBatch(roomId: string, cutoff: number, limit: number): ExpiredBatch {
+    const heads = this.s.oldest.all(roomId, limit);
+    const expired: Head[] = [];
+    // Oldest first, stopping at the first message that has not expired (orders follow time; a clock that
+    // stepped back only makes the sweep stop early, never remove something younger than the policy).
+    for (const h of heads) {
+      if (h.created_at >= cutoff) break;
+      expired.push(h);
+    }
+    if (expired.length === 0) return { messages: 0, replies: 0, reactions: 0, fileIds: [], through: 0 };
+    const ids = new Set(expired.map((h) => h.id));
+    const orders = expired.map((h) => h.event_order);
+    let later = expired.some((h) => h.edited || h.deleted || h.has_replies);
+    // A thread goes with its root: its replies are reachable only through it.
+    let replies = 0;
+    const roots = expired.filter((h) => h.has_replies).map((h) => h.id);
+    for (const root of roots) {
+      for (const r of this.s.replies.all(root)) {
+        if (ids.has(r.id)) continue;
+        ids.add(r.id);
+        orders.push(r.event_order);
+        replies++;
+        later ||= r.edited !== 0 || r.deleted !== 0;
+      }
+    }
+    const idList = list([...ids]);
+    const fileIds = this.s.files.all(idList).map((f) => f.file_id);
+    const reactions = this.s.reactions.get(idList)!.n;
+    later ||= reactions > 0;
+    this.s.delReactions.run(idList);
+    this.s.delMentions.run(idList);
+    this.s.delFileLinks.run(idList);
+    if (roots.length) this.s.delFollows.run(list(roots));
+    this.s.delMessages.run(idList);
+    const from = this.s.through.get(roomId)?.t ?? 0;
+    const through = Math.max(from, expired[expired.length - 1]!.event_order);
+    this.s.tombstoneOrders.run(list(orders));
+    this.s.tombstoneRange.run(from, through, roomId);
+    if (later) this.s.tombstoneLater.run(through, roomId, idList);
+    this.s.setThrough.run(through, roomId);
+    return { messages: ids.size, replies, reactions, fileIds, through };
+  }
+
+  countExpired(roomId: string, cutoff: number): ExpiryCount {
+    return {
+      messages: this.s.count.get(roomId, cutoff)!.n,
+      reactions: this.s.countReactions.get(roomId, cutoff)!.n,
+      files: this.s.countFiles.get(roomId, cutoff)!.n,
+    };
+  }
+
+  dropFiles(fileIds: readonly string[], limit: number): { files: number; blobs: string[]; more: boolean } {
+    const orphans = this.s.orphans.all(limit).map((o) => o.id);
+    const candidates = list([...new Set([...fileIds, ...orphans])]);
+    const gone = this.s.unlinked.all(candidates);
+    if (gone.length === 0) return { files: 0, blobs: [], more: false };
+    const goneIds = list(gone.map((g) => g.id));
+    this.s.delLinksOfFiles.run(goneIds);
+    this.s.delFiles.run(goneIds);
+    const blobs = [...new Set(gone.map((g) => g.sha256))].filter((sha) => !this.blobInUse(sha));
+    return { files: gone.length, blobs, more: orphans.length >= limit };
+  }
+
+  blobInUse(sha256: string): boolean {
+    return this.s.blobInUse.get(sha256) !== undefined;
+  }
+
+  scrub(): boolean {
+    if (this.db.inTransaction) return false;
+    return this.checkpoint();
+  }
+}

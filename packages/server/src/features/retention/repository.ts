@@ -1,0 +1,49 @@
+import type { Awaitable } from '../../ports/awaitable.js';
+
+/** What one bounded step of a room's sweep removed. */
+export interface ExpiredBatch {
+  /** Messages removed (room messages and thread replies, including ones their authors had deleted). */
+  messages: number;
+  /** Of those, thread replies that went with their expired root. */
+  replies: number;
+  reactions: number;
+  /** Files that no message carries any more since this step (their rows are gone; blobs: see `dropFiles`). */
+  fileIds: string[];
+  /** The room's new horizon (every message up to this order is gone); 0 when nothing had expired. */
+  through: number;
+}
+
+/** What a sweep would remove from a room now (the dry run). */
+export interface ExpiryCount {
+  messages: number;
+  reactions: number;
+  files: number;
+}
+
+/** The retention feature's storage: room policies and the bounded deletion of expired content. */
+export interface RetentionRepository {
+  /** A room's own policy: null follows the server's default, 0 keeps forever. */
+  setPolicy(roomId: string, seconds: number | null): Awaitable<void>;
+  /**
+   * Remove up to `limit` of the room's oldest messages created before `cutoff` (stopping at the first one
+   * that is not), with their thread replies, reactions, mentions, search entries and file links; their log
+   * rows become content-free tombstones (order kept), as do the room's other content events up to the new
+   * horizon and the later events that name a removed message. Runs inside a commit-queue step.
+   */
+  expireBatch(roomId: string, cutoff: number, limit: number): Awaitable<ExpiredBatch>;
+  countExpired(roomId: string, cutoff: number): Awaitable<ExpiryCount>;
+  /**
+   * Files every carrying message of which is gone or deleted by its author (up to `limit`), and the files of
+   * `fileIds` no message carries any more: their rows and links are removed. Answers the blobs (sha256) no
+   * remaining file row uses: the caller removes those from disk, outside the commit queue. `more`: the
+   * search for files nothing carries stopped at `limit`.
+   */
+  dropFiles(fileIds: readonly string[], limit: number): Awaitable<{ files: number; blobs: string[]; more: boolean }>;
+  /** Some file row still uses this blob (checked again right before it is removed from disk). */
+  blobInUse(sha256: string): Awaitable<boolean>;
+  /**
+   * After a sweep: make removed bytes unrecoverable from the database's files too (fold the write-ahead log
+   * into the main file and truncate it). Called outside any unit of work; false when it could not finish now.
+   */
+  scrub(): Awaitable<boolean>;
+}

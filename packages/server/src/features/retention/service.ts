@@ -1,0 +1,206 @@
+import type { ParsedParams, Room } from '@open-discord/protocol';
+import { type Actor, requirePermission } from '../../core/authority.js';
+import type { ServiceDeps } from '../../core/deps.js';
+import type { BlobStore } from '../files/blobs.js';
+import type { RoomRow } from '../rooms/repository.js';
+import { roomNotFound } from '../rooms/errors.js';
+
+export interface RetentionOptions {
+  /** The server's default policy in seconds (`--retention`); null keeps messages forever. */
+  defaultSec: number | null;
+  /** The files folder's blobs; null: this process keeps no files (removed rows' blobs stay for the server). */
+  blobs: BlobStore | null;
+  /** Messages removed per commit-queue step: small enough that live writes between steps barely wait. */
+  batch?: number;
+}
+
+/** What a sweep removed (or, dry, would remove) from one room. */
+export interface RoomSweep {
+  roomId: string;
+  name: string;
+  kind: RoomRow['kind'];
+  /** The policy that applied, in seconds. */
+  policySec: number;
+  messages: number;
+  replies: number;
+  reactions: number;
+  files: number;
+  /** The room's horizon after the sweep (0: nothing has ever expired). */
+  through: number;
+}
+
+export interface SweepReport {
+  dryRun: boolean;
+  /** Rooms with something expired, in the order swept. */
+  rooms: RoomSweep[];
+  /** Files removed because no message carries them any more (expired or deleted by their authors). */
+  files: number;
+  /** Blobs removed from disk. */
+  blobs: number;
+  /** The database's files were scrubbed afterwards (false: nothing was removed, or it must wait). */
+  scrubbed: boolean;
+}
+
+export const DEFAULT_SWEEP_BATCH = 500;
+/** File rows looked at per step when collecting files nothing carries any more. */
+const FILES_BATCH = 200;
+
+/**
+ * Retention: each room's policy (its own, or the server's default) and the sweeper that deletes what is older.
+ * The sweep goes room by room in bounded steps through the commit queue (live writes are batched between
+ * them), then removes the files nothing carries any more from disk (outside the queue), then has the
+ * storage scrub its files so removed bytes cannot be read back from the database file or its log.
+ */
+export class RetentionService {
+  private sweeping: Promise<SweepReport> | null = null;
+
+  constructor(
+    private readonly d: ServiceDeps,
+    private readonly o: RetentionOptions,
+  ) {}
+
+  /** The policy that applies to a room, in seconds; null or 0: kept forever. */
+  policyOf(row: Pick<RoomRow, 'retentionSec'>): number | null {
+    return row.retentionSec === undefined || row.retentionSec === null ? this.o.defaultSec : row.retentionSec;
+  }
+
+  /**
+   * Set a room's own policy (null: back to the server's default). Needs manage_rooms; a room the actor
+   * cannot see answers like a missing one, before the permission is looked at, so a refusal tells nothing
+   * about rooms one cannot see. The policy is room metadata: a `room.updated` every viewer receives.
+   */
+  setPolicy(actor: Actor, p: ParsedParams<'room.retention'>): Promise<{ room: Room }> {
+    const { store, access, queue } = this.d;
+    return queue.submit(async (w) => {
+      const view = await access.view();
+      const row = await store.rooms.get(p.roomId);
+      if (!row || row.deleted || (actor !== null && !view.canSeeRoom(actor, p.roomId))) throw roomNotFound();
+      requirePermission(view, actor, 'manage_rooms', "set a room's retention");
+      if ((row.retentionSec ?? null) === p.seconds) return { room: await store.rooms.toWire(row) };
+      await store.retention.setPolicy(row.id, p.seconds);
+      const room = await store.rooms.toWire({ ...row, retentionSec: p.seconds });
+      w.emit({ type: 'room.updated', roomId: row.id, actorId: actor }, { room });
+      return { room };
+    });
+  }
+
+  /**
+   * Delete everything older than each room's policy now (or, dry, only count it). One sweep at a time: a
+   * second call while one runs gets the running one's report.
+   */
+  sweep(opts: { dryRun?: boolean } = {}): Promise<SweepReport> {
+    if (opts.dryRun) return this.count();
+    this.sweeping ??= this.run().finally(() => {
+      this.sweeping = null;
+    });
+    return this.sweeping;
+  }
+
+  /** Sweep every `intervalMs` (and once soon after start); returns the stop function. */
+  startSweeper(intervalMs: number): () => void {
+    const tick = () => {
+      this.sweep().catch((error: unknown) => {
+        // A full disk or a closing store: the next tick retries; nothing is half removed (steps are atomic).
+        this.d.log({ level: 'warn', msg: 'retention sweep failed', error: error instanceof Error ? error.message : String(error) });
+      });
+    };
+    const first = setTimeout(tick, Math.min(intervalMs, 5000));
+    const timer = setInterval(tick, intervalMs);
+    first.unref();
+    timer.unref();
+    return () => {
+      clearTimeout(first);
+      clearInterval(timer);
+    };
+  }
+
+  private async count(): Promise<SweepReport> {
+    const { store } = this.d;
+    const now = this.d.now();
+    const rooms: RoomSweep[] = [];
+    for (const row of await store.rooms.all()) {
+      const policy = this.policyOf(row);
+      if (!policy) continue;
+      const c = await store.retention.countExpired(row.id, now - policy * 1000);
+      if (c.messages === 0) continue;
+      rooms.push({ ...this.head(row, policy), messages: c.messages, replies: 0, reactions: c.reactions, files: c.files });
+    }
+    return { dryRun: true, rooms, files: rooms.reduce((n, r) => n + r.files, 0), blobs: 0, scrubbed: false };
+  }
+
+  private head(row: RoomRow, policySec: number): Pick<RoomSweep, 'roomId' | 'name' | 'kind' | 'policySec' | 'through'> {
+    return { roomId: row.id, name: row.name, kind: row.kind, policySec, through: row.expiredThrough ?? 0 };
+  }
+
+  private async run(): Promise<SweepReport> {
+    const { store, queue } = this.d;
+    const limit = this.o.batch ?? DEFAULT_SWEEP_BATCH;
+    const rooms: RoomSweep[] = [];
+    const fileIds: string[] = [];
+    for (const row of await store.rooms.all()) {
+      const policy = this.policyOf(row);
+      if (!policy) continue;
+      // One cutoff per room for the whole sweep: what expires while it runs waits for the next one.
+      const cutoff = this.d.now() - policy * 1000;
+      const r: RoomSweep = { ...this.head(row, policy), messages: 0, replies: 0, reactions: 0, files: 0 };
+      for (;;) {
+        const b = await queue.submit(async () => store.retention.expireBatch(row.id, cutoff, limit));
+        r.messages += b.messages;
+        r.replies += b.replies;
+        r.reactions += b.reactions;
+        r.files += b.fileIds.length;
+        fileIds.push(...b.fileIds);
+        if (b.through > 0) r.through = b.through;
+        if (b.messages - b.replies < limit) break;
+        // Let the event loop serve live traffic before the next step.
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      if (r.messages === 0) continue;
+      rooms.push(r);
+      // The new horizon is room metadata: one room.updated per room and sweep, so clients drop what they
+      // still show of it and stop asking for older history.
+      await queue.submit(async (w) => {
+        const now = await store.rooms.get(row.id);
+        if (!now || now.deleted) return;
+        w.emit({ type: 'room.updated', roomId: row.id, actorId: null }, { room: await store.rooms.toWire(now) });
+      });
+    }
+    const { files, blobs } = await this.dropFiles(fileIds);
+    const removedAnything = rooms.length > 0 || files > 0;
+    let scrubbed = false;
+    if (removedAnything) {
+      // A fresh turn: no unit of work of this connection is open.
+      await new Promise((resolve) => setImmediate(resolve));
+      scrubbed = await store.retention.scrub();
+    }
+    if (removedAnything) {
+      this.d.log({ level: 'info', msg: 'retention sweep', rooms: rooms.length, messages: rooms.reduce((n, r) => n + r.messages, 0), files, blobs, scrubbed });
+    }
+    return { dryRun: false, rooms, files, blobs, scrubbed };
+  }
+
+  /** File rows nothing carries any more (expired now, or deleted by their authors before), then their blobs. */
+  private async dropFiles(expired: readonly string[]): Promise<{ files: number; blobs: number }> {
+    const { store, queue } = this.d;
+    let files = 0;
+    const shas = new Set<string>();
+    let pending = [...expired];
+    for (;;) {
+      const ids = pending.splice(0, FILES_BATCH);
+      const r = await queue.submit(async () => store.retention.dropFiles(ids, FILES_BATCH));
+      files += r.files;
+      for (const s of r.blobs) shas.add(s);
+      if (pending.length === 0 && !r.more) break;
+    }
+    let blobs = 0;
+    const disk = this.o.blobs;
+    if (disk) {
+      for (const sha of shas) {
+        // Checked again now: an upload of the same bytes may have committed a row since the step.
+        if (disk.pinned(sha) || (await store.retention.blobInUse(sha))) continue;
+        if (await disk.remove(sha)) blobs++;
+      }
+    }
+    return { files, blobs };
+  }
+}
