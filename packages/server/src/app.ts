@@ -413,10 +413,15 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
 }
 
 /** The services of a data folder for one operator command (no sockets, no tokens signed), closed after `fn`. */
-export async function withOperatorServices<T>(storage: SqliteStorage, fn: (s: Services, storage: SqliteStorage) => Promise<T>): Promise<T> {
+export async function withOperatorServices<T>(
+  storage: SqliteStorage,
+  fn: (s: Services, storage: SqliteStorage) => Promise<T>,
+  extra: Pick<ServicesOptions, 'files' | 'retentionSec'> = {},
+): Promise<T> {
   let services: Services | null = null;
   try {
     services = await createServices({
+      ...extra,
       storage,
       now: Date.now,
       newId: () => randomBytes(12).toString('base64url'),
