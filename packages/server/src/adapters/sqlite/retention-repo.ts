@@ -101,6 +101,10 @@ export class SqliteRetentionRepo implements RetentionRepository {
       delLinksOfFiles: db.prepare('DELETE FROM message_files WHERE file_id IN (SELECT value FROM json_each(?))'),
       delFiles: db.prepare('DELETE FROM files WHERE id IN (SELECT value FROM json_each(?))'),
       blobInUse: db.prepare<[string], { x: number }>('SELECT 1 AS x FROM files WHERE sha256 = ? LIMIT 1'),
+      changes: db.prepare<[], { c: number }>('SELECT total_changes() AS c'),
+      // A negative merge merges every segment into one, a few pages at a time: an incremental 'optimize'.
+      mergeWord: db.prepare("INSERT INTO messages_fts_word (messages_fts_word, rank) VALUES ('merge', ?)"),
+      mergeTri: db.prepare("INSERT INTO messages_fts_tri (messages_fts_tri, rank) VALUES ('merge', ?)"),
     };
   }
 
@@ -173,6 +177,17 @@ export class SqliteRetentionRepo implements RetentionRepository {
 
   blobInUse(sha256: string): boolean {
     return this.s.blobInUse.get(sha256) !== undefined;
+  }
+
+  compactSearch(pages: number): boolean {
+    let worked = false;
+    for (const merge of [this.s.mergeWord, this.s.mergeTri]) {
+      const before = this.s.changes.get()!.c;
+      merge.run(-pages);
+      // The command itself counts one change; more means segment pages were written.
+      if (this.s.changes.get()!.c - before > 1) worked = true;
+    }
+    return worked;
   }
 
   scrub(): boolean {

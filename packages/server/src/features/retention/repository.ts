@@ -42,6 +42,12 @@ export interface RetentionRepository {
   /** Some file row still uses this blob (checked again right before it is removed from disk). */
   blobInUse(sha256: string): Awaitable<boolean>;
   /**
+   * After a sweep: rewrite up to about `pages` pages of the search indexes so that removed messages' words
+   * leave their pages (an index keeps a deleted entry's bytes until its segment is merged). Runs inside a
+   * commit-queue step; false once there is nothing left to rewrite.
+   */
+  compactSearch(pages: number): Awaitable<boolean>;
+  /**
    * After a sweep: make removed bytes unrecoverable from the database's files too (fold the write-ahead log
    * into the main file and truncate it). Called outside any unit of work; false when it could not finish now.
    */

@@ -42,6 +42,8 @@ export interface SweepReport {
 }
 
 export const DEFAULT_SWEEP_BATCH = 500;
+/** Search index pages rewritten per step after a sweep. */
+const SEARCH_MERGE_PAGES = 64;
 /** File rows looked at per step when collecting files nothing carries any more. */
 const FILES_BATCH = 200;
 
@@ -168,6 +170,12 @@ export class RetentionService {
     const { files, blobs } = await this.dropFiles(fileIds);
     const removedAnything = rooms.length > 0 || files > 0;
     let scrubbed = false;
+    if (rooms.length > 0) {
+      // The removed words leave the search indexes' pages: their segments are merged a few pages a step.
+      while (await queue.submit(async () => store.retention.compactSearch(SEARCH_MERGE_PAGES))) {
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    }
     if (removedAnything) {
       // A fresh turn: no unit of work of this connection is open.
       await new Promise((resolve) => setImmediate(resolve));
