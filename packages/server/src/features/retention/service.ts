@@ -106,7 +106,7 @@ export class RetentionService {
         this.d.log({ level: 'warn', msg: 'retention sweep failed', error: error instanceof Error ? error.message : String(error) });
       });
     };
-    const first = setTimeout(tick, Math.min(intervalMs, 5000));
+    const first = setTimeout(tick, Math.min(intervalMs, 60_000));
     const timer = setInterval(tick, intervalMs);
     first.unref();
     timer.unref();
