@@ -26,8 +26,6 @@ interface Head {
   id: string;
   event_order: number;
   created_at: number;
-  edited: number;
-  deleted: number;
   has_replies: number;
 }
 
@@ -52,12 +50,9 @@ export class SqliteRetentionRepo implements RetentionRepository {
       setThrough: db.prepare('UPDATE rooms SET expired_through = ? WHERE id = ?'),
       // Along messages_room_order from the room's oldest message.
       oldest: db.prepare<[string, number], Head>(
-        `SELECT id, event_order, created_at, edited_at IS NOT NULL AS edited, deleted, last_reply_order > 0 AS has_replies
-         FROM messages WHERE room_id = ? ORDER BY event_order LIMIT ?`,
+        `SELECT id, event_order, created_at, last_reply_order > 0 AS has_replies FROM messages WHERE room_id = ? ORDER BY event_order LIMIT ?`,
       ),
-      replies: db.prepare<[string], { id: string; event_order: number; edited: number; deleted: number }>(
-        'SELECT id, event_order, edited_at IS NOT NULL AS edited, deleted FROM messages WHERE thread_id = ?',
-      ),
+      replies: db.prepare<[string], { id: string; event_order: number }>('SELECT id, event_order FROM messages WHERE thread_id = ?'),
       files: db.prepare<[string], { file_id: string }>(
         'SELECT DISTINCT file_id FROM message_files WHERE message_id IN (SELECT value FROM json_each(?))',
       ),
@@ -72,13 +67,13 @@ export class SqliteRetentionRepo implements RetentionRepository {
       delMessages: db.prepare('DELETE FROM messages WHERE id IN (SELECT value FROM json_each(?))'),
       tombstoneOrders: db.prepare(`UPDATE events SET ${TOMBSTONE} WHERE event_order IN (SELECT value FROM json_each(?))`),
       // The room's content events up to the new horizon: a range of the log's primary key.
-      tombstoneRange: db.prepare(`UPDATE events SET ${TOMBSTONE} WHERE event_order > ? AND event_order <= ? AND room_id = ? AND ${IN_CONTENT}`),
-      // Later events naming a removed message (an edit, a reaction, its thread): read past the horizon, so only
-      // run for a step whose messages had any.
-      tombstoneLater: db.prepare(
-        `UPDATE events SET ${TOMBSTONE} WHERE event_order > ? AND room_id = ? AND ${IN_CONTENT}
-         AND COALESCE(json_extract(data, '$.message.id'), json_extract(data, '$.messageId'), json_extract(data, '$.threadId'))
-             IN (SELECT value FROM json_each(?))`,
+      // Content events of the swept rooms in an order range that name a message which no longer exists (an
+      // edit, a reaction, a thread's follow or read, a delete): read a bounded range of the log's primary key.
+      tombstoneOrphans: db.prepare(
+        `UPDATE events SET ${TOMBSTONE} WHERE event_order > ? AND event_order <= ? AND ${IN_CONTENT}
+           AND room_id IN (SELECT value FROM json_each(?))
+           AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.id =
+             COALESCE(json_extract(data, '$.message.id'), json_extract(data, '$.messageId'), json_extract(data, '$.threadId')))`,
       ),
       count: db.prepare<[string, number], { n: number }>('SELECT COUNT(*) AS n FROM messages WHERE room_id = ? AND created_at < ?'),
       countReactions: db.prepare<[string, number], { n: number }>(
@@ -124,7 +119,6 @@ export class SqliteRetentionRepo implements RetentionRepository {
     if (expired.length === 0) return { messages: 0, replies: 0, reactions: 0, fileIds: [], through: 0 };
     const ids = new Set(expired.map((h) => h.id));
     const orders = expired.map((h) => h.event_order);
-    let later = expired.some((h) => h.edited || h.deleted || h.has_replies);
     // A thread goes with its root: its replies are reachable only through it.
     let replies = 0;
     const roots = expired.filter((h) => h.has_replies).map((h) => h.id);
@@ -134,13 +128,11 @@ export class SqliteRetentionRepo implements RetentionRepository {
         ids.add(r.id);
         orders.push(r.event_order);
         replies++;
-        later ||= r.edited !== 0 || r.deleted !== 0;
       }
     }
     const idList = list([...ids]);
     const fileIds = this.s.files.all(idList).map((f) => f.file_id);
     const reactions = this.s.reactions.get(idList)!.n;
-    later ||= reactions > 0;
     this.s.delReactions.run(idList);
     this.s.delMentions.run(idList);
     this.s.delFileLinks.run(idList);
@@ -149,10 +141,12 @@ export class SqliteRetentionRepo implements RetentionRepository {
     const from = this.s.through.get(roomId)?.t ?? 0;
     const through = Math.max(from, expired[expired.length - 1]!.event_order);
     this.s.tombstoneOrders.run(list(orders));
-    this.s.tombstoneRange.run(from, through, roomId);
-    if (later) this.s.tombstoneLater.run(through, roomId, idList);
     this.s.setThrough.run(through, roomId);
     return { messages: ids.size, replies, reactions, fileIds, through };
+  }
+
+  tombstoneOrphans(roomIds: readonly string[], after: number, upTo: number): number {
+    return this.s.tombstoneOrphans.run(after, upTo, list(roomIds)).changes;
   }
 
   countExpired(roomId: string, cutoff: number): ExpiryCount {

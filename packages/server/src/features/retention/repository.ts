@@ -26,11 +26,16 @@ export interface RetentionRepository {
   setPolicy(roomId: string, seconds: number | null): Awaitable<void>;
   /**
    * Remove up to `limit` of the room's oldest messages created before `cutoff` (stopping at the first one
-   * that is not), with their thread replies, reactions, mentions, search entries and file links; their log
-   * rows become content-free tombstones (order kept), as do the room's other content events up to the new
-   * horizon and the later events that name a removed message. Runs inside a commit-queue step.
+   * that is not), with their thread replies, reactions, mentions, search entries and file links; the log rows
+   * that created them become content-free tombstones (order kept). Runs inside a commit-queue step.
    */
   expireBatch(roomId: string, cutoff: number, limit: number): Awaitable<ExpiredBatch>;
+  /**
+   * Tombstone the content events (edits, reactions, deletes, thread follows and reads) of these rooms with
+   * after < order <= upTo that name a message which no longer exists. One commit-queue step per range: the
+   * sweep walks the log once, from the oldest horizon it moved, a bounded range at a time. Answers how many.
+   */
+  tombstoneOrphans(roomIds: readonly string[], after: number, upTo: number): Awaitable<number>;
   countExpired(roomId: string, cutoff: number): Awaitable<ExpiryCount>;
   /**
    * Files every carrying message of which is gone or deleted by its author (up to `limit`), and the files of

@@ -27,6 +27,8 @@ export interface RoomSweep {
   files: number;
   /** The room's horizon after the sweep (0: nothing has ever expired). */
   through: number;
+  /** Its horizon before the sweep. */
+  from: number;
 }
 
 export interface SweepReport {
@@ -42,6 +44,8 @@ export interface SweepReport {
 }
 
 export const DEFAULT_SWEEP_BATCH = 500;
+/** Log rows looked at per step when tombstoning the events that name removed messages. */
+const LOG_RANGE = 20_000;
 /** Search index pages rewritten per step after a sweep. */
 const SEARCH_MERGE_PAGES = 64;
 /** File rows looked at per step when collecting files nothing carries any more. */
@@ -130,8 +134,8 @@ export class RetentionService {
     return { dryRun: true, rooms, files: rooms.reduce((n, r) => n + r.files, 0), blobs: 0, scrubbed: false };
   }
 
-  private head(row: RoomRow, policySec: number): Pick<RoomSweep, 'roomId' | 'name' | 'kind' | 'policySec' | 'through'> {
-    return { roomId: row.id, name: row.name, kind: row.kind, policySec, through: row.expiredThrough ?? 0 };
+  private head(row: RoomRow, policySec: number): Pick<RoomSweep, 'roomId' | 'name' | 'kind' | 'policySec' | 'through' | 'from'> {
+    return { roomId: row.id, name: row.name, kind: row.kind, policySec, through: row.expiredThrough ?? 0, from: row.expiredThrough ?? 0 };
   }
 
   private async run(): Promise<SweepReport> {
@@ -166,6 +170,17 @@ export class RetentionService {
         if (!now || now.deleted) return;
         w.emit({ type: 'room.updated', roomId: row.id, actorId: null }, { room: await store.rooms.toWire(now) });
       });
+    }
+    if (rooms.length > 0) {
+      // Events that name a removed message (its edits, reactions, its thread's follows): one walk of the log
+      // from the oldest horizon that moved, a bounded range per step.
+      const swept = rooms.map((r) => r.roomId);
+      const head = await store.events.head();
+      for (let after = Math.min(...rooms.map((r) => r.from)); after < head; after += LOG_RANGE) {
+        const upTo = Math.min(head, after + LOG_RANGE);
+        await queue.submit(async () => void (await store.retention.tombstoneOrphans(swept, after, upTo)));
+        await new Promise((resolve) => setImmediate(resolve));
+      }
     }
     const { files, blobs } = await this.dropFiles(fileIds);
     const removedAnything = rooms.length > 0 || files > 0;
