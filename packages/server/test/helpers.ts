@@ -201,8 +201,7 @@ export function rollBackTo(db: { exec(sql: string): unknown; pragma(s: string, o
     10: undoMigration10,
     11: undoMigration11,
     12: undoMigration12,
-    // The search indexes' secure-delete option goes with them when 12 is undone (their tables are dropped).
-    13: (d) => d.exec('ALTER TABLE rooms DROP COLUMN retention_sec; ALTER TABLE rooms DROP COLUMN expired_through;'),
+    13: (d) => d.exec('DROP INDEX message_mentions_message; ALTER TABLE rooms DROP COLUMN retention_sec; ALTER TABLE rooms DROP COLUMN expired_through;'),
   };
   const current = db.pragma('user_version', { simple: true }) as number;
   for (let v = current; v > version; v--) {

@@ -387,15 +387,14 @@ const MIGRATIONS: readonly Migration[] = [
   },
   /*
    * 13: retention. A room's own policy (NULL: the server's default; 0: keep forever; else seconds) and its
-   * horizon (every message up to this order has expired and is gone). Both search indexes delete a row's
-   * entries from their pages at once ('secure-delete') instead of leaving them until a merge, so an expired
-   * or deleted message's words do not stay in the index's bytes.
+   * horizon (every message up to this order has expired and is gone). Mentions get an index by message: a
+   * message's row cannot be deleted without looking for mentions that point at it (the foreign key), which
+   * read the whole mentions table for every message a sweep removed (and for every message deleted).
    */
   `
     ALTER TABLE rooms ADD COLUMN retention_sec INTEGER;
     ALTER TABLE rooms ADD COLUMN expired_through INTEGER NOT NULL DEFAULT 0;
-    INSERT INTO messages_fts_word (messages_fts_word, rank) VALUES ('secure-delete', 1);
-    INSERT INTO messages_fts_tri (messages_fts_tri, rank) VALUES ('secure-delete', 1);
+    CREATE INDEX message_mentions_message ON message_mentions(message_id);
   `,
 ];
 

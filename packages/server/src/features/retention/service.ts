@@ -161,14 +161,17 @@ export class RetentionService {
         // Let the event loop serve live traffic before the next step.
         await new Promise((resolve) => setImmediate(resolve));
       }
-      if (r.messages === 0) continue;
-      rooms.push(r);
-      // The new horizon is room metadata: one room.updated per room and sweep, so clients drop what they
-      // still show of it and stop asking for older history.
+      if (r.messages > 0) rooms.push(r);
+    }
+    if (rooms.length > 0) {
+      // The new horizons are room metadata: one room.updated per room and sweep (all in one step: one commit),
+      // so clients drop what they still show of it and stop asking for older history.
       await queue.submit(async (w) => {
-        const now = await store.rooms.get(row.id);
-        if (!now || now.deleted) return;
-        w.emit({ type: 'room.updated', roomId: row.id, actorId: null }, { room: await store.rooms.toWire(now) });
+        for (const r of rooms) {
+          const now = await store.rooms.get(r.roomId);
+          if (!now || now.deleted) continue;
+          w.emit({ type: 'room.updated', roomId: r.roomId, actorId: null }, { room: await store.rooms.toWire(now) });
+        }
       });
     }
     if (rooms.length > 0) {
