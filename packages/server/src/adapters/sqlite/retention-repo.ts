@@ -1,4 +1,4 @@
-import type { ExpiredBatch, ExpiryCount, RetentionRepository } from '../../features/retention/repository.js';
+import type { ExpiredBatch, ExpiryCount, RetentionRepository, RoomExpiry } from '../../features/retention/repository.js';
 import type { Db } from './db.js';
 
 /** Log rows that carry a room's content: these become tombstones when their messages expire. */
@@ -24,6 +24,7 @@ const TOMBSTONE = `type = 'expired', actor_id = NULL, target_user_id = NULL, dat
 
 interface Head {
   id: string;
+  room_id: string;
   event_order: number;
   created_at: number;
   has_replies: number;
@@ -46,18 +47,22 @@ export class SqliteRetentionRepo implements RetentionRepository {
   ) {
     this.s = {
       setPolicy: db.prepare('UPDATE rooms SET retention_sec = ? WHERE id = ?'),
-      through: db.prepare<[string], { t: number }>('SELECT expired_through AS t FROM rooms WHERE id = ?'),
-      setThrough: db.prepare('UPDATE rooms SET expired_through = ? WHERE id = ?'),
-      // Along messages_room_order from the room's oldest message.
-      oldest: db.prepare<[string, number], Head>(
-        `SELECT id, event_order, created_at, last_reply_order > 0 AS has_replies FROM messages WHERE room_id = ? ORDER BY event_order LIMIT ?`,
+      setThrough: db.prepare('UPDATE rooms SET expired_through = ? WHERE id = ? AND expired_through < ?'),
+      // Every room's messages in log order, along messages_order: the oldest are the expired ones, and deleting
+      // them in this order touches neighbouring pages of the messages table, the log and the search indexes
+      // (room by room, the messages of interleaved rooms were a page each: ten times the pages written).
+      scan: db.prepare<[number, number], Head>(
+        `SELECT id, room_id, event_order, created_at, last_reply_order > 0 AS has_replies FROM messages
+         WHERE event_order > ? ORDER BY event_order LIMIT ?`,
       ),
       replies: db.prepare<[string], { id: string; event_order: number }>('SELECT id, event_order FROM messages WHERE thread_id = ?'),
-      files: db.prepare<[string], { file_id: string }>(
-        'SELECT DISTINCT file_id FROM message_files WHERE message_id IN (SELECT value FROM json_each(?))',
+      files: db.prepare<[string], { room_id: string; file_id: string }>(
+        `SELECT DISTINCT m.room_id, mf.file_id FROM message_files mf JOIN messages m ON m.id = mf.message_id
+         WHERE mf.message_id IN (SELECT value FROM json_each(?))`,
       ),
-      reactions: db.prepare<[string], { n: number }>(
-        'SELECT COUNT(*) AS n FROM message_reactions WHERE message_id IN (SELECT value FROM json_each(?))',
+      reactions: db.prepare<[string], { room_id: string; n: number }>(
+        `SELECT m.room_id, COUNT(*) AS n FROM message_reactions r JOIN messages m ON m.id = r.message_id
+         WHERE r.message_id IN (SELECT value FROM json_each(?)) GROUP BY m.room_id`,
       ),
       delReactions: db.prepare('DELETE FROM message_reactions WHERE message_id IN (SELECT value FROM json_each(?))'),
       delMentions: db.prepare('DELETE FROM message_mentions WHERE message_id IN (SELECT value FROM json_each(?))'),
@@ -107,42 +112,59 @@ export class SqliteRetentionRepo implements RetentionRepository {
     this.s.setPolicy.run(seconds, roomId);
   }
 
-  expireBatch(roomId: string, cutoff: number, limit: number): ExpiredBatch {
-    const heads = this.s.oldest.all(roomId, limit);
+  expireBatch(cutoffs: Readonly<Record<string, number>>, after: number, limit: number): ExpiredBatch {
+    const latest = Math.max(...Object.values(cutoffs));
+    const rows = this.s.scan.all(after, limit);
+    const rooms: Record<string, RoomExpiry> = {};
+    const stopped = new Set<string>();
     const expired: Head[] = [];
-    // Oldest first, stopping at the first message that has not expired (orders follow time; a clock that
-    // stepped back only makes the sweep stop early, never remove something younger than the policy).
-    for (const h of heads) {
-      if (h.created_at >= cutoff) break;
+    let cursor = after;
+    let done = rows.length < limit;
+    for (const h of rows) {
+      // Younger than every policy: nothing from here on can have expired (orders follow time).
+      if (h.created_at >= latest) {
+        done = true;
+        break;
+      }
+      cursor = h.event_order;
+      const cutoff = cutoffs[h.room_id];
+      if (cutoff === undefined || stopped.has(h.room_id)) continue;
+      // A room stops at its first message that has not expired (a clock that stepped back only makes the
+      // sweep stop early, never remove something younger than the policy): its horizon stays contiguous.
+      if (h.created_at >= cutoff) {
+        stopped.add(h.room_id);
+        continue;
+      }
       expired.push(h);
+      const r = (rooms[h.room_id] ??= { messages: 0, replies: 0, reactions: 0, fileIds: [], through: 0 });
+      r.messages++;
+      r.through = h.event_order;
     }
-    if (expired.length === 0) return { messages: 0, replies: 0, reactions: 0, fileIds: [], through: 0 };
+    if (expired.length === 0) return { rooms, cursor, done, stopped: [...stopped] };
     const ids = new Set(expired.map((h) => h.id));
     const orders = expired.map((h) => h.event_order);
     // A thread goes with its root: its replies are reachable only through it.
-    let replies = 0;
-    const roots = expired.filter((h) => h.has_replies).map((h) => h.id);
+    const roots = expired.filter((h) => h.has_replies);
     for (const root of roots) {
-      for (const r of this.s.replies.all(root)) {
+      for (const r of this.s.replies.all(root.id)) {
         if (ids.has(r.id)) continue;
         ids.add(r.id);
         orders.push(r.event_order);
-        replies++;
+        rooms[root.room_id]!.messages++;
+        rooms[root.room_id]!.replies++;
       }
     }
     const idList = list([...ids]);
-    const fileIds = this.s.files.all(idList).map((f) => f.file_id);
-    const reactions = this.s.reactions.get(idList)!.n;
+    for (const f of this.s.files.all(idList)) rooms[f.room_id]?.fileIds.push(f.file_id);
+    for (const x of this.s.reactions.all(idList)) if (rooms[x.room_id]) rooms[x.room_id]!.reactions = x.n;
     this.s.delReactions.run(idList);
     this.s.delMentions.run(idList);
     this.s.delFileLinks.run(idList);
-    if (roots.length) this.s.delFollows.run(list(roots));
+    if (roots.length) this.s.delFollows.run(list(roots.map((r) => r.id)));
     this.s.delMessages.run(idList);
-    const from = this.s.through.get(roomId)?.t ?? 0;
-    const through = Math.max(from, expired[expired.length - 1]!.event_order);
     this.s.tombstoneOrders.run(list(orders));
-    this.s.setThrough.run(through, roomId);
-    return { messages: ids.size, replies, reactions, fileIds, through };
+    for (const [roomId, r] of Object.entries(rooms)) this.s.setThrough.run(r.through, roomId, r.through);
+    return { rooms, cursor, done, stopped: [...stopped] };
   }
 
   tombstoneOrphans(roomIds: readonly string[], after: number, upTo: number): number {

@@ -1,16 +1,28 @@
 import type { Awaitable } from '../../ports/awaitable.js';
 
-/** What one bounded step of a room's sweep removed. */
-export interface ExpiredBatch {
+/** What one step of a sweep removed from one room. */
+export interface RoomExpiry {
   /** Messages removed (room messages and thread replies, including ones their authors had deleted). */
   messages: number;
   /** Of those, thread replies that went with their expired root. */
   replies: number;
   reactions: number;
-  /** Files that no message carries any more since this step (their rows are gone; blobs: see `dropFiles`). */
+  /** Files that no message of this step carries any more (their rows: see `dropFiles`). */
   fileIds: string[];
-  /** The room's new horizon (every message up to this order is gone); 0 when nothing had expired. */
+  /** The room's new horizon (every message up to this order is gone). */
   through: number;
+}
+
+/** What one bounded step of a sweep removed, and where the next one starts. */
+export interface ExpiredBatch {
+  /** Per room it removed anything from. */
+  rooms: Record<string, RoomExpiry>;
+  /** The next step scans after this order. */
+  cursor: number;
+  /** Nothing after the cursor can have expired. */
+  done: boolean;
+  /** Rooms that reached a message younger than their policy: later steps skip them. */
+  stopped: string[];
 }
 
 /** What a sweep would remove from a room now (the dry run). */
@@ -25,11 +37,12 @@ export interface RetentionRepository {
   /** A room's own policy: null follows the server's default, 0 keeps forever. */
   setPolicy(roomId: string, seconds: number | null): Awaitable<void>;
   /**
-   * Remove up to `limit` of the room's oldest messages created before `cutoff` (stopping at the first one
-   * that is not), with their thread replies, reactions, mentions, search entries and file links; the log rows
-   * that created them become content-free tombstones (order kept). Runs inside a commit-queue step.
+   * Scan up to `limit` messages in log order after `after` and remove those created before their room's
+   * cutoff (rooms without one are skipped; a room stops at its first younger message), with their thread
+   * replies, reactions, mentions, search entries and file links; the log rows that created them become
+   * content-free tombstones (order kept) and each room's horizon moves. Runs inside a commit-queue step.
    */
-  expireBatch(roomId: string, cutoff: number, limit: number): Awaitable<ExpiredBatch>;
+  expireBatch(cutoffs: Readonly<Record<string, number>>, after: number, limit: number): Awaitable<ExpiredBatch>;
   /**
    * Tombstone the content events (edits, reactions, deletes, thread follows and reads) of these rooms with
    * after < order <= upTo that name a message which no longer exists. One commit-queue step per range: the

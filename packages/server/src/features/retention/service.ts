@@ -10,7 +10,10 @@ export interface RetentionOptions {
   defaultSec: number | null;
   /** The files folder's blobs; null: this process keeps no files (removed rows' blobs stay for the server). */
   blobs: BlobStore | null;
-  /** Messages removed per commit-queue step: small enough that live writes between steps barely wait. */
+  /**
+   * Messages scanned per commit-queue step; unset, steps are sized to take about 20 ms each, so that live
+   * writes between them barely wait.
+   */
   batch?: number;
 }
 
@@ -44,8 +47,17 @@ export interface SweepReport {
 }
 
 export const DEFAULT_SWEEP_BATCH = 500;
+/** What a sweep step should take, committed: about one group commit of live traffic. */
+const STEP_TARGET_MS = 20;
+
+/** The next step's size in messages scanned, from how long the last one took. */
+export function nextStepSize(limit: number, tookMs: number): number {
+  if (tookMs > 2 * STEP_TARGET_MS) return Math.max(50, Math.floor(limit / 2));
+  if (tookMs < STEP_TARGET_MS / 2) return Math.min(5000, Math.ceil(limit * 1.25));
+  return limit;
+}
 /** Log rows looked at per step when tombstoning the events that name removed messages. */
-const LOG_RANGE = 20_000;
+const LOG_RANGE = 5000;
 /** Search index pages rewritten per step after a sweep. */
 const SEARCH_MERGE_PAGES = 64;
 /** File rows looked at per step when collecting files nothing carries any more. */
@@ -140,29 +152,44 @@ export class RetentionService {
 
   private async run(): Promise<SweepReport> {
     const { store, queue } = this.d;
-    const limit = this.o.batch ?? DEFAULT_SWEEP_BATCH;
-    const rooms: RoomSweep[] = [];
+    // Steps are sized by how long they take (a live message waits for at most the step before it): halved
+    // when one took too long, grown while they are quick. A fixed size (`batch`) when given.
+    let limit = this.o.batch ?? DEFAULT_SWEEP_BATCH;
     const fileIds: string[] = [];
+    const byRoom = new Map<string, RoomSweep>();
+    const cutoffs: Record<string, number> = {};
+    let cursor = Number.MAX_SAFE_INTEGER;
+    const now = this.d.now();
     for (const row of await store.rooms.all()) {
       const policy = this.policyOf(row);
       if (!policy) continue;
       // One cutoff per room for the whole sweep: what expires while it runs waits for the next one.
-      const cutoff = this.d.now() - policy * 1000;
-      const r: RoomSweep = { ...this.head(row, policy), messages: 0, replies: 0, reactions: 0, files: 0 };
-      for (;;) {
-        const b = await queue.submit(async () => store.retention.expireBatch(row.id, cutoff, limit));
-        r.messages += b.messages;
-        r.replies += b.replies;
-        r.reactions += b.reactions;
-        r.files += b.fileIds.length;
-        fileIds.push(...b.fileIds);
-        if (b.through > 0) r.through = b.through;
-        if (b.messages - b.replies < limit) break;
-        // Let the event loop serve live traffic before the next step.
-        await new Promise((resolve) => setImmediate(resolve));
-      }
-      if (r.messages > 0) rooms.push(r);
+      cutoffs[row.id] = now - policy * 1000;
+      byRoom.set(row.id, { ...this.head(row, policy), messages: 0, replies: 0, reactions: 0, files: 0 });
+      cursor = Math.min(cursor, row.expiredThrough ?? 0);
     }
+    // One walk of the messages in log order from the oldest horizon, a bounded step at a time.
+    while (Object.keys(cutoffs).length > 0) {
+      const after = cursor;
+      const started = performance.now();
+      const b = await queue.submit(async () => store.retention.expireBatch(cutoffs, after, limit));
+      if (this.o.batch === undefined) limit = nextStepSize(limit, performance.now() - started);
+      for (const [roomId, x] of Object.entries(b.rooms)) {
+        const r = byRoom.get(roomId)!;
+        r.messages += x.messages;
+        r.replies += x.replies;
+        r.reactions += x.reactions;
+        r.files += x.fileIds.length;
+        r.through = Math.max(r.through, x.through);
+        fileIds.push(...x.fileIds);
+      }
+      for (const roomId of b.stopped) delete cutoffs[roomId];
+      if (b.done) break;
+      cursor = b.cursor;
+      // Let the event loop serve live traffic before the next step.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    const rooms = [...byRoom.values()].filter((r) => r.messages > 0);
     if (rooms.length > 0) {
       // The new horizons are room metadata: one room.updated per room and sweep (all in one step: one commit),
       // so clients drop what they still show of it and stop asking for older history.
