@@ -11,8 +11,8 @@ export interface RetentionOptions {
   /** The files folder's blobs; null: this process keeps no files (removed rows' blobs stay for the server). */
   blobs: BlobStore | null;
   /**
-   * Messages scanned per commit-queue step; unset, steps are sized to take about 20 ms each, so that live
-   * writes between them barely wait.
+   * Messages scanned per commit-queue step; unset, steps are sized to take about 50 ms each (300 to 5000
+   * messages), so that live writes between them wait little.
    */
   batch?: number;
 }
@@ -47,13 +47,19 @@ export interface SweepReport {
 }
 
 export const DEFAULT_SWEEP_BATCH = 500;
-/** What a sweep step should take, committed: about one group commit of live traffic. */
-const STEP_TARGET_MS = 20;
+/** What a sweep step should take, committed: a few group commits of live traffic. */
+const STEP_TARGET_MS = 50;
+/**
+ * Bounds of a step: below a few hundred messages the sweep is bound by commits (each one waits for the disk)
+ * and a loaded machine would make it crawl; above a few thousand one step holds the writers up too long.
+ */
+const STEP_MIN = 300;
+const STEP_MAX = 5000;
 
 /** The next step's size in messages scanned, from how long the last one took. */
 export function nextStepSize(limit: number, tookMs: number): number {
-  if (tookMs > 2 * STEP_TARGET_MS) return Math.max(50, Math.floor(limit / 2));
-  if (tookMs < STEP_TARGET_MS / 2) return Math.min(5000, Math.ceil(limit * 1.25));
+  if (tookMs > 2 * STEP_TARGET_MS) return Math.max(STEP_MIN, Math.floor(limit / 2));
+  if (tookMs < STEP_TARGET_MS / 2) return Math.min(STEP_MAX, Math.ceil(limit * 1.25));
   return limit;
 }
 /** Log rows looked at per step when tombstoning the events that name removed messages. */
