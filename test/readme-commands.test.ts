@@ -63,7 +63,7 @@ describe("the README's commands", () => {
   it('admin commands in a place with no server data say where they looked, exit 1 and create nothing', async () => {
     const home = tmp();
     const env = { HOME: home, XDG_DATA_HOME: '', OD_DATA_DIR: '' };
-    for (const args of [['invite', 'create'], ['user', 'list'], ['role', 'list'], ['member', 'kick', 'bob'], ['backup', path.join(home, 'b.db')], ['stats'], ['search', 'rebuild']]) {
+    for (const args of [['invite', 'create'], ['user', 'list'], ['role', 'list'], ['member', 'kick', 'bob'], ['backup', path.join(home, 'b.db')], ['stats'], ['search', 'rebuild'], ['retention', '--dry-run']]) {
       const r = await run(process.execPath, [odServer, ...args], env, home);
       expect(r.code, args.join(' ')).toBe(1);
       expect(r.err).toContain(`no od-server database in ${path.join(home, '.local/share/od-server')}`);
@@ -89,6 +89,8 @@ describe("the README's commands", () => {
       [['stats'], /^server\s+running at /m],
       [['doctor'], /^ok\s+integrity/m],
       [['search', 'rebuild'], /^indexed \d+ messages\n$/],
+      [['retention', '--dry-run', '--retention', '30d'], /^nothing has expired\n$/],
+      [['retention'], /^nothing had expired\n$/],
     ];
     for (const [args, expected] of commands) {
       const r = await run(process.execPath, [odServer, ...args], env, elsewhere);

@@ -109,6 +109,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   { name: 'room', sub: 'restrict', args: [a('room', 'room'), a('roles', 'role', { many: true })], help: 'Only these roles may see the room', request: 'room.restrict' },
   { name: 'room', sub: 'open', args: [a('room', 'room')], help: 'Let everyone see the room', request: 'room.open' },
   { name: 'room', sub: 'slowmode', args: [a('room', 'room'), a('interval', 'duration', { param: 'seconds' })], help: 'One message per interval per member, e.g. 10s or 2m (off turns it off); moderators are exempt', request: 'room.slowmode' },
+  { name: 'room', sub: 'retention', args: [a('room', 'room'), a('keep', 'duration', { param: 'seconds' })], help: "How long the room keeps its messages, e.g. 7d or 52w (off: forever; default: the server's); older ones are deleted for good", request: 'room.retention', destructive: true },
   { name: 'room', sub: 'delete', args: [a('room', 'room')], help: 'Delete a room and its messages', request: 'room.delete', destructive: true },
   { name: 'kick', args: [a('nick', 'nick')], help: 'Remove a member (they can rejoin with an invite)', request: 'member.kick' },
   { name: 'ban', args: [a('nick', 'nick')], help: 'Ban a member', request: 'member.ban', destructive: true },

@@ -19,6 +19,9 @@ export const LIMITS = {
   statusTextMax: 128,
   /** The longest slowmode interval (`room.slowmode`): six hours, as Discord's. */
   slowmodeMaxSec: 21_600,
+  /** A room's retention policy (`room.retention`): at least an hour, at most ten years (0 keeps forever). */
+  retentionMinSec: 3600,
+  retentionMaxSec: 315_360_000,
   categoryNameMax: 64,
   roleNameMax: 32,
   /** Events per `sync` page and replay page. */

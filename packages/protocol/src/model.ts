@@ -81,6 +81,16 @@ export const Room = z.object({
   autoJoin: z.boolean().optional(),
   /** Slowmode: each member may send one message per this many seconds (moderators are exempt); absent = off. */
   slowmodeSec: z.number().int().positive().optional(),
+  /**
+   * The room's own retention policy in seconds (`room.retention`): messages older than this are deleted for
+   * good; 0 keeps them forever. Absent: the server's default applies (which may be to keep forever).
+   */
+  retentionSec: z.number().int().nonnegative().optional(),
+  /**
+   * The retention horizon: every message of the room up to this order has expired and is gone (history
+   * ends there: clients say so instead of loading further). Absent: nothing has expired.
+   */
+  expiredThrough: z.number().int().positive().optional(),
 });
 export type Room = z.infer<typeof Room>;
 

@@ -10,6 +10,7 @@ import * as presence from './features/presence.js';
 import * as profile from './features/profile.js';
 import * as readMarkers from './features/read-markers.js';
 import * as reactions from './features/reactions.js';
+import * as retention from './features/retention.js';
 import * as roles from './features/roles.js';
 import * as roomSettings from './features/room-settings.js';
 import * as rooms from './features/rooms.js';
@@ -44,6 +45,7 @@ export const REQUESTS = {
   ...threads.requests,
   ...search.requests,
   ...blocks.requests,
+  ...retention.requests,
 } as const;
 
 export type RequestType = keyof typeof REQUESTS;

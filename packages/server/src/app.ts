@@ -26,6 +26,7 @@ import { PresenceService } from './features/presence/service.js';
 import { ProfileService } from './features/profile/service.js';
 import { ReactionsService } from './features/reactions/service.js';
 import { ReadMarkersService } from './features/read-markers/service.js';
+import { RetentionService } from './features/retention/service.js';
 import { ThreadsService } from './features/threads/service.js';
 import { OWNER_ROLE } from './features/roles/repository.js';
 import { RolesService } from './features/roles/service.js';
@@ -119,6 +120,10 @@ export interface ServerOptions {
   maxUploadBytes?: number;
   /** Bytes one user may upload in any 24 hours; null = no quota. */
   uploadQuotaBytes?: number | null;
+  /** The default retention in seconds for rooms without their own policy; null keeps messages forever. */
+  retentionSec?: number | null;
+  /** How often the retention sweeper runs, in ms. */
+  retentionSweepMs?: number;
 }
 
 /** Every feature's service, around one storage, one access index and one commit queue. */
@@ -147,6 +152,7 @@ export interface Services {
   threads: ThreadsService;
   search: SearchService;
   blocks: BlocksService;
+  retention: RetentionService;
 }
 
 export interface ServicesOptions {
@@ -160,6 +166,8 @@ export interface ServicesOptions {
   snapshotThreshold: number;
   /** Where uploads are kept; none: this process serves no files (the command line). */
   files?: FilesOptions;
+  /** The server's default retention in seconds (none: keep forever). */
+  retentionSec?: number | null;
 }
 
 /** A bus that delivers in-process only (the command line: the running server picks its events up). */
@@ -195,6 +203,7 @@ export async function createServices(o: ServicesOptions): Promise<Services & { b
   const reactions = new ReactionsService(deps);
   // Marking a room read reads its followed threads up to the same order (their counters are recounted).
   readMarkers.onRoomRead = (userId, roomId, order) => threads.roomRead(userId, roomId, order);
+  const files = new FilesService(deps, o.files ?? { dir: null, maxBytes: 0 });
   return {
     bus,
     deps,
@@ -217,10 +226,13 @@ export async function createServices(o: ServicesOptions): Promise<Services & { b
     reactions,
     conversations: new ConversationsService(deps, readMarkers, threads),
     roomSettings: new RoomSettingsService(deps),
-    files: new FilesService(deps, o.files ?? { dir: null, maxBytes: 0 }),
+    files,
     threads,
     search: new SearchService(deps),
     blocks: new BlocksService(deps),
+    // The command line has no files folder of its own: it names the data folder's, so a sweep run there
+    // removes blobs too (uploads in flight are pinned in the server's process only: see BlobStore.pin).
+    retention: new RetentionService(deps, { defaultSec: o.retentionSec ?? null, blobs: files.blobs }),
   };
 }
 
@@ -300,6 +312,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         quotaBytes: or(opts.uploadQuotaBytes, DEFAULTS.uploadQuotaBytes),
         limits: writeLimits,
       },
+      retentionSec: or(opts.retentionSec, DEFAULTS.retentionSec),
       auth: {
         secret,
         registration: opts.registration ?? DEFAULTS.registration,
@@ -380,6 +393,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     // New messages are tokenised for search off the send path, in batches when the server is quiet.
     const indexer = services.search.startIndexer(DEFAULTS.searchIndex);
     bus.subscribe((events) => indexer.wake(events));
+    // Expired content is deleted in bounded steps between live writes.
+    const stopSweeper = services.retention.startSweeper(opts.retentionSweepMs ?? DEFAULTS.retentionSweepMs);
     // The operator's command line writes events from another process; publish them live within a moment.
     bus.watchForeign(() => void deps.queue.absorbForeign());
 
@@ -406,6 +421,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
           transport.stopAccepting();
           stopStatus();
           indexer.stop();
+          stopSweeper();
           storage.stopUpkeep();
           bus.close();
           await deps.queue.close();
@@ -428,10 +444,15 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
 }
 
 /** The services of a data folder for one operator command (no sockets, no tokens signed), closed after `fn`. */
-export async function withOperatorServices<T>(storage: SqliteStorage, fn: (s: Services, storage: SqliteStorage) => Promise<T>): Promise<T> {
+export async function withOperatorServices<T>(
+  storage: SqliteStorage,
+  fn: (s: Services, storage: SqliteStorage) => Promise<T>,
+  extra: Pick<ServicesOptions, 'files' | 'retentionSec'> = {},
+): Promise<T> {
   let services: Services | null = null;
   try {
     services = await createServices({
+      ...extra,
       storage,
       now: Date.now,
       newId: () => randomBytes(12).toString('base64url'),

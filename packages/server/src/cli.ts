@@ -3,8 +3,9 @@ import path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { backup, inviteCreate, inviteList, inviteRevoke, userList, userResetPassword } from './cli/admin.js';
 import { memberBan, memberKick, memberUnban, messageDelete, roleGrant, roleList, roleRevoke } from './cli/community.js';
+import { formatSweep, retentionSweep } from './cli/retention.js';
 import { searchRebuild } from './cli/search.js';
-import { ConfigError, dataDirFrom, defaultDataDir, KNOBS, resolveStartOptions } from './cli/config.js';
+import { ConfigError, dataDirFrom, defaultDataDir, KNOBS, resolveRetention, resolveStartOptions } from './cli/config.js';
 import { doctor, stats } from './cli/operate.js';
 import { startServer } from './index.js';
 import { SERVER_VERSION } from './version.js';
@@ -193,6 +194,18 @@ search
   .addOption(dataDirOption())
   .action(async (o: { dataDir?: string }) => {
     process.stdout.write(`indexed ${await searchRebuild(dataDir(o))} messages\n`);
+  });
+
+program
+  .command('retention')
+  .description("delete what each room's retention policy has expired, now (the server's sweeper does it hourly)")
+  .addOption(dataDirOption())
+  .option('--dry-run', 'only print what would be deleted, per room')
+  .option('--retention <duration>', "the server's default policy, e.g. 30d, or off (default: as start resolves it: env OD_RETENTION, config.json)")
+  .action(async (o: { dataDir?: string; dryRun?: boolean; retention?: string }) => {
+    const dir = dataDir(o);
+    const report = await retentionSweep(dir, { dryRun: o.dryRun === true, retentionSec: resolveRetention(o.retention, dir, process.env) });
+    process.stdout.write(`${formatSweep(report)}\n`);
   });
 
 function fail(message: string, code: number): never {

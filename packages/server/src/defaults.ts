@@ -70,6 +70,10 @@ export const DEFAULTS = {
   maxUploadBytes: DEFAULT_MAX_UPLOAD_BYTES,
   /** Bytes one user may upload in any 24 hours (`--upload-quota-mb`); null: no quota. */
   uploadQuotaBytes: 1024 * 1024 * 1024 as number | null,
+  /** The default retention for rooms without their own policy (`--retention 30d`), in seconds; null keeps forever. */
+  retentionSec: null as number | null,
+  /** How often the retention sweeper deletes what has expired. */
+  retentionSweepMs: 3_600_000,
   /** Malformed frames tolerated per connection before closing with 4400. */
   maxMalformed: 100,
 } as const;

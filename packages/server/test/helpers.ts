@@ -201,7 +201,7 @@ export function rollBackTo(db: { exec(sql: string): unknown; pragma(s: string, o
     10: undoMigration10,
     11: undoMigration11,
     12: undoMigration12,
-    // The blocks step (numbered 15 in its comment: 13 and 14 are other branches' steps, merged before it).
+    // 13: blocks, and the word index with 4-character prefixes.
     13: (d) =>
       d.exec(`DROP TABLE user_blocks; DROP TABLE messages_fts_word;
         CREATE VIRTUAL TABLE messages_fts_word USING fts5(
@@ -209,6 +209,7 @@ export function rollBackTo(db: { exec(sql: string): unknown; pragma(s: string, o
         INSERT INTO messages_fts_word (rowid, text)
           SELECT event_order, text FROM messages
           WHERE deleted = 0 AND text != '' AND event_order NOT IN (SELECT event_order FROM search_pending);`),
+    14: (d) => d.exec('DROP INDEX message_mentions_message; ALTER TABLE rooms DROP COLUMN retention_sec; ALTER TABLE rooms DROP COLUMN expired_through;'),
   };
   const current = db.pragma('user_version', { simple: true }) as number;
   for (let v = current; v > version; v--) {

@@ -21,7 +21,7 @@ afterEach(() => {
 });
 
 const LATENCY_HOPS = 50;
-const REPOS = ['users', 'credentials', 'roles', 'rooms', 'categories', 'messages', 'readMarkers', 'reactions', 'conversations', 'roomSettings', 'files', 'events'] as const;
+const REPOS = ['users', 'credentials', 'roles', 'rooms', 'categories', 'messages', 'readMarkers', 'reactions', 'conversations', 'roomSettings', 'files', 'retention', 'events'] as const;
 
 /** Every repository call answered one microtask later; `pending` counts calls not yet answered. */
 function deferredStorage(real: SqliteStorage, problems: string[]): Storage {
@@ -73,11 +73,15 @@ function filesDir(): string {
   return dir;
 }
 
+/** The flow's clock: it moves forward once, so that retention has something to expire. */
+let clockNow = 1_700_000_000_000;
+
 async function community(storage: Storage) {
   let ids = 0;
+  clockNow = 1_700_000_000_000;
   const s = await createServices({
     storage,
-    now: () => 1_700_000_000_000,
+    now: () => clockNow,
     newId: () => `id${String(++ids).padStart(4, '0')}`,
     log: quiet,
     snapshotThreshold: 10_000,
@@ -175,8 +179,16 @@ async function everyFeature(s: Awaited<ReturnType<typeof community>>) {
   await s.categories.delete(o, { categoryId: category.id });
   await s.roomAdmin.delete(o, { roomId: other.id });
   await s.auth.logout(refreshed.refreshToken);
+  // Retention: a policy on the staff room, two hours on, a sweep removes its message (and nothing else).
+  await s.retention.setPolicy(o, { roomId: staff.id, seconds: 3600 });
+  clockNow += 2 * 3_600_000;
+  await s.messages.send(o, { roomId: staff.id, text: 'still here', nonce: 'n6' });
+  const swept = await s.retention.sweep();
+  expect(swept.rooms.map((r) => [r.name, r.messages])).toEqual([['staff', 1]]);
 
   return {
+    swept,
+    staffHistory: await s.messages.history(o, { roomId: staff.id }),
     history: await s.messages.history(o, { roomId: lobby.id }),
     thread,
     state: await s.state.state(o),

@@ -66,7 +66,8 @@ describe('commands become requests with resolved ids', () => {
   });
 
   it('every non-client command in the table builds a valid request from sample arguments', () => {
-    const sample: Record<string, string> = { nick: 'alice', room: 'dev', role: 'mods', category: 'work', color: 'red', perm: '+manage_rooms', number: '1', word: 'abc', text: 'some text', duration: '10m' };
+    // A duration every duration argument takes: within slowmode's six hours, above retention's one hour.
+    const sample: Record<string, string> = { nick: 'alice', room: 'dev', role: 'mods', category: 'work', color: 'red', perm: '+manage_rooms', number: '1', word: 'abc', text: 'some text', duration: '2h' };
     for (const spec of COMMANDS.filter((c) => c.request !== 'client')) {
       const line = ['/' + spec.name, spec.sub, ...spec.args.map((a) => (a.option !== undefined ? undefined : sample[a.kind]))].filter(Boolean).join(' ');
       const r = toRequest(line);

@@ -505,6 +505,31 @@ function setJoined(world: World, roomId: string, joined: boolean): World {
   };
 }
 
+/**
+ * A room's retention horizon moved: every message up to `through` is gone on the server, so it goes here too
+ * (with the threads of those roots and a jump window reaching back there). When loaded messages reached the
+ * horizon, what is left starts right after it: there is nothing older to load.
+ */
+function expireThrough(world: World, roomId: string, through: number): World {
+  const list = world.messages[roomId];
+  const kept = list?.filter((m) => m.order > through);
+  const dropped = new Set(list?.filter((m) => m.order <= through).map((m) => m.id));
+  const goneThread = (rootId: string, replies: readonly Message[]) =>
+    replies[0]?.roomId === roomId && (dropped.has(rootId) || replies.every((r) => r.order <= through));
+  const threads = Object.fromEntries(Object.entries(world.threads).filter(([id, l]) => !goneThread(id, l)));
+  const followed = Object.fromEntries(Object.entries(world.followed).filter(([id, f]) => f.roomId !== roomId || !dropped.has(id)));
+  const jump = world.jumps[roomId];
+  const jumps = jump && jump.messages.some((m) => m.order <= through) ? without(world.jumps, roomId) : world.jumps;
+  return {
+    ...world,
+    threads,
+    followed,
+    jumps,
+    messages: kept && kept.length !== list!.length ? { ...world.messages, [roomId]: kept } : world.messages,
+    historyEnd: dropped.size > 0 ? { ...world.historyEnd, [roomId]: true } : world.historyEnd,
+  };
+}
+
 function removeRoom(world: World, roomId: string): World {
   return {
     ...world,
@@ -623,7 +648,9 @@ function applyChange(world: World, event: ClientEvent): World {
       // The creator is in the room from the start (the protocol implies it; no room.joined follows), and so
       // is every member a direct or group chat lists.
       const joined = (fresh && event.actorId === world.me.id) || memberOf(world, room) ? { ...world.joined, [room.id]: true as const } : world.joined;
-      return { ...world, rooms: { ...world.rooms, [room.id]: room }, historyEnd, joined };
+      const next = { ...world, rooms: { ...world.rooms, [room.id]: room }, historyEnd, joined };
+      const through = room.expiredThrough ?? 0;
+      return through > (world.rooms[room.id]?.expiredThrough ?? 0) ? expireThrough(next, room.id, through) : next;
     }
     case 'room.deleted':
       return removeRoom(world, event.data.roomId);

@@ -6,6 +6,7 @@ import { SqliteStorage } from '../adapters/sqlite/storage.js';
 import type { ServerOptions } from '../app.js';
 import { DEFAULTS, MESSAGE_BURST_FACTOR, READ_BURST_FACTOR, type Rate } from '../defaults.js';
 import { WRITE_KINDS, type WriteKind } from '../core/write-limits.js';
+import { LIMITS } from '@open-discord/protocol';
 import { pickLog } from '../log.js';
 
 /** A bad knob value: reported as one line, exit code 2. */
@@ -86,6 +87,16 @@ function pemFile(raw: string, name: string): { file: string; pem: Buffer } {
   return { file: raw, pem };
 }
 
+/** A retention period ("30d", "52w", "12h") in seconds, or none ("off", "none", "forever"): null. */
+function retention(raw: string, name: string): number | null {
+  if (/^(off|none|forever)$/i.test(raw.trim())) return null;
+  const sec = parseDuration(raw, name) / 1000;
+  if (sec < LIMITS.retentionMinSec || sec > LIMITS.retentionMaxSec) {
+    throw new ConfigError(`invalid ${name} "${raw}": between 1h and 520w, or off`);
+  }
+  return sec;
+}
+
 export const KNOBS: readonly Knob[] = [
   { flag: 'port', env: 'OD_PORT', key: 'port', help: 'TCP port (0 = any free port)', default: String(DEFAULTS.port), parse: int(0, 65535) },
   { flag: 'host', env: 'OD_HOST', key: 'host', help: 'address to listen on', default: DEFAULTS.host, parse: (s) => s },
@@ -101,6 +112,7 @@ export const KNOBS: readonly Knob[] = [
   { flag: 'rate-limits', env: 'OD_RATE_LIMITS', key: 'rateLimits', help: `per-user buckets by kind of write, kind=RATE[/BURST] (per second) or kind=off, comma-separated; a message= here wins over --message-rate. Defaults: ${showRates(DEFAULTS.writeRates)}`, default: 'none', parse: writeRateList },
   { flag: 'max-upload-mb', env: 'OD_MAX_UPLOAD_MB', key: 'maxUploadMb', help: 'largest file upload in MiB', default: String(DEFAULTS.maxUploadBytes / (1024 * 1024)), parse: int(1, 4096) },
   { flag: 'upload-quota-mb', env: 'OD_UPLOAD_QUOTA_MB', key: 'uploadQuotaMb', help: 'MiB one user may upload in any 24 hours (0 = no quota)', default: String((DEFAULTS.uploadQuotaBytes ?? 0) / (1024 * 1024)), parse: int(0, 10_000_000) },
+  { flag: 'retention', env: 'OD_RETENTION', key: 'retention', help: 'delete messages older than this, e.g. 30d (rooms may set their own); off keeps them forever', default: 'off', parse: retention },
   { flag: 'tls-cert', env: 'OD_TLS_CERT', key: 'tlsCert', help: 'PEM certificate chain file: serve https:// and wss:// (needs --tls-key)', default: 'none', parse: pemFile },
   { flag: 'tls-key', env: 'OD_TLS_KEY', key: 'tlsKey', help: 'PEM private key file for --tls-cert', default: 'none', parse: pemFile },
   { flag: 'log', env: 'OD_LOG', key: 'log', help: 'log format: human (on a terminal) | json (one object per line) | auto = human on a terminal, else json', default: 'auto', parse: oneOf('auto', 'human', 'json') },
@@ -158,6 +170,14 @@ function readConfigFile(dataDir: string): Record<string, unknown> {
   return parsed as Record<string, unknown>;
 }
 
+/** The server's default retention as `start` would resolve it (flag > env > config.json > off), in seconds. */
+export function resolveRetention(flag: string | undefined, dataDir: string, env: NodeJS.ProcessEnv): number | null {
+  if (flag !== undefined) return retention(flag, '--retention');
+  if (env.OD_RETENTION) return retention(env.OD_RETENTION, 'OD_RETENTION');
+  const v = readConfigFile(dataDir).retention;
+  return v === undefined ? null : retention(String(v), `${CONFIG_FILE} retention`);
+}
+
 /** Flags > env (OD_*) > <data-dir>/config.json > defaults. */
 export function resolveStartOptions(flags: Record<string, unknown>, env: NodeJS.ProcessEnv): ServerOptions {
   const dataDir = dataDirFrom(flags.dataDir, env);
@@ -196,6 +216,7 @@ export function resolveStartOptions(flags: Record<string, unknown>, env: NodeJS.
     snapshotThreshold: values.snapshotThreshold as number,
     maxUploadBytes: (values.maxUploadMb as number) * 1024 * 1024,
     uploadQuotaBytes: quotaMb === 0 ? null : quotaMb * 1024 * 1024,
+    retentionSec: values.retention as number | null,
     allowedOrigins: (values.allowedOrigins as string[] | undefined) ?? [],
     ...(cert && key && { tls: { cert: cert.pem, key: key.pem } }),
     log: pickLog(values.log as 'auto' | 'human' | 'json', process.stderr.isTTY === true),

@@ -12,6 +12,7 @@ import { presence } from './presence/index.js';
 import { profile } from './profile/index.js';
 import { reactions } from './reactions/index.js';
 import { readMarkers } from './read-markers/index.js';
+import { retention } from './retention/index.js';
 import { roles } from './roles/index.js';
 import { roomSettings } from './room-settings/index.js';
 import { rooms } from './rooms/index.js';
@@ -42,6 +43,7 @@ export const FEATURES: readonly Feature[] = [
   threads,
   search,
   blocks,
+  retention,
 ];
 
 /** Event types whose commit changes who may see what, as the features declare them. */

@@ -11,6 +11,7 @@ import type { RolesRepository } from '../features/roles/repository.js';
 import type { BlocksRepository } from '../features/blocks/repository.js';
 import type { RoomSettingsRepository } from '../features/room-settings/repository.js';
 import type { RoomsRepository } from '../features/rooms/repository.js';
+import type { RetentionRepository } from '../features/retention/repository.js';
 import type { SearchRepository } from '../features/search/repository.js';
 import type { EventData, Json } from '../wire/types.js';
 import type { Awaitable } from './awaitable.js';
@@ -113,6 +114,7 @@ export interface Repositories {
   threads: ThreadsRepository;
   search: SearchRepository;
   blocks: BlocksRepository;
+  retention: RetentionRepository;
   events: EventLog;
 }
 

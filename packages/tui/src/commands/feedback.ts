@@ -36,6 +36,12 @@ export function doneText(spec: CommandSpec, params: Record<string, unknown>, bef
       return p.color === null ? 'your name colour is back to the default' : `your name colour is now ${String(p.color)}`;
     case 'room.slowmode':
       return p.seconds === 0 ? `slowmode off in ${room(before, p.roomId)}` : `slowmode in ${room(before, p.roomId)}: one message every ${String(p.seconds)} s`;
+    case 'room.retention':
+      return p.seconds === null
+        ? `${room(before, p.roomId)} keeps messages as the server's default says`
+        : p.seconds === 0
+          ? `${room(before, p.roomId)} keeps its messages forever`
+          : `${room(before, p.roomId)} keeps messages for ${keepFor(p.seconds as number)}; older ones are deleted`;
     case 'status.set':
       return p.text === null ? 'status text cleared' : `your status is now "${String(p.text)}"`;
     case 'role.create':
@@ -86,7 +92,19 @@ export function confirmQuestion(spec: CommandSpec, params: Record<string, unknow
       return `Ban ${nick(w, params.userId)}? They are removed and cannot come back until unbanned.`;
     case 'message.delete':
       return 'Delete the message? Its text is gone for everyone.';
+    case 'room.retention':
+      return typeof params.seconds === 'number' && params.seconds > 0
+        ? `Keep messages in ${room(w, params.roomId)} for ${keepFor(params.seconds)}? Older ones are deleted for good.`
+        : `Change how long ${room(w, params.roomId)} keeps its messages?`;
     default:
       return `Run /${spec.name}${spec.sub ? ' ' + spec.sub : ''}?`;
   }
+}
+
+/** A retention period in the largest whole unit that fits (7d, 2w), as `/room retention` takes it. */
+export function keepFor(seconds: number): string {
+  for (const [unit, n] of [['w', 604_800], ['d', 86_400], ['h', 3600], ['m', 60]] as const) {
+    if (seconds % n === 0) return `${seconds / n}${unit}`;
+  }
+  return `${seconds}s`;
 }

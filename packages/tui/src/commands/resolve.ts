@@ -65,6 +65,8 @@ function resolveOne(world: World, kind: ArgKind, value: string): { ok: true; val
     case 'duration': {
       // 30m, 12h, 7d, 2w → seconds (the unit a request takes); `off` is 0 where a request allows it.
       if (/^(off|0)$/i.test(value.trim())) return { ok: true, value: 0 };
+      // Back to the server's own setting, where a request takes null for it (a room's retention).
+      if (/^default$/i.test(value.trim())) return { ok: true, value: null };
       const m = /^(\d+)([smhdw])$/.exec(value.trim().toLowerCase());
       const unit = m ? { s: 1, m: 60, h: 3600, d: 86_400, w: 604_800 }[m[2] as 's' | 'm' | 'h' | 'd' | 'w'] : 0;
       return m && Number(m[1]) > 0 ? { ok: true, value: Number(m[1]) * unit } : { ok: false, message: `"${value}" is not a duration: write e.g. 30m, 12h, 7d or 2w` };

@@ -159,7 +159,9 @@ export function paneLines(view: RoomView, ctx: PaneContext, height: number, scro
       out.push(rule(`reloaded`, 'history reloaded — earlier messages may be older than shown', w, 'yellow'));
     }
     if (view.loading) out.push({ key: 'top', segments: [{ text: 'loading older messages…', dim: true }] });
-    else if (view.end) {
+    else if (view.end && view.expired) {
+      out.push({ key: 'top', segments: [{ text: clip("Older messages expired by this room's retention policy.", w), dim: true }] });
+    } else if (view.end) {
       out.push({ key: 'top', segments: [{ text: `This is the start of #${ctx.roomName}.`, dim: true }] });
     }
   }

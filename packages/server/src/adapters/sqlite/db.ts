@@ -26,6 +26,9 @@ export function openDatabase(dataDir: string, opts: { synchronous?: Synchronous;
     db.pragma('journal_mode = WAL');
     db.pragma(`synchronous = ${opts.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
     db.pragma('foreign_keys = ON');
+    // Deleted rows (expired by retention, deleted by their authors) are overwritten with zeros, not left in
+    // free space where a copy of the file could still show them.
+    db.pragma('secure_delete = ON');
     // Checkpoints run deliberately off the hot path (the commit queue, after replies); the automatic
     // threshold (8 MiB of 4 KiB pages) is only a backstop, and journal_size_limit shrinks the file back
     // after a burst, so the WAL stays bounded.

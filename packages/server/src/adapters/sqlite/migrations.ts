@@ -386,7 +386,7 @@ const MIGRATIONS: readonly Migration[] = [
     rebuildSearchIndex(db);
   },
   /*
-   * 15: blocked users, a private list per user (who blocked whom, and since when), looked up by the pair on
+   * 13: blocked users, a private list per user (who blocked whom, and since when), looked up by the pair on
    * direct-chat writes and group adds, listed by the blocker only. And the word index gains a prefix index
    * of 4 characters: `deplo*` merged the entries of every word it starts (54 ms p95 at a million messages);
    * now prefixes of 2 to 4 characters are one index lookup. New messages are tokenised in big batches off
@@ -406,6 +406,17 @@ const MIGRATIONS: readonly Migration[] = [
     INSERT INTO messages_fts_word (rowid, text)
       SELECT event_order, text FROM messages
       WHERE deleted = 0 AND text != '' AND event_order NOT IN (SELECT event_order FROM search_pending);
+  `,
+  /*
+   * 14: retention. A room's own policy (NULL: the server's default; 0: keep forever; else seconds) and its
+   * horizon (every message up to this order has expired and is gone). Mentions get an index by message: a
+   * message's row cannot be deleted without looking for mentions that point at it (the foreign key), which
+   * read the whole mentions table for every message a sweep removed (and for every message deleted).
+   */
+  `
+    ALTER TABLE rooms ADD COLUMN retention_sec INTEGER;
+    ALTER TABLE rooms ADD COLUMN expired_through INTEGER NOT NULL DEFAULT 0;
+    CREATE INDEX message_mentions_message ON message_mentions(message_id);
   `,
 ];
 

@@ -15,6 +15,8 @@ interface RawRoom {
   deleted: number;
   auto_join: number;
   slowmode_sec: number;
+  retention_sec: number | null;
+  expired_through: number;
 }
 
 const toRoom = (r: RawRoom): RoomRow => ({
@@ -30,6 +32,8 @@ const toRoom = (r: RawRoom): RoomRow => ({
   deleted: r.deleted !== 0,
   autoJoin: r.auto_join !== 0,
   slowmodeSec: r.slowmode_sec,
+  retentionSec: r.retention_sec,
+  expiredThrough: r.expired_through,
 });
 
 /** SQLite implementation of the rooms feature's RoomsRepository. */
@@ -127,6 +131,8 @@ export class SqliteRoomsRepo implements RoomsRepository {
     if (r.kind === 'group' && r.createdBy !== null) room.owner = r.createdBy;
     if (r.autoJoin) room.autoJoin = true;
     if (r.slowmodeSec > 0) room.slowmodeSec = r.slowmodeSec;
+    if (r.retentionSec !== undefined && r.retentionSec !== null) room.retentionSec = r.retentionSec;
+    if (r.expiredThrough) room.expiredThrough = r.expiredThrough;
     return room;
   }
 }

@@ -19,6 +19,7 @@ import { SqliteFilesRepo } from './files-repo.js';
 import { SqliteMessagesRepo } from './messages-repo.js';
 import { SqliteReactionsRepo } from './reactions-repo.js';
 import { SqliteReadMarkersRepo } from './read-markers-repo.js';
+import { SqliteRetentionRepo } from './retention-repo.js';
 import { SqliteThreadsRepo } from './threads-repo.js';
 import { SqliteRolesRepo } from './roles-repo.js';
 import { SqliteRoomSettingsRepo } from './room-settings-repo.js';
@@ -53,6 +54,7 @@ export class SqliteStorage implements Storage {
   readonly threads: SqliteThreadsRepo;
   readonly search: SqliteSearchRepo;
   readonly blocks: SqliteBlocksRepo;
+  readonly retention: SqliteRetentionRepo;
   readonly events: SqliteEventLog;
   private readonly stmt: Record<'begin' | 'commit' | 'rollback' | 'savepoint' | 'release' | 'rollbackTo', { run(): unknown }>;
   /** The unit of work in progress (or the last one), which the next one waits for. */
@@ -77,6 +79,8 @@ export class SqliteStorage implements Storage {
     this.threads = new SqliteThreadsRepo(db, this.messages);
     this.search = new SqliteSearchRepo(db);
     this.blocks = new SqliteBlocksRepo(db);
+    // After a sweep: the whole log folded back and the -wal file cut to nothing (no old page image stays).
+    this.retention = new SqliteRetentionRepo(db, () => this.checkpoint('TRUNCATE').busy === false);
     this.events = new SqliteEventLog(db);
     this.stmt = {
       begin: db.prepare('BEGIN IMMEDIATE'),

@@ -12,7 +12,59 @@ import { SNIFF_BYTES } from './sniff.js';
  */
 export class BlobStore {
   private ready: Promise<void> | null = null;
+  /**
+   * Blobs an upload is keeping right now (from the moment its hash is known until its file row is
+   * committed): the retention sweeper never removes one of these, even if no row uses it yet.
+   */
+  private readonly pins = new Map<string, number>();
+  /** Blobs being removed: an upload of the same content waits for the removal, then writes its own copy. */
+  private readonly removing = new Map<string, Promise<void>>();
   constructor(readonly dir: string) {}
+
+  /** Keep `sha256` from removal until the returned function is called. */
+  pin(sha256: string): () => void {
+    this.pins.set(sha256, (this.pins.get(sha256) ?? 0) + 1);
+    let done = false;
+    return () => {
+      if (done) return;
+      done = true;
+      const left = (this.pins.get(sha256) ?? 1) - 1;
+      if (left > 0) this.pins.set(sha256, left);
+      else this.pins.delete(sha256);
+    };
+  }
+
+  pinned(sha256: string): boolean {
+    return this.pins.has(sha256);
+  }
+
+  /**
+   * Remove a blob and its thumbnail from disk, unless an upload holds it. The caller has checked that no
+   * file row uses it; the check and the start of the removal happen in one turn, so an upload that pins
+   * the blob afterwards waits for the removal (see `keepFile`) and writes the bytes again.
+   */
+  remove(sha256: string): Promise<boolean> {
+    if (this.pinned(sha256) || !/^[0-9a-f]{64}$/.test(sha256)) return Promise.resolve(false);
+    const running = this.removing.get(sha256);
+    if (running) return running.then(() => true);
+    const p = Promise.all([fsp.rm(this.blobPath(sha256), { force: true }), fsp.rm(this.thumbPath(sha256), { force: true })]).then(() => {});
+    this.removing.set(sha256, p);
+    return p.then(
+      () => {
+        this.removing.delete(sha256);
+        return true;
+      },
+      (error: unknown) => {
+        this.removing.delete(sha256);
+        throw error;
+      },
+    );
+  }
+
+  /** Wait until a removal of this blob, if one is running, has finished. */
+  private settled(sha256: string): Promise<void> {
+    return this.removing.get(sha256)?.catch(() => {}) ?? Promise.resolve();
+  }
 
   private prepare(): Promise<void> {
     this.ready ??= fsp.mkdir(path.join(this.dir, 'tmp'), { recursive: true, mode: 0o700 }).then(() => undefined);
@@ -62,6 +114,7 @@ export class BlobStore {
 
   /** Keep the bytes under their hash: an existing blob (same content) is kept and the new copy dropped. */
   async keepFile(tmp: string, sha256: string): Promise<void> {
+    await this.settled(sha256);
     const dest = this.blobPath(sha256);
     if (await exists(dest)) return fsp.rm(tmp, { force: true });
     await fsp.rename(tmp, dest);
@@ -69,6 +122,7 @@ export class BlobStore {
 
   /** Keep re-encoded bytes under their hash (written to a temp name first, so a reader never sees half). */
   async keepBytes(dest: string, data: Buffer): Promise<void> {
+    await this.settled(path.basename(dest).replace(/\.thumb$/, ''));
     if (await exists(dest)) return;
     await this.prepare();
     const tmp = path.join(this.dir, 'tmp', `${randomBytes(12).toString('hex')}.part`);

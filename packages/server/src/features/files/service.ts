@@ -41,7 +41,7 @@ export const fileNotFound = () => new ProtocolError('NOT_FOUND', 'file not found
  * thumbnailing — happens before the one small write (the file's row) goes through the commit queue.
  */
 export class FilesService {
-  private readonly blobs: BlobStore | null;
+  readonly blobs: BlobStore | null;
   /** Uploads streaming per user: a few at a time, so one account cannot hold many sockets and temp files. */
   private readonly inFlight = new Map<string, number>();
   private readonly quota: UploadQuota;
@@ -117,6 +117,8 @@ export class FilesService {
   private async keep(blobs: BlobStore, userId: string, rawName: string, got: Received): Promise<FileRow> {
     const kind = sniff(got.head);
     let row: FileRow;
+    // Held from the moment the blob's name is known until its row is committed (see BlobStore.pin).
+    let unpin = () => {};
     const base = { id: this.d.newId(), uploaderId: userId, name: displayFileName(rawName), mime: kind.mime, createdAt: this.d.now() };
     try {
       if (kind.image) {
@@ -127,19 +129,28 @@ export class FilesService {
           throw new ProtocolError('BAD_REQUEST', 'the image could not be decoded');
         }
         const sha256 = BlobStore.sha256(img.data);
+        unpin = blobs.pin(sha256);
         await blobs.keepBytes(blobs.blobPath(sha256), img.data);
         await blobs.keepBytes(blobs.thumbPath(sha256), img.thumb);
         row = { ...base, sha256, size: img.data.length, width: img.width, height: img.height, thumb: true, preview: img.preview };
       } else {
+        unpin = blobs.pin(got.sha256);
         await blobs.keepFile(got.tmp, got.sha256);
         row = { ...base, sha256: got.sha256, size: got.size, width: null, height: null, thumb: false, preview: null };
       }
+    } catch (error) {
+      unpin();
+      throw error;
     } finally {
       await fsp.rm(got.tmp, { force: true });
     }
-    await this.d.queue.submit(async () => {
-      await this.d.store.files.insert(row);
-    });
+    try {
+      await this.d.queue.submit(async () => {
+        await this.d.store.files.insert(row);
+      });
+    } finally {
+      unpin();
+    }
     return row;
   }
 

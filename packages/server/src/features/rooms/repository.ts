@@ -18,6 +18,10 @@ export interface RoomRow {
   autoJoin: boolean;
   /** Seconds between two messages of one member (0: off). */
   slowmodeSec: number;
+  /** The room's own retention policy: null follows the server's default, 0 keeps forever (read back from storage). */
+  retentionSec?: number | null;
+  /** The retention horizon: every message up to this order has expired (0: none). */
+  expiredThrough?: number;
 }
 
 export interface RoomsRepository {

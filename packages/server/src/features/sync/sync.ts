@@ -61,7 +61,8 @@ export class SyncService {
         // Appended by another process and not published yet: delivered live once the commit queue absorbs
         // it, so a page must not account for it (nor anything after it).
         if (e.order > head) return exhausted();
-        if (!view.canSeeEvent(userId, e)) continue;
+        // A retention tombstone (its content expired): accounted for by `through`, never sent, like a hidden event.
+        if ((e.type as string) === 'expired' || !view.canSeeEvent(userId, e)) continue;
         events.push(e);
         bytes += Buffer.byteLength(e.dataJson);
         // Counted in bytes as well as rows: 1000 long messages would make one frame of several MB, which a

@@ -52,6 +52,8 @@ export function roomView(
   const jump = state.search?.jump?.roomId === roomId ? world.jumps[roomId] : undefined;
   // A muted room (/mute, or set to ring for nothing) shows no count and rings nothing; the reader looks in
   // when they choose. The world's count stays exact.
+  // The room's retention horizon: history ends there because older messages were deleted, not because it began.
+  const expired = (world.rooms[roomId]!.expiredThrough ?? 0) > 0;
   const seen = (roomId === state.currentRoomId && pane.scroll === 0 && !jump) || !!state.prefs?.muted.includes(roomId) || isQuiet(world, roomId);
   if (jump) {
     return {
@@ -62,6 +64,7 @@ export function roomView(
       loading: state.search!.jump!.loading,
       messages: shownMessages(jump.messages),
       end: jump.olderEnd,
+      expired,
       readMarker: world.readMarkers[roomId] ?? 0,
       unread: seen ? 0 : (counts?.count ?? 0),
       mentions: seen ? 0 : (counts?.mentions ?? 0),
@@ -72,6 +75,7 @@ export function roomView(
     ...pane,
     messages: shownMessages(world.messages[roomId]),
     end: world.historyEnd[roomId] ?? false,
+    expired,
     readMarker: world.readMarkers[roomId] ?? 0,
     unread: seen ? 0 : (counts?.count ?? 0),
     mentions: seen ? 0 : (counts?.mentions ?? 0),

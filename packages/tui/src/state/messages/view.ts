@@ -40,6 +40,8 @@ export interface RoomView extends PaneState {
   messages: readonly ChatMessage[];
   /** Nothing older exists on the server (or nothing was ever there to load). */
   end: boolean;
+  /** Older messages existed and were deleted by the room's retention policy (so the top is not the room's start). */
+  expired?: boolean;
   /** Order of the last message this user marked read. */
   readMarker: number;
   unread: number;

@@ -1,0 +1,73 @@
+import type { Awaitable } from '../../ports/awaitable.js';
+
+/** What one step of a sweep removed from one room. */
+export interface RoomExpiry {
+  /** Messages removed (room messages and thread replies, including ones their authors had deleted). */
+  messages: number;
+  /** Of those, thread replies that went with their expired root. */
+  replies: number;
+  reactions: number;
+  /** Files that no message of this step carries any more (their rows: see `dropFiles`). */
+  fileIds: string[];
+  /** The room's new horizon (every message up to this order is gone). */
+  through: number;
+}
+
+/** What one bounded step of a sweep removed, and where the next one starts. */
+export interface ExpiredBatch {
+  /** Per room it removed anything from. */
+  rooms: Record<string, RoomExpiry>;
+  /** The next step scans after this order. */
+  cursor: number;
+  /** Nothing after the cursor can have expired. */
+  done: boolean;
+  /** Rooms that reached a message younger than their policy: later steps skip them. */
+  stopped: string[];
+}
+
+/** What a sweep would remove from a room now (the dry run). */
+export interface ExpiryCount {
+  messages: number;
+  reactions: number;
+  files: number;
+}
+
+/** The retention feature's storage: room policies and the bounded deletion of expired content. */
+export interface RetentionRepository {
+  /** A room's own policy: null follows the server's default, 0 keeps forever. */
+  setPolicy(roomId: string, seconds: number | null): Awaitable<void>;
+  /**
+   * Scan up to `limit` messages in log order after `after` and remove those created before their room's
+   * cutoff (rooms without one are skipped; a room stops at its first younger message), with their thread
+   * replies, reactions, mentions, search entries and file links; the log rows that created them become
+   * content-free tombstones (order kept) and each room's horizon moves. Runs inside a commit-queue step.
+   */
+  expireBatch(cutoffs: Readonly<Record<string, number>>, after: number, limit: number): Awaitable<ExpiredBatch>;
+  /**
+   * Tombstone the content events (edits, reactions, deletes, thread follows and reads) of these rooms with
+   * after < order <= upTo that name a message which no longer exists. One commit-queue step per range: the
+   * sweep walks the log once, from the oldest horizon it moved, a bounded range at a time. Answers how many.
+   */
+  tombstoneOrphans(roomIds: readonly string[], after: number, upTo: number): Awaitable<number>;
+  countExpired(roomId: string, cutoff: number): Awaitable<ExpiryCount>;
+  /**
+   * Files every carrying message of which is gone or deleted by its author (up to `limit`), and the files of
+   * `fileIds` no message carries any more: their rows and links are removed. Answers the blobs (sha256) no
+   * remaining file row uses: the caller removes those from disk, outside the commit queue. `more`: the
+   * search for files nothing carries stopped at `limit`.
+   */
+  dropFiles(fileIds: readonly string[], limit: number): Awaitable<{ files: number; blobs: string[]; more: boolean }>;
+  /** Some file row still uses this blob (checked again right before it is removed from disk). */
+  blobInUse(sha256: string): Awaitable<boolean>;
+  /**
+   * After a sweep: rewrite up to about `pages` pages of the search indexes so that removed messages' words
+   * leave their pages (an index keeps a deleted entry's bytes until its segment is merged). Runs inside a
+   * commit-queue step; false once there is nothing left to rewrite.
+   */
+  compactSearch(pages: number): Awaitable<boolean>;
+  /**
+   * After a sweep: make removed bytes unrecoverable from the database's files too (fold the write-ahead log
+   * into the main file and truncate it). Called outside any unit of work; false when it could not finish now.
+   */
+  scrub(): Awaitable<boolean>;
+}

@@ -1,0 +1,275 @@
+import type { ParsedParams, Room } from '@open-discord/protocol';
+import { type Actor, requirePermission } from '../../core/authority.js';
+import type { ServiceDeps } from '../../core/deps.js';
+import type { BlobStore } from '../files/blobs.js';
+import type { RoomRow } from '../rooms/repository.js';
+import { roomNotFound } from '../rooms/errors.js';
+
+export interface RetentionOptions {
+  /** The server's default policy in seconds (`--retention`); null keeps messages forever. */
+  defaultSec: number | null;
+  /** The files folder's blobs; null: this process keeps no files (removed rows' blobs stay for the server). */
+  blobs: BlobStore | null;
+  /**
+   * Messages scanned per commit-queue step; unset, steps are sized to take about 50 ms each (300 to 1000
+   * messages), so that live writes between them wait little.
+   */
+  batch?: number;
+}
+
+/** What a sweep removed (or, dry, would remove) from one room. */
+export interface RoomSweep {
+  roomId: string;
+  name: string;
+  kind: RoomRow['kind'];
+  /** The policy that applied, in seconds. */
+  policySec: number;
+  messages: number;
+  replies: number;
+  reactions: number;
+  files: number;
+  /** The room's horizon after the sweep (0: nothing has ever expired). */
+  through: number;
+  /** Its horizon before the sweep. */
+  from: number;
+}
+
+export interface SweepReport {
+  dryRun: boolean;
+  /** Rooms with something expired, in the order swept. */
+  rooms: RoomSweep[];
+  /** Files removed because no message carries them any more (expired or deleted by their authors). */
+  files: number;
+  /** Blobs removed from disk. */
+  blobs: number;
+  /** The database's files were scrubbed afterwards (false: nothing was removed, or it must wait). */
+  scrubbed: boolean;
+}
+
+export const DEFAULT_SWEEP_BATCH = 500;
+/** What a sweep step's own work should take (its commit's wait for the disk is not counted). */
+const STEP_TARGET_MS = 50;
+/**
+ * Bounds of a step: below a few hundred messages the sweep is bound by commits (each one waits for the disk)
+ * and a loaded machine made it crawl; with steps of 5000 the commit of one (tens of MB of pages) held live
+ * messages up for 0.7 s at p99 (scripts/bench/retention.mjs).
+ */
+const STEP_MIN = 300;
+const STEP_MAX = 1000;
+
+/** The next step's size in messages scanned, from how long the last one took. */
+export function nextStepSize(limit: number, tookMs: number): number {
+  if (tookMs > 2 * STEP_TARGET_MS) return Math.max(STEP_MIN, Math.floor(limit / 2));
+  if (tookMs < STEP_TARGET_MS / 2) return Math.min(STEP_MAX, Math.ceil(limit * 1.25));
+  return limit;
+}
+/** Log rows looked at per step when tombstoning the events that name removed messages. */
+const LOG_RANGE = 5000;
+/** Search index pages rewritten per step after a sweep. */
+const SEARCH_MERGE_PAGES = 64;
+/** File rows looked at per step when collecting files nothing carries any more. */
+const FILES_BATCH = 200;
+
+/**
+ * Retention: each room's policy (its own, or the server's default) and the sweeper that deletes what is older.
+ * The sweep goes room by room in bounded steps through the commit queue (live writes are batched between
+ * them), then removes the files nothing carries any more from disk (outside the queue), then has the
+ * storage scrub its files so removed bytes cannot be read back from the database file or its log.
+ */
+export class RetentionService {
+  private sweeping: Promise<SweepReport> | null = null;
+
+  constructor(
+    private readonly d: ServiceDeps,
+    private readonly o: RetentionOptions,
+  ) {}
+
+  /** The policy that applies to a room, in seconds; null or 0: kept forever. */
+  policyOf(row: Pick<RoomRow, 'retentionSec'>): number | null {
+    return row.retentionSec === undefined || row.retentionSec === null ? this.o.defaultSec : row.retentionSec;
+  }
+
+  /**
+   * Set a room's own policy (null: back to the server's default). Needs manage_rooms; a room the actor
+   * cannot see answers like a missing one, before the permission is looked at, so a refusal tells nothing
+   * about rooms one cannot see. The policy is room metadata: a `room.updated` every viewer receives.
+   */
+  setPolicy(actor: Actor, p: ParsedParams<'room.retention'>): Promise<{ room: Room }> {
+    const { store, access, queue } = this.d;
+    return queue.submit(async (w) => {
+      const view = await access.view();
+      const row = await store.rooms.get(p.roomId);
+      if (!row || row.deleted || (actor !== null && !view.canSeeRoom(actor, p.roomId))) throw roomNotFound();
+      requirePermission(view, actor, 'manage_rooms', "set a room's retention");
+      if ((row.retentionSec ?? null) === p.seconds) return { room: await store.rooms.toWire(row) };
+      await store.retention.setPolicy(row.id, p.seconds);
+      const room = await store.rooms.toWire({ ...row, retentionSec: p.seconds });
+      w.emit({ type: 'room.updated', roomId: row.id, actorId: actor }, { room });
+      return { room };
+    });
+  }
+
+  /**
+   * Delete everything older than each room's policy now (or, dry, only count it). One sweep at a time: a
+   * second call while one runs gets the running one's report.
+   */
+  sweep(opts: { dryRun?: boolean } = {}): Promise<SweepReport> {
+    if (opts.dryRun) return this.count();
+    this.sweeping ??= this.run().finally(() => {
+      this.sweeping = null;
+    });
+    return this.sweeping;
+  }
+
+  /** Sweep every `intervalMs` (and once soon after start); returns the stop function. */
+  startSweeper(intervalMs: number): () => void {
+    const tick = () => {
+      this.sweep().catch((error: unknown) => {
+        // A full disk or a closing store: the next tick retries; nothing is half removed (steps are atomic).
+        this.d.log({ level: 'warn', msg: 'retention sweep failed', error: error instanceof Error ? error.message : String(error) });
+      });
+    };
+    const first = setTimeout(tick, Math.min(intervalMs, 60_000));
+    const timer = setInterval(tick, intervalMs);
+    first.unref();
+    timer.unref();
+    return () => {
+      clearTimeout(first);
+      clearInterval(timer);
+    };
+  }
+
+  private async count(): Promise<SweepReport> {
+    const { store } = this.d;
+    const now = this.d.now();
+    const rooms: RoomSweep[] = [];
+    for (const row of await store.rooms.all()) {
+      const policy = this.policyOf(row);
+      if (!policy) continue;
+      const c = await store.retention.countExpired(row.id, now - policy * 1000);
+      if (c.messages === 0) continue;
+      rooms.push({ ...this.head(row, policy), messages: c.messages, replies: 0, reactions: c.reactions, files: c.files });
+    }
+    return { dryRun: true, rooms, files: rooms.reduce((n, r) => n + r.files, 0), blobs: 0, scrubbed: false };
+  }
+
+  private head(row: RoomRow, policySec: number): Pick<RoomSweep, 'roomId' | 'name' | 'kind' | 'policySec' | 'through' | 'from'> {
+    return { roomId: row.id, name: row.name, kind: row.kind, policySec, through: row.expiredThrough ?? 0, from: row.expiredThrough ?? 0 };
+  }
+
+  private async run(): Promise<SweepReport> {
+    const { store, queue } = this.d;
+    // Steps are sized by how long they take (a live message waits for at most the step before it): halved
+    // when one took too long, grown while they are quick. A fixed size (`batch`) when given.
+    let limit = this.o.batch ?? DEFAULT_SWEEP_BATCH;
+    const fileIds: string[] = [];
+    const byRoom = new Map<string, RoomSweep>();
+    const cutoffs: Record<string, number> = {};
+    let cursor = Number.MAX_SAFE_INTEGER;
+    const now = this.d.now();
+    for (const row of await store.rooms.all()) {
+      const policy = this.policyOf(row);
+      if (!policy) continue;
+      // One cutoff per room for the whole sweep: what expires while it runs waits for the next one.
+      cutoffs[row.id] = now - policy * 1000;
+      byRoom.set(row.id, { ...this.head(row, policy), messages: 0, replies: 0, reactions: 0, files: 0 });
+      cursor = Math.min(cursor, row.expiredThrough ?? 0);
+    }
+    // One walk of the messages in log order from the oldest horizon, a bounded step at a time.
+    while (Object.keys(cutoffs).length > 0) {
+      const after = cursor;
+      let took = 0;
+      const submitted = performance.now();
+      const b = await queue.submit(async () => {
+        // The step's own work: the commit's wait for the disk is shared with the live writes of its batch.
+        const started = performance.now();
+        const r = await store.retention.expireBatch(cutoffs, after, limit);
+        took = performance.now() - started;
+        return r;
+      });
+      if (this.o.batch === undefined) limit = nextStepSize(limit, took);
+      for (const [roomId, x] of Object.entries(b.rooms)) {
+        const r = byRoom.get(roomId)!;
+        r.messages += x.messages;
+        r.replies += x.replies;
+        r.reactions += x.reactions;
+        r.files += x.fileIds.length;
+        r.through = Math.max(r.through, x.through);
+        fileIds.push(...x.fileIds);
+      }
+      for (const roomId of b.stopped) delete cutoffs[roomId];
+      if (b.done) break;
+      cursor = b.cursor;
+      // Half the time to live traffic: as long as this step took, committed (its pages also make the
+      // write-ahead log's checkpoints, which run on the event loop, longer), up to a tenth of a second.
+      const pause = Math.min(100, performance.now() - submitted);
+      await new Promise((resolve) => setTimeout(resolve, pause));
+    }
+    const rooms = [...byRoom.values()].filter((r) => r.messages > 0);
+    if (rooms.length > 0) {
+      // The new horizons are room metadata: one room.updated per room and sweep (all in one step: one commit),
+      // so clients drop what they still show of it and stop asking for older history.
+      await queue.submit(async (w) => {
+        for (const r of rooms) {
+          const now = await store.rooms.get(r.roomId);
+          if (!now || now.deleted) continue;
+          w.emit({ type: 'room.updated', roomId: r.roomId, actorId: null }, { room: await store.rooms.toWire(now) });
+        }
+      });
+    }
+    if (rooms.length > 0) {
+      // Events that name a removed message (its edits, reactions, its thread's follows): one walk of the log
+      // from the oldest horizon that moved, a bounded range per step.
+      const swept = rooms.map((r) => r.roomId);
+      const head = await store.events.head();
+      for (let after = Math.min(...rooms.map((r) => r.from)); after < head; after += LOG_RANGE) {
+        const upTo = Math.min(head, after + LOG_RANGE);
+        await queue.submit(async () => void (await store.retention.tombstoneOrphans(swept, after, upTo)));
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    }
+    const { files, blobs } = await this.dropFiles(fileIds);
+    const removedAnything = rooms.length > 0 || files > 0;
+    let scrubbed = false;
+    if (rooms.length > 0) {
+      // The removed words leave the search indexes' pages: their segments are merged a few pages a step.
+      while (await queue.submit(async () => store.retention.compactSearch(SEARCH_MERGE_PAGES))) {
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    }
+    if (removedAnything) {
+      // A fresh turn: no unit of work of this connection is open.
+      await new Promise((resolve) => setImmediate(resolve));
+      scrubbed = await store.retention.scrub();
+    }
+    if (removedAnything) {
+      this.d.log({ level: 'info', msg: 'retention sweep', rooms: rooms.length, messages: rooms.reduce((n, r) => n + r.messages, 0), files, blobs, scrubbed });
+    }
+    return { dryRun: false, rooms, files, blobs, scrubbed };
+  }
+
+  /** File rows nothing carries any more (expired now, or deleted by their authors before), then their blobs. */
+  private async dropFiles(expired: readonly string[]): Promise<{ files: number; blobs: number }> {
+    const { store, queue } = this.d;
+    let files = 0;
+    const shas = new Set<string>();
+    let pending = [...expired];
+    for (;;) {
+      const ids = pending.splice(0, FILES_BATCH);
+      const r = await queue.submit(async () => store.retention.dropFiles(ids, FILES_BATCH));
+      files += r.files;
+      for (const s of r.blobs) shas.add(s);
+      if (pending.length === 0 && !r.more) break;
+    }
+    let blobs = 0;
+    const disk = this.o.blobs;
+    if (disk) {
+      for (const sha of shas) {
+        // Checked again now: an upload of the same bytes may have committed a row since the step.
+        if (disk.pinned(sha) || (await store.retention.blobInUse(sha))) continue;
+        if (await disk.remove(sha)) blobs++;
+      }
+    }
+    return { files, blobs };
+  }
+}
