@@ -39,8 +39,20 @@ export const SignupBody = z.object({
   /** Shown to others; when omitted the server makes one up (never from the username, which stays private). */
   nickname: z.string().trim().min(LIMITS.nicknameMin).max(LIMITS.nicknameMax).optional(),
   invite: z.string().max(128).optional(),
+  /** What the client is (`od 0.4.0`), shown in the user's session list. */
+  client: z.string().max(64).optional(),
 });
-export const LoginBody = z.object({ username: z.string().max(64), password: z.string().max(1024) });
+export const LoginBody = z.object({
+  username: z.string().max(64),
+  password: z.string().max(1024),
+  /**
+   * The two-factor code (TOTP or recovery code) when the account has two-factor login on; without it such an
+   * account answers CODE_REQUIRED (only after the password was right), and the client asks and sends again.
+   */
+  code: z.string().max(32).optional(),
+  /** What the client is (`od 0.4.0`), shown in the user's session list. */
+  client: z.string().max(64).optional(),
+});
 export const RefreshBody = z.object({ refreshToken: z.string().min(1).max(512) });
 export const LogoutBody = RefreshBody;
 export const ResetPasswordBody = z.object({

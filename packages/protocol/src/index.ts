@@ -14,3 +14,4 @@ export * from './highlight.js';
 export * from './emoji.js';
 export * from './broadcast-mentions.js';
 export * from './features/files.js';
+export * from './features/account-security.js';

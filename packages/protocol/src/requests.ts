@@ -8,6 +8,7 @@ import * as moderation from './features/moderation.js';
 import * as presence from './features/presence.js';
 import * as profile from './features/profile.js';
 import * as readMarkers from './features/read-markers.js';
+import * as accountSecurity from './features/account-security.js';
 import * as reactions from './features/reactions.js';
 import * as roles from './features/roles.js';
 import * as roomSettings from './features/room-settings.js';
@@ -29,6 +30,7 @@ export const REQUESTS = {
   ...sync.requests,
   ...messages.requests,
   ...readMarkers.requests,
+  ...accountSecurity.requests,
   ...rooms.requests,
   ...membership.requests,
   ...categories.requests,

@@ -10,6 +10,7 @@ import type { Log, ServiceDeps } from './core/deps.js';
 import { RateLimiter } from './core/rate-limit.js';
 import { DEFAULTS, type Rate } from './defaults.js';
 import { loadOrCreateSecret } from './features/accounts/secret.js';
+import { AccountSecurityService } from './features/account-security/service.js';
 import { AuthService, type AuthOptions, createInvite, REFRESH_TOKEN_TTL_SEC, type Registration } from './features/accounts/service.js';
 import { CategoriesService } from './features/categories/service.js';
 import { ConversationsService } from './features/conversations/service.js';
@@ -133,6 +134,7 @@ export interface Services {
   files: FilesService;
   threads: ThreadsService;
   search: SearchService;
+  accountSecurity: AccountSecurityService;
 }
 
 export interface ServicesOptions {
@@ -176,10 +178,11 @@ export async function createServices(o: ServicesOptions): Promise<Services & { b
   const threads = new ThreadsService(deps);
   // Marking a room read reads its followed threads up to the same order (their counters are recounted).
   readMarkers.onRoomRead = (userId, roomId, order) => threads.roomRead(userId, roomId, order);
+  const auth = new AuthService(deps, o.auth, membership);
   return {
     bus,
     deps,
-    auth: new AuthService(deps, o.auth, membership),
+    auth,
     rooms,
     membership,
     messages: new MessagesService(deps, threads),
@@ -201,6 +204,7 @@ export async function createServices(o: ServicesOptions): Promise<Services & { b
     files: new FilesService(deps, o.files ?? { dir: null, maxBytes: 0 }),
     threads,
     search: new SearchService(deps),
+    accountSecurity: new AccountSecurityService(deps, auth),
   };
 }
 
@@ -281,7 +285,10 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     if ((await storage.users.count()) === 0 && (await storage.credentials.inviteCount()) === 0) {
       firstRunInvite = await createInvite({ store: storage, now }, { uses: 1, roleId: OWNER_ROLE });
     }
-    await storage.transaction(() => storage.credentials.purgeExpiredTokens(now()));
+    await storage.transaction(async () => {
+      await storage.credentials.purgeExpiredTokens(now());
+      await storage.accountSecurity.purgeSessions();
+    });
     // A fresh community gets #general, so the owner's first screen is not empty.
     const firstRoom = opts.firstRoom === undefined ? DEFAULTS.firstRoom : opts.firstRoom;
     if (firstRoom !== null && deps.queue.head === 0 && (await storage.rooms.all()).length === 0) {

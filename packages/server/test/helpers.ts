@@ -5,6 +5,7 @@ import { afterEach } from 'vitest';
 import { WebSocket } from 'ws';
 import type { TokenPair } from '@open-discord/protocol';
 import { startServer, type RunningServer, type ServerOptions } from '../src/index.js';
+import { ACCOUNT_SAFETY_STEP } from '../src/adapters/sqlite/migrations.js';
 
 export const quiet = () => {};
 
@@ -201,6 +202,8 @@ export function rollBackTo(db: { exec(sql: string): unknown; pragma(s: string, o
     10: undoMigration10,
     11: undoMigration11,
     12: undoMigration12,
+    [ACCOUNT_SAFETY_STEP]: (d) =>
+      d.exec('DROP TABLE two_factor; DROP TABLE recovery_codes; DROP TABLE two_factor_roles; DROP TABLE sessions;'),
   };
   const current = db.pragma('user_version', { simple: true }) as number;
   for (let v = current; v > version; v--) {

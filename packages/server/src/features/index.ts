@@ -1,3 +1,4 @@
+import { accountSecurity } from './account-security/index.js';
 import { accounts } from './accounts/index.js';
 import { categories } from './categories/index.js';
 import { conversations } from './conversations/index.js';
@@ -40,6 +41,7 @@ export const FEATURES: readonly Feature[] = [
   files,
   threads,
   search,
+  accountSecurity,
 ];
 
 /** Event types whose commit changes who may see what, as the features declare them. */

@@ -1,3 +1,4 @@
+import type { AccountSecurityRepository } from '../features/account-security/repository.js';
 import type { EventType } from '@open-discord/protocol';
 import type { CredentialsRepository, UsersRepository } from '../features/accounts/repository.js';
 import type { CategoriesRepository } from '../features/categories/repository.js';
@@ -111,6 +112,7 @@ export interface Repositories {
   files: FilesRepository;
   threads: ThreadsRepository;
   search: SearchRepository;
+  accountSecurity: AccountSecurityRepository;
   events: EventLog;
 }
 

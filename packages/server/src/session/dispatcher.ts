@@ -14,6 +14,8 @@ export const READ_COST: Partial<Record<RequestType, number>> = { sync: 20, state
 /** Who is asking. */
 export interface RequestContext {
   userId: string;
+  /** The session family of the socket's token (the current session in a session list); null when unknown. */
+  family?: string | null;
 }
 
 /** What a handler answers: the protocol's result for its request type, as a value or already serialised. */

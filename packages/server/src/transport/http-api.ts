@@ -29,6 +29,7 @@ const STATUS: Record<ErrorCode, number> = {
   RATE_LIMITED: 429,
   PAYLOAD_TOO_LARGE: 413,
   UNAVAILABLE: 503,
+  CODE_REQUIRED: 401,
   TIMEOUT: 504,
   INTERNAL: 500,
 };

@@ -6,6 +6,38 @@ import { nameKey } from '../../text/name-key.js';
 type Migration = string | ((db: Database.Database) => void);
 
 /**
+ * Account safety: two-factor login (the TOTP secret, pending until a code proves an authenticator holds it;
+ * the last time step used, so a code is accepted once), recovery codes (hashed, each used once), the roles
+ * whose holders must have two-factor login, and what each session (refresh-token family) said about itself.
+ * Its own constant so tests can find its number wherever it lands in the list.
+ */
+export const ACCOUNT_SAFETY_MIGRATION = `
+  CREATE TABLE two_factor (
+    user_id TEXT PRIMARY KEY REFERENCES users(id),
+    secret TEXT NOT NULL,
+    enabled INTEGER NOT NULL DEFAULT 0,
+    last_step INTEGER NOT NULL DEFAULT -1,
+    created_at INTEGER NOT NULL
+  );
+  CREATE TABLE recovery_codes (
+    user_id TEXT NOT NULL REFERENCES users(id),
+    code_hash TEXT NOT NULL,
+    used INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (user_id, code_hash)
+  ) WITHOUT ROWID;
+  CREATE TABLE two_factor_roles (role_id TEXT PRIMARY KEY);
+  CREATE TABLE sessions (
+    family_id TEXT PRIMARY KEY,
+    user_id TEXT NOT NULL REFERENCES users(id),
+    client TEXT NOT NULL,
+    address TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    last_seen_at INTEGER NOT NULL
+  );
+  CREATE INDEX sessions_user ON sessions(user_id);
+`;
+
+/**
  * Numbered schema migrations. Each runs in its own transaction and bumps `user_version`, so a crash
  * mid-migration leaves the previous version intact. Never edit a shipped migration; append a new one.
  */
@@ -385,6 +417,7 @@ const MIGRATIONS: readonly Migration[] = [
     `);
     rebuildSearchIndex(db);
   },
+  /* 16: account safety */ ACCOUNT_SAFETY_MIGRATION,
 ];
 
 /**
@@ -402,6 +435,8 @@ export function rebuildSearchIndex(db: Database.Database): void {
 }
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
+/** The schema version that adds the account-safety tables. */
+export const ACCOUNT_SAFETY_STEP = MIGRATIONS.indexOf(ACCOUNT_SAFETY_MIGRATION) + 1;
 
 export function migrate(db: Database.Database): void {
   const current = db.pragma('user_version', { simple: true }) as number;

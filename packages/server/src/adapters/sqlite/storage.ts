@@ -8,6 +8,7 @@ import type {
 } from '../../ports/storage.js';
 import { StorageUnavailable } from '../../ports/storage.js';
 import type { Awaitable } from '../../ports/awaitable.js';
+import { SqliteAccountSecurityRepo } from './account-security-repo.js';
 import { SqliteCategoriesRepo } from './categories-repo.js';
 import { SqliteConversationsRepo } from './conversations-repo.js';
 import { type CheckpointMode, CheckpointRationer, type CheckpointResult } from './checkpoints.js';
@@ -51,6 +52,7 @@ export class SqliteStorage implements Storage {
   readonly files: SqliteFilesRepo;
   readonly threads: SqliteThreadsRepo;
   readonly search: SqliteSearchRepo;
+  readonly accountSecurity: SqliteAccountSecurityRepo;
   readonly events: SqliteEventLog;
   private readonly stmt: Record<'begin' | 'commit' | 'rollback' | 'savepoint' | 'release' | 'rollbackTo', { run(): unknown }>;
   /** The unit of work in progress (or the last one), which the next one waits for. */
@@ -74,6 +76,7 @@ export class SqliteStorage implements Storage {
     this.files = new SqliteFilesRepo(db);
     this.threads = new SqliteThreadsRepo(db, this.messages);
     this.search = new SqliteSearchRepo(db);
+    this.accountSecurity = new SqliteAccountSecurityRepo(db);
     this.events = new SqliteEventLog(db);
     this.stmt = {
       begin: db.prepare('BEGIN IMMEDIATE'),

@@ -10,6 +10,7 @@ import { newCode, newOpaqueToken, sha256, signAccessToken, verifyAccessToken } f
 import { checkNickname } from './nicknames.js';
 import type { InviteRow, UserRow } from './repository.js';
 import { generatedNickname, meOf, publicUser } from './users.js';
+import { spendSecondFactor } from '../account-security/second-factor.js';
 
 export type Registration = 'invite' | 'open' | 'closed';
 
@@ -42,6 +43,13 @@ const tooMany = (waitMs: number) => new ProtocolError('RATE_LIMITED', 'too many 
 const COUNTED_FAILURES: ReadonlySet<string> = new Set(['UNAUTHORIZED', 'FORBIDDEN', 'CONFLICT']);
 const nicknameTaken = () => new ProtocolError('CONFLICT', 'that nickname is taken');
 const badRefresh = () => new ProtocolError('UNAUTHORIZED', 'invalid or expired refresh token');
+export const codeRequired = () => new ProtocolError('CODE_REQUIRED', 'this account needs a two-factor code');
+export const badCode = () => new ProtocolError('UNAUTHORIZED', 'invalid two-factor code');
+/** What a new session says about itself (shown in the user's session list). */
+interface SessionOrigin {
+  client: string;
+  address: string;
+}
 
 /**
  * Accounts: signup (invites, registration modes), login, refresh-token rotation with reuse detection,
@@ -77,7 +85,7 @@ export class AuthService {
    * even though its owner knows the password. The token is taken up front (so a burst of concurrent
    * guesses cannot all pass an almost-empty bucket) and given back when the attempt succeeds.
    */
-  private async limited<T>(ip: string, username: string, attempt: () => Promise<T>): Promise<T> {
+  async limited<T>(ip: string, username: string, attempt: () => Promise<T>): Promise<T> {
     const ipWait = this.byIp?.take(`ip:${ip}`) ?? 0;
     if (ipWait > 0) throw tooMany(ipWait);
     const key = `u:${username}`;
@@ -137,10 +145,11 @@ export class AuthService {
   }
 
   signup(body: SignupBody, ip: string): Promise<TokenPair> {
-    return this.limited(ip, body.username, () => this.signupNow(body));
+    const origin = { client: body.client?.trim() || 'unknown', address: ip };
+    return this.limited(ip, body.username, () => this.signupNow(body, origin));
   }
 
-  private async signupNow(body: SignupBody): Promise<TokenPair> {
+  private async signupNow(body: SignupBody, origin: SessionOrigin): Promise<TokenPair> {
     // The same validation as nick.set (checkNickname normalises first, then tests the characters).
     const wantedNick = body.nickname === undefined ? undefined : checkNickname(body.nickname);
     const { d } = this;
@@ -171,7 +180,7 @@ export class AuthService {
         if (roleId && roleId !== OWNER_ROLE && await d.store.roles.get(roleId)) await d.store.roles.grant(existing.id, roleId);
         const back = (await d.store.users.byId(existing.id))!;
         w.emit({ type: 'user.joined', roomId: null, actorId: back.id }, { user: await publicUser(d.store, back) });
-        return await this.issue(back, d.newId(), w.now);
+        return await this.issue(back, d.newId(), w.now, origin);
       }
       if (existing) throw new ProtocolError('CONFLICT', 'that username is taken');
       const id = d.newId();
@@ -185,7 +194,7 @@ export class AuthService {
       w.emit({ type: 'user.joined', roomId: null, actorId: id }, { user: await publicUser(d.store, user) });
       // A newcomer starts in the default rooms (#general), like an IRC client's autojoin list.
       await this.membership.joinDefaults(id);
-      return await this.issue(user, d.newId(), w.now);
+      return await this.issue(user, d.newId(), w.now, origin);
     });
     d.log({ level: 'info', msg: 'signup', userId: pair.user.id });
     return pair;
@@ -193,10 +202,11 @@ export class AuthService {
 
   login(body: LoginBody, ip: string): Promise<TokenPair> {
     const username = body.username.trim().toLowerCase();
-    return this.limited(ip, username, () => this.loginNow(username, body.password));
+    const origin = { client: body.client?.trim() || 'unknown', address: ip };
+    return this.limited(ip, username, () => this.loginNow(username, body.password, body.code, origin));
   }
 
-  private async loginNow(username: string, password: string): Promise<TokenPair> {
+  private async loginNow(username: string, password: string, code: string | undefined, origin: SessionOrigin): Promise<TokenPair> {
     const user = await this.d.store.users.byUsername(username);
     // Same work and same answer whether or not the user exists.
     const ok = await this.passwords.verify(password, user?.passwordHash ?? (await this.dummyHash));
@@ -212,14 +222,23 @@ export class AuthService {
     if (user.removed) {
       throw new ProtocolError('FORBIDDEN', 'you were removed from this server; sign up again with a new invite to rejoin');
     }
+    // Asked before the write so the client can prompt; judged again inside it (2FA may be switched meanwhile).
+    if (code === undefined && (await this.d.store.accountSecurity.twoFactor(user.id))?.enabled) throw codeRequired();
     // The password was checked against a row read before the (slow) compare; a reset or logout-all may
     // have committed meanwhile. Issue only if the account is still exactly the one verified, else a
     // session would survive the very reset meant to end it.
     return this.d.queue.submit(async (w) => {
       const current = await this.d.store.users.byId(user.id);
       if (!current || !unchangedSince(user, current)) throw badCredentials();
+      // The second factor is judged and spent in the same unit of work that issues the session, so a login
+      // racing an enable or disable sees one state or the other, and a code is accepted once.
+      const tf = await this.d.store.accountSecurity.twoFactor(current.id);
+      if (tf?.enabled) {
+        if (code === undefined) throw codeRequired();
+        if (!(await spendSecondFactor(this.d.store, tf, code, w.now))) throw badCode();
+      }
       if (upgraded !== null) await this.d.store.users.setPassword(current.id, upgraded);
-      return await this.issue(current, this.d.newId(), w.now);
+      return await this.issue(current, this.d.newId(), w.now, origin);
     });
   }
 
@@ -239,6 +258,7 @@ export class AuthService {
       const user = await d.store.users.byId(row.userId);
       if (!user || user.removed) return { error: badRefresh() };
       await d.store.credentials.markRotated(row.tokenHash);
+      await d.store.accountSecurity.touchSession(row.familyId, w.now);
       return { pair: await this.issue(user, row.familyId, w.now) };
     });
     // Returned rather than thrown so the family revocation above commits.
@@ -291,6 +311,29 @@ export class AuthService {
     afterCommit(() => this.onSessionsRevoked(userId));
   }
 
+  /**
+   * Does `password` match the user's? Costs what a login's check costs (the stale-cost padding included), for
+   * features that ask for the password again (password change, two-factor disable); rate-limit with `limited`.
+   */
+  async passwordMatches(user: UserRow, password: string): Promise<boolean> {
+    const ok = await this.passwords.verify(password, user.passwordHash);
+    if (PasswordHasher.costOf(user.passwordHash) < this.passwords.currentCost) await this.passwords.verify(password, await this.dummyHash);
+    return ok;
+  }
+
+  /** Hash a new password at the current cost (outside any write: it is slow). */
+  hashPassword(password: string): Promise<string> {
+    return this.passwords.hash(password);
+  }
+
+  /** Revoke these session families inside a write; their sockets close once it commits. */
+  async revokeFamiliesIn(familyIds: readonly string[], afterCommit: (fn: () => void) => void): Promise<void> {
+    for (const f of familyIds) await this.d.store.credentials.revokeFamily(f);
+    afterCommit(() => {
+      for (const f of familyIds) this.onFamilyRevoked(f);
+    });
+  }
+
   /** Stop the password workers (server shutdown). */
   close(): Promise<void> {
     return this.passwords.close();
@@ -306,8 +349,9 @@ export class AuthService {
     return { user, me: await meOf(this.d.store, user), expiresAtMs: claims.exp * 1000, family: claims.fam ?? null };
   }
 
-  /** Must run inside a write (it stores the refresh token). */
-  private async issue(user: UserRow, familyId: string, now: number): Promise<TokenPair> {
+  /** Must run inside a write (it stores the refresh token). `origin`: a new session, described for its list. */
+  private async issue(user: UserRow, familyId: string, now: number, origin?: SessionOrigin): Promise<TokenPair> {
+    if (origin) await this.d.store.accountSecurity.insertSession({ familyId, userId: user.id, now, ...origin });
     const refreshToken = newOpaqueToken();
     await this.d.store.credentials.insertRefreshToken({
       tokenHash: sha256(refreshToken),

@@ -1,0 +1,159 @@
+import type { SessionInfo } from '@open-discord/protocol';
+import { ProtocolError } from '@open-discord/protocol';
+import type { ServiceDeps } from '../../core/deps.js';
+import type { AuthService } from '../accounts/service.js';
+import { badCode, codeRequired } from '../accounts/service.js';
+import type { UserRow } from '../accounts/repository.js';
+import { newRecoveryCodes, recoveryCodeHash } from './recovery-codes.js';
+import { spendSecondFactor } from './second-factor.js';
+import { matchingStep, newTotpSecret, totpUri } from './totp.js';
+
+/** The name authenticator apps show above the code. */
+export const TOTP_ISSUER = 'open_discord';
+
+const wrongPassword = () => new ProtocolError('UNAUTHORIZED', 'wrong password');
+const changedMeanwhile = () => new ProtocolError('CONFLICT', 'your account changed meanwhile; try again');
+const noSession = () => new ProtocolError('NOT_FOUND', 'no such session');
+
+/**
+ * Account safety for a logged-in user: two-factor enrolment and removal, the session list and revocation,
+ * password change. Everything that takes a password or a code spends the same per-account rate budget as a
+ * login (AuthService.limited), so guessing over the socket is no cheaper than guessing at the login form.
+ */
+export class AccountSecurityService {
+  constructor(
+    private readonly d: ServiceDeps,
+    private readonly auth: AuthService,
+  ) {}
+
+  private async user(userId: string): Promise<UserRow> {
+    const u = await this.d.store.users.byId(userId);
+    if (!u || u.removed) throw new ProtocolError('UNAUTHORIZED', 'not logged in');
+    return u;
+  }
+
+  /** Spend from the account's login budget; the socket has no address of its own here, so the user stands in. */
+  private guarded<T>(user: UserRow, attempt: () => Promise<T>): Promise<T> {
+    return this.auth.limited(`user:${user.id}`, user.username, attempt);
+  }
+
+  async status(userId: string): Promise<{ enabled: boolean; recoveryCodesLeft: number }> {
+    const tf = await this.d.store.accountSecurity.twoFactor(userId);
+    const enabled = tf?.enabled ?? false;
+    return { enabled, recoveryCodesLeft: enabled ? await this.d.store.accountSecurity.recoveryCodesLeft(userId) : 0 };
+  }
+
+  async setup(userId: string): Promise<{ secret: string; uri: string }> {
+    const user = await this.user(userId);
+    const secret = newTotpSecret();
+    await this.d.queue.submit(async (w) => {
+      if ((await this.d.store.accountSecurity.twoFactor(userId))?.enabled) {
+        throw new ProtocolError('CONFLICT', 'two-factor login is already on; turn it off first');
+      }
+      await this.d.store.accountSecurity.setPending(userId, secret, w.now);
+    });
+    return { secret, uri: totpUri(secret, TOTP_ISSUER, user.username) };
+  }
+
+  enable(userId: string, p: { code: string }): Promise<{ recoveryCodes: string[] }> {
+    return this.user(userId).then((user) => this.guarded(user, () => this.enableNow(userId, p.code)));
+  }
+
+  private async enableNow(userId: string, code: string): Promise<{ recoveryCodes: string[] }> {
+    const recoveryCodes = newRecoveryCodes();
+    const hashes = recoveryCodes.map(recoveryCodeHash);
+    await this.d.queue.submit(async (w) => {
+      const tf = await this.d.store.accountSecurity.twoFactor(userId);
+      if (!tf) throw new ProtocolError('BAD_REQUEST', 'start with twofa.setup');
+      if (tf.enabled) throw new ProtocolError('CONFLICT', 'two-factor login is already on');
+      const step = matchingStep(tf.secret, code.replace(/\s/g, ''), w.now);
+      // The step that proved enrolment counts as used: the same code cannot then log in.
+      if (step === null) throw badCode();
+      await this.d.store.accountSecurity.enable(userId, step, hashes);
+    });
+    this.d.log({ level: 'info', msg: 'two-factor enabled', userId });
+    return { recoveryCodes };
+  }
+
+  disable(userId: string, p: { password: string; code: string }): Promise<{ ok: true }> {
+    return this.user(userId).then((user) =>
+      this.guarded(user, async () => {
+        if (!(await this.auth.passwordMatches(user, p.password))) throw wrongPassword();
+        await this.d.queue.submit(async (w) => {
+          const current = await this.user(userId);
+          if (current.passwordHash !== user.passwordHash) throw changedMeanwhile();
+          const tf = await this.d.store.accountSecurity.twoFactor(userId);
+          if (!tf?.enabled) throw new ProtocolError('CONFLICT', 'two-factor login is not on');
+          if (!(await spendSecondFactor(this.d.store, tf, p.code, w.now))) throw badCode();
+          await this.d.store.accountSecurity.disable(userId);
+        });
+        this.d.log({ level: 'info', msg: 'two-factor disabled', userId });
+        return { ok: true as const };
+      }),
+    );
+  }
+
+  async sessions(userId: string, family: string | null): Promise<{ sessions: SessionInfo[] }> {
+    const rows = await this.d.store.accountSecurity.liveSessions(userId, this.d.now());
+    return {
+      sessions: rows.map((r) => ({
+        id: r.familyId,
+        client: r.client,
+        address: r.address,
+        firstSeen: r.firstSeen,
+        lastSeen: r.lastSeen,
+        current: r.familyId === family,
+      })),
+    };
+  }
+
+  async revoke(userId: string, p: { sessionId: string }): Promise<{ ok: true }> {
+    await this.d.queue.submit(async (w) => {
+      const live = await this.d.store.accountSecurity.liveSessions(userId, w.now);
+      // Another user's session (or a made-up id) is "no such session": ids are not confirmed to strangers.
+      if (!live.some((s) => s.familyId === p.sessionId)) throw noSession();
+      await this.auth.revokeFamiliesIn([p.sessionId], w.afterCommit);
+    });
+    return { ok: true };
+  }
+
+  async revokeOthers(userId: string, family: string | null): Promise<{ revoked: number }> {
+    return await this.d.queue.submit(async (w) => {
+      const others = (await this.d.store.accountSecurity.liveSessions(userId, w.now))
+        .map((s) => s.familyId)
+        .filter((f) => f !== family);
+      await this.auth.revokeFamiliesIn(others, w.afterCommit);
+      return { revoked: others.length };
+    });
+  }
+
+  changePassword(userId: string, family: string | null, p: { current: string; password: string; code?: string | undefined }): Promise<{ ok: true }> {
+    return this.user(userId).then((user) =>
+      this.guarded(user, async () => {
+        if (!(await this.auth.passwordMatches(user, p.current))) throw wrongPassword();
+        const enabled = (await this.d.store.accountSecurity.twoFactor(userId))?.enabled ?? false;
+        // Refused before the slow hash when the code is plainly missing; judged for real inside the write.
+        if (enabled && p.code === undefined) throw codeRequired();
+        const hash = await this.auth.hashPassword(p.password);
+        const revoked = await this.d.queue.submit(async (w) => {
+          const current = await this.user(userId);
+          if (current.passwordHash !== user.passwordHash || current.tokenVersion !== user.tokenVersion) throw changedMeanwhile();
+          const tf = await this.d.store.accountSecurity.twoFactor(userId);
+          if (tf?.enabled) {
+            if (p.code === undefined) throw codeRequired();
+            if (!(await spendSecondFactor(this.d.store, tf, p.code, w.now))) throw badCode();
+          }
+          await this.d.store.users.setPassword(userId, hash);
+          // Every other session ends: whoever else knew the old password is logged out. This one stays.
+          const others = (await this.d.store.accountSecurity.liveSessions(userId, w.now))
+            .map((s) => s.familyId)
+            .filter((f) => f !== family);
+          await this.auth.revokeFamiliesIn(others, w.afterCommit);
+          return others.length;
+        });
+        this.d.log({ level: 'info', msg: 'password changed', userId, revoked });
+        return { ok: true as const };
+      }),
+    );
+  }
+}
