@@ -1,0 +1,171 @@
+import { describe, expect, it } from 'vitest';
+import { Secret } from 'otpauth';
+import { matchingStep, stepAt, totpAt, TOTP_PERIOD_SEC } from '../src/features/account-security/totp.js';
+import { RawClient, post, signup, testScope } from './helpers.js';
+
+const { setup } = testScope();
+
+describe('TOTP (RFC 6238 appendix B)', () => {
+  // The RFC's seeds are the ASCII digits repeated to the hash's key length; codes are 8 digits.
+  const seeds = {
+    SHA1: Secret.fromLatin1('12345678901234567890'),
+    SHA256: Secret.fromLatin1('12345678901234567890123456789012'),
+    SHA512: Secret.fromLatin1('1234567890123456789012345678901234567890123456789012345678901234'),
+  } as const;
+  const vectors: Array<[number, string, string, string]> = [
+    [59, '94287082', '46119246', '90693936'],
+    [1111111109, '07081804', '68084774', '25091201'],
+    [1111111111, '14050471', '67062674', '99943326'],
+    [1234567890, '89005924', '91819424', '93441116'],
+    [2000000000, '69279037', '90698825', '38618901'],
+    [20000000000, '65353130', '77737706', '47863826'],
+  ];
+  it.each(vectors)('at %i s', (sec, sha1, sha256, sha512) => {
+    expect(totpAt(seeds.SHA1, sec * 1000, { digits: 8, algorithm: 'SHA1' })).toBe(sha1);
+    expect(totpAt(seeds.SHA256, sec * 1000, { digits: 8, algorithm: 'SHA256' })).toBe(sha256);
+    expect(totpAt(seeds.SHA512, sec * 1000, { digits: 8, algorithm: 'SHA512' })).toBe(sha512);
+  });
+
+  it('accepts one step of drift either side and nothing further', () => {
+    const secret = seeds.SHA1.base32;
+    const t = 1_111_111_111_000;
+    const s = stepAt(t);
+    const at = (step: number) => totpAt(secret, step * TOTP_PERIOD_SEC * 1000);
+    expect(matchingStep(secret, at(s), t)).toBe(s);
+    expect(matchingStep(secret, at(s - 1), t)).toBe(s - 1);
+    expect(matchingStep(secret, at(s + 1), t)).toBe(s + 1);
+    expect(matchingStep(secret, at(s - 2), t)).toBeNull();
+    expect(matchingStep(secret, at(s + 2), t)).toBeNull();
+    expect(matchingStep(secret, 'abcdef', t)).toBeNull();
+  });
+});
+
+/** A server on a clock the test moves, and a user with two-factor login on. */
+async function enrolled(over: Parameters<typeof setup>[0] = {}) {
+  const clock = { t: 1_800_000_000_000 };
+  const server = await setup({ now: () => clock.t, ...over });
+  const pair = await signup(server.url, 'ada');
+  const c = await RawClient.connect(server.url, pair.accessToken);
+  const { secret, uri } = await c.call('twofa.setup');
+  expect(uri).toMatch(/^otpauth:\/\/totp\//);
+  expect(uri).toContain(`secret=${secret}`);
+  const code = (offsetSteps = 0) => totpAt(secret, clock.t + offsetSteps * TOTP_PERIOD_SEC * 1000);
+  const { recoveryCodes } = await c.call('twofa.enable', { code: code() });
+  const login = (body: Record<string, unknown>) => post(server.url, '/api/login', { username: 'ada', password: 'correct horse', ...body });
+  const next = () => {
+    clock.t += TOTP_PERIOD_SEC * 1000;
+  };
+  return { server, clock, c, secret, code, recoveryCodes: recoveryCodes as string[], login, next };
+}
+
+describe('two-factor login', () => {
+  it('enrols with a code, shows ten recovery codes once, and then asks for a code after the password', async () => {
+    const { c, login, code, next, recoveryCodes } = await enrolled();
+    expect(recoveryCodes).toHaveLength(10);
+    expect(new Set(recoveryCodes).size).toBe(10);
+    expect(await c.call('twofa.status')).toEqual({ enabled: true, recoveryCodesLeft: 10 });
+    // A wrong password says nothing about two-factor login.
+    const wrong = await login({ password: 'wrong horse' });
+    expect(wrong.status).toBe(401);
+    expect(wrong.body.error.code).toBe('UNAUTHORIZED');
+    const asked = await login({});
+    expect(asked.status).toBe(401);
+    expect(asked.body.error.code).toBe('CODE_REQUIRED');
+    // The enrolment code's step is used up; the next step's code logs in.
+    expect((await login({ code: code() })).body.error.code).toBe('UNAUTHORIZED');
+    next();
+    const ok = await login({ code: code() });
+    expect(ok.status).toBe(200);
+    expect(ok.body.accessToken).toBeTypeOf('string');
+  });
+
+  it('refuses a replayed code and accepts one step of clock drift, never going back', async () => {
+    const { login, code, next } = await enrolled();
+    next();
+    next();
+    expect((await login({ code: code(1) })).status).toBe(200); // the phone runs a step ahead
+    expect((await login({ code: code(1) })).status).toBe(401); // replayed
+    expect((await login({ code: code(0) })).status).toBe(401); // older than the last used step
+    expect((await login({ code: code(-1) })).status).toBe(401);
+    next();
+    next();
+    expect((await login({ code: code(-1) })).status).toBe(401); // the step used above, seen late
+    expect((await login({ code: code(0) })).status).toBe(200);
+    expect((await login({ code: code(2) })).status).toBe(401); // outside the window
+  });
+
+  it('a recovery code logs in once, in any case and with spaces', async () => {
+    const { c, login, recoveryCodes } = await enrolled();
+    const rc = recoveryCodes[3]!;
+    expect((await login({ code: ` ${rc.toUpperCase().replace('-', ' ')} ` })).status).toBe(200);
+    expect((await login({ code: rc })).status).toBe(401);
+    expect((await login({ code: 'aaaaa-aaaaa' })).status).toBe(401);
+    expect(await c.call('twofa.status')).toEqual({ enabled: true, recoveryCodesLeft: 9 });
+  });
+
+  it('two logins racing with the same code: exactly one gets in', async () => {
+    const { login, code, next } = await enrolled();
+    next();
+    const results = await Promise.all([login({ code: code() }), login({ code: code() }), login({ code: code() })]);
+    expect(results.map((r) => r.status).sort()).toEqual([200, 401, 401]);
+  });
+
+  it('wrong codes spend the account login budget: guessing is rate-limited even with the right password', async () => {
+    // The per-account bucket holds a fifth of the per-address burst (at least 5): five wrong codes.
+    const { login, code, next } = await enrolled({ authRate: { perSec: 0.001, burst: 25 } });
+    next();
+    const statuses: number[] = [];
+    for (let i = 0; i < 8; i++) statuses.push((await login({ code: String(100000 + i) })).status);
+    expect(statuses.slice(0, 5)).toEqual([401, 401, 401, 401, 401]);
+    expect(statuses.slice(5)).toEqual([429, 429, 429]);
+    // Even the right code waits: the budget is spent.
+    const blocked = await login({ code: code() });
+    expect(blocked.status).toBe(429);
+    expect(blocked.body.error.code).toBe('RATE_LIMITED');
+  });
+
+  it('disabling needs both the password and a code', async () => {
+    const { c, login, code, next, recoveryCodes } = await enrolled();
+    next();
+    expect((await c.request('twofa.disable', { password: 'wrong horse', code: code() })).error.code).toBe('UNAUTHORIZED');
+    expect((await c.request('twofa.disable', { password: 'correct horse', code: '000000' })).error.code).toBe('UNAUTHORIZED');
+    expect((await c.call('twofa.status')).enabled).toBe(true);
+    await c.call('twofa.disable', { password: 'correct horse', code: recoveryCodes[0]! });
+    expect(await c.call('twofa.status')).toEqual({ enabled: false, recoveryCodesLeft: 0 });
+    expect((await login({})).status).toBe(200);
+    // Setting up again starts over with a new secret.
+    const again = await c.call('twofa.setup');
+    expect(again.secret).not.toBe(undefined);
+    expect((await login({})).status).toBe(200); // pending enrolment does not ask for codes yet
+  });
+
+  it('a login racing an enable ends consistent: a session issued before it, or a request for the code', async () => {
+    const clock = { t: 1_800_000_000_000 };
+    const server = await setup({ now: () => clock.t });
+    const pair = await signup(server.url, 'ada');
+    const c = await RawClient.connect(server.url, pair.accessToken);
+    const { secret } = await c.call('twofa.setup');
+    const login = () => post(server.url, '/api/login', { username: 'ada', password: 'correct horse' });
+    const [early, enabled, late] = await Promise.all([login(), c.call('twofa.enable', { code: totpAt(secret, clock.t) }), login()]);
+    expect(enabled.recoveryCodes).toHaveLength(10);
+    for (const r of [early, late]) {
+      if (r.status !== 200) expect(r.body.error.code).toBe('CODE_REQUIRED');
+    }
+    // Whatever the order was, from now on a code is needed.
+    expect((await login()).body.error.code).toBe('CODE_REQUIRED');
+  });
+
+  it('enrolment refuses a wrong code and a second enable, and setup while on', async () => {
+    const clock = { t: 1_800_000_000_000 };
+    const server = await setup({ now: () => clock.t });
+    const pair = await signup(server.url, 'ada');
+    const c = await RawClient.connect(server.url, pair.accessToken);
+    expect((await c.request('twofa.enable', { code: '123456' })).error.code).toBe('BAD_REQUEST');
+    const { secret } = await c.call('twofa.setup');
+    expect((await c.request('twofa.enable', { code: '12345x' })).error.code).toBe('UNAUTHORIZED');
+    await c.call('twofa.enable', { code: totpAt(secret, clock.t) });
+    expect((await c.request('twofa.enable', { code: totpAt(secret, clock.t) })).error.code).toBe('CONFLICT');
+    expect((await c.request('twofa.setup')).error.code).toBe('CONFLICT');
+    expect((await c.request('twofa.enable', { code: 'x'.repeat(40) })).error.code).toBe('BAD_REQUEST');
+  });
+});
