@@ -203,7 +203,9 @@ export function rollBackTo(db: { exec(sql: string): unknown; pragma(s: string, o
     11: undoMigration11,
     12: undoMigration12,
     [ACCOUNT_SAFETY_STEP]: (d) =>
-      d.exec('DROP TABLE two_factor; DROP TABLE recovery_codes; DROP TABLE two_factor_roles; DROP TABLE sessions;'),
+      d.exec(
+        'DROP TABLE two_factor; DROP TABLE recovery_codes; DROP TABLE two_factor_roles; DROP TABLE sessions; ALTER TABLE reset_codes DROP COLUMN clears_two_factor;',
+      ),
   };
   const current = db.pragma('user_version', { simple: true }) as number;
   for (let v = current; v > version; v--) {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Secret } from 'otpauth';
 import { matchingStep, stepAt, totpAt, TOTP_PERIOD_SEC } from '../src/features/account-security/totp.js';
+import { userResetPassword } from '../src/cli/admin.js';
 import { RawClient, post, signup, testScope } from './helpers.js';
 
 const { setup } = testScope();
@@ -41,8 +42,8 @@ describe('TOTP (RFC 6238 appendix B)', () => {
 });
 
 /** A server on a clock the test moves, and a user with two-factor login on. */
-async function enrolled(over: Parameters<typeof setup>[0] = {}) {
-  const clock = { t: 1_800_000_000_000 };
+async function enrolled(over: Parameters<typeof setup>[0] = {}, start = 1_800_000_000_000) {
+  const clock = { t: start };
   const server = await setup({ now: () => clock.t, ...over });
   const pair = await signup(server.url, 'ada');
   const c = await RawClient.connect(server.url, pair.accessToken);
@@ -167,5 +168,23 @@ describe('two-factor login', () => {
     expect((await c.request('twofa.enable', { code: totpAt(secret, clock.t) })).error.code).toBe('CONFLICT');
     expect((await c.request('twofa.setup')).error.code).toBe('CONFLICT');
     expect((await c.request('twofa.enable', { code: 'x'.repeat(40) })).error.code).toBe('BAD_REQUEST');
+  });
+
+  it('an operator reset code keeps two-factor login on unless issued with --clear-2fa', async () => {
+    // The command line stamps reset codes with the real clock, so this server runs on it too (moved by steps).
+    const { server, login, code, next, c } = await enrolled({}, Date.now());
+    const keep = await userResetPassword(server.dataDir, 'ada');
+    expect((await post(server.url, '/api/reset-password', { username: 'ada', code: keep, password: 'new password 1' })).status).toBe(200);
+    expect(await c.waitClose()).toBe(4401);
+    expect((await login({ password: 'new password 1' })).body.error.code).toBe('CODE_REQUIRED');
+    next();
+    expect((await login({ password: 'new password 1', code: code() })).status).toBe(200);
+    const clear = await userResetPassword(server.dataDir, 'ada', { clearTwoFactor: true });
+    expect((await post(server.url, '/api/reset-password', { username: 'ada', code: clear, password: 'new password 2' })).status).toBe(200);
+    const plain = await login({ password: 'new password 2' });
+    expect(plain.status).toBe(200);
+    const again = await RawClient.connect(server.url, plain.body.accessToken);
+    expect(await again.call('twofa.status')).toEqual({ enabled: false, recoveryCodesLeft: 0 });
+    await again.close();
   });
 });

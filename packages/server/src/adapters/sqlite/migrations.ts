@@ -8,7 +8,8 @@ type Migration = string | ((db: Database.Database) => void);
 /**
  * Account safety: two-factor login (the TOTP secret, pending until a code proves an authenticator holds it;
  * the last time step used, so a code is accepted once), recovery codes (hashed, each used once), the roles
- * whose holders must have two-factor login, and what each session (refresh-token family) said about itself.
+ * whose holders must have two-factor login, what each session (refresh-token family) said about itself, and
+ * whether a reset code also turns two-factor login off (`od-server user reset-password --clear-2fa`).
  * Its own constant so tests can find its number wherever it lands in the list.
  */
 export const ACCOUNT_SAFETY_MIGRATION = `
@@ -35,6 +36,7 @@ export const ACCOUNT_SAFETY_MIGRATION = `
     last_seen_at INTEGER NOT NULL
   );
   CREATE INDEX sessions_user ON sessions(user_id);
+  ALTER TABLE reset_codes ADD COLUMN clears_two_factor INTEGER NOT NULL DEFAULT 0;
 `;
 
 /**

@@ -124,13 +124,13 @@ export class AuthService {
   }
 
   /** The user a reset code is for, if it is valid for `username` now; cheap, like `admission`. */
-  private async resetTarget(username: string, code: string, now: number): Promise<UserRow> {
+  private async resetTarget(username: string, code: string, now: number): Promise<UserRow & { clearsTwoFactor: boolean }> {
     const user = await this.d.store.users.byUsername(username);
     const row = await this.d.store.credentials.resetCode(sha256(code.trim().toUpperCase()));
     if (!user || !row || row.used || row.expiresAt <= now || row.userId !== user.id) {
       throw new ProtocolError('UNAUTHORIZED', 'invalid or expired reset code');
     }
-    return user;
+    return { ...user, clearsTwoFactor: row.clearsTwoFactor };
   }
 
   /**
@@ -295,6 +295,8 @@ export class AuthService {
       const user = await this.resetTarget(username, body.code, w.now);
       await this.d.store.users.setPassword(user.id, hash);
       await this.d.store.credentials.useResetCodes(user.id);
+      // Two-factor login stays on unless the operator issued the code to clear it (a lost authenticator).
+      if (user.clearsTwoFactor) await this.d.store.accountSecurity.disable(user.id);
       await this.revokeIn(user.id, w.afterCommit);
       return user.id;
     });
@@ -401,11 +403,15 @@ export async function createInvite(d: Pick<ServiceDeps, 'store' | 'now'>, opts: 
 
 export const RESET_CODE_TTL_MS = 3_600_000;
 
-export async function createResetCode(d: Pick<ServiceDeps, 'store' | 'now'>, username: string): Promise<string> {
+export async function createResetCode(
+  d: Pick<ServiceDeps, 'store' | 'now'>,
+  username: string,
+  opts: { clearTwoFactor?: boolean } = {},
+): Promise<string> {
   const user = await d.store.users.byUsername(username.trim().toLowerCase());
   if (!user) throw new Error(`no such user: ${username}`);
   const code = newCode(10);
-  await d.store.transaction(() => d.store.credentials.insertResetCode(sha256(code), user.id, d.now() + RESET_CODE_TTL_MS));
+  await d.store.transaction(() => d.store.credentials.insertResetCode(sha256(code), user.id, d.now() + RESET_CODE_TTL_MS, opts.clearTwoFactor ?? false));
   return code;
 }
 
