@@ -1,4 +1,4 @@
-import { login, resetPassword, signup, type TokenPair } from '@open-discord/protocol';
+import { login, ProtocolError, resetPassword, signup, type TokenPair } from '@open-discord/protocol';
 import { render } from 'ink';
 import { loadSessions, pickSession, putSession, serverNameFor, type SavedSession } from '../config/sessions.js';
 import { describeError } from '../controllers/describe-error.js';
@@ -15,6 +15,7 @@ import { LoginForm, type LoginValues } from '../ui/LoginForm.js';
 import { loginAdvice, needsLogin, type Closed } from './closed.js';
 import { EXIT, ExitError } from './exit-codes.js';
 import { openClient } from './open-client.js';
+import { clientName } from './client-name.js';
 import { enterAltScreen, leaveAltScreen } from './screen.js';
 
 interface LoggedIn {
@@ -33,16 +34,18 @@ function askLogin(dir: string, server: string | undefined, url: string | undefin
       const pair = await (async () => {
         if (v.mode === 'reset') await resetPassword(v.url, { username: v.username, code: v.code ?? '', password: v.password });
         return v.mode !== 'signup'
-          ? login(v.url, { username: v.username, password: v.password })
+          ? login(v.url, { username: v.username, password: v.password, client: clientName(), ...(v.totp && { code: v.totp }) })
           : signup(v.url, {
               username: v.username,
               password: v.password,
+              client: clientName(),
               ...(v.invite && { invite: v.invite }),
               ...(v.nickname && { nickname: v.nickname }),
             });
       })().catch((e: unknown) => {
-        // The form shows the message: validation put in words, as everywhere else.
-        throw new Error(describeError(e));
+        // The form shows the message: validation put in words, as everywhere else. The code stays, so the
+        // form can tell "asked for a two-factor code" from a refusal.
+        throw e instanceof ProtocolError ? new ProtocolError(e.code, describeError(e)) : new Error(describeError(e));
       });
       const name = server ?? serverNameFor(v.url);
       const session: SavedSession = { url: v.url, refreshToken: pair.refreshToken, username: pair.user.username };
