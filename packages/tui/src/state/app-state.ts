@@ -4,6 +4,7 @@ import type { PaneState } from './messages/view.js';
 import type { Flash } from './notices/notices.js';
 import type { ActivityState } from './activity/activity.js';
 import type { Overlay } from './overlay/overlay.js';
+import type { AccountScreen } from './account/account.js';
 import { emptySearch, type SearchState } from './search/search.js';
 import type { TypingState } from './typing/typing.js';
 import type { Editing, Selection } from './selection/selection.js';
@@ -57,6 +58,8 @@ export interface AppState {
   thread: ThreadPane | null;
   /** search/: /search results, and the hit being read in its room. */
   search: SearchState;
+  /** account/: the /2fa, /password or /sessions screen while it is open. */
+  account: AccountScreen | null;
 }
 
 export function initialState(cols = 80, rows = 24): AppState {
@@ -84,5 +87,6 @@ export function initialState(cols = 80, rows = 24): AppState {
     peeking: {},
     thread: null,
     search: emptySearch(),
+    account: null,
   };
 }
