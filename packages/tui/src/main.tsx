@@ -54,6 +54,15 @@ program
   .action(async (url: string | undefined) => runInteractive(dir(), server(), url, 'reset'));
 
 program
+  .command('2fa [action]')
+  .description('two-factor login: status, enable (QR code for an authenticator app) or disable; opens the chat on that screen')
+  .action(async (action: string | undefined) => {
+    const a = (action ?? 'status').toLowerCase();
+    if (!['status', 'enable', 'disable'].includes(a)) throw new ExitError(EXIT.USAGE, 'od 2fa: status, enable or disable');
+    return runInteractive(dir(), server(), undefined, undefined, `/2fa ${a}`);
+  });
+
+program
   .command('logout')
   .description('revoke and forget the saved session')
   .option('--all', 'revoke every session of this account, on every device')

@@ -68,7 +68,15 @@ function askLogin(dir: string, server: string | undefined, url: string | undefin
   });
 }
 
-async function runChat(dir: string, name: string, session: SavedSession, config: OdConfig, first?: TokenPair, greet = false): Promise<void> {
+async function runChat(
+  dir: string,
+  name: string,
+  session: SavedSession,
+  config: OdConfig,
+  first?: TokenPair,
+  greet = false,
+  startWith?: string,
+): Promise<void> {
   const store = createStore(initialState(process.stdout.columns || 80, process.stdout.rows || 24));
   if (greet) store.dispatch({ type: 'flash/greet' });
   store.dispatch({ type: 'prefs/look', look: config.look });
@@ -94,6 +102,14 @@ async function runChat(dir: string, name: string, session: SavedSession, config:
     };
     const actions = attachClient(client, store, { onQuit: quit, files: fileTransfer(session.url, auth) });
     const probe = setInterval(() => actions.probeLag(), LAG_PROBE_MS);
+    if (startWith !== undefined) {
+      // `od 2fa enable`: the command runs once the first snapshot is in (it needs the connection).
+      const off = store.subscribe((s) => {
+        if (!s.world) return;
+        off();
+        actions.submit(startWith);
+      });
+    }
     client.on('status', (s) => {
       // The session is over: leave the chat and say how to log in again. Other closes (banned) stay on screen.
       if (s.state === 'closed' && needsLogin(s)) {
@@ -116,7 +132,14 @@ async function runChat(dir: string, name: string, session: SavedSession, config:
  * `od`, `od login URL` and `od reset-password [URL]`: log in when needed (or first set a new password with a
  * reset code), then chat, on the alternate screen.
  */
-export async function runInteractive(dir: string, server: string | undefined, loginUrl?: string, mode?: LoginMode): Promise<void> {
+export async function runInteractive(
+  dir: string,
+  server: string | undefined,
+  loginUrl?: string,
+  mode?: LoginMode,
+  /** A slash command to run as soon as the chat is connected (`od 2fa enable` runs `/2fa enable`). */
+  startWith?: string,
+): Promise<void> {
   const saved = loginUrl === undefined && mode === undefined ? pickSession(loadSessions(dir), server) : null;
   if (loginUrl === undefined && mode === undefined && server && !saved) {
     throw new ExitError(EXIT.USAGE, `no saved session for server "${server}": run od login URL --server ${server}`);
@@ -131,12 +154,12 @@ export async function runInteractive(dir: string, server: string | undefined, lo
   }
   enterAltScreen();
   try {
-    if (saved) return await runChat(dir, saved.name, saved.session, config);
+    if (saved) return await runChat(dir, saved.name, saved.session, config, undefined, false, startWith);
     // `od reset-password` without a URL: the saved server's, if there is one.
     const url = loginUrl ?? (mode === 'reset' ? pickSession(loadSessions(dir), server)?.session.url : undefined);
     const fresh = await askLogin(dir, server, url, mode);
     if (!fresh) return;
-    await runChat(dir, fresh.name, fresh.session, config, fresh.pair, fresh.signedUp);
+    await runChat(dir, fresh.name, fresh.session, config, fresh.pair, fresh.signedUp, startWith);
   } finally {
     leaveAltScreen();
   }
