@@ -314,6 +314,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       readRate ? new RateLimiter(readRate.perSec, readRate.burst, now) : null,
     );
     for (const f of FEATURES) f.register?.(dispatcher, services);
+    dispatcher.gate = (ctx, type, write) => services.accountSecurity.gate(ctx.userId, type, write);
 
     const sendBufferCap = opts.sendBufferCap ?? DEFAULTS.sendBufferCap;
     // Malformed input is budgeted per address and account across all their sockets, not only per socket.

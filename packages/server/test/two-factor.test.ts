@@ -64,7 +64,7 @@ describe('two-factor login', () => {
     const { c, login, code, next, recoveryCodes } = await enrolled();
     expect(recoveryCodes).toHaveLength(10);
     expect(new Set(recoveryCodes).size).toBe(10);
-    expect(await c.call('twofa.status')).toEqual({ enabled: true, recoveryCodesLeft: 10 });
+    expect(await c.call('twofa.status')).toMatchObject({ enabled: true, recoveryCodesLeft: 10 });
     // A wrong password says nothing about two-factor login.
     const wrong = await login({ password: 'wrong horse' });
     expect(wrong.status).toBe(401);
@@ -101,7 +101,7 @@ describe('two-factor login', () => {
     expect((await login({ code: ` ${rc.toUpperCase().replace('-', ' ')} ` })).status).toBe(200);
     expect((await login({ code: rc })).status).toBe(401);
     expect((await login({ code: 'aaaaa-aaaaa' })).status).toBe(401);
-    expect(await c.call('twofa.status')).toEqual({ enabled: true, recoveryCodesLeft: 9 });
+    expect(await c.call('twofa.status')).toMatchObject({ enabled: true, recoveryCodesLeft: 9 });
   });
 
   it('two logins racing with the same code: exactly one gets in', async () => {
@@ -132,7 +132,7 @@ describe('two-factor login', () => {
     expect((await c.request('twofa.disable', { password: 'correct horse', code: '000000' })).error.code).toBe('UNAUTHORIZED');
     expect((await c.call('twofa.status')).enabled).toBe(true);
     await c.call('twofa.disable', { password: 'correct horse', code: recoveryCodes[0]! });
-    expect(await c.call('twofa.status')).toEqual({ enabled: false, recoveryCodesLeft: 0 });
+    expect(await c.call('twofa.status')).toMatchObject({ enabled: false, recoveryCodesLeft: 0 });
     expect((await login({})).status).toBe(200);
     // Setting up again starts over with a new secret.
     const again = await c.call('twofa.setup');
@@ -184,7 +184,48 @@ describe('two-factor login', () => {
     const plain = await login({ password: 'new password 2' });
     expect(plain.status).toBe(200);
     const again = await RawClient.connect(server.url, plain.body.accessToken);
-    expect(await again.call('twofa.status')).toEqual({ enabled: false, recoveryCodesLeft: 0 });
+    expect(await again.call('twofa.status')).toMatchObject({ enabled: false, recoveryCodesLeft: 0 });
     await again.close();
+  });
+});
+
+describe('a role that requires two-factor login', () => {
+  it('the owner requires it; a holder without it can read but not write until they turn it on', async () => {
+    const clock = { t: 1_800_000_000_000 };
+    const server = await setup({ now: () => clock.t });
+    const owner = await signup(server.url, 'olga');
+    const admin = await signup(server.url, 'adam');
+    await server.app.services.roles.grant(null, { userId: owner.user.id, roleId: 'owner' });
+    await server.app.services.roles.grant(null, { userId: admin.user.id, roleId: 'admin' });
+    const o = await RawClient.connect(server.url, owner.accessToken);
+    const a = await RawClient.connect(server.url, admin.accessToken);
+    const room = (await o.call('room.create', { name: 'ops' })).room;
+    await a.call('room.join', { roomId: room.id });
+
+    // Only the owner decides, and only about roles that exist.
+    expect((await a.request('twofa.require', { roleId: 'admin' })).error.code).toBe('FORBIDDEN');
+    expect((await o.request('twofa.require', { roleId: 'nope' })).error.code).toBe('NOT_FOUND');
+    await o.call('twofa.require', { roleId: 'admin' });
+    expect(await a.call('twofa.status')).toMatchObject({ enabled: false, requiredRoles: ['admin'], required: true });
+    expect(await o.call('twofa.status')).toMatchObject({ required: false });
+
+    const refused = await a.request('message.send', { roomId: room.id, text: 'hi', nonce: 'n1' });
+    expect(refused.error.code).toBe('FORBIDDEN');
+    expect(refused.error.message).toMatch(/admin requires two-factor login/);
+    // Reads still work, and so does turning it on.
+    expect((await a.call('history', { roomId: room.id })).messages).toEqual([]);
+    const { secret } = await a.call('twofa.setup');
+    await a.call('twofa.enable', { code: totpAt(secret, clock.t) });
+    await a.call('message.send', { roomId: room.id, text: 'hi', nonce: 'n2' });
+    // The owner, who holds no required role, was never held back.
+    await o.call('message.send', { roomId: room.id, text: 'welcome', nonce: 'n3' });
+
+    // Lifted: a member of the role who turned it off can write again.
+    clock.t += TOTP_PERIOD_SEC * 1000;
+    await a.call('twofa.disable', { password: 'correct horse', code: totpAt(secret, clock.t) });
+    expect((await a.request('message.send', { roomId: room.id, text: 'again', nonce: 'n4' })).error.code).toBe('FORBIDDEN');
+    await o.call('twofa.unrequire', { roleId: 'admin' });
+    await a.call('message.send', { roomId: room.id, text: 'again', nonce: 'n5' });
+    expect(await a.call('twofa.status')).toMatchObject({ requiredRoles: [], required: false });
   });
 });

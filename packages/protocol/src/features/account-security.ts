@@ -30,6 +30,10 @@ export const TwoFactorStatus = z.object({
   enabled: z.boolean(),
   /** Unused recovery codes (0 when disabled). */
   recoveryCodesLeft: z.number().int().nonnegative(),
+  /** Roles whose holders must have two-factor login (set by the owner with `twofa.require`). */
+  requiredRoles: z.array(Id),
+  /** The asking user holds one of them. */
+  required: z.boolean(),
 });
 
 export const requests = {
@@ -44,6 +48,13 @@ export const requests = {
   'twofa.enable': req({ code: SecondFactorCode }, z.object({ recoveryCodes: z.array(z.string()) })),
   /** Turn two-factor login off: needs the password and a code (TOTP or recovery). */
   'twofa.disable': req({ password: z.string().max(1024), code: SecondFactorCode }, Ok),
+  /**
+   * Owner only: holders of this role must have two-factor login. Until they turn it on, their writes are
+   * refused (FORBIDDEN) except what turns it on or manages their account; reads keep working.
+   */
+  'twofa.require': req({ roleId: Id }, Ok),
+  /** Owner only: lift the requirement. */
+  'twofa.unrequire': req({ roleId: Id }, Ok),
   /** Where the user is logged in, newest first; the asking session is marked `current`. */
   'sessions.list': req({}, z.object({ sessions: z.array(SessionInfo) })),
   /** Log one session out: its refresh tokens stop working and its sockets close at once. */

@@ -42,6 +42,12 @@ export class Dispatcher {
     private readonly readLimiter: RateLimiter | null = null,
   ) {}
 
+  /**
+   * Asked before every request runs (after its rate limit): throws to refuse it. The composition root sets it
+   * (a role that requires two-factor login refuses its holders' writes until they turn it on).
+   */
+  gate: (ctx: RequestContext, type: RequestType, write: boolean) => void | Promise<void> = () => {};
+
   register<T extends RequestType>(type: T, handler: Handler<T>, opts: { write: boolean }): void {
     this.handlers.set(type, { handler, write: opts.write });
   }
@@ -67,6 +73,7 @@ export class Dispatcher {
       const wait = this.readLimiter.take(ctx.userId, READ_COST[type] ?? 1);
       if (wait > 0) throw new ProtocolError('RATE_LIMITED', 'too many reads; slow down', wait);
     }
+    await this.gate(ctx, type, entry.write);
     return entry.handler(ctx, params as never);
   }
 }

@@ -46,10 +46,12 @@ export function attachAccount(ctx: ControllerContext): Account {
     client.request('twofa.status', {}).then(
       (s) =>
         flash(
-          'info',
+          s.required && !s.enabled ? 'error' : 'info',
           s.enabled
             ? `two-factor login is on (${s.recoveryCodesLeft} recovery code${s.recoveryCodesLeft === 1 ? '' : 's'} left); /2fa disable turns it off`
-            : 'two-factor login is off; /2fa enable turns it on',
+            : s.required
+              ? 'two-factor login is off, and your role requires it: /2fa enable turns it on (until then you can read but not write)'
+              : 'two-factor login is off; /2fa enable turns it on',
         ),
       (e: unknown) => flash('error', `/2fa: ${describeError(e)}`),
     );

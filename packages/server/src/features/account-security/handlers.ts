@@ -7,6 +7,8 @@ export function registerAccountSecurityHandlers(d: Dispatcher, s: Services): voi
   d.register('twofa.setup', (ctx) => a.setup(ctx.userId), { write: true });
   d.register('twofa.enable', (ctx, p) => a.enable(ctx.userId, p), { write: true });
   d.register('twofa.disable', (ctx, p) => a.disable(ctx.userId, p), { write: true });
+  d.register('twofa.require', (ctx, p) => a.require(ctx.userId, p.roleId, true), { write: true });
+  d.register('twofa.unrequire', (ctx, p) => a.require(ctx.userId, p.roleId, false), { write: true });
   d.register('sessions.list', (ctx) => a.sessions(ctx.userId, ctx.family ?? null), { write: false });
   d.register('sessions.revoke', (ctx, p) => a.revoke(ctx.userId, p), { write: true });
   d.register('sessions.revokeOthers', (ctx) => a.revokeOthers(ctx.userId, ctx.family ?? null), { write: true });

@@ -14,6 +14,18 @@ export const TOTP_ISSUER = 'open_discord';
 const wrongPassword = () => new ProtocolError('UNAUTHORIZED', 'wrong password');
 const changedMeanwhile = () => new ProtocolError('CONFLICT', 'your account changed meanwhile; try again');
 const noSession = () => new ProtocolError('NOT_FOUND', 'no such session');
+/** Writes a holder of a role that requires two-factor login may still make: turning it on, their own account. */
+const OPEN_WHILE_REQUIRED: ReadonlySet<string> = new Set([
+  'twofa.setup',
+  'twofa.enable',
+  'twofa.disable',
+  'sessions.revoke',
+  'sessions.revokeOthers',
+  'password.change',
+  'presence.set',
+  'read.mark',
+  'read.unmark',
+]);
 
 /**
  * Account safety for a logged-in user: two-factor enrolment and removal, the session list and revocation,
@@ -21,10 +33,45 @@ const noSession = () => new ProtocolError('NOT_FOUND', 'no such session');
  * login (AuthService.limited), so guessing over the socket is no cheaper than guessing at the login form.
  */
 export class AccountSecurityService {
+  /** Roles that require two-factor login, kept in memory: the gate asks on every write. Null until loaded. */
+  private requiredRoles: Promise<ReadonlySet<string>> | null = null;
+
   constructor(
     private readonly d: ServiceDeps,
     private readonly auth: AuthService,
   ) {}
+
+  private required(): Promise<ReadonlySet<string>> {
+    this.requiredRoles ??= Promise.resolve(this.d.store.accountSecurity.requiredRoles());
+    return this.requiredRoles;
+  }
+
+  /**
+   * Refuse a write by a holder of a role that requires two-factor login while theirs is off. What turns it on
+   * (and the account's own management) stays open, and so do reads: they can still see what is going on.
+   */
+  async gate(userId: string, type: string, write: boolean): Promise<void> {
+    if (!write || OPEN_WHILE_REQUIRED.has(type)) return;
+    const required = await this.required();
+    if (required.size === 0) return;
+    const held = [...(await this.d.access.view()).rolesOf(userId)].filter((r) => required.has(r));
+    if (held.length === 0) return;
+    if ((await this.d.store.accountSecurity.twoFactor(userId))?.enabled) return;
+    const names = await Promise.all(held.map(async (r) => (await this.d.store.roles.get(r))?.name ?? r));
+    throw new ProtocolError('FORBIDDEN', `your role ${names.join(', ')} requires two-factor login: turn it on with /2fa enable first`);
+  }
+
+  /** Owner only: holders of `roleId` must have two-factor login (or, with `on` false, no longer). */
+  async require(actorId: string, roleId: string, on: boolean): Promise<{ ok: true }> {
+    if (!(await this.d.access.view()).isOwner(actorId)) throw new ProtocolError('FORBIDDEN', 'only the owner can require two-factor login for a role');
+    await this.d.queue.submit(async () => {
+      if (!(await this.d.store.roles.get(roleId))) throw new ProtocolError('NOT_FOUND', 'no such role');
+      await this.d.store.accountSecurity.setRoleRequired(roleId, on);
+    });
+    this.requiredRoles = null;
+    this.d.log({ level: 'info', msg: on ? 'two-factor required for role' : 'two-factor no longer required for role', roleId, actorId });
+    return { ok: true };
+  }
 
   private async user(userId: string): Promise<UserRow> {
     const u = await this.d.store.users.byId(userId);
@@ -37,10 +84,19 @@ export class AccountSecurityService {
     return this.auth.limited(`user:${user.id}`, user.username, attempt);
   }
 
-  async status(userId: string): Promise<{ enabled: boolean; recoveryCodesLeft: number }> {
+  async status(userId: string): Promise<{ enabled: boolean; recoveryCodesLeft: number; requiredRoles: string[]; required: boolean }> {
     const tf = await this.d.store.accountSecurity.twoFactor(userId);
     const enabled = tf?.enabled ?? false;
-    return { enabled, recoveryCodesLeft: enabled ? await this.d.store.accountSecurity.recoveryCodesLeft(userId) : 0 };
+    // A deleted role's requirement is left behind in storage; it binds no one, so it is not shown.
+    const requiredRoles: string[] = [];
+    for (const r of [...(await this.required())].sort()) if (await this.d.store.roles.get(r)) requiredRoles.push(r);
+    const mine = (await this.d.access.view()).rolesOf(userId);
+    return {
+      enabled,
+      recoveryCodesLeft: enabled ? await this.d.store.accountSecurity.recoveryCodesLeft(userId) : 0,
+      requiredRoles,
+      required: requiredRoles.some((r) => mine.has(r)),
+    };
   }
 
   async setup(userId: string): Promise<{ secret: string; uri: string }> {
