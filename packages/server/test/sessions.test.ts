@@ -1,6 +1,9 @@
+import path from 'node:path';
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
+import { ACCOUNT_SAFETY_STEP } from '../src/adapters/sqlite/migrations.js';
 import { TOTP_PERIOD_SEC, totpAt } from '../src/features/account-security/totp.js';
-import { RawClient, post, signup, testScope } from './helpers.js';
+import { RawClient, post, rollBackTo, signup, testScope } from './helpers.js';
 
 const { setup, cleanups } = testScope();
 
@@ -127,5 +130,26 @@ describe('password change', () => {
     clock.t += TOTP_PERIOD_SEC * 1000;
     const login = await post(server.url, '/api/login', { username: 'ada', password: 'battery staple', code: totpAt(secret, clock.t) });
     expect(login.status).toBe(200);
+  });
+});
+
+describe('the account-safety migration', () => {
+  it('runs on a database from before it: sessions logged in before show up as unknown clients and keep working', async () => {
+    const first = await setup();
+    const pair = await signup(first.url, 'ada');
+    const dataDir = first.dataDir;
+    await first.close();
+    const db = new Database(path.join(dataDir, 'od.sqlite'));
+    rollBackTo(db, ACCOUNT_SAFETY_STEP - 1);
+    expect(db.prepare("SELECT name FROM sqlite_master WHERE name IN ('two_factor', 'sessions')").all()).toEqual([]);
+    db.close();
+    const again = await setup({ dataDir });
+    const refreshed = await post(again.url, '/api/refresh', { refreshToken: pair.refreshToken });
+    expect(refreshed.status).toBe(200);
+    const c = await connect(again.url, refreshed.body.accessToken);
+    const { sessions } = await c.call('sessions.list');
+    expect(sessions).toHaveLength(1);
+    expect(sessions[0]).toMatchObject({ client: 'unknown', current: true });
+    expect(await c.call('twofa.status')).toMatchObject({ enabled: false });
   });
 });
