@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { LIMITS, USERNAME_RE, utf8ByteLength } from './limits.js';
 import { Me } from './model.js';
+import { AccountExport } from './features/account-export.js';
 
 /** HTTP account API (same port as the WebSocket). All bodies are JSON; errors are `{error: ErrorBody}`. */
 export const HTTP_PATHS = {
@@ -16,6 +17,8 @@ export const HTTP_PATHS = {
    * field; spends the same per-address budget as a sign-up attempt.
    */
   inviteCheck: '/api/invite-check',
+  /** Everything the server holds about the user (`Authorization: Bearer <access token>`); see AccountExport. */
+  export: '/api/export',
   health: '/healthz',
   /** WebSocket upgrade path. */
   ws: '/ws',
@@ -84,6 +87,7 @@ export const HTTP_RESULTS = {
   logoutAll: OkBody,
   resetPassword: OkBody,
   inviteCheck: OkBody,
+  export: AccountExport,
   health: HealthBody,
 } as const;
 export type HttpEndpoint = keyof typeof HTTP_RESULTS;

@@ -15,3 +15,4 @@ export * from './emoji.js';
 export * from './broadcast-mentions.js';
 export * from './features/files.js';
 export * from './features/account-security.js';
+export * from './features/account-export.js';

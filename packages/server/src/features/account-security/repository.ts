@@ -46,4 +46,9 @@ export interface AccountSecurityRepository {
   liveSessions(userId: string, now: number): Awaitable<SessionRow[]>;
   /** Drop descriptions of sessions that have no refresh token left (after expired tokens were purged). */
   purgeSessions(): Awaitable<void>;
+  /** For the data export: the user's live messages (ids, oldest first), reactions given and files uploaded. */
+  authoredMessageIds(userId: string): Awaitable<string[]>;
+  reactionsBy(userId: string): Awaitable<Array<{ messageId: string; emoji: string; createdAt: number }>>;
+  /** Files the user uploaded, each with the messages it is attached to (none: not sent yet). */
+  filesBy(userId: string): Awaitable<Array<{ id: string; name: string; size: number; mime: string; createdAt: number; messageIds: string[] }>>;
 }

@@ -1,4 +1,5 @@
-import type { SessionInfo } from '@open-discord/protocol';
+import type { AccountExport, SessionInfo } from '@open-discord/protocol';
+import { messageToWire } from '../messages/wire.js';
 import { ProtocolError } from '@open-discord/protocol';
 import type { ServiceDeps } from '../../core/deps.js';
 import type { AuthService } from '../accounts/service.js';
@@ -147,6 +148,64 @@ export class AccountSecurityService {
         return { ok: true as const };
       }),
     );
+  }
+
+  /**
+   * Everything the server holds about the user that they may still see: their profile, the live messages
+   * they wrote in rooms they can see (DMs and groups included), the reactions they gave there, and the files
+   * they can fetch. A room hidden from them now (a restriction, a group they left) contributes nothing, not
+   * even their own old messages: the export shows what they could read anyway, never more.
+   */
+  async exportData(userId: string): Promise<AccountExport> {
+    const { store } = this.d;
+    const user = await this.user(userId);
+    const view = await this.d.access.view();
+    const rooms = new Map<string, AccountExport['rooms'][number]>();
+    const visibleRoom = async (roomId: string): Promise<boolean> => {
+      if (rooms.has(roomId)) return true;
+      const room = await store.rooms.get(roomId);
+      if (!room || room.deleted || !view.canSeeRoom(userId, roomId)) return false;
+      rooms.set(roomId, { id: room.id, name: room.name, kind: room.kind, topic: room.topic });
+      return true;
+    };
+    const messages: AccountExport['messages'] = [];
+    for (const id of await store.accountSecurity.authoredMessageIds(userId)) {
+      const row = await store.messages.get(id);
+      if (row && !row.deleted && (await visibleRoom(row.roomId))) messages.push(messageToWire(row));
+    }
+    const reactions: AccountExport['reactions'] = [];
+    for (const r of await store.accountSecurity.reactionsBy(userId)) {
+      const row = await store.messages.get(r.messageId);
+      if (row && !row.deleted && (await visibleRoom(row.roomId))) reactions.push({ ...r, roomId: row.roomId });
+    }
+    // The same rule as fetching a file: not sent yet (then only its uploader), or carried by a visible live message.
+    const files: AccountExport['files'] = [];
+    for (const f of await store.accountSecurity.filesBy(userId)) {
+      const refs = await store.files.references(f.id);
+      if ((!refs.referenced) || refs.liveRooms.some((r) => view.canSeeRoom(userId, r))) {
+        files.push({ id: f.id, name: f.name, size: f.size, mime: f.mime, createdAt: f.createdAt });
+      }
+    }
+    const tf = await store.accountSecurity.twoFactor(userId);
+    this.d.log({ level: 'info', msg: 'data export', userId, messages: messages.length, files: files.length });
+    return {
+      exportedAt: this.d.now(),
+      user: {
+        id: user.id,
+        username: user.username,
+        nickname: user.nickname,
+        color: user.color,
+        statusText: user.statusText,
+        createdAt: user.createdAt,
+        roles: await store.roles.rolesOf(user.id),
+        highlights: user.highlights,
+        twoFactor: tf?.enabled ?? false,
+      },
+      rooms: [...rooms.values()],
+      messages,
+      reactions,
+      files,
+    };
   }
 
   async sessions(userId: string, family: string | null): Promise<{ sessions: SessionInfo[] }> {
