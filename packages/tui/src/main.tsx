@@ -63,6 +63,15 @@ program
   });
 
 program
+  .command('export')
+  .description('write everything the server holds about this account (messages, reactions, uploads) to one tar archive')
+  .option('--out <file>', 'the archive to write (default: od-export-USERNAME-DATE.tar here)')
+  .action(async (opts: { out?: string }) => {
+    const { runExport } = await import('./run/export.js');
+    process.stdout.write((await runExport(dir(), server(), opts.out, (t) => process.stderr.write(t))) + '\n');
+  });
+
+program
   .command('logout')
   .description('revoke and forget the saved session')
   .option('--all', 'revoke every session of this account, on every device')
