@@ -204,7 +204,7 @@ export function rollBackTo(db: { exec(sql: string): unknown; pragma(s: string, o
     12: undoMigration12,
     [ACCOUNT_SAFETY_STEP]: (d) =>
       d.exec(
-        'DROP TABLE two_factor; DROP TABLE recovery_codes; DROP TABLE two_factor_roles; DROP TABLE sessions; ALTER TABLE reset_codes DROP COLUMN clears_two_factor;',
+        'DROP TABLE two_factor; DROP TABLE recovery_codes; DROP TABLE two_factor_roles; DROP TABLE sessions; ALTER TABLE reset_codes DROP COLUMN clears_two_factor; DROP INDEX message_reactions_user; DROP INDEX files_uploader;',
       ),
   };
   const current = db.pragma('user_version', { simple: true }) as number;

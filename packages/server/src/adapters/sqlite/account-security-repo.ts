@@ -46,10 +46,8 @@ export class SqliteAccountSecurityRepo implements AccountSecurityRepository {
       reactionsBy: db.prepare<[string], { message_id: string; emoji: string; created_at: number }>(
         'SELECT message_id, emoji, created_at FROM message_reactions WHERE user_id = ? ORDER BY created_at, message_id, emoji',
       ),
-      filesBy: db.prepare<[string], { id: string; name: string; size: number; mime: string; created_at: number; message_ids: string | null }>(
-        `SELECT f.id, f.name, f.size, f.mime, f.created_at, group_concat(mf.message_id) AS message_ids
-           FROM files f LEFT JOIN message_files mf ON mf.file_id = f.id
-          WHERE f.uploader_id = ? GROUP BY f.id ORDER BY f.created_at, f.id`,
+      filesBy: db.prepare<[string], { id: string; name: string; size: number; mime: string; created_at: number }>(
+        'SELECT id, name, size, mime, created_at FROM files WHERE uploader_id = ? ORDER BY created_at, id',
       ),
     };
   }
@@ -109,14 +107,7 @@ export class SqliteAccountSecurityRepo implements AccountSecurityRepository {
   reactionsBy(userId: string): Array<{ messageId: string; emoji: string; createdAt: number }> {
     return this.s.reactionsBy.all(userId).map((r) => ({ messageId: r.message_id, emoji: r.emoji, createdAt: r.created_at }));
   }
-  filesBy(userId: string): Array<{ id: string; name: string; size: number; mime: string; createdAt: number; messageIds: string[] }> {
-    return this.s.filesBy.all(userId).map((r) => ({
-      id: r.id,
-      name: r.name,
-      size: r.size,
-      mime: r.mime,
-      createdAt: r.created_at,
-      messageIds: r.message_ids ? r.message_ids.split(',') : [],
-    }));
+  filesBy(userId: string): Array<{ id: string; name: string; size: number; mime: string; createdAt: number }> {
+    return this.s.filesBy.all(userId).map((r) => ({ id: r.id, name: r.name, size: r.size, mime: r.mime, createdAt: r.created_at }));
   }
 }

@@ -9,7 +9,8 @@ type Migration = string | ((db: Database.Database) => void);
  * Account safety: two-factor login (the TOTP secret, pending until a code proves an authenticator holds it;
  * the last time step used, so a code is accepted once), recovery codes (hashed, each used once), the roles
  * whose holders must have two-factor login, what each session (refresh-token family) said about itself, and
- * whether a reset code also turns two-factor login off (`od-server user reset-password --clear-2fa`).
+ * whether a reset code also turns two-factor login off (`od-server user reset-password --clear-2fa`), and the
+ * indexes the data export reads a user's reactions and uploads by.
  * Its own constant so tests can find its number wherever it lands in the list.
  */
 export const ACCOUNT_SAFETY_MIGRATION = `
@@ -37,6 +38,9 @@ export const ACCOUNT_SAFETY_MIGRATION = `
   );
   CREATE INDEX sessions_user ON sessions(user_id);
   ALTER TABLE reset_codes ADD COLUMN clears_two_factor INTEGER NOT NULL DEFAULT 0;
+  -- The data export gathers a user's reactions and uploads.
+  CREATE INDEX message_reactions_user ON message_reactions(user_id);
+  CREATE INDEX files_uploader ON files(uploader_id);
 `;
 
 /**

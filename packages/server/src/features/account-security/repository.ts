@@ -49,6 +49,6 @@ export interface AccountSecurityRepository {
   /** For the data export: the user's live messages (ids, oldest first), reactions given and files uploaded. */
   authoredMessageIds(userId: string): Awaitable<string[]>;
   reactionsBy(userId: string): Awaitable<Array<{ messageId: string; emoji: string; createdAt: number }>>;
-  /** Files the user uploaded, each with the messages it is attached to (none: not sent yet). */
-  filesBy(userId: string): Awaitable<Array<{ id: string; name: string; size: number; mime: string; createdAt: number; messageIds: string[] }>>;
+  /** Files the user uploaded, oldest first. */
+  filesBy(userId: string): Awaitable<Array<{ id: string; name: string; size: number; mime: string; createdAt: number }>>;
 }

@@ -182,7 +182,7 @@ export class AccountSecurityService {
     const files: AccountExport['files'] = [];
     for (const f of await store.accountSecurity.filesBy(userId)) {
       const refs = await store.files.references(f.id);
-      if ((!refs.referenced) || refs.liveRooms.some((r) => view.canSeeRoom(userId, r))) {
+      if (!refs.referenced || refs.liveRooms.some((r) => view.canSeeRoom(userId, r))) {
         files.push({ id: f.id, name: f.name, size: f.size, mime: f.mime, createdAt: f.createdAt });
       }
     }
