@@ -125,6 +125,17 @@ describe('two-factor login', () => {
     expect(blocked.body.error.code).toBe('RATE_LIMITED');
   });
 
+  it('wrong codes and passwords over the socket spend the same budget as login attempts', async () => {
+    const { c, login, code, next } = await enrolled({ authRate: { perSec: 0.001, burst: 25 } });
+    next();
+    for (let i = 0; i < 3; i++) expect((await c.request('twofa.disable', { password: 'correct horse', code: String(200000 + i) })).error.code).toBe('UNAUTHORIZED');
+    for (let i = 0; i < 2; i++) expect((await c.request('password.change', { current: 'wrong horse', password: 'battery staple' })).error.code).toBe('UNAUTHORIZED');
+    // Five failures: the account's bucket is empty, for the login form too.
+    expect((await c.request('twofa.disable', { password: 'correct horse', code: code() })).error.code).toBe('RATE_LIMITED');
+    expect((await login({ code: code() })).status).toBe(429);
+    expect((await c.call('twofa.status')).enabled).toBe(true);
+  });
+
   it('disabling needs both the password and a code', async () => {
     const { c, login, code, next, recoveryCodes } = await enrolled();
     next();
