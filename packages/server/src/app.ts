@@ -204,7 +204,7 @@ export async function createServices(o: ServicesOptions): Promise<Services & { b
     files: new FilesService(deps, o.files ?? { dir: null, maxBytes: 0 }),
     threads,
     search: new SearchService(deps),
-    accountSecurity: new AccountSecurityService(deps, auth),
+    accountSecurity: new AccountSecurityService(deps, auth, o.auth.secret),
   };
 }
 

@@ -1,4 +1,8 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { openSecret, sealSecret, totpSealKey } from '../src/features/account-security/sealed-secret.js';
 import { Secret } from 'otpauth';
 import { matchingStep, stepAt, totpAt, TOTP_PERIOD_SEC } from '../src/features/account-security/totp.js';
 import { userResetPassword } from '../src/cli/admin.js';
@@ -58,6 +62,30 @@ async function enrolled(over: Parameters<typeof setup>[0] = {}, start = 1_800_00
   };
   return { server, clock, c, secret, code, recoveryCodes: recoveryCodes as string[], login, next };
 }
+
+describe('TOTP secrets at rest', () => {
+  it('are sealed under a key from the server secret: another key opens nothing, tampering is detected', () => {
+    const key = totpSealKey(randomBytes(32));
+    const sealed = sealSecret(key, 'JBSWY3DPEHPK3PXP');
+    expect(sealed).not.toContain('JBSWY3DPEHPK3PXP');
+    expect(sealSecret(key, 'JBSWY3DPEHPK3PXP')).not.toBe(sealed); // a fresh IV each time
+    expect(openSecret(key, sealed)).toBe('JBSWY3DPEHPK3PXP');
+    expect(openSecret(totpSealKey(randomBytes(32)), sealed)).toBeNull();
+    const flipped = sealed.slice(0, -2) + (sealed.endsWith('A') ? 'B' : 'A') + sealed.slice(-1);
+    expect(openSecret(key, flipped)).toBeNull();
+    expect(openSecret(key, 'JBSWY3DPEHPK3PXP')).toBeNull();
+  });
+
+  it('the database files never hold an enrolled secret in the clear', async () => {
+    const { server, secret } = await enrolled();
+    const bytes = ['od.sqlite', 'od.sqlite-wal']
+      .map((f) => path.join(server.dataDir, f))
+      .filter((f) => fs.existsSync(f))
+      .map((f) => fs.readFileSync(f));
+    expect(bytes.length).toBeGreaterThan(0);
+    for (const b of bytes) expect(b.includes(Buffer.from(secret))).toBe(false);
+  });
+});
 
 describe('two-factor login', () => {
   it('enrols with a code, shows ten recovery codes once, and then asks for a code after the password', async () => {

@@ -3,7 +3,7 @@ import type { Awaitable } from '../../ports/awaitable.js';
 
 export interface TwoFactorRow {
   userId: string;
-  /** Base32 TOTP secret. */
+  /** The base32 TOTP secret, sealed (sealed-secret.ts): storage never holds it in the clear. */
   secret: string;
   /** False while enrolment waits for its first code. */
   enabled: boolean;

@@ -7,6 +7,7 @@ import { badCode, codeRequired } from '../accounts/service.js';
 import type { UserRow } from '../accounts/repository.js';
 import { newRecoveryCodes, recoveryCodeHash } from './recovery-codes.js';
 import { spendSecondFactor } from './second-factor.js';
+import { openSecret, sealSecret, totpSealKey } from './sealed-secret.js';
 import { matchingStep, newTotpSecret, totpUri } from './totp.js';
 
 /** The name authenticator apps show above the code. */
@@ -36,11 +37,15 @@ const OPEN_WHILE_REQUIRED: ReadonlySet<string> = new Set([
 export class AccountSecurityService {
   /** Roles that require two-factor login, kept in memory: the gate asks on every write. Null until loaded. */
   private requiredRoles: Promise<ReadonlySet<string>> | null = null;
+  private readonly key: Buffer;
 
   constructor(
     private readonly d: ServiceDeps,
     private readonly auth: AuthService,
-  ) {}
+    serverSecret: Buffer,
+  ) {
+    this.key = totpSealKey(serverSecret);
+  }
 
   private required(): Promise<ReadonlySet<string>> {
     this.requiredRoles ??= Promise.resolve(this.d.store.accountSecurity.requiredRoles());
@@ -107,7 +112,7 @@ export class AccountSecurityService {
       if ((await this.d.store.accountSecurity.twoFactor(userId))?.enabled) {
         throw new ProtocolError('CONFLICT', 'two-factor login is already on; turn it off first');
       }
-      await this.d.store.accountSecurity.setPending(userId, secret, w.now);
+      await this.d.store.accountSecurity.setPending(userId, sealSecret(this.key, secret), w.now);
     });
     return { secret, uri: totpUri(secret, TOTP_ISSUER, user.username) };
   }
@@ -123,7 +128,8 @@ export class AccountSecurityService {
       const tf = await this.d.store.accountSecurity.twoFactor(userId);
       if (!tf) throw new ProtocolError('BAD_REQUEST', 'start with twofa.setup');
       if (tf.enabled) throw new ProtocolError('CONFLICT', 'two-factor login is already on');
-      const step = matchingStep(tf.secret, code.replace(/\s/g, ''), w.now);
+      const secret = openSecret(this.key, tf.secret);
+      const step = secret === null ? null : matchingStep(secret, code.replace(/\s/g, ''), w.now);
       // The step that proved enrolment counts as used: the same code cannot then log in.
       if (step === null) throw badCode();
       await this.d.store.accountSecurity.enable(userId, step, hashes);
@@ -141,7 +147,7 @@ export class AccountSecurityService {
           if (current.passwordHash !== user.passwordHash) throw changedMeanwhile();
           const tf = await this.d.store.accountSecurity.twoFactor(userId);
           if (!tf?.enabled) throw new ProtocolError('CONFLICT', 'two-factor login is not on');
-          if (!(await spendSecondFactor(this.d.store, tf, p.code, w.now))) throw badCode();
+          if (!(await spendSecondFactor(this.d.store, tf, p.code, w.now, this.key))) throw badCode();
           await this.d.store.accountSecurity.disable(userId);
         });
         this.d.log({ level: 'info', msg: 'two-factor disabled', userId });
@@ -256,7 +262,7 @@ export class AccountSecurityService {
           const tf = await this.d.store.accountSecurity.twoFactor(userId);
           if (tf?.enabled) {
             if (p.code === undefined) throw codeRequired();
-            if (!(await spendSecondFactor(this.d.store, tf, p.code, w.now))) throw badCode();
+            if (!(await spendSecondFactor(this.d.store, tf, p.code, w.now, this.key))) throw badCode();
           }
           await this.d.store.users.setPassword(userId, hash);
           // Every other session ends: whoever else knew the old password is logged out. This one stays.

@@ -11,6 +11,7 @@ import { checkNickname } from './nicknames.js';
 import type { InviteRow, UserRow } from './repository.js';
 import { generatedNickname, meOf, publicUser } from './users.js';
 import { spendSecondFactor } from '../account-security/second-factor.js';
+import { totpSealKey } from '../account-security/sealed-secret.js';
 
 export type Registration = 'invite' | 'open' | 'closed';
 
@@ -61,6 +62,8 @@ export class AuthService {
   private readonly passwords: PasswordHasher;
   /** Compared against when the user does not exist, so both failures cost the same. */
   private readonly dummyHash: Promise<string>;
+  /** The key TOTP secrets are sealed with (account-security/sealed-secret.ts). */
+  private readonly totpKey: Buffer;
   /** Hooks run after a user's sessions were revoked (the session layer closes their sockets). */
   onSessionsRevoked: (userId: string) => void = () => {};
   /** Hooks run after one session family was revoked (logout, refresh-token reuse): close its sockets. */
@@ -75,6 +78,7 @@ export class AuthService {
     // Usernames are guessed more slowly than addresses rotate: a tighter bucket per account.
     this.byName = o.authRate ? new RateLimiter(o.authRate.perSec / 5, Math.max(5, o.authRate.burst / 5), d.now) : null;
     this.passwords = new PasswordHasher(o.bcryptCost);
+    this.totpKey = totpSealKey(o.secret);
     this.dummyHash = this.passwords.hash(newOpaqueToken());
     this.dummyHash.catch(() => {}); // a failure surfaces on first use
   }
@@ -235,7 +239,7 @@ export class AuthService {
       const tf = await this.d.store.accountSecurity.twoFactor(current.id);
       if (tf?.enabled) {
         if (code === undefined) throw codeRequired();
-        if (!(await spendSecondFactor(this.d.store, tf, code, w.now))) throw badCode();
+        if (!(await spendSecondFactor(this.d.store, tf, code, w.now, this.totpKey))) throw badCode();
       }
       if (upgraded !== null) await this.d.store.users.setPassword(current.id, upgraded);
       return await this.issue(current, this.d.newId(), w.now, origin);
