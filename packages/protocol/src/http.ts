@@ -44,6 +44,8 @@ export const SignupBody = z.object({
   invite: z.string().max(128).optional(),
   /** What the client is (`od 0.4.0`), shown in the user's session list. */
   client: z.string().max(64).optional(),
+  /** A kicked member rejoining an account that has two-factor login: its code, as at login. */
+  code: z.string().max(32).optional(),
 });
 export const LoginBody = z.object({
   username: z.string().max(64),

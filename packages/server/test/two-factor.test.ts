@@ -164,6 +164,20 @@ describe('two-factor login', () => {
     expect((await c.call('twofa.status')).enabled).toBe(true);
   });
 
+  it('a kicked member rejoining an account with two-factor login needs its code too', async () => {
+    const { server, code, next } = await enrolled();
+    await server.app.services.moderation.kick(null, { userId: (await server.app.storage.users.byUsername('ada'))!.id });
+    const invite = async () => (await server.app.services.invites.create(null, { uses: 1 })).invite.code!;
+    const rejoin = async (extra: Record<string, unknown>) =>
+      post(server.url, '/api/signup', { username: 'ada', password: 'correct horse', nickname: 'ada', invite: await invite(), ...extra });
+    expect((await rejoin({})).body.error.code).toBe('CODE_REQUIRED');
+    expect((await rejoin({ code: '000000' })).body.error.code).toBe('UNAUTHORIZED');
+    next();
+    const back = await rejoin({ code: code() });
+    expect(back.status).toBe(200);
+    expect(back.body.user.username).toBe('ada');
+  });
+
   it('disabling needs both the password and a code', async () => {
     const { c, login, code, next, recoveryCodes } = await enrolled();
     next();

@@ -50,4 +50,13 @@ describe('the login form with two-factor login', () => {
     s = chunk(s, '111111\n');
     expect(s.busy?.values).toEqual({ url: 'http://x', mode: 'login', username: 'ada', password: 'new-password-1', totp: '111111' });
   });
+
+  it('a sign-up that turns out to be a kicked member rejoining asks for the code and stays a sign-up', () => {
+    let s = chunk(initialLoginForm('http://x'), 'sada\ncorrect-horse-1\nINV-1\nAda\n');
+    s = loginReducer(s, { type: 'failed', id: s.busy!.id, error: 'code required', code: 'CODE_REQUIRED' });
+    expect(s.mode).toBe('signup');
+    expect(currentField(s)).toBe('totp');
+    s = chunk(s, '123123\n');
+    expect(s.busy?.values).toEqual({ url: 'http://x', mode: 'signup', username: 'ada', password: 'correct-horse-1', invite: 'INV-1', nickname: 'Ada', totp: '123123' });
+  });
 });

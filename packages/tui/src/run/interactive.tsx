@@ -39,6 +39,7 @@ function askLogin(dir: string, server: string | undefined, url: string | undefin
               username: v.username,
               password: v.password,
               client: clientName(),
+              ...(v.totp && { code: v.totp }),
               ...(v.invite && { invite: v.invite }),
               ...(v.nickname && { nickname: v.nickname }),
             });

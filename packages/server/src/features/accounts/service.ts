@@ -180,6 +180,12 @@ export class AuthService {
         existing !== null && former !== null && existing.id === former.id &&
         existing.passwordHash === former.passwordHash && existing.tokenVersion === former.tokenVersion;
       if (existing && rejoining && stillFormer && existing.removedReason === 'kicked') {
+        // The account comes back as it was, two-factor login included: its code is asked for as at login.
+        const tf = await d.store.accountSecurity.twoFactor(existing.id);
+        if (tf?.enabled) {
+          if (body.code === undefined) throw codeRequired();
+          if (!(await spendSecondFactor(d.store, tf, body.code, w.now, this.totpKey))) throw badCode();
+        }
         await d.store.users.setRemoved(existing.id, null);
         if (roleId && roleId !== OWNER_ROLE && await d.store.roles.get(roleId)) await d.store.roles.grant(existing.id, roleId);
         const back = (await d.store.users.byId(existing.id))!;

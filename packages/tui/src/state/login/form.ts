@@ -98,7 +98,8 @@ export function initialLoginForm(initialUrl?: string, mode: LoginMode = 'login')
 
 export function fieldsOf(s: Pick<LoginFormState, 'askUrl' | 'mode'> & { needsCode?: boolean }): LoginField[] {
   const head: LoginField[] = [...(s.askUrl ? (['url'] as LoginField[]) : []), 'mode', 'username'];
-  if (s.mode === 'signup') return [...head, 'password', 'invite', 'nickname'];
+  // A kicked member rejoining an account with two-factor login is asked for its code too.
+  if (s.mode === 'signup') return [...head, 'password', 'invite', 'nickname', ...(s.needsCode ? (['totp'] as LoginField[]) : [])];
   if (s.mode === 'reset') return [...head, 'code', 'password', 'password2'];
   return [...head, 'password', ...(s.needsCode ? (['totp'] as LoginField[]) : [])];
 }
@@ -151,7 +152,7 @@ function valuesOf(s: LoginFormState): LoginValues {
     out.nickname = v.nickname.trim();
   }
   if (s.mode === 'reset') out.code = v.code.trim();
-  if (s.mode === 'login' && s.needsCode) out.totp = v.totp.trim();
+  if (s.mode !== 'reset' && s.needsCode) out.totp = v.totp.trim();
   return out;
 }
 
@@ -325,10 +326,11 @@ export function loginReducer(s: LoginFormState, action: LoginAction): LoginFormS
 /**
  * The password was right and the account has two-factor login: ask for the code after it, keeping what was
  * typed. A password reset has happened by then (its code is spent), so the form goes on as a login with the
- * new password. Keys typed while waiting were the code (people type it as soon as they see the prompt).
+ * new password; a sign-up (a kicked member rejoining) stays one. Keys typed while waiting were the code (people
+ * type it as soon as they see the prompt).
  */
 function askCode(s: LoginFormState): LoginFormState {
-  const asked: LoginFormState = { ...s, mode: 'login', needsCode: true, busy: null, typeahead: [], values: { ...s.values, totp: '' } };
+  const asked: LoginFormState = { ...s, mode: s.mode === 'reset' ? 'login' : s.mode, needsCode: true, busy: null, typeahead: [], values: { ...s.values, totp: '' } };
   const at: LoginFormState = {
     ...asked,
     step: fieldsOf(asked).indexOf('totp'),
