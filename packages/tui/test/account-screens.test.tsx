@@ -81,6 +81,19 @@ describe('/2fa enable on screen', () => {
     expect(frame()).not.toContain(codes[0]);
   });
 
+  it('on a terminal too short for the QR code it shows the secret and the code field, and says why', async () => {
+    const { client, store, actions, frame } = chat();
+    store.dispatch({ type: 'resize', cols: 80, rows: 24 });
+    actions.submit('/2fa enable');
+    client.of('twofa.setup')[0]!.resolve({ secret: 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP', uri: URI });
+    await tick();
+    const f = frame();
+    expect(f).toContain('too short for the QR code');
+    expect(f).not.toContain(qrLines(URI)[0]);
+    expect(f).toContain('JBSW Y3DP EHPK 3PXP');
+    expect(f).toMatch(/Two-factor code/);
+  });
+
   it('a setup refusal closes the screen with the reason', async () => {
     const { client, store, actions } = chat();
     actions.submit('/2fa enable');

@@ -9,14 +9,17 @@ const when = (ms: number) => new Date(ms).toISOString().slice(0, 16).replace('T'
 export function AccountOverlay({ account, width, height }: { account: AccountScreen; width: number; height: number }) {
   return (
     <Box flexDirection="column" width={width} height={height} borderStyle="round" borderColor="cyan" paddingX={1} overflow="hidden">
-      {account.kind === 'enrol' ? <Enrol a={account} /> : account.kind === 'form' ? <Form a={account} /> : <Sessions a={account} />}
+      {account.kind === 'enrol' ? <Enrol a={account} height={height} /> : account.kind === 'form' ? <Form a={account} /> : <Sessions a={account} />}
       {account.error ? <Text color="red">{account.error}</Text> : null}
       {account.busy ? <Text color="yellow">asking the server…</Text> : null}
     </Box>
   );
 }
 
-function Enrol({ a }: { a: Extract<AccountScreen, { kind: 'enrol' }> }) {
+/** Rows the enrolment screen needs besides the QR code: border, title, secret, code, hint, an error. */
+const ENROL_TEXT_ROWS = 7;
+
+function Enrol({ a, height }: { a: Extract<AccountScreen, { kind: 'enrol' }>; height: number }) {
   if (a.recoveryCodes) {
     return (
       <>
@@ -32,12 +35,13 @@ function Enrol({ a }: { a: Extract<AccountScreen, { kind: 'enrol' }> }) {
     );
   }
   if (!a.secret || !a.uri) return <Text bold>Two-factor login: preparing a secret…</Text>;
+  const qr = qrLines(a.uri);
+  // A code cut in half cannot be scanned, and it would push the code field off the screen: say so instead.
+  const fits = qr.length + ENROL_TEXT_ROWS <= height;
   return (
     <>
-      <Text bold>Two-factor login: scan this with your authenticator app</Text>
-      {qrLines(a.uri).map((line, i) => (
-        <Text key={i}>{line}</Text>
-      ))}
+      <Text bold>{fits ? 'Two-factor login: scan this with your authenticator app' : 'Two-factor login: add this secret to your authenticator app'}</Text>
+      {fits ? qr.map((line, i) => <Text key={i}>{line}</Text>) : <Text dimColor>(the terminal is too short for the QR code: make it taller to scan one)</Text>}
       <Text>
         or type the secret: <Text bold>{groupedSecret(a.secret)}</Text>
       </Text>
