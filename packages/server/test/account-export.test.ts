@@ -57,6 +57,19 @@ describe('data export (POST /api/export)', () => {
     expect(text).not.toMatch(/\$2[aby]\$/);
   });
 
+  it('a few exports in a row, then the user waits (an export walks everything they wrote)', async () => {
+    const clock = { t: 1_800_000_000_000 };
+    const server = await setup({ now: () => clock.t });
+    const ada = await signup(server.url, 'ada');
+    const exp = () => post(server.url, '/api/export', {}, { authorization: `Bearer ${ada.accessToken}` });
+    for (let i = 0; i < 3; i++) expect((await exp()).status).toBe(200);
+    const limited = await exp();
+    expect(limited.status).toBe(429);
+    expect(limited.body.error.code).toBe('RATE_LIMITED');
+    clock.t += 60_000;
+    expect((await exp()).status).toBe(200);
+  });
+
   it('needs a valid access token', async () => {
     const server = await setup();
     expect((await post(server.url, '/api/export', {})).status).toBe(401);

@@ -2,6 +2,7 @@ import type { AccountExport, SessionInfo } from '@open-discord/protocol';
 import { messageToWire } from '../messages/wire.js';
 import { ProtocolError } from '@open-discord/protocol';
 import type { ServiceDeps } from '../../core/deps.js';
+import { RateLimiter } from '../../core/rate-limit.js';
 import type { AuthService } from '../accounts/service.js';
 import { badCode, codeRequired } from '../accounts/service.js';
 import type { UserRow } from '../accounts/repository.js';
@@ -38,6 +39,8 @@ export class AccountSecurityService {
   /** Roles that require two-factor login, kept in memory: the gate asks on every write. Null until loaded. */
   private requiredRoles: Promise<ReadonlySet<string>> | null = null;
   private readonly key: Buffer;
+  /** An export walks everything a user wrote: a few in a row, then one a minute, so it cannot hog the server. */
+  private readonly exports: RateLimiter;
 
   constructor(
     private readonly d: ServiceDeps,
@@ -45,6 +48,7 @@ export class AccountSecurityService {
     serverSecret: Buffer,
   ) {
     this.key = totpSealKey(serverSecret);
+    this.exports = new RateLimiter(1 / 60, 3, d.now);
   }
 
   private required(): Promise<ReadonlySet<string>> {
@@ -163,6 +167,8 @@ export class AccountSecurityService {
    * even their own old messages: the export shows what they could read anyway, never more.
    */
   async exportData(userId: string): Promise<AccountExport> {
+    const wait = this.exports.take(userId);
+    if (wait > 0) throw new ProtocolError('RATE_LIMITED', 'an export was made just now; try again later', wait);
     const { store } = this.d;
     const user = await this.user(userId);
     const view = await this.d.access.view();
