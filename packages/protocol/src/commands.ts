@@ -57,6 +57,12 @@ export const COMMANDS: readonly CommandSpec[] = [
   { name: 'color', args: [a('color', 'color')], help: 'Set your name colour (name, #rrggbb, or reset)', request: 'color.set' },
   { name: 'me', args: [a('action', 'text', { rest: true })], help: 'Send an action message', request: 'message.send' },
   { name: 'quit', args: [], help: 'Leave od', request: 'client' },
+  // Account safety: passwords and codes are typed into a screen of their own, never on the command line.
+  { name: '2fa', args: [a('action', 'word', { optional: true })], help: 'Two-factor login: status, enable (QR code for your authenticator app) or disable', request: 'client' },
+  { name: '2fa', sub: 'require', args: [a('role', 'role')], help: 'Owner: holders of the role must turn two-factor login on before they can write', request: 'twofa.require' },
+  { name: '2fa', sub: 'unrequire', args: [a('role', 'role')], help: 'Owner: lift the two-factor requirement of a role', request: 'twofa.unrequire' },
+  { name: 'password', args: [], help: 'Change your password (your other sessions are logged out)', request: 'client' },
+  { name: 'sessions', args: [], help: 'Where you are logged in: r logs one out, o logs out everywhere else', request: 'client' },
   // Your own room settings, kept by the server so every device of yours agrees (room.settings).
   { name: 'mute', args: [a('room', 'room', { optional: true })], help: 'Mute a room: shown dimmed, never rings (all your devices)', request: 'client' },
   { name: 'unmute', args: [a('room', 'room', { optional: true })], help: 'Unmute a room', request: 'client' },

@@ -11,6 +11,8 @@ export const ERROR_CODES = [
   'PAYLOAD_TOO_LARGE',
   /** The server could not store the write (disk full, read-only database); nothing was applied. Retry later. */
   'UNAVAILABLE',
+  /** Login: the password was right, and this account also needs a two-factor code; send again with `code`. */
+  'CODE_REQUIRED',
   'TIMEOUT',
   'INTERNAL',
 ] as const;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { LIMITS, USERNAME_RE, utf8ByteLength } from './limits.js';
 import { Me } from './model.js';
+import { AccountExport } from './features/account-export.js';
 
 /** HTTP account API (same port as the WebSocket). All bodies are JSON; errors are `{error: ErrorBody}`. */
 export const HTTP_PATHS = {
@@ -16,6 +17,8 @@ export const HTTP_PATHS = {
    * field; spends the same per-address budget as a sign-up attempt.
    */
   inviteCheck: '/api/invite-check',
+  /** Everything the server holds about the user (`Authorization: Bearer <access token>`); see AccountExport. */
+  export: '/api/export',
   health: '/healthz',
   /** WebSocket upgrade path. */
   ws: '/ws',
@@ -39,8 +42,22 @@ export const SignupBody = z.object({
   /** Shown to others; when omitted the server makes one up (never from the username, which stays private). */
   nickname: z.string().trim().min(LIMITS.nicknameMin).max(LIMITS.nicknameMax).optional(),
   invite: z.string().max(128).optional(),
+  /** What the client is (`od 0.4.0`), shown in the user's session list. */
+  client: z.string().max(64).optional(),
+  /** A kicked member rejoining an account that has two-factor login: its code, as at login. */
+  code: z.string().max(32).optional(),
 });
-export const LoginBody = z.object({ username: z.string().max(64), password: z.string().max(1024) });
+export const LoginBody = z.object({
+  username: z.string().max(64),
+  password: z.string().max(1024),
+  /**
+   * The two-factor code (TOTP or recovery code) when the account has two-factor login on; without it such an
+   * account answers CODE_REQUIRED (only after the password was right), and the client asks and sends again.
+   */
+  code: z.string().max(32).optional(),
+  /** What the client is (`od 0.4.0`), shown in the user's session list. */
+  client: z.string().max(64).optional(),
+});
 export const RefreshBody = z.object({ refreshToken: z.string().min(1).max(512) });
 export const LogoutBody = RefreshBody;
 export const ResetPasswordBody = z.object({
@@ -72,6 +89,7 @@ export const HTTP_RESULTS = {
   logoutAll: OkBody,
   resetPassword: OkBody,
   inviteCheck: OkBody,
+  export: AccountExport,
   health: HealthBody,
 } as const;
 export type HttpEndpoint = keyof typeof HTTP_RESULTS;

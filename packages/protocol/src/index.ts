@@ -14,3 +14,5 @@ export * from './highlight.js';
 export * from './emoji.js';
 export * from './broadcast-mentions.js';
 export * from './features/files.js';
+export * from './features/account-security.js';
+export * from './features/account-export.js';

@@ -9,6 +9,7 @@ import * as moderation from './features/moderation.js';
 import * as presence from './features/presence.js';
 import * as profile from './features/profile.js';
 import * as readMarkers from './features/read-markers.js';
+import * as accountSecurity from './features/account-security.js';
 import * as reactions from './features/reactions.js';
 import * as retention from './features/retention.js';
 import * as roles from './features/roles.js';
@@ -31,6 +32,7 @@ export const REQUESTS = {
   ...sync.requests,
   ...messages.requests,
   ...readMarkers.requests,
+  ...accountSecurity.requests,
   ...rooms.requests,
   ...membership.requests,
   ...categories.requests,

@@ -11,6 +11,7 @@ import { RateLimiter } from './core/rate-limit.js';
 import { type WriteKind, WriteLimits, writeRates } from './core/write-limits.js';
 import { DEFAULTS, type Rate } from './defaults.js';
 import { loadOrCreateSecret } from './features/accounts/secret.js';
+import { AccountSecurityService } from './features/account-security/service.js';
 import { AuthService, type AuthOptions, createInvite, REFRESH_TOKEN_TTL_SEC, type Registration } from './features/accounts/service.js';
 import { CategoriesService } from './features/categories/service.js';
 import { ConversationsService } from './features/conversations/service.js';
@@ -153,6 +154,7 @@ export interface Services {
   search: SearchService;
   blocks: BlocksService;
   retention: RetentionService;
+  accountSecurity: AccountSecurityService;
 }
 
 export interface ServicesOptions {
@@ -204,10 +206,11 @@ export async function createServices(o: ServicesOptions): Promise<Services & { b
   // Marking a room read reads its followed threads up to the same order (their counters are recounted).
   readMarkers.onRoomRead = (userId, roomId, order) => threads.roomRead(userId, roomId, order);
   const files = new FilesService(deps, o.files ?? { dir: null, maxBytes: 0 });
+  const auth = new AuthService(deps, o.auth, membership);
   return {
     bus,
     deps,
-    auth: new AuthService(deps, o.auth, membership),
+    auth,
     rooms,
     membership,
     messages: new MessagesService(deps, threads, slowmodes),
@@ -233,6 +236,7 @@ export async function createServices(o: ServicesOptions): Promise<Services & { b
     // The command line has no files folder of its own: it names the data folder's, so a sweep run there
     // removes blobs too (uploads in flight are pinned in the server's process only: see BlobStore.pin).
     retention: new RetentionService(deps, { defaultSec: o.retentionSec ?? null, blobs: files.blobs }),
+    accountSecurity: new AccountSecurityService(deps, auth, o.auth.secret),
   };
 }
 
@@ -328,7 +332,10 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     if ((await storage.users.count()) === 0 && (await storage.credentials.inviteCount()) === 0) {
       firstRunInvite = await createInvite({ store: storage, now }, { uses: 1, roleId: OWNER_ROLE });
     }
-    await storage.transaction(() => storage.credentials.purgeExpiredTokens(now()));
+    await storage.transaction(async () => {
+      await storage.credentials.purgeExpiredTokens(now());
+      await storage.accountSecurity.purgeSessions();
+    });
     // A fresh community gets #general, so the owner's first screen is not empty.
     const firstRoom = opts.firstRoom === undefined ? DEFAULTS.firstRoom : opts.firstRoom;
     if (firstRoom !== null && deps.queue.head === 0 && (await storage.rooms.all()).length === 0) {
@@ -350,6 +357,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     const readRate = or(opts.readRate, DEFAULTS.readRate);
     const dispatcher = new Dispatcher(writeLimits, readRate ? new RateLimiter(readRate.perSec, readRate.burst, now) : null);
     for (const f of FEATURES) f.register?.(dispatcher, services);
+    dispatcher.gate = (ctx, type, write) => services.accountSecurity.gate(ctx.userId, type, write);
 
     const sendBufferCap = opts.sendBufferCap ?? DEFAULTS.sendBufferCap;
     // Malformed input is budgeted per address and account across all their sockets, not only per socket.

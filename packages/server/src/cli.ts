@@ -92,11 +92,13 @@ user
   .command('reset-password')
   .description('print a one-time reset code (valid 1 h) for POST /api/reset-password')
   .argument('<username>')
+  .option('--clear-2fa', 'redeeming the code also turns the user\'s two-factor login off (a lost authenticator)')
   .addOption(dataDirOption())
-  .action(async (username: string, o: { dataDir?: string }) => {
-    const code = await userResetPassword(dataDir(o), username);
+  .action(async (username: string, o: { dataDir?: string; clear2fa?: boolean }) => {
+    const code = await userResetPassword(dataDir(o), username, { clearTwoFactor: o.clear2fa === true });
     process.stdout.write(`${code}\n`);
     process.stderr.write('Valid for 1 hour. The user redeems it with their username and a new password; all their sessions end.\n');
+    if (o.clear2fa) process.stderr.write('Redeeming it also turns their two-factor login off.\n');
   });
 
 // Community moderation as the operator; a running server publishes these changes live.

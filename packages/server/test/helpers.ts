@@ -5,6 +5,7 @@ import { afterEach } from 'vitest';
 import { WebSocket } from 'ws';
 import type { TokenPair } from '@open-discord/protocol';
 import { startServer, type RunningServer, type ServerOptions } from '../src/index.js';
+import { ACCOUNT_SAFETY_STEP } from '../src/adapters/sqlite/migrations.js';
 
 export const quiet = () => {};
 
@@ -210,6 +211,10 @@ export function rollBackTo(db: { exec(sql: string): unknown; pragma(s: string, o
           SELECT event_order, text FROM messages
           WHERE deleted = 0 AND text != '' AND event_order NOT IN (SELECT event_order FROM search_pending);`),
     14: (d) => d.exec('DROP INDEX message_mentions_message; ALTER TABLE rooms DROP COLUMN retention_sec; ALTER TABLE rooms DROP COLUMN expired_through;'),
+    [ACCOUNT_SAFETY_STEP]: (d) =>
+      d.exec(
+        'DROP TABLE two_factor; DROP TABLE recovery_codes; DROP TABLE two_factor_roles; DROP TABLE sessions; ALTER TABLE reset_codes DROP COLUMN clears_two_factor; DROP INDEX message_reactions_user; DROP INDEX files_uploader;',
+      ),
   };
   const current = db.pragma('user_version', { simple: true }) as number;
   for (let v = current; v > version; v--) {

@@ -59,6 +59,24 @@ program
   .action(async (url: string | undefined) => runInteractive(dir(), server(), url, 'reset', images()));
 
 program
+  .command('2fa [action]')
+  .description('two-factor login: status, enable (QR code for an authenticator app) or disable; opens the chat on that screen')
+  .action(async (action: string | undefined) => {
+    const a = (action ?? 'status').toLowerCase();
+    if (!['status', 'enable', 'disable'].includes(a)) throw new ExitError(EXIT.USAGE, 'od 2fa: status, enable or disable');
+    return runInteractive(dir(), server(), undefined, undefined, images(), `/2fa ${a}`);
+  });
+
+program
+  .command('export')
+  .description('write everything the server holds about this account (messages, reactions, uploads) to one tar archive')
+  .option('--out <file>', 'the archive to write (default: od-export-USERNAME-DATE.tar here)')
+  .action(async (opts: { out?: string }) => {
+    const { runExport } = await import('./run/export.js');
+    process.stdout.write((await runExport(dir(), server(), opts.out, (t) => process.stderr.write(t))) + '\n');
+  });
+
+program
   .command('logout')
   .description('revoke and forget the saved session')
   .option('--all', 'revoke every session of this account, on every device')

@@ -4,8 +4,11 @@ import { login, type HttpOptions } from './http-api.js';
 import { OdClient } from './od-client.js';
 import type { OdClientOptions } from './types.js';
 
-/** Log in with a password, or resume a saved session with its refresh token. */
-export type Credentials = { username: string; password: string } | SavedTokens;
+/**
+ * Log in with a password (and the two-factor code when the account has two-factor login), or resume a saved
+ * session with its refresh token.
+ */
+export type Credentials = { username: string; password: string; code?: string } | SavedTokens;
 
 export interface ConnectOptions extends Omit<OdClientOptions, 'url' | 'tokens'> {
   /** Called with every token pair (the login's and each rotation): persist `refreshToken` to log in next time without a password. */
@@ -26,7 +29,8 @@ export async function connect(url: string, credentials: Credentials, options: Co
   const { onRotate, http, setup, ...clientOptions } = options;
   let tokens: SavedTokens | TokenPair = credentials as SavedTokens;
   if ('password' in credentials) {
-    const pair = await login(url, { username: credentials.username, password: credentials.password }, http);
+    const { username, password, code } = credentials;
+    const pair = await login(url, { username, password, ...(code !== undefined && { code }) }, http);
     onRotate?.(pair);
     tokens = pair;
   }

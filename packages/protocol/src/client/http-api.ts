@@ -1,3 +1,4 @@
+import { AccountExport } from '../features/account-export.js';
 import type { z } from 'zod';
 import { ErrorBody, ProtocolError, type ErrorCode } from '../errors.js';
 import { HTTP_PATHS, LoginBody, ResetPasswordBody, SignupBody, TokenPair } from '../http.js';
@@ -106,6 +107,11 @@ export async function logoutAll(baseUrl: string, accessToken: string, opts: Http
  */
 export async function resetPassword(baseUrl: string, body: ResetPasswordBody, opts: HttpOptions = {}): Promise<void> {
   await post(baseUrl, HTTP_PATHS.resetPassword, body, opts);
+}
+
+/** Everything the server holds about the user that they may see (the data export). */
+export async function exportAccount(baseUrl: string, accessToken: string, opts: HttpOptions = {}): Promise<AccountExport> {
+  return parse(AccountExport, await post(baseUrl, HTTP_PATHS.export, {}, opts, accessToken), HTTP_PATHS.export);
 }
 
 /** Would `invite` let someone sign up now? Resolves, or throws the same FORBIDDEN a sign-up would get. */

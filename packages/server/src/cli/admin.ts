@@ -90,10 +90,10 @@ export function inviteRevoke(dataDir: string, codeOrId: string): Promise<string>
   });
 }
 
-export function userResetPassword(dataDir: string, username: string): Promise<string> {
+export function userResetPassword(dataDir: string, username: string, opts: { clearTwoFactor?: boolean } = {}): Promise<string> {
   return withStore(dataDir, async (store) => {
     try {
-      return await createResetCode({ store, now: Date.now }, username);
+      return await createResetCode({ store, now: Date.now }, username, opts);
     } catch (error) {
       throw new ConfigError((error as Error).message);
     }

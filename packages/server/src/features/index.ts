@@ -1,3 +1,4 @@
+import { accountSecurity } from './account-security/index.js';
 import { accounts } from './accounts/index.js';
 import { blocks } from './blocks/index.js';
 import { categories } from './categories/index.js';
@@ -44,6 +45,7 @@ export const FEATURES: readonly Feature[] = [
   search,
   blocks,
   retention,
+  accountSecurity,
 ];
 
 /** Event types whose commit changes who may see what, as the features declare them. */

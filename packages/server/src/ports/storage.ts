@@ -1,3 +1,4 @@
+import type { AccountSecurityRepository } from '../features/account-security/repository.js';
 import type { EventType } from '@open-discord/protocol';
 import type { CredentialsRepository, UsersRepository } from '../features/accounts/repository.js';
 import type { CategoriesRepository } from '../features/categories/repository.js';
@@ -115,6 +116,7 @@ export interface Repositories {
   search: SearchRepository;
   blocks: BlocksRepository;
   retention: RetentionRepository;
+  accountSecurity: AccountSecurityRepository;
   events: EventLog;
 }
 

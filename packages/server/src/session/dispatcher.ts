@@ -15,6 +15,8 @@ export const READ_COST: Partial<Record<RequestType, number>> = { sync: 20, state
 /** Who is asking. */
 export interface RequestContext {
   userId: string;
+  /** The session family of the socket's token (the current session in a session list); null when unknown. */
+  family?: string | null;
 }
 
 /** What a handler answers: the protocol's result for its request type, as a value or already serialised. */
@@ -42,6 +44,12 @@ export class Dispatcher {
     private readonly readLimiter: RateLimiter | null = null,
   ) {}
 
+  /**
+   * Asked before every request runs (after its rate limit): throws to refuse it. The composition root sets it
+   * (a role that requires two-factor login refuses its holders' writes until they turn it on).
+   */
+  gate: (ctx: RequestContext, type: RequestType, write: boolean) => void | Promise<void> = () => {};
+
   register<T extends RequestType>(type: T, handler: Handler<T>, opts: { write: boolean }): void {
     this.handlers.set(type, { handler, write: opts.write ? writeKindOf(type) : null });
   }
@@ -64,6 +72,7 @@ export class Dispatcher {
       const wait = this.readLimiter.take(ctx.userId, READ_COST[type] ?? 1);
       if (wait > 0) throw new ProtocolError('RATE_LIMITED', 'too many reads; slow down', wait);
     }
+    await this.gate(ctx, type, entry.write !== null);
     return entry.handler(ctx, params as never);
   }
 }

@@ -280,7 +280,7 @@ export class Session {
 
   private async answer(id: string, type: RequestType, params: ParsedParams<RequestType>): Promise<void> {
     try {
-      const result = await this.dispatcher.dispatch({ userId: this.userId! }, type, params);
+      const result = await this.dispatcher.dispatch({ userId: this.userId!, family: this.family }, type, params);
       if (type === 'message.send') this.o.typing.sent(this.userId!, (params as ParsedParams<'message.send'>).roomId);
       if (this.state === 'closed') return;
       this.conn.send(replyOkFrame(id, result));

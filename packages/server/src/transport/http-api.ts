@@ -29,6 +29,7 @@ const STATUS: Record<ErrorCode, number> = {
   RATE_LIMITED: 429,
   PAYLOAD_TOO_LARGE: 413,
   UNAVAILABLE: 503,
+  CODE_REQUIRED: 401,
   TIMEOUT: 504,
   INTERNAL: 500,
 };
@@ -112,6 +113,11 @@ export function createHttpApi(services: Services) {
       return ok;
     },
     inviteCheck: async (req, ip) => auth.checkInvite((await parseBody(req, InviteCheckBody)).invite, ip),
+    export: async (req) => {
+      const who = await auth.verify(bearer(req));
+      if (!who) throw new ProtocolError('UNAUTHORIZED', 'invalid or expired access token');
+      return services.accountSecurity.exportData(who.user.id);
+    },
     resetPassword: async (req, ip) => {
       await auth.resetPassword(await parseBody(req, ResetPasswordBody), ip);
       return ok;

@@ -4,6 +4,7 @@ import type { Store } from '../state/store.js';
 import type { ChatClient, ControllerContext } from './chat-client.js';
 import type { Timers } from './presence.js';
 import { attachCommands } from './commands.js';
+import { attachAccount, type Account } from './account.js';
 import { attachFiles } from './files.js';
 import { attachImages } from './images.js';
 import type { ThumbCache } from '../images/painter.js';
@@ -64,6 +65,8 @@ export interface ChatActions {
   messages?: MessageActions;
   /** The thread pane: open the thread of a message (e.g. the selected one), close it. */
   threads?: Threads;
+  /** The account screens (/2fa, /password, /sessions): their keys go here while one is open. */
+  account?: Account;
   /** /search results: Enter on the selected hit jumps to it in its room; the next page of hits. */
   jumpToHit(): void;
   moreHits(): void;
@@ -89,10 +92,14 @@ export function attachClient(client: ChatClient, store: Store, opts: ControllerO
   const stopImages = opts.files && opts.thumbs ? attachImages(ctx, opts.files, opts.thumbs) : () => {};
   const threads = attachThreads(ctx, nonce);
   const search = attachSearch(ctx, opts.historyPage ?? 100);
+  const account = attachAccount(ctx);
   const commands = attachCommands(ctx, sender, nonce, opts.onQuit, messages, presence, files, threads, {
     search: (args) => search.search(String(args.query ?? '')),
     'find-user': (args) => search.findUsers(String(args.nick ?? '')),
     'find-room': (args) => search.findRooms(String(args.name ?? '')),
+    '2fa': (args) => account.twoFactor(typeof args.action === 'string' ? args.action.toLowerCase() : undefined),
+    password: () => account.password(),
+    sessions: () => account.sessions(),
   });
   return {
     submit: commands.submit,
@@ -109,6 +116,7 @@ export function attachClient(client: ChatClient, store: Store, opts: ControllerO
       stopImages();
     },
     threads,
+    account,
     jumpToHit: () => {
       // A hit in a thread (not also in the room): the room shows its root, and the thread opens beside it.
       const hit = selectedHit(store.getState());

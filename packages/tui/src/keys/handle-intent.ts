@@ -54,6 +54,11 @@ export function handleIntent(intent: Intent, store: Store, actions: ChatActions,
     }
     return;
   }
+  if (overlay?.kind === 'account') {
+    // Passwords and codes are typed here, never into the input line (where they would show and be kept).
+    if (actions.account) return actions.account.key(intent);
+    return dispatch({ type: 'account/close' });
+  }
   if (overlay?.kind === 'search') {
     // Up/Down choose a hit, Enter jumps to it, Tab or PgDn at the end loads older hits, Esc closes.
     if (intent.kind === 'close') return dispatch({ type: 'overlay/close' });

@@ -1,4 +1,4 @@
-import { login, resetPassword, signup, type TokenPair } from '@open-discord/protocol';
+import { login, ProtocolError, resetPassword, signup, type TokenPair } from '@open-discord/protocol';
 import { render } from 'ink';
 import { loadSessions, pickSession, putSession, serverNameFor, type SavedSession } from '../config/sessions.js';
 import { describeError } from '../controllers/describe-error.js';
@@ -19,6 +19,7 @@ import { LoginForm, type LoginValues } from '../ui/LoginForm.js';
 import { loginAdvice, needsLogin, type Closed } from './closed.js';
 import { EXIT, ExitError } from './exit-codes.js';
 import { openClient } from './open-client.js';
+import { clientName } from './client-name.js';
 import { enterAltScreen, leaveAltScreen } from './screen.js';
 
 interface LoggedIn {
@@ -37,16 +38,19 @@ function askLogin(dir: string, server: string | undefined, url: string | undefin
       const pair = await (async () => {
         if (v.mode === 'reset') await resetPassword(v.url, { username: v.username, code: v.code ?? '', password: v.password });
         return v.mode !== 'signup'
-          ? login(v.url, { username: v.username, password: v.password })
+          ? login(v.url, { username: v.username, password: v.password, client: clientName(), ...(v.totp && { code: v.totp }) })
           : signup(v.url, {
               username: v.username,
               password: v.password,
+              client: clientName(),
+              ...(v.totp && { code: v.totp }),
               ...(v.invite && { invite: v.invite }),
               ...(v.nickname && { nickname: v.nickname }),
             });
       })().catch((e: unknown) => {
-        // The form shows the message: validation put in words, as everywhere else.
-        throw new Error(describeError(e));
+        // The form shows the message: validation put in words, as everywhere else. The code stays, so the
+        // form can tell "asked for a two-factor code" from a refusal.
+        throw e instanceof ProtocolError ? new ProtocolError(e.code, describeError(e)) : new Error(describeError(e));
       });
       const name = server ?? serverNameFor(v.url);
       const session: SavedSession = { url: v.url, refreshToken: pair.refreshToken, username: pair.user.username };
@@ -69,7 +73,16 @@ function askLogin(dir: string, server: string | undefined, url: string | undefin
   });
 }
 
-async function runChat(dir: string, name: string, session: SavedSession, config: OdConfig, images: ImageMode, first?: TokenPair, greet = false): Promise<void> {
+async function runChat(
+  dir: string,
+  name: string,
+  session: SavedSession,
+  config: OdConfig,
+  images: ImageMode,
+  first?: TokenPair,
+  greet = false,
+  startWith?: string,
+): Promise<void> {
   const store = createStore(initialState(process.stdout.columns || 80, process.stdout.rows || 24));
   const cell = cellPxFrom(process.env.OD_CELL_PX);
   store.dispatch({ type: 'images/mode', mode: images, cell });
@@ -105,6 +118,14 @@ async function runChat(dir: string, name: string, session: SavedSession, config:
     };
     const actions = attachClient(client, store, { onQuit: quit, files: fileTransfer(session.url, auth), ...(thumbs && { thumbs }) });
     const probe = setInterval(() => actions.probeLag(), LAG_PROBE_MS);
+    if (startWith !== undefined) {
+      // `od 2fa enable`: the command runs once the first snapshot is in (it needs the connection).
+      const off = store.subscribe((s) => {
+        if (!s.world) return;
+        off();
+        actions.submit(startWith);
+      });
+    }
     client.on('status', (s) => {
       // The session is over: leave the chat and say how to log in again. Other closes (banned) stay on screen.
       if (s.state === 'closed' && needsLogin(s)) {
@@ -128,7 +149,15 @@ async function runChat(dir: string, name: string, session: SavedSession, config:
  * `od`, `od login URL` and `od reset-password [URL]`: log in when needed (or first set a new password with a
  * reset code), then chat, on the alternate screen.
  */
-export async function runInteractive(dir: string, server: string | undefined, loginUrl?: string, mode?: LoginMode, imagesFlag?: string): Promise<void> {
+export async function runInteractive(
+  dir: string,
+  server: string | undefined,
+  loginUrl?: string,
+  mode?: LoginMode,
+  imagesFlag?: string,
+  /** A slash command to run as soon as the chat is connected (`od 2fa enable` runs `/2fa enable`). */
+  startWith?: string,
+): Promise<void> {
   if (imagesFlag !== undefined && !parseImageMode(imagesFlag)) throw new ExitError(EXIT.USAGE, `--images must be one of ${IMAGE_MODES.join(', ')}`);
   const saved = loginUrl === undefined && mode === undefined ? pickSession(loadSessions(dir), server) : null;
   if (loginUrl === undefined && mode === undefined && server && !saved) {
@@ -145,12 +174,12 @@ export async function runInteractive(dir: string, server: string | undefined, lo
   const images = chooseImageMode(imagesFlag, config.images, process.env);
   enterAltScreen();
   try {
-    if (saved) return await runChat(dir, saved.name, saved.session, config, images);
+    if (saved) return await runChat(dir, saved.name, saved.session, config, images, undefined, false, startWith);
     // `od reset-password` without a URL: the saved server's, if there is one.
     const url = loginUrl ?? (mode === 'reset' ? pickSession(loadSessions(dir), server)?.session.url : undefined);
     const fresh = await askLogin(dir, server, url, mode);
     if (!fresh) return;
-    await runChat(dir, fresh.name, fresh.session, config, images, fresh.pair, fresh.signedUp);
+    await runChat(dir, fresh.name, fresh.session, config, images, fresh.pair, fresh.signedUp, startWith);
   } finally {
     leaveAltScreen();
   }

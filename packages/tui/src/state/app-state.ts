@@ -4,6 +4,7 @@ import type { PaneState } from './messages/view.js';
 import type { Flash } from './notices/notices.js';
 import type { ActivityState } from './activity/activity.js';
 import type { Overlay } from './overlay/overlay.js';
+import type { AccountScreen } from './account/account.js';
 import { emptySearch, type SearchState } from './search/search.js';
 import type { TypingState } from './typing/typing.js';
 import type { Editing, Selection } from './selection/selection.js';
@@ -63,6 +64,8 @@ export interface AppState {
   images: ImagesState;
   /** search/: /search results, and the hit being read in its room. */
   search: SearchState;
+  /** account/: the /2fa, /password or /sessions screen while it is open. */
+  account: AccountScreen | null;
 }
 
 export function initialState(cols = 80, rows = 24): AppState {
@@ -92,5 +95,6 @@ export function initialState(cols = 80, rows = 24): AppState {
     members: null,
     images: NO_IMAGES,
     search: emptySearch(),
+    account: null,
   };
 }

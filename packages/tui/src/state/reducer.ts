@@ -13,6 +13,7 @@ import { threadsReducer } from './threads/thread-pane.js';
 import { membersReducer } from './members/members-pane.js';
 import { imagesReducer } from './images/images.js';
 import { searchReducer } from './search/search.js';
+import { accountReducer } from './account/account.js';
 import { typingReducer } from './typing/typing.js';
 import { worldReducer } from './world/reducer.js';
 
@@ -39,6 +40,7 @@ const BY_PREFIX: Record<string, SliceReducer> = {
   members: membersReducer,
   images: imagesReducer,
   search: searchReducer,
+  account: accountReducer as SliceReducer,
 };
 /** Actions that change the world; worldReducer then lets the other slices follow. */
 const WORLD = new Set<Action['type']>(['snapshot', 'event', 'presence', 'presence/all', 'read/local', 'history/loaded', 'send/confirmed']);

@@ -10,6 +10,7 @@ import { pasteParts } from '../state/overlay/paste-parts.js';
 import { overlayRows } from '../state/overlay/scroll.js';
 import { roomGroups, roomLabel } from '../state/rooms/selectors.js';
 import { typingNames, typingText } from '../state/typing/typing.js';
+import { AccountOverlay } from './AccountOverlay.js';
 import { ConfirmOverlay } from './ConfirmOverlay.js';
 import { HelpOverlay } from './HelpOverlay.js';
 import { InputLine } from './InputLine.js';
@@ -64,6 +65,8 @@ export function ChatScreen({ state, now }: { state: AppState; now: number }) {
   } else if (overlay?.kind === 'search') {
     const s = state.search;
     centre = <SearchOverlay label={s.label} status={s.status} rows={searchRows(state)} selected={s.selected} more={s.next !== null} width={l.paneWidth} height={l.paneHeight} />;
+  } else if (overlay?.kind === 'account' && state.account) {
+    centre = <AccountOverlay account={state.account} width={l.paneWidth} height={l.paneHeight} />;
   } else if (overlay?.kind === 'room-jump') {
     centre = <Prompt text={`Go to room number: ${overlay.digits}_  (two digits, or one and Enter · Esc cancels)`} width={l.paneWidth} height={l.paneHeight} />;
   } else if (state.members && l.membersOverlay) {

@@ -109,6 +109,7 @@ export function LoginForm({ initialUrl, initialMode, onSubmit, onCancel, checkUr
       })}
       {fields[state.step] === 'nickname' && !busy ? <Text dimColor>Others see this; your username is only for logging in.</Text> : null}
       {fields[state.step] === 'code' && !busy ? <Text dimColor>The server admin prints one with: od-server user reset-password USERNAME</Text> : null}
+      {fields[state.step] === 'totp' && !busy ? <Text dimColor>Lost your authenticator? Type one of your recovery codes (xxxxx-xxxxx).</Text> : null}
       {busy ? <Text color="yellow">{state.mode === 'login' ? 'logging in…' : state.mode === 'signup' ? 'signing up…' : 'setting the new password…'}</Text> : null}
       <Text dimColor>Enter next · Esc back · Ctrl+C quit</Text>
     </Box>

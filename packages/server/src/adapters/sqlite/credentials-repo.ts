@@ -52,8 +52,8 @@ export class SqliteCredentialsRepo implements CredentialsRepository {
       deleteInvite: db.prepare('DELETE FROM invites WHERE code = ?'),
       useInvite: db.prepare('UPDATE invites SET uses_left = uses_left - 1 WHERE code = ? AND uses_left > 0'),
       inviteCount: db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM invites'),
-      insertReset: db.prepare('INSERT INTO reset_codes (code_hash, user_id, expires_at) VALUES (?, ?, ?)'),
-      reset: db.prepare<[string], { code_hash: string; user_id: string; expires_at: number; used: number }>(
+      insertReset: db.prepare('INSERT INTO reset_codes (code_hash, user_id, expires_at, clears_two_factor) VALUES (?, ?, ?, ?)'),
+      reset: db.prepare<[string], { code_hash: string; user_id: string; expires_at: number; used: number; clears_two_factor: number }>(
         'SELECT * FROM reset_codes WHERE code_hash = ?',
       ),
       useReset: db.prepare('UPDATE reset_codes SET used = 1 WHERE code_hash = ?'),
@@ -121,12 +121,12 @@ export class SqliteCredentialsRepo implements CredentialsRepository {
     return this.s.inviteCount.get()!.n;
   }
 
-  insertResetCode(codeHash: string, userId: string, expiresAt: number): void {
-    this.s.insertReset.run(codeHash, userId, expiresAt);
+  insertResetCode(codeHash: string, userId: string, expiresAt: number, clearsTwoFactor = false): void {
+    this.s.insertReset.run(codeHash, userId, expiresAt, clearsTwoFactor ? 1 : 0);
   }
-  resetCode(codeHash: string): { userId: string; expiresAt: number; used: boolean } | null {
+  resetCode(codeHash: string): { userId: string; expiresAt: number; used: boolean; clearsTwoFactor: boolean } | null {
     const r = this.s.reset.get(codeHash);
-    return r ? { userId: r.user_id, expiresAt: r.expires_at, used: r.used !== 0 } : null;
+    return r ? { userId: r.user_id, expiresAt: r.expires_at, used: r.used !== 0, clearsTwoFactor: r.clears_two_factor !== 0 } : null;
   }
   /** Redeeming one code voids every outstanding code of that user. */
   useResetCodes(userId: string): void {

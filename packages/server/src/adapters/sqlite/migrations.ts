@@ -6,6 +6,44 @@ import { nameKey } from '../../text/name-key.js';
 type Migration = string | ((db: Database.Database) => void);
 
 /**
+ * Account safety: two-factor login (the TOTP secret, pending until a code proves an authenticator holds it;
+ * the last time step used, so a code is accepted once), recovery codes (hashed, each used once), the roles
+ * whose holders must have two-factor login, what each session (refresh-token family) said about itself, and
+ * whether a reset code also turns two-factor login off (`od-server user reset-password --clear-2fa`), and the
+ * indexes the data export reads a user's reactions and uploads by.
+ * Its own constant so tests can find its number wherever it lands in the list.
+ */
+export const ACCOUNT_SAFETY_MIGRATION = `
+  CREATE TABLE two_factor (
+    user_id TEXT PRIMARY KEY REFERENCES users(id),
+    secret TEXT NOT NULL,
+    enabled INTEGER NOT NULL DEFAULT 0,
+    last_step INTEGER NOT NULL DEFAULT -1,
+    created_at INTEGER NOT NULL
+  );
+  CREATE TABLE recovery_codes (
+    user_id TEXT NOT NULL REFERENCES users(id),
+    code_hash TEXT NOT NULL,
+    used INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (user_id, code_hash)
+  ) WITHOUT ROWID;
+  CREATE TABLE two_factor_roles (role_id TEXT PRIMARY KEY);
+  CREATE TABLE sessions (
+    family_id TEXT PRIMARY KEY,
+    user_id TEXT NOT NULL REFERENCES users(id),
+    client TEXT NOT NULL,
+    address TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    last_seen_at INTEGER NOT NULL
+  );
+  CREATE INDEX sessions_user ON sessions(user_id);
+  ALTER TABLE reset_codes ADD COLUMN clears_two_factor INTEGER NOT NULL DEFAULT 0;
+  -- The data export gathers a user's reactions and uploads.
+  CREATE INDEX message_reactions_user ON message_reactions(user_id);
+  CREATE INDEX files_uploader ON files(uploader_id);
+`;
+
+/**
  * Numbered schema migrations. Each runs in its own transaction and bumps `user_version`, so a crash
  * mid-migration leaves the previous version intact. Never edit a shipped migration; append a new one.
  */
@@ -418,6 +456,7 @@ const MIGRATIONS: readonly Migration[] = [
     ALTER TABLE rooms ADD COLUMN expired_through INTEGER NOT NULL DEFAULT 0;
     CREATE INDEX message_mentions_message ON message_mentions(message_id);
   `,
+  /* 15: account safety */ ACCOUNT_SAFETY_MIGRATION,
 ];
 
 /**
@@ -435,6 +474,8 @@ export function rebuildSearchIndex(db: Database.Database): void {
 }
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
+/** The schema version that adds the account-safety tables. */
+export const ACCOUNT_SAFETY_STEP = MIGRATIONS.indexOf(ACCOUNT_SAFETY_MIGRATION) + 1;
 
 export function migrate(db: Database.Database): void {
   const current = db.pragma('user_version', { simple: true }) as number;

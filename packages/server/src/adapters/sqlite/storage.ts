@@ -8,6 +8,7 @@ import type {
 } from '../../ports/storage.js';
 import { StorageUnavailable } from '../../ports/storage.js';
 import type { Awaitable } from '../../ports/awaitable.js';
+import { SqliteAccountSecurityRepo } from './account-security-repo.js';
 import { SqliteCategoriesRepo } from './categories-repo.js';
 import { SqliteConversationsRepo } from './conversations-repo.js';
 import { type CheckpointMode, CheckpointRationer, type CheckpointResult } from './checkpoints.js';
@@ -55,6 +56,7 @@ export class SqliteStorage implements Storage {
   readonly search: SqliteSearchRepo;
   readonly blocks: SqliteBlocksRepo;
   readonly retention: SqliteRetentionRepo;
+  readonly accountSecurity: SqliteAccountSecurityRepo;
   readonly events: SqliteEventLog;
   private readonly stmt: Record<'begin' | 'commit' | 'rollback' | 'savepoint' | 'release' | 'rollbackTo', { run(): unknown }>;
   /** The unit of work in progress (or the last one), which the next one waits for. */
@@ -81,6 +83,7 @@ export class SqliteStorage implements Storage {
     this.blocks = new SqliteBlocksRepo(db);
     // After a sweep: the whole log folded back and the -wal file cut to nothing (no old page image stays).
     this.retention = new SqliteRetentionRepo(db, () => this.checkpoint('TRUNCATE').busy === false);
+    this.accountSecurity = new SqliteAccountSecurityRepo(db);
     this.events = new SqliteEventLog(db);
     this.stmt = {
       begin: db.prepare('BEGIN IMMEDIATE'),

@@ -90,8 +90,9 @@ export interface CredentialsRepository {
   /** Spend one use; false when none were left. */
   useInvite(code: string): Awaitable<boolean>;
   inviteCount(): Awaitable<number>;
-  insertResetCode(codeHash: string, userId: string, expiresAt: number): Awaitable<void>;
-  resetCode(codeHash: string): Awaitable<{ userId: string; expiresAt: number; used: boolean } | null>;
+  /** `clearsTwoFactor`: redeeming it also turns the user's two-factor login off (the operator said so). */
+  insertResetCode(codeHash: string, userId: string, expiresAt: number, clearsTwoFactor?: boolean): Awaitable<void>;
+  resetCode(codeHash: string): Awaitable<{ userId: string; expiresAt: number; used: boolean; clearsTwoFactor: boolean } | null>;
   /** Redeeming one code voids every outstanding code of that user. */
   useResetCodes(userId: string): Awaitable<void>;
 }

@@ -10,6 +10,8 @@ import { newCode, newOpaqueToken, sha256, signAccessToken, verifyAccessToken } f
 import { checkNickname } from './nicknames.js';
 import type { InviteRow, UserRow } from './repository.js';
 import { generatedNickname, meOf, publicUser } from './users.js';
+import { spendSecondFactor } from '../account-security/second-factor.js';
+import { totpSealKey } from '../account-security/sealed-secret.js';
 
 export type Registration = 'invite' | 'open' | 'closed';
 
@@ -42,6 +44,13 @@ const tooMany = (waitMs: number) => new ProtocolError('RATE_LIMITED', 'too many 
 const COUNTED_FAILURES: ReadonlySet<string> = new Set(['UNAUTHORIZED', 'FORBIDDEN', 'CONFLICT']);
 const nicknameTaken = () => new ProtocolError('CONFLICT', 'that nickname is taken');
 const badRefresh = () => new ProtocolError('UNAUTHORIZED', 'invalid or expired refresh token');
+export const codeRequired = () => new ProtocolError('CODE_REQUIRED', 'this account needs a two-factor code');
+export const badCode = () => new ProtocolError('UNAUTHORIZED', 'invalid two-factor code');
+/** What a new session says about itself (shown in the user's session list). */
+interface SessionOrigin {
+  client: string;
+  address: string;
+}
 
 /**
  * Accounts: signup (invites, registration modes), login, refresh-token rotation with reuse detection,
@@ -53,6 +62,8 @@ export class AuthService {
   private readonly passwords: PasswordHasher;
   /** Compared against when the user does not exist, so both failures cost the same. */
   private readonly dummyHash: Promise<string>;
+  /** The key TOTP secrets are sealed with (account-security/sealed-secret.ts). */
+  private readonly totpKey: Buffer;
   /** Hooks run after a user's sessions were revoked (the session layer closes their sockets). */
   onSessionsRevoked: (userId: string) => void = () => {};
   /** Hooks run after one session family was revoked (logout, refresh-token reuse): close its sockets. */
@@ -67,6 +78,7 @@ export class AuthService {
     // Usernames are guessed more slowly than addresses rotate: a tighter bucket per account.
     this.byName = o.authRate ? new RateLimiter(o.authRate.perSec / 5, Math.max(5, o.authRate.burst / 5), d.now) : null;
     this.passwords = new PasswordHasher(o.bcryptCost);
+    this.totpKey = totpSealKey(o.secret);
     this.dummyHash = this.passwords.hash(newOpaqueToken());
     this.dummyHash.catch(() => {}); // a failure surfaces on first use
   }
@@ -77,7 +89,7 @@ export class AuthService {
    * even though its owner knows the password. The token is taken up front (so a burst of concurrent
    * guesses cannot all pass an almost-empty bucket) and given back when the attempt succeeds.
    */
-  private async limited<T>(ip: string, username: string, attempt: () => Promise<T>): Promise<T> {
+  async limited<T>(ip: string, username: string, attempt: () => Promise<T>): Promise<T> {
     const ipWait = this.byIp?.take(`ip:${ip}`) ?? 0;
     if (ipWait > 0) throw tooMany(ipWait);
     const key = `u:${username}`;
@@ -116,13 +128,13 @@ export class AuthService {
   }
 
   /** The user a reset code is for, if it is valid for `username` now; cheap, like `admission`. */
-  private async resetTarget(username: string, code: string, now: number): Promise<UserRow> {
+  private async resetTarget(username: string, code: string, now: number): Promise<UserRow & { clearsTwoFactor: boolean }> {
     const user = await this.d.store.users.byUsername(username);
     const row = await this.d.store.credentials.resetCode(sha256(code.trim().toUpperCase()));
     if (!user || !row || row.used || row.expiresAt <= now || row.userId !== user.id) {
       throw new ProtocolError('UNAUTHORIZED', 'invalid or expired reset code');
     }
-    return user;
+    return { ...user, clearsTwoFactor: row.clearsTwoFactor };
   }
 
   /**
@@ -137,10 +149,11 @@ export class AuthService {
   }
 
   signup(body: SignupBody, ip: string): Promise<TokenPair> {
-    return this.limited(ip, body.username, () => this.signupNow(body));
+    const origin = { client: body.client?.trim() || 'unknown', address: ip };
+    return this.limited(ip, body.username, () => this.signupNow(body, origin));
   }
 
-  private async signupNow(body: SignupBody): Promise<TokenPair> {
+  private async signupNow(body: SignupBody, origin: SessionOrigin): Promise<TokenPair> {
     // The same validation as nick.set (checkNickname normalises first, then tests the characters).
     const wantedNick = body.nickname === undefined ? undefined : checkNickname(body.nickname);
     const { d } = this;
@@ -167,11 +180,17 @@ export class AuthService {
         existing !== null && former !== null && existing.id === former.id &&
         existing.passwordHash === former.passwordHash && existing.tokenVersion === former.tokenVersion;
       if (existing && rejoining && stillFormer && existing.removedReason === 'kicked') {
+        // The account comes back as it was, two-factor login included: its code is asked for as at login.
+        const tf = await d.store.accountSecurity.twoFactor(existing.id);
+        if (tf?.enabled) {
+          if (body.code === undefined) throw codeRequired();
+          if (!(await spendSecondFactor(d.store, tf, body.code, w.now, this.totpKey))) throw badCode();
+        }
         await d.store.users.setRemoved(existing.id, null);
         if (roleId && roleId !== OWNER_ROLE && await d.store.roles.get(roleId)) await d.store.roles.grant(existing.id, roleId);
         const back = (await d.store.users.byId(existing.id))!;
         w.emit({ type: 'user.joined', roomId: null, actorId: back.id }, { user: await publicUser(d.store, back) });
-        return await this.issue(back, d.newId(), w.now);
+        return await this.issue(back, d.newId(), w.now, origin);
       }
       if (existing) throw new ProtocolError('CONFLICT', 'that username is taken');
       const id = d.newId();
@@ -185,7 +204,7 @@ export class AuthService {
       w.emit({ type: 'user.joined', roomId: null, actorId: id }, { user: await publicUser(d.store, user) });
       // A newcomer starts in the default rooms (#general), like an IRC client's autojoin list.
       await this.membership.joinDefaults(id);
-      return await this.issue(user, d.newId(), w.now);
+      return await this.issue(user, d.newId(), w.now, origin);
     });
     d.log({ level: 'info', msg: 'signup', userId: pair.user.id });
     return pair;
@@ -193,10 +212,11 @@ export class AuthService {
 
   login(body: LoginBody, ip: string): Promise<TokenPair> {
     const username = body.username.trim().toLowerCase();
-    return this.limited(ip, username, () => this.loginNow(username, body.password));
+    const origin = { client: body.client?.trim() || 'unknown', address: ip };
+    return this.limited(ip, username, () => this.loginNow(username, body.password, body.code, origin));
   }
 
-  private async loginNow(username: string, password: string): Promise<TokenPair> {
+  private async loginNow(username: string, password: string, code: string | undefined, origin: SessionOrigin): Promise<TokenPair> {
     const user = await this.d.store.users.byUsername(username);
     // Same work and same answer whether or not the user exists.
     const ok = await this.passwords.verify(password, user?.passwordHash ?? (await this.dummyHash));
@@ -212,14 +232,23 @@ export class AuthService {
     if (user.removed) {
       throw new ProtocolError('FORBIDDEN', 'you were removed from this server; sign up again with a new invite to rejoin');
     }
+    // Asked before the write so the client can prompt; judged again inside it (2FA may be switched meanwhile).
+    if (code === undefined && (await this.d.store.accountSecurity.twoFactor(user.id))?.enabled) throw codeRequired();
     // The password was checked against a row read before the (slow) compare; a reset or logout-all may
     // have committed meanwhile. Issue only if the account is still exactly the one verified, else a
     // session would survive the very reset meant to end it.
     return this.d.queue.submit(async (w) => {
       const current = await this.d.store.users.byId(user.id);
       if (!current || !unchangedSince(user, current)) throw badCredentials();
+      // The second factor is judged and spent in the same unit of work that issues the session, so a login
+      // racing an enable or disable sees one state or the other, and a code is accepted once.
+      const tf = await this.d.store.accountSecurity.twoFactor(current.id);
+      if (tf?.enabled) {
+        if (code === undefined) throw codeRequired();
+        if (!(await spendSecondFactor(this.d.store, tf, code, w.now, this.totpKey))) throw badCode();
+      }
       if (upgraded !== null) await this.d.store.users.setPassword(current.id, upgraded);
-      return await this.issue(current, this.d.newId(), w.now);
+      return await this.issue(current, this.d.newId(), w.now, origin);
     });
   }
 
@@ -239,6 +268,7 @@ export class AuthService {
       const user = await d.store.users.byId(row.userId);
       if (!user || user.removed) return { error: badRefresh() };
       await d.store.credentials.markRotated(row.tokenHash);
+      await d.store.accountSecurity.touchSession(row.familyId, w.now);
       return { pair: await this.issue(user, row.familyId, w.now) };
     });
     // Returned rather than thrown so the family revocation above commits.
@@ -275,6 +305,8 @@ export class AuthService {
       const user = await this.resetTarget(username, body.code, w.now);
       await this.d.store.users.setPassword(user.id, hash);
       await this.d.store.credentials.useResetCodes(user.id);
+      // Two-factor login stays on unless the operator issued the code to clear it (a lost authenticator).
+      if (user.clearsTwoFactor) await this.d.store.accountSecurity.disable(user.id);
       await this.revokeIn(user.id, w.afterCommit);
       return user.id;
     });
@@ -289,6 +321,29 @@ export class AuthService {
     await this.d.store.credentials.revokeAllForUser(userId);
     await this.d.store.users.bumpTokenVersion(userId);
     afterCommit(() => this.onSessionsRevoked(userId));
+  }
+
+  /**
+   * Does `password` match the user's? Costs what a login's check costs (the stale-cost padding included), for
+   * features that ask for the password again (password change, two-factor disable); rate-limit with `limited`.
+   */
+  async passwordMatches(user: UserRow, password: string): Promise<boolean> {
+    const ok = await this.passwords.verify(password, user.passwordHash);
+    if (PasswordHasher.costOf(user.passwordHash) < this.passwords.currentCost) await this.passwords.verify(password, await this.dummyHash);
+    return ok;
+  }
+
+  /** Hash a new password at the current cost (outside any write: it is slow). */
+  hashPassword(password: string): Promise<string> {
+    return this.passwords.hash(password);
+  }
+
+  /** Revoke these session families inside a write; their sockets close once it commits. */
+  async revokeFamiliesIn(familyIds: readonly string[], afterCommit: (fn: () => void) => void): Promise<void> {
+    for (const f of familyIds) await this.d.store.credentials.revokeFamily(f);
+    afterCommit(() => {
+      for (const f of familyIds) this.onFamilyRevoked(f);
+    });
   }
 
   /** Stop the password workers (server shutdown). */
@@ -306,8 +361,9 @@ export class AuthService {
     return { user, me: await meOf(this.d.store, user), expiresAtMs: claims.exp * 1000, family: claims.fam ?? null };
   }
 
-  /** Must run inside a write (it stores the refresh token). */
-  private async issue(user: UserRow, familyId: string, now: number): Promise<TokenPair> {
+  /** Must run inside a write (it stores the refresh token). `origin`: a new session, described for its list. */
+  private async issue(user: UserRow, familyId: string, now: number, origin?: SessionOrigin): Promise<TokenPair> {
+    if (origin) await this.d.store.accountSecurity.insertSession({ familyId, userId: user.id, now, ...origin });
     const refreshToken = newOpaqueToken();
     await this.d.store.credentials.insertRefreshToken({
       tokenHash: sha256(refreshToken),
@@ -357,11 +413,15 @@ export async function createInvite(d: Pick<ServiceDeps, 'store' | 'now'>, opts: 
 
 export const RESET_CODE_TTL_MS = 3_600_000;
 
-export async function createResetCode(d: Pick<ServiceDeps, 'store' | 'now'>, username: string): Promise<string> {
+export async function createResetCode(
+  d: Pick<ServiceDeps, 'store' | 'now'>,
+  username: string,
+  opts: { clearTwoFactor?: boolean } = {},
+): Promise<string> {
   const user = await d.store.users.byUsername(username.trim().toLowerCase());
   if (!user) throw new Error(`no such user: ${username}`);
   const code = newCode(10);
-  await d.store.transaction(() => d.store.credentials.insertResetCode(sha256(code), user.id, d.now() + RESET_CODE_TTL_MS));
+  await d.store.transaction(() => d.store.credentials.insertResetCode(sha256(code), user.id, d.now() + RESET_CODE_TTL_MS, opts.clearTwoFactor ?? false));
   return code;
 }
 

@@ -16,7 +16,7 @@ export function withScheme(url: string): string {
  */
 
 export type LoginMode = 'login' | 'signup' | 'reset';
-export type LoginField = 'url' | 'mode' | 'username' | 'code' | 'password' | 'password2' | 'invite' | 'nickname';
+export type LoginField = 'url' | 'mode' | 'username' | 'code' | 'password' | 'password2' | 'invite' | 'nickname' | 'totp';
 type TextField = Exclude<LoginField, 'mode'>;
 
 /** What the form hands over: log in, sign up, or set a new password with a reset code (then log in). */
@@ -29,11 +29,15 @@ export interface LoginValues {
   nickname?: string;
   /** reset: the one-time code from `od-server user reset-password`. */
   code?: string;
+  /** login: the two-factor code, once the server asked for one. */
+  totp?: string;
 }
 
 export interface LoginFormState {
   askUrl: boolean;
   mode: LoginMode;
+  /** The server said this account needs a two-factor code (CODE_REQUIRED): the form asks for it after the password. */
+  needsCode: boolean;
   values: Record<TextField, string>;
   step: number;
   /** The field's text was there before (Esc back to it): the first key typed replaces it, like a selection. */
@@ -71,13 +75,15 @@ export const LABELS: Record<LoginField, string> = {
   password2: 'New password again',
   invite: 'Invite code (empty if the server is open)',
   nickname: 'Nickname (shown to others)',
+  totp: 'Two-factor code (authenticator app, or a recovery code)',
 };
 
 export function initialLoginForm(initialUrl?: string, mode: LoginMode = 'login'): LoginFormState {
   return {
     askUrl: initialUrl === undefined,
     mode,
-    values: { url: initialUrl ?? DEFAULT_URL, username: '', code: '', password: '', password2: '', invite: '', nickname: '' },
+    needsCode: false,
+    values: { url: initialUrl ?? DEFAULT_URL, username: '', code: '', password: '', password2: '', invite: '', nickname: '', totp: '' },
     step: 0,
     replaceOnType: initialUrl === undefined,
     errors: {},
@@ -90,11 +96,12 @@ export function initialLoginForm(initialUrl?: string, mode: LoginMode = 'login')
   };
 }
 
-export function fieldsOf(s: Pick<LoginFormState, 'askUrl' | 'mode'>): LoginField[] {
+export function fieldsOf(s: Pick<LoginFormState, 'askUrl' | 'mode'> & { needsCode?: boolean }): LoginField[] {
   const head: LoginField[] = [...(s.askUrl ? (['url'] as LoginField[]) : []), 'mode', 'username'];
-  if (s.mode === 'signup') return [...head, 'password', 'invite', 'nickname'];
+  // A kicked member rejoining an account with two-factor login is asked for its code too.
+  if (s.mode === 'signup') return [...head, 'password', 'invite', 'nickname', ...(s.needsCode ? (['totp'] as LoginField[]) : [])];
   if (s.mode === 'reset') return [...head, 'code', 'password', 'password2'];
-  return [...head, 'password'];
+  return [...head, 'password', ...(s.needsCode ? (['totp'] as LoginField[]) : [])];
 }
 
 export const currentField = (s: LoginFormState): LoginField => {
@@ -127,6 +134,8 @@ function fieldError(s: LoginFormState, field: LoginField): string | null {
       return v === s.values.password ? null : 'the two passwords differ: type the new one again';
     case 'code':
       return v.trim() ? null : 'the reset code is required (od-server user reset-password NAME prints it)';
+    case 'totp':
+      return v.trim() ? null : 'enter the six digits your authenticator app shows (or a recovery code)';
     case 'nickname':
       // Sign-up asks for the nickname outright: the username is for logging in and is never shown to anyone.
       return v.trim() ? null : 'a nickname is required: it is what others see';
@@ -143,6 +152,7 @@ function valuesOf(s: LoginFormState): LoginValues {
     out.nickname = v.nickname.trim();
   }
   if (s.mode === 'reset') out.code = v.code.trim();
+  if (s.mode !== 'reset' && s.needsCode) out.totp = v.totp.trim();
   return out;
 }
 
@@ -254,6 +264,7 @@ function key(s: LoginFormState, intent: Intent): Step {
 function blame(s: LoginFormState, error: string, code: string | undefined): LoginField {
   const fields = fieldsOf(s);
   if (code === 'UNAVAILABLE' && /cannot reach/.test(error) && fields.includes('url')) return 'url';
+  if (fields.includes('totp') && /two-factor/.test(error)) return 'totp';
   if (/invite/i.test(error) && fields.includes('invite')) return 'invite';
   if (s.mode === 'reset' && /code/i.test(error)) return 'code';
   if (code === 'CONFLICT' && /nickname/i.test(error) && fields.includes('nickname')) return 'nickname';
@@ -286,6 +297,7 @@ export function loginReducer(s: LoginFormState, action: LoginAction): LoginFormS
     }
     case 'failed': {
       if (s.busy?.id !== action.id) return s;
+      if (action.code === 'CODE_REQUIRED') return askCode(s);
       const field = blame(s, action.error, action.code);
       const fields = fieldsOf(s);
       const isPassword = field === 'password';
@@ -296,11 +308,34 @@ export function loginReducer(s: LoginFormState, action: LoginAction): LoginFormS
         step: fields.indexOf(field),
         replaceOnType: !isPassword,
         // The password is the most likely thing to retype; it is never kept after a refusal.
-        values: { ...s.values, password: isPassword ? '' : s.values.password, password2: isPassword ? '' : s.values.password2 },
+        values: {
+          ...s.values,
+          password: isPassword ? '' : s.values.password,
+          password2: isPassword ? '' : s.values.password2,
+          // A refused two-factor code is spent or wrong either way: the next try starts empty.
+          totp: field === 'totp' ? '' : s.values.totp,
+        },
         errors: { ...s.errors, [field]: action.error },
       };
       // Keys typed while waiting go on into the password (hidden); anywhere else they could show a secret.
       return isPassword && s.typeahead.length > 0 ? loginReducer(cleared, { type: 'keys', intents: s.typeahead }) : cleared;
     }
   }
+}
+
+/**
+ * The password was right and the account has two-factor login: ask for the code after it, keeping what was
+ * typed. A password reset has happened by then (its code is spent), so the form goes on as a login with the
+ * new password; a sign-up (a kicked member rejoining) stays one. Keys typed while waiting were the code (people
+ * type it as soon as they see the prompt).
+ */
+function askCode(s: LoginFormState): LoginFormState {
+  const asked: LoginFormState = { ...s, mode: s.mode === 'reset' ? 'login' : s.mode, needsCode: true, busy: null, typeahead: [], values: { ...s.values, totp: '' } };
+  const at: LoginFormState = {
+    ...asked,
+    step: fieldsOf(asked).indexOf('totp'),
+    replaceOnType: false,
+    errors: { ...withoutError(s.errors, 'password'), totp: s.needsCode ? 'a code is needed' : 'this account has two-factor login: enter the code' },
+  };
+  return s.typeahead.length > 0 ? loginReducer(at, { type: 'keys', intents: s.typeahead }) : at;
 }

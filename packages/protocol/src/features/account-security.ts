@@ -1,0 +1,69 @@
+import { z } from 'zod';
+import { Id } from '../model.js';
+import { Password } from '../http.js';
+import { Ok, req } from './request.js';
+
+/*
+ * Account safety: two-factor login (TOTP with recovery codes), the sessions a user is logged in with, and
+ * password change. All private to the asking user: nothing here is an event others receive.
+ */
+
+/** A six-digit TOTP code or a recovery code (`xxxxx-xxxxx`); spaces and dashes are ignored. */
+export const SecondFactorCode = z.string().trim().min(6).max(32);
+
+/** One place the user is logged in: one refresh-token family (a login on one device). */
+export const SessionInfo = z.object({
+  id: Id,
+  /** What the client said it is at login (`od 0.4.0`), or `unknown` for sessions from before it was recorded. */
+  client: z.string(),
+  /** The address the server saw at login ('' when unknown). */
+  address: z.string(),
+  /** When it logged in and when it last refreshed its access token (epoch ms). */
+  firstSeen: z.number().int(),
+  lastSeen: z.number().int(),
+  /** The session this request came from. */
+  current: z.boolean(),
+});
+export type SessionInfo = z.infer<typeof SessionInfo>;
+
+export const TwoFactorStatus = z.object({
+  enabled: z.boolean(),
+  /** Unused recovery codes (0 when disabled). */
+  recoveryCodesLeft: z.number().int().nonnegative(),
+  /** Roles whose holders must have two-factor login (set by the owner with `twofa.require`). */
+  requiredRoles: z.array(Id),
+  /** The asking user holds one of them. */
+  required: z.boolean(),
+});
+
+export const requests = {
+  /** Two-factor state of the asking user. */
+  'twofa.status': req({}, TwoFactorStatus),
+  /**
+   * Start enrolment: a fresh secret (base32) and its `otpauth://` URI (for the QR code). Nothing changes until
+   * `twofa.enable` proves an authenticator holds it; a second setup replaces the first. CONFLICT when enabled.
+   */
+  'twofa.setup': req({}, z.object({ secret: z.string(), uri: z.string() })),
+  /** Finish enrolment with a code from the authenticator; answers the 10 recovery codes, shown only this once. */
+  'twofa.enable': req({ code: SecondFactorCode }, z.object({ recoveryCodes: z.array(z.string()) })),
+  /** Turn two-factor login off: needs the password and a code (TOTP or recovery). */
+  'twofa.disable': req({ password: z.string().max(1024), code: SecondFactorCode }, Ok),
+  /**
+   * Owner only: holders of this role must have two-factor login. Until they turn it on, their writes are
+   * refused (FORBIDDEN) except what turns it on or manages their account; reads keep working.
+   */
+  'twofa.require': req({ roleId: Id }, Ok),
+  /** Owner only: lift the requirement. */
+  'twofa.unrequire': req({ roleId: Id }, Ok),
+  /** Where the user is logged in, newest first; the asking session is marked `current`. */
+  'sessions.list': req({}, z.object({ sessions: z.array(SessionInfo) })),
+  /** Log one session out: its refresh tokens stop working and its sockets close at once. */
+  'sessions.revoke': req({ sessionId: Id }, Ok),
+  /** Log out everywhere else: every session but the asking one. */
+  'sessions.revokeOthers': req({}, z.object({ revoked: z.number().int().nonnegative() })),
+  /**
+   * Change the password: needs the current one (and a code when two-factor login is on); every other
+   * session is logged out, this one stays.
+   */
+  'password.change': req({ current: z.string().max(1024), password: Password, code: SecondFactorCode.optional() }, Ok),
+} as const;
