@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import * as categories from './features/categories.js';
 import * as conversations from './features/conversations.js';
+import * as forum from './features/forum.js';
 import * as invites from './features/invites.js';
 import * as membership from './features/membership.js';
 import * as messages from './features/messages.js';
@@ -18,6 +19,7 @@ import * as threads from './features/threads.js';
 
 export { StateResult, SyncResult } from './features/sync.js';
 export { FollowedThread, ThreadLevel } from './features/threads.js';
+export { FORUM_LIMITS, normalizeTag, parseHashtags, Post, PostSort, Profile } from './features/forum.js';
 export { AROUND_MAX, SEARCH_LIMIT_MAX, SEARCH_QUERY_MAX, SearchHit } from './features/search.js';
 
 /**
@@ -42,6 +44,7 @@ export const REQUESTS = {
   ...roomSettings.requests,
   ...threads.requests,
   ...search.requests,
+  ...forum.requests,
 } as const;
 
 export type RequestType = keyof typeof REQUESTS;

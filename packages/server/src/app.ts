@@ -22,6 +22,8 @@ import { MessagesService } from './features/messages/service.js';
 import { ModerationService } from './features/moderation/service.js';
 import { PresenceService } from './features/presence/service.js';
 import { ProfileService } from './features/profile/service.js';
+import { PeopleService } from './features/forum/people.js';
+import { PostsService } from './features/forum/posts.js';
 import { ReactionsService } from './features/reactions/service.js';
 import { ReadMarkersService } from './features/read-markers/service.js';
 import { ThreadsService } from './features/threads/service.js';
@@ -133,6 +135,8 @@ export interface Services {
   files: FilesService;
   threads: ThreadsService;
   search: SearchService;
+  posts: PostsService;
+  people: PeopleService;
 }
 
 export interface ServicesOptions {
@@ -176,13 +180,18 @@ export async function createServices(o: ServicesOptions): Promise<Services & { b
   const threads = new ThreadsService(deps);
   // Marking a room read reads its followed threads up to the same order (their counters are recounted).
   readMarkers.onRoomRead = (userId, roomId, order) => threads.roomRead(userId, roomId, order);
+  const messages = new MessagesService(deps, threads);
+  const posts = new PostsService(deps);
+  // Boards take comments on their posts only (and locked posts none); a comment moves its post's activity.
+  messages.sendChecks.push((view, roomId, root, userId) => posts.checkSend(view, roomId, root, userId));
+  messages.replyHooks.push((root, reply) => posts.commented(root, reply));
   return {
     bus,
     deps,
     auth: new AuthService(deps, o.auth, membership),
     rooms,
     membership,
-    messages: new MessagesService(deps, threads),
+    messages,
     profile: new ProfileService(deps),
     presence: new PresenceService(deps),
     readMarkers,
@@ -201,6 +210,8 @@ export async function createServices(o: ServicesOptions): Promise<Services & { b
     files: new FilesService(deps, o.files ?? { dir: null, maxBytes: 0 }),
     threads,
     search: new SearchService(deps),
+    posts,
+    people: new PeopleService(deps, posts),
   };
 }
 

@@ -201,6 +201,8 @@ export function rollBackTo(db: { exec(sql: string): unknown; pragma(s: string, o
     10: undoMigration10,
     11: undoMigration11,
     12: undoMigration12,
+    // The forum's step (17 once the other branches' steps are merged before it).
+    13: undoForumMigration,
   };
   const current = db.pragma('user_version', { simple: true }) as number;
   for (let v = current; v > version; v--) {
@@ -209,6 +211,14 @@ export function rollBackTo(db: { exec(sql: string): unknown; pragma(s: string, o
     step(db);
   }
   db.pragma(`user_version = ${version}`);
+}
+
+/** Undo the forum's migration (posts, tags, bookmarks, follows, profiles). */
+export function undoForumMigration(db: { exec(sql: string): unknown }): void {
+  db.exec(`
+    DROP TRIGGER posts_root_deleted;
+    DROP TABLE posts; DROP TABLE post_tags; DROP TABLE bookmarks; DROP TABLE user_follows; DROP TABLE profiles;
+  `);
 }
 
 /** Undo migration 11 (threads) on a database opened with better-sqlite3. */

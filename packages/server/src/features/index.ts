@@ -3,6 +3,7 @@ import { categories } from './categories/index.js';
 import { conversations } from './conversations/index.js';
 import type { Feature } from './feature.js';
 import { files } from './files/index.js';
+import { forum } from './forum/index.js';
 import { invites } from './invites/index.js';
 import { membership } from './membership/index.js';
 import { messages } from './messages/index.js';
@@ -40,6 +41,7 @@ export const FEATURES: readonly Feature[] = [
   files,
   threads,
   search,
+  forum,
 ];
 
 /** Event types whose commit changes who may see what, as the features declare them. */

@@ -1,3 +1,4 @@
+import { isCommunityRoom } from '@open-discord/protocol';
 import type { Invite, RequestType } from '@open-discord/protocol';
 import { confirmQuestion, doneText } from '../commands/feedback.js';
 import { helpScreen } from '../commands/help.js';
@@ -67,7 +68,7 @@ export function attachCommands(
       const id = world ? findRoom(world, String(args.room)) : null;
       if (!id) return dispatch({ type: 'flash', kind: 'error', text: `no room "#${String(args.room).replace(/^#/, '')}"` });
       dispatch({ type: 'room/select', roomId: id });
-      if (isJoined(world!, id) || world!.rooms[id]?.kind !== 'text') return;
+      if (isJoined(world!, id) || !isCommunityRoom(world!.rooms[id]?.kind)) return;
       // Joined on the server: from now on its messages reach this user (its history loads once it has).
       client.request('room.join', { roomId: id }).then(
         () => dispatch({ type: 'flash', kind: 'info', text: `joined #${world!.rooms[id]?.name ?? id}`, roomId: id }),

@@ -1,3 +1,4 @@
+import { isCommunityRoom } from '@open-discord/protocol';
 import type { PresenceMode } from '@open-discord/protocol';
 import { memberLines } from '../state/members/member-lines.js';
 import { roomLabel } from '../state/rooms/selectors.js';
@@ -57,7 +58,7 @@ export function attachPresence({ client, store }: ControllerContext, timers: Tim
       const roomId = state.currentRoomId;
       if (!roomId || !state.world) return dispatch({ type: 'flash', kind: 'error', text: 'no room to list the members of' });
       const room = state.world.rooms[roomId];
-      const label = room?.kind === 'text' ? `#${roomLabel(state, roomId)}` : roomLabel(state, roomId);
+      const label = isCommunityRoom(room?.kind) ? `#${roomLabel(state, roomId)}` : roomLabel(state, roomId);
       client.request('room.members', { roomId }).then(
         ({ userIds }) => {
           const world = store.getState().world;

@@ -1,3 +1,4 @@
+import { isCommunityRoom } from '@open-discord/protocol';
 import { Box, Text } from 'ink';
 import { isJoined, isQuiet } from '@open-discord/protocol';
 import { layoutOf } from '../state/layout.js';
@@ -49,7 +50,7 @@ export function ChatScreen({ state, now }: { state: AppState; now: number }) {
         selected={overlay.selected}
         label={(r) => roomLabel(state, r.id)}
         unread={(id) => roomView(state, id)?.unread ?? 0}
-        joined={(id) => !state.world || state.world.rooms[id]?.kind !== 'text' || isJoined(state.world, id)}
+        joined={(id) => !state.world || !isCommunityRoom(state.world.rooms[id]?.kind) || isJoined(state.world, id)}
         width={l.paneWidth}
         height={l.paneHeight}
       />
@@ -112,7 +113,7 @@ export function ChatScreen({ state, now }: { state: AppState; now: number }) {
         status={state.status}
         now={now}
         room={label}
-        topic={room && state.world && room.kind === 'text' && !isJoined(state.world, room.id) ? `not joined: /join #${room.name} to talk here` : (room?.topic ?? '')}
+        topic={room && state.world && isCommunityRoom(room.kind) && !isJoined(state.world, room.id) ? `not joined: /join #${room.name} to talk here` : (room?.topic ?? '')}
         nick={state.world?.me.nickname ?? null}
         width={l.cols}
         typing={typing}

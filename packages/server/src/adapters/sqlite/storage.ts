@@ -17,6 +17,7 @@ import { SqliteEventLog } from './events-repo.js';
 import { classify } from './faults.js';
 import { SqliteFilesRepo } from './files-repo.js';
 import { SqliteMessagesRepo } from './messages-repo.js';
+import { SqliteForumRepo } from './forum-repo.js';
 import { SqliteReactionsRepo } from './reactions-repo.js';
 import { SqliteReadMarkersRepo } from './read-markers-repo.js';
 import { SqliteThreadsRepo } from './threads-repo.js';
@@ -51,6 +52,7 @@ export class SqliteStorage implements Storage {
   readonly files: SqliteFilesRepo;
   readonly threads: SqliteThreadsRepo;
   readonly search: SqliteSearchRepo;
+  readonly forum: SqliteForumRepo;
   readonly events: SqliteEventLog;
   private readonly stmt: Record<'begin' | 'commit' | 'rollback' | 'savepoint' | 'release' | 'rollbackTo', { run(): unknown }>;
   /** The unit of work in progress (or the last one), which the next one waits for. */
@@ -74,6 +76,7 @@ export class SqliteStorage implements Storage {
     this.files = new SqliteFilesRepo(db);
     this.threads = new SqliteThreadsRepo(db, this.messages);
     this.search = new SqliteSearchRepo(db);
+    this.forum = new SqliteForumRepo(db);
     this.events = new SqliteEventLog(db);
     this.stmt = {
       begin: db.prepare('BEGIN IMMEDIATE'),

@@ -1,3 +1,4 @@
+import { isCommunityRoom } from '@open-discord/protocol';
 import type { Room } from '@open-discord/protocol';
 import type { AccessView } from '../../core/access.js';
 import type { RoomRow } from '../rooms/repository.js';
@@ -61,7 +62,7 @@ export class MembershipService {
   part(userId: string, roomId: string): Promise<{ ok: true }> {
     return this.d.queue.submit(async (w) => {
       const { row, view } = await this.visibleRoom(userId, roomId);
-      if (row.kind !== 'text') throw new ProtocolError('BAD_REQUEST', 'you cannot leave a direct or group chat this way');
+      if (!isCommunityRoom(row.kind)) throw new ProtocolError('BAD_REQUEST', 'you cannot leave a direct or group chat this way');
       if (!view.isMember(userId, roomId)) return { ok: true as const };
       await this.d.store.rooms.removeMember(roomId, userId);
       w.emit({ type: 'room.left', roomId, actorId: userId }, { roomId, userId });
@@ -88,7 +89,7 @@ export class MembershipService {
   async joinDefaults(userId: string): Promise<void> {
     const view = await this.d.access.view();
     for (const r of await this.d.store.rooms.all()) {
-      if (r.autoJoin && !r.deleted && r.kind === 'text' && view.canSeeRoom(userId, r.id) && !view.isMember(userId, r.id)) {
+      if (r.autoJoin && !r.deleted && isCommunityRoom(r.kind) && view.canSeeRoom(userId, r.id) && !view.isMember(userId, r.id)) {
         await this.joinImplied(userId, r.id);
       }
     }

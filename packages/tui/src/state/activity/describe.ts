@@ -1,3 +1,4 @@
+import { isCommunityRoom } from '@open-discord/protocol';
 import { userById, type ClientEvent, type PublicUser, type Room, type World } from '@open-discord/protocol';
 
 /** One line of what happened in a room ("bob is now known as bobby"), placed among the messages by `order`. */
@@ -32,7 +33,7 @@ export function sharedRooms(world: Seen, user: PublicUser): string[] {
   const all = outranksAll(world, user);
   return Object.values(world.rooms)
     .filter((r: Room) =>
-      r.kind !== 'text'
+      !isCommunityRoom(r.kind)
         ? (r.members ?? []).includes(user.id)
         : all || r.restrictedTo === null || user.roles.some((id) => r.restrictedTo!.includes(id)),
     )

@@ -1,3 +1,4 @@
+import { isCommunityRoom } from '@open-discord/protocol';
 import { isQuiet, seenBy, userById, type Message, type World } from '@open-discord/protocol';
 import { paneLines, type PaneLines } from '../../wrap/view-lines.js';
 import type { ActivityLine } from '../activity/describe.js';
@@ -121,7 +122,7 @@ export function visiblePane(state: AppState, now?: number): PaneLines & { height
       selectedId: selectedMessage(state)?.id ?? null,
       ...(now !== undefined && { now }),
       ...(state.prefs.ignored.length > 0 && { ignored: (id: string) => state.prefs.ignored.includes(id) }),
-      ...(world.rooms[state.currentRoomId]?.kind !== 'text' && { seenBy: seenByNames(world, state.currentRoomId) }),
+      ...(!isCommunityRoom(world.rooms[state.currentRoomId]?.kind) && { seenBy: seenByNames(world, state.currentRoomId) }),
       ...(mark && { markId: mark.messageId }),
     },
     l.paneHeight,

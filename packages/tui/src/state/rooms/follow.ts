@@ -1,3 +1,4 @@
+import { isCommunityRoom } from '@open-discord/protocol';
 import { isJoined, roomChanges, type ClientEvent, type SnapshotReason } from '@open-discord/protocol';
 import type { AppState } from '../app-state.js';
 import { emptyInput } from '../input/input-state.js';
@@ -92,7 +93,7 @@ export function roomsGained(prev: Pick<AppState, 'world'>, next: Pick<AppState, 
   // In the list now (visible and joined), and not before: opened to us, or joined (here or elsewhere).
   const had = (id: string) => before !== null && before.rooms[id] !== undefined && isJoined(before, id);
   return orderedRooms(next)
-    .filter((r) => r.kind !== 'text' || isJoined(world, r.id))
+    .filter((r) => !isCommunityRoom(r.kind) || isJoined(world, r.id))
     .filter((r) => !had(r.id))
     .map((r) => r.id);
 }
