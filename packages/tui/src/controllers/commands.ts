@@ -17,6 +17,7 @@ import type { Sender } from './send.js';
 import { broadcastWarning, type MessageActions, pickTarget, reactionLine } from './message-actions.js';
 import { selectedMessage } from '../state/selection/selection.js';
 import type { Threads } from './threads.js';
+import type { Forum } from './forum.js';
 
 /** What a command's reply tells its user: an invite's code (to copy), the invites, the highlight words. */
 function describeResult(result: unknown): string | null {
@@ -55,6 +56,7 @@ export function attachCommands(
   files?: Files,
   threads?: Threads,
   local: LocalCommands = {},
+  forum?: Forum,
 ): Commands {
   const { client, store } = ctx;
   const { dispatch } = store;
@@ -93,6 +95,8 @@ export function attachCommands(
     }
     if (name === 'edit') return editCommand(args.text);
     if (CHAT_COMMANDS.has(name)) return chats.run(name, sub, args);
+    // The forum's commands first: `/follow @nick` is a person, `/follow all` the open thread.
+    if (forum?.run(name, args)) return;
     if (threads && (name === 'thread' || name === 'follow' || name === 'unfollow' || name === 'also')) return threadCommand(threads, name, args);
     if (name === 'ignore' || name === 'unignore') {
       const id = world ? findUser(world, String(args.nick)) : null;
@@ -207,6 +211,8 @@ export function attachCommands(
       const world = store.getState().world;
       const warning = world && broadcastWarning(world, parsed.text);
       if (warning) dispatch({ type: 'flash', kind: 'info', text: warning });
+      // While `/post` waits for its body, the line is the post's body.
+      if (forum && store.getState().forum.composer) return forum.body(parsed.text);
       // While a thread is open, what is typed is a reply in it.
       return threads && store.getState().thread ? threads.reply(parsed.text) : sender.sendMessage(parsed.text);
     }

@@ -15,6 +15,7 @@ import { attachSearch } from './search.js';
 import { selectedHit } from '../state/search/search.js';
 import { attachSend } from './send.js';
 import { attachThreads, type Threads } from './threads.js';
+import { attachForum, type Forum } from './forum.js';
 import { attachTyping } from './typing.js';
 
 export type { ChatClient } from './chat-client.js';
@@ -63,6 +64,8 @@ export interface ChatActions {
   /** /search results: Enter on the selected hit jumps to it in its room; the next page of hits. */
   jumpToHit(): void;
   moreHits(): void;
+  /** Boards: open the selected post (on the board or in the post list); absent where nothing is connected. */
+  forum?: Pick<Forum, 'openSelected' | 'openListed'>;
 }
 
 /**
@@ -84,11 +87,13 @@ export function attachClient(client: ChatClient, store: Store, opts: ControllerO
   const files = attachFiles(ctx, opts.files ?? null, nonce);
   const threads = attachThreads(ctx, nonce);
   const search = attachSearch(ctx, opts.historyPage ?? 100);
+  const forum = attachForum(ctx, threads, nonce);
   const commands = attachCommands(ctx, sender, nonce, opts.onQuit, messages, presence, files, threads, {
-    search: (args) => search.search(String(args.query ?? '')),
+    // `/search #tag` alone: posts with that hashtag on the boards one can see.
+    search: (args) => (/^#\S+$/u.test(String(args.query ?? '').trim()) ? forum.tagged(String(args.query).trim()) : search.search(String(args.query ?? ''))),
     'find-user': (args) => search.findUsers(String(args.nick ?? '')),
     'find-room': (args) => search.findRooms(String(args.name ?? '')),
-  });
+  }, forum);
   return {
     submit: commands.submit,
     runConfirmed: commands.run,
@@ -108,5 +113,6 @@ export function attachClient(client: ChatClient, store: Store, opts: ControllerO
       if (hit?.message.threadId && !hit.message.alsoInRoom) threads.open(hit.message.roomId, hit.message.threadId);
     },
     moreHits: search.more,
+    forum,
   };
 }

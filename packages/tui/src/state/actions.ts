@@ -4,6 +4,7 @@ import type { Look } from '../config/config-file.js';
 import type { Prefs, PrefsList } from './prefs/prefs.js';
 import type { ClientEvent, ConnectionStatus, Message, PresenceStatus, SnapshotReason, StateResult } from '@open-discord/protocol';
 import type { SearchAction } from './search/search.js';
+import type { ForumAction } from './forum/forum.js';
 
 /**
  * Everything that can change the TUI's state. The reducer is the only thing that interprets these; the part
@@ -89,4 +90,5 @@ export type Action =
   | { type: 'select/edit-end'; clear?: boolean }
   /** /peek: look at a room without marking it read, or stop. */
   | { type: 'chats/peek'; roomId: string; on: boolean }
-  | SearchAction;
+  | SearchAction
+  | ForumAction;

@@ -5,6 +5,7 @@ import type { Flash } from './notices/notices.js';
 import type { ActivityState } from './activity/activity.js';
 import type { Overlay } from './overlay/overlay.js';
 import { emptySearch, type SearchState } from './search/search.js';
+import { emptyForum, type ForumState } from './forum/forum.js';
 import type { TypingState } from './typing/typing.js';
 import type { Editing, Selection } from './selection/selection.js';
 import type { ThreadPane } from './threads/thread-pane.js';
@@ -57,6 +58,8 @@ export interface AppState {
   thread: ThreadPane | null;
   /** search/: /search results, and the hit being read in its room. */
   search: SearchState;
+  /** forum/: boards shown, the post being written, and the post list overlay. */
+  forum: ForumState;
 }
 
 export function initialState(cols = 80, rows = 24): AppState {
@@ -84,5 +87,6 @@ export function initialState(cols = 80, rows = 24): AppState {
     peeking: {},
     thread: null,
     search: emptySearch(),
+    forum: emptyForum(),
   };
 }

@@ -11,6 +11,7 @@ import { roomsReducer } from './rooms/reducer.js';
 import { selectionReducer } from './selection/selection.js';
 import { threadsReducer } from './threads/thread-pane.js';
 import { searchReducer } from './search/search.js';
+import { forumReducer } from './forum/forum.js';
 import { typingReducer } from './typing/typing.js';
 import { worldReducer } from './world/reducer.js';
 
@@ -35,6 +36,7 @@ const BY_PREFIX: Record<string, SliceReducer> = {
   chats: chatsReducer,
   thread: threadsReducer,
   search: searchReducer,
+  forum: forumReducer,
 };
 /** Actions that change the world; worldReducer then lets the other slices follow. */
 const WORLD = new Set<Action['type']>(['snapshot', 'event', 'presence', 'presence/all', 'read/local', 'history/loaded', 'send/confirmed']);

@@ -23,6 +23,10 @@ import { SearchOverlay } from './SearchOverlay.js';
 import { searchRows } from '../state/search/selectors.js';
 import { StatusLine } from './StatusLine.js';
 import { ThreadPane } from './ThreadPane.js';
+import { BoardPane } from './BoardPane.js';
+import { PostsOverlay } from './PostsOverlay.js';
+import { boardPostRows, boardTitle, currentBoard, postRow, profileLines } from '../state/forum/selectors.js';
+import { halfBlockRows, previewsWanted } from '../wrap/attachment-lines.js';
 import { roomThreadCounts, threadPaneLines } from '../state/threads/selectors.js';
 
 /** The whole chat screen, exactly the terminal's size, drawn from state alone. */
@@ -63,12 +67,40 @@ export function ChatScreen({ state, now }: { state: AppState; now: number }) {
   } else if (overlay?.kind === 'search') {
     const s = state.search;
     centre = <SearchOverlay label={s.label} status={s.status} rows={searchRows(state)} selected={s.selected} more={s.next !== null} width={l.paneWidth} height={l.paneHeight} />;
+  } else if (overlay?.kind === 'posts' && state.forum.list) {
+    const list = state.forum.list;
+    const profile = list.profile;
+    centre = (
+      <PostsOverlay
+        title={list.title}
+        status={list.status}
+        card={profile ? profileLines(state, profile) : []}
+        avatar={profile?.avatar?.preview && previewsWanted() ? halfBlockRows(profile.avatar.preview, 8) : []}
+        rows={list.posts.map((p) => postRow(state, p, now, true))}
+        selected={list.selected}
+        width={l.paneWidth}
+        height={l.paneHeight}
+      />
+    );
   } else if (overlay?.kind === 'room-jump') {
     centre = <Prompt text={`Go to room number: ${overlay.digits}_  (two digits, or one and Enter · Esc cancels)`} width={l.paneWidth} height={l.paneHeight} />;
   } else if (state.thread && l.threadOverlay) {
     // Too narrow to sit beside the messages: the thread covers them until Esc.
     const t = threadPaneLines(state, l.paneWidth, Math.max(1, l.paneHeight - 2), now);
     centre = <ThreadPane title={t.title} lines={t.lines} alsoInRoom={state.thread.alsoInRoom} scrolled={t.scroll > 0} width={l.paneWidth} height={l.paneHeight} />;
+  } else if (currentBoard(state) && !(state.thread && l.threadOverlay)) {
+    // A board shows its posts; a post's comments open in the thread pane beside it.
+    const { roomId, board } = currentBoard(state)!;
+    centre = (
+      <BoardPane
+        title={boardTitle(state, roomId, board)}
+        status={board?.status ?? null}
+        rows={board ? boardPostRows(state, board, now) : []}
+        selected={board?.selected ?? 0}
+        width={l.paneWidth}
+        height={l.paneHeight}
+      />
+    );
   } else {
     const pane = visiblePane(state, now);
     centre = (
@@ -104,7 +136,7 @@ export function ChatScreen({ state, now }: { state: AppState; now: number }) {
       </Box>
       <InputLine
         input={state.input}
-        prompt={state.thread ? `[thread in #${roomLabel(state, state.thread.roomId)}] ` : label ? `[#${label}] ` : '[no room] '}
+        prompt={state.forum.composer ? `[post "${state.forum.composer.title}" — body] ` : state.thread ? `[thread in #${roomLabel(state, state.thread.roomId)}] ` : label ? `[#${label}] ` : '[no room] '}
         width={l.cols}
         height={l.inputHeight}
         focused={state.overlay === null}

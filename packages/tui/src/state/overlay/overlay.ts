@@ -28,7 +28,9 @@ export type Overlay =
   /** Alt+J: the digits of a room number typed so far (rooms 10 and up have no Alt+digit). */
   | { kind: 'room-jump'; digits: string }
   /** /search results (state.search holds them). */
-  | { kind: 'search' };
+  | { kind: 'search' }
+  /** A list of posts (bookmarks, feed, tag search, a profile card): state.forum.list holds it. */
+  | { kind: 'posts' };
 
 /** A command resolved and built, kept while its confirmation is asked (plain data, so state stays pure). */
 export interface PendingCommand {
