@@ -41,6 +41,8 @@ const COLS = `p.id, p.room_id, p.author_id, p.title, p.tags, p.post_order, p.cre
 const IN_ROOMS = 'p.room_id IN (SELECT value FROM json_each(?))';
 /** The order column each sort pages by (both indexed per board). */
 const SORT_COL: Record<PostSort, string> = { latest: 'p.last_order', newest: 'p.post_order' };
+/** The same orders as the tag index keeps them. */
+const TAG_COL: Record<PostSort, string> = { latest: 't.last_order', newest: 't.post_order' };
 
 /** SQLite implementation of the forum feature's ForumRepository (posts, post_tags, bookmarks, user_follows, profiles). */
 export class SqliteForumRepo implements ForumRepository {
@@ -49,9 +51,10 @@ export class SqliteForumRepo implements ForumRepository {
     const board = (sort: PostSort, tagged: boolean) =>
       db.prepare<unknown[], RawPost>(
         tagged
-          ? `SELECT ${COLS} FROM post_tags t JOIN posts p ON p.id = t.post_id JOIN messages m ON m.id = p.id
-             WHERE t.tag = ? AND t.room_id = ? AND p.deleted = 0 AND p.pinned = ? AND ${SORT_COL[sort]} < ?
-             ORDER BY ${SORT_COL[sort]} DESC LIMIT ?`
+          ? // Walks the tag's index for this board in the sort's order (t.*, indexed), not the board's posts.
+            `SELECT ${COLS} FROM post_tags t JOIN posts p ON p.id = t.post_id JOIN messages m ON m.id = p.id
+             WHERE t.tag = ? AND t.room_id = ? AND p.deleted = 0 AND p.pinned = ? AND ${TAG_COL[sort]} < ?
+             ORDER BY ${TAG_COL[sort]} DESC LIMIT ?`
           : `SELECT ${COLS} FROM posts p JOIN messages m ON m.id = p.id
              WHERE p.room_id = ? AND p.deleted = 0 AND p.pinned = ? AND ${SORT_COL[sort]} < ?
              ORDER BY ${SORT_COL[sort]} DESC LIMIT ?`,
@@ -61,7 +64,8 @@ export class SqliteForumRepo implements ForumRepository {
         `INSERT INTO posts (id, room_id, author_id, title, tags, post_order, created_at, last_order, last_at)
          VALUES (@id, @roomId, @authorId, @title, @tags, @order, @createdAt, @order, @createdAt)`,
       ),
-      insertTag: db.prepare('INSERT OR IGNORE INTO post_tags (tag, post_order, post_id, room_id) VALUES (?, ?, ?, ?)'),
+      insertTag: db.prepare('INSERT OR IGNORE INTO post_tags (tag, post_order, post_id, room_id, last_order) VALUES (?, ?, ?, ?, ?)'),
+      touchTags: db.prepare('UPDATE post_tags SET last_order = MAX(last_order, ?) WHERE post_id = ?'),
       dropTags: db.prepare('DELETE FROM post_tags WHERE post_id = ?'),
       post: db.prepare<[string], RawPost>(`SELECT ${COLS} FROM posts p JOIN messages m ON m.id = p.id WHERE p.id = ?`),
       setContent: db.prepare('UPDATE posts SET title = ?, tags = ? WHERE id = ?'),
@@ -107,7 +111,7 @@ export class SqliteForumRepo implements ForumRepository {
 
   insertPost(p: NewPost): void {
     this.s.insert.run({ ...p, tags: JSON.stringify(p.tags) });
-    for (const tag of p.tags) this.s.insertTag.run(tag, p.order, p.id, p.roomId);
+    for (const tag of p.tags) this.s.insertTag.run(tag, p.order, p.id, p.roomId, p.order);
   }
   post(id: string): (Post & { deleted: boolean }) | null {
     const r = this.s.post.get(id);
@@ -118,13 +122,13 @@ export class SqliteForumRepo implements ForumRepository {
     if (!row) return;
     this.s.setContent.run(title, JSON.stringify(tags), id);
     this.s.dropTags.run(id);
-    for (const tag of tags) this.s.insertTag.run(tag, row.post_order, id, row.room_id);
+    for (const tag of tags) this.s.insertTag.run(tag, row.post_order, id, row.room_id, row.last_order);
   }
   setFlags(id: string, locked: boolean, pinned: boolean): void {
     this.s.setFlags.run(locked ? 1 : 0, pinned ? 1 : 0, id);
   }
   touch(id: string, lastOrder: number, lastAt: number): void {
-    this.s.touch.run(lastOrder, lastAt, id);
+    if (this.s.touch.run(lastOrder, lastAt, id).changes > 0) this.s.touchTags.run(lastOrder, id);
   }
   board(roomId: string, sort: PostSort, pinned: boolean, tag: string | null, page: PostPage): Post[] {
     const pin = pinned ? 1 : 0;

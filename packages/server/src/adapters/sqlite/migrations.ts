@@ -388,7 +388,9 @@ const MIGRATIONS: readonly Migration[] = [
   /*
    * 17: forum. A post is a thread root in a forum room: `posts` keeps its title, hashtags, lock and pin and
    * the order of its newest comment (the board's `latest` sort), indexed per board for both sorts, pinned
-   * apart; `post_tags` is the hashtag index, newest post first per tag. Bookmarks and follows of people are
+   * apart; `post_tags` is the hashtag index: newest post first per tag (tag search over every board), and
+   * per tag and board by either sort (a board filtered by a tag), so it keeps each post's activity order too.
+   * Bookmarks and follows of people are
    * private rows; `profiles` holds each user's bio, avatar and whether their follows are public.
    */
   `
@@ -414,9 +416,12 @@ const MIGRATIONS: readonly Migration[] = [
       post_order INTEGER NOT NULL,
       post_id TEXT NOT NULL,
       room_id TEXT NOT NULL,
+      last_order INTEGER NOT NULL,
       PRIMARY KEY (tag, post_order)
     ) WITHOUT ROWID;
     CREATE INDEX post_tags_post ON post_tags(post_id);
+    CREATE INDEX post_tags_room_newest ON post_tags(tag, room_id, post_order);
+    CREATE INDEX post_tags_room_latest ON post_tags(tag, room_id, last_order);
     CREATE TABLE bookmarks (
       user_id TEXT NOT NULL,
       post_id TEXT NOT NULL,

@@ -124,7 +124,12 @@ export class PostsService {
     const tag = p.tag === undefined ? null : tagParam(p.tag);
     const limit = p.limit ?? PAGE;
     const forum = this.d.store.forum;
-    const pinned = p.before === undefined ? await forum.board(p.roomId, sort, true, tag, { before: Number.MAX_SAFE_INTEGER, limit: FORUM_LIMITS.pageMax }) : [];
+    // A board pins a few posts: they are read by the board's index and filtered here, since walking a common
+    // tag's index for pinned posts would read every post carrying it.
+    const pinned =
+      p.before === undefined
+        ? (await forum.board(p.roomId, sort, true, null, { before: Number.MAX_SAFE_INTEGER, limit: FORUM_LIMITS.pageMax })).filter((x) => tag === null || x.tags.includes(tag))
+        : [];
     const rows = await forum.board(p.roomId, sort, false, tag, { before: p.before ?? Number.MAX_SAFE_INTEGER, limit: limit + 1 });
     return { pinned, posts: rows.slice(0, limit), end: rows.length <= limit };
   }
