@@ -89,6 +89,12 @@ describe('forum boards in od', () => {
     expect(titles).toEqual(['second', 'first, edited']);
   });
 
+  it('/create NAME --kind forum creates a board', () => {
+    const o = od();
+    o.actions.submit('/create ideas2 --kind forum');
+    expect(o.client.of('room.create').map((r) => r.params)).toEqual([{ name: 'ideas2', kind: 'forum' }]);
+  });
+
   it('/post TITLE then the body sends post.create; Esc gives a post up; a plain room refuses /post', async () => {
     const o = od();
     o.actions.submit('/post Hello');
