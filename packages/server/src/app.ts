@@ -185,6 +185,9 @@ export async function createServices(o: ServicesOptions): Promise<Services & { b
   // Boards take comments on their posts only (and locked posts none); a comment moves its post's activity.
   messages.sendChecks.push((view, roomId, root, userId) => posts.checkSend(view, roomId, root, userId));
   messages.replyHooks.push((root, reply) => posts.commented(root, reply));
+  const messageChanges = new MessageChangesService(deps, threads);
+  // A post's body edited as a message: its hashtags follow.
+  messageChanges.editHooks.push((w, row, text, actorId) => posts.rootEdited(w, row, text, actorId));
   return {
     bus,
     deps,
@@ -202,7 +205,7 @@ export async function createServices(o: ServicesOptions): Promise<Services & { b
     categories: new CategoriesService(deps),
     roomAdmin: new RoomAdminService(deps, accessAdmin),
     moderation: new ModerationService(deps),
-    messageChanges: new MessageChangesService(deps, threads),
+    messageChanges,
     invites: new InvitesService(deps),
     reactions,
     conversations: new ConversationsService(deps, readMarkers),

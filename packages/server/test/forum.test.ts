@@ -102,6 +102,10 @@ describe('forum boards', () => {
     expect(ev.data.post.title).toBe('Final');
     expect((await c.call('post.tagged', { tag: 'one' })).posts).toEqual([]);
     expect(titles((await c.call('post.tagged', { tag: 'two' })).posts)).toEqual(['Final']);
+    // Editing the body as a message (od's /edit) parses the tags again too.
+    await b.call('message.edit', { messageId: mine.id, text: 'body #three' });
+    expect((await c.call('post.get', { postId: mine.id })).post.tags).toEqual(['three']);
+    expect((await c.call('post.tagged', { tag: 'two' })).posts).toEqual([]);
 
     // Lock and pin need moderate_messages.
     expect((await refused(b, 'post.moderate', { postId: other.id, locked: true })).code).toBe('FORBIDDEN');

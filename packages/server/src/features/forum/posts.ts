@@ -2,6 +2,7 @@ import type { Message, ParsedParams, Post, PostSort } from '@open-discord/protoc
 import { FORUM_LIMITS, normalizeTag, parseHashtags, ProtocolError } from '@open-discord/protocol';
 import type { AccessView } from '../../core/access.js';
 import { holds } from '../../core/authority.js';
+import type { WriteContext } from '../../core/commit-queue.js';
 import type { ServiceDeps } from '../../core/deps.js';
 import type { MessageRow } from '../messages/repository.js';
 import { messageToWire } from '../messages/wire.js';
@@ -153,6 +154,20 @@ export class PostsService {
     const post = await this.d.store.forum.post(root.id);
     if (!post) throw new ProtocolError('BAD_REQUEST', 'comment on a post of this board');
     if (post.locked && !view.hasPermission(userId, 'moderate_messages')) throw new ProtocolError('FORBIDDEN', 'this post is locked');
+  }
+
+  /**
+   * A message was edited with `message.edit` (in its step): when it is a post's root, its hashtags are parsed
+   * again from the title and the new body, and the board is told.
+   */
+  async rootEdited(w: WriteContext, root: MessageRow, text: string, actorId: string): Promise<void> {
+    const before = await this.d.store.forum.post(root.id);
+    if (!before || before.deleted) return;
+    const tags = parseHashtags(`${before.title}\n${text}`);
+    if (tags.join('\n') === before.tags.join('\n')) return;
+    await this.d.store.forum.setContent(root.id, before.title, tags);
+    const post = await this.visiblePost(await this.d.access.view(), actorId, root.id);
+    w.emit({ type: 'post.updated', roomId: post.roomId, actorId }, { post });
   }
 
   /** A comment was written (in its step): the post's latest activity moves (a no-op for other threads). */
