@@ -87,6 +87,9 @@ describe('forum boards in od', () => {
     o.store.dispatch({ type: 'event', event: ev(43, { type: 'message.deleted', data: { messageId: 'p40', roomId: board.id } }) });
     titles = o.store.getState().forum.boards[board.id]!.posts.map((p) => p.title);
     expect(titles).toEqual(['second', 'first, edited']);
+    // The comment deleted: the server's recount of the thread is the post's count.
+    o.store.dispatch({ type: 'event', event: ev(44, { type: 'thread.updated', data: { roomId: board.id, threadId: 'p25', thread: { count: 0, lastAt: 0, lastOrder: 0, lastAuthorIds: [] } } }) });
+    expect(o.store.getState().forum.boards[board.id]!.posts[0]).toMatchObject({ title: 'second', comments: 0 });
   });
 
   it('/create NAME --kind forum creates a board', () => {

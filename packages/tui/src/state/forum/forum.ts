@@ -113,8 +113,12 @@ export function forumFollowsEvent(state: AppState, event: ClientEvent): AppState
       const { roomId, messageId } = event.data;
       const b = state.forum.boards[roomId];
       if (b && boardRows(b).some((p) => p.id === messageId)) return updateBoards(state, roomId, messageId, () => null);
-      // A deleted comment leaves its post's count (its post is found through the thread the world kept).
       return state;
+    }
+    case 'thread.updated': {
+      // A comment was deleted: the post's count is the thread's, as the server recounted it.
+      const { roomId, threadId, thread } = event.data;
+      return updateBoards(state, roomId, threadId, (old) => (old && old.comments !== thread.count ? { ...old, comments: thread.count } : undefined));
     }
     default:
       return state;
