@@ -1,7 +1,7 @@
 import sharp from 'sharp';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseHashtags, type StateResult, uploadFile } from '@open-discord/protocol';
-import { Harness, liveEvent, refused } from './community-support.js';
+import { Harness, liveEvent, makeOwner, member, refused } from './community-support.js';
 import type { RawClient } from './helpers.js';
 
 /*
@@ -85,6 +85,10 @@ describe('forum boards', () => {
     const again = await b.call('post.create', { roomId: board, title: 'x', text: '', nonce: 'same' });
     const retry = await b.call('post.create', { roomId: board, title: 'x', text: '', nonce: 'same' });
     expect(retry.post.id).toBe(again.post.id);
+    // A nonce already spent on a comment is not a post's.
+    const spent = await b.call('message.send', { roomId: board, text: 'c', nonce: 'spent', threadId: first.id });
+    expect(spent.message.threadId).toBe(first.id);
+    expect((await refused(b, 'post.create', { roomId: board, title: 'y', text: '', nonce: 'spent' })).code).toBe('BAD_REQUEST');
     // A text room takes no posts.
     const { room: lobby } = await a.call('room.create', { name: 'lobby' });
     expect((await refused(a, 'post.create', { roomId: lobby.id, title: 't', text: '', nonce: nonce() })).code).toBe('BAD_REQUEST');
@@ -206,6 +210,26 @@ describe('forum boards', () => {
     expect((await c.call('feed.following', {})).posts).toEqual([]);
     expect((await c.call('post.tagged', { tag: 'news' })).posts).toEqual([]);
     void carol;
+  });
+
+  it("a board's slowmode holds for posts as for comments", async () => {
+    let now = 1_700_000_000_000;
+    const server = await h.server({ now: () => now });
+    const owner = await member(server.url, 'owner');
+    const bob = await member(server.url, 'bob');
+    await makeOwner(server, owner.id);
+    const o = await h.connect(server.url, owner.token);
+    const b = await h.connect(server.url, bob.token);
+    const { room } = await o.call('room.create', { name: 'slow', kind: 'forum' });
+    await b.call('room.join', { roomId: room.id });
+    await o.call('room.slowmode', { roomId: room.id, seconds: 60 });
+    const first = await post(b, room.id, 'one');
+    const err = await b.request('post.create', { roomId: room.id, title: 'two', text: '', nonce: nonce() });
+    expect(err.error.code).toBe('RATE_LIMITED');
+    expect((await refused(b, 'message.send', { roomId: room.id, text: 'c', nonce: nonce(), threadId: first.id })).code).toBe('RATE_LIMITED');
+    await post(o, room.id, 'moderators are exempt');
+    now += 61_000;
+    await post(b, room.id, 'two');
   });
 
   it('posts, comments, bookmarks and follows survive a restart', async () => {

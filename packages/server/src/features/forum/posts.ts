@@ -52,10 +52,14 @@ export class PostsService {
       const view = await access.view();
       // A retried create (same author and nonce) answers with the post it made.
       const existing = await store.messages.byNonce(userId, p.nonce);
-      if (existing) return { post: await this.visiblePost(view, userId, existing.id) };
+      if (existing) {
+        if (!(await store.forum.post(existing.id))) throw new ProtocolError('BAD_REQUEST', 'that nonce was used for a message; a post needs a nonce of its own');
+        return { post: await this.visiblePost(view, userId, existing.id) };
+      }
       if (!view.canSeeRoom(userId, p.roomId)) throw roomNotFound();
       if (view.room(p.roomId)?.kind !== 'forum') throw new ProtocolError('BAD_REQUEST', 'that room is not a board; send a message instead');
       if (!view.isMember(userId, p.roomId)) throw notInBoard();
+      await this.slowmode(view, userId, p.roomId, w.now);
       const tags = parseHashtags(`${p.title}\n${text}`);
       const id = this.d.newId();
       let row: MessageRow | null = null;
@@ -70,6 +74,15 @@ export class PostsService {
       w.emit({ type: 'post.created', roomId: p.roomId, actorId: userId }, { post });
       return { post };
     });
+  }
+
+  /** A board's slowmode holds for posts as for comments (moderators are exempt), as the messages feature keeps it. */
+  private async slowmode(view: AccessView, userId: string, roomId: string, now: number): Promise<void> {
+    const seconds = await this.d.store.rooms.slowmodeOf(roomId);
+    if (seconds === 0 || view.hasPermission(userId, 'moderate_messages')) return;
+    const last = await this.d.store.messages.lastSentAt(userId, roomId);
+    const wait = last === null ? 0 : last + seconds * 1000 - now;
+    if (wait > 0) throw new ProtocolError('RATE_LIMITED', `slowmode: one message every ${seconds} s in this room`, wait);
   }
 
   /** The author changes the title or body; hashtags are parsed again from both. */
