@@ -1,6 +1,5 @@
-import { isCommunityRoom } from '@open-discord/protocol';
 import type { Room } from '@open-discord/protocol';
-import { ProtocolError } from '@open-discord/protocol';
+import { isCommunityRoom, ProtocolError } from '@open-discord/protocol';
 import type { AccessView } from './access.js';
 import type { WriteContext } from './commit-queue.js';
 import type { ServiceDeps } from './deps.js';

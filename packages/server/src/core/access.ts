@@ -1,6 +1,5 @@
-import { isCommunityRoom } from '@open-discord/protocol';
 import type { Permission, Role } from '@open-discord/protocol';
-import { PERMISSIONS } from '@open-discord/protocol';
+import { isCommunityRoom, PERMISSIONS } from '@open-discord/protocol';
 import { EVERYONE_ROLE, OWNER_ROLE } from '../features/roles/repository.js';
 import type { Repositories } from '../ports/storage.js';
 

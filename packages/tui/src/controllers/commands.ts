@@ -1,10 +1,9 @@
-import { isCommunityRoom } from '@open-discord/protocol';
 import type { Invite, RequestType } from '@open-discord/protocol';
 import { confirmQuestion, doneText } from '../commands/feedback.js';
 import { helpScreen } from '../commands/help.js';
 import { parseLine } from '../commands/parse.js';
 import { findRoom, findUser, resolveArgs } from '../commands/resolve.js';
-import { isJoined } from '@open-discord/protocol';
+import { isCommunityRoom, isJoined } from '@open-discord/protocol';
 import { orderedRooms, roomBrowser } from '../state/rooms/selectors.js';
 import { buildRequest } from '../commands/to-request.js';
 import type { PendingCommand } from '../state/overlay/overlay.js';

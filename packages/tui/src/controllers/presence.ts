@@ -1,5 +1,5 @@
-import { isCommunityRoom } from '@open-discord/protocol';
 import type { PresenceMode } from '@open-discord/protocol';
+import { isCommunityRoom } from '@open-discord/protocol';
 import { memberLines } from '../state/members/member-lines.js';
 import { roomLabel } from '../state/rooms/selectors.js';
 import type { ControllerContext } from './chat-client.js';

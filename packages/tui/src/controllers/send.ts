@@ -1,5 +1,4 @@
-import { isCommunityRoom } from '@open-discord/protocol';
-import { isJoined, LIMITS, ProtocolError, type RequestParams } from '@open-discord/protocol';
+import { isCommunityRoom, isJoined, LIMITS, ProtocolError, type RequestParams } from '@open-discord/protocol';
 import type { ControllerContext } from './chat-client.js';
 import { describeError } from './describe-error.js';
 import { realTimers } from './timers.js';

@@ -1,6 +1,5 @@
-import { isCommunityRoom } from '@open-discord/protocol';
 import { Box, Text } from 'ink';
-import { isJoined, isQuiet } from '@open-discord/protocol';
+import { isCommunityRoom, isJoined, isQuiet } from '@open-discord/protocol';
 import { layoutOf } from '../state/layout.js';
 import { paneHint } from '../state/notices/hint.js';
 import { shownNotice } from '../state/notices/notices.js';

@@ -1,5 +1,5 @@
-import { isCommunityRoom } from '@open-discord/protocol';
 import type { Room } from '@open-discord/protocol';
+import { isCommunityRoom } from '@open-discord/protocol';
 import type { RoomRow, RoomsRepository } from '../../features/rooms/repository.js';
 import type { Db } from './db.js';
 

@@ -1,6 +1,5 @@
-import { isCommunityRoom } from '@open-discord/protocol';
 import type { Category, ParsedParams, Room } from '@open-discord/protocol';
-import { nameProblem, ProtocolError } from '@open-discord/protocol';
+import { isCommunityRoom, nameProblem, ProtocolError } from '@open-discord/protocol';
 import { nameKey } from '../../text/name-key.js';
 import { type Actor, requirePermission } from '../../core/authority.js';
 import type { WriteContext } from '../../core/commit-queue.js';

@@ -1,8 +1,7 @@
-import { isCommunityRoom } from '@open-discord/protocol';
 import type { Room } from '@open-discord/protocol';
 import type { AccessView } from '../../core/access.js';
 import type { RoomRow } from '../rooms/repository.js';
-import { ProtocolError } from '@open-discord/protocol';
+import { isCommunityRoom, ProtocolError } from '@open-discord/protocol';
 import type { WriteContext } from '../../core/commit-queue.js';
 import type { ServiceDeps } from '../../core/deps.js';
 import type { ReadMarkersService } from '../read-markers/service.js';

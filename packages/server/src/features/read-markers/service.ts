@@ -1,5 +1,5 @@
-import { isCommunityRoom } from '@open-discord/protocol';
 import type { ParsedParams } from '@open-discord/protocol';
+import { isCommunityRoom } from '@open-discord/protocol';
 import type { WriteContext } from '../../core/commit-queue.js';
 import type { ServiceDeps } from '../../core/deps.js';
 import { roomNotFound } from '../rooms/errors.js';

@@ -1,5 +1,5 @@
-import { isCommunityRoom } from '@open-discord/protocol';
 import type { ParsedParams, Room } from '@open-discord/protocol';
+import { isCommunityRoom } from '@open-discord/protocol';
 import type { AccessAdminService } from '../../core/access-admin.js';
 import { type Actor, requirePermission } from '../../core/authority.js';
 import type { ServiceDeps } from '../../core/deps.js';

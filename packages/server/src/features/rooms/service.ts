@@ -1,6 +1,5 @@
-import { isCommunityRoom } from '@open-discord/protocol';
 import type { ParsedParams, Room } from '@open-discord/protocol';
-import { nameProblem, ProtocolError, ROOM_NAME_RE } from '@open-discord/protocol';
+import { isCommunityRoom, nameProblem, ProtocolError, ROOM_NAME_RE } from '@open-discord/protocol';
 import { nameKey } from '../../text/name-key.js';
 import type { AccessView } from '../../core/access.js';
 import type { ServiceDeps } from '../../core/deps.js';

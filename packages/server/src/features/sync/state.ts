@@ -1,5 +1,4 @@
-import { isCommunityRoom } from '@open-discord/protocol';
-import { DEFAULT_NOTIFY, type PresenceStatus, type PublicUser, type StateResult, type Unread } from '@open-discord/protocol';
+import { DEFAULT_NOTIFY, isCommunityRoom, type PresenceStatus, type PublicUser, type StateResult, type Unread } from '@open-discord/protocol';
 import type { ServiceDeps } from '../../core/deps.js';
 import { meOf, publicUser } from '../accounts/users.js';
 import type { RoomsService } from '../rooms/service.js';

@@ -1,5 +1,4 @@
-import { isCommunityRoom } from '@open-discord/protocol';
-import { userById, type ClientEvent, type PublicUser, type Room, type World } from '@open-discord/protocol';
+import { type ClientEvent, isCommunityRoom, type PublicUser, type Room, userById, type World } from '@open-discord/protocol';
 
 /** One line of what happened in a room ("bob is now known as bobby"), placed among the messages by `order`. */
 export interface ActivityLine {

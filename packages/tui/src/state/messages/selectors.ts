@@ -1,5 +1,4 @@
-import { isCommunityRoom } from '@open-discord/protocol';
-import { isQuiet, seenBy, userById, type Message, type World } from '@open-discord/protocol';
+import { isCommunityRoom, isQuiet, type Message, seenBy, userById, type World } from '@open-discord/protocol';
 import { paneLines, type PaneLines } from '../../wrap/view-lines.js';
 import type { ActivityLine } from '../activity/describe.js';
 import type { AppState } from '../app-state.js';

@@ -1,5 +1,4 @@
-import { isCommunityRoom } from '@open-discord/protocol';
-import { isJoined, roomChanges, type ClientEvent, type SnapshotReason } from '@open-discord/protocol';
+import { type ClientEvent, isCommunityRoom, isJoined, roomChanges, type SnapshotReason } from '@open-discord/protocol';
 import type { AppState } from '../app-state.js';
 import { emptyInput } from '../input/input-state.js';
 import { notice } from '../notices/notices.js';

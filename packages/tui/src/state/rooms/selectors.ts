@@ -1,6 +1,5 @@
-import { isCommunityRoom } from '@open-discord/protocol';
 import type { Room, World } from '@open-discord/protocol';
-import { isJoined } from '@open-discord/protocol';
+import { isCommunityRoom, isJoined } from '@open-discord/protocol';
 import type { AppState } from '../app-state.js';
 import { roomView } from '../messages/selectors.js';
 
