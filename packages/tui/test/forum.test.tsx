@@ -120,6 +120,22 @@ describe('forum boards in od', () => {
     expect(o.store.getState().flash?.text).toContain('not written');
   });
 
+  it('choosing the last post shown loads the next page once', async () => {
+    const o = od();
+    o.store.dispatch({ type: 'room/select', roomId: board.id });
+    o.client.of('post.list')[0]!.resolve({ pinned: [], posts: [post(30, { title: 'first' }), post(25, { lastOrder: 27, title: 'second' })], end: false });
+    await tick();
+    o.key({ kind: 'history', delta: 1 });
+    o.key({ kind: 'history', delta: 1 });
+    const more = o.client.of('post.list');
+    expect(more.map((r) => r.params)).toEqual([{ roomId: board.id, sort: 'latest' }, { roomId: board.id, sort: 'latest', before: 27 }]);
+    more[1]!.resolve({ posts: [post(20, { title: 'third' })], end: true });
+    await tick();
+    expect(o.store.getState().forum.boards[board.id]!.posts.map((p) => p.title)).toEqual(['first', 'second', 'third']);
+    o.key({ kind: 'history', delta: 1 });
+    expect(o.client.of('post.list')).toHaveLength(2);
+  });
+
   it('Up/Down choose a post, Enter opens its comments; /sort and /tag load the board again', async () => {
     const o = od();
     await onBoard(o, [], [post(30, { title: 'first' }), post(25, { title: 'second' })]);

@@ -50,6 +50,27 @@ export function attachForum({ client, store }: ControllerContext, threads: Threa
     load(cur.roomId, cur.board?.sort ?? 'latest', cur.board?.tag ?? null);
   });
 
+  // Choosing the last post shown asks for the next (older) page, once per cursor.
+  const asked = new Set<string>();
+  store.subscribe((s) => {
+    const cur = currentBoard(s);
+    const b = cur?.board;
+    if (!cur || !b || b.status !== 'done' || b.end || b.posts.length === 0 || b.selected < boardRows(b).length - 1) return;
+    const last = b.posts.at(-1)!;
+    const before = b.sort === 'latest' ? last.lastOrder : last.order;
+    const key = `${cur.roomId}:${b.sort}:${b.tag ?? ''}:${before}`;
+    if (asked.has(key)) return;
+    asked.add(key);
+    const { sort, tag } = b;
+    client.request('post.list', { roomId: cur.roomId, sort, before, ...(tag !== null && { tag }) }).then(
+      (r) => dispatch({ type: 'forum/board-more', roomId: cur.roomId, sort, tag, posts: r.posts, end: r.end }),
+      (e: unknown) => {
+        asked.delete(key);
+        flash('error', `board: ${describeError(e)}`);
+      },
+    );
+  });
+
   const onBoard = (what: string): { roomId: string; sort: PostSort; tag: string | null } | null => {
     const cur = currentBoard(store.getState());
     if (!cur) {

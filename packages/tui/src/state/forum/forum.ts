@@ -39,6 +39,8 @@ export const emptyForum = (): ForumState => ({ boards: {}, composer: null, list:
 export type ForumAction =
   | { type: 'forum/board-loading'; roomId: string; sort: PostSort; tag: string | null }
   | { type: 'forum/board-loaded'; roomId: string; sort: PostSort; tag: string | null; pinned: Post[]; posts: Post[]; end: boolean }
+  /** An older page, asked for when the selection reached the last post shown. */
+  | { type: 'forum/board-more'; roomId: string; sort: PostSort; tag: string | null; posts: Post[]; end: boolean }
   | { type: 'forum/board-failed'; roomId: string; error: string }
   | { type: 'forum/move'; roomId: string; delta: number }
   | { type: 'forum/compose'; roomId: string; title: string }
@@ -136,6 +138,12 @@ export function forumReducer(state: AppState, action: Action): AppState {
       // An answer to an older sort or filter than the one shown is dropped.
       if (!b || b.sort !== action.sort || b.tag !== action.tag) return state;
       return setBoard(state, action.roomId, { ...b, status: 'done', pinned: action.pinned.map(cleanPost), posts: action.posts.map(cleanPost), end: action.end, selected: 0 });
+    }
+    case 'forum/board-more': {
+      const b = state.forum.boards[action.roomId];
+      if (!b || b.sort !== action.sort || b.tag !== action.tag) return state;
+      const have = new Set(boardRows(b).map((p) => p.id));
+      return setBoard(state, action.roomId, { ...b, posts: [...b.posts, ...action.posts.filter((p) => !have.has(p.id)).map(cleanPost)], end: action.end });
     }
     case 'forum/board-failed': {
       const b = state.forum.boards[action.roomId];
