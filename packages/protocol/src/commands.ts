@@ -48,8 +48,13 @@ export const COMMANDS: readonly CommandSpec[] = [
   { name: 'status', args: [a('text', 'text', { optional: true, rest: true })], help: 'Set the status text others see beside your name; none clears it', request: 'status.set' },
   {
     name: 'create',
-    args: [a('name', 'word'), a('topic', 'text', { optional: true, rest: true }), a('roles', 'role', { optional: true, many: true, option: 'role', param: 'restrictedTo' })],
-    help: 'Create a room; --role ROLE creates it already restricted to that role (repeat for more)',
+    args: [
+      a('name', 'word'),
+      a('topic', 'text', { optional: true, rest: true }),
+      a('roles', 'role', { optional: true, many: true, option: 'role', param: 'restrictedTo' }),
+      a('kind', 'word', { optional: true, option: 'kind' }),
+    ],
+    help: 'Create a room; --role ROLE creates it already restricted to that role (repeat for more); --kind forum makes a board of posts',
     request: 'room.create',
   },
   { name: 'topic', args: [a('topic', 'text', { rest: true })], help: "Set the current room's topic", request: 'room.update' },
@@ -149,7 +154,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   {
     name: 'search',
     args: [a('query', 'text', { rest: true })],
-    help: 'Search messages: words (word* for a prefix) [in:#room] [from:@nick] [before:YYYY-MM-DD] [after:YYYY-MM-DD]',
+    help: 'Search messages: words (word* for a prefix) [in:#room] [from:@nick] [before:YYYY-MM-DD] [after:YYYY-MM-DD]; #tag alone: posts with that hashtag',
     request: 'client',
   },
   { name: 'find-user', args: [a('nick', 'word')], help: 'Find members by part of their nickname', request: 'client' },
@@ -174,8 +179,19 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   // Threads: the pane beside the room (an overlay when narrow). Replies typed while it is open go to the thread.
   { name: 'thread', args: [a('message', 'word', { optional: true })], help: 'Open the thread of a message (by id; default the newest in the room); Esc closes it', request: 'client' },
-  { name: 'follow', args: [a('level', 'word', { optional: true })], help: 'Follow the open thread: all, mentions or none; mute or unmute', request: 'client' },
-  { name: 'unfollow', args: [], help: 'Stop following the open thread', request: 'client' },
+  { name: 'follow', args: [a('level', 'word', { optional: true })], help: 'Follow a person (@nick: their posts in /feed), or the open thread: all, mentions or none; mute or unmute', request: 'client' },
+  { name: 'unfollow', args: [a('nick', 'word', { optional: true })], help: 'Stop following a person (@nick), or the open thread', request: 'client' },
+  // Forum boards (rooms created with `/create NAME --forum`): posts, comments (the post's thread), bookmarks, people.
+  { name: 'post', args: [a('title', 'text', { rest: true })], help: 'Write a post on the board on screen: the title now, the body on the next line (#tags anywhere); Esc gives up', request: 'client' },
+  { name: 'sort', args: [a('order', 'word')], help: "Sort the board: latest (activity) or newest", request: 'client' },
+  { name: 'tag', args: [a('tag', 'word', { optional: true })], help: 'Show only posts with a #tag on the board (no tag: all)', request: 'client' },
+  { name: 'bookmark', args: [], help: 'Bookmark the selected post on the board (or the open one)', request: 'client' },
+  { name: 'unbookmark', args: [], help: 'Remove the bookmark of the selected post (or the open one)', request: 'client' },
+  { name: 'bookmarks', args: [], help: 'Your bookmarked posts (private)', request: 'client' },
+  { name: 'feed', args: [], help: 'New posts by the people you follow', request: 'client' },
+  { name: 'whois', args: [a('nick', 'nick')], help: "A member's profile: bio, avatar, follows (if shown) and recent posts", request: 'client' },
+  { name: 'bio', args: [a('text', 'text', { rest: true, optional: true })], help: 'Set your self-introduction (none: clear it)', request: 'client' },
+  { name: 'showfollows', args: [a('on', 'word')], help: 'on: everyone may see whom you follow and who follows you; off: only you and them', request: 'client' },
   { name: 'also', args: [], help: 'Toggle "also send to room" for replies in the open thread (Alt+T)', request: 'client' },
 ];
 

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import * as accounts from './features/accounts.js';
 import * as blocks from './features/blocks.js';
 import * as categories from './features/categories.js';
+import * as forum from './features/forum.js';
 import * as membership from './features/membership.js';
 import * as messages from './features/messages.js';
 import * as moderation from './features/moderation.js';
@@ -33,6 +34,7 @@ export const KnownEvent = z.discriminatedUnion('type', [
   ...roomSettings.events,
   ...threads.events,
   ...blocks.events,
+  ...forum.events,
 ]);
 export type KnownEvent = z.infer<typeof KnownEvent>;
 export type EventType = KnownEvent['type'];

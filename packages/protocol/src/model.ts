@@ -61,7 +61,12 @@ export const Me = PublicUser.extend({
 });
 export type Me = z.infer<typeof Me>;
 
-export const RoomKind = z.enum(['text', 'dm', 'group']);
+/** `forum`: a board of posts (threads with a title); a community room like `text`, placed and gated the same way. */
+export const RoomKind = z.enum(['text', 'dm', 'group', 'forum']);
+/** A community room (text or forum): placed in categories, gated by roles, joined and left; not a chat. */
+export function isCommunityRoom(kind: string | undefined): boolean {
+  return kind === 'text' || kind === 'forum';
+}
 export const Room = z.object({
   id: Id,
   name: z.string(),

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import * as blocks from './features/blocks.js';
 import * as categories from './features/categories.js';
 import * as conversations from './features/conversations.js';
+import * as forum from './features/forum.js';
 import * as invites from './features/invites.js';
 import * as membership from './features/membership.js';
 import * as messages from './features/messages.js';
@@ -21,6 +22,7 @@ import * as threads from './features/threads.js';
 
 export { StateResult, SyncResult } from './features/sync.js';
 export { FollowedThread, ThreadLevel } from './features/threads.js';
+export { FORUM_LIMITS, normalizeTag, parseHashtags, Post, PostSort, Profile } from './features/forum.js';
 export { AROUND_MAX, SEARCH_LIMIT_MAX, SEARCH_QUERY_MAX, SearchHit } from './features/search.js';
 
 /**
@@ -48,6 +50,7 @@ export const REQUESTS = {
   ...search.requests,
   ...blocks.requests,
   ...retention.requests,
+  ...forum.requests,
 } as const;
 
 export type RequestType = keyof typeof REQUESTS;

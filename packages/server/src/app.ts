@@ -25,6 +25,8 @@ import { SlowmodeCache } from './features/messages/slowmode.js';
 import { ModerationService } from './features/moderation/service.js';
 import { PresenceService } from './features/presence/service.js';
 import { ProfileService } from './features/profile/service.js';
+import { PeopleService } from './features/forum/people.js';
+import { PostsService } from './features/forum/posts.js';
 import { ReactionsService } from './features/reactions/service.js';
 import { ReadMarkersService } from './features/read-markers/service.js';
 import { RetentionService } from './features/retention/service.js';
@@ -155,6 +157,8 @@ export interface Services {
   blocks: BlocksService;
   retention: RetentionService;
   accountSecurity: AccountSecurityService;
+  posts: PostsService;
+  people: PeopleService;
 }
 
 export interface ServicesOptions {
@@ -207,13 +211,21 @@ export async function createServices(o: ServicesOptions): Promise<Services & { b
   readMarkers.onRoomRead = (userId, roomId, order) => threads.roomRead(userId, roomId, order);
   const files = new FilesService(deps, o.files ?? { dir: null, maxBytes: 0 });
   const auth = new AuthService(deps, o.auth, membership);
+  const messages = new MessagesService(deps, threads, slowmodes);
+  const posts = new PostsService(deps, slowmodes);
+  // Boards take comments on their posts only (and locked posts none); a comment moves its post's activity.
+  messages.sendChecks.push((view, roomId, root, userId) => posts.checkSend(view, roomId, root, userId));
+  messages.replyHooks.push((root, reply) => posts.commented(root, reply));
+  const messageChanges = new MessageChangesService(deps, threads);
+  // A post's body edited as a message: its hashtags follow.
+  messageChanges.editHooks.push((w, row, text, actorId) => posts.rootEdited(w, row, text, actorId));
   return {
     bus,
     deps,
     auth,
     rooms,
     membership,
-    messages: new MessagesService(deps, threads, slowmodes),
+    messages,
     profile: new ProfileService(deps),
     presence: new PresenceService(deps),
     readMarkers,
@@ -224,7 +236,7 @@ export async function createServices(o: ServicesOptions): Promise<Services & { b
     categories: new CategoriesService(deps),
     roomAdmin: new RoomAdminService(deps, accessAdmin),
     moderation: new ModerationService(deps),
-    messageChanges: new MessageChangesService(deps, threads),
+    messageChanges,
     invites: new InvitesService(deps),
     reactions,
     conversations: new ConversationsService(deps, readMarkers, threads),
@@ -237,6 +249,8 @@ export async function createServices(o: ServicesOptions): Promise<Services & { b
     // removes blobs too (uploads in flight are pinned in the server's process only: see BlobStore.pin).
     retention: new RetentionService(deps, { defaultSec: o.retentionSec ?? null, blobs: files.blobs }),
     accountSecurity: new AccountSecurityService(deps, auth, o.auth.secret),
+    posts,
+    people: new PeopleService(deps, posts),
   };
 }
 

@@ -33,6 +33,10 @@ describe('permissions', () => {
     const { category } = await o.call('category.create', { name: 'Talk' });
     const { message } = await o.call('message.send', { roomId: room.id, text: 'hi', nonce: 'n' });
     const { message: hiddenMsg } = await o.call('message.send', { roomId: secret.id, text: 'psst', nonce: 'm' });
+    const { room: board } = await o.call('room.create', { name: 'ideas', kind: 'forum' });
+    const { room: secretBoard } = await o.call('room.create', { name: 'secret-ideas', kind: 'forum', restrictedTo: [role.id] });
+    const { post } = await o.call('post.create', { roomId: board.id, title: 'Hello', text: '', nonce: 'p' });
+    const { post: hiddenPost } = await o.call('post.create', { roomId: secretBoard.id, title: 'Psst', text: '', nonce: 'q' });
 
     const forbidden: Array<[string, Record<string, unknown>, string]> = [
       ['room.create', { name: 'mine' }, 'create rooms'],
@@ -54,6 +58,8 @@ describe('permissions', () => {
       ['member.ban', { userId: other.id }, 'manage_members'],
       ['message.delete', { messageId: message.id }, 'moderate_messages'],
       ['message.edit', { messageId: message.id, text: 'mine now' }, 'your own'],
+      ['post.edit', { postId: post.id, title: 'mine now' }, 'your own'],
+      ['post.moderate', { postId: post.id, locked: true }, 'moderate_messages'],
     ];
     // A room the member cannot see does not exist for them: the same answer as for a missing id.
     const hidden: Array<[string, Record<string, unknown>, Record<string, unknown>]> = [
@@ -68,6 +74,13 @@ describe('permissions', () => {
       ['message.edit', { messageId: hiddenMsg.id, text: 'x' }, { messageId: 'nope', text: 'x' }],
       ['history', { roomId: secret.id }, { roomId: 'nope' }],
       ['read.mark', { roomId: secret.id, order: 1 }, { roomId: 'nope', order: 1 }],
+      ['post.create', { roomId: secretBoard.id, title: 't', text: '', nonce: 'z' }, { roomId: 'nope', title: 't', text: '', nonce: 'z' }],
+      ['post.list', { roomId: secretBoard.id }, { roomId: 'nope' }],
+      ['post.get', { postId: hiddenPost.id }, { postId: 'nope' }],
+      ['post.edit', { postId: hiddenPost.id, title: 'x' }, { postId: 'nope', title: 'x' }],
+      ['post.moderate', { postId: hiddenPost.id, pinned: true }, { postId: 'nope', pinned: true }],
+      ['bookmark.add', { postId: hiddenPost.id }, { postId: 'nope' }],
+      ['bookmark.remove', { postId: hiddenPost.id }, { postId: 'nope' }],
     ];
 
     const head = server.head();

@@ -215,6 +215,8 @@ export function rollBackTo(db: { exec(sql: string): unknown; pragma(s: string, o
       d.exec(
         'DROP TABLE two_factor; DROP TABLE recovery_codes; DROP TABLE two_factor_roles; DROP TABLE sessions; ALTER TABLE reset_codes DROP COLUMN clears_two_factor; DROP INDEX message_reactions_user; DROP INDEX files_uploader;',
       ),
+    // The forum's step (17 once the other branches' steps are merged before it).
+    16: undoForumMigration,
   };
   const current = db.pragma('user_version', { simple: true }) as number;
   for (let v = current; v > version; v--) {
@@ -223,6 +225,14 @@ export function rollBackTo(db: { exec(sql: string): unknown; pragma(s: string, o
     step(db);
   }
   db.pragma(`user_version = ${version}`);
+}
+
+/** Undo the forum's migration (posts, tags, bookmarks, follows, profiles). */
+export function undoForumMigration(db: { exec(sql: string): unknown }): void {
+  db.exec(`
+    DROP TRIGGER posts_root_deleted;
+    DROP TABLE posts; DROP TABLE post_tags; DROP TABLE bookmarks; DROP TABLE user_follows; DROP TABLE profiles;
+  `);
 }
 
 /** Undo migration 11 (threads) on a database opened with better-sqlite3. */

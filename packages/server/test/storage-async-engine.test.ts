@@ -21,7 +21,7 @@ afterEach(() => {
 });
 
 const LATENCY_HOPS = 50;
-const REPOS = ['users', 'credentials', 'roles', 'rooms', 'categories', 'messages', 'readMarkers', 'reactions', 'conversations', 'roomSettings', 'files', 'retention', 'events'] as const;
+const REPOS = ['users', 'credentials', 'roles', 'rooms', 'categories', 'messages', 'readMarkers', 'reactions', 'conversations', 'roomSettings', 'files', 'retention', 'forum', 'events'] as const;
 
 /** Every repository call answered one microtask later; `pending` counts calls not yet answered. */
 function deferredStorage(real: SqliteStorage, problems: string[]): Storage {
@@ -166,6 +166,31 @@ async function everyFeature(s: Awaited<ReturnType<typeof community>>) {
   await s.threads.unfollow(o, { roomId: lobby.id, threadId: hello.message.id });
   await s.messageChanges.delete(bob, { messageId: reply.message.id });
   const thread = await s.threads.history(alice, { roomId: lobby.id, threadId: hello.message.id });
+  // The forum: a board, posts with hashtags, a comment, an edit, lock and pin, bookmarks, follows, a profile.
+  const { room: board } = await s.rooms.create(o, { name: 'ideas', kind: 'forum' });
+  await s.membership.join(alice, board.id);
+  const { post } = await s.posts.create(alice, { roomId: board.id, title: 'Plans #soon', text: 'what #next', nonce: 'p1' });
+  await s.posts.create(alice, { roomId: board.id, title: 'Plans #soon', text: 'what #next', nonce: 'p1' }); // a retry
+  await s.messages.send(o, { roomId: board.id, text: 'agreed', nonce: 'p2', threadId: post.id });
+  await s.posts.edit(alice, { postId: post.id, title: 'Plans #later' });
+  await s.posts.moderate(o, { postId: post.id, locked: true, pinned: true });
+  await s.people.bookmark(carol, { postId: post.id });
+  await s.people.unbookmark(carol, { postId: post.id });
+  await s.people.bookmark(carol, { postId: post.id });
+  await s.people.follow(carol, { userId: alice });
+  await s.people.follow(bob, { userId: alice });
+  await s.people.unfollow(bob, { userId: alice });
+  await s.people.setProfile(alice, { bio: 'planner', showFollows: true });
+  const forum = {
+    board: await s.posts.list(carol, { roomId: board.id }),
+    tagged: await s.posts.tagged(carol, { tag: 'later' }),
+    bookmarks: await s.people.bookmarks(carol),
+    feed: await s.people.feed(carol, {}),
+    profile: await s.people.profile(carol, { userId: alice }),
+  };
+  expect(forum.board.pinned.map((p) => [p.title, p.tags, p.comments, p.locked])).toEqual([['Plans #later', ['later', 'next'], 1, true]]);
+  expect(forum.bookmarks.posts).toHaveLength(1);
+  expect(forum.profile.profile.followers).toEqual([carol]);
 
   const { invite } = await s.invites.create(o, { uses: 2 });
   const invites = await s.invites.list(o);
@@ -191,6 +216,7 @@ async function everyFeature(s: Awaited<ReturnType<typeof community>>) {
     staffHistory: await s.messages.history(o, { roomId: staff.id }),
     history: await s.messages.history(o, { roomId: lobby.id }),
     thread,
+    forum,
     state: await s.state.state(o),
     aliceState: await s.state.state(alice),
     carolState: await s.state.state(carol),

@@ -715,6 +715,17 @@ function applyChange(world: World, event: ClientEvent): World {
       const unread = countsAsUnread(w, gone) ? bumpUnread(w, gone, -1) : w.unread;
       return { ...w, messages: { ...w.messages, [roomId]: list.filter((x) => x.id !== messageId) }, unread };
     }
+    // The forum's events: boards, bookmarks, follows and profiles are loaded by request and kept by each
+    // client's own state (od's forum slice); the world's rooms and messages already follow from the roots'
+    // and comments' message events.
+    case 'post.created':
+    case 'post.updated':
+    case 'bookmark.added':
+    case 'bookmark.removed':
+    case 'user.followed':
+    case 'user.unfollowed':
+    case 'profile.updated':
+      return world;
     case 'thread.updated': {
       const { roomId, threadId, thread } = event.data;
       const list = world.messages[roomId];

@@ -1,5 +1,5 @@
 import type { Room } from '@open-discord/protocol';
-import { ProtocolError } from '@open-discord/protocol';
+import { isCommunityRoom, ProtocolError } from '@open-discord/protocol';
 import type { AccessView } from './access.js';
 import type { WriteContext } from './commit-queue.js';
 import type { ServiceDeps } from './deps.js';
@@ -24,7 +24,7 @@ export class AccessAdminService {
   async restrictIn(w: WriteContext, actorId: string | null, roomId: string, roleIds: string[] | null): Promise<{ room: Room }> {
     const { store } = this.d;
     const row = await store.rooms.get(roomId);
-    if (!row || row.deleted || row.kind !== 'text') throw roomNotFound();
+    if (!row || row.deleted || !isCommunityRoom(row.kind)) throw roomNotFound();
     for (const r of roleIds ?? []) if (!(await store.roles.get(r))) throw new ProtocolError('NOT_FOUND', `role not found: ${r}`);
     const restrictedTo = roleIds === null ? null : [...new Set(roleIds)].sort();
     const everyone = (await store.users.list()).map((u) => u.id);

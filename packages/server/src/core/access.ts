@@ -1,12 +1,12 @@
 import type { Permission, Role } from '@open-discord/protocol';
-import { PERMISSIONS } from '@open-discord/protocol';
+import { isCommunityRoom, PERMISSIONS } from '@open-discord/protocol';
 import { EVERYONE_ROLE, OWNER_ROLE } from '../features/roles/repository.js';
 import type { Repositories } from '../ports/storage.js';
 
 /** What visibility needs to know about a room. */
 export interface RoomAccess {
   id: string;
-  kind: 'text' | 'dm' | 'group';
+  kind: 'text' | 'dm' | 'group' | 'forum';
   restrictedTo: readonly string[] | null;
   /** dm/group members (who may see it); null for text rooms. */
   members: ReadonlySet<string> | null;
@@ -107,7 +107,7 @@ export class AccessView {
         id: r.id,
         kind: r.kind,
         restrictedTo: r.restrictedTo,
-        members: r.kind === 'text' ? null : (members.get(r.id) ?? new Set()),
+        members: isCommunityRoom(r.kind) ? null : (members.get(r.id) ?? new Set()),
         joined: members.get(r.id) ?? NOBODY,
         deleted: r.deleted,
       });

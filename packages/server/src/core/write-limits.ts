@@ -18,8 +18,10 @@ export type WriteKind = (typeof WRITE_KINDS)[number];
  */
 export const WRITE_KIND: Partial<Record<RequestType, WriteKind>> = {
   'message.send': 'message',
+  'post.create': 'message',
   'message.edit': 'edit',
   'message.delete': 'edit',
+  'post.edit': 'edit',
   'reaction.add': 'reaction',
   'reaction.remove': 'reaction',
   'room.join': 'membership',
@@ -31,6 +33,9 @@ export const WRITE_KIND: Partial<Record<RequestType, WriteKind>> = {
   'highlight.set': 'profile',
   'presence.set': 'profile',
   'user.block': 'profile',
+  'user.follow': 'profile',
+  'user.unfollow': 'profile',
+  'profile.set': 'profile',
   'twofa.setup': 'profile',
   'twofa.enable': 'profile',
   'twofa.disable': 'profile',
@@ -57,6 +62,7 @@ export const WRITE_KIND: Partial<Record<RequestType, WriteKind>> = {
   'member.ban': 'moderation',
   'member.unban': 'moderation',
   'room.slowmode': 'moderation',
+  'post.moderate': 'moderation',
   'twofa.require': 'moderation',
   'twofa.unrequire': 'moderation',
   'role.create': 'moderation',
@@ -73,6 +79,8 @@ export const WRITE_KIND: Partial<Record<RequestType, WriteKind>> = {
   'thread.unfollow': 'markers',
   'room.settings': 'markers',
   'notify.defaults': 'markers',
+  'bookmark.add': 'markers',
+  'bookmark.remove': 'markers',
 };
 
 export const writeKindOf = (type: RequestType): WriteKind => WRITE_KIND[type] ?? 'other';

@@ -5,6 +5,7 @@ import { categories } from './categories/index.js';
 import { conversations } from './conversations/index.js';
 import type { Feature } from './feature.js';
 import { files } from './files/index.js';
+import { forum } from './forum/index.js';
 import { invites } from './invites/index.js';
 import { membership } from './membership/index.js';
 import { messages } from './messages/index.js';
@@ -46,6 +47,7 @@ export const FEATURES: readonly Feature[] = [
   blocks,
   retention,
   accountSecurity,
+  forum,
 ];
 
 /** Event types whose commit changes who may see what, as the features declare them. */

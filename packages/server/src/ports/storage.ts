@@ -5,6 +5,7 @@ import type { CategoriesRepository } from '../features/categories/repository.js'
 import type { ConversationsRepository } from '../features/conversations/repository.js';
 import type { FilesRepository } from '../features/files/repository.js';
 import type { MessagesRepository } from '../features/messages/repository.js';
+import type { ForumRepository } from '../features/forum/repository.js';
 import type { ReactionsRepository } from '../features/reactions/repository.js';
 import type { ReadMarkersRepository } from '../features/read-markers/repository.js';
 import type { ThreadsRepository } from '../features/threads/repository.js';
@@ -117,6 +118,7 @@ export interface Repositories {
   blocks: BlocksRepository;
   retention: RetentionRepository;
   accountSecurity: AccountSecurityRepository;
+  forum: ForumRepository;
   events: EventLog;
 }
 

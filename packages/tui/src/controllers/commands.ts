@@ -3,7 +3,7 @@ import { confirmQuestion, doneText } from '../commands/feedback.js';
 import { helpScreen } from '../commands/help.js';
 import { parseLine } from '../commands/parse.js';
 import { findRoom, findUser, resolveArgs } from '../commands/resolve.js';
-import { isJoined } from '@open-discord/protocol';
+import { isCommunityRoom, isJoined } from '@open-discord/protocol';
 import { orderedRooms, roomBrowser } from '../state/rooms/selectors.js';
 import { buildRequest } from '../commands/to-request.js';
 import type { PendingCommand } from '../state/overlay/overlay.js';
@@ -16,6 +16,7 @@ import type { Sender } from './send.js';
 import { broadcastWarning, type MessageActions, pickTarget, reactionLine } from './message-actions.js';
 import { selectedMessage } from '../state/selection/selection.js';
 import type { Threads } from './threads.js';
+import type { Forum } from './forum.js';
 
 /** What a command's reply tells its user: an invite's code (to copy), the invites, the highlight words. */
 function describeResult(result: unknown): string | null {
@@ -54,6 +55,7 @@ export function attachCommands(
   files?: Files,
   threads?: Threads,
   local: LocalCommands = {},
+  forum?: Forum,
 ): Commands {
   const { client, store } = ctx;
   const { dispatch } = store;
@@ -67,7 +69,7 @@ export function attachCommands(
       const id = world ? findRoom(world, String(args.room)) : null;
       if (!id) return dispatch({ type: 'flash', kind: 'error', text: `no room "#${String(args.room).replace(/^#/, '')}"` });
       dispatch({ type: 'room/select', roomId: id });
-      if (isJoined(world!, id) || world!.rooms[id]?.kind !== 'text') return;
+      if (isJoined(world!, id) || !isCommunityRoom(world!.rooms[id]?.kind)) return;
       // Joined on the server: from now on its messages reach this user (its history loads once it has).
       client.request('room.join', { roomId: id }).then(
         () => dispatch({ type: 'flash', kind: 'info', text: `joined #${world!.rooms[id]?.name ?? id}`, roomId: id }),
@@ -92,6 +94,8 @@ export function attachCommands(
     }
     if (name === 'edit') return editCommand(args.text);
     if (CHAT_COMMANDS.has(name)) return chats.run(name, sub, args);
+    // The forum's commands first: `/follow @nick` is a person, `/follow all` the open thread.
+    if (forum?.run(name, args)) return;
     if (threads && (name === 'thread' || name === 'follow' || name === 'unfollow' || name === 'also')) return threadCommand(threads, name, args);
     if (name === 'ignore' || name === 'unignore') {
       const id = world ? findUser(world, String(args.nick)) : null;
@@ -206,6 +210,8 @@ export function attachCommands(
       const world = store.getState().world;
       const warning = world && broadcastWarning(world, parsed.text);
       if (warning) dispatch({ type: 'flash', kind: 'info', text: warning });
+      // While `/post` waits for its body, the line is the post's body.
+      if (forum && store.getState().forum.composer) return forum.body(parsed.text);
       // While a thread is open, what is typed is a reply in it.
       return threads && store.getState().thread ? threads.reply(parsed.text) : sender.sendMessage(parsed.text);
     }

@@ -18,6 +18,7 @@ import { attachSearch } from './search.js';
 import { selectedHit } from '../state/search/search.js';
 import { attachSend } from './send.js';
 import { attachThreads, type Threads } from './threads.js';
+import { attachForum, type Forum } from './forum.js';
 import { attachTyping } from './typing.js';
 
 export type { ChatClient } from './chat-client.js';
@@ -70,6 +71,8 @@ export interface ChatActions {
   /** /search results: Enter on the selected hit jumps to it in its room; the next page of hits. */
   jumpToHit(): void;
   moreHits(): void;
+  /** Boards: open the selected post (on the board or in the post list); absent where nothing is connected. */
+  forum?: Pick<Forum, 'openSelected' | 'openListed'>;
 }
 
 /**
@@ -93,14 +96,16 @@ export function attachClient(client: ChatClient, store: Store, opts: ControllerO
   const threads = attachThreads(ctx, nonce);
   const search = attachSearch(ctx, opts.historyPage ?? 100);
   const account = attachAccount(ctx);
+  const forum = attachForum(ctx, threads, nonce);
   const commands = attachCommands(ctx, sender, nonce, opts.onQuit, messages, presence, files, threads, {
-    search: (args) => search.search(String(args.query ?? '')),
+    // `/search #tag` alone: posts with that hashtag on the boards one can see.
+    search: (args) => (/^#\S+$/u.test(String(args.query ?? '').trim()) ? forum.tagged(String(args.query).trim()) : search.search(String(args.query ?? ''))),
     'find-user': (args) => search.findUsers(String(args.nick ?? '')),
     'find-room': (args) => search.findRooms(String(args.name ?? '')),
     '2fa': (args) => account.twoFactor(typeof args.action === 'string' ? args.action.toLowerCase() : undefined),
     password: () => account.password(),
     sessions: () => account.sessions(),
-  });
+  }, forum);
   return {
     submit: commands.submit,
     runConfirmed: commands.run,
@@ -124,5 +129,6 @@ export function attachClient(client: ChatClient, store: Store, opts: ControllerO
       if (hit?.message.threadId && !hit.message.alsoInRoom) threads.open(hit.message.roomId, hit.message.threadId);
     },
     moreHits: search.more,
+    forum,
   };
 }

@@ -1,4 +1,4 @@
-import { isJoined, LIMITS, ProtocolError, type RequestParams } from '@open-discord/protocol';
+import { isCommunityRoom, isJoined, LIMITS, ProtocolError, type RequestParams } from '@open-discord/protocol';
 import type { ControllerContext } from './chat-client.js';
 import { describeError } from './describe-error.js';
 import { realTimers } from './timers.js';
@@ -44,7 +44,7 @@ export function attachSend({ client, store, now, timers = realTimers }: Controll
       const body = text.replace(/\s+$/, '');
       if (!body) return;
       const room = state.world.rooms[roomId];
-      if (room?.kind === 'text' && !isJoined(state.world, roomId)) {
+      if (room && isCommunityRoom(room.kind) && !isJoined(state.world, roomId)) {
         return dispatch({ type: 'flash', kind: 'error', text: `you are not in #${room.name}: /join #${room.name} to talk here` });
       }
       if (body.length > LIMITS.maxMessageLength) {

@@ -5,6 +5,7 @@ import { layoutOf } from '../state/layout.js';
 import { shownNotice } from '../state/notices/notices.js';
 import { switcherResults, unsentDrafts } from '../state/overlay/overlay.js';
 import { currentJump } from '../state/search/search.js';
+import { currentBoard } from '../state/forum/selectors.js';
 import { pasteParts } from '../state/overlay/paste-parts.js';
 import { overlayBodyRows } from '../state/overlay/scroll.js';
 import { COMMANDS } from '@open-discord/protocol';
@@ -70,6 +71,13 @@ export function handleIntent(intent: Intent, store: Store, actions: ChatActions,
     if (intent.kind === 'submit') return state.search.hits.length ? actions.jumpToHit() : dispatch({ type: 'overlay/close' });
     return;
   }
+  if (overlay?.kind === 'posts') {
+    // Bookmarks, the feed, a tag search or a profile: Up/Down choose a post, Enter opens it, Esc closes.
+    if (intent.kind === 'close') return dispatch({ type: 'overlay/close' });
+    if (intent.kind === 'history') return dispatch({ type: 'forum/list-move', delta: intent.delta });
+    if (intent.kind === 'submit') return actions.forum ? actions.forum.openListed() : dispatch({ type: 'overlay/close' });
+    return;
+  }
   if (overlay?.kind === 'help' || overlay?.kind === 'roles') {
     if (intent.kind === 'close' || intent.kind === 'submit') dispatch({ type: 'overlay/close' });
     // Alt+M from another overlay closes it and shows the member list (opening it when it was closed).
@@ -122,6 +130,8 @@ export function handleIntent(intent: Intent, store: Store, actions: ChatActions,
       return dispatch({ type: 'select/enter', start: 'last' });
     case 'submit': {
       const text = state.input.text;
+      // Enter on an empty line on a board opens the selected post (its comments in the thread pane).
+      if (!text.trim() && !state.thread && !state.forum.composer && currentBoard(state)) return actions.forum?.openSelected();
       // A message goes below the newest ones: reading a search hit far back ends, so it shows where it went.
       if (text.trim() && !text.startsWith('/') && currentJump(state)) dispatch({ type: 'search/leave' });
       if (text.trim()) actions.submit(text);
@@ -151,6 +161,10 @@ export function handleIntent(intent: Intent, store: Store, actions: ChatActions,
     case 'kill':
       return dispatch({ type: 'input/kill', what: intent.what });
     case 'history':
+      // On a board, Up/Down on an empty line choose a post.
+      if (state.input.text === '' && !state.thread && !intent.recall && currentBoard(state)) {
+        return dispatch({ type: 'forum/move', roomId: state.currentRoomId!, delta: intent.delta });
+      }
       // Up on an empty line selects my last message (Up, e edits it); Ctrl+Up recalls the input history.
       if (intent.delta === -1 && !intent.recall && state.input.text === '' && selectable(state).length > 0) {
         return dispatch({ type: 'select/enter', start: 'own-last' });
@@ -180,6 +194,11 @@ export function handleIntent(intent: Intent, store: Store, actions: ChatActions,
     case 'close':
       // A message held as a command's target (after +) is let go too.
       if (state.selection) dispatch({ type: 'select/leave' });
+      // Esc gives up a post being written first (its title is kept in the notice).
+      if (state.forum.composer) {
+        dispatch({ type: 'forum/compose-end' });
+        return dispatch({ type: 'flash', kind: 'info', text: `post "${state.forum.composer.title}" not written` });
+      }
       // Esc closes the thread pane first (the room's draft comes back), then clears a notice, then scrolls.
       if (state.thread) return dispatch({ type: 'thread/close' });
       // The member list over the messages (a narrow terminal) goes next; beside them it stays until Alt+M.

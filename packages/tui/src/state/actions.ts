@@ -7,6 +7,7 @@ import type { Prefs, PrefsList } from './prefs/prefs.js';
 import type { ClientEvent, ConnectionStatus, Message, PresenceStatus, SnapshotReason, StateResult } from '@open-discord/protocol';
 import type { SearchAction } from './search/search.js';
 import type { AccountAction } from './account/account.js';
+import type { ForumAction } from './forum/forum.js';
 
 /**
  * Everything that can change the TUI's state. The reducer is the only thing that interprets these; the part
@@ -95,4 +96,5 @@ export type Action =
   /** /peek: look at a room without marking it read, or stop. */
   | { type: 'chats/peek'; roomId: string; on: boolean }
   | SearchAction
-  | AccountAction;
+  | AccountAction
+  | ForumAction;

@@ -6,6 +6,7 @@ import type { ActivityState } from './activity/activity.js';
 import type { Overlay } from './overlay/overlay.js';
 import type { AccountScreen } from './account/account.js';
 import { emptySearch, type SearchState } from './search/search.js';
+import { emptyForum, type ForumState } from './forum/forum.js';
 import type { TypingState } from './typing/typing.js';
 import type { Editing, Selection } from './selection/selection.js';
 import type { ThreadPane } from './threads/thread-pane.js';
@@ -66,6 +67,8 @@ export interface AppState {
   search: SearchState;
   /** account/: the /2fa, /password or /sessions screen while it is open. */
   account: AccountScreen | null;
+  /** forum/: boards shown, the post being written, and the post list overlay. */
+  forum: ForumState;
 }
 
 export function initialState(cols = 80, rows = 24): AppState {
@@ -96,5 +99,6 @@ export function initialState(cols = 80, rows = 24): AppState {
     images: NO_IMAGES,
     search: emptySearch(),
     account: null,
+    forum: emptyForum(),
   };
 }

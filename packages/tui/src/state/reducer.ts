@@ -14,6 +14,7 @@ import { membersReducer } from './members/members-pane.js';
 import { imagesReducer } from './images/images.js';
 import { searchReducer } from './search/search.js';
 import { accountReducer } from './account/account.js';
+import { forumReducer } from './forum/forum.js';
 import { typingReducer } from './typing/typing.js';
 import { worldReducer } from './world/reducer.js';
 
@@ -41,6 +42,7 @@ const BY_PREFIX: Record<string, SliceReducer> = {
   images: imagesReducer,
   search: searchReducer,
   account: accountReducer as SliceReducer,
+  forum: forumReducer,
 };
 /** Actions that change the world; worldReducer then lets the other slices follow. */
 const WORLD = new Set<Action['type']>(['snapshot', 'event', 'presence', 'presence/all', 'read/local', 'history/loaded', 'send/confirmed']);

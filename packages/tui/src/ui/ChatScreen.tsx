@@ -1,5 +1,5 @@
 import { Box, Text } from 'ink';
-import { isJoined, isQuiet } from '@open-discord/protocol';
+import { isCommunityRoom, isJoined, isQuiet } from '@open-discord/protocol';
 import { layoutOf } from '../state/layout.js';
 import { paneHint } from '../state/notices/hint.js';
 import { shownNotice } from '../state/notices/notices.js';
@@ -25,6 +25,10 @@ import { StatusLine } from './StatusLine.js';
 import { ThreadPane } from './ThreadPane.js';
 import { MembersPane } from './MembersPane.js';
 import { membersPaneView } from '../state/members/selectors.js';
+import { BoardPane } from './BoardPane.js';
+import { PostsOverlay } from './PostsOverlay.js';
+import { boardPostRows, boardTitle, currentBoard, postRow, profileLines } from '../state/forum/selectors.js';
+import { halfBlockRows } from '../wrap/attachment-lines.js';
 import { roomThreadCounts, threadPaneLines } from '../state/threads/selectors.js';
 
 /** The whole chat screen, exactly the terminal's size, drawn from state alone. */
@@ -52,7 +56,7 @@ export function ChatScreen({ state, now }: { state: AppState; now: number }) {
         selected={overlay.selected}
         label={(r) => roomLabel(state, r.id)}
         unread={(id) => roomView(state, id)?.unread ?? 0}
-        joined={(id) => !state.world || state.world.rooms[id]?.kind !== 'text' || isJoined(state.world, id)}
+        joined={(id) => !state.world || !isCommunityRoom(state.world.rooms[id]?.kind) || isJoined(state.world, id)}
         width={l.paneWidth}
         height={l.paneHeight}
       />
@@ -67,6 +71,21 @@ export function ChatScreen({ state, now }: { state: AppState; now: number }) {
     centre = <SearchOverlay label={s.label} status={s.status} rows={searchRows(state)} selected={s.selected} more={s.next !== null} width={l.paneWidth} height={l.paneHeight} />;
   } else if (overlay?.kind === 'account' && state.account) {
     centre = <AccountOverlay account={state.account} width={l.paneWidth} height={l.paneHeight} />;
+  } else if (overlay?.kind === 'posts' && state.forum.list) {
+    const list = state.forum.list;
+    const profile = list.profile;
+    centre = (
+      <PostsOverlay
+        title={list.title}
+        status={list.status}
+        card={profile ? profileLines(state, profile) : []}
+        avatar={profile?.avatar?.preview && state.images.mode !== 'off' ? halfBlockRows(profile.avatar.preview, 8) : []}
+        rows={list.posts.map((p) => postRow(state, p, now, true))}
+        selected={list.selected}
+        width={l.paneWidth}
+        height={l.paneHeight}
+      />
+    );
   } else if (overlay?.kind === 'room-jump') {
     centre = <Prompt text={`Go to room number: ${overlay.digits}_  (two digits, or one and Enter · Esc cancels)`} width={l.paneWidth} height={l.paneHeight} />;
   } else if (state.members && l.membersOverlay) {
@@ -77,6 +96,19 @@ export function ChatScreen({ state, now }: { state: AppState; now: number }) {
     // Too narrow to sit beside the messages: the thread covers them until Esc.
     const t = threadPaneLines(state, l.paneWidth, Math.max(1, l.paneHeight - 2), now);
     centre = <ThreadPane title={t.title} lines={t.lines} alsoInRoom={state.thread.alsoInRoom} scrolled={t.scroll > 0} width={l.paneWidth} height={l.paneHeight} />;
+  } else if (currentBoard(state) && !(state.thread && l.threadOverlay)) {
+    // A board shows its posts; a post's comments open in the thread pane beside it.
+    const { roomId, board } = currentBoard(state)!;
+    centre = (
+      <BoardPane
+        title={boardTitle(state, roomId, board)}
+        status={board?.status ?? null}
+        rows={board ? boardPostRows(state, board, now) : []}
+        selected={board?.selected ?? 0}
+        width={l.paneWidth}
+        height={l.paneHeight}
+      />
+    );
   } else {
     const pane = visiblePane(state, now);
     centre = (
@@ -113,7 +145,7 @@ export function ChatScreen({ state, now }: { state: AppState; now: number }) {
       </Box>
       <InputLine
         input={state.input}
-        prompt={state.thread ? `[thread in #${roomLabel(state, state.thread.roomId)}] ` : label ? `[#${label}] ` : '[no room] '}
+        prompt={state.forum.composer ? `[post "${state.forum.composer.title}" — body] ` : state.thread ? `[thread in #${roomLabel(state, state.thread.roomId)}] ` : label ? `[#${label}] ` : '[no room] '}
         width={l.cols}
         height={l.inputHeight}
         focused={state.overlay === null}
@@ -122,7 +154,7 @@ export function ChatScreen({ state, now }: { state: AppState; now: number }) {
         status={state.status}
         now={now}
         room={label}
-        topic={room && state.world && room.kind === 'text' && !isJoined(state.world, room.id) ? `not joined: /join #${room.name} to talk here` : (room?.topic ?? '')}
+        topic={room && state.world && isCommunityRoom(room.kind) && !isJoined(state.world, room.id) ? `not joined: /join #${room.name} to talk here` : (room?.topic ?? '')}
         nick={state.world?.me.nickname ?? null}
         width={l.cols}
         typing={typing}

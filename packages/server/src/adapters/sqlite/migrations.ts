@@ -457,6 +457,67 @@ const MIGRATIONS: readonly Migration[] = [
     CREATE INDEX message_mentions_message ON message_mentions(message_id);
   `,
   /* 15: account safety */ ACCOUNT_SAFETY_MIGRATION,
+  /*
+   * 16: forum. A post is a thread root in a forum room: `posts` keeps its title, hashtags, lock and pin and
+   * the order of its newest comment (the board's `latest` sort), indexed per board for both sorts, pinned
+   * apart; `post_tags` is the hashtag index: newest post first per tag (tag search over every board), and
+   * per tag and board by either sort (a board filtered by a tag), so it keeps each post's activity order too.
+   * Bookmarks and follows of people are
+   * private rows; `profiles` holds each user's bio, avatar and whether their follows are public.
+   */
+  `
+    CREATE TABLE posts (
+      id TEXT PRIMARY KEY,
+      room_id TEXT NOT NULL,
+      author_id TEXT NOT NULL,
+      title TEXT NOT NULL,
+      tags TEXT NOT NULL DEFAULT '[]',
+      post_order INTEGER NOT NULL,
+      created_at INTEGER NOT NULL,
+      last_order INTEGER NOT NULL,
+      last_at INTEGER NOT NULL,
+      locked INTEGER NOT NULL DEFAULT 0,
+      pinned INTEGER NOT NULL DEFAULT 0,
+      deleted INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE INDEX posts_room_latest ON posts(room_id, deleted, pinned, last_order);
+    CREATE INDEX posts_room_newest ON posts(room_id, deleted, pinned, post_order);
+    CREATE INDEX posts_author ON posts(author_id, post_order);
+    CREATE TABLE post_tags (
+      tag TEXT NOT NULL,
+      post_order INTEGER NOT NULL,
+      post_id TEXT NOT NULL,
+      room_id TEXT NOT NULL,
+      last_order INTEGER NOT NULL,
+      PRIMARY KEY (tag, post_order)
+    ) WITHOUT ROWID;
+    CREATE INDEX post_tags_post ON post_tags(post_id);
+    CREATE INDEX post_tags_room_newest ON post_tags(tag, room_id, post_order);
+    CREATE INDEX post_tags_room_latest ON post_tags(tag, room_id, last_order);
+    CREATE TABLE bookmarks (
+      user_id TEXT NOT NULL,
+      post_id TEXT NOT NULL,
+      created_order INTEGER NOT NULL,
+      PRIMARY KEY (user_id, post_id)
+    );
+    CREATE TABLE user_follows (
+      follower_id TEXT NOT NULL,
+      followee_id TEXT NOT NULL,
+      created_at INTEGER NOT NULL,
+      PRIMARY KEY (follower_id, followee_id)
+    );
+    CREATE INDEX user_follows_followee ON user_follows(followee_id, follower_id);
+    CREATE TABLE profiles (
+      user_id TEXT PRIMARY KEY,
+      bio TEXT NOT NULL DEFAULT '',
+      avatar_file_id TEXT,
+      show_follows INTEGER NOT NULL DEFAULT 0
+    );
+    -- Deleting a post is deleting its root message (message.delete): the post leaves its board in the same write.
+    CREATE TRIGGER posts_root_deleted AFTER UPDATE OF deleted ON messages WHEN new.deleted = 1 BEGIN
+      UPDATE posts SET deleted = 1 WHERE id = new.id;
+    END;
+  `,
 ];
 
 /**

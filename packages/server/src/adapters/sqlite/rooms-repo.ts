@@ -1,4 +1,5 @@
 import type { Room } from '@open-discord/protocol';
+import { isCommunityRoom } from '@open-discord/protocol';
 import type { RoomRow, RoomsRepository } from '../../features/rooms/repository.js';
 import type { Db } from './db.js';
 
@@ -126,7 +127,7 @@ export class SqliteRoomsRepo implements RoomsRepository {
       position: r.position,
       restrictedTo: r.restrictedTo,
     };
-    if (r.kind !== 'text') room.members = this.members(r.id);
+    if (!isCommunityRoom(r.kind)) room.members = this.members(r.id);
     if (r.kind === 'group') room.admins = this.s.admins.all(r.id).map((a) => a.user_id);
     if (r.kind === 'group' && r.createdBy !== null) room.owner = r.createdBy;
     if (r.autoJoin) room.autoJoin = true;

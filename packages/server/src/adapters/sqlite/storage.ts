@@ -18,6 +18,7 @@ import { SqliteEventLog } from './events-repo.js';
 import { classify } from './faults.js';
 import { SqliteFilesRepo } from './files-repo.js';
 import { SqliteMessagesRepo } from './messages-repo.js';
+import { SqliteForumRepo } from './forum-repo.js';
 import { SqliteReactionsRepo } from './reactions-repo.js';
 import { SqliteReadMarkersRepo } from './read-markers-repo.js';
 import { SqliteRetentionRepo } from './retention-repo.js';
@@ -57,6 +58,7 @@ export class SqliteStorage implements Storage {
   readonly blocks: SqliteBlocksRepo;
   readonly retention: SqliteRetentionRepo;
   readonly accountSecurity: SqliteAccountSecurityRepo;
+  readonly forum: SqliteForumRepo;
   readonly events: SqliteEventLog;
   private readonly stmt: Record<'begin' | 'commit' | 'rollback' | 'savepoint' | 'release' | 'rollbackTo', { run(): unknown }>;
   /** The unit of work in progress (or the last one), which the next one waits for. */
@@ -84,6 +86,7 @@ export class SqliteStorage implements Storage {
     // After a sweep: the whole log folded back and the -wal file cut to nothing (no old page image stays).
     this.retention = new SqliteRetentionRepo(db, () => this.checkpoint('TRUNCATE').busy === false);
     this.accountSecurity = new SqliteAccountSecurityRepo(db);
+    this.forum = new SqliteForumRepo(db);
     this.events = new SqliteEventLog(db);
     this.stmt = {
       begin: db.prepare('BEGIN IMMEDIATE'),

@@ -1,5 +1,5 @@
 import type { Category, ParsedParams, Room } from '@open-discord/protocol';
-import { nameProblem, ProtocolError } from '@open-discord/protocol';
+import { isCommunityRoom, nameProblem, ProtocolError } from '@open-discord/protocol';
 import { nameKey } from '../../text/name-key.js';
 import { type Actor, requirePermission } from '../../core/authority.js';
 import type { WriteContext } from '../../core/commit-queue.js';
@@ -79,7 +79,7 @@ export class CategoriesService {
     return queue.submit(async (w) => {
       const row = await store.rooms.get(p.roomId);
       // A room the actor cannot see does not exist for them, permission or not.
-      if (!row || row.kind !== 'text' || (actor !== null && !(await access.view()).canSeeRoom(actor, row.id)) || row.deleted) throw roomNotFound();
+      if (!row || !isCommunityRoom(row.kind) || (actor !== null && !(await access.view()).canSeeRoom(actor, row.id)) || row.deleted) throw roomNotFound();
       requirePermission(await access.view(), actor, 'manage_rooms', 'move rooms');
       if (p.categoryId !== null && !await store.categories.get(p.categoryId)) throw categoryNotFound();
       const seen = (await this.roomsIn(p.categoryId, actor)).filter((r) => r.id !== row.id);
@@ -102,7 +102,7 @@ export class CategoriesService {
     const { store, access } = this.d;
     const view = await access.view();
     return (await store.rooms.all())
-      .filter((r) => !r.deleted && r.kind === 'text' && r.categoryId === categoryId && (viewer === null || view.canSeeRoom(viewer, r.id)))
+      .filter((r) => !r.deleted && isCommunityRoom(r.kind) && r.categoryId === categoryId && (viewer === null || view.canSeeRoom(viewer, r.id)))
       .sort(byPlace);
   }
 

@@ -1,7 +1,7 @@
 import type { Room } from '@open-discord/protocol';
 import type { AccessView } from '../../core/access.js';
 import type { RoomRow } from '../rooms/repository.js';
-import { ProtocolError } from '@open-discord/protocol';
+import { isCommunityRoom, ProtocolError } from '@open-discord/protocol';
 import type { WriteContext } from '../../core/commit-queue.js';
 import type { ServiceDeps } from '../../core/deps.js';
 import type { ReadMarkersService } from '../read-markers/service.js';
@@ -64,7 +64,7 @@ export class MembershipService {
   part(userId: string, roomId: string): Promise<{ ok: true }> {
     return this.d.queue.submit(async (w) => {
       const { row, view } = await this.visibleRoom(userId, roomId);
-      if (row.kind !== 'text') throw new ProtocolError('BAD_REQUEST', 'you cannot leave a direct or group chat this way');
+      if (!isCommunityRoom(row.kind)) throw new ProtocolError('BAD_REQUEST', 'you cannot leave a direct or group chat this way');
       if (!view.isMember(userId, roomId)) return { ok: true as const };
       await this.d.store.rooms.removeMember(roomId, userId);
       w.emit({ type: 'room.left', roomId, actorId: userId }, { roomId, userId });
@@ -91,7 +91,7 @@ export class MembershipService {
   async joinDefaults(userId: string): Promise<void> {
     const view = await this.d.access.view();
     for (const r of await this.d.store.rooms.all()) {
-      if (r.autoJoin && !r.deleted && r.kind === 'text' && view.canSeeRoom(userId, r.id) && !view.isMember(userId, r.id)) {
+      if (r.autoJoin && !r.deleted && isCommunityRoom(r.kind) && view.canSeeRoom(userId, r.id) && !view.isMember(userId, r.id)) {
         await this.joinImplied(userId, r.id);
       }
     }

@@ -1,7 +1,9 @@
 import type { Message, ParsedParams } from '@open-discord/protocol';
 import { ProtocolError } from '@open-discord/protocol';
 import { type Actor, holds } from '../../core/authority.js';
+import type { WriteContext } from '../../core/commit-queue.js';
 import type { ServiceDeps } from '../../core/deps.js';
+import type { Awaitable } from '../../ports/awaitable.js';
 import type { ThreadsService } from '../threads/service.js';
 import type { MessageRow } from './repository.js';
 import { messageToWire } from './wire.js';
@@ -11,6 +13,9 @@ const messageNotFound = () => new ProtocolError('NOT_FOUND', 'message not found'
 
 /** Editing (author only) and deleting (author, or moderate_messages) messages. */
 export class MessageChangesService {
+  /** Run in an edit's step after its `message.edited` (the forum parses a post's hashtags again). */
+  readonly editHooks: Array<(w: WriteContext, before: MessageRow, text: string, actorId: string) => Awaitable<void>> = [];
+
   constructor(
     private readonly d: ServiceDeps,
     private readonly threads: ThreadsService,
@@ -36,6 +41,7 @@ export class MessageChangesService {
       await store.messages.edit(row.id, text, w.now);
       const message = messageToWire({ ...row, text, editedAt: w.now });
       w.emit({ type: 'message.edited', roomId: row.roomId, actorId: userId }, { message });
+      for (const hook of this.editHooks) await hook(w, row, text, userId);
       return { message };
     });
   }

@@ -2,6 +2,7 @@ import type { Message, ParsedParams } from '@open-discord/protocol';
 import { broadcastMention, highlightKey, LIMITS, messageWords, ProtocolError } from '@open-discord/protocol';
 import { nameKey } from '../../text/name-key.js';
 import type { AccessView } from '../../core/access.js';
+import type { Awaitable } from '../../ports/awaitable.js';
 import type { ServiceDeps } from '../../core/deps.js';
 import { withReactions } from '../reactions/attach.js';
 import { attachmentsOf } from '../files/attach.js';
@@ -44,6 +45,13 @@ function wordKey(word: string): string {
 export class MessagesService {
   /** Presence, for `@here`: the server sets it from the hub; without one (the command line) nobody is online. */
   isOnline: (userId: string) => boolean = () => false;
+  /**
+   * Rules other features add to the send path, checked in the send's step before anything is written (the
+   * forum's: a board takes comments on its posts only, and a locked post none). Empty for plain rooms' cost.
+   */
+  readonly sendChecks: Array<(view: AccessView, roomId: string, root: MessageRow | null, userId: string) => Awaitable<void>> = [];
+  /** Run in a reply's step once it is written (the forum keeps its post's latest activity). */
+  readonly replyHooks: Array<(root: MessageRow, reply: MessageRow) => Awaitable<void>> = [];
 
   constructor(
     private readonly d: ServiceDeps,
@@ -92,6 +100,7 @@ export class MessagesService {
       const attachments = p.attachments ? await attachmentsOf(store, userId, p.attachments) : [];
       // A reply goes to its thread's root (a reply to a reply, to that reply's root).
       const root = p.threadId === undefined ? null : await this.threads.rootFor(p.roomId, p.threadId);
+      for (const check of this.sendChecks) await check(view, p.roomId, root, userId);
       const hl = await this.highlights(view, text, p.roomId, userId);
       const mentions = hl.mentions;
       if (root) await this.threads.beforeReply(w, view, root, userId, [...mentions, ...hl.private]);
@@ -107,6 +116,7 @@ export class MessagesService {
       await store.messages.insert(row!, hl.private);
       if (attachments.length) await store.files.link(base.id, attachments.map((a) => a.id));
       if (root) await this.threads.afterReply(root, row!, [...mentions, ...hl.private]);
+      if (root) for (const hook of this.replyHooks) await hook(root, row!);
       return { message: message!, json: ev.dataJson };
     });
   }

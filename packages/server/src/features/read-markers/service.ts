@@ -1,4 +1,5 @@
 import type { ParsedParams } from '@open-discord/protocol';
+import { isCommunityRoom } from '@open-discord/protocol';
 import type { WriteContext } from '../../core/commit-queue.js';
 import type { ServiceDeps } from '../../core/deps.js';
 import { roomNotFound } from '../rooms/errors.js';
@@ -54,7 +55,7 @@ export class ReadMarkersService {
   /** In a direct or group chat, tell its members (no one else: not a viewer event) where this member is. */
   private async receiptIn(w: WriteContext, userId: string, roomId: string, order: number): Promise<void> {
     const room = (await this.d.access.view()).room(roomId);
-    if (room === null || room.kind === 'text') return;
+    if (room === null || isCommunityRoom(room.kind)) return;
     w.emit({ type: 'read.receipt', roomId, actorId: userId }, { roomId, userId, order });
   }
 }

@@ -1,4 +1,5 @@
 import type { ParsedParams, Room } from '@open-discord/protocol';
+import { isCommunityRoom } from '@open-discord/protocol';
 import type { AccessAdminService } from '../../core/access-admin.js';
 import { type Actor, requirePermission } from '../../core/authority.js';
 import type { ServiceDeps } from '../../core/deps.js';
@@ -53,7 +54,7 @@ export class RoomAdminService {
     const row = await this.d.store.rooms.get(roomId);
     // The same work for a missing and a hidden room (see MessageChangesService.find).
     const visible = actor === null || (await this.d.access.view()).canSeeRoom(actor, roomId);
-    if (!row || row.deleted || row.kind !== 'text' || !visible) throw roomNotFound();
+    if (!row || row.deleted || !isCommunityRoom(row.kind) || !visible) throw roomNotFound();
     return row;
   }
 }

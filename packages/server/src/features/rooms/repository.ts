@@ -7,7 +7,7 @@ export interface RoomRow {
   id: string;
   name: string;
   topic: string;
-  kind: 'text' | 'dm' | 'group';
+  kind: 'text' | 'dm' | 'group' | 'forum';
   categoryId: string | null;
   position: number;
   restrictedTo: string[] | null;

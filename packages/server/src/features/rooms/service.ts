@@ -1,5 +1,5 @@
 import type { ParsedParams, Room } from '@open-discord/protocol';
-import { nameProblem, ProtocolError, ROOM_NAME_RE } from '@open-discord/protocol';
+import { isCommunityRoom, nameProblem, ProtocolError, ROOM_NAME_RE } from '@open-discord/protocol';
 import { nameKey } from '../../text/name-key.js';
 import type { AccessView } from '../../core/access.js';
 import type { ServiceDeps } from '../../core/deps.js';
@@ -66,11 +66,11 @@ export class RoomsService {
         id: this.d.newId(),
         name: p.name,
         topic: p.topic ?? '',
-        kind: 'text',
+        kind: p.kind ?? 'text',
         categoryId,
         // After the last room of the category that the creator can see; rooms hidden from them do not count.
         position: positionAfter(
-          (await store.rooms.all()).filter((r) => !r.deleted && r.kind === 'text' && r.categoryId === categoryId && view.canSeeRoom(userId, r.id)),
+          (await store.rooms.all()).filter((r) => !r.deleted && isCommunityRoom(r.kind) && r.categoryId === categoryId && view.canSeeRoom(userId, r.id)),
         ),
         restrictedTo,
         createdBy: userId,
@@ -127,7 +127,7 @@ export class RoomsService {
       const visible = (await access.view()).canSeeRoom(userId, p.roomId);
       if (!row || !visible) throw roomNotFound();
       // A chat is managed by its own admins (group.update), never by the server's room permissions.
-      if (row.kind !== 'text') throw new ProtocolError('BAD_REQUEST', 'a direct or group chat is changed with group.update');
+      if (!isCommunityRoom(row.kind)) throw new ProtocolError('BAD_REQUEST', 'a direct or group chat is changed with group.update');
       if (!mayManageRoom(await access.view(), userId, row)) {
         throw new ProtocolError('FORBIDDEN', 'you need the manage_rooms permission to change this room (or manage_own_rooms, for a room you created)');
       }
@@ -136,7 +136,7 @@ export class RoomsService {
       }
       if (p.autoJoin !== undefined && p.autoJoin !== row.autoJoin) {
         requirePermission(await access.view(), userId, 'manage_rooms', 'choose the default rooms');
-        if (row.kind !== 'text') throw new ProtocolError('BAD_REQUEST', 'only text rooms can be default rooms');
+        if (!isCommunityRoom(row.kind)) throw new ProtocolError('BAD_REQUEST', 'only text rooms can be default rooms');
       }
       const next: RoomRow = { ...row, name: p.name ?? row.name, topic: p.topic ?? row.topic, autoJoin: p.autoJoin ?? row.autoJoin };
       await store.rooms.update(next);
@@ -158,7 +158,7 @@ export class RoomsService {
     const { store, access } = this.d;
     const view = await access.view();
     return (await store.rooms.all()).some(
-      (r) => r.id !== self && !r.deleted && r.kind === 'text' && nameKey(r.name) === lc && view.canSeeRoom(userId, r.id),
+      (r) => r.id !== self && !r.deleted && isCommunityRoom(r.kind) && nameKey(r.name) === lc && view.canSeeRoom(userId, r.id),
     );
   }
 }

@@ -1,4 +1,4 @@
-import { DEFAULT_NOTIFY, type PresenceStatus, type PublicUser, type StateResult, type Unread } from '@open-discord/protocol';
+import { DEFAULT_NOTIFY, isCommunityRoom, type PresenceStatus, type PublicUser, type StateResult, type Unread } from '@open-discord/protocol';
 import type { ServiceDeps } from '../../core/deps.js';
 import { meOf, publicUser } from '../accounts/users.js';
 import type { RoomsService } from '../rooms/service.js';
@@ -58,7 +58,7 @@ export class StateService {
     // Receipts: in each direct or group chat, where its other members have read up to.
     const receipts: Record<string, Record<string, number>> = {};
     for (const r of rooms) {
-      if (r.kind === 'text' || !mine.has(r.id)) continue;
+      if (isCommunityRoom(r.kind) || !mine.has(r.id)) continue;
       const members = new Set(r.members ?? []);
       const others: Record<string, number> = {};
       for (const [u, order] of await store.readMarkers.ofRoom(r.id)) if (u !== userId && members.has(u)) others[u] = order;

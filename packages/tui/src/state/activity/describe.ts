@@ -1,4 +1,4 @@
-import { userById, type ClientEvent, type PublicUser, type Room, type World } from '@open-discord/protocol';
+import { type ClientEvent, isCommunityRoom, type PublicUser, type Room, userById, type World } from '@open-discord/protocol';
 
 /** One line of what happened in a room ("bob is now known as bobby"), placed among the messages by `order`. */
 export interface ActivityLine {
@@ -32,7 +32,7 @@ export function sharedRooms(world: Seen, user: PublicUser): string[] {
   const all = outranksAll(world, user);
   return Object.values(world.rooms)
     .filter((r: Room) =>
-      r.kind !== 'text'
+      !isCommunityRoom(r.kind)
         ? (r.members ?? []).includes(user.id)
         : all || r.restrictedTo === null || user.roles.some((id) => r.restrictedTo!.includes(id)),
     )

@@ -1,4 +1,4 @@
-import { isQuiet, seenBy, userById, type Message, type World } from '@open-discord/protocol';
+import { isCommunityRoom, isQuiet, type Message, seenBy, userById, type World } from '@open-discord/protocol';
 import { paneLines, type PaneLines } from '../../wrap/view-lines.js';
 import type { ActivityLine } from '../activity/describe.js';
 import type { AppState } from '../app-state.js';
@@ -128,7 +128,7 @@ export function visiblePane(state: AppState, now?: number): PaneLines & { height
       selectedId: selectedMessage(state)?.id ?? null,
       ...(now !== undefined && { now }),
       ...(hidden && { ignored: hidden }),
-      ...(world.rooms[state.currentRoomId]?.kind !== 'text' && { seenBy: seenByNames(world, state.currentRoomId) }),
+      ...(!isCommunityRoom(world.rooms[state.currentRoomId]?.kind) && { seenBy: seenByNames(world, state.currentRoomId) }),
       ...(mark && { markId: mark.messageId }),
     },
     l.paneHeight,

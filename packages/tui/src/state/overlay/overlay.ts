@@ -30,7 +30,9 @@ export type Overlay =
   /** /search results (state.search holds them). */
   | { kind: 'search' }
   /** /2fa, /password, /sessions (state.account holds them). */
-  | { kind: 'account' };
+  | { kind: 'account' }
+  /** A list of posts (bookmarks, feed, tag search, a profile card): state.forum.list holds it. */
+  | { kind: 'posts' };
 
 /** A command resolved and built, kept while its confirmation is asked (plain data, so state stays pure). */
 export interface PendingCommand {

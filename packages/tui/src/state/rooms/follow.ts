@@ -1,4 +1,4 @@
-import { isJoined, roomChanges, type ClientEvent, type SnapshotReason } from '@open-discord/protocol';
+import { type ClientEvent, isCommunityRoom, isJoined, roomChanges, type SnapshotReason } from '@open-discord/protocol';
 import type { AppState } from '../app-state.js';
 import { emptyInput } from '../input/input-state.js';
 import { notice } from '../notices/notices.js';
@@ -92,7 +92,7 @@ export function roomsGained(prev: Pick<AppState, 'world'>, next: Pick<AppState, 
   // In the list now (visible and joined), and not before: opened to us, or joined (here or elsewhere).
   const had = (id: string) => before !== null && before.rooms[id] !== undefined && isJoined(before, id);
   return orderedRooms(next)
-    .filter((r) => r.kind !== 'text' || isJoined(world, r.id))
+    .filter((r) => !isCommunityRoom(r.kind) || isJoined(world, r.id))
     .filter((r) => !had(r.id))
     .map((r) => r.id);
 }

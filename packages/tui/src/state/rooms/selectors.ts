@@ -1,5 +1,5 @@
 import type { Room, World } from '@open-discord/protocol';
-import { isJoined } from '@open-discord/protocol';
+import { isCommunityRoom, isJoined } from '@open-discord/protocol';
 import type { AppState } from '../app-state.js';
 import { roomView } from '../messages/selectors.js';
 
@@ -23,12 +23,12 @@ export function groupsOf(world: RoomsOf | null): RoomGroup[] {
   if (!world) return [];
   const rooms = Object.values(world.rooms);
   const groups: RoomGroup[] = [];
-  const loose = rooms.filter((r) => r.kind === 'text' && (r.categoryId === null || !world.categories[r.categoryId]));
+  const loose = rooms.filter((r) => isCommunityRoom(r.kind) && (r.categoryId === null || !world.categories[r.categoryId]));
   if (loose.length) groups.push({ id: null, name: null, rooms: loose.sort(byPlace) });
   for (const c of Object.values(world.categories).sort(byPlace)) {
-    groups.push({ id: c.id, name: c.name, rooms: rooms.filter((r) => r.kind === 'text' && r.categoryId === c.id).sort(byPlace) });
+    groups.push({ id: c.id, name: c.name, rooms: rooms.filter((r) => isCommunityRoom(r.kind) && r.categoryId === c.id).sort(byPlace) });
   }
-  const convs = rooms.filter((r) => r.kind !== 'text').sort(byPosition);
+  const convs = rooms.filter((r) => !isCommunityRoom(r.kind)).sort(byPosition);
   if (convs.length) groups.push({ id: 'dm', name: 'direct messages', rooms: convs });
   return groups;
 }
@@ -43,7 +43,7 @@ export const roomGroups = (state: ListState): RoomGroup[] => {
   const world = state.world;
   const groups = groupsOf(world);
   if (!world) return groups;
-  const shown = (r: Room) => r.kind !== 'text' || isJoined(world, r.id) || r.id === state.currentRoomId;
+  const shown = (r: Room) => !isCommunityRoom(r.kind) || isJoined(world, r.id) || r.id === state.currentRoomId;
   return groups.map((g) => ({ ...g, rooms: g.rooms.filter(shown) })).filter((g) => g.rooms.length > 0 || g.id !== 'dm');
 };
 
@@ -70,7 +70,7 @@ export function orderedRooms(state: ListState): Room[] {
 export function roomLabelOf(world: Pick<World, 'users' | 'me'> & Partial<Pick<World, 'roomSettings'>>, room: Room): string {
   const local = world.roomSettings?.[room.id]?.localName;
   if (local) return local;
-  if (room.kind === 'text' || (room.kind === 'group' && room.name)) return room.name;
+  if (isCommunityRoom(room.kind) || (room.kind === 'group' && room.name)) return room.name;
   const others = (room.members ?? []).filter((id) => id !== world.me.id).map((id) => world.users[id]?.nickname ?? '?');
   return others.length ? others.join(', ') : room.name;
 }

@@ -6,6 +6,7 @@ import { placeAtRuler } from '../messages/anchor.js';
 import { messageArrived, panesAfterSnapshot } from '../messages/reducer.js';
 import { emptyPane } from '../messages/view.js';
 import { followRooms } from '../rooms/follow.js';
+import { forumFollowsEvent } from '../forum/forum.js';
 import { typingStopped } from '../typing/typing.js';
 import { membersFollow } from '../members/members-pane.js';
 import { cleanEvent, cleanMessage, cleanState } from './intake.js';
@@ -37,6 +38,7 @@ export function worldReducer(state: AppState, action: Action): AppState {
         const m = event.data.message;
         next = typingStopped(messageArrived(state, next, m), m.roomId, m.authorId);
       }
+      next = forumFollowsEvent(next, event);
       return followRooms(state, next, { kind: 'event', event });
     }
     case 'send/confirmed': {

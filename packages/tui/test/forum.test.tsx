@@ -1,0 +1,198 @@
+import { cleanup, render } from 'ink-testing-library';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ClientEvent, Post, Profile, Room } from '@open-discord/protocol';
+import { attachClient } from '../src/controllers/index.js';
+import { handleIntent } from '../src/keys/handle-intent.js';
+import { createStore } from '../src/state/store.js';
+import { ChatScreen } from '../src/ui/ChatScreen.js';
+import { ALICE, BOB, boot, created, ME, msg, snapshot, T0 } from './fixtures.js';
+import { FakeClient } from './fake-client.js';
+
+afterEach(() => cleanup());
+
+// od and forum boards, driven through the controllers with a hand-driven client: a board on screen is a list
+// of posts (loaded when shown, kept current by events), /post writes one, Enter opens its comments, and the
+// post lists (bookmarks, feed, tag search, profile card) open posts in their boards.
+
+const board: Room = { id: 'r-ideas', name: 'ideas', topic: '', kind: 'forum', categoryId: null, position: 1, restrictedTo: null };
+const base = snapshot();
+const withBoard = () => boot({ rooms: [...base.rooms, board], joined: [...base.joined, board.id], readMarkers: { ...base.readMarkers, [board.id]: 20 } });
+
+const post = (order: number, over: Partial<Post> = {}): Post => ({
+  id: `p${order}`,
+  roomId: board.id,
+  authorId: ALICE,
+  title: `post ${order}`,
+  tags: [],
+  createdAt: T0 + order * 1000,
+  order,
+  lastOrder: order,
+  lastAt: T0 + order * 1000,
+  comments: 0,
+  locked: false,
+  pinned: false,
+  ...over,
+});
+const ev = (order: number, e: Pick<ClientEvent, 'type' | 'data'> & { roomId?: string | null }): ClientEvent =>
+  ({ order, id: `e${order}`, roomId: e.roomId ?? board.id, actorId: ALICE, createdAt: T0, type: e.type, data: e.data }) as ClientEvent;
+const tick = () => new Promise((r) => setImmediate(r));
+
+function od() {
+  const client = new FakeClient();
+  const store = createStore(withBoard());
+  const actions = attachClient(client, store, { onQuit: () => {}, nonce: () => 'n1' });
+  const key = (intent: Parameters<typeof handleIntent>[0]) => handleIntent(intent, store, actions, () => {});
+  const screen = () => render(<ChatScreen state={store.getState()} now={T0 + 60_000} />).lastFrame()!;
+  return { client, store, actions, key, screen };
+}
+
+/** Go to the board and answer its first page. */
+async function onBoard(o: ReturnType<typeof od>, pinned: Post[], posts: Post[]) {
+  o.store.dispatch({ type: 'room/select', roomId: board.id });
+  const list = o.client.of('post.list');
+  expect(list.at(-1)!.params).toEqual({ roomId: board.id, sort: 'latest' });
+  list.at(-1)!.resolve({ pinned, posts, end: true });
+  await tick();
+}
+
+describe('forum boards in od', () => {
+  it('a board lists its posts: title, tags, author, comments, activity, unread mark, pinned first', async () => {
+    const o = od();
+    await onBoard(o, [post(5, { title: 'Rules', pinned: true, locked: true })], [post(30, { title: 'Rust async', tags: ['rust', '日本語'], comments: 2, authorId: BOB }), post(12, { title: 'Old news' })]);
+    const frame = o.screen();
+    expect(frame).toContain('board #ideas · latest activity');
+    const lines = frame.split('\n');
+    const at = (t: string) => lines.findIndex((l) => l.includes(t));
+    expect(at('Rules')).toBeLessThan(at('Rust async'));
+    expect(at('Rust async')).toBeLessThan(at('Old news'));
+    expect(lines[at('Rust async')]).toContain('● ');
+    expect(lines[at('Rust async')]).toContain('#rust #日本語');
+    expect(lines[at('Rust async') + 1]).toContain('bob · 2 comments · just now');
+    // Read up to 20: the older post has no unread mark.
+    expect(lines[at('Old news')]).not.toContain('●');
+    expect(lines[at('Rules')]).toContain('📌🔒');
+  });
+
+  it('follows events: a new post, a comment moving a post up, an edit, a deleted post', async () => {
+    const o = od();
+    await onBoard(o, [], [post(30, { title: 'first' }), post(25, { title: 'second' })]);
+    o.store.dispatch({ type: 'event', event: ev(40, { type: 'post.created', data: { post: post(40, { title: 'brand new' }) } }) });
+    o.store.dispatch({ type: 'event', event: created(msg(41, { roomId: board.id, threadId: 'p25', text: 'a comment' })) });
+    let titles = (() => {
+      const b = o.store.getState().forum.boards[board.id]!;
+      return b.posts.map((p) => `${p.title}:${p.comments}`);
+    })();
+    expect(titles).toEqual(['second:1', 'brand new:0', 'first:0']);
+    o.store.dispatch({ type: 'event', event: ev(42, { type: 'post.updated', data: { post: post(30, { title: 'first, edited' }) } }) });
+    o.store.dispatch({ type: 'event', event: ev(43, { type: 'message.deleted', data: { messageId: 'p40', roomId: board.id } }) });
+    titles = o.store.getState().forum.boards[board.id]!.posts.map((p) => p.title);
+    expect(titles).toEqual(['second', 'first, edited']);
+    // The comment deleted: the server's recount of the thread is the post's count.
+    o.store.dispatch({ type: 'event', event: ev(44, { type: 'thread.updated', data: { roomId: board.id, threadId: 'p25', thread: { count: 0, lastAt: 0, lastOrder: 0, lastAuthorIds: [] } } }) });
+    expect(o.store.getState().forum.boards[board.id]!.posts[0]).toMatchObject({ title: 'second', comments: 0 });
+  });
+
+  it('/create NAME --kind forum creates a board', () => {
+    const o = od();
+    o.actions.submit('/create ideas2 --kind forum');
+    expect(o.client.of('room.create').map((r) => r.params)).toEqual([{ name: 'ideas2', kind: 'forum' }]);
+  });
+
+  it('/post TITLE then the body sends post.create; Esc gives a post up; a plain room refuses /post', async () => {
+    const o = od();
+    o.actions.submit('/post Hello');
+    expect(o.store.getState().flash?.text).toContain('go to a board first');
+    await onBoard(o, [], []);
+    expect(o.screen()).toContain('no posts yet: /post TITLE writes one');
+    o.actions.submit('/post Rust in #2025');
+    expect(o.screen()).toContain('[post "Rust in #2025" — body]');
+    o.actions.submit('how do I start? #rust');
+    const sent = o.client.of('post.create');
+    expect(sent.map((r) => r.params)).toEqual([{ roomId: board.id, title: 'Rust in #2025', text: 'how do I start? #rust', nonce: 'n1' }]);
+    expect(o.store.getState().forum.composer).toBeNull();
+    sent[0]!.resolve({ post: post(50, { title: 'Rust in #2025', tags: ['rust'] }) });
+    await tick();
+    expect(o.store.getState().flash?.text).toBe('posted "Rust in #2025" #rust');
+
+    o.actions.submit('/post Never mind');
+    o.key({ kind: 'close' });
+    expect(o.store.getState().forum.composer).toBeNull();
+    expect(o.store.getState().flash?.text).toContain('not written');
+  });
+
+  it('choosing the last post shown loads the next page once', async () => {
+    const o = od();
+    o.store.dispatch({ type: 'room/select', roomId: board.id });
+    o.client.of('post.list')[0]!.resolve({ pinned: [], posts: [post(30, { title: 'first' }), post(25, { lastOrder: 27, title: 'second' })], end: false });
+    await tick();
+    o.key({ kind: 'history', delta: 1 });
+    o.key({ kind: 'history', delta: 1 });
+    const more = o.client.of('post.list');
+    expect(more.map((r) => r.params)).toEqual([{ roomId: board.id, sort: 'latest' }, { roomId: board.id, sort: 'latest', before: 27 }]);
+    more[1]!.resolve({ posts: [post(20, { title: 'third' })], end: true });
+    await tick();
+    expect(o.store.getState().forum.boards[board.id]!.posts.map((p) => p.title)).toEqual(['first', 'second', 'third']);
+    o.key({ kind: 'history', delta: 1 });
+    expect(o.client.of('post.list')).toHaveLength(2);
+  });
+
+  it('Up/Down choose a post, Enter opens its comments; /sort and /tag load the board again', async () => {
+    const o = od();
+    await onBoard(o, [], [post(30, { title: 'first' }), post(25, { title: 'second' })]);
+    o.key({ kind: 'history', delta: 1 });
+    o.key({ kind: 'submit' });
+    expect(o.client.of('thread.history').map((r) => r.params)).toEqual([{ roomId: board.id, threadId: 'p25', limit: 100 }]);
+    expect(o.store.getState().thread?.rootId).toBe('p25');
+    o.actions.submit('/bookmark');
+    expect(o.client.of('bookmark.add').map((r) => r.params)).toEqual([{ postId: 'p25' }]);
+    o.key({ kind: 'close' });
+
+    o.actions.submit('/sort newest');
+    expect(o.client.of('post.list').at(-1)!.params).toEqual({ roomId: board.id, sort: 'newest' });
+    o.actions.submit('/tag #Rust');
+    expect(o.client.of('post.list').at(-1)!.params).toEqual({ roomId: board.id, sort: 'newest', tag: 'rust' });
+    o.client.of('post.list').at(-1)!.resolve({ pinned: [], posts: [post(30, { tags: ['rust'] })], end: true });
+    await tick();
+    expect(o.screen()).toContain('board #ideas · newest · #rust');
+  });
+
+  it('/follow @nick follows a person, /search #tag, /bookmarks and /whois list posts that open in their board', async () => {
+    const o = od();
+    o.actions.submit('/follow @bob');
+    expect(o.client.of('user.follow').map((r) => r.params)).toEqual([{ userId: BOB }]);
+    o.actions.submit('/search #Rust');
+    expect(o.client.of('post.tagged').map((r) => r.params)).toEqual([{ tag: 'rust' }]);
+    expect(o.client.of('search')).toEqual([]);
+    o.client.of('post.tagged')[0]!.resolve({ posts: [post(30, { title: 'Rust async', tags: ['rust'] })], end: true });
+    await tick();
+    expect(o.screen()).toContain('posts tagged #rust');
+    expect(o.screen()).toContain('#ideas · 0 comments');
+    o.key({ kind: 'submit' });
+    expect(o.store.getState().currentRoomId).toBe(board.id);
+    expect(o.store.getState().overlay).toBeNull();
+    expect(o.store.getState().thread?.rootId).toBe('p30');
+    o.key({ kind: 'close' });
+
+    o.actions.submit('/whois @bob');
+    const profile: Profile = {
+      user: { id: BOB, nickname: 'bob', color: null, roles: [] },
+      bio: 'I grow tomatoes',
+      showFollows: true,
+      followers: [ME],
+      following: [],
+      followedByMe: true,
+      recentPosts: [post(31, { title: 'Tomatoes', authorId: BOB })],
+    };
+    o.client.of('profile.get')[0]!.resolve({ profile });
+    await tick();
+    const card = o.screen();
+    expect(card).toContain('profile of bob');
+    expect(card).toContain('[BO] bob · you follow them');
+    expect(card).toContain('I grow tomatoes');
+    expect(card).toContain('followers: me');
+    expect(card).toContain('Tomatoes');
+    o.key({ kind: 'close' });
+    o.actions.submit('/bookmarks');
+    expect(o.client.of('bookmark.list')).toHaveLength(1);
+  });
+});
