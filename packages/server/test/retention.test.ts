@@ -250,4 +250,24 @@ describe('retention', () => {
     expect(formatSweep(await server.app.services.retention.sweep({ dryRun: true }))).toBe('#lobby (keeps 30d): would delete 2 messages');
     expect(formatSweep(await server.app.services.retention.sweep())).toMatch(/^#lobby \(keeps 30d\): deleted 2 messages\ndatabase files scrubbed$/);
   });
+  it('an expired forum post goes with its root: title, tags and bookmarks, from lists, tag search, sync and the file', async () => {
+    const { server, clock, a, b } = await setup();
+    const { room: board } = await a.call('room.create', { name: 'ideas', kind: 'forum' });
+    await b.call('room.join', { roomId: board.id });
+    const { post } = await a.call('post.create', { roomId: board.id, title: 'qzxposttitle secret plans', text: 'body #qzxtag', nonce: 'p1' });
+    await b.call('bookmark.add', { postId: post.id });
+    clock.now += 8 * DAY;
+    const { post: fresh } = await a.call('post.create', { roomId: board.id, title: 'qzxfreshpost', text: 'still #qzxtag', nonce: 'p2' });
+    await server.app.services.retention.sweep();
+
+    const list = await b.call('post.list', { roomId: board.id });
+    expect([...list.pinned, ...list.posts].map((p: { id: string }) => p.id)).toEqual([fresh.id]);
+    expect((await b.call('post.tagged', { tag: '#qzxtag' })).posts.map((p: { id: string }) => p.id)).toEqual([fresh.id]);
+    expect((await b.call('bookmark.list', {})).posts).toEqual([]);
+    expect((await refused(b, 'post.get', { postId: post.id })).code).toBe('NOT_FOUND');
+    const c = await h.connect(server.url, (await member(server.url, 'carol')).token);
+    expect(texts((await syncFromZero(c)).events)).not.toContain('qzxposttitle');
+    expect(texts((await syncFromZero(b)).events)).not.toContain('qzxposttitle');
+    expect(databaseBytes(server.dataDir).includes('qzxposttitle')).toBe(false);
+  });
 });

@@ -517,6 +517,12 @@ const MIGRATIONS: readonly Migration[] = [
     CREATE TRIGGER posts_root_deleted AFTER UPDATE OF deleted ON messages WHEN new.deleted = 1 BEGIN
       UPDATE posts SET deleted = 1 WHERE id = new.id;
     END;
+    -- A root removed for good (retention): the post, its tags and bookmarks go with it, title included.
+    CREATE TRIGGER posts_root_removed AFTER DELETE ON messages BEGIN
+      DELETE FROM post_tags WHERE post_id = old.id;
+      DELETE FROM bookmarks WHERE post_id = old.id;
+      DELETE FROM posts WHERE id = old.id;
+    END;
   `,
 ];
 

@@ -12,6 +12,11 @@ const CONTENT_TYPES = [
   'thread.followed',
   'thread.unfollowed',
   'thread.read',
+  // Forum posts are thread roots: their title and tags go with the root message, bookmarks with the post.
+  'post.created',
+  'post.updated',
+  'bookmark.added',
+  'bookmark.removed',
 ];
 const IN_CONTENT = `type IN (${CONTENT_TYPES.map((t) => `'${t}'`).join(', ')})`;
 
@@ -78,7 +83,8 @@ export class SqliteRetentionRepo implements RetentionRepository {
         `UPDATE events SET ${TOMBSTONE} WHERE event_order > ? AND event_order <= ? AND ${IN_CONTENT}
            AND room_id IN (SELECT value FROM json_each(?))
            AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.id =
-             COALESCE(json_extract(data, '$.message.id'), json_extract(data, '$.messageId'), json_extract(data, '$.threadId')))`,
+             COALESCE(json_extract(data, '$.message.id'), json_extract(data, '$.messageId'), json_extract(data, '$.threadId'),
+               json_extract(data, '$.post.id'), json_extract(data, '$.postId')))`,
       ),
       count: db.prepare<[string, number], { n: number }>('SELECT COUNT(*) AS n FROM messages WHERE room_id = ? AND created_at < ?'),
       countReactions: db.prepare<[string, number], { n: number }>(
