@@ -2,6 +2,7 @@ import type { Message, ParsedParams } from '@open-discord/protocol';
 import { broadcastMention, highlightKey, LIMITS, messageWords, ProtocolError } from '@open-discord/protocol';
 import { nameKey } from '../../text/name-key.js';
 import type { AccessView } from '../../core/access.js';
+import type { WriteContext } from '../../core/commit-queue.js';
 import type { Awaitable } from '../../ports/awaitable.js';
 import type { ServiceDeps } from '../../core/deps.js';
 import { withReactions } from '../reactions/attach.js';
@@ -52,6 +53,8 @@ export class MessagesService {
   readonly sendChecks: Array<(view: AccessView, roomId: string, root: MessageRow | null, userId: string) => Awaitable<void>> = [];
   /** Run in a reply's step once it is written (the forum keeps its post's latest activity). */
   readonly replyHooks: Array<(root: MessageRow, reply: MessageRow) => Awaitable<void>> = [];
+  /** Run in every message's step once it is written, with whom it highlights (the inbox's items). */
+  readonly createdHooks: Array<(w: WriteContext, view: AccessView, row: MessageRow, root: MessageRow | null, mentioned: readonly string[]) => Awaitable<void>> = [];
 
   constructor(
     private readonly d: ServiceDeps,
@@ -117,6 +120,7 @@ export class MessagesService {
       if (attachments.length) await store.files.link(base.id, attachments.map((a) => a.id));
       if (root) await this.threads.afterReply(root, row!, [...mentions, ...hl.private]);
       if (root) for (const hook of this.replyHooks) await hook(root, row!);
+      for (const hook of this.createdHooks) await hook(w, view, row!, root, hl === NONE ? [] : [...mentions, ...hl.private]);
       return { message: message!, json: ev.dataJson };
     });
   }
