@@ -75,6 +75,10 @@ describe('inbox', () => {
     await b.call('reaction.add', { messageId: p.id, emoji: '👍' });
     // A reaction in a plain room is no inbox news (chat has its own reactions view).
     await a.call('message.send', { roomId: room.id, text: 'hi', nonce: nonce() });
+    // @room from the owner mentions everyone in the room, but is no personal news: no inbox item.
+    const all = (await a.call('message.send', { roomId: room.id, text: '@room meeting now', nonce: nonce() })).message;
+    expect(all.mentions).toContain((await b.call('state')).me.id);
+    expect((await inbox(b)).items).toEqual([]);
     let list = await inbox(a);
     expect(list.items.map((i: Frame) => [i.kind, i.messageId, i.emoji])).toEqual([
       ['reaction', p.id, '👍'],
