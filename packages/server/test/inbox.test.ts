@@ -64,6 +64,10 @@ describe('inbox', () => {
     const next = await post(a, board, 'Compost');
     const items = (await inbox(c)).items;
     expect(items[0]).toMatchObject({ kind: 'post', messageId: next.id, title: 'Compost', actorId: members[0]!.id });
+    // News from someone carol blocks stays out of her inbox.
+    await c.call('user.block', { userId: members[0]!.id, blocked: true });
+    await post(a, board, 'Blocked news');
+    expect((await inbox(c)).items.map((i: Frame) => i.title)).toEqual(['Compost']);
   });
 
   it('mentions in any room and reactions to my posts; read one, then all', async () => {

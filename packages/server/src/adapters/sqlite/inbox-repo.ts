@@ -60,6 +60,12 @@ export class SqliteInboxRepo implements InboxRepository {
       markRead: db.prepare('UPDATE inbox_items SET read = 1 WHERE user_id = ? AND read = 0 AND id IN (SELECT value FROM json_each(?))'),
       markAll: db.prepare('UPDATE inbox_items SET read = 1 WHERE user_id = ? AND read = 0 AND item_order <= ?'),
       settings: db.prepare<[string], { off: string }>('SELECT off FROM inbox_settings WHERE user_id = ?'),
+      declining: db.prepare<[string, string, string, string], { id: string }>(
+        `SELECT s.user_id AS id FROM inbox_settings s
+           WHERE s.user_id IN (SELECT value FROM json_each(?)) AND EXISTS (SELECT 1 FROM json_each(s.off) k WHERE k.value = ?)
+         UNION
+         SELECT b.user_id AS id FROM user_blocks b WHERE b.user_id IN (SELECT value FROM json_each(?)) AND b.blocked_id = ?`,
+      ),
       setSettings: db.prepare(
         'INSERT INTO inbox_settings (user_id, off) VALUES (?, ?) ON CONFLICT (user_id) DO UPDATE SET off = excluded.off',
       ),
@@ -89,6 +95,11 @@ export class SqliteInboxRepo implements InboxRepository {
   settings(userId: string): InboxSettings {
     const off = new Set(JSON.parse(this.s.settings.get(userId)?.off ?? '[]') as string[]);
     return Object.fromEntries(INBOX_KINDS.map((k) => [k, !off.has(k)])) as InboxSettings;
+  }
+  declining(userIds: readonly string[], kind: InboxKind, actorId: string): Set<string> {
+    if (userIds.length === 0) return new Set();
+    const json = JSON.stringify(userIds);
+    return new Set(this.s.declining.all(json, kind, json, actorId).map((r) => r.id));
   }
   setSettings(userId: string, s: InboxSettings): void {
     this.s.setSettings.run(userId, JSON.stringify(INBOX_KINDS.filter((k) => !s[k])));

@@ -29,5 +29,10 @@ export interface InboxRepository {
   /** Mark every item of the user with order <= through read. */
   markAllRead(userId: string, through: number): Awaitable<void>;
   settings(userId: string): Awaitable<InboxSettings>;
+  /**
+   * Of these users, those who would not take news of `kind` from `actorId`: the kind is switched off, or they
+   * block the actor. One lookup for a whole fan-out (a post read by a thousand followers).
+   */
+  declining(userIds: readonly string[], kind: InboxKind, actorId: string): Awaitable<Set<string>>;
   setSettings(userId: string, s: InboxSettings): Awaitable<void>;
 }

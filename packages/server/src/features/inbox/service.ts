@@ -69,11 +69,18 @@ export class InboxService {
 
   private async deliver(w: WriteContext, view: AccessView, to: ReadonlyMap<string, InboxKind>, news: News): Promise<void> {
     const { store } = this.d;
+    const byKind = new Map<InboxKind, string[]>();
     for (const [userId, kind] of to) {
       if (userId === news.actorId || !view.canSeeRoom(userId, news.roomId)) continue;
-      if (!(await store.inbox.settings(userId))[kind]) continue;
-      // News from someone the user blocks stays out of their inbox.
-      if (await store.blocks.blocks(userId, news.actorId)) continue;
+      const users = byKind.get(kind);
+      if (users) users.push(userId);
+      else byKind.set(kind, [userId]);
+    }
+    // Kinds switched off, and news from someone the user blocks, stay out: one lookup per kind, not per user.
+    const declining = new Set<string>();
+    for (const [kind, users] of byKind) for (const u of await store.inbox.declining(users, kind, news.actorId)) declining.add(u);
+    for (const [userId, kind] of to) {
+      if (userId === news.actorId || declining.has(userId) || !view.canSeeRoom(userId, news.roomId)) continue;
       const id = this.d.newId();
       await store.inbox.insert({ id, userId, kind, ...news, createdAt: w.now });
       w.emit({ type: 'inbox.item', roomId: null, actorId: news.actorId, targetUserId: userId }, { itemId: id, kind });
