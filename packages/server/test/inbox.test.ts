@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { Harness, liveEvent, refused } from './community-support.js';
+import { Harness, liveEvent, refused, syncFromZero } from './community-support.js';
 import type { RawClient } from './helpers.js';
 
 /*
@@ -119,6 +119,32 @@ describe('inbox', () => {
     expect(second.items.map((i: Frame) => i.excerpt)).toEqual(['c0']);
     expect(second.end).toBe(true);
     expect(first.settings.reply).toBe(true);
+  });
+
+  it('the inbox, its read marks and settings survive a restart; a resync replays its events without rooms or text', async () => {
+    const { server, members, a, b, board } = await setup();
+    const p = await post(a, board, 'Durable');
+    await comment(b, board, p.id, 'first');
+    await comment(b, board, p.id, 'second');
+    const before = await inbox(a);
+    await a.call('inbox.read', { ids: [before.items[0].id] });
+    await a.call('inbox.settings', { reaction: false });
+    await server.close();
+    const again = await h.server({ dataDir: server.dataDir });
+    const a2 = await h.connect(again.url, members[0]!.token);
+    const after = await inbox(a2);
+    expect(after.items.map((i: Frame) => [i.excerpt, i.read])).toEqual([
+      ['second', true],
+      ['first', false],
+    ]);
+    expect(after.unread).toBe(1);
+    expect(after.settings.reaction).toBe(false);
+    // Catching up from the start: the inbox's events name items only.
+    const { events } = await syncFromZero(a2);
+    const inboxEvents = events.filter((e) => e.type.startsWith('inbox.'));
+    expect(inboxEvents.map((e) => e.type)).toEqual(['inbox.item', 'inbox.item', 'inbox.read', 'inbox.settings.changed']);
+    for (const e of inboxEvents) expect(e.roomId).toBeNull();
+    expect(JSON.stringify(inboxEvents)).not.toContain('first');
   });
 
   it('items of a board I can no longer see disappear, and are not counted; deleted messages drop out', async () => {
