@@ -20,24 +20,38 @@ export interface Inbox {
 /**
  * The inbox controller. The server decides what the inbox holds and counts (it leaves out rooms the user can
  * no longer see), so od asks `inbox.list` when it comes live (after every reconnect: items may have come or
- * gone meanwhile) and whenever an inbox event arrives; answers are applied newest request first, and an
- * answer to an older request than one already applied is dropped.
+ * gone meanwhile) and whenever an inbox event arrives (events during a request coalesce into one more).
  */
 export function attachInbox({ client, store }: ControllerContext, threads: Threads): Inbox {
   const { dispatch } = store;
   const flash = (kind: 'info' | 'error', text: string) => dispatch({ type: 'flash', kind, text });
 
-  let asked = 0;
-  let applied = 0;
+  // One request at a time: events arriving meanwhile (a burst of comments, a resync replaying many) are
+  // answered by one more request once it settles, so its answer is never older than what they announced.
+  let inFlight = false;
+  let again = false;
   const refresh = () => {
-    const mine = ++asked;
+    if (inFlight) {
+      again = true;
+      return;
+    }
+    inFlight = true;
+    const settle = () => {
+      inFlight = false;
+      if (again) {
+        again = false;
+        refresh();
+      }
+    };
     client.request('inbox.list', { limit: 50 }).then(
       (r) => {
-        if (mine < applied) return;
-        applied = mine;
         dispatch({ type: 'inbox/loaded', items: r.items, unread: r.unread, settings: r.settings });
+        settle();
       },
-      (e: unknown) => dispatch({ type: 'inbox/failed', error: describeError(e) }),
+      (e: unknown) => {
+        dispatch({ type: 'inbox/failed', error: describeError(e) });
+        settle();
+      },
     );
   };
 
