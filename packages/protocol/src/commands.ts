@@ -191,6 +191,19 @@ export const COMMANDS: readonly CommandSpec[] = [
   { name: 'feed', args: [], help: 'New posts by the people you follow', request: 'client' },
   { name: 'whois', args: [a('nick', 'nick')], help: "A member's profile: bio, avatar, follows (if shown) and recent posts", request: 'client' },
   { name: 'bio', args: [a('text', 'text', { rest: true, optional: true })], help: 'Set your self-introduction (none: clear it)', request: 'client' },
+  {
+    name: 'avatar',
+    args: [a('path', 'word', { optional: true })],
+    help: 'Upload a picture as your profile avatar (none: remove it); everyone sees it on your /whois card',
+    request: 'client',
+  },
+  // The notification inbox: mentions, replies, comments on followed posts, posts of followed people, reactions.
+  {
+    name: 'inbox',
+    args: [a('action', 'word', { optional: true }), a('kind', 'word', { optional: true })],
+    help: 'Your notifications (Alt+I; Enter goes there); /inbox all marks all read; /inbox off|on mention|reply|comment|post|reaction',
+    request: 'client',
+  },
   { name: 'showfollows', args: [a('on', 'word')], help: 'on: everyone may see whom you follow and who follows you; off: only you and them', request: 'client' },
   { name: 'also', args: [], help: 'Toggle "also send to room" for replies in the open thread (Alt+T)', request: 'client' },
 ];

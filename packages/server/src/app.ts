@@ -27,6 +27,7 @@ import { PresenceService } from './features/presence/service.js';
 import { ProfileService } from './features/profile/service.js';
 import { PeopleService } from './features/forum/people.js';
 import { PostsService } from './features/forum/posts.js';
+import { InboxService } from './features/inbox/service.js';
 import { ReactionsService } from './features/reactions/service.js';
 import { ReadMarkersService } from './features/read-markers/service.js';
 import { RetentionService } from './features/retention/service.js';
@@ -159,6 +160,7 @@ export interface Services {
   accountSecurity: AccountSecurityService;
   posts: PostsService;
   people: PeopleService;
+  inbox: InboxService;
 }
 
 export interface ServicesOptions {
@@ -219,6 +221,11 @@ export async function createServices(o: ServicesOptions): Promise<Services & { b
   const messageChanges = new MessageChangesService(deps, threads);
   // A post's body edited as a message: its hashtags follow.
   messageChanges.editHooks.push((w, row, text, actorId) => posts.rootEdited(w, row, text, actorId));
+  // The inbox's items are written in the steps of the news: mentions and replies, posts, reactions.
+  const inbox = new InboxService(deps);
+  messages.createdHooks.push((w, view, row, root, mentioned) => inbox.messageCreated(w, view, row, root, mentioned));
+  posts.createdHooks.push((w, view, post) => inbox.postCreated(w, view, post));
+  reactions.addedHooks.push((w, view, row, userId, emoji, order) => inbox.reacted(w, view, row, userId, emoji, order));
   return {
     bus,
     deps,
@@ -251,6 +258,7 @@ export async function createServices(o: ServicesOptions): Promise<Services & { b
     accountSecurity: new AccountSecurityService(deps, auth, o.auth.secret),
     posts,
     people: new PeopleService(deps, posts),
+    inbox,
   };
 }
 

@@ -5,7 +5,7 @@ import { afterEach } from 'vitest';
 import { WebSocket } from 'ws';
 import type { TokenPair } from '@open-discord/protocol';
 import { startServer, type RunningServer, type ServerOptions } from '../src/index.js';
-import { ACCOUNT_SAFETY_STEP } from '../src/adapters/sqlite/migrations.js';
+import { ACCOUNT_SAFETY_STEP, INBOX_STEP } from '../src/adapters/sqlite/migrations.js';
 
 export const quiet = () => {};
 
@@ -217,6 +217,7 @@ export function rollBackTo(db: { exec(sql: string): unknown; pragma(s: string, o
       ),
     // The forum's step (17 once the other branches' steps are merged before it).
     16: undoForumMigration,
+    [INBOX_STEP]: (d) => d.exec('DROP TRIGGER inbox_message_removed; DROP TABLE inbox_items; DROP TABLE inbox_settings;'),
   };
   const current = db.pragma('user_version', { simple: true }) as number;
   for (let v = current; v > version; v--) {

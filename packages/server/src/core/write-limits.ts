@@ -81,6 +81,8 @@ export const WRITE_KIND: Partial<Record<RequestType, WriteKind>> = {
   'notify.defaults': 'markers',
   'bookmark.add': 'markers',
   'bookmark.remove': 'markers',
+  'inbox.read': 'markers',
+  'inbox.settings': 'markers',
 };
 
 export const writeKindOf = (type: RequestType): WriteKind => WRITE_KIND[type] ?? 'other';

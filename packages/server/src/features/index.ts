@@ -6,6 +6,7 @@ import { conversations } from './conversations/index.js';
 import type { Feature } from './feature.js';
 import { files } from './files/index.js';
 import { forum } from './forum/index.js';
+import { inbox } from './inbox/index.js';
 import { invites } from './invites/index.js';
 import { membership } from './membership/index.js';
 import { messages } from './messages/index.js';
@@ -48,6 +49,7 @@ export const FEATURES: readonly Feature[] = [
   retention,
   accountSecurity,
   forum,
+  inbox,
 ];
 
 /** Event types whose commit changes who may see what, as the features declare them. */

@@ -6,6 +6,7 @@ import type { ConversationsRepository } from '../features/conversations/reposito
 import type { FilesRepository } from '../features/files/repository.js';
 import type { MessagesRepository } from '../features/messages/repository.js';
 import type { ForumRepository } from '../features/forum/repository.js';
+import type { InboxRepository } from '../features/inbox/repository.js';
 import type { ReactionsRepository } from '../features/reactions/repository.js';
 import type { ReadMarkersRepository } from '../features/read-markers/repository.js';
 import type { ThreadsRepository } from '../features/threads/repository.js';
@@ -119,6 +120,7 @@ export interface Repositories {
   retention: RetentionRepository;
   accountSecurity: AccountSecurityRepository;
   forum: ForumRepository;
+  inbox: InboxRepository;
   events: EventLog;
 }
 

@@ -19,6 +19,7 @@ import { selectedHit } from '../state/search/search.js';
 import { attachSend } from './send.js';
 import { attachThreads, type Threads } from './threads.js';
 import { attachForum, type Forum } from './forum.js';
+import { attachInbox, type Inbox } from './inbox.js';
 import { attachTyping } from './typing.js';
 
 export type { ChatClient } from './chat-client.js';
@@ -73,6 +74,8 @@ export interface ChatActions {
   moreHits(): void;
   /** Boards: open the selected post (on the board or in the post list); absent where nothing is connected. */
   forum?: Pick<Forum, 'openSelected' | 'openListed'>;
+  /** The notification inbox: open it (Alt+I), go to the selected item (Enter). */
+  inbox?: Pick<Inbox, 'open' | 'jump'>;
 }
 
 /**
@@ -97,6 +100,7 @@ export function attachClient(client: ChatClient, store: Store, opts: ControllerO
   const search = attachSearch(ctx, opts.historyPage ?? 100);
   const account = attachAccount(ctx);
   const forum = attachForum(ctx, threads, nonce);
+  const inbox = attachInbox(ctx, threads);
   const commands = attachCommands(ctx, sender, nonce, opts.onQuit, messages, presence, files, threads, {
     // `/search #tag` alone: posts with that hashtag on the boards one can see.
     search: (args) => (/^#\S+$/u.test(String(args.query ?? '').trim()) ? forum.tagged(String(args.query).trim()) : search.search(String(args.query ?? ''))),
@@ -105,6 +109,7 @@ export function attachClient(client: ChatClient, store: Store, opts: ControllerO
     '2fa': (args) => account.twoFactor(typeof args.action === 'string' ? args.action.toLowerCase() : undefined),
     password: () => account.password(),
     sessions: () => account.sessions(),
+    inbox: (args) => inbox.run(args),
   }, forum);
   return {
     submit: commands.submit,
@@ -130,5 +135,6 @@ export function attachClient(client: ChatClient, store: Store, opts: ControllerO
     },
     moreHits: search.more,
     forum,
+    inbox,
   };
 }

@@ -19,6 +19,7 @@ import { classify } from './faults.js';
 import { SqliteFilesRepo } from './files-repo.js';
 import { SqliteMessagesRepo } from './messages-repo.js';
 import { SqliteForumRepo } from './forum-repo.js';
+import { SqliteInboxRepo } from './inbox-repo.js';
 import { SqliteReactionsRepo } from './reactions-repo.js';
 import { SqliteReadMarkersRepo } from './read-markers-repo.js';
 import { SqliteRetentionRepo } from './retention-repo.js';
@@ -59,6 +60,7 @@ export class SqliteStorage implements Storage {
   readonly retention: SqliteRetentionRepo;
   readonly accountSecurity: SqliteAccountSecurityRepo;
   readonly forum: SqliteForumRepo;
+  readonly inbox: SqliteInboxRepo;
   readonly events: SqliteEventLog;
   private readonly stmt: Record<'begin' | 'commit' | 'rollback' | 'savepoint' | 'release' | 'rollbackTo', { run(): unknown }>;
   /** The unit of work in progress (or the last one), which the next one waits for. */
@@ -87,6 +89,7 @@ export class SqliteStorage implements Storage {
     this.retention = new SqliteRetentionRepo(db, () => this.checkpoint('TRUNCATE').busy === false);
     this.accountSecurity = new SqliteAccountSecurityRepo(db);
     this.forum = new SqliteForumRepo(db);
+    this.inbox = new SqliteInboxRepo(db);
     this.events = new SqliteEventLog(db);
     this.stmt = {
       begin: db.prepare('BEGIN IMMEDIATE'),
