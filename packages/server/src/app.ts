@@ -1,3 +1,5 @@
+import { AuditService } from './features/audit/service.js';
+import type { DeletionOptions } from './features/account-security/deletion.js';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { CloseCode } from '@open-discord/protocol';
@@ -157,6 +159,7 @@ export interface Services {
   blocks: BlocksService;
   retention: RetentionService;
   accountSecurity: AccountSecurityService;
+  audit: AuditService;
   posts: PostsService;
   people: PeopleService;
 }
@@ -174,6 +177,8 @@ export interface ServicesOptions {
   files?: FilesOptions;
   /** The server's default retention in seconds (none: keep forever). */
   retentionSec?: number | null;
+  /** Account deletion: what happens to messages when the user does not say, how long old names stay held. */
+  accountDeletion?: Partial<DeletionOptions>;
 }
 
 /** A bus that delivers in-process only (the command line: the running server picks its events up). */
@@ -248,7 +253,8 @@ export async function createServices(o: ServicesOptions): Promise<Services & { b
     // The command line has no files folder of its own: it names the data folder's, so a sweep run there
     // removes blobs too (uploads in flight are pinned in the server's process only: see BlobStore.pin).
     retention: new RetentionService(deps, { defaultSec: o.retentionSec ?? null, blobs: files.blobs }),
-    accountSecurity: new AccountSecurityService(deps, auth, o.auth.secret),
+    accountSecurity: new AccountSecurityService(deps, auth, o.auth.secret, { ...DEFAULTS.accountDeletion, ...o.accountDeletion }, files.blobs),
+    audit: new AuditService(deps),
     posts,
     people: new PeopleService(deps, posts),
   };
@@ -372,6 +378,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     const dispatcher = new Dispatcher(writeLimits, readRate ? new RateLimiter(readRate.perSec, readRate.burst, now) : null);
     for (const f of FEATURES) f.register?.(dispatcher, services);
     dispatcher.gate = (ctx, type, write) => services.accountSecurity.gate(ctx.userId, type, write);
+    dispatcher.succeeded = (ctx, type, params) => services.audit.recordRequest(ctx.userId, type, params as Record<string, unknown>);
 
     const sendBufferCap = opts.sendBufferCap ?? DEFAULTS.sendBufferCap;
     // Malformed input is budgeted per address and account across all their sockets, not only per socket.

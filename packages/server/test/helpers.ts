@@ -217,6 +217,7 @@ export function rollBackTo(db: { exec(sql: string): unknown; pragma(s: string, o
       ),
     // The forum's step (17 once the other branches' steps are merged before it).
     16: undoForumMigration,
+    17: (d) => d.exec('DROP TABLE audit_log; DROP TABLE name_holds;'),
   };
   const current = db.pragma('user_version', { simple: true }) as number;
   for (let v = current; v > version; v--) {

@@ -524,6 +524,25 @@ const MIGRATIONS: readonly Migration[] = [
       DELETE FROM posts WHERE id = old.id;
     END;
   `,
+  /*
+   * 17: the audit log of privileged actions (who did what to whom, when), and names held after an account was
+   * deleted: hashes of the old username and nickname keys, so nobody takes them over before `until`.
+   */
+  `
+    CREATE TABLE audit_log (
+      seq INTEGER PRIMARY KEY AUTOINCREMENT,
+      at INTEGER NOT NULL,
+      actor_id TEXT,
+      action TEXT NOT NULL,
+      target_user_id TEXT,
+      room_id TEXT,
+      detail TEXT NOT NULL DEFAULT '{}'
+    );
+    CREATE TABLE name_holds (
+      key_hash TEXT PRIMARY KEY,
+      until INTEGER NOT NULL
+    );
+  `,
 ];
 
 /**

@@ -1,0 +1,47 @@
+import type { RequestType } from '@open-discord/protocol';
+
+/**
+ * The requests that are privileged actions, recorded in the audit log when they succeed: roles, removing
+ * members, rooms and who may see them, invites, two-factor requirements, retention, slowmode, moderating
+ * posts, and account deletion (one's own, but irreversible: admins are asked about it).
+ */
+export const AUDITED: ReadonlySet<RequestType> = new Set<RequestType>([
+  'role.create',
+  'role.update',
+  'role.delete',
+  'role.grant',
+  'role.revoke',
+  'member.kick',
+  'member.ban',
+  'member.unban',
+  'room.update',
+  'room.restrict',
+  'room.open',
+  'room.delete',
+  'room.retention',
+  'room.slowmode',
+  'category.create',
+  'category.update',
+  'category.delete',
+  'post.moderate',
+  'invite.create',
+  'invite.revoke',
+  'twofa.require',
+  'twofa.unrequire',
+  'account.delete',
+]);
+
+/** Parameters never written to the log: secrets (passwords, codes, invite codes), and what has a column. */
+const LEFT_OUT = new Set(['password', 'current', 'code', 'userId', 'roomId']);
+
+/** Who/what a request acted on, and the rest of its parameters as the entry's detail. */
+export function describe(actorId: string | null, type: RequestType, params: Record<string, unknown>): {
+  targetUserId: string | null;
+  roomId: string | null;
+  detail: Record<string, unknown>;
+} {
+  const detail: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(params)) if (!LEFT_OUT.has(k) && v !== undefined) detail[k] = v;
+  const target = typeof params.userId === 'string' ? params.userId : type === 'account.delete' ? actorId : null;
+  return { targetUserId: target, roomId: typeof params.roomId === 'string' ? params.roomId : null, detail };
+}
