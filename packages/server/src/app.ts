@@ -129,6 +129,8 @@ export interface ServerOptions {
   retentionSec?: number | null;
   /** How often the retention sweeper runs, in ms. */
   retentionSweepMs?: number;
+  /** Account deletion: the default for messages (erase or keep) and how long old names stay held. */
+  accountDeletion?: Partial<DeletionOptions>;
 }
 
 /** Every feature's service, around one storage, one access index and one commit queue. */
@@ -337,6 +339,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         limits: writeLimits,
       },
       retentionSec: or(opts.retentionSec, DEFAULTS.retentionSec),
+      ...(opts.accountDeletion && { accountDeletion: opts.accountDeletion }),
       auth: {
         secret,
         registration: opts.registration ?? DEFAULTS.registration,

@@ -53,8 +53,8 @@ export class SqliteAccountDeletion {
       tombstoneRoom: db.prepare(`UPDATE events SET ${TOMBSTONE} WHERE room_id = ? AND ${IN_CONTENT}`),
       delRoomMarkers: db.prepare('DELETE FROM read_markers WHERE room_id = ?'),
       delRoomSettings: db.prepare('DELETE FROM room_settings WHERE room_id = ?'),
-      delRoomMembers: db.prepare('DELETE FROM room_members WHERE room_id = ?'),
       delDmRoom: db.prepare('DELETE FROM dm_rooms WHERE room_id = ?'),
+      // The other member stays a member of the deleted room: that is who its room.deleted reaches.
       markRoomDeleted: db.prepare('UPDATE rooms SET deleted = 1 WHERE id = ?'),
       // The user's own rows, feature by feature.
       mine: [
@@ -136,7 +136,6 @@ export class SqliteAccountDeletion {
       s.tombstoneRoom.run(roomId);
       s.delRoomMarkers.run(roomId);
       s.delRoomSettings.run(roomId);
-      s.delRoomMembers.run(roomId);
       s.delDmRoom.run(roomId);
       s.markRoomDeleted.run(roomId);
     }

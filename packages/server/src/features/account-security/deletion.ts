@@ -52,7 +52,7 @@ export async function deleteAccount(
   const user = await d.store.users.byId(userId);
   if (!user || user.removed) throw new ProtocolError('UNAUTHORIZED', 'not logged in');
   const fate = p.messages ?? o.defaultMessages;
-  const blobs = await auth.limited(`user:${user.id}`, user.username, async () => {
+  await auth.limited(`user:${user.id}`, user.username, async () => {
     if (!(await auth.passwordMatches(user, p.password))) throw new ProtocolError('UNAUTHORIZED', 'wrong password');
     const enabled = (await d.store.accountSecurity.twoFactor(userId))?.enabled ?? false;
     if (enabled && p.code === undefined) throw codeRequired();
@@ -98,13 +98,17 @@ export async function deleteAccount(
       const renamed = (await d.store.users.byId(userId))!;
       w.emit({ type: 'user.updated', roomId: null, actorId: userId }, { user: await publicUser(d.store, renamed) });
       w.emit({ type: 'user.removed', roomId: null, actorId: userId }, { userId, reason: 'deleted' });
-      return blobs;
+      await d.store.audit.append({ at: w.now, actorId: userId, action: 'account.delete', targetUserId: userId, roomId: null, detail: JSON.stringify({ messages: fate }) });
+      // Files on disk go after the commit (no slow work in the write), and the write-ahead log is folded back
+      // so no old page image of a deleted row stays in it. Not awaited: the reply goes out first (the
+      // user's sockets close right after it).
+      w.afterCommit(() => {
+        void Promise.all(blobs.map((sha) => removeBlob(sha)))
+          .then(() => d.store.retention.scrub())
+          .catch((error: unknown) => d.log({ level: 'error', msg: 'account deletion cleanup failed', userId, error: String(error) }));
+      });
     });
   });
-  // Files on disk go after the commit (no slow work in the write); the write-ahead log is folded back so no
-  // old page image of a deleted row stays in it.
-  await Promise.all(blobs.map((sha) => removeBlob(sha)));
-  await d.store.retention.scrub();
   d.log({ level: 'info', msg: 'account deleted', userId, messages: fate });
   return { ok: true, messages: fate };
 }

@@ -16,7 +16,7 @@ export class AuditService {
   /** Record `type` if it is a privileged action (a no-op for any other request). */
   async recordRequest(actorId: string | null, type: RequestType, params: Record<string, unknown>): Promise<void> {
     if (!AUDITED.has(type)) return;
-    const { targetUserId, roomId, detail } = describe(actorId, type, params);
+    const { targetUserId, roomId, detail } = describe(params);
     await this.d.queue.submit(async (w) => {
       await this.d.store.audit.append({ at: w.now, actorId, action: type, targetUserId, roomId, detail: JSON.stringify(detail) });
     });
