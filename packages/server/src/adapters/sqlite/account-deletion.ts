@@ -56,6 +56,12 @@ export class SqliteAccountDeletion {
       delDmRoom: db.prepare('DELETE FROM dm_rooms WHERE room_id = ?'),
       // The other member stays a member of the deleted room: that is who its room.deleted reaches.
       markRoomDeleted: db.prepare('UPDATE rooms SET deleted = 1 WHERE id = ?'),
+      // Log rows that carry the user's own private data (bio, avatar, whom they follow, bookmarks, reactions).
+      tombstoneOwn: db.prepare(
+        `UPDATE events SET ${TOMBSTONE} WHERE type IN ('profile.updated', 'user.followed', 'user.unfollowed', 'bookmark.added',
+           'bookmark.removed', 'reaction.added', 'reaction.removed')
+           AND (actor_id = @u OR target_user_id = @u OR json_extract(data, '$.followeeId') = @u OR json_extract(data, '$.userId') = @u)`,
+      ),
       // The user's own rows, feature by feature.
       mine: [
         del('refresh_tokens'),
@@ -139,6 +145,7 @@ export class SqliteAccountDeletion {
       s.delDmRoom.run(roomId);
       s.markRoomDeleted.run(roomId);
     }
+    s.tombstoneOwn.run({ u: userId });
     for (const stmt of s.mine) stmt.run(userId);
     const gone = s.unlinked.all(userId, list(fileIds));
     if (gone.length > 0) {
