@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { uploadFile } from '@open-discord/protocol';
 import { Harness, expectConvergent, liveEvent, makeOwner, member, refused, syncFromZero } from './community-support.js';
 import { post, signup, until, type RawClient } from './helpers.js';
+import { TOTP_PERIOD_SEC, totpAt } from '../src/features/account-security/totp.js';
 
 /*
  * Deleting one's own account over real sockets and a real SQLite file: what goes (credentials, sessions,
@@ -136,5 +137,17 @@ describe('account deletion', () => {
     await makeOwner(server, other.id);
     expect((await o.call('account.delete', { password: 'correct horse', messages: 'keep' })).ok).toBe(true);
     expect((await server.app.storage.users.byId(olga.id))?.removedReason).toBe('deleted');
+  });
+
+  it('with two-factor login on, a missing or wrong code refuses, a right one deletes', async () => {
+    const clock = { t: Date.now() };
+    const { a } = await community({ now: () => clock.t, accessTokenTtlSec: 3650 * 86_400 });
+    const { secret } = await a.call('twofa.setup');
+    await a.call('twofa.enable', { code: totpAt(secret, clock.t) });
+    clock.t += TOTP_PERIOD_SEC * 1000;
+    expect((await refused(a, 'account.delete', { password: 'correct horse' })).code).toBe('CODE_REQUIRED');
+    expect((await refused(a, 'account.delete', { password: 'correct horse', code: '000000' === totpAt(secret, clock.t) ? '111111' : '000000' })).code).toBe('UNAUTHORIZED');
+    expect((await a.call('account.delete', { password: 'correct horse', code: totpAt(secret, clock.t) })).ok).toBe(true);
+    expect(await a.waitClose()).toBe(4410);
   });
 });
