@@ -1,4 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { auditList } from '../src/cli/audit.js';
+import { memberBan } from '../src/cli/community.js';
 import { Harness, makeOwner, member, refused } from './community-support.js';
 
 /*
@@ -74,5 +76,20 @@ describe('audit log', () => {
     await a.call('account.delete', { password: 'correct horse', messages: 'keep' });
     const { entries } = await o.call('audit.list');
     expect(entries[0]).toMatchObject({ action: 'account.delete', actorId: ada.id, targetUserId: ada.id, detail: { messages: 'keep' } });
+  });
+
+  it('od-server audit lists the entries, the operator actions included (actor: operator)', async () => {
+    const server = await h.server();
+    const olga = await member(server.url, 'olga');
+    await makeOwner(server, olga.id);
+    await member(server.url, 'eve');
+    const o = await h.connect(server.url, olga.token);
+    const { room } = await o.call('room.create', { name: 'lobby' });
+    await o.call('room.slowmode', { roomId: room.id, seconds: 5 });
+    await memberBan(server.dataDir, 'eve');
+    const lines = await auditList(server.dataDir, { limit: 10 });
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/ olga {2}room\.slowmode {2}in #lobby {2}\{"seconds":5\}$/);
+    expect(lines[1]).toMatch(/ operator {2}member\.ban {2}→ eve$/);
   });
 });
