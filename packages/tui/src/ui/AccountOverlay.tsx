@@ -66,14 +66,16 @@ function Form({ a }: { a: Extract<AccountScreen, { kind: 'form' }> }) {
     <>
       <Text bold>{FORM_TITLES[a.purpose]}</Text>
       {a.purpose === 'delete' ? (
-        <Text color="red">
-          This cannot be undone: your profile, DMs, reactions and sessions go, and
-          {a.messages === 'keep'
-            ? ' your messages in shared rooms stay under "deleted user".'
-            : a.messages === 'erase'
-              ? ' your messages in shared rooms are erased.'
-              : " your messages in shared rooms are erased or kept as the server decides (add keep or erase to choose)."}
-        </Text>
+        <>
+          <Text color="red">This cannot be undone: your profile, DMs, reactions and sessions go.</Text>
+          <Text color="red">
+            {a.messages === 'keep'
+              ? 'Your messages in shared rooms stay under "deleted user".'
+              : a.messages === 'erase'
+                ? 'Your messages in shared rooms are erased.'
+                : 'Your messages in shared rooms are erased or kept, as the server decides (/account delete keep|erase chooses).'}
+          </Text>
+        </>
       ) : null}
       {a.fields.map((f, i) => {
         if (i > a.step) return null;
