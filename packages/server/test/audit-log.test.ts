@@ -89,7 +89,7 @@ describe('audit log', () => {
     await memberBan(server.dataDir, 'eve');
     const lines = await auditList(server.dataDir, { limit: 10 });
     expect(lines).toHaveLength(2);
-    expect(lines[0]).toMatch(/ olga {2}room\.slowmode {2}in #lobby {2}\{"seconds":5\}$/);
+    expect(lines[0]).toMatch(/ olga {2}room\.slowmode {2}in #lobby {2}seconds=5$/);
     expect(lines[1]).toMatch(/ operator {2}member\.ban {2}→ eve$/);
   });
 });

@@ -232,6 +232,7 @@ export function rollBackTo(db: { exec(sql: string): unknown; pragma(s: string, o
 export function undoForumMigration(db: { exec(sql: string): unknown }): void {
   db.exec(`
     DROP TRIGGER posts_root_deleted;
+    DROP TRIGGER posts_root_removed;
     DROP TABLE posts; DROP TABLE post_tags; DROP TABLE bookmarks; DROP TABLE user_follows; DROP TABLE profiles;
   `);
 }

@@ -17,7 +17,7 @@ export function auditList(dataDir: string, o: { limit: number }): Promise<string
   });
 }
 
-/** `2026-11-28 01:02:03  olga  member.ban  → eve  in #vault  {"…"}` */
+/** `2026-11-28 01:02:03  olga  room.retention  in #vault  seconds=604800` */
 export async function formatEntry(
   e: AuditEntry,
   nick: (id: string | null) => Promise<string>,
@@ -26,6 +26,7 @@ export async function formatEntry(
   const parts = [new Date(e.at).toISOString().replace('T', ' ').slice(0, 19), await nick(e.actorId), e.action];
   if (e.targetUserId !== null) parts.push(`→ ${await nick(e.targetUserId)}`);
   if (e.roomId !== null) parts.push(`in ${await room(e.roomId)}`);
-  if (Object.keys(e.detail).length > 0) parts.push(JSON.stringify(e.detail));
+  const detail = Object.entries(e.detail).map(([k, v]) => `${k}=${typeof v === 'string' ? v : String(v)}`);
+  if (detail.length > 0) parts.push(detail.join(' '));
   return parts.join('  ');
 }

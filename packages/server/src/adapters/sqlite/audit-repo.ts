@@ -13,7 +13,7 @@ export class SqliteAuditRepo implements AuditRepository {
     };
   }
   append(e: Omit<AuditRow, 'seq'>): void {
-    this.s.append.run(e.at, e.actorId, e.action, e.targetUserId, e.roomId, e.detail);
+    this.s.append.run(e.at, e.actorId, e.action, e.targetUserId, e.roomId, JSON.stringify(e.detail));
   }
   page(before: number, limit: number): AuditRow[] {
     return this.s.page.all(before, limit).map((r) => ({
@@ -23,7 +23,7 @@ export class SqliteAuditRepo implements AuditRepository {
       action: r.action,
       targetUserId: r.target_user_id,
       roomId: r.room_id,
-      detail: r.detail,
+      detail: JSON.parse(r.detail) as Record<string, unknown>,
     }));
   }
 }

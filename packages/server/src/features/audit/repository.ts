@@ -8,8 +8,8 @@ export interface AuditRow {
   action: string;
   targetUserId: string | null;
   roomId: string | null;
-  /** JSON object of the request's other parameters. */
-  detail: string;
+  /** The request's other parameters. */
+  detail: Record<string, unknown>;
 }
 
 /** The audit log's storage: append and read newest first. */

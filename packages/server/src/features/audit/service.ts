@@ -18,7 +18,7 @@ export class AuditService {
     if (!AUDITED.has(type)) return;
     const { targetUserId, roomId, detail } = describe(params);
     await this.d.queue.submit(async (w) => {
-      await this.d.store.audit.append({ at: w.now, actorId, action: type, targetUserId, roomId, detail: JSON.stringify(detail) });
+      await this.d.store.audit.append({ at: w.now, actorId, action: type, targetUserId, roomId, detail });
     });
   }
 
@@ -35,7 +35,7 @@ export class AuditService {
       const rows = await this.d.store.audit.page(before, limit);
       for (const r of rows) {
         if (r.roomId !== null && readerId !== null && !view.canSeeRoom(readerId, r.roomId)) continue;
-        entries.push({ seq: r.seq, at: r.at, actorId: r.actorId, action: r.action, targetUserId: r.targetUserId, roomId: r.roomId, detail: JSON.parse(r.detail) as Record<string, unknown> });
+        entries.push({ seq: r.seq, at: r.at, actorId: r.actorId, action: r.action, targetUserId: r.targetUserId, roomId: r.roomId, detail: r.detail });
         if (entries.length === limit) return { entries };
       }
       if (rows.length < limit) return { entries };
