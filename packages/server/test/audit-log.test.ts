@@ -33,10 +33,15 @@ describe('audit log', () => {
     clock.t += 1000;
     await m.call('member.ban', { userId: eve.id });
     await o.call('twofa.require', { roleId: mods.id });
+    // Deleted rooms: their entries stay readable by whoever could see them (the vault's still by the owner only).
+    const { room: lobby } = await o.call('room.create', { name: 'lobby' });
+    await o.call('room.delete', { roomId: lobby.id });
+    await o.call('room.delete', { roomId: vault.id });
 
     const { entries } = await o.call('audit.list');
     const actions = entries.map((e: { action: string }) => e.action);
-    expect(actions).toEqual(expect.arrayContaining(['role.create', 'role.grant', 'room.restrict', 'room.retention', 'member.ban', 'twofa.require']));
+    expect(actions).toEqual(expect.arrayContaining(['role.create', 'role.grant', 'room.restrict', 'room.retention', 'member.ban', 'twofa.require', 'room.delete']));
+    expect(entries.filter((e: { action: string }) => e.action === 'room.delete').map((e: { roomId: string }) => e.roomId)).toEqual([vault.id, lobby.id]);
     expect(actions).not.toContain('member.kick');
     const ban = entries.find((e: { action: string }) => e.action === 'member.ban');
     expect(ban).toMatchObject({ actorId: mod.id, targetUserId: eve.id, at: 1_900_000_002_000, roomId: null });
@@ -50,6 +55,7 @@ describe('audit log', () => {
     // The moderator reads it too, but the vault (restricted to vips) is not theirs to see: its entries are left out.
     const seen = (await m.call('audit.list')).entries;
     expect(seen.some((e: { action: string }) => e.action === 'member.ban')).toBe(true);
+    expect(seen.some((e: { action: string; roomId: string }) => e.action === 'room.delete' && e.roomId === lobby.id)).toBe(true);
     expect(JSON.stringify(seen)).not.toContain(vault.id);
     expect(seen.length).toBe(entries.filter((e: { roomId: string | null }) => e.roomId !== vault.id).length);
     // Paging: one at a time, older than the last seen, the same entries in the same order.

@@ -197,6 +197,9 @@ export class AuthService {
         return await this.issue(back, d.newId(), w.now, origin);
       }
       if (existing) throw new ProtocolError('CONFLICT', 'that username is taken');
+      // Again inside the write: an account deleted meanwhile holds its names from its commit on.
+      await refuseHeldName(d, 'username', body.username, w.now);
+      if (wantedNick !== undefined) await refuseHeldName(d, 'nickname', wantedNick, w.now);
       const id = d.newId();
       // Without a chosen nickname, one is made up: the username is for logging in and never shown to others.
       // A taken nickname is refused, never silently changed (the person would not know what they are called).

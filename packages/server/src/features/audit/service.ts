@@ -27,6 +27,12 @@ export class AuditService {
     if (readerId !== null && !(view.isOwner(readerId) || view.hasPermission(readerId, 'manage_roles') || view.hasPermission(readerId, 'manage_members'))) {
       throw new ProtocolError('FORBIDDEN', 'you need the manage_roles or manage_members permission to read the audit log');
     }
+    // A deleted room's entries (who deleted it, for one) stay readable by those who could see it; a room that
+    // was or is hidden from the reader, or never existed, leaves its entries out.
+    const seen = (reader: string, roomId: string) => {
+      const room = view.room(roomId);
+      return room !== null && view.roomVisibleTo(reader, room);
+    };
     const limit = p.limit ?? PAGE;
     const entries: AuditEntry[] = [];
     let before = p.before ?? Number.MAX_SAFE_INTEGER;
@@ -34,7 +40,7 @@ export class AuditService {
     for (;;) {
       const rows = await this.d.store.audit.page(before, limit);
       for (const r of rows) {
-        if (r.roomId !== null && readerId !== null && !view.canSeeRoom(readerId, r.roomId)) continue;
+        if (r.roomId !== null && readerId !== null && !seen(readerId, r.roomId)) continue;
         entries.push({ seq: r.seq, at: r.at, actorId: r.actorId, action: r.action, targetUserId: r.targetUserId, roomId: r.roomId, detail: r.detail });
         if (entries.length === limit) return { entries };
       }
