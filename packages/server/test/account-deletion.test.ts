@@ -59,6 +59,7 @@ describe('account deletion', () => {
     expect(up.id).toBeTruthy();
     await a.call('profile.set', { bio: 'qzx-bio-marker-5e6f' });
 
+    const group = (await a.call('group.create', { name: 'plans', userIds: [bob.id] })).room;
     const r = await a.call('account.delete', { password: 'correct horse', messages: 'erase' });
     expect(r).toEqual({ ok: true, messages: 'erase' });
     await a.waitClose();
@@ -70,6 +71,10 @@ describe('account deletion', () => {
     const renamed = await liveEvent(b, (e) => e.type === 'user.updated' && e.data.user.id === ada.id, 'user.updated');
     expect(renamed.data.user.nickname).toMatch(/^deleted-user-/);
     await liveEvent(b, (e) => e.type === 'user.removed' && e.data.userId === ada.id && e.data.reason === 'deleted', 'user.removed');
+    // She left the lobby and her group; the group she owned went on to Bob.
+    await liveEvent(b, (e) => e.type === 'room.left' && e.data.roomId === room.id && e.data.userId === ada.id, 'left the lobby');
+    await liveEvent(b, (e) => e.type === 'room.left' && e.data.roomId === group.id && e.data.userId === ada.id, 'left the group');
+    await liveEvent(b, (e) => e.type === 'room.updated' && e.data.room.id === group.id && e.data.room.owner === bob.id, 'group handed on');
 
     // Nobody logs in as ada; her refresh token is gone; her username and nickname are held.
     expect((await post(server.url, '/api/login', { username: 'ada', password: 'correct horse' })).status).toBe(401);

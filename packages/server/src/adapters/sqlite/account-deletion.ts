@@ -26,6 +26,10 @@ export class SqliteAccountDeletion {
         `SELECT id, room_id FROM messages WHERE author_id = ? AND deleted = 0
            AND room_id NOT IN (SELECT room_id FROM dm_rooms) ORDER BY event_order`,
       ),
+      joined: db.prepare<[string], { id: string; kind: string; created_by: string | null }>(
+        `SELECT r.id, r.kind, r.created_by FROM room_members m JOIN rooms r ON r.id = m.room_id
+          WHERE m.user_id = ? AND r.deleted = 0 AND r.id NOT IN (SELECT room_id FROM dm_rooms) ORDER BY r.id`,
+      ),
       reactionsBy: db.prepare<[string], { message_id: string; room_id: string; emoji: string }>(
         `SELECT r.message_id, m.room_id, r.emoji FROM message_reactions r JOIN messages m ON m.id = r.message_id
           WHERE r.user_id = ? AND m.room_id NOT IN (SELECT room_id FROM dm_rooms)`,
@@ -112,6 +116,7 @@ export class SqliteAccountDeletion {
     return {
       dmRooms: this.dmRoomsOf(userId),
       messages: this.s.authored.all(userId).map((r) => ({ id: r.id, roomId: r.room_id })),
+      joined: this.s.joined.all(userId).map((r) => ({ roomId: r.id, group: r.kind === 'group', owner: r.kind === 'group' && r.created_by === userId })),
       reactions: this.s.reactionsBy.all(userId).map((r) => ({ messageId: r.message_id, roomId: r.room_id, emoji: r.emoji })),
     };
   }

@@ -95,6 +95,18 @@ export async function deleteAccount(
         w.emit({ type: 'reaction.removed', roomId: r.roomId, actorId: userId }, { messageId: r.messageId, roomId: r.roomId, emoji: r.emoji, userId });
       }
       for (const roomId of plan.dmRooms) w.emit({ type: 'room.deleted', roomId, actorId: userId }, { roomId });
+      // Their memberships went with the account: the rooms' members see them leave, and a group they owned
+      // goes on to its longest-standing admin, else member (as when an owner leaves: conversations/service.ts).
+      for (const j of plan.joined) {
+        w.emit({ type: 'room.left', roomId: j.roomId, actorId: userId }, { roomId: j.roomId, userId });
+        if (!j.owner) continue;
+        const heir = await d.store.conversations.successor(j.roomId);
+        const row = await d.store.rooms.get(j.roomId);
+        if (heir === null || !row) continue;
+        await d.store.conversations.setOwner(j.roomId, heir);
+        await d.store.conversations.setAdmin(j.roomId, heir, true);
+        w.emit({ type: 'room.updated', roomId: j.roomId, actorId: userId }, { room: await d.store.rooms.toWire({ ...row, createdBy: heir }) });
+      }
       const renamed = (await d.store.users.byId(userId))!;
       w.emit({ type: 'user.updated', roomId: null, actorId: userId }, { user: await publicUser(d.store, renamed) });
       w.emit({ type: 'user.removed', roomId: null, actorId: userId }, { userId, reason: 'deleted' });

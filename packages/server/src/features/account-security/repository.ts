@@ -25,6 +25,8 @@ export interface ErasePlan {
   dmRooms: string[];
   /** The user's live messages in shared rooms (groups included), oldest first. */
   messages: Array<{ id: string; roomId: string }>;
+  /** Rooms and groups (not DMs) the user is a member of: they leave each (`room.left`), and a group they own is handed on. */
+  joined: Array<{ roomId: string; group: boolean; owner: boolean }>;
   /** Reactions the user gave in shared rooms. */
   reactions: Array<{ messageId: string; roomId: string; emoji: string }>;
 }
