@@ -155,4 +155,20 @@ describe('account deletion', () => {
     expect((await a.call('account.delete', { password: 'correct horse', code: totpAt(secret, clock.t) })).ok).toBe(true);
     expect(await a.waitClose()).toBe(4410);
   });
+
+  it('holds the old username and nickname for the configured time, then lets them go', async () => {
+    const clock = { t: Date.now() };
+    const { server, a } = await community({ now: () => clock.t, accessTokenTtlSec: 3650 * 86_400, accountDeletion: { nameHoldSec: 3600 } });
+    await a.call('account.delete', { password: 'correct horse' });
+    const again = () => post(server.url, '/api/signup', { username: 'ada', password: 'another horse', nickname: 'adalove' });
+    clock.t += 3599_000;
+    expect((await again()).status).toBe(409);
+    clock.t += 2000;
+    const back = await again();
+    expect(back.status).toBe(200);
+    // A new account: not the deleted one.
+    expect(back.body.user.nickname).toBe('adalove');
+    expect((await server.app.storage.users.byId(back.body.user.id))?.removed).toBe(false);
+  });
 });
+

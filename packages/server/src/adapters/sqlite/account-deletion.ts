@@ -159,12 +159,13 @@ export class SqliteAccountDeletion {
       s.delFiles.run(goneIds);
     }
     s.forget.run(e.username, e.nickname, e.nicknameKey, userId);
+    s.dropHolds.run(e.now);
     for (const h of e.holds) s.hold.run(h, e.holdUntil);
     return { blobs: [...new Set(gone.map((g) => g.sha256))].filter((sha) => s.blobInUse.get(sha) === undefined) };
   }
 
+  /** A read: it may run outside a write (expired holds are dropped by the next deletion's write). */
   nameHeld(keyHash: string, now: number): boolean {
-    this.s.dropHolds.run(now);
     return this.s.held.get(keyHash, now) !== undefined;
   }
 }

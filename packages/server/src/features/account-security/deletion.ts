@@ -84,6 +84,7 @@ export async function deleteAccount(
         nicknameKey: nicknameKey(nickname),
         holds: [nameHoldHash('username', user.username), nameHoldHash('nickname', user.nickname)],
         holdUntil: w.now + o.nameHoldSec * 1000,
+        now: w.now,
       });
       if (fate === 'erase') {
         for (const m of plan.messages) w.emit({ type: 'message.deleted', roomId: m.roomId, actorId: userId }, { messageId: m.id, roomId: m.roomId });

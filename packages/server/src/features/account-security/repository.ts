@@ -42,6 +42,8 @@ export interface AccountErasure {
   /** Hashes of the old username and nickname keys, held until `holdUntil`. */
   holds: string[];
   holdUntil: number;
+  /** The write's time: holds that ended before it are dropped. */
+  now: number;
 }
 
 export interface AccountSecurityRepository {
