@@ -44,7 +44,7 @@ async function community(over: Parameters<Harness['server']>[0] = {}) {
 
 describe('account deletion', () => {
   it('erases everything private, turns the messages into tombstones, and others converge', async () => {
-    const { server, ada, bob, a, b, room } = await community();
+    const { server, ada, bob, o, a, b, room } = await community();
     const mine = await say(a, room.id, 'qzx-lobby-marker from ada');
     const bobs = await say(b, room.id, 'bob says hi');
     await a.call('reaction.add', { messageId: bobs.id, emoji: '👍' });
@@ -60,6 +60,9 @@ describe('account deletion', () => {
     await a.call('profile.set', { bio: 'qzx-bio-marker-5e6f' });
 
     const group = (await a.call('group.create', { name: 'plans', userIds: [bob.id] })).room;
+    const { room: board } = await o.call('room.create', { name: 'ideas', kind: 'forum' });
+    await a.call('room.join', { roomId: board.id });
+    await a.call('post.create', { roomId: board.id, title: 'qzx-post-title-31ab', text: 'qzx-post-body #qzxtag', nonce: 'p1' });
     const r = await a.call('account.delete', { password: 'correct horse', messages: 'erase' });
     expect(r).toEqual({ ok: true, messages: 'erase' });
     await a.waitClose();
@@ -98,7 +101,7 @@ describe('account deletion', () => {
     // Search finds nothing of it, and the bytes are gone from the database, its log and the files folder.
     expect((await b.call('search', { query: 'qzx-lobby-marker' })).hits ?? []).toEqual([]);
     // (The files and the write-ahead log are cleaned just after the reply: wait for that, not for a time.)
-    const markers = ['qzx-lobby-marker', 'qzx-dm-secret-4f1a', 'qzx-dm-answer-9b2c', 'qzx-avatar-bytes-77d1', 'qzx-bio-marker-5e6f'];
+    const markers = ['qzx-post-title-31ab', 'qzx-post-body', 'qzxtag', 'qzx-lobby-marker', 'qzx-dm-secret-4f1a', 'qzx-dm-answer-9b2c', 'qzx-avatar-bytes-77d1', 'qzx-bio-marker-5e6f'];
     await until(() => !fs.existsSync(path.join(server.dataDir, 'files')) || fs.readdirSync(path.join(server.dataDir, 'files')).filter((f) => f !== 'tmp').length === 0, 'blob removed');
     const disk = bytesOnDisk(server.dataDir);
     for (const marker of markers) expect(disk.includes(Buffer.from(marker)), marker).toBe(false);

@@ -40,6 +40,9 @@ export class SqliteAccountDeletion {
       blank: db.prepare(
         "UPDATE messages SET deleted = 1, text = '', mentions = NULL, attachments = NULL WHERE id IN (SELECT value FROM json_each(?))",
       ),
+      // A post erased with its root message: its title and tags go too (the root's trigger marks it deleted).
+      blankPosts: db.prepare("UPDATE posts SET title = '', tags = '[]' WHERE id IN (SELECT value FROM json_each(?))"),
+      delPostTags: db.prepare('DELETE FROM post_tags WHERE post_id IN (SELECT value FROM json_each(?))'),
       delMentionsOf: db.prepare('DELETE FROM message_mentions WHERE message_id IN (SELECT value FROM json_each(?))'),
       delReactionsOn: db.prepare('DELETE FROM message_reactions WHERE message_id IN (SELECT value FROM json_each(?))'),
       delLinksOf: db.prepare('DELETE FROM message_files WHERE message_id IN (SELECT value FROM json_each(?))'),
@@ -131,6 +134,8 @@ export class SqliteAccountDeletion {
       const rooms = list([...new Set(e.eraseMessages.map((m) => m.roomId))]);
       fileIds.push(...s.filesOf.all(ids).map((f) => f.file_id));
       s.blank.run(ids);
+      s.blankPosts.run(ids);
+      s.delPostTags.run(ids);
       s.delMentionsOf.run(ids);
       s.delReactionsOn.run(ids);
       s.delLinksOf.run(ids);
