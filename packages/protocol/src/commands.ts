@@ -68,6 +68,13 @@ export const COMMANDS: readonly CommandSpec[] = [
   { name: '2fa', sub: 'unrequire', args: [a('role', 'role')], help: 'Owner: lift the two-factor requirement of a role', request: 'twofa.unrequire' },
   { name: 'password', args: [], help: 'Change your password (your other sessions are logged out)', request: 'client' },
   { name: 'sessions', args: [], help: 'Where you are logged in: r logs one out, o logs out everywhere else', request: 'client' },
+  {
+    name: 'account',
+    args: [a('action', 'word'), a('arg', 'text', { optional: true, rest: true })],
+    help: 'Your account: export [FILE] writes everything the server holds about you to one archive (as od export); delete [keep|erase] deletes it for good after your password (and code): keep leaves your messages under "deleted user", erase removes them (else the server decides)',
+    request: 'client',
+  },
+  { name: 'audit', args: [], help: 'Admins: the audit log of privileged actions (who granted, banned, deleted, changed retention…), newest first', request: 'client' },
   // Your own room settings, kept by the server so every device of yours agrees (room.settings).
   { name: 'mute', args: [a('room', 'room', { optional: true })], help: 'Mute a room: shown dimmed, never rings (all your devices)', request: 'client' },
   { name: 'unmute', args: [a('room', 'room', { optional: true })], help: 'Unmute a room', request: 'client' },

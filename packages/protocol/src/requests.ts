@@ -12,6 +12,7 @@ import * as presence from './features/presence.js';
 import * as profile from './features/profile.js';
 import * as readMarkers from './features/read-markers.js';
 import * as accountSecurity from './features/account-security.js';
+import * as audit from './features/audit.js';
 import * as reactions from './features/reactions.js';
 import * as retention from './features/retention.js';
 import * as roles from './features/roles.js';
@@ -37,6 +38,7 @@ export const REQUESTS = {
   ...messages.requests,
   ...readMarkers.requests,
   ...accountSecurity.requests,
+  ...audit.requests,
   ...rooms.requests,
   ...membership.requests,
   ...categories.requests,

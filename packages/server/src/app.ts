@@ -1,3 +1,5 @@
+import { AuditService } from './features/audit/service.js';
+import type { DeletionOptions } from './features/account-security/deletion.js';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { CloseCode } from '@open-discord/protocol';
@@ -128,6 +130,8 @@ export interface ServerOptions {
   retentionSec?: number | null;
   /** How often the retention sweeper runs, in ms. */
   retentionSweepMs?: number;
+  /** Account deletion: the default for messages (erase or keep) and how long old names stay held. */
+  accountDeletion?: Partial<DeletionOptions>;
 }
 
 /** Every feature's service, around one storage, one access index and one commit queue. */
@@ -158,6 +162,7 @@ export interface Services {
   blocks: BlocksService;
   retention: RetentionService;
   accountSecurity: AccountSecurityService;
+  audit: AuditService;
   posts: PostsService;
   people: PeopleService;
   inbox: InboxService;
@@ -176,6 +181,8 @@ export interface ServicesOptions {
   files?: FilesOptions;
   /** The server's default retention in seconds (none: keep forever). */
   retentionSec?: number | null;
+  /** Account deletion: what happens to messages when the user does not say, how long old names stay held. */
+  accountDeletion?: Partial<DeletionOptions>;
 }
 
 /** A bus that delivers in-process only (the command line: the running server picks its events up). */
@@ -255,7 +262,8 @@ export async function createServices(o: ServicesOptions): Promise<Services & { b
     // The command line has no files folder of its own: it names the data folder's, so a sweep run there
     // removes blobs too (uploads in flight are pinned in the server's process only: see BlobStore.pin).
     retention: new RetentionService(deps, { defaultSec: o.retentionSec ?? null, blobs: files.blobs }),
-    accountSecurity: new AccountSecurityService(deps, auth, o.auth.secret),
+    accountSecurity: new AccountSecurityService(deps, auth, o.auth.secret, { ...DEFAULTS.accountDeletion, ...o.accountDeletion }, files.blobs),
+    audit: new AuditService(deps),
     posts,
     people: new PeopleService(deps, posts),
     inbox,
@@ -339,6 +347,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         limits: writeLimits,
       },
       retentionSec: or(opts.retentionSec, DEFAULTS.retentionSec),
+      ...(opts.accountDeletion && { accountDeletion: opts.accountDeletion }),
       auth: {
         secret,
         registration: opts.registration ?? DEFAULTS.registration,
@@ -380,6 +389,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     const dispatcher = new Dispatcher(writeLimits, readRate ? new RateLimiter(readRate.perSec, readRate.burst, now) : null);
     for (const f of FEATURES) f.register?.(dispatcher, services);
     dispatcher.gate = (ctx, type, write) => services.accountSecurity.gate(ctx.userId, type, write);
+    dispatcher.succeeded = (ctx, type, params) => services.audit.recordRequest(ctx.userId, type, params as Record<string, unknown>);
 
     const sendBufferCap = opts.sendBufferCap ?? DEFAULTS.sendBufferCap;
     // Malformed input is budgeted per address and account across all their sockets, not only per socket.

@@ -42,6 +42,7 @@ export const WRITE_KIND: Partial<Record<RequestType, WriteKind>> = {
   'sessions.revoke': 'profile',
   'sessions.revokeOthers': 'profile',
   'password.change': 'profile',
+  'account.delete': 'profile',
   'room.create': 'rooms',
   'room.update': 'rooms',
   'room.restrict': 'rooms',

@@ -1,4 +1,5 @@
 import { accountSecurity } from './account-security/index.js';
+import { audit } from './audit/index.js';
 import { accounts } from './accounts/index.js';
 import { blocks } from './blocks/index.js';
 import { categories } from './categories/index.js';
@@ -48,6 +49,7 @@ export const FEATURES: readonly Feature[] = [
   blocks,
   retention,
   accountSecurity,
+  audit,
   forum,
   inbox,
 ];

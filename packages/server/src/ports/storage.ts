@@ -1,3 +1,4 @@
+import type { AuditRepository } from '../features/audit/repository.js';
 import type { AccountSecurityRepository } from '../features/account-security/repository.js';
 import type { EventType } from '@open-discord/protocol';
 import type { CredentialsRepository, UsersRepository } from '../features/accounts/repository.js';
@@ -119,6 +120,7 @@ export interface Repositories {
   blocks: BlocksRepository;
   retention: RetentionRepository;
   accountSecurity: AccountSecurityRepository;
+  audit: AuditRepository;
   forum: ForumRepository;
   inbox: InboxRepository;
   events: EventLog;

@@ -1,3 +1,4 @@
+import type { ExportAccount } from './account.js';
 import { randomUUID } from 'node:crypto';
 import type { PendingCommand } from '../state/overlay/overlay.js';
 import type { Store } from '../state/store.js';
@@ -39,6 +40,8 @@ export interface ControllerOptions {
   writeTerminal?: (data: string) => void;
   /** Uploads and downloads (`/upload`, `/open`); none: those commands say they are unavailable. */
   files?: FileTransfer;
+  /** Writes the data export (`/account export`); none: the command says it is unavailable. */
+  exportAccount?: ExportAccount;
   /** Where decoded thumbnails go (for the painter); none: no thumbnails are fetched, pictures stay half blocks. */
   thumbs?: ThumbCache;
 }
@@ -98,7 +101,7 @@ export function attachClient(client: ChatClient, store: Store, opts: ControllerO
   const stopImages = opts.files && opts.thumbs ? attachImages(ctx, opts.files, opts.thumbs) : () => {};
   const threads = attachThreads(ctx, nonce);
   const search = attachSearch(ctx, opts.historyPage ?? 100);
-  const account = attachAccount(ctx);
+  const account = attachAccount(ctx, opts.exportAccount);
   const forum = attachForum(ctx, threads, nonce);
   const inbox = attachInbox(ctx, threads);
   const commands = attachCommands(ctx, sender, nonce, opts.onQuit, messages, presence, files, threads, {
@@ -110,6 +113,8 @@ export function attachClient(client: ChatClient, store: Store, opts: ControllerO
     password: () => account.password(),
     sessions: () => account.sessions(),
     inbox: (args) => inbox.run(args),
+    account: (args) => account.account(String(args.action ?? '').toLowerCase(), typeof args.arg === 'string' ? args.arg : undefined),
+    audit: () => account.audit(),
   }, forum);
   return {
     submit: commands.submit,

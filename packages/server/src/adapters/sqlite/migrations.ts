@@ -551,11 +551,30 @@ const MIGRATIONS: readonly Migration[] = [
     END;
   `,
   /*
-   * 18: notification inbox. One row per item and user, written when the news happens; lists join the
+   * 17: notification inbox. One row per item and user, written when the news happens; lists join the
    * message (deleted ones drop out) and filter by the rooms the reader sees now. Paged newest first per
    * user; `inbox_settings` keeps each user's switched-off kinds. A message removed for good takes its items.
    */
   INBOX_MIGRATION,
+  /*
+   * 18: the audit log of privileged actions (who did what to whom, when), and names held after an account was
+   * deleted: hashes of the old username and nickname keys, so nobody takes them over before `until`.
+   */
+  `
+    CREATE TABLE audit_log (
+      seq INTEGER PRIMARY KEY AUTOINCREMENT,
+      at INTEGER NOT NULL,
+      actor_id TEXT,
+      action TEXT NOT NULL,
+      target_user_id TEXT,
+      room_id TEXT,
+      detail TEXT NOT NULL DEFAULT '{}'
+    );
+    CREATE TABLE name_holds (
+      key_hash TEXT PRIMARY KEY,
+      until INTEGER NOT NULL
+    );
+  `,
 ];
 
 /**

@@ -1,3 +1,4 @@
+import { SqliteAuditRepo } from './audit-repo.js';
 import fs from 'node:fs';
 import type {
   BatchResult,
@@ -59,6 +60,7 @@ export class SqliteStorage implements Storage {
   readonly blocks: SqliteBlocksRepo;
   readonly retention: SqliteRetentionRepo;
   readonly accountSecurity: SqliteAccountSecurityRepo;
+  readonly audit: SqliteAuditRepo;
   readonly forum: SqliteForumRepo;
   readonly inbox: SqliteInboxRepo;
   readonly events: SqliteEventLog;
@@ -88,6 +90,7 @@ export class SqliteStorage implements Storage {
     // After a sweep: the whole log folded back and the -wal file cut to nothing (no old page image stays).
     this.retention = new SqliteRetentionRepo(db, () => this.checkpoint('TRUNCATE').busy === false);
     this.accountSecurity = new SqliteAccountSecurityRepo(db);
+    this.audit = new SqliteAuditRepo(db);
     this.forum = new SqliteForumRepo(db);
     this.inbox = new SqliteInboxRepo(db);
     this.events = new SqliteEventLog(db);
