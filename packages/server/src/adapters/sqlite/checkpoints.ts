@@ -10,16 +10,32 @@ export interface CheckpointResult {
   checkpointedFrames: number;
 }
 
+/** Checkpoints off the event loop (a worker thread with its own connection): PASSIVE only. */
+export interface BackgroundCheckpointer {
+  passive(): Promise<CheckpointResult | null>;
+  close(): void;
+}
+
 /*
- * WAL checkpoints. Each one copies pages into the database file and fsyncs it on the main thread, so they
- * are rationed: while writes continue, at most one per CHECKPOINT_INTERVAL_MS, in RESTART mode so the next
- * commit reuses the -wal file from its start (overwriting allocated blocks is cheaper to fsync than
- * growing the file). If more than WAL_CHECKPOINT_BYTES pile up in between, the next checkpoint comes
- * sooner (but never within CHECKPOINT_MIN_GAP_MS of the last) and TRUNCATEs the file back to zero. Both
- * stay well under the 8 MiB automatic backstop (which would run inside a commit). When a reader in another
+ * WAL checkpoints. Each one copies pages into the database file and fsyncs it, so they are rationed.
+ *
+ * With a background checkpointer (a file database): while writes continue, a PASSIVE checkpoint runs off the
+ * event loop at most once per CHECKPOINT_INTERVAL_MS, or every CHECKPOINT_MIN_GAP_MS while more than
+ * WAL_CHECKPOINT_BYTES are in the -wal file, one at a time. Copying and fsyncing then costs the event loop
+ * nothing: a burst of writes (a retention sweep) no longer stalls live acknowledgements behind its
+ * checkpoints. A PASSIVE checkpoint that copied every frame lets the next commit start the log again from its
+ * beginning (and cut it to journal_size_limit), so the file stays bounded without RESTART on the main thread.
+ *
+ * Without one (or if it fails): on the main thread, in a later turn than the commit, RESTART mode at most one
+ * per CHECKPOINT_INTERVAL_MS so the next commit reuses the -wal file from its start (overwriting allocated
+ * blocks is cheaper to fsync than growing the file); with more than WAL_CHECKPOINT_BYTES piled up, sooner
+ * (never within CHECKPOINT_MIN_GAP_MS of the last) and TRUNCATE to zero.
+ *
+ * Both stay under the 8 MiB automatic backstop (which would run inside a commit). When a reader in another
  * process holds the WAL, a checkpoint does what it can without waiting and the spacing still applies, so a
  * long backup never turns every batch into a checkpoint. When writes stop, an idle timer folds in the rest
- * and shrinks the -wal file to zero.
+ * (in the background first, so the main thread's final TRUNCATE has little left to copy) and shrinks the
+ * -wal file to zero.
  */
 const WAL_CHECKPOINT_BYTES = 4 * 1024 * 1024;
 const CHECKPOINT_INTERVAL_MS = 1000;
@@ -33,22 +49,32 @@ export class CheckpointRationer {
   private lastAt = -Infinity;
   /** Commits since the last complete checkpoint. */
   private walDirty = false;
+  /** Commits so far: a background checkpoint is complete only if none came while it ran. */
+  private commits = 0;
+  /** The background checkpoint in flight. */
+  private inFlight: Promise<void> | null = null;
   private idleTimer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly walPath: string,
     private readonly run: (mode: CheckpointMode) => CheckpointResult | null,
     private readonly onError: (error: unknown) => void,
+    private background: BackgroundCheckpointer | null = null,
   ) {}
 
-  /** After a commit: checkpoint in a later turn if one is due (see above). */
+  /** After a commit: checkpoint in a later turn (or in the background) if one is due (see above). */
   committed(): void {
     this.walDirty = true;
-    if (this.scheduled) return;
+    this.commits++;
+    if (this.scheduled || this.inFlight || this.stopped) return;
     const since = performance.now() - this.lastAt;
     if (since < CHECKPOINT_MIN_GAP_MS) return;
     const big = this.walBytes() >= WAL_CHECKPOINT_BYTES;
     if (!big && since < CHECKPOINT_INTERVAL_MS) return;
+    if (this.background) {
+      void this.inBackground();
+      return;
+    }
     this.scheduled = true;
     setImmediate(() => {
       this.scheduled = false;
@@ -56,12 +82,37 @@ export class CheckpointRationer {
     });
   }
 
+  /**
+   * A checkpoint of `mode` on the main thread once every background one has finished (a TRUNCATE cannot
+   * run while another connection checkpoints): first a PASSIVE one in the background, so that what is left
+   * to copy on the event loop is only what was committed meanwhile.
+   */
+  async settle(mode: CheckpointMode): Promise<CheckpointResult | null> {
+    if (this.background && !this.stopped) {
+      while (this.inFlight) await this.inFlight;
+      await this.inBackground();
+    }
+    while (this.inFlight) await this.inFlight;
+    // No await from here: nothing can start another background checkpoint before this one.
+    this.lastAt = performance.now();
+    const r = this.run(mode);
+    if (r) this.walDirty = r.busy || r.checkpointedFrames < r.walFrames;
+    return r;
+  }
+
   /** Start the idle timer; `busy` says whether writes are waiting to be committed (then it skips a round). */
   startIdleTimer(busy: () => boolean): void {
     if (this.idleTimer) return;
     this.idleTimer = setInterval(() => {
-      if (this.stopped || busy() || this.scheduled || !this.walDirty) return;
-      this.checkpoint('TRUNCATE');
+      if (this.stopped || busy() || this.scheduled || this.inFlight || !this.walDirty) return;
+      if (!this.background) {
+        this.checkpoint('TRUNCATE');
+        return;
+      }
+      void this.inBackground().then(() => {
+        // Still idle: cut the file to zero (little or nothing left to copy on this thread).
+        if (!this.stopped && !busy() && !this.inFlight && this.walDirty) this.checkpoint('TRUNCATE');
+      });
     }, IDLE_CHECKPOINT_MS);
     this.idleTimer.unref();
   }
@@ -70,6 +121,32 @@ export class CheckpointRationer {
     this.stopped = true;
     if (this.idleTimer) clearInterval(this.idleTimer);
     this.idleTimer = null;
+    // Waits for a checkpoint in flight to let go of the file, so the caller's connection can close last.
+    this.background?.close();
+  }
+
+  /** One PASSIVE checkpoint in the background (settles, never rejects). */
+  private inBackground(): Promise<void> {
+    const bg = this.background;
+    if (!bg || this.stopped) return Promise.resolve();
+    this.lastAt = performance.now();
+    const commitsBefore = this.commits;
+    const done = bg.passive().then(
+      (r) => {
+        if (r) this.walDirty = this.commits !== commitsBefore || r.busy || r.checkpointedFrames < r.walFrames;
+      },
+      (error: unknown) => {
+        // The worker could not run (or died): report it once and checkpoint on the main thread from now on.
+        this.onError(error);
+        this.background = null;
+        bg.close();
+      },
+    );
+    const tracked: Promise<void> = done.finally(() => {
+      if (this.inFlight === tracked) this.inFlight = null;
+    });
+    this.inFlight = tracked;
+    return tracked;
   }
 
   private checkpoint(mode: CheckpointMode): void {

@@ -48,7 +48,7 @@ export class SqliteRetentionRepo implements RetentionRepository {
   private readonly s;
   constructor(
     private readonly db: Db,
-    private readonly checkpoint: () => boolean,
+    private readonly checkpoint: () => Promise<boolean>,
   ) {
     this.s = {
       setPolicy: db.prepare('UPDATE rooms SET retention_sec = ? WHERE id = ?'),
@@ -212,7 +212,7 @@ export class SqliteRetentionRepo implements RetentionRepository {
     return worked;
   }
 
-  scrub(): boolean {
+  async scrub(): Promise<boolean> {
     if (this.db.inTransaction) return false;
     return this.checkpoint();
   }
