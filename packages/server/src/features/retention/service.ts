@@ -161,8 +161,7 @@ export class RetentionService {
     const { store, queue } = this.d;
     // Steps are sized by how long they take (a live message waits for at most the step before it): halved
     // when one took too long, grown while they are quick. A fixed size (`batch`) when given.
-    let limit = this.o.batch ?? DEFAULT_SWEEP_BATCH;
-    const fileIds: string[] = [];
+    const limit = this.o.batch ?? DEFAULT_SWEEP_BATCH;
     const byRoom = new Map<string, RoomSweep>();
     const cutoffs: Record<string, number> = {};
     let cursor = Number.MAX_SAFE_INTEGER;
@@ -175,6 +174,23 @@ export class RetentionService {
       byRoom.set(row.id, { ...this.head(row, policy), messages: 0, replies: 0, reactions: 0, files: 0 });
       cursor = Math.min(cursor, row.expiredThrough ?? 0);
     }
+    // The search indexes merge their segments after the walk, a bounded amount a step, not inside its steps.
+    const hold = Object.keys(cutoffs).length > 0;
+    if (hold) await queue.submit(async () => store.retention.holdSearchMerges(true));
+    try {
+      return await this.walk(cutoffs, byRoom, cursor, limit);
+    } finally {
+      if (hold) await queue.submit(async () => store.retention.holdSearchMerges(false)).catch((error: unknown) => {
+        this.d.log({ level: 'warn', msg: 'retention: search merges stay held until the next sweep', error: error instanceof Error ? error.message : String(error) });
+      });
+    }
+  }
+
+  private async walk(cutoffs: Record<string, number>, byRoom: Map<string, RoomSweep>, start: number, firstLimit: number): Promise<SweepReport> {
+    const { store, queue } = this.d;
+    let limit = firstLimit;
+    let cursor = start;
+    const fileIds: string[] = [];
     // One walk of the messages in log order from the oldest horizon, a bounded step at a time.
     while (Object.keys(cutoffs).length > 0) {
       const after = cursor;
