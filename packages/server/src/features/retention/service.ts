@@ -46,16 +46,24 @@ export interface SweepReport {
   scrubbed: boolean;
 }
 
-export const DEFAULT_SWEEP_BATCH = 500;
-/** What a sweep step's own work should take (its commit's wait for the disk is not counted). */
-const STEP_TARGET_MS = 50;
+export const DEFAULT_SWEEP_BATCH = 300;
 /**
- * Bounds of a step: below a few hundred messages the sweep is bound by commits (each one waits for the disk)
- * and a loaded machine made it crawl; with steps of 5000 the commit of one (tens of MB of pages) held live
- * messages up for 0.7 s at p99 (scripts/bench/retention.mjs).
+ * What a sweep step's own work should take (its commit's wait for the disk is not counted): a live message
+ * that arrives while a step runs waits for the rest of it and its commit.
  */
-const STEP_MIN = 300;
+const STEP_TARGET_MS = 25;
+/**
+ * Bounds of a step: below about a hundred messages the sweep is bound by commits (each one waits for the
+ * disk) and a loaded machine made it crawl; with steps of 5000 the commit of one (tens of MB of pages) held
+ * live messages up for 0.7 s at p99 (scripts/bench/retention.mjs).
+ */
+const STEP_MIN = 100;
 const STEP_MAX = 1000;
+/**
+ * Before each step the sweep lets live writes go first: it waits while the commit queue has a batch queued or
+ * in flight, but not longer than this, so a server that never goes quiet still gets swept.
+ */
+const YIELD_MAX_MS = 1000;
 
 /** The next step's size in messages scanned, from how long the last one took. */
 export function nextStepSize(limit: number, tookMs: number): number {
@@ -65,8 +73,8 @@ export function nextStepSize(limit: number, tookMs: number): number {
 }
 /** Log rows looked at per step when tombstoning the events that name removed messages. */
 const LOG_RANGE = 5000;
-/** Search index pages rewritten per step after a sweep. */
-const SEARCH_MERGE_PAGES = 64;
+/** Search index pages rewritten per step after a sweep (64 took 0.2-0.4 s a step with its commit). */
+const SEARCH_MERGE_PAGES = 16;
 /** File rows looked at per step when collecting files nothing carries any more. */
 const FILES_BATCH = 200;
 
@@ -193,6 +201,7 @@ export class RetentionService {
     const fileIds: string[] = [];
     // One walk of the messages in log order from the oldest horizon, a bounded step at a time.
     while (Object.keys(cutoffs).length > 0) {
+      await this.yieldToLive();
       const after = cursor;
       let took = 0;
       const submitted = performance.now();
@@ -240,6 +249,7 @@ export class RetentionService {
       const head = await store.events.head();
       for (let after = Math.min(...rooms.map((r) => r.from)); after < head; after += LOG_RANGE) {
         const upTo = Math.min(head, after + LOG_RANGE);
+        await this.yieldToLive();
         await queue.submit(async () => void (await store.retention.tombstoneOrphans(swept, after, upTo)));
         await new Promise((resolve) => setImmediate(resolve));
       }
@@ -251,6 +261,7 @@ export class RetentionService {
       // The removed words leave the search indexes' pages: their segments are merged a few pages a step.
       while (await queue.submit(async () => store.retention.compactSearch(SEARCH_MERGE_PAGES))) {
         await new Promise((resolve) => setImmediate(resolve));
+        await this.yieldToLive();
       }
     }
     if (removedAnything) {
@@ -262,6 +273,13 @@ export class RetentionService {
       this.d.log({ level: 'info', msg: 'retention sweep', rooms: rooms.length, messages: rooms.reduce((n, r) => n + r.messages, 0), files, blobs, scrubbed });
     }
     return { dryRun: false, rooms, files, blobs, scrubbed };
+  }
+
+  /** Wait (up to YIELD_MAX_MS) until no live batch is queued or being committed: live writes go first. */
+  private async yieldToLive(): Promise<void> {
+    const { queue } = this.d;
+    const until = performance.now() + YIELD_MAX_MS;
+    while (queue.busy && performance.now() < until) await new Promise((resolve) => setImmediate(resolve));
   }
 
   /** File rows nothing carries any more (expired now, or deleted by their authors before), then their blobs. */
