@@ -61,9 +61,10 @@ export class CheckpointWorker {
   /** A PASSIVE checkpoint off the event loop; null once closed. */
   passive(): Promise<CheckpointResult | null> {
     if (this.closed) return Promise.resolve(null);
-    const worker = this.start();
-    const id = ++this.nextId;
     return new Promise((resolve, reject) => {
+      // A thread that cannot start (no driver found from here) rejects like one that died.
+      const worker = this.start();
+      const id = ++this.nextId;
       this.waiting.set(id, { resolve, reject });
       worker.postMessage({ id });
     });

@@ -24,7 +24,9 @@ export interface BackgroundCheckpointer {
  * WAL_CHECKPOINT_BYTES are in the -wal file, one at a time. Copying and fsyncing then costs the event loop
  * nothing: a burst of writes (a retention sweep) no longer stalls live acknowledgements behind its
  * checkpoints. A PASSIVE checkpoint that copied every frame lets the next commit start the log again from its
- * beginning (and cut it to journal_size_limit), so the file stays bounded without RESTART on the main thread.
+ * beginning (and cut it to journal_size_limit). Under steady writes some commit lands during nearly every pass,
+ * so once the log has grown past WAL_CHECKPOINT_BYTES since its last restart, the main thread follows a pass
+ * with a RESTART that copies only what was committed during it.
  *
  * Without one (or if it fails): on the main thread, in a later turn than the commit, RESTART mode at most one
  * per CHECKPOINT_INTERVAL_MS so the next commit reuses the -wal file from its start (overwriting allocated
@@ -41,6 +43,8 @@ const WAL_CHECKPOINT_BYTES = 4 * 1024 * 1024;
 const CHECKPOINT_INTERVAL_MS = 1000;
 const CHECKPOINT_MIN_GAP_MS = 100;
 const IDLE_CHECKPOINT_MS = 10_000;
+/** WAL_CHECKPOINT_BYTES in frames of the database's 4 KiB pages: the log's length since its last restart. */
+const WAL_RESTART_FRAMES = WAL_CHECKPOINT_BYTES / 4096;
 
 /** Decides when to checkpoint; runs them in a later turn than the commit, so no acknowledgement waits for one. */
 export class CheckpointRationer {
@@ -133,7 +137,12 @@ export class CheckpointRationer {
     const commitsBefore = this.commits;
     const done = bg.passive().then(
       (r) => {
-        if (r) this.walDirty = this.commits !== commitsBefore || r.busy || r.checkpointedFrames < r.walFrames;
+        if (!r) return;
+        this.walDirty = this.commits !== commitsBefore || r.busy || r.checkpointedFrames < r.walFrames;
+        // Under steady writes a commit lands while nearly every background pass runs, so the log never finds
+        // itself fully copied and would only grow: past the threshold, the main thread copies what is left
+        // (only what was committed during the pass) and restarts the log from its beginning.
+        if (this.walDirty && r.walFrames >= WAL_RESTART_FRAMES && !this.stopped) this.checkpoint('RESTART');
       },
       (error: unknown) => {
         // The worker could not run (or died): report it once and checkpoint on the main thread from now on.
