@@ -225,8 +225,8 @@ export class RetentionService {
       for (const roomId of b.stopped) delete cutoffs[roomId];
       if (b.done) break;
       cursor = b.cursor;
-      // Half the time to live traffic: as long as this step took, committed (its pages also make the
-      // write-ahead log's checkpoints, which run on the event loop, longer), up to a tenth of a second.
+      // Half the time to live traffic: as long as this step took, committed, up to a tenth of a second (its
+      // pages also keep the disk busy with their checkpoint, which live commits' fsyncs wait behind).
       const pause = Math.min(100, performance.now() - submitted);
       await new Promise((resolve) => setTimeout(resolve, pause));
     }
