@@ -84,7 +84,8 @@ describe('checkpoint worker', () => {
       missing,
     );
     cleanups.push(() => rationer.stop());
-    write(10);
+    // Over a MiB: a pass the rationer gives to the worker.
+    write(1000);
     rationer.committed();
     await until(() => errors.length === 1, 'the failed background pass');
     // Falls back: the TRUNCATE the retention scrub asks for runs here, and nothing is left in the log.
@@ -102,11 +103,12 @@ describe('checkpoint worker', () => {
     db.exec('CREATE TABLE scratch (id INTEGER PRIMARY KEY, body TEXT NOT NULL)');
     const insert = db.prepare('INSERT INTO scratch (body) VALUES (?)');
     // Units of work through the storage's own commit path (each commit may start a background pass).
-    for (let i = 0; i < 40; i++) {
+    // Over a MiB in all: the scrub's first pass runs on the worker.
+    for (let i = 0; i < 400; i++) {
       await store.runBatch(store.events.head(), [{ run: () => void insert.run('y'.repeat(4000)), rolledBack: () => {} }], () => {});
     }
     expect(await store.retention.scrub()).toBe(true);
     expect(fs.statSync(path.join(dir, `${DB_FILE}-wal`)).size).toBe(0);
-    expect(db.prepare('SELECT COUNT(*) AS n FROM scratch').get()).toEqual({ n: 40 });
+    expect(db.prepare('SELECT COUNT(*) AS n FROM scratch').get()).toEqual({ n: 400 });
   });
 });

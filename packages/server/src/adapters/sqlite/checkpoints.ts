@@ -19,8 +19,8 @@ export interface BackgroundCheckpointer {
 /*
  * WAL checkpoints. Each one copies pages into the database file and fsyncs it, so they are rationed.
  *
- * With a background checkpointer (a file database): while writes continue, a PASSIVE checkpoint runs off the
- * event loop at most once per CHECKPOINT_INTERVAL_MS, or every CHECKPOINT_MIN_GAP_MS while more than
+ * With a background checkpointer (a file database) and a -wal file of BACKGROUND_FROM_BYTES or more: while
+ * writes continue, a PASSIVE checkpoint runs off the event loop at most once per CHECKPOINT_INTERVAL_MS, or every CHECKPOINT_MIN_GAP_MS while more than
  * WAL_CHECKPOINT_BYTES are in the -wal file, one at a time. Copying and fsyncing then costs the event loop
  * nothing: a burst of writes (a retention sweep) no longer stalls live acknowledgements behind its
  * checkpoints. A PASSIVE checkpoint that copied every frame lets the next commit start the log again from its
@@ -28,7 +28,7 @@ export interface BackgroundCheckpointer {
  * so once the log has grown past WAL_CHECKPOINT_BYTES since its last restart, the main thread follows a pass
  * with a RESTART that copies only what was committed during it.
  *
- * Without one (or if it fails): on the main thread, in a later turn than the commit, RESTART mode at most one
+ * Without one (or if it fails, or for a smaller file): on the main thread, in a later turn than the commit, RESTART mode at most one
  * per CHECKPOINT_INTERVAL_MS so the next commit reuses the -wal file from its start (overwriting allocated
  * blocks is cheaper to fsync than growing the file); with more than WAL_CHECKPOINT_BYTES piled up, sooner
  * (never within CHECKPOINT_MIN_GAP_MS of the last) and TRUNCATE to zero.
@@ -43,6 +43,11 @@ const WAL_CHECKPOINT_BYTES = 4 * 1024 * 1024;
 const CHECKPOINT_INTERVAL_MS = 1000;
 const CHECKPOINT_MIN_GAP_MS = 100;
 const IDLE_CHECKPOINT_MS = 10_000;
+/**
+ * A -wal file smaller than this is checkpointed on the main thread even with a worker: copying it takes a few
+ * ms, and a server with light traffic (every test's) never starts the thread.
+ */
+const BACKGROUND_FROM_BYTES = 1024 * 1024;
 /** WAL_CHECKPOINT_BYTES in frames of the database's 4 KiB pages: the log's length since its last restart. */
 const WAL_RESTART_FRAMES = WAL_CHECKPOINT_BYTES / 4096;
 
@@ -73,9 +78,10 @@ export class CheckpointRationer {
     if (this.scheduled || this.inFlight || this.stopped) return;
     const since = performance.now() - this.lastAt;
     if (since < CHECKPOINT_MIN_GAP_MS) return;
-    const big = this.walBytes() >= WAL_CHECKPOINT_BYTES;
+    const bytes = this.walBytes();
+    const big = bytes >= WAL_CHECKPOINT_BYTES;
     if (!big && since < CHECKPOINT_INTERVAL_MS) return;
-    if (this.background) {
+    if (this.background && bytes >= BACKGROUND_FROM_BYTES) {
       void this.inBackground();
       return;
     }
@@ -92,7 +98,7 @@ export class CheckpointRationer {
    * to copy on the event loop is only what was committed meanwhile.
    */
   async settle(mode: CheckpointMode): Promise<CheckpointResult | null> {
-    if (this.background && !this.stopped) {
+    if (this.background && !this.stopped && this.walBytes() >= BACKGROUND_FROM_BYTES) {
       while (this.inFlight) await this.inFlight;
       await this.inBackground();
     }
@@ -109,7 +115,7 @@ export class CheckpointRationer {
     if (this.idleTimer) return;
     this.idleTimer = setInterval(() => {
       if (this.stopped || busy() || this.scheduled || this.inFlight || !this.walDirty) return;
-      if (!this.background) {
+      if (!this.background || this.walBytes() < BACKGROUND_FROM_BYTES) {
         this.checkpoint('TRUNCATE');
         return;
       }
