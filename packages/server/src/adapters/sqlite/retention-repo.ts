@@ -216,6 +216,12 @@ export class SqliteRetentionRepo implements RetentionRepository {
     for (const st of hold ? [this.s.holdMerges, this.s.holdMergesTri] : [this.s.resumeMerges, this.s.resumeMergesTri]) st.run();
   }
 
+  mergeSearch(pages: number): void {
+    // A positive merge: up to `pages` pages on the level with the most segments, resumed by the next call.
+    this.s.mergeWord.run(pages);
+    this.s.mergeTri.run(pages);
+  }
+
   compactSearch(pages: number): boolean {
     let worked = false;
     for (const merge of [this.s.mergeWord, this.s.mergeTri]) {

@@ -69,6 +69,12 @@ export interface RetentionRepository {
    */
   holdSearchMerges(hold: boolean): Awaitable<void>;
   /**
+   * During a sweep, between its steps: merge up to about `pages` pages of the indexes' most crowded level
+   * (resumed by the next call), so the segments the steps add never pile up to FTS5's crisis count, which
+   * would merge whole levels inside a step (seconds on a store of a million messages).
+   */
+  mergeSearch(pages: number): Awaitable<void>;
+  /**
    * After a sweep: rewrite up to about `pages` pages of the search indexes so that removed messages' words
    * leave their pages (an index keeps a deleted entry's bytes until its segment is merged). Runs inside a
    * commit-queue step; false once there is nothing left to rewrite.

@@ -73,8 +73,8 @@ export function nextStepSize(limit: number, tookMs: number): number {
 }
 /** Log rows looked at per step when tombstoning the events that name removed messages. */
 const LOG_RANGE = 5000;
-/** Search index pages rewritten per step after a sweep (64 took 0.2-0.4 s a step with its commit). */
-const SEARCH_MERGE_PAGES = 16;
+/** Search index pages merged per step, during and after a sweep (64 took 0.2-0.4 s a step with its commit). */
+const SEARCH_MERGE_PAGES = 32;
 /** File rows looked at per step when collecting files nothing carries any more. */
 const FILES_BATCH = 200;
 
@@ -229,6 +229,9 @@ export class RetentionService {
       // pages also keep the disk busy with their checkpoint, which live commits' fsyncs wait behind).
       const pause = Math.min(100, performance.now() - submitted);
       await new Promise((resolve) => setTimeout(resolve, pause));
+      // The search segments this step added are merged a bounded amount at a time, in a step of their own.
+      await this.yieldToLive();
+      await queue.submit(async () => store.retention.mergeSearch(SEARCH_MERGE_PAGES));
     }
     const rooms = [...byRoom.values()].filter((r) => r.messages > 0);
     if (rooms.length > 0) {
