@@ -182,7 +182,8 @@ export class RetentionService {
       byRoom.set(row.id, { ...this.head(row, policy), messages: 0, replies: 0, reactions: 0, files: 0 });
       cursor = Math.min(cursor, row.expiredThrough ?? 0);
     }
-    // The search indexes merge their segments after the walk, a bounded amount a step, not inside its steps.
+    // The search indexes' segments are merged in steps of their own (a bounded amount each, between the walk's
+    // steps and after it), never by an automatic merge inside a step.
     const hold = Object.keys(cutoffs).length > 0;
     if (hold) await queue.submit(async () => store.retention.holdSearchMerges(true));
     try {
