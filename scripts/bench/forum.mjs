@@ -6,7 +6,9 @@
 //   - a board's first page (latest activity, newest, and filtered by a tag) on the 100 000-post board;
 //   - tag search (`post.tagged`) over every board the user can see, for common and rare tags;
 //   - plain message fan-out cost: sends in a text room before and after 1 000 people follow the sender
-//     (following is pulled by the feed, never pushed, so the ratio should stay 1).
+//     (following is pulled by the feed, never pushed, so the ratio should stay 1);
+//   - the inbox: a post by that followed user (one inbox item per follower, in the post's step), and a
+//     follower's `inbox.list`.
 // Prints p50/p95/max per case. The built store is cached under the temp dir, keyed by size and generator.
 //
 //   node scripts/bench/forum.mjs [--posts N] [--queries N] [--rebuild]
@@ -20,7 +22,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const GENERATOR = 'v2';
+// v3: opened by a server with the inbox's migration; a store older servers built is never migrated under them.
+const GENERATOR = 'v3';
 const BOARDS = 100;
 const BIG_BOARD_POSTS = 100_000;
 const TAGS = 2000;
@@ -161,6 +164,8 @@ async function main() {
     process.stderr.write(`reusing ${dir} (built in ${JSON.parse(fs.readFileSync(built, 'utf8')).seconds.toFixed(1)} s)\n`);
   }
   const store = SqliteStorage.open(dir);
+  // The followed user writes on the big board (which the followers see) for the inbox cases.
+  store.rooms.addMember('b0', 'u1');
   let ids = 0;
   const services = await createServices({
     storage: store,
@@ -200,6 +205,13 @@ async function main() {
   // One group commit (as many followers at once would be): the bench measures sends, not fsyncs.
   await Promise.all(Array.from({ length: 1000 }, (_, k) => services.people.follow(`u${k + 2}`, { userId: 'u1' })));
   const after = await rounds('after');
+  // Posts by the followed user: the inbox fans each out to 1 000 followers in the post's own step.
+  let n = 0;
+  add('post.create by a user 1 000 follow', await timed(20, async () => {
+    await services.posts.create('u1', { roomId: 'b0', title: `news ${n}`, text: '#news', nonce: `inbox-${process.pid}-${++n}` });
+    return 1;
+  }));
+  add("a follower's inbox.list (first page)", await timed(QUERIES, async () => (await services.inbox.list('u2', {})).items.length));
   store.close();
 
   const header = ['case', 'n', 'p50', 'p95', 'max', 'posts/answer'];

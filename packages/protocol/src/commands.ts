@@ -68,6 +68,13 @@ export const COMMANDS: readonly CommandSpec[] = [
   { name: '2fa', sub: 'unrequire', args: [a('role', 'role')], help: 'Owner: lift the two-factor requirement of a role', request: 'twofa.unrequire' },
   { name: 'password', args: [], help: 'Change your password (your other sessions are logged out)', request: 'client' },
   { name: 'sessions', args: [], help: 'Where you are logged in: r logs one out, o logs out everywhere else', request: 'client' },
+  {
+    name: 'account',
+    args: [a('action', 'word'), a('arg', 'text', { optional: true, rest: true })],
+    help: 'Your account: export [FILE] writes everything the server holds about you to one archive (as od export); delete [keep|erase] deletes it for good after your password (and code): keep leaves your messages under "deleted user", erase removes them (else the server decides)',
+    request: 'client',
+  },
+  { name: 'audit', args: [], help: 'Admins: the audit log of privileged actions (who granted, banned, deleted, changed retention…), newest first', request: 'client' },
   // Your own room settings, kept by the server so every device of yours agrees (room.settings).
   { name: 'mute', args: [a('room', 'room', { optional: true })], help: 'Mute a room: shown dimmed, never rings (all your devices)', request: 'client' },
   { name: 'unmute', args: [a('room', 'room', { optional: true })], help: 'Unmute a room', request: 'client' },
@@ -191,6 +198,19 @@ export const COMMANDS: readonly CommandSpec[] = [
   { name: 'feed', args: [], help: 'New posts by the people you follow', request: 'client' },
   { name: 'whois', args: [a('nick', 'nick')], help: "A member's profile: bio, avatar, follows (if shown) and recent posts", request: 'client' },
   { name: 'bio', args: [a('text', 'text', { rest: true, optional: true })], help: 'Set your self-introduction (none: clear it)', request: 'client' },
+  {
+    name: 'avatar',
+    args: [a('path', 'word', { optional: true })],
+    help: 'Upload a picture as your profile avatar (none: remove it); everyone sees it on your /whois card',
+    request: 'client',
+  },
+  // The notification inbox: mentions, replies, comments on followed posts, posts of followed people, reactions.
+  {
+    name: 'inbox',
+    args: [a('action', 'word', { optional: true }), a('kind', 'word', { optional: true })],
+    help: 'Your notifications (Alt+I; Enter goes there); /inbox all marks all read; /inbox off|on mention|reply|comment|post|reaction',
+    request: 'client',
+  },
   { name: 'showfollows', args: [a('on', 'word')], help: 'on: everyone may see whom you follow and who follows you; off: only you and them', request: 'client' },
   { name: 'also', args: [], help: 'Toggle "also send to room" for replies in the open thread (Alt+T)', request: 'client' },
 ];

@@ -3,6 +3,7 @@ import * as accounts from './features/accounts.js';
 import * as blocks from './features/blocks.js';
 import * as categories from './features/categories.js';
 import * as forum from './features/forum.js';
+import * as inbox from './features/inbox.js';
 import * as membership from './features/membership.js';
 import * as messages from './features/messages.js';
 import * as moderation from './features/moderation.js';
@@ -35,6 +36,7 @@ export const KnownEvent = z.discriminatedUnion('type', [
   ...threads.events,
   ...blocks.events,
   ...forum.events,
+  ...inbox.events,
 ]);
 export type KnownEvent = z.infer<typeof KnownEvent>;
 export type EventType = KnownEvent['type'];

@@ -15,4 +15,5 @@ export * from './emoji.js';
 export * from './broadcast-mentions.js';
 export * from './features/files.js';
 export * from './features/account-security.js';
+export { AuditEntry } from './features/audit.js';
 export * from './features/account-export.js';

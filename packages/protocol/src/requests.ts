@@ -3,6 +3,7 @@ import * as blocks from './features/blocks.js';
 import * as categories from './features/categories.js';
 import * as conversations from './features/conversations.js';
 import * as forum from './features/forum.js';
+import * as inbox from './features/inbox.js';
 import * as invites from './features/invites.js';
 import * as membership from './features/membership.js';
 import * as messages from './features/messages.js';
@@ -11,6 +12,7 @@ import * as presence from './features/presence.js';
 import * as profile from './features/profile.js';
 import * as readMarkers from './features/read-markers.js';
 import * as accountSecurity from './features/account-security.js';
+import * as audit from './features/audit.js';
 import * as reactions from './features/reactions.js';
 import * as retention from './features/retention.js';
 import * as roles from './features/roles.js';
@@ -23,6 +25,7 @@ import * as threads from './features/threads.js';
 export { StateResult, SyncResult } from './features/sync.js';
 export { FollowedThread, ThreadLevel } from './features/threads.js';
 export { FORUM_LIMITS, normalizeTag, parseHashtags, Post, PostSort, Profile } from './features/forum.js';
+export { INBOX_KINDS, INBOX_LIMITS, InboxItem, InboxKind, InboxSettings } from './features/inbox.js';
 export { AROUND_MAX, SEARCH_LIMIT_MAX, SEARCH_QUERY_MAX, SearchHit } from './features/search.js';
 
 /**
@@ -35,6 +38,7 @@ export const REQUESTS = {
   ...messages.requests,
   ...readMarkers.requests,
   ...accountSecurity.requests,
+  ...audit.requests,
   ...rooms.requests,
   ...membership.requests,
   ...categories.requests,
@@ -51,6 +55,7 @@ export const REQUESTS = {
   ...blocks.requests,
   ...retention.requests,
   ...forum.requests,
+  ...inbox.requests,
 } as const;
 
 export type RequestType = keyof typeof REQUESTS;

@@ -1,3 +1,5 @@
+import { AuditService } from './features/audit/service.js';
+import type { DeletionOptions } from './features/account-security/deletion.js';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { CloseCode } from '@open-discord/protocol';
@@ -27,6 +29,7 @@ import { PresenceService } from './features/presence/service.js';
 import { ProfileService } from './features/profile/service.js';
 import { PeopleService } from './features/forum/people.js';
 import { PostsService } from './features/forum/posts.js';
+import { InboxService } from './features/inbox/service.js';
 import { ReactionsService } from './features/reactions/service.js';
 import { ReadMarkersService } from './features/read-markers/service.js';
 import { RetentionService } from './features/retention/service.js';
@@ -127,6 +130,8 @@ export interface ServerOptions {
   retentionSec?: number | null;
   /** How often the retention sweeper runs, in ms. */
   retentionSweepMs?: number;
+  /** Account deletion: the default for messages (erase or keep) and how long old names stay held. */
+  accountDeletion?: Partial<DeletionOptions>;
 }
 
 /** Every feature's service, around one storage, one access index and one commit queue. */
@@ -157,8 +162,10 @@ export interface Services {
   blocks: BlocksService;
   retention: RetentionService;
   accountSecurity: AccountSecurityService;
+  audit: AuditService;
   posts: PostsService;
   people: PeopleService;
+  inbox: InboxService;
 }
 
 export interface ServicesOptions {
@@ -174,6 +181,8 @@ export interface ServicesOptions {
   files?: FilesOptions;
   /** The server's default retention in seconds (none: keep forever). */
   retentionSec?: number | null;
+  /** Account deletion: what happens to messages when the user does not say, how long old names stay held. */
+  accountDeletion?: Partial<DeletionOptions>;
 }
 
 /** A bus that delivers in-process only (the command line: the running server picks its events up). */
@@ -219,6 +228,11 @@ export async function createServices(o: ServicesOptions): Promise<Services & { b
   const messageChanges = new MessageChangesService(deps, threads);
   // A post's body edited as a message: its hashtags follow.
   messageChanges.editHooks.push((w, row, text, actorId) => posts.rootEdited(w, row, text, actorId));
+  // The inbox's items are written in the steps of the news: mentions and replies, posts, reactions.
+  const inbox = new InboxService(deps);
+  messages.createdHooks.push((w, view, row, root, mentioned) => inbox.messageCreated(w, view, row, root, mentioned));
+  posts.createdHooks.push((w, view, post) => inbox.postCreated(w, view, post));
+  reactions.addedHooks.push((w, view, row, userId, emoji, order) => inbox.reacted(w, view, row, userId, emoji, order));
   return {
     bus,
     deps,
@@ -248,9 +262,11 @@ export async function createServices(o: ServicesOptions): Promise<Services & { b
     // The command line has no files folder of its own: it names the data folder's, so a sweep run there
     // removes blobs too (uploads in flight are pinned in the server's process only: see BlobStore.pin).
     retention: new RetentionService(deps, { defaultSec: o.retentionSec ?? null, blobs: files.blobs }),
-    accountSecurity: new AccountSecurityService(deps, auth, o.auth.secret),
+    accountSecurity: new AccountSecurityService(deps, auth, o.auth.secret, { ...DEFAULTS.accountDeletion, ...o.accountDeletion }, files.blobs),
+    audit: new AuditService(deps),
     posts,
     people: new PeopleService(deps, posts),
+    inbox,
   };
 }
 
@@ -331,6 +347,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         limits: writeLimits,
       },
       retentionSec: or(opts.retentionSec, DEFAULTS.retentionSec),
+      ...(opts.accountDeletion && { accountDeletion: opts.accountDeletion }),
       auth: {
         secret,
         registration: opts.registration ?? DEFAULTS.registration,
@@ -372,6 +389,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     const dispatcher = new Dispatcher(writeLimits, readRate ? new RateLimiter(readRate.perSec, readRate.burst, now) : null);
     for (const f of FEATURES) f.register?.(dispatcher, services);
     dispatcher.gate = (ctx, type, write) => services.accountSecurity.gate(ctx.userId, type, write);
+    dispatcher.succeeded = (ctx, type, params) => services.audit.recordRequest(ctx.userId, type, params as Record<string, unknown>);
 
     const sendBufferCap = opts.sendBufferCap ?? DEFAULTS.sendBufferCap;
     // Malformed input is budgeted per address and account across all their sockets, not only per socket.

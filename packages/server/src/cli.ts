@@ -4,6 +4,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { backup, inviteCreate, inviteList, inviteRevoke, userList, userResetPassword } from './cli/admin.js';
 import { memberBan, memberKick, memberUnban, messageDelete, roleGrant, roleList, roleRevoke } from './cli/community.js';
 import { formatSweep, retentionSweep } from './cli/retention.js';
+import { auditList } from './cli/audit.js';
 import { searchRebuild } from './cli/search.js';
 import { ConfigError, dataDirFrom, defaultDataDir, KNOBS, resolveRetention, resolveStartOptions } from './cli/config.js';
 import { doctor, stats } from './cli/operate.js';
@@ -208,6 +209,18 @@ program
     const dir = dataDir(o);
     const report = await retentionSweep(dir, { dryRun: o.dryRun === true, retentionSec: resolveRetention(o.retention, dir, process.env) });
     process.stdout.write(`${formatSweep(report)}\n`);
+  });
+
+program
+  .command('audit')
+  .description('the audit log: privileged actions (roles, kicks and bans, rooms, invites, two-factor, retention, account deletions)')
+  .addOption(dataDirOption())
+  .option('--limit <n>', 'how many of the newest entries', '50')
+  .action(async (o: { dataDir?: string; limit: string }) => {
+    const limit = Number(o.limit);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 200) throw new ConfigError('--limit: a number from 1 to 200');
+    const lines = await auditList(dataDir(o), { limit });
+    process.stdout.write(lines.length ? `${lines.join('\n')}\n` : 'the audit log is empty\n');
   });
 
 function fail(message: string, code: number): never {

@@ -74,6 +74,11 @@ export const DEFAULTS = {
   retentionSec: null as number | null,
   /** How often the retention sweeper deletes what has expired. */
   retentionSweepMs: 3_600_000,
+  /**
+   * Account deletion (`--deleted-messages`, `--name-hold`): what happens to a deleted account's messages in
+   * shared rooms when the user does not choose, and how long its username and nickname stay held (seconds).
+   */
+  accountDeletion: { defaultMessages: 'erase' as 'erase' | 'keep', nameHoldSec: 90 * 86_400 },
   /** Malformed frames tolerated per connection before closing with 4400. */
   maxMalformed: 100,
 } as const;

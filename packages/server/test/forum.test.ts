@@ -177,7 +177,19 @@ describe('forum boards', () => {
     expect(profile.avatar).toMatchObject({ id: file.id, mime: 'image/png' });
     const ev = await liveEvent(a, (e) => e.type === 'profile.updated');
     expect(ev.data.avatar.id).toBe(file.id);
+    // Others fetch the current avatar (and its thumbnail), though no message of a room they see carries it.
+    const fetchAs = (token: string, thumb = false) =>
+      fetch(`${server.url}/api/files/${file.id}${thumb ? '/thumb' : ''}`, { headers: { authorization: `Bearer ${token}` } });
+    const got = await fetchAs(members[0]!.token);
+    expect(got.status).toBe(200);
+    expect(Buffer.from(await got.arrayBuffer()).equals(bytes)).toBe(true);
+    expect((await fetchAs(members[2]!.token, true)).status).toBe(200);
     expect((await b.call('profile.set', { avatarFileId: null })).profile.avatar).toBeUndefined();
+    // Once replaced, it is the uploader's unsent file again: others get the same answer as for a missing id.
+    const after = await fetchAs(members[0]!.token);
+    expect(after.status).toBe(404);
+    await after.arrayBuffer();
+    expect((await fetchAs(members[1]!.token)).status).toBe(200);
   });
 
   it('a board hidden from a user never shows: lists, tags, feed, bookmarks, profiles and errors', async () => {

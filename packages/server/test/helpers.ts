@@ -5,7 +5,7 @@ import { afterEach } from 'vitest';
 import { WebSocket } from 'ws';
 import type { TokenPair } from '@open-discord/protocol';
 import { startServer, type RunningServer, type ServerOptions } from '../src/index.js';
-import { ACCOUNT_SAFETY_STEP } from '../src/adapters/sqlite/migrations.js';
+import { ACCOUNT_SAFETY_STEP, INBOX_STEP } from '../src/adapters/sqlite/migrations.js';
 
 export const quiet = () => {};
 
@@ -217,6 +217,8 @@ export function rollBackTo(db: { exec(sql: string): unknown; pragma(s: string, o
       ),
     // The forum's step (17 once the other branches' steps are merged before it).
     16: undoForumMigration,
+    [INBOX_STEP]: (d) => d.exec('DROP TRIGGER inbox_message_removed; DROP TABLE inbox_items; DROP TABLE inbox_settings;'),
+    18: (d) => d.exec('DROP TABLE audit_log; DROP TABLE name_holds;'),
   };
   const current = db.pragma('user_version', { simple: true }) as number;
   for (let v = current; v > version; v--) {
@@ -230,7 +232,7 @@ export function rollBackTo(db: { exec(sql: string): unknown; pragma(s: string, o
 /** Undo the forum's migration (posts, tags, bookmarks, follows, profiles). */
 export function undoForumMigration(db: { exec(sql: string): unknown }): void {
   db.exec(`
-    DROP TRIGGER posts_root_deleted;
+    DROP TRIGGER posts_root_deleted; DROP TRIGGER posts_root_removed;
     DROP TABLE posts; DROP TABLE post_tags; DROP TABLE bookmarks; DROP TABLE user_follows; DROP TABLE profiles;
   `);
 }

@@ -139,6 +139,30 @@ describe('/upload and /open', () => {
     await waitFor(() => store.getState().flash?.text === 'sent notes for you.txt');
   });
 
+  it('/avatar PATH uploads the picture and sets it as the profile avatar; /avatar none removes it', async () => {
+    const file = path.join(scratch, 'me.png');
+    fs.writeFileSync(file, await flagPng());
+    const client = new FakeClient();
+    const store = createStore(boot());
+    const actions = attachClient(client, store, { onQuit: () => {}, nonce: () => 'n1', files: transfer() });
+    actions.submit(`/avatar ${file}`);
+    await waitFor(() => client.of('profile.set').length === 1);
+    const [set] = client.of('profile.set');
+    expect(set!.params).toEqual({ avatarFileId: expect.any(String) });
+    // The id is a real upload on the server: its owner can fetch it.
+    const got = await fetch(`${server.url}/api/files/${(set!.params as { avatarFileId: string }).avatarFileId}`, { headers: { authorization: `Bearer ${token}` } });
+    expect(got.headers.get('content-type')).toBe('image/png');
+    await got.arrayBuffer();
+    set!.resolve({ profile: {} });
+    await waitFor(() => store.getState().flash?.text === 'avatar set to me.png (/whois yourself to see it)');
+    actions.submit('/avatar none');
+    expect(client.of('profile.set').at(-1)!.params).toEqual({ avatarFileId: null });
+    // A refused upload (not a file) says why and sets nothing.
+    actions.submit(`/avatar ${path.join(scratch, 'no-such.png')}`);
+    await waitFor(() => store.getState().flash?.text.startsWith('/avatar no-such.png:') === true);
+    expect(client.of('profile.set')).toHaveLength(2);
+  });
+
   it('offers to upload a dropped file path instead of sending it as text', () => {
     const file = path.join(scratch, 'dropped file.png');
     fs.writeFileSync(file, 'png?');

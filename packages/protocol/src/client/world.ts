@@ -726,6 +726,11 @@ function applyChange(world: World, event: ClientEvent): World {
     case 'user.unfollowed':
     case 'profile.updated':
       return world;
+    // The inbox is read with `inbox.list` (its items name rooms the reader may lose): od keeps it in its own state.
+    case 'inbox.item':
+    case 'inbox.read':
+    case 'inbox.settings.changed':
+      return world;
     case 'thread.updated': {
       const { roomId, threadId, thread } = event.data;
       const list = world.messages[roomId];

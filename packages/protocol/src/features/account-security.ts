@@ -36,6 +36,10 @@ export const TwoFactorStatus = z.object({
   required: z.boolean(),
 });
 
+/** What happens to a deleted account's messages in shared rooms: erased (text gone), or kept under "deleted user". */
+export const MessageFate = z.enum(['erase', 'keep']);
+export type MessageFate = z.infer<typeof MessageFate>;
+
 export const requests = {
   /** Two-factor state of the asking user. */
   'twofa.status': req({}, TwoFactorStatus),
@@ -66,4 +70,14 @@ export const requests = {
    * session is logged out, this one stays.
    */
   'password.change': req({ current: z.string().max(1024), password: Password, code: SecondFactorCode.optional() }, Ok),
+  /**
+   * Delete the asking account for good: needs the password (and a code with two-factor login). Its
+   * credentials, sessions, profile, avatar, reactions, read markers, follows, blocks, bookmarks and DMs go;
+   * its messages in shared rooms are erased or kept under "deleted user" (`messages`, else the server's
+   * default). The old username and nickname stay taken for a while. FORBIDDEN for the only owner.
+   */
+  'account.delete': req(
+    { password: z.string().max(1024), code: SecondFactorCode.optional(), messages: MessageFate.optional() },
+    z.object({ ok: z.literal(true), messages: MessageFate }),
+  ),
 } as const;

@@ -1,4 +1,4 @@
-import { ProtocolError } from '@open-discord/protocol';
+import { type ParsedParams, ProtocolError, type RequestType } from '@open-discord/protocol';
 import type { Storage } from '../ports/storage.js';
 import { type Services, withOperatorServices } from '../app.js';
 import { ConfigError, openExistingStorage } from './config.js';
@@ -32,23 +32,45 @@ async function roleByName(store: Storage, name: string): Promise<string> {
   return role.id;
 }
 
+/** Run an operator action and record it in the audit log with actor null (the operator), as the wire does. */
+async function audited<T>(s: Services, type: RequestType, params: ParsedParams<RequestType>, act: () => Promise<T>): Promise<T> {
+  const result = await act();
+  await s.audit.recordRequest(null, type, params as Record<string, unknown>);
+  return result;
+}
+
 export const memberKick = (dataDir: string, nick: string) =>
-  withServices(dataDir, async (s, store) => s.moderation.kick(null, { userId: await userByNick(store, nick) }));
+  withServices(dataDir, async (s, store) => {
+    const p = { userId: await userByNick(store, nick) };
+    return audited(s, 'member.kick', p, () => s.moderation.kick(null, p));
+  });
 
 export const memberBan = (dataDir: string, nick: string) =>
-  withServices(dataDir, async (s, store) => s.moderation.ban(null, { userId: await userByNick(store, nick) }));
+  withServices(dataDir, async (s, store) => {
+    const p = { userId: await userByNick(store, nick) };
+    return audited(s, 'member.ban', p, () => s.moderation.ban(null, p));
+  });
 
 export const memberUnban = (dataDir: string, nick: string) =>
-  withServices(dataDir, async (s, store) => s.moderation.unban(null, { userId: await userByNick(store, nick) }));
+  withServices(dataDir, async (s, store) => {
+    const p = { userId: await userByNick(store, nick) };
+    return audited(s, 'member.unban', p, () => s.moderation.unban(null, p));
+  });
 
 export const messageDelete = (dataDir: string, messageId: string) =>
   withServices(dataDir, (s) => s.messageChanges.delete(null, { messageId }));
 
 export const roleGrant = (dataDir: string, nick: string, role: string) =>
-  withServices(dataDir, async (s, store) => s.roles.grant(null, { userId: await userByNick(store, nick), roleId: await roleByName(store, role) }));
+  withServices(dataDir, async (s, store) => {
+    const p = { userId: await userByNick(store, nick), roleId: await roleByName(store, role) };
+    return audited(s, 'role.grant', p, () => s.roles.grant(null, p));
+  });
 
 export const roleRevoke = (dataDir: string, nick: string, role: string) =>
-  withServices(dataDir, async (s, store) => s.roles.revoke(null, { userId: await userByNick(store, nick), roleId: await roleByName(store, role) }));
+  withServices(dataDir, async (s, store) => {
+    const p = { userId: await userByNick(store, nick), roleId: await roleByName(store, role) };
+    return audited(s, 'role.revoke', p, () => s.roles.revoke(null, p));
+  });
 
 /** Roles, highest first: id, name, position, holders, permissions. */
 export function roleList(dataDir: string): Promise<string> {

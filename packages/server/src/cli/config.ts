@@ -87,6 +87,13 @@ function pemFile(raw: string, name: string): { file: string; pem: Buffer } {
   return { file: raw, pem };
 }
 
+/** How long a deleted account's names stay held ("90d", "12w", "0d"), in seconds. */
+function nameHold(raw: string, name: string): number {
+  const m = /^(\d{1,5})([hdw])$/.exec(raw.trim());
+  if (!m) throw new ConfigError(`${name}: a duration such as 90d, 12w or 48h`);
+  return Number(m[1]) * { h: 3600, d: 86_400, w: 7 * 86_400 }[m[2] as 'h' | 'd' | 'w'];
+}
+
 /** A retention period ("30d", "52w", "12h") in seconds, or none ("off", "none", "forever"): null. */
 function retention(raw: string, name: string): number | null {
   if (/^(off|none|forever)$/i.test(raw.trim())) return null;
@@ -113,6 +120,8 @@ export const KNOBS: readonly Knob[] = [
   { flag: 'max-upload-mb', env: 'OD_MAX_UPLOAD_MB', key: 'maxUploadMb', help: 'largest file upload in MiB', default: String(DEFAULTS.maxUploadBytes / (1024 * 1024)), parse: int(1, 4096) },
   { flag: 'upload-quota-mb', env: 'OD_UPLOAD_QUOTA_MB', key: 'uploadQuotaMb', help: 'MiB one user may upload in any 24 hours (0 = no quota)', default: String((DEFAULTS.uploadQuotaBytes ?? 0) / (1024 * 1024)), parse: int(0, 10_000_000) },
   { flag: 'retention', env: 'OD_RETENTION', key: 'retention', help: 'delete messages older than this, e.g. 30d (rooms may set their own); off keeps them forever', default: 'off', parse: retention },
+  { flag: 'deleted-messages', env: 'OD_DELETED_MESSAGES', key: 'deletedMessages', help: "what happens to a deleted account's messages in shared rooms when its user does not choose: erase | keep (under \"deleted user\")", default: DEFAULTS.accountDeletion.defaultMessages, parse: oneOf('erase', 'keep') },
+  { flag: 'name-hold', env: 'OD_NAME_HOLD', key: 'nameHold', help: "how long a deleted account's username and nickname stay taken, e.g. 90d", default: `${DEFAULTS.accountDeletion.nameHoldSec / 86_400}d`, parse: nameHold },
   { flag: 'tls-cert', env: 'OD_TLS_CERT', key: 'tlsCert', help: 'PEM certificate chain file: serve https:// and wss:// (needs --tls-key)', default: 'none', parse: pemFile },
   { flag: 'tls-key', env: 'OD_TLS_KEY', key: 'tlsKey', help: 'PEM private key file for --tls-cert', default: 'none', parse: pemFile },
   { flag: 'log', env: 'OD_LOG', key: 'log', help: 'log format: human (on a terminal) | json (one object per line) | auto = human on a terminal, else json', default: 'auto', parse: oneOf('auto', 'human', 'json') },
@@ -217,6 +226,7 @@ export function resolveStartOptions(flags: Record<string, unknown>, env: NodeJS.
     maxUploadBytes: (values.maxUploadMb as number) * 1024 * 1024,
     uploadQuotaBytes: quotaMb === 0 ? null : quotaMb * 1024 * 1024,
     retentionSec: values.retention as number | null,
+    accountDeletion: { defaultMessages: values.deletedMessages as 'erase' | 'keep', nameHoldSec: values.nameHold as number },
     allowedOrigins: (values.allowedOrigins as string[] | undefined) ?? [],
     ...(cert && key && { tls: { cert: cert.pem, key: key.pem } }),
     log: pickLog(values.log as 'auto' | 'human' | 'json', process.stderr.isTTY === true),

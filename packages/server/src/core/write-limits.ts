@@ -42,6 +42,7 @@ export const WRITE_KIND: Partial<Record<RequestType, WriteKind>> = {
   'sessions.revoke': 'profile',
   'sessions.revokeOthers': 'profile',
   'password.change': 'profile',
+  'account.delete': 'profile',
   'room.create': 'rooms',
   'room.update': 'rooms',
   'room.restrict': 'rooms',
@@ -81,6 +82,8 @@ export const WRITE_KIND: Partial<Record<RequestType, WriteKind>> = {
   'notify.defaults': 'markers',
   'bookmark.add': 'markers',
   'bookmark.remove': 'markers',
+  'inbox.read': 'markers',
+  'inbox.settings': 'markers',
 };
 
 export const writeKindOf = (type: RequestType): WriteKind => WRITE_KIND[type] ?? 'other';

@@ -1,4 +1,5 @@
 import { accountSecurity } from './account-security/index.js';
+import { audit } from './audit/index.js';
 import { accounts } from './accounts/index.js';
 import { blocks } from './blocks/index.js';
 import { categories } from './categories/index.js';
@@ -6,6 +7,7 @@ import { conversations } from './conversations/index.js';
 import type { Feature } from './feature.js';
 import { files } from './files/index.js';
 import { forum } from './forum/index.js';
+import { inbox } from './inbox/index.js';
 import { invites } from './invites/index.js';
 import { membership } from './membership/index.js';
 import { messages } from './messages/index.js';
@@ -47,7 +49,9 @@ export const FEATURES: readonly Feature[] = [
   blocks,
   retention,
   accountSecurity,
+  audit,
   forum,
+  inbox,
 ];
 
 /** Event types whose commit changes who may see what, as the features declare them. */

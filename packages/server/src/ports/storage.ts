@@ -1,3 +1,4 @@
+import type { AuditRepository } from '../features/audit/repository.js';
 import type { AccountSecurityRepository } from '../features/account-security/repository.js';
 import type { EventType } from '@open-discord/protocol';
 import type { CredentialsRepository, UsersRepository } from '../features/accounts/repository.js';
@@ -6,6 +7,7 @@ import type { ConversationsRepository } from '../features/conversations/reposito
 import type { FilesRepository } from '../features/files/repository.js';
 import type { MessagesRepository } from '../features/messages/repository.js';
 import type { ForumRepository } from '../features/forum/repository.js';
+import type { InboxRepository } from '../features/inbox/repository.js';
 import type { ReactionsRepository } from '../features/reactions/repository.js';
 import type { ReadMarkersRepository } from '../features/read-markers/repository.js';
 import type { ThreadsRepository } from '../features/threads/repository.js';
@@ -118,7 +120,9 @@ export interface Repositories {
   blocks: BlocksRepository;
   retention: RetentionRepository;
   accountSecurity: AccountSecurityRepository;
+  audit: AuditRepository;
   forum: ForumRepository;
+  inbox: InboxRepository;
   events: EventLog;
 }
 

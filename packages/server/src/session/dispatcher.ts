@@ -50,6 +50,12 @@ export class Dispatcher {
    */
   gate: (ctx: RequestContext, type: RequestType, write: boolean) => void | Promise<void> = () => {};
 
+  /**
+   * Told after a write succeeded, before it is answered (the composition root records privileged actions in
+   * the audit log here, so every feature's requests are covered by one table: features/audit/audited.ts).
+   */
+  succeeded: (ctx: RequestContext, type: RequestType, params: ParsedParams<RequestType>) => void | Promise<void> = () => {};
+
   register<T extends RequestType>(type: T, handler: Handler<T>, opts: { write: boolean }): void {
     this.handlers.set(type, { handler, write: opts.write ? writeKindOf(type) : null });
   }
@@ -73,6 +79,8 @@ export class Dispatcher {
       if (wait > 0) throw new ProtocolError('RATE_LIMITED', 'too many reads; slow down', wait);
     }
     await this.gate(ctx, type, entry.write !== null);
-    return entry.handler(ctx, params as never);
+    const result = await entry.handler(ctx, params as never);
+    if (entry.write !== null) await this.succeeded(ctx, type, params);
+    return result;
   }
 }

@@ -1,11 +1,16 @@
-import { Password, ProtocolError } from '@open-discord/protocol';
+import { type MessageFate, Password, ProtocolError } from '@open-discord/protocol';
+import { auditLines } from '../state/account/audit-lines.js';
 import type { Intent } from '../keys/intents.js';
 import type { AccountField } from '../state/account/account.js';
 import type { ControllerContext } from './chat-client.js';
 import { describeError } from './describe-error.js';
 
-/** The account screens' requests: /2fa (status, enable, disable), /password and /sessions. */
+/** The account screens' requests: /2fa (status, enable, disable), /password, /sessions, /account and /audit. */
 export interface Account {
+  /** `/account export [FILE]` or `/account delete [keep|erase]`. */
+  account(action: string, arg: string | undefined): void;
+  /** `/audit`: the audit log, for admins. */
+  audit(): void;
   /** `/2fa [status|enable|disable]`. */
   twoFactor(action: string | undefined): void;
   password(): void;
@@ -16,7 +21,10 @@ export interface Account {
 
 const codeOf = (e: unknown) => (e instanceof ProtocolError ? e.code : undefined);
 
-export function attachAccount(ctx: ControllerContext): Account {
+/** Writes the data export archive (`od export`'s), reporting progress; answers a summary line. */
+export type ExportAccount = (out: string | undefined, progress: (text: string) => void) => Promise<string>;
+
+export function attachAccount(ctx: ControllerContext, exportAccount?: ExportAccount): Account {
   const { client, store } = ctx;
   const { dispatch } = store;
   const flash = (kind: 'info' | 'error', text: string) => dispatch({ type: 'flash', kind, text, roomId: null });
@@ -72,6 +80,23 @@ export function attachAccount(ctx: ControllerContext): Account {
     if (a.step < a.fields.length - 1) return dispatch({ type: 'account/next' });
     dispatch({ type: 'account/busy' });
     const v = a.values;
+    if (a.purpose === 'delete') {
+      client.request('account.delete', { password: v.password ?? '', ...(v.code && { code: v.code }), ...(a.messages && { messages: a.messages }) }).then(
+        (r) => {
+          dispatch({ type: 'account/close' });
+          // The server closes this connection right after answering; the connection line says so.
+          flash('info', `your account was deleted; your messages in shared rooms were ${r.messages === 'erase' ? 'erased' : 'kept under "deleted user"'}`);
+        },
+        (e: unknown) => {
+          const code = codeOf(e);
+          const text = describeError(e);
+          if (code === 'CODE_REQUIRED') return failed('this account has two-factor login: enter the code', { field: 'code', addCode: true });
+          if (/two-factor/.test(text)) return failed(text, { field: 'code' });
+          failed(text, { field: 'password' });
+        },
+      );
+      return;
+    }
     if (a.purpose === 'disable') {
       client.request('twofa.disable', { password: v.password ?? '', code: v.code ?? '' }).then(
         () => {
@@ -147,7 +172,37 @@ export function attachAccount(ctx: ControllerContext): Account {
     if (intent.kind === 'kill') return dispatch({ type: 'account/edit', op: 'kill' });
   };
 
+  const account = (action: string, arg: string | undefined) => {
+    if (action === 'export') {
+      if (!exportAccount) return flash('error', '/account export: this od cannot write files');
+      flash('info', 'exporting your data…');
+      exportAccount(arg?.trim() || undefined, (text) => {
+        const line = text.replace(/[\r\n]/g, '').trim();
+        if (line) flash('info', `exporting: ${line}`);
+      }).then(
+        (summary) => flash('info', summary),
+        (e: unknown) => flash('error', `/account export: ${describeError(e)}`),
+      );
+      return;
+    }
+    if (action === 'delete') {
+      const choice = arg?.trim().toLowerCase();
+      if (choice && choice !== 'keep' && choice !== 'erase') return flash('error', '/account delete keep (your messages stay, under "deleted user") or erase (they go)');
+      return dispatch({ type: 'account/form', purpose: 'delete', ...(choice && { messages: choice as MessageFate }) });
+    }
+    flash('error', '/account: export [FILE] or delete [keep|erase]');
+  };
+
+  const audit = () => {
+    client.request('audit.list', {}).then(
+      (r) => dispatch({ type: 'overlay/help', title: 'audit log', lines: auditLines(r.entries, store.getState().world) }),
+      (e: unknown) => flash('error', `/audit: ${describeError(e)}`),
+    );
+  };
+
   return {
+    account,
+    audit,
     twoFactor,
     password: () => dispatch({ type: 'account/form', purpose: 'password' }),
     sessions: () => {

@@ -79,6 +79,7 @@ export function attachCommands(
     }
     if (name === 'upload' && files) return files.upload(String(args.path), typeof args.caption === 'string' ? args.caption : '');
     if (name === 'open' && files) return files.open(args.n === undefined ? 1 : Number(args.n));
+    if (name === 'avatar' && files) return files.avatar(typeof args.path === 'string' ? args.path : '');
     if (name === 'list') return world ? dispatch({ type: 'overlay/help', title: 'rooms', lines: roomBrowser(world) }) : undefined;
     if (name === 'part') return part(args.room);
     if (name === 'members') return presence.members();

@@ -13,6 +13,8 @@ export interface Files {
   open(n: number): void;
   /** A line that is just the path of an existing file (dropped or pasted): offer to upload it. */
   offer(line: string): boolean;
+  /** /avatar PATH: upload a picture and make it the profile avatar; /avatar (or `none`) removes it. */
+  avatar(filePath: string): void;
 }
 
 /** A dropped file arrives as its path, maybe quoted ('…' or "…") or with backslash-escaped spaces. */
@@ -73,5 +75,26 @@ export function attachFiles({ client, store }: ControllerContext, transfer: File
     return true;
   };
 
-  return { upload, open, offer };
+  const avatar = (filePath: string) => {
+    const roomId = store.getState().currentRoomId;
+    if (filePath === '' || filePath.toLowerCase() === 'none') {
+      return void client.request('profile.set', { avatarFileId: null }).then(
+        () => say('info', 'avatar removed (others see your initials)', roomId),
+        (e: unknown) => say('error', `/avatar: ${describeError(e)}`, roomId),
+      );
+    }
+    if (!transfer) return say('error', '/avatar: this od cannot send files', roomId);
+    const name = displayFileName(filePath);
+    const progress = throttled((done, total) => say('info', progressText('uploading', name, done, total), roomId));
+    transfer
+      .upload(filePath, progress)
+      // The server checks it is an image (by its bytes) and answers with the card everyone now sees.
+      .then((att) => client.request('profile.set', { avatarFileId: att.id }))
+      .then(
+        () => say('info', `avatar set to ${name} (/whois yourself to see it)`, roomId),
+        (e: unknown) => say('error', `/avatar ${name}: ${describeError(e)}`, roomId),
+      );
+  };
+
+  return { upload, open, offer, avatar };
 }

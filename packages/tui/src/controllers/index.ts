@@ -1,3 +1,4 @@
+import type { ExportAccount } from './account.js';
 import { randomUUID } from 'node:crypto';
 import type { PendingCommand } from '../state/overlay/overlay.js';
 import type { Store } from '../state/store.js';
@@ -19,6 +20,7 @@ import { selectedHit } from '../state/search/search.js';
 import { attachSend } from './send.js';
 import { attachThreads, type Threads } from './threads.js';
 import { attachForum, type Forum } from './forum.js';
+import { attachInbox, type Inbox } from './inbox.js';
 import { attachTyping } from './typing.js';
 
 export type { ChatClient } from './chat-client.js';
@@ -38,6 +40,8 @@ export interface ControllerOptions {
   writeTerminal?: (data: string) => void;
   /** Uploads and downloads (`/upload`, `/open`); none: those commands say they are unavailable. */
   files?: FileTransfer;
+  /** Writes the data export (`/account export`); none: the command says it is unavailable. */
+  exportAccount?: ExportAccount;
   /** Where decoded thumbnails go (for the painter); none: no thumbnails are fetched, pictures stay half blocks. */
   thumbs?: ThumbCache;
 }
@@ -73,6 +77,8 @@ export interface ChatActions {
   moreHits(): void;
   /** Boards: open the selected post (on the board or in the post list); absent where nothing is connected. */
   forum?: Pick<Forum, 'openSelected' | 'openListed'>;
+  /** The notification inbox: open it (Alt+I), go to the selected item (Enter). */
+  inbox?: Pick<Inbox, 'open' | 'jump'>;
 }
 
 /**
@@ -95,8 +101,9 @@ export function attachClient(client: ChatClient, store: Store, opts: ControllerO
   const stopImages = opts.files && opts.thumbs ? attachImages(ctx, opts.files, opts.thumbs) : () => {};
   const threads = attachThreads(ctx, nonce);
   const search = attachSearch(ctx, opts.historyPage ?? 100);
-  const account = attachAccount(ctx);
+  const account = attachAccount(ctx, opts.exportAccount);
   const forum = attachForum(ctx, threads, nonce);
+  const inbox = attachInbox(ctx, threads);
   const commands = attachCommands(ctx, sender, nonce, opts.onQuit, messages, presence, files, threads, {
     // `/search #tag` alone: posts with that hashtag on the boards one can see.
     search: (args) => (/^#\S+$/u.test(String(args.query ?? '').trim()) ? forum.tagged(String(args.query).trim()) : search.search(String(args.query ?? ''))),
@@ -105,6 +112,9 @@ export function attachClient(client: ChatClient, store: Store, opts: ControllerO
     '2fa': (args) => account.twoFactor(typeof args.action === 'string' ? args.action.toLowerCase() : undefined),
     password: () => account.password(),
     sessions: () => account.sessions(),
+    inbox: (args) => inbox.run(args),
+    account: (args) => account.account(String(args.action ?? '').toLowerCase(), typeof args.arg === 'string' ? args.arg : undefined),
+    audit: () => account.audit(),
   }, forum);
   return {
     submit: commands.submit,
@@ -130,5 +140,6 @@ export function attachClient(client: ChatClient, store: Store, opts: ControllerO
     },
     moreHits: search.more,
     forum,
+    inbox,
   };
 }

@@ -71,6 +71,14 @@ export function handleIntent(intent: Intent, store: Store, actions: ChatActions,
     if (intent.kind === 'submit') return state.search.hits.length ? actions.jumpToHit() : dispatch({ type: 'overlay/close' });
     return;
   }
+  if (overlay?.kind === 'inbox') {
+    // Up/Down choose an item, Enter goes to it (and marks it read), Esc closes.
+    if (intent.kind === 'close' || intent.kind === 'inbox') return dispatch({ type: 'overlay/close' });
+    if (intent.kind === 'history') return dispatch({ type: 'inbox/move', delta: intent.delta });
+    if (intent.kind === 'scroll') return dispatch({ type: 'inbox/move', delta: -intent.pages * 5 });
+    if (intent.kind === 'submit') return actions.inbox ? actions.inbox.jump() : dispatch({ type: 'overlay/close' });
+    return;
+  }
   if (overlay?.kind === 'posts') {
     // Bookmarks, the feed, a tag search or a profile: Up/Down choose a post, Enter opens it, Esc closes.
     if (intent.kind === 'close') return dispatch({ type: 'overlay/close' });
@@ -188,6 +196,8 @@ export function handleIntent(intent: Intent, store: Store, actions: ChatActions,
       return dispatch({ type: 'overlay/room-jump' });
     case 'members':
       return actions.members();
+    case 'inbox':
+      return actions.inbox ? actions.inbox.open() : dispatch({ type: 'flash', kind: 'error', text: 'not connected' });
     case 'thread-also':
       if (!state.thread) return dispatch({ type: 'flash', kind: 'info', text: 'no thread open (/thread opens one)' });
       return dispatch({ type: 'thread/also-in-room' });

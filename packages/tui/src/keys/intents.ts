@@ -26,6 +26,8 @@ export type Intent =
   | { kind: 'reconnect' }
   | { kind: 'room-jump' }
   | { kind: 'members' }
+  /** Open the notification inbox (as /inbox). */
+  | { kind: 'inbox' }
   /** Selection mode (state/selection): enter it, and act on the selected message. */
   | { kind: 'select' }
   | { kind: 'select-move'; delta: 1 | -1 }
@@ -40,4 +42,4 @@ export type Intent =
   | { kind: 'thread-also' };
 
 /** What has the keyboard: the chat, or one of its overlays. */
-export type KeyContext = 'chat' | 'select' | 'switcher' | 'help' | 'roles' | 'paste' | 'confirm' | 'form' | 'quit-confirm' | 'room-jump' | 'search' | 'account' | 'posts';
+export type KeyContext = 'chat' | 'select' | 'switcher' | 'help' | 'roles' | 'paste' | 'confirm' | 'form' | 'quit-confirm' | 'room-jump' | 'search' | 'account' | 'posts' | 'inbox';

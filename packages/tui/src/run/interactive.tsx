@@ -1,3 +1,4 @@
+import { writeExport } from './export.js';
 import { login, ProtocolError, resetPassword, signup, type TokenPair } from '@open-discord/protocol';
 import { render } from 'ink';
 import { loadSessions, pickSession, putSession, serverNameFor, type SavedSession } from '../config/sessions.js';
@@ -116,7 +117,12 @@ async function runChat(
       if (painter) process.stdout.write(painter.finish());
       resolve();
     };
-    const actions = attachClient(client, store, { onQuit: quit, files: fileTransfer(session.url, auth), ...(thumbs && { thumbs }) });
+    const actions = attachClient(client, store, {
+      onQuit: quit,
+      files: fileTransfer(session.url, auth),
+      exportAccount: (out, progress) => writeExport(session.url, auth, out, progress),
+      ...(thumbs && { thumbs }),
+    });
     const probe = setInterval(() => actions.probeLag(), LAG_PROBE_MS);
     if (startWith !== undefined) {
       // `od 2fa enable`: the command runs once the first snapshot is in (it needs the connection).

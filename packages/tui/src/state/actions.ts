@@ -8,6 +8,7 @@ import type { ClientEvent, ConnectionStatus, Message, PresenceStatus, SnapshotRe
 import type { SearchAction } from './search/search.js';
 import type { AccountAction } from './account/account.js';
 import type { ForumAction } from './forum/forum.js';
+import type { InboxAction } from './inbox/inbox.js';
 
 /**
  * Everything that can change the TUI's state. The reducer is the only thing that interprets these; the part
@@ -97,4 +98,5 @@ export type Action =
   | { type: 'chats/peek'; roomId: string; on: boolean }
   | SearchAction
   | AccountAction
-  | ForumAction;
+  | ForumAction
+  | InboxAction;

@@ -7,6 +7,7 @@ import type { Overlay } from './overlay/overlay.js';
 import type { AccountScreen } from './account/account.js';
 import { emptySearch, type SearchState } from './search/search.js';
 import { emptyForum, type ForumState } from './forum/forum.js';
+import { emptyInbox, type InboxState } from './inbox/inbox.js';
 import type { TypingState } from './typing/typing.js';
 import type { Editing, Selection } from './selection/selection.js';
 import type { ThreadPane } from './threads/thread-pane.js';
@@ -69,6 +70,8 @@ export interface AppState {
   account: AccountScreen | null;
   /** forum/: boards shown, the post being written, and the post list overlay. */
   forum: ForumState;
+  /** inbox/: the notification inbox's newest page, unread count and settings, as the server listed them. */
+  inbox: InboxState;
 }
 
 export function initialState(cols = 80, rows = 24): AppState {
@@ -100,5 +103,6 @@ export function initialState(cols = 80, rows = 24): AppState {
     search: emptySearch(),
     account: null,
     forum: emptyForum(),
+    inbox: emptyInbox(),
   };
 }

@@ -15,6 +15,7 @@ import { imagesReducer } from './images/images.js';
 import { searchReducer } from './search/search.js';
 import { accountReducer } from './account/account.js';
 import { forumReducer } from './forum/forum.js';
+import { inboxReducer } from './inbox/inbox.js';
 import { typingReducer } from './typing/typing.js';
 import { worldReducer } from './world/reducer.js';
 
@@ -43,6 +44,7 @@ const BY_PREFIX: Record<string, SliceReducer> = {
   search: searchReducer,
   account: accountReducer as SliceReducer,
   forum: forumReducer,
+  inbox: inboxReducer,
 };
 /** Actions that change the world; worldReducer then lets the other slices follow. */
 const WORLD = new Set<Action['type']>(['snapshot', 'event', 'presence', 'presence/all', 'read/local', 'history/loaded', 'send/confirmed']);

@@ -55,10 +55,28 @@ function Enrol({ a, height }: { a: Extract<AccountScreen, { kind: 'enrol' }>; he
   );
 }
 
+const FORM_TITLES: Record<Extract<AccountScreen, { kind: 'form' }>['purpose'], string> = {
+  disable: 'Turn two-factor login off',
+  password: 'Change your password',
+  delete: 'Delete your account',
+};
+
 function Form({ a }: { a: Extract<AccountScreen, { kind: 'form' }> }) {
   return (
     <>
-      <Text bold>{a.purpose === 'disable' ? 'Turn two-factor login off' : 'Change your password'}</Text>
+      <Text bold>{FORM_TITLES[a.purpose]}</Text>
+      {a.purpose === 'delete' ? (
+        <>
+          <Text color="red">This cannot be undone: your profile, DMs, reactions and sessions go.</Text>
+          <Text color="red">
+            {a.messages === 'keep'
+              ? 'Your messages in shared rooms stay under "deleted user".'
+              : a.messages === 'erase'
+                ? 'Your messages in shared rooms are erased.'
+                : 'Your messages in shared rooms are erased or kept, as the server decides (/account delete keep|erase chooses).'}
+          </Text>
+        </>
+      ) : null}
       {a.fields.map((f, i) => {
         if (i > a.step) return null;
         const current = i === a.step;

@@ -22,6 +22,8 @@ import { RoomSwitcher } from './RoomSwitcher.js';
 import { SearchOverlay } from './SearchOverlay.js';
 import { searchRows } from '../state/search/selectors.js';
 import { StatusLine } from './StatusLine.js';
+import { InboxOverlay } from './InboxOverlay.js';
+import { inboxRows } from '../state/inbox/inbox.js';
 import { ThreadPane } from './ThreadPane.js';
 import { MembersPane } from './MembersPane.js';
 import { membersPaneView } from '../state/members/selectors.js';
@@ -71,6 +73,8 @@ export function ChatScreen({ state, now }: { state: AppState; now: number }) {
     centre = <SearchOverlay label={s.label} status={s.status} rows={searchRows(state)} selected={s.selected} more={s.next !== null} width={l.paneWidth} height={l.paneHeight} />;
   } else if (overlay?.kind === 'account' && state.account) {
     centre = <AccountOverlay account={state.account} width={l.paneWidth} height={l.paneHeight} />;
+  } else if (overlay?.kind === 'inbox') {
+    centre = <InboxOverlay status={state.inbox.status} rows={inboxRows(state)} unread={state.inbox.unread} selected={state.inbox.selected} width={l.paneWidth} height={l.paneHeight} />;
   } else if (overlay?.kind === 'posts' && state.forum.list) {
     const list = state.forum.list;
     const profile = list.profile;
@@ -159,6 +163,7 @@ export function ChatScreen({ state, now }: { state: AppState; now: number }) {
         width={l.cols}
         typing={typing}
         lag={state.lag?.ms ?? null}
+        inbox={state.inbox.unread}
       />
     </Box>
   );

@@ -14,6 +14,8 @@ export interface StatusLineProps {
   lag?: number | null;
   /** "alice is typing…" for the current room, or null. */
   typing?: string | null;
+  /** Unread items in the notification inbox (Alt+I), shown when there are any. */
+  inbox?: number;
 }
 
 export function statusText(status: ConnectionStatus, now: number): { text: string; color: string } {
@@ -44,12 +46,13 @@ export function formatLag(ms: number): string {
  * Connection state first (it is what people look for when something seems wrong), then room and topic; on
  * the right who is typing and my nickname. The topic gives way first when the line is short.
  */
-export function StatusLine({ status, now, room, topic, nick, width, typing = null, lag = null }: StatusLineProps) {
+export function StatusLine({ status, now, room, topic, nick, width, typing = null, lag = null, inbox = 0 }: StatusLineProps) {
   const s = statusText(status, now);
   const left = ` ${s.text}${status.state === 'live' && lag !== null ? ` ${formatLag(lag)}` : ''} `;
+  const inboxPart = inbox > 0 ? ` inbox ${inbox} ` : '';
   const nickPart = nick ? ` ${nick} ` : '';
   const roomPart = room ? ` #${room}${topic ? ` — ${topic}` : ''}` : '';
-  let space = Math.max(0, width - textWidth(left) - textWidth(nickPart));
+  let space = Math.max(0, width - textWidth(left) - textWidth(nickPart) - textWidth(inboxPart));
   const typingPart = typing ? truncate(` ${typing}`, Math.max(0, space - Math.min(textWidth(roomPart), 12))) : '';
   space -= textWidth(typingPart);
   const mid = truncate(roomPart, space);
@@ -64,6 +67,11 @@ export function StatusLine({ status, now, room, topic, nick, width, typing = nul
         {typingPart ? (
           <Text color="yellow" italic>
             {typingPart}
+          </Text>
+        ) : null}
+        {inboxPart ? (
+          <Text color="magenta" bold>
+            {inboxPart}
           </Text>
         ) : null}
         <Text dimColor>{nickPart}</Text>

@@ -1,10 +1,13 @@
-import type { AccountSecurityRepository, SessionRow, TwoFactorRow } from '../../features/account-security/repository.js';
+import type { AccountErasure, AccountSecurityRepository, ErasePlan, SessionRow, TwoFactorRow } from '../../features/account-security/repository.js';
+import { SqliteAccountDeletion } from './account-deletion.js';
 import type { Db } from './db.js';
 
 /** SQLite implementation of account safety's storage (two_factor, recovery_codes, two_factor_roles, sessions). */
 export class SqliteAccountSecurityRepo implements AccountSecurityRepository {
   private readonly s;
+  private readonly deletion: SqliteAccountDeletion;
   constructor(db: Db) {
+    this.deletion = new SqliteAccountDeletion(db);
     this.s = {
       twoFactor: db.prepare<[string], { user_id: string; secret: string; enabled: number; last_step: number }>(
         'SELECT user_id, secret, enabled, last_step FROM two_factor WHERE user_id = ?',
@@ -52,6 +55,15 @@ export class SqliteAccountSecurityRepo implements AccountSecurityRepository {
     };
   }
 
+  erasePlan(userId: string): ErasePlan {
+    return this.deletion.plan(userId);
+  }
+  eraseAccount(userId: string, e: AccountErasure): { blobs: string[] } {
+    return this.deletion.erase(userId, e);
+  }
+  nameHeld(keyHash: string, now: number): boolean {
+    return this.deletion.nameHeld(keyHash, now);
+  }
   twoFactor(userId: string): TwoFactorRow | null {
     const r = this.s.twoFactor.get(userId);
     return r ? { userId: r.user_id, secret: r.secret, enabled: r.enabled !== 0, lastStep: r.last_step } : null;

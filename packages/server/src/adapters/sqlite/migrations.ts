@@ -47,6 +47,32 @@ export const ACCOUNT_SAFETY_MIGRATION = `
  * Numbered schema migrations. Each runs in its own transaction and bumps `user_version`, so a crash
  * mid-migration leaves the previous version intact. Never edit a shipped migration; append a new one.
  */
+/** The inbox's step (named so tests can roll it back whatever its number once branches merge). */
+export const INBOX_MIGRATION = `
+  CREATE TABLE inbox_items (
+    id TEXT PRIMARY KEY,
+    user_id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    room_id TEXT NOT NULL,
+    message_id TEXT NOT NULL,
+    thread_id TEXT,
+    actor_id TEXT NOT NULL,
+    emoji TEXT,
+    item_order INTEGER NOT NULL,
+    created_at INTEGER NOT NULL,
+    read INTEGER NOT NULL DEFAULT 0
+  );
+  CREATE INDEX inbox_items_user ON inbox_items(user_id, item_order);
+  CREATE INDEX inbox_items_message ON inbox_items(message_id);
+  CREATE TABLE inbox_settings (
+    user_id TEXT PRIMARY KEY,
+    off TEXT NOT NULL DEFAULT '[]'
+  );
+  CREATE TRIGGER inbox_message_removed AFTER DELETE ON messages BEGIN
+    DELETE FROM inbox_items WHERE message_id = old.id;
+  END;
+`;
+
 const MIGRATIONS: readonly Migration[] = [
   /* 1: the event log and its projections */ `
   CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -524,6 +550,31 @@ const MIGRATIONS: readonly Migration[] = [
       DELETE FROM posts WHERE id = old.id;
     END;
   `,
+  /*
+   * 17: notification inbox. One row per item and user, written when the news happens; lists join the
+   * message (deleted ones drop out) and filter by the rooms the reader sees now. Paged newest first per
+   * user; `inbox_settings` keeps each user's switched-off kinds. A message removed for good takes its items.
+   */
+  INBOX_MIGRATION,
+  /*
+   * 18: the audit log of privileged actions (who did what to whom, when), and names held after an account was
+   * deleted: hashes of the old username and nickname keys, so nobody takes them over before `until`.
+   */
+  `
+    CREATE TABLE audit_log (
+      seq INTEGER PRIMARY KEY AUTOINCREMENT,
+      at INTEGER NOT NULL,
+      actor_id TEXT,
+      action TEXT NOT NULL,
+      target_user_id TEXT,
+      room_id TEXT,
+      detail TEXT NOT NULL DEFAULT '{}'
+    );
+    CREATE TABLE name_holds (
+      key_hash TEXT PRIMARY KEY,
+      until INTEGER NOT NULL
+    );
+  `,
 ];
 
 /**
@@ -541,6 +592,8 @@ export function rebuildSearchIndex(db: Database.Database): void {
 }
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
+/** The schema version that adds the inbox tables. */
+export const INBOX_STEP = MIGRATIONS.indexOf(INBOX_MIGRATION) + 1;
 /** The schema version that adds the account-safety tables. */
 export const ACCOUNT_SAFETY_STEP = MIGRATIONS.indexOf(ACCOUNT_SAFETY_MIGRATION) + 1;
 

@@ -2,7 +2,7 @@ import type { ExpiredBatch, ExpiryCount, RetentionRepository, RoomExpiry } from 
 import type { Db } from './db.js';
 
 /** Log rows that carry a room's content: these become tombstones when their messages expire. */
-const CONTENT_TYPES = [
+export const CONTENT_TYPES = [
   'message.created',
   'message.edited',
   'message.deleted',
@@ -25,7 +25,7 @@ const IN_CONTENT = `type IN (${CONTENT_TYPES.map((t) => `'${t}'`).join(', ')})`;
  * `expired` and everything else that could say what it was (author, target, payload) goes. Sync and replay
  * skip these rows, so a client is accounted for their orders without receiving anything.
  */
-const TOMBSTONE = `type = 'expired', actor_id = NULL, target_user_id = NULL, data = '{}'`;
+export const TOMBSTONE = `type = 'expired', actor_id = NULL, target_user_id = NULL, data = '{}'`;
 
 /** FTS5's default automerge level: merge once four segments of a level exist. */
 const FTS5_AUTOMERGE = 4;

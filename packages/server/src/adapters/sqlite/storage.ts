@@ -1,3 +1,4 @@
+import { SqliteAuditRepo } from './audit-repo.js';
 import fs from 'node:fs';
 import type {
   BatchResult,
@@ -20,6 +21,7 @@ import { classify } from './faults.js';
 import { SqliteFilesRepo } from './files-repo.js';
 import { SqliteMessagesRepo } from './messages-repo.js';
 import { SqliteForumRepo } from './forum-repo.js';
+import { SqliteInboxRepo } from './inbox-repo.js';
 import { SqliteReactionsRepo } from './reactions-repo.js';
 import { SqliteReadMarkersRepo } from './read-markers-repo.js';
 import { SqliteRetentionRepo } from './retention-repo.js';
@@ -59,7 +61,9 @@ export class SqliteStorage implements Storage {
   readonly blocks: SqliteBlocksRepo;
   readonly retention: SqliteRetentionRepo;
   readonly accountSecurity: SqliteAccountSecurityRepo;
+  readonly audit: SqliteAuditRepo;
   readonly forum: SqliteForumRepo;
+  readonly inbox: SqliteInboxRepo;
   readonly events: SqliteEventLog;
   private readonly stmt: Record<'begin' | 'commit' | 'rollback' | 'savepoint' | 'release' | 'rollbackTo', { run(): unknown }>;
   /** The unit of work in progress (or the last one), which the next one waits for. */
@@ -88,7 +92,9 @@ export class SqliteStorage implements Storage {
     // nothing (no old page image stays).
     this.retention = new SqliteRetentionRepo(db, async () => (await this.checkpoints.settle('TRUNCATE'))?.busy === false);
     this.accountSecurity = new SqliteAccountSecurityRepo(db);
+    this.audit = new SqliteAuditRepo(db);
     this.forum = new SqliteForumRepo(db);
+    this.inbox = new SqliteInboxRepo(db);
     this.events = new SqliteEventLog(db);
     this.stmt = {
       begin: db.prepare('BEGIN IMMEDIATE'),

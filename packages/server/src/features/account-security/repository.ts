@@ -19,7 +19,44 @@ export interface SessionRow {
   lastSeen: number;
 }
 
+/** What deleting an account will touch, read before the write so the service can emit its events. */
+export interface ErasePlan {
+  /** One-to-one conversations the user is in: they go whole. */
+  dmRooms: string[];
+  /** The user's live messages in shared rooms (groups included), oldest first. */
+  messages: Array<{ id: string; roomId: string }>;
+  /** Rooms and groups (not DMs) the user is a member of: they leave each (`room.left`), and a group they own is handed on. */
+  joined: Array<{ roomId: string; group: boolean; owner: boolean }>;
+  /** Reactions the user gave in shared rooms. */
+  reactions: Array<{ messageId: string; roomId: string; emoji: string }>;
+}
+
+export interface AccountErasure {
+  /** Messages whose text goes (empty when the user keeps them under "deleted user"). */
+  eraseMessages: Array<{ id: string; roomId: string }>;
+  dmRooms: string[];
+  /** What the row is called from now on (the old names are held by hash). */
+  username: string;
+  nickname: string;
+  nicknameKey: string;
+  /** Hashes of the old username and nickname keys, held until `holdUntil`. */
+  holds: string[];
+  holdUntil: number;
+  /** The write's time: holds that ended before it are dropped. */
+  now: number;
+}
+
 export interface AccountSecurityRepository {
+  /** Read what deleting the account will remove (see ErasePlan). */
+  erasePlan(userId: string): Awaitable<ErasePlan>;
+  /**
+   * Delete the account: credentials, sessions, two-factor login, roles, profile, avatar, reactions, read
+   * markers, follows, blocks, bookmarks, DMs; erase the listed messages (log rows become tombstones); rename
+   * the row and hold the old names. Answers the blobs no file row uses any more (removed after commit).
+   */
+  eraseAccount(userId: string, e: AccountErasure): Awaitable<{ blobs: string[] }>;
+  /** Is this name key hash held by a deleted account until later than `now`? */
+  nameHeld(keyHash: string, now: number): Awaitable<boolean>;
   twoFactor(userId: string): Awaitable<TwoFactorRow | null>;
   /** Start (or restart) enrolment with a new secret, not yet enabled. Refuses nothing: the service checks. */
   setPending(userId: string, secret: string, now: number): Awaitable<void>;

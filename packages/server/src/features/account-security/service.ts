@@ -1,4 +1,6 @@
-import type { AccountExport, SessionInfo } from '@open-discord/protocol';
+import type { AccountExport, MessageFate, SessionInfo } from '@open-discord/protocol';
+import { DEFAULTS } from '../../defaults.js';
+import { deleteAccount, type DeletionOptions } from './deletion.js';
 import { messageToWire } from '../messages/wire.js';
 import { ProtocolError } from '@open-discord/protocol';
 import type { ServiceDeps } from '../../core/deps.js';
@@ -25,6 +27,7 @@ const OPEN_WHILE_REQUIRED: ReadonlySet<string> = new Set([
   'sessions.revoke',
   'sessions.revokeOthers',
   'password.change',
+  'account.delete',
   'presence.set',
   'read.mark',
   'read.unmark',
@@ -46,6 +49,8 @@ export class AccountSecurityService {
     private readonly d: ServiceDeps,
     private readonly auth: AuthService,
     serverSecret: Buffer,
+    private readonly deletion: DeletionOptions = DEFAULTS.accountDeletion,
+    private readonly blobs: { remove(sha256: string): Promise<unknown> } | null = null,
   ) {
     this.key = totpSealKey(serverSecret);
     this.exports = new RateLimiter(1 / 60, 3, d.now);
@@ -218,6 +223,11 @@ export class AccountSecurityService {
       reactions,
       files,
     };
+  }
+
+  /** Delete the asking account for good (deletion.ts). */
+  deleteAccount(userId: string, p: { password: string; code?: string | undefined; messages?: MessageFate | undefined }): Promise<{ ok: true; messages: MessageFate }> {
+    return deleteAccount(this.d, this.auth, this.key, this.deletion, userId, p, (sha) => this.blobs?.remove(sha) ?? Promise.resolve());
   }
 
   async sessions(userId: string, family: string | null): Promise<{ sessions: SessionInfo[] }> {

@@ -1,7 +1,7 @@
 import type { Awaitable } from '../../ports/awaitable.js';
 /** Users and everything that lets someone in (refresh tokens, invites, reset codes): the accounts feature's storage. */
 
-export type RemovalReason = 'kicked' | 'banned';
+export type RemovalReason = 'kicked' | 'banned' | 'deleted';
 
 export interface UserRow {
   id: string;

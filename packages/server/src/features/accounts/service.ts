@@ -1,3 +1,4 @@
+import { refuseHeldName } from '../account-security/deletion.js';
 import type { LoginBody, Me, ResetPasswordBody, SignupBody, TokenPair } from '@open-discord/protocol';
 import type { MembershipService } from '../membership/service.js';
 import { NICKNAME_RE, ProtocolError } from '@open-discord/protocol';
@@ -159,6 +160,9 @@ export class AuthService {
     const { d } = this;
     // Refuse what needs no password work (closed registration, a bad invite, a taken nickname) before hashing.
     await this.admission(body.invite, d.now());
+    // A deleted account's names stay held for a while (account-security/deletion.ts).
+    await refuseHeldName(d, 'username', body.username, d.now());
+    if (wantedNick !== undefined) await refuseHeldName(d, 'nickname', wantedNick, d.now());
     if (wantedNick !== undefined && await d.store.users.idByNickname(wantedNick) !== null) {
       // A kicked member signing up again keeps their own nickname: judged inside the write.
       const own = await d.store.users.byUsername(body.username);
@@ -193,6 +197,9 @@ export class AuthService {
         return await this.issue(back, d.newId(), w.now, origin);
       }
       if (existing) throw new ProtocolError('CONFLICT', 'that username is taken');
+      // Again inside the write: an account deleted meanwhile holds its names from its commit on.
+      await refuseHeldName(d, 'username', body.username, w.now);
+      if (wantedNick !== undefined) await refuseHeldName(d, 'nickname', wantedNick, w.now);
       const id = d.newId();
       // Without a chosen nickname, one is made up: the username is for logging in and never shown to others.
       // A taken nickname is refused, never silently changed (the person would not know what they are called).

@@ -155,17 +155,21 @@ export class FilesService {
   }
 
   /**
-   * A file (or its thumbnail) the user may fetch: one they uploaded that no message carries yet, or one a
-   * live message they can see carries. Anything else — unknown id, hidden room, deleted message, no
+   * A file (or its thumbnail) the user may fetch: one they uploaded that no message carries yet, one a live
+   * message they can see carries, or one that is its uploader's current profile avatar (profiles are seen
+   * by every user, so their pictures are too; a replaced avatar is no longer served this way). Anything else — unknown id, hidden room, deleted message, no
    * thumbnail — is the same NOT_FOUND, after the same lookups.
    */
   async open(userId: string, fileId: string, thumb: boolean): Promise<Servable> {
     const blobs = this.blobs;
     const row = await this.d.store.files.get(fileId);
     const refs = await this.d.store.files.references(fileId);
+    // Looked up for every id, known or not, so the answer's timing does not tell them apart.
+    const profile = await this.d.store.forum.profile(row?.uploaderId ?? fileId);
     const view = await this.d.access.view();
+    const avatar = row !== null && profile.avatarFileId === row.id;
     const allowed =
-      row !== null && ((!refs.referenced && row.uploaderId === userId) || refs.liveRooms.some((r) => view.canSeeRoom(userId, r)));
+      row !== null && (avatar || (!refs.referenced && row.uploaderId === userId) || refs.liveRooms.some((r) => view.canSeeRoom(userId, r)));
     if (!blobs || !row || !allowed || (thumb && !row.thumb)) throw fileNotFound();
     const file = thumb ? blobs.thumbPath(row.sha256) : blobs.blobPath(row.sha256);
     const stat = await fsp.stat(file).catch(() => null);

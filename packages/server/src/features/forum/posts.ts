@@ -4,6 +4,7 @@ import type { AccessView } from '../../core/access.js';
 import { holds } from '../../core/authority.js';
 import type { WriteContext } from '../../core/commit-queue.js';
 import type { ServiceDeps } from '../../core/deps.js';
+import type { Awaitable } from '../../ports/awaitable.js';
 import type { MessageRow } from '../messages/repository.js';
 import type { SlowmodeCache } from '../messages/slowmode.js';
 import { messageToWire } from '../messages/wire.js';
@@ -39,6 +40,9 @@ export class PostsService {
     /** Every room's slowmode, kept from the events (messages/slowmode.ts). */
     private readonly slowmodes: SlowmodeCache,
   ) {}
+
+  /** Run in a new post's step once its `post.created` is written (the inbox tells its author's followers). */
+  readonly createdHooks: Array<(w: WriteContext, view: AccessView, post: Post) => Awaitable<void>> = [];
 
   /** The post, for a user who can see its board; hidden, missing and deleted posts answer alike. */
   async visiblePost(view: AccessView, userId: string, postId: string): Promise<Post> {
@@ -77,6 +81,7 @@ export class PostsService {
       await store.forum.insertPost({ id, roomId: p.roomId, authorId: userId, title: p.title, tags, order, createdAt: w.now });
       const post = await this.visiblePost(view, userId, id);
       w.emit({ type: 'post.created', roomId: p.roomId, actorId: userId }, { post });
+      for (const hook of this.createdHooks) await hook(w, view, post);
       return { post };
     });
   }

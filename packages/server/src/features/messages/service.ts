@@ -2,6 +2,7 @@ import type { Message, ParsedParams } from '@open-discord/protocol';
 import { broadcastMention, highlightKey, LIMITS, messageWords, ProtocolError } from '@open-discord/protocol';
 import { nameKey } from '../../text/name-key.js';
 import type { AccessView } from '../../core/access.js';
+import type { WriteContext } from '../../core/commit-queue.js';
 import type { Awaitable } from '../../ports/awaitable.js';
 import type { ServiceDeps } from '../../core/deps.js';
 import { withReactions } from '../reactions/attach.js';
@@ -22,8 +23,13 @@ interface Highlights {
   mentions: string[];
   /** Matched a private highlight word only: counted for them, never listed in the message. */
   private: string[];
+  /**
+   * Highlighted by name or private word, not by `@room`/`@here`: the inbox's mentions (a broadcast to a
+   * whole room is no personal news, and would write an item for every member in the send's step).
+   */
+  personal: string[];
 }
-const NONE: Highlights = { mentions: [], private: [] };
+const NONE: Highlights = { mentions: [], private: [], personal: [] };
 
 /**
  * Words' nickname keys, remembered: the key (NFKC, confusables skeleton, case) costs tens of microseconds a
@@ -52,6 +58,8 @@ export class MessagesService {
   readonly sendChecks: Array<(view: AccessView, roomId: string, root: MessageRow | null, userId: string) => Awaitable<void>> = [];
   /** Run in a reply's step once it is written (the forum keeps its post's latest activity). */
   readonly replyHooks: Array<(root: MessageRow, reply: MessageRow) => Awaitable<void>> = [];
+  /** Run in every message's step once it is written, with whom it highlights personally (the inbox's items). */
+  readonly createdHooks: Array<(w: WriteContext, view: AccessView, row: MessageRow, root: MessageRow | null, mentioned: readonly string[]) => Awaitable<void>> = [];
 
   constructor(
     private readonly d: ServiceDeps,
@@ -117,6 +125,7 @@ export class MessagesService {
       if (attachments.length) await store.files.link(base.id, attachments.map((a) => a.id));
       if (root) await this.threads.afterReply(root, row!, [...mentions, ...hl.private]);
       if (root) for (const hook of this.replyHooks) await hook(root, row!);
+      for (const hook of this.createdHooks) await hook(w, view, row!, root, hl.personal);
       return { message: message!, json: ev.dataJson };
     });
   }
@@ -160,6 +169,7 @@ export class MessagesService {
     // @room / @here: everyone in the room (online now, for @here) who can still see it, from a sender with
     // mention_everyone only; otherwise the message goes out and mentions nobody by it. Listed publicly, so
     // every client counts them exactly as the server does; not capped, since reaching all is the point.
+    const named = mentions.length;
     const broadcast = broadcastMention(text);
     if (broadcast && view.hasPermission(authorId, 'mention_everyone')) {
       for (const id of view.room(roomId)?.joined ?? []) {
@@ -174,7 +184,7 @@ export class MessagesService {
       if (!seen.has(id) && view.canSeeRoom(id, roomId) && view.isMember(id, roomId)) hidden.push(id);
       seen.add(id);
     }
-    return mentions.length || hidden.length ? { mentions, private: hidden } : NONE;
+    return mentions.length || hidden.length ? { mentions, private: hidden, personal: [...mentions.slice(0, named), ...hidden] } : NONE;
   }
 
   /** A page of history, newest page first; `end` once the room's first message is included. */

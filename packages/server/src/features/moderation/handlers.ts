@@ -24,6 +24,8 @@ export function closeRemovedUsers(events: readonly StoredEvent[], hub: Hub): voi
     if (e.type !== 'user.removed') continue;
     const { userId, reason } = decode(e.dataJson);
     if (reason === 'banned') hub.closeUser(userId, CloseCode.FORBIDDEN, 'banned from the server');
+    // A deleted account: its own request is answered first (in this turn, after publishing), then it closes.
+    else if (reason === 'deleted') setImmediate(() => hub.closeUser(userId, CloseCode.REMOVED, 'account deleted'));
     // A kick is not an expired token: the client must stop and say so instead of refreshing.
     else hub.closeUser(userId, CloseCode.REMOVED, 'removed from the server');
   }

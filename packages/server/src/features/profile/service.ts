@@ -1,3 +1,4 @@
+import { refuseHeldName } from '../account-security/deletion.js';
 import type { ParsedParams, PublicUser } from '@open-discord/protocol';
 import { highlightKey, ProtocolError } from '@open-discord/protocol';
 import type { WriteContext } from '../../core/commit-queue.js';
@@ -20,6 +21,7 @@ export class ProfileService {
       // Removed users keep their nickname reserved, so nobody can take over a kicked member's name.
       const holder = await this.d.store.users.idByNickname(nickname);
       if (holder !== null && holder !== userId) throw new ProtocolError('CONFLICT', `the nickname ${nickname} is taken`);
+      if (holder === null) await refuseHeldName(this.d, 'nickname', nickname, w.now);
       if ((await this.d.store.users.byId(userId))?.nickname === nickname) return { user: await publicUser(this.d.store, (await this.d.store.users.byId(userId))!) };
       await this.d.store.users.setNickname(userId, nickname);
       return this.changed(userId, w.emit);

@@ -1,5 +1,9 @@
 import { emojiProblem, type ParsedParams, ProtocolError, MAX_REACTIONS_PER_MESSAGE, resolveEmoji } from '@open-discord/protocol';
+import type { AccessView } from '../../core/access.js';
+import type { WriteContext } from '../../core/commit-queue.js';
 import type { ServiceDeps } from '../../core/deps.js';
+import type { Awaitable } from '../../ports/awaitable.js';
+import type { MessageRow } from '../messages/repository.js';
 
 /** The same answer for a message that does not exist, was deleted, or sits in a room the user cannot see. */
 const messageNotFound = () => new ProtocolError('NOT_FOUND', 'message not found');
@@ -11,6 +15,9 @@ const messageNotFound = () => new ProtocolError('NOT_FOUND', 'message not found'
  */
 export class ReactionsService {
   constructor(private readonly d: ServiceDeps) {}
+
+  /** Run in a reaction's step once `reaction.added` is written (the inbox tells a post's author). */
+  readonly addedHooks: Array<(w: WriteContext, view: AccessView, row: MessageRow, userId: string, emoji: string, order: number) => Awaitable<void>> = [];
 
   add(userId: string, p: ParsedParams<'reaction.add'>): Promise<{ ok: true }> {
     return this.change(userId, p, true);
@@ -45,7 +52,8 @@ export class ReactionsService {
         await store.reactions.remove(row.id, userId, emoji);
       }
       const data = { messageId: row.id, roomId: row.roomId, emoji, userId };
-      w.emit({ type: on ? 'reaction.added' : 'reaction.removed', roomId: row.roomId, actorId: userId }, data);
+      const ev = w.emit({ type: on ? 'reaction.added' : 'reaction.removed', roomId: row.roomId, actorId: userId }, data);
+      if (on) for (const hook of this.addedHooks) await hook(w, view, row, userId, emoji, ev.order);
       return { ok: true as const };
     });
   }

@@ -1,8 +1,8 @@
-import type { SessionInfo } from '@open-discord/protocol';
+import type { MessageFate, SessionInfo } from '@open-discord/protocol';
 import type { AppState } from '../app-state.js';
 
 /*
- * The account screens (/2fa, /password, /sessions) as a pure reducer: what is typed, which field has the
+ * The account screens (/2fa, /password, /sessions, /account delete) as a pure reducer: what is typed, which field has the
  * keys, what the server answered. The account controller sends the requests and reports back here. Secrets
  * typed here (passwords, codes) and the recovery codes leave the state when the screen closes.
  */
@@ -32,7 +32,15 @@ export type AccountScreen = Common &
         /** Shown once, after the code was accepted. */
         recoveryCodes: string[] | null;
       }
-    | { kind: 'form'; purpose: 'disable' | 'password'; fields: AccountField[]; step: number; values: Partial<Record<AccountField['name'], string>> }
+    | {
+        kind: 'form';
+        purpose: FormPurpose;
+        fields: AccountField[];
+        step: number;
+        values: Partial<Record<AccountField['name'], string>>;
+        /** Deleting: what the user chose for their messages (none: the server's default). */
+        messages?: MessageFate;
+      }
     | { kind: 'sessions'; sessions: SessionInfo[] | null; selected: number; info: string | null }
   );
 
@@ -40,7 +48,7 @@ export type AccountAction =
   | { type: 'account/enrol' }
   | { type: 'account/enrol-ready'; secret: string; uri: string }
   | { type: 'account/enrolled'; recoveryCodes: string[] }
-  | { type: 'account/form'; purpose: 'disable' | 'password' }
+  | { type: 'account/form'; purpose: FormPurpose; messages?: MessageFate }
   | { type: 'account/sessions' }
   | { type: 'account/sessions-loaded'; sessions: SessionInfo[]; info?: string }
   | { type: 'account/edit'; op: 'insert'; text: string }
@@ -54,7 +62,12 @@ export type AccountAction =
   | { type: 'account/close' };
 
 const CODE_FIELD: AccountField = { name: 'code', label: 'Two-factor code (or a recovery code)', hidden: false };
-export const FORM_FIELDS: Record<'disable' | 'password', AccountField[]> = {
+/** The forms: turn two-factor login off, change the password, delete the account. */
+export type FormPurpose = 'disable' | 'password' | 'delete';
+
+export const FORM_FIELDS: Record<FormPurpose, AccountField[]> = {
+  // Like the password change, the code field is added when the server asks for one.
+  delete: [{ name: 'password', label: 'Password', hidden: true }],
   disable: [{ name: 'password', label: 'Password', hidden: true }, CODE_FIELD],
   // The code field is added when the server says the account needs one.
   password: [
@@ -86,7 +99,15 @@ export function accountReducer(state: AppState, action: AccountAction): AppState
     case 'account/enrol':
       return set({ kind: 'enrol', secret: null, uri: null, code: '', recoveryCodes: null, ...idle, busy: true });
     case 'account/form':
-      return set({ kind: 'form', purpose: action.purpose, fields: FORM_FIELDS[action.purpose], step: 0, values: {}, ...idle });
+      return set({
+        kind: 'form',
+        purpose: action.purpose,
+        fields: FORM_FIELDS[action.purpose],
+        step: 0,
+        values: {},
+        ...(action.messages && { messages: action.messages }),
+        ...idle,
+      });
     case 'account/sessions':
       return set({ kind: 'sessions', sessions: null, selected: 0, info: null, ...idle, busy: true });
     case 'account/close':

@@ -32,7 +32,9 @@ export type Overlay =
   /** /2fa, /password, /sessions (state.account holds them). */
   | { kind: 'account' }
   /** A list of posts (bookmarks, feed, tag search, a profile card): state.forum.list holds it. */
-  | { kind: 'posts' };
+  | { kind: 'posts' }
+  /** The notification inbox (state.inbox holds it). */
+  | { kind: 'inbox' };
 
 /** A command resolved and built, kept while its confirmation is asked (plain data, so state stays pure). */
 export interface PendingCommand {

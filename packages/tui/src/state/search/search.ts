@@ -39,6 +39,8 @@ export type SearchAction =
   | { type: 'search/move'; delta: number }
   /** Enter on the selected hit: go to its room, marked, while its context loads. */
   | { type: 'search/jump' }
+  /** Go to a message found elsewhere (an inbox item): as a hit's jump, without a search. */
+  | { type: 'search/jump-to'; roomId: string; messageId: string; order: number }
   /** The messages around the hit (`history.around`). */
   | { type: 'search/context'; roomId: string; anchorId: string; messages: Message[]; olderEnd: boolean; newerEnd: boolean }
   /** A page next to the jump window: older (`history` before it) or newer (`history.around` its newest). */
@@ -83,17 +85,22 @@ function jump(state: AppState): AppState {
   const hit = selectedHit(state);
   const closed = { ...state, overlay: null };
   if (!hit || !state.world?.rooms[hit.message.roomId]) return notice(closed, 'error', 'that room is gone');
-  const roomId = hit.message.roomId;
   // A reply shown in its thread only is not in the room's list: the jump goes to its root (and the thread
   // controller opens the thread beside it).
   const messageId = hit.message.threadId && !hit.message.alsoInRoom ? hit.message.threadId : hit.message.id;
+  return jumpTo(closed, hit.message.roomId, messageId, hit.message.order);
+}
+
+/** Show the messages around one message of a room (a search hit, an inbox item): its context is loading. */
+function jumpTo(closed: AppState, roomId: string, messageId: string, order: number): AppState {
+  if (!closed.world?.rooms[roomId]) return notice(closed, 'error', 'that room is gone');
   const there = selectRoom(closed, roomId);
   const pane = there.views[roomId] ?? emptyPane();
   return {
     ...there,
     views: { ...there.views, [roomId]: { ...pane, scroll: 0, newBelow: 0, anchor: false } },
     world: dropJump(there.world!, roomId),
-    search: { ...state.search, jump: { roomId, messageId, order: hit.message.order, loading: true } },
+    search: { ...closed.search, jump: { roomId, messageId, order, loading: true } },
   };
 }
 
@@ -147,6 +154,8 @@ export function searchReducer(state: AppState, action: Action): AppState {
     }
     case 'search/jump':
       return jump(state);
+    case 'search/jump-to':
+      return jumpTo({ ...state, overlay: null }, action.roomId, action.messageId, action.order);
     case 'search/context': {
       const j = state.search.jump;
       if (!state.world || !j || j.roomId !== action.roomId || j.messageId !== action.anchorId) return state;

@@ -1,0 +1,9 @@
+import type { Feature } from '../feature.js';
+import { registerInboxHandlers } from './handlers.js';
+
+/** The notification inbox: its events are private to their user and name items, never rooms or text. */
+export const inbox: Feature = {
+  name: 'inbox',
+  events: ['inbox.item', 'inbox.read', 'inbox.settings.changed'],
+  register: registerInboxHandlers,
+};
