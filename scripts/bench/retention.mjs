@@ -11,6 +11,7 @@
 // The built store is cached under the temp dir (keyed by size and generator version) and copied for each run,
 // since a sweep empties it. Needs no build step: the server's TypeScript is bundled with esbuild.
 import { fork } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -215,7 +216,9 @@ async function main() {
   const RATE = arg('--rate', 20);
   const BASELINE_SEC = arg('--baseline-sec', 15);
   const { SqliteStorage, startServer } = await loadServer();
-  const cache = path.join(os.tmpdir(), `od-retention-bench-${GENERATOR}-${MESSAGES}`);
+  // Keyed by the schema too: a store built by another version of the migrations would not open.
+  const schema = createHash('sha256').update(fs.readFileSync(path.join(root, 'packages/server/src/adapters/sqlite/migrations.ts'))).digest('hex').slice(0, 8);
+  const cache = path.join(os.tmpdir(), `od-retention-bench-${GENERATOR}-${schema}-${MESSAGES}`);
   if (process.argv.includes('--rebuild') || !fs.existsSync(path.join(cache, 'built'))) {
     process.stderr.write(`building ${MESSAGES} messages in ${ROOMS} rooms under ${cache} …\n`);
     buildStore(SqliteStorage, cache, MESSAGES);

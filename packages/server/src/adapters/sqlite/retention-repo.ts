@@ -27,6 +27,9 @@ const IN_CONTENT = `type IN (${CONTENT_TYPES.map((t) => `'${t}'`).join(', ')})`;
  */
 export const TOMBSTONE = `type = 'expired', actor_id = NULL, target_user_id = NULL, data = '{}'`;
 
+/** FTS5's default automerge level: merge once four segments of a level exist. */
+const FTS5_AUTOMERGE = 4;
+
 interface Head {
   id: string;
   room_id: string;
@@ -48,7 +51,7 @@ export class SqliteRetentionRepo implements RetentionRepository {
   private readonly s;
   constructor(
     private readonly db: Db,
-    private readonly checkpoint: () => boolean,
+    private readonly checkpoint: () => Promise<boolean>,
   ) {
     this.s = {
       setPolicy: db.prepare('UPDATE rooms SET retention_sec = ? WHERE id = ?'),
@@ -111,6 +114,13 @@ export class SqliteRetentionRepo implements RetentionRepository {
       // A negative merge merges every segment into one, a few pages at a time: an incremental 'optimize'.
       mergeWord: db.prepare("INSERT INTO messages_fts_word (messages_fts_word, rank) VALUES ('merge', ?)"),
       mergeTri: db.prepare("INSERT INTO messages_fts_tri (messages_fts_tri, rank) VALUES ('merge', ?)"),
+      // Literal levels: FTS5 refuses a bound number here (the driver binds it as a real).
+      holdMerges: db.prepare(
+        "INSERT INTO messages_fts_word (messages_fts_word, rank) VALUES ('automerge', 0)",
+      ),
+      holdMergesTri: db.prepare("INSERT INTO messages_fts_tri (messages_fts_tri, rank) VALUES ('automerge', 0)"),
+      resumeMerges: db.prepare(`INSERT INTO messages_fts_word (messages_fts_word, rank) VALUES ('automerge', ${FTS5_AUTOMERGE})`),
+      resumeMergesTri: db.prepare(`INSERT INTO messages_fts_tri (messages_fts_tri, rank) VALUES ('automerge', ${FTS5_AUTOMERGE})`),
     };
   }
 
@@ -201,6 +211,17 @@ export class SqliteRetentionRepo implements RetentionRepository {
     return this.s.blobInUse.get(sha256) !== undefined;
   }
 
+  holdSearchMerges(hold: boolean): void {
+    // 0 stops automatic merges; back to FTS5's own default after (nothing else in the schema sets it).
+    for (const st of hold ? [this.s.holdMerges, this.s.holdMergesTri] : [this.s.resumeMerges, this.s.resumeMergesTri]) st.run();
+  }
+
+  mergeSearch(pages: number): void {
+    // A positive merge: up to `pages` pages on the level with the most segments, resumed by the next call.
+    this.s.mergeWord.run(pages);
+    this.s.mergeTri.run(pages);
+  }
+
   compactSearch(pages: number): boolean {
     let worked = false;
     for (const merge of [this.s.mergeWord, this.s.mergeTri]) {
@@ -212,7 +233,7 @@ export class SqliteRetentionRepo implements RetentionRepository {
     return worked;
   }
 
-  scrub(): boolean {
+  async scrub(): Promise<boolean> {
     if (this.db.inTransaction) return false;
     return this.checkpoint();
   }

@@ -12,6 +12,7 @@ import type { Awaitable } from '../../ports/awaitable.js';
 import { SqliteAccountSecurityRepo } from './account-security-repo.js';
 import { SqliteCategoriesRepo } from './categories-repo.js';
 import { SqliteConversationsRepo } from './conversations-repo.js';
+import { CheckpointWorker } from './checkpoint-worker.js';
 import { type CheckpointMode, CheckpointRationer, type CheckpointResult } from './checkpoints.js';
 import { SqliteCredentialsRepo } from './credentials-repo.js';
 import { BUSY_TIMEOUT_MS, openDatabase, type Db, type Synchronous } from './db.js';
@@ -87,8 +88,9 @@ export class SqliteStorage implements Storage {
     this.threads = new SqliteThreadsRepo(db, this.messages);
     this.search = new SqliteSearchRepo(db);
     this.blocks = new SqliteBlocksRepo(db);
-    // After a sweep: the whole log folded back and the -wal file cut to nothing (no old page image stays).
-    this.retention = new SqliteRetentionRepo(db, () => this.checkpoint('TRUNCATE').busy === false);
+    // After a sweep: the whole log folded back (most of it off the event loop) and the -wal file cut to
+    // nothing (no old page image stays).
+    this.retention = new SqliteRetentionRepo(db, async () => (await this.checkpoints.settle('TRUNCATE'))?.busy === false);
     this.accountSecurity = new SqliteAccountSecurityRepo(db);
     this.audit = new SqliteAuditRepo(db);
     this.forum = new SqliteForumRepo(db);
@@ -107,6 +109,8 @@ export class SqliteStorage implements Storage {
       `${db.name}-wal`,
       (mode) => (this.db.open ? this.checkpoint(mode) : null),
       (error) => log({ level: 'error', msg: 'checkpoint failed', error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) }),
+      // A file database: checkpoints copy and fsync on a worker thread of their own.
+      db.memory || db.readonly ? null : new CheckpointWorker(db.name),
     );
   }
 

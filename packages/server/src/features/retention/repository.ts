@@ -60,6 +60,21 @@ export interface RetentionRepository {
   /** Some file row still uses this blob (checked again right before it is removed from disk). */
   blobInUse(sha256: string): Awaitable<boolean>;
   /**
+   * Around a sweep's deletions: hold the search indexes' automatic merges (true), then let them run again
+   * (false). Each step's deletions add a segment to the indexes, and every few segments an automatic merge
+   * rewrote whole levels inside that step's commit — hundreds of ms with live messages waiting behind it. Held,
+   * the segments are merged afterwards by `compactSearch`, a bounded number of pages a step. Persistent in the
+   * indexes' configuration: a sweep cut short by a crash leaves them held until the next sweep ends (the
+   * indexes keep working; FTS5 still merges a level that reaches its crisis count).
+   */
+  holdSearchMerges(hold: boolean): Awaitable<void>;
+  /**
+   * During a sweep, between its steps: merge up to about `pages` pages of the indexes' most crowded level
+   * (resumed by the next call), so the segments the steps add never pile up to FTS5's crisis count, which
+   * would merge whole levels inside a step (seconds on a store of a million messages).
+   */
+  mergeSearch(pages: number): Awaitable<void>;
+  /**
    * After a sweep: rewrite up to about `pages` pages of the search indexes so that removed messages' words
    * leave their pages (an index keeps a deleted entry's bytes until its segment is merged). Runs inside a
    * commit-queue step; false once there is nothing left to rewrite.

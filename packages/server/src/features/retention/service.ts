@@ -46,16 +46,24 @@ export interface SweepReport {
   scrubbed: boolean;
 }
 
-export const DEFAULT_SWEEP_BATCH = 500;
-/** What a sweep step's own work should take (its commit's wait for the disk is not counted). */
-const STEP_TARGET_MS = 50;
+export const DEFAULT_SWEEP_BATCH = 300;
 /**
- * Bounds of a step: below a few hundred messages the sweep is bound by commits (each one waits for the disk)
- * and a loaded machine made it crawl; with steps of 5000 the commit of one (tens of MB of pages) held live
- * messages up for 0.7 s at p99 (scripts/bench/retention.mjs).
+ * What a sweep step's own work should take (its commit's wait for the disk is not counted): a live message
+ * that arrives while a step runs waits for the rest of it and its commit.
  */
-const STEP_MIN = 300;
+const STEP_TARGET_MS = 25;
+/**
+ * Bounds of a step: below about a hundred messages the sweep is bound by commits (each one waits for the
+ * disk) and a loaded machine made it crawl; with steps of 5000 the commit of one (tens of MB of pages) held
+ * live messages up for 0.7 s at p99 (scripts/bench/retention.mjs).
+ */
+const STEP_MIN = 100;
 const STEP_MAX = 1000;
+/**
+ * Before each step the sweep lets live writes go first: it waits while the commit queue has a batch queued or
+ * in flight, but not longer than this, so a server that never goes quiet still gets swept.
+ */
+const YIELD_MAX_MS = 1000;
 
 /** The next step's size in messages scanned, from how long the last one took. */
 export function nextStepSize(limit: number, tookMs: number): number {
@@ -65,8 +73,8 @@ export function nextStepSize(limit: number, tookMs: number): number {
 }
 /** Log rows looked at per step when tombstoning the events that name removed messages. */
 const LOG_RANGE = 5000;
-/** Search index pages rewritten per step after a sweep. */
-const SEARCH_MERGE_PAGES = 64;
+/** Search index pages merged per step, during and after a sweep (64 took 0.2-0.4 s a step with its commit). */
+const SEARCH_MERGE_PAGES = 32;
 /** File rows looked at per step when collecting files nothing carries any more. */
 const FILES_BATCH = 200;
 
@@ -161,8 +169,7 @@ export class RetentionService {
     const { store, queue } = this.d;
     // Steps are sized by how long they take (a live message waits for at most the step before it): halved
     // when one took too long, grown while they are quick. A fixed size (`batch`) when given.
-    let limit = this.o.batch ?? DEFAULT_SWEEP_BATCH;
-    const fileIds: string[] = [];
+    const limit = this.o.batch ?? DEFAULT_SWEEP_BATCH;
     const byRoom = new Map<string, RoomSweep>();
     const cutoffs: Record<string, number> = {};
     let cursor = Number.MAX_SAFE_INTEGER;
@@ -175,8 +182,27 @@ export class RetentionService {
       byRoom.set(row.id, { ...this.head(row, policy), messages: 0, replies: 0, reactions: 0, files: 0 });
       cursor = Math.min(cursor, row.expiredThrough ?? 0);
     }
+    // The search indexes' segments are merged in steps of their own (a bounded amount each, between the walk's
+    // steps and after it), never by an automatic merge inside a step.
+    const hold = Object.keys(cutoffs).length > 0;
+    if (hold) await queue.submit(async () => store.retention.holdSearchMerges(true));
+    try {
+      return await this.walk(cutoffs, byRoom, cursor, limit);
+    } finally {
+      if (hold) await queue.submit(async () => store.retention.holdSearchMerges(false)).catch((error: unknown) => {
+        this.d.log({ level: 'warn', msg: 'retention: search merges stay held until the next sweep', error: error instanceof Error ? error.message : String(error) });
+      });
+    }
+  }
+
+  private async walk(cutoffs: Record<string, number>, byRoom: Map<string, RoomSweep>, start: number, firstLimit: number): Promise<SweepReport> {
+    const { store, queue } = this.d;
+    let limit = firstLimit;
+    let cursor = start;
+    const fileIds: string[] = [];
     // One walk of the messages in log order from the oldest horizon, a bounded step at a time.
     while (Object.keys(cutoffs).length > 0) {
+      await this.yieldToLive();
       const after = cursor;
       let took = 0;
       const submitted = performance.now();
@@ -200,10 +226,13 @@ export class RetentionService {
       for (const roomId of b.stopped) delete cutoffs[roomId];
       if (b.done) break;
       cursor = b.cursor;
-      // Half the time to live traffic: as long as this step took, committed (its pages also make the
-      // write-ahead log's checkpoints, which run on the event loop, longer), up to a tenth of a second.
+      // Half the time to live traffic: as long as this step took, committed, up to a tenth of a second (its
+      // pages also keep the disk busy with their checkpoint, which live commits' fsyncs wait behind).
       const pause = Math.min(100, performance.now() - submitted);
       await new Promise((resolve) => setTimeout(resolve, pause));
+      // The search segments this step added are merged a bounded amount at a time, in a step of their own.
+      await this.yieldToLive();
+      await queue.submit(async () => store.retention.mergeSearch(SEARCH_MERGE_PAGES));
     }
     const rooms = [...byRoom.values()].filter((r) => r.messages > 0);
     if (rooms.length > 0) {
@@ -224,6 +253,7 @@ export class RetentionService {
       const head = await store.events.head();
       for (let after = Math.min(...rooms.map((r) => r.from)); after < head; after += LOG_RANGE) {
         const upTo = Math.min(head, after + LOG_RANGE);
+        await this.yieldToLive();
         await queue.submit(async () => void (await store.retention.tombstoneOrphans(swept, after, upTo)));
         await new Promise((resolve) => setImmediate(resolve));
       }
@@ -235,6 +265,7 @@ export class RetentionService {
       // The removed words leave the search indexes' pages: their segments are merged a few pages a step.
       while (await queue.submit(async () => store.retention.compactSearch(SEARCH_MERGE_PAGES))) {
         await new Promise((resolve) => setImmediate(resolve));
+        await this.yieldToLive();
       }
     }
     if (removedAnything) {
@@ -246,6 +277,13 @@ export class RetentionService {
       this.d.log({ level: 'info', msg: 'retention sweep', rooms: rooms.length, messages: rooms.reduce((n, r) => n + r.messages, 0), files, blobs, scrubbed });
     }
     return { dryRun: false, rooms, files, blobs, scrubbed };
+  }
+
+  /** Wait (up to YIELD_MAX_MS) until no live batch is queued or being committed: live writes go first. */
+  private async yieldToLive(): Promise<void> {
+    const { queue } = this.d;
+    const until = performance.now() + YIELD_MAX_MS;
+    while (queue.busy && performance.now() < until) await new Promise((resolve) => setImmediate(resolve));
   }
 
   /** File rows nothing carries any more (expired now, or deleted by their authors before), then their blobs. */
