@@ -16,7 +16,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
+import { bundleServer, rng } from './lib/server-source.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const GENERATOR = 'v1';
@@ -94,44 +95,8 @@ async function liveClient() {
   process.send({ ready: true });
 }
 
-/** The server, bundled from source into a temp module. */
-async function loadServer() {
-  const { build } = await import('esbuild');
-  const out = path.join(root, 'node_modules', '.cache', `od-retention-bench-${process.pid}.mjs`);
-  await build({
-    stdin: {
-      contents: `export { SqliteStorage } from './packages/server/src/adapters/sqlite/storage.ts';
-                 export { startServer } from './packages/server/src/app.ts';`,
-      resolveDir: root,
-      loader: 'ts',
-    },
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    outfile: out,
-    alias: { '@open-discord/protocol': path.join(root, 'packages/protocol/src/index.ts') },
-    external: ['better-sqlite3', 'ws', 'bcryptjs', 'jsonwebtoken', 'zod', 'commander', 'unicode-confusables', 'sharp'],
-    logLevel: 'error',
-  });
-  try {
-    return await import(pathToFileURL(out).href);
-  } finally {
-    fs.rmSync(out, { force: true });
-  }
-}
+const loadServer = () => bundleServer('retention', ['startServer']);
 
-/** A small deterministic PRNG (mulberry32), so every build of a size is the same store. */
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const WORDS = ['deploy', 'lunch', 'meeting', 'bug', 'release', 'coffee', 'review', 'ticket', 'server', 'weekend', 'build', 'test', 'docs', 'merge', 'branch'];
 

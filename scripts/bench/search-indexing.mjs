@@ -12,37 +12,14 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
+import { fileURLToPath } from 'node:url';
+import { bundleServer } from './lib/server-source.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const i = process.argv.indexOf('--messages');
 const MESSAGES = i >= 0 ? Number(process.argv[i + 1]) : 20_000;
 
-async function loadServer() {
-  const out = path.join(root, 'node_modules', '.cache', `od-indexing-bench-${process.pid}.mjs`);
-  await build({
-    stdin: {
-      contents: `export { SqliteStorage } from './packages/server/src/adapters/sqlite/storage.ts';
-                 export { createServices } from './packages/server/src/app.ts';`,
-      resolveDir: root,
-      loader: 'ts',
-    },
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    outfile: out,
-    alias: { '@open-discord/protocol': path.join(root, 'packages/protocol/src/index.ts') },
-    external: ['better-sqlite3', 'ws', 'bcryptjs', 'jsonwebtoken', 'zod', 'commander', 'unicode-confusables', 'sharp'],
-    logLevel: 'error',
-  });
-  try {
-    return await import(pathToFileURL(out).href);
-  } finally {
-    fs.rmSync(out, { force: true });
-  }
-}
+const loadServer = () => bundleServer('indexing', ['createServices']);
 
 const cpuUs = () => {
   const u = process.cpuUsage();

@@ -12,8 +12,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
+import { fileURLToPath } from 'node:url';
+import { bundleServer, rng } from './lib/server-source.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const GENERATOR = 'v1';
@@ -39,44 +39,8 @@ if (process.argv.includes('--help') || process.argv.includes('-h')) {
 const MESSAGES = arg('--messages', 1_000_000);
 const QUERIES = arg('--queries', 200);
 
-/** The server's storage adapter and services, bundled from source into a temp module. */
-async function loadServer() {
-  // Inside the repository, so the bundle's external imports (better-sqlite3, zod…) resolve from node_modules.
-  const out = path.join(root, 'node_modules', '.cache', `od-search-bench-${process.pid}.mjs`);
-  await build({
-    stdin: {
-      contents: `export { SqliteStorage } from './packages/server/src/adapters/sqlite/storage.ts';
-                 export { createServices } from './packages/server/src/app.ts';`,
-      resolveDir: root,
-      loader: 'ts',
-    },
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    outfile: out,
-    alias: { '@open-discord/protocol': path.join(root, 'packages/protocol/src/index.ts') },
-    external: ['better-sqlite3', 'ws', 'bcryptjs', 'jsonwebtoken', 'zod', 'commander', 'unicode-confusables', 'sharp'],
-    logLevel: 'error',
-  });
-  try {
-    return await import(pathToFileURL(out).href);
-  } finally {
-    fs.rmSync(out, { force: true });
-  }
-}
+const loadServer = () => bundleServer('search', ['createServices']);
 
-/** A small deterministic PRNG (mulberry32), so every build of a size is the same store. */
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Zipf-like pick of an index below n: a few items are common, most are rare, as words are in chat. */
 const zipf = (r, n) => Math.min(n - 1, Math.floor(Math.exp(r() * Math.log(n + 1)) - 1));
