@@ -2,7 +2,7 @@ import sharp from 'sharp';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseHashtags, type StateResult, uploadFile } from '@open-discord/protocol';
 import { Harness, liveEvent, makeOwner, member, refused } from './community-support.js';
-import type { RawClient } from './helpers.js';
+import { boardOfThree, comment, type Frame, nonce, post } from './forum-support.js';
 
 /*
  * Forum boards end to end over real sockets: a board is a room of kind `forum`; posts carry a title and the
@@ -13,23 +13,7 @@ import type { RawClient } from './helpers.js';
 const h = new Harness();
 afterEach(() => h.release());
 
-type Frame = Record<string, any>;
-let nonces = 0;
-const nonce = () => `f${++nonces}`;
-
-async function setup() {
-  const { server, members, clients } = await h.community('alice', 'bob', 'carol');
-  const [a, b, c] = clients as [RawClient, RawClient, RawClient];
-  const { room } = await a.call('room.create', { name: 'ideas', kind: 'forum' });
-  await b.call('room.join', { roomId: room.id });
-  await c.call('room.join', { roomId: room.id });
-  return { server, members, a, b, c, board: room.id as string };
-}
-
-const post = (c: RawClient, roomId: string, title: string, text = '') =>
-  c.call('post.create', { roomId, title, text, nonce: nonce() }).then((r) => r.post as Frame);
-const comment = (c: RawClient, roomId: string, postId: string, text: string) =>
-  c.call('message.send', { roomId, text, nonce: nonce(), threadId: postId }).then((r) => r.message as Frame);
+const setup = () => boardOfThree(h);
 const titles = (posts: Frame[]) => posts.map((p) => p.title);
 
 describe('hashtags', () => {

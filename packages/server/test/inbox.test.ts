@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { Harness, liveEvent, refused, syncFromZero } from './community-support.js';
+import { boardOfThree, comment, type Frame, nonce, post } from './forum-support.js';
 import type { RawClient } from './helpers.js';
 
 /*
@@ -12,23 +13,7 @@ import type { RawClient } from './helpers.js';
 const h = new Harness();
 afterEach(() => h.release());
 
-type Frame = Record<string, any>;
-let nonces = 0;
-const nonce = () => `i${++nonces}`;
-
-async function setup() {
-  const { server, members, clients } = await h.community('alice', 'bob', 'carol');
-  const [a, b, c] = clients as [RawClient, RawClient, RawClient];
-  const { room } = await a.call('room.create', { name: 'ideas', kind: 'forum' });
-  await b.call('room.join', { roomId: room.id });
-  await c.call('room.join', { roomId: room.id });
-  return { server, members, a, b, c, board: room.id as string };
-}
-
-const post = (c: RawClient, roomId: string, title: string, text = '') =>
-  c.call('post.create', { roomId, title, text, nonce: nonce() }).then((r) => r.post as Frame);
-const comment = (c: RawClient, roomId: string, postId: string, text: string) =>
-  c.call('message.send', { roomId, text, nonce: nonce(), threadId: postId }).then((r) => r.message as Frame);
+const setup = () => boardOfThree(h);
 const inbox = (c: RawClient, params: Frame = {}) => c.call('inbox.list', params) as Promise<Frame>;
 
 describe('inbox', () => {

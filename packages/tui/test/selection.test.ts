@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { ClientEvent } from '@open-discord/protocol';
 import { attachClient } from '../src/controllers/index.js';
 import { osc52, reactionLine } from '../src/controllers/message-actions.js';
-import { handleIntent } from '../src/keys/handle-intent.js';
+import { dispatchInput } from '../src/keys/dispatch-input.js';
 import { resolveInput, resolveKey } from '../src/keys/keymap.js';
 import type { KeyContext } from '../src/keys/intents.js';
 import { visiblePane } from '../src/state/messages/selectors.js';
@@ -37,11 +37,7 @@ function setup() {
   const written: string[] = [];
   const actions = attachClient(client, store, { onQuit: () => {}, nonce: () => 'n1', now: () => 0, writeTerminal: (d) => written.push(d) });
   /** Press a key as the chat screen would (its context follows the state, as use-chat-keys.ts decides it). */
-  const press = (input: string, key: Key = none) => {
-    const s = store.getState();
-    const context: KeyContext = s.overlay ? s.overlay.kind : selecting(s) ? 'select' : 'chat';
-    for (const intent of resolveInput(input, key, context)) handleIntent(intent, store, actions, () => {});
-  };
+  const press = (input: string, key: Key = none) => dispatchInput(input, key, store, actions, () => {});
   const type = (text: string) => {
     for (const ch of text) press(ch);
   };
@@ -282,5 +278,20 @@ describe('reactions on screen', () => {
     s = reducer(s, { type: 'select/enter', start: 'own-last' });
     expect(selectedMessage(s)?.id).toBe('m12');
     expect(text(visiblePane(s))).toContain('my words');
+  });
+});
+
+describe('keys that arrive together', () => {
+  it('in selection mode each letter of one chunk is a key of its own (Alt+S, then `kk` read at once on a loaded machine)', () => {
+    const { store, press } = setup();
+    press('s', K.altS);
+    expect(selectedMessage(store.getState())?.id).toBe('m13');
+    press('kk');
+    expect(selectedMessage(store.getState())?.id).toBe('m11');
+    expect(store.getState().input.text).toBe('');
+    // A chunk that leaves the mode types the rest: `x` leaves it and `yz`… is typed after it.
+    press('xyz');
+    expect(store.getState().selection).toBeNull();
+    expect(store.getState().input.text).toBe('xyz');
   });
 });
