@@ -113,6 +113,15 @@ export class SqliteAccountDeletion {
     };
   }
 
+  /** What hangs off these messages (a JSON list of ids) goes: mentions, reactions, file links; returns the files they carried. */
+  private dropAttached(ids: string): string[] {
+    const files = this.s.filesOf.all(ids).map((f) => f.file_id);
+    this.s.delMentionsOf.run(ids);
+    this.s.delReactionsOn.run(ids);
+    this.s.delLinksOf.run(ids);
+    return files;
+  }
+
   dmRoomsOf(userId: string): string[] {
     return this.s.dmRooms.all(userId).map((r) => r.room_id);
   }
@@ -134,21 +143,14 @@ export class SqliteAccountDeletion {
     if (e.eraseMessages.length > 0) {
       const ids = list(e.eraseMessages.map((m) => m.id));
       const rooms = list([...new Set(e.eraseMessages.map((m) => m.roomId))]);
-      fileIds.push(...s.filesOf.all(ids).map((f) => f.file_id));
+      fileIds.push(...this.dropAttached(ids));
       s.blank.run(ids);
       s.blankPosts.run(ids);
       s.delPostTags.run(ids);
-      s.delMentionsOf.run(ids);
-      s.delReactionsOn.run(ids);
-      s.delLinksOf.run(ids);
       s.tombstoneAbout.run(rooms, ids);
     }
     for (const roomId of e.dmRooms) {
-      const ids = list(s.roomMessages.all(roomId).map((m) => m.id));
-      fileIds.push(...s.filesOf.all(ids).map((f) => f.file_id));
-      s.delMentionsOf.run(ids);
-      s.delReactionsOn.run(ids);
-      s.delLinksOf.run(ids);
+      fileIds.push(...this.dropAttached(list(s.roomMessages.all(roomId).map((m) => m.id))));
       s.delRoomFollows.run(roomId);
       s.delRoomMessages.run(roomId);
       s.tombstoneRoom.run(roomId);
