@@ -132,6 +132,8 @@ export interface ServerOptions {
   retentionSweepMs?: number;
   /** Account deletion: the default for messages (erase or keep) and how long old names stay held. */
   accountDeletion?: Partial<DeletionOptions>;
+  /** Inbox items one fan-out step writes after a post's or comment's commit (tests lower it to see several steps). */
+  inboxFanoutChunk?: number;
 }
 
 /** Every feature's service, around one storage, one access index and one commit queue. */
@@ -183,6 +185,8 @@ export interface ServicesOptions {
   retentionSec?: number | null;
   /** Account deletion: what happens to messages when the user does not say, how long old names stay held. */
   accountDeletion?: Partial<DeletionOptions>;
+  /** Inbox items one fan-out step writes (DEFAULTS.inboxFanoutChunk). */
+  inboxFanoutChunk?: number;
 }
 
 /** A bus that delivers in-process only (the command line: the running server picks its events up). */
@@ -228,11 +232,17 @@ export async function createServices(o: ServicesOptions): Promise<Services & { b
   const messageChanges = new MessageChangesService(deps, threads);
   // A post's body edited as a message: its hashtags follow.
   messageChanges.editHooks.push((w, row, text, actorId) => posts.rootEdited(w, row, text, actorId));
-  // The inbox's items are written in the steps of the news: mentions and replies, posts, reactions.
-  const inbox = new InboxService(deps);
+  // The inbox hears of news in its step: mentions, replies and reactions are written there (a reaction taken
+  // back takes its item); posts and comments queue a fan-out job for their followers, written after commit.
+  const inbox = new InboxService(deps, o.inboxFanoutChunk ?? DEFAULTS.inboxFanoutChunk);
   messages.createdHooks.push((w, view, row, root, mentioned) => inbox.messageCreated(w, view, row, root, mentioned));
   posts.createdHooks.push((w, view, post) => inbox.postCreated(w, view, post));
   reactions.addedHooks.push((w, view, row, userId, emoji, order) => inbox.reacted(w, view, row, userId, emoji, order));
+  reactions.removedHooks.push((w, row, userId, emoji) => inbox.unreacted(w, row, userId, emoji));
+  // Posts and comments written by another process (the operator's command line) may have left jobs queued.
+  queue.onForeignEvents((events) => {
+    if (events.some((e) => e.type === 'post.created' || e.type === 'message.created')) inbox.kickFanout();
+  });
   return {
     bus,
     deps,
@@ -348,6 +358,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       },
       retentionSec: or(opts.retentionSec, DEFAULTS.retentionSec),
       ...(opts.accountDeletion && { accountDeletion: opts.accountDeletion }),
+      ...(opts.inboxFanoutChunk !== undefined && { inboxFanoutChunk: opts.inboxFanoutChunk }),
       auth: {
         secret,
         registration: opts.registration ?? DEFAULTS.registration,
@@ -435,6 +446,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     bus.subscribe((events) => indexer.wake(events));
     // Expired content is deleted in bounded steps between live writes.
     const stopSweeper = services.retention.startSweeper(opts.retentionSweepMs ?? DEFAULTS.retentionSweepMs);
+    // Inbox fan-out left queued by a stop or a crash goes out now.
+    services.inbox.kickFanout();
     // The operator's command line writes events from another process; publish them live within a moment.
     bus.watchForeign(() => void deps.queue.absorbForeign());
 
@@ -462,6 +475,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
           stopStatus();
           indexer.stop();
           stopSweeper();
+          // Before the queue closes: the chunk in flight commits, the rest of a job waits for the next start.
+          await services.inbox.stopFanout();
           storage.stopUpkeep();
           bus.close();
           await deps.queue.close();
@@ -503,6 +518,8 @@ export async function withOperatorServices<T>(
     });
     return await fn(services, storage);
   } finally {
+    // A comment's fan-out this command started: its chunk finishes, the rest goes out from the server.
+    await services?.inbox.stopFanout();
     // The auth service's hashing workers would keep the command's process alive after it is done.
     await services?.auth.close();
     storage.close();

@@ -60,6 +60,11 @@ export const DEFAULTS = {
    * wait (a search also indexes what waits first). See features/search/indexer.ts.
    */
   searchIndex: { idleMs: 200, backlog: 2000, batch: 2000 },
+  /**
+   * Inbox items a fan-out step writes (a post read by its author's followers goes out in steps of this many
+   * users after the post's commit). See features/inbox/service.ts.
+   */
+  inboxFanoutChunk: 250,
   /** Others see a user offline this long after their last connection closed (a reconnect does not flap). */
   presenceGraceMs: 10_000,
   /** The running server rewrites `<data-dir>/status.json` (counts for `od-server stats`) this often. */

@@ -1,7 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { Harness, liveEvent, refused, syncFromZero } from './community-support.js';
+import { randomUUID } from 'node:crypto';
+import { SqliteStorage } from '../src/adapters/sqlite/storage.js';
+import { createServices } from '../src/app.js';
+import { Harness, liveEvent, makeOwner, member, refused, syncFromZero } from './community-support.js';
 import { boardOfThree, comment, type Frame, nonce, post } from './forum-support.js';
-import type { RawClient } from './helpers.js';
+import { quiet, type RawClient } from './helpers.js';
 
 /*
  * The notification inbox over real sockets: items for mentions, replies to one's messages and posts, comments
@@ -37,21 +40,26 @@ describe('inbox', () => {
   });
 
   it('followers of a post hear of new comments; people following the author hear of new posts', async () => {
-    const { members, a, b, c, board } = await setup();
+    const { server, members, a, b, c, board } = await setup();
+    // Comments reach a post's followers, and posts their author's followers, after their own commit.
+    const settled = () => server.app.services.inbox.fanoutSettled();
     const p = await post(a, board, 'Gardening');
     await comment(b, board, p.id, 'tomatoes');
     const third = await comment(c, board, p.id, 'and beans');
+    await settled();
     // bob follows the post since he commented: carol's comment is a "comment" for him, a "reply" for alice.
     expect((await inbox(b)).items.map((i: Frame) => [i.kind, i.messageId])).toEqual([['comment', third.id]]);
     expect((await inbox(a)).items.map((i: Frame) => i.kind)).toEqual(['reply', 'reply']);
 
     await c.call('user.follow', { userId: members[0]!.id });
     const next = await post(a, board, 'Compost');
+    await settled();
     const items = (await inbox(c)).items;
     expect(items[0]).toMatchObject({ kind: 'post', messageId: next.id, title: 'Compost', actorId: members[0]!.id });
     // News from someone carol blocks stays out of her inbox.
     await c.call('user.block', { userId: members[0]!.id, blocked: true });
     await post(a, board, 'Blocked news');
+    await settled();
     expect((await inbox(c)).items.map((i: Frame) => i.title)).toEqual(['Compost']);
   });
 
@@ -85,6 +93,90 @@ describe('inbox', () => {
     expect(await b.call('inbox.read', { ids: [list.items[0].id] })).toEqual({ unread: 0 });
     expect((await refused(a, 'inbox.read', { ids: [list.items[0].id], all: true })).code).toBe('BAD_REQUEST');
     expect((await refused(a, 'inbox.read', {})).code).toBe('BAD_REQUEST');
+  });
+
+  it('taking a reaction back takes its item out of the inbox, and the count follows', async () => {
+    const { a, b, board } = await setup();
+    const p = await post(a, board, 'Rate this');
+    const added = liveEvent(a, (e) => e.type === 'inbox.item');
+    await b.call('reaction.add', { messageId: p.id, emoji: '👍' });
+    await b.call('reaction.add', { messageId: p.id, emoji: '🎉' });
+    const item = (await added).data.itemId;
+    expect((await inbox(a)).unread).toBe(2);
+    const removed = liveEvent(a, (e) => e.type === 'inbox.removed');
+    await b.call('reaction.remove', { messageId: p.id, emoji: '👍' });
+    const ev = await removed;
+    // Like inbox.item: private, and naming the item only.
+    expect(ev.roomId).toBeNull();
+    expect(ev.data).toEqual({ ids: [item] });
+    const list = await inbox(a);
+    expect(list.items.map((i: Frame) => i.emoji)).toEqual(['🎉']);
+    expect(list.unread).toBe(1);
+    // A read item goes too; reacting again is news again.
+    await a.call('inbox.read', { all: true });
+    await b.call('reaction.remove', { messageId: p.id, emoji: '🎉' });
+    expect(await inbox(a)).toMatchObject({ items: [], unread: 0 });
+    await b.call('reaction.add', { messageId: p.id, emoji: '👍' });
+    expect((await inbox(a)).items.map((i: Frame) => [i.emoji, i.read])).toEqual([['👍', false]]);
+    // Nobody else's inbox is touched by a removal, and a removal with no item sends no event.
+    expect((await inbox(b)).items).toEqual([]);
+  });
+
+  it('a post to many followers is acknowledged before their items are written, which go out in chunks, exactly once, across restarts', async () => {
+    const names = ['alice', 'fan1', 'fan2', 'fan3', 'fan4', 'fan5'];
+    const first = await h.server({ inboxFanoutChunk: 2 });
+    const members = [];
+    for (const n of names) members.push(await member(first.url, n));
+    await makeOwner(first, members[0]!.id);
+    const a = await h.connect(first.url, members[0]!.token);
+    const { room } = await a.call('room.create', { name: 'news', kind: 'forum' });
+    for (const m of members.slice(1)) {
+      const f = await h.connect(first.url, m.token);
+      await f.call('room.join', { roomId: room.id });
+      await f.call('user.follow', { userId: members[0]!.id });
+    }
+    // With the fan-out stopped, the post is acknowledged and its job queued: no follower has an item yet.
+    await first.app.services.inbox.stopFanout();
+    const p = await post(a, room.id, 'Big news #release');
+    const count = (db: SqliteStorage['db']) => {
+      const rows = db.prepare('SELECT user_id, COUNT(*) AS n FROM inbox_items WHERE message_id = ? GROUP BY user_id').all(p.id) as Array<{ n: number }>;
+      return { users: rows.length, most: Math.max(0, ...rows.map((r) => r.n)), jobs: (db.prepare('SELECT COUNT(*) AS n FROM inbox_fanout').get() as { n: number }).n };
+    };
+    expect(count(first.app.storage.db)).toEqual({ users: 0, most: 0, jobs: 1 });
+    await first.close();
+
+    // The services alone (no start-up kick): one step writes one chunk, two followers, and keeps the job.
+    const services = async () => {
+      const storage = SqliteStorage.open(first.dataDir);
+      const s = await createServices({ storage, now: Date.now, newId: () => randomUUID(), log: quiet, snapshotThreshold: 10_000, inboxFanoutChunk: 2, auth: { secret: Buffer.alloc(32, 7), registration: 'open', bcryptCost: 4, accessTokenTtlSec: 900, refreshTokenTtlSec: 3600, authRate: null } });
+      return { storage, s };
+    };
+    const one = await services();
+    // The kick submits its first step at once; stopping then lets exactly that step finish.
+    one.s.inbox.kickFanout();
+    await one.s.inbox.stopFanout();
+    expect(count(one.storage.db)).toEqual({ users: 2, most: 1, jobs: 1 });
+    await one.s.auth.close();
+    one.storage.close();
+
+    // A server's start resumes the job after the chunk done: the other three, nobody twice.
+    const again = await h.server({ dataDir: first.dataDir, inboxFanoutChunk: 2 });
+    await again.app.services.inbox.fanoutSettled();
+    expect(count(again.app.storage.db)).toEqual({ users: 5, most: 1, jobs: 0 });
+    for (const m of members.slice(1)) {
+      const f = await h.connect(again.url, m.token);
+      expect((await inbox(f)).items.map((i: Frame) => [i.kind, i.title, i.read])).toEqual([['post', 'Big news #release', false]]);
+    }
+    // A post deleted before its fan-out went out tells nobody.
+    const a2 = await h.connect(again.url, members[0]!.token);
+    await again.app.services.inbox.stopFanout();
+    const gone = await post(a2, room.id, 'Never mind');
+    await a2.call('message.delete', { messageId: gone.id });
+    await again.close();
+    const last = await h.server({ dataDir: first.dataDir });
+    await last.app.services.inbox.fanoutSettled();
+    expect(count(last.app.storage.db).jobs).toBe(0);
+    expect(last.app.storage.db.prepare('SELECT COUNT(*) AS n FROM inbox_items WHERE message_id = ?').get(gone.id)).toEqual({ n: 0 });
   });
 
   it('a kind switched off writes no items; paging walks the inbox newest first', async () => {

@@ -24,6 +24,10 @@ describe('od-server stats', () => {
       for (let i = 0; i < 3; i++) await a.call('message.send', { roomId: room.id, text: `m${i}`, nonce: `n${i}` });
       const { message } = await a.call('message.send', { roomId: room.id, text: 'gone', nonce: 'n-del' });
       await a.call('message.delete', { messageId: message.id });
+      // A board with one post and one comment: counted as a forum room, its post and both messages.
+      const { room: board } = await a.call('room.create', { name: 'stats-board', kind: 'forum' });
+      const { post } = await a.call('post.create', { roomId: board.id, title: 'hello', text: 'first #news', nonce: 'p1' });
+      await a.call('message.send', { roomId: board.id, text: 'a comment', nonce: 'c1', threadId: post.id });
       await a.call('state');
 
       // The file is rewritten on its interval: wait for the one that has seen the connection.
@@ -35,13 +39,14 @@ describe('od-server stats', () => {
       const out = stats(server.dataDir);
       expect(out).toMatch(/^server\s+running at http:\/\/127\.0\.0\.1:\d+ \(pid \d+, up \d+ s\), 1 connections, 1 users online$/m);
       expect(out).toMatch(/^users\s+2 active, 0 kicked, 0 banned$/m);
-      expect(out).toMatch(/^rooms\s+1 text, 0 direct, 0 group \(0 deleted\)$/m);
-      expect(out).toMatch(/^messages\s+3 \(1 deleted\)$/m);
+      expect(out).toMatch(/^rooms\s+1 text, 1 forum, 0 direct, 0 group \(0 deleted\)$/m);
+      expect(out).toMatch(/^messages\s+5 \(1 deleted\)$/m);
+      expect(out).toMatch(/^posts\s+1 on boards$/m);
       expect(out).toMatch(new RegExp(`^events\\s+${server.head()} \\(head order\\)$`, 'm'));
       expect(out).toMatch(new RegExp(`^commit rate\\s+${server.head()} events in the last minute`, 'm'));
       // Counts only: no names or texts of the community in the status file.
       const raw = fs.readFileSync(statusFile(server.dataDir), 'utf8');
-      expect(raw).not.toMatch(/alice|bob|stats-room|m0/);
+      expect(raw).not.toMatch(/alice|bob|stats-room|stats-board|m0/);
       a.close();
     } finally {
       await server.close();

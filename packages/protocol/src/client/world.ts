@@ -729,6 +729,7 @@ function applyChange(world: World, event: ClientEvent): World {
     // The inbox is read with `inbox.list` (its items name rooms the reader may lose): od keeps it in its own state.
     case 'inbox.item':
     case 'inbox.read':
+    case 'inbox.removed':
     case 'inbox.settings.changed':
       return world;
     case 'thread.updated': {

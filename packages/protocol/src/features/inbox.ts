@@ -49,6 +49,11 @@ export const events = [
   ev('inbox.item', z.object({ itemId: Id, kind: InboxKind })),
   /** Private: items were marked read (`all`: every item up to `through`). */
   ev('inbox.read', z.object({ ids: z.array(Id), all: z.boolean(), through: Order })),
+  /**
+   * Private: items left the user's inbox because their news was undone (a reaction taken back). Clients ask
+   * `inbox.list` again; like `inbox.item`, it names items only.
+   */
+  ev('inbox.removed', z.object({ ids: z.array(Id) })),
   /** Private: the user's inbox settings changed. */
   ev('inbox.settings.changed', z.object({ settings: InboxSettings })),
 ] as const;

@@ -33,8 +33,9 @@ export function stats(dataDir: string, now = Date.now()): string {
   const rows = [
     ['server', running],
     ['users', `${d.users.active} active, ${d.users.kicked} kicked, ${d.users.banned} banned`],
-    ['rooms', `${d.rooms.text} text, ${d.rooms.dm} direct, ${d.rooms.group} group (${d.rooms.deleted} deleted)`],
+    ['rooms', `${d.rooms.text} text, ${d.rooms.forum} forum, ${d.rooms.dm} direct, ${d.rooms.group} group (${d.rooms.deleted} deleted)`],
     ['messages', `${d.messages.live} (${d.messages.deleted} deleted)`],
+    ['posts', `${d.posts} on boards`],
     ['events', `${d.events.head} (head order)`],
     ['commit rate', `${d.events.lastMinute} events in the last minute, ${d.events.lastHour} in the last hour (${(d.events.lastMinute / 60).toFixed(1)}/s)`],
     ['database', `${mb(d.bytes.database)} + WAL ${mb(d.bytes.wal)}`],

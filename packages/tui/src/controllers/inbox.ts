@@ -62,7 +62,7 @@ export function attachInbox({ client, store }: ControllerContext, threads: Threa
     wasLive = live;
   });
   client.on('event', (e) => {
-    if (e.type === 'inbox.item' || e.type === 'inbox.read' || e.type === 'inbox.settings.changed') refresh();
+    if (e.type === 'inbox.item' || e.type === 'inbox.read' || e.type === 'inbox.removed' || e.type === 'inbox.settings.changed') refresh();
     // A room that went away may take items with it: the server's count is asked again.
     else if (ACCESS_EVENTS.has(e.type)) refresh();
   });

@@ -1,6 +1,6 @@
 import type { InboxItem, InboxKind, InboxSettings } from '@open-discord/protocol';
 import { INBOX_KINDS, INBOX_LIMITS } from '@open-discord/protocol';
-import type { InboxRepository, NewInboxItem } from '../../features/inbox/repository.js';
+import type { FanoutAudience, FanoutJob, InboxRepository, NewInboxItem } from '../../features/inbox/repository.js';
 import type { Db } from './db.js';
 
 interface RawItem {
@@ -32,6 +32,19 @@ const toItem = (r: RawItem): InboxItem => ({
   createdAt: r.created_at,
   read: r.read !== 0,
 });
+
+interface RawJob {
+  seq: number;
+  audience: string;
+  kind: string;
+  room_id: string;
+  message_id: string;
+  thread_id: string | null;
+  actor_id: string;
+  item_order: number;
+  created_at: number;
+  cursor: string;
+}
 
 /** Live items of the user in the rooms given (a JSON array): the message must still be there. */
 const LIVE = `FROM inbox_items i JOIN messages m ON m.id = i.message_id
@@ -66,6 +79,19 @@ export class SqliteInboxRepo implements InboxRepository {
          UNION
          SELECT b.user_id AS id FROM user_blocks b WHERE b.user_id IN (SELECT value FROM json_each(?)) AND b.blocked_id = ?`,
       ),
+      removeReaction: db.prepare<[string, string, string, string], { id: string }>(
+        "DELETE FROM inbox_items WHERE user_id = ? AND message_id = ? AND actor_id = ? AND kind = 'reaction' AND emoji = ? RETURNING id",
+      ),
+      holders: db.prepare<[string, string], { id: string }>(
+        'SELECT DISTINCT user_id AS id FROM inbox_items WHERE message_id = ? AND user_id IN (SELECT value FROM json_each(?))',
+      ),
+      queueFanout: db.prepare(
+        `INSERT INTO inbox_fanout (audience, kind, room_id, message_id, thread_id, actor_id, item_order, created_at)
+         VALUES (@audience, @kind, @roomId, @messageId, @threadId, @actorId, @order, @createdAt)`,
+      ),
+      nextFanout: db.prepare<[], RawJob>('SELECT * FROM inbox_fanout ORDER BY seq LIMIT 1'),
+      advanceFanout: db.prepare('UPDATE inbox_fanout SET cursor = ? WHERE seq = ?'),
+      finishFanout: db.prepare('DELETE FROM inbox_fanout WHERE seq = ?'),
       setSettings: db.prepare(
         'INSERT INTO inbox_settings (user_id, off) VALUES (?, ?) ON CONFLICT (user_id) DO UPDATE SET off = excluded.off',
       ),
@@ -103,5 +129,37 @@ export class SqliteInboxRepo implements InboxRepository {
   }
   setSettings(userId: string, s: InboxSettings): void {
     this.s.setSettings.run(userId, JSON.stringify(INBOX_KINDS.filter((k) => !s[k])));
+  }
+  removeReaction(userId: string, messageId: string, actorId: string, emoji: string): string[] {
+    return this.s.removeReaction.all(userId, messageId, actorId, emoji).map((r) => r.id);
+  }
+  holders(messageId: string, userIds: readonly string[]): Set<string> {
+    if (userIds.length === 0) return new Set();
+    return new Set(this.s.holders.all(messageId, JSON.stringify(userIds)).map((r) => r.id));
+  }
+  queueFanout(job: Omit<FanoutJob, 'seq' | 'cursor'>): void {
+    this.s.queueFanout.run(job);
+  }
+  nextFanout(): FanoutJob | null {
+    const r = this.s.nextFanout.get();
+    if (!r) return null;
+    return {
+      seq: r.seq,
+      audience: r.audience as FanoutAudience,
+      kind: r.kind as InboxKind,
+      roomId: r.room_id,
+      messageId: r.message_id,
+      threadId: r.thread_id,
+      actorId: r.actor_id,
+      order: r.item_order,
+      createdAt: r.created_at,
+      cursor: r.cursor,
+    };
+  }
+  advanceFanout(seq: number, cursor: string): void {
+    this.s.advanceFanout.run(cursor, seq);
+  }
+  finishFanout(seq: number): void {
+    this.s.finishFanout.run(seq);
   }
 }

@@ -73,6 +73,21 @@ export const INBOX_MIGRATION = `
   END;
 `;
 
+export const INBOX_FANOUT_MIGRATION = `
+  CREATE TABLE inbox_fanout (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    audience TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    room_id TEXT NOT NULL,
+    message_id TEXT NOT NULL,
+    thread_id TEXT,
+    actor_id TEXT NOT NULL,
+    item_order INTEGER NOT NULL,
+    created_at INTEGER NOT NULL,
+    cursor TEXT NOT NULL DEFAULT ''
+  );
+`;
+
 const MIGRATIONS: readonly Migration[] = [
   /* 1: the event log and its projections */ `
   CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -575,6 +590,14 @@ const MIGRATIONS: readonly Migration[] = [
       until INTEGER NOT NULL
     );
   `,
+  /*
+   * 19 (number provisional until merged): the inbox's fan-out outbox. News with a large audience (a post read by its author's
+   * followers, a comment read by its post's followers) is written here in the news' own step, and its items
+   * are written after that commit, a chunk of the audience per step, `cursor` holding the last user done (the
+   * audience in user id order). A job and the items of each chunk commit together, so a restart resumes where
+   * it stopped and nobody gets an item twice.
+   */
+  INBOX_FANOUT_MIGRATION,
 ];
 
 /**
@@ -594,6 +617,8 @@ export function rebuildSearchIndex(db: Database.Database): void {
 export const SCHEMA_VERSION = MIGRATIONS.length;
 /** The schema version that adds the inbox tables. */
 export const INBOX_STEP = MIGRATIONS.indexOf(INBOX_MIGRATION) + 1;
+/** The schema version that adds the inbox's fan-out outbox. */
+export const INBOX_FANOUT_STEP = MIGRATIONS.indexOf(INBOX_FANOUT_MIGRATION) + 1;
 /** The schema version that adds the account-safety tables. */
 export const ACCOUNT_SAFETY_STEP = MIGRATIONS.indexOf(ACCOUNT_SAFETY_MIGRATION) + 1;
 

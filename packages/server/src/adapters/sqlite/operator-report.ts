@@ -12,7 +12,9 @@ import { SCHEMA_VERSION } from './migrations.js';
 
 export interface DatabaseStats {
   users: { active: number; kicked: number; banned: number };
-  rooms: { text: number; dm: number; group: number; deleted: number };
+  rooms: { text: number; forum: number; dm: number; group: number; deleted: number };
+  /** Live forum posts (a post is a thread root on a board; its comments count as messages). */
+  posts: number;
   messages: { live: number; deleted: number };
   events: { head: number; lastMinute: number; lastHour: number };
   bytes: { database: number; wal: number; dataDir: number };
@@ -59,13 +61,15 @@ export function databaseStats(dataDir: string, now: number): DatabaseStats {
               COALESCE(SUM(removed = 1 AND COALESCE(removed_reason, 'kicked') = 'kicked'), 0) AS kicked,
               COALESCE(SUM(removed = 1 AND removed_reason = 'banned'), 0) AS banned FROM users`,
     );
-    const rooms = one<{ text: number; dm: number; group: number; deleted: number }>(
-      `SELECT COALESCE(SUM(deleted = 0 AND kind = 'text'), 0) AS text, COALESCE(SUM(deleted = 0 AND kind = 'dm'), 0) AS dm,
+    const rooms = one<{ text: number; forum: number; dm: number; group: number; deleted: number }>(
+      `SELECT COALESCE(SUM(deleted = 0 AND kind = 'text'), 0) AS text, COALESCE(SUM(deleted = 0 AND kind = 'forum'), 0) AS forum,
+              COALESCE(SUM(deleted = 0 AND kind = 'dm'), 0) AS dm,
               COALESCE(SUM(deleted = 0 AND kind = 'group'), 0) AS "group", COALESCE(SUM(deleted = 1), 0) AS deleted FROM rooms`,
     );
     const messages = one<{ live: number; deleted: number }>(
       'SELECT COALESCE(SUM(deleted = 0), 0) AS live, COALESCE(SUM(deleted = 1), 0) AS deleted FROM messages',
     );
+    const posts = one<{ n: number }>('SELECT COUNT(*) AS n FROM posts WHERE deleted = 0').n;
     const head = one<{ head: number | null }>('SELECT MAX(event_order) AS head FROM events').head ?? 0;
     const since = (ms: number) =>
       one<{ n: number }>('SELECT COUNT(*) AS n FROM events WHERE event_order > ? AND created_at >= ?', head - 200_000, now - ms).n;
@@ -73,6 +77,7 @@ export function databaseStats(dataDir: string, now: number): DatabaseStats {
     return {
       users,
       rooms,
+      posts,
       messages,
       events: { head, lastMinute: since(60_000), lastHour: since(3_600_000) },
       bytes: { database: size(file), wal: size(`${file}-wal`), dataDir: folderBytes(dataDir) },

@@ -16,6 +16,27 @@ export interface NewInboxItem {
 }
 
 /**
+ * Who a fan-out job writes to: the followers of the news' actor (a new post), or the followers of the thread
+ * the news is in (a comment on a post).
+ */
+export type FanoutAudience = 'author-followers' | 'thread-followers';
+
+/** News whose items are written after its own step, a chunk of its audience at a time (see `InboxService`). */
+export interface FanoutJob {
+  seq: number;
+  audience: FanoutAudience;
+  kind: InboxKind;
+  roomId: string;
+  messageId: string;
+  threadId: string | null;
+  actorId: string;
+  order: number;
+  createdAt: number;
+  /** The last user (in id order) whose item is written; '' before the first chunk. */
+  cursor: string;
+}
+
+/**
  * The inbox's storage: items per user and each user's switched-off kinds. Every read takes the rooms the
  * user may see now and leaves out items of other rooms and items about deleted messages.
  */
@@ -35,4 +56,16 @@ export interface InboxRepository {
    */
   declining(userIds: readonly string[], kind: InboxKind, actorId: string): Awaitable<Set<string>>;
   setSettings(userId: string, s: InboxSettings): Awaitable<void>;
+  /** Remove the user's items about a reaction (that message, actor and emoji); answers their ids. */
+  removeReaction(userId: string, messageId: string, actorId: string, emoji: string): Awaitable<string[]>;
+  /** Of these users, those who already have an item about the message (a mention or reply written in its step). */
+  holders(messageId: string, userIds: readonly string[]): Awaitable<Set<string>>;
+  /** Queue news for fan-out after the current step commits. */
+  queueFanout(job: Omit<FanoutJob, 'seq' | 'cursor'>): Awaitable<void>;
+  /** The oldest job still waiting, or null. */
+  nextFanout(): Awaitable<FanoutJob | null>;
+  /** The job's items are written up to this user: the next chunk starts after it. */
+  advanceFanout(seq: number, cursor: string): Awaitable<void>;
+  /** The job is done (or its message is gone). */
+  finishFanout(seq: number): Awaitable<void>;
 }

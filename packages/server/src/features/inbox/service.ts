@@ -4,6 +4,7 @@ import type { AccessView } from '../../core/access.js';
 import type { WriteContext } from '../../core/commit-queue.js';
 import type { ServiceDeps } from '../../core/deps.js';
 import type { MessageRow } from '../messages/repository.js';
+import type { FanoutAudience, FanoutJob } from './repository.js';
 
 const PAGE = 30;
 
@@ -15,6 +16,7 @@ interface News {
   actorId: string;
   emoji: string | null;
   order: number;
+  createdAt: number;
 }
 
 /** The rooms the user can see now: every inbox read is limited to these. */
@@ -25,46 +27,144 @@ function visibleRooms(view: AccessView, userId: string): string[] {
 }
 
 /**
- * The notification inbox. Items are written in the step of the news itself (a message that mentions or
- * replies, a comment on a followed post, a post by a followed person, a reaction to one's post), for users
- * who can see the room then and have the kind switched on; each is announced to its user by an event that
- * names the item only. Reads list and count items of the rooms the user sees now, so an item from a room
- * they lost access to is neither shown nor counted.
+ * The notification inbox. Items for a few people are written in the step of the news itself (a mention, a
+ * reply to one's message or post, a reaction to one's post); news with an audience that may be large (a post
+ * read by its author's followers, a comment read by its post's followers) is queued in that step as a durable
+ * fan-out job instead, and its items are written after the commit, a chunk of the audience per step of its
+ * own: the author's write is acknowledged without waiting for a thousand inboxes, and a job and each chunk's
+ * items commit together, so after a crash the fan-out resumes where it stopped and nobody gets an item twice.
+ * Items go to users who can see the room when they are written and have the kind switched on; each is
+ * announced to its user by an event that names the item only. Reads list and count items of the rooms the
+ * user sees now, so an item from a room they lost access to is neither shown nor counted.
  */
 export class InboxService {
-  constructor(private readonly d: ServiceDeps) {}
+  constructor(
+    private readonly d: ServiceDeps,
+    /**
+     * Users one fan-out step writes items for. A step holds the write lock: a few hundred items and their
+     * events keep it to a few milliseconds, so live writes interleave with a post read by thousands.
+     */
+    private readonly chunkSize: number,
+  ) {}
 
   /**
    * A message was written (in its step). Plain messages that mention nobody return at once: the send path
-   * of ordinary chat pays nothing for the inbox.
+   * of ordinary chat pays nothing for the inbox. The post's author (a reply) and those mentioned get their
+   * items now; the post's other followers through a fan-out job.
    */
   async messageCreated(w: WriteContext, view: AccessView, row: MessageRow, root: MessageRow | null, mentioned: readonly string[]): Promise<void> {
     if (root === null && mentioned.length === 0) return;
     // One item per user and message, the most specific kind winning: mention, then reply, then comment.
     const to = new Map<string, InboxKind>();
-    if (root !== null) {
-      if (await this.d.store.forum.post(root.id)) {
-        for (const f of await this.d.store.threads.followers(root.id)) if (f.following && !f.muted) to.set(f.userId, 'comment');
-      }
-      to.set(root.authorId, 'reply');
-    }
+    if (root !== null) to.set(root.authorId, 'reply');
     for (const userId of mentioned) to.set(userId, 'mention');
-    await this.deliver(w, view, to, { roomId: row.roomId, messageId: row.id, threadId: root?.id ?? null, actorId: row.authorId, emoji: null, order: row.order });
+    const news = { roomId: row.roomId, messageId: row.id, threadId: root?.id ?? null, actorId: row.authorId, emoji: null, order: row.order, createdAt: w.now };
+    await this.deliver(w, view, to, news);
+    if (root !== null && (await this.d.store.forum.post(root.id))) {
+      // A job only when someone else follows the thread: a comment among two people costs no second step.
+      const others = (await this.d.store.threads.followers(root.id)).some((f) => f.following && !f.muted && f.userId !== row.authorId && !to.has(f.userId));
+      if (others) await this.queue(w, 'thread-followers', 'comment', news);
+    }
   }
 
-  /** A post was written (in its step): the people following its author hear of it. */
-  async postCreated(w: WriteContext, view: AccessView, post: Post): Promise<void> {
-    const followers = await this.d.store.forum.followers(post.authorId);
-    if (followers.length === 0) return;
-    const to = new Map<string, InboxKind>(followers.map((f) => [f, 'post']));
-    await this.deliver(w, view, to, { roomId: post.roomId, messageId: post.id, threadId: null, actorId: post.authorId, emoji: null, order: post.order });
+  /** A post was written (in its step): the people following its author hear of it, through a fan-out job. */
+  async postCreated(w: WriteContext, _view: AccessView, post: Post): Promise<void> {
+    if ((await this.d.store.forum.followers(post.authorId)).length === 0) return;
+    await this.queue(w, 'author-followers', 'post', { roomId: post.roomId, messageId: post.id, threadId: null, actorId: post.authorId, emoji: null, order: post.order, createdAt: w.now });
   }
 
   /** A reaction was added (in its step): the author of a post or comment on a board hears of it. */
   async reacted(w: WriteContext, view: AccessView, row: MessageRow, userId: string, emoji: string, order: number): Promise<void> {
     if (row.authorId === userId || view.room(row.roomId)?.kind !== 'forum') return;
     const to = new Map<string, InboxKind>([[row.authorId, 'reaction']]);
-    await this.deliver(w, view, to, { roomId: row.roomId, messageId: row.id, threadId: row.threadId ?? null, actorId: userId, emoji, order });
+    await this.deliver(w, view, to, { roomId: row.roomId, messageId: row.id, threadId: row.threadId ?? null, actorId: userId, emoji, order, createdAt: w.now });
+  }
+
+  /** A reaction was taken back (in its step): its item leaves the author's inbox, and their count with it. */
+  async unreacted(w: WriteContext, row: MessageRow, userId: string, emoji: string): Promise<void> {
+    const ids = await this.d.store.inbox.removeReaction(row.authorId, row.id, userId, emoji);
+    if (ids.length) w.emit({ type: 'inbox.removed', roomId: null, actorId: userId, targetUserId: row.authorId }, { ids });
+  }
+
+  private async queue(w: WriteContext, audience: FanoutAudience, kind: InboxKind, news: News): Promise<void> {
+    const { emoji: _, ...job } = news;
+    await this.d.store.inbox.queueFanout({ audience, kind, ...job });
+    w.afterCommit(() => this.kickFanout());
+  }
+
+  // The fan-out driver: one loop at a time, a commit-queue step per chunk.
+  private draining: Promise<void> | null = null;
+  private again = false;
+  private stopped = false;
+
+  /** Write the items of waiting fan-out jobs (after a news' commit, at start, when another process wrote news). */
+  kickFanout(): void {
+    if (this.stopped) return;
+    if (this.draining) {
+      this.again = true;
+      return;
+    }
+    this.draining = this.drain().finally(() => {
+      this.draining = null;
+      if (this.again) {
+        this.again = false;
+        this.kickFanout();
+      }
+    });
+  }
+
+  private async drain(): Promise<void> {
+    try {
+      while (!this.stopped && (await this.d.queue.submit((w) => this.fanoutStep(w)))) {
+        // Each chunk is its own step: other writes go between them.
+      }
+    } catch (error) {
+      // A full disk or a closing store: the job stays queued and the next news, or the next start, resumes it.
+      if (!this.stopped) this.d.log({ level: 'warn', msg: 'inbox fan-out failed', error: error instanceof Error ? error.message : String(error) });
+    }
+  }
+
+  /** Resolves once no fan-out is running (tests and benchmarks wait for the items this way). */
+  async fanoutSettled(): Promise<void> {
+    while (this.draining) await this.draining;
+  }
+
+  /** Stop fanning out (the server is closing): the chunk in flight finishes; queued jobs wait for the next start. */
+  async stopFanout(): Promise<void> {
+    this.stopped = true;
+    await this.fanoutSettled();
+  }
+
+  /** One chunk of the oldest job (in a step of its own). Answers whether a job still waits. */
+  private async fanoutStep(w: WriteContext): Promise<boolean> {
+    const { store, access } = this.d;
+    const job = await store.inbox.nextFanout();
+    if (!job) return false;
+    const message = await store.messages.get(job.messageId);
+    if (!message || message.deleted) {
+      // Deleted before its news went out: nobody is told of it.
+      await store.inbox.finishFanout(job.seq);
+    } else {
+      const audience = (await this.audience(job)).filter((u) => u > job.cursor).sort();
+      const chunk = audience.slice(0, this.chunkSize);
+      // A follower mentioned, or the post's author replied to, has their item from the news' own step.
+      const have = await store.inbox.holders(job.messageId, chunk);
+      const to = new Map<string, InboxKind>();
+      for (const u of chunk) if (!have.has(u)) to.set(u, job.kind);
+      const { seq: _s, audience: _a, kind: _k, cursor: _c, ...news } = job;
+      await this.deliver(w, await access.view(), to, { ...news, emoji: null });
+      if (audience.length > chunk.length) await store.inbox.advanceFanout(job.seq, chunk[chunk.length - 1]!);
+      else await store.inbox.finishFanout(job.seq);
+    }
+    return (await store.inbox.nextFanout()) !== null;
+  }
+
+  /** A job's audience as it is now (who follows now, and is not its actor). */
+  private async audience(job: FanoutJob): Promise<string[]> {
+    const { store } = this.d;
+    if (job.audience === 'author-followers') return store.forum.followers(job.actorId);
+    if (job.threadId === null) return [];
+    return (await store.threads.followers(job.threadId)).filter((f) => f.following && !f.muted).map((f) => f.userId);
   }
 
   private async deliver(w: WriteContext, view: AccessView, to: ReadonlyMap<string, InboxKind>, news: News): Promise<void> {
@@ -82,7 +182,7 @@ export class InboxService {
     for (const [userId, kind] of to) {
       if (userId === news.actorId || declining.has(userId) || !view.canSeeRoom(userId, news.roomId)) continue;
       const id = this.d.newId();
-      await store.inbox.insert({ id, userId, kind, ...news, createdAt: w.now });
+      await store.inbox.insert({ id, userId, kind, ...news });
       w.emit({ type: 'inbox.item', roomId: null, actorId: news.actorId, targetUserId: userId }, { itemId: id, kind });
     }
   }

@@ -18,6 +18,8 @@ export class ReactionsService {
 
   /** Run in a reaction's step once `reaction.added` is written (the inbox tells a post's author). */
   readonly addedHooks: Array<(w: WriteContext, view: AccessView, row: MessageRow, userId: string, emoji: string, order: number) => Awaitable<void>> = [];
+  /** Run in a reaction's step once `reaction.removed` is written (the inbox takes its item back). */
+  readonly removedHooks: Array<(w: WriteContext, row: MessageRow, userId: string, emoji: string) => Awaitable<void>> = [];
 
   add(userId: string, p: ParsedParams<'reaction.add'>): Promise<{ ok: true }> {
     return this.change(userId, p, true);
@@ -54,6 +56,7 @@ export class ReactionsService {
       const data = { messageId: row.id, roomId: row.roomId, emoji, userId };
       const ev = w.emit({ type: on ? 'reaction.added' : 'reaction.removed', roomId: row.roomId, actorId: userId }, data);
       if (on) for (const hook of this.addedHooks) await hook(w, view, row, userId, emoji, ev.order);
+      else for (const hook of this.removedHooks) await hook(w, row, userId, emoji);
       return { ok: true as const };
     });
   }
