@@ -43,6 +43,7 @@ interface RawJob {
   actor_id: string;
   item_order: number;
   created_at: number;
+  skip: string;
   cursor: string;
 }
 
@@ -82,12 +83,9 @@ export class SqliteInboxRepo implements InboxRepository {
       removeReaction: db.prepare<[string, string, string, string], { id: string }>(
         "DELETE FROM inbox_items WHERE user_id = ? AND message_id = ? AND actor_id = ? AND kind = 'reaction' AND emoji = ? RETURNING id",
       ),
-      holders: db.prepare<[string, string], { id: string }>(
-        'SELECT DISTINCT user_id AS id FROM inbox_items WHERE message_id = ? AND user_id IN (SELECT value FROM json_each(?))',
-      ),
       queueFanout: db.prepare(
-        `INSERT INTO inbox_fanout (audience, kind, room_id, message_id, thread_id, actor_id, item_order, created_at)
-         VALUES (@audience, @kind, @roomId, @messageId, @threadId, @actorId, @order, @createdAt)`,
+        `INSERT INTO inbox_fanout (audience, kind, room_id, message_id, thread_id, actor_id, item_order, created_at, skip)
+         VALUES (@audience, @kind, @roomId, @messageId, @threadId, @actorId, @order, @createdAt, @skip)`,
       ),
       nextFanout: db.prepare<[], RawJob>('SELECT * FROM inbox_fanout ORDER BY seq LIMIT 1'),
       advanceFanout: db.prepare('UPDATE inbox_fanout SET cursor = ? WHERE seq = ?'),
@@ -133,12 +131,8 @@ export class SqliteInboxRepo implements InboxRepository {
   removeReaction(userId: string, messageId: string, actorId: string, emoji: string): string[] {
     return this.s.removeReaction.all(userId, messageId, actorId, emoji).map((r) => r.id);
   }
-  holders(messageId: string, userIds: readonly string[]): Set<string> {
-    if (userIds.length === 0) return new Set();
-    return new Set(this.s.holders.all(messageId, JSON.stringify(userIds)).map((r) => r.id));
-  }
   queueFanout(job: Omit<FanoutJob, 'seq' | 'cursor'>): void {
-    this.s.queueFanout.run(job);
+    this.s.queueFanout.run({ ...job, skip: JSON.stringify(job.skip) });
   }
   nextFanout(): FanoutJob | null {
     const r = this.s.nextFanout.get();
@@ -153,6 +147,7 @@ export class SqliteInboxRepo implements InboxRepository {
       actorId: r.actor_id,
       order: r.item_order,
       createdAt: r.created_at,
+      skip: JSON.parse(r.skip) as string[],
       cursor: r.cursor,
     };
   }

@@ -84,6 +84,7 @@ export const INBOX_FANOUT_MIGRATION = `
     actor_id TEXT NOT NULL,
     item_order INTEGER NOT NULL,
     created_at INTEGER NOT NULL,
+    skip TEXT NOT NULL DEFAULT '[]',
     cursor TEXT NOT NULL DEFAULT ''
   );
 `;
@@ -594,8 +595,9 @@ const MIGRATIONS: readonly Migration[] = [
    * 19 (number provisional until merged): the inbox's fan-out outbox. News with a large audience (a post read by its author's
    * followers, a comment read by its post's followers) is written here in the news' own step, and its items
    * are written after that commit, a chunk of the audience per step, `cursor` holding the last user done (the
-   * audience in user id order). A job and the items of each chunk commit together, so a restart resumes where
-   * it stopped and nobody gets an item twice.
+   * audience in user id order), `skip` the users the news' step already dealt with (a mention or reply wins
+   * over a comment, even when switched off). A job and the items of each chunk commit together, so a restart
+   * resumes where it stopped and nobody gets an item twice.
    */
   INBOX_FANOUT_MIGRATION,
 ];

@@ -32,6 +32,8 @@ export interface FanoutJob {
   actorId: string;
   order: number;
   createdAt: number;
+  /** Users the news' own step dealt with (mentioned, or the post's author): no item of this job for them. */
+  skip: string[];
   /** The last user (in id order) whose item is written; '' before the first chunk. */
   cursor: string;
 }
@@ -58,8 +60,6 @@ export interface InboxRepository {
   setSettings(userId: string, s: InboxSettings): Awaitable<void>;
   /** Remove the user's items about a reaction (that message, actor and emoji); answers their ids. */
   removeReaction(userId: string, messageId: string, actorId: string, emoji: string): Awaitable<string[]>;
-  /** Of these users, those who already have an item about the message (a mention or reply written in its step). */
-  holders(messageId: string, userIds: readonly string[]): Awaitable<Set<string>>;
   /** Queue news for fan-out after the current step commits. */
   queueFanout(job: Omit<FanoutJob, 'seq' | 'cursor'>): Awaitable<void>;
   /** The oldest job still waiting, or null. */

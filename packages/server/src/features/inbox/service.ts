@@ -63,14 +63,14 @@ export class InboxService {
     if (root !== null && (await this.d.store.forum.post(root.id))) {
       // A job only when someone else follows the thread: a comment among two people costs no second step.
       const others = (await this.d.store.threads.followers(root.id)).some((f) => f.following && !f.muted && f.userId !== row.authorId && !to.has(f.userId));
-      if (others) await this.queue(w, 'thread-followers', 'comment', news);
+      if (others) await this.queue(w, 'thread-followers', 'comment', news, [...to.keys()]);
     }
   }
 
   /** A post was written (in its step): the people following its author hear of it, through a fan-out job. */
   async postCreated(w: WriteContext, _view: AccessView, post: Post): Promise<void> {
     if ((await this.d.store.forum.followers(post.authorId)).length === 0) return;
-    await this.queue(w, 'author-followers', 'post', { roomId: post.roomId, messageId: post.id, threadId: null, actorId: post.authorId, emoji: null, order: post.order, createdAt: w.now });
+    await this.queue(w, 'author-followers', 'post', { roomId: post.roomId, messageId: post.id, threadId: null, actorId: post.authorId, emoji: null, order: post.order, createdAt: w.now }, []);
   }
 
   /** A reaction was added (in its step): the author of a post or comment on a board hears of it. */
@@ -86,9 +86,9 @@ export class InboxService {
     if (ids.length) w.emit({ type: 'inbox.removed', roomId: null, actorId: userId, targetUserId: row.authorId }, { ids });
   }
 
-  private async queue(w: WriteContext, audience: FanoutAudience, kind: InboxKind, news: News): Promise<void> {
+  private async queue(w: WriteContext, audience: FanoutAudience, kind: InboxKind, news: News, skip: string[]): Promise<void> {
     const { emoji: _, ...job } = news;
-    await this.d.store.inbox.queueFanout({ audience, kind, ...job });
+    await this.d.store.inbox.queueFanout({ audience, kind, ...job, skip });
     w.afterCommit(() => this.kickFanout());
   }
 
@@ -147,11 +147,11 @@ export class InboxService {
     } else {
       const audience = (await this.audience(job)).filter((u) => u > job.cursor).sort();
       const chunk = audience.slice(0, this.chunkSize);
-      // A follower mentioned, or the post's author replied to, has their item from the news' own step.
-      const have = await store.inbox.holders(job.messageId, chunk);
+      // A follower mentioned, or the post's author replied to, was dealt with in the news' own step.
+      const skip = new Set(job.skip);
       const to = new Map<string, InboxKind>();
-      for (const u of chunk) if (!have.has(u)) to.set(u, job.kind);
-      const { seq: _s, audience: _a, kind: _k, cursor: _c, ...news } = job;
+      for (const u of chunk) if (!skip.has(u)) to.set(u, job.kind);
+      const { seq: _s, audience: _a, kind: _k, cursor: _c, skip: _k2, ...news } = job;
       await this.deliver(w, await access.view(), to, { ...news, emoji: null });
       if (audience.length > chunk.length) await store.inbox.advanceFanout(job.seq, chunk[chunk.length - 1]!);
       else await store.inbox.finishFanout(job.seq);
