@@ -7,6 +7,9 @@ import { createStore } from '../src/state/store.js';
 import { ChatScreen } from '../src/ui/ChatScreen.js';
 import { ALICE, BOB, boot, created, ME, msg, snapshot, T0 } from './fixtures.js';
 import { FakeClient } from './fake-client.js';
+import { bitmap } from '../src/images/bitmap.js';
+import { encodePng } from '../src/images/png.js';
+import { fileTransfer } from '../src/files/transfer.js';
 
 afterEach(() => cleanup());
 
@@ -187,12 +190,75 @@ describe('forum boards in od', () => {
     await tick();
     const card = o.screen();
     expect(card).toContain('profile of bob');
-    expect(card).toContain('[BO] bob · you follow them');
+    // No picture: the initials in a box beside the name, presence, how I stand to bob, follows, bio.
+    expect(card).toMatch(/│ BO │\s+○ offline/);
+    expect(card).toContain('you follow them · /unfollow @bob');
+    expect(card).toContain('1 follower: me');
+    expect(card).toContain('follows 0');
     expect(card).toContain('I grow tomatoes');
-    expect(card).toContain('followers: me');
+    expect(card).toContain('recent posts in boards you can see:');
     expect(card).toContain('Tomatoes');
     o.key({ kind: 'close' });
     o.actions.submit('/bookmarks');
     expect(o.client.of('bookmark.list')).toHaveLength(1);
+  });
+
+  it('the profile card: its picture larger than its preview, from the thumbnail, beside the text; follows kept private; p on a selected message', async () => {
+    const client = new FakeClient();
+    const asked: string[] = [];
+    // A 64×64 thumbnail: red left half, blue right half.
+    const px = new Uint8Array(64 * 64 * 3);
+    for (let y = 0; y < 64; y++) for (let x = 0; x < 64; x++) px.set(x < 32 ? [255, 0, 0] : [0, 0, 255], 3 * (y * 64 + x));
+    const png = encodePng(bitmap(64, 64, px)!);
+    const files = { ...fileTransfer('http://127.0.0.1:1', { getAccessToken: async () => '' }), thumbnail: async (id: string) => (asked.push(id), png) };
+    const store = createStore(withBoard());
+    store.dispatch({ type: 'images/mode', mode: 'blocks' });
+    const actions = attachClient(client, store, { onQuit: () => {}, nonce: () => 'n1', files });
+    const key = (intent: Parameters<typeof handleIntent>[0]) => handleIntent(intent, store, actions, () => {});
+    const screen = () => render(<ChatScreen state={store.getState()} now={T0 + 60_000} />).lastFrame()!;
+    await tick();
+
+    // Selection mode on #general's newest message (alice's), then p: her profile card is asked for.
+    store.dispatch({ type: 'history/loaded', roomId: 'r-gen', messages: [msg(5, { authorId: ALICE, text: 'hello' })], end: true });
+    key({ kind: 'select' });
+    key({ kind: 'select-profile' });
+    expect(store.getState().selection).toBeFalsy();
+    const get = client.of('profile.get');
+    expect(get.map((r) => r.params)).toEqual([{ userId: ALICE }]);
+    const tiny = { width: 4, height: 4, rgb: btoa(String.fromCharCode(...new Array(48).fill(128))) };
+    const profile: Profile = {
+      user: { id: ALICE, nickname: 'alice', color: null, roles: [], statusText: 'gardening' },
+      bio: 'Tomatoes, beans and a very long line about compost that has to wrap beside the picture without being cut',
+      avatar: { id: 'f-av', name: 'me.png', mime: 'image/png', size: 2000, width: 64, height: 64, thumb: true, preview: tiny },
+      showFollows: false,
+      followedByMe: false,
+      recentPosts: [],
+    };
+    get[0]!.resolve({ profile });
+    await tick();
+    // Until the thumbnail is in, the card draws the profile's own preview at the card's size.
+    expect(asked).toEqual(['f-av']);
+    await tick();
+    await tick();
+    const list = store.getState().forum.list!;
+    expect(list.avatar).toMatchObject({ width: 48, height: 48 });
+    const frame = screen();
+    expect(frame).toContain('profile of alice');
+    expect(frame).toContain('alice — gardening');
+    expect(frame).toContain('you do not follow them · /follow @alice');
+    expect(frame).toContain('follows: private');
+    expect(frame).toContain('no posts in boards you can see');
+    // The bio wraps beside the picture instead of being cut.
+    expect(frame).toMatch(/▀ {2}Tomatoes, beans and a very long line about compost/);
+    expect(frame).toMatch(/▀ {2}that has to wrap beside the picture/);
+    // The picture: rows of half blocks, at least twelve cells wide and six rows tall (the preview was 4×4).
+    const rows = frame.split('\n').filter((l) => /▀{12,}/.test(l));
+    expect(rows.length).toBeGreaterThanOrEqual(6);
+    key({ kind: 'close' });
+
+    // A picture that arrives after another profile replaced this one is dropped.
+    actions.forum!.profile(BOB);
+    store.dispatch({ type: 'forum/list-avatar', fileId: 'f-av', avatar: tiny });
+    expect(store.getState().forum.list?.avatar).toBeUndefined();
   });
 });

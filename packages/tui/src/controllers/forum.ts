@@ -5,6 +5,12 @@ import { currentBoard } from '../state/forum/selectors.js';
 import type { ControllerContext } from './chat-client.js';
 import { describeError } from './describe-error.js';
 import type { Threads } from './threads.js';
+import type { FileTransfer } from '../files/transfer.js';
+import { decodePng } from '../images/png.js';
+import { previewOf, resize } from '../images/bitmap.js';
+
+/** The avatar is fitted into this many pixels each way (the card draws it at most 24 cells wide). */
+const AVATAR_PX = 48;
 
 export interface Forum {
   /** A forum command (`/post`, `/sort`, `/tag`, `/bookmark`, `/bookmarks`, `/feed`, `/whois`, `/bio`, …). */
@@ -16,6 +22,8 @@ export interface Forum {
   /** Enter on the board on screen (or in the post list): open the selected post and its comments. */
   openSelected(): void;
   openListed(): void;
+  /** A person's profile card (`/whois @nick`, `p` on a selected message). */
+  profile(userId: string): void;
 }
 
 /**
@@ -23,7 +31,7 @@ export interface Forum {
  * changes), writes posts (`/post TITLE`, then the body), opens a post's comments in the thread pane, and
  * fills the post list overlay (bookmarks, the following feed, a tag search, a profile card).
  */
-export function attachForum({ client, store }: ControllerContext, threads: Threads, nonce: () => string): Forum {
+export function attachForum({ client, store }: ControllerContext, threads: Threads, nonce: () => string, files: FileTransfer | null = null): Forum {
   const { dispatch } = store;
   const flash = (kind: 'info' | 'error', text: string) => dispatch({ type: 'flash', kind, text });
 
@@ -90,10 +98,13 @@ export function attachForum({ client, store }: ControllerContext, threads: Threa
     return b ? (boardRows(b)[b.selected] ?? null) : null;
   };
 
-  const list = (title: string, load: () => Promise<{ posts: Post[]; profile?: Profile }>) => {
+  const list = (title: string, load: () => Promise<{ posts: Post[]; profile?: Profile }>, loaded: (p: Profile) => void = () => {}) => {
     dispatch({ type: 'forum/list-open', title });
     load().then(
-      (r) => dispatch({ type: 'forum/list-loaded', posts: r.posts, ...(r.profile && { profile: r.profile }) }),
+      (r) => {
+        dispatch({ type: 'forum/list-loaded', posts: r.posts, ...(r.profile && { profile: r.profile }) });
+        if (r.profile) loaded(r.profile);
+      },
       (e: unknown) => dispatch({ type: 'forum/list-failed', error: `${title}: ${describeError(e)}` }),
     );
   };
@@ -122,6 +133,32 @@ export function attachForum({ client, store }: ControllerContext, threads: Threa
     client.request(on ? 'user.follow' : 'user.unfollow', { userId: id }).then(
       () => flash('info', on ? `following ${nick}: their new posts show in /feed` : `no longer following ${nick}`),
       (e: unknown) => flash('error', `/${on ? 'follow' : 'unfollow'}: ${describeError(e)}`),
+    );
+  };
+
+  /**
+   * The profile card, and then its avatar: the thumbnail is fetched (with the session's token) and fitted
+   * small, as the card draws it, so the state keeps a few kilobytes of pixels rather than the picture.
+   */
+  const profile = (userId: string) => {
+    const nick = store.getState().world?.users[userId]?.nickname ?? userId;
+    const fetchAvatar = (p: Profile) => {
+      const a = p.avatar;
+      if (!a?.thumb || !files || store.getState().images.mode === 'off') return;
+      files.thumbnail(a.id).then(
+        (bytes) => {
+          const b = decodePng(bytes);
+          const scale = Math.min(1, AVATAR_PX / Math.max(b.width, b.height));
+          dispatch({ type: 'forum/list-avatar', fileId: a.id, avatar: previewOf(resize(b, b.width * scale, b.height * scale)) });
+        },
+        // No thumbnail: the card keeps the profile's own small preview (or the initials).
+        () => {},
+      );
+    };
+    list(
+      `profile of ${nick}`,
+      () => client.request('profile.get', { userId }).then((r) => ({ posts: r.profile.recentPosts, profile: r.profile })),
+      fetchAvatar,
     );
   };
 
@@ -173,9 +210,7 @@ export function attachForum({ client, store }: ControllerContext, threads: Threa
         const world = store.getState().world;
         const id = world ? findUser(world, str('nick')) : null;
         if (!id) return flash('error', `no member "${str('nick').replace(/^@/, '')}"`), true;
-        list(`profile of ${world!.users[id]?.nickname ?? id}`, () =>
-          client.request('profile.get', { userId: id }).then((r) => ({ posts: r.profile.recentPosts, profile: r.profile })),
-        );
+        profile(id);
         return true;
       }
       case 'bio':
@@ -226,6 +261,7 @@ export function attachForum({ client, store }: ControllerContext, threads: Threa
     run,
     tagged,
     body,
+    profile,
     openSelected() {
       const p = targetPost();
       if (p) openPost(p);

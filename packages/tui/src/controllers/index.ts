@@ -76,7 +76,7 @@ export interface ChatActions {
   jumpToHit(): void;
   moreHits(): void;
   /** Boards: open the selected post (on the board or in the post list); absent where nothing is connected. */
-  forum?: Pick<Forum, 'openSelected' | 'openListed'>;
+  forum?: Pick<Forum, 'openSelected' | 'openListed' | 'profile'>;
   /** The notification inbox: open it (Alt+I), go to the selected item (Enter). */
   inbox?: Pick<Inbox, 'open' | 'jump'>;
 }
@@ -102,7 +102,7 @@ export function attachClient(client: ChatClient, store: Store, opts: ControllerO
   const threads = attachThreads(ctx, nonce);
   const search = attachSearch(ctx, opts.historyPage ?? 100);
   const account = attachAccount(ctx, opts.exportAccount);
-  const forum = attachForum(ctx, threads, nonce);
+  const forum = attachForum(ctx, threads, nonce, opts.files ?? null);
   const inbox = attachInbox(ctx, threads);
   const commands = attachCommands(ctx, sender, nonce, opts.onQuit, messages, presence, files, threads, {
     // `/search #tag` alone: posts with that hashtag on the boards one can see.

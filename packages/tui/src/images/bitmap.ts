@@ -26,6 +26,13 @@ export function previewBitmap(p: Preview): Bitmap | null {
   }
 }
 
+/** A bitmap as a preview (base64 RGB), the shape the state keeps small pictures in. */
+export function previewOf(b: Bitmap): Preview {
+  let bin = '';
+  for (let i = 0; i < b.rgb.length; i++) bin += String.fromCharCode(b.rgb[i]!);
+  return { width: b.width, height: b.height, rgb: btoa(bin) };
+}
+
 /**
  * The bitmap at another size: each target pixel is the average of the source pixels it covers (a box
  * filter), so a 320-pixel thumbnail shrinks without the shimmer of nearest-neighbour; growing repeats pixels.

@@ -101,4 +101,5 @@ export const KEY_BINDINGS: readonly KeyBinding[] = [
   { keys: '+', help: 'in selection: react (type the emoji or :shortcode:, Enter toggles it)', when: plain('+'), intent: selectKey({ kind: 'select-react' }), example: { input: '+' } },
   { keys: 'r', help: 'in selection: reply in the thread of the message (opens it; Enter also opens it)', when: plain('r'), intent: selectKey({ kind: 'select-thread' }), example: { input: 'r' } },
   { keys: 'y', help: 'in selection: copy the text to the clipboard (OSC 52)', when: plain('y'), intent: selectKey({ kind: 'select-copy' }), example: { input: 'y' } },
+  { keys: 'p', help: "in selection: the author's profile card (bio, picture, follows, recent posts)", when: plain('p'), intent: selectKey({ kind: 'select-profile' }), example: { input: 'p' } },
 ];

@@ -309,6 +309,11 @@ function handleSelecting(intent: Intent, store: Store, actions: ChatActions): bo
       actions.threads.open(m.roomId, m.threadId ?? m.id);
       return true;
     }
+    case 'select-profile':
+      dispatch({ type: 'select/leave' });
+      if (actions.forum) actions.forum.profile(m.authorId);
+      else dispatch({ type: 'flash', kind: 'error', text: 'profiles need a connection' });
+      return true;
     case 'select-copy':
       if (actions.messages) actions.messages.copy(m.text);
       else dispatch({ type: 'flash', kind: 'error', text: 'copying needs a terminal' });

@@ -35,6 +35,8 @@ export type Intent =
   | { kind: 'select-delete' }
   | { kind: 'select-react' }
   | { kind: 'select-copy' }
+  /** The profile card of the selected message's author (`p`). */
+  | { kind: 'select-profile' }
   /** Open the selected message's thread (`r`, or Enter in selection mode). */
   | { kind: 'select-thread' }
   | { kind: 'open-attachment' }

@@ -29,8 +29,7 @@ import { MembersPane } from './MembersPane.js';
 import { membersPaneView } from '../state/members/selectors.js';
 import { BoardPane } from './BoardPane.js';
 import { PostsOverlay } from './PostsOverlay.js';
-import { boardPostRows, boardTitle, currentBoard, postRow, profileLines } from '../state/forum/selectors.js';
-import { halfBlockRows } from '../wrap/attachment-lines.js';
+import { boardPostRows, boardTitle, currentBoard, postRow, profileCard } from '../state/forum/selectors.js';
 import { roomThreadCounts, threadPaneLines } from '../state/threads/selectors.js';
 
 /** The whole chat screen, exactly the terminal's size, drawn from state alone. */
@@ -77,13 +76,11 @@ export function ChatScreen({ state, now }: { state: AppState; now: number }) {
     centre = <InboxOverlay status={state.inbox.status} rows={inboxRows(state)} unread={state.inbox.unread} selected={state.inbox.selected} width={l.paneWidth} height={l.paneHeight} />;
   } else if (overlay?.kind === 'posts' && state.forum.list) {
     const list = state.forum.list;
-    const profile = list.profile;
     centre = (
       <PostsOverlay
         title={list.title}
         status={list.status}
-        card={profile ? profileLines(state, profile) : []}
-        avatar={profile?.avatar?.preview && state.images.mode !== 'off' ? halfBlockRows(profile.avatar.preview, 8) : []}
+        card={list.profile ? profileCard(state, list.profile, list.avatar, l.paneWidth, l.paneHeight) : null}
         rows={list.posts.map((p) => postRow(state, p, now, true))}
         selected={list.selected}
         width={l.paneWidth}

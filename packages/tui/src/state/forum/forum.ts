@@ -1,4 +1,4 @@
-import type { ClientEvent, Post, PostSort, Profile } from '@open-discord/protocol';
+import type { ClientEvent, Post, PostSort, Preview, Profile } from '@open-discord/protocol';
 import type { Action } from '../actions.js';
 import type { AppState } from '../app-state.js';
 import { notice } from '../notices/notices.js';
@@ -24,6 +24,8 @@ export interface PostList {
   selected: number;
   /** A profile card shown above the posts (`/whois`). */
   profile?: Profile;
+  /** The profile's avatar from its thumbnail, fitted small (sharper than the tiny preview the profile carries). */
+  avatar?: Preview;
 }
 
 /** forum/: boards shown, the post being written (`/post`), and the post list overlay. */
@@ -49,7 +51,9 @@ export type ForumAction =
   | { type: 'forum/list-open'; title: string }
   | { type: 'forum/list-loaded'; posts: Post[]; profile?: Profile }
   | { type: 'forum/list-failed'; error: string }
-  | { type: 'forum/list-move'; delta: number };
+  | { type: 'forum/list-move'; delta: number }
+  /** The avatar of the profile on screen, fetched and fitted by the forum controller. */
+  | { type: 'forum/list-avatar'; fileId: string; avatar: Preview };
 
 /** Post text as the screen may show it: no terminal controls, one line. */
 export function cleanPost(p: Post): Post {
@@ -170,6 +174,12 @@ export function forumReducer(state: AppState, action: Action): AppState {
     case 'forum/list-failed': {
       const list = state.forum.list;
       return notice(list ? setForum(state, { list: { ...list, status: 'failed' } }) : state, 'error', action.error);
+    }
+    case 'forum/list-avatar': {
+      const list = state.forum.list;
+      // Only for the profile still on screen (another /whois may have replaced it meanwhile).
+      if (!list || list.profile?.avatar?.id !== action.fileId) return state;
+      return setForum(state, { list: { ...list, avatar: action.avatar } });
     }
     case 'forum/list-move': {
       const list = state.forum.list;
