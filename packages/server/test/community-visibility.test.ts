@@ -20,7 +20,10 @@ import { RawClient, signup, testServer } from './helpers.js';
  * Conversations ride along: thread replies (in the thread only, or also in the room), reactions, direct
  * chats (visible to their two members only, the owner included) with their read receipts, and the private
  * follow and settings events — all judged by the same rule, and a thread-only reply never shows in the
- * room's history or unread count.
+ * room's history or unread count. So do forum boards: posts (thread roots with a title), comments (their
+ * replies), bookmarks, follows of people, profiles and the inbox their news fills: nothing of a board one
+ * cannot see reaches one through board lists, tag search, the following feed, bookmarks, profile cards or
+ * the inbox, not even as a count.
  */
 
 type Frame = Record<string, any>;
@@ -52,7 +55,12 @@ type Cmd =
   | { k: 'dm'; user: number; other: number }
   | { k: 'group'; user: number; others: number[] }
   | { k: 'leave'; user: number; msg: number }
-  | { k: 'mute'; user: number; msg: number };
+  | { k: 'mute'; user: number; msg: number }
+  | { k: 'board' }
+  | { k: 'post'; user: number; room: number; member: boolean }
+  | { k: 'bookmark'; user: number; msg: number }
+  | { k: 'followUser'; user: number; other: number }
+  | { k: 'bio'; user: number };
 
 const nat = (n: number) => fc.nat({ max: n - 1 });
 const anyUser = nat(USERS + NEWCOMERS);
@@ -81,6 +89,12 @@ const cmd: fc.Arbitrary<Cmd> = fc.oneof(
   fc.record({ k: fc.constant('group' as const), user: anyUser, others: fc.uniqueArray(anyUser, { maxLength: 3 }) }),
   fc.record({ k: fc.constant('leave' as const), user: anyUser, msg: nat(32) }),
   fc.record({ k: fc.constant('mute' as const), user: anyUser, msg: nat(32) }),
+  fc.constant({ k: 'board' as const }),
+  fc.record({ k: fc.constant('post' as const), user: anyUser, room: nat(8), member: fc.boolean() }),
+  fc.record({ k: fc.constant('post' as const), user: anyUser, room: nat(8), member: fc.boolean() }),
+  fc.record({ k: fc.constant('bookmark' as const), user: anyUser, msg: nat(32) }),
+  fc.record({ k: fc.constant('followUser' as const), user: anyUser, other: anyUser }),
+  fc.record({ k: fc.constant('bio' as const), user: anyUser }),
 );
 const EMOJI = ['🎉', '👍', '👀'];
 
@@ -96,6 +110,8 @@ interface ModelRoom {
   restrictedTo: string[] | null;
   joined: Set<number>;
   autoJoin: boolean;
+  /** A forum board: it takes posts and comments on them, not plain messages. */
+  board?: boolean;
 }
 interface Model {
   rooms: ModelRoom[];
@@ -154,7 +170,7 @@ async function run(cmds: Cmd[]): Promise<void> {
     /** Per event order: the model right after the step that wrote it (live delivery is judged by it). */
     const snapshots: Array<{ upTo: number; model: Model }> = [{ upTo: server.head(), model: copy(model) }];
     /** Every message sent; `threadOnly`: a reply shown in its thread only (never in the room's history or unread). */
-    const messages: Array<{ id: string; order: number; roomId: string; author: number; deleted: boolean; text: string; threadOnly?: boolean; root?: string }> = [];
+    const messages: Array<{ id: string; order: number; roomId: string; author: number; deleted: boolean; text: string; threadOnly?: boolean; root?: string; post?: boolean }> = [];
     const markers = uid.map(() => new Map<string, number>());
     /** Every part (the order of its room.left) and join (of room.joined), to check nothing arrives in between. */
     const parts: Array<{ u: number; roomId: string; order: number }> = [];
@@ -223,14 +239,17 @@ async function run(cmds: Cmd[]): Promise<void> {
           break;
         case 'send': {
           const u = who(c.user);
-          const text = `msg-${step}-${room!.name}-x`;
+          // Boards take posts, not plain messages: a send picks among the other rooms.
+          const plain = rooms.filter((r) => !r.board);
+          const room = plain[c.room % plain.length]!;
+          const text = `msg-${step}-${room.name}-x`;
           const head = server.head();
-          const res = await current(u).request('message.send', { roomId: room!.id, text, nonce: `n${step}` });
-          if (inRoom(model, u, room!.id)) {
+          const res = await current(u).request('message.send', { roomId: room.id, text, nonce: `n${step}` });
+          if (inRoom(model, u, room.id)) {
             expect(res.ok).toBe(true);
             const m = res.result.message;
-            messages.push({ id: m.id, order: m.order, roomId: room!.id, author: u, deleted: false, text });
-          } else if (roomVisible(model, u, room!.id)) {
+            messages.push({ id: m.id, order: m.order, roomId: room.id, author: u, deleted: false, text });
+          } else if (roomVisible(model, u, room.id)) {
             // A room one can see but is not in: join it first (nothing written).
             expect(res.error).toEqual(NOT_IN_ROOM);
             expect(server.head()).toBe(head);
@@ -418,6 +437,60 @@ async function run(cmds: Cmd[]): Promise<void> {
           }
           break;
         }
+        case 'board':
+          if (textRooms(model).length < 6) {
+            const r = (await owner().call('room.create', { name: `room${model.rooms.length}`, kind: 'forum' })).room;
+            model.rooms.push({ ...fresh(r, null), board: true });
+          }
+          break;
+        case 'post': {
+          // A post on some board (by one of its members when asked): a thread root with a title and a tag.
+          const boards = rooms.filter((r) => r.board);
+          if (boards.length === 0) break;
+          const b = boards[c.room % boards.length]!;
+          const u = pick(c, b.id);
+          const text = `post-${step}-${b.name}-x #news`;
+          const params = { roomId: b.id, title: `title-${step}-${b.name}-x`, text, nonce: `p${step}` };
+          const head = server.head();
+          const res = await current(u).request('post.create', params);
+          if (inRoom(model, u, b.id)) {
+            expect(res.ok).toBe(true);
+            const m = res.result.post;
+            messages.push({ id: m.id, order: m.order, roomId: b.id, author: u, deleted: false, text, post: true });
+          } else if (roomVisible(model, u, b.id)) {
+            expect(res.error.code).toBe('FORBIDDEN');
+            expect(server.head()).toBe(head);
+          } else {
+            const missing = await current(u).request('post.create', { ...params, roomId: 'no-such-room', nonce: `pm${step}` });
+            expect(res.error).toEqual(missing.error);
+            expect(server.head()).toBe(head);
+          }
+          break;
+        }
+        case 'bookmark': {
+          // A bookmark is private; a post of a board one cannot see answers like one that does not exist.
+          const posts = messages.filter((m) => m.post && !m.deleted);
+          if (posts.length === 0) break;
+          const target = posts[c.msg % posts.length]!;
+          const u = who(c.user);
+          const res = await current(u).request('bookmark.add', { postId: target.id });
+          if (roomVisible(model, u, target.roomId)) expect(res.ok).toBe(true);
+          else {
+            const missing = await current(u).request('bookmark.add', { postId: 'no-such-post' });
+            expect(res.error).toEqual(missing.error);
+          }
+          break;
+        }
+        case 'followUser': {
+          const u = who(c.user);
+          const v = who(c.other);
+          if (u === v) break;
+          await current(u).call('user.follow', { userId: uid[v] });
+          break;
+        }
+        case 'bio':
+          await current(who(c.user)).call('profile.set', { bio: `bio of user ${who(c.user)}`, showFollows: c.user % 2 === 0 });
+          break;
         case 'reconnect': {
           const u = who(c.user);
           await barrier(u);
@@ -434,6 +507,9 @@ async function run(cmds: Cmd[]): Promise<void> {
           break;
         }
       }
+      // Posts and comments reach followers' inboxes after their commit: let that finish within the step, so
+      // the next step's writes (and the head it expects) are its own.
+      await services.inbox.fanoutSettled();
       snapshots.push({ upTo: server.head(), model: copy(model) });
     }
 
@@ -550,6 +626,41 @@ async function run(cmds: Cmd[]): Promise<void> {
           expect(list.error).toEqual(noMembers.error);
         }
       }
+      // Boards: each board's list (a hidden one answers like a missing room); tag search, the following feed,
+      // bookmarks, every profile card and the inbox hold posts and items of visible boards only, and the
+      // inbox's unread count is the count of its visible unread items.
+      const noBoard = await current(u).request('post.list', { roomId: 'no-such-room' });
+      for (const r of fin.rooms.filter((x) => x.board)) {
+        const page = await current(u).request('post.list', { roomId: r.id, sort: 'newest' });
+        replies.push(JSON.stringify(page));
+        if (roomVisible(fin, u, r.id)) {
+          expect(page.result.posts.map((p: Frame) => p.id)).toEqual(messages.filter((m) => m.post && m.roomId === r.id && !m.deleted).map((m) => m.id).reverse());
+        } else expect(page.error).toEqual(noBoard.error);
+      }
+      const noPost = await current(u).request('post.get', { postId: 'no-such-post' });
+      for (const m of messages.filter((x) => x.post)) {
+        const got = await current(u).request('post.get', { postId: m.id });
+        replies.push(JSON.stringify(got));
+        if (!roomVisible(fin, u, m.roomId) || m.deleted) expect(got.error).toEqual(noPost.error);
+        else expect(got.result.post.id).toBe(m.id);
+      }
+      const lists = [
+        await current(u).call('post.tagged', { tag: 'news', limit: 100 }),
+        await current(u).call('feed.following', { limit: 100 }),
+        await current(u).call('bookmark.list', {}),
+        ...(await Promise.all(uid.map((id) => current(u).call('profile.get', { userId: id })))).map((x: Frame) => ({ posts: x.profile.recentPosts })),
+      ];
+      for (const l of lists) {
+        replies.push(JSON.stringify(l));
+        for (const p of l.posts) expect(roomVisible(fin, u, p.roomId), `post of hidden board ${p.roomId} listed to ${u}`).toBe(true);
+      }
+      const tagged = messages.filter((m) => m.post && !m.deleted && roomVisible(fin, u, m.roomId)).map((m) => m.id).reverse();
+      expect(lists[0]!.posts.map((p: Frame) => p.id)).toEqual(tagged);
+      const inbox = await current(u).call('inbox.list', { limit: 100 });
+      replies.push(JSON.stringify(inbox));
+      for (const i of inbox.items) expect(roomVisible(fin, u, i.roomId), `inbox item of hidden room ${i.roomId} for ${u}`).toBe(true);
+      expect(inbox.unread).toBe(inbox.items.filter((i: Frame) => !i.read).length);
+
       // Search: a hidden (or left) room's words never hit, and the answer is shaped like a search with no hit;
       // whatever hits is in a room the user is in.
       const none = await current(u).call('search', { query: 'nothingmatchesthis' });
