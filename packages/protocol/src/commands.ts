@@ -196,6 +196,8 @@ export const COMMANDS: readonly CommandSpec[] = [
   { name: 'unbookmark', args: [], help: 'Remove the bookmark of the selected post (or the open one)', request: 'client' },
   { name: 'bookmarks', args: [], help: 'Your bookmarked posts (private)', request: 'client' },
   { name: 'feed', args: [], help: 'New posts by the people you follow', request: 'client' },
+  { name: 'boards', args: [a('name', 'word', { optional: true })], help: 'The boards you can see, by name (part of one filters them); Enter goes to one', request: 'client' },
+  { name: 'people', args: [a('nick', 'word')], help: "Find people by part of their nickname; Enter shows one's profile card", request: 'client' },
   { name: 'whois', args: [a('nick', 'nick')], help: "A member's profile: bio, avatar, follows (if shown) and recent posts", request: 'client' },
   { name: 'bio', args: [a('text', 'text', { rest: true, optional: true })], help: 'Set your self-introduction (none: clear it)', request: 'client' },
   {

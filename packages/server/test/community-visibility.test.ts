@@ -717,6 +717,25 @@ describe('visibility and gap-free accounting (property)', () => {
     120_000,
   );
 
+  // Boards: two boards, followers of the owner, posts on both (their inbox items fanned out), one board then
+  // restricted; random steps follow. Nothing of the hidden board may reach those who lost it, not even a count.
+  const boardsFirst = fc
+    .tuple(fc.uniqueArray(nat(ROLES), { minLength: 1, maxLength: ROLES }), fc.array(cmd, { minLength: 3, maxLength: 20 }))
+    .map(([roles, rest]): Cmd[] => [
+      { k: 'board' }, { k: 'board' },
+      { k: 'followUser', user: 1, other: 0 }, { k: 'followUser', user: 2, other: 0 },
+      { k: 'join', user: 1, room: 2 }, { k: 'post', user: 0, room: 0, member: true }, { k: 'post', user: 0, room: 1, member: true },
+      { k: 'reply', user: 1, msg: 1, also: false, member: true }, { k: 'bookmark', user: 1, msg: 1 }, { k: 'bookmark', user: 2, msg: 1 },
+      { k: 'restrict', room: 2, roles }, ...rest,
+    ]);
+  test.prop([boardsFirst], { numRuns: 6, endOnFailure: true })(
+    'boards: posts, comments, bookmarks, follows, profiles and inbox items of a hidden board reach nobody who cannot see it',
+    async (cmds) => {
+      await run(cmds);
+    },
+    120_000,
+  );
+
   // Default rooms: some room (maybe restricted, maybe later parted or un-defaulted) is made a default, and
   // newcomers sign up among random steps: they are in it exactly when they could see it at sign-up.
   const defaultsFirst = fc

@@ -1,6 +1,7 @@
 import { LIMITS, normalizeTag, type Post, type PostSort, type Profile } from '@open-discord/protocol';
 import { findUser } from '../commands/resolve.js';
 import { boardRows } from '../state/forum/forum.js';
+import { boardEntries, personEntries } from '../state/forum/finder.js';
 import { currentBoard } from '../state/forum/selectors.js';
 import type { ControllerContext } from './chat-client.js';
 import { describeError } from './describe-error.js';
@@ -24,6 +25,8 @@ export interface Forum {
   openListed(): void;
   /** A person's profile card (`/whois @nick`, `p` on a selected message). */
   profile(userId: string): void;
+  /** Enter in the finder: go to the board, or open the person's profile card. */
+  openFound(): void;
 }
 
 /**
@@ -213,6 +216,23 @@ export function attachForum({ client, store }: ControllerContext, threads: Threa
         profile(id);
         return true;
       }
+      case 'boards': {
+        // The boards one can see are all in the world already: filtered here, no request.
+        const q = str('name').trim();
+        dispatch({ type: 'forum/finder-open', title: q ? `boards matching "${q}"` : 'boards you can see', entries: boardEntries(store.getState(), q) });
+        return true;
+      }
+      case 'people': {
+        const q = str('nick').trim().replace(/^@/, '');
+        if (!q) return flash('error', 'usage: /people NICK (part of a nickname)'), true;
+        const title = `people matching "${q}"`;
+        dispatch({ type: 'forum/finder-open', title });
+        client.request('search.users', { query: q }).then(
+          (r) => dispatch({ type: 'forum/finder-loaded', title, entries: personEntries(store.getState(), r.users) }),
+          (e: unknown) => dispatch({ type: 'forum/finder-failed', error: `/people: ${describeError(e)}` }),
+        );
+        return true;
+      }
       case 'bio':
         client.request('profile.set', { bio: str('text').trim() }).then(
           () => flash('info', str('text').trim() ? 'bio saved (/whois yourself to see it)' : 'bio cleared'),
@@ -262,6 +282,15 @@ export function attachForum({ client, store }: ControllerContext, threads: Threa
     tagged,
     body,
     profile,
+    openFound() {
+      const f = store.getState().forum.finder;
+      const e = f?.entries[f.selected];
+      if (!e) return dispatch({ type: 'overlay/close' });
+      if (e.kind === 'person') return profile(e.id);
+      dispatch({ type: 'overlay/close' });
+      if (!store.getState().world?.rooms[e.id]) return flash('error', 'that board is gone');
+      dispatch({ type: 'room/select', roomId: e.id });
+    },
     openSelected() {
       const p = targetPost();
       if (p) openPost(p);

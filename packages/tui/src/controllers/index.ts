@@ -76,7 +76,7 @@ export interface ChatActions {
   jumpToHit(): void;
   moreHits(): void;
   /** Boards: open the selected post (on the board or in the post list); absent where nothing is connected. */
-  forum?: Pick<Forum, 'openSelected' | 'openListed' | 'profile'>;
+  forum?: Pick<Forum, 'openSelected' | 'openListed' | 'profile' | 'openFound'>;
   /** The notification inbox: open it (Alt+I), go to the selected item (Enter). */
   inbox?: Pick<Inbox, 'open' | 'jump'>;
 }

@@ -86,6 +86,14 @@ export function handleIntent(intent: Intent, store: Store, actions: ChatActions,
     if (intent.kind === 'submit') return actions.forum ? actions.forum.openListed() : dispatch({ type: 'overlay/close' });
     return;
   }
+  if (overlay?.kind === 'finder') {
+    // Boards or people: Up/Down choose, Enter goes to the board or opens the person's profile card, Esc closes.
+    if (intent.kind === 'close') return dispatch({ type: 'overlay/close' });
+    if (intent.kind === 'history') return dispatch({ type: 'forum/finder-move', delta: intent.delta });
+    if (intent.kind === 'scroll') return dispatch({ type: 'forum/finder-move', delta: -intent.pages * 5 });
+    if (intent.kind === 'submit') return actions.forum ? actions.forum.openFound() : dispatch({ type: 'overlay/close' });
+    return;
+  }
   if (overlay?.kind === 'help' || overlay?.kind === 'roles') {
     if (intent.kind === 'close' || intent.kind === 'submit') dispatch({ type: 'overlay/close' });
     // Alt+M from another overlay closes it and shows the member list (opening it when it was closed).

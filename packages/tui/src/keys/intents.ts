@@ -44,4 +44,4 @@ export type Intent =
   | { kind: 'thread-also' };
 
 /** What has the keyboard: the chat, or one of its overlays. */
-export type KeyContext = 'chat' | 'select' | 'switcher' | 'help' | 'roles' | 'paste' | 'confirm' | 'form' | 'quit-confirm' | 'room-jump' | 'search' | 'account' | 'posts' | 'inbox';
+export type KeyContext = 'chat' | 'select' | 'switcher' | 'help' | 'roles' | 'paste' | 'confirm' | 'form' | 'quit-confirm' | 'room-jump' | 'search' | 'account' | 'posts' | 'inbox' | 'finder';

@@ -29,6 +29,7 @@ import { MembersPane } from './MembersPane.js';
 import { membersPaneView } from '../state/members/selectors.js';
 import { BoardPane } from './BoardPane.js';
 import { PostsOverlay } from './PostsOverlay.js';
+import { FinderOverlay } from './FinderOverlay.js';
 import { boardPostRows, boardTitle, currentBoard, postRow, profileCard } from '../state/forum/selectors.js';
 import { roomThreadCounts, threadPaneLines } from '../state/threads/selectors.js';
 
@@ -87,6 +88,9 @@ export function ChatScreen({ state, now }: { state: AppState; now: number }) {
         height={l.paneHeight}
       />
     );
+  } else if (overlay?.kind === 'finder' && state.forum.finder) {
+    const f = state.forum.finder;
+    centre = <FinderOverlay title={f.title} status={f.status} entries={f.entries} selected={f.selected} width={l.paneWidth} height={l.paneHeight} />;
   } else if (overlay?.kind === 'room-jump') {
     centre = <Prompt text={`Go to room number: ${overlay.digits}_  (two digits, or one and Enter · Esc cancels)`} width={l.paneWidth} height={l.paneHeight} />;
   } else if (state.members && l.membersOverlay) {

@@ -3,6 +3,7 @@ import type { Action } from '../actions.js';
 import type { AppState } from '../app-state.js';
 import { notice } from '../notices/notices.js';
 import { sanitizeDisplay } from '../../text/sanitize.js';
+import type { Finder, FinderEntry } from './finder.js';
 
 /** One board as this screen shows it: a page of posts under a sort and an optional tag filter. */
 export interface BoardView {
@@ -34,9 +35,11 @@ export interface ForumState {
   /** `/post TITLE`: the next line typed is the post's body (Esc gives up). */
   composer: { roomId: string; title: string } | null;
   list: PostList | null;
+  /** `/boards [name]`, `/people NICK`: the finder overlay. */
+  finder: Finder | null;
 }
 
-export const emptyForum = (): ForumState => ({ boards: {}, composer: null, list: null });
+export const emptyForum = (): ForumState => ({ boards: {}, composer: null, list: null, finder: null });
 
 export type ForumAction =
   | { type: 'forum/board-loading'; roomId: string; sort: PostSort; tag: string | null }
@@ -52,6 +55,11 @@ export type ForumAction =
   | { type: 'forum/list-loaded'; posts: Post[]; profile?: Profile }
   | { type: 'forum/list-failed'; error: string }
   | { type: 'forum/list-move'; delta: number }
+  /** The board and people finder: opened (loading, or filled at once), filled, failed, moved in. */
+  | { type: 'forum/finder-open'; title: string; entries?: FinderEntry[] }
+  | { type: 'forum/finder-loaded'; title: string; entries: FinderEntry[] }
+  | { type: 'forum/finder-failed'; error: string }
+  | { type: 'forum/finder-move'; delta: number }
   /** The avatar of the profile on screen, fetched and fitted by the forum controller. */
   | { type: 'forum/list-avatar'; fileId: string; avatar: Preview };
 
@@ -174,6 +182,25 @@ export function forumReducer(state: AppState, action: Action): AppState {
     case 'forum/list-failed': {
       const list = state.forum.list;
       return notice(list ? setForum(state, { list: { ...list, status: 'failed' } }) : state, 'error', action.error);
+    }
+    case 'forum/finder-open': {
+      const finder: Finder = { title: action.title, status: action.entries ? 'done' : 'loading', entries: action.entries ?? [], selected: 0 };
+      return { ...setForum(state, { finder }), overlay: { kind: 'finder' } };
+    }
+    case 'forum/finder-loaded': {
+      const f = state.forum.finder;
+      // Only the answer for the finder on screen (a newer /people replaced an older one).
+      if (!f || f.title !== action.title || state.overlay?.kind !== 'finder') return state;
+      return setForum(state, { finder: { ...f, status: 'done', entries: action.entries, selected: 0 } });
+    }
+    case 'forum/finder-failed': {
+      const f = state.forum.finder;
+      return notice(f ? setForum(state, { finder: { ...f, status: 'failed' } }) : state, 'error', action.error);
+    }
+    case 'forum/finder-move': {
+      const f = state.forum.finder;
+      if (!f || f.entries.length === 0) return state;
+      return setForum(state, { finder: { ...f, selected: clamp(f.selected + action.delta, f.entries.length) } });
     }
     case 'forum/list-avatar': {
       const list = state.forum.list;

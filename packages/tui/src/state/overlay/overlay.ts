@@ -34,7 +34,9 @@ export type Overlay =
   /** A list of posts (bookmarks, feed, tag search, a profile card): state.forum.list holds it. */
   | { kind: 'posts' }
   /** The notification inbox (state.inbox holds it). */
-  | { kind: 'inbox' };
+  | { kind: 'inbox' }
+  /** `/boards [name]`, `/people NICK` (state.forum.finder holds it). */
+  | { kind: 'finder' };
 
 /** A command resolved and built, kept while its confirmation is asked (plain data, so state stays pure). */
 export interface PendingCommand {
