@@ -261,4 +261,47 @@ describe('forum boards in od', () => {
     store.dispatch({ type: 'forum/list-avatar', fileId: 'f-av', avatar: tiny });
     expect(store.getState().forum.list?.avatar).toBeUndefined();
   });
+
+  it('/boards lists the boards one can see, filtered by name; /people finds people and Enter shows a profile card', async () => {
+    const o = od();
+    await tick();
+    const other: Room = { id: 'r-help', name: 'helpdesk', topic: 'ask here', kind: 'forum', categoryId: null, position: 2, restrictedTo: null };
+    o.store.dispatch({ type: 'event', event: ev(40, { type: 'room.created', roomId: other.id, data: { room: other } }) });
+    o.actions.submit('/boards');
+    let frame = o.screen();
+    expect(frame).toContain('boards you can see');
+    // Boards only, by name: no text room among them; joined or not, and the topic.
+    expect(frame).toMatch(/#helpdesk {2}not joined \(Enter looks, \/join joins\) · ask here/);
+    expect(frame).toMatch(/#ideas {2}joined/);
+    expect(o.store.getState().forum.finder?.entries.map((e) => e.label)).toEqual(['#helpdesk', '#ideas']);
+    expect(o.client.of('search.rooms')).toEqual([]);
+    o.key({ kind: 'close' });
+    o.actions.submit('/boards IDE');
+    expect(o.store.getState().forum.finder?.entries.map((e) => e.label)).toEqual(['#ideas']);
+    o.key({ kind: 'submit' });
+    expect(o.store.getState().overlay).toBeNull();
+    expect(o.store.getState().currentRoomId).toBe(board.id);
+    o.actions.submit('/boards nothing-like-it');
+    expect(o.screen()).toContain('nothing matches');
+    o.key({ kind: 'close' });
+
+    o.actions.submit('/people @bo');
+    expect(o.client.of('search.users').map((r) => r.params)).toEqual([{ query: 'bo' }]);
+    expect(o.screen()).toContain('loading…');
+    o.client.of('search.users')[0]!.resolve({ users: [{ id: BOB, nickname: 'bob', color: null, roles: [], statusText: 'gardening' }] });
+    await tick();
+    frame = o.screen();
+    expect(frame).toContain('people matching "bo"');
+    expect(frame).toMatch(/bob {2}○ offline · gardening/);
+    o.key({ kind: 'submit' });
+    expect(o.client.of('profile.get').map((r) => r.params)).toEqual([{ userId: BOB }]);
+    expect(o.store.getState().overlay).toEqual({ kind: 'posts' });
+    o.key({ kind: 'close' });
+    // A late answer to an older /people is dropped once another finder is on screen.
+    o.actions.submit('/people ca');
+    o.actions.submit('/boards');
+    o.client.of('search.users')[1]!.resolve({ users: [] });
+    await tick();
+    expect(o.store.getState().forum.finder?.title).toBe('boards you can see');
+  });
 });
