@@ -70,8 +70,12 @@ describe('the inbox in od', () => {
     expect(o.client.of('inbox.list')).toHaveLength(3);
     await answer(o, [item(32), item(31), item(30)]);
     expect(o.client.of('inbox.list')).toHaveLength(4);
-    await answer(o, [], 0);
+    await answer(o, [item(32)]);
     expect(o.client.of('inbox.list')).toHaveLength(4);
+    // A reaction taken back: its item left the inbox (inbox.removed), and the count is asked for again.
+    o.client.emit('event', { order: 35, id: 'e35', roomId: null, actorId: BOB, createdAt: T0, type: 'inbox.removed', data: { ids: ['i32'] } } as ClientEvent);
+    expect(o.client.of('inbox.list')).toHaveLength(5);
+    await answer(o, [], 0);
     expect(o.screen()).not.toContain('inbox ');
   });
 
