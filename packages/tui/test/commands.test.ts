@@ -87,7 +87,7 @@ describe('commands become requests with resolved ids', () => {
 describe('Tab completion', () => {
   it('completes command names and sub-commands', () => {
     expect(complete(world.world!, '/to', 3)).toEqual({ start: 0, end: 3, candidates: ['/topic '] });
-    expect(complete(world.world!, '/r', 2)?.candidates).toEqual(['/react ', '/rename-local ', '/role ', '/room ']);
+    expect(complete(world.world!, '/r', 2)?.candidates).toEqual(['/react ', '/rename-local ', '/retitle ', '/role ', '/room ']);
     expect(complete(world.world!, '/role g', 7)).toEqual({ start: 6, end: 7, candidates: ['grant '] });
   });
 

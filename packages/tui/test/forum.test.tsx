@@ -148,6 +148,22 @@ describe('forum boards in od', () => {
     expect(o.store.getState().thread?.rootId).toBe('p25');
     o.actions.submit('/bookmark');
     expect(o.client.of('bookmark.add').map((r) => r.params)).toEqual([{ postId: 'p25' }]);
+    // The open post: retitled by its author, locked and pinned by a moderator (the server decides who may).
+    o.actions.submit('/retitle Second, better #ideas');
+    expect(o.client.of('post.edit').map((r) => r.params)).toEqual([{ postId: 'p25', title: 'Second, better #ideas' }]);
+    o.actions.submit('/lock');
+    o.actions.submit('/pin');
+    o.actions.submit('/unpin');
+    o.actions.submit('/unlock');
+    expect(o.client.of('post.moderate').map((r) => r.params)).toEqual([
+      { postId: 'p25', locked: true },
+      { postId: 'p25', pinned: true },
+      { postId: 'p25', pinned: false },
+      { postId: 'p25', locked: false },
+    ]);
+    o.client.of('post.moderate')[0]!.reject(Object.assign(new Error('you lack moderate_messages'), { code: 'FORBIDDEN' }));
+    await tick();
+    expect(o.screen()).toContain('/lock:');
     o.key({ kind: 'close' });
 
     o.actions.submit('/sort newest');

@@ -199,6 +199,31 @@ export function attachForum({ client, store }: ControllerContext, threads: Threa
         load(b.roomId, b.sort, tag);
         return true;
       }
+      case 'retitle': {
+        const p = targetPost();
+        const title = str('title').trim();
+        if (!p) return flash('error', '/retitle: choose a post on a board first'), true;
+        if (!title) return flash('error', 'usage: /retitle TITLE'), true;
+        client.request('post.edit', { postId: p.id, title }).then(
+          (r) => flash('info', `retitled "${r.post.title}"`),
+          (e: unknown) => flash('error', `/retitle: ${describeError(e)}`),
+        );
+        return true;
+      }
+      case 'lock':
+      case 'unlock':
+      case 'pin':
+      case 'unpin': {
+        const p = targetPost();
+        if (!p) return flash('error', `/${name}: choose a post on a board first`), true;
+        const change = name === 'lock' || name === 'unlock' ? { locked: name === 'lock' } : { pinned: name === 'pin' };
+        // The board follows from the post.updated event; the server decides who may (moderate_messages).
+        client.request('post.moderate', { postId: p.id, ...change }).then(
+          () => flash('info', `${name === 'lock' ? 'locked' : name === 'unlock' ? 'unlocked' : name === 'pin' ? 'pinned' : 'unpinned'} "${p.title}"`),
+          (e: unknown) => flash('error', `/${name}: ${describeError(e)}`),
+        );
+        return true;
+      }
       case 'bookmark':
       case 'unbookmark':
         bookmark(name === 'bookmark');
