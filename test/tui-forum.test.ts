@@ -4,7 +4,8 @@ import { hasTmux, testScope } from './tui-support.js';
 /*
  * Boards and the inbox end to end, in a real terminal: the owner creates a board and writes a post with a
  * hashtag; another user comments over the typed client; the author's status line counts it live, /inbox lists
- * it and Enter opens the post's comments; `/search #tag` finds the post.
+ * it and Enter opens the post's comments; `/search #tag` finds the post. Then people: `/people` and the profile
+ * card, following a person whose next post reaches the inbox, and `/boards`.
  */
 
 const tmuxMissing = !hasTmux();
@@ -52,5 +53,28 @@ describe.skipIf(tmuxMissing)('boards and the inbox in a real terminal', () => {
     await alice.waitForText('posts tagged #rust');
     const screen = await alice.waitForText('Rust async #rust');
     expect(screen).toContain('posts tagged #rust');
+    alice.keys('Escape');
+
+    // People: /people finds bob, Enter shows his profile card; after /follow @bob his new post reaches
+    // alice's inbox (written after the post's commit); /boards lists the board and Enter goes to it.
+    await bob.request('profile.set', { bio: 'I test things' });
+    alice.line('/people bo');
+    await alice.waitForText('people matching "bo"');
+    await alice.waitForText(/bob +○ offline|bob +● online/);
+    alice.keys('Enter');
+    await alice.waitForText('profile of bob');
+    await alice.waitForText('you do not follow them · /follow @bob');
+    await alice.waitForText('I test things');
+    alice.keys('Escape');
+    alice.line('/follow @bob');
+    await alice.waitForText('following bob');
+    await bob.request('post.create', { roomId: board.id, title: 'Tokio tips', text: 'use #tokio', nonce: 'p2' });
+    await alice.waitForText(/ inbox 1 /);
+    alice.line('/inbox');
+    await alice.waitForText('● bob posted in #ideas "Tokio tips"');
+    alice.keys('Escape');
+    alice.line('/boards');
+    await alice.waitForText('boards you can see');
+    await alice.waitForText(/#ideas +joined/);
   });
 });
