@@ -14,7 +14,7 @@ if (tmuxMissing) console.warn('tui-forum: tmux is not installed; skipping the re
 const { tempDir, server, bot, member } = testScope();
 
 describe.skipIf(tmuxMissing)('boards and the inbox in a real terminal', () => {
-  it('create a board, post with a tag, another user comments, the inbox shows it, search by tag finds the post', async () => {
+  it('create a board, post with a tag, another user comments, the inbox shows it, search by tag finds the post; people, profile card, following, boards', async () => {
     const srv = await server(tempDir());
     const alice = await member(srv, 'alice', srv.firstRunInvite!);
     await alice.waitForText(/ live .*alice/);
