@@ -95,6 +95,30 @@ describe('inbox', () => {
     expect((await refused(a, 'inbox.read', {})).code).toBe('BAD_REQUEST');
   });
 
+  it("a comment's followers hear of it after its commit; one mentioned, or the author, gets that item only (even switched off)", async () => {
+    const { server, members, a, b, c, board } = await setup();
+    const settled = () => server.app.services.inbox.fanoutSettled();
+    const kinds = async (cl: RawClient, messageId: string) => (await inbox(cl)).items.filter((i: Frame) => i.messageId === messageId).map((i: Frame) => i.kind);
+    const p = await post(a, board, 'Seeds');
+    await comment(b, board, p.id, 'first');
+    await comment(c, board, p.id, 'second');
+    await settled();
+    // alice (the author) switches replies off: bob's next comment is no "comment" item for her either,
+    // while carol, who follows the post, hears of it through the fan-out job.
+    await a.call('inbox.settings', { reply: false });
+    const third = await comment(b, board, p.id, 'third');
+    await settled();
+    expect(await kinds(a, third.id)).toEqual([]);
+    expect(await kinds(c, third.id)).toEqual(['comment']);
+    // alice comments and mentions bob, who follows the post: a mention only; carol a comment.
+    const m = await comment(a, board, p.id, `@${members[1]!.nickname} look`);
+    await settled();
+    expect(await kinds(b, m.id)).toEqual(['mention']);
+    expect(await kinds(c, m.id)).toEqual(['comment']);
+    // No job is left behind.
+    expect(server.app.storage.db.prepare('SELECT COUNT(*) AS n FROM inbox_fanout').get()).toEqual({ n: 0 });
+  });
+
   it('taking a reaction back takes its item out of the inbox, and the count follows', async () => {
     const { a, b, board } = await setup();
     const p = await post(a, board, 'Rate this');
