@@ -178,13 +178,22 @@ export class AccountSecurityService {
     const user = await this.user(userId);
     const view = await this.d.access.view();
     const rooms = new Map<string, AccountExport['rooms'][number]>();
+    const nickOf = async (id: string) => ({ id, nickname: (await store.users.byId(id))?.nickname ?? id });
     const visibleRoom = async (roomId: string): Promise<boolean> => {
       if (rooms.has(roomId)) return true;
       const room = await store.rooms.get(roomId);
       if (!room || room.deleted || !view.canSeeRoom(userId, roomId)) return false;
-      rooms.set(roomId, { id: room.id, name: room.name, kind: room.kind, topic: room.topic });
+      const member = view.isMember(userId, roomId);
+      const entry: AccountExport['rooms'][number] = { id: room.id, name: room.name, kind: room.kind, topic: room.topic, member };
+      // A conversation is named by who is in it; those are people the user talks with, shown to them anyway.
+      if (room.kind === 'dm' || room.kind === 'group') {
+        entry.with = await Promise.all((await store.rooms.members(roomId)).filter((m) => m !== userId).map(nickOf));
+      }
+      rooms.set(roomId, entry);
       return true;
     };
+    // The rooms they are in first (joined rooms, DMs, groups), then those their messages are in.
+    for (const roomId of await store.rooms.roomsOf(userId)) await visibleRoom(roomId);
     const messages: AccountExport['messages'] = [];
     for (const id of await store.accountSecurity.authoredMessageIds(userId)) {
       const row = await store.messages.get(id);
@@ -204,6 +213,16 @@ export class AccountSecurityService {
       }
     }
     const tf = await store.accountSecurity.twoFactor(userId);
+    const profile = await store.forum.profile(userId);
+    const seenRooms = [...view.allRooms()].filter((r) => !r.deleted && view.canSeeRoom(userId, r.id)).map((r) => r.id);
+    const bookmarks = (await store.forum.bookmarks(userId, seenRooms)).map((p) => ({ postId: p.id, roomId: p.roomId, title: p.title }));
+    const following = await Promise.all((await store.forum.following(userId)).map(nickOf));
+    const followers = await Promise.all((await store.forum.followers(userId)).map(nickOf));
+    // Who took a copy of an account's data is worth knowing (a stolen session's first move): audited. Written
+    // before the archive is handed over, so there is no export without its entry.
+    await this.d.queue.submit((w) =>
+      w.audit({ actorId: userId, action: 'data.export', targetUserId: userId, roomId: null, detail: { messages: messages.length, files: files.length } }),
+    );
     this.d.log({ level: 'info', msg: 'data export', userId, messages: messages.length, files: files.length });
     return {
       exportedAt: this.d.now(),
@@ -218,7 +237,11 @@ export class AccountSecurityService {
         highlights: user.highlights,
         twoFactor: tf?.enabled ?? false,
       },
+      profile: { bio: profile.bio, avatarFileId: profile.avatarFileId, showFollows: profile.showFollows },
       rooms: [...rooms.values()],
+      bookmarks,
+      following,
+      followers,
       messages,
       reactions,
       files,

@@ -415,7 +415,15 @@ export async function insertInvite(store: Pick<Repositories, 'credentials'>, now
 export async function createInvite(d: Pick<ServiceDeps, 'store' | 'now'>, opts: InviteOptions = {}): Promise<string> {
   const roleId = opts.roleId ?? null;
   if (roleId !== null && !await d.store.roles.get(roleId)) throw new Error(`no such role: ${roleId}`);
-  return (await d.store.transaction(() => insertInvite(d.store, d.now(), opts))).code;
+  // The operator's invites are audited like members' (invite.create), in the same transaction.
+  const row = await d.store.transaction(async () => {
+    const now = d.now();
+    const inv = await insertInvite(d.store, now, opts);
+    const detail = { inviteId: inv.id, uses: inv.usesLeft, expiresAt: inv.expiresAt, roleId: inv.roleId };
+    await d.store.audit.append({ at: now, actorId: null, action: 'invite.create', targetUserId: null, roomId: null, detail });
+    return inv;
+  });
+  return row.code;
 }
 
 export const RESET_CODE_TTL_MS = 3_600_000;
@@ -428,7 +436,13 @@ export async function createResetCode(
   const user = await d.store.users.byUsername(username.trim().toLowerCase());
   if (!user) throw new Error(`no such user: ${username}`);
   const code = newCode(10);
-  await d.store.transaction(() => d.store.credentials.insertResetCode(sha256(code), user.id, d.now() + RESET_CODE_TTL_MS, opts.clearTwoFactor ?? false));
+  const clearTwoFactor = opts.clearTwoFactor ?? false;
+  // Only the operator issues reset codes (a way into someone's account): audited in the same transaction.
+  await d.store.transaction(async () => {
+    const now = d.now();
+    await d.store.credentials.insertResetCode(sha256(code), user.id, now + RESET_CODE_TTL_MS, clearTwoFactor);
+    await d.store.audit.append({ at: now, actorId: null, action: 'user.reset-password', targetUserId: user.id, roomId: null, detail: { clearTwoFactor } });
+  });
   return code;
 }
 
