@@ -219,6 +219,7 @@ export function rollBackTo(db: { exec(sql: string): unknown; pragma(s: string, o
     16: undoForumMigration,
     [INBOX_STEP]: (d) => d.exec('DROP TRIGGER inbox_message_removed; DROP TABLE inbox_items; DROP TABLE inbox_settings;'),
     18: (d) => d.exec('DROP TABLE audit_log; DROP TABLE name_holds;'),
+    19: (d) => d.exec('DROP INDEX app_passwords_user; DROP TABLE app_passwords;'),
   };
   const current = db.pragma('user_version', { simple: true }) as number;
   for (let v = current; v > version; v--) {

@@ -575,6 +575,22 @@ const MIGRATIONS: readonly Migration[] = [
       until INTEGER NOT NULL
     );
   `,
+  /*
+   * 19: app passwords, for clients that cannot ask for a two-factor code (IRC): one random secret per client,
+   * stored as its SHA-256 (it is long and random, so a slow hash adds nothing), shown to the user once.
+   */
+  `
+    CREATE TABLE app_passwords (
+      id TEXT PRIMARY KEY,
+      user_id TEXT NOT NULL,
+      name TEXT NOT NULL,
+      secret_hash TEXT NOT NULL UNIQUE,
+      created_at INTEGER NOT NULL,
+      last_used_at INTEGER,
+      last_address TEXT NOT NULL DEFAULT ''
+    );
+    CREATE INDEX app_passwords_user ON app_passwords (user_id, created_at);
+  `,
 ];
 
 /**

@@ -1,4 +1,4 @@
-import type { AccountExport, MessageFate, SessionInfo } from '@open-discord/protocol';
+import type { AccountExport, AppPasswordInfo, MessageFate, SessionInfo } from '@open-discord/protocol';
 import { DEFAULTS } from '../../defaults.js';
 import { deleteAccount, type DeletionOptions } from './deletion.js';
 import { messageToWire } from '../messages/wire.js';
@@ -12,6 +12,8 @@ import { newRecoveryCodes, recoveryCodeHash } from './recovery-codes.js';
 import { spendSecondFactor } from './second-factor.js';
 import { openSecret, sealSecret, totpSealKey } from './sealed-secret.js';
 import { matchingStep, newTotpSecret, totpUri } from './totp.js';
+import { AppPasswords } from './app-passwords.js';
+import { type GatewayLogin, verifyGatewayLogin } from './gateway-login.js';
 
 /** The name authenticator apps show above the code. */
 export const TOTP_ISSUER = 'open_discord';
@@ -26,6 +28,7 @@ const OPEN_WHILE_REQUIRED: ReadonlySet<string> = new Set([
   'twofa.disable',
   'sessions.revoke',
   'sessions.revokeOthers',
+  'apppassword.revoke',
   'password.change',
   'account.delete',
   'presence.set',
@@ -44,6 +47,8 @@ export class AccountSecurityService {
   private readonly key: Buffer;
   /** An export walks everything a user wrote: a few in a row, then one a minute, so it cannot hog the server. */
   private readonly exports: RateLimiter;
+  /** Per-client secrets for the IRC gateway; `appPasswords.onRevoked` is the gateway's hook. */
+  readonly appPasswords: AppPasswords;
 
   constructor(
     private readonly d: ServiceDeps,
@@ -54,6 +59,16 @@ export class AccountSecurityService {
   ) {
     this.key = totpSealKey(serverSecret);
     this.exports = new RateLimiter(1 / 60, 3, d.now);
+    this.appPasswords = new AppPasswords(d);
+  }
+
+  /**
+   * THE login check of gateway clients (the IRC gateway's SASL PLAIN and PASS): an app password always, the
+   * account password only while two-factor login is off (else refused as `app-password-required`), spending
+   * the login form's rate budget. Answers the user id (and the app password used) or a typed refusal.
+   */
+  verifyGatewayLogin(username: string, secret: string, ip: string): Promise<GatewayLogin> {
+    return verifyGatewayLogin(this.d, this.auth, username, secret, ip);
   }
 
   private required(): Promise<ReadonlySet<string>> {
@@ -253,9 +268,10 @@ export class AccountSecurityService {
     return deleteAccount(this.d, this.auth, this.key, this.deletion, userId, p, (sha) => this.blobs?.remove(sha) ?? Promise.resolve());
   }
 
-  async sessions(userId: string, family: string | null): Promise<{ sessions: SessionInfo[] }> {
+  async sessions(userId: string, family: string | null): Promise<{ sessions: SessionInfo[]; appPasswords: AppPasswordInfo[] }> {
     const rows = await this.d.store.accountSecurity.liveSessions(userId, this.d.now());
     return {
+      ...(await this.appPasswords.list(userId)),
       sessions: rows.map((r) => ({
         id: r.familyId,
         client: r.client,
@@ -277,13 +293,15 @@ export class AccountSecurityService {
     return { ok: true };
   }
 
+  /** Every other session ends, and every app password: each is a way into the account from elsewhere. */
   async revokeOthers(userId: string, family: string | null): Promise<{ revoked: number }> {
     return await this.d.queue.submit(async (w) => {
       const others = (await this.d.store.accountSecurity.liveSessions(userId, w.now))
         .map((s) => s.familyId)
         .filter((f) => f !== family);
       await this.auth.revokeFamiliesIn(others, w.afterCommit);
-      return { revoked: others.length };
+      const apps = await this.appPasswords.revokeAllIn(w, userId);
+      return { revoked: others.length + apps };
     });
   }
 
@@ -309,7 +327,8 @@ export class AccountSecurityService {
             .map((s) => s.familyId)
             .filter((f) => f !== family);
           await this.auth.revokeFamiliesIn(others, w.afterCommit);
-          return others.length;
+          // App passwords were made under the old password: whoever made one may be who the change shuts out.
+          return others.length + (await this.appPasswords.revokeAllIn(w, userId));
         });
         this.d.log({ level: 'info', msg: 'password changed', userId, revoked });
         return { ok: true as const };

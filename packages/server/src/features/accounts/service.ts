@@ -340,6 +340,18 @@ export class AuthService {
     return ok;
   }
 
+  /**
+   * The account `username` names, if `password` is its password (removed accounts included: the caller says
+   * why they cannot log in); null otherwise. Costs what a login's check costs whether or not the user exists.
+   * Rate-limit with `limited`.
+   */
+  async checkPassword(username: string, password: string): Promise<UserRow | null> {
+    const user = await this.d.store.users.byUsername(username);
+    const ok = await this.passwords.verify(password, user?.passwordHash ?? (await this.dummyHash));
+    if (user !== null && PasswordHasher.costOf(user.passwordHash) < this.passwords.currentCost) await this.passwords.verify(password, await this.dummyHash);
+    return user !== null && ok ? user : null;
+  }
+
   /** Hash a new password at the current cost (outside any write: it is slow). */
   hashPassword(password: string): Promise<string> {
     return this.passwords.hash(password);

@@ -32,7 +32,7 @@ export const AUDITED: ReadonlySet<RequestType> = new Set<RequestType>([
   // Recorded by the services themselves, in the step that does them (WriteContext.audit), because only
   // they know when it is privileged or what it was: account.delete (account-security/deletion.ts),
   // message.delete of someone else's message (messages/changes.ts), data.export (account-security),
-  // apppassword.* and the operator's invite, reset-password, retention and backup commands.
+  // and the operator's invite, reset-password, retention and backup commands.
 ]);
 
 /** Parameters never written to the log: secrets (passwords, codes, invite codes), and what has a column. */
