@@ -33,7 +33,7 @@ export function attachAccount(ctx: ControllerContext, exportAccount?: ExportAcco
 
   const loadSessions = (info?: string) =>
     client.request('sessions.list', {}).then(
-      (r) => dispatch({ type: 'account/sessions-loaded', sessions: r.sessions, ...(info && { info }) }),
+      (r) => dispatch({ type: 'account/sessions-loaded', sessions: r.sessions, appPasswords: r.appPasswords, ...(info && { info }) }),
       (e: unknown) => failed(describeError(e)),
     );
 
@@ -142,7 +142,17 @@ export function attachAccount(ctx: ControllerContext, exportAccount?: ExportAcco
     if (intent.kind === 'history') return dispatch({ type: 'account/move', delta: intent.delta });
     if (intent.kind === 'submit') return dispatch({ type: 'account/close' });
     const chosen = a.sessions[a.selected];
+    // Past the sessions, the app passwords: revoked the same way.
+    const app = chosen ? undefined : a.appPasswords[a.selected - a.sessions.length];
     if ((intent.kind === 'insert' && intent.text === 'r') || intent.kind === 'delete' || intent.kind === 'backspace') {
+      if (app) {
+        dispatch({ type: 'account/busy' });
+        client.request('apppassword.revoke', { id: app.id }).then(
+          () => loadSessions(`revoked the app password ${app.name}`),
+          (e: unknown) => failed(describeError(e)),
+        );
+        return;
+      }
       if (!chosen) return;
       if (chosen.current) return failed('that is this session: /quit and `od logout` end it');
       dispatch({ type: 'account/busy' });
@@ -155,7 +165,7 @@ export function attachAccount(ctx: ControllerContext, exportAccount?: ExportAcco
     if (intent.kind === 'insert' && intent.text === 'o') {
       dispatch({ type: 'account/busy' });
       client.request('sessions.revokeOthers', {}).then(
-        (r) => loadSessions(`logged out ${r.revoked} other session${r.revoked === 1 ? '' : 's'}`),
+        (r) => loadSessions(`logged out ${r.revoked} other session${r.revoked === 1 ? '' : 's'} and app password${r.revoked === 1 ? '' : 's'}`),
         (e: unknown) => failed(describeError(e)),
       );
     }

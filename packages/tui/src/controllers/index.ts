@@ -5,6 +5,8 @@ import type { Store } from '../state/store.js';
 import type { ChatClient, ControllerContext } from './chat-client.js';
 import type { Timers } from './presence.js';
 import { attachCommands } from './commands.js';
+import { attachAppPasswords } from './app-passwords.js';
+import { attachBans } from './bans.js';
 import { attachAccount, type Account } from './account.js';
 import { attachFiles } from './files.js';
 import { attachImages } from './images.js';
@@ -102,6 +104,8 @@ export function attachClient(client: ChatClient, store: Store, opts: ControllerO
   const threads = attachThreads(ctx, nonce);
   const search = attachSearch(ctx, opts.historyPage ?? 100);
   const account = attachAccount(ctx, opts.exportAccount);
+  const appPassword = attachAppPasswords(ctx);
+  const bans = attachBans(ctx);
   const forum = attachForum(ctx, threads, nonce);
   const inbox = attachInbox(ctx, threads);
   const commands = attachCommands(ctx, sender, nonce, opts.onQuit, messages, presence, files, threads, {
@@ -115,6 +119,9 @@ export function attachClient(client: ChatClient, store: Store, opts: ControllerO
     inbox: (args) => inbox.run(args),
     account: (args) => account.account(String(args.action ?? '').toLowerCase(), typeof args.arg === 'string' ? args.arg : undefined),
     audit: () => account.audit(),
+    apppassword: (args) => appPassword(String(args.action ?? '').toLowerCase(), typeof args.arg === 'string' ? args.arg : undefined),
+    bans: () => bans.list(),
+    unban: (args) => bans.unban(String(args.nick ?? '')),
   }, forum);
   return {
     submit: commands.submit,
