@@ -98,7 +98,7 @@ export const requests = {
   /** The user's app passwords, oldest first (never their secrets). */
   'apppassword.list': req({}, z.object({ appPasswords: z.array(AppPasswordInfo) })),
   /** Revoke one: it stops working and the connections that logged in with it close at once. */
-  'apppassword.revoke': req({ id: Id }, Ok),
+  'apppassword.revoke': req({ appPasswordId: Id }, Ok),
   /** Log out everywhere else: every session but the asking one. */
   'sessions.revokeOthers': req({}, z.object({ revoked: z.number().int().nonnegative() })),
   /**

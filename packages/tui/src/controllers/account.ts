@@ -147,7 +147,7 @@ export function attachAccount(ctx: ControllerContext, exportAccount?: ExportAcco
     if ((intent.kind === 'insert' && intent.text === 'r') || intent.kind === 'delete' || intent.kind === 'backspace') {
       if (app) {
         dispatch({ type: 'account/busy' });
-        client.request('apppassword.revoke', { id: app.id }).then(
+        client.request('apppassword.revoke', { appPasswordId: app.id }).then(
           () => loadSessions(`revoked the app password ${app.name}`),
           (e: unknown) => failed(describeError(e)),
         );

@@ -33,7 +33,7 @@ export function attachAppPasswords(ctx: ControllerContext): (action: string, arg
       client.request('apppassword.list', {}).then((r) => {
         const chosen = pick(r.appPasswords, rest);
         if (!chosen) return flash('error', `/apppassword revoke: you have no app password called ${rest}`);
-        client.request('apppassword.revoke', { id: chosen.id }).then(
+        client.request('apppassword.revoke', { appPasswordId: chosen.id }).then(
           () => flash('info', `revoked the app password ${chosen.name}: clients using it are logged out`),
           fail('revoke'),
         );
