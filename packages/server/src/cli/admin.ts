@@ -28,7 +28,7 @@ export function inviteCreate(dataDir: string, o: { uses?: string; expires?: stri
       if (role.id === 'everyone') throw new ConfigError('everyone holds the everyone role already; omit --role');
       roleId = role.id;
     }
-    return createInvite({ store, now: Date.now }, { uses, expiresInMs, roleId });
+    return createInvite({ store, now: Date.now }, { uses, expiresInMs, roleId }, true);
   });
 }
 

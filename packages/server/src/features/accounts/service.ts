@@ -423,8 +423,12 @@ export async function insertInvite(store: Pick<Repositories, 'credentials'>, now
   return row;
 }
 
-/** Invites minted by the operator (CLI) and at first start: a plain store write. Returns the code. */
-export async function createInvite(d: Pick<ServiceDeps, 'store' | 'now'>, opts: InviteOptions = {}): Promise<string> {
+/**
+ * Invites minted by the operator (CLI) and at first start: a plain store write. Returns the code. `audited`:
+ * the operator asked for it (`od-server invite create`), so it is recorded like a member's invite.create; the
+ * server's own first-run owner invite is not an action anyone took.
+ */
+export async function createInvite(d: Pick<ServiceDeps, 'store' | 'now'>, opts: InviteOptions = {}, audited = false): Promise<string> {
   const roleId = opts.roleId ?? null;
   if (roleId !== null && !await d.store.roles.get(roleId)) throw new Error(`no such role: ${roleId}`);
   // The operator's invites are audited like members' (invite.create), in the same transaction.
@@ -432,7 +436,7 @@ export async function createInvite(d: Pick<ServiceDeps, 'store' | 'now'>, opts: 
     const now = d.now();
     const inv = await insertInvite(d.store, now, opts);
     const detail = { inviteId: inv.id, uses: inv.usesLeft, expiresAt: inv.expiresAt, roleId: inv.roleId };
-    await d.store.audit.append({ at: now, actorId: null, action: 'invite.create', targetUserId: null, roomId: null, detail });
+    if (audited) await d.store.audit.append({ at: now, actorId: null, action: 'invite.create', targetUserId: null, roomId: null, detail });
     return inv;
   });
   return row.code;
