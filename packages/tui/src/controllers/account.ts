@@ -165,7 +165,7 @@ export function attachAccount(ctx: ControllerContext, exportAccount?: ExportAcco
     if (intent.kind === 'insert' && intent.text === 'o') {
       dispatch({ type: 'account/busy' });
       client.request('sessions.revokeOthers', {}).then(
-        (r) => loadSessions(`logged out ${r.revoked} other session${r.revoked === 1 ? '' : 's'} and app password${r.revoked === 1 ? '' : 's'}`),
+        (r) => loadSessions(`logged out ${r.revoked} other session${r.revoked === 1 ? '' : 's'} (app passwords included)`),
         (e: unknown) => failed(describeError(e)),
       );
     }
