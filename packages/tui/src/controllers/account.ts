@@ -24,7 +24,7 @@ const codeOf = (e: unknown) => (e instanceof ProtocolError ? e.code : undefined)
 /** Writes the data export archive (`od export`'s), reporting progress; answers a summary line. */
 export type ExportAccount = (out: string | undefined, progress: (text: string) => void) => Promise<string>;
 
-export function attachAccount(ctx: ControllerContext, exportAccount?: ExportAccount): Account {
+export function attachAccount(ctx: ControllerContext, exportAccount?: ExportAccount, onDeleted?: () => void): Account {
   const { client, store } = ctx;
   const { dispatch } = store;
   const flash = (kind: 'info' | 'error', text: string) => dispatch({ type: 'flash', kind, text, roomId: null });
@@ -86,6 +86,7 @@ export function attachAccount(ctx: ControllerContext, exportAccount?: ExportAcco
           dispatch({ type: 'account/close' });
           // The server closes this connection right after answering; the connection line says so.
           flash('info', `your account was deleted; your messages in shared rooms were ${r.messages === 'erase' ? 'erased' : 'kept under "deleted user"'}`);
+          onDeleted?.();
         },
         (e: unknown) => {
           const code = codeOf(e);

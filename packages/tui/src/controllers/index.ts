@@ -43,6 +43,8 @@ export interface ControllerOptions {
   /** Uploads and downloads (`/upload`, `/open`); none: those commands say they are unavailable. */
   files?: FileTransfer;
   /** Writes the data export (`/account export`); none: the command says it is unavailable. */
+  /** The account was deleted (`/account delete` succeeded): the saved session is worth nothing now. */
+  onAccountDeleted?: () => void;
   exportAccount?: ExportAccount;
   /** Where decoded thumbnails go (for the painter); none: no thumbnails are fetched, pictures stay half blocks. */
   thumbs?: ThumbCache;
@@ -103,7 +105,7 @@ export function attachClient(client: ChatClient, store: Store, opts: ControllerO
   const stopImages = opts.files && opts.thumbs ? attachImages(ctx, opts.files, opts.thumbs) : () => {};
   const threads = attachThreads(ctx, nonce);
   const search = attachSearch(ctx, opts.historyPage ?? 100);
-  const account = attachAccount(ctx, opts.exportAccount);
+  const account = attachAccount(ctx, opts.exportAccount, opts.onAccountDeleted);
   const appPassword = attachAppPasswords(ctx);
   const bans = attachBans(ctx);
   const forum = attachForum(ctx, threads, nonce);
