@@ -136,6 +136,17 @@ describe('verifyGatewayLogin', () => {
     expect(await gateway('bob', 'correct horse')).toMatchObject({ ok: false, reason: 'rate-limited' });
   });
 
+  it('an account deletion takes its app passwords: no row left, the secret logs in nobody', async () => {
+    const { server, c, gateway } = await ada();
+    const { secret } = await c.call('apppassword.create', { name: 'irssi' });
+    await c.call('account.delete', { password: 'correct horse', messages: 'erase' });
+    expect(await gateway('ada', secret)).toMatchObject({ ok: false, reason: 'invalid' });
+    const db = new Database(path.join(server.dataDir, 'od.sqlite'), { readonly: true });
+    const left = db.prepare('SELECT COUNT(*) AS n FROM app_passwords').get() as { n: number };
+    db.close();
+    expect(left.n).toBe(0);
+  });
+
   it('a login racing a two-factor enable ends consistent: accepted before it, refused after it', async () => {
     const { c, clock, gateway } = await ada();
     const { secret } = await c.call('twofa.setup');

@@ -17,6 +17,11 @@ export interface RequestContext {
   userId: string;
   /** The session family of the socket's token (the current session in a session list); null when unknown. */
   family?: string | null;
+  /**
+   * The app password the connection logged in with (the IRC gateway's, from verifyGatewayLogin); the gateway
+   * closes the connection when `accountSecurity.appPasswords.onRevoked` names it. Absent for WebSocket clients.
+   */
+  appPasswordId?: string | null;
 }
 
 /** What a handler answers: the protocol's result for its request type, as a value or already serialised. */
