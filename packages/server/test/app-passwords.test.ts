@@ -119,6 +119,10 @@ describe('verifyGatewayLogin', () => {
     expect(await gateway('ada', 'correct horse')).toMatchObject({ ok: false, reason: 'banned' });
     expect(await gateway('ada', 'wrong horse')).toMatchObject({ ok: false, reason: 'invalid' });
     expect(await gateway('ada', secret)).toMatchObject({ ok: false, reason: 'invalid' });
+    // A kicked member (who may come back with an invite) is told so.
+    const kim = await signup(server.url, 'kim');
+    await server.app.services.moderation.kick(null, { userId: kim.user.id });
+    expect(await gateway('kim', 'correct horse')).toMatchObject({ ok: false, reason: 'removed' });
   });
 
   it('spends the login form\'s rate budget: guesses at the gateway lock the form too, and the reverse', async () => {
