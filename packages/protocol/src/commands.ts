@@ -74,6 +74,12 @@ export const COMMANDS: readonly CommandSpec[] = [
     help: 'Your account: export [FILE] writes everything the server holds about you to one archive (as od export); delete [keep|erase] deletes it for good after your password (and code): keep leaves your messages under "deleted user", erase removes them (else the server decides)',
     request: 'client',
   },
+  {
+    name: 'apppassword',
+    args: [a('action', 'word', { optional: true }), a('arg', 'text', { optional: true, rest: true })],
+    help: 'Passwords for IRC clients, which cannot ask for a two-factor code: create NAME (shown once), list, revoke NAME-or-ID (also in /sessions)',
+    request: 'client',
+  },
   { name: 'audit', args: [], help: 'Admins: the audit log of privileged actions (who granted, banned, deleted, changed retention…), newest first', request: 'client' },
   // Your own room settings, kept by the server so every device of yours agrees (room.settings).
   { name: 'mute', args: [a('room', 'room', { optional: true })], help: 'Mute a room: shown dimmed, never rings (all your devices)', request: 'client' },
@@ -118,6 +124,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   { name: 'role', sub: 'grant', args: [a('nick', 'nick'), a('role', 'role')], help: 'Give a member a role', request: 'role.grant' },
   { name: 'role', sub: 'revoke', args: [a('nick', 'nick'), a('role', 'role')], help: 'Take a role from a member', request: 'role.revoke' },
   { name: 'role', sub: 'list', args: [], help: 'List roles and their permissions', request: 'client' },
+  { name: 'role', sub: 'rename', args: [a('role', 'role'), a('name', 'word')], help: 'Rename a role (not the built-in ones)', request: 'role.update' },
   { name: 'role', sub: 'perms', args: [a('role', 'role'), a('changes', 'perm', { many: true })], help: 'Change permissions: +perm -perm', request: 'role.update' },
   { name: 'role', sub: 'move', args: [a('role', 'role'), a('position', 'number')], help: 'Move a role in the ranking (higher outranks lower)', request: 'role.update' },
   { name: 'category', sub: 'create', args: [a('name', 'text', { rest: true })], help: 'Create a category', request: 'category.create' },
@@ -131,7 +138,9 @@ export const COMMANDS: readonly CommandSpec[] = [
   { name: 'room', sub: 'delete', args: [a('room', 'room')], help: 'Delete a room and its messages', request: 'room.delete', destructive: true },
   { name: 'kick', args: [a('nick', 'nick')], help: 'Remove a member (they can rejoin with an invite)', request: 'member.kick' },
   { name: 'ban', args: [a('nick', 'nick')], help: 'Ban a member', request: 'member.ban', destructive: true },
-  { name: 'unban', args: [a('nick', 'nick')], help: 'Lift a ban (they may rejoin with an invite)', request: 'member.unban' },
+  { name: 'bans', args: [], help: 'Admins: the banned accounts (lift one with /unban @nick)', request: 'client' },
+  // A banned account is no longer a member, so od finds the nickname among the bans (member.bans) first.
+  { name: 'unban', args: [a('nick', 'word')], help: 'Lift a ban (they may rejoin with an invite); see /bans', request: 'client' },
   {
     name: 'delete',
     args: [a('message', 'word', { optional: true })],

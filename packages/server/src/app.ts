@@ -400,7 +400,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     const dispatcher = new Dispatcher(writeLimits, readRate ? new RateLimiter(readRate.perSec, readRate.burst, now) : null);
     for (const f of FEATURES) f.register?.(dispatcher, services);
     dispatcher.gate = (ctx, type, write) => services.accountSecurity.gate(ctx.userId, type, write);
-    dispatcher.succeeded = (ctx, type, params) => services.audit.recordRequest(ctx.userId, type, params as Record<string, unknown>);
+    dispatcher.aroundWrite = (ctx, type, params, run) => services.audit.around(ctx.userId, type, params as Record<string, unknown>, run);
 
     const sendBufferCap = opts.sendBufferCap ?? DEFAULTS.sendBufferCap;
     // Malformed input is budgeted per address and account across all their sockets, not only per socket.

@@ -219,7 +219,8 @@ export function rollBackTo(db: { exec(sql: string): unknown; pragma(s: string, o
     16: undoForumMigration,
     [INBOX_STEP]: (d) => d.exec('DROP TRIGGER inbox_message_removed; DROP TABLE inbox_items; DROP TABLE inbox_settings;'),
     18: (d) => d.exec('DROP TABLE audit_log; DROP TABLE name_holds;'),
-    // The inbox's fan-out outbox (provisional number: the lead renumbers on merge).
+    19: (d) => d.exec('DROP INDEX app_passwords_user; DROP TABLE app_passwords;'),
+    // 20: the inbox's fan-out outbox.
     [INBOX_FANOUT_STEP]: (d) => d.exec('DROP TABLE inbox_fanout;'),
   };
   const current = db.pragma('user_version', { simple: true }) as number;

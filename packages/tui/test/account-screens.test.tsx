@@ -165,7 +165,7 @@ describe('/sessions', () => {
   it('lists them with the current one marked; r logs the chosen one out, o every other, and the list reloads', async () => {
     const { client, actions, keys, frame, store } = chat();
     actions.submit('/sessions');
-    client.of('sessions.list')[0]!.resolve({ sessions });
+    client.of('sessions.list')[0]!.resolve({ sessions, appPasswords: [] });
     await tick();
     const f = frame();
     expect(f).toContain('od 0.1.0 · 10.0.0.2 · since 2026-01-02 03:04');
@@ -180,14 +180,14 @@ describe('/sessions', () => {
     expect(client.of('sessions.revoke').map((r) => r.params)).toEqual([{ sessionId: 'f2' }]);
     client.of('sessions.revoke')[0]!.resolve({ ok: true });
     await tick();
-    client.of('sessions.list')[1]!.resolve({ sessions: [sessions[0], sessions[2]] });
+    client.of('sessions.list')[1]!.resolve({ sessions: [sessions[0], sessions[2]], appPasswords: [] });
     await tick();
     expect(frame()).toContain('logged out od 0.1.0 laptop');
     expect(frame()).not.toContain('od 0.1.0 laptop · 10.0.0.9');
     keys('o');
     client.of('sessions.revokeOthers')[0]!.resolve({ revoked: 1 });
     await tick();
-    client.of('sessions.list')[2]!.resolve({ sessions: [sessions[0]] });
+    client.of('sessions.list')[2]!.resolve({ sessions: [sessions[0]], appPasswords: [] });
     await tick();
     expect(frame()).toContain('logged out 1 other session');
     expect(frame()).not.toContain('bot ·');

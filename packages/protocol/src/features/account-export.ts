@@ -19,8 +19,20 @@ export const AccountExport = z.object({
     highlights: z.array(z.string()),
     twoFactor: z.boolean(),
   }),
-  /** The rooms the messages below are in (DMs and groups included), as the user sees them. */
-  rooms: z.array(z.object({ id: Id, name: z.string(), kind: z.string(), topic: z.string() })),
+  /** What the user wrote about themself (`/bio`), the avatar file (among `files` when they uploaded it), and whether they show their follows. */
+  profile: z.object({ bio: z.string(), avatarFileId: Id.nullable(), showFollows: z.boolean() }),
+  /**
+   * The rooms the user is in (joined text rooms and boards, their DMs and groups) and the rooms the messages
+   * below are in, as the user sees them. `member`: the user is in it now; `with`: a DM's or group's other members.
+   */
+  rooms: z.array(
+    z.object({ id: Id, name: z.string(), kind: z.string(), topic: z.string(), member: z.boolean(), with: z.array(z.object({ id: Id, nickname: z.string() })).optional() }),
+  ),
+  /** The forum posts the user bookmarked, on boards they can see, newest bookmark first. */
+  bookmarks: z.array(z.object({ postId: Id, roomId: Id, title: z.string() })),
+  /** People the user follows, and people who follow them. */
+  following: z.array(z.object({ id: Id, nickname: z.string() })),
+  followers: z.array(z.object({ id: Id, nickname: z.string() })),
   /** Every live message the user wrote, oldest first. */
   messages: z.array(Message),
   /** Every reaction the user gave, on messages they can see. */

@@ -26,6 +26,30 @@ export const SessionInfo = z.object({
 });
 export type SessionInfo = z.infer<typeof SessionInfo>;
 
+/**
+ * A password for one client that cannot ask for a two-factor code (an IRC client: `irssi`): a random secret
+ * the server shows once and keeps only hashed. It logs in to the IRC gateway in place of the account
+ * password, with or without two-factor login, and is listed and revoked like a session.
+ */
+export const AppPasswordInfo = z.object({
+  id: Id,
+  name: z.string(),
+  createdAt: z.number().int(),
+  /** The last login with it (epoch ms); null when never used. */
+  lastUsed: z.number().int().nullable(),
+  /** The address of that login ('' when never used). */
+  lastAddress: z.string(),
+});
+export type AppPasswordInfo = z.infer<typeof AppPasswordInfo>;
+
+/** What an app password is called: a few words naming the client. */
+export const AppPasswordName = z
+  .string()
+  .trim()
+  .min(1, 'name the app password after its client, e.g. irssi')
+  .max(40, 'an app password name is at most 40 characters')
+  .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), 'an app password name cannot hold control characters');
+
 export const TwoFactorStatus = z.object({
   enabled: z.boolean(),
   /** Unused recovery codes (0 when disabled). */
@@ -59,10 +83,22 @@ export const requests = {
   'twofa.require': req({ roleId: Id }, Ok),
   /** Owner only: lift the requirement. */
   'twofa.unrequire': req({ roleId: Id }, Ok),
-  /** Where the user is logged in, newest first; the asking session is marked `current`. */
-  'sessions.list': req({}, z.object({ sessions: z.array(SessionInfo) })),
+  /**
+   * Where the user is logged in, newest first; the asking session is marked `current`. Their app passwords
+   * (oldest first) are listed with them: each is a way in, revoked with `apppassword.revoke`.
+   */
+  'sessions.list': req({}, z.object({ sessions: z.array(SessionInfo), appPasswords: z.array(AppPasswordInfo) })),
   /** Log one session out: its refresh tokens stop working and its sockets close at once. */
   'sessions.revoke': req({ sessionId: Id }, Ok),
+  /**
+   * A new app password for a client (`irssi`): the secret is in this reply only (the server keeps its hash).
+   * At most 20 per account; names are unique among them (CONFLICT).
+   */
+  'apppassword.create': req({ name: AppPasswordName }, z.object({ appPassword: AppPasswordInfo, secret: z.string() })),
+  /** The user's app passwords, oldest first (never their secrets). */
+  'apppassword.list': req({}, z.object({ appPasswords: z.array(AppPasswordInfo) })),
+  /** Revoke one: it stops working and the connections that logged in with it close at once. */
+  'apppassword.revoke': req({ appPasswordId: Id }, Ok),
   /** Log out everywhere else: every session but the asking one. */
   'sessions.revokeOthers': req({}, z.object({ revoked: z.number().int().nonnegative() })),
   /**

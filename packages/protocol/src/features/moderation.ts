@@ -14,6 +14,8 @@ export const events = [
 export const requests = {
   'member.kick': req({ userId: Id }, Ok),
   'member.ban': req({ userId: Id }, Ok),
+  /** The banned accounts, by nickname (needs manage_members): what `member.unban` takes. */
+  'member.bans': req({}, z.object({ bans: z.array(z.object({ userId: Id, nickname: z.string() })) })),
   /** Turn a ban back into a kick: the account may rejoin with an invite. */
   'member.unban': req({ userId: Id }, Ok),
   /**

@@ -23,6 +23,8 @@ export const requests = {
   'role.update': req(
     {
       roleId: Id,
+      /** Rename it (custom roles only; names are unique, case-insensitively, and follow role.create's rule). */
+      name: name(LIMITS.roleNameMax).optional(),
       add: z.array(Permission).optional(),
       remove: z.array(Permission).optional(),
       color: Color.nullable().optional(),

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { Storage } from '../ports/storage.js';
 import { createInvite, createResetCode } from '../features/accounts/service.js';
 import { ConfigError, openExistingStorage, parseDuration, parseIntRange } from './config.js';
@@ -27,7 +28,7 @@ export function inviteCreate(dataDir: string, o: { uses?: string; expires?: stri
       if (role.id === 'everyone') throw new ConfigError('everyone holds the everyone role already; omit --role');
       roleId = role.id;
     }
-    return createInvite({ store, now: Date.now }, { uses, expiresInMs, roleId });
+    return createInvite({ store, now: Date.now }, { uses, expiresInMs, roleId }, true);
   });
 }
 
@@ -85,7 +86,10 @@ export function inviteRevoke(dataDir: string, codeOrId: string): Promise<string>
     const key = codeOrId.trim();
     const row = await store.credentials.invite(key.toUpperCase()) ?? await store.credentials.inviteById(key);
     if (!row) throw new ConfigError(`no invite with the code or id "${codeOrId}"`);
-    await store.transaction(() => store.credentials.deleteInvite(row.code));
+    await store.transaction(async () => {
+      await store.credentials.deleteInvite(row.code);
+      await store.audit.append({ at: Date.now(), actorId: null, action: 'invite.revoke', targetUserId: null, roomId: null, detail: { inviteId: row.id } });
+    });
     return row.code;
   });
 }
@@ -110,6 +114,8 @@ export async function backup(dataDir: string, file: string, progress: (line: str
       progress(`\rbackup [${bar}] ${pct}% (${done}/${total} pages)`);
     });
     progress(`\rbackup [${'#'.repeat(20)}] 100%${' '.repeat(24)}\n`);
+    // A copy of everything is an export of everyone's data: recorded once it exists (not in the copy itself).
+    await storage.transaction(() => storage.audit.append({ at: Date.now(), actorId: null, action: 'server.backup', targetUserId: null, roomId: null, detail: { file: path.basename(file) } }));
   } finally {
     storage.close();
   }

@@ -32,11 +32,9 @@ async function roleByName(store: Storage, name: string): Promise<string> {
   return role.id;
 }
 
-/** Run an operator action and record it in the audit log with actor null (the operator), as the wire does. */
-async function audited<T>(s: Services, type: RequestType, params: ParsedParams<RequestType>, act: () => Promise<T>): Promise<T> {
-  const result = await act();
-  await s.audit.recordRequest(null, type, params as Record<string, unknown>);
-  return result;
+/** Run an operator action; its audit entry (actor null: the operator) commits with it, as over the wire. */
+function audited<T>(s: Services, type: RequestType, params: ParsedParams<RequestType>, act: () => Promise<T>): Promise<T> {
+  return s.audit.around(null, type, params as Record<string, unknown>, act);
 }
 
 export const memberKick = (dataDir: string, nick: string) =>

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { withOperatorServices } from '../app.js';
+import { type Services, withOperatorServices } from '../app.js';
 import type { SweepReport } from '../features/retention/service.js';
 import { openExistingStorage } from './config.js';
 
@@ -16,7 +16,9 @@ export function formatPeriod(seconds: number): string {
  * (flag, OD_RETENTION, config.json), given again here when it was a flag.
  */
 export async function retentionSweep(dataDir: string, o: { dryRun: boolean; retentionSec: number | null }): Promise<SweepReport> {
-  return withOperatorServices(openExistingStorage(dataDir), (s) => s.retention.sweep({ dryRun: o.dryRun }), {
+  // A sweep deletes messages for good: the operator's sweep is audited with its first write (a dry run writes nothing).
+  const sweep = (s: Services) => s.audit.operator('retention.sweep', { retentionSec: o.retentionSec }, () => s.retention.sweep({ dryRun: o.dryRun }));
+  return withOperatorServices(openExistingStorage(dataDir), sweep, {
     retentionSec: o.retentionSec,
     files: { dir: path.join(dataDir, 'files'), maxBytes: 0 },
   });

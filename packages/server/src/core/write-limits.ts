@@ -41,6 +41,8 @@ export const WRITE_KIND: Partial<Record<RequestType, WriteKind>> = {
   'twofa.disable': 'profile',
   'sessions.revoke': 'profile',
   'sessions.revokeOthers': 'profile',
+  'apppassword.create': 'profile',
+  'apppassword.revoke': 'profile',
   'password.change': 'profile',
   'account.delete': 'profile',
   'room.create': 'rooms',

@@ -1,4 +1,5 @@
 import type { AuditRepository } from '../features/audit/repository.js';
+import type { AppPasswordRepository } from '../features/account-security/app-password-repository.js';
 import type { AccountSecurityRepository } from '../features/account-security/repository.js';
 import type { EventType } from '@open-discord/protocol';
 import type { CredentialsRepository, UsersRepository } from '../features/accounts/repository.js';
@@ -121,6 +122,7 @@ export interface Repositories {
   retention: RetentionRepository;
   accountSecurity: AccountSecurityRepository;
   audit: AuditRepository;
+  appPasswords: AppPasswordRepository;
   forum: ForumRepository;
   inbox: InboxRepository;
   events: EventLog;

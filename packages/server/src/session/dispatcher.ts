@@ -17,6 +17,11 @@ export interface RequestContext {
   userId: string;
   /** The session family of the socket's token (the current session in a session list); null when unknown. */
   family?: string | null;
+  /**
+   * The app password the connection logged in with (the IRC gateway's, from verifyGatewayLogin); the gateway
+   * closes the connection when `accountSecurity.appPasswords.onRevoked` names it. Absent for WebSocket clients.
+   */
+  appPasswordId?: string | null;
 }
 
 /** What a handler answers: the protocol's result for its request type, as a value or already serialised. */
@@ -51,10 +56,10 @@ export class Dispatcher {
   gate: (ctx: RequestContext, type: RequestType, write: boolean) => void | Promise<void> = () => {};
 
   /**
-   * Told after a write succeeded, before it is answered (the composition root records privileged actions in
-   * the audit log here, so every feature's requests are covered by one table: features/audit/audited.ts).
+   * Runs each write's handler (`run`). The composition root wraps privileged requests here so their audit entry
+   * is written in the same step as their change (one table of them for every feature: features/audit/audited.ts).
    */
-  succeeded: (ctx: RequestContext, type: RequestType, params: ParsedParams<RequestType>) => void | Promise<void> = () => {};
+  aroundWrite: <R>(ctx: RequestContext, type: RequestType, params: ParsedParams<RequestType>, run: () => Promise<R>) => Promise<R> = (_c, _t, _p, run) => run();
 
   register<T extends RequestType>(type: T, handler: Handler<T>, opts: { write: boolean }): void {
     this.handlers.set(type, { handler, write: opts.write ? writeKindOf(type) : null });
@@ -79,8 +84,7 @@ export class Dispatcher {
       if (wait > 0) throw new ProtocolError('RATE_LIMITED', 'too many reads; slow down', wait);
     }
     await this.gate(ctx, type, entry.write !== null);
-    const result = await entry.handler(ctx, params as never);
-    if (entry.write !== null) await this.succeeded(ctx, type, params);
-    return result;
+    if (entry.write === null) return await entry.handler(ctx, params as never);
+    return await this.aroundWrite(ctx, type, params, async () => await entry.handler(ctx, params as never));
   }
 }

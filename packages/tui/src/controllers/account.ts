@@ -24,7 +24,7 @@ const codeOf = (e: unknown) => (e instanceof ProtocolError ? e.code : undefined)
 /** Writes the data export archive (`od export`'s), reporting progress; answers a summary line. */
 export type ExportAccount = (out: string | undefined, progress: (text: string) => void) => Promise<string>;
 
-export function attachAccount(ctx: ControllerContext, exportAccount?: ExportAccount): Account {
+export function attachAccount(ctx: ControllerContext, exportAccount?: ExportAccount, onDeleted?: () => void): Account {
   const { client, store } = ctx;
   const { dispatch } = store;
   const flash = (kind: 'info' | 'error', text: string) => dispatch({ type: 'flash', kind, text, roomId: null });
@@ -33,7 +33,7 @@ export function attachAccount(ctx: ControllerContext, exportAccount?: ExportAcco
 
   const loadSessions = (info?: string) =>
     client.request('sessions.list', {}).then(
-      (r) => dispatch({ type: 'account/sessions-loaded', sessions: r.sessions, ...(info && { info }) }),
+      (r) => dispatch({ type: 'account/sessions-loaded', sessions: r.sessions, appPasswords: r.appPasswords, ...(info && { info }) }),
       (e: unknown) => failed(describeError(e)),
     );
 
@@ -86,6 +86,7 @@ export function attachAccount(ctx: ControllerContext, exportAccount?: ExportAcco
           dispatch({ type: 'account/close' });
           // The server closes this connection right after answering; the connection line says so.
           flash('info', `your account was deleted; your messages in shared rooms were ${r.messages === 'erase' ? 'erased' : 'kept under "deleted user"'}`);
+          onDeleted?.();
         },
         (e: unknown) => {
           const code = codeOf(e);
@@ -142,7 +143,17 @@ export function attachAccount(ctx: ControllerContext, exportAccount?: ExportAcco
     if (intent.kind === 'history') return dispatch({ type: 'account/move', delta: intent.delta });
     if (intent.kind === 'submit') return dispatch({ type: 'account/close' });
     const chosen = a.sessions[a.selected];
+    // Past the sessions, the app passwords: revoked the same way.
+    const app = chosen ? undefined : a.appPasswords[a.selected - a.sessions.length];
     if ((intent.kind === 'insert' && intent.text === 'r') || intent.kind === 'delete' || intent.kind === 'backspace') {
+      if (app) {
+        dispatch({ type: 'account/busy' });
+        client.request('apppassword.revoke', { appPasswordId: app.id }).then(
+          () => loadSessions(`revoked the app password ${app.name}`),
+          (e: unknown) => failed(describeError(e)),
+        );
+        return;
+      }
       if (!chosen) return;
       if (chosen.current) return failed('that is this session: /quit and `od logout` end it');
       dispatch({ type: 'account/busy' });
@@ -155,7 +166,7 @@ export function attachAccount(ctx: ControllerContext, exportAccount?: ExportAcco
     if (intent.kind === 'insert' && intent.text === 'o') {
       dispatch({ type: 'account/busy' });
       client.request('sessions.revokeOthers', {}).then(
-        (r) => loadSessions(`logged out ${r.revoked} other session${r.revoked === 1 ? '' : 's'}`),
+        (r) => loadSessions(`logged out ${r.revoked} other session${r.revoked === 1 ? '' : 's'} (app passwords included)`),
         (e: unknown) => failed(describeError(e)),
       );
     }

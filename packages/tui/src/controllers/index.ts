@@ -5,6 +5,8 @@ import type { Store } from '../state/store.js';
 import type { ChatClient, ControllerContext } from './chat-client.js';
 import type { Timers } from './presence.js';
 import { attachCommands } from './commands.js';
+import { attachAppPasswords } from './app-passwords.js';
+import { attachBans } from './bans.js';
 import { attachAccount, type Account } from './account.js';
 import { attachFiles } from './files.js';
 import { attachImages } from './images.js';
@@ -41,6 +43,8 @@ export interface ControllerOptions {
   /** Uploads and downloads (`/upload`, `/open`); none: those commands say they are unavailable. */
   files?: FileTransfer;
   /** Writes the data export (`/account export`); none: the command says it is unavailable. */
+  /** The account was deleted (`/account delete` succeeded): the saved session is worth nothing now. */
+  onAccountDeleted?: () => void;
   exportAccount?: ExportAccount;
   /** Where decoded thumbnails go (for the painter); none: no thumbnails are fetched, pictures stay half blocks. */
   thumbs?: ThumbCache;
@@ -101,7 +105,9 @@ export function attachClient(client: ChatClient, store: Store, opts: ControllerO
   const stopImages = opts.files && opts.thumbs ? attachImages(ctx, opts.files, opts.thumbs) : () => {};
   const threads = attachThreads(ctx, nonce);
   const search = attachSearch(ctx, opts.historyPage ?? 100);
-  const account = attachAccount(ctx, opts.exportAccount);
+  const account = attachAccount(ctx, opts.exportAccount, opts.onAccountDeleted);
+  const appPassword = attachAppPasswords(ctx);
+  const bans = attachBans(ctx);
   const forum = attachForum(ctx, threads, nonce, opts.files ?? null);
   const inbox = attachInbox(ctx, threads);
   const commands = attachCommands(ctx, sender, nonce, opts.onQuit, messages, presence, files, threads, {
@@ -115,6 +121,9 @@ export function attachClient(client: ChatClient, store: Store, opts: ControllerO
     inbox: (args) => inbox.run(args),
     account: (args) => account.account(String(args.action ?? '').toLowerCase(), typeof args.arg === 'string' ? args.arg : undefined),
     audit: () => account.audit(),
+    apppassword: (args) => appPassword(String(args.action ?? '').toLowerCase(), typeof args.arg === 'string' ? args.arg : undefined),
+    bans: () => bans.list(),
+    unban: (args) => bans.unban(String(args.nick ?? '')),
   }, forum);
   return {
     submit: commands.submit,

@@ -1,7 +1,7 @@
 import { writeExport } from './export.js';
 import { login, ProtocolError, resetPassword, signup, type TokenPair } from '@open-discord/protocol';
 import { render } from 'ink';
-import { loadSessions, pickSession, putSession, serverNameFor, type SavedSession } from '../config/sessions.js';
+import { loadSessions, pickSession, putSession, removeSession, serverNameFor, type SavedSession } from '../config/sessions.js';
 import { describeError } from '../controllers/describe-error.js';
 import { ConfigError, loadConfig, saveServerPrefs, type OdConfig } from '../config/config-file.js';
 import { attachClient, LAG_PROBE_MS } from '../controllers/index.js';
@@ -83,7 +83,7 @@ async function runChat(
   first?: TokenPair,
   greet = false,
   startWith?: string,
-): Promise<void> {
+): Promise<string | null> {
   const store = createStore(initialState(process.stdout.columns || 80, process.stdout.rows || 24));
   const cell = cellPxFrom(process.env.OD_CELL_PX);
   store.dispatch({ type: 'images/mode', mode: images, cell });
@@ -102,6 +102,8 @@ async function runChat(
   });
   const { client, auth } = openClient(dir, name, session, first);
   let ended: Closed | null = null;
+  /** `/account delete` succeeded: the server closes the connection next, and od ends with its own words. */
+  let deleted: { messages: string } | null = null;
   await new Promise<void>((resolve) => {
     let done = false;
     const quit = () => {
@@ -121,6 +123,11 @@ async function runChat(
       onQuit: quit,
       files: fileTransfer(session.url, auth),
       exportAccount: (out, progress) => writeExport(session.url, auth, out, progress),
+      onAccountDeleted: () => {
+        deleted = { messages: store.getState().flash?.text ?? 'your account was deleted' };
+        // Its refresh token is dead: forget it, so the next `od` asks to log in instead of failing.
+        removeSession(dir, name);
+      },
       ...(thumbs && { thumbs }),
     });
     const probe = setInterval(() => actions.probeLag(), LAG_PROBE_MS);
@@ -148,7 +155,10 @@ async function runChat(
     // Connection problems show on the status line; the client keeps retrying by itself.
     client.connect().catch(() => {});
   });
+  // Said on the shell's screen, once the chat's is gone.
+  if (deleted !== null) return `${(deleted as { messages: string }).messages}\nod forgot its saved session for ${session.url}`;
   if (ended) throw new ExitError(EXIT.AUTH, loginAdvice(ended, session.url));
+  return null;
 }
 
 /**
@@ -179,14 +189,17 @@ export async function runInteractive(
   }
   const images = chooseImageMode(imagesFlag, config.images, process.env);
   enterAltScreen();
+  let farewell: string | null = null;
   try {
-    if (saved) return await runChat(dir, saved.name, saved.session, config, images, undefined, false, startWith);
-    // `od reset-password` without a URL: the saved server's, if there is one.
-    const url = loginUrl ?? (mode === 'reset' ? pickSession(loadSessions(dir), server)?.session.url : undefined);
-    const fresh = await askLogin(dir, server, url, mode);
-    if (!fresh) return;
-    await runChat(dir, fresh.name, fresh.session, config, images, fresh.pair, fresh.signedUp, startWith);
+    if (saved) farewell = await runChat(dir, saved.name, saved.session, config, images, undefined, false, startWith);
+    else {
+      // `od reset-password` without a URL: the saved server's, if there is one.
+      const url = loginUrl ?? (mode === 'reset' ? pickSession(loadSessions(dir), server)?.session.url : undefined);
+      const fresh = await askLogin(dir, server, url, mode);
+      if (fresh) farewell = await runChat(dir, fresh.name, fresh.session, config, images, fresh.pair, fresh.signedUp, startWith);
+    }
   } finally {
     leaveAltScreen();
   }
+  if (farewell !== null) process.stdout.write(`${farewell}\n`);
 }

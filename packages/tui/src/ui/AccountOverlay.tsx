@@ -1,6 +1,7 @@
 import { Box, Text } from 'ink';
 import type { SessionInfo } from '@open-discord/protocol';
 import { focusedField, groupedSecret, type AccountScreen } from '../state/account/account.js';
+import { appPasswordLine } from '../state/account/app-password-lines.js';
 import { qrLines } from './qr-lines.js';
 
 const when = (ms: number) => new Date(ms).toISOString().slice(0, 16).replace('T', ' ');
@@ -114,8 +115,18 @@ function Sessions({ a }: { a: Extract<AccountScreen, { kind: 'sessions' }> }) {
           {sessionLine(s)}
         </Text>
       ))}
+      {a.appPasswords.length ? <Text bold>App passwords (IRC clients)</Text> : null}
+      {a.appPasswords.map((p, i) => {
+        const chosen = (a.sessions?.length ?? 0) + i === a.selected;
+        return (
+          <Text key={p.id} wrap="truncate" inverse={chosen}>
+            {chosen ? '> ' : '  '}
+            {appPasswordLine(p)}
+          </Text>
+        );
+      })}
       {a.info ? <Text color="green">{a.info}</Text> : null}
-      <Text dimColor>Up/Down choose · r logs the chosen one out · o logs out everywhere else · Esc closes</Text>
+      <Text dimColor>Up/Down choose · r logs the chosen one out (or revokes the app password) · o logs out everywhere else · Esc closes</Text>
     </>
   );
 }

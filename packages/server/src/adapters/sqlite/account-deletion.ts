@@ -74,6 +74,7 @@ export class SqliteAccountDeletion {
         del('refresh_tokens'),
         del('sessions'),
         del('two_factor'),
+        del('app_passwords'),
         del('recovery_codes'),
         del('reset_codes'),
         del('user_roles'),

@@ -40,6 +40,7 @@ export class SqliteCredentialsRepo implements CredentialsRepository {
         'SELECT 1 AS n FROM refresh_tokens WHERE family_id = ? AND revoked = 1 LIMIT 1',
       ),
       revokeUser: db.prepare('UPDATE refresh_tokens SET revoked = 1 WHERE user_id = ?'),
+      dropAppPasswords: db.prepare('DELETE FROM app_passwords WHERE user_id = ?'),
       purgeExpired: db.prepare('DELETE FROM refresh_tokens WHERE expires_at < ?'),
       insertInvite: db.prepare(
         'INSERT INTO invites (id, code, uses_left, expires_at, role_id, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
@@ -89,6 +90,8 @@ export class SqliteCredentialsRepo implements CredentialsRepository {
   }
   revokeAllForUser(userId: string): void {
     this.s.revokeUser.run(userId);
+    // App passwords are credentials too: a reset, log-out-everywhere, kick or ban ends them with the sessions.
+    this.s.dropAppPasswords.run(userId);
   }
   purgeExpiredTokens(now: number): void {
     this.s.purgeExpired.run(now);

@@ -592,7 +592,23 @@ const MIGRATIONS: readonly Migration[] = [
     );
   `,
   /*
-   * 19 (number provisional until merged): the inbox's fan-out outbox. News with a large audience (a post read by its author's
+   * 19: app passwords, for clients that cannot ask for a two-factor code (IRC): one random secret per client,
+   * stored as its SHA-256 (it is long and random, so a slow hash adds nothing), shown to the user once.
+   */
+  `
+    CREATE TABLE app_passwords (
+      id TEXT PRIMARY KEY,
+      user_id TEXT NOT NULL,
+      name TEXT NOT NULL,
+      secret_hash TEXT NOT NULL UNIQUE,
+      created_at INTEGER NOT NULL,
+      last_used_at INTEGER,
+      last_address TEXT NOT NULL DEFAULT ''
+    );
+    CREATE INDEX app_passwords_user ON app_passwords (user_id, created_at);
+  `,
+  /*
+   * 20: the inbox's fan-out outbox. News with a large audience (a post read by its author's
    * followers, a comment read by its post's followers) is written here in the news' own step, and its items
    * are written after that commit, a chunk of the audience per step, `cursor` holding the last user done (the
    * audience in user id order), `skip` the users the news' step already dealt with (a mention or reply wins

@@ -1,4 +1,5 @@
 import { SqliteAuditRepo } from './audit-repo.js';
+import { SqliteAppPasswordsRepo } from './app-passwords-repo.js';
 import fs from 'node:fs';
 import type {
   BatchResult,
@@ -62,6 +63,7 @@ export class SqliteStorage implements Storage {
   readonly retention: SqliteRetentionRepo;
   readonly accountSecurity: SqliteAccountSecurityRepo;
   readonly audit: SqliteAuditRepo;
+  readonly appPasswords: SqliteAppPasswordsRepo;
   readonly forum: SqliteForumRepo;
   readonly inbox: SqliteInboxRepo;
   readonly events: SqliteEventLog;
@@ -93,6 +95,7 @@ export class SqliteStorage implements Storage {
     this.retention = new SqliteRetentionRepo(db, async () => (await this.checkpoints.settle('TRUNCATE'))?.busy === false);
     this.accountSecurity = new SqliteAccountSecurityRepo(db);
     this.audit = new SqliteAuditRepo(db);
+    this.appPasswords = new SqliteAppPasswordsRepo(db);
     this.forum = new SqliteForumRepo(db);
     this.inbox = new SqliteInboxRepo(db);
     this.events = new SqliteEventLog(db);

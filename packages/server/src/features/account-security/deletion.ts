@@ -111,7 +111,7 @@ export async function deleteAccount(
       const renamed = (await d.store.users.byId(userId))!;
       w.emit({ type: 'user.updated', roomId: null, actorId: userId }, { user: await publicUser(d.store, renamed) });
       w.emit({ type: 'user.removed', roomId: null, actorId: userId }, { userId, reason: 'deleted' });
-      await d.store.audit.append({ at: w.now, actorId: userId, action: 'account.delete', targetUserId: userId, roomId: null, detail: { messages: fate } });
+      await w.audit({ actorId: userId, action: 'account.delete', targetUserId: userId, roomId: null, detail: { messages: fate } });
       // Files on disk go after the commit (no slow work in the write), and the write-ahead log is folded back
       // so no old page image of a deleted row stays in it. Not awaited: the reply goes out first (the
       // user's sockets close right after it).

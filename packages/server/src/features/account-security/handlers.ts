@@ -12,6 +12,9 @@ export function registerAccountSecurityHandlers(d: Dispatcher, s: Services): voi
   d.register('sessions.list', (ctx) => a.sessions(ctx.userId, ctx.family ?? null), { write: false });
   d.register('sessions.revoke', (ctx, p) => a.revoke(ctx.userId, p), { write: true });
   d.register('sessions.revokeOthers', (ctx) => a.revokeOthers(ctx.userId, ctx.family ?? null), { write: true });
+  d.register('apppassword.create', (ctx, p) => a.appPasswords.create(ctx.userId, p.name), { write: true });
+  d.register('apppassword.list', (ctx) => a.appPasswords.list(ctx.userId), { write: false });
+  d.register('apppassword.revoke', (ctx, p) => a.appPasswords.revoke(ctx.userId, p.appPasswordId), { write: true });
   d.register('account.delete', (ctx, p) => a.deleteAccount(ctx.userId, p), { write: true });
   d.register('password.change', (ctx, p) => a.changePassword(ctx.userId, ctx.family ?? null, p), { write: true });
 }

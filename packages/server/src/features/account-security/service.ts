@@ -1,4 +1,4 @@
-import type { AccountExport, MessageFate, SessionInfo } from '@open-discord/protocol';
+import type { AccountExport, AppPasswordInfo, MessageFate, SessionInfo } from '@open-discord/protocol';
 import { DEFAULTS } from '../../defaults.js';
 import { deleteAccount, type DeletionOptions } from './deletion.js';
 import { messageToWire } from '../messages/wire.js';
@@ -12,6 +12,8 @@ import { newRecoveryCodes, recoveryCodeHash } from './recovery-codes.js';
 import { spendSecondFactor } from './second-factor.js';
 import { openSecret, sealSecret, totpSealKey } from './sealed-secret.js';
 import { matchingStep, newTotpSecret, totpUri } from './totp.js';
+import { AppPasswords } from './app-passwords.js';
+import { type GatewayLogin, verifyGatewayLogin } from './gateway-login.js';
 
 /** The name authenticator apps show above the code. */
 export const TOTP_ISSUER = 'open_discord';
@@ -26,6 +28,7 @@ const OPEN_WHILE_REQUIRED: ReadonlySet<string> = new Set([
   'twofa.disable',
   'sessions.revoke',
   'sessions.revokeOthers',
+  'apppassword.revoke',
   'password.change',
   'account.delete',
   'presence.set',
@@ -44,6 +47,8 @@ export class AccountSecurityService {
   private readonly key: Buffer;
   /** An export walks everything a user wrote: a few in a row, then one a minute, so it cannot hog the server. */
   private readonly exports: RateLimiter;
+  /** Per-client secrets for the IRC gateway; `appPasswords.onRevoked` is the gateway's hook. */
+  readonly appPasswords: AppPasswords;
 
   constructor(
     private readonly d: ServiceDeps,
@@ -54,6 +59,16 @@ export class AccountSecurityService {
   ) {
     this.key = totpSealKey(serverSecret);
     this.exports = new RateLimiter(1 / 60, 3, d.now);
+    this.appPasswords = new AppPasswords(d);
+  }
+
+  /**
+   * THE login check of gateway clients (the IRC gateway's SASL PLAIN and PASS): an app password always, the
+   * account password only while two-factor login is off (else refused as `app-password-required`), spending
+   * the login form's rate budget. Answers the user id (and the app password used) or a typed refusal.
+   */
+  verifyGatewayLogin(username: string, secret: string, ip: string): Promise<GatewayLogin> {
+    return verifyGatewayLogin(this.d, this.auth, username, secret, ip);
   }
 
   private required(): Promise<ReadonlySet<string>> {
@@ -178,13 +193,22 @@ export class AccountSecurityService {
     const user = await this.user(userId);
     const view = await this.d.access.view();
     const rooms = new Map<string, AccountExport['rooms'][number]>();
+    const nickOf = async (id: string) => ({ id, nickname: (await store.users.byId(id))?.nickname ?? id });
     const visibleRoom = async (roomId: string): Promise<boolean> => {
       if (rooms.has(roomId)) return true;
       const room = await store.rooms.get(roomId);
       if (!room || room.deleted || !view.canSeeRoom(userId, roomId)) return false;
-      rooms.set(roomId, { id: room.id, name: room.name, kind: room.kind, topic: room.topic });
+      const member = view.isMember(userId, roomId);
+      const entry: AccountExport['rooms'][number] = { id: room.id, name: room.name, kind: room.kind, topic: room.topic, member };
+      // A conversation is named by who is in it; those are people the user talks with, shown to them anyway.
+      if (room.kind === 'dm' || room.kind === 'group') {
+        entry.with = await Promise.all((await store.rooms.members(roomId)).filter((m) => m !== userId).map(nickOf));
+      }
+      rooms.set(roomId, entry);
       return true;
     };
+    // The rooms they are in first (joined rooms, DMs, groups), then those their messages are in.
+    for (const roomId of await store.rooms.roomsOf(userId)) await visibleRoom(roomId);
     const messages: AccountExport['messages'] = [];
     for (const id of await store.accountSecurity.authoredMessageIds(userId)) {
       const row = await store.messages.get(id);
@@ -204,6 +228,16 @@ export class AccountSecurityService {
       }
     }
     const tf = await store.accountSecurity.twoFactor(userId);
+    const profile = await store.forum.profile(userId);
+    const seenRooms = [...view.allRooms()].filter((r) => !r.deleted && view.canSeeRoom(userId, r.id)).map((r) => r.id);
+    const bookmarks = (await store.forum.bookmarks(userId, seenRooms)).map((p) => ({ postId: p.id, roomId: p.roomId, title: p.title }));
+    const following = await Promise.all((await store.forum.following(userId)).map(nickOf));
+    const followers = await Promise.all((await store.forum.followers(userId)).map(nickOf));
+    // Who took a copy of an account's data is worth knowing (a stolen session's first move): audited. Written
+    // before the archive is handed over, so there is no export without its entry.
+    await this.d.queue.submit((w) =>
+      w.audit({ actorId: userId, action: 'data.export', targetUserId: userId, roomId: null, detail: { messages: messages.length, files: files.length } }),
+    );
     this.d.log({ level: 'info', msg: 'data export', userId, messages: messages.length, files: files.length });
     return {
       exportedAt: this.d.now(),
@@ -218,7 +252,11 @@ export class AccountSecurityService {
         highlights: user.highlights,
         twoFactor: tf?.enabled ?? false,
       },
+      profile: { bio: profile.bio, avatarFileId: profile.avatarFileId, showFollows: profile.showFollows },
       rooms: [...rooms.values()],
+      bookmarks,
+      following,
+      followers,
       messages,
       reactions,
       files,
@@ -230,9 +268,10 @@ export class AccountSecurityService {
     return deleteAccount(this.d, this.auth, this.key, this.deletion, userId, p, (sha) => this.blobs?.remove(sha) ?? Promise.resolve());
   }
 
-  async sessions(userId: string, family: string | null): Promise<{ sessions: SessionInfo[] }> {
+  async sessions(userId: string, family: string | null): Promise<{ sessions: SessionInfo[]; appPasswords: AppPasswordInfo[] }> {
     const rows = await this.d.store.accountSecurity.liveSessions(userId, this.d.now());
     return {
+      ...(await this.appPasswords.list(userId)),
       sessions: rows.map((r) => ({
         id: r.familyId,
         client: r.client,
@@ -254,13 +293,15 @@ export class AccountSecurityService {
     return { ok: true };
   }
 
+  /** Every other session ends, and every app password: each is a way into the account from elsewhere. */
   async revokeOthers(userId: string, family: string | null): Promise<{ revoked: number }> {
     return await this.d.queue.submit(async (w) => {
       const others = (await this.d.store.accountSecurity.liveSessions(userId, w.now))
         .map((s) => s.familyId)
         .filter((f) => f !== family);
       await this.auth.revokeFamiliesIn(others, w.afterCommit);
-      return { revoked: others.length };
+      const apps = await this.appPasswords.revokeAllIn(w, userId);
+      return { revoked: others.length + apps };
     });
   }
 
@@ -286,7 +327,8 @@ export class AccountSecurityService {
             .map((s) => s.familyId)
             .filter((f) => f !== family);
           await this.auth.revokeFamiliesIn(others, w.afterCommit);
-          return others.length;
+          // App passwords were made under the old password: whoever made one may be who the change shuts out.
+          return others.length + (await this.appPasswords.revokeAllIn(w, userId));
         });
         this.d.log({ level: 'info', msg: 'password changed', userId, revoked });
         return { ok: true as const };

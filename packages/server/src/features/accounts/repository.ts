@@ -79,6 +79,7 @@ export interface CredentialsRepository {
   revokeFamily(familyId: string): Awaitable<void>;
   /** Was this session family revoked (logout, refresh-token reuse)? Its access tokens are dead too. */
   familyRevoked(familyId: string): Awaitable<boolean>;
+  /** Every refresh token of the user revoked, and their app passwords deleted (a reset, log-out-everywhere, kick, ban). */
   revokeAllForUser(userId: string): Awaitable<void>;
   purgeExpiredTokens(now: number): Awaitable<void>;
   insertInvite(i: InviteRow): Awaitable<void>;

@@ -340,6 +340,18 @@ export class AuthService {
     return ok;
   }
 
+  /**
+   * The account `username` names, if `password` is its password (removed accounts included: the caller says
+   * why they cannot log in); null otherwise. Costs what a login's check costs whether or not the user exists.
+   * Rate-limit with `limited`.
+   */
+  async checkPassword(username: string, password: string): Promise<UserRow | null> {
+    const user = await this.d.store.users.byUsername(username);
+    const ok = await this.passwords.verify(password, user?.passwordHash ?? (await this.dummyHash));
+    if (user !== null && PasswordHasher.costOf(user.passwordHash) < this.passwords.currentCost) await this.passwords.verify(password, await this.dummyHash);
+    return user !== null && ok ? user : null;
+  }
+
   /** Hash a new password at the current cost (outside any write: it is slow). */
   hashPassword(password: string): Promise<string> {
     return this.passwords.hash(password);
@@ -411,11 +423,23 @@ export async function insertInvite(store: Pick<Repositories, 'credentials'>, now
   return row;
 }
 
-/** Invites minted by the operator (CLI) and at first start: a plain store write. Returns the code. */
-export async function createInvite(d: Pick<ServiceDeps, 'store' | 'now'>, opts: InviteOptions = {}): Promise<string> {
+/**
+ * Invites minted by the operator (CLI) and at first start: a plain store write. Returns the code. `audited`:
+ * the operator asked for it (`od-server invite create`), so it is recorded like a member's invite.create; the
+ * server's own first-run owner invite is not an action anyone took.
+ */
+export async function createInvite(d: Pick<ServiceDeps, 'store' | 'now'>, opts: InviteOptions = {}, audited = false): Promise<string> {
   const roleId = opts.roleId ?? null;
   if (roleId !== null && !await d.store.roles.get(roleId)) throw new Error(`no such role: ${roleId}`);
-  return (await d.store.transaction(() => insertInvite(d.store, d.now(), opts))).code;
+  // The operator's invites are audited like members' (invite.create), in the same transaction.
+  const row = await d.store.transaction(async () => {
+    const now = d.now();
+    const inv = await insertInvite(d.store, now, opts);
+    const detail = { inviteId: inv.id, uses: inv.usesLeft, expiresAt: inv.expiresAt, roleId: inv.roleId };
+    if (audited) await d.store.audit.append({ at: now, actorId: null, action: 'invite.create', targetUserId: null, roomId: null, detail });
+    return inv;
+  });
+  return row.code;
 }
 
 export const RESET_CODE_TTL_MS = 3_600_000;
@@ -428,7 +452,13 @@ export async function createResetCode(
   const user = await d.store.users.byUsername(username.trim().toLowerCase());
   if (!user) throw new Error(`no such user: ${username}`);
   const code = newCode(10);
-  await d.store.transaction(() => d.store.credentials.insertResetCode(sha256(code), user.id, d.now() + RESET_CODE_TTL_MS, opts.clearTwoFactor ?? false));
+  const clearTwoFactor = opts.clearTwoFactor ?? false;
+  // Only the operator issues reset codes (a way into someone's account): audited in the same transaction.
+  await d.store.transaction(async () => {
+    const now = d.now();
+    await d.store.credentials.insertResetCode(sha256(code), user.id, now + RESET_CODE_TTL_MS, clearTwoFactor);
+    await d.store.audit.append({ at: now, actorId: null, action: 'user.reset-password', targetUserId: user.id, roomId: null, detail: { clearTwoFactor } });
+  });
   return code;
 }
 

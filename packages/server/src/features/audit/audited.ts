@@ -29,8 +29,10 @@ export const AUDITED: ReadonlySet<RequestType> = new Set<RequestType>([
   'invite.revoke',
   'twofa.require',
   'twofa.unrequire',
-  // account.delete is recorded by the deletion's own write (account-security/deletion.ts): the reply must
-  // reach the deleted user before their sockets close, so nothing may be written after it.
+  // Recorded by the services themselves, in the step that does them (WriteContext.audit), because only
+  // they know when it is privileged or what it was: account.delete (account-security/deletion.ts),
+  // message.delete of someone else's message (messages/changes.ts), data.export (account-security),
+  // and the operator's invite, reset-password, retention and backup commands.
 ]);
 
 /** Parameters never written to the log: secrets (passwords, codes, invite codes), and what has a column. */

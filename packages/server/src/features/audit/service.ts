@@ -6,20 +6,27 @@ import { AUDITED, describe } from './audited.js';
 const PAGE = 50;
 
 /**
- * The audit log. Entries are written after the action they describe committed (by the dispatcher for requests
- * over the wire, by `od-server` for the operator's), and read by the owner and holders of manage_roles or
- * manage_members. An entry about a room the reader cannot see is left out, like the room itself.
+ * The audit log. An entry is written in the same unit of work as the action it describes (the commit queue's
+ * `audited` scope, or the step's own `w.audit`), so the two commit together: there is no action without its
+ * entry, and no entry for an action that was undone. Read by the owner and holders of manage_roles or
+ * manage_members; an entry about a room the reader cannot see is left out, like the room itself.
  */
 export class AuditService {
   constructor(private readonly d: ServiceDeps) {}
 
-  /** Record `type` if it is a privileged action (a no-op for any other request). */
-  async recordRequest(actorId: string | null, type: RequestType, params: Record<string, unknown>): Promise<void> {
-    if (!AUDITED.has(type)) return;
+  /**
+   * Run a request's handler; when `type` is a privileged action, its first write that commits records it (for
+   * requests over the wire, and for the operator's from `od-server`, actor null).
+   */
+  around<T>(actorId: string | null, type: RequestType, params: Record<string, unknown>, run: () => Promise<T>): Promise<T> {
+    if (!AUDITED.has(type)) return run();
     const { targetUserId, roomId, detail } = describe(params);
-    await this.d.queue.submit(async (w) => {
-      await this.d.store.audit.append({ at: w.now, actorId, action: type, targetUserId, roomId, detail });
-    });
+    return this.d.queue.audited({ actorId, action: type, targetUserId, roomId, detail }, run);
+  }
+
+  /** An operator's action (actor null) that is no request: recorded with its first write that commits. */
+  operator<T>(action: string, detail: Record<string, unknown>, run: () => Promise<T>): Promise<T> {
+    return this.d.queue.audited({ actorId: null, action, targetUserId: null, roomId: null, detail }, run);
   }
 
   async list(readerId: string | null, p: { before?: number | undefined; limit?: number | undefined }): Promise<{ entries: AuditEntry[] }> {

@@ -65,6 +65,10 @@ export class MessageChangesService {
         await store.events.rewrite(order, 'message.edited', { message: blank });
       }
       w.emit({ type: 'message.deleted', roomId: row.roomId, actorId: actor }, { messageId: row.id, roomId: row.roomId });
+      // A moderator (or the operator) deleting someone else's message is a privileged action: audited in this step.
+      if (row.authorId !== actor) {
+        await w.audit({ actorId: actor, action: 'message.delete', targetUserId: row.authorId, roomId: row.roomId, detail: { messageId: row.id } });
+      }
       // A deleted reply leaves its root's count: the summary is recounted in this step.
       await this.threads.replyDeleted(w, row, actor);
       return { ok: true as const };

@@ -9,6 +9,7 @@ export function registerModerationHandlers(d: Dispatcher, s: Services): void {
   const w = { write: true };
   d.register('member.kick', (ctx, p) => s.moderation.kick(ctx.userId, p), w);
   d.register('member.ban', (ctx, p) => s.moderation.ban(ctx.userId, p), w);
+  d.register('member.bans', (ctx) => s.moderation.bans(ctx.userId), { write: false });
   d.register('member.unban', (ctx, p) => s.moderation.unban(ctx.userId, p), w);
   d.register('room.slowmode', (ctx, p) => s.moderation.slowmode(ctx.userId, p), w);
 }

@@ -49,6 +49,13 @@ export class ModerationService {
     });
   }
 
+  /** The banned accounts, oldest first: for those who may unban (manage_members). */
+  async bans(actor: Actor): Promise<{ bans: Array<{ userId: string; nickname: string }> }> {
+    requirePermission(await this.d.access.view(), actor, 'manage_members', 'list bans');
+    const all = await this.d.store.users.all();
+    return { bans: all.filter((u) => u.removedReason === 'banned').map((u) => ({ userId: u.id, nickname: u.nickname })) };
+  }
+
   /**
    * A banned account may rejoin with an invite again, like a kicked one. Same rules as ban: manage_members
    * and a target ranked below the actor (the operator, actor null, may always). Not an event: the account

@@ -62,6 +62,9 @@ export class RolesService {
 
   update(actor: Actor, p: ParsedParams<'role.update'>): Promise<{ role: Role }> {
     const { store, access, queue } = this.d;
+    if (p.name !== undefined && (nameProblem(p.name) !== null || !NICKNAME_RE.test(p.name))) {
+      return Promise.reject(new ProtocolError('BAD_REQUEST', 'role names may contain letters, digits, _ . - only'));
+    }
     return queue.submit(async (w) => {
       requirePermission(await access.view(), actor, 'manage_roles', 'change roles');
       const role = await store.roles.get(p.roleId);
@@ -76,6 +79,13 @@ export class RolesService {
           throw new ProtocolError('FORBIDDEN', `you cannot grant or take away ${perm}: you do not hold it`);
         }
       }
+      const renamed = p.name !== undefined && p.name !== role.name;
+      if (renamed) {
+        // Built-in roles are named in the docs and in commands (`@everyone`, admin): their names stay.
+        if (role.builtin) throw new ProtocolError('FORBIDDEN', `the built-in role ${role.name} keeps its name`);
+        const holder = await store.roles.byName(p.name!);
+        if (holder && holder.id !== role.id) throw new ProtocolError('CONFLICT', `a role named ${p.name} already exists`);
+      }
       const both = add.filter((x) => remove.includes(x));
       if (both.length) throw new ProtocolError('BAD_REQUEST', `both added and removed: ${both.join(', ')}`);
       const perms = new Set<Permission>(role.permissions);
@@ -83,11 +93,12 @@ export class RolesService {
       for (const x of remove) perms.delete(x);
       const next: Role = {
         ...role,
+        name: renamed ? p.name! : role.name,
         permissions: PERMISSIONS.filter((x) => perms.has(x)),
         color: p.color === undefined ? role.color : p.color,
         position: p.position ?? role.position,
       };
-      const same = next.color === role.color && next.position === role.position && next.permissions.join() === role.permissions.join();
+      const same = next.name === role.name && next.color === role.color && next.position === role.position && next.permissions.join() === role.permissions.join();
       if (same) return { role };
       await store.roles.update(next);
       // Permissions and positions never decide visibility (only role membership does), so no access.changed

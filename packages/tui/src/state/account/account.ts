@@ -1,4 +1,4 @@
-import type { MessageFate, SessionInfo } from '@open-discord/protocol';
+import type { AppPasswordInfo, MessageFate, SessionInfo } from '@open-discord/protocol';
 import type { AppState } from '../app-state.js';
 
 /*
@@ -41,7 +41,14 @@ export type AccountScreen = Common &
         /** Deleting: what the user chose for their messages (none: the server's default). */
         messages?: MessageFate;
       }
-    | { kind: 'sessions'; sessions: SessionInfo[] | null; selected: number; info: string | null }
+    | {
+        kind: 'sessions';
+        sessions: SessionInfo[] | null;
+        /** Listed after the sessions, and chosen the same way (`selected` counts past the sessions into them). */
+        appPasswords: AppPasswordInfo[];
+        selected: number;
+        info: string | null;
+      }
   );
 
 export type AccountAction =
@@ -50,7 +57,7 @@ export type AccountAction =
   | { type: 'account/enrolled'; recoveryCodes: string[] }
   | { type: 'account/form'; purpose: FormPurpose; messages?: MessageFate }
   | { type: 'account/sessions' }
-  | { type: 'account/sessions-loaded'; sessions: SessionInfo[]; info?: string }
+  | { type: 'account/sessions-loaded'; sessions: SessionInfo[]; appPasswords: AppPasswordInfo[]; info?: string }
   | { type: 'account/edit'; op: 'insert'; text: string }
   | { type: 'account/edit'; op: 'backspace' | 'kill' }
   /** Form: on to the next field (the controller checked this one). */
@@ -109,7 +116,7 @@ export function accountReducer(state: AppState, action: AccountAction): AppState
         ...idle,
       });
     case 'account/sessions':
-      return set({ kind: 'sessions', sessions: null, selected: 0, info: null, ...idle, busy: true });
+      return set({ kind: 'sessions', sessions: null, appPasswords: [], selected: 0, info: null, ...idle, busy: true });
     case 'account/close':
       return state.overlay?.kind === 'account' || a ? set(null) : state;
   }
@@ -121,8 +128,8 @@ export function accountReducer(state: AppState, action: AccountAction): AppState
       return a.kind === 'enrol' ? set({ ...a, code: '', recoveryCodes: action.recoveryCodes, ...idle }) : state;
     case 'account/sessions-loaded': {
       if (a.kind !== 'sessions') return state;
-      const selected = Math.min(a.selected, Math.max(0, action.sessions.length - 1));
-      return set({ ...a, sessions: action.sessions, selected, info: action.info ?? null, ...idle });
+      const selected = Math.min(a.selected, Math.max(0, action.sessions.length + action.appPasswords.length - 1));
+      return set({ ...a, sessions: action.sessions, appPasswords: action.appPasswords, selected, info: action.info ?? null, ...idle });
     }
     case 'account/edit': {
       if (a.busy) return state;
@@ -136,8 +143,9 @@ export function accountReducer(state: AppState, action: AccountAction): AppState
     case 'account/next':
       return a.kind === 'form' && a.step < a.fields.length - 1 ? set({ ...a, step: a.step + 1, error: null }) : state;
     case 'account/move': {
-      if (a.kind !== 'sessions' || !a.sessions?.length) return state;
-      const n = a.sessions.length;
+      if (a.kind !== 'sessions' || !a.sessions) return state;
+      const n = a.sessions.length + a.appPasswords.length;
+      if (n === 0) return state;
       return set({ ...a, selected: (a.selected + action.delta + n) % n });
     }
     case 'account/busy':
