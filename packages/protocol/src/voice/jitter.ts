@@ -1,0 +1,115 @@
+import { seqDelta } from './frame.js';
+
+/** What one 20 ms playout tick gets from a jitter buffer. */
+export type JitterOut =
+  | { kind: 'frame'; seq: number; payload: Uint8Array }
+  /** This frame never arrived (or arrived too late) but later ones did: conceal it. */
+  | { kind: 'lost'; seq: number }
+  /** Nothing to play: not started, between talk spurts, or the sender stalled (it buffers again). */
+  | { kind: 'empty' };
+
+export interface JitterOptions {
+  /**
+   * Frames held before playout starts (the fixed target delay, in frames: 3 = 60 ms at 20 ms a frame).
+   * Reordering and jitter within this depth cost nothing; later frames are lost.
+   */
+  targetFrames?: number;
+  /** Frames held at most; a sender this far ahead (a clock jump, a resumed stream) restarts the buffer. */
+  maxFrames?: number;
+}
+
+export interface JitterStats {
+  played: number;
+  lost: number;
+  /** Arrived after their turn (or twice) and were dropped. */
+  late: number;
+  /** Times the buffer ran dry while playing and buffered again. */
+  underruns: number;
+}
+
+/**
+ * A fixed-delay jitter buffer for one sender: frames are pushed as they arrive (any order) and pulled one per
+ * playout tick in sequence order. Pure: no clock, no timers; the caller pulls every frame period.
+ *
+ * It holds `targetFrames` before playing, then plays the next sequence number each tick: present, it plays;
+ * missing while later frames wait, it reports a loss (the decoder conceals it); nothing buffered at all, it
+ * stops and buffers again (a talk spurt ended, or the sender stalled). A frame flagged as the end of a talk
+ * spurt ends playout after it, so the next spurt is buffered afresh, with the same delay.
+ */
+export class JitterBuffer {
+  private readonly frames = new Map<number, { payload: Uint8Array; end: boolean }>();
+  private next: number | null = null;
+  private playing = false;
+  private readonly target: number;
+  private readonly max: number;
+  readonly stats: JitterStats = { played: 0, lost: 0, late: 0, underruns: 0 };
+
+  constructor(o: JitterOptions = {}) {
+    this.target = Math.max(1, o.targetFrames ?? 3);
+    this.max = Math.max(this.target * 2, o.maxFrames ?? 50);
+  }
+
+  /** Frames waiting. */
+  get size(): number {
+    return this.frames.size;
+  }
+
+  get isPlaying(): boolean {
+    return this.playing;
+  }
+
+  push(seq: number, payload: Uint8Array, end = false): void {
+    seq &= 0xffff;
+    if (this.next !== null) {
+      const d = seqDelta(seq, this.next);
+      if (d < 0 || this.frames.has(seq)) {
+        this.stats.late++;
+        return;
+      }
+      if (d >= this.max) this.reset();
+    }
+    this.frames.set(seq, { payload, end });
+    // Before playout starts, the earliest frame seen is where it starts (frames may arrive out of order).
+    if (!this.playing && (this.next === null || seqDelta(seq, this.next) < 0)) this.next = seq;
+  }
+
+  pull(): JitterOut {
+    if (!this.playing) {
+      if (this.frames.size < this.target || this.next === null) return { kind: 'empty' };
+      this.playing = true;
+    }
+    if (this.frames.size === 0) {
+      this.stats.underruns++;
+      this.playing = false;
+      return { kind: 'empty' };
+    }
+    const seq = this.next!;
+    this.next = (seq + 1) & 0xffff;
+    const f = this.frames.get(seq);
+    if (!f) {
+      this.stats.lost++;
+      return { kind: 'lost', seq };
+    }
+    this.frames.delete(seq);
+    this.stats.played++;
+    if (f.end) {
+      // The talk spurt is over: the next one buffers to the target delay again, starting at its first frame.
+      this.playing = false;
+      this.next = this.frames.size > 0 ? this.earliest() : this.next;
+    }
+    return { kind: 'frame', seq, payload: f.payload };
+  }
+
+  /** Forget everything (the sender left, or jumped far ahead). */
+  reset(): void {
+    this.frames.clear();
+    this.next = null;
+    this.playing = false;
+  }
+
+  private earliest(): number {
+    let best: number | null = null;
+    for (const s of this.frames.keys()) if (best === null || seqDelta(s, best) < 0) best = s;
+    return best!;
+  }
+}
