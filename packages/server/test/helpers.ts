@@ -5,7 +5,7 @@ import { afterEach } from 'vitest';
 import { WebSocket } from 'ws';
 import type { TokenPair } from '@open-discord/protocol';
 import { startServer, type RunningServer, type ServerOptions } from '../src/index.js';
-import { ACCOUNT_SAFETY_STEP, INBOX_STEP } from '../src/adapters/sqlite/migrations.js';
+import { ACCOUNT_SAFETY_STEP, INBOX_STEP, VOICE_STEP } from '../src/adapters/sqlite/migrations.js';
 
 export const quiet = () => {};
 
@@ -219,6 +219,7 @@ export function rollBackTo(db: { exec(sql: string): unknown; pragma(s: string, o
     16: undoForumMigration,
     [INBOX_STEP]: (d) => d.exec('DROP TRIGGER inbox_message_removed; DROP TABLE inbox_items; DROP TABLE inbox_settings;'),
     18: (d) => d.exec('DROP TABLE audit_log; DROP TABLE name_holds;'),
+    [VOICE_STEP]: (d) => d.exec('DROP INDEX voice_participants_slot; DROP TABLE voice_participants;'),
   };
   const current = db.pragma('user_version', { simple: true }) as number;
   for (let v = current; v > version; v--) {

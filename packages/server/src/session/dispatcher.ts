@@ -17,6 +17,8 @@ export interface RequestContext {
   userId: string;
   /** The session family of the socket's token (the current session in a session list); null when unknown. */
   family?: string | null;
+  /** The connection that sent it (opaque here): voice binds the connection that joined, not the user. */
+  connection?: object;
 }
 
 /** What a handler answers: the protocol's result for its request type, as a value or already serialised. */
