@@ -39,6 +39,8 @@ export interface JitterStats {
 export class JitterBuffer {
   private readonly frames = new Map<number, { payload: Uint8Array; end: boolean }>();
   private next: number | null = null;
+  /** The last sequence number played (or declared lost): anything at or before it is late. */
+  private last: number | null = null;
   private playing = false;
   private readonly target: number;
   private readonly max: number;
@@ -60,14 +62,11 @@ export class JitterBuffer {
 
   push(seq: number, payload: Uint8Array, end = false): void {
     seq &= 0xffff;
-    if (this.next !== null) {
-      const d = seqDelta(seq, this.next);
-      if (d < 0 || this.frames.has(seq)) {
-        this.stats.late++;
-        return;
-      }
-      if (d >= this.max) this.reset();
+    if ((this.last !== null && seqDelta(seq, this.last) <= 0) || this.frames.has(seq)) {
+      this.stats.late++;
+      return;
     }
+    if (this.next !== null && Math.abs(seqDelta(seq, this.next)) >= this.max) this.reset();
     this.frames.set(seq, { payload, end });
     // Before playout starts, the earliest frame seen is where it starts (frames may arrive out of order).
     if (!this.playing && (this.next === null || seqDelta(seq, this.next) < 0)) this.next = seq;
@@ -85,6 +84,7 @@ export class JitterBuffer {
     }
     const seq = this.next!;
     this.next = (seq + 1) & 0xffff;
+    this.last = seq;
     const f = this.frames.get(seq);
     if (!f) {
       this.stats.lost++;
@@ -104,6 +104,7 @@ export class JitterBuffer {
   reset(): void {
     this.frames.clear();
     this.next = null;
+    this.last = null;
     this.playing = false;
   }
 
