@@ -409,6 +409,9 @@ export class OdClient extends TypedEmitter<OdClientEvents> {
     // After an access change the event stream stays complete (lastOrder is kept); otherwise the snapshot
     // stands in for everything up to its head and older live frames are skipped as duplicates.
     if (reason !== 'access-changed') this._lastOrder = Math.max(this._lastOrder ?? 0, state.head);
+    // The voice room went out of sight (its voice.left, about a room now hidden, never reaches us).
+    const voiceRoom = this.voiceLink.current?.roomId;
+    if (voiceRoom !== undefined && !state.rooms.some((r) => r.id === voiceRoom)) this.voiceEnded('access');
     this.emit('snapshot', state, reason);
   }
 
