@@ -75,6 +75,17 @@ describe('jitter buffer', () => {
     expect(j.stats.underruns).toBe(1);
   });
 
+  it('skips the oldest frames of a burst after a stall, back to the target delay', () => {
+    const j = new JitterBuffer({ targetFrames: 2, catchUpFrames: 2 });
+    j.push(0, p(0));
+    j.push(1, p(1));
+    expect(seqs([j.pull()])).toEqual([0]);
+    // A stall, then eight frames at once: nine wait, seven beyond the target of two.
+    for (let s = 2; s < 10; s++) j.push(s, p(s));
+    expect(seqs([j.pull(), j.pull(), j.pull()])).toEqual([8, 9, '-']);
+    expect(j.stats.skipped).toBe(7);
+  });
+
   it('plays across the 16-bit wrap and restarts when a sender jumps far ahead', () => {
     const j = new JitterBuffer({ targetFrames: 2, maxFrames: 10 });
     for (const s of [65534, 65535, 0, 1]) j.push(s, p(s));

@@ -10,6 +10,11 @@ export type JitterOut =
 
 export interface JitterOptions {
   /**
+   * Frames held beyond the target before the oldest are skipped (default 3): after a stall the network
+   * delivers a burst, and without skipping the whole backlog would be played late, for good.
+   */
+  catchUpFrames?: number;
+  /**
    * Frames held before playout starts (the fixed target delay, in frames: 3 = 60 ms at 20 ms a frame).
    * Reordering and jitter within this depth cost nothing; later frames are lost.
    */
@@ -25,6 +30,8 @@ export interface JitterStats {
   late: number;
   /** Times the buffer ran dry while playing and buffered again. */
   underruns: number;
+  /** Frames skipped to bring the delay back to the target after a burst (a stalled network catching up). */
+  skipped: number;
 }
 
 /**
@@ -34,7 +41,9 @@ export interface JitterStats {
  * It holds `targetFrames` before playing, then plays the next sequence number each tick: present, it plays;
  * missing while later frames wait, it reports a loss (the decoder conceals it); nothing buffered at all, it
  * stops and buffers again (a talk spurt ended, or the sender stalled). A frame flagged as the end of a talk
- * spurt ends playout after it, so the next spurt is buffered afresh, with the same delay.
+ * spurt ends playout after it, so the next spurt is buffered afresh, with the same delay. When more than
+ * `catchUpFrames` beyond the target pile up (a burst after a network stall), the oldest are skipped, so the
+ * delay returns to the target instead of staying as long as the stall was.
  */
 export class JitterBuffer {
   private readonly frames = new Map<number, { payload: Uint8Array; end: boolean }>();
@@ -44,11 +53,13 @@ export class JitterBuffer {
   private playing = false;
   private readonly target: number;
   private readonly max: number;
-  readonly stats: JitterStats = { played: 0, lost: 0, late: 0, underruns: 0 };
+  private readonly catchUp: number;
+  readonly stats: JitterStats = { played: 0, lost: 0, late: 0, underruns: 0, skipped: 0 };
 
   constructor(o: JitterOptions = {}) {
     this.target = Math.max(1, o.targetFrames ?? 3);
     this.max = Math.max(this.target * 2, o.maxFrames ?? 50);
+    this.catchUp = Math.max(1, o.catchUpFrames ?? 3);
   }
 
   /** Frames waiting. */
@@ -81,6 +92,15 @@ export class JitterBuffer {
       this.stats.underruns++;
       this.playing = false;
       return { kind: 'empty' };
+    }
+    // Too far behind (a burst after a stall): skip the oldest until the delay is the target again.
+    if (this.frames.size > this.target + this.catchUp) {
+      while (this.frames.size > this.target) {
+        const skip = this.next!;
+        if (this.frames.delete(skip)) this.stats.skipped++;
+        this.last = skip;
+        this.next = (skip + 1) & 0xffff;
+      }
     }
     const seq = this.next!;
     this.next = (seq + 1) & 0xffff;
