@@ -108,7 +108,7 @@ function audio(n) {
 }
 
 async function startChild() {
-  const child = fork(self, ['--child', bundlePath], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(self, ['--child', bundlePath], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], ...(process.env.OD_BENCH_PROFILE && { execArgv: ['--cpu-prof', `--cpu-prof-dir=${process.env.OD_BENCH_PROFILE}`] }) });
   const info = await new Promise((resolve) => child.once('message', resolve));
   const stats = () =>
     new Promise((resolve) => {
