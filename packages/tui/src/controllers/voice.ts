@@ -30,7 +30,10 @@ export interface Voice {
 export interface VoiceOptions {
   /** Where audio comes from and goes (devices through the audio tools, or files); null: no audio here. */
   audio: AudioOptions | null;
-  /** Jitter buffer depth in frames (40 ms by default). */
+  /**
+   * Jitter buffer depth in frames (60 ms by default: a terminal that redraws under load stalls its event loop
+   * for tens of milliseconds, and frames waiting then must not be late).
+   */
   jitterFrames?: number;
 }
 
@@ -74,7 +77,8 @@ export function attachVoice(ctx: ControllerContext, opts: VoiceOptions): Voice {
     const v = store.getState().voice;
     const gate = new MicGate({ mode: v.mode, pttAutoReleaseFrames: PTT_AUTO_RELEASE_MS / VOICE_FRAME_MS });
     gate.muted = v.muted;
-    const mixer = new VoiceMixer({ decoder: () => codecNow.decoder(), targetFrames: opts.jitterFrames ?? 2 });
+    // Up to 8 frames beyond the target before skipping: a stall of 160 ms is waited out, a longer one caught up.
+    const mixer = new VoiceMixer({ decoder: () => codecNow.decoder(), targetFrames: opts.jitterFrames ?? 3, catchUpFrames: 8 });
     mixer.deafened = v.deafened;
     for (const [id, pct] of Object.entries(v.volumes)) mixer.setVolume(id, pct / 100);
     const io = openAudio(opts.audio!, (why) => {

@@ -168,9 +168,16 @@ export function openAudio(o: AudioOptions, onProblem: (why: string) => void): Au
   let playback: Writable;
   if (tools.playback === 'file') {
     const fd = fs.openSync(o.playbackFile!, 'a');
+    // Written at once, like a sound card's pipe that takes 20 ms as it plays them: through the thread pool a
+    // busy disk would queue the writes, and the speaker's backlog guard would then drop audio a file can take.
     playback = new Writable({
       write(chunk: Buffer, _enc, cb) {
-        fs.write(fd, chunk, (e) => cb(e));
+        try {
+          fs.writeSync(fd, chunk);
+          cb();
+        } catch (e) {
+          cb(e as Error);
+        }
       },
       final(cb) {
         fs.close(fd, () => cb());
