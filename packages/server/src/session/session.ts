@@ -99,6 +99,11 @@ export class Session {
     return this.state === 'live';
   }
 
+  /** Not closed yet (authenticating, replaying or live). */
+  get isOpen(): boolean {
+    return this.state !== 'closed';
+  }
+
   onMessage(data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean): void {
     if (this.state === 'closed') return;
     if (this.frames.take('') > 0) return this.close(CloseCode.TOO_SLOW, 'too many frames');

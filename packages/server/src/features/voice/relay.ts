@@ -74,7 +74,7 @@ export class VoiceRelay {
   /** The connection's voice.join committed: its frames are relayed from now on. */
   bind(session: Session, row: Pick<VoiceRow, 'userId' | 'roomId' | 'slot' | 'muted' | 'deafened'>): void {
     // The connection closed while its join was committing: it leaves at once.
-    if (!session.isLive) {
+    if (!session.isOpen) {
       void this.leave(row.userId, 'closed', row.roomId);
       return;
     }
