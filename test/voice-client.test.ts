@@ -107,8 +107,12 @@ async function community(names: string[], over: Partial<ServerOptions> = {}) {
   return { users, roomId: room.id };
 }
 
-/** Encode and send `pcm` as 20 ms frames, yielding between frames; returns the frames' sequence numbers. */
-async function speak(u: User, pcm: Int16Array, opts: { drop?: (i: number) => boolean; swap?: (i: number) => boolean } = {}): Promise<number> {
+/**
+ * Encode and send `pcm` as 20 ms frames, yielding between frames; returns how many frames the audio has.
+ * `slots` (when given) receives, per frame actually sent, its place in the sending schedule: when it would
+ * have left a sender sending one frame every 20 ms (a dropped frame leaves its slot empty).
+ */
+async function speak(u: User, pcm: Int16Array, opts: { drop?: (i: number) => boolean; swap?: (i: number) => boolean; slots?: number[] } = {}): Promise<number> {
   const enc = codec.encoder();
   const packets: Uint8Array[] = [];
   for (let i = 0; i + VOICE_FRAME_SAMPLES <= pcm.length; i += VOICE_FRAME_SAMPLES) packets.push(enc.encode(pcm.subarray(i, i + VOICE_FRAME_SAMPLES)));
@@ -116,16 +120,21 @@ async function speak(u: User, pcm: Int16Array, opts: { drop?: (i: number) => boo
   const order = packets.map((_, i) => i);
   // Injected reordering: adjacent frames swapped, as a network with jitter delivers them.
   for (let i = 0; i + 1 < order.length; i++) if (opts.swap?.(i)) [order[i], order[i + 1]] = [order[i + 1]!, order[i]!];
-  for (const i of order) {
+  for (const [slot, i] of order.entries()) {
     if (opts.drop?.(i)) continue;
+    opts.slots?.push(slot);
     expect(u.client.sendVoice({ seq: i, timestamp: i * 20, payload: packets[i]!, end: i === packets.length - 1 })).toBe(true);
     await new Promise((r) => setImmediate(r));
   }
   return packets.length;
 }
 
-/** What a listener plays: the frames through a mixer (jitter buffer, decoder, concealment), one tick per frame period. */
-function playout(frames: readonly VoiceAudio[], total: number): Int16Array {
+/**
+ * What a listener plays: the frames through a mixer (jitter buffer, decoder, concealment), one tick per frame
+ * period. Frame k arrives in its sending slot (`slots[k]`, default k: one every 20 ms); the playout clock
+ * runs the buffer's target delay (3 slots) behind the arrivals.
+ */
+function playout(frames: readonly VoiceAudio[], total: number, slots: readonly number[] = frames.map((_, i) => i)): Int16Array {
   const mixer = new VoiceMixer({ decoder: () => codec.decoder(), targetFrames: 3 });
   const out: Int16Array[] = [];
   let started = false;
@@ -134,10 +143,13 @@ function playout(frames: readonly VoiceAudio[], total: number): Int16Array {
     started ||= m.audible.length > 0;
     if (started) out.push(m.pcm);
   };
-  // One tick per arrival after the first three (the buffer's target delay), then drain.
+  let clock = 0;
   frames.forEach((f, i) => {
     mixer.push(f.userId ?? String(f.slot), f.seq, f.payload, f.end);
-    if (i >= 2) tick();
+    while (clock <= slots[i]! - 2) {
+      tick();
+      clock++;
+    }
   });
   while (out.length < total) tick();
   mixer.close();
@@ -188,10 +200,11 @@ describe('voice: audio through the relay', () => {
     const dropped = new Set<number>();
     const total = Math.floor(source.pcm.length / VOICE_FRAME_SAMPLES);
     for (let i = 1; i < total - 1; i++) if (lossRng() < 0.05) dropped.add(i);
-    await speak(alice, source.pcm, { drop: (i) => dropped.has(i), swap: () => swapRng() < 0.1 });
+    const slots: number[] = [];
+    await speak(alice, source.pcm, { drop: (i) => dropped.has(i), swap: () => swapRng() < 0.1, slots });
     await until(() => bob.audio.length === total - dropped.size, 'every frame not dropped');
     expect(bob.audio.map((a) => a.seq)).not.toEqual([...bob.audio.map((a) => a.seq)].sort((x, y) => x - y));
-    const heard = playout(bob.audio, total);
+    const heard = playout(bob.audio, total, slots);
     const ref = source.pcm.subarray(0, total * VOICE_FRAME_SAMPLES);
     expect(heard.length).toBe(ref.length);
     const a = aligned(ref, heard);
