@@ -127,3 +127,44 @@ describe('voice commands and keys', () => {
     expect(store.getState().flash?.text).toMatch(/0 to 200/);
   });
 });
+
+describe('voice across a reconnect', () => {
+  it('a dropped connection in voice joins the same room again once live; leaving first does not', async () => {
+    const fs = await import('node:fs');
+    const os = await import('node:os');
+    const path = await import('node:path');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'od-voice-tui-'));
+    try {
+      fs.writeFileSync(path.join(dir, 'mic.raw'), Buffer.alloc(1920 * 5));
+      const joins: string[] = [];
+      const client = new FakeClient() as FakeClient & { voiceJoin: (roomId: string) => Promise<unknown>; voiceLeave: () => Promise<void> };
+      client.voiceJoin = async (roomId) => joins.push(roomId);
+      client.voiceLeave = async () => {};
+      const store = createStore(withVoice());
+      const actions = attachClient(client, store, { onQuit: () => {}, audio: { captureFile: path.join(dir, 'mic.raw'), playbackFile: path.join(dir, 'out.raw'), env: { PATH: '' } } });
+      actions.submit('/join-voice #lounge');
+      await until(() => store.getState().voice.roomId === 'r-voice');
+      client.emit('voiceEnded', 'closed');
+      expect(store.getState().voice.roomId).toBeNull();
+      client.emit('status', { state: 'live' });
+      await until(() => store.getState().voice.roomId === 'r-voice');
+      expect(joins).toEqual(['r-voice', 'r-voice']);
+      actions.submit('/leave-voice');
+      client.emit('voiceEnded', 'left');
+      client.emit('status', { state: 'live' });
+      await new Promise((r) => setTimeout(r, 50));
+      expect(joins).toHaveLength(2);
+      actions.stop();
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+async function until(cond: () => boolean): Promise<void> {
+  const end = Date.now() + 10_000;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}

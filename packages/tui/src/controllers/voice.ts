@@ -54,11 +54,23 @@ export function attachVoice(ctx: ControllerContext, opts: VoiceOptions): Voice {
   client.on('voice', (a) => {
     if (session && a.userId) session.mixer.push(a.userId, a.seq, a.payload, a.end);
   });
+  /** The voice room to join again once live: the connection dropped while in it (a network blip). */
+  let rejoin: string | null = null;
   client.on('voiceEnded', (reason) => {
     const was = store.getState().voice.roomId;
     stopAudio();
     dispatch({ type: 'voice/ended' });
+    if (was && reason === 'closed') {
+      rejoin = was;
+      return flash('info', 'voice: reconnecting…');
+    }
     if (was && reason !== 'left') flash('error', reason === 'slow' ? 'out of voice: the connection fell behind (/join-voice to rejoin)' : `out of voice (${reason}); /join-voice to rejoin`);
+  });
+  client.on('status', (status) => {
+    if (status.state !== 'live' || rejoin === null) return;
+    const roomId = rejoin;
+    rejoin = null;
+    if (store.getState().world?.rooms[roomId]?.kind === 'voice') void join(roomId, true);
   });
   // Volumes and deafen follow the state (set by commands, kept per user for this session).
   store.subscribe((next, prev) => {
@@ -131,12 +143,13 @@ export function attachVoice(ctx: ControllerContext, opts: VoiceOptions): Voice {
     return true;
   }
 
-  async function join(roomArg?: string): Promise<void> {
+  /** `byId`: `roomArg` is a room id (a rejoin after a reconnect), not what the user typed. */
+  async function join(roomArg?: string, byId = false): Promise<void> {
     const state = store.getState();
     const world = state.world;
     if (!client.voiceJoin) return flash('error', 'voice is not available here');
     if (!world) return flash('error', 'not connected');
-    const roomId = roomArg ? findRoom(world, roomArg) : state.currentRoomId;
+    const roomId = byId ? roomArg! : roomArg ? findRoom(world, roomArg) : state.currentRoomId;
     const room = roomId ? world.rooms[roomId] : undefined;
     if (!roomId || !room) return flash('error', roomArg ? `no room "${roomArg}"` : 'no room on screen');
     if (room.kind !== 'voice') return flash('error', `#${room.name} is not a voice room`);
@@ -168,6 +181,7 @@ export function attachVoice(ctx: ControllerContext, opts: VoiceOptions): Voice {
   }
 
   async function leave(): Promise<void> {
+    rejoin = null;
     const v = store.getState().voice;
     if (!v.roomId && !v.joining) return flash('error', 'you are not in voice');
     stopAudio();
