@@ -8,6 +8,7 @@ import net from 'node:net';
 export class TcpProxy {
   private readonly pairs = new Set<[net.Socket, net.Socket]>();
   private swallow = false;
+  private stalled = false;
 
   private constructor(
     private readonly server: net.Server,
@@ -37,6 +38,15 @@ export class TcpProxy {
     this.swallow = true;
   }
 
+  /**
+   * From now on, stop reading what the server sends (a client that stopped reading): the server's writes
+   * pile up in the kernel's buffers and then in its own.
+   */
+  stall(): void {
+    this.stalled = true;
+    for (const [, upstream] of this.pairs) upstream.pause();
+  }
+
   /** Drop every proxied connection and stop swallowing. */
   cut(): void {
     for (const [a, b] of this.pairs) {
@@ -56,6 +66,7 @@ export class TcpProxy {
     const upstream = net.connect(this.targetPort, '127.0.0.1');
     const pair: [net.Socket, net.Socket] = [client, upstream];
     this.pairs.add(pair);
+    if (this.stalled) upstream.pause();
     client.on('data', (d) => upstream.write(d));
     upstream.on('data', (d) => {
       if (!this.swallow) client.write(d);

@@ -54,7 +54,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       a('roles', 'role', { optional: true, many: true, option: 'role', param: 'restrictedTo' }),
       a('kind', 'word', { optional: true, option: 'kind' }),
     ],
-    help: 'Create a room; --role ROLE creates it already restricted to that role (repeat for more); --kind forum makes a board of posts',
+    help: 'Create a room; --role ROLE creates it already restricted to that role (repeat for more); --kind forum makes a board of posts, --kind voice a voice room',
     request: 'room.create',
   },
   { name: 'topic', args: [a('topic', 'text', { rest: true })], help: "Set the current room's topic", request: 'room.update' },
@@ -82,8 +82,15 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   { name: 'audit', args: [], help: 'Admins: the audit log of privileged actions (who granted, banned, deleted, changed retention…), newest first', request: 'client' },
   // Your own room settings, kept by the server so every device of yours agrees (room.settings).
-  { name: 'mute', args: [a('room', 'room', { optional: true })], help: 'Mute a room: shown dimmed, never rings (all your devices)', request: 'client' },
-  { name: 'unmute', args: [a('room', 'room', { optional: true })], help: 'Unmute a room', request: 'client' },
+  { name: 'mute', args: [a('room', 'room', { optional: true })], help: 'Mute a room: shown dimmed, never rings (all your devices); in voice, bare /mute mutes your microphone', request: 'client' },
+  { name: 'unmute', args: [a('room', 'room', { optional: true })], help: 'Unmute a room; in voice, bare /unmute unmutes your microphone', request: 'client' },
+  // Voice rooms (create one with /create NAME --kind voice).
+  { name: 'join-voice', args: [a('room', 'room', { optional: true })], help: 'Join a voice room (this one by default; also Enter on an empty line there): open mic, or push-to-talk with Alt+V', request: 'client' },
+  { name: 'leave-voice', args: [], help: 'Leave the voice room you are in', request: 'client' },
+  { name: 'deafen', args: [], help: 'In voice: hear nothing (again to hear)', request: 'client' },
+  { name: 'volume', args: [a('nick', 'nick'), a('percent', 'number')], help: 'In voice: how loud someone is for you, 0 to 200 (100 is as sent)', request: 'client' },
+  { name: 'voice-mode', args: [a('mode', 'word')], help: 'In voice: open (sent while you speak) or ptt (push-to-talk: Alt+V toggles, releases after 5 s of silence)', request: 'client' },
+  { name: 'ptt', args: [], help: 'In voice: push-to-talk on or off (as Alt+V)', request: 'client' },
   { name: 'notify', args: [a('level', 'word')], help: 'When this room rings: all, mentions, none, or reset (your default)', request: 'client' },
   {
     name: 'notify',

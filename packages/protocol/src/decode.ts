@@ -12,6 +12,7 @@ import {
   RequestEnvelope,
   TypingFrame,
   TypingNotice,
+  VoiceSpeakingNotice,
 } from './frames.js';
 import { fastKnownEvent } from './fast-events.js';
 import { envelope } from './features/envelope.js';
@@ -256,7 +257,8 @@ export type ServerFrame =
   | { type: 'replay'; events: ClientEvent[]; through: number; more: boolean }
   | { type: 'typing'; frame: TypingNotice }
   | { type: 'presence'; frame: PresenceNotice }
-  | { type: 'presence.all'; frame: PresenceAllNotice };
+  | { type: 'presence.all'; frame: PresenceAllNotice }
+  | { type: 'voice.speaking'; frame: VoiceSpeakingNotice };
 
 const EventFrame = z.object({ type: z.literal('event'), prev: Order, event: z.unknown() });
 const ReplayFrame = z.object({
@@ -309,6 +311,10 @@ export function decodeServerFrame(raw: FrameData): Decoded<ServerFrame | null> {
     case 'presence.all': {
       const r = PresenceAllNotice.safeParse(data);
       return r.success ? { ok: true, value: { type: 'presence.all', frame: r.data } } : bad(r.error);
+    }
+    case 'voice.speaking': {
+      const r = VoiceSpeakingNotice.safeParse(data);
+      return r.success ? { ok: true, value: { type: 'voice.speaking', frame: r.data } } : bad(r.error);
     }
     default:
       return { ok: true, value: null };

@@ -15,6 +15,7 @@ import * as roles from './features/roles.js';
 import * as roomSettings from './features/room-settings.js';
 import * as rooms from './features/rooms.js';
 import * as threads from './features/threads.js';
+import * as voice from './features/voice.js';
 
 /**
  * Every event type the server writes, as one union discriminated by `type`. Each feature defines its own
@@ -37,6 +38,7 @@ export const KnownEvent = z.discriminatedUnion('type', [
   ...blocks.events,
   ...forum.events,
   ...inbox.events,
+  ...voice.events,
 ]);
 export type KnownEvent = z.infer<typeof KnownEvent>;
 export type EventType = KnownEvent['type'];

@@ -56,5 +56,8 @@ export const ReplyFailure = z.object({
 export type ReplySuccess = z.infer<typeof ReplySuccess>;
 export type ReplyFailure = z.infer<typeof ReplyFailure>;
 
+/** `voice.speaking` (server → client) is the voice feature's: features/voice.ts. */
+export { VoiceSpeakingNotice } from './features/voice.js';
+
 /** Presence frames (`idle` from clients; `presence` and `presence.all` to them) are the presence feature's. */
 export { IdleFrame, PresenceAllNotice, PresenceNotice } from './features/presence.js';

@@ -9,6 +9,7 @@ export * from './decode.js';
 export * from './commands.js';
 export * from './http.js';
 export * from './client/index.js';
+export * from './voice/index.js';
 export * from './text.js';
 export * from './highlight.js';
 export * from './emoji.js';

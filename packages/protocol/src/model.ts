@@ -61,11 +61,14 @@ export const Me = PublicUser.extend({
 });
 export type Me = z.infer<typeof Me>;
 
-/** `forum`: a board of posts (threads with a title); a community room like `text`, placed and gated the same way. */
-export const RoomKind = z.enum(['text', 'dm', 'group', 'forum']);
-/** A community room (text or forum): placed in categories, gated by roles, joined and left; not a chat. */
+/**
+ * `forum`: a board of posts (threads with a title); `voice`: a room people talk in (`voice.join`), with a
+ * text chat beside it. Both are community rooms like `text`, placed and gated the same way.
+ */
+export const RoomKind = z.enum(['text', 'dm', 'group', 'forum', 'voice']);
+/** A community room (text, forum or voice): placed in categories, gated by roles, joined and left; not a chat. */
 export function isCommunityRoom(kind: string | undefined): boolean {
-  return kind === 'text' || kind === 'forum';
+  return kind === 'text' || kind === 'forum' || kind === 'voice';
 }
 export const Room = z.object({
   id: Id,

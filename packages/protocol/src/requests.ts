@@ -21,11 +21,13 @@ import * as rooms from './features/rooms.js';
 import * as search from './features/search.js';
 import * as sync from './features/sync.js';
 import * as threads from './features/threads.js';
+import * as voice from './features/voice.js';
 
 export { StateResult, SyncResult } from './features/sync.js';
 export { FollowedThread, ThreadLevel } from './features/threads.js';
 export { FORUM_LIMITS, normalizeTag, parseHashtags, Post, PostSort, Profile } from './features/forum.js';
 export { INBOX_KINDS, INBOX_LIMITS, InboxItem, InboxKind, InboxSettings } from './features/inbox.js';
+export { VoiceLeftReason, VoiceParticipant, VoiceSlot, VoiceSpeakingNotice } from './features/voice.js';
 export { AROUND_MAX, SEARCH_LIMIT_MAX, SEARCH_QUERY_MAX, SearchHit } from './features/search.js';
 
 /**
@@ -56,6 +58,7 @@ export const REQUESTS = {
   ...retention.requests,
   ...forum.requests,
   ...inbox.requests,
+  ...voice.requests,
 } as const;
 
 export type RequestType = keyof typeof REQUESTS;

@@ -43,6 +43,8 @@ import { RoomsService } from './features/rooms/service.js';
 import { SearchService } from './features/search/service.js';
 import { StateService } from './features/sync/state.js';
 import { TypingRelay } from './features/typing/relay.js';
+import { VOICE_RELAY_DEFAULTS, VoiceRelay, type VoiceRelayOptions } from './features/voice/relay.js';
+import { VoiceService } from './features/voice/service.js';
 import { SyncService } from './features/sync/sync.js';
 import { stderrLog } from './log.js';
 import type { EventBus } from './ports/event-bus.js';
@@ -54,6 +56,7 @@ import { Session } from './session/session.js';
 import { createHttpApi } from './transport/http-api.js';
 import { startTransport } from './transport/server.js';
 import { SERVER_VERSION } from './version.js';
+import { decode } from './wire/encode.js';
 import { writeStatusFile } from './ops/status-file.js';
 
 /*
@@ -134,6 +137,8 @@ export interface ServerOptions {
   accountDeletion?: Partial<DeletionOptions>;
   /** Inbox items one fan-out step writes after a post's or comment's commit (tests lower it to see several steps). */
   inboxFanoutChunk?: number;
+  /** The voice relay's limits (features/voice/relay.ts): backlog per listener, drops before removal, frame rate. */
+  voice?: Partial<Pick<VoiceRelayOptions, 'maxBuffered' | 'dropLimit' | 'frameRate' | 'speakingTimeoutMs'>>;
 }
 
 /** Every feature's service, around one storage, one access index and one commit queue. */
@@ -168,6 +173,7 @@ export interface Services {
   posts: PostsService;
   people: PeopleService;
   inbox: InboxService;
+  voice: VoiceService;
 }
 
 export interface ServicesOptions {
@@ -235,6 +241,9 @@ export async function createServices(o: ServicesOptions): Promise<Services & { b
   // The inbox hears of news in its step: mentions, replies and reactions are written there (a reaction taken
   // back takes its item); posts and comments queue a fan-out job for their followers, written after commit.
   const inbox = new InboxService(deps, o.inboxFanoutChunk ?? DEFAULTS.inboxFanoutChunk);
+  const voice = new VoiceService(deps);
+  const state = new StateService(deps, rooms, threads);
+  state.voiceIn = (visible) => voice.inRooms(visible);
   messages.createdHooks.push((w, view, row, root, mentioned) => inbox.messageCreated(w, view, row, root, mentioned));
   posts.createdHooks.push((w, view, post) => inbox.postCreated(w, view, post));
   reactions.addedHooks.push((w, view, row, userId, emoji, order) => inbox.reacted(w, view, row, userId, emoji, order));
@@ -254,7 +263,7 @@ export async function createServices(o: ServicesOptions): Promise<Services & { b
     presence: new PresenceService(deps),
     readMarkers,
     sync: new SyncService(deps, o.snapshotThreshold),
-    state: new StateService(deps, rooms, threads),
+    state,
     accessAdmin,
     roles: new RolesService(deps, accessAdmin),
     categories: new CategoriesService(deps),
@@ -277,6 +286,7 @@ export async function createServices(o: ServicesOptions): Promise<Services & { b
     posts,
     people: new PeopleService(deps, posts),
     inbox,
+    voice,
   };
 }
 
@@ -285,6 +295,8 @@ export interface App {
   storage: SqliteStorage;
   services: Services;
   hub: Hub;
+  /** The voice relay (its counters are what the voice benchmark reads). */
+  voice: VoiceRelay;
 }
 
 export interface RunningServer {
@@ -396,6 +408,29 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     services.auth.onSessionsRevoked = (id) => hub.closeUser(id, CloseCode.UNAUTHORIZED, 'session revoked');
     services.auth.onFamilyRevoked = (family) => hub.closeFamily(family, CloseCode.UNAUTHORIZED, 'session revoked');
 
+    // Voice: nobody is in a voice room when the server starts (their connections are gone): say so.
+    await services.voice.clearAll('restart');
+    const voiceRelay = new VoiceRelay(deps.access, hub, services.voice, { ...VOICE_RELAY_DEFAULTS, ...opts.voice, now, log });
+    services.voice.onJoined = (connection, p) => {
+      if (connection instanceof Session) voiceRelay.bind(connection, p);
+    };
+    const accessEvents = visibilityEvents(FEATURES);
+    bus.subscribe((events) => {
+      let accessChanged = false;
+      for (const e of events) {
+        if (e.type === 'voice.left') {
+          const d = decode(e.dataJson);
+          voiceRelay.left(d.userId, d.roomId);
+        } else if (e.type === 'voice.updated') {
+          const d = decode(e.dataJson);
+          voiceRelay.updated(d.userId, d.roomId, d.muted, d.deafened);
+        }
+        else if (accessEvents.has(e.type) || e.type === 'room.deleted') accessChanged = true;
+      }
+      // Who may see what changed: participants who lost their room leave it (the relay already stopped them).
+      if (accessChanged) void services.voice.dropUnseen().catch((error: unknown) => log({ level: 'error', msg: 'voice access check failed', error: String(error) }));
+    });
+
     const readRate = or(opts.readRate, DEFAULTS.readRate);
     const dispatcher = new Dispatcher(writeLimits, readRate ? new RateLimiter(readRate.perSec, readRate.burst, now) : null);
     for (const f of FEATURES) f.register?.(dispatcher, services);
@@ -414,6 +449,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       maxMalformed: DEFAULTS.maxMalformed,
       replayHighWater: Math.floor(sendBufferCap / 2),
       typing: new TypingRelay(deps.access, hub, now),
+      voice: voiceRelay,
       now,
     };
     const transport = await startTransport({
@@ -468,7 +504,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       port: transport.port,
       head: () => deps.queue.head,
       firstRunInvite,
-      app: { storage, services, hub },
+      app: { storage, services, hub, voice: voiceRelay },
       close() {
         closing ??= (async () => {
           transport.stopAccepting();
@@ -484,6 +520,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
           await new Promise((r) => setImmediate(r));
           hub.closeAll(CloseCode.GOING_AWAY, 'server shutting down');
           hub.stop();
+          voiceRelay.stop();
           await transport.drain(2000);
           await services.auth.close();
           storage.close();

@@ -73,6 +73,16 @@ describe('feature declarations', () => {
 
   it('room events that reach every viewer (joined or not) are the room metadata, declared by their writers', () => {
     for (const f of FEATURES) for (const t of f.viewerEvents ?? []) expect(f.events).toContain(t);
-    expect([...viewerEvents()].sort()).toEqual(['room.created', 'room.deleted', 'room.joined', 'room.left', 'room.updated']);
+    // Who is in a voice room is shown in the room list to everyone who can see the room, like who joined it.
+    expect([...viewerEvents()].sort()).toEqual([
+      'room.created',
+      'room.deleted',
+      'room.joined',
+      'room.left',
+      'room.updated',
+      'voice.joined',
+      'voice.left',
+      'voice.updated',
+    ]);
   });
 });

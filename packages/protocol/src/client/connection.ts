@@ -22,6 +22,8 @@ export interface ConnectionHandlers {
   /** A decoded frame of a known type (unknown frame types are dropped here, for forward compatibility). */
   onFrame(conn: Connection, frame: ServerFrame): void;
   onMalformed(conn: Connection, message: string): void;
+  /** A binary frame (voice audio): the bytes as they came, not yet decoded. */
+  onBinary?(conn: Connection, bytes: Uint8Array): void;
   /** Called once, whoever closed; `reason` falls back to the socket error, if any. */
   onClose(conn: Connection, code: number, reason: string): void;
 }
@@ -36,6 +38,12 @@ export interface ConnectionOptions {
 
 const isFrameData = (d: unknown): d is FrameData =>
   typeof d === 'string' || d instanceof ArrayBuffer || ArrayBuffer.isView(d) || (Array.isArray(d) && d.every((p) => ArrayBuffer.isView(p)));
+
+const binaryBytes = (d: FrameData): Uint8Array | null => {
+  if (d instanceof ArrayBuffer) return new Uint8Array(d);
+  if (ArrayBuffer.isView(d)) return new Uint8Array(d.buffer, d.byteOffset, d.byteLength);
+  return null;
+};
 
 const errorText = (event: unknown): string => {
   const m = (event as { message?: unknown } | null)?.message;
@@ -74,10 +82,15 @@ export class Connection {
       this.touch();
       handlers.onOpen(this);
     };
-    this.ws.onmessage = ({ data }) => {
+    this.ws.onmessage = ({ data, binary }) => {
       if (this.dead) return;
       this.touch();
       if (!isFrameData(data)) return handlers.onMalformed(this, 'a frame that is neither text nor bytes');
+      if (binary ?? typeof data !== 'string') {
+        const bytes = binaryBytes(data);
+        if (bytes) handlers.onBinary?.(this, bytes);
+        return;
+      }
       const decoded = decodeServerFrame(data);
       if (!decoded.ok) handlers.onMalformed(this, decoded.error.message);
       else if (decoded.value !== null) handlers.onFrame(this, decoded.value);
@@ -97,6 +110,17 @@ export class Connection {
   send(frame: object): boolean {
     if (!this.isOpen) return false;
     this.ws.send(JSON.stringify(frame));
+    return true;
+  }
+
+  /**
+   * Send a binary frame (voice) unless more than `maxBuffered` bytes wait to be sent: audio that would queue
+   * behind a backlog is late by the time it arrives, so it is dropped instead. False when not sent.
+   */
+  sendBinary(bytes: Uint8Array, maxBuffered: number): boolean {
+    if (!this.isOpen) return false;
+    if ((this.ws.bufferedAmount ?? 0) > maxBuffered) return false;
+    this.ws.send(bytes);
     return true;
   }
 

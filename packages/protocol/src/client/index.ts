@@ -16,3 +16,5 @@ export { nodeWebSocket } from './node-socket.js';
 export * from './connect.js';
 export * from './conversations.js';
 export * from './files-api.js';
+export * from './world-voice.js';
+export * from './voice-link.js';

@@ -12,6 +12,9 @@ export const nodeWebSocket: WebSocketFactory = (url, { handshakeTimeoutMs }) => 
     get readyState() {
       return ws.readyState;
     },
+    get bufferedAmount() {
+      return ws.bufferedAmount;
+    },
     send: (data) => ws.send(data),
     close: (code, reason) => ws.close(code, reason),
     terminate: () => ws.terminate(),
@@ -23,7 +26,7 @@ export const nodeWebSocket: WebSocketFactory = (url, { handshakeTimeoutMs }) => 
   };
   ws.on('open', () => socket.onopen?.(undefined));
   // Text frames arrive as a Buffer, which is a Uint8Array: the decoder reads it without copying to a string first.
-  ws.on('message', (data: WebSocket.RawData) => socket.onmessage?.({ data }));
+  ws.on('message', (data: WebSocket.RawData, binary: boolean) => socket.onmessage?.({ data, binary }));
   ws.on('ping', () => socket.onping?.());
   // ws throws on an 'error' event nobody listens to, so this listener must exist even without a handler.
   ws.on('error', (error: Error) => socket.onerror?.({ message: error.message }));

@@ -13,6 +13,14 @@ import { nodeWebSocket } from './node-socket.js';
 import { RequestTable, type PendingRequest } from './request-table.js';
 import { applyPage, decideLive } from './sequencer.js';
 import type { ConnectionStatus, OdClientEvents, OdClientOptions, SnapshotReason } from './types.js';
+import { encodeVoiceFrame } from '../voice/frame.js';
+import { VoiceLink, type VoiceJoin } from './voice-link.js';
+
+/**
+ * Voice frames are not sent while more than this waits in the socket: 20 ms of audio queued behind a backlog
+ * arrives late, so it is dropped (the listener's jitter buffer conceals it) rather than queued.
+ */
+export const VOICE_MAX_BUFFERED = 16 * 1024;
 
 export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
 export const DEFAULT_IDLE_TIMEOUT_MS = 75_000;
@@ -114,6 +122,7 @@ export class OdClient extends TypedEmitter<OdClientEvents> {
     this.retryTimer = null;
     const conn = this.conn;
     this.conn = null;
+    this.voiceEnded('closed');
     conn?.end();
     this.requests.rejectAll(new ProtocolError('UNAVAILABLE', `client closed: ${reason}`));
     this.setStatus({ state: 'closed', reason, code });
@@ -173,6 +182,52 @@ export class OdClient extends TypedEmitter<OdClientEvents> {
     if (this.conn?.canSend) this.conn.send({ type: 'typing', roomId });
   }
 
+  /* ---------- voice ---------- */
+
+  private readonly voiceLink = new VoiceLink();
+
+  /** The voice room this connection is in, with its slot and the participants known. */
+  get voice(): VoiceJoin | null {
+    return this.voiceLink.current;
+  }
+
+  /**
+   * Join a voice room with this connection (leaving any other). Audio frames may be sent once it resolves;
+   * others' audio arrives as `voice` events. A reconnect ends voice (`voiceEnded`): join again when live.
+   */
+  async voiceJoin(roomId: string, opts: { muted?: boolean; deafened?: boolean } = {}): Promise<VoiceJoin> {
+    const r = await this.request('voice.join', { roomId, ...opts });
+    this.voiceLink.join(roomId, r.slot, r.participants);
+    return this.voiceLink.current!;
+  }
+
+  async voiceLeave(): Promise<void> {
+    const was = this.voiceLink.current !== null;
+    this.voiceLink.clear();
+    await this.request('voice.leave', {});
+    if (was) this.emit('voiceEnded', 'left');
+  }
+
+  voiceSet(state: { muted?: boolean; deafened?: boolean }): Promise<{ ok: true }> {
+    return this.request('voice.set', state);
+  }
+
+  /**
+   * Send one Opus packet to the voice room (seq and timestamp are the sender's: consecutive per frame, and
+   * its capture clock in ms). Dropped (false) when not in voice, not connected, or when the socket has a
+   * backlog: late audio is worth nothing.
+   */
+  sendVoice(frame: { seq: number; timestamp: number; payload: Uint8Array; end?: boolean }): boolean {
+    if (!this.voiceLink.current || !this.conn?.canSend) return false;
+    return this.conn.sendBinary(encodeVoiceFrame({ slot: 0, seq: frame.seq, timestamp: frame.timestamp, end: frame.end ?? false, payload: frame.payload }), VOICE_MAX_BUFFERED);
+  }
+
+  private voiceEnded(reason: string): void {
+    if (!this.voiceLink.current) return;
+    this.voiceLink.clear();
+    this.emit('voiceEnded', reason);
+  }
+
   /* ---------- connection lifecycle ---------- */
 
   private async open(): Promise<void> {
@@ -209,6 +264,10 @@ export class OdClient extends TypedEmitter<OdClientEvents> {
         },
         onFrame: (conn, frame) => this.onFrame(conn, frame),
         onMalformed: (_conn, message) => this.warn(`ignored a malformed frame: ${message}`),
+        onBinary: (_conn, bytes) => {
+          const audio = this.voiceLink.audio(bytes);
+          if (audio) this.emit('voice', audio);
+        },
         onClose: (conn, code, reason) => this.onClose(conn, code, reason),
       },
     );
@@ -227,6 +286,8 @@ export class OdClient extends TypedEmitter<OdClientEvents> {
         return this.emit('presence', frame.frame);
       case 'presence.all':
         return this.emit('presenceAll', frame.frame);
+      case 'voice.speaking':
+        return this.emit('voiceSpeaking', frame.frame);
       default:
         conn.inbox.push(frame);
         void this.pump(conn);
@@ -348,6 +409,9 @@ export class OdClient extends TypedEmitter<OdClientEvents> {
     // After an access change the event stream stays complete (lastOrder is kept); otherwise the snapshot
     // stands in for everything up to its head and older live frames are skipped as duplicates.
     if (reason !== 'access-changed') this._lastOrder = Math.max(this._lastOrder ?? 0, state.head);
+    // The voice room went out of sight (its voice.left, about a room now hidden, never reaches us).
+    const voiceRoom = this.voiceLink.current?.roomId;
+    if (voiceRoom !== undefined && !state.rooms.some((r) => r.id === voiceRoom)) this.voiceEnded('access');
     this.emit('snapshot', state, reason);
   }
 
@@ -360,6 +424,7 @@ export class OdClient extends TypedEmitter<OdClientEvents> {
 
   private emitOne(event: ClientEvent): void {
     this._lastOrder = Math.max(this._lastOrder ?? 0, event.order);
+    if (this.voiceLink.event(event, this._me?.id)) this.emit('voiceEnded', event.type === 'voice.left' ? event.data.reason : 'moved');
     this.emit('event', event);
   }
 
@@ -399,6 +464,8 @@ export class OdClient extends TypedEmitter<OdClientEvents> {
     if (!mine) return;
     this.conn = null;
     this.requests.disconnected();
+    // The server ends this connection's voice when it closes (voice.left, `closed`).
+    this.voiceEnded('closed');
     if (this.stopped) return;
     const why = reason ? `${reason} (${code})` : `connection closed (${code})`;
     if (FATAL_CLOSE_CODES.includes(code)) return this.stop(`closed by the server: ${why}`, code);

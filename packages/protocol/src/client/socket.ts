@@ -25,11 +25,17 @@ export interface WebSocketLike {
   readonly readyState: number;
   /** Browsers deliver binary frames as a Blob unless this is 'arraybuffer' (the client sets it where it exists). */
   binaryType?: string;
-  send(data: string): void;
+  /** Text frames are strings; binary frames (voice) are bytes. */
+  send(data: string | Uint8Array): void;
+  /** Bytes queued and not yet sent (WHATWG and ws have it): voice frames are dropped rather than queued behind them. */
+  readonly bufferedAmount?: number;
   close(code?: number, reason?: string): void;
   onopen: Handler<unknown> | null;
-  /** `data` is the frame: text, or UTF-8 bytes (ArrayBuffer or a typed array). */
-  onmessage: Handler<{ data: unknown }> | null;
+  /**
+   * `data` is the frame: text, or bytes (ArrayBuffer or a typed array). `binary` says which when text may
+   * arrive as bytes too (ws); without it, bytes are a binary frame (WHATWG delivers text as a string).
+   */
+  onmessage: Handler<{ data: unknown; binary?: boolean }> | null;
   /** Fires once, whoever closed. */
   onclose: Handler<SocketCloseEvent> | null;
   /** The error's `message`, when the runtime gives one, becomes the close reason shown to the user. */

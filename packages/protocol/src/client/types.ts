@@ -1,5 +1,6 @@
 import type { ClientEvent } from '../decode.js';
-import type { PresenceAllNotice, PresenceNotice, ReadyFrame, TypingNotice } from '../frames.js';
+import type { PresenceAllNotice, PresenceNotice, ReadyFrame, TypingNotice, VoiceSpeakingNotice } from '../frames.js';
+import type { VoiceAudio } from './voice-link.js';
 import type { StateResult } from '../requests.js';
 import type { WebSocketFactory } from './socket.js';
 
@@ -85,6 +86,15 @@ export interface OdClientEvents {
   presence: (notice: PresenceNotice) => void;
   /** Everyone not offline, when the connection goes live (presence missed while away is replaced by it). */
   presenceAll: (notice: PresenceAllNotice) => void;
+  /** Audio from another participant of the voice room this connection joined (`voiceJoin`). */
+  voice: (audio: VoiceAudio) => void;
+  /** Someone in a voice room this user can see started or stopped speaking (ephemeral). */
+  voiceSpeaking: (notice: VoiceSpeakingNotice) => void;
+  /**
+   * This connection is no longer in voice: it left, joined elsewhere from another connection, was dropped by
+   * the server (it stopped reading, lost access) or the connection closed. Join again to continue.
+   */
+  voiceEnded: (reason: string) => void;
   /** Non-fatal problems worth logging (a malformed frame from the server, a failed refresh that will be retried). */
   warning: (message: string) => void;
 }

@@ -8,6 +8,7 @@ import { placeMessage, trimFront, upsertMessage } from './message-list.js';
 import { withReaction } from './reactions.js';
 import { effectiveMarker, type FollowedThreadState, newerSummary, summaryAfterReply, threadBadgeOf } from './world-threads.js';
 import type { SnapshotReason } from './types.js';
+import { applyVoiceEvent, voiceFromState, type VoiceRooms } from './world-voice.js';
 
 /**
  * A pure, immutable model of what one user sees: the state snapshot plus every event applied since.
@@ -57,6 +58,8 @@ export interface World {
   followed: Readonly<Record<string, FollowedThreadState>>;
   /** The users this user blocked (private to them): clients hide their messages. */
   blocked: Readonly<Record<string, true>>;
+  /** Per voice room this user can see: who is in it (voice.joined/left/updated). */
+  voice: VoiceRooms;
 }
 
 export const DEFAULT_MAX_MESSAGES_PER_ROOM = 500;
@@ -117,6 +120,7 @@ export function worldFromState(
     threads,
     followed: Object.fromEntries(Object.entries(state.threads ?? {}).map(([id, f]) => [id, { ...f, since: state.head }])),
     blocked: Object.fromEntries((state.blocked ?? []).map((id) => [id, true as const])),
+    voice: voiceFromState(state.voice, rooms),
   };
 }
 
@@ -543,6 +547,7 @@ function removeRoom(world: World, roomId: string): World {
     unread: without(world.unread, roomId),
     roomSettings: without(world.roomSettings, roomId),
     receipts: without(world.receipts, roomId),
+    voice: without(world.voice, roomId),
   };
 }
 
@@ -803,6 +808,12 @@ function applyChange(world: World, event: ClientEvent): World {
       for (const [uid, u] of Object.entries(world.users)) users[uid] = u.roles.includes(id) ? { ...u, roles: u.roles.filter((r) => r !== id) } : u;
       const me = world.me.roles.includes(id) ? { ...world.me, roles: world.me.roles.filter((r) => r !== id) } : world.me;
       return { ...world, roles: without(world.roles, id), users, me };
+    }
+    case 'voice.joined':
+    case 'voice.left':
+    case 'voice.updated': {
+      const voice = applyVoiceEvent(world.voice, event);
+      return voice === world.voice ? world : { ...world, voice };
     }
     case 'access.changed':
       // The visible set of rooms changed; the client reloads `state` (a `snapshot` follows).

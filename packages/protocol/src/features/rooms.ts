@@ -31,8 +31,8 @@ export const requests = {
       name: roomName,
       topic: topic.optional(),
       categoryId: Id.nullable().optional(),
-      /** `forum` makes a board of posts; default `text`. */
-      kind: z.enum(['text', 'forum']).optional(),
+      /** `forum` makes a board of posts, `voice` a voice room; default `text`. */
+      kind: z.enum(['text', 'forum', 'voice']).optional(),
       /** Create the room already restricted to these roles (as `room.restrict`, which needs manage_rooms). */
       restrictedTo: z.array(Id).min(1).max(32).optional(),
     },

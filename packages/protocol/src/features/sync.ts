@@ -4,6 +4,7 @@ import { LIMITS } from '../limits.js';
 import { Category, Id, Me, NotifyDefaults, Order, PublicUser, Role, Room, RoomSettings, Unread } from '../model.js';
 import { req } from './request.js';
 import { FollowedThread } from './threads.js';
+import { VoiceParticipant } from './voice.js';
 
 // The world as one user sees it (`state`) and forward paging through the log (`sync`; a resuming
 // connection's `replay` frames carry the same pages). Writes no events; its results hold every feature's.
@@ -52,6 +53,8 @@ export const StateResult = z.object({
   threads: z.record(z.string(), FollowedThread).optional(),
   /** The users this user blocked (private to them); absent: none. */
   blocked: z.array(Id).optional(),
+  /** Who is in the voice rooms you can see (absent: nobody). */
+  voice: z.array(VoiceParticipant).optional(),
 });
 export type StateResult = z.infer<typeof StateResult>;
 

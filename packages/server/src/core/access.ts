@@ -6,7 +6,7 @@ import type { Repositories } from '../ports/storage.js';
 /** What visibility needs to know about a room. */
 export interface RoomAccess {
   id: string;
-  kind: 'text' | 'dm' | 'group' | 'forum';
+  kind: 'text' | 'dm' | 'group' | 'forum' | 'voice';
   restrictedTo: readonly string[] | null;
   /** dm/group members (who may see it); null for text rooms. */
   members: ReadonlySet<string> | null;

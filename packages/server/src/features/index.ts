@@ -8,6 +8,7 @@ import type { Feature } from './feature.js';
 import { files } from './files/index.js';
 import { forum } from './forum/index.js';
 import { inbox } from './inbox/index.js';
+import { voice } from './voice/index.js';
 import { invites } from './invites/index.js';
 import { membership } from './membership/index.js';
 import { messages } from './messages/index.js';
@@ -52,6 +53,7 @@ export const FEATURES: readonly Feature[] = [
   audit,
   forum,
   inbox,
+  voice,
 ];
 
 /** Event types whose commit changes who may see what, as the features declare them. */

@@ -10,6 +10,7 @@ import type { MessagesRepository } from '../features/messages/repository.js';
 import type { ForumRepository } from '../features/forum/repository.js';
 import type { InboxRepository } from '../features/inbox/repository.js';
 import type { ReactionsRepository } from '../features/reactions/repository.js';
+import type { VoiceRepository } from '../features/voice/repository.js';
 import type { ReadMarkersRepository } from '../features/read-markers/repository.js';
 import type { ThreadsRepository } from '../features/threads/repository.js';
 import type { RolesRepository } from '../features/roles/repository.js';
@@ -125,6 +126,7 @@ export interface Repositories {
   appPasswords: AppPasswordRepository;
   forum: ForumRepository;
   inbox: InboxRepository;
+  voice: VoiceRepository;
   events: EventLog;
 }
 

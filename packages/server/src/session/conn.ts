@@ -14,5 +14,11 @@ export interface Conn {
    * the end of the tick and must not modify the buffer.
    */
   sendShared(frame: Buffer): void;
+  /**
+   * A binary voice frame (the same bytes go to many connections), written only when no more than
+   * `maxBuffered` bytes wait for this connection: audio that would queue behind a backlog is dropped rather
+   * than delivered late. False when dropped. The transport must not modify the buffer.
+   */
+  sendVoice(frame: Buffer, maxBuffered: number): boolean;
   close(code: number, reason: string): void;
 }

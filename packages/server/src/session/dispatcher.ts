@@ -22,6 +22,8 @@ export interface RequestContext {
    * closes the connection when `accountSecurity.appPasswords.onRevoked` names it. Absent for WebSocket clients.
    */
   appPasswordId?: string | null;
+  /** The connection that sent it (opaque here): voice binds the connection that joined, not the user. */
+  connection?: object;
 }
 
 /** What a handler answers: the protocol's result for its request type, as a value or already serialised. */

@@ -239,6 +239,16 @@ export class Hub {
     for (const s of audience) if (s.userId !== userId) s.conn.sendShared(frame);
   }
 
+  /**
+   * The live sessions of everyone who may see a room, joined or not (its metadata's audience): for ephemeral
+   * notices about the room itself, such as who is speaking in a voice room. Empty while the rules reload.
+   */
+  viewers(roomId: string): Iterable<Session> {
+    const view = this.access.current;
+    if (!view) return EMPTY;
+    return view.isPublic(roomId) ? this.live : this.audience(view, roomId);
+  }
+
   private announcePresence(userId: string, status: PresenceStatus): void {
     const frame = presenceFrame(userId, status);
     for (const s of this.live) s.conn.sendShared(frame);

@@ -4,6 +4,7 @@ import type { Services } from '../app.js';
 import { describe } from '../core/commit-queue.js';
 import { RateLimiter } from '../core/rate-limit.js';
 import type { TypingRelay } from '../features/typing/relay.js';
+import type { VoiceRelay } from '../features/voice/relay.js';
 import { readyFrame, replayFrame, replyErrorFrame, replyOkFrame, syncPageJson } from '../wire/encode.js';
 import type { Conn } from './conn.js';
 import type { Dispatcher } from './dispatcher.js';
@@ -23,6 +24,8 @@ export interface SessionOptions {
   replayHighWater: number;
   /** The server's typing relay (features/typing). */
   typing: TypingRelay;
+  /** The server's voice relay (features/voice): binary frames go there. */
+  voice?: VoiceRelay;
   now: () => number;
   /** Malformed input budget per address and account, shared by all sessions (one per server). */
   parseBudget?: ParseBudget;
@@ -96,6 +99,11 @@ export class Session {
     return this.state === 'live';
   }
 
+  /** Not closed yet (authenticating, replaying or live). */
+  get isOpen(): boolean {
+    return this.state !== 'closed';
+  }
+
   onMessage(data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean): void {
     if (this.state === 'closed') return;
     if (this.frames.take('') > 0) return this.close(CloseCode.TOO_SLOW, 'too many frames');
@@ -106,7 +114,14 @@ export class Session {
     if ((this.malformed > 0 || bytes > LARGE_FRAME_BYTES) && this.budget.blocked(this.conn.ip, this.userId)) {
       return this.close(CloseCode.TOO_SLOW, 'too much malformed input from this address or account');
     }
-    if (isBinary) return this.malformedFrame(null, { code: 'BAD_REQUEST', message: 'binary frames are not supported' }, undefined, bytes);
+    if (isBinary) {
+      // Voice audio: relayed (or dropped) without a reply; it is worthless by the time an error would arrive.
+      if (this.o.voice && Buffer.isBuffer(data)) {
+        if (this.state === 'live') this.o.voice.frame(this, data);
+        return;
+      }
+      return this.malformedFrame(null, { code: 'BAD_REQUEST', message: 'binary frames other than voice audio are not supported' }, undefined, bytes);
+    }
     const decoded = decodeClientFrame(data);
     if (!decoded.ok) return this.malformedFrame(decoded.id, decoded.error, decoded.auth, bytes);
     const frame = decoded.value;
@@ -150,6 +165,7 @@ export class Session {
     if (this.expiryTimer) clearTimeout(this.expiryTimer);
     this.expiryTimer = null;
     this.hub.remove(this);
+    this.o.voice?.sessionClosed(this);
   }
 
   close(code: number, reason: string): void {
@@ -280,7 +296,7 @@ export class Session {
 
   private async answer(id: string, type: RequestType, params: ParsedParams<RequestType>): Promise<void> {
     try {
-      const result = await this.dispatcher.dispatch({ userId: this.userId!, family: this.family }, type, params);
+      const result = await this.dispatcher.dispatch({ userId: this.userId!, family: this.family, connection: this }, type, params);
       if (type === 'message.send') this.o.typing.sent(this.userId!, (params as ParsedParams<'message.send'>).roomId);
       if (this.state === 'closed') return;
       this.conn.send(replyOkFrame(id, result));

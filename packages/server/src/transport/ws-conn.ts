@@ -15,24 +15,27 @@ export class Corker {
   private readonly corked = new Set<WsConn>();
   /** Shared payload → its complete WebSocket frame, built once per event rather than once per socket. */
   private readonly frames = new WeakMap<Buffer, Buffer>();
+  /** The same for binary (voice) payloads. */
+  private readonly binaryFrames = new WeakMap<Buffer, Buffer>();
 
   /**
    * Pre-frame a shared text payload (unmasked, as server frames are). Writing these bytes straight to the
    * socket is safe because compression is off and we never send Blobs, so ws's sender never queues and
    * cannot reorder them against its own writes.
    */
-  framed(payload: Buffer): Buffer {
-    let f = this.frames.get(payload);
+  framed(payload: Buffer, binary = false): Buffer {
+    const cache = binary ? this.binaryFrames : this.frames;
+    let f = cache.get(payload);
     if (!f) {
       const parts = Sender.frame(payload, {
         fin: true,
         rsv1: false,
-        opcode: 1,
+        opcode: binary ? 2 : 1,
         mask: false,
         readOnly: true,
       });
       f = parts.length === 1 ? parts[0]! : Buffer.concat(parts);
-      this.frames.set(payload, f);
+      cache.set(payload, f);
     }
     return f;
   }
@@ -96,6 +99,14 @@ export class WsConn implements Conn {
     if (!this.socket.writable) return;
     this.corker.cork(this);
     this.socket.write(this.corker.framed(frame));
+  }
+
+  sendVoice(frame: Buffer, maxBuffered: number): boolean {
+    if (this.ws.readyState !== WebSocket.OPEN || !this.socket.writable) return false;
+    if (this.ws.bufferedAmount > maxBuffered) return false;
+    // Written now, never corked by voice itself (a socket this tick's text fan-out corked holds it until the tick ends).
+    this.socket.write(this.corker.framed(frame, true));
+    return true;
   }
 
   /**

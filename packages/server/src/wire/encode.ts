@@ -1,4 +1,4 @@
-import type { Attachment, ErrorBody, HttpEndpoint, HttpResult, KnownEvent, PresenceAllNotice, PresenceNotice, PresenceStatus, ReadyFrame, SyncResult } from '@open-discord/protocol';
+import type { Attachment, ErrorBody, HttpEndpoint, HttpResult, KnownEvent, PresenceAllNotice, PresenceNotice, PresenceStatus, ReadyFrame, SyncResult, VoiceSpeakingNotice } from '@open-discord/protocol';
 import type { StoredEvent } from '../ports/storage.js';
 import type { Json } from './types.js';
 
@@ -72,6 +72,12 @@ export function liveEventFrame(prev: number, event: Json<KnownEvent>): Buffer {
 
 export function typingFrame(roomId: string, userId: string): Buffer {
   return Buffer.from(JSON.stringify({ type: 'typing', roomId, userId }));
+}
+
+/** An ephemeral "started/stopped speaking" notice (features/voice). */
+export function voiceSpeakingFrame(roomId: string, userId: string, speaking: boolean): Buffer {
+  const frame: VoiceSpeakingNotice = { type: 'voice.speaking', roomId, userId, speaking };
+  return Buffer.from(JSON.stringify(frame));
 }
 
 export function presenceFrame(userId: string, status: PresenceStatus): Buffer {

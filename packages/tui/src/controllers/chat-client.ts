@@ -12,6 +12,11 @@ export interface ChatClient {
   setIdle(idle: boolean): void;
   /** Reconnect now instead of waiting out the backoff. */
   retryNow(): void;
+  /** Voice (OdClient's); absent in clients without it, where the voice commands say so. */
+  voiceJoin?(roomId: string, opts?: { muted?: boolean; deafened?: boolean }): Promise<unknown>;
+  voiceLeave?(): Promise<void>;
+  voiceSet?(state: { muted?: boolean; deafened?: boolean }): Promise<unknown>;
+  sendVoice?(frame: { seq: number; timestamp: number; payload: Uint8Array; end?: boolean }): boolean;
 }
 
 /** What every controller is given: the client to talk to, the store to read and dispatch to, and the clock. */

@@ -94,6 +94,11 @@ export function attachCommands(
       return id ? messages.react(id, String(args.emoji)) : undefined;
     }
     if (name === 'edit') return editCommand(args.text);
+    // In voice, a bare /mute and /unmute are the microphone's (as in every voice app); with a room, a room's.
+    if ((name === 'mute' || name === 'unmute') && args.room === undefined && store.getState().voice.roomId && local['mute-mic']) {
+      if ((name === 'mute') !== store.getState().voice.muted) local['mute-mic'](args);
+      return;
+    }
     if (CHAT_COMMANDS.has(name)) return chats.run(name, sub, args);
     // The forum's commands first: `/follow @nick` is a person, `/follow all` the open thread.
     if (forum?.run(name, args)) return;

@@ -24,6 +24,8 @@ import { attachThreads, type Threads } from './threads.js';
 import { attachForum, type Forum } from './forum.js';
 import { attachInbox, type Inbox } from './inbox.js';
 import { attachTyping } from './typing.js';
+import { attachVoice, type Voice } from './voice.js';
+import type { AudioOptions } from '../voice/audio-tools.js';
 
 export type { ChatClient } from './chat-client.js';
 export { LAG_PROBE_MS } from './lag.js';
@@ -48,6 +50,8 @@ export interface ControllerOptions {
   exportAccount?: ExportAccount;
   /** Where decoded thumbnails go (for the painter); none: no thumbnails are fetched, pictures stay half blocks. */
   thumbs?: ThumbCache;
+  /** Voice audio: the system's audio tools, or files in their place (tests); none: the voice commands say so. */
+  audio?: AudioOptions | null;
 }
 
 /** What the chat screen can ask of the controllers. */
@@ -81,6 +85,8 @@ export interface ChatActions {
   moreHits(): void;
   /** Boards: open the selected post (on the board or in the post list); absent where nothing is connected. */
   forum?: Pick<Forum, 'openSelected' | 'openListed' | 'profile' | 'openFound'>;
+  /** Voice: push-to-talk (Alt+V), joining the voice room on screen (Enter on an empty line there). */
+  voice?: Pick<Voice, 'togglePtt' | 'join'>;
   /** The notification inbox: open it (Alt+I), go to the selected item (Enter). */
   inbox?: Pick<Inbox, 'open' | 'jump'>;
 }
@@ -110,6 +116,7 @@ export function attachClient(client: ChatClient, store: Store, opts: ControllerO
   const bans = attachBans(ctx);
   const forum = attachForum(ctx, threads, nonce, opts.files ?? null);
   const inbox = attachInbox(ctx, threads);
+  const voice = attachVoice(ctx, { audio: opts.audio ?? null });
   const commands = attachCommands(ctx, sender, nonce, opts.onQuit, messages, presence, files, threads, {
     // `/search #tag` alone: posts with that hashtag on the boards one can see.
     search: (args) => (/^#\S+$/u.test(String(args.query ?? '').trim()) ? forum.tagged(String(args.query).trim()) : search.search(String(args.query ?? ''))),
@@ -124,6 +131,13 @@ export function attachClient(client: ChatClient, store: Store, opts: ControllerO
     apppassword: (args) => appPassword(String(args.action ?? '').toLowerCase(), typeof args.arg === 'string' ? args.arg : undefined),
     bans: () => bans.list(),
     unban: (args) => bans.unban(String(args.nick ?? '')),
+    'join-voice': (args) => voice.join(typeof args.room === 'string' ? args.room : undefined),
+    'leave-voice': () => voice.leave(),
+    'mute-mic': () => voice.toggleMute(),
+    deafen: () => voice.toggleDeafen(),
+    volume: (args) => voice.volume(String(args.nick ?? ''), Number(args.percent)),
+    'voice-mode': (args) => voice.mode(String(args.mode ?? '').toLowerCase()),
+    ptt: () => voice.togglePtt(),
   }, forum);
   return {
     submit: commands.submit,
@@ -138,6 +152,7 @@ export function attachClient(client: ChatClient, store: Store, opts: ControllerO
     stop: () => {
       presence.stop();
       stopImages();
+      voice.stop();
     },
     threads,
     account,
@@ -150,5 +165,6 @@ export function attachClient(client: ChatClient, store: Store, opts: ControllerO
     moreHits: search.more,
     forum,
     inbox,
+    voice,
   };
 }

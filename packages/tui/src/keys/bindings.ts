@@ -87,6 +87,7 @@ export const KEY_BINDINGS: readonly KeyBinding[] = [
   { keys: 'Alt+J NN', help: 'go to room NN (any room: Alt+J 1 2 is room 12; one digit and Enter works too)', when: alt('j'), intent: always({ kind: 'room-jump' }), example: { input: 'j', key: { meta: true } } },
   { keys: 'Alt+M', help: 'member list of this room beside the chat (over it when narrow): presence, roles, status; again to close', when: alt('m'), intent: always({ kind: 'members' }), example: { input: 'm', key: { meta: true } } },
   { keys: 'Alt+I', help: 'the notification inbox (as /inbox): mentions, replies, comments, posts of people you follow', when: alt('i'), intent: always({ kind: 'inbox' }), example: { input: 'i', key: { meta: true } } },
+  { keys: 'Alt+V', help: 'in voice: push-to-talk on or off (releases itself after 5 s of silence); /voice-mode open for open mic', when: alt('v'), intent: always({ kind: 'ptt' }), example: { input: 'v', key: { meta: true } } },
   { keys: 'Alt+A', help: 'next room with activity (mentions first)', when: alt('a'), intent: always({ kind: 'next-activity' }), example: { input: 'a', key: { meta: true } } },
   { keys: 'Alt+O', help: 'save and open the newest attachment in this room (as /open)', when: alt('o'), intent: always({ kind: 'open-attachment' }), example: { input: 'o', key: { meta: true } } },
   { keys: 'Alt+B', help: 'word left', when: alt('b'), intent: always({ kind: 'move', to: 'word-left' }), example: { input: 'b', key: { meta: true } } },

@@ -148,6 +148,9 @@ export function handleIntent(intent: Intent, store: Store, actions: ChatActions,
       const text = state.input.text;
       // Enter on an empty line on a board opens the selected post (its comments in the thread pane).
       if (!text.trim() && !state.thread && !state.forum.composer && currentBoard(state)) return actions.forum?.openSelected();
+      // Enter on an empty line in a voice room one is not in joins its voice.
+      const here = state.currentRoomId ? state.world?.rooms[state.currentRoomId] : undefined;
+      if (!text.trim() && !state.thread && here?.kind === 'voice' && state.voice.roomId !== here.id) return actions.voice?.join();
       // A message goes below the newest ones: reading a search hit far back ends, so it shows where it went.
       if (text.trim() && !text.startsWith('/') && currentJump(state)) dispatch({ type: 'search/leave' });
       if (text.trim()) actions.submit(text);
@@ -206,6 +209,8 @@ export function handleIntent(intent: Intent, store: Store, actions: ChatActions,
       return actions.members();
     case 'inbox':
       return actions.inbox ? actions.inbox.open() : dispatch({ type: 'flash', kind: 'error', text: 'not connected' });
+    case 'ptt':
+      return actions.voice ? actions.voice.togglePtt() : dispatch({ type: 'flash', kind: 'error', text: 'not connected' });
     case 'thread-also':
       if (!state.thread) return dispatch({ type: 'flash', kind: 'info', text: 'no thread open (/thread opens one)' });
       return dispatch({ type: 'thread/also-in-room' });

@@ -28,6 +28,8 @@ export type Intent =
   | { kind: 'members' }
   /** Open the notification inbox (as /inbox). */
   | { kind: 'inbox' }
+  /** Push-to-talk on or off (voice). */
+  | { kind: 'ptt' }
   /** Selection mode (state/selection): enter it, and act on the selected message. */
   | { kind: 'select' }
   | { kind: 'select-move'; delta: 1 | -1 }

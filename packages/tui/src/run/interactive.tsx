@@ -21,6 +21,7 @@ import { loginAdvice, needsLogin, type Closed } from './closed.js';
 import { EXIT, ExitError } from './exit-codes.js';
 import { openClient } from './open-client.js';
 import { clientName } from './client-name.js';
+import { audioOptionsFromEnv } from '../voice/audio-tools.js';
 import { enterAltScreen, leaveAltScreen } from './screen.js';
 
 interface LoggedIn {
@@ -129,6 +130,8 @@ async function runChat(
         removeSession(dir, name);
       },
       ...(thumbs && { thumbs }),
+      // Voice through the system's audio tools, or the files OD_VOICE_CAPTURE / OD_VOICE_PLAYBACK name.
+      audio: audioOptionsFromEnv(),
     });
     const probe = setInterval(() => actions.probeLag(), LAG_PROBE_MS);
     if (startWith !== undefined) {

@@ -9,12 +9,14 @@ import type { SearchAction } from './search/search.js';
 import type { AccountAction } from './account/account.js';
 import type { ForumAction } from './forum/forum.js';
 import type { InboxAction } from './inbox/inbox.js';
+import type { VoiceAction } from './voice/voice.js';
 
 /**
  * Everything that can change the TUI's state. The reducer is the only thing that interprets these; the part
  * before the `/` names the feature whose reducer handles it (see reducer.ts).
  */
 export type Action =
+  | VoiceAction
   | ThreadAction
   | MembersAction
   | ImagesAction

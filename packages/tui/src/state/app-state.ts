@@ -8,6 +8,7 @@ import type { AccountScreen } from './account/account.js';
 import { emptySearch, type SearchState } from './search/search.js';
 import { emptyForum, type ForumState } from './forum/forum.js';
 import { emptyInbox, type InboxState } from './inbox/inbox.js';
+import { emptyVoice, type VoiceState } from './voice/voice.js';
 import type { TypingState } from './typing/typing.js';
 import type { Editing, Selection } from './selection/selection.js';
 import type { ThreadPane } from './threads/thread-pane.js';
@@ -72,6 +73,8 @@ export interface AppState {
   forum: ForumState;
   /** inbox/: the notification inbox's newest page, unread count and settings, as the server listed them. */
   inbox: InboxState;
+  /** voice/: the voice room od is in, the mic's state and level, who is speaking, per-user volumes. */
+  voice: VoiceState;
 }
 
 export function initialState(cols = 80, rows = 24): AppState {
@@ -104,5 +107,6 @@ export function initialState(cols = 80, rows = 24): AppState {
     account: null,
     forum: emptyForum(),
     inbox: emptyInbox(),
+    voice: emptyVoice,
   };
 }

@@ -17,6 +17,7 @@ import { accountReducer } from './account/account.js';
 import { forumReducer } from './forum/forum.js';
 import { inboxReducer } from './inbox/inbox.js';
 import { typingReducer } from './typing/typing.js';
+import { voiceReducer } from './voice/voice.js';
 import { worldReducer } from './world/reducer.js';
 
 export { initialState } from './app-state.js';
@@ -45,6 +46,7 @@ const BY_PREFIX: Record<string, SliceReducer> = {
   account: accountReducer as SliceReducer,
   forum: forumReducer,
   inbox: inboxReducer,
+  voice: voiceReducer,
 };
 /** Actions that change the world; worldReducer then lets the other slices follow. */
 const WORLD = new Set<Action['type']>(['snapshot', 'event', 'presence', 'presence/all', 'read/local', 'history/loaded', 'send/confirmed']);

@@ -32,6 +32,7 @@ import { PostsOverlay } from './PostsOverlay.js';
 import { FinderOverlay } from './FinderOverlay.js';
 import { boardPostRows, boardTitle, currentBoard, postRow, profileCard } from '../state/forum/selectors.js';
 import { roomThreadCounts, threadPaneLines } from '../state/threads/selectors.js';
+import { voiceLine, voiceRows } from '../state/voice/selectors.js';
 
 /** The whole chat screen, exactly the terminal's size, drawn from state alone. */
 export function ChatScreen({ state, now }: { state: AppState; now: number }) {
@@ -130,6 +131,7 @@ export function ChatScreen({ state, now }: { state: AppState; now: number }) {
           currentRoomId={state.currentRoomId}
           label={(id) => roomLabel(state, id)}
           quiet={(id) => state.world !== null && isQuiet(state.world, id)}
+          voice={(id) => (state.world?.rooms[id]?.kind === 'voice' ? voiceRows(state, id) : null)}
           width={l.sidebarWidth}
           height={mainHeight}
         />
@@ -165,6 +167,7 @@ export function ChatScreen({ state, now }: { state: AppState; now: number }) {
         typing={typing}
         lag={state.lag?.ms ?? null}
         inbox={state.inbox.unread}
+        voice={voiceLine(state)}
       />
     </Box>
   );

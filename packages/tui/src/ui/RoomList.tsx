@@ -1,5 +1,6 @@
 import { Box, Text } from 'ink';
 import type { RoomGroup } from '../state/rooms/selectors.js';
+import { voiceMarker, type VoiceRow } from '../state/voice/selectors.js';
 import { fit, truncate } from '../wrap/width.js';
 
 export interface RoomListProps {
@@ -12,21 +13,29 @@ export interface RoomListProps {
   label: (roomId: string) => string;
   /** Muted, or set to ring for nothing: drawn dimmed (its count stays exact). */
   quiet?: (roomId: string) => boolean;
+  /** A voice room's participants (drawn under it, with speaking markers); absent or empty for other rooms. */
+  voice?: (roomId: string) => readonly VoiceRow[] | null;
   width: number;
   height: number;
 }
 
-type Item = { key: string; kind: 'header'; text: string } | { key: string; kind: 'room'; id: string; index: number };
+type Item =
+  | { key: string; kind: 'header'; text: string }
+  | { key: string; kind: 'room'; id: string; index: number }
+  | { key: string; kind: 'voice'; row: VoiceRow };
 
 /** Rooms grouped by category: `#name`, unread count on the right, `@` for mentions, current room inverted. */
-export function RoomList({ groups, counts, threads, currentRoomId, label, quiet, width, height }: RoomListProps) {
+export function RoomList({ groups, counts, threads, currentRoomId, label, quiet, voice, width, height }: RoomListProps) {
   const items: Item[] = [];
   let index = 0;
   // Rooms 10 and up are numbered too (Alt+J and two digits reaches them); the column widens only then.
   const numWidth = groups.reduce((n, g) => n + g.rooms.length, 0) > 9 ? 2 : 1;
   for (const g of groups) {
     if (g.name !== null) items.push({ key: `g:${g.id}`, kind: 'header', text: g.name.toUpperCase() });
-    for (const r of g.rooms) items.push({ key: r.id, kind: 'room', id: r.id, index: index++ });
+    for (const r of g.rooms) {
+      items.push({ key: r.id, kind: 'room', id: r.id, index: index++ });
+      for (const row of voice?.(r.id) ?? []) items.push({ key: `${r.id}:${row.userId}`, kind: 'voice', row });
+    }
   }
   // Keep the current room in view when the list is taller than the screen.
   const at = items.findIndex((i) => i.kind === 'room' && i.id === currentRoomId);
@@ -39,6 +48,15 @@ export function RoomList({ groups, counts, threads, currentRoomId, label, quiet,
           return (
             <Text key={item.key} dimColor bold wrap="truncate">
               {truncate(item.text, width)}
+            </Text>
+          );
+        }
+        if (item.kind === 'voice') {
+          // Who is in the voice room, under it: ◉ speaking, ○ quiet, × muted, ⊘ deafened.
+          const r = item.row;
+          return (
+            <Text key={item.key} wrap="truncate" color={r.speaking ? 'green' : undefined} dimColor={!r.speaking}>
+              {truncate(`${' '.repeat(numWidth + 2)}${voiceMarker(r)} ${r.nick}`, width)}
             </Text>
           );
         }

@@ -16,6 +16,8 @@ export interface StatusLineProps {
   typing?: string | null;
   /** Unread items in the notification inbox (Alt+I), shown when there are any. */
   inbox?: number;
+  /** Voice: room, mic state and level meter (see state/voice/selectors.ts), while in voice. */
+  voice?: { text: string; sending: boolean } | null;
 }
 
 export function statusText(status: ConnectionStatus, now: number): { text: string; color: string } {
@@ -46,13 +48,15 @@ export function formatLag(ms: number): string {
  * Connection state first (it is what people look for when something seems wrong), then room and topic; on
  * the right who is typing and my nickname. The topic gives way first when the line is short.
  */
-export function StatusLine({ status, now, room, topic, nick, width, typing = null, lag = null, inbox = 0 }: StatusLineProps) {
+export function StatusLine({ status, now, room, topic, nick, width, typing = null, lag = null, inbox = 0, voice = null }: StatusLineProps) {
   const s = statusText(status, now);
   const left = ` ${s.text}${status.state === 'live' && lag !== null ? ` ${formatLag(lag)}` : ''} `;
   const inboxPart = inbox > 0 ? ` inbox ${inbox} ` : '';
   const nickPart = nick ? ` ${nick} ` : '';
   const roomPart = room ? ` #${room}${topic ? ` — ${topic}` : ''}` : '';
-  let space = Math.max(0, width - textWidth(left) - textWidth(nickPart) - textWidth(inboxPart));
+  // Voice comes right after the connection: whether the mic is live matters more than the topic.
+  const voicePart = voice ? truncate(` ${voice.text} `, Math.max(0, width - textWidth(left) - textWidth(nickPart))) : '';
+  let space = Math.max(0, width - textWidth(left) - textWidth(nickPart) - textWidth(inboxPart) - textWidth(voicePart));
   const typingPart = typing ? truncate(` ${typing}`, Math.max(0, space - Math.min(textWidth(roomPart), 12))) : '';
   space -= textWidth(typingPart);
   const mid = truncate(roomPart, space);
@@ -62,6 +66,11 @@ export function StatusLine({ status, now, room, topic, nick, width, typing = nul
         <Text inverse color={s.color}>
           {left}
         </Text>
+        {voicePart ? (
+          <Text color={voice!.sending ? 'green' : 'cyan'} bold={voice!.sending}>
+            {voicePart}
+          </Text>
+        ) : null}
         <Text>{mid}</Text>
         <Text>{' '.repeat(Math.max(0, space - textWidth(mid)))}</Text>
         {typingPart ? (

@@ -48,6 +48,23 @@ export const ACCOUNT_SAFETY_MIGRATION = `
  * mid-migration leaves the previous version intact. Never edit a shipped migration; append a new one.
  */
 /** The inbox's step (named so tests can roll it back whatever its number once branches merge). */
+/*
+ * 22 (provisional): voice rooms. Who is in which voice room, one row per user (a user is in one at a time),
+ * with the slot the server stamps on their audio and their mute and deafen state; a room's slots are unique.
+ * Rows live only while connections do: the server empties the table (writing voice.left) when it starts.
+ */
+export const VOICE_MIGRATION = `
+  CREATE TABLE voice_participants (
+    user_id TEXT PRIMARY KEY,
+    room_id TEXT NOT NULL,
+    slot INTEGER NOT NULL,
+    muted INTEGER NOT NULL DEFAULT 0,
+    deafened INTEGER NOT NULL DEFAULT 0,
+    joined_at INTEGER NOT NULL
+  );
+  CREATE UNIQUE INDEX voice_participants_slot ON voice_participants(room_id, slot);
+`;
+
 export const INBOX_MIGRATION = `
   CREATE TABLE inbox_items (
     id TEXT PRIMARY KEY,
@@ -616,6 +633,7 @@ const MIGRATIONS: readonly Migration[] = [
    * resumes where it stopped and nobody gets an item twice.
    */
   INBOX_FANOUT_MIGRATION,
+  /* 21: voice rooms */ VOICE_MIGRATION,
 ];
 
 /**
@@ -637,6 +655,8 @@ export const SCHEMA_VERSION = MIGRATIONS.length;
 export const INBOX_STEP = MIGRATIONS.indexOf(INBOX_MIGRATION) + 1;
 /** The schema version that adds the inbox's fan-out outbox. */
 export const INBOX_FANOUT_STEP = MIGRATIONS.indexOf(INBOX_FANOUT_MIGRATION) + 1;
+/** The schema version that adds the voice participants table. */
+export const VOICE_STEP = MIGRATIONS.indexOf(VOICE_MIGRATION) + 1;
 /** The schema version that adds the account-safety tables. */
 export const ACCOUNT_SAFETY_STEP = MIGRATIONS.indexOf(ACCOUNT_SAFETY_MIGRATION) + 1;
 

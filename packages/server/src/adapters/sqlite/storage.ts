@@ -24,6 +24,7 @@ import { SqliteMessagesRepo } from './messages-repo.js';
 import { SqliteForumRepo } from './forum-repo.js';
 import { SqliteInboxRepo } from './inbox-repo.js';
 import { SqliteReactionsRepo } from './reactions-repo.js';
+import { SqliteVoiceRepo } from './voice-repo.js';
 import { SqliteReadMarkersRepo } from './read-markers-repo.js';
 import { SqliteRetentionRepo } from './retention-repo.js';
 import { SqliteThreadsRepo } from './threads-repo.js';
@@ -66,6 +67,7 @@ export class SqliteStorage implements Storage {
   readonly appPasswords: SqliteAppPasswordsRepo;
   readonly forum: SqliteForumRepo;
   readonly inbox: SqliteInboxRepo;
+  readonly voice: SqliteVoiceRepo;
   readonly events: SqliteEventLog;
   private readonly stmt: Record<'begin' | 'commit' | 'rollback' | 'savepoint' | 'release' | 'rollbackTo', { run(): unknown }>;
   /** The unit of work in progress (or the last one), which the next one waits for. */
@@ -98,6 +100,7 @@ export class SqliteStorage implements Storage {
     this.appPasswords = new SqliteAppPasswordsRepo(db);
     this.forum = new SqliteForumRepo(db);
     this.inbox = new SqliteInboxRepo(db);
+    this.voice = new SqliteVoiceRepo(db);
     this.events = new SqliteEventLog(db);
     this.stmt = {
       begin: db.prepare('BEGIN IMMEDIATE'),

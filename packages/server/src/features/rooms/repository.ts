@@ -7,7 +7,7 @@ export interface RoomRow {
   id: string;
   name: string;
   topic: string;
-  kind: 'text' | 'dm' | 'group' | 'forum';
+  kind: 'text' | 'dm' | 'group' | 'forum' | 'voice';
   categoryId: string | null;
   position: number;
   restrictedTo: string[] | null;

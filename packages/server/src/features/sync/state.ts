@@ -1,4 +1,4 @@
-import { DEFAULT_NOTIFY, isCommunityRoom, type PresenceStatus, type PublicUser, type StateResult, type Unread } from '@open-discord/protocol';
+import { DEFAULT_NOTIFY, isCommunityRoom, type PresenceStatus, type VoiceParticipant, type PublicUser, type StateResult, type Unread } from '@open-discord/protocol';
 import type { ServiceDeps } from '../../core/deps.js';
 import { meOf, publicUser } from '../accounts/users.js';
 import type { RoomsService } from '../rooms/service.js';
@@ -8,6 +8,8 @@ import type { ThreadsService } from '../threads/service.js';
 export class StateService {
   /** Set by the session layer, which knows who is connected. */
   presenceOf: (userId: string) => PresenceStatus = () => 'offline';
+  /** Who is in the voice rooms among these (the voice feature's; set by createServices). */
+  voiceIn: (rooms: ReadonlySet<string>) => Promise<VoiceParticipant[]> = async () => [];
 
   constructor(
     private readonly d: ServiceDeps,
@@ -67,6 +69,7 @@ export class StateService {
     const roomSettings = (await store.roomSettings.ofUser(userId)).filter((s) => visible.has(s.roomId));
     const threads = await this.threads.followedState(userId, new Set(joined));
     const blocked = await store.blocks.list(userId);
+    const voice = await this.voiceIn(visible);
     return {
       head,
       me: this.withPresence(await meOf(store, meRow)),
@@ -83,6 +86,7 @@ export class StateService {
       receipts,
       threads,
       ...(blocked.length > 0 && { blocked }),
+      ...(voice.length > 0 && { voice }),
     };
   }
 }

@@ -8,6 +8,7 @@ import { emptyPane } from '../messages/view.js';
 import { followRooms } from '../rooms/follow.js';
 import { forumFollowsEvent } from '../forum/forum.js';
 import { typingStopped } from '../typing/typing.js';
+import { voiceLeft } from '../voice/voice.js';
 import { membersFollow } from '../members/members-pane.js';
 import { cleanEvent, cleanMessage, cleanState } from './intake.js';
 
@@ -39,6 +40,7 @@ export function worldReducer(state: AppState, action: Action): AppState {
         next = typingStopped(messageArrived(state, next, m), m.roomId, m.authorId);
       }
       next = forumFollowsEvent(next, event);
+      if (event.type === 'voice.left') next = voiceLeft(next, event.data.roomId, event.data.userId);
       return followRooms(state, next, { kind: 'event', event });
     }
     case 'send/confirmed': {
