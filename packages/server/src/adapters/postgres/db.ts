@@ -21,6 +21,8 @@ const types = {
 /** A unit of work in progress: its client, and writes buffered to go before its next query. */
 export interface Unit {
   client: pg.PoolClient;
+  /** A batch's head: the newest order including what it appended (negative outside batches). */
+  readonly head: number;
   /** Issue the buffered writes now (synchronously queued on the client), or null when there are none. */
   flush(): Promise<unknown> | null;
 }
