@@ -20,6 +20,7 @@ import { PgCredentialsRepo } from './credentials-repo.js';
 import { PgDb, type PgOptions, type Unit } from './db.js';
 import { PgEventLog } from './events-repo.js';
 import { classify, describe, isUnavailable } from './faults.js';
+import { featureRepositories } from './feature-repos.js';
 import { PgMessagesRepo } from './messages-repo.js';
 import { migrate } from './migrations.js';
 import { PgReadMarkersRepo } from './read-markers-repo.js';
@@ -110,8 +111,9 @@ export class PostgresStorage implements Storage {
   declare readonly inbox: Repositories['inbox'];
   private lastUnit: Promise<void> = Promise.resolve();
 
-  constructor(url: string, opts: PostgresOptions = {}, features: Partial<FeatureRepositories> = {}) {
+  constructor(url: string, opts: PostgresOptions = {}, extra: Partial<FeatureRepositories> = {}) {
     this.db = new PgDb(url, opts);
+    const features = { ...featureRepositories(this.db), ...extra };
     this.users = new PgUsersRepo(this.db);
     this.credentials = new PgCredentialsRepo(this.db);
     this.roles = new PgRolesRepo(this.db);
@@ -130,8 +132,8 @@ export class PostgresStorage implements Storage {
   }
 
   /** Connect, bring the schema up to date, and return the storage. */
-  static async open(url: string, opts: PostgresOptions = {}, features: Partial<FeatureRepositories> = {}): Promise<PostgresStorage> {
-    const storage = new PostgresStorage(url, opts, features);
+  static async open(url: string, opts: PostgresOptions = {}, extra: Partial<FeatureRepositories> = {}): Promise<PostgresStorage> {
+    const storage = new PostgresStorage(url, opts, extra);
     try {
       const client = await storage.db.pool.connect();
       try {
@@ -147,6 +149,14 @@ export class PostgresStorage implements Storage {
   }
 
   /** Which of the other features' repositories this build lacks (empty once they are all wired). */
+  static missingInBuild(): string[] {
+    // A pool connects lazily: this one never does.
+    const db = new PgDb('postgres://nobody@127.0.0.1:1/none');
+    const have = featureRepositories(db);
+    void db.close();
+    return FEATURE_REPOSITORIES.filter((name) => !have[name]);
+  }
+
   missingRepositories(): string[] {
     return FEATURE_REPOSITORIES.filter((name) => {
       try {
