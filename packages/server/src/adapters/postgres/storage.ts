@@ -260,7 +260,14 @@ export class PostgresStorage implements Storage {
 
   private async connect(): Promise<pg.PoolClient> {
     try {
-      return await this.db.pool.connect();
+      const client = await this.db.pool.connect();
+      // A checked-out client whose connection dies emits 'error' (the pool only listens while it is idle):
+      // unheard, that would end the process. The failing query reports it to the batch anyway.
+      if (!guarded.has(client)) {
+        guarded.add(client);
+        client.on('error', () => {});
+      }
+      return client;
     } catch (error) {
       throw new StorageUnavailable(describe(error), { cause: error });
     }
@@ -288,6 +295,9 @@ export class PostgresStorage implements Storage {
     return this.db.close();
   }
 }
+
+/** Clients that already have their 'error' listener. */
+const guarded = new WeakSet<pg.PoolClient>();
 
 const FEATURE_REPOSITORIES = [
   'reactions',
