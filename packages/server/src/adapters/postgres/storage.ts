@@ -124,10 +124,9 @@ export class PostgresStorage implements Storage {
     this.events = new PgEventLog(this.db);
     for (const name of FEATURE_REPOSITORIES) {
       const repo = features[name];
-      Object.defineProperty(this, name, {
-        enumerable: true,
-        get: repo ? () => repo : () => missingRepository(name),
-      });
+      // Present: a plain property, like the core repositories. Missing: reaching it fails, naming it.
+      if (repo) Object.defineProperty(this, name, { value: repo, enumerable: true, writable: true });
+      else Object.defineProperty(this, name, { enumerable: true, get: () => missingRepository(name) });
     }
   }
 
