@@ -18,6 +18,9 @@ const types = {
   },
 };
 
+/** SQL naming the events table (or its head row). No view, function or trigger of the schema reads it. */
+const TOUCHES_EVENTS = /\b(events|community_head)\b/;
+
 /** A unit of work in progress: its client, and writes buffered to go before its next query. */
 export interface Unit {
   client: pg.PoolClient;
@@ -82,8 +85,10 @@ export class PgDb {
   private exec<R>(sql: string, params: readonly unknown[]): Promise<pg.QueryResult<R & pg.QueryResultRow>> {
     const unit = this.units.getStore();
     if (!unit) return this.pool.query<R & pg.QueryResultRow>(sql, params as unknown[]);
-    // Both are queued on the client now, in this order: the unit's appended events are written first.
-    const flushed = unit.flush();
+    // The unit's appended events are written before the first query that reads or writes the log (both are
+    // queued on the client now, in this order); other queries do not need them yet, so a step that appends
+    // and writes its projection costs no extra round trip: the rows go in one statement per batch.
+    const flushed = TOUCHES_EVENTS.test(sql) ? unit.flush() : null;
     const query = unit.client.query<R & pg.QueryResultRow>(sql, params as unknown[]);
     if (!flushed) return query;
     return flushed.then(

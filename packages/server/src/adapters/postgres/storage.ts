@@ -38,7 +38,8 @@ type CoreRepository = 'users' | 'credentials' | 'roles' | 'rooms' | 'categories'
 /**
  * A unit of work on one pooled client: the transaction's events are numbered from the community_head row it
  * holds locked (head + 1, synchronously, as the port requires) and buffered; they are written in one
- * statement before the unit's next query and before its commit, so every query of the unit sees them.
+ * statement before the unit's next query of the log (PgDb) and before its commit, so every query that can
+ * see them does.
  */
 class PgUnit implements Unit, UnitOfWork {
   private pending: unknown[][] = [];
@@ -69,9 +70,9 @@ class PgUnit implements Unit, UnitOfWork {
     );
   }
 
-  /** A step rolled back to its savepoint: its events were never written (or were undone with it). */
+  /** A step rolled back to its savepoint: its events, written or still buffered, are gone. */
   undoTo(head: number): void {
-    this.pending = [];
+    this.pending = this.pending.filter((row) => (row[0] as number) <= head);
     this.head = head;
   }
 }
@@ -224,7 +225,6 @@ export class PostgresStorage implements Storage {
               const mark = unit.head;
               try {
                 const value = await step.run(unit);
-                await unit.flush();
                 await client.query('RELEASE step');
                 outcomes.push({ ok: true, value });
               } catch (error) {
@@ -237,6 +237,8 @@ export class PostgresStorage implements Storage {
               }
             }
           });
+          // The events no query of the batch needed yet: one statement for all of them, before the head moves.
+          await unit.flush();
           if (unit.head > dbHead) {
             await client.query('UPDATE community_head SET last_order = $1 WHERE id = 1', [unit.head]);
             await client.query('SELECT pg_notify($1, $2)', [EVENTS_CHANNEL, String(unit.head)]);
