@@ -6,7 +6,7 @@ import { memberBan, memberKick, memberUnban, messageDelete, roleGrant, roleList,
 import { formatSweep, retentionSweep } from './cli/retention.js';
 import { auditList } from './cli/audit.js';
 import { searchRebuild } from './cli/search.js';
-import { ConfigError, dataDirFrom, databaseFrom, defaultDataDir, KNOBS, resolveRetention, resolveStartOptions } from './cli/config.js';
+import { ConfigError, dataDirFrom, databaseFrom, defaultDataDir, KNOBS, operatorDataDir, resolveRetention, resolveStartOptions } from './cli/config.js';
 import { migrateStore } from './cli/migrate.js';
 import { doctor, stats } from './cli/operate.js';
 import { startServer } from './index.js';
@@ -24,13 +24,7 @@ const dataDirOption = () =>
  * The data folder of an operator command. These commands work on the SQLite file; on a community that lives
  * in PostgreSQL they refuse plainly rather than act on a data folder the server does not use.
  */
-const dataDir = (o: { dataDir?: string }) => {
-  const dir = dataDirFrom(o.dataDir);
-  if (databaseFrom(undefined, dir, process.env) !== null) {
-    throw new ConfigError('this command is not supported on PostgreSQL yet (the community is in the database OD_DATABASE_URL / config.json names)');
-  }
-  return dir;
-};
+const dataDir = (o: { dataDir?: string }) => operatorDataDir(o.dataDir, process.env);
 
 const start = program
   .command('start')

@@ -168,6 +168,18 @@ export function openExistingStorage(dataDir: string): SqliteStorage {
 
 export const CONFIG_FILE = 'config.json';
 
+/**
+ * The data folder of an operator command (invites, users, backup, stats…). These work on the SQLite file; on a
+ * community that lives in PostgreSQL they refuse plainly rather than act on a folder the server does not use.
+ */
+export function operatorDataDir(flag: unknown, env: NodeJS.ProcessEnv): string {
+  const dir = dataDirFrom(flag, env);
+  if (databaseFrom(undefined, dir, env) !== null) {
+    throw new ConfigError('this command is not supported on PostgreSQL yet (the community is in the database OD_DATABASE_URL or config.json names)');
+  }
+  return dir;
+}
+
 /** The PostgreSQL URL `start` would use (flag > OD_DATABASE_URL > config.json), or null for SQLite. */
 export function databaseFrom(flag: string | undefined, dataDir: string, env: NodeJS.ProcessEnv): string | null {
   if (flag !== undefined) return pgUrl(flag, '--database');
