@@ -126,6 +126,26 @@ describe('PostgreSQL storage: orders', () => {
   });
 });
 
+describe('PostgreSQL storage: async context', () => {
+  it('work a step leaves running past its batch reads committed state from the pool, not the ended unit', async () => {
+    const store = (await POSTGRES.open()) as PostgresStorage;
+    let go!: () => void;
+    const gate = new Promise<void>((resolve) => (go = resolve));
+    let late!: Promise<number>;
+    const leaves: BatchStep = {
+      run() {
+        // Registered inside the step: the continuation carries the batch's async context.
+        late = gate.then(() => store.events.head());
+      },
+      rolledBack: () => {},
+    };
+    await store.runBatch(0, [leaves, step(2)], () => {});
+    await store.runBatch(2, [step(1)], () => {});
+    go();
+    expect(await late).toBe(3);
+  });
+});
+
 describe('PostgreSQL storage: failures', () => {
   it('the connection killed mid-batch: StorageUnavailable, nothing committed, the next batch works', async () => {
     const store = (await POSTGRES.open()) as PostgresStorage;

@@ -26,6 +26,12 @@ export interface Unit {
   client: pg.PoolClient;
   /** A batch's head: the newest order including what it appended (negative outside batches). */
   readonly head: number;
+  /**
+   * The unit has ended (committed or rolled back) and its client went back to the pool. Work a step left
+   * running past its end (a timer it set) still carries the unit's async context: it reads committed state
+   * from the pool instead of a client that may serve someone else by now.
+   */
+  ended: boolean;
   /** Issue the buffered writes now (synchronously queued on the client), or null when there are none. */
   flush(): Promise<unknown> | null;
 }
@@ -60,7 +66,8 @@ export class PgDb {
 
   /** The unit of work running in this async context, if any. */
   get unit(): Unit | undefined {
-    return this.units.getStore();
+    const unit = this.units.getStore();
+    return unit && !unit.ended ? unit : undefined;
   }
 
   /** Run `fn` with every query made in its async context routed to `unit`. */
@@ -84,7 +91,7 @@ export class PgDb {
 
   private exec<R>(sql: string, params: readonly unknown[]): Promise<pg.QueryResult<R & pg.QueryResultRow>> {
     const unit = this.units.getStore();
-    if (!unit) return this.pool.query<R & pg.QueryResultRow>(sql, params as unknown[]);
+    if (!unit || unit.ended) return this.pool.query<R & pg.QueryResultRow>(sql, params as unknown[]);
     // The unit's appended events are written before the first query that reads or writes the log (both are
     // queued on the client now, in this order); other queries do not need them yet, so a step that appends
     // and writes its projection costs no extra round trip: the rows go in one statement per batch.

@@ -43,6 +43,7 @@ type CoreRepository = 'users' | 'credentials' | 'roles' | 'rooms' | 'categories'
  */
 class PgUnit implements Unit, UnitOfWork {
   private pending: unknown[][] = [];
+  ended = false;
   constructor(
     readonly client: pg.PoolClient,
     public head: number,
@@ -182,6 +183,8 @@ export class PostgresStorage implements Storage {
         } catch (error) {
           await client.query('ROLLBACK').catch(() => {});
           throw error;
+        } finally {
+          unit.ended = true;
         }
       } catch (error) {
         if (isUnavailable(error)) {
@@ -207,6 +210,7 @@ export class PostgresStorage implements Storage {
       let foreign: StoredEvent[] = [];
       const outcomes: StepOutcome[] = [];
       const client = await this.connect();
+      const units: PgUnit[] = [];
       let fault: unknown;
       try {
         // Statements without parameters share a round trip (one simple query): under load the round trips,
@@ -216,6 +220,7 @@ export class PostgresStorage implements Storage {
           const dbHead = begun[1]?.rows[0]?.last_order as number | undefined;
           if (dbHead === undefined) throw new Error('the community_head row is missing');
           const unit = new PgUnit(client, dbHead);
+          units.push(unit);
           let savepoint = false;
           await this.db.within(unit, async () => {
             if (dbHead > knownHead) {
@@ -258,6 +263,7 @@ export class PostgresStorage implements Storage {
         fault = error;
         throw new StorageUnavailable(describe(error), { cause: error });
       } finally {
+        for (const u of units) u.ended = true;
         // A client whose connection failed is destroyed, not returned to the pool.
         client.release(fault !== undefined && isUnavailable(fault) ? (fault as Error) : undefined);
       }
