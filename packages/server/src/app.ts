@@ -501,6 +501,17 @@ export async function startServer<S extends Storage = SqliteStorage>(opts: Serve
   }
 }
 
+/** A database URL fit for a log line or an error: any password replaced. */
+function withoutPassword(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return '(an unreadable URL)';
+  }
+}
+
 /**
  * The engine: PostgreSQL when `database` names one (its schema brought up to date), else the SQLite file in
  * the data folder. PostgreSQL refuses to start while a feature's repository is missing from this build, naming
@@ -512,7 +523,14 @@ async function openStorage(opts: ServerOptions, log: Log): Promise<{ storage: St
     return { storage: sqlite, sqlite };
   }
   fs.mkdirSync(opts.dataDir, { recursive: true, mode: 0o700 });
-  const pg = await PostgresStorage.open(opts.database, { log }, opts.postgresFeatureRepositories ?? {});
+  let pg: PostgresStorage;
+  try {
+    pg = await PostgresStorage.open(opts.database, { log }, opts.postgresFeatureRepositories ?? {});
+  } catch (error) {
+    throw new Error(`cannot open the PostgreSQL database ${withoutPassword(opts.database)}: ${error instanceof Error ? error.message : String(error)}`, {
+      cause: error,
+    });
+  }
   const missing = pg.missingRepositories();
   if (missing.length) {
     await pg.close();

@@ -41,6 +41,16 @@ describe.runIf(!POSTGRES.complete)('od-server on PostgreSQL before every feature
   });
 });
 
+describe('od-server on a PostgreSQL it cannot open', () => {
+  it('refuses to start with the reason, and no password in it', async () => {
+    const dataDir = tempDir();
+    cleanups.push(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+    const failure = testServer({ dataDir, database: 'postgres://od:hunter2@127.0.0.1:1/od' });
+    await expect(failure).rejects.toThrow(/^cannot open the PostgreSQL database postgres:\/\/od:\*\*\*@127\.0\.0\.1:1\/od: /);
+    await expect(failure).rejects.not.toThrow(/hunter2/);
+  });
+});
+
 describe.runIf(POSTGRES.complete)('od-server on PostgreSQL', () => {
   it('sign up, #general, send, and resume after being away', async () => {
     const server = await pgServer(await freshPgUrl());
