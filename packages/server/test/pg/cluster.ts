@@ -15,6 +15,8 @@ export interface Cluster {
   adminUrl: string;
   pid: number;
   dir: string;
+  /** Stop the server (fast shutdown, by PID) and start it again on the same data and port. */
+  restart(): Promise<void>;
 }
 
 /** The newest installed major version's bin directory, or null when PostgreSQL is not installed. */
@@ -74,8 +76,8 @@ export async function startCluster(dir: string, settings: Record<string, string>
   // Loopback only: trust authentication is then safe enough for a throwaway test cluster.
   fs.writeFileSync(path.join(data, 'pg_hba.conf'), 'host all all 127.0.0.1/32 trust\n');
 
-  for (let attempt = 0; ; attempt++) {
-    const port = await freePort();
+  type Launched = { adminUrl: string; pid: number } | { error: string };
+  const launch = async (port: number): Promise<Launched> => {
     const log = path.join(dir, `postgres-${port}.log`);
     const logFd = fs.openSync(log, 'a', 0o644);
     if (owner) fs.fchownSync(logFd, owner.uid, owner.gid);
@@ -98,10 +100,28 @@ export async function startCluster(dir: string, settings: Record<string, string>
     fs.closeSync(logFd);
     child.unref();
     const adminUrl = `postgres://postgres@127.0.0.1:${port}/postgres`;
-    if (await waitReady(adminUrl, child)) return { adminUrl, pid: child.pid!, dir };
-    stopPid(child.pid!);
+    if (await waitReady(adminUrl, child)) return { adminUrl, pid: child.pid! };
+    await stopPid(child.pid!);
+    return { error: fs.readFileSync(log, 'utf8').slice(-2000) };
+  };
+  for (let attempt = 0; ; attempt++) {
+    const port = await freePort();
+    const up = await launch(port);
+    if ('pid' in up) {
+      const cluster: Cluster = {
+        ...up,
+        dir,
+        async restart() {
+          await stopPid(cluster.pid);
+          const again = await launch(port);
+          if (!('pid' in again)) throw new Error(`postgres did not restart: ${again.error}`);
+          cluster.pid = again.pid;
+        },
+      };
+      return cluster;
+    }
     // Another process took the port between our probe and postgres' bind: try another one.
-    if (attempt >= 3) throw new Error(`postgres did not start: ${fs.readFileSync(log, 'utf8').slice(-2000)}`);
+    if (attempt >= 3) throw new Error(`postgres did not start: ${up.error}`);
   }
 }
 
