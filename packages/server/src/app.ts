@@ -1,10 +1,13 @@
 import { AuditService } from './features/audit/service.js';
 import type { DeletionOptions } from './features/account-security/deletion.js';
 import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
 import path from 'node:path';
 import { CloseCode } from '@open-discord/protocol';
 import { SqliteEventBus } from './adapters/sqlite/event-bus.js';
 import { SqliteStorage, type Synchronous } from './adapters/sqlite/storage.js';
+import { PostgresEventBus } from './adapters/postgres/event-bus.js';
+import { type FeatureRepositories, PostgresStorage } from './adapters/postgres/storage.js';
 import { AccessIndex } from './core/access.js';
 import { AccessAdminService } from './core/access-admin.js';
 import { CommitQueue } from './core/commit-queue.js';
@@ -66,7 +69,15 @@ import { writeStatusFile } from './ops/status-file.js';
  */
 
 export interface ServerOptions {
+  /** The secret key, uploads and status file; and the SQLite database unless `database` is set. */
   dataDir: string;
+  /** A PostgreSQL URL (postgres://…): the community lives there instead of the SQLite file. */
+  database?: string;
+  /**
+   * PostgreSQL only, until every feature's PostgreSQL repository is in this build: repositories to use for
+   * the features the PostgreSQL adapter does not provide yet (start refuses, naming them, when any is missing).
+   */
+  postgresFeatureRepositories?: Partial<FeatureRepositories>;
   /** Every option below defaults to DEFAULTS (defaults.ts), shown by `od-server start --help`. */
   host?: string;
   /** 0 picks a free port. */
@@ -291,15 +302,16 @@ export async function createServices(o: ServicesOptions): Promise<Services & { b
 }
 
 /** What a running server is made of, for in-process tests and tools (e.g. granting a role as the operator). */
-export interface App {
-  storage: SqliteStorage;
+export interface App<S extends Storage = SqliteStorage> {
+  /** SqliteStorage unless the server was started on PostgreSQL (`startServer<PostgresStorage>`). */
+  storage: S;
   services: Services;
   hub: Hub;
   /** The voice relay (its counters are what the voice benchmark reads). */
   voice: VoiceRelay;
 }
 
-export interface RunningServer {
+export interface RunningServer<S extends Storage = SqliteStorage> {
   /** http://HOST:PORT (https:// with TLS) */
   url: string;
   port: number;
@@ -310,7 +322,7 @@ export interface RunningServer {
   /** Graceful: stop accepting, flush the commit queue, close sockets with 1001, close the database. */
   close(): Promise<void>;
   /** The parts behind it; for tests and tools in this repository, not for library users. */
-  readonly app: App;
+  readonly app: App<S>;
 }
 
 /**
@@ -342,17 +354,23 @@ export function writeRatesOf(opts: Pick<ServerOptions, 'messageRate' | 'writeRat
   return rates;
 }
 
-export async function startServer(opts: ServerOptions): Promise<RunningServer> {
+/**
+ * Start a server. The type parameter names the engine the options pick (SQLite by default; a caller passing
+ * `database` says `startServer<PostgresStorage>` to reach the PostgreSQL storage through `app.storage`).
+ */
+export async function startServer<S extends Storage = SqliteStorage>(opts: ServerOptions): Promise<RunningServer<S>> {
   const now = opts.now ?? Date.now;
   const newId = opts.newId ?? defaultNewId;
   const log = (opts.log ?? stderrLog) as Log;
   const host = opts.host ?? DEFAULTS.host;
 
-  const storage = SqliteStorage.open(opts.dataDir, { synchronous: opts.synchronous ?? DEFAULTS.synchronous, log });
+  const { storage, sqlite } = await openStorage(opts, log);
   let transportStarted = false;
   try {
     const secret = loadOrCreateSecret(opts.dataDir);
-    const bus = new SqliteEventBus(opts.foreignPollMs ?? DEFAULTS.foreignPollMs);
+    const bus: EventBus = sqlite
+      ? new SqliteEventBus(opts.foreignPollMs ?? DEFAULTS.foreignPollMs)
+      : new PostgresEventBus(opts.database!, { pollMs: opts.foreignPollMs ?? DEFAULTS.pgPollMs, log });
     // Keyed by user, shared by every connection of theirs (and by their uploads over HTTP).
     const writeLimits = new WriteLimits(writeRatesOf(opts), now);
     const services = await createServices({
@@ -504,7 +522,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       port: transport.port,
       head: () => deps.queue.head,
       firstRunInvite,
-      app: { storage, services, hub, voice: voiceRelay },
+      app: { storage: storage as S, services, hub, voice: voiceRelay },
       close() {
         closing ??= (async () => {
           transport.stopAccepting();
@@ -523,16 +541,54 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
           voiceRelay.stop();
           await transport.drain(2000);
           await services.auth.close();
-          storage.close();
+          await storage.close();
           log({ level: 'info', msg: 'stopped' });
         })();
         return closing;
       },
     };
   } catch (error) {
-    if (!transportStarted) storage.close();
+    if (!transportStarted) await storage.close();
     throw error;
   }
+}
+
+/** A database URL fit for a log line or an error: any password replaced. */
+function withoutPassword(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return '(an unreadable URL)';
+  }
+}
+
+/**
+ * The engine: PostgreSQL when `database` names one (its schema brought up to date), else the SQLite file in
+ * the data folder. PostgreSQL refuses to start while a feature's repository is missing from this build, naming
+ * it, rather than failing requests later.
+ */
+async function openStorage(opts: ServerOptions, log: Log): Promise<{ storage: Storage; sqlite: SqliteStorage | null }> {
+  if (opts.database === undefined) {
+    const sqlite = SqliteStorage.open(opts.dataDir, { synchronous: opts.synchronous ?? DEFAULTS.synchronous, log });
+    return { storage: sqlite, sqlite };
+  }
+  fs.mkdirSync(opts.dataDir, { recursive: true, mode: 0o700 });
+  let pg: PostgresStorage;
+  try {
+    pg = await PostgresStorage.open(opts.database, { log }, opts.postgresFeatureRepositories ?? {});
+  } catch (error) {
+    throw new Error(`cannot open the PostgreSQL database ${withoutPassword(opts.database)}: ${error instanceof Error ? error.message : String(error)}`, {
+      cause: error,
+    });
+  }
+  const missing = pg.missingRepositories();
+  if (missing.length) {
+    await pg.close();
+    throw new Error(`PostgreSQL: this build has no PostgreSQL repository for ${missing.join(', ')}; od-server cannot run on PostgreSQL yet`);
+  }
+  return { storage: pg, sqlite: null };
 }
 
 /** The services of a data folder for one operator command (no sockets, no tokens signed), closed after `fn`. */

@@ -6,7 +6,8 @@ import { memberBan, memberKick, memberUnban, messageDelete, roleGrant, roleList,
 import { formatSweep, retentionSweep } from './cli/retention.js';
 import { auditList } from './cli/audit.js';
 import { searchRebuild } from './cli/search.js';
-import { ConfigError, dataDirFrom, defaultDataDir, KNOBS, resolveRetention, resolveStartOptions } from './cli/config.js';
+import { ConfigError, dataDirFrom, databaseFrom, defaultDataDir, KNOBS, operatorDataDir, resolveRetention, resolveStartOptions } from './cli/config.js';
+import { migrateStore } from './cli/migrate.js';
 import { doctor, stats } from './cli/operate.js';
 import { startServer } from './index.js';
 import { SERVER_VERSION } from './version.js';
@@ -19,7 +20,11 @@ const program = new Command('od-server')
 
 const dataDirOption = () =>
   new Option('--data-dir <dir>', `data folder (database, secret key, config.json) (default: ${defaultDataDir()}, env OD_DATA_DIR)`);
-const dataDir = (o: { dataDir?: string }) => dataDirFrom(o.dataDir);
+/**
+ * The data folder of an operator command. These commands work on the SQLite file; on a community that lives
+ * in PostgreSQL they refuse plainly rather than act on a data folder the server does not use.
+ */
+const dataDir = (o: { dataDir?: string }) => operatorDataDir(o.dataDir, process.env);
 
 const start = program
   .command('start')
@@ -159,6 +164,16 @@ role
   .action(async (nick: string, r: string, o: { dataDir?: string }) => {
     await roleRevoke(dataDir(o), nick, r);
     process.stdout.write(`revoked ${r} from ${nick}\n`);
+  });
+
+program
+  .command('migrate')
+  .description('bring the schema up to date (SQLite: the data folder; PostgreSQL: --database / OD_DATABASE_URL) and print its version')
+  .addOption(dataDirOption())
+  .option('--database <url>', 'a PostgreSQL URL (postgres://…) (env OD_DATABASE_URL)')
+  .action(async (o: { dataDir?: string; database?: string }) => {
+    const dir = dataDirFrom(o.dataDir);
+    process.stdout.write(`${await migrateStore(dir, databaseFrom(o.database, dir, process.env))}\n`);
   });
 
 program

@@ -55,6 +55,8 @@ export const DEFAULTS = {
   snapshotThreshold: 10_000,
   allowedOrigins: [] as string[],
   foreignPollMs: 250,
+  /** On PostgreSQL, other nodes' batches arrive by NOTIFY: this poll is only the safety net (1–2 s). */
+  pgPollMs: 1500,
   /**
    * New messages are tokenised for search in batches: once none has come for `idleMs`, or when `backlog`
    * wait (a search also indexes what waits first). See features/search/indexer.ts.

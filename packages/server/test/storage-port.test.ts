@@ -1,14 +1,16 @@
 import fs from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it as base } from 'vitest';
 import { SqliteStorage } from '../src/adapters/sqlite/storage.js';
 import { createServices } from '../src/app.js';
 import type { BatchResult, Storage } from '../src/ports/storage.js';
 import { quiet, tempDir } from './helpers.js';
+import { ENGINES, type Engine } from './storage-engines.js';
 
 /*
- * The storage port allows an engine whose unit of work completes later (over the network). The SQLite
- * adapter commits synchronously, so here it is wrapped to resolve its batches a few turns later, and the
- * commit queue must keep the contract: acknowledge after commit, publish before the replies, in order.
+ * The storage port allows an engine whose unit of work completes later (over the network). Each engine's
+ * storage is wrapped to resolve its batches a few turns later still (SQLite commits synchronously; the test
+ * also holds batches back at will), and the commit queue must keep the contract: acknowledge after commit,
+ * publish before the replies, in order. The same suite runs on SQLite and on PostgreSQL.
  */
 const dirs: string[] = [];
 const stores: SqliteStorage[] = [];
@@ -21,7 +23,7 @@ afterEach(() => {
  * The SQLite storage, but each batch commits only when `release` runs it: at once in a later turn by
  * default, or when the test says so (`held`).
  */
-function asyncStorage(real: SqliteStorage, log: string[], held: Array<() => void> | null): Storage {
+function asyncStorage(real: Storage, log: string[], held: Array<() => void> | null): Storage {
   const wrapped = Object.create(real) as Storage;
   wrapped.runBatch = (knownHead, steps, onForeign) =>
     new Promise<BatchResult>((resolve, reject) => {
@@ -37,11 +39,8 @@ function asyncStorage(real: SqliteStorage, log: string[], held: Array<() => void
   return wrapped;
 }
 
-async function setup(held: Array<() => void> | null = null) {
-  const dir = tempDir();
-  dirs.push(dir);
-  const real = SqliteStorage.open(dir);
-  stores.push(real);
+async function setup(engine: Engine, held: Array<() => void> | null = null) {
+  const real = await engine.open();
   const log: string[] = [];
   let ids = 0;
   const s = await createServices({
@@ -56,9 +55,10 @@ async function setup(held: Array<() => void> | null = null) {
   return { s, real, log };
 }
 
-describe('the commit queue on an asynchronous storage engine', () => {
+describe.each(ENGINES)('the commit queue on an asynchronous storage engine ($name)', (engine) => {
+  const it = engine.complete ? base : base.skip;
   it('acknowledges after the commit, publishes each batch in order before its replies', async () => {
-    const { s, log } = await setup();
+    const { s, log } = await setup(engine);
     const alice = (await s.auth.signup({ username: 'alice', password: 'correct horse', nickname: 'alice' }, '127.0.0.1')).user.id;
     const { room } = await s.rooms.create(alice, { name: 'lobby' });
     log.length = 0;
@@ -77,7 +77,7 @@ describe('the commit queue on an asynchronous storage engine', () => {
 
   it('runs one batch at a time: writes submitted while a batch is in flight form the next, never publish twice', async () => {
     const held: Array<() => void> = [];
-    const { s, log } = await setup(held);
+    const { s, log } = await setup(engine, held);
     /** Commit every batch as it comes until `p` settles. */
     const settle = async <T>(p: Promise<T>) => {
       let done = false;
@@ -108,28 +108,32 @@ describe('the commit queue on an asynchronous storage engine', () => {
   });
 
   it('a batch whose unit of work fails answers UNAVAILABLE, publishes nothing, and the next one works', async () => {
-    const { s, real, log } = await setup();
+    const { s, real, log } = await setup(engine);
     const alice = (await s.auth.signup({ username: 'alice', password: 'correct horse', nickname: 'alice' }, '127.0.0.1')).user.id;
     const { room } = await s.rooms.create(alice, { name: 'lobby' });
     const head = s.deps.queue.head;
     log.length = 0;
-    // A deferred foreign-key violation fails at COMMIT time, like a full disk would.
-    real.db.pragma('defer_foreign_keys = ON');
-    const bad = s.deps.queue.submit(() => {
-      real.db.prepare("INSERT INTO user_roles (user_id, role_id) VALUES ('ghost', 'everyone')").run();
+    const invite = { id: 'inv', code: 'CAUGHT', usesLeft: 1, expiresAt: null, roleId: null, createdBy: null, createdAt: 0 };
+    // Submitted in the same turn: one batch. The first step dooms the unit (a failing COMMIT, a lost
+    // connection); the second, innocent, is caught in it and must not be committed either.
+    const bad = s.deps.queue.submit(engine.doom(real));
+    const innocent = s.deps.queue.submit(async (w) => {
+      await real.credentials.insertInvite(invite);
+      w.emit({ type: 'room.updated', roomId: room.id, actorId: alice }, { room: await real.rooms.toWire((await real.rooms.get(room.id))!) });
     });
-    const innocent = s.messages.send(alice, { roomId: room.id, text: 'caught in the batch', nonce: 'x' });
     await expect(bad).rejects.toMatchObject({ code: 'UNAVAILABLE' });
     await expect(innocent).rejects.toMatchObject({ code: 'UNAVAILABLE' });
     expect(log).toEqual([]);
     expect(s.deps.queue.head).toBe(head);
+    expect(await real.events.head()).toBe(head);
+    expect(await real.credentials.invite('CAUGHT')).toBeNull();
     const ok = await s.messages.send(alice, { roomId: room.id, text: 'works again', nonce: 'y' });
     expect(ok.message.order).toBe(head + 1);
   });
 });
 
 describe('the SQLite unit of work refuses to wait for the event loop while it holds the transaction', () => {
-  it('a transaction or a step that waits for a timer is refused and rolled back; the next one works', async () => {
+  base('a transaction or a step that waits for a timer is refused and rolled back; the next one works', async () => {
     const dir = tempDir();
     dirs.push(dir);
     const real = SqliteStorage.open(dir);

@@ -39,6 +39,12 @@ function oneOf<T extends string>(...values: T[]) {
   };
 }
 
+/** A PostgreSQL connection URL (checked for its scheme only: the server reports what it cannot reach). */
+function pgUrl(raw: string, name: string): string {
+  if (!/^postgres(ql)?:\/\//.test(raw)) throw new ConfigError(`invalid ${name}: a PostgreSQL URL (postgres://user@host:port/database)`);
+  return raw;
+}
+
 function origins(raw: string, name: string): string[] {
   const list = raw.split(',').map((s) => s.trim()).filter(Boolean);
   for (const o of list) {
@@ -108,6 +114,7 @@ export const KNOBS: readonly Knob[] = [
   { flag: 'port', env: 'OD_PORT', key: 'port', help: 'TCP port (0 = any free port)', default: String(DEFAULTS.port), parse: int(0, 65535) },
   { flag: 'host', env: 'OD_HOST', key: 'host', help: 'address to listen on', default: DEFAULTS.host, parse: (s) => s },
   { flag: 'registration', env: 'OD_REGISTRATION', key: 'registration', help: 'who may sign up: invite | open | closed', default: DEFAULTS.registration, parse: oneOf('invite', 'open', 'closed') },
+  { flag: 'database', env: 'OD_DATABASE_URL', key: 'database', help: 'PostgreSQL URL (postgres://…) to run on instead of the SQLite file in the data folder', default: 'none', parse: pgUrl },
   { flag: 'synchronous', env: 'OD_SYNCHRONOUS', key: 'synchronous', help: 'SQLite durability: full (power-loss safe) | normal', default: DEFAULTS.synchronous, parse: oneOf('full', 'normal') },
   { flag: 'max-connections-per-ip', env: 'OD_MAX_CONNECTIONS_PER_IP', key: 'maxConnectionsPerIp', help: 'WebSocket connections per address', default: String(DEFAULTS.maxConnectionsPerIp), parse: int(1, 100_000) },
   { flag: 'max-connections-per-user', env: 'OD_MAX_CONNECTIONS_PER_USER', key: 'maxConnectionsPerUser', help: 'WebSocket connections per user', default: String(DEFAULTS.maxConnectionsPerUser), parse: int(1, 1000) },
@@ -160,6 +167,26 @@ export function openExistingStorage(dataDir: string): SqliteStorage {
 }
 
 export const CONFIG_FILE = 'config.json';
+
+/**
+ * The data folder of an operator command (invites, users, backup, stats…). These work on the SQLite file; on a
+ * community that lives in PostgreSQL they refuse plainly rather than act on a folder the server does not use.
+ */
+export function operatorDataDir(flag: unknown, env: NodeJS.ProcessEnv): string {
+  const dir = dataDirFrom(flag, env);
+  if (databaseFrom(undefined, dir, env) !== null) {
+    throw new ConfigError('this command is not supported on PostgreSQL yet (the community is in the database OD_DATABASE_URL or config.json names)');
+  }
+  return dir;
+}
+
+/** The PostgreSQL URL `start` would use (flag > OD_DATABASE_URL > config.json), or null for SQLite. */
+export function databaseFrom(flag: string | undefined, dataDir: string, env: NodeJS.ProcessEnv): string | null {
+  if (flag !== undefined) return pgUrl(flag, '--database');
+  if (env.OD_DATABASE_URL) return pgUrl(env.OD_DATABASE_URL, 'OD_DATABASE_URL');
+  const file = readConfigFile(dataDir).database;
+  return file === undefined ? null : pgUrl(String(file), `${CONFIG_FILE} database`);
+}
 
 const camel = (flag: string) => flag.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
 
@@ -228,6 +255,7 @@ export function resolveStartOptions(flags: Record<string, unknown>, env: NodeJS.
     retentionSec: values.retention as number | null,
     accountDeletion: { defaultMessages: values.deletedMessages as 'erase' | 'keep', nameHoldSec: values.nameHold as number },
     allowedOrigins: (values.allowedOrigins as string[] | undefined) ?? [],
+    ...(values.database !== undefined && { database: values.database as string }),
     ...(cert && key && { tls: { cert: cert.pem, key: key.pem } }),
     log: pickLog(values.log as 'auto' | 'human' | 'json', process.stderr.isTTY === true),
   };
