@@ -17,5 +17,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',
+    // Starts nothing by itself: the first test file that needs PostgreSQL starts the run's one cluster.
+    globalSetup: ['packages/server/test/pg/global-setup.ts'],
   },
 });

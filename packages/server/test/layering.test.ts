@@ -39,6 +39,10 @@ describe('layering', () => {
     expect(importers((s) => s === 'better-sqlite3').filter((f) => !f.startsWith('adapters/sqlite/'))).toEqual([]);
   });
 
+  it('only the PostgreSQL adapter imports pg', () => {
+    expect(importers((s) => s === 'pg' || s.startsWith('pg/')).filter((f) => !f.startsWith('adapters/postgres/'))).toEqual([]);
+  });
+
   it('only the transport imports ws', () => {
     expect(importers((s) => s === 'ws' || s.startsWith('ws/')).filter((f) => !f.startsWith('transport/'))).toEqual([]);
   });
