@@ -25,10 +25,12 @@ export class PgConversationsRepo implements ConversationsRepository {
     await this.db.run("UPDATE rooms SET created_by = $1 WHERE id = $2 AND kind = 'group'", [userId, roomId]);
   }
   async successor(roomId: string): Promise<string | null> {
-    // room_members.rowid grows as members are added: the smallest is the member who joined first.
+    // room_join_order.seq grows as members are added (SQLite: room_members' rowid): the smallest joined first.
     const r = await this.db.row<{ user_id: string }>(
-      `SELECT m.user_id FROM room_members m LEFT JOIN group_admins a ON a.room_id = m.room_id AND a.user_id = m.user_id
-       WHERE m.room_id = $1 ORDER BY a.user_id IS NULL, m.rowid LIMIT 1`,
+      `SELECT m.user_id FROM room_members m
+         JOIN room_join_order j ON j.room_id = m.room_id AND j.user_id = m.user_id
+         LEFT JOIN group_admins a ON a.room_id = m.room_id AND a.user_id = m.user_id
+       WHERE m.room_id = $1 ORDER BY a.user_id IS NULL, j.seq LIMIT 1`,
       [roomId],
     );
     return r?.user_id ?? null;

@@ -1,0 +1,380 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { ENGINES, type Engine, fixtures } from './pg/feature-engines.js';
+
+/*
+ * The feature repositories on both engines, one suite: every scenario runs the same calls on SQLite and on
+ * PostgreSQL (each on a fresh store), checks what it knows the answers must be, and records every answer in a
+ * transcript; the last block requires the two engines' transcripts to be equal, call for call.
+ */
+
+type Rec = (label: string, value: unknown) => void;
+type Scenario = (e: Engine, rec: Rec) => Promise<void>;
+
+/** Maps and sets as sorted plain values, so transcripts compare by content. */
+const plain = (v: unknown): unknown =>
+  v instanceof Map ? Object.fromEntries([...v].map(([k, x]) => [k, plain(x)])) : v instanceof Set ? [...v].sort() : v;
+
+const SCENARIOS: Array<[string, Scenario]> = [
+  [
+    'reactions: a set per message, user and emoji; emoji keep their place; users in the order they reacted',
+    async (e, rec) => {
+      const f = fixtures(e);
+      const r = e.repos.reactions;
+      for (const u of ['ann', 'bob', 'cat']) await f.user(u);
+      await f.room('r1');
+      await f.message({ id: 'm1', room: 'r1', author: 'ann', order: 1 });
+      await f.message({ id: 'm2', room: 'r1', author: 'ann', order: 2 });
+      await r.add('m1', 'bob', '👍', 10);
+      await r.add('m1', 'ann', '🎉', 11);
+      await r.add('m1', 'cat', '👍', 12);
+      await r.add('m1', 'cat', '👍', 13); // a second time: nothing changes
+      await r.add('m2', 'ann', 'x', 14);
+      rec('has', [await r.has('m1', 'cat', '👍'), await r.has('m1', 'cat', '🎉')]);
+      rec('emojiOn', [await r.emojiOn('m1', '👍'), await r.emojiOn('m1', 'nope'), await r.emojiOn('m9', 'x')]);
+      const of = plain(await r.ofMessages(['m1', 'm2', 'm9']));
+      expect(of).toEqual({
+        m1: [
+          { emoji: '👍', userIds: ['bob', 'cat'] },
+          { emoji: '🎉', userIds: ['ann'] },
+        ],
+        m2: [{ emoji: 'x', userIds: ['ann'] }],
+      });
+      rec('ofMessages', of);
+      // 👍 loses its first user but keeps its place ahead of 🎉; a new emoji goes last.
+      await r.remove('m1', 'bob', '👍');
+      await r.add('m1', 'bob', '🔥', 15);
+      await r.add('m1', 'bob', '👍', 16);
+      const after = plain(await r.ofMessages(['m1']));
+      expect(after).toEqual({
+        m1: [
+          { emoji: '👍', userIds: ['cat', 'bob'] },
+          { emoji: '🎉', userIds: ['ann'] },
+          { emoji: '🔥', userIds: ['bob'] },
+        ],
+      });
+      rec('after remove', after);
+      rec('empty list', plain(await r.ofMessages([])));
+      await r.removeAll('m1');
+      rec('removeAll', plain(await r.ofMessages(['m1', 'm2'])));
+    },
+  ],
+  [
+    'conversations: direct chats by member key, group admins, owner and successor by join order',
+    async (e, rec) => {
+      const f = fixtures(e);
+      const c = e.repos.conversations;
+      for (const u of ['ann', 'bob', 'cat', 'dan']) await f.user(u);
+      await f.room('dm1', 'dm');
+      await f.room('dm2', 'dm');
+      await f.room('g1', 'group', 'ann');
+      rec('dmRoom none', await c.dmRoom('ann bob'));
+      await c.setDmRoom('ann bob', 'dm1');
+      rec('dmRoom', await c.dmRoom('ann bob'));
+      await c.setDmRoom('ann bob', 'dm2');
+      expect(await c.dmRoom('ann bob')).toBe('dm2');
+      for (const u of ['ann', 'dan', 'bob', 'cat']) await f.member('g1', u);
+      await c.setAdmin('g1', 'cat', true);
+      await c.setAdmin('g1', 'ann', true);
+      await c.setAdmin('g1', 'ann', true);
+      rec('admins', await c.admins('g1'));
+      expect(await c.admins('g1')).toEqual(['ann', 'cat']);
+      // The owner leaves: the admin who joined first (cat, the only other admin).
+      await f.leave('g1', 'ann');
+      await c.setAdmin('g1', 'ann', false);
+      expect(await c.successor('g1')).toBe('cat');
+      // No admin left: the member who joined first (dan, then bob); one who leaves and comes back joins anew.
+      await c.setAdmin('g1', 'cat', false);
+      expect(await c.successor('g1')).toBe('dan');
+      await f.leave('g1', 'dan');
+      await f.member('g1', 'dan');
+      expect(await c.successor('g1')).toBe('bob');
+      rec('successor', await c.successor('g1'));
+      rec('successor of nobody', await c.successor('dm1'));
+      await c.setOwner('g1', 'bob');
+      await c.setOwner('dm1', 'bob'); // not a group: unchanged
+      rec('owners', await e.sql('SELECT id, created_by FROM rooms ORDER BY id'));
+    },
+  ],
+  [
+    'room settings: private rows per user and room, upserted; notification defaults',
+    async (e, rec) => {
+      const f = fixtures(e);
+      const s = e.repos.roomSettings;
+      await f.user('ann');
+      for (const r of ['rb', 'ra', 'rc']) await f.room(r);
+      rec('get none', await s.get('ann', 'ra'));
+      await s.set('ann', { roomId: 'rb', muted: true, level: 'mentions', localName: 'bee' });
+      await s.set('ann', { roomId: 'ra', muted: false, level: null, localName: null });
+      await s.set('ann', { roomId: 'rb', muted: false, level: 'all', localName: null });
+      expect(await s.get('ann', 'rb')).toEqual({ roomId: 'rb', muted: false, level: 'all', localName: null });
+      rec('ofUser', await s.ofUser('ann'));
+      expect((await s.ofUser('ann')).map((x) => x.roomId)).toEqual(['ra', 'rb']);
+      rec('defaults none', await s.defaults('ann'));
+      await s.setDefaults('ann', { rooms: 'mentions', chats: 'all' });
+      await s.setDefaults('ann', { rooms: 'none', chats: 'mentions' });
+      expect(await s.defaults('ann')).toEqual({ rooms: 'none', chats: 'mentions' });
+      rec('defaults', await s.defaults('ann'));
+    },
+  ],
+  [
+    'files: rows, links to messages, who may fetch, uploads in a window',
+    async (e, rec) => {
+      const f = fixtures(e);
+      const files = e.repos.files;
+      await f.user('ann');
+      await f.user('bob');
+      await f.room('r1');
+      await f.room('r2');
+      const row = (id: string, at: number, size: number) => ({
+        id,
+        sha256: `sha-${id}`,
+        uploaderId: 'ann',
+        name: `${id}.png`,
+        size,
+        mime: 'image/png',
+        width: 10,
+        height: 20,
+        thumb: id === 'f1',
+        preview: id === 'f1' ? { width: 2, height: 1, rgb: 'AAAAAA' } : null,
+        createdAt: at,
+      });
+      await files.insert(row('f1', 100, 5_000_000_000));
+      await files.insert(row('f2', 200, 7));
+      await files.insert({ ...row('f3', 300, 9), uploaderId: 'bob' });
+      await expect(Promise.resolve().then(() => files.insert(row('f2', 1, 1)))).rejects.toThrow();
+      rec('get', [await files.get('f1'), await files.get('f2'), await files.get('nope')]);
+      expect((await files.get('f1'))!.size).toBe(5_000_000_000);
+      await f.message({ id: 'm1', room: 'r2', author: 'ann', order: 1 });
+      await f.message({ id: 'm2', room: 'r1', author: 'ann', order: 2 });
+      await files.link('m1', ['f1', 'f2']);
+      await files.link('m2', ['f1']);
+      await files.link('m2', ['f1']);
+      await files.link('m2', []);
+      expect(await files.references('f1')).toEqual({ referenced: true, liveRooms: ['r2', 'r1'] });
+      await e.sql('UPDATE messages SET deleted = 1 WHERE id = $1', ['m1']);
+      rec('references', [await files.references('f1'), await files.references('f2'), await files.references('f3')]);
+      expect(await files.references('f2')).toEqual({ referenced: true, liveRooms: [] });
+      rec('uploadsSince', [await files.uploadsSince('ann', 0), await files.uploadsSince('ann', 100), await files.uploadsSince('bob', 0)]);
+      expect(await files.uploadsSince('ann', 100)).toEqual([{ createdAt: 200, size: 7 }]);
+    },
+  ],
+  [
+    'threads: replies, summaries, follows, counters and unread and mention counts',
+    async (e, rec) => {
+      const f = fixtures(e);
+      const t = e.repos.threads;
+      for (const u of ['ann', 'bob', 'cat', 'dan']) await f.user(u);
+      await f.room('r1');
+      await f.message({ id: 'root', room: 'r1', author: 'ann', order: 1 });
+      const authors = ['bob', 'cat', 'bob', 'dan', 'ann', 'cat'];
+      for (const [i, a] of authors.entries()) await f.message({ id: `rp${i}`, room: 'r1', author: a, order: 10 + i, thread: 'root', alsoInRoom: i === 2 });
+      await e.sql('UPDATE messages SET deleted = 1 WHERE id = $1', ['rp4']);
+      await f.mention('rp1', 'dan', 'r1', 11, true);
+      await f.mention('rp5', 'dan', 'r1', 15, true);
+      await f.mention('rp4', 'dan', 'r1', 14, true);
+      const replies = await t.replies('root', 15, 3);
+      expect(replies.map((m) => m.id)).toEqual(['rp3', 'rp2', 'rp1']);
+      rec('replies', replies);
+      const sum = await t.recount('root');
+      expect(sum).toEqual({ count: 5, lastAt: 15_000, lastOrder: 15, lastAuthorIds: ['cat', 'dan', 'bob'] });
+      rec('recount', [sum, await t.recount('nothing')]);
+      await t.setSummary('root', sum);
+      rec('root row', await e.sql('SELECT reply_count, last_reply_at, last_reply_order, last_reply_authors FROM messages WHERE id = $1', ['root']));
+      rec('follow none', await t.follow('bob', 'root'));
+      const follow = (userId: string, following: boolean) => ({ userId, threadId: 'root', roomId: 'r1', following, level: 'all' as const, muted: false, readOrder: 0, unread: 0, mentions: 0 });
+      await t.setFollow(follow('dan', true));
+      await t.setFollow(follow('bob', true));
+      await t.setFollow(follow('ann', true));
+      await t.setFollow(follow('cat', false));
+      await t.setFollow({ ...follow('dan', true), level: 'mentions', readOrder: 12, muted: true });
+      await t.countReply('root', 'bob', ['dan', 'zed']);
+      await t.countReply('root', 'ann', []);
+      const followers = await t.followers('root');
+      expect(followers.map((x) => x.userId)).toEqual(['dan', 'bob', 'ann']);
+      expect(followers.map((x) => [x.unread, x.mentions])).toEqual([[2, 1], [1, 0], [1, 0]]);
+      rec('followers', followers);
+      rec('followed', [await t.followed('dan'), await t.followed('cat')]);
+      rec('follow', await t.follow('dan', 'root'));
+      // After 11: rp2 (bob) and rp5 (cat); rp3 is dan's own, rp4 deleted.
+      expect(await t.unreadCount('dan', 'root', 11)).toBe(2);
+      rec('unread', [await t.unreadCount('dan', 'root', 0), await t.unreadCount('bob', 'root', 12), await t.unreadCount('ann', 'root', 99)]);
+      expect(await t.mentionCount('dan', 'r1', 'root', 0)).toBe(2);
+      rec('mentions', [await t.mentionCount('dan', 'r1', 'root', 0), await t.mentionCount('dan', 'r1', 'root', 11), await t.mentionCount('dan', 'r2', 'root', 0)]);
+    },
+  ],
+  [
+    'blocks: a private list, oldest first; blocking twice or unblocking a stranger changes nothing',
+    async (e, rec) => {
+      const f = fixtures(e);
+      const b = e.repos.blocks;
+      for (const u of ['ann', 'bob', 'cat', 'dan']) await f.user(u);
+      const changed = [await b.set('ann', 'dan', true, 5), await b.set('ann', 'bob', true, 7), await b.set('ann', 'cat', true, 5), await b.set('ann', 'bob', true, 9)];
+      expect(changed).toEqual([true, true, true, false]);
+      expect(await b.list('ann')).toEqual(['cat', 'dan', 'bob']);
+      rec('list', [await b.list('ann'), await b.list('bob')]);
+      rec('blocks', [await b.blocks('ann', 'bob'), await b.blocks('bob', 'ann')]);
+      rec('unblock', [await b.set('ann', 'bob', false, 10), await b.set('ann', 'bob', false, 11)]);
+      rec('list after', await b.list('ann'));
+    },
+  ],
+  [
+    'audit: appended, paged newest first by sequence',
+    async (e, rec) => {
+      const a = e.repos.audit;
+      for (let i = 1; i <= 5; i++) await a.append({ at: i * 10, actorId: i % 2 ? 'ann' : null, action: `act${i}`, targetUserId: i === 3 ? 'bob' : null, roomId: i === 4 ? 'r1' : null, detail: { i, s: 'x' } });
+      const first = await a.page(Number.MAX_SAFE_INTEGER, 2);
+      expect(first.map((x) => x.action)).toEqual(['act5', 'act4']);
+      const next = await a.page(first[1]!.seq, 10);
+      expect(next.map((x) => x.action)).toEqual(['act3', 'act2', 'act1']);
+      rec('pages', [first, next]);
+    },
+  ],
+  [
+    'forum: posts, boards by either sort, hashtags, bookmarks, follows, profiles; a root deleted or removed takes its post',
+    async (e, rec) => {
+      const f = fixtures(e);
+      const fo = e.repos.forum;
+      for (const u of ['ann', 'bob', 'cat']) await f.user(u);
+      await f.room('b1', 'forum');
+      await f.room('b2', 'forum');
+      const post = async (id: string, room: string, author: string, order: number, tags: string[]) => {
+        await f.message({ id, room, author, order });
+        await fo.insertPost({ id, roomId: room, authorId: author, title: `title ${id}`, tags, order, createdAt: order * 1000 });
+      };
+      await post('p1', 'b1', 'ann', 1, ['go', 'rust']);
+      await post('p2', 'b1', 'bob', 2, ['go']);
+      await post('p3', 'b2', 'ann', 3, ['go']);
+      await post('p4', 'b1', 'cat', 4, []);
+      await fo.touch('p1', 10, 10_000);
+      await fo.touch('p1', 9, 11_000); // an older comment: the order stays
+      await fo.setFlags('p4', true, true);
+      await e.sql("UPDATE messages SET reply_count = 3, edited_at = 77 WHERE id = 'p1'");
+      rec('post', [await fo.post('p1'), await fo.post('nope')]);
+      expect(await fo.post('p1')).toMatchObject({ lastOrder: 10, lastAt: 11_000, comments: 3, editedAt: 77, deleted: false });
+      const page = { before: Number.MAX_SAFE_INTEGER, limit: 10 };
+      const ids = (ps: Array<{ id: string }>) => ps.map((p) => p.id);
+      expect(ids(await fo.board('b1', 'latest', false, null, page))).toEqual(['p1', 'p2']);
+      expect(ids(await fo.board('b1', 'newest', false, null, page))).toEqual(['p2', 'p1']);
+      expect(ids(await fo.board('b1', 'newest', true, null, page))).toEqual(['p4']);
+      expect(ids(await fo.board('b1', 'latest', false, 'go', page))).toEqual(['p1', 'p2']);
+      rec('boards', [
+        await fo.board('b1', 'latest', false, null, page),
+        await fo.board('b1', 'newest', false, 'go', { before: 2, limit: 5 }),
+        await fo.board('b1', 'latest', false, 'rust', page),
+      ]);
+      expect(ids(await fo.tagged('go', ['b1', 'b2'], page))).toEqual(['p3', 'p2', 'p1']);
+      rec('tagged', [await fo.tagged('go', ['b2'], page), await fo.tagged('go', [], page)]);
+      await fo.setContent('p2', 'new title', ['zig']);
+      await fo.setContent('nope', 'x', ['zig']);
+      expect(ids(await fo.tagged('zig', ['b1'], page))).toEqual(['p2']);
+      expect(ids(await fo.tagged('go', ['b1'], page))).toEqual(['p1']);
+      expect(ids(await fo.byAuthors(['ann', 'cat'], ['b1', 'b2'], page))).toEqual(['p4', 'p3', 'p1']);
+      rec('byAuthors', [await fo.byAuthors(['ann'], ['b1'], { before: 3, limit: 1 }), await fo.byAuthors([], ['b1'], page)]);
+      rec('bookmark', [await fo.bookmark('bob', 'p1', 20), await fo.bookmark('bob', 'p3', 21), await fo.bookmark('bob', 'p1', 22), await fo.hasBookmark('bob', 'p1')]);
+      expect(ids(await fo.bookmarks('bob', ['b1', 'b2']))).toEqual(['p3', 'p1']);
+      rec('unbookmark', [await fo.unbookmark('bob', 'p3'), await fo.unbookmark('bob', 'p3'), await fo.bookmarks('bob', ['b1', 'b2'])]);
+      rec('follow', [await fo.follow('bob', 'ann', 5), await fo.follow('cat', 'ann', 3), await fo.follow('bob', 'ann', 6), await fo.isFollowing('bob', 'ann')]);
+      expect(await fo.followers('ann')).toEqual(['cat', 'bob']);
+      rec('follows', [await fo.followers('ann'), await fo.following('bob'), await fo.unfollow('cat', 'ann'), await fo.followers('ann')]);
+      rec('profile none', await fo.profile('ann'));
+      await fo.setProfile('ann', { bio: 'hi', avatarFileId: 'f1', showFollows: true });
+      await fo.setProfile('ann', { bio: 'hello', avatarFileId: null, showFollows: true });
+      expect(await fo.profile('ann')).toEqual({ bio: 'hello', avatarFileId: null, showFollows: true });
+      // message.delete of the root: the post leaves its board (trigger); removed for good: post, tags, bookmarks go.
+      await e.sql('UPDATE messages SET deleted = 1 WHERE id = $1', ['p2']);
+      expect((await fo.post('p2'))?.deleted).toBe(true);
+      expect(ids(await fo.board('b1', 'latest', false, null, page))).toEqual(['p1']);
+      await e.sql('DELETE FROM messages WHERE id = $1', ['p1']);
+      rec('removed', [await fo.post('p1'), await e.sql("SELECT COUNT(*) AS n FROM post_tags WHERE post_id = 'p1'"), await e.sql("SELECT COUNT(*) AS n FROM bookmarks WHERE post_id = 'p1'")]);
+      expect(await fo.post('p1')).toBeNull();
+    },
+  ],
+  [
+    'inbox: items per user in visible rooms, newest first, unread counts, settings and who declines',
+    async (e, rec) => {
+      const f = fixtures(e);
+      const ib = e.repos.inbox;
+      for (const u of ['ann', 'bob', 'cat']) await f.user(u);
+      await f.room('r1');
+      await f.room('r2');
+      await f.message({ id: 'root', room: 'r1', author: 'bob', order: 1, text: 'the post body' });
+      await e.repos.forum.insertPost({ id: 'root', roomId: 'r1', authorId: 'bob', title: 'A title', tags: [], order: 1, createdAt: 1000 });
+      await f.message({ id: 'c1', room: 'r1', author: 'cat', order: 2, text: 'x'.repeat(500), thread: 'root' });
+      await f.message({ id: 'm2', room: 'r2', author: 'bob', order: 3, text: 'in r2' });
+      await f.message({ id: 'm3', room: 'r1', author: 'bob', order: 4, text: 'gone soon' });
+      const item = (id: string, kind: 'mention' | 'reply' | 'reaction', room: string, msg: string, order: number, thread: string | null = null) => ({
+        id,
+        userId: 'ann',
+        kind,
+        roomId: room,
+        messageId: msg,
+        threadId: thread,
+        actorId: 'bob',
+        emoji: kind === 'reaction' ? '👍' : null,
+        order,
+        createdAt: order * 10,
+      });
+      await ib.insert(item('i1', 'mention', 'r1', 'root', 1));
+      await ib.insert(item('i2', 'reply', 'r1', 'c1', 2, 'root'));
+      await ib.insert(item('i3', 'reaction', 'r2', 'm2', 3));
+      await ib.insert(item('i4', 'mention', 'r1', 'm3', 4));
+      await ib.insert(item('i0', 'mention', 'r1', 'm3', 4));
+      const page = { before: Number.MAX_SAFE_INTEGER, limit: 10, unreadOnly: false };
+      const all = await ib.list('ann', ['r1', 'r2'], page);
+      expect(all.map((i) => i.id)).toEqual(['i0', 'i4', 'i3', 'i2', 'i1']);
+      expect(all.find((i) => i.id === 'i2')).toMatchObject({ title: 'A title', threadId: 'root' });
+      rec('list', all);
+      rec('hidden room left out', [await ib.list('ann', ['r1'], page), await ib.list('ann', [], page), await ib.unread('ann', ['r2'])]);
+      expect(await ib.markRead('ann', ['i4', 'i1', 'i1', 'nope'])).toEqual(['i1', 'i4']);
+      rec('markRead again', await ib.markRead('ann', ['i4', 'i3']));
+      rec('unreadOnly', await ib.list('ann', ['r1', 'r2'], { ...page, unreadOnly: true }));
+      await ib.markAllRead('ann', 2);
+      rec('unread', await ib.unread('ann', ['r1', 'r2']));
+      await e.sql('UPDATE messages SET deleted = 1 WHERE id = $1', ['m3']);
+      rec('deleted message drops out', await ib.list('ann', ['r1', 'r2'], page));
+      await e.sql('DELETE FROM messages WHERE id = $1', ['m3']);
+      rec('removed message takes its items', await e.sql("SELECT id FROM inbox_items WHERE message_id = 'm3'"));
+      rec('settings none', await ib.settings('ann'));
+      await ib.setSettings('ann', { mention: true, reply: false, reaction: false, follow: true, post: true } as never);
+      rec('settings', await ib.settings('ann'));
+      await e.repos.blocks.set('cat', 'bob', true, 1);
+      const declining = await ib.declining(['ann', 'cat', 'bob'], 'reply', 'bob');
+      expect(plain(declining)).toEqual(['ann', 'cat']);
+      rec('declining', [plain(declining), plain(await ib.declining(['ann', 'bob'], 'mention', 'bob')), plain(await ib.declining([], 'reply', 'bob'))]);
+    },
+  ],
+];
+
+const transcripts: Record<Engine['name'], Map<string, Array<[string, unknown]>>> = { sqlite: new Map(), postgres: new Map() };
+
+describe.each(ENGINES)('feature repositories on %s', (name, open) => {
+  for (const [area, scenario] of SCENARIOS) {
+    it(area, async () => {
+      const e = await open();
+      try {
+        const t: Array<[string, unknown]> = [];
+        await scenario(e, (label, value) => t.push([label, JSON.parse(JSON.stringify(value ?? null)) as unknown]));
+        transcripts[name].set(area, t);
+      } finally {
+        await e.close();
+      }
+    });
+  }
+});
+
+describe('both engines', () => {
+  for (const [area] of SCENARIOS) {
+    it(`answer alike: ${area.split(':')[0]}`, () => {
+      const sqlite = transcripts.sqlite.get(area);
+      const postgres = transcripts.postgres.get(area);
+      // Both ran (a scenario that failed on one engine fails above, and here).
+      expect(sqlite && postgres).toBeTruthy();
+      expect(postgres).toEqual(sqlite);
+    });
+  }
+});
+
+afterAll(() => {
+  transcripts.sqlite.clear();
+  transcripts.postgres.clear();
+});
