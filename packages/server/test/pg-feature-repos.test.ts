@@ -343,6 +343,131 @@ const SCENARIOS: Array<[string, Scenario]> = [
       rec('declining', [plain(declining), plain(await ib.declining(['ann', 'bob'], 'mention', 'bob')), plain(await ib.declining([], 'reply', 'bob'))]);
     },
   ],
+  [
+    'search: words, prefixes, phrases, diacritics, CJK substrings short and long, filters, paging; hidden rooms never match',
+    async (e, rec) => {
+      const f = fixtures(e);
+      const s = e.repos.search;
+      for (const u of ['ann', 'bob', 'cat']) await f.user(u);
+      for (const r of ['s1', 's2', 'hidden']) await f.room(r);
+      const texts: Array<[number, string, string, string]> = [
+        [1, 's1', 'ann', 'Deploy the new build today'],
+        [2, 's1', 'bob', "deployed yesterday; e-mail me, it's fine"],
+        [3, 's2', 'ann', 'École naïve CAFÉ'],
+        [4, 'hidden', 'bob', 'deploy the secret plans, e-mail them'],
+        [5, 's1', 'cat', '東京タワーに行きました'],
+        [6, 's2', 'ann', '東京は大きい'],
+        [7, 's1', 'bob', 'hello世界 and more'],
+        [8, 's2', 'cat', 'straße STRASSE Strasse'],
+        [9, 's1', 'ann', 'foo_bar x.y'],
+        [10, 'hidden', 'cat', '東京の秘密 hello世界'],
+        [12, 's2', 'bob', 'ΣΊΣΥΦΟΣ σίσυφος'],
+        [13, 's1', 'ann', 'deploy deleted'],
+        [14, 's1', 'bob', 'ＡＢＣ fullwidth'],
+        [15, 's2', 'ann', '京 x'],
+      ];
+      for (const [order, room, author, text] of texts) await f.message({ id: `m${order}`, room, author, order, text });
+      await f.message({ id: 'm11', room: 's1', author: 'ann', order: 11, text: 'deploy in a thread', thread: 'm1' });
+      await e.sql('UPDATE messages SET deleted = 1, text = $1 WHERE id = $2', ['', 'm13']);
+      expect(await s.hasPending()).toBe(true);
+      // Indexed a few at a time, oldest first, as the indexer does.
+      const batches: number[] = [];
+      while (await s.hasPending()) batches.push(await s.indexPending(6));
+      expect(batches).toEqual([6, 6, 2]);
+      const visible = ['s1', 's2'];
+      const q = (terms: Array<string | [string, boolean]>, over: Partial<Parameters<typeof s.messages>[0]> = {}) => {
+        const ts = terms.map((t) => (typeof t === 'string' ? { text: t, prefix: false } : { text: t[0], prefix: t[1] }));
+        const unspaced = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u;
+        return Promise.resolve(
+          s.messages({ terms: ts, substring: ts.some((t) => unspaced.test(t.text)), roomIds: visible, authorId: null, before: null, after: null, cursor: null, limit: 20, ...over }),
+        );
+      };
+      const orders = async (p: ReturnType<typeof q>) => {
+        const r = await p;
+        return { orders: r.rows.map((m) => m.order), next: r.next };
+      };
+      const cases: Array<[string, ReturnType<typeof q>, number[]]> = [
+        ['word', q(['deploy']), [11, 1]],
+        ['prefix', q([['deploy', true]]), [11, 2, 1]],
+        ['phrase of a term with a hyphen', q(['e-mail']), [2]],
+        ['apostrophe splits', q(['it', 's']), [2]],
+        ['two words', q(['deploy', 'today']), [1]],
+        ['diacritics folded', q(['ecole']), [3]],
+        ['diacritics in the query too', q(['café']), [3]],
+        ['eszett', q(['strasse']), [8]],
+        ['final sigma', q(['σίσυφος']), [12]],
+        ['underscore splits', q(['bar']), [9]],
+        ['fullwidth is its own letter', q(['abc']), []],
+        ['a word inside a longer token is no word', q(['hello']), []],
+        ['its prefix is', q([['hello', true]]), [7]],
+        ['short CJK substring', q(['東京']), [6, 5]],
+        ['one character', q(['京']), [15, 6, 5]],
+        ['trigram substring', q(['東京タワー']), [5]],
+        ['trigram and short together', q(['東京', 'タワー']), [5]],
+        ['latin term in a substring query', q(['hello', '世界']), [7]],
+        ['trigram with latin', q(['hello世界']), [7]],
+        ['nothing', q(['nowhere']), []],
+        ['no rooms', q(['deploy'], { roomIds: [] }), []],
+        ['author', q([['deploy', true]], { authorId: 'bob' }), [2]],
+        ['before', q([['deploy', true]], { before: 2000 }), [1]],
+        ['after', q([['deploy', true]], { after: 2000 }), [11, 2]],
+        ['one room', q(['東京'], { roomIds: ['s2'] }), [6]],
+      ];
+      for (const [label, p, want] of cases) {
+        const got = await orders(p);
+        expect({ label, got: got.orders }).toEqual({ label, got: want });
+        rec(label, got);
+      }
+      // The hidden room has the same words: asked for with it, they are there; without it, never.
+      expect((await orders(q(['deploy'], { roomIds: ['s1', 'hidden'] }))).orders).toEqual([11, 4, 1]);
+      expect((await orders(q(['東京'], { roomIds: ['hidden'] }))).orders).toEqual([10]);
+      // Paging by cursor.
+      const p1 = await orders(q([['deploy', true]], { limit: 2 }));
+      expect(p1).toEqual({ orders: [11, 2], next: 2 });
+      expect(await orders(q([['deploy', true]], { limit: 2, cursor: 2 }))).toEqual({ orders: [1], next: null });
+      expect(await orders(q(['京'], { limit: 2 }))).toEqual({ orders: [15, 6], next: 6 });
+      rec('rows', (await q(['deploy'])).rows);
+      // An edit leaves the old words and is found by its new ones once indexed; a delete leaves the index.
+      await e.sql('UPDATE messages SET text = $1 WHERE id = $2', ['deploy again, 東京タワー', 'm9']);
+      await e.sql('UPDATE messages SET deleted = 1 WHERE id = $1', ['m1']);
+      expect(await s.hasPending()).toBe(true);
+      expect(await s.indexPending(100)).toBe(1);
+      expect(await s.hasPending()).toBe(false);
+      rec('after edit', [await orders(q(['deploy'])), await orders(q(['bar'])), await orders(q(['東京タワー']))]);
+      expect((await orders(q(['deploy']))).orders).toEqual([11, 9]);
+      const rebuilt = await s.rebuild();
+      expect(rebuilt).toEqual({ messages: 13 });
+      rec('rebuild', [rebuilt, await orders(q([['deploy', true]])), await orders(q(['東京']))]);
+      // Context after a message: the room's own list (a thread-only reply is not in it).
+      rec('after', (await s.after('s1', 1, 10)).map((m) => m.order));
+      expect((await s.after('s1', 1, 3)).map((m) => m.order)).toEqual([2, 5, 7]);
+    },
+  ],
+  [
+    'search: a short substring reads a bounded window of the newest messages and answers where the next one starts',
+    async (e, rec) => {
+      const f = fixtures(e);
+      await f.user('ann');
+      await f.room('w1');
+      // 5002 messages, one statement on either engine; every thousandth one says 京.
+      await e.sql(
+        `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 5002)
+         INSERT INTO messages (id, room_id, author_id, text, event_order, created_at)
+         SELECT 'w' || i, 'w1', 'ann', CASE WHEN i % 1000 = 0 THEN '京都 ' || i ELSE 'plain ' || i END, i, i FROM n`,
+      );
+      while (await e.repos.search.hasPending()) await e.repos.search.indexPending(2000);
+      const page = async (cursor: number | null) => {
+        const r = await e.repos.search.messages({ terms: [{ text: '京', prefix: false }], substring: true, roomIds: ['w1'], authorId: null, before: null, after: null, cursor, limit: 20 });
+        return { orders: r.rows.map((m) => m.order), next: r.next };
+      };
+      const first = await page(null);
+      // The window holds orders 5002..3: five hits, fewer than a page, and the next page starts below the window.
+      expect(first).toEqual({ orders: [5000, 4000, 3000, 2000, 1000], next: 3 });
+      const second = await page(3);
+      expect(second).toEqual({ orders: [], next: null });
+      rec('pages', [first, second, await page(4500)]);
+    },
+  ],
 ];
 
 const transcripts: Record<Engine['name'], Map<string, Array<[string, unknown]>>> = { sqlite: new Map(), postgres: new Map() };
