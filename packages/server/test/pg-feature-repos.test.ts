@@ -468,6 +468,206 @@ const SCENARIOS: Array<[string, Scenario]> = [
       rec('pages', [first, second, await page(4500)]);
     },
   ],
+  [
+    'retention: policies, the bounded sweep step (threads, reactions, mentions, files, tombstones, horizons), orphans, files and blobs',
+    async (e, rec) => {
+      const f = fixtures(e);
+      const ret = e.repos.retention;
+      for (const u of ['ann', 'bob']) await f.user(u);
+      for (const r of ['r1', 'r2', 'r3']) await f.room(r);
+      await ret.setPolicy('r1', 60);
+      await ret.setPolicy('r3', 0);
+      await ret.setPolicy('r3', null);
+      rec('policies', await e.sql('SELECT id, retention_sec FROM rooms ORDER BY id'));
+      await f.message({ id: 'm1', room: 'r1', author: 'ann', order: 1, at: 1000, text: 'oldest words here' });
+      await f.message({ id: 'm2', room: 'r1', author: 'bob', order: 2, at: 2000, text: 'a thread root' });
+      await f.message({ id: 'm3', room: 'r1', author: 'ann', order: 3, at: 3000 });
+      await f.message({ id: 'm4', room: 'r2', author: 'ann', order: 4, at: 4000 });
+      await f.message({ id: 'm5', room: 'r1', author: 'bob', order: 5, at: 9000 });
+      await f.message({ id: 'rp1', room: 'r1', author: 'ann', order: 20, at: 20_000, thread: 'm2' });
+      await e.sql('UPDATE messages SET last_reply_order = 20, reply_count = 1 WHERE id = $1', ['m2']);
+      await e.repos.reactions.add('m1', 'bob', '👍', 1);
+      await e.repos.reactions.add('m1', 'ann', '👍', 2);
+      await e.repos.reactions.add('rp1', 'bob', 'x', 3);
+      await f.mention('m1', 'bob', 'r1', 1);
+      await e.repos.threads.setFollow({ userId: 'bob', threadId: 'm2', roomId: 'r1', following: true, level: 'all', muted: false, readOrder: 0, unread: 0, mentions: 0 });
+      const file = (id: string, sha: string) => ({ id, sha256: sha, uploaderId: 'ann', name: id, size: 1, mime: 'text/plain', width: null, height: null, thumb: false, preview: null, createdAt: 1 });
+      await e.repos.files.insert(file('f1', 'shaA'));
+      await e.repos.files.insert(file('f2', 'shaB'));
+      await e.repos.files.insert(file('f3', 'shaB'));
+      await e.repos.files.insert(file('f4', 'shaC'));
+      await e.repos.files.link('m1', ['f1']);
+      await e.repos.files.link('m3', ['f2']);
+      await e.repos.files.link('m5', ['f3']);
+      await e.repos.files.link('m4', ['f4']);
+      await e.sql('UPDATE messages SET deleted = 1 WHERE id = $1', ['m4']);
+      const created = (order: number, room: string, id: string) => f.event({ order, type: 'message.created', room, actor: 'ann', data: { message: { id, text: 'secret' } } });
+      await created(1, 'r1', 'm1');
+      await created(2, 'r1', 'm2');
+      await created(3, 'r1', 'm3');
+      await created(4, 'r2', 'm4');
+      await created(5, 'r1', 'm5');
+      await f.event({ order: 6, type: 'reaction.added', room: 'r1', actor: 'bob', data: { messageId: 'm1', emoji: '👍' } });
+      await f.event({ order: 7, type: 'message.edited', room: 'r1', actor: 'bob', data: { messageId: 'm5', text: 'kept' } });
+      await f.event({ order: 8, type: 'thread.followed', room: 'r1', actor: 'bob', target: 'bob', data: { threadId: 'm2' } });
+      await f.event({ order: 9, type: 'room.updated', room: 'r1', actor: 'ann', data: { room: { id: 'r1' } } });
+      await f.event({ order: 10, type: 'reaction.added', room: 'r2', actor: 'bob', data: { messageId: 'gone-elsewhere' } });
+      for (let o = 11; o < 20; o++) await f.event({ order: o, type: 'room.updated', room: 'r1', actor: 'ann', data: { room: { id: 'r1' } } });
+      await created(20, 'r1', 'rp1');
+      while (await e.repos.search.hasPending()) await e.repos.search.indexPending(100);
+      const counted = await ret.countExpired('r1', 8000);
+      expect(counted).toEqual({ messages: 3, reactions: 2, files: 2 });
+      rec('countExpired', [counted, await ret.countExpired('r2', 8000), await ret.countExpired('r1', 0)]);
+      await ret.holdSearchMerges(true);
+      const first = await ret.expireBatch({ r1: 8000, r3: 500 }, 0, 3);
+      expect(first).toMatchObject({ cursor: 3, done: false, rooms: { r1: { messages: 4, replies: 1, reactions: 3, through: 3 } } });
+      expect([...first.rooms.r1!.fileIds].sort()).toEqual(['f1', 'f2']);
+      rec('first step', first);
+      await ret.mergeSearch(16);
+      const second = await ret.expireBatch({ r1: 8000, r3: 500 }, first.cursor, 3);
+      rec('second step', second);
+      expect(second.done).toBe(true);
+      await ret.holdSearchMerges(false);
+      rec('messages left', await e.sql('SELECT id FROM messages ORDER BY event_order'));
+      rec('horizons', await e.sql('SELECT id, expired_through FROM rooms ORDER BY id'));
+      rec('left behind', await e.sql(`SELECT (SELECT COUNT(*) FROM message_reactions) AS reactions, (SELECT COUNT(*) FROM message_mentions) AS mentions,
+        (SELECT COUNT(*) FROM thread_follows) AS follows, (SELECT COUNT(*) FROM message_files) AS links`));
+      const hits = await e.repos.search.messages({ terms: [{ text: 'oldest', prefix: false }], substring: false, roomIds: ['r1'], authorId: null, before: null, after: null, cursor: null, limit: 5 });
+      expect(hits.rows).toEqual([]);
+      expect(await ret.tombstoneOrphans(['r1'], 0, 30)).toBe(2);
+      rec('orphans again', await ret.tombstoneOrphans(['r1', 'r2'], 0, 30));
+      const log = await e.sql<{ event_order: number; type: string; actor_id: string | null; target_user_id: string | null; data: string }>(
+        'SELECT event_order, type, actor_id, target_user_id, data FROM events ORDER BY event_order',
+      );
+      expect(log.filter((r) => r.type === 'expired').map((r) => Number(r.event_order))).toEqual([1, 2, 3, 6, 8, 10, 20]);
+      rec('log', log.map((r) => ({ ...r, event_order: Number(r.event_order) })));
+      const dropped = await ret.dropFiles(first.rooms.r1!.fileIds, 100);
+      // f1 and f2 went with their messages, f4's only message was deleted by its author; f3's blob is shared with f2.
+      expect({ ...dropped, blobs: [...dropped.blobs].sort() }).toEqual({ files: 3, blobs: ['shaA', 'shaC'], more: false });
+      rec('files left', await e.sql('SELECT id FROM files ORDER BY id'));
+      rec('blobInUse', [await ret.blobInUse('shaB'), await ret.blobInUse('shaA')]);
+      while (await ret.compactSearch(16));
+      expect(typeof (await ret.scrub())).toBe('boolean');
+      if (e.name === 'postgres') expect(await ret.scrub()).toBe(true);
+    },
+  ],
+  [
+    'account security: two-factor login, recovery codes, roles, sessions, the export, and erasing an account',
+    async (e, rec) => {
+      const f = fixtures(e);
+      const a = e.repos.accountSecurity;
+      for (const u of ['ann', 'bob', 'cat']) await f.user(u);
+      rec('none', await a.twoFactor('ann'));
+      await a.setPending('ann', 'sealed1', 10);
+      await a.setPending('ann', 'sealed2', 11);
+      rec('pending', await a.twoFactor('ann'));
+      rec('consume before enabled', await a.consumeStep('ann', 3));
+      await a.enable('ann', 5, ['h1', 'h2', 'h2']);
+      const steps = [await a.consumeStep('ann', 5), await a.consumeStep('ann', 6), await a.consumeStep('ann', 6), await a.consumeStep('ann', 9)];
+      expect(steps).toEqual([false, true, false, true]);
+      rec('enabled', await a.twoFactor('ann'));
+      expect([await a.useRecoveryCode('ann', 'h1'), await a.useRecoveryCode('ann', 'h1'), await a.useRecoveryCode('ann', 'nope')]).toEqual([true, false, false]);
+      expect(await a.recoveryCodesLeft('ann')).toBe(1);
+      await a.enable('ann', 10, ['h3']);
+      rec('codes', await a.recoveryCodesLeft('ann'));
+      await a.disable('ann');
+      rec('disabled', [await a.twoFactor('ann'), await a.recoveryCodesLeft('ann')]);
+      await a.setRoleRequired('admin', true);
+      await a.setRoleRequired('owner', true);
+      await a.setRoleRequired('owner', true);
+      await a.setRoleRequired('admin', false);
+      rec('roles', plain(await a.requiredRoles()));
+      // Sessions: families with a live token are listed, newest first; others are not.
+      await f.refreshToken('t1', 'ann', 'fa', 100, 10_000);
+      await f.refreshToken('t2', 'ann', 'fb', 200, 10_000, 0, 1);
+      await f.refreshToken('t3', 'ann', 'fc', 300, 400);
+      await f.refreshToken('t4', 'ann', 'fd', 150, 10_000, 1);
+      await f.refreshToken('t5', 'ann', 'fd', 160, 10_000);
+      await f.refreshToken('t6', 'ann', 'fe', 120, 10_000);
+      await a.insertSession({ familyId: 'fa', userId: 'ann', client: 'od 1.0', address: '127.0.0.1', now: 100 });
+      await a.insertSession({ familyId: 'fb', userId: 'ann', client: 'od', address: '::1', now: 200 });
+      await a.insertSession({ familyId: 'fa', userId: 'ann', client: 'od 1.1', address: '127.0.0.2', now: 110 });
+      await a.touchSession('fa', 500);
+      const live = await a.liveSessions('ann', 1000);
+      expect(live.map((x) => x.familyId)).toEqual(['fd', 'fe', 'fa']);
+      expect(live.find((x) => x.familyId === 'fe')).toEqual({ familyId: 'fe', client: 'unknown', address: '', firstSeen: 120, lastSeen: 120 });
+      rec('live', live);
+      await e.sql("DELETE FROM refresh_tokens WHERE family_id = 'fb'");
+      await a.purgeSessions();
+      rec('sessions', await e.sql('SELECT family_id, client, address, created_at, last_seen_at FROM sessions ORDER BY family_id'));
+      // The export and erasure: ann writes in a shared room, a group she owns and a DM with bob.
+      for (const r of ['r1', 'g1', 'dm1']) await f.room(r, r === 'g1' ? 'group' : r === 'dm1' ? 'dm' : 'text', r === 'g1' ? 'ann' : null);
+      for (const r of ['r1', 'g1', 'dm1']) for (const u of ['ann', 'bob']) await f.member(r, u);
+      await e.repos.conversations.setDmRoom('ann bob', 'dm1');
+      await f.message({ id: 'm1', room: 'r1', author: 'ann', order: 1, text: 'ann says' });
+      await f.message({ id: 'm2', room: 'r1', author: 'bob', order: 2, text: 'bob says' });
+      await f.message({ id: 'm3', room: 'g1', author: 'ann', order: 3, text: 'in the group' });
+      await f.message({ id: 'd1', room: 'dm1', author: 'ann', order: 4, text: 'private' });
+      await f.message({ id: 'd2', room: 'dm1', author: 'bob', order: 5, text: 'private too' });
+      await e.repos.reactions.add('m2', 'ann', '👍', 7);
+      await e.repos.reactions.add('m1', 'bob', '🎉', 8);
+      await f.mention('m1', 'bob', 'r1', 1);
+      const file = (id: string, sha: string, by = 'ann') => ({ id, sha256: sha, uploaderId: by, name: id, size: 3, mime: 'text/plain', width: null, height: null, thumb: false, preview: null, createdAt: 5 });
+      await e.repos.files.insert(file('fa1', 'shaX'));
+      await e.repos.files.insert(file('fa2', 'shaY'));
+      await e.repos.files.insert(file('fb1', 'shaY', 'bob'));
+      await e.repos.files.link('m1', ['fa1']);
+      await e.repos.files.link('d2', ['fb1']);
+      await e.repos.forum.setProfile('ann', { bio: 'me', avatarFileId: 'fa2', showFollows: true });
+      await e.repos.forum.follow('bob', 'ann', 1);
+      await e.repos.blocks.set('cat', 'ann', true, 1);
+      for (const [o, id, room] of [[1, 'm1', 'r1'], [2, 'm2', 'r1'], [3, 'm3', 'g1'], [4, 'd1', 'dm1'], [5, 'd2', 'dm1']] as const) {
+        await f.event({ order: o, type: 'message.created', room, actor: id.startsWith('m2') || id === 'd2' ? 'bob' : 'ann', data: { message: { id, text: 'x' } } });
+      }
+      await f.event({ order: 6, type: 'reaction.added', room: 'r1', actor: 'ann', data: { messageId: 'm2', emoji: '👍' } });
+      await f.event({ order: 7, type: 'reaction.added', room: 'r1', actor: 'bob', data: { messageId: 'm1', emoji: '🎉' } });
+      await f.event({ order: 8, type: 'profile.updated', actor: 'ann', data: { userId: 'ann', bio: 'me' } });
+      await f.event({ order: 9, type: 'user.followed', actor: 'bob', target: 'bob', data: { followeeId: 'ann' } });
+      await f.event({ order: 10, type: 'message.edited', room: 'r1', actor: 'bob', data: { messageId: 'm2', text: 'kept' } });
+      expect(await a.authoredMessageIds('ann')).toEqual(['m1', 'm3', 'd1']);
+      rec('export', [await a.authoredMessageIds('ann'), await a.reactionsBy('ann'), await a.filesBy('ann')]);
+      const plan = await a.erasePlan('ann');
+      expect(plan).toEqual({
+        dmRooms: ['dm1'],
+        messages: [
+          { id: 'm1', roomId: 'r1' },
+          { id: 'm3', roomId: 'g1' },
+        ],
+        joined: [
+          { roomId: 'g1', group: true, owner: true },
+          { roomId: 'r1', group: false, owner: false },
+        ],
+        reactions: [{ messageId: 'm2', roomId: 'r1', emoji: '👍' }],
+      });
+      rec('plan', plan);
+      await e.sql('INSERT INTO name_holds (key_hash, until) VALUES ($1, $2)', ['old', 40]);
+      const erased = await a.eraseAccount('ann', {
+        eraseMessages: plan.messages,
+        dmRooms: plan.dmRooms,
+        username: 'deleted-1',
+        nickname: 'deleted user',
+        nicknameKey: 'deleted user 1',
+        holds: ['hu', 'hn'],
+        holdUntil: 100,
+        now: 50,
+      });
+      // fa1 went with m1, the avatar fa2 with the account, bob's fb1 with the DM it was sent in (its blob shaY too).
+      expect([...erased.blobs].sort()).toEqual(['shaX', 'shaY']);
+      rec('users', await e.sql('SELECT id, username, nickname, nickname_lc, password_hash, removed, removed_reason, token_version FROM users ORDER BY id'));
+      rec('messages', await e.sql('SELECT id, text, deleted FROM messages ORDER BY event_order'));
+      rec('rooms', await e.sql('SELECT id, deleted FROM rooms ORDER BY id'));
+      const log = await e.sql<{ event_order: number; type: string }>('SELECT event_order, type FROM events ORDER BY event_order');
+      expect(log.filter((r) => r.type === 'expired').map((r) => Number(r.event_order))).toEqual([1, 3, 4, 5, 6, 7, 8, 9]);
+      rec('log', log.map((r) => ({ ...r, event_order: Number(r.event_order) })));
+      rec('rows left', await e.sql(`SELECT
+        (SELECT COUNT(*) FROM room_members WHERE user_id = 'ann') AS members, (SELECT COUNT(*) FROM message_reactions) AS reactions,
+        (SELECT COUNT(*) FROM message_mentions) AS mentions, (SELECT COUNT(*) FROM files) AS files, (SELECT COUNT(*) FROM profiles) AS profiles,
+        (SELECT COUNT(*) FROM user_follows) AS follows, (SELECT COUNT(*) FROM user_blocks) AS blocks, (SELECT COUNT(*) FROM dm_rooms) AS dms,
+        (SELECT COUNT(*) FROM refresh_tokens WHERE user_id = 'ann') AS tokens`));
+      rec('holds', await e.sql('SELECT key_hash, until FROM name_holds ORDER BY key_hash'));
+      expect([await a.nameHeld('hu', 99), await a.nameHeld('hu', 100), await a.nameHeld('old', 10)]).toEqual([true, false, false]);
+    },
+  ],
 ];
 
 const transcripts: Record<Engine['name'], Map<string, Array<[string, unknown]>>> = { sqlite: new Map(), postgres: new Map() };
