@@ -668,6 +668,41 @@ const SCENARIOS: Array<[string, Scenario]> = [
       expect([await a.nameHeld('hu', 99), await a.nameHeld('hu', 100), await a.nameHeld('old', 10)]).toEqual([true, false, false]);
     },
   ],
+  [
+    'operator report: the counts `od-server stats` shows and the checks `od-server doctor` runs',
+    async (e, rec) => {
+      const f = fixtures(e);
+      for (const u of ['ann', 'bob', 'cat', 'dan']) await f.user(u);
+      await e.sql("UPDATE users SET removed = 1, removed_reason = 'banned' WHERE id = 'bob'");
+      await e.sql("UPDATE users SET removed = 1 WHERE id = 'cat'");
+      for (const [id, kind] of [['r1', 'text'], ['r2', 'text'], ['d1', 'dm'], ['g1', 'group'], ['f1', 'forum']]) await f.room(id!, kind);
+      await e.sql("UPDATE rooms SET deleted = 1 WHERE id = 'r2'");
+      for (let o = 1; o <= 6; o++) await f.message({ id: `m${o}`, room: 'r1', author: 'ann', order: o });
+      await e.sql("UPDATE messages SET deleted = 1 WHERE id IN ('m2', 'm3')");
+      const now = 10_000_000;
+      for (let o = 1; o <= 8; o++) await f.event({ order: o, type: 'room.updated', room: 'r1', data: {}, at: o <= 3 ? now - 7_200_000 : o <= 5 ? now - 600_000 : now - 1000 });
+      if (e.name === 'postgres') await e.sql('UPDATE community_head SET last_order = 8');
+      const stats = await e.report.stats(now);
+      expect(stats).toMatchObject({
+        users: { active: 2, kicked: 1, banned: 1 },
+        rooms: { text: 1, dm: 1, group: 1, deleted: 1 },
+        messages: { live: 4, deleted: 2 },
+        events: { head: 8, lastMinute: 3, lastHour: 5 },
+      });
+      expect(stats.bytes.database).toBeGreaterThan(0);
+      rec('stats', { ...stats, bytes: null });
+      const checks = await e.report.checks();
+      const byWhat = (cs: typeof checks, what: string) => cs.find((c) => c.what === what);
+      expect(byWhat(checks, 'event log')).toEqual({ level: 'ok', what: 'event log', detail: '8 events, orders 1..8 without a gap' });
+      expect(byWhat(checks, 'schema')?.level).toBe('ok');
+      expect(byWhat(checks, 'foreign keys')?.level).toBe('ok');
+      rec('event log', byWhat(checks, 'event log'));
+      await e.sql('DELETE FROM events WHERE event_order = 4');
+      const gap = byWhat(await e.report.checks(), 'event log');
+      expect(gap?.level).toBe('fail');
+      rec('gap', gap);
+    },
+  ],
 ];
 
 const transcripts: Record<Engine['name'], Map<string, Array<[string, unknown]>>> = { sqlite: new Map(), postgres: new Map() };

@@ -4,19 +4,11 @@ import { SqliteStorage } from '../../src/adapters/sqlite/storage.js';
 import { PgDb } from '../../src/adapters/postgres/db.js';
 import { migrate } from '../../src/adapters/postgres/migrations.js';
 import { FEATURE_SCHEMA_LIST } from '../../src/adapters/postgres/schema/features.js';
-import { PgAccountSecurityRepo } from '../../src/adapters/postgres/account-security-repo.js';
-import { PgAuditRepo } from '../../src/adapters/postgres/audit-repo.js';
-import { PgBlocksRepo } from '../../src/adapters/postgres/blocks-repo.js';
-import { PgConversationsRepo } from '../../src/adapters/postgres/conversations-repo.js';
-import { PgFilesRepo } from '../../src/adapters/postgres/files-repo.js';
-import { PgForumRepo } from '../../src/adapters/postgres/forum-repo.js';
-import { PgInboxRepo } from '../../src/adapters/postgres/inbox-repo.js';
-import { PgReactionsRepo } from '../../src/adapters/postgres/reactions-repo.js';
-import { PgRetentionRepo } from '../../src/adapters/postgres/retention-repo.js';
-import { PgRoomSettingsRepo } from '../../src/adapters/postgres/room-settings-repo.js';
-import { PgSearchRepo } from '../../src/adapters/postgres/search-repo.js';
-import { PgThreadsRepo } from '../../src/adapters/postgres/threads-repo.js';
+import { pgFeatureRepositories } from '../../src/adapters/postgres/feature-repositories.js';
 import type { Repositories } from '../../src/ports/storage.js';
+import { type Check, type DatabaseStats, databaseChecks, databaseStats } from '../../src/adapters/sqlite/operator-report.js';
+import { pgDatabaseChecks, pgDatabaseStats } from '../../src/adapters/postgres/operator-report.js';
+import { PG_SCHEMA_VERSION } from '../../src/adapters/postgres/migrations.js';
 import { tempDir } from '../helpers.js';
 import { freshPgUrl } from './fresh-db.js';
 
@@ -34,6 +26,8 @@ export type FeatureRepos = Pick<
 export interface Engine {
   name: 'sqlite' | 'postgres';
   repos: FeatureRepos;
+  /** What `od-server stats` and `doctor` read of the store. */
+  report: { stats(now: number): Promise<DatabaseStats>; checks(): Promise<Check[]> };
   /** Rows of a statement (`$n` placeholders), or [] for a write. */
   sql<R = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<R[]>;
   close(): Promise<void>;
@@ -45,6 +39,7 @@ export async function openSqlite(): Promise<Engine> {
   return {
     name: 'sqlite',
     repos: store,
+    report: { stats: async (now) => databaseStats(dir, now), checks: async () => databaseChecks(dir, false) },
     async sql<R>(text: string, params: readonly unknown[] = []): Promise<R[]> {
       // $n as a named parameter @pn: one value may be used several times, as in PostgreSQL.
       const stmt = store.db.prepare(text.replace(/\$(\d+)/g, '@p$1'));
@@ -72,23 +67,11 @@ export async function openPostgres(): Promise<Engine> {
     await client.end();
   }
   const db = new PgDb(url, { max: 4 });
-  const repos: FeatureRepos = {
-    reactions: new PgReactionsRepo(db),
-    conversations: new PgConversationsRepo(db),
-    roomSettings: new PgRoomSettingsRepo(db),
-    files: new PgFilesRepo(db),
-    threads: new PgThreadsRepo(db),
-    search: new PgSearchRepo(db),
-    blocks: new PgBlocksRepo(db),
-    retention: new PgRetentionRepo(db),
-    accountSecurity: new PgAccountSecurityRepo(db),
-    audit: new PgAuditRepo(db),
-    forum: new PgForumRepo(db),
-    inbox: new PgInboxRepo(db),
-  };
+  const repos = pgFeatureRepositories(db);
   return {
     name: 'postgres',
     repos,
+    report: { stats: (now) => pgDatabaseStats(db, now), checks: () => pgDatabaseChecks(db, PG_SCHEMA_VERSION) },
     sql: (text, params = []) => db.rows(text, params),
     close: () => db.close(),
   };
