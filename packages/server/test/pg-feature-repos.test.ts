@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { ENGINES, type Engine, fixtures } from './pg/feature-engines.js';
+import { ENGINES, type Engine, fixtures, openPostgres, openSqlite } from './pg/feature-engines.js';
 
 /*
  * The feature repositories on both engines, one suite: every scenario runs the same calls on SQLite and on
@@ -732,6 +732,55 @@ describe('both engines', () => {
       expect(postgres).toEqual(sqlite);
     });
   }
+});
+
+/** The feature tables, and the columns PostgreSQL adds: SQLite's implicit rowid, made explicit where its order is read. */
+const FEATURE_TABLES: Record<string, string[]> = {
+  message_reactions: ['rowid'],
+  dm_rooms: [],
+  room_settings: [],
+  notify_defaults: [],
+  files: [],
+  message_files: [],
+  thread_follows: ['rowid'],
+  search_pending: [],
+  user_blocks: [],
+  two_factor: [],
+  recovery_codes: [],
+  two_factor_roles: [],
+  sessions: [],
+  audit_log: [],
+  name_holds: [],
+  posts: [],
+  post_tags: [],
+  bookmarks: [],
+  user_follows: [],
+  profiles: [],
+  inbox_items: [],
+  inbox_settings: [],
+};
+
+describe('the feature schema', () => {
+  it("has SQLite's tables and columns (names equal, so queries translate one for one), and core tables keep theirs", async () => {
+    const sqlite = await openSqlite();
+    const postgres = await openPostgres();
+    try {
+      for (const [table, extra] of Object.entries(FEATURE_TABLES)) {
+        const lite = (await sqlite.sql<{ name: string }>('SELECT name FROM pragma_table_info($1)', [table])).map((r) => r.name);
+        const pg = (
+          await postgres.sql<{ column_name: string }>("SELECT column_name FROM information_schema.columns WHERE table_schema = 'public' AND table_name = $1", [table])
+        ).map((r) => r.column_name);
+        expect(lite.length).toBeGreaterThan(0);
+        expect({ table, columns: pg.sort() }).toEqual({ table, columns: [...lite, ...extra].sort() });
+      }
+      // The join order of room members lives beside room_members, which keeps SQLite's columns.
+      const members = await postgres.sql<{ column_name: string }>("SELECT column_name FROM information_schema.columns WHERE table_name = 'room_members'");
+      expect(members.map((r) => r.column_name).sort()).toEqual(['room_id', 'user_id']);
+    } finally {
+      await sqlite.close();
+      await postgres.close();
+    }
+  });
 });
 
 afterAll(() => {
