@@ -17,7 +17,7 @@ import { freshPgUrl } from './pg/fresh-db.js';
  */
 
 interface PgStorageModule {
-  PostgresStorage: { open(url: string): Promise<Storage & { db: Sql }> };
+  PostgresStorage: { open(url: string, opts: object, extra: object): Promise<Storage & { db: Sql }> };
 }
 const storageFile = new URL('../src/adapters/postgres/storage.ts', import.meta.url);
 const pgStorage: PgStorageModule | null = fs.existsSync(storageFile) ? ((await import(storageFile.href)) as PgStorageModule) : null;
@@ -33,12 +33,19 @@ const dir = () => {
 };
 
 async function openPg(): Promise<Storage & { db: Sql }> {
-  const store = await pgStorage!.PostgresStorage.open(await freshPgUrl());
-  // Until the build's migration list and storage include the feature schemas and repositories, add them here.
+  // The feature repositories on the storage's own connection (so calls inside a step reach its transaction),
+  // given as the storage's extra repositories: they run their queries through it once it exists.
+  let store: (Storage & { db: Sql }) | null = null;
+  const db: Sql = {
+    rows: (sql, params) => store!.db.rows(sql, params),
+    row: (sql, params) => store!.db.row(sql, params),
+    run: (sql, params) => store!.db.run(sql, params),
+  };
+  store = await pgStorage!.PostgresStorage.open(await freshPgUrl(), {}, pgFeatureRepositories(db));
+  // Until the build's migration list includes the feature schemas, add them here.
   if ((await store.db.row("SELECT 1 AS x FROM information_schema.tables WHERE table_name = 'message_reactions'")) === null) {
     await store.db.run(FEATURE_SCHEMA_LIST.join('\n'));
   }
-  Object.assign(store, pgFeatureRepositories(store.db));
   return store;
 }
 
