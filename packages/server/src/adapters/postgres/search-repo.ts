@@ -92,7 +92,10 @@ export class PgSearchRepo implements SearchRepository {
   }
 
   async indexPending(limit: number): Promise<number> {
-    const last = await this.db.row<{ o: number }>('SELECT event_order AS o FROM search_pending ORDER BY event_order LIMIT 1 OFFSET $1', [limit - 1]);
+    // The limit-th oldest pending order bounds this batch (PostgreSQL refuses the negative OFFSET SQLite takes as 0).
+    const last = await this.db.row<{ o: number }>('SELECT event_order AS o FROM search_pending ORDER BY event_order LIMIT 1 OFFSET $1', [
+      Math.max(0, limit - 1),
+    ]);
     const upTo = last ? Number(last.o) : Number.MAX_SAFE_INTEGER;
     const pending = await this.db.rows<{ event_order: number; room_id: string; text: string }>(
       `SELECT m.event_order, m.room_id, m.text FROM search_pending p JOIN messages m ON m.event_order = p.event_order
