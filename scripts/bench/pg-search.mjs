@@ -165,6 +165,22 @@ async function main() {
       }
       results.postgres.q[k] = times;
     }
+    if (process.argv.includes('--explain')) {
+      // The plan of each kind's slowest query, with the SQL the repository sent (logged through a wrapper).
+      const sent = [];
+      const spy = { rows: (sql, p) => (sent.push([sql, p]), db.rows(sql, p)), row: (sql, p) => db.row(sql, p), run: (sql, p) => db.run(sql, p) };
+      const traced = new m.PgSearchRepo(spy);
+      for (const [k, qs] of Object.entries(queries)) {
+        const times = results.postgres.q[k];
+        const slowest = qs[times.indexOf(Math.max(...times))];
+        sent.length = 0;
+        await traced.messages(ask(slowest));
+        const [sql, params] = sent[sent.length - 1];
+        const plan = await db.rows(`EXPLAIN (ANALYZE, BUFFERS) ${sql}`, params);
+        console.log(`--- ${k}: ${JSON.stringify(slowest.terms)}`);
+        for (const r of plan) console.log(r['QUERY PLAN']);
+      }
+    }
     await db.close();
   } finally {
     await m.stopPid(cluster.pid);

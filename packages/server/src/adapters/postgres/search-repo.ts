@@ -47,13 +47,15 @@ export class PgSearchRepo implements SearchRepository {
       // Only short substrings: the newest live messages of the allowed rooms, a bounded window per page, then
       // the window's rows filtered newest first. One row even without hits: it carries where the window ended.
       const limit = arg(q.limit);
+      // The window is materialised with its rows' columns, so the filters run on its rows only (left to the
+      // planner, the LIKE was pushed into a scan of every message of the table).
       const rows = await this.db.rows<RawMessage & { edge: number | null; hit: boolean }>(
-        `WITH w AS (
-           SELECT event_order FROM messages WHERE room_id = ANY(${rooms}::text[]) AND event_order < ${arg(cursor)} AND deleted = 0
-           ORDER BY event_order DESC LIMIT ${SUBSTRING_SCAN_LIMIT}),
+        `WITH w AS MATERIALIZED (
+           SELECT ${MESSAGE_COLS} FROM messages m
+           WHERE m.room_id = ANY(${rooms}::text[]) AND m.event_order < ${arg(cursor)} AND m.deleted = 0
+           ORDER BY m.event_order DESC LIMIT ${SUBSTRING_SCAN_LIMIT}),
          hits AS (
-           SELECT ${MESSAGE_COLS} FROM w JOIN messages m ON m.event_order = w.event_order
-           WHERE ${where.join(' AND ')} ORDER BY m.event_order DESC LIMIT ${limit})
+           SELECT m.* FROM w m WHERE ${where.join(' AND ')} ORDER BY m.event_order DESC LIMIT ${limit})
          SELECT h.*, h.id IS NOT NULL AS hit, e.edge FROM
            (SELECT CASE WHEN COUNT(*) = ${SUBSTRING_SCAN_LIMIT} THEN MIN(event_order) END AS edge FROM w) e
            LEFT JOIN hits h ON true
