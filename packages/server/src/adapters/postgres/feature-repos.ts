@@ -1,4 +1,5 @@
 import type { PgDb } from './db.js';
+import { pgFeatureRepositories } from './feature-repositories.js';
 import type { FeatureRepositories } from './storage.js';
 
 /**
@@ -8,6 +9,6 @@ import type { FeatureRepositories } from './storage.js';
  * server refuses to start on PostgreSQL, a request reaching one fails naming it). Wiring them is one line
  * each here, e.g. `reactions: new PgReactionsRepo(db)`.
  */
-export function featureRepositories(_db: PgDb): Partial<FeatureRepositories> {
-  return {};
+export function featureRepositories(db: PgDb): Partial<FeatureRepositories> {
+  return pgFeatureRepositories(db);
 }

@@ -4,6 +4,7 @@ import { EVENTS_SCHEMA } from './schema/events.js';
 import { MESSAGES_SCHEMA } from './schema/messages.js';
 import { ROLES_SCHEMA } from './schema/roles.js';
 import { ROOMS_SCHEMA } from './schema/rooms.js';
+import { FEATURE_SCHEMA_LIST } from './schema/features.js';
 
 /*
  * PostgreSQL's schema, its own numbered list (SQLite's numbering is its own). Step 1 creates the whole schema
@@ -20,7 +21,7 @@ import { ROOMS_SCHEMA } from './schema/rooms.js';
 export const CORE_SCHEMAS: readonly string[] = [EVENTS_SCHEMA, ACCOUNTS_SCHEMA, ROLES_SCHEMA, INVITES_SCHEMA, ROOMS_SCHEMA, MESSAGES_SCHEMA];
 
 /** The other feature repositories' DDL (see above). */
-export const FEATURE_SCHEMAS: readonly string[] = [];
+export const FEATURE_SCHEMAS: readonly string[] = FEATURE_SCHEMA_LIST;
 
 const MIGRATIONS: readonly string[] = [/* 1: the whole schema */ [...CORE_SCHEMAS, ...FEATURE_SCHEMAS].join('\n')];
 

@@ -1,23 +1,10 @@
 import type { ExpiredBatch, ExpiryCount, RetentionRepository, RoomExpiry } from '../../features/retention/repository.js';
+import { CONTENT_TYPES } from '../../features/retention/content-types.js';
 import type { Db } from './db.js';
 
-/** Log rows that carry a room's content: these become tombstones when their messages expire. */
-export const CONTENT_TYPES = [
-  'message.created',
-  'message.edited',
-  'message.deleted',
-  'reaction.added',
-  'reaction.removed',
-  'thread.updated',
-  'thread.followed',
-  'thread.unfollowed',
-  'thread.read',
-  // Forum posts are thread roots: their title and tags go with the root message, bookmarks with the post.
-  'post.created',
-  'post.updated',
-  'bookmark.added',
-  'bookmark.removed',
-];
+/** Log rows that carry a room's content (engine-neutral: features/retention/content-types.ts). */
+export { CONTENT_TYPES };
+
 const IN_CONTENT = `type IN (${CONTENT_TYPES.map((t) => `'${t}'`).join(', ')})`;
 
 /**
