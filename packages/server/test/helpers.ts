@@ -5,7 +5,8 @@ import { afterEach } from 'vitest';
 import { WebSocket } from 'ws';
 import type { TokenPair } from '@open-discord/protocol';
 import { startServer, type RunningServer, type ServerOptions } from '../src/index.js';
-import { ACCOUNT_SAFETY_STEP, INBOX_STEP } from '../src/adapters/sqlite/migrations.js';
+import { ACCOUNT_SAFETY_STEP, INBOX_STEP, UNREAD_COUNTERS_STEP } from '../src/adapters/sqlite/migrations.js';
+import { UNDO_UNREAD_COUNTERS } from '../src/adapters/sqlite/unread-counters.js';
 
 export const quiet = () => {};
 
@@ -219,6 +220,7 @@ export function rollBackTo(db: { exec(sql: string): unknown; pragma(s: string, o
     16: undoForumMigration,
     [INBOX_STEP]: (d) => d.exec('DROP TRIGGER inbox_message_removed; DROP TABLE inbox_items; DROP TABLE inbox_settings;'),
     18: (d) => d.exec('DROP TABLE audit_log; DROP TABLE name_holds;'),
+    [UNREAD_COUNTERS_STEP]: (d) => d.exec(UNDO_UNREAD_COUNTERS),
   };
   const current = db.pragma('user_version', { simple: true }) as number;
   for (let v = current; v > version; v--) {
