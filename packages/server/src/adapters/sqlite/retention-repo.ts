@@ -27,6 +27,9 @@ const IN_CONTENT = `type IN (${CONTENT_TYPES.map((t) => `'${t}'`).join(', ')})`;
  */
 export const TOMBSTONE = `type = 'expired', actor_id = NULL, target_user_id = NULL, data = '{}'`;
 
+/** A file someone shows as their avatar is carried by their profile, not by a message: it stays. */
+const NOT_AVATAR = (f: string) => `NOT EXISTS (SELECT 1 FROM profiles p WHERE p.avatar_file_id = ${f}.id)`;
+
 /** FTS5's default automerge level: merge once four segments of a level exist. */
 const FTS5_AUTOMERGE = 4;
 
@@ -101,11 +104,19 @@ export class SqliteRetentionRepo implements RetentionRepository {
         `SELECT f.id FROM files f
          WHERE EXISTS (SELECT 1 FROM message_files mf WHERE mf.file_id = f.id)
            AND NOT EXISTS (SELECT 1 FROM message_files mf JOIN messages m ON m.id = mf.message_id WHERE mf.file_id = f.id AND m.deleted = 0)
+           AND ${NOT_AVATAR('f')}
+         LIMIT ?`,
+      ),
+      // Uploads no message ever carried (not even a deleted one), made before the grace period's start.
+      unsent: db.prepare<[number, number], { id: string }>(
+        `SELECT f.id FROM files f
+         WHERE f.created_at < ? AND NOT EXISTS (SELECT 1 FROM message_files mf WHERE mf.file_id = f.id) AND ${NOT_AVATAR('f')}
          LIMIT ?`,
       ),
       unlinked: db.prepare<[string], { id: string; sha256: string }>(
         `SELECT id, sha256 FROM files WHERE id IN (SELECT value FROM json_each(?))
-           AND NOT EXISTS (SELECT 1 FROM message_files mf JOIN messages m ON m.id = mf.message_id WHERE mf.file_id = files.id AND m.deleted = 0)`,
+           AND NOT EXISTS (SELECT 1 FROM message_files mf JOIN messages m ON m.id = mf.message_id WHERE mf.file_id = files.id AND m.deleted = 0)
+           AND ${NOT_AVATAR('files')}`,
       ),
       delLinksOfFiles: db.prepare('DELETE FROM message_files WHERE file_id IN (SELECT value FROM json_each(?))'),
       delFiles: db.prepare('DELETE FROM files WHERE id IN (SELECT value FROM json_each(?))'),
@@ -195,16 +206,18 @@ export class SqliteRetentionRepo implements RetentionRepository {
     };
   }
 
-  dropFiles(fileIds: readonly string[], limit: number): { files: number; blobs: string[]; more: boolean } {
+  dropFiles(fileIds: readonly string[], limit: number, unsentBefore: number): { files: number; unsent: number; blobs: string[]; more: boolean } {
     const orphans = this.s.orphans.all(limit).map((o) => o.id);
-    const candidates = list([...new Set([...fileIds, ...orphans])]);
+    const unsent = new Set(this.s.unsent.all(unsentBefore, limit).map((o) => o.id));
+    const candidates = list([...new Set([...fileIds, ...orphans, ...unsent])]);
     const gone = this.s.unlinked.all(candidates);
-    if (gone.length === 0) return { files: 0, blobs: [], more: false };
+    const more = orphans.length >= limit || unsent.size >= limit;
+    if (gone.length === 0) return { files: 0, unsent: 0, blobs: [], more };
     const goneIds = list(gone.map((g) => g.id));
     this.s.delLinksOfFiles.run(goneIds);
     this.s.delFiles.run(goneIds);
     const blobs = [...new Set(gone.map((g) => g.sha256))].filter((sha) => !this.blobInUse(sha));
-    return { files: gone.length, blobs, more: orphans.length >= limit };
+    return { files: gone.length, unsent: gone.filter((g) => unsent.has(g.id)).length, blobs, more };
   }
 
   blobInUse(sha256: string): boolean {

@@ -51,12 +51,13 @@ export interface RetentionRepository {
   tombstoneOrphans(roomIds: readonly string[], after: number, upTo: number): Awaitable<number>;
   countExpired(roomId: string, cutoff: number): Awaitable<ExpiryCount>;
   /**
-   * Files every carrying message of which is gone or deleted by its author (up to `limit`), and the files of
-   * `fileIds` no message carries any more: their rows and links are removed. Answers the blobs (sha256) no
-   * remaining file row uses: the caller removes those from disk, outside the commit queue. `more`: the
-   * search for files nothing carries stopped at `limit`.
+   * Files every carrying message of which is gone or deleted by its author (up to `limit`), the files of
+   * `fileIds` no message carries any more, and uploads no message ever carried made before `unsentBefore`
+   * (ms; up to `limit`): their rows and links are removed. A file that is someone's avatar stays. Answers
+   * `unsent` (how many of `files` were never carried) and the blobs (sha256) no remaining file row uses: the
+   * caller removes those from disk, outside the commit queue. `more`: a search stopped at `limit`.
    */
-  dropFiles(fileIds: readonly string[], limit: number): Awaitable<{ files: number; blobs: string[]; more: boolean }>;
+  dropFiles(fileIds: readonly string[], limit: number, unsentBefore: number): Awaitable<{ files: number; unsent: number; blobs: string[]; more: boolean }>;
   /** Some file row still uses this blob (checked again right before it is removed from disk). */
   blobInUse(sha256: string): Awaitable<boolean>;
   /**

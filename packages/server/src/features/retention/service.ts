@@ -10,6 +10,8 @@ export interface RetentionOptions {
   defaultSec: number | null;
   /** The files folder's blobs; null: this process keeps no files (removed rows' blobs stay for the server). */
   blobs: BlobStore | null;
+  /** An upload no message has ever carried is collected once it is this old (ms; DEFAULTS.unsentUploadGraceMs). */
+  unsentGraceMs?: number;
   /**
    * Messages scanned per commit-queue step; unset, steps are sized to take about 50 ms each (300 to 1000
    * messages), so that live writes between them wait little.
@@ -38,8 +40,13 @@ export interface SweepReport {
   dryRun: boolean;
   /** Rooms with something expired, in the order swept. */
   rooms: RoomSweep[];
-  /** Files removed because no message carries them any more (expired or deleted by their authors). */
+  /**
+   * Files removed because no message carries them any more (expired or deleted by their authors), or because
+   * none ever did (uploads never sent, past the grace period).
+   */
   files: number;
+  /** Of `files`, the uploads no message ever carried. */
+  unsent: number;
   /** Blobs removed from disk. */
   blobs: number;
   /** The database's files were scrubbed afterwards (false: nothing was removed, or it must wait). */
@@ -47,6 +54,8 @@ export interface SweepReport {
 }
 
 export const DEFAULT_SWEEP_BATCH = 300;
+/** Without an option: a day (the server passes DEFAULTS.unsentUploadGraceMs). */
+const DEFAULT_UNSENT_GRACE_MS = 86_400_000;
 /**
  * What a sweep step's own work should take (its commit's wait for the disk is not counted): a live message
  * that arrives while a step runs waits for the rest of it and its commit.
@@ -158,7 +167,7 @@ export class RetentionService {
       if (c.messages === 0) continue;
       rooms.push({ ...this.head(row, policy), messages: c.messages, replies: 0, reactions: c.reactions, files: c.files });
     }
-    return { dryRun: true, rooms, files: rooms.reduce((n, r) => n + r.files, 0), blobs: 0, scrubbed: false };
+    return { dryRun: true, rooms, files: rooms.reduce((n, r) => n + r.files, 0), unsent: 0, blobs: 0, scrubbed: false };
   }
 
   private head(row: RoomRow, policySec: number): Pick<RoomSweep, 'roomId' | 'name' | 'kind' | 'policySec' | 'through' | 'from'> {
@@ -258,7 +267,7 @@ export class RetentionService {
         await new Promise((resolve) => setImmediate(resolve));
       }
     }
-    const { files, blobs } = await this.dropFiles(fileIds);
+    const { files, unsent, blobs } = await this.dropFiles(fileIds);
     const removedAnything = rooms.length > 0 || files > 0;
     let scrubbed = false;
     if (rooms.length > 0) {
@@ -274,9 +283,9 @@ export class RetentionService {
       scrubbed = await store.retention.scrub();
     }
     if (removedAnything) {
-      this.d.log({ level: 'info', msg: 'retention sweep', rooms: rooms.length, messages: rooms.reduce((n, r) => n + r.messages, 0), files, blobs, scrubbed });
+      this.d.log({ level: 'info', msg: 'retention sweep', rooms: rooms.length, messages: rooms.reduce((n, r) => n + r.messages, 0), files, unsent, blobs, scrubbed });
     }
-    return { dryRun: false, rooms, files, blobs, scrubbed };
+    return { dryRun: false, rooms, files, unsent, blobs, scrubbed };
   }
 
   /** Wait (up to YIELD_MAX_MS) until no live batch is queued or being committed: live writes go first. */
@@ -286,16 +295,22 @@ export class RetentionService {
     while (queue.busy && performance.now() < until) await new Promise((resolve) => setImmediate(resolve));
   }
 
-  /** File rows nothing carries any more (expired now, or deleted by their authors before), then their blobs. */
-  private async dropFiles(expired: readonly string[]): Promise<{ files: number; blobs: number }> {
+  /**
+   * File rows nothing carries any more (expired now, or deleted by their authors before) or ever carried (an
+   * upload never sent, older than the grace period: time to write its message), then their blobs.
+   */
+  private async dropFiles(expired: readonly string[]): Promise<{ files: number; unsent: number; blobs: number }> {
     const { store, queue } = this.d;
     let files = 0;
+    let unsent = 0;
     const shas = new Set<string>();
     let pending = [...expired];
+    const unsentBefore = this.d.now() - (this.o.unsentGraceMs ?? DEFAULT_UNSENT_GRACE_MS);
     for (;;) {
       const ids = pending.splice(0, FILES_BATCH);
-      const r = await queue.submit(async () => store.retention.dropFiles(ids, FILES_BATCH));
+      const r = await queue.submit(async () => store.retention.dropFiles(ids, FILES_BATCH, unsentBefore));
       files += r.files;
+      unsent += r.unsent;
       for (const s of r.blobs) shas.add(s);
       if (pending.length === 0 && !r.more) break;
     }
@@ -308,6 +323,6 @@ export class RetentionService {
         if (await disk.remove(sha)) blobs++;
       }
     }
-    return { files, blobs };
+    return { files, unsent, blobs };
   }
 }
