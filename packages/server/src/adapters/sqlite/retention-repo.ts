@@ -30,6 +30,9 @@ export const TOMBSTONE = `type = 'expired', actor_id = NULL, target_user_id = NU
 /** A file someone shows as their avatar is carried by their profile, not by a message: it stays. */
 const NOT_AVATAR = (f: string) => `NOT EXISTS (SELECT 1 FROM profiles p WHERE p.avatar_file_id = ${f}.id)`;
 
+/** `PRAGMA auto_vacuum`'s value for INCREMENTAL. */
+export const INCREMENTAL = 2;
+
 /** FTS5's default automerge level: merge once four segments of a level exist. */
 const FTS5_AUTOMERGE = 4;
 
@@ -244,6 +247,15 @@ export class SqliteRetentionRepo implements RetentionRepository {
       if (this.s.changes.get()!.c - before > 1) worked = true;
     }
     return worked;
+  }
+
+  reclaim(pages: number): number {
+    // Only a file in incremental auto-vacuum mode can hand pages back a few at a time (new databases are;
+    // `od-server vacuum` converts an older one). The pages at the end move into free ones, and the file is
+    // cut at the next checkpoint.
+    if (this.db.pragma('auto_vacuum', { simple: true }) !== INCREMENTAL) return 0;
+    this.db.pragma(`incremental_vacuum(${Math.max(1, Math.floor(pages))})`);
+    return this.db.pragma('freelist_count', { simple: true }) as number;
   }
 
   async scrub(): Promise<boolean> {

@@ -82,6 +82,11 @@ export interface RetentionRepository {
    */
   compactSearch(pages: number): Awaitable<boolean>;
   /**
+   * Give up to `pages` free pages back to the file system (the file shrinks once the log is folded back by
+   * `scrub`); answers the free pages left that can be given back (0 when done, or when the engine cannot).
+   */
+  reclaim(pages: number): Awaitable<number>;
+  /**
    * After a sweep: make removed bytes unrecoverable from the database's files too (fold the write-ahead log
    * into the main file and truncate it). Called outside any unit of work; false when it could not finish now.
    */

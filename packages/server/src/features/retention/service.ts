@@ -84,6 +84,12 @@ export function nextStepSize(limit: number, tookMs: number): number {
 const LOG_RANGE = 5000;
 /** Search index pages merged per step, during and after a sweep (64 took 0.2-0.4 s a step with its commit). */
 const SEARCH_MERGE_PAGES = 32;
+/**
+ * Free pages handed back to the file system per step (4 MB of 4 KiB pages: moving a page rewrites the pages
+ * that point at it, so a step stays a few tens of ms), and at most this many steps a sweep (16 GB).
+ */
+const RECLAIM_PAGES = 1024;
+const RECLAIM_MAX_STEPS = 4096;
 /** File rows looked at per step when collecting files nothing carries any more. */
 const FILES_BATCH = 200;
 
@@ -275,6 +281,15 @@ export class RetentionService {
       while (await queue.submit(async () => store.retention.compactSearch(SEARCH_MERGE_PAGES))) {
         await new Promise((resolve) => setImmediate(resolve));
         await this.yieldToLive();
+      }
+    }
+    if (removedAnything) {
+      // Free pages go back to the file system a bounded number a step (the file shrinks at the scrub's
+      // checkpoint), so a sweep's space comes back without a VACUUM that would hold every write for minutes.
+      for (let left = Infinity, steps = 0; left > 0 && steps < RECLAIM_MAX_STEPS; steps++) {
+        await this.yieldToLive();
+        left = await queue.submit(async () => store.retention.reclaim(RECLAIM_PAGES));
+        await new Promise((resolve) => setImmediate(resolve));
       }
     }
     if (removedAnything) {
