@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../src/adapters/sqlite/db.js';
 import { UNREAD_COUNTERS_STEP } from '../src/adapters/sqlite/migrations.js';
 import { SqliteMessagesRepo } from '../src/adapters/sqlite/messages-repo.js';
+import { BulkRemovalCounts } from '../src/adapters/sqlite/unread-counters.js';
 import { rollBackTo, tempDir } from './helpers.js';
 
 /*
@@ -70,6 +71,7 @@ function churn(db: Db, seed: number, steps: number, check: (what: string) => voi
     `INSERT INTO read_markers (user_id, room_id, event_order) VALUES (?, ?, ?)
      ON CONFLICT (user_id, room_id) DO UPDATE SET event_order = excluded.event_order`,
   );
+  const bulk = new BulkRemovalCounts(db);
   for (let i = 0; i < steps; i++) {
     const x = rnd();
     const all = ids();
@@ -86,8 +88,12 @@ function churn(db: Db, seed: number, steps: number, check: (what: string) => voi
       const root = pick(all.filter((m) => m.thread_id === null).concat(all.slice(0, 1)));
       db.prepare('DELETE FROM messages WHERE id = ? OR thread_id = ?').run(root.id, root.id);
     } else if (x < 0.7) {
-      // A sweep's batch: the oldest few of the log at once.
-      db.prepare('DELETE FROM messages WHERE id IN (SELECT id FROM messages ORDER BY event_order LIMIT 3)').run();
+      // A sweep's batch as retention removes it: a few of the oldest and, with their roots, newer replies;
+      // the counters are settled for all of them at once, then the rows go.
+      const oldest = db.prepare('SELECT id FROM messages ORDER BY event_order LIMIT ?').all(1 + Math.floor(rnd() * 6)) as Array<{ id: string }>;
+      const ids = [...oldest.map((m) => m.id), ...all.filter((m) => oldest.some((o) => o.id === m.thread_id)).map((m) => m.id)];
+      bulk.beforeRemoval(JSON.stringify(ids));
+      db.prepare('DELETE FROM messages WHERE id IN (SELECT value FROM json_each(?))').run(JSON.stringify(ids));
     } else if (x < 0.8) {
       db.prepare('UPDATE messages SET text = ? WHERE id = ?').run(`edited ${i}`, pick(all).id);
     } else {

@@ -1,5 +1,6 @@
 import type { ExpiredBatch, ExpiryCount, RetentionRepository, RoomExpiry } from '../../features/retention/repository.js';
 import type { Db } from './db.js';
+import { BulkRemovalCounts } from './unread-counters.js';
 
 /** Log rows that carry a room's content: these become tombstones when their messages expire. */
 export const CONTENT_TYPES = [
@@ -55,10 +56,12 @@ const list = (ids: readonly string[] | readonly number[]) => JSON.stringify(ids)
  */
 export class SqliteRetentionRepo implements RetentionRepository {
   private readonly s;
+  private readonly counts: BulkRemovalCounts;
   constructor(
     private readonly db: Db,
     private readonly checkpoint: () => Promise<boolean>,
   ) {
+    this.counts = new BulkRemovalCounts(db);
     this.s = {
       setPolicy: db.prepare('UPDATE rooms SET retention_sec = ? WHERE id = ?'),
       setThrough: db.prepare('UPDATE rooms SET expired_through = ? WHERE id = ? AND expired_through < ?'),
@@ -191,6 +194,7 @@ export class SqliteRetentionRepo implements RetentionRepository {
     this.s.delMentions.run(idList);
     this.s.delFileLinks.run(idList);
     if (roots.length) this.s.delFollows.run(list(roots.map((r) => r.id)));
+    this.counts.beforeRemoval(idList);
     this.s.delMessages.run(idList);
     this.s.tombstoneOrders.run(list(orders));
     for (const [roomId, r] of Object.entries(rooms)) this.s.setThrough.run(r.through, roomId, r.through);
