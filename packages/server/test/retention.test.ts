@@ -4,6 +4,7 @@ import sharp from 'sharp';
 import { afterEach, describe, expect, it } from 'vitest';
 import { decodeEvent, uploadFile } from '@open-discord/protocol';
 import { formatSweep, retentionSweep } from '../src/cli/retention.js';
+import { WARM_START, type WarmPosition } from '../src/features/retention/repository.js';
 import { Harness, foldFromZero, liveEvent, makeOwner, member, refused, syncFromZero } from './community-support.js';
 import { type Frame, type RawClient } from './helpers.js';
 
@@ -304,6 +305,30 @@ describe('retention', () => {
     expect(await server.app.services.retention.sweep()).toMatchObject({ files: 1, unsent: 1 });
     expect(await get(avatar.id)).toBe(404);
     expect(blobsOnDisk(server.dataDir).length).toBeLessThan(before);
+  });
+
+  it("warming reads every block of both search indexes a chunk at a time, then says it is done", async () => {
+    const { server, a, room } = await setup();
+    for (const text of ['deploy the build', '今日は会議があります', 'lunch at noon', '明日のリリース']) await say(a, room.id, text);
+    // Search once: pending messages are indexed before a search runs.
+    await a.call('search', { query: 'deploy' });
+    const repo = server.app.storage.retention;
+    const db = server.app.storage.db;
+    const blocks = ['messages_fts_word_data', 'messages_fts_tri_data'].map((t) => (db.prepare(`SELECT COUNT(*) AS n FROM ${t}`).get() as { n: number }).n);
+    expect(blocks[1]).toBeGreaterThan(0);
+    const seen: number[] = [0, 0];
+    let at: WarmPosition | null = WARM_START;
+    let steps = 0;
+    while (at !== null && steps < 1000) {
+      const next: WarmPosition | null = await repo.warmSearchIndex(at, 1);
+      if (next) seen[next.index]!++;
+      at = next;
+      steps++;
+    }
+    expect(at).toBeNull();
+    // One block a step: every block of each index but the last chunk's (the call that comes up short ends it).
+    expect(seen[0]).toBeGreaterThanOrEqual(blocks[0]! - 1);
+    expect(seen[1]).toBeGreaterThanOrEqual(blocks[1]! - 1);
   });
 
   it('od-server retention: a dry run prints per room what would go, then a sweep deletes it', async () => {

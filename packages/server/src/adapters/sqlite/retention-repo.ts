@@ -1,4 +1,4 @@
-import type { ExpiredBatch, ExpiryCount, RetentionRepository, RoomExpiry } from '../../features/retention/repository.js';
+import type { ExpiredBatch, ExpiryCount, RetentionRepository, RoomExpiry, WarmPosition } from '../../features/retention/repository.js';
 import type { Db } from './db.js';
 import { BulkRemovalCounts } from './unread-counters.js';
 
@@ -128,6 +128,13 @@ export class SqliteRetentionRepo implements RetentionRepository {
       delFiles: db.prepare('DELETE FROM files WHERE id IN (SELECT value FROM json_each(?))'),
       blobInUse: db.prepare<[string], { x: number }>('SELECT 1 AS x FROM files WHERE sha256 = ? LIMIT 1'),
       changes: db.prepare<[], { c: number }>('SELECT total_changes() AS c'),
+      // A chunk of an index's blocks in key order (length() reads each block: its pages come into memory).
+      warmWord: db.prepare<[number, number], { id: number; n: number }>(
+        'SELECT MAX(id) AS id, COUNT(*) AS n, SUM(length(block)) AS b FROM (SELECT id, block FROM messages_fts_word_data WHERE id > ? ORDER BY id LIMIT ?)',
+      ),
+      warmTri: db.prepare<[number, number], { id: number; n: number }>(
+        'SELECT MAX(id) AS id, COUNT(*) AS n, SUM(length(block)) AS b FROM (SELECT id, block FROM messages_fts_tri_data WHERE id > ? ORDER BY id LIMIT ?)',
+      ),
       // A negative merge merges every segment into one, a few pages at a time: an incremental 'optimize'.
       mergeWord: db.prepare("INSERT INTO messages_fts_word (messages_fts_word, rank) VALUES ('merge', ?)"),
       mergeTri: db.prepare("INSERT INTO messages_fts_tri (messages_fts_tri, rank) VALUES ('merge', ?)"),
@@ -251,6 +258,16 @@ export class SqliteRetentionRepo implements RetentionRepository {
       if (this.s.changes.get()!.c - before > 1) worked = true;
     }
     return worked;
+  }
+
+  warmSearchIndex(from: WarmPosition, limit: number): WarmPosition | null {
+    // The word index's blocks, then the trigram index's, each in key order.
+    const indexes = [this.s.warmWord, this.s.warmTri];
+    for (let index = from.index; index < indexes.length; index++) {
+      const last = indexes[index]!.get(index === from.index ? from.after : -1, limit);
+      if (last?.n === limit) return { index, after: last.id };
+    }
+    return null;
   }
 
   reclaim(pages: number): number {

@@ -1,6 +1,13 @@
 import type { Awaitable } from '../../ports/awaitable.js';
 
 /** What one step of a sweep removed from one room. */
+/** Where warming the search indexes goes on: which index, after which block key. */
+export interface WarmPosition {
+  index: number;
+  after: number;
+}
+export const WARM_START: WarmPosition = { index: 0, after: -1 };
+
 export interface RoomExpiry {
   /** Messages removed (room messages and thread replies, including ones their authors had deleted). */
   messages: number;
@@ -86,6 +93,12 @@ export interface RetentionRepository {
    * `scrub`); answers the free pages left that can be given back (0 when done, or when the engine cannot).
    */
   reclaim(pages: number): Awaitable<number>;
+  /**
+   * Read up to `limit` blocks of the search indexes from `from` on (WARM_START: the beginning), so their pages
+   * are in memory before a sweep deletes from them; answers where to go on, or null when all were read (an
+   * engine with nothing to warm answers null at once). A read: no unit of work needed.
+   */
+  warmSearchIndex(from: WarmPosition, limit: number): Awaitable<WarmPosition | null>;
   /**
    * After a sweep: make removed bytes unrecoverable from the database's files too (fold the write-ahead log
    * into the main file and truncate it). Called outside any unit of work; false when it could not finish now.
