@@ -331,6 +331,22 @@ describe('retention', () => {
     expect(seen[1]).toBeGreaterThanOrEqual(blocks[1]! - 1);
   });
 
+  it("a reader who never read the room counts only what the sweep left: exact after it, and clear once read", async () => {
+    const { server, clock, a, b, room } = await setup();
+    for (let i = 0; i < 30; i++) await say(a, room.id, `old ${i}`);
+    const root = await say(a, room.id, 'an old root');
+    clock.now += 8 * DAY;
+    // A reply shown in the room, newer than the policy: it goes with its expired root.
+    await say(a, room.id, 'a reply', { threadId: root.id, alsoInRoom: true });
+    await say(a, room.id, 'new one');
+    await say(a, room.id, 'new two');
+    expect((await b.call('state')).unread[room.id]).toEqual({ count: 34, mentions: 0 });
+    await server.app.services.retention.sweep();
+    expect((await b.call('state')).unread[room.id]).toEqual({ count: 2, mentions: 0 });
+    await b.call('read.mark', { roomId: room.id, order: server.head() });
+    expect((await b.call('state')).unread[room.id]).toEqual({ count: 0, mentions: 0 });
+  });
+
   it('od-server retention: a dry run prints per room what would go, then a sweep deletes it', async () => {
     const { server, clock, a, room } = await setup(null);
     await say(a, room.id, 'old news');

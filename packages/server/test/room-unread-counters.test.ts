@@ -92,8 +92,10 @@ function churn(db: Db, seed: number, steps: number, check: (what: string) => voi
       // the counters are settled for all of them at once, then the rows go.
       const oldest = db.prepare('SELECT id FROM messages ORDER BY event_order LIMIT ?').all(1 + Math.floor(rnd() * 6)) as Array<{ id: string }>;
       const ids = [...oldest.map((m) => m.id), ...all.filter((m) => oldest.some((o) => o.id === m.thread_id)).map((m) => m.id)];
+      const rooms = new Set(all.filter((m) => ids.includes(m.id)).map((m) => m.room_id));
       bulk.beforeRemoval(JSON.stringify(ids));
       db.prepare('DELETE FROM messages WHERE id IN (SELECT value FROM json_each(?))').run(JSON.stringify(ids));
+      for (const r of rooms) bulk.recount(r);
     } else if (x < 0.8) {
       db.prepare('UPDATE messages SET text = ? WHERE id = ?').run(`edited ${i}`, pick(all).id);
     } else {

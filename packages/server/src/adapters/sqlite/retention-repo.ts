@@ -260,6 +260,10 @@ export class SqliteRetentionRepo implements RetentionRepository {
     return worked;
   }
 
+  recountReaders(roomId: string): void {
+    this.counts.recount(roomId);
+  }
+
   warmSearchIndex(from: WarmPosition, limit: number): WarmPosition | null {
     // The word index's blocks, then the trigram index's, each in key order.
     const indexes = [this.s.warmWord, this.s.warmTri];

@@ -94,6 +94,11 @@ export interface RetentionRepository {
    */
   reclaim(pages: number): Awaitable<number>;
   /**
+   * After a sweep removed messages of this room: count its readers' unread again (the steps do not settle
+   * them message by message; see the SQLite adapter's BulkRemovalCounts). Inside a unit of work.
+   */
+  recountReaders(roomId: string): Awaitable<void>;
+  /**
    * Read up to `limit` blocks of the search indexes from `from` on (WARM_START: the beginning), so their pages
    * are in memory before a sweep deletes from them; answers where to go on, or null when all were read (an
    * engine with nothing to warm answers null at once). A read: no unit of work needed.

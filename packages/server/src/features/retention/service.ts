@@ -259,6 +259,11 @@ export class RetentionService {
       await queue.submit(async () => store.retention.mergeSearch(SEARCH_MERGE_PAGES));
     }
     const rooms = [...byRoom.values()].filter((r) => r.messages > 0);
+    // Each swept room's readers counted again once (a step of its own per room), not once per removed message.
+    for (const r of rooms) {
+      await this.yieldToLive();
+      await queue.submit(async () => store.retention.recountReaders(r.roomId));
+    }
     if (rooms.length > 0) {
       // The new horizons are room metadata: one room.updated per room and sweep (all in one step: one commit),
       // so clients drop what they still show of it and stop asking for older history.
