@@ -78,7 +78,6 @@ export class SqliteAccountDeletion {
         del('reset_codes'),
         del('user_roles'),
         del('read_markers'),
-        del('room_reads'),
         del('room_settings'),
         del('notify_defaults'),
         del('highlight_words'),
