@@ -144,6 +144,8 @@ export interface ServerOptions {
   retentionSec?: number | null;
   /** How often the retention sweeper runs, in ms. */
   retentionSweepMs?: number;
+  /** How old an upload no message carries gets before the sweeper collects it, in ms. */
+  unsentUploadGraceMs?: number;
   /** Account deletion: the default for messages (erase or keep) and how long old names stay held. */
   accountDeletion?: Partial<DeletionOptions>;
   /** Inbox items one fan-out step writes after a post's or comment's commit (tests lower it to see several steps). */
@@ -200,6 +202,8 @@ export interface ServicesOptions {
   files?: FilesOptions;
   /** The server's default retention in seconds (none: keep forever). */
   retentionSec?: number | null;
+  /** How old an upload no message carries gets before the sweeper collects it, in ms (DEFAULTS'). */
+  unsentUploadGraceMs?: number;
   /** Account deletion: what happens to messages when the user does not say, how long old names stay held. */
   accountDeletion?: Partial<DeletionOptions>;
   /** Inbox items one fan-out step writes (DEFAULTS.inboxFanoutChunk). */
@@ -291,7 +295,11 @@ export async function createServices(o: ServicesOptions): Promise<Services & { b
     blocks: new BlocksService(deps),
     // The command line has no files folder of its own: it names the data folder's, so a sweep run there
     // removes blobs too (uploads in flight are pinned in the server's process only: see BlobStore.pin).
-    retention: new RetentionService(deps, { defaultSec: o.retentionSec ?? null, blobs: files.blobs }),
+    retention: new RetentionService(deps, {
+      defaultSec: o.retentionSec ?? null,
+      blobs: files.blobs,
+      unsentGraceMs: o.unsentUploadGraceMs ?? DEFAULTS.unsentUploadGraceMs,
+    }),
     accountSecurity: new AccountSecurityService(deps, auth, o.auth.secret, { ...DEFAULTS.accountDeletion, ...o.accountDeletion }, files.blobs),
     audit: new AuditService(deps),
     posts,
@@ -387,6 +395,7 @@ export async function startServer<S extends Storage = SqliteStorage>(opts: Serve
         limits: writeLimits,
       },
       retentionSec: or(opts.retentionSec, DEFAULTS.retentionSec),
+      unsentUploadGraceMs: opts.unsentUploadGraceMs ?? DEFAULTS.unsentUploadGraceMs,
       ...(opts.accountDeletion && { accountDeletion: opts.accountDeletion }),
       ...(opts.inboxFanoutChunk !== undefined && { inboxFanoutChunk: opts.inboxFanoutChunk }),
       auth: {

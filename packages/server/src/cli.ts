@@ -8,7 +8,7 @@ import { auditList } from './cli/audit.js';
 import { searchRebuild } from './cli/search.js';
 import { ConfigError, dataDirFrom, databaseFrom, defaultDataDir, KNOBS, operatorDataDir, resolveRetention, resolveStartOptions } from './cli/config.js';
 import { migrateStore } from './cli/migrate.js';
-import { doctor, stats } from './cli/operate.js';
+import { doctor, stats, vacuum } from './cli/operate.js';
 import { startServer } from './index.js';
 import { SERVER_VERSION } from './version.js';
 
@@ -202,6 +202,16 @@ program
   .action((o: { dataDir?: string; full?: boolean }) => {
     const { report, ok } = doctor(dataDir(o), o);
     process.stdout.write(`${report}\n`);
+    if (!ok) process.exitCode = 1;
+  });
+
+program
+  .command('vacuum')
+  .description('rewrite the database compactly, giving free space back; converts an older file so the server does it by itself from then on (server stopped; needs free disk as large as the database)')
+  .addOption(dataDirOption())
+  .action((o: { dataDir?: string }) => {
+    const { report, ok } = vacuum(dataDir(o));
+    (ok ? process.stdout : process.stderr).write(`${report}\n`);
     if (!ok) process.exitCode = 1;
   });
 

@@ -82,6 +82,11 @@ export const DEFAULTS = {
   /** How often the retention sweeper deletes what has expired. */
   retentionSweepMs: 3_600_000,
   /**
+   * An upload no message has carried is collected by the sweeper once it is this old (a day: time enough to
+   * write the message that carries it); its blob goes too when no other file row uses it.
+   */
+  unsentUploadGraceMs: 86_400_000,
+  /**
    * Account deletion (`--deleted-messages`, `--name-hold`): what happens to a deleted account's messages in
    * shared rooms when the user does not choose, and how long its username and nickname stay held (seconds).
    */

@@ -5,7 +5,8 @@ import { afterEach } from 'vitest';
 import { WebSocket } from 'ws';
 import type { TokenPair } from '@open-discord/protocol';
 import { startServer, type RunningServer, type ServerOptions } from '../src/index.js';
-import { ACCOUNT_SAFETY_STEP, INBOX_FANOUT_STEP, INBOX_STEP, VOICE_STEP } from '../src/adapters/sqlite/migrations.js';
+import { ACCOUNT_SAFETY_STEP, INBOX_FANOUT_STEP, INBOX_STEP, UNREAD_COUNTERS_STEP, VOICE_STEP } from '../src/adapters/sqlite/migrations.js';
+import { UNDO_UNREAD_COUNTERS } from '../src/adapters/sqlite/unread-counters.js';
 
 export const quiet = () => {};
 
@@ -223,6 +224,7 @@ export function rollBackTo(db: { exec(sql: string): unknown; pragma(s: string, o
     // 20: the inbox's fan-out outbox.
     [INBOX_FANOUT_STEP]: (d) => d.exec('DROP TABLE inbox_fanout;'),
     [VOICE_STEP]: (d) => d.exec('DROP INDEX voice_participants_slot; DROP TABLE voice_participants;'),
+    [UNREAD_COUNTERS_STEP]: (d) => d.exec(UNDO_UNREAD_COUNTERS),
   };
   const current = db.pragma('user_version', { simple: true }) as number;
   for (let v = current; v > version; v--) {

@@ -24,11 +24,15 @@ const plan = (sql: string, ...args: unknown[]) =>
 const sourceOf = (stmt: unknown) => (stmt as { source: string }).source;
 
 describe('query plans', () => {
-  it("a room's unread count in state is a range of the covering room index after the marker: no message row, no other room", () => {
-    const s = (store.messages as unknown as { s: { unread: unknown } }).s;
-    const detail = plan(sourceOf(s.unread), 'room', 10, 'me', 1000);
-    expect(detail.join('\n')).toMatch(/SEARCH messages USING COVERING INDEX messages_room_order \(room_id=\? AND event_order>\?\)/);
-    expect(detail.join('\n')).not.toMatch(/SCAN messages/);
+  it("a room's unread count in state is two primary-key lookups (its counters), whatever the backlog; a room without them walks the covering index", () => {
+    const s = (store.messages as unknown as { s: { unread: unknown; unreadScan: unknown } }).s;
+    const counters = plan(sourceOf(s.unread), 'me', 'room').join('\n');
+    expect(counters).toMatch(/SEARCH rr USING INDEX sqlite_autoindex_room_reads_1 \(user_id=\? AND room_id=\?\)/);
+    expect(counters).toMatch(/SEARCH r USING INDEX sqlite_autoindex_rooms_1 \(id=\?\)/);
+    expect(counters).not.toMatch(/messages|SCAN/);
+    const scan = plan(sourceOf(s.unreadScan), 'room', 10, 'me').join('\n');
+    expect(scan).toMatch(/SEARCH messages USING COVERING INDEX messages_room_order \(room_id=\? AND event_order>\?\)/);
+    expect(scan).not.toMatch(/SCAN messages/);
   });
 
   it("a short search term merges the allowed rooms' own index ranges: no scan of other rooms' messages", () => {

@@ -1,8 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import sharp from 'sharp';
 import { afterEach, describe, expect, it } from 'vitest';
 import { decodeEvent, uploadFile } from '@open-discord/protocol';
 import { formatSweep, retentionSweep } from '../src/cli/retention.js';
+import { WARM_START, type WarmPosition } from '../src/features/retention/repository.js';
 import { Harness, foldFromZero, liveEvent, makeOwner, member, refused, syncFromZero } from './community-support.js';
 import { type Frame, type RawClient } from './helpers.js';
 
@@ -257,6 +259,92 @@ describe('retention', () => {
     // The same bytes uploaded again are kept again.
     const again = await uploadFile(server.url, alice.token, { name: 'again.txt', size: other.byteLength, body: other });
     expect(await get(again.id)).toBe(200);
+  });
+
+  it('collects uploads no message ever carried once past the grace period, with their blobs unless another file uses them; avatars stay', async () => {
+    const { server, clock, alice, a, room } = await setup(null);
+    const up = (name: string, text: string) => {
+      const body = new TextEncoder().encode(text);
+      return uploadFile(server.url, alice.token, { name, size: body.byteLength, body });
+    };
+    const get = (id: string) => fetch(`${server.url}/api/files/${id}`, { headers: { authorization: `Bearer ${alice.token}` } }).then((r) => r.status);
+    const forgotten = await up('forgotten.txt', 'never sent anywhere');
+    const twin = await up('twin.txt', 'bytes a sent file shares');
+    const sent = await up('sent.txt', 'bytes a sent file shares');
+    const png = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#3366ff' } }).png().toBuffer();
+    const avatar = await uploadFile(server.url, alice.token, { name: 'me.png', size: png.byteLength, body: png });
+    await a.call('profile.set', { avatarFileId: avatar.id });
+    await say(a, room.id, 'with a file', { attachments: [sent.id] });
+    // Three contents (an image's thumbnail may be a blob of its own).
+    const before = blobsOnDisk(server.dataDir).length;
+    expect(before).toBeGreaterThanOrEqual(3);
+
+    // Within the grace period (a day) nothing goes: the message that carries an upload may still be written.
+    clock.now += 12 * 3_600_000;
+    expect(await server.app.services.retention.sweep()).toMatchObject({ files: 0, unsent: 0, blobs: 0 });
+    expect(await get(forgotten.id)).toBe(200);
+
+    clock.now += 13 * 3_600_000;
+    const fresh = await up('fresh.txt', 'uploaded just now');
+    const report = await server.app.services.retention.sweep();
+    // forgotten.txt: row and blob; twin.txt: its row only (sent.txt holds the same bytes); the rest stay.
+    expect(report).toMatchObject({ files: 2, unsent: 2, blobs: 1 });
+    expect(await get(forgotten.id)).toBe(404);
+    expect(await get(twin.id)).toBe(404);
+    expect(await get(sent.id)).toBe(200);
+    expect(await get(avatar.id)).toBe(200);
+    expect(await get(fresh.id)).toBe(200);
+    // One blob gone, fresh.txt's come.
+    expect(blobsOnDisk(server.dataDir)).toHaveLength(before);
+    // A collected upload cannot be attached any more: the send is refused, nothing dangles.
+    expect((await refused(a, 'message.send', { roomId: room.id, text: 'late', nonce: 'late', attachments: [forgotten.id] })).code).toBe('BAD_REQUEST');
+    // The command line says so.
+    expect(formatSweep(report)).toMatch(/2 removed \(2 uploaded but never sent\), 1 from disk/);
+    // Once the avatar is replaced, it is an upload nothing carries, and goes at the next sweep.
+    await a.call('profile.set', { avatarFileId: null });
+    expect(await server.app.services.retention.sweep()).toMatchObject({ files: 1, unsent: 1 });
+    expect(await get(avatar.id)).toBe(404);
+    expect(blobsOnDisk(server.dataDir).length).toBeLessThan(before);
+  });
+
+  it("warming reads every block of both search indexes a chunk at a time, then says it is done", async () => {
+    const { server, a, room } = await setup();
+    for (const text of ['deploy the build', '今日は会議があります', 'lunch at noon', '明日のリリース']) await say(a, room.id, text);
+    // Search once: pending messages are indexed before a search runs.
+    await a.call('search', { query: 'deploy' });
+    const repo = server.app.storage.retention;
+    const db = server.app.storage.db;
+    const blocks = ['messages_fts_word_data', 'messages_fts_tri_data'].map((t) => (db.prepare(`SELECT COUNT(*) AS n FROM ${t}`).get() as { n: number }).n);
+    expect(blocks[1]).toBeGreaterThan(0);
+    const seen: number[] = [0, 0];
+    let at: WarmPosition | null = WARM_START;
+    let steps = 0;
+    while (at !== null && steps < 1000) {
+      const next: WarmPosition | null = await repo.warmSearchIndex(at, 1);
+      if (next) seen[next.index]!++;
+      at = next;
+      steps++;
+    }
+    expect(at).toBeNull();
+    // One block a step: every block of each index but the last chunk's (the call that comes up short ends it).
+    expect(seen[0]).toBeGreaterThanOrEqual(blocks[0]! - 1);
+    expect(seen[1]).toBeGreaterThanOrEqual(blocks[1]! - 1);
+  });
+
+  it("a reader who never read the room counts only what the sweep left: exact after it, and clear once read", async () => {
+    const { server, clock, a, b, room } = await setup();
+    for (let i = 0; i < 30; i++) await say(a, room.id, `old ${i}`);
+    const root = await say(a, room.id, 'an old root');
+    clock.now += 8 * DAY;
+    // A reply shown in the room, newer than the policy: it goes with its expired root.
+    await say(a, room.id, 'a reply', { threadId: root.id, alsoInRoom: true });
+    await say(a, room.id, 'new one');
+    await say(a, room.id, 'new two');
+    expect((await b.call('state')).unread[room.id]).toEqual({ count: 34, mentions: 0 });
+    await server.app.services.retention.sweep();
+    expect((await b.call('state')).unread[room.id]).toEqual({ count: 2, mentions: 0 });
+    await b.call('read.mark', { roomId: room.id, order: server.head() });
+    expect((await b.call('state')).unread[room.id]).toEqual({ count: 0, mentions: 0 });
   });
 
   it('od-server retention: a dry run prints per room what would go, then a sweep deletes it', async () => {

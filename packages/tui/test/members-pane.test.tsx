@@ -4,7 +4,7 @@ import type { ClientEvent } from '@open-discord/protocol';
 import { attachClient } from '../src/controllers/index.js';
 import { handleIntent } from '../src/keys/handle-intent.js';
 import { layoutOf } from '../src/state/layout.js';
-import { memberPaneRows } from '../src/state/members/member-pane-rows.js';
+import { memberPaneMaxScroll, memberPaneRows } from '../src/state/members/member-pane-rows.js';
 import { initialState, reducer } from '../src/state/reducer.js';
 import type { AppState } from '../src/state/app-state.js';
 import { createStore } from '../src/state/store.js';
@@ -34,6 +34,14 @@ function withList(cols: number): AppState {
   s = reducer(s, { type: 'presence/all', users: [{ userId: ME, status: 'online' }, { userId: ALICE, status: 'online' }, { userId: BOB, status: 'away' }] });
   s = reducer(s, { type: 'members/open', roomId: 'r-gen' });
   return reducer(s, { type: 'members/loaded', roomId: 'r-gen', userIds: [ME, ALICE] });
+}
+
+/** #general on screen, `cols` wide, its list open with sixty members besides me and alice: more than 24 rows hold. */
+function longList(cols: number): AppState {
+  const extra = Array.from({ length: 60 }, (_, i) => ({ id: `u-x${String(i).padStart(2, '0')}`, nickname: `member${String(i).padStart(2, '0')}`, color: null, roles: [] }));
+  let s = run([{ type: 'snapshot', state: snapshot({ users: [...snapshot().users, ...extra] }), reason: 'initial' }, { type: 'status', status: { state: 'live' } }], initialState(cols, 24));
+  s = reducer(s, { type: 'members/open', roomId: 'r-gen' });
+  return reducer(s, { type: 'members/loaded', roomId: 'r-gen', userIds: [ME, ALICE, ...extra.map((u) => u.id)] });
 }
 
 describe('member list (reducer)', () => {
@@ -72,13 +80,21 @@ describe('member list (reducer)', () => {
     const rows = memberPaneRows(s.world!, s.members!, 30, 20).map(text);
     expect(rows).toEqual(['Online — 2', '● alice mods', '  on call', '● me', 'Away — 1', '◐ bob']);
     const short = memberPaneRows(s.world!, s.members!, 30, 4).map(text);
-    expect(short).toEqual(['Online — 2', '● alice mods', '  on call', '… 2 more']);
-    // Scrolled: from that row on; past the end it stops at the last rows and says how many are above.
-    const down = reducer(s, { type: 'members/scroll', lines: 3 });
-    expect(memberPaneRows(down.world!, down.members!, 30, 4).map(text)).toEqual(['● me', 'Away — 1', '◐ bob', '↑ 1 above']);
-    const far = reducer(s, { type: 'members/scroll', lines: 50 });
-    expect(memberPaneRows(far.world!, far.members!, 30, 4).map(text)).toEqual(['● me', 'Away — 1', '◐ bob', '↑ 1 above']);
-    expect(reducer(far, { type: 'members/scroll', lines: -99 }).members!.scroll).toBe(0);
+    expect(short).toEqual(['Online — 2', '● alice mods', '  on call', '↓ 2 more · Alt+PgUp/PgDn']);
+    // Scrolled: from that row on; at the end it says how many are above, in between both.
+    const max = memberPaneMaxScroll(s.world!, s.members!, 4);
+    expect(max).toBe(3);
+    const mid = reducer(s, { type: 'members/scroll', lines: 2, max });
+    expect(memberPaneRows(mid.world!, mid.members!, 40, 4).map(text)).toEqual(['  on call', '● me', 'Away — 1', '↑ 1 · ↓ 1 more · Alt+PgUp/PgDn']);
+    const down = reducer(s, { type: 'members/scroll', lines: 3, max });
+    expect(memberPaneRows(down.world!, down.members!, 30, 4).map(text)).toEqual(['● me', 'Away — 1', '◐ bob', '↑ 1 · Alt+PgUp/PgDn']);
+    // Past the end the scroll stops there, so one step back up moves at once.
+    const far = reducer(s, { type: 'members/scroll', lines: 50, max });
+    expect(far.members!.scroll).toBe(max);
+    expect(reducer(far, { type: 'members/scroll', lines: -1, max }).members!.scroll).toBe(max - 1);
+    expect(reducer(far, { type: 'members/scroll', lines: -99, max }).members!.scroll).toBe(0);
+    // A list that fits does not scroll at all.
+    expect(memberPaneMaxScroll(s.world!, s.members!, 20)).toBe(0);
     // Narrow: every row is cut to the width.
     expect(memberPaneRows(s.world!, s.members!, 5, 20).every((l) => text(l).length <= 5)).toBe(true);
     // A user the world no longer knows (removed meanwhile) is left out.
@@ -129,15 +145,47 @@ describe('member list (screen)', () => {
   });
 
   it('PgDn scrolls the list while it covers the messages (the messages stay where they were)', () => {
-    const store = createStore(withList(90));
+    const store = createStore(longList(90));
     const actions = { members: () => {} } as never;
     handleIntent({ kind: 'scroll', pages: -1 }, store, actions, () => {});
     expect(store.getState().members!.scroll).toBeGreaterThan(0);
     expect(store.getState().views['r-gen']?.scroll ?? 0).toBe(0);
     // Beside the messages, PgUp is the messages' again.
-    const wide = createStore(withList(120));
+    const wide = createStore(longList(120));
     handleIntent({ kind: 'scroll', pages: -1 }, wide, actions, () => {});
     expect(wide.getState().members!.scroll).toBe(0);
+  });
+
+  it('a long list beside the chat scrolls with Alt+PgDn/PgUp to its end and back (the messages stay)', () => {
+    const store = createStore(longList(120));
+    const actions = { members: () => {} } as never;
+    const frame = () => render(<ChatScreen state={store.getState()} now={T0} />).lastFrame()!;
+    const first = frame();
+    expect(first).toMatch(/member00/);
+    expect(first).not.toMatch(/member59/);
+    expect(first).toMatch(/↓ \d+ more/);
+    // Alt+PgDn pages down; pressed more often than needed, it stops at the end, which shows the last member.
+    for (let i = 0; i < 10; i++) handleIntent({ kind: 'members-scroll', pages: -1 }, store, actions, () => {});
+    const end = frame();
+    expect(end).toMatch(/member59/);
+    expect(end).not.toMatch(/member00/);
+    expect(end).toMatch(/↑ \d+ · Alt\+PgUp\/PgDn/);
+    expect(store.getState().views['r-gen']?.scroll ?? 0).toBe(0);
+    // One Alt+PgUp moves back at once (the scroll was not left past the end).
+    const atEnd = store.getState().members!.scroll;
+    handleIntent({ kind: 'members-scroll', pages: 1 }, store, actions, () => {});
+    expect(store.getState().members!.scroll).toBeLessThan(atEnd);
+    for (let i = 0; i < 10; i++) handleIntent({ kind: 'members-scroll', pages: 1 }, store, actions, () => {});
+    expect(store.getState().members!.scroll).toBe(0);
+    expect(frame()).toMatch(/member00/);
+  });
+
+  it('Alt+PgUp without a member list scrolls the messages, as PgUp', () => {
+    const store = createStore(run([{ type: 'snapshot', state: snapshot(), reason: 'initial' }], initialState(120, 24)));
+    const viaAlt = createStore(store.getState());
+    handleIntent({ kind: 'scroll', pages: 1 }, store, { members: () => {} } as never, () => {});
+    handleIntent({ kind: 'members-scroll', pages: 1 }, viaAlt, { members: () => {} } as never, () => {});
+    expect(viaAlt.getState().views).toEqual(store.getState().views);
   });
 });
 

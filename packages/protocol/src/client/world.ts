@@ -321,13 +321,17 @@ export function roomThreadBadge(world: Pick<World, 'followed'>, roomId: string):
 }
 
 /**
- * My marker moved back (`read.unmarked`): the room is unread from there again. Recounted from the loaded
- * messages, like a forward move.
+ * My marker moved back (`read.unmarked`): the room is unread from there again. The server's counts in the
+ * event are exact (what lies between the new marker and the loaded window is unknown here: deleted
+ * messages, or unloaded ones); mentions never fewer than the loaded ones that highlight me (a highlight
+ * word is the client's own). Without them (an older server), recounted from the loaded messages.
  */
-function unmarkRead(world: World, roomId: string, order: number): World {
+function unmarkRead(world: World, roomId: string, order: number, counted?: Unread): World {
   if (!world.rooms[roomId] || order >= (world.readMarkers[roomId] ?? 0)) return world;
   const moved = { ...world, readMarkers: { ...world.readMarkers, [roomId]: order } };
-  return { ...moved, unread: { ...world.unread, [roomId]: recountUnread(moved, roomId, order) } };
+  const local = recountUnread(moved, roomId, order);
+  const unread = counted ? { count: counted.count, mentions: Math.max(counted.mentions, local.mentions) } : local;
+  return { ...moved, unread: { ...world.unread, [roomId]: unread } };
 }
 
 /** Is this a direct or group chat that lists me as a member (so I am in it)? */
@@ -766,7 +770,7 @@ function applyChange(world: World, event: ClientEvent): World {
     case 'read.marked':
       return markRead(world, event.data.roomId, event.data.order);
     case 'read.unmarked':
-      return unmarkRead(world, event.data.roomId, event.data.order);
+      return unmarkRead(world, event.data.roomId, event.data.order, event.data.unread);
     case 'read.receipt': {
       const { roomId, userId, order } = event.data;
       // My own marker is `read.marked`'s; receipts are the others'.

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Id, Order } from '../model.js';
+import { Id, Order, Unread } from '../model.js';
 import { ev } from './envelope.js';
 import { Ok, req } from './request.js';
 
@@ -8,8 +8,12 @@ import { Ok, req } from './request.js';
 export const events = [
   /** Private to the user who read. */
   ev('read.marked', z.object({ roomId: Id, order: Order })),
-  /** Private to the user: their marker moved back (`read.unmark`), so the room is unread from there again. */
-  ev('read.unmarked', z.object({ roomId: Id, order: Order })),
+  /**
+   * Private to the user: their marker moved back (`read.unmark`), so the room is unread from there again.
+   * `unread`: the room's exact counts after the move (a client may not hold the messages between the new
+   * marker and its loaded window, so it cannot count them itself); absent from events of older servers.
+   */
+  ev('read.unmarked', z.object({ roomId: Id, order: Order, unread: Unread.optional() })),
   /** Direct and group chats only: a member's marker moved, for the chat's members ("seen by …"). */
   ev('read.receipt', z.object({ roomId: Id, userId: Id, order: Order })),
 ] as const;

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { type Check, databaseChecks, databaseStats, mb } from '../adapters/sqlite/operator-report.js';
 import { DB_FILE } from '../adapters/sqlite/db.js';
+import { vacuumDatabase } from '../adapters/sqlite/vacuum.js';
 import { SECRET_FILE } from '../features/accounts/secret.js';
 import { readStatusFile, STATUS_FILE } from '../ops/status-file.js';
 import { CONFIG_FILE } from './config.js';
@@ -39,9 +40,31 @@ export function stats(dataDir: string, now = Date.now()): string {
     ['events', `${d.events.head} (head order)`],
     ['commit rate', `${d.events.lastMinute} events in the last minute, ${d.events.lastHour} in the last hour (${(d.events.lastMinute / 60).toFixed(1)}/s)`],
     ['database', `${mb(d.bytes.database)} + WAL ${mb(d.bytes.wal)}`],
+    ['free space', freeSpace(d.bytes.free, d.autoVacuum)],
     ['data folder', `${mb(d.bytes.dataDir)} in ${path.resolve(dataDir)}`],
   ];
   return table(['WHAT', 'VALUE'], rows).split('\n').slice(1).join('\n');
+}
+
+/** The database's free pages, and how they come back. */
+function freeSpace(free: number, mode: string): string {
+  if (mode === 'incremental') return `${mb(free)} free in the file (handed back by the server after each retention sweep)`;
+  return `${mb(free)} free in the file, kept (auto_vacuum ${mode}): \`od-server vacuum\` while stopped gives it back and lets the server do it from then on`;
+}
+
+/**
+ * `od-server vacuum`: rewrite the file compactly in incremental auto-vacuum mode. Refused while the server
+ * runs (it would hold the write lock for the whole rewrite, and live writes would fail meanwhile).
+ */
+export function vacuum(dataDir: string, now = Date.now()): { report: string; ok: boolean } {
+  const server = readStatusFile(dataDir, now);
+  if (server.state === 'running') {
+    return { report: `the server is running (pid ${server.status.pid}): stop it first (VACUUM rewrites the whole file and holds every write meanwhile)`, ok: false };
+  }
+  if (!fs.existsSync(path.join(dataDir, DB_FILE))) return { report: `no od-server database in ${path.resolve(dataDir)}`, ok: false };
+  const r = vacuumDatabase(dataDir);
+  const mode = r.modeBefore === 'incremental' ? '' : ` (auto_vacuum ${r.modeBefore} → incremental: the server hands freed space back from now on)`;
+  return { report: `database + WAL: ${mb(r.bytesBefore)} before, ${mb(r.bytesAfter)} after${mode}`, ok: true };
 }
 
 /** The data folder's files: only their owner may read them (they hold every message and the signing key). */

@@ -36,7 +36,10 @@ export function formatSweep(r: SweepReport): string {
     return `${where} (keeps ${formatPeriod(x.policySec)}): ${verb} ${parts.join(', ')}`;
   });
   if (lines.length === 0) lines.push(r.dryRun ? 'nothing has expired' : 'nothing had expired');
-  if (!r.dryRun && (r.files || r.blobs)) lines.push(`files no message carries any more: ${r.files} removed, ${r.blobs} from disk`);
+  if (!r.dryRun && (r.files || r.blobs)) {
+    const unsent = r.unsent ? ` (${r.unsent} uploaded but never sent)` : '';
+    lines.push(`files no message carries any more: ${r.files} removed${unsent}, ${r.blobs} from disk`);
+  }
   if (!r.dryRun && r.rooms.length) lines.push(r.scrubbed ? 'database files scrubbed' : 'database log still in use: scrubbed at the next checkpoint');
   return lines.join('\n');
 }

@@ -54,6 +54,9 @@ export const KEY_BINDINGS: readonly KeyBinding[] = [
   { keys: 'Enter', help: 'send the message or run the command; on a board, with an empty line: open the selected post', when: (_i, k) => k.return, intent: always({ kind: 'submit' }), example: { input: '', key: { return: true } } },
   // Ctrl+J arrives as a bare line feed from most terminals, and as Ctrl with "j" from some.
   { keys: 'Ctrl+J', help: 'new line in the message', when: (i, k) => i === '\n' || (k.ctrl && i === 'j'), intent: newline, example: { input: '\n' } },
+  // Before PgUp/PgDn: the same keys with Alt (CSI 5;3~ / 6;3~) scroll the member list beside the chat.
+  { keys: 'Alt+PgUp', help: 'scroll the member list (Alt+M) up a page', when: (_i, k) => k.pageUp && k.meta, intent: always({ kind: 'members-scroll', pages: 1 }), example: { input: '', key: { pageUp: true, meta: true } } },
+  { keys: 'Alt+PgDn', help: 'scroll the member list (Alt+M) down a page', when: (_i, k) => k.pageDown && k.meta, intent: always({ kind: 'members-scroll', pages: -1 }), example: { input: '', key: { pageDown: true, meta: true } } },
   { keys: 'PgUp', help: 'scroll up a page (older history loads at the top)', when: (_i, k) => k.pageUp, intent: always({ kind: 'scroll', pages: 1 }), example: { input: '', key: { pageUp: true } } },
   { keys: 'PgDn', help: 'scroll down a page', when: (_i, k) => k.pageDown, intent: always({ kind: 'scroll', pages: -1 }), example: { input: '', key: { pageDown: true } } },
   { keys: 'Ctrl+End', help: 'back to the newest message', when: (_i, k) => k.end && k.ctrl, intent: always({ kind: 'bottom' }), example: { input: '', key: { end: true, ctrl: true } } },

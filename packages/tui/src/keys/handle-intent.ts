@@ -6,6 +6,7 @@ import { shownNotice } from '../state/notices/notices.js';
 import { switcherResults, unsentDrafts } from '../state/overlay/overlay.js';
 import { currentJump } from '../state/search/search.js';
 import { currentBoard } from '../state/forum/selectors.js';
+import { membersMaxScroll } from '../state/members/selectors.js';
 import { pasteParts } from '../state/overlay/paste-parts.js';
 import { overlayBodyRows } from '../state/overlay/scroll.js';
 import { COMMANDS } from '@open-discord/protocol';
@@ -21,6 +22,13 @@ export function handleIntent(intent: Intent, store: Store, actions: ChatActions,
   const { dispatch } = store;
   const state = store.getState();
   const overlay = state.overlay;
+  /** Scroll the open member list (beside the chat or over it) by rows, no further than its end. */
+  const scrollMembers = (lines: number) => {
+    const l = layoutOf(state);
+    // Beside the chat the list runs down past the notice line too (ChatScreen's main height).
+    const height = l.membersOverlay ? l.paneHeight : l.paneHeight + l.flashHeight;
+    dispatch({ type: 'members/scroll', lines, max: membersMaxScroll(state, height, l.membersOverlay) });
+  };
   if (intent.kind === 'quit') {
     // A second Ctrl+C while asking means it.
     if (overlay?.kind === 'quit-confirm' || unsentDrafts(state) === 0) return onQuit();
@@ -229,14 +237,19 @@ export function handleIntent(intent: Intent, store: Store, actions: ChatActions,
       if (shownNotice(state)) return dispatch({ type: 'flash/clear' });
       // Reading a search hit: back to the newest messages.
       return dispatch(currentJump(state) ? { type: 'search/leave' } : { type: 'scroll/bottom' });
+    case 'members-scroll': {
+      // Without a member list open, Alt+PgUp/PgDn scroll what PgUp/PgDn would.
+      if (!state.members) return handleIntent({ kind: 'scroll', pages: intent.pages }, store, actions, onQuit);
+      return scrollMembers(-intent.pages * Math.max(1, layoutOf(state).paneHeight - 3));
+    }
     case 'scroll':
       // A member list over the messages scrolls instead of them (PgDn down the list).
-      if (state.members && layoutOf(state).membersOverlay) return dispatch({ type: 'members/scroll', lines: -intent.pages * Math.max(1, layoutOf(state).paneHeight - 3) });
+      if (state.members && layoutOf(state).membersOverlay) return scrollMembers(-intent.pages * Math.max(1, layoutOf(state).paneHeight - 3));
       // An open thread has the keyboard, and its own scrollback.
       if (state.thread) return dispatch({ type: 'thread/scroll', lines: intent.pages * Math.max(1, layoutOf(state).paneHeight - 3) });
       return dispatch({ type: 'scroll', lines: intent.pages * Math.max(1, layoutOf(state).paneHeight - 1) });
     case 'scroll-lines':
-      if (state.members && layoutOf(state).membersOverlay) return dispatch({ type: 'members/scroll', lines: -intent.lines });
+      if (state.members && layoutOf(state).membersOverlay) return scrollMembers(-intent.lines);
       if (state.thread) return dispatch({ type: 'thread/scroll', lines: intent.lines });
       return dispatch({ type: 'scroll', lines: intent.lines });
     case 'bottom':

@@ -26,6 +26,8 @@ export type Intent =
   | { kind: 'reconnect' }
   | { kind: 'room-jump' }
   | { kind: 'members' }
+  /** Scroll the member list (Alt+M) by pages (positive: up, as PgUp); the messages when none is open. */
+  | { kind: 'members-scroll'; pages: number }
   /** Open the notification inbox (as /inbox). */
   | { kind: 'inbox' }
   /** Push-to-talk on or off (voice). */

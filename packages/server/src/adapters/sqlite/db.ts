@@ -23,6 +23,10 @@ export function openDatabase(dataDir: string, opts: { synchronous?: Synchronous;
   const db = new Database(file, { readonly: opts.readonly ?? false });
   db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
   if (!opts.readonly) {
+    // A new file hands the pages freed by deletions back a few at a time (the retention sweep's upkeep),
+    // instead of keeping its largest size for ever; this can only be chosen before the first table exists
+    // (`od-server vacuum` converts an older file, which needs a full VACUUM).
+    if ((db.pragma('page_count', { simple: true }) as number) === 0) db.pragma('auto_vacuum = INCREMENTAL');
     db.pragma('journal_mode = WAL');
     db.pragma(`synchronous = ${opts.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
     db.pragma('foreign_keys = ON');

@@ -1,6 +1,6 @@
 import type { Attachment } from '@open-discord/protocol';
 import type { Db } from './db.js';
-import { type MessageRow, type MessagesRepository, UNREAD_COUNT_CAP } from '../../features/messages/repository.js';
+import type { MessageRow, MessagesRepository } from '../../features/messages/repository.js';
 
 export interface RawMessage {
   id: string;
@@ -68,11 +68,14 @@ export class SqliteMessagesRepo implements MessagesRepository {
         `SELECT * FROM messages WHERE room_id = ? AND event_order < ? AND deleted = 0 AND ${IN_ROOM}
          ORDER BY event_order DESC LIMIT ?`,
       ),
-      // One room at a time along messages_room_order (covering since migration 6: no message row is read),
-      // stopping at the cap: the cost is bounded by the cap, not by how far behind the reader is.
-      unread: db.prepare<[string, number, string, number], { n: number }>(
-        `SELECT COUNT(*) AS n FROM (
-           SELECT 1 FROM messages WHERE room_id = ? AND event_order > ? AND deleted = 0 AND author_id != ? AND ${IN_ROOM} LIMIT ?)`,
+      // The maintained counters (unread-counters.ts): two rows, whatever the backlog.
+      unread: db.prepare<[string, string], { n: number }>(
+        `SELECT r.msg_seq - rr.marker_seq - rr.own_after - rr.gone_after AS n
+         FROM room_reads rr JOIN rooms r ON r.id = rr.room_id WHERE rr.user_id = ? AND rr.room_id = ?`,
+      ),
+      // A room with no counter row (a user who never joined nor marked it): counted along messages_room_order.
+      unreadScan: db.prepare<[string, number, string], { n: number }>(
+        `SELECT COUNT(*) AS n FROM messages WHERE room_id = ? AND event_order > ? AND deleted = 0 AND author_id != ? AND ${IN_ROOM}`,
       ),
       // Per room the user is in, a range of the mentions index after the read marker: the cost follows the
       // unread mentions, not every mention the user ever had. A deleted message's mentions are deleted with
@@ -126,13 +129,14 @@ export class SqliteMessagesRepo implements MessagesRepository {
   before(roomId: string, before: number, limit: number): MessageRow[] {
     return this.s.before.all(roomId, before, limit).map(toRow);
   }
-  /** Messages by others in a room after a read marker, counted up to UNREAD_COUNT_CAP. */
+  /** Live messages by others in a room after the user's read marker, exactly. */
   unreadCount(userId: string, roomId: string, marker: number): number {
-    return this.s.unread.get(roomId, marker, userId, UNREAD_COUNT_CAP)!.n;
+    return this.s.unread.get(userId, roomId)?.n ?? this.s.unreadScan.get(roomId, marker, userId)!.n;
   }
   mentionCounts(userId: string): Map<string, number> {
     return new Map(this.s.mentions.all(userId).flatMap((r) => (r.n > 0 ? [[r.room_id, r.n] as const] : [])));
-  }  edit(id: string, text: string, editedAt: number): void {
+  }
+  edit(id: string, text: string, editedAt: number): void {
     this.s.edit.run(text, editedAt, id);
   }
   markDeleted(id: string): void {

@@ -1,6 +1,9 @@
 import type Database from 'better-sqlite3';
 import { nicknameKey } from '../../features/accounts/nickname-key.js';
 import { nameKey } from '../../text/name-key.js';
+import { migrateUnreadCounters } from './unread-counters.js';
+
+const UNREAD_COUNTERS_MIGRATION: Migration = migrateUnreadCounters;
 
 /** A migration is SQL, or a function for steps SQL cannot express (Unicode normalisation). */
 type Migration = string | ((db: Database.Database) => void);
@@ -634,6 +637,11 @@ const MIGRATIONS: readonly Migration[] = [
    */
   INBOX_FANOUT_MIGRATION,
   /* 21: voice rooms */ VOICE_MIGRATION,
+  /*
+   * 22: exact room unread counts from maintained counters (see unread-counters.ts): a per-room
+   * message sequence and, per reader, the sequence at the marker and what after it is theirs or gone.
+   */
+  UNREAD_COUNTERS_MIGRATION,
 ];
 
 /**
@@ -650,6 +658,8 @@ export function rebuildSearchIndex(db: Database.Database): void {
   `);
 }
 
+/** The schema version that adds the room unread counters. */
+export const UNREAD_COUNTERS_STEP = MIGRATIONS.indexOf(UNREAD_COUNTERS_MIGRATION) + 1;
 export const SCHEMA_VERSION = MIGRATIONS.length;
 /** The schema version that adds the inbox tables. */
 export const INBOX_STEP = MIGRATIONS.indexOf(INBOX_MIGRATION) + 1;

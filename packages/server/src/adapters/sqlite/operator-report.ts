@@ -3,6 +3,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { BUSY_TIMEOUT_MS, DB_FILE } from './db.js';
 import { SCHEMA_VERSION } from './migrations.js';
+import { AUTO_VACUUM_MODES, type AutoVacuumMode } from './vacuum.js';
 
 /*
  * What the operator's `od-server stats` and `od-server doctor` read from the SQLite file. Both open it
@@ -17,7 +18,9 @@ export interface DatabaseStats {
   posts: number;
   messages: { live: number; deleted: number };
   events: { head: number; lastMinute: number; lastHour: number };
-  bytes: { database: number; wal: number; dataDir: number };
+  bytes: { database: number; wal: number; dataDir: number; free: number };
+  /** How freed pages come back: incremental (the server's upkeep does it), none (only `od-server vacuum`). */
+  autoVacuum: AutoVacuumMode;
 }
 
 export function openReadOnly(dataDir: string): Database.Database {
@@ -80,7 +83,13 @@ export function databaseStats(dataDir: string, now: number): DatabaseStats {
       posts,
       messages,
       events: { head, lastMinute: since(60_000), lastHour: since(3_600_000) },
-      bytes: { database: size(file), wal: size(`${file}-wal`), dataDir: folderBytes(dataDir) },
+      bytes: {
+        database: size(file),
+        wal: size(`${file}-wal`),
+        dataDir: folderBytes(dataDir),
+        free: (db.pragma('freelist_count', { simple: true }) as number) * (db.pragma('page_size', { simple: true }) as number),
+      },
+      autoVacuum: AUTO_VACUUM_MODES[db.pragma('auto_vacuum', { simple: true }) as number] ?? 'none',
     };
   } finally {
     db.close();

@@ -1,6 +1,7 @@
-import type { ExpiredBatch, ExpiryCount, RetentionRepository, RoomExpiry } from '../../features/retention/repository.js';
 import { CONTENT_TYPES } from '../../features/retention/content-types.js';
+import type { ExpiredBatch, ExpiryCount, RetentionRepository, RoomExpiry, WarmPosition } from '../../features/retention/repository.js';
 import type { Db } from './db.js';
+import { BulkRemovalCounts } from './unread-counters.js';
 
 /** Log rows that carry a room's content (engine-neutral: features/retention/content-types.ts). */
 export { CONTENT_TYPES };
@@ -13,6 +14,12 @@ const IN_CONTENT = `type IN (${CONTENT_TYPES.map((t) => `'${t}'`).join(', ')})`;
  * skip these rows, so a client is accounted for their orders without receiving anything.
  */
 export const TOMBSTONE = `type = 'expired', actor_id = NULL, target_user_id = NULL, data = '{}'`;
+
+/** A file someone shows as their avatar is carried by their profile, not by a message: it stays. */
+const NOT_AVATAR = (f: string) => `NOT EXISTS (SELECT 1 FROM profiles p WHERE p.avatar_file_id = ${f}.id)`;
+
+/** `PRAGMA auto_vacuum`'s value for INCREMENTAL. */
+export const INCREMENTAL = 2;
 
 /** FTS5's default automerge level: merge once four segments of a level exist. */
 const FTS5_AUTOMERGE = 4;
@@ -36,10 +43,12 @@ const list = (ids: readonly string[] | readonly number[]) => JSON.stringify(ids)
  */
 export class SqliteRetentionRepo implements RetentionRepository {
   private readonly s;
+  private readonly counts: BulkRemovalCounts;
   constructor(
     private readonly db: Db,
     private readonly checkpoint: () => Promise<boolean>,
   ) {
+    this.counts = new BulkRemovalCounts(db);
     this.s = {
       setPolicy: db.prepare('UPDATE rooms SET retention_sec = ? WHERE id = ?'),
       setThrough: db.prepare('UPDATE rooms SET expired_through = ? WHERE id = ? AND expired_through < ?'),
@@ -88,16 +97,31 @@ export class SqliteRetentionRepo implements RetentionRepository {
         `SELECT f.id FROM files f
          WHERE EXISTS (SELECT 1 FROM message_files mf WHERE mf.file_id = f.id)
            AND NOT EXISTS (SELECT 1 FROM message_files mf JOIN messages m ON m.id = mf.message_id WHERE mf.file_id = f.id AND m.deleted = 0)
+           AND ${NOT_AVATAR('f')}
+         LIMIT ?`,
+      ),
+      // Uploads no message ever carried (not even a deleted one), made before the grace period's start.
+      unsent: db.prepare<[number, number], { id: string }>(
+        `SELECT f.id FROM files f
+         WHERE f.created_at < ? AND NOT EXISTS (SELECT 1 FROM message_files mf WHERE mf.file_id = f.id) AND ${NOT_AVATAR('f')}
          LIMIT ?`,
       ),
       unlinked: db.prepare<[string], { id: string; sha256: string }>(
         `SELECT id, sha256 FROM files WHERE id IN (SELECT value FROM json_each(?))
-           AND NOT EXISTS (SELECT 1 FROM message_files mf JOIN messages m ON m.id = mf.message_id WHERE mf.file_id = files.id AND m.deleted = 0)`,
+           AND NOT EXISTS (SELECT 1 FROM message_files mf JOIN messages m ON m.id = mf.message_id WHERE mf.file_id = files.id AND m.deleted = 0)
+           AND ${NOT_AVATAR('files')}`,
       ),
       delLinksOfFiles: db.prepare('DELETE FROM message_files WHERE file_id IN (SELECT value FROM json_each(?))'),
       delFiles: db.prepare('DELETE FROM files WHERE id IN (SELECT value FROM json_each(?))'),
       blobInUse: db.prepare<[string], { x: number }>('SELECT 1 AS x FROM files WHERE sha256 = ? LIMIT 1'),
       changes: db.prepare<[], { c: number }>('SELECT total_changes() AS c'),
+      // A chunk of an index's blocks in key order (length() reads each block: its pages come into memory).
+      warmWord: db.prepare<[number, number], { id: number; n: number }>(
+        'SELECT MAX(id) AS id, COUNT(*) AS n, SUM(length(block)) AS b FROM (SELECT id, block FROM messages_fts_word_data WHERE id > ? ORDER BY id LIMIT ?)',
+      ),
+      warmTri: db.prepare<[number, number], { id: number; n: number }>(
+        'SELECT MAX(id) AS id, COUNT(*) AS n, SUM(length(block)) AS b FROM (SELECT id, block FROM messages_fts_tri_data WHERE id > ? ORDER BY id LIMIT ?)',
+      ),
       // A negative merge merges every segment into one, a few pages at a time: an incremental 'optimize'.
       mergeWord: db.prepare("INSERT INTO messages_fts_word (messages_fts_word, rank) VALUES ('merge', ?)"),
       mergeTri: db.prepare("INSERT INTO messages_fts_tri (messages_fts_tri, rank) VALUES ('merge', ?)"),
@@ -164,6 +188,7 @@ export class SqliteRetentionRepo implements RetentionRepository {
     this.s.delMentions.run(idList);
     this.s.delFileLinks.run(idList);
     if (roots.length) this.s.delFollows.run(list(roots.map((r) => r.id)));
+    this.counts.beforeRemoval(idList);
     this.s.delMessages.run(idList);
     this.s.tombstoneOrders.run(list(orders));
     for (const [roomId, r] of Object.entries(rooms)) this.s.setThrough.run(r.through, roomId, r.through);
@@ -182,16 +207,18 @@ export class SqliteRetentionRepo implements RetentionRepository {
     };
   }
 
-  dropFiles(fileIds: readonly string[], limit: number): { files: number; blobs: string[]; more: boolean } {
+  dropFiles(fileIds: readonly string[], limit: number, unsentBefore: number): { files: number; unsent: number; blobs: string[]; more: boolean } {
     const orphans = this.s.orphans.all(limit).map((o) => o.id);
-    const candidates = list([...new Set([...fileIds, ...orphans])]);
+    const unsent = new Set(this.s.unsent.all(unsentBefore, limit).map((o) => o.id));
+    const candidates = list([...new Set([...fileIds, ...orphans, ...unsent])]);
     const gone = this.s.unlinked.all(candidates);
-    if (gone.length === 0) return { files: 0, blobs: [], more: false };
+    const more = orphans.length >= limit || unsent.size >= limit;
+    if (gone.length === 0) return { files: 0, unsent: 0, blobs: [], more };
     const goneIds = list(gone.map((g) => g.id));
     this.s.delLinksOfFiles.run(goneIds);
     this.s.delFiles.run(goneIds);
     const blobs = [...new Set(gone.map((g) => g.sha256))].filter((sha) => !this.blobInUse(sha));
-    return { files: gone.length, blobs, more: orphans.length >= limit };
+    return { files: gone.length, unsent: gone.filter((g) => unsent.has(g.id)).length, blobs, more };
   }
 
   blobInUse(sha256: string): boolean {
@@ -218,6 +245,29 @@ export class SqliteRetentionRepo implements RetentionRepository {
       if (this.s.changes.get()!.c - before > 1) worked = true;
     }
     return worked;
+  }
+
+  recountReaders(roomId: string): void {
+    this.counts.recount(roomId);
+  }
+
+  warmSearchIndex(from: WarmPosition, limit: number): WarmPosition | null {
+    // The word index's blocks, then the trigram index's, each in key order.
+    const indexes = [this.s.warmWord, this.s.warmTri];
+    for (let index = from.index; index < indexes.length; index++) {
+      const last = indexes[index]!.get(index === from.index ? from.after : -1, limit);
+      if (last?.n === limit) return { index, after: last.id };
+    }
+    return null;
+  }
+
+  reclaim(pages: number): number {
+    // Only a file in incremental auto-vacuum mode can hand pages back a few at a time (new databases are;
+    // `od-server vacuum` converts an older one). The pages at the end move into free ones, and the file is
+    // cut at the next checkpoint.
+    if (this.db.pragma('auto_vacuum', { simple: true }) !== INCREMENTAL) return 0;
+    this.db.pragma(`incremental_vacuum(${Math.max(1, Math.floor(pages))})`);
+    return this.db.pragma('freelist_count', { simple: true }) as number;
   }
 
   async scrub(): Promise<boolean> {

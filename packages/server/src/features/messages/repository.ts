@@ -26,8 +26,8 @@ export interface MessageRow {
 }
 
 /**
- * Unread counts stop here: a snapshot of a room with 100 000 unread messages costs the same as one with
- * a thousand (a client shows "1000+"). Mention counts are exact: they come from their own small index.
+ * Thread unread counts recounted when a thread marker moves stop here (a client shows "1000+"). Room
+ * unread counts are exact and kept by counters; mention counts are exact, from their own small index.
  */
 export const UNREAD_COUNT_CAP = 1000;
 
@@ -40,7 +40,7 @@ export interface MessagesRepository {
   byNonce(authorId: string, nonce: string): Awaitable<MessageRow | null>;
   /** Up to `limit` live messages of a room with order < before, newest first (thread-only replies are not the room's). */
   before(roomId: string, before: number, limit: number): Awaitable<MessageRow[]>;
-  /** Messages by others in a room after a read marker (not thread-only replies), counted up to UNREAD_COUNT_CAP. */
+  /** Live messages by others in a room after the user's read marker `marker` (not thread-only replies), exactly. */
   unreadCount(userId: string, roomId: string, marker: number): Awaitable<number>;
   /** Per room: live messages mentioning the user after their read marker. */
   mentionCounts(userId: string): Awaitable<Map<string, number>>;

@@ -36,8 +36,11 @@ export class ReadMarkersService {
       if (!view.isMember(userId, p.roomId)) return { ok: true as const };
       const order = p.order - 1;
       if (order >= await this.d.store.readMarkers.marker(userId, p.roomId)) return { ok: true as const };
-      await this.d.store.readMarkers.set(userId, p.roomId, order);
-      w.emit({ type: 'read.unmarked', roomId: p.roomId, actorId: userId, targetUserId: userId }, { roomId: p.roomId, order });
+      const { store } = this.d;
+      await store.readMarkers.set(userId, p.roomId, order);
+      // The exact counts from the new marker (the counters make this two rows), for clients that cannot count.
+      const unread = { count: await store.messages.unreadCount(userId, p.roomId, order), mentions: (await store.messages.mentionCounts(userId)).get(p.roomId) ?? 0 };
+      w.emit({ type: 'read.unmarked', roomId: p.roomId, actorId: userId, targetUserId: userId }, { roomId: p.roomId, order, unread });
       await this.receiptIn(w, userId, p.roomId, order);
       return { ok: true as const };
     });

@@ -1,6 +1,13 @@
 import type { Awaitable } from '../../ports/awaitable.js';
 
 /** What one step of a sweep removed from one room. */
+/** Where warming the search indexes goes on: which index, after which block key. */
+export interface WarmPosition {
+  index: number;
+  after: number;
+}
+export const WARM_START: WarmPosition = { index: 0, after: -1 };
+
 export interface RoomExpiry {
   /** Messages removed (room messages and thread replies, including ones their authors had deleted). */
   messages: number;
@@ -51,12 +58,13 @@ export interface RetentionRepository {
   tombstoneOrphans(roomIds: readonly string[], after: number, upTo: number): Awaitable<number>;
   countExpired(roomId: string, cutoff: number): Awaitable<ExpiryCount>;
   /**
-   * Files every carrying message of which is gone or deleted by its author (up to `limit`), and the files of
-   * `fileIds` no message carries any more: their rows and links are removed. Answers the blobs (sha256) no
-   * remaining file row uses: the caller removes those from disk, outside the commit queue. `more`: the
-   * search for files nothing carries stopped at `limit`.
+   * Files every carrying message of which is gone or deleted by its author (up to `limit`), the files of
+   * `fileIds` no message carries any more, and uploads no message ever carried made before `unsentBefore`
+   * (ms; up to `limit`): their rows and links are removed. A file that is someone's avatar stays. Answers
+   * `unsent` (how many of `files` were never carried) and the blobs (sha256) no remaining file row uses: the
+   * caller removes those from disk, outside the commit queue. `more`: a search stopped at `limit`.
    */
-  dropFiles(fileIds: readonly string[], limit: number): Awaitable<{ files: number; blobs: string[]; more: boolean }>;
+  dropFiles(fileIds: readonly string[], limit: number, unsentBefore: number): Awaitable<{ files: number; unsent: number; blobs: string[]; more: boolean }>;
   /** Some file row still uses this blob (checked again right before it is removed from disk). */
   blobInUse(sha256: string): Awaitable<boolean>;
   /**
@@ -80,6 +88,22 @@ export interface RetentionRepository {
    * commit-queue step; false once there is nothing left to rewrite.
    */
   compactSearch(pages: number): Awaitable<boolean>;
+  /**
+   * Give up to `pages` free pages back to the file system (the file shrinks once the log is folded back by
+   * `scrub`); answers the free pages left that can be given back (0 when done, or when the engine cannot).
+   */
+  reclaim(pages: number): Awaitable<number>;
+  /**
+   * After a sweep removed messages of this room: count its readers' unread again (the steps do not settle
+   * them message by message; see the SQLite adapter's BulkRemovalCounts). Inside a unit of work.
+   */
+  recountReaders(roomId: string): Awaitable<void>;
+  /**
+   * Read up to `limit` blocks of the search indexes from `from` on (WARM_START: the beginning), so their pages
+   * are in memory before a sweep deletes from them; answers where to go on, or null when all were read (an
+   * engine with nothing to warm answers null at once). A read: no unit of work needed.
+   */
+  warmSearchIndex(from: WarmPosition, limit: number): Awaitable<WarmPosition | null>;
   /**
    * After a sweep: make removed bytes unrecoverable from the database's files too (fold the write-ahead log
    * into the main file and truncate it). Called outside any unit of work; false when it could not finish now.

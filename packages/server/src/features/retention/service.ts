@@ -3,6 +3,7 @@ import { type Actor, requirePermission } from '../../core/authority.js';
 import type { ServiceDeps } from '../../core/deps.js';
 import type { BlobStore } from '../files/blobs.js';
 import type { RoomRow } from '../rooms/repository.js';
+import { WARM_START, type WarmPosition } from './repository.js';
 import { roomNotFound } from '../rooms/errors.js';
 
 export interface RetentionOptions {
@@ -10,6 +11,8 @@ export interface RetentionOptions {
   defaultSec: number | null;
   /** The files folder's blobs; null: this process keeps no files (removed rows' blobs stay for the server). */
   blobs: BlobStore | null;
+  /** An upload no message has ever carried is collected once it is this old (ms; DEFAULTS.unsentUploadGraceMs). */
+  unsentGraceMs?: number;
   /**
    * Messages scanned per commit-queue step; unset, steps are sized to take about 50 ms each (300 to 1000
    * messages), so that live writes between them wait little.
@@ -38,15 +41,26 @@ export interface SweepReport {
   dryRun: boolean;
   /** Rooms with something expired, in the order swept. */
   rooms: RoomSweep[];
-  /** Files removed because no message carries them any more (expired or deleted by their authors). */
+  /**
+   * Files removed because no message carries them any more (expired or deleted by their authors), or because
+   * none ever did (uploads never sent, past the grace period).
+   */
   files: number;
+  /** Of `files`, the uploads no message ever carried. */
+  unsent: number;
   /** Blobs removed from disk. */
   blobs: number;
   /** The database's files were scrubbed afterwards (false: nothing was removed, or it must wait). */
   scrubbed: boolean;
 }
 
-export const DEFAULT_SWEEP_BATCH = 300;
+/**
+ * The first step's size: the smallest. The first steps meet cold pages (the search indexes' doclists, the
+ * log), and a live message waits for the whole step it queued behind; steps grow as they turn out quick.
+ */
+export const DEFAULT_SWEEP_BATCH = 100;
+/** Without an option: a day (the server passes DEFAULTS.unsentUploadGraceMs). */
+const DEFAULT_UNSENT_GRACE_MS = 86_400_000;
 /**
  * What a sweep step's own work should take (its commit's wait for the disk is not counted): a live message
  * that arrives while a step runs waits for the rest of it and its commit.
@@ -75,6 +89,15 @@ export function nextStepSize(limit: number, tookMs: number): number {
 const LOG_RANGE = 5000;
 /** Search index pages merged per step, during and after a sweep (64 took 0.2-0.4 s a step with its commit). */
 const SEARCH_MERGE_PAGES = 32;
+/**
+ * Free pages handed back to the file system per step (4 MB of 4 KiB pages: moving a page rewrites the pages
+ * that point at it, so a step stays a few tens of ms), and at most this many steps a sweep (16 GB).
+ */
+const RECLAIM_PAGES = 1024;
+const RECLAIM_MAX_STEPS = 4096;
+/** Search index blocks read per warming chunk (about 1 MB), and at most this many chunks (4 GB). */
+const WARM_CHUNK_ROWS = 256;
+const WARM_MAX_CHUNKS = 4096;
 /** File rows looked at per step when collecting files nothing carries any more. */
 const FILES_BATCH = 200;
 
@@ -158,7 +181,7 @@ export class RetentionService {
       if (c.messages === 0) continue;
       rooms.push({ ...this.head(row, policy), messages: c.messages, replies: 0, reactions: c.reactions, files: c.files });
     }
-    return { dryRun: true, rooms, files: rooms.reduce((n, r) => n + r.files, 0), blobs: 0, scrubbed: false };
+    return { dryRun: true, rooms, files: rooms.reduce((n, r) => n + r.files, 0), unsent: 0, blobs: 0, scrubbed: false };
   }
 
   private head(row: RoomRow, policySec: number): Pick<RoomSweep, 'roomId' | 'name' | 'kind' | 'policySec' | 'through' | 'from'> {
@@ -185,6 +208,7 @@ export class RetentionService {
     // The search indexes' segments are merged in steps of their own (a bounded amount each, between the walk's
     // steps and after it), never by an automatic merge inside a step.
     const hold = Object.keys(cutoffs).length > 0;
+    if (hold) await this.warm();
     if (hold) await queue.submit(async () => store.retention.holdSearchMerges(true));
     try {
       return await this.walk(cutoffs, byRoom, cursor, limit);
@@ -235,6 +259,11 @@ export class RetentionService {
       await queue.submit(async () => store.retention.mergeSearch(SEARCH_MERGE_PAGES));
     }
     const rooms = [...byRoom.values()].filter((r) => r.messages > 0);
+    // Each swept room's readers counted again once (a step of its own per room), not once per removed message.
+    for (const r of rooms) {
+      await this.yieldToLive();
+      await queue.submit(async () => store.retention.recountReaders(r.roomId));
+    }
     if (rooms.length > 0) {
       // The new horizons are room metadata: one room.updated per room and sweep (all in one step: one commit),
       // so clients drop what they still show of it and stop asking for older history.
@@ -258,7 +287,7 @@ export class RetentionService {
         await new Promise((resolve) => setImmediate(resolve));
       }
     }
-    const { files, blobs } = await this.dropFiles(fileIds);
+    const { files, unsent, blobs } = await this.dropFiles(fileIds);
     const removedAnything = rooms.length > 0 || files > 0;
     let scrubbed = false;
     if (rooms.length > 0) {
@@ -269,14 +298,38 @@ export class RetentionService {
       }
     }
     if (removedAnything) {
+      // Free pages go back to the file system a bounded number a step (the file shrinks at the scrub's
+      // checkpoint), so a sweep's space comes back without a VACUUM that would hold every write for minutes.
+      for (let left = Infinity, steps = 0; left > 0 && steps < RECLAIM_MAX_STEPS; steps++) {
+        await this.yieldToLive();
+        left = await queue.submit(async () => store.retention.reclaim(RECLAIM_PAGES));
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    }
+    if (removedAnything) {
       // A fresh turn: no unit of work of this connection is open.
       await new Promise((resolve) => setImmediate(resolve));
       scrubbed = await store.retention.scrub();
     }
     if (removedAnything) {
-      this.d.log({ level: 'info', msg: 'retention sweep', rooms: rooms.length, messages: rooms.reduce((n, r) => n + r.messages, 0), files, blobs, scrubbed });
+      this.d.log({ level: 'info', msg: 'retention sweep', rooms: rooms.length, messages: rooms.reduce((n, r) => n + r.messages, 0), files, unsent, blobs, scrubbed });
     }
-    return { dryRun: false, rooms, files, blobs, scrubbed };
+    return { dryRun: false, rooms, files, unsent, blobs, scrubbed };
+  }
+
+  /**
+   * Read the search indexes' pages once, a bounded chunk at a time outside the commit queue and letting live
+   * writes go between chunks, so that the walk's first steps do not read them from disk while live messages
+   * wait behind them: deleting a message's entries touches a page of every doclist it is in, and at a million
+   * messages the first steps of a cold sweep took 0.2–0.95 s each (scripts/bench/retention.mjs).
+   */
+  private async warm(): Promise<void> {
+    const { store } = this.d;
+    for (let at: WarmPosition | null = WARM_START, chunks = 0; at !== null && chunks < WARM_MAX_CHUNKS; chunks++) {
+      await this.yieldToLive();
+      at = await store.retention.warmSearchIndex(at, WARM_CHUNK_ROWS);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
   }
 
   /** Wait (up to YIELD_MAX_MS) until no live batch is queued or being committed: live writes go first. */
@@ -286,16 +339,22 @@ export class RetentionService {
     while (queue.busy && performance.now() < until) await new Promise((resolve) => setImmediate(resolve));
   }
 
-  /** File rows nothing carries any more (expired now, or deleted by their authors before), then their blobs. */
-  private async dropFiles(expired: readonly string[]): Promise<{ files: number; blobs: number }> {
+  /**
+   * File rows nothing carries any more (expired now, or deleted by their authors before) or ever carried (an
+   * upload never sent, older than the grace period: time to write its message), then their blobs.
+   */
+  private async dropFiles(expired: readonly string[]): Promise<{ files: number; unsent: number; blobs: number }> {
     const { store, queue } = this.d;
     let files = 0;
+    let unsent = 0;
     const shas = new Set<string>();
     let pending = [...expired];
+    const unsentBefore = this.d.now() - (this.o.unsentGraceMs ?? DEFAULT_UNSENT_GRACE_MS);
     for (;;) {
       const ids = pending.splice(0, FILES_BATCH);
-      const r = await queue.submit(async () => store.retention.dropFiles(ids, FILES_BATCH));
+      const r = await queue.submit(async () => store.retention.dropFiles(ids, FILES_BATCH, unsentBefore));
       files += r.files;
+      unsent += r.unsent;
       for (const s of r.blobs) shas.add(s);
       if (pending.length === 0 && !r.more) break;
     }
@@ -308,6 +367,6 @@ export class RetentionService {
         if (await disk.remove(sha)) blobs++;
       }
     }
-    return { files, blobs };
+    return { files, unsent, blobs };
   }
 }

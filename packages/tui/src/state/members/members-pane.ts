@@ -13,7 +13,7 @@ export interface MembersPane {
   userIds: readonly string[] | null;
   /** Why the list could not be loaded, if it could not. */
   error: string | null;
-  /** Rows scrolled down from the top (PgDn/PgUp while it covers the messages; clamped when drawn). */
+  /** Rows scrolled down from the top (Alt+PgDn/PgUp, or PgDn/PgUp while it covers the messages). */
   scroll: number;
 }
 
@@ -26,8 +26,8 @@ export type MembersAction =
   | { type: 'members/close' }
   | { type: 'members/loaded'; roomId: string; userIds: readonly string[] }
   | { type: 'members/failed'; roomId: string; error: string }
-  /** Scroll the list by `lines` (positive: down). */
-  | { type: 'members/scroll'; lines: number };
+  /** Scroll the list by `lines` (positive: down), to no further than `max` rows from the top. */
+  | { type: 'members/scroll'; lines: number; max: number };
 
 export function membersReducer(state: AppState, action: Action): AppState {
   const pane = state.members;
@@ -44,7 +44,8 @@ export function membersReducer(state: AppState, action: Action): AppState {
       if (pane?.roomId !== action.roomId) return state;
       return { ...state, members: { ...pane, userIds: [...new Set(action.userIds)], error: null } };
     case 'members/scroll':
-      return pane ? { ...state, members: { ...pane, scroll: Math.max(0, pane.scroll + action.lines) } } : state;
+      // Clamped here, not only when drawn: scrolling back up from past the end must move at once.
+      return pane ? { ...state, members: { ...pane, scroll: Math.max(0, Math.min(action.max, pane.scroll + action.lines)) } } : state;
     case 'members/failed':
       return pane?.roomId === action.roomId ? { ...state, members: { ...pane, error: action.error } } : state;
     default:
