@@ -168,16 +168,48 @@ export async function everyFeature(s: Awaited<ReturnType<typeof community>>) {
 }
 
 /**
- * After `everyFeature`: what account safety and the inbox read, then an account erased (its messages, DMs,
- * reactions, files and held names), and what remains to read.
+ * After `everyFeature`: what account safety and the inbox read (the fan-out's items too), app passwords used
+ * and revoked, people in a voice room, then an account erased (its messages, DMs, reactions, files and held
+ * names), and what remains to read.
  */
 export async function accountsAndInbox(storage: Storage, s: Awaited<ReturnType<typeof community>>) {
   const id = async (name: string) => (await storage.users.byUsername(name))!.id;
   const [owner, alice, carol] = [await id('owner'), await id('alice'), await id('carol')];
+  // A new post of alice's reaches her follower carol through the fan-out outbox, after its commit: wait for it.
+  const board = (await storage.rooms.all()).find((r) => r.name === 'ideas')!;
+  const { post: news } = await s.posts.create(alice, { roomId: board.id, title: 'Followers see this', text: 'news', nonce: 'p3' });
+  await s.inbox.fanoutSettled();
+  // Reactions on a post reach its author's inbox; one taken back leaves it.
+  await s.membership.join(carol, board.id);
+  await s.reactions.add(carol, { messageId: news.id, emoji: '👍' });
+  await s.reactions.add(carol, { messageId: news.id, emoji: '🎉' });
+  await s.reactions.remove(carol, { messageId: news.id, emoji: '👍' });
+  const aliceInbox = await s.inbox.list(alice, {});
+  expect(aliceInbox.items.filter((i) => i.kind === 'reaction').map((i) => i.emoji)).toEqual(['🎉']);
+  // App passwords: carol makes two, logs in through the gateway with one (it records the use), revokes the other.
+  const apps = s.accountSecurity.appPasswords;
+  const irc = await apps.create(carol, 'irssi');
+  const spare = await apps.create(carol, 'weechat');
+  const gateway = await s.accountSecurity.verifyGatewayLogin('carol', irc.secret, '127.0.0.1');
+  await apps.revoke(carol, spare.appPassword.id);
+  expect(gateway).toEqual({ ok: true, userId: carol, appPasswordId: irc.appPassword.id });
+  expect((await apps.list(carol)).appPasswords.map((p) => [p.name, p.lastAddress])).toEqual([['irssi', '127.0.0.1']]);
+  // Voice: a room, two people in join order (a slot each), carol muted then deafened, the owner leaving.
+  const { room: hangout } = await s.rooms.create(owner, { name: 'hangout', kind: 'voice' });
+  const inHangout = () => s.voice.inRooms(new Set([hangout.id]));
+  const joined = [await s.voice.join(owner, { roomId: hangout.id }), await s.voice.join(carol, { roomId: hangout.id, muted: true })];
+  await s.voice.set(carol, { deafened: true });
+  const voice = { joined, during: await inHangout(), left: await s.voice.leave(owner, 'left'), after: await inHangout() };
+  expect(voice.after.map((p) => [p.userId, p.slot, p.muted, p.deafened])).toEqual([[carol, 2, true, true]]);
+  const carolInbox = await s.inbox.list(carol, {});
+  expect(carolInbox.items.map((i) => [i.kind, i.actorId])).toContainEqual(['post', alice]);
   return {
+    carolInbox,
+    gateway,
+    voice,
     export: await s.accountSecurity.exportData(carol),
     sessions: await s.accountSecurity.sessions(carol, null),
-    inbox: [await s.inbox.list(owner, {}), await s.inbox.list(alice, {})],
+    inbox: [await s.inbox.list(owner, {}), aliceInbox],
     deleted: await s.accountSecurity.deleteAccount(alice, { password: 'correct horse', messages: 'erase' }),
     after: [await s.inbox.list(owner, {}), await s.search.messages(owner, { query: 'hello' })],
   };

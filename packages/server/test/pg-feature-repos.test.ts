@@ -552,6 +552,123 @@ const SCENARIOS: Array<[string, Scenario]> = [
     },
   ],
   [
+    'inbox fan-out: reactions taken back; the outbox runs oldest first, keeps its cursor and skip list, and empties',
+    async (e, rec) => {
+      const f = fixtures(e);
+      const ib = e.repos.inbox;
+      for (const u of ['ann', 'bob', 'cat']) await f.user(u);
+      await f.room('r1');
+      await f.message({ id: 'm1', room: 'r1', author: 'ann', order: 1 });
+      await f.message({ id: 'm2', room: 'r1', author: 'ann', order: 2 });
+      const reaction = (id: string, msg: string, actor: string, emoji: string, order: number) => ({
+        id,
+        userId: 'ann',
+        kind: 'reaction' as const,
+        roomId: 'r1',
+        messageId: msg,
+        threadId: null,
+        actorId: actor,
+        emoji,
+        order,
+        createdAt: order * 10,
+      });
+      await ib.insert(reaction('i1', 'm1', 'bob', '👍', 1));
+      await ib.insert(reaction('i2', 'm1', 'bob', '🎉', 2));
+      await ib.insert(reaction('i3', 'm1', 'cat', '👍', 3));
+      await ib.insert(reaction('i4', 'm2', 'bob', '👍', 4));
+      await ib.insert({ ...reaction('i5', 'm1', 'bob', '👍', 5), kind: 'mention', emoji: '👍' });
+      // Only bob's 👍 reaction on m1 goes: not his other emoji, not cat's, not his on m2, not a mention.
+      expect(await ib.removeReaction('ann', 'm1', 'bob', '👍')).toEqual(['i1']);
+      rec('removeReaction again', [await ib.removeReaction('ann', 'm1', 'bob', '👍'), await ib.removeReaction('bob', 'm1', 'bob', '🎉')]);
+      rec('items left', await e.sql('SELECT id FROM inbox_items ORDER BY id'));
+      rec('no job', await ib.nextFanout());
+      const job = (msg: string, audience: 'author-followers' | 'thread-followers', skip: string[], thread: string | null = null) => ({
+        audience,
+        kind: thread ? ('comment' as const) : ('post' as const),
+        roomId: 'r1',
+        messageId: msg,
+        threadId: thread,
+        actorId: 'ann',
+        order: 7,
+        createdAt: 70,
+        skip,
+      });
+      await ib.queueFanout(job('m1', 'author-followers', ['bob']));
+      await ib.queueFanout(job('m2', 'thread-followers', [], 'm1'));
+      const first = await ib.nextFanout();
+      expect(first).toMatchObject({ audience: 'author-followers', messageId: 'm1', threadId: null, skip: ['bob'], cursor: '', order: 7, createdAt: 70 });
+      await ib.advanceFanout(first!.seq, 'bob');
+      const again = await ib.nextFanout();
+      expect(again).toEqual({ ...first, cursor: 'bob' });
+      rec('first', { ...again, seq: null });
+      await ib.finishFanout(first!.seq);
+      const second = await ib.nextFanout();
+      expect(second!.seq).toBeGreaterThan(first!.seq);
+      expect(second).toMatchObject({ audience: 'thread-followers', messageId: 'm2', threadId: 'm1', skip: [], cursor: '' });
+      rec('second', { ...second, seq: null });
+      await ib.finishFanout(second!.seq);
+      await ib.finishFanout(second!.seq);
+      rec('empty', await ib.nextFanout());
+    },
+  ],
+  [
+    'app passwords: stored by hash, listed oldest first, used, removed one or all; revoking a user ends them',
+    async (e, rec) => {
+      const f = fixtures(e);
+      const ap = e.repos.appPasswords;
+      for (const u of ['ann', 'bob']) await f.user(u);
+      await ap.insert({ id: 'p2', userId: 'ann', name: 'irssi', secretHash: 'h2', createdAt: 20 });
+      await ap.insert({ id: 'p1', userId: 'ann', name: 'weechat', secretHash: 'h1', createdAt: 20 });
+      await ap.insert({ id: 'p0', userId: 'ann', name: 'old', secretHash: 'h0', createdAt: 10 });
+      await ap.insert({ id: 'pb', userId: 'bob', name: 'irssi', secretHash: 'hb', createdAt: 5 });
+      const list = await ap.list('ann');
+      expect(list.map((p) => p.id)).toEqual(['p0', 'p1', 'p2']);
+      expect(list[0]).toEqual({ id: 'p0', userId: 'ann', name: 'old', secretHash: 'h0', createdAt: 10, lastUsedAt: null, lastAddress: '' });
+      rec('list', list);
+      await ap.touch('p1', 99, '127.0.0.1');
+      expect(await ap.byHash('h1')).toMatchObject({ id: 'p1', lastUsedAt: 99, lastAddress: '127.0.0.1' });
+      rec('byHash', [await ap.byHash('h1'), await ap.byHash('nope')]);
+      // A hash is unique: a second row with it is refused.
+      await expect(Promise.resolve().then(() => ap.insert({ id: 'px', userId: 'bob', name: 'x', secretHash: 'h1', createdAt: 1 }))).rejects.toThrow();
+      expect([await ap.remove('bob', 'p1'), await ap.remove('ann', 'p1'), await ap.remove('ann', 'p1')]).toEqual([false, true, false]);
+      await ap.insert({ id: 'p3', userId: 'ann', name: 'new', secretHash: 'h3', createdAt: 5 });
+      expect(await ap.removeAll('ann')).toEqual(['p3', 'p0', 'p2']);
+      rec('removeAll', [await ap.removeAll('ann'), await ap.list('ann')]);
+      await e.repos.credentials.revokeAllForUser('bob');
+      expect(await ap.list('bob')).toEqual([]);
+      rec('revoked', [await ap.list('bob'), await ap.byHash('hb')]);
+    },
+  ],
+  [
+    'voice: one row per user, rooms in join order, mute and deafen, a slot unique in its room',
+    async (e, rec) => {
+      const f = fixtures(e);
+      const v = e.repos.voice;
+      for (const u of ['ann', 'bob', 'cat', 'dan']) await f.user(u);
+      for (const r of ['v1', 'v2']) await f.room(r, 'voice');
+      const row = (userId: string, roomId: string, slot: number, joinedAt: number) => ({ userId, roomId, slot, muted: false, deafened: false, joinedAt });
+      await v.add(row('cat', 'v1', 2, 10));
+      await v.add(row('ann', 'v1', 1, 10));
+      await v.add(row('bob', 'v1', 0, 5));
+      await v.add(row('dan', 'v2', 0, 7));
+      // Same join time: the one added first comes first.
+      expect((await v.ofRoom('v1')).map((r) => r.userId)).toEqual(['bob', 'cat', 'ann']);
+      rec('ofRoom', [await v.ofRoom('v1'), await v.ofRoom('v2'), await v.ofRoom('none')]);
+      rec('all', (await v.all()).map((r) => r.userId));
+      await v.setState('ann', true, false);
+      await v.setState('bob', true, true);
+      await v.setState('bob', false, true);
+      expect(await v.ofUser('bob')).toEqual({ userId: 'bob', roomId: 'v1', slot: 0, muted: false, deafened: true, joinedAt: 5 });
+      rec('ofUser', [await v.ofUser('ann'), await v.ofUser('bob'), await v.ofUser('nobody')]);
+      await expect(Promise.resolve().then(() => v.add(row('ann', 'v2', 5, 11)))).rejects.toThrow();
+      await expect(Promise.resolve().then(() => v.add({ ...row('eve', 'v1', 1, 12) }))).rejects.toThrow();
+      await v.remove('ann');
+      await v.remove('ann');
+      await v.add(row('ann', 'v2', 1, 13));
+      rec('after', [await v.ofRoom('v1'), await v.ofRoom('v2')]);
+    },
+  ],
+  [
     'account security: two-factor login, recovery codes, roles, sessions, the export, and erasing an account',
     async (e, rec) => {
       const f = fixtures(e);
@@ -641,6 +758,8 @@ const SCENARIOS: Array<[string, Scenario]> = [
       });
       rec('plan', plan);
       await e.sql('INSERT INTO name_holds (key_hash, until) VALUES ($1, $2)', ['old', 40]);
+      await e.repos.appPasswords.insert({ id: 'pa', userId: 'ann', name: 'irssi', secretHash: 'hpa', createdAt: 1 });
+      await e.repos.appPasswords.insert({ id: 'pb', userId: 'bob', name: 'irssi', secretHash: 'hpb', createdAt: 1 });
       const erased = await a.eraseAccount('ann', {
         eraseMessages: plan.messages,
         dmRooms: plan.dmRooms,
@@ -663,7 +782,10 @@ const SCENARIOS: Array<[string, Scenario]> = [
         (SELECT COUNT(*) FROM room_members WHERE user_id = 'ann') AS members, (SELECT COUNT(*) FROM message_reactions) AS reactions,
         (SELECT COUNT(*) FROM message_mentions) AS mentions, (SELECT COUNT(*) FROM files) AS files, (SELECT COUNT(*) FROM profiles) AS profiles,
         (SELECT COUNT(*) FROM user_follows) AS follows, (SELECT COUNT(*) FROM user_blocks) AS blocks, (SELECT COUNT(*) FROM dm_rooms) AS dms,
-        (SELECT COUNT(*) FROM refresh_tokens WHERE user_id = 'ann') AS tokens`));
+        (SELECT COUNT(*) FROM refresh_tokens WHERE user_id = 'ann') AS tokens, (SELECT COUNT(*) FROM app_passwords WHERE user_id = 'ann') AS ann_apps,
+        (SELECT COUNT(*) FROM app_passwords WHERE user_id = 'bob') AS bob_apps`));
+      const apps = await e.sql<{ id: string }>('SELECT id FROM app_passwords ORDER BY id');
+      expect(apps.map((r) => r.id)).toEqual(['pb']);
       rec('holds', await e.sql('SELECT key_hash, until FROM name_holds ORDER BY key_hash'));
       expect([await a.nameHeld('hu', 99), await a.nameHeld('hu', 100), await a.nameHeld('old', 10)]).toEqual([true, false, false]);
     },
@@ -679,14 +801,22 @@ const SCENARIOS: Array<[string, Scenario]> = [
       await e.sql("UPDATE rooms SET deleted = 1 WHERE id = 'r2'");
       for (let o = 1; o <= 6; o++) await f.message({ id: `m${o}`, room: 'r1', author: 'ann', order: o });
       await e.sql("UPDATE messages SET deleted = 1 WHERE id IN ('m2', 'm3')");
+      // Two posts on the board, one deleted: its comments would count as messages, the posts on their own.
+      for (const [id, o] of [['p1', 7], ['p2', 8]] as const) {
+        await f.message({ id, room: 'f1', author: 'ann', order: o });
+        await e.repos.forum.insertPost({ id, roomId: 'f1', authorId: 'ann', title: id, tags: [], order: o, createdAt: o * 1000 });
+      }
+      await e.sql("UPDATE posts SET deleted = 1 WHERE id = 'p2'");
+      await e.sql("UPDATE messages SET deleted = 1 WHERE id = 'p2'");
       const now = 10_000_000;
       for (let o = 1; o <= 8; o++) await f.event({ order: o, type: 'room.updated', room: 'r1', data: {}, at: o <= 3 ? now - 7_200_000 : o <= 5 ? now - 600_000 : now - 1000 });
       if (e.name === 'postgres') await e.sql('UPDATE community_head SET last_order = 8');
       const stats = await e.report.stats(now);
       expect(stats).toMatchObject({
         users: { active: 2, kicked: 1, banned: 1 },
-        rooms: { text: 1, dm: 1, group: 1, deleted: 1 },
-        messages: { live: 4, deleted: 2 },
+        rooms: { text: 1, forum: 1, dm: 1, group: 1, deleted: 1 },
+        posts: 1,
+        messages: { live: 5, deleted: 3 },
         events: { head: 8, lastMinute: 3, lastHour: 5 },
       });
       expect(stats.bytes.database).toBeGreaterThan(0);
@@ -758,6 +888,9 @@ const FEATURE_TABLES: Record<string, string[]> = {
   profiles: [],
   inbox_items: [],
   inbox_settings: [],
+  inbox_fanout: [],
+  app_passwords: [],
+  voice_participants: ['rowid'],
 };
 
 describe('the feature schema', () => {

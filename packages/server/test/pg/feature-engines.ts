@@ -5,6 +5,7 @@ import { PgDb } from '../../src/adapters/postgres/db.js';
 import { migrate } from '../../src/adapters/postgres/migrations.js';
 import { FEATURE_SCHEMA_LIST } from '../../src/adapters/postgres/schema/features.js';
 import { pgFeatureRepositories } from '../../src/adapters/postgres/feature-repositories.js';
+import { PgCredentialsRepo } from '../../src/adapters/postgres/credentials-repo.js';
 import type { Repositories } from '../../src/ports/storage.js';
 import { type Check, type DatabaseStats, databaseChecks, databaseStats } from '../../src/adapters/sqlite/operator-report.js';
 import { pgDatabaseChecks, pgDatabaseStats } from '../../src/adapters/postgres/operator-report.js';
@@ -20,7 +21,7 @@ import { freshPgUrl } from './fresh-db.js';
 
 export type FeatureRepos = Pick<
   Repositories,
-  'reactions' | 'conversations' | 'roomSettings' | 'files' | 'threads' | 'search' | 'blocks' | 'retention' | 'accountSecurity' | 'audit' | 'forum' | 'inbox'
+  'reactions' | 'conversations' | 'roomSettings' | 'files' | 'threads' | 'search' | 'blocks' | 'retention' | 'accountSecurity' | 'audit' | 'forum' | 'inbox' | 'appPasswords' | 'voice' | 'credentials'
 >;
 
 export interface Engine {
@@ -67,7 +68,8 @@ export async function openPostgres(): Promise<Engine> {
     await client.end();
   }
   const db = new PgDb(url, { max: 4 });
-  const repos = pgFeatureRepositories(db);
+  // Credentials is a core repository; the feature tests read it for what it does to app passwords.
+  const repos = { ...pgFeatureRepositories(db), credentials: new PgCredentialsRepo(db) };
   return {
     name: 'postgres',
     repos,

@@ -7,6 +7,7 @@ const MINE: ReadonlyArray<readonly [string, string]> = [
   ['refresh_tokens', 'user_id'],
   ['sessions', 'user_id'],
   ['two_factor', 'user_id'],
+  ['app_passwords', 'user_id'],
   ['recovery_codes', 'user_id'],
   ['reset_codes', 'user_id'],
   ['user_roles', 'user_id'],

@@ -51,6 +51,8 @@ export class PgCredentialsRepo implements CredentialsRepository {
   }
   async revokeAllForUser(userId: string): Promise<void> {
     await this.db.run('UPDATE refresh_tokens SET revoked = 1 WHERE user_id = $1', [userId]);
+    // App passwords are credentials too: a reset, log-out-everywhere, kick or ban ends them with the sessions.
+    await this.db.run('DELETE FROM app_passwords WHERE user_id = $1', [userId]);
   }
   async purgeExpiredTokens(now: number): Promise<void> {
     await this.db.run('DELETE FROM refresh_tokens WHERE expires_at < $1', [now]);

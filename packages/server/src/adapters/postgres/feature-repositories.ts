@@ -1,5 +1,6 @@
 import type { Repositories } from '../../ports/storage.js';
 import { PgAccountSecurityRepo } from './account-security-repo.js';
+import { PgAppPasswordsRepo } from './app-passwords-repo.js';
 import { PgAuditRepo } from './audit-repo.js';
 import { PgBlocksRepo } from './blocks-repo.js';
 import { PgConversationsRepo } from './conversations-repo.js';
@@ -11,12 +12,13 @@ import { PgRetentionRepo } from './retention-repo.js';
 import { PgRoomSettingsRepo } from './room-settings-repo.js';
 import { PgSearchRepo } from './search-repo.js';
 import { PgThreadsRepo } from './threads-repo.js';
+import { PgVoiceRepo } from './voice-repo.js';
 import type { Sql } from './repo-sql.js';
 
 /** The repositories of the features beyond the core ones (users, rooms, messages, the log…). */
 export type PgFeatureRepositories = Pick<
   Repositories,
-  'reactions' | 'conversations' | 'roomSettings' | 'files' | 'threads' | 'search' | 'blocks' | 'retention' | 'accountSecurity' | 'audit' | 'forum' | 'inbox'
+  'reactions' | 'conversations' | 'roomSettings' | 'files' | 'threads' | 'search' | 'blocks' | 'retention' | 'accountSecurity' | 'audit' | 'forum' | 'inbox' | 'appPasswords' | 'voice'
 >;
 
 /**
@@ -37,5 +39,7 @@ export function pgFeatureRepositories(db: Sql): PgFeatureRepositories {
     audit: new PgAuditRepo(db),
     forum: new PgForumRepo(db),
     inbox: new PgInboxRepo(db),
+    appPasswords: new PgAppPasswordsRepo(db),
+    voice: new PgVoiceRepo(db),
   };
 }

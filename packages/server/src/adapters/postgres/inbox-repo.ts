@@ -1,6 +1,6 @@
 import type { InboxItem, InboxKind, InboxSettings } from '@open-discord/protocol';
 import { INBOX_KINDS, INBOX_LIMITS } from '@open-discord/protocol';
-import type { InboxRepository, NewInboxItem } from '../../features/inbox/repository.js';
+import type { FanoutAudience, FanoutJob, InboxRepository, NewInboxItem } from '../../features/inbox/repository.js';
 import { num, type Sql } from './repo-sql.js';
 
 interface RawItem {
@@ -32,6 +32,20 @@ const toItem = (r: RawItem): InboxItem => ({
   createdAt: Number(r.created_at),
   read: Number(r.read) !== 0,
 });
+
+interface RawJob {
+  seq: number;
+  audience: string;
+  kind: string;
+  room_id: string;
+  message_id: string;
+  thread_id: string | null;
+  actor_id: string;
+  item_order: number;
+  created_at: number;
+  skip: string;
+  cursor: string;
+}
 
 /** Live items of the user ($1) in the rooms given ($2): the message must still be there. */
 const LIVE = `FROM inbox_items i JOIN messages m ON m.id = i.message_id
@@ -97,5 +111,42 @@ export class PgInboxRepo implements InboxRepository {
       userId,
       JSON.stringify(INBOX_KINDS.filter((k) => !s[k])),
     ]);
+  }
+  async removeReaction(userId: string, messageId: string, actorId: string, emoji: string): Promise<string[]> {
+    const rows = await this.db.rows<{ id: string }>(
+      "DELETE FROM inbox_items WHERE user_id = $1 AND message_id = $2 AND actor_id = $3 AND kind = 'reaction' AND emoji = $4 RETURNING id",
+      [userId, messageId, actorId, emoji],
+    );
+    return rows.map((r) => r.id);
+  }
+  async queueFanout(job: Omit<FanoutJob, 'seq' | 'cursor'>): Promise<void> {
+    await this.db.run(
+      `INSERT INTO inbox_fanout (audience, kind, room_id, message_id, thread_id, actor_id, item_order, created_at, skip)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+      [job.audience, job.kind, job.roomId, job.messageId, job.threadId, job.actorId, job.order, job.createdAt, JSON.stringify(job.skip)],
+    );
+  }
+  async nextFanout(): Promise<FanoutJob | null> {
+    const r = await this.db.row<RawJob>('SELECT * FROM inbox_fanout ORDER BY seq LIMIT 1');
+    if (!r) return null;
+    return {
+      seq: Number(r.seq),
+      audience: r.audience as FanoutAudience,
+      kind: r.kind as InboxKind,
+      roomId: r.room_id,
+      messageId: r.message_id,
+      threadId: r.thread_id,
+      actorId: r.actor_id,
+      order: Number(r.item_order),
+      createdAt: Number(r.created_at),
+      skip: JSON.parse(r.skip) as string[],
+      cursor: r.cursor,
+    };
+  }
+  async advanceFanout(seq: number, cursor: string): Promise<void> {
+    await this.db.run('UPDATE inbox_fanout SET cursor = $1 WHERE seq = $2', [cursor, seq]);
+  }
+  async finishFanout(seq: number): Promise<void> {
+    await this.db.run('DELETE FROM inbox_fanout WHERE seq = $1', [seq]);
   }
 }

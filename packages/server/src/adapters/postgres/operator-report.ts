@@ -17,13 +17,15 @@ export async function pgDatabaseStats(db: Sql, now: number): Promise<DatabaseSta
             COALESCE(SUM((removed = 1 AND COALESCE(removed_reason, 'kicked') = 'kicked')::int), 0) AS kicked,
             COALESCE(SUM((removed = 1 AND removed_reason = 'banned')::int), 0) AS banned FROM users`,
   );
-  const rooms = await one<{ text: number; dm: number; group: number; deleted: number }>(
-    `SELECT COALESCE(SUM((deleted = 0 AND kind = 'text')::int), 0) AS text, COALESCE(SUM((deleted = 0 AND kind = 'dm')::int), 0) AS dm,
+  const rooms = await one<{ text: number; forum: number; dm: number; group: number; deleted: number }>(
+    `SELECT COALESCE(SUM((deleted = 0 AND kind = 'text')::int), 0) AS text, COALESCE(SUM((deleted = 0 AND kind = 'forum')::int), 0) AS forum,
+            COALESCE(SUM((deleted = 0 AND kind = 'dm')::int), 0) AS dm,
             COALESCE(SUM((deleted = 0 AND kind = 'group')::int), 0) AS "group", COALESCE(SUM((deleted = 1)::int), 0) AS deleted FROM rooms`,
   );
   const messages = await one<{ live: number; deleted: number }>(
     'SELECT COALESCE(SUM((deleted = 0)::int), 0) AS live, COALESCE(SUM((deleted = 1)::int), 0) AS deleted FROM messages',
   );
+  const posts = num((await one<{ n: number }>('SELECT COUNT(*) AS n FROM posts WHERE deleted = 0')).n);
   const head = num((await one<{ head: number | null }>('SELECT MAX(event_order) AS head FROM events')).head);
   // The newest 200 000 events only: a bounded read along the primary key, never a scan of a large log.
   const since = async (ms: number) =>
@@ -39,6 +41,7 @@ export async function pgDatabaseStats(db: Sql, now: number): Promise<DatabaseSta
   return {
     users: n(users),
     rooms: n(rooms),
+    posts,
     messages: n(messages),
     events: { head, lastMinute: await since(60_000), lastHour: await since(3_600_000) },
     bytes: { database, wal, dataDir: 0 },

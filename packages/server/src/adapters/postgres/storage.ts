@@ -111,6 +111,8 @@ export class PostgresStorage implements Storage {
   declare readonly audit: Repositories['audit'];
   declare readonly forum: Repositories['forum'];
   declare readonly inbox: Repositories['inbox'];
+  declare readonly appPasswords: Repositories['appPasswords'];
+  declare readonly voice: Repositories['voice'];
   private lastUnit: Promise<void> = Promise.resolve();
 
   constructor(url: string, opts: PostgresOptions = {}, extra: Partial<FeatureRepositories> = {}) {
@@ -325,6 +327,8 @@ const FEATURE_REPOSITORIES = [
   'audit',
   'forum',
   'inbox',
+  'appPasswords',
+  'voice',
 ] as const satisfies ReadonlyArray<keyof FeatureRepositories>;
 
 function missingRepository(name: string): never {

@@ -1,4 +1,5 @@
 import { ACCOUNT_SECURITY_SCHEMA } from './account-security.js';
+import { APP_PASSWORDS_SCHEMA } from './app-passwords.js';
 import { AUDIT_SCHEMA } from './audit.js';
 import { BLOCKS_SCHEMA } from './blocks.js';
 import { CONVERSATIONS_SCHEMA } from './conversations.js';
@@ -9,6 +10,7 @@ import { REACTIONS_SCHEMA } from './reactions.js';
 import { ROOM_SETTINGS_SCHEMA } from './room-settings.js';
 import { SEARCH_SCHEMA } from './search.js';
 import { THREADS_SCHEMA } from './threads.js';
+import { VOICE_SCHEMA } from './voice.js';
 
 /**
  * The feature repositories' DDL, in an order that satisfies their foreign keys; it goes after the core
@@ -26,4 +28,6 @@ export const FEATURE_SCHEMA_LIST: readonly string[] = [
   AUDIT_SCHEMA,
   FORUM_SCHEMA,
   INBOX_SCHEMA,
+  APP_PASSWORDS_SCHEMA,
+  VOICE_SCHEMA,
 ];
