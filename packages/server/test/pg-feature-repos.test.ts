@@ -541,14 +541,76 @@ const SCENARIOS: Array<[string, Scenario]> = [
       );
       expect(log.filter((r) => r.type === 'expired').map((r) => Number(r.event_order))).toEqual([1, 2, 3, 6, 8, 10, 20]);
       rec('log', log.map((r) => ({ ...r, event_order: Number(r.event_order) })));
-      const dropped = await ret.dropFiles(first.rooms.r1!.fileIds, 100);
+      // Never carried: f5 (old, collected), f6 (inside the grace period, kept), f7 (someone's avatar, kept).
+      await e.repos.files.insert({ ...file('f5', 'shaD'), createdAt: 100 });
+      await e.repos.files.insert({ ...file('f6', 'shaE'), createdAt: 900 });
+      await e.repos.files.insert({ ...file('f7', 'shaF'), createdAt: 100 });
+      await e.sql('INSERT INTO profiles (user_id, avatar_file_id) VALUES ($1, $2)', ['ann', 'f7']);
+      const dropped = await ret.dropFiles(first.rooms.r1!.fileIds, 100, 500);
       // f1 and f2 went with their messages, f4's only message was deleted by its author; f3's blob is shared with f2.
-      expect({ ...dropped, blobs: [...dropped.blobs].sort() }).toEqual({ files: 3, blobs: ['shaA', 'shaC'], more: false });
+      expect({ ...dropped, blobs: [...dropped.blobs].sort() }).toEqual({ files: 4, unsent: 1, blobs: ['shaA', 'shaC', 'shaD'], more: false });
+      // A limit the unsent uploads reach says there may be more.
+      expect(await ret.dropFiles([], 1, 1000)).toMatchObject({ files: 1, unsent: 1, more: true });
       rec('files left', await e.sql('SELECT id FROM files ORDER BY id'));
       rec('blobInUse', [await ret.blobInUse('shaB'), await ret.blobInUse('shaA')]);
       while (await ret.compactSearch(16));
       expect(typeof (await ret.scrub())).toBe('boolean');
       if (e.name === 'postgres') expect(await ret.scrub()).toBe(true);
+    },
+  ],
+  [
+    'unread counters: exact room counts past 1000 (thread-only replies, own and deleted left out), marker moves, a joining member, a sweep and its recount',
+    async (e, rec) => {
+      const f = fixtures(e);
+      const m = e.repos.messages;
+      for (const u of ['ann', 'bob', 'cat']) await f.user(u);
+      await f.room('r1');
+      await f.member('r1', 'ann');
+      await f.member('r1', 'bob');
+      // 1200 messages by ann (orders 1..1200, a1..a1200), written in one statement both engines take.
+      await e.sql(
+        `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1200)
+         INSERT INTO messages (id, room_id, author_id, text, event_order, created_at, thread_id, also_in_room)
+         SELECT 'a' || i, 'r1', 'ann', 'text', i, i * 1000, NULL, 0 FROM n`,
+      );
+      for (let i = 1; i <= 5; i++) await f.message({ id: `b${i}`, room: 'r1', author: 'bob', order: 1200 + i });
+      await f.message({ id: 'reply-only', room: 'r1', author: 'ann', order: 1206, thread: 'b1' });
+      await f.message({ id: 'reply-shown', room: 'r1', author: 'ann', order: 1207, thread: 'b1', alsoInRoom: true });
+      const counts = async (label: string, expected?: Record<string, number>) => {
+        const got = {
+          ann: await m.unreadCount('ann', 'r1', await e.repos.readMarkers.marker('ann', 'r1')),
+          bob: await m.unreadCount('bob', 'r1', await e.repos.readMarkers.marker('bob', 'r1')),
+        };
+        if (expected) expect(got).toEqual(expected);
+        rec(label, got);
+      };
+      // No cap: bob has ann's 1200 and the reply shown in the room; ann has bob's five.
+      await counts('start', { ann: 5, bob: 1201 });
+      await m.markDeleted('a10');
+      await counts('a10 deleted', { ann: 5, bob: 1200 });
+      await e.repos.readMarkers.set('bob', 'r1', 600);
+      await counts('bob read to 600', { ann: 5, bob: 601 });
+      // Someone with neither a membership nor a marker row is counted from the messages.
+      expect(await m.unreadCount('cat', 'r1', 1100)).toBe(106);
+      // Joining counts from the start: everything live but cat's own (cat has none).
+      await f.member('r1', 'cat');
+      expect(await m.unreadCount('cat', 'r1', 0)).toBe(1205);
+      // The sweep removes orders 1..700; the counts settle once the room's readers are recounted.
+      const swept = await e.repos.retention.expireBatch({ r1: 700_500 }, 0, 2000);
+      expect(swept.rooms.r1?.messages).toBe(700);
+      rec('during the sweep', [await m.unreadCount('bob', 'r1', 600), await m.unreadCount('cat', 'r1', 0)]);
+      await e.repos.retention.recountReaders('r1');
+      await counts('after the recount', { ann: 5, bob: 501 });
+      expect(await m.unreadCount('cat', 'r1', 0)).toBe(506);
+      // A marker moved back (read.unmarked answers this count) and forward past the thread-only reply.
+      await e.repos.readMarkers.set('bob', 'r1', 300);
+      await counts('bob back to 300', { ann: 5, bob: 501 });
+      await e.repos.readMarkers.set('bob', 'r1', 1201);
+      await counts('bob at 1201', { ann: 5, bob: 1 });
+      await e.repos.readMarkers.set('ann', 'r1', 1203);
+      await counts('ann at 1203', { ann: 2, bob: 1 });
+      rec('counter rows', await e.sql('SELECT user_id, room_id, marker_seq, own_after, gone_after FROM room_reads ORDER BY user_id, room_id'));
+      rec('room seq', await e.sql("SELECT msg_seq FROM rooms WHERE id = 'r1'"));
     },
   ],
   [
@@ -891,6 +953,7 @@ const FEATURE_TABLES: Record<string, string[]> = {
   inbox_fanout: [],
   app_passwords: [],
   voice_participants: ['rowid'],
+  room_reads: [],
 };
 
 describe('the feature schema', () => {

@@ -30,7 +30,8 @@ describe('PostgreSQL schema', () => {
       expect([va, vb]).toEqual([PG_SCHEMA_VERSION, PG_SCHEMA_VERSION]);
       expect(await migrate(a)).toBe(PG_SCHEMA_VERSION);
       const v = await a.query('SELECT version FROM schema_migrations ORDER BY version');
-      expect(v.rows.map((r) => r.version)).toEqual([1]);
+      expect(v.rows.map((r) => r.version)).toEqual([1, 2]);
+      expect(PG_SCHEMA_VERSION).toBe(2);
       const head = await a.query('SELECT last_order FROM community_head');
       expect(head.rows).toEqual([{ last_order: '0' }]);
     } finally {
@@ -65,7 +66,7 @@ describe('PostgreSQL schema', () => {
           .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite%' AND name NOT LIKE 'messages_fts%' ORDER BY name")
           .all() as Array<{ name: string }>
       ).map((r) => r.name);
-      expect(liteTables).toEqual(expect.arrayContaining(['app_passwords', 'inbox_fanout', 'voice_participants']));
+      expect(liteTables).toEqual(expect.arrayContaining(['app_passwords', 'inbox_fanout', 'voice_participants', 'room_reads']));
       for (const table of liteTables) {
         const sqlite = (db.prepare(`SELECT name FROM pragma_table_info(?)`).all(table) as Array<{ name: string }>).map((r) => r.name).sort();
         const r = await c.query<{ column_name: string }>(

@@ -6,6 +6,8 @@ import { migrate } from '../../src/adapters/postgres/migrations.js';
 import { FEATURE_SCHEMA_LIST } from '../../src/adapters/postgres/schema/features.js';
 import { pgFeatureRepositories } from '../../src/adapters/postgres/feature-repositories.js';
 import { PgCredentialsRepo } from '../../src/adapters/postgres/credentials-repo.js';
+import { PgMessagesRepo } from '../../src/adapters/postgres/messages-repo.js';
+import { PgReadMarkersRepo } from '../../src/adapters/postgres/read-markers-repo.js';
 import type { Repositories } from '../../src/ports/storage.js';
 import { type Check, type DatabaseStats, databaseChecks, databaseStats } from '../../src/adapters/sqlite/operator-report.js';
 import { pgDatabaseChecks, pgDatabaseStats } from '../../src/adapters/postgres/operator-report.js';
@@ -21,7 +23,8 @@ import { freshPgUrl } from './fresh-db.js';
 
 export type FeatureRepos = Pick<
   Repositories,
-  'reactions' | 'conversations' | 'roomSettings' | 'files' | 'threads' | 'search' | 'blocks' | 'retention' | 'accountSecurity' | 'audit' | 'forum' | 'inbox' | 'appPasswords' | 'voice' | 'credentials'
+  | 'reactions' | 'conversations' | 'roomSettings' | 'files' | 'threads' | 'search' | 'blocks' | 'retention' | 'accountSecurity' | 'audit' | 'forum' | 'inbox' | 'appPasswords' | 'voice'
+  | 'credentials' | 'messages' | 'readMarkers'
 >;
 
 export interface Engine {
@@ -68,8 +71,9 @@ export async function openPostgres(): Promise<Engine> {
     await client.end();
   }
   const db = new PgDb(url, { max: 4 });
-  // Credentials is a core repository; the feature tests read it for what it does to app passwords.
-  const repos = { ...pgFeatureRepositories(db), credentials: new PgCredentialsRepo(db) };
+  // Core repositories the feature tests read: credentials (what it does to app passwords), messages and read
+  // markers (the unread counters the retention sweep keeps).
+  const repos = { ...pgFeatureRepositories(db), credentials: new PgCredentialsRepo(db), messages: new PgMessagesRepo(db), readMarkers: new PgReadMarkersRepo(db) };
   return {
     name: 'postgres',
     repos,

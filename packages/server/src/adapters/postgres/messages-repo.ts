@@ -1,6 +1,7 @@
 import type { Attachment } from '@open-discord/protocol';
-import { type MessageRow, type MessagesRepository, UNREAD_COUNT_CAP } from '../../features/messages/repository.js';
+import type { MessageRow, MessagesRepository } from '../../features/messages/repository.js';
 import type { PgDb } from './db.js';
+import { num } from './repo-sql.js';
 
 export interface RawMessage {
   id: string;
@@ -109,14 +110,23 @@ export class PgMessagesRepo implements MessagesRepository {
     );
     return rows.map(toRow);
   }
-  /** Bounded by the cap, not by how far behind the reader is (as in SQLite). */
+  /**
+   * Live messages by others after the user's read marker, exactly: the maintained counters
+   * (schema/unread-counters.ts), two rows whatever the backlog; a room with no counter row (a user who never
+   * joined nor marked it) is counted along messages_room_order, as in SQLite.
+   */
   async unreadCount(userId: string, roomId: string, marker: number): Promise<number> {
-    const r = await this.db.row<{ n: number }>(
-      `SELECT COUNT(*) AS n FROM (
-         SELECT 1 FROM messages WHERE room_id = $1 AND event_order > $2 AND deleted = 0 AND author_id != $3 AND ${IN_ROOM} LIMIT $4) AS t`,
-      [roomId, marker, userId, UNREAD_COUNT_CAP],
+    const kept = await this.db.row<{ n: number }>(
+      `SELECT r.msg_seq - rr.marker_seq - rr.own_after - rr.gone_after AS n
+       FROM room_reads rr JOIN rooms r ON r.id = rr.room_id WHERE rr.user_id = $1 AND rr.room_id = $2`,
+      [userId, roomId],
     );
-    return r!.n;
+    if (kept) return num(kept.n);
+    const r = await this.db.row<{ n: number }>(
+      `SELECT COUNT(*) AS n FROM messages WHERE room_id = $1 AND event_order > $2 AND deleted = 0 AND author_id != $3 AND ${IN_ROOM}`,
+      [roomId, marker, userId],
+    );
+    return num(r?.n);
   }
   async mentionCounts(userId: string): Promise<Map<string, number>> {
     const rows = await this.db.rows<{ room_id: string; n: number }>(

@@ -5,6 +5,7 @@ import { MESSAGES_SCHEMA } from './schema/messages.js';
 import { ROLES_SCHEMA } from './schema/roles.js';
 import { ROOMS_SCHEMA } from './schema/rooms.js';
 import { FEATURE_SCHEMA_LIST } from './schema/features.js';
+import { UNREAD_COUNTERS_SCHEMA } from './schema/unread-counters.js';
 
 /*
  * PostgreSQL's schema, its own numbered list (SQLite's numbering is its own). Step 1 creates the whole schema
@@ -23,7 +24,15 @@ export const CORE_SCHEMAS: readonly string[] = [EVENTS_SCHEMA, ACCOUNTS_SCHEMA, 
 /** The other feature repositories' DDL (see above). */
 export const FEATURE_SCHEMAS: readonly string[] = FEATURE_SCHEMA_LIST;
 
-const MIGRATIONS: readonly string[] = [/* 1: the whole schema */ [...CORE_SCHEMAS, ...FEATURE_SCHEMAS].join('\n')];
+const MIGRATIONS: readonly string[] = [
+  /* 1: the whole schema */ [...CORE_SCHEMAS, ...FEATURE_SCHEMAS].join('\n'),
+  /*
+   * 2: exact room unread counts from maintained counters (SQLite's step 22; schema/unread-counters.ts): a
+   * per-room message sequence and, per reader, the sequence at the marker and what after it is theirs or
+   * gone. A step of its own so a database made by step 1 is brought up to it (its backfill counts them).
+   */
+  UNREAD_COUNTERS_SCHEMA,
+];
 
 export const PG_SCHEMA_VERSION = MIGRATIONS.length;
 

@@ -9,6 +9,8 @@ import { num, type Sql } from './repo-sql.js';
 /**
  * Counts for the operator, as SQLite's `databaseStats`. Bytes: the database's size; the write-ahead log's
  * only when the role may list it (pg_monitor), else 0; the data folder (uploads) is the caller's to measure.
+ * `free` is 0: PostgreSQL reports no free space it could hand back (SQLite's free pages); the space VACUUM
+ * frees inside its files is reused by later writes, and only VACUUM FULL shrinks them.
  */
 export async function pgDatabaseStats(db: Sql, now: number): Promise<DatabaseStats> {
   const one = async <T>(sql: string, params: readonly unknown[] = []): Promise<T> => (await db.row<T>(sql, params))!;
@@ -44,7 +46,9 @@ export async function pgDatabaseStats(db: Sql, now: number): Promise<DatabaseSta
     posts,
     messages: n(messages),
     events: { head, lastMinute: await since(60_000), lastHour: await since(3_600_000) },
-    bytes: { database, wal, dataDir: 0 },
+    bytes: { database, wal, dataDir: 0, free: 0 },
+    // Nothing hands freed space back to the file system bit by bit (SQLite's incremental mode): VACUUM FULL only.
+    autoVacuum: 'none',
   };
 }
 

@@ -1,4 +1,4 @@
-import type { ExpiredBatch, ExpiryCount, RetentionRepository, RoomExpiry } from '../../features/retention/repository.js';
+import type { ExpiredBatch, ExpiryCount, RetentionRepository, RoomExpiry, WarmPosition } from '../../features/retention/repository.js';
 import { IN_CONTENT, MESSAGE_OF, TOMBSTONE } from './content-events.js';
 import { ids, num, type Sql } from './repo-sql.js';
 
@@ -9,6 +9,9 @@ interface Head {
   created_at: number;
   has_replies: boolean;
 }
+
+/** A file someone shows as their avatar is carried by their profile, not by a message: it stays. */
+const NOT_AVATAR = (f: string) => `NOT EXISTS (SELECT 1 FROM profiles p WHERE p.avatar_file_id = ${f}.id)`;
 
 /** The GIN indexes of the search projection (schema/search.ts). */
 const SEARCH_INDEXES = ['message_search_words', 'message_search_tri'];
@@ -119,6 +122,10 @@ export class PgRetentionRepo implements RetentionRepository {
     await this.db.run('DELETE FROM message_mentions WHERE message_id = ANY($1::text[])', [idList]);
     await this.db.run('DELETE FROM message_files WHERE message_id = ANY($1::text[])', [idList]);
     if (roots.length) await this.db.run('DELETE FROM thread_follows WHERE thread_id = ANY($1::text[])', [roots.map((r) => r.id)]);
+    // The unread counters' side of a bulk removal (as SQLite's BulkRemovalCounts): these lose their sequence
+    // first, so the removal trigger passes them by instead of updating every lagging reader once per message;
+    // `recountReaders` counts the room's readers again once the sweep is through it.
+    await this.db.run('UPDATE messages SET room_seq = NULL WHERE id = ANY($1::text[]) AND deleted = 0 AND room_seq IS NOT NULL', [idList]);
     // The search entries, a forum post and inbox items go with these, by the schema's delete triggers.
     await this.db.run('DELETE FROM messages WHERE id = ANY($1::text[])', [idList]);
     await this.db.run(`UPDATE events SET ${TOMBSTONE} WHERE event_order = ANY($1::bigint[])`, [orders]);
@@ -150,31 +157,45 @@ export class PgRetentionRepo implements RetentionRepository {
     return { messages: num(r?.messages), reactions: num(r?.reactions), files: num(r?.files) };
   }
 
-  async dropFiles(fileIds: readonly string[], limit: number): Promise<{ files: number; blobs: string[]; more: boolean }> {
+  async dropFiles(fileIds: readonly string[], limit: number, unsentBefore: number): Promise<{ files: number; unsent: number; blobs: string[]; more: boolean }> {
     // Files some message carried and no live message carries now (oldest first: SQLite reads them in rowid order).
     const orphans = (
       await this.db.rows<{ id: string }>(
         `SELECT f.id FROM files f
          WHERE EXISTS (SELECT 1 FROM message_files mf WHERE mf.file_id = f.id)
            AND NOT EXISTS (SELECT 1 FROM message_files mf JOIN messages m ON m.id = mf.message_id WHERE mf.file_id = f.id AND m.deleted = 0)
+           AND ${NOT_AVATAR('f')}
          ORDER BY f.created_at, f.id LIMIT $1`,
         [limit],
       )
     ).map((o) => o.id);
-    const candidates = [...new Set([...fileIds, ...orphans])];
+    // Uploads no message ever carried (not even a deleted one), made before the grace period's start.
+    const unsent = new Set(
+      (
+        await this.db.rows<{ id: string }>(
+          `SELECT f.id FROM files f
+           WHERE f.created_at < $1 AND NOT EXISTS (SELECT 1 FROM message_files mf WHERE mf.file_id = f.id) AND ${NOT_AVATAR('f')}
+           ORDER BY f.created_at, f.id LIMIT $2`,
+          [unsentBefore, limit],
+        )
+      ).map((o) => o.id),
+    );
+    const candidates = [...new Set([...fileIds, ...orphans, ...unsent])];
     const gone = await this.db.rows<{ id: string; sha256: string }>(
       `SELECT id, sha256 FROM files WHERE id = ANY($1::text[])
          AND NOT EXISTS (SELECT 1 FROM message_files mf JOIN messages m ON m.id = mf.message_id WHERE mf.file_id = files.id AND m.deleted = 0)
+         AND ${NOT_AVATAR('files')}
        ORDER BY id`,
       [candidates],
     );
-    if (gone.length === 0) return { files: 0, blobs: [], more: false };
+    const more = orphans.length >= limit || unsent.size >= limit;
+    if (gone.length === 0) return { files: 0, unsent: 0, blobs: [], more };
     const goneIds = gone.map((g) => g.id);
     await this.db.run('DELETE FROM message_files WHERE file_id = ANY($1::text[])', [goneIds]);
     await this.db.run('DELETE FROM files WHERE id = ANY($1::text[])', [goneIds]);
     const blobs: string[] = [];
     for (const sha of new Set(gone.map((g) => g.sha256))) if (!(await this.blobInUse(sha))) blobs.push(sha);
-    return { files: gone.length, blobs, more: orphans.length >= limit };
+    return { files: gone.length, unsent: gone.filter((g) => unsent.has(g.id)).length, blobs, more };
   }
 
   async blobInUse(sha256: string): Promise<boolean> {
@@ -208,6 +229,34 @@ export class PgRetentionRepo implements RetentionRepository {
       pages += num((await this.db.row<{ n: number }>('SELECT gin_clean_pending_list($1::regclass) AS n', [index]))?.n);
     }
     return pages;
+  }
+
+  /**
+   * Nothing to give back a few pages at a time: PostgreSQL has no incremental vacuum. The space of removed
+   * rows is reused by later writes once VACUUM (`scrub`, autovacuum) has marked it free; only VACUUM FULL,
+   * which locks the tables for its whole run, shrinks the files, and that is the operator's to choose.
+   */
+  async reclaim(_pages: number): Promise<number> {
+    return 0;
+  }
+
+  /** After a sweep through the room: every reader's counter row counted again from their marker, once each. */
+  async recountReaders(roomId: string): Promise<void> {
+    const readers = await this.db.rows<{ user_id: string; marker: number }>(
+      `SELECT rr.user_id, COALESCE(rm.event_order, 0) AS marker FROM room_reads rr
+       LEFT JOIN read_markers rm ON rm.user_id = rr.user_id AND rm.room_id = rr.room_id WHERE rr.room_id = $1 ORDER BY rr.user_id`,
+      [roomId],
+    );
+    for (const r of readers) await this.db.run('SELECT room_reads_count($1, $2, $3)', [r.user_id, roomId, r.marker]);
+  }
+
+  /**
+   * Nothing to warm: SQLite reads its FTS5 blocks so a sweep's deletions do not wait on the disk inside their
+   * step; PostgreSQL's GIN entries of a removed row stay until VACUUM, outside the sweep's steps, and its
+   * shared buffers are the engine's to fill. Answers null at once, as the port says of such an engine.
+   */
+  async warmSearchIndex(_from: WarmPosition, _limit: number): Promise<WarmPosition | null> {
+    return null;
   }
 
   /**
