@@ -548,7 +548,8 @@ const SCENARIOS: Array<[string, Scenario]> = [
       await e.sql('INSERT INTO profiles (user_id, avatar_file_id) VALUES ($1, $2)', ['ann', 'f7']);
       const dropped = await ret.dropFiles(first.rooms.r1!.fileIds, 100, 500);
       // f1 and f2 went with their messages, f4's only message was deleted by its author; f3's blob is shared with f2.
-      expect({ ...dropped, blobs: [...dropped.blobs].sort() }).toEqual({ files: 4, unsent: 1, blobs: ['shaA', 'shaC', 'shaD'], more: false });
+      // Unsent: f5, and f1 and f2, whose links the sweep step removed (no message carries them, as on SQLite).
+      expect({ ...dropped, blobs: [...dropped.blobs].sort() }).toEqual({ files: 4, unsent: 3, blobs: ['shaA', 'shaC', 'shaD'], more: false });
       // A limit the unsent uploads reach says there may be more.
       expect(await ret.dropFiles([], 1, 1000)).toMatchObject({ files: 1, unsent: 1, more: true });
       rec('files left', await e.sql('SELECT id FROM files ORDER BY id'));
@@ -882,7 +883,9 @@ const SCENARIOS: Array<[string, Scenario]> = [
         events: { head: 8, lastMinute: 3, lastHour: 5 },
       });
       expect(stats.bytes.database).toBeGreaterThan(0);
-      rec('stats', { ...stats, bytes: null });
+      // How freed space comes back is the engine's own (PostgreSQL: only VACUUM FULL hands it back).
+      if (e.name === 'postgres') expect({ autoVacuum: stats.autoVacuum, free: stats.bytes.free }).toEqual({ autoVacuum: 'none', free: 0 });
+      rec('stats', { ...stats, bytes: null, autoVacuum: null });
       const checks = await e.report.checks();
       const byWhat = (cs: typeof checks, what: string) => cs.find((c) => c.what === what);
       expect(byWhat(checks, 'event log')).toEqual({ level: 'ok', what: 'event log', detail: '8 events, orders 1..8 without a gap' });
