@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../src/adapters/sqlite/db.js';
-import { migrate, PG_SCHEMA_VERSION } from '../src/adapters/postgres/migrations.js';
+import { CORE_SCHEMAS, FEATURE_SCHEMAS, migrate, PG_SCHEMA_VERSION } from '../src/adapters/postgres/migrations.js';
 import { freshPgUrl } from './pg/fresh-db.js';
 import { tempDir } from './helpers.js';
 
@@ -83,6 +83,54 @@ describe('PostgreSQL schema', () => {
       );
     } finally {
       db.close();
+      await c.end();
+    }
+  });
+
+  it('step 2 brings a database made by step 1 to exact unread counters, counting what it already holds', async () => {
+    const url = await freshPgUrl();
+    const c = new pg.Client({ connectionString: url });
+    await c.connect();
+    try {
+      // A database as step 1 left it (what a server before the counters made), with messages and markers.
+      await c.query('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)');
+      await c.query([...CORE_SCHEMAS, ...FEATURE_SCHEMAS].join('\n'));
+      await c.query('INSERT INTO schema_migrations (version, applied_at) VALUES (1, 0)');
+      for (const u of ['ann', 'bob', 'cat']) {
+        await c.query("INSERT INTO users (id, username, nickname, nickname_lc, password_hash, created_at) VALUES ($1, $1, $1, $1, 'x', 1)", [u]);
+      }
+      await c.query("INSERT INTO rooms (id, name, kind, created_at) VALUES ('r1', 'r1', 'text', 1)");
+      for (const u of ['ann', 'bob']) await c.query("INSERT INTO room_members (room_id, user_id) VALUES ('r1', $1)", [u]);
+      // ann's 1100 messages, a deleted one, a thread-only reply by bob and one shown in the room.
+      await c.query(
+        `INSERT INTO messages (id, room_id, author_id, text, event_order, created_at)
+         SELECT 'a' || i, 'r1', 'ann', 't', i, i FROM generate_series(1, 1100) AS i`,
+      );
+      await c.query("UPDATE messages SET deleted = 1 WHERE id = 'a5'");
+      await c.query("INSERT INTO messages (id, room_id, author_id, text, event_order, created_at, thread_id) VALUES ('r-only', 'r1', 'bob', 't', 1101, 1101, 'a1')");
+      await c.query("INSERT INTO messages (id, room_id, author_id, text, event_order, created_at, thread_id, also_in_room) VALUES ('r-shown', 'r1', 'bob', 't', 1102, 1102, 'a1', 1)");
+      // bob read up to 100; cat left r1 but kept a marker at 1000.
+      await c.query("INSERT INTO read_markers (user_id, room_id, event_order) VALUES ('bob', 'r1', 100), ('cat', 'r1', 1000)");
+      expect(await migrate(c)).toBe(PG_SCHEMA_VERSION);
+      const unread = async (u: string) =>
+        Number(
+          (
+            await c.query(
+              'SELECT r.msg_seq - rr.marker_seq - rr.own_after - rr.gone_after AS n FROM room_reads rr JOIN rooms r ON r.id = rr.room_id WHERE rr.user_id = $1',
+              [u],
+            )
+          ).rows[0]?.n,
+        );
+      // The room shows 1101 messages (the thread-only reply has no sequence).
+      expect((await c.query("SELECT msg_seq::int AS n FROM rooms WHERE id = 'r1'")).rows).toEqual([{ n: 1101 }]);
+      expect((await c.query("SELECT room_seq::int AS n FROM messages WHERE id IN ('r-only', 'r-shown') ORDER BY id")).rows).toEqual([{ n: null }, { n: 1101 }]);
+      // ann: bob's reply shown in the room; bob: ann's 101..1100; cat (kept marker): ann's 1001..1100 and bob's reply.
+      expect([await unread('ann'), await unread('bob'), await unread('cat')]).toEqual([1, 1000, 101]);
+      // The triggers keep them from here: a new message by ann, and one of hers deleted after bob's marker.
+      await c.query("INSERT INTO messages (id, room_id, author_id, text, event_order, created_at) VALUES ('a-new', 'r1', 'ann', 't', 1103, 1103)");
+      await c.query("UPDATE messages SET deleted = 1 WHERE id = 'a500'");
+      expect([await unread('ann'), await unread('bob'), await unread('cat')]).toEqual([1, 1000, 102]);
+    } finally {
       await c.end();
     }
   });
