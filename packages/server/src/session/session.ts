@@ -1,5 +1,5 @@
 import type { AuthFrame, ClientFrame, ErrorBody, Me, ParsedParams, RequestType } from '@open-discord/protocol';
-import { CloseCode, decodeClientFrame, LIMITS, PROTOCOL_VERSION, ProtocolError } from '@open-discord/protocol';
+import { CloseCode, decodeClientFrame, isVoiceFrame, LIMITS, PROTOCOL_VERSION, ProtocolError } from '@open-discord/protocol';
 import type { Services } from '../app.js';
 import { describe } from '../core/commit-queue.js';
 import { RateLimiter } from '../core/rate-limit.js';
@@ -115,12 +115,16 @@ export class Session {
       return this.close(CloseCode.TOO_SLOW, 'too much malformed input from this address or account');
     }
     if (isBinary) {
-      // Voice audio: relayed (or dropped) without a reply; it is worthless by the time an error would arrive.
-      if (this.o.voice && Buffer.isBuffer(data)) {
+      // Voice audio from an authenticated connection: relayed (or dropped) without a reply, since it is
+      // worthless by the time an error would arrive. Anything else binary is a malformed frame like bad JSON:
+      // before auth it closes the socket, after it gets an error reply.
+      const authed = this.state === 'live' || this.state === 'replaying';
+      if (this.o.voice && authed && Buffer.isBuffer(data) && isVoiceFrame(data)) {
         if (this.state === 'live') this.o.voice.frame(this, data);
         return;
       }
-      return this.malformedFrame(null, { code: 'BAD_REQUEST', message: 'binary frames other than voice audio are not supported' }, undefined, bytes);
+      const message = this.o.voice ? 'a binary frame must be a voice frame (docs/protocol.md, voice)' : 'binary frames are not supported';
+      return this.malformedFrame(null, { code: 'BAD_REQUEST', message }, undefined, bytes);
     }
     const decoded = decodeClientFrame(data);
     if (!decoded.ok) return this.malformedFrame(decoded.id, decoded.error, decoded.auth, bytes);
