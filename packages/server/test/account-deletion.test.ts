@@ -44,7 +44,8 @@ async function community(over: Parameters<Harness['server']>[0] = {}) {
 
 describe('account deletion', () => {
   it('erases everything private, turns the messages into tombstones, and others converge', async () => {
-    const { server, ada, bob, o, a, b, room } = await community();
+    const logged: string[] = [];
+    const { server, ada, bob, o, a, b, room } = await community({ log: (entry) => void logged.push(String((entry as { msg?: unknown }).msg)) });
     const mine = await say(a, room.id, 'qzx-lobby-marker from ada');
     const bobs = await say(b, room.id, 'bob says hi');
     await a.call('reaction.add', { messageId: bobs.id, emoji: '👍' });
@@ -103,6 +104,7 @@ describe('account deletion', () => {
     // (The files and the write-ahead log are cleaned just after the reply: wait for that, not for a time.)
     const markers = ['qzx-post-title-31ab', 'qzx-post-body', 'qzxtag', 'qzx-lobby-marker', 'qzx-dm-secret-4f1a', 'qzx-dm-answer-9b2c', 'qzx-avatar-bytes-77d1', 'qzx-bio-marker-5e6f'];
     await until(() => !fs.existsSync(path.join(server.dataDir, 'files')) || fs.readdirSync(path.join(server.dataDir, 'files')).filter((f) => f !== 'tmp').length === 0, 'blob removed');
+    await until(() => logged.includes('account deletion cleaned up'), 'the write-ahead log folded back after the deletion');
     const disk = bytesOnDisk(server.dataDir);
     for (const marker of markers) expect(disk.includes(Buffer.from(marker)), marker).toBe(false);
     expect(disk.includes(Buffer.from('bob says hi'))).toBe(true);

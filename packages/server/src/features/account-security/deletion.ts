@@ -118,6 +118,7 @@ export async function deleteAccount(
       w.afterCommit(() => {
         void Promise.all(blobs.map((sha) => removeBlob(sha)))
           .then(() => d.store.retention.scrub())
+          .then((scrubbed) => d.log({ level: 'info', msg: 'account deletion cleaned up', userId, scrubbed }))
           .catch((error: unknown) => d.log({ level: 'error', msg: 'account deletion cleanup failed', userId, error: String(error) }));
       });
     });
