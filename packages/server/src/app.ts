@@ -2,7 +2,7 @@ import { AuditService } from './features/audit/service.js';
 import type { DeletionOptions } from './features/account-security/deletion.js';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { CloseCode } from '@open-discord/protocol';
+import { CloseCode, type TokenPair } from '@open-discord/protocol';
 import { SqliteEventBus } from './adapters/sqlite/event-bus.js';
 import { SqliteStorage, type Synchronous } from './adapters/sqlite/storage.js';
 import { AccessIndex } from './core/access.js';
@@ -51,8 +51,12 @@ import { Dispatcher } from './session/dispatcher.js';
 import { Hub } from './session/hub.js';
 import { ParseBudget } from './session/parse-budget.js';
 import { Session } from './session/session.js';
+import type { Conn } from './session/conn.js';
+import type { OpenSession } from './transport/irc/bridge.js';
 import { createHttpApi } from './transport/http-api.js';
 import { startTransport } from './transport/server.js';
+import type { FloodRate } from './transport/irc/line-reader.js';
+import { type IrcListener, startIrc } from './transport/irc/listener.js';
 import { SERVER_VERSION } from './version.js';
 import { writeStatusFile } from './ops/status-file.js';
 
@@ -132,6 +136,26 @@ export interface ServerOptions {
   retentionSweepMs?: number;
   /** Account deletion: the default for messages (erase or keep) and how long old names stay held. */
   accountDeletion?: Partial<DeletionOptions>;
+  /** The IRC gateway (docs/irc.md); off when absent. */
+  irc?: IrcServerOptions;
+}
+
+/** Where the IRC gateway listens and how it is limited; every knob left out takes DEFAULTS.irc. */
+export interface IrcServerOptions {
+  /** Plain-text listener. */
+  listen?: { host: string; port: number };
+  /** TLS listener, with `tls` (the server's certificate) unless its own is given here. */
+  tlsListen?: { host: string; port: number; cert?: string | Buffer; key?: string | Buffer };
+  serverName?: string;
+  network?: string;
+  motd?: string[];
+  maxConnections?: number;
+  maxConnectionsPerIp?: number;
+  registrationTimeoutMs?: number;
+  pingIntervalMs?: number;
+  sendBufferCap?: number;
+  flood?: FloodRate;
+  replayLimit?: number;
 }
 
 /** Every feature's service, around one storage, one access index and one commit queue. */
@@ -283,6 +307,8 @@ export interface RunningServer {
   port: number;
   /** The newest order in the event log. */
   head(): number;
+  /** The IRC gateway's bound ports (0: that listener is off); null when the gateway is off. */
+  irc: { port: number; tlsPort: number } | null;
   /** Set only when this start created the data dir's first (owner) invite. */
   firstRunInvite: string | null;
   /** Graceful: stop accepting, flush the commit queue, close sockets with 1001, close the database. */
@@ -405,6 +431,14 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       typing: new TypingRelay(deps.access, hub, now),
       now,
     };
+    const openSession = (conn: Conn) => {
+      const session = new Session(conn, hub, services, dispatcher, sessionOptions);
+      return {
+        message: (data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean) => session.onMessage(data, isBinary),
+        close: () => session.onClose(),
+        overflow: () => session.close(CloseCode.TOO_SLOW, 'send buffer full; resume later'),
+      };
+    };
     const transport = await startTransport({
       host,
       port: opts.port ?? DEFAULTS.port,
@@ -417,16 +451,17 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       ...(opts.tls && { tls: opts.tls }),
       admit: (ip) => !parseBudget.blocked(ip, null),
       onRequest: createHttpApi(services),
-      onConnection: (conn) => {
-        const session = new Session(conn, hub, services, dispatcher, sessionOptions);
-        return {
-          message: (data, isBinary) => session.onMessage(data, isBinary),
-          close: () => session.onClose(),
-          overflow: () => session.close(CloseCode.TOO_SLOW, 'send buffer full; resume later'),
-        };
-      },
+      onConnection: openSession,
     });
     transportStarted = true;
+    let irc: IrcListener | null = null;
+    try {
+      irc = opts.irc ? await startIrcGateway(opts, services, openSession, now, log) : null;
+    } catch (error) {
+      transport.stopAccepting();
+      await transport.drain(0);
+      throw error;
+    }
 
     // When writes stop, the storage folds the rest of its WAL into the database file.
     storage.startUpkeep(() => deps.queue.busy);
@@ -455,10 +490,12 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       port: transport.port,
       head: () => deps.queue.head,
       firstRunInvite,
+      irc: irc && { port: irc.port, tlsPort: irc.tlsPort },
       app: { storage, services, hub },
       close() {
         closing ??= (async () => {
           transport.stopAccepting();
+          irc?.stopAccepting();
           stopStatus();
           indexer.stop();
           stopSweeper();
@@ -469,7 +506,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
           await new Promise((r) => setImmediate(r));
           hub.closeAll(CloseCode.GOING_AWAY, 'server shutting down');
           hub.stop();
-          await transport.drain(2000);
+          await Promise.all([transport.drain(2000), irc?.drain(2000)]);
           await services.auth.close();
           storage.close();
           log({ level: 'info', msg: 'stopped' });
@@ -481,6 +518,40 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     if (!transportStarted) storage.close();
     throw error;
   }
+}
+
+/**
+ * The IRC gateway over the same sessions as WebSocket clients. Its login is the accounts service's password
+ * check with its rate limits; this is the one function to swap for app passwords (accounts with two-factor
+ * login are refused with CODE_REQUIRED, which the gateway explains).
+ */
+async function startIrcGateway(opts: ServerOptions, services: Services, openSession: OpenSession, now: () => number, log: Log): Promise<IrcListener> {
+  const o = opts.irc!;
+  const d = DEFAULTS.irc;
+  const tokens = (pair: TokenPair) => ({ accessToken: pair.accessToken, refreshToken: pair.refreshToken, userId: pair.user.id });
+  const tlsCert = o.tlsListen?.cert ?? opts.tls?.cert;
+  const tlsKey = o.tlsListen?.key ?? opts.tls?.key;
+  if (o.tlsListen && (!tlsCert || !tlsKey)) throw new Error('the IRC TLS listener needs a certificate and key (--tls-cert, --tls-key)');
+  return startIrc({
+    ...(o.listen && { plain: o.listen }),
+    ...(o.tlsListen && { tls: { host: o.tlsListen.host, port: o.tlsListen.port, cert: tlsCert!, key: tlsKey! } }),
+    serverName: o.serverName ?? d.serverName,
+    network: o.network ?? d.network,
+    motd: o.motd ?? [],
+    maxConnections: o.maxConnections ?? d.maxConnections,
+    maxConnectionsPerIp: o.maxConnectionsPerIp ?? d.maxConnectionsPerIp,
+    registrationTimeoutMs: o.registrationTimeoutMs ?? d.registrationTimeoutMs,
+    pingIntervalMs: o.pingIntervalMs ?? d.pingIntervalMs,
+    sendBufferCap: o.sendBufferCap ?? d.sendBufferCap,
+    flood: o.flood ?? d.flood,
+    replayLimit: o.replayLimit ?? d.replayLimit,
+    now,
+    log,
+    login: async (username, password, ip) => tokens(await services.auth.login({ username, password, client: 'IRC' }, ip)),
+    refresh: async (refreshToken) => tokens(await services.auth.refresh(refreshToken)),
+    logout: (refreshToken) => services.auth.logout(refreshToken),
+    openSession,
+  });
 }
 
 /** The services of a data folder for one operator command (no sockets, no tokens signed), closed after `fn`. */

@@ -104,6 +104,15 @@ function retention(raw: string, name: string): number | null {
   return sec;
 }
 
+/** "HOST:PORT", ":PORT" (the --host address) or "[::1]:PORT" → where a listener binds. */
+function hostPort(raw: string, name: string): { host: string | null; port: number } {
+  const m = /^(?:\[([^\]]+)\]|([^:]*)):(\d{1,5})$/.exec(raw.trim());
+  const port = m ? Number(m[3]) : Number.NaN;
+  if (!m || port > 65535) throw new ConfigError(`invalid ${name} "${raw}": expected HOST:PORT, e.g. 127.0.0.1:6667 or :6697`);
+  const host = m[1] ?? m[2] ?? '';
+  return { host: host === '' ? null : host, port };
+}
+
 export const KNOBS: readonly Knob[] = [
   { flag: 'port', env: 'OD_PORT', key: 'port', help: 'TCP port (0 = any free port)', default: String(DEFAULTS.port), parse: int(0, 65535) },
   { flag: 'host', env: 'OD_HOST', key: 'host', help: 'address to listen on', default: DEFAULTS.host, parse: (s) => s },
@@ -124,6 +133,8 @@ export const KNOBS: readonly Knob[] = [
   { flag: 'name-hold', env: 'OD_NAME_HOLD', key: 'nameHold', help: "how long a deleted account's username and nickname stay taken, e.g. 90d", default: `${DEFAULTS.accountDeletion.nameHoldSec / 86_400}d`, parse: nameHold },
   { flag: 'tls-cert', env: 'OD_TLS_CERT', key: 'tlsCert', help: 'PEM certificate chain file: serve https:// and wss:// (needs --tls-key)', default: 'none', parse: pemFile },
   { flag: 'tls-key', env: 'OD_TLS_KEY', key: 'tlsKey', help: 'PEM private key file for --tls-cert', default: 'none', parse: pemFile },
+  { flag: 'irc', env: 'OD_IRC', key: 'irc', help: 'IRC gateway listener HOST:PORT (plain text; see docs/irc.md)', default: 'none', parse: hostPort },
+  { flag: 'irc-tls', env: 'OD_IRC_TLS', key: 'ircTls', help: 'IRC gateway TLS listener HOST:PORT (needs --tls-cert and --tls-key)', default: 'none', parse: hostPort },
   { flag: 'log', env: 'OD_LOG', key: 'log', help: 'log format: human (on a terminal) | json (one object per line) | auto = human on a terminal, else json', default: 'auto', parse: oneOf('auto', 'human', 'json') },
   { flag: 'allowed-origin', env: 'OD_ALLOWED_ORIGINS', key: 'allowedOrigins', help: 'browser origins allowed to open a WebSocket (env: comma-separated)', default: 'none', parse: origins },
 ];
@@ -205,6 +216,11 @@ export function resolveStartOptions(flags: Record<string, unknown>, env: NodeJS.
   const cert = values.tlsCert as { pem: Buffer } | undefined;
   const key = values.tlsKey as { pem: Buffer } | undefined;
   if ((cert === undefined) !== (key === undefined)) throw new ConfigError('--tls-cert and --tls-key go together: give both or neither');
+  type Listen = { host: string | null; port: number } | undefined;
+  const ircPlain = values.irc as Listen;
+  const ircTls = values.ircTls as Listen;
+  if (ircTls && !(cert && key)) throw new ConfigError('--irc-tls needs --tls-cert and --tls-key');
+  const at = (l: NonNullable<Listen>) => ({ host: l.host ?? (values.host as string), port: l.port });
   const rate = values.messageRate as number;
   const readRate = values.readRate as number;
   const writeRates = (values.rateLimits as Partial<Record<WriteKind, Rate | null>> | undefined) ?? {};
@@ -229,6 +245,7 @@ export function resolveStartOptions(flags: Record<string, unknown>, env: NodeJS.
     accountDeletion: { defaultMessages: values.deletedMessages as 'erase' | 'keep', nameHoldSec: values.nameHold as number },
     allowedOrigins: (values.allowedOrigins as string[] | undefined) ?? [],
     ...(cert && key && { tls: { cert: cert.pem, key: key.pem } }),
+    ...((ircPlain || ircTls) && { irc: { ...(ircPlain && { listen: at(ircPlain) }), ...(ircTls && { tlsListen: at(ircTls) }) } }),
     log: pickLog(values.log as 'auto' | 'human' | 'json', process.stderr.isTTY === true),
   };
 }
