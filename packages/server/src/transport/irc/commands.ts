@@ -3,7 +3,7 @@ import { OdRequestError } from './bridge.js';
 import { runChathistory } from './chathistory.js';
 import type { IrcConnection } from './connection.js';
 import type { IrcMessage } from './message.js';
-import { fromIrcName } from './names.js';
+import { fromIrcNick } from './names.js';
 import { timestampOf } from './render.js';
 
 /*
@@ -77,7 +77,7 @@ export async function runCommand(c: IrcConnection, m: IrcMessage, label: string 
 
 async function nick(c: IrcConnection, wanted: string | undefined): Promise<void> {
   if (!wanted) return c.numeric('431', 'No nickname given');
-  const nickname = fromIrcName(wanted);
+  const nickname = fromIrcNick(wanted);
   if (nickname === null || /^[#&:]/.test(wanted)) return c.numeric('432', wanted, 'Erroneous nickname');
   if (nickname === c.world!.me.nickname) return;
   try {

@@ -6,7 +6,7 @@ import { CAPS, capLsLines, tagAllowed } from './caps.js';
 import { runCommand } from './commands.js';
 import { Fakelag, type FloodRate, LineReader } from './line-reader.js';
 import { formatMessage, type IrcMessage, parseMessage } from './message.js';
-import { foldIrc, fromIrcName, toIrcChannel, toIrcNick } from './names.js';
+import { foldIrc, fromIrcChannel, fromIrcNick, toIrcChannel, toIrcNick } from './names.js';
 import { messageLines, renderEvent, renderNotice } from './render.js';
 import { saslPlain } from './sasl.js';
 
@@ -191,7 +191,7 @@ export class IrcConnection {
   /** A visible room by its channel name, exactly as a missing one when hidden (null either way). */
   roomOfChannel(channel: string): Room | null {
     if (!this.world || !/^[#&]/.test(channel)) return null;
-    const name = fromIrcName(channel.slice(1));
+    const name = fromIrcChannel(channel.slice(1));
     if (name === null) return null;
     const want = name.toLowerCase();
     const group = channel.startsWith('&');
@@ -204,7 +204,7 @@ export class IrcConnection {
 
   userOfNick(nick: string): PublicUser | null {
     if (!this.world) return null;
-    const name = fromIrcName(nick);
+    const name = fromIrcNick(nick);
     if (name === null) return null;
     const want = name.toLowerCase();
     const folded = foldIrc(nick);

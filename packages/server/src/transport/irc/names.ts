@@ -1,11 +1,11 @@
 /**
  * od nicknames and room names as IRC nicks and channels, deterministically and reversibly.
  *
- * Nicks: letters, digits and `- [ ] { } ^ \` _` stand for themselves; a space becomes `\`; any other
- * character (and `\` or `|` themselves) becomes `|` + its code point in lower-case hex + `|`. A nick may
- * not start with a digit or `-`, so such a first character is escaped too. `Alice Smith` → `Alice\Smith`,
- * `José` → `Jos|e9|`, `7of9` → `|37|of9`. Decoding reverses each rule, so every od nickname has exactly one
- * IRC nick and back.
+ * Nicks (od nicknames hold letters, digits, `_ . -`): letters a–z, digits and `- [ ] { } ^ \` _` stand
+ * for themselves; a dot becomes `\`; any other character (and `\` or `|` themselves) becomes `|` + its
+ * code point in lower-case hex + `|`. A nick may not start with a digit or `-`, so such a first character
+ * is escaped too. `john.doe` → `john\doe`, `José` → `Jos|e9|`, `7of9` → `|37|of9`. Decoding reverses each
+ * rule, so every od nickname has exactly one IRC nick and back.
  *
  * Channels: `#` + the room name with the same rules, except that every printable character other than
  * space, comma, colon, `\` and `|` stands for itself (channel names may hold UTF-8): `#dev ops` is
@@ -21,7 +21,7 @@ export function toIrcNick(nickname: string): string {
   let out = '';
   let first = true;
   for (const ch of nickname) {
-    if (ch === ' ') out += first ? hex(ch) : '\\';
+    if (ch === '.') out += first ? hex(ch) : '\\';
     else if (NICK_PLAIN.test(ch) && !(first && NICK_FIRST_ESCAPED.test(ch))) out += ch;
     else out += hex(ch);
     first = false;
@@ -39,12 +39,17 @@ export function toIrcChannel(roomName: string, kind: 'text' | 'forum' | 'group' 
   return out;
 }
 
-/** The od name an IRC nick or channel (without its prefix) stands for; null if it is not one we made. */
-export function fromIrcName(encoded: string): string | null {
+/** The od nickname an IRC nick stands for; null if it is not one we made. */
+export const fromIrcNick = (encoded: string): string | null => decode(encoded, '.');
+
+/** The od room name a channel name (without its `#` or `&`) stands for; null if it is not one we made. */
+export const fromIrcChannel = (encoded: string): string | null => decode(encoded, ' ');
+
+function decode(encoded: string, backslash: string): string | null {
   let out = '';
   for (let i = 0; i < encoded.length; i++) {
     const c = encoded[i]!;
-    if (c === '\\') out += ' ';
+    if (c === '\\') out += backslash;
     else if (c === '|') {
       const end = encoded.indexOf('|', i + 1);
       if (end < 0) return null;
