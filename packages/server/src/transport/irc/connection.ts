@@ -132,14 +132,17 @@ export class IrcConnection {
     if (!this.corked) {
       // One write per tick: a burst of lines leaves in one syscall.
       this.corked = true;
+      const before = this.socket.writableLength;
       this.socket.cork();
       setImmediate(() => {
         this.corked = false;
         this.socket.uncork();
+        // A slow reader: what it left unread was over the cap before this tick's lines, and still is. Judging
+        // by the size after this tick's writes alone would cut off a reader for one large burst (a replay).
+        if (before > this.o.sendBufferCap && this.socket.writableLength > this.o.sendBufferCap) this.drop('SendQ exceeded');
       });
     }
     this.socket.write(`${line}\r\n`);
-    if (this.socket.writableLength > this.o.sendBufferCap) this.drop('SendQ exceeded');
   }
 
   numeric(code: string, ...params: string[]): void {
