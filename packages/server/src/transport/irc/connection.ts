@@ -485,6 +485,8 @@ export class IrcConnection {
     if (f.type === 'event' || f.type === 'replay') {
       const events = f.type === 'event' ? [f.event] : f.events;
       for (const e of events) {
+        // Published while the login's `state` was being read: already in the world it was built from.
+        if (e.order <= this.world.head) continue;
         const before = this.world;
         this.world = applyEvent(before, e);
         this.accounted = Math.max(this.accounted, e.order);
