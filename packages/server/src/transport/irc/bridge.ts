@@ -8,6 +8,7 @@ import {
   type ServerFrame,
 } from '@open-discord/protocol';
 import type { Conn } from '../../session/conn.js';
+import { encode } from '../../wire/encode.js';
 
 /** What the composition root gives a transport for each connection: the same session every WebSocket gets. */
 export type OpenSession = (conn: Conn) => {
@@ -58,7 +59,7 @@ export class OdLink implements Conn {
     this.session = this.openSession(this);
     this.open = true;
     const p = new Promise<ReadyFrame>((resolve, reject) => (this.ready = { resolve, reject }));
-    this.session.message(Buffer.from(JSON.stringify({ type: 'auth', token, ...(resumeAfter !== undefined && { resumeAfter }) })), false);
+    this.session.message(Buffer.from(encode({ type: 'auth', token, ...(resumeAfter !== undefined && { resumeAfter }) })), false);
     return p;
   }
 
@@ -70,12 +71,12 @@ export class OdLink implements Conn {
     if (!this.session || !this.open) return Promise.reject(new OdRequestError({ code: 'UNAVAILABLE', message: 'not connected' }));
     const id = String(this.nextId++);
     const p = new Promise<RequestResult<T>>((resolve, reject) => this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject }));
-    this.session.message(Buffer.from(JSON.stringify({ ...params, id, type })), false);
+    this.session.message(Buffer.from(encode({ ...params, id, type })), false);
     return p;
   }
 
   idle(idle: boolean): void {
-    if (this.session && this.open) this.session.message(Buffer.from(JSON.stringify({ type: 'idle', idle })), false);
+    if (this.session && this.open) this.session.message(Buffer.from(encode({ type: 'idle', idle })), false);
   }
 
   /** The IRC side went away: end the session. */
