@@ -75,7 +75,7 @@ export const DEFAULTS = {
     pingIntervalMs: 90_000,
     sendBufferCap: 1024 * 1024,
     /** Fakelag: 20 lines at once, then 5 a second; 200 waiting lines and the client is disconnected. */
-    flood: { burst: 20, perSec: 5, maxQueued: 200 },
+    flood: { burst: 20, perSec: 5, maxQueued: 200 } as { burst: number; perSec: number; maxQueued: number },
     /** Unread messages replayed per channel on JOIN. */
     replayLimit: 50,
   },

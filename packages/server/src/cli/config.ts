@@ -122,6 +122,7 @@ export const KNOBS: readonly Knob[] = [
   { flag: 'max-connections-per-user', env: 'OD_MAX_CONNECTIONS_PER_USER', key: 'maxConnectionsPerUser', help: 'WebSocket connections per user', default: String(DEFAULTS.maxConnectionsPerUser), parse: int(1, 1000) },
   { flag: 'message-rate', env: 'OD_MESSAGE_RATE', key: 'messageRate', help: `messages per second per user, burst ${MESSAGE_BURST_FACTOR} times that (0 = unlimited; other writes: --rate-limits)`, default: String(DEFAULTS.messageRate?.perSec ?? 0), parse: int(0, 100_000) },
   { flag: 'read-rate', env: 'OD_READ_RATE', key: 'readRate', help: `read cost per second per user (sync and state 20, history 5, others 1), burst ${READ_BURST_FACTOR} times that (0 = unlimited)`, default: String(DEFAULTS.readRate?.perSec ?? 0), parse: int(0, 1_000_000) },
+  { flag: 'auth-rate', env: 'OD_AUTH_RATE', key: 'authRate', help: 'logins and signups per second per address (HTTP and IRC), burst ten times that (0 = unlimited)', default: String(DEFAULTS.authRate?.perSec ?? 0), parse: int(0, 100_000) },
   { flag: 'bcrypt-cost', env: 'OD_BCRYPT_COST', key: 'bcryptCost', help: 'bcrypt cost factor for new password hashes', default: String(DEFAULTS.bcryptCost), parse: int(4, 15) },
   { flag: 'access-token-ttl', env: 'OD_ACCESS_TOKEN_TTL', key: 'accessTokenTtlSec', help: 'access token lifetime in seconds', default: String(DEFAULTS.accessTokenTtlSec), parse: int(30, 86_400) },
   { flag: 'snapshot-threshold', env: 'OD_SNAPSHOT_THRESHOLD', key: 'snapshotThreshold', help: 'resume further behind than this many events loads a snapshot instead', default: String(DEFAULTS.snapshotThreshold), parse: int(100, 10_000_000) },
@@ -135,6 +136,7 @@ export const KNOBS: readonly Knob[] = [
   { flag: 'tls-key', env: 'OD_TLS_KEY', key: 'tlsKey', help: 'PEM private key file for --tls-cert', default: 'none', parse: pemFile },
   { flag: 'irc', env: 'OD_IRC', key: 'irc', help: 'IRC gateway listener HOST:PORT (plain text; see docs/irc.md)', default: 'none', parse: hostPort },
   { flag: 'irc-tls', env: 'OD_IRC_TLS', key: 'ircTls', help: 'IRC gateway TLS listener HOST:PORT (needs --tls-cert and --tls-key)', default: 'none', parse: hostPort },
+  { flag: 'irc-flood', env: 'OD_IRC_FLOOD', key: 'ircFlood', help: 'IRC lines per second per connection after a burst of four times that (fakelag; 0 = none, e.g. for trusted bots)', default: String(DEFAULTS.irc.flood.perSec), parse: int(0, 1_000_000) },
   { flag: 'log', env: 'OD_LOG', key: 'log', help: 'log format: human (on a terminal) | json (one object per line) | auto = human on a terminal, else json', default: 'auto', parse: oneOf('auto', 'human', 'json') },
   { flag: 'allowed-origin', env: 'OD_ALLOWED_ORIGINS', key: 'allowedOrigins', help: 'browser origins allowed to open a WebSocket (env: comma-separated)', default: 'none', parse: origins },
 ];
@@ -221,6 +223,8 @@ export function resolveStartOptions(flags: Record<string, unknown>, env: NodeJS.
   const ircTls = values.ircTls as Listen;
   if (ircTls && !(cert && key)) throw new ConfigError('--irc-tls needs --tls-cert and --tls-key');
   const at = (l: NonNullable<Listen>) => ({ host: l.host ?? (values.host as string), port: l.port });
+  const floodRate = values.ircFlood as number;
+  const flood = floodRate === 0 ? { burst: 1e9, perSec: 1e9, maxQueued: 1e9 } : { burst: 4 * floodRate, perSec: floodRate, maxQueued: 40 * floodRate };
   const rate = values.messageRate as number;
   const readRate = values.readRate as number;
   const writeRates = (values.rateLimits as Partial<Record<WriteKind, Rate | null>> | undefined) ?? {};
@@ -237,6 +241,7 @@ export function resolveStartOptions(flags: Record<string, unknown>, env: NodeJS.
     writeRates,
     readRate: readRate === 0 ? null : { perSec: readRate, burst: readRate * READ_BURST_FACTOR },
     bcryptCost: values.bcryptCost as number,
+    authRate: (values.authRate as number) === 0 ? null : { perSec: values.authRate as number, burst: (values.authRate as number) * 10 },
     accessTokenTtlSec: values.accessTokenTtlSec as number,
     snapshotThreshold: values.snapshotThreshold as number,
     maxUploadBytes: (values.maxUploadMb as number) * 1024 * 1024,
@@ -245,7 +250,7 @@ export function resolveStartOptions(flags: Record<string, unknown>, env: NodeJS.
     accountDeletion: { defaultMessages: values.deletedMessages as 'erase' | 'keep', nameHoldSec: values.nameHold as number },
     allowedOrigins: (values.allowedOrigins as string[] | undefined) ?? [],
     ...(cert && key && { tls: { cert: cert.pem, key: key.pem } }),
-    ...((ircPlain || ircTls) && { irc: { ...(ircPlain && { listen: at(ircPlain) }), ...(ircTls && { tlsListen: at(ircTls) }) } }),
+    ...((ircPlain || ircTls) && { irc: { flood, ...(ircPlain && { listen: at(ircPlain) }), ...(ircTls && { tlsListen: at(ircTls) }) } }),
     log: pickLog(values.log as 'auto' | 'human' | 'json', process.stderr.isTTY === true),
   };
 }
