@@ -3,7 +3,7 @@ import type { DeletionOptions } from './features/account-security/deletion.js';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { CloseCode } from '@open-discord/protocol';
+import { CloseCode, type TokenPair } from '@open-discord/protocol';
 import { SqliteEventBus } from './adapters/sqlite/event-bus.js';
 import { SqliteStorage, type Synchronous } from './adapters/sqlite/storage.js';
 import { PostgresEventBus } from './adapters/postgres/event-bus.js';
@@ -56,8 +56,12 @@ import { Dispatcher } from './session/dispatcher.js';
 import { Hub } from './session/hub.js';
 import { ParseBudget } from './session/parse-budget.js';
 import { Session } from './session/session.js';
+import type { Conn } from './session/conn.js';
+import type { OpenSession } from './transport/irc/bridge.js';
 import { createHttpApi } from './transport/http-api.js';
 import { startTransport } from './transport/server.js';
+import type { FloodRate } from './transport/irc/line-reader.js';
+import { type IrcListener, startIrc } from './transport/irc/listener.js';
 import { SERVER_VERSION } from './version.js';
 import { decode } from './wire/encode.js';
 import { writeStatusFile } from './ops/status-file.js';
@@ -152,6 +156,26 @@ export interface ServerOptions {
   inboxFanoutChunk?: number;
   /** The voice relay's limits (features/voice/relay.ts): backlog per listener, drops before removal, frame rate. */
   voice?: Partial<Pick<VoiceRelayOptions, 'maxBuffered' | 'dropLimit' | 'frameRate' | 'speakingTimeoutMs'>>;
+  /** The IRC gateway (docs/irc.md); off when absent. */
+  irc?: IrcServerOptions;
+}
+
+/** Where the IRC gateway listens and how it is limited; every knob left out takes DEFAULTS.irc. */
+export interface IrcServerOptions {
+  /** Plain-text listener. */
+  listen?: { host: string; port: number };
+  /** TLS listener, with `tls` (the server's certificate) unless its own is given here. */
+  tlsListen?: { host: string; port: number; cert?: string | Buffer; key?: string | Buffer };
+  serverName?: string;
+  network?: string;
+  motd?: string[];
+  maxConnections?: number;
+  maxConnectionsPerIp?: number;
+  registrationTimeoutMs?: number;
+  pingIntervalMs?: number;
+  sendBufferCap?: number;
+  flood?: FloodRate;
+  replayLimit?: number;
 }
 
 /** Every feature's service, around one storage, one access index and one commit queue. */
@@ -325,6 +349,8 @@ export interface RunningServer<S extends Storage = SqliteStorage> {
   port: number;
   /** The newest order in the event log. */
   head(): number;
+  /** The IRC gateway's bound ports (0: that listener is off); null when the gateway is off. */
+  irc: { port: number; tlsPort: number } | null;
   /** Set only when this start created the data dir's first (owner) invite. */
   firstRunInvite: string | null;
   /** Graceful: stop accepting, flush the commit queue, close sockets with 1001, close the database. */
@@ -479,6 +505,14 @@ export async function startServer<S extends Storage = SqliteStorage>(opts: Serve
       voice: voiceRelay,
       now,
     };
+    const openSession = (conn: Conn) => {
+      const session = new Session(conn, hub, services, dispatcher, sessionOptions);
+      return {
+        message: (data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean) => session.onMessage(data, isBinary),
+        close: () => session.onClose(),
+        overflow: () => session.close(CloseCode.TOO_SLOW, 'send buffer full; resume later'),
+      };
+    };
     const transport = await startTransport({
       host,
       port: opts.port ?? DEFAULTS.port,
@@ -491,16 +525,17 @@ export async function startServer<S extends Storage = SqliteStorage>(opts: Serve
       ...(opts.tls && { tls: opts.tls }),
       admit: (ip) => !parseBudget.blocked(ip, null),
       onRequest: createHttpApi(services),
-      onConnection: (conn) => {
-        const session = new Session(conn, hub, services, dispatcher, sessionOptions);
-        return {
-          message: (data, isBinary) => session.onMessage(data, isBinary),
-          close: () => session.onClose(),
-          overflow: () => session.close(CloseCode.TOO_SLOW, 'send buffer full; resume later'),
-        };
-      },
+      onConnection: openSession,
     });
     transportStarted = true;
+    let irc: IrcListener | null = null;
+    try {
+      irc = opts.irc ? await startIrcGateway(opts, services, openSession, now, log) : null;
+    } catch (error) {
+      transport.stopAccepting();
+      await transport.drain(0);
+      throw error;
+    }
 
     // When writes stop, the storage folds the rest of its WAL into the database file.
     storage.startUpkeep(() => deps.queue.busy);
@@ -531,10 +566,12 @@ export async function startServer<S extends Storage = SqliteStorage>(opts: Serve
       port: transport.port,
       head: () => deps.queue.head,
       firstRunInvite,
+      irc: irc && { port: irc.port, tlsPort: irc.tlsPort },
       app: { storage: storage as S, services, hub, voice: voiceRelay },
       close() {
         closing ??= (async () => {
           transport.stopAccepting();
+          irc?.stopAccepting();
           stopStatus();
           indexer.stop();
           stopSweeper();
@@ -548,7 +585,7 @@ export async function startServer<S extends Storage = SqliteStorage>(opts: Serve
           hub.closeAll(CloseCode.GOING_AWAY, 'server shutting down');
           hub.stop();
           voiceRelay.stop();
-          await transport.drain(2000);
+          await Promise.all([transport.drain(2000), irc?.drain(2000)]);
           await services.auth.close();
           await storage.close();
           log({ level: 'info', msg: 'stopped' });
@@ -598,6 +635,40 @@ async function openStorage(opts: ServerOptions, log: Log): Promise<{ storage: St
     throw new Error(`PostgreSQL: this build has no PostgreSQL repository for ${missing.join(', ')}; od-server cannot run on PostgreSQL yet`);
   }
   return { storage: pg, sqlite: null };
+}
+
+/**
+ * The IRC gateway over the same sessions as WebSocket clients. Its login is the accounts service's password
+ * check with its rate limits; this is the one function to swap for app passwords (accounts with two-factor
+ * login are refused with CODE_REQUIRED, which the gateway explains).
+ */
+async function startIrcGateway(opts: ServerOptions, services: Services, openSession: OpenSession, now: () => number, log: Log): Promise<IrcListener> {
+  const o = opts.irc!;
+  const d = DEFAULTS.irc;
+  const tokens = (pair: TokenPair) => ({ accessToken: pair.accessToken, refreshToken: pair.refreshToken, userId: pair.user.id });
+  const tlsCert = o.tlsListen?.cert ?? opts.tls?.cert;
+  const tlsKey = o.tlsListen?.key ?? opts.tls?.key;
+  if (o.tlsListen && (!tlsCert || !tlsKey)) throw new Error('the IRC TLS listener needs a certificate and key (--tls-cert, --tls-key)');
+  return startIrc({
+    ...(o.listen && { plain: o.listen }),
+    ...(o.tlsListen && { tls: { host: o.tlsListen.host, port: o.tlsListen.port, cert: tlsCert!, key: tlsKey! } }),
+    serverName: o.serverName ?? d.serverName,
+    network: o.network ?? d.network,
+    motd: o.motd ?? [],
+    maxConnections: o.maxConnections ?? d.maxConnections,
+    maxConnectionsPerIp: o.maxConnectionsPerIp ?? d.maxConnectionsPerIp,
+    registrationTimeoutMs: o.registrationTimeoutMs ?? d.registrationTimeoutMs,
+    pingIntervalMs: o.pingIntervalMs ?? d.pingIntervalMs,
+    sendBufferCap: o.sendBufferCap ?? d.sendBufferCap,
+    flood: o.flood ?? d.flood,
+    replayLimit: o.replayLimit ?? d.replayLimit,
+    now,
+    log,
+    login: async (username, password, ip) => tokens(await services.auth.login({ username, password, client: 'IRC' }, ip)),
+    refresh: async (refreshToken) => tokens(await services.auth.refresh(refreshToken)),
+    logout: (refreshToken) => services.auth.logout(refreshToken),
+    openSession,
+  });
 }
 
 /** The services of a data folder for one operator command (no sockets, no tokens signed), closed after `fn`. */

@@ -44,6 +44,10 @@ start.action(async (flags: Record<string, unknown>) => {
     );
   }
   process.stdout.write(`od-server listening on ${server.url} (data in ${path.resolve(opts.dataDir)})\n`);
+  if (server.irc) {
+    const irc = [server.irc.port && `irc://${opts.irc?.listen?.host}:${server.irc.port}`, server.irc.tlsPort && `ircs://${opts.irc?.tlsListen?.host}:${server.irc.tlsPort}`];
+    process.stdout.write(`IRC gateway on ${irc.filter(Boolean).join(' and ')}\n`);
+  }
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;

@@ -71,6 +71,21 @@ export const DEFAULTS = {
   presenceGraceMs: 10_000,
   /** The running server rewrites `<data-dir>/status.json` (counts for `od-server stats`) this often. */
   statusIntervalMs: 5000,
+  /** The IRC gateway (off unless `--irc` or `--irc-tls` is given): see docs/irc.md. */
+  irc: {
+    serverName: 'od.irc',
+    network: 'od',
+    /** Connections in all and per address (WebSocket connections have their own caps). */
+    maxConnections: 5000,
+    maxConnectionsPerIp: 64,
+    registrationTimeoutMs: 30_000,
+    pingIntervalMs: 90_000,
+    sendBufferCap: 1024 * 1024,
+    /** Fakelag: 20 lines at once, then 5 a second; 200 waiting lines and the client is disconnected. */
+    flood: { burst: 20, perSec: 5, maxQueued: 200 } as { burst: number; perSec: number; maxQueued: number },
+    /** Unread messages replayed per channel on JOIN. */
+    replayLimit: 50,
+  },
   /** The room a fresh community starts with (created once, on an empty log). */
   firstRoom: 'general' as string | null,
   /** The largest upload (`--max-upload-mb`), refused before its body is read. */

@@ -3,6 +3,7 @@ import { fc, test } from '@fast-check/vitest';
 import { describe, expect } from 'vitest';
 import type { StoredEvent } from '../src/ports/storage.js';
 import { RawClient, signup, testServer } from './helpers.js';
+import { IrcTestClient, type Line } from './irc-support.js';
 
 /*
  * Property: random communities (users, roles, grants, restricted rooms, messages, deletions, read markers,
@@ -150,9 +151,11 @@ interface Conn {
 
 async function run(cmds: Cmd[]): Promise<void> {
   // Reads unlimited: the checks at the end read a lot (history, members and searches of every room).
-  const server = await testServer({ readRate: null });
+  // The IRC gateway too: an IRC observer per member (below) must never learn more than their WebSocket does.
+  const server = await testServer({ readRate: null, irc: { listen: { host: '127.0.0.1', port: 0 }, flood: { burst: 10_000, perSec: 10_000, maxQueued: 10_000 } } });
   const { storage: store, services } = server.app;
   const conns: Conn[][] = [];
+  const ircClients: IrcTestClient[] = [];
   try {
     const users = [];
     for (let i = 0; i < USERS; i++) users.push(await signup(server.url, `user${i}`));
@@ -178,6 +181,15 @@ async function run(cmds: Cmd[]): Promise<void> {
 
     for (let u = 0; u < USERS; u++) {
       conns.push([{ client: await RawClient.connect(server.url, users[u]!.accessToken), resumeAfter: null, atConnect: copy(model), endHead: 0 }]);
+    }
+    /** Users 1.. also watch over IRC, connected from the start with every capability. */
+    const ircCaps = ['server-time', 'message-tags', 'account-tag', 'batch', 'away-notify', 'draft/read-marker', 'labeled-response'];
+    const observers: Array<IrcTestClient | undefined> = [];
+    for (let u = 1; u < USERS; u++) {
+      const c = await IrcTestClient.connect(server.irc!.port);
+      ircClients.push(c);
+      await c.login(`user${u}`, { caps: ircCaps });
+      observers[u] = c;
     }
     const current = (u: number) => conns[u]!.at(-1)!.client;
     const owner = () => current(0);
@@ -681,8 +693,51 @@ async function run(cmds: Cmd[]): Promise<void> {
       // Deleted texts are gone from every path, even for those who saw them live before the deletion.
       const deletedTexts = messages.filter((m) => m.deleted).map((m) => m.text);
       for (const t of deletedTexts) expect(leaked.includes(t)).toBe(false);
+
+      // The IRC observer: every line it got since the start. A room this user never could see (in no
+      // snapshot of the run) shows nowhere in it: not its id, its channel name or its messages' text.
+      const obs = observers[u];
+      if (obs) {
+        // Everything published so far is in the observer's session already; a round trip renders it.
+        await obs.sync();
+        const transcript = obs.lines.map((l) => l.raw).join('\n');
+        const neverSeen = fin.rooms.filter((r) => snapshots.every((s) => !s.model.rooms.some((x) => x.id === r.id) || !roomVisible(s.model, u, r.id)));
+        for (const r of neverSeen) {
+          expect(transcript.includes(r.id), `IRC: id of hidden ${r.name} reached user ${u}`).toBe(false);
+          expect(transcript.includes(`-${r.name}-x`), `IRC: text from hidden ${r.name} reached user ${u}`).toBe(false);
+          expect(new RegExp(`[#&]${r.name}(?![0-9])`).test(transcript), `IRC: channel of hidden ${r.name} reached user ${u}`).toBe(false);
+        }
+        // A fresh IRC login: LIST shows exactly the visible text rooms; a hidden room answers JOIN, TOPIC,
+        // NAMES, WHO and CHATHISTORY exactly as a channel that does not exist.
+        const probe = await IrcTestClient.connect(server.irc!.port);
+        ircClients.push(probe);
+        await probe.login(`user${u}`, { caps: ircCaps });
+        await probe.sync();
+        probe.skip();
+        probe.send('LIST');
+        const listed = (await probe.until((l) => l.command === '323')).filter((l) => l.command === '322').map((l) => l.params[1]);
+        // Group chats one is in are & channels; direct chats are private messages, never channels.
+        // (The model names its group chats itself: they are counted, text rooms compared by name.)
+        expect(listed.filter((x) => x!.startsWith('#')).sort(), `IRC LIST for user ${u}`).toEqual(visible.filter((r) => !r.chat).map((r) => `#${r.name}`).sort());
+        expect(listed.filter((x) => x!.startsWith('&')).length).toBe(visible.filter((r) => r.chat && !r.name.startsWith('dm')).length);
+        const answer = async (line: string, chan: string): Promise<string[]> => {
+          probe.send(line);
+          const got: Line[] = await probe.sync();
+          return got.filter((l) => l.command !== 'PONG').map((l) => l.raw.split(chan).join('#X'));
+        };
+        const probes = (chan: string) => [`JOIN ${chan}`, `TOPIC ${chan}`, `NAMES ${chan}`, `WHO ${chan}`, `CHATHISTORY LATEST ${chan} * 10`, `PRIVMSG ${chan} :x`];
+        const missing: string[][] = [];
+        for (const line of probes('#no-such-room')) missing.push(await answer(line, '#no-such-room'));
+        for (const r of hidden.filter((x) => !x.chat)) {
+          const chan = `#${r.name}`;
+          const got: string[][] = [];
+          for (const line of probes(chan)) got.push(await answer(line, chan));
+          expect(got, `IRC answers about hidden ${r.name} for user ${u}`).toEqual(missing);
+        }
+      }
     }
   } finally {
+    for (const c of ircClients) c.close();
     for (const list of conns) for (const c of list) await c.client.close();
     await server.close();
     fs.rmSync(server.dataDir, { recursive: true, force: true });

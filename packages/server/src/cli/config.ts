@@ -110,6 +110,15 @@ function retention(raw: string, name: string): number | null {
   return sec;
 }
 
+/** "HOST:PORT", ":PORT" (the --host address) or "[::1]:PORT" → where a listener binds. */
+function hostPort(raw: string, name: string): { host: string | null; port: number } {
+  const m = /^(?:\[([^\]]+)\]|([^:]*)):(\d{1,5})$/.exec(raw.trim());
+  const port = m ? Number(m[3]) : Number.NaN;
+  if (!m || port > 65535) throw new ConfigError(`invalid ${name} "${raw}": expected HOST:PORT, e.g. 127.0.0.1:6667 or :6697`);
+  const host = m[1] ?? m[2] ?? '';
+  return { host: host === '' ? null : host, port };
+}
+
 export const KNOBS: readonly Knob[] = [
   { flag: 'port', env: 'OD_PORT', key: 'port', help: 'TCP port (0 = any free port)', default: String(DEFAULTS.port), parse: int(0, 65535) },
   { flag: 'host', env: 'OD_HOST', key: 'host', help: 'address to listen on', default: DEFAULTS.host, parse: (s) => s },
@@ -120,6 +129,7 @@ export const KNOBS: readonly Knob[] = [
   { flag: 'max-connections-per-user', env: 'OD_MAX_CONNECTIONS_PER_USER', key: 'maxConnectionsPerUser', help: 'WebSocket connections per user', default: String(DEFAULTS.maxConnectionsPerUser), parse: int(1, 1000) },
   { flag: 'message-rate', env: 'OD_MESSAGE_RATE', key: 'messageRate', help: `messages per second per user, burst ${MESSAGE_BURST_FACTOR} times that (0 = unlimited; other writes: --rate-limits)`, default: String(DEFAULTS.messageRate?.perSec ?? 0), parse: int(0, 100_000) },
   { flag: 'read-rate', env: 'OD_READ_RATE', key: 'readRate', help: `read cost per second per user (sync and state 20, history 5, others 1), burst ${READ_BURST_FACTOR} times that (0 = unlimited)`, default: String(DEFAULTS.readRate?.perSec ?? 0), parse: int(0, 1_000_000) },
+  { flag: 'auth-rate', env: 'OD_AUTH_RATE', key: 'authRate', help: 'logins and signups per second per address (HTTP and IRC), burst ten times that (0 = unlimited)', default: String(DEFAULTS.authRate?.perSec ?? 0), parse: int(0, 100_000) },
   { flag: 'bcrypt-cost', env: 'OD_BCRYPT_COST', key: 'bcryptCost', help: 'bcrypt cost factor for new password hashes', default: String(DEFAULTS.bcryptCost), parse: int(4, 15) },
   { flag: 'access-token-ttl', env: 'OD_ACCESS_TOKEN_TTL', key: 'accessTokenTtlSec', help: 'access token lifetime in seconds', default: String(DEFAULTS.accessTokenTtlSec), parse: int(30, 86_400) },
   { flag: 'snapshot-threshold', env: 'OD_SNAPSHOT_THRESHOLD', key: 'snapshotThreshold', help: 'resume further behind than this many events loads a snapshot instead', default: String(DEFAULTS.snapshotThreshold), parse: int(100, 10_000_000) },
@@ -131,6 +141,9 @@ export const KNOBS: readonly Knob[] = [
   { flag: 'name-hold', env: 'OD_NAME_HOLD', key: 'nameHold', help: "how long a deleted account's username and nickname stay taken, e.g. 90d", default: `${DEFAULTS.accountDeletion.nameHoldSec / 86_400}d`, parse: nameHold },
   { flag: 'tls-cert', env: 'OD_TLS_CERT', key: 'tlsCert', help: 'PEM certificate chain file: serve https:// and wss:// (needs --tls-key)', default: 'none', parse: pemFile },
   { flag: 'tls-key', env: 'OD_TLS_KEY', key: 'tlsKey', help: 'PEM private key file for --tls-cert', default: 'none', parse: pemFile },
+  { flag: 'irc', env: 'OD_IRC', key: 'irc', help: 'IRC gateway listener HOST:PORT (plain text; see docs/irc.md)', default: 'none', parse: hostPort },
+  { flag: 'irc-tls', env: 'OD_IRC_TLS', key: 'ircTls', help: 'IRC gateway TLS listener HOST:PORT (needs --tls-cert and --tls-key)', default: 'none', parse: hostPort },
+  { flag: 'irc-flood', env: 'OD_IRC_FLOOD', key: 'ircFlood', help: 'IRC lines per second per connection after a burst of four times that (fakelag; 0 = none, e.g. for trusted bots)', default: String(DEFAULTS.irc.flood.perSec), parse: int(0, 1_000_000) },
   { flag: 'log', env: 'OD_LOG', key: 'log', help: 'log format: human (on a terminal) | json (one object per line) | auto = human on a terminal, else json', default: 'auto', parse: oneOf('auto', 'human', 'json') },
   { flag: 'allowed-origin', env: 'OD_ALLOWED_ORIGINS', key: 'allowedOrigins', help: 'browser origins allowed to open a WebSocket (env: comma-separated)', default: 'none', parse: origins },
 ];
@@ -232,6 +245,13 @@ export function resolveStartOptions(flags: Record<string, unknown>, env: NodeJS.
   const cert = values.tlsCert as { pem: Buffer } | undefined;
   const key = values.tlsKey as { pem: Buffer } | undefined;
   if ((cert === undefined) !== (key === undefined)) throw new ConfigError('--tls-cert and --tls-key go together: give both or neither');
+  type Listen = { host: string | null; port: number } | undefined;
+  const ircPlain = values.irc as Listen;
+  const ircTls = values.ircTls as Listen;
+  if (ircTls && !(cert && key)) throw new ConfigError('--irc-tls needs --tls-cert and --tls-key');
+  const at = (l: NonNullable<Listen>) => ({ host: l.host ?? (values.host as string), port: l.port });
+  const floodRate = values.ircFlood as number;
+  const flood = floodRate === 0 ? { burst: 1e9, perSec: 1e9, maxQueued: 1e9 } : { burst: 4 * floodRate, perSec: floodRate, maxQueued: 40 * floodRate };
   const rate = values.messageRate as number;
   const readRate = values.readRate as number;
   const writeRates = (values.rateLimits as Partial<Record<WriteKind, Rate | null>> | undefined) ?? {};
@@ -248,6 +268,7 @@ export function resolveStartOptions(flags: Record<string, unknown>, env: NodeJS.
     writeRates,
     readRate: readRate === 0 ? null : { perSec: readRate, burst: readRate * READ_BURST_FACTOR },
     bcryptCost: values.bcryptCost as number,
+    authRate: (values.authRate as number) === 0 ? null : { perSec: values.authRate as number, burst: (values.authRate as number) * 10 },
     accessTokenTtlSec: values.accessTokenTtlSec as number,
     snapshotThreshold: values.snapshotThreshold as number,
     maxUploadBytes: (values.maxUploadMb as number) * 1024 * 1024,
@@ -257,6 +278,7 @@ export function resolveStartOptions(flags: Record<string, unknown>, env: NodeJS.
     allowedOrigins: (values.allowedOrigins as string[] | undefined) ?? [],
     ...(values.database !== undefined && { database: values.database as string }),
     ...(cert && key && { tls: { cert: cert.pem, key: key.pem } }),
+    ...((ircPlain || ircTls) && { irc: { flood, ...(ircPlain && { listen: at(ircPlain) }), ...(ircTls && { tlsListen: at(ircTls) }) } }),
     log: pickLog(values.log as 'auto' | 'human' | 'json', process.stderr.isTTY === true),
   };
 }
