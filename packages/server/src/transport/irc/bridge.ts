@@ -54,6 +54,11 @@ export class OdLink implements Conn {
     return this.buffered();
   }
 
+  /** IRC carries no audio: an IRC connection never joins a voice room, and a frame for it is dropped. */
+  sendVoice(): boolean {
+    return false;
+  }
+
   /** Authenticate a fresh session with this access token (resuming after `resumeAfter` when given). */
   connect(token: string, resumeAfter?: number): Promise<ReadyFrame> {
     this.session = this.openSession(this);

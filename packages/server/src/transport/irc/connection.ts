@@ -185,9 +185,12 @@ export class IrcConnection {
     return this.world ? this.userSource(this.world.me.id) : this.nick;
   }
 
-  /** The channel a room is known as; null for direct chats (they are private messages) and unknown rooms. */
+  /**
+   * The channel a room is known as; null for direct chats (they are private messages), voice rooms (IRC has
+   * no audio, and they carry no text) and unknown rooms.
+   */
   channelOf(room: Room): string | null {
-    if (room.kind === 'dm') return null;
+    if (room.kind === 'dm' || room.kind === 'voice') return null;
     return toIrcChannel(room.name, room.kind);
   }
 
