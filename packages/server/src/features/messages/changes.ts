@@ -59,7 +59,9 @@ export class MessageChangesService {
       }
       await store.messages.markDeleted(row.id);
       await store.reactions.removeAll(row.id);
-      const blank = messageToWire({ ...row, text: '', mentions: [], attachments: [] });
+      // The text and files go; who was mentioned stays, so a client replaying the log counts the mention it
+      // was told of (a later `read.unmarked` carries counts that included it) and takes it off again here.
+      const blank = messageToWire({ ...row, text: '', attachments: [] });
       await store.events.rewrite(row.order, 'message.created', { message: blank });
       for (const order of await store.events.editsOf(row.roomId, row.order, row.id)) {
         await store.events.rewrite(order, 'message.edited', { message: blank });
