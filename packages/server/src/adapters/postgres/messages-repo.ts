@@ -1,54 +1,7 @@
-import type { Attachment } from '@open-discord/protocol';
 import type { MessageRow, MessagesRepository } from '../../features/messages/repository.js';
 import type { PgDb } from './db.js';
+import { type RawMessage, toMessageRow as toRow } from './raw-message.js';
 import { num } from './repo-sql.js';
-
-export interface RawMessage {
-  id: string;
-  room_id: string;
-  author_id: string;
-  text: string;
-  nonce: string | null;
-  action: number;
-  mentions: string | null;
-  event_order: number;
-  created_at: number;
-  edited_at: number | null;
-  deleted: number;
-  attachments: string | null;
-  thread_id: string | null;
-  also_in_room: number;
-  reply_count: number;
-  last_reply_at: number;
-  last_reply_order: number;
-  last_reply_authors: string | null;
-}
-
-export const toRow = (r: RawMessage): MessageRow => ({
-  id: r.id,
-  roomId: r.room_id,
-  authorId: r.author_id,
-  text: r.text,
-  nonce: r.nonce,
-  action: r.action !== 0,
-  mentions: r.mentions ? (JSON.parse(r.mentions) as string[]) : [],
-  order: r.event_order,
-  createdAt: r.created_at,
-  editedAt: r.edited_at,
-  deleted: r.deleted !== 0,
-  ...(r.attachments ? { attachments: JSON.parse(r.attachments) as Attachment[] } : {}),
-  threadId: r.thread_id,
-  alsoInRoom: r.also_in_room !== 0,
-  thread:
-    r.last_reply_order > 0
-      ? {
-          count: r.reply_count,
-          lastAt: r.last_reply_at,
-          lastOrder: r.last_reply_order,
-          lastAuthorIds: r.last_reply_authors ? (JSON.parse(r.last_reply_authors) as string[]) : [],
-        }
-      : null,
-});
 
 /** A message the room shows: not a thread-only reply. */
 const IN_ROOM = '(thread_id IS NULL OR also_in_room = 1)';
