@@ -1,15 +1,11 @@
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { PostgresStorage } from '../src/adapters/postgres/storage.js';
 import { RawClient, signup, tempDir, testScope, testServer, until } from './helpers.js';
 import { freshPgUrl } from './pg/fresh-db.js';
-import { POSTGRES } from './storage-engines.js';
 
 /*
  * od-server on PostgreSQL through real sockets: the core chat path (sign up, #general, send, resume) on one
- * node, and a message crossing from one node to another on the same database (NOTIFY). Needs every feature's
- * PostgreSQL repository (sign-up checks held names, state reads settings and blocks); until they are all in
- * the build the server must refuse to start on PostgreSQL, naming the missing ones, and that is what runs.
+ * node, and a message crossing from one node to another on the same database (NOTIFY).
  */
 const { cleanups } = testScope();
 
@@ -28,19 +24,6 @@ async function connect(url: string, token: string, resumeAfter?: number) {
 
 const texts = (c: RawClient) => c.events.filter((f) => f.event.type === 'message.created').map((f) => f.event.data.message.text);
 
-describe.runIf(!POSTGRES.complete)('od-server on PostgreSQL before every feature repository is in the build', () => {
-  it('refuses to start, naming the repositories it lacks', async () => {
-    const database = await freshPgUrl();
-    const missing = PostgresStorage.missingInBuild();
-    expect(missing.length).toBeGreaterThan(0);
-    const dataDir = tempDir();
-    cleanups.push(() => fs.rmSync(dataDir, { recursive: true, force: true }));
-    await expect(testServer({ dataDir, database })).rejects.toThrow(
-      new RegExp(`no PostgreSQL repository for ${missing.join(', ')}; od-server cannot run on PostgreSQL yet`),
-    );
-  });
-});
-
 describe('od-server on a PostgreSQL it cannot open', () => {
   it('refuses to start with the reason, and no password in it', async () => {
     const dataDir = tempDir();
@@ -51,7 +34,7 @@ describe('od-server on a PostgreSQL it cannot open', () => {
   });
 });
 
-describe.runIf(POSTGRES.complete)('od-server on PostgreSQL', () => {
+describe('od-server on PostgreSQL', () => {
   it('sign up, #general, send, and resume after being away', async () => {
     const server = await pgServer(await freshPgUrl());
     const alice = await signup(server.url, 'alice');
